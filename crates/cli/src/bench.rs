@@ -1,0 +1,110 @@
+//! `sextant bench`: measures Sextant on generated plans. Machines here are shared and noisy, so
+//! every figure is printed beside a baseline measured in the same run: for `analyze`, the time
+//! to merely parse the same YAML text into a tree, the least any plan reader must do.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use sextant_core::synth::{Size, plan_yaml};
+
+/// Benchmark arguments.
+#[derive(Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    what: BenchWhat,
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Read, check and analyse a generated plan.
+    Analyze {
+        /// Number of initiatives.
+        #[arg(long, default_value_t = 1000)]
+        initiatives: usize,
+        /// Seed of the generated plan.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Repetitions; the median is reported.
+        #[arg(long, default_value_t = 7)]
+        repeat: usize,
+    },
+}
+
+fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..repeat.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs a benchmark.
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    match args.what {
+        BenchWhat::Analyze {
+            initiatives,
+            seed,
+            repeat,
+        } => {
+            let size = Size::initiatives(initiatives);
+            let text = plan_yaml(size, seed);
+            let plan = sextant_core::load_plan("bench.yaml", &text)
+                .map_err(|p| anyhow::anyhow!("generated plan is invalid: {p}"))?;
+            let parse = median(
+                || drop(black_box(sextant_core::source::parse("bench.yaml", &text))),
+                repeat,
+            );
+            let load = median(
+                || drop(black_box(sextant_core::load_plan("bench.yaml", &text))),
+                repeat,
+            );
+            let analyze = median(|| drop(black_box(sextant_core::analyze(&plan))), repeat);
+            let total = load + analyze;
+            let ratio = |d: Duration| d.as_secs_f64() / parse.as_secs_f64().max(1e-9);
+            println!(
+                "plan: {} initiatives, {} goals, {} systems, {} months; {} KiB of YAML; median of {repeat}",
+                size.initiatives,
+                size.goals,
+                size.systems,
+                size.months,
+                text.len() / 1024
+            );
+            println!("{:<34} {:>12} {:>10}", "stage", "time", "x parse");
+            println!(
+                "{:<34} {:>12} {:>10.2}",
+                "baseline: parse YAML to a tree",
+                ms(parse),
+                1.0
+            );
+            println!(
+                "{:<34} {:>12} {:>10.2}",
+                "load (parse, decode, validate)",
+                ms(load),
+                ratio(load)
+            );
+            println!(
+                "{:<34} {:>12} {:>10.2}",
+                "analyze",
+                ms(analyze),
+                ratio(analyze)
+            );
+            println!(
+                "{:<34} {:>12} {:>10.2}",
+                "load + analyze",
+                ms(total),
+                ratio(total)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The `sextant` command: a thin front door to `sextant-core`. It parses arguments, reads files,
+//! calls the core and prints what it returns. Exit codes: 0 ok, 1 invalid input, 2 usage.
+
+mod bench;
+mod init;
+mod render;
+mod table;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use sextant_core::checks::Severity;
+
+/// Strategic technology planning for small businesses: from goals and current systems to a
+/// costed, aligned technology plan.
+#[derive(Parser)]
+#[command(name = "sextant", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 invalid input, 2 usage error.\nStart with `sextant init --industry retail -o plan.yaml`, then `sextant analyze plan.yaml`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a commented starter plan, from an industry template or by answering questions.
+    Init(InitArgs),
+    /// Check plan files and report every problem with its line and column.
+    Validate(ValidateArgs),
+    /// Analyse a plan: business cases, alignment, gaps, TIME, risks and health checks.
+    Analyze(AnalyzeArgs),
+    /// Print the JSON Schema of the plan file (for editor completion and checks).
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Measure Sextant on generated plans; prints ratios against a baseline from the same run.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The industry template to start from.
+    #[arg(long, value_enum, default_value_t = init::Industry::Retail)]
+    industry: init::Industry,
+    /// The business's name.
+    #[arg(long)]
+    name: Option<String>,
+    /// The plan's first month, `YYYY-MM` (default: next month).
+    #[arg(long)]
+    start: Option<String>,
+    /// ISO 4217 currency code.
+    #[arg(long)]
+    currency: Option<String>,
+    /// Ask for the details on the terminal instead of using the template's.
+    #[arg(long, short)]
+    interactive: bool,
+    /// Where to write the plan (default: standard output).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Plan files (YAML or JSON); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
+    format: ProblemFormat,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with status 1 when a finding of this severity or worse is reported.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// A readable report, coloured on a terminal.
+    Text,
+    /// The full analysis as JSON, for scripts.
+    Json,
+    /// A Markdown report.
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProblemFormat {
+    /// Readable messages with the offending line.
+    Text,
+    /// A JSON array of problems per file.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Fail on errors.
+    Error,
+    /// Fail on errors and warnings.
+    Warning,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let mut err = anstream::stderr();
+            match e.downcast::<InvalidInput>() {
+                Ok(InvalidInput(msg)) => {
+                    let _ = write!(err, "{msg}");
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e:#}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// An error whose message is already fully rendered.
+#[derive(Debug)]
+struct InvalidInput(String);
+
+impl std::fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Validate(args) => validate(args),
+        Command::Analyze(args) => analyze(args),
+        Command::Schema => {
+            let schema = sextant_core::plan_schema();
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sextant",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => bench::run(args),
+    }
+}
+
+/// Reads a file (or standard input for `-`), naming it in the error.
+fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the plan from standard input")?;
+        return Ok(("<stdin>".to_string(), text));
+    }
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    Ok((name, text))
+}
+
+fn load(path: &Path) -> anyhow::Result<sextant_core::Plan> {
+    let (name, text) = read_input(path)?;
+    sextant_core::load_plan(&name, &text)
+        .map_err(|problems| InvalidInput(problems.render(Some(&text))).into())
+}
+
+fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    let mut json = Vec::new();
+    for path in &args.files {
+        let (name, text) = read_input(path)?;
+        let result = sextant_core::load_plan(&name, &text);
+        match args.format {
+            ProblemFormat::Text => match &result {
+                Ok(plan) => println!(
+                    "{name}: ok ({} goals, {} initiatives, {} systems)",
+                    plan.doc().goals.len(),
+                    plan.doc().initiatives.len(),
+                    plan.doc().systems.len()
+                ),
+                Err(problems) => eprint!("{}", problems.render(Some(&text))),
+            },
+            ProblemFormat::Json => json.push(serde_json::json!({
+                "file": name,
+                "valid": result.is_ok(),
+                "problems": result.as_ref().err().map(|p| &p.0).cloned().unwrap_or_default(),
+            })),
+        }
+        failed |= result.is_err();
+    }
+    if let ProblemFormat::Json = args.format {
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let plan = load(&args.file)?;
+    let analysis = sextant_core::analyze(&plan);
+    let mut out = anstream::stdout();
+    match args.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&analysis)?)?,
+        Format::Markdown => write!(out, "{}", render::markdown(&analysis))?,
+        Format::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", render::text(&analysis, colour))?
+        }
+    }
+    let worst = analysis.findings.iter().map(|f| f.severity).min();
+    let fail = match (args.fail_on, worst) {
+        (Some(FailOn::Error), Some(Severity::Error)) => true,
+        (Some(FailOn::Warning), Some(Severity::Error | Severity::Warning)) => true,
+        _ => false,
+    };
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,424 @@
+//! The analysis as a readable report: aligned text for the terminal (coloured when it is one)
+//! and Markdown. Both are drawn from one list of sections, so they always say the same thing.
+
+use anstyle::{AnsiColor, Style};
+use sextant_core::Analysis;
+use sextant_core::checks::Severity;
+
+use crate::table::Table;
+
+enum Block {
+    Line(String),
+    Table(Table),
+    Bullets(Vec<String>),
+    Findings,
+}
+
+struct Section {
+    title: String,
+    blocks: Vec<Block>,
+}
+
+/// Whole currency units with thousands separators: `-12,345`.
+pub fn money(x: f64) -> String {
+    let r = x.round();
+    let neg = r < 0.0;
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+/// A fraction as a whole percentage: `2.3333` -> `233%`.
+pub fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn pct_opt(x: Option<f64>, dp: usize) -> String {
+    x.map_or_else(|| "-".to_string(), |v| format!("{:.dp$}%", v * 100.0))
+}
+
+fn month_label(a: &Analysis, index: Option<u32>) -> String {
+    let Some(i) = index else {
+        return "never".to_string();
+    };
+    let start = sextant_core::model::Month::parse(&a.organization.start);
+    start.map_or_else(|| format!("m{i}"), |m| m.plus(i as i32).to_string())
+}
+
+fn sections(a: &Analysis) -> Vec<Section> {
+    let o = &a.organization;
+    let mut out = Vec::new();
+
+    let mut t = Table::new(&[
+        "initiative",
+        "start",
+        ">one-time",
+        ">recurring/yr",
+        ">benefit/yr",
+        ">ROI yr 1",
+        ">NPV",
+        ">IRR/yr",
+        "payback",
+        ">align",
+    ]);
+    for i in &a.initiatives {
+        let mut id = i.id.clone();
+        if !i.in_portfolio {
+            id.push_str(" (not counted)");
+        }
+        t.row(vec![
+            id,
+            i.start.clone(),
+            money(i.case.one_time_cost),
+            money(i.case.recurring_cost_annual),
+            money(i.case.benefit_annual),
+            i.case.first_year_roi.map_or("-".into(), pct),
+            money(i.case.npv),
+            pct_opt(i.case.irr_annual, 1),
+            month_label(a, i.case.payback_month),
+            format!("{:.0}", i.alignment_score * 100.0),
+        ]);
+    }
+    let p = &a.portfolio;
+    let mut blocks = vec![Block::Table(t)];
+    blocks.push(Block::Line(format!(
+        "Portfolio of {} initiative(s): one-time {}, recurring {}/yr, benefits {}/yr, first-year ROI {}, NPV {}, IRR {}/yr, payback {} (discounted {}), TCO {} over {} months.",
+        p.included.len(),
+        money(p.one_time_cost),
+        money(p.recurring_cost_annual),
+        money(p.benefit_annual),
+        p.first_year_roi.map_or("-".into(), pct),
+        money(p.npv),
+        pct_opt(p.irr_annual, 1),
+        month_label(a, p.payback_month),
+        month_label(a, p.discounted_payback_month),
+        money(p.tco),
+        o.evaluation_months,
+    )));
+    out.push(Section {
+        title: "Business cases".into(),
+        blocks,
+    });
+
+    let mut t = Table::new(&[
+        "fiscal period",
+        ">implementation",
+        ">recurring",
+        ">benefits",
+        ">budget",
+        "status",
+    ]);
+    for s in &a.spend_by_period {
+        t.row(vec![
+            s.period.clone(),
+            money(s.implementation),
+            money(s.recurring),
+            money(s.benefits),
+            s.budget.map_or("-".into(), money),
+            if s.over_budget {
+                "OVER BUDGET".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    let mut blocks = vec![Block::Table(t)];
+    if a.initiatives.iter().any(|i| !i.pinned) {
+        blocks.push(Block::Line(
+            "Initiatives without a pinned `start` are counted from the plan's first month.".into(),
+        ));
+    }
+    out.push(Section {
+        title: "Spend by fiscal period".into(),
+        blocks,
+    });
+
+    let covered = a.goals.iter().filter(|g| g.covered).count();
+    let mut t = Table::new(&["goal", ">weight", "covered", "covered by (strength >= 2)"]);
+    for g in &a.goals {
+        t.row(vec![
+            g.id.clone(),
+            format!("{}", g.weight),
+            if g.covered { "yes".into() } else { "NO".into() },
+            g.covered_by.join(", "),
+        ]);
+    }
+    out.push(Section {
+        title: "Goals".into(),
+        blocks: vec![
+            Block::Line(format!(
+                "{covered} of {} goals covered: {} of strategic goals enabled by technology. Portfolio alignment {:.0}/100.",
+                a.goals.len(),
+                pct(a.goals_enabled_share),
+                a.portfolio_alignment * 100.0
+            )),
+            Block::Table(t),
+        ],
+    });
+
+    if !a.matrix.goals.is_empty() {
+        let mut headers: Vec<String> = vec!["initiative / system".into()];
+        headers.extend(a.matrix.goals.iter().map(|g| format!(">{g}")));
+        headers.push(">align".into());
+        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut t = Table::new(&refs);
+        for r in &a.matrix.rows {
+            let mut row = vec![format!(
+                "{}{}",
+                r.id,
+                if r.kind == "system" { " (system)" } else { "" }
+            )];
+            row.extend(
+                r.strengths
+                    .iter()
+                    .map(|&s| if s == 0 { "·".into() } else { s.to_string() }),
+            );
+            row.push(format!("{:.0}", r.alignment_score * 100.0));
+            t.row(row);
+        }
+        out.push(Section {
+            title: "Contribution matrix (0-3)".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+
+    let mut gaps = Vec::new();
+    for u in &a.unaligned_spend.items {
+        gaps.push(format!(
+            "{} `{}` supports no goal: {} a year",
+            u.kind,
+            u.id,
+            money(u.amount)
+        ));
+    }
+    for r in &a.redundant_systems {
+        gaps.push(format!(
+            "redundant: {} share category `{}` ({} a year)",
+            r.systems.join(", "),
+            r.category,
+            money(r.annual_cost)
+        ));
+    }
+    for s in &a.silos {
+        gaps.push(format!("silo: {}", s.reason));
+    }
+    for m in &a.manual_flows {
+        let hours = m
+            .hours_per_month
+            .map_or(String::new(), |h| format!(" ({h} hours a month)"));
+        gaps.push(format!(
+            "manual re-keying from `{}` to `{}`{hours}: automation candidate",
+            m.from, m.to
+        ));
+    }
+    if !gaps.is_empty() {
+        out.push(Section {
+            title: "Gaps".into(),
+            blocks: vec![
+                Block::Line(format!(
+                    "Spend supporting no goal: {} a year.",
+                    money(a.unaligned_spend.total)
+                )),
+                Block::Bullets(gaps),
+            ],
+        });
+    }
+
+    if !a.systems.is_empty() {
+        let mut t = Table::new(&["system", ">cost/yr", "TIME", "why"]);
+        for s in &a.systems {
+            t.row(vec![
+                s.id.clone(),
+                money(s.annual_cost),
+                format!("{:?}", s.class).to_lowercase(),
+                s.reason.clone(),
+            ]);
+        }
+        out.push(Section {
+            title: "Current systems (TIME: tolerate, invest, migrate, eliminate)".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+
+    if !a.risks.is_empty() {
+        let mut t = Table::new(&["risk", "initiative", ">score", "level", "residual"]);
+        for r in &a.risks {
+            t.row(vec![
+                r.id.clone(),
+                r.initiative.clone().unwrap_or_default(),
+                r.score.to_string(),
+                r.level.to_string(),
+                r.residual_score.map_or("-".into(), |s| {
+                    format!("{s} {}", r.residual_level.unwrap_or(""))
+                }),
+            ]);
+        }
+        out.push(Section {
+            title: "Risks".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+
+    out.push(Section {
+        title: "Health checks".into(),
+        blocks: vec![Block::Findings],
+    });
+    out
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default(),
+        Severity::Info => AnsiColor::Cyan.on_default(),
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn styled(text: &str, style: Style, colour: bool) -> String {
+    if colour {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The report for a terminal; `colour` adds ANSI styles.
+pub fn text(a: &Analysis, colour: bool) -> String {
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let o = &a.organization;
+    let mut out = format!(
+        "{}\nPlan from {} for {} months; benefits counted for {} months; discount rate {}; amounts in {}.\n",
+        styled(
+            &format!("{}: technology plan analysis", o.name),
+            bold,
+            colour
+        ),
+        o.start,
+        o.horizon_months,
+        o.evaluation_months,
+        pct_opt(Some(o.discount_rate), 1),
+        o.currency,
+    );
+    for s in sections(a) {
+        out.push_str(&format!(
+            "\n{}\n",
+            styled(&s.title, bold.underline(), colour)
+        ));
+        for b in s.blocks {
+            match b {
+                Block::Line(l) => out.push_str(&format!("{l}\n")),
+                Block::Table(t) => {
+                    let (h, rows) = t.text();
+                    out.push_str(&format!("{}\n", styled(&h, dim, colour)));
+                    for r in rows {
+                        out.push_str(&format!("{r}\n"));
+                    }
+                }
+                Block::Bullets(items) => {
+                    for i in items {
+                        out.push_str(&format!("  - {i}\n"));
+                    }
+                }
+                Block::Findings => {
+                    if a.findings.is_empty() {
+                        out.push_str("No findings.\n");
+                    }
+                    for f in &a.findings {
+                        let sev = format!("{:<7}", severity_name(f.severity));
+                        out.push_str(&format!(
+                            "{} {} {}\n        {} {}\n",
+                            styled(&sev, severity_style(f.severity), colour),
+                            styled(&format!("[{}]", f.code), dim, colour),
+                            f.message,
+                            styled("->", dim, colour),
+                            f.hint,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The report as Markdown.
+pub fn markdown(a: &Analysis) -> String {
+    let o = &a.organization;
+    let mut out = format!(
+        "# {}: technology plan analysis\n\nPlan from {} for {} months; benefits counted for {} months; discount rate {}; amounts in {}.\n",
+        o.name,
+        o.start,
+        o.horizon_months,
+        o.evaluation_months,
+        pct_opt(Some(o.discount_rate), 1),
+        o.currency
+    );
+    for s in sections(a) {
+        out.push_str(&format!("\n## {}\n\n", s.title));
+        for b in s.blocks {
+            match b {
+                Block::Line(l) => out.push_str(&format!("{l}\n\n")),
+                Block::Table(t) => {
+                    out.push_str(&t.markdown());
+                    out.push('\n');
+                }
+                Block::Bullets(items) => {
+                    for i in items {
+                        out.push_str(&format!("- {i}\n"));
+                    }
+                    out.push('\n');
+                }
+                Block::Findings => {
+                    if a.findings.is_empty() {
+                        out.push_str("No findings.\n");
+                    }
+                    for f in &a.findings {
+                        out.push_str(&format!(
+                            "- **{}** `{}` ({}): {} *{}*\n",
+                            severity_name(f.severity),
+                            f.code,
+                            f.path,
+                            f.message,
+                            f.hint
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_has_thousands_separators() {
+        assert_eq!(money(0.0), "0");
+        assert_eq!(money(999.4), "999");
+        assert_eq!(money(1500.0), "1,500");
+        assert_eq!(money(-1234567.6), "-1,234,568");
+    }
+
+    #[test]
+    fn percentages_are_whole() {
+        assert_eq!(pct(2.333333), "233%");
+        assert_eq!(pct(6.5), "650%");
+    }
+}

@@ -1,0 +1,1071 @@
+//! Turns a [`Node`] tree into the plan file's types, reporting every shape problem at once:
+//! unknown fields (with "did you mean"), missing required fields, wrong types, values out of
+//! range. Each decoded value's location is remembered by its field path in a [`SourceMap`], so
+//! later checks can point at the right line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::diag::{Location, Problem, did_you_mean};
+use crate::model::*;
+use crate::source::{Node, Value};
+
+/// Where each decoded value was written, by field path (`initiatives[2].depends_on[0]`).
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    locations: HashMap<String, Location>,
+    root: Option<Location>,
+}
+
+impl SourceMap {
+    /// The location of `path`, or of its closest recorded ancestor.
+    pub fn locate(&self, path: &str) -> Location {
+        let mut p = path;
+        loop {
+            if let Some(l) = self.locations.get(p) {
+                return l.clone();
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+        self.root
+            .clone()
+            .unwrap_or_else(|| Location::new("<plan>", 1, 1))
+    }
+}
+
+/// Collects problems and locations while decoding.
+pub struct Decoder {
+    /// Problems found so far.
+    pub problems: Vec<Problem>,
+    /// Locations of decoded values.
+    pub map: SourceMap,
+}
+
+/// A type that can be read from a node.
+pub trait Decode: Sized {
+    /// Reads a value, or records why it cannot and returns `None`.
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self>;
+}
+
+/// Decodes a whole plan document.
+pub fn decode_plan(root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>) {
+    let mut d = Decoder {
+        problems: Vec::new(),
+        map: SourceMap {
+            locations: HashMap::new(),
+            root: Some(root.loc.clone()),
+        },
+    };
+    let doc = if matches!(root.value, Value::Null) {
+        d.problems.push(
+            Problem::new(root.loc.clone(), "", "the plan file is empty")
+                .expected("a plan with `version: 1` and an `organization`")
+                .hint("run `sextant init` to write a starter plan"),
+        );
+        None
+    } else {
+        PlanDoc::decode(root, "", &mut d)
+    };
+    (doc, d.map, d.problems)
+}
+
+impl Decoder {
+    fn note(&mut self, path: &str, loc: &Location) {
+        self.map.locations.insert(path.to_string(), loc.clone());
+    }
+
+    /// Records a problem at a node.
+    pub fn problem(&mut self, node: &Node, path: &str, message: impl Into<String>) -> &mut Problem {
+        self.problems
+            .push(Problem::new(node.loc.clone(), path, message));
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
+    }
+
+    fn mismatch<T>(&mut self, node: &Node, path: &str, expected: &str) -> Option<T> {
+        let p = self.problem(node, path, format!("expected {expected}"));
+        p.expected = Some(expected.to_string());
+        p.found = Some(node.value.describe());
+        None
+    }
+
+    /// Opens a mapping whose fields are then read with [`Fields`].
+    pub fn fields<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<Fields<'n>> {
+        self.note(path, &node.loc);
+        match &node.value {
+            Value::Map(entries) => Some(Fields {
+                node,
+                path: path.to_string(),
+                entries,
+                used: vec![false; entries.len()],
+                known: Vec::new(),
+            }),
+            _ => self.mismatch(node, path, &format!("a mapping ({what})")),
+        }
+    }
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// The fields of one mapping, read one by one; unread fields are reported as unknown by
+/// [`Fields::finish`].
+pub struct Fields<'n> {
+    node: &'n Node,
+    path: String,
+    entries: &'n [(crate::source::Key, Node)],
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+}
+
+impl<'n> Fields<'n> {
+    fn take(&mut self, name: &'static str) -> Option<&'n Node> {
+        self.known.push(name);
+        let i = self.entries.iter().position(|(k, _)| k.name == name)?;
+        self.used[i] = true;
+        Some(&self.entries[i].1)
+    }
+
+    /// A required field.
+    pub fn req<T: Decode>(&mut self, d: &mut Decoder, name: &'static str) -> Option<T> {
+        match self.take(name) {
+            Some(node) if !matches!(node.value, Value::Null) => {
+                T::decode(node, &join(&self.path, name), d)
+            }
+            found => {
+                let p = d.problem(
+                    found.unwrap_or(self.node),
+                    &join(&self.path, name),
+                    format!("the required field `{name}` is missing"),
+                );
+                if found.is_some() {
+                    p.message = format!("the required field `{name}` is empty");
+                    p.found = Some("nothing".into());
+                }
+                p.hint = Some(format!("add `{name}:` here"));
+                if self.path.is_empty() {
+                    p.hint = Some(format!("add `{name}:` at the top level of the plan"));
+                }
+                None
+            }
+        }
+    }
+
+    /// An optional field; `None` when absent, empty or invalid (invalid is recorded).
+    pub fn opt<T: Decode>(&mut self, d: &mut Decoder, name: &'static str) -> Option<T> {
+        match self.take(name) {
+            Some(node) if !matches!(node.value, Value::Null) => {
+                T::decode(node, &join(&self.path, name), d)
+            }
+            _ => None,
+        }
+    }
+
+    /// An optional field with a default.
+    pub fn or<T: Decode>(&mut self, d: &mut Decoder, name: &'static str, default: T) -> T {
+        self.opt(d, name).unwrap_or(default)
+    }
+
+    /// An optional list or map field, empty when absent.
+    pub fn many<T: Decode + Default>(&mut self, d: &mut Decoder, name: &'static str) -> T {
+        self.opt(d, name).unwrap_or_default()
+    }
+
+    /// Reports the fields that were never read.
+    pub fn finish(self, d: &mut Decoder) {
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let mut p = Problem::new(
+                key.loc.clone(),
+                join(&self.path, &key.name),
+                format!("unknown field `{}`", key.name),
+            )
+            .expected(format!("one of {}", quoted_list(&self.known)))
+            .found(format!("`{}`", key.name));
+            if let Some(s) = did_you_mean(&key.name, self.known.iter().copied()) {
+                p = p.hint(format!("did you mean `{s}`?"));
+            }
+            d.problems.push(p);
+        }
+    }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------------
+
+impl Decode for String {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        match &node.value {
+            Value::Str(s) | Value::Number(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => d.mismatch(node, path, "text"),
+        }
+    }
+}
+
+impl Decode for bool {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            _ => d.mismatch(node, path, "`true` or `false`"),
+        }
+    }
+}
+
+impl Decode for f64 {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        match &node.value {
+            Value::Number(s) => s.parse().ok(),
+            _ => d.mismatch(node, path, "a number"),
+        }
+    }
+}
+
+impl Decode for u32 {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        match &node.value {
+            Value::Number(s) => match s.parse() {
+                Ok(n) => Some(n),
+                Err(_) => d.mismatch(node, path, "a whole number, 0 or more"),
+            },
+            _ => d.mismatch(node, path, "a whole number, 0 or more"),
+        }
+    }
+}
+
+impl Decode for u8 {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        match &node.value {
+            Value::Number(s) => match s.parse() {
+                Ok(n) => Some(n),
+                Err(_) => d.mismatch(node, path, "a small whole number"),
+            },
+            _ => d.mismatch(node, path, "a small whole number"),
+        }
+    }
+}
+
+impl Decode for Id {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let s = String::decode(node, path, d)?;
+        match Id::parse(&s) {
+            Ok(id) => Some(id),
+            Err(why) => {
+                let p = d.problem(node, path, format!("invalid id: {why}"));
+                p.expected =
+                    Some("an id such as `pos-system` (letters, digits, `-`, `_`, `.`)".into());
+                p.found = Some(format!("{s:?}"));
+                None
+            }
+        }
+    }
+}
+
+impl Decode for Month {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let text = match &node.value {
+            Value::Str(s) | Value::Number(s) => s,
+            _ => return d.mismatch(node, path, "a month written `YYYY-MM`"),
+        };
+        match Month::parse(text) {
+            Some(m) => Some(m),
+            None => {
+                let p = d.problem(node, path, "expected a month written `YYYY-MM`");
+                p.expected = Some("a month written `YYYY-MM`, e.g. `2027-03`".into());
+                p.found = Some(format!("{text:?}"));
+                None
+            }
+        }
+    }
+}
+
+impl Decode for BudgetPeriod {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let expected = "a fiscal year such as `2027` or a fiscal quarter such as `2027-Q3`";
+        let text = match &node.value {
+            Value::Str(s) | Value::Number(s) => s,
+            _ => return d.mismatch(node, path, expected),
+        };
+        match BudgetPeriod::parse(text) {
+            Some(p) => Some(p),
+            None => {
+                let p = d.problem(node, path, "invalid budget period");
+                p.expected = Some(expected.into());
+                p.found = Some(format!("{text:?}"));
+                p.hint = Some("fiscal years are named by the calendar year they start in".into());
+                None
+            }
+        }
+    }
+}
+
+/// Reads an amount of money exactly; signed when `signed`.
+fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money> {
+    d.note(path, &node.loc);
+    let expected = if signed {
+        "an amount of money (a number)"
+    } else {
+        "an amount of money, 0 or more"
+    };
+    match &node.value {
+        Value::Number(s) => {
+            let v = Decimal::from_str(s)
+                .or_else(|_| Decimal::from_scientific(s))
+                .ok();
+            match v {
+                Some(v) if signed || v >= Decimal::ZERO => Some(Money(v)),
+                Some(_) => {
+                    let p = d.problem(node, path, "an amount of money cannot be negative here");
+                    p.expected = Some(expected.into());
+                    p.found = Some(s.clone());
+                    p.hint = Some("costs and benefits are written as positive amounts".into());
+                    None
+                }
+                None => d.mismatch(node, path, expected),
+            }
+        }
+        Value::Str(s) => {
+            let cleaned: String = s
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+                .collect();
+            let p = d.problem(node, path, format!("expected {expected}"));
+            p.expected = Some(expected.into());
+            p.found = Some(format!("the text {s:?}"));
+            if !cleaned.is_empty() && Decimal::from_str(&cleaned).is_ok() {
+                p.hint = Some(format!(
+                    "write the number alone, without currency symbols, separators or quotes: {cleaned}"
+                ));
+            }
+            None
+        }
+        _ => d.mismatch(node, path, expected),
+    }
+}
+
+impl Decode for Money {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        money(node, path, d, false)
+    }
+}
+
+/// A signed amount, for explicit cash flows.
+struct SignedMoney(Money);
+
+impl Decode for SignedMoney {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        money(node, path, d, true).map(SignedMoney)
+    }
+}
+
+impl Decode for Estimate {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        if !matches!(node.value, Value::Map(_)) {
+            return Money::decode(node, path, d).map(Estimate::point);
+        }
+        let mut f = d.fields(node, path, "an amount or {low, likely, high}")?;
+        let low: Option<Money> = f.req(d, "low");
+        let likely: Option<Money> = f.req(d, "likely");
+        let high: Option<Money> = f.req(d, "high");
+        f.finish(d);
+        let (low, likely, high) = (low?, likely?, high?);
+        if !(low <= likely && likely <= high) {
+            let p = d.problem(
+                node,
+                path,
+                "a three-point estimate must have low <= likely <= high",
+            );
+            p.expected = Some("low <= likely <= high".into());
+            p.found = Some(format!("low {low}, likely {likely}, high {high}"));
+            return None;
+        }
+        Some(Estimate { low, likely, high })
+    }
+}
+
+/// Reads a number and checks it lies in `lo..=hi`.
+fn in_range<T>(node: &Node, path: &str, d: &mut Decoder, lo: T, hi: T, what: &str) -> Option<T>
+where
+    T: Decode + PartialOrd + std::fmt::Display + Copy,
+{
+    let v = T::decode(node, path, d)?;
+    if v < lo || v > hi {
+        let p = d.problem(node, path, format!("{what} must be between {lo} and {hi}"));
+        p.expected = Some(format!("a value from {lo} to {hi}"));
+        p.found = Some(v.to_string());
+        return None;
+    }
+    Some(v)
+}
+
+macro_rules! ranged {
+    ($name:ident, $t:ty, $lo:expr, $hi:expr, $what:expr) => {
+        #[doc = concat!("A ", $what, ", from ", stringify!($lo), " to ", stringify!($hi), ".")]
+        pub struct $name(pub $t);
+        impl Decode for $name {
+            fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+                in_range::<$t>(node, path, d, $lo, $hi, $what).map($name)
+            }
+        }
+    };
+}
+
+ranged!(Strength, u8, 0, 3, "a contribution strength");
+ranged!(Score5, u8, 1, 5, "a score");
+ranged!(Fraction, f64, 0.0, 1.0, "a fraction");
+ranged!(FiscalMonth, u32, 1, 12, "a calendar month number");
+ranged!(Positive, f64, 0.0, f64::MAX, "an amount");
+
+fn enum_value<T: Copy>(
+    node: &Node,
+    path: &str,
+    d: &mut Decoder,
+    options: &[(&'static str, T)],
+) -> Option<T> {
+    d.note(path, &node.loc);
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    if let Value::Str(s) = &node.value
+        && let Some((_, v)) = options.iter().find(|(n, _)| *n == s.as_str())
+    {
+        return Some(*v);
+    }
+    let expected = format!("one of {}", quoted_list(&names));
+    let p = d.problem(node, path, format!("expected {expected}"));
+    p.expected = Some(expected);
+    p.found = Some(node.value.describe());
+    if let Value::Str(s) = &node.value
+        && let Some(sug) = did_you_mean(s, names.iter().copied())
+    {
+        p.hint = Some(format!("did you mean `{sug}`?"));
+    }
+    None
+}
+
+macro_rules! decode_enum {
+    ($t:ty { $($name:literal => $v:expr),+ $(,)? }) => {
+        impl Decode for $t {
+            fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+                enum_value(node, path, d, &[$(($name, $v)),+])
+            }
+        }
+    };
+}
+
+decode_enum!(Direction { "up" => Direction::Up, "down" => Direction::Down });
+decode_enum!(IntegrationKind { "automated" => IntegrationKind::Automated, "manual" => IntegrationKind::Manual });
+decode_enum!(Status {
+    "candidate" => Status::Candidate, "planned" => Status::Planned,
+    "in_progress" => Status::InProgress, "done" => Status::Done, "cancelled" => Status::Cancelled,
+});
+decode_enum!(InitiativeKind { "exploit" => InitiativeKind::Exploit, "explore" => InitiativeKind::Explore });
+decode_enum!(BenefitKind { "revenue" => BenefitKind::Revenue, "saving" => BenefitKind::Saving });
+decode_enum!(FlowPeriod { "month" => FlowPeriod::Month, "quarter" => FlowPeriod::Quarter, "year" => FlowPeriod::Year });
+decode_enum!(RiskCategory {
+    "security" => RiskCategory::Security, "adoption" => RiskCategory::Adoption,
+    "technical" => RiskCategory::Technical, "vendor" => RiskCategory::Vendor,
+    "financial" => RiskCategory::Financial, "compliance" => RiskCategory::Compliance,
+    "other" => RiskCategory::Other,
+});
+decode_enum!(Ring { "adopt" => Ring::Adopt, "trial" => Ring::Trial, "assess" => Ring::Assess, "hold" => Ring::Hold });
+
+// ---------------------------------------------------------------------------------------------
+// Collections
+// ---------------------------------------------------------------------------------------------
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let Value::Seq(items) = &node.value else {
+            return d.mismatch(node, path, "a list");
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match T::decode(item, &format!("{path}[{i}]"), d) {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+/// A map from goal id to contribution strength 0-3.
+impl Decode for BTreeMap<Id, u8> {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let Value::Map(entries) = &node.value else {
+            return d.mismatch(node, path, "a mapping of goal ids to strengths 0-3");
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, value) in entries {
+            let p = format!("{path}.{}", key.name);
+            let strength = Strength::decode(value, &p, d);
+            // The key's location is kept for the path: an unknown goal points at its name.
+            d.note(&p, &key.loc);
+            let id = match Id::parse(&key.name) {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    d.problems.push(
+                        Problem::new(
+                            key.loc.clone(),
+                            p.clone(),
+                            format!("invalid goal id: {why}"),
+                        )
+                        .found(format!("{:?}", key.name)),
+                    );
+                    None
+                }
+            };
+            match (id, strength) {
+                (Some(id), Some(s)) => {
+                    out.insert(id, s.0);
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+fn strings(f: &mut Fields<'_>, d: &mut Decoder, name: &'static str) -> Vec<String> {
+    f.many(d, name)
+}
+
+fn ranged_opt<R, T>(
+    f: &mut Fields<'_>,
+    d: &mut Decoder,
+    name: &'static str,
+    get: fn(R) -> T,
+) -> Option<T>
+where
+    R: Decode,
+{
+    f.opt::<R>(d, name).map(get)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The document
+// ---------------------------------------------------------------------------------------------
+
+impl Decode for PlanDoc {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a plan")?;
+        let version: Option<u32> = f.req(d, "version");
+        if let (Some(v), Some(vnode)) =
+            (version, f.entries.iter().find(|(k, _)| k.name == "version"))
+            && v != 1
+        {
+            let p = d.problem(&vnode.1, "version", "unsupported plan format version");
+            p.expected = Some("1".into());
+            p.found = Some(v.to_string());
+            p.hint = Some("this version of Sextant reads plan files of version 1".into());
+        }
+        let organization = f.req(d, "organization");
+        let swot = f.or(d, "swot", Swot::default());
+        let strategy = f.or(d, "strategy", Strategy::default());
+        let goals = f.many(d, "goals");
+        let kpis = f.many(d, "kpis");
+        let staff = f.many(d, "staff");
+        let systems = f.many(d, "systems");
+        let integrations = f.many(d, "integrations");
+        let initiatives = f.many(d, "initiatives");
+        let risks = f.many(d, "risks");
+        let constraints = f.or(d, "constraints", Constraints::default());
+        let phases = f.many(d, "phases");
+        let radar = f.many(d, "radar");
+        f.finish(d);
+        Some(PlanDoc {
+            version: version?,
+            organization: organization?,
+            swot,
+            strategy,
+            goals,
+            kpis,
+            staff,
+            systems,
+            integrations,
+            initiatives,
+            risks,
+            constraints,
+            phases,
+            radar,
+        })
+    }
+}
+
+impl Decode for Organization {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "the organisation")?;
+        let name = f.req(d, "name");
+        let industry = f.opt(d, "industry");
+        let location = f.opt(d, "location");
+        let employees = f.opt(d, "employees");
+        let currency: Option<String> = f.req(d, "currency");
+        let start = f.req(d, "start");
+        let horizon_months = f.req::<u32>(d, "horizon_months");
+        let evaluation_months = f.opt::<u32>(d, "evaluation_months");
+        let discount_rate = f.req::<f64>(d, "discount_rate");
+        let fiscal_year_start = ranged_opt(&mut f, d, "fiscal_year_start", |m: FiscalMonth| m.0);
+        let gross_margin = ranged_opt(&mut f, d, "gross_margin", |m: Fraction| m.0);
+        f.finish(d);
+        let loc = |field: &str| d_loc(node, field);
+        let mut check = |ok: bool, field: &str, msg: &str, expected: &str, found: String| {
+            if !ok {
+                d.problems.push(
+                    Problem::new(loc(field), join(path, field), msg.to_string())
+                        .expected(expected.to_string())
+                        .found(found),
+                );
+            }
+        };
+        if let Some(c) = &currency {
+            check(
+                c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()),
+                "currency",
+                "invalid currency code",
+                "a three-letter ISO 4217 code in capitals, e.g. `USD`",
+                format!("{c:?}"),
+            );
+        }
+        if let Some(h) = horizon_months {
+            check(
+                (1..=240).contains(&h),
+                "horizon_months",
+                "the planning horizon is out of range",
+                "1 to 240 months",
+                h.to_string(),
+            );
+        }
+        if let (Some(h), Some(e)) = (horizon_months, evaluation_months) {
+            check(
+                e >= h && e <= 600,
+                "evaluation_months",
+                "the evaluation horizon must cover the planning horizon",
+                &format!("{h} to 600 months (at least horizon_months)"),
+                e.to_string(),
+            );
+        }
+        if let Some(r) = discount_rate {
+            check(
+                (0.0..=1.0).contains(&r),
+                "discount_rate",
+                "the discount rate must be a fraction between 0 and 1",
+                "a fraction such as 0.08 for 8%",
+                r.to_string(),
+            );
+        }
+        if let Some(g) = gross_margin {
+            check(
+                g > 0.0,
+                "gross_margin",
+                "the gross margin must be above 0",
+                "a fraction above 0 and at most 1, such as 0.4",
+                g.to_string(),
+            );
+        }
+        Some(Organization {
+            name: name?,
+            industry,
+            location,
+            employees,
+            currency: currency?,
+            start: start?,
+            horizon_months: horizon_months?,
+            evaluation_months,
+            discount_rate: discount_rate?,
+            fiscal_year_start: fiscal_year_start.unwrap_or(1),
+            gross_margin,
+        })
+    }
+}
+
+/// The location of a field's value inside a mapping node, or of the mapping itself.
+fn d_loc(node: &Node, field: &str) -> Location {
+    if let Value::Map(entries) = &node.value
+        && let Some((_, v)) = entries.iter().find(|(k, _)| k.name == field)
+    {
+        return v.loc.clone();
+    }
+    node.loc.clone()
+}
+
+impl Decode for Swot {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a SWOT analysis")?;
+        let s = Swot {
+            strengths: strings(&mut f, d, "strengths"),
+            weaknesses: strings(&mut f, d, "weaknesses"),
+            opportunities: strings(&mut f, d, "opportunities"),
+            threats: strings(&mut f, d, "threats"),
+        };
+        f.finish(d);
+        Some(s)
+    }
+}
+
+impl Decode for Strategy {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "the strategy")?;
+        let s = Strategy {
+            value_proposition: f.opt(d, "value_proposition"),
+            differentiation: f.opt(d, "differentiation"),
+            core_competencies: strings(&mut f, d, "core_competencies"),
+        };
+        f.finish(d);
+        Some(s)
+    }
+}
+
+impl Decode for Goal {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a goal")?;
+        let id = f.req(d, "id");
+        let title = f.req(d, "title");
+        let description = f.opt(d, "description");
+        let kpi = f.opt(d, "kpi");
+        let baseline = f.opt(d, "baseline");
+        let target = f.opt(d, "target");
+        let due = f.opt(d, "due");
+        let weight = f.opt::<f64>(d, "weight");
+        let owner = f.opt(d, "owner");
+        f.finish(d);
+        if let Some(w) = weight
+            && w <= 0.0
+        {
+            d.problems.push(
+                Problem::new(
+                    d_loc(node, "weight"),
+                    join(path, "weight"),
+                    "a goal's weight must be above 0",
+                )
+                .expected("a number above 0 (1 is the default)")
+                .found(w.to_string()),
+            );
+        }
+        Some(Goal {
+            id: id?,
+            title: title?,
+            description,
+            kpi,
+            baseline,
+            target,
+            due,
+            weight: weight.unwrap_or(1.0),
+            owner,
+        })
+    }
+}
+
+impl Decode for Kpi {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a KPI")?;
+        let id = f.req(d, "id");
+        let name = f.req(d, "name");
+        let unit = f.opt(d, "unit");
+        let direction = f.or(d, "direction", Direction::Up);
+        let definition = f.opt(d, "definition");
+        f.finish(d);
+        Some(Kpi {
+            id: id?,
+            name: name?,
+            unit,
+            direction,
+            definition,
+        })
+    }
+}
+
+impl Decode for Staff {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a member of staff")?;
+        let name = f.req(d, "name");
+        let role = f.opt(d, "role");
+        let hours_per_month = ranged_opt(&mut f, d, "hours_per_month", |p: Positive| p.0);
+        let skills = strings(&mut f, d, "skills");
+        f.finish(d);
+        Some(Staff {
+            name: name?,
+            role,
+            hours_per_month,
+            skills,
+        })
+    }
+}
+
+impl Decode for System {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a system")?;
+        let id = f.req(d, "id");
+        let name = f.req(d, "name");
+        let category = f.req(d, "category");
+        let vendor = f.opt(d, "vendor");
+        let annual_cost = f.or(d, "annual_cost", Money::default());
+        let users = f.opt(d, "users");
+        let satisfaction = ranged_opt(&mut f, d, "satisfaction", |s: Score5| s.0);
+        let business_value = ranged_opt(&mut f, d, "business_value", |s: Score5| s.0);
+        let technical_health = ranged_opt(&mut f, d, "technical_health", |s: Score5| s.0);
+        let installed = f.opt(d, "installed");
+        let end_of_life = f.opt(d, "end_of_life");
+        let data = strings(&mut f, d, "data");
+        let supports = f.many(d, "supports");
+        f.finish(d);
+        Some(System {
+            id: id?,
+            name: name?,
+            category: category?,
+            vendor,
+            annual_cost,
+            users,
+            satisfaction,
+            business_value,
+            technical_health,
+            installed,
+            end_of_life,
+            data,
+            supports,
+        })
+    }
+}
+
+impl Decode for Integration {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "an integration")?;
+        let from = f.req(d, "from");
+        let to = f.req(d, "to");
+        let kind = f.req(d, "kind");
+        let data = f.opt(d, "data");
+        let hours_per_month = ranged_opt(&mut f, d, "hours_per_month", |p: Positive| p.0);
+        f.finish(d);
+        Some(Integration {
+            from: from?,
+            to: to?,
+            kind: kind?,
+            data,
+            hours_per_month,
+        })
+    }
+}
+
+impl Decode for Initiative {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "an initiative")?;
+        let id = f.req(d, "id");
+        let title = f.req(d, "title");
+        let description = f.opt(d, "description");
+        let owner = f.opt(d, "owner");
+        let vendor = f.opt(d, "vendor");
+        let status = f.or(d, "status", Status::Candidate);
+        let one_time_cost = f.or(d, "one_time_cost", Estimate::default());
+        let recurring_cost_annual = f.or(d, "recurring_cost_annual", Estimate::default());
+        let benefits = f.many(d, "benefits");
+        let cash_flows = f.opt(d, "cash_flows");
+        let duration_months = f.req::<u32>(d, "duration_months");
+        let effort = ranged_opt(&mut f, d, "effort_hours_per_month", |p: Positive| p.0);
+        let depends_on = f.many(d, "depends_on");
+        let alternative_group = f.opt(d, "alternative_group");
+        let mandatory = f.or(d, "mandatory", false);
+        let kind = f.or(d, "kind", InitiativeKind::Exploit);
+        let contributes = f.many(d, "contributes");
+        let start = f.opt(d, "start");
+        let replaces = f.many(d, "replaces");
+        let affects_staff = f.opt(d, "affects_staff");
+        let training = f.opt(d, "training");
+        let change_plan = f.opt(d, "change_plan");
+        let handles_customer_data = f.or(d, "handles_customer_data", false);
+        f.finish(d);
+        if duration_months == Some(0) {
+            d.problems.push(
+                Problem::new(
+                    d_loc(node, "duration_months"),
+                    join(path, "duration_months"),
+                    "an initiative takes at least one month",
+                )
+                .expected("a whole number of months, 1 or more")
+                .found("0"),
+            );
+        }
+        Some(Initiative {
+            id: id?,
+            title: title?,
+            description,
+            owner,
+            vendor,
+            status,
+            one_time_cost,
+            recurring_cost_annual,
+            benefits,
+            cash_flows,
+            duration_months: duration_months?,
+            effort_hours_per_month: effort.unwrap_or(0.0),
+            depends_on,
+            alternative_group,
+            mandatory,
+            kind,
+            contributes,
+            start,
+            replaces,
+            affects_staff,
+            training,
+            change_plan,
+            handles_customer_data,
+        })
+    }
+}
+
+impl Decode for Benefit {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a benefit")?;
+        let kind = f.req(d, "kind");
+        let annual = f.req(d, "annual");
+        let goal = f.opt(d, "goal");
+        let description = f.opt(d, "description");
+        f.finish(d);
+        Some(Benefit {
+            kind: kind?,
+            annual: annual?,
+            goal,
+            description,
+        })
+    }
+}
+
+impl Decode for CashFlows {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "explicit cash flows")?;
+        let period = f.req(d, "period");
+        let values: Option<Vec<SignedMoney>> = f.req(d, "values");
+        f.finish(d);
+        Some(CashFlows {
+            period: period?,
+            values: values?.into_iter().map(|m| m.0).collect(),
+        })
+    }
+}
+
+impl Decode for Risk {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a risk")?;
+        let id = f.req(d, "id");
+        let title = f.req(d, "title");
+        let initiative = f.opt(d, "initiative");
+        let system = f.opt(d, "system");
+        let category = f.or(d, "category", RiskCategory::Other);
+        let likelihood = f.req::<Score5>(d, "likelihood");
+        let impact = f.req::<Score5>(d, "impact");
+        let mitigation = f.opt(d, "mitigation");
+        let owner = f.opt(d, "owner");
+        let residual_likelihood = ranged_opt(&mut f, d, "residual_likelihood", |s: Score5| s.0);
+        let residual_impact = ranged_opt(&mut f, d, "residual_impact", |s: Score5| s.0);
+        let probability = ranged_opt(&mut f, d, "probability", |p: Fraction| p.0);
+        let cost = f.opt(d, "cost");
+        let delay_months = f.opt(d, "delay_months");
+        f.finish(d);
+        Some(Risk {
+            id: id?,
+            title: title?,
+            initiative,
+            system,
+            category,
+            likelihood: likelihood?.0,
+            impact: impact?.0,
+            mitigation,
+            owner,
+            residual_likelihood,
+            residual_impact,
+            probability,
+            cost,
+            delay_months,
+        })
+    }
+}
+
+impl Decode for Constraints {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "the constraints")?;
+        let c = Constraints {
+            budget: f.many(d, "budget"),
+            staff_hours_per_month: ranged_opt(&mut f, d, "staff_hours_per_month", |p: Positive| {
+                p.0
+            }),
+            max_concurrent: f.opt(d, "max_concurrent"),
+            min_explore_share: ranged_opt(&mut f, d, "min_explore_share", |p: Fraction| p.0),
+        };
+        f.finish(d);
+        Some(c)
+    }
+}
+
+impl Decode for Budget {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a budget")?;
+        let period = f.req(d, "period");
+        let amount = f.req(d, "amount");
+        f.finish(d);
+        Some(Budget {
+            period: period?,
+            amount: amount?,
+        })
+    }
+}
+
+impl Decode for Phase {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a phase")?;
+        let id = f.req(d, "id");
+        let name = f.req(d, "name");
+        let description = f.opt(d, "description");
+        let initiatives = f.many(d, "initiatives");
+        f.finish(d);
+        Some(Phase {
+            id: id?,
+            name: name?,
+            description,
+            initiatives,
+        })
+    }
+}
+
+impl Decode for RadarItem {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a radar entry")?;
+        let technology = f.req(d, "technology");
+        let ring = f.req(d, "ring");
+        let note = f.opt(d, "note");
+        f.finish(d);
+        Some(RadarItem {
+            technology: technology?,
+            ring: ring?,
+            note,
+        })
+    }
+}

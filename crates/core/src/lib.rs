@@ -1,0 +1,52 @@
+//! Sextant's core: the plan model and the analysis engine.
+//!
+//! A plan file is read once by [`load_plan`] into a checked [`Plan`]; everything else is pure
+//! functions of it. This crate does no IO beyond what a caller hands it: no files, no network,
+//! no database.
+
+pub mod alignment;
+pub mod analysis;
+pub mod case;
+pub mod catalogue;
+pub mod checks;
+pub mod decode;
+pub mod diag;
+pub mod finance;
+pub mod model;
+pub mod source;
+pub mod synth;
+pub mod validate;
+
+pub use analysis::{Analysis, analyze};
+pub use diag::{Location, Problem, Problems};
+pub use model::PlanDoc;
+pub use validate::Plan;
+
+/// Reads a plan from YAML or JSON text. `file` names it in error locations.
+///
+/// Every problem is reported at once: syntax, then shape (unknown or missing fields, wrong
+/// types, values out of range), then meaning (ids, references, cycles, dates, budgets).
+pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
+    let root = source::parse(file, text).map_err(|p| Problems(vec![p]))?;
+    let (doc, map, mut problems) = decode::decode_plan(&root);
+    let plan = match doc {
+        Some(doc) if problems.is_empty() => Plan::from_doc(doc, map).map_err(|p| {
+            problems.extend(p);
+        }),
+        _ => Err(()),
+    };
+    match plan {
+        Ok(plan) => Ok(plan),
+        Err(()) => {
+            problems.sort_by(|a, b| {
+                (a.location.line, a.location.column).cmp(&(b.location.line, b.location.column))
+            });
+            Err(Problems(problems))
+        }
+    }
+}
+
+/// The JSON Schema of the plan file, generated from the model's types.
+pub fn plan_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(PlanDoc)).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,175 @@
+//! Synthetic plans for benchmarks and tests: a valid plan file of any size, the same for the same
+//! seed on every machine. Uses its own SplitMix64 generator so that a benchmark instance never
+//! changes with a random-number crate's version.
+
+use std::fmt::Write;
+
+/// SplitMix64 (Steele, Lea and Flood 2014): a small, fast, well-mixed generator.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo + 1)
+    }
+
+    /// A float in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The size of a synthetic plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    /// Number of initiatives.
+    pub initiatives: usize,
+    /// Number of goals.
+    pub goals: usize,
+    /// Number of current systems.
+    pub systems: usize,
+    /// Planning horizon in months.
+    pub months: u32,
+}
+
+impl Size {
+    /// A plan with `n` initiatives and proportionate goals and systems.
+    pub fn initiatives(n: usize) -> Size {
+        Size {
+            initiatives: n,
+            goals: (n / 10).clamp(3, 40),
+            systems: (n / 5).clamp(3, 200),
+            months: 60,
+        }
+    }
+}
+
+/// A valid plan file (YAML) of the given size.
+pub fn plan_yaml(size: Size, seed: u64) -> String {
+    let mut r = SplitMix64::new(seed);
+    let mut y = String::with_capacity(size.initiatives * 600);
+    let _ = write!(
+        y,
+        "version: 1\norganization:\n  name: Synthetic {seed}\n  currency: USD\n  start: 2027-01\n  horizon_months: {}\n  evaluation_months: {}\n  discount_rate: 0.08\n  gross_margin: 0.4\n",
+        size.months,
+        size.months + 24
+    );
+    y.push_str("goals:\n");
+    for g in 0..size.goals {
+        let _ = writeln!(
+            y,
+            "  - {{id: g{g}, title: Goal {g}, kpi: revenue, baseline: 100000, target: 110000, due: 2028-01, weight: {}}}",
+            r.range(1, 3)
+        );
+    }
+    y.push_str("systems:\n");
+    for s in 0..size.systems {
+        let _ = writeln!(
+            y,
+            "  - {{id: s{s}, name: System {s}, category: c{}, vendor: v{}, annual_cost: {}, data: [d{}], supports: {{g{}: {}}}}}",
+            r.range(0, size.systems as u64 / 2),
+            r.range(0, 20),
+            r.range(0, 5000),
+            r.range(0, 30),
+            r.range(0, size.goals as u64 - 1),
+            r.range(0, 3)
+        );
+    }
+    y.push_str("integrations:\n");
+    for s in 1..size.systems {
+        if r.unit() < 0.5 {
+            let kind = if r.unit() < 0.3 {
+                "manual"
+            } else {
+                "automated"
+            };
+            let _ = writeln!(
+                y,
+                "  - {{from: s{}, to: s{s}, kind: {kind}}}",
+                r.range(0, s as u64 - 1)
+            );
+        }
+    }
+    y.push_str("initiatives:\n");
+    for i in 0..size.initiatives {
+        let dur = r.range(1, 6);
+        let cost = r.range(1000, 40000);
+        let _ = write!(
+            y,
+            "  - id: i{i}\n    title: Initiative {i}\n    vendor: v{}\n    duration_months: {dur}\n    one_time_cost: {{low: {}, likely: {}, high: {}}}\n    recurring_cost_annual: {}\n    effort_hours_per_month: {}\n    kind: {}\n    benefits:\n      - {{kind: revenue, annual: {}}}\n      - {{kind: saving, annual: {}}}\n    contributes: {{g{}: {}, g{}: {}}}\n",
+            r.range(0, 20),
+            cost * 8 / 10,
+            cost,
+            cost * 3 / 2,
+            r.range(0, 6000),
+            r.range(0, 40),
+            if r.unit() < 0.2 { "explore" } else { "exploit" },
+            r.range(0, 30000),
+            r.range(0, 10000),
+            r.range(0, size.goals as u64 / 2),
+            r.range(0, 3),
+            r.range(size.goals as u64 / 2, size.goals as u64 - 1),
+            r.range(0, 3),
+        );
+        if i > 0 && r.unit() < 0.3 {
+            let _ = writeln!(y, "    depends_on: [i{}]", r.range(0, i as u64 - 1));
+        }
+        if r.unit() < 0.1 {
+            let _ = writeln!(y, "    alternative_group: alt{}", i / 10);
+        }
+        if r.unit() < 0.5 {
+            y.push_str("    training: Vendor course.\n");
+        }
+    }
+    y.push_str("risks:\n");
+    for i in (0..size.initiatives).step_by(4) {
+        let _ = writeln!(
+            y,
+            "  - {{id: r{i}, title: Risk {i}, initiative: i{i}, category: technical, likelihood: {}, impact: {}, mitigation: Watch it.}}",
+            r.range(1, 5),
+            r.range(1, 5)
+        );
+    }
+    y.push_str("constraints:\n  budget:\n");
+    for year in 2027..2027 + (size.months as i32 + 11) / 12 {
+        let _ = writeln!(
+            y,
+            "    - {{period: {year}, amount: {}}}",
+            size.initiatives * 5000
+        );
+    }
+    y.push_str("  staff_hours_per_month: 400\n  max_concurrent: 10\n");
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_plans_are_valid_and_reproducible() {
+        for n in [1, 10, 200] {
+            let text = plan_yaml(Size::initiatives(n), 7);
+            assert_eq!(text, plan_yaml(Size::initiatives(n), 7));
+            match crate::load_plan("synthetic.yaml", &text) {
+                Ok(plan) => assert_eq!(plan.doc().initiatives.len(), n),
+                Err(p) => panic!("{}", p.render(Some(&text))),
+            }
+        }
+    }
+}
