@@ -83,10 +83,18 @@ impl Table {
 
     /// A Markdown pipe table.
     pub fn markdown(&self) -> String {
-        let w: Vec<usize> = self.widths().iter().map(|&x| x.max(3)).collect();
         let esc = |s: &String| s.replace('|', "\\|");
-        let head: Vec<String> = self.headers.iter().map(esc).collect();
-        let mut out = format!("| {} |\n", self.line(&head, &w, " | "));
+        let escaped = Table {
+            headers: self.headers.iter().map(esc).collect(),
+            align: self.align.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(esc).collect())
+                .collect(),
+        };
+        let w: Vec<usize> = escaped.widths().iter().map(|&x| x.max(3)).collect();
+        let mut out = format!("| {} |\n", escaped.line(&escaped.headers, &w, " | "));
         let rule: Vec<String> = w
             .iter()
             .zip(&self.align)
@@ -96,9 +104,8 @@ impl Table {
             })
             .collect();
         out.push_str(&format!("| {} |\n", rule.join(" | ")));
-        for r in &self.rows {
-            let cells: Vec<String> = r.iter().map(esc).collect();
-            out.push_str(&format!("| {} |\n", self.line(&cells, &w, " | ")));
+        for r in &escaped.rows {
+            out.push_str(&format!("| {} |\n", escaped.line(r, &w, " | ")));
         }
         out
     }

@@ -17,6 +17,11 @@ use crate::source::{Node, Value};
 pub struct SourceMap {
     locations: HashMap<String, Location>,
     root: Option<Location>,
+    /// Ids of list entries that could not be decoded, by list path (`initiatives`), so that
+    /// references to them are not reported as unknown on top of their own problems.
+    broken_ids: HashMap<String, Vec<String>>,
+    /// For lists with left-out entries: the original index of each kept entry.
+    kept: HashMap<String, Vec<usize>>,
 }
 
 impl SourceMap {
@@ -35,6 +40,41 @@ impl SourceMap {
         self.root
             .clone()
             .unwrap_or_else(|| Location::new("<plan>", 1, 1))
+    }
+
+    /// Turns a path into the decoded document (where entries with problems were left out of
+    /// their lists) into the path of the same value in the file.
+    pub fn original_path(&self, path: &str) -> String {
+        if self.kept.is_empty() {
+            return path.to_string();
+        }
+        let mut out = String::with_capacity(path.len());
+        let mut rest = path;
+        while let Some(open) = rest.find('[') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+                break;
+            };
+            let index = &rest[open + 1..close];
+            let mapped = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.kept.get(&out).and_then(|k| k.get(i)).copied());
+            match mapped {
+                Some(m) => out.push_str(&format!("[{m}]")),
+                None => out.push_str(&rest[open..=close]),
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Whether an entry of `list` with this id exists but could not be decoded.
+    pub fn is_broken(&self, list: &str, id: &str) -> bool {
+        self.broken_ids
+            .get(list)
+            .is_some_and(|ids| ids.iter().any(|i| i == id))
     }
 }
 
@@ -59,6 +99,8 @@ pub fn decode_plan(root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>) {
         map: SourceMap {
             locations: HashMap::new(),
             root: Some(root.loc.clone()),
+            broken_ids: HashMap::new(),
+            kept: HashMap::new(),
         },
     };
     let doc = if matches!(root.value, Value::Null) {
@@ -152,7 +194,7 @@ impl<'n> Fields<'n> {
                     p.message = format!("the required field `{name}` is empty");
                     p.found = Some("nothing".into());
                 }
-                p.hint = Some(format!("add `{name}:` here"));
+                p.hint = Some(format!("add `{name}:` to `{}`", self.path));
                 if self.path.is_empty() {
                     p.hint = Some(format!("add `{name}:` at the top level of the plan"));
                 }
@@ -506,15 +548,34 @@ impl<T: Decode> Decode for Vec<T> {
         let Value::Seq(items) = &node.value else {
             return d.mismatch(node, path, "a list");
         };
+        // Entries that fail are left out (their problems are recorded), so that the rest of
+        // the plan can still be checked as a whole and every problem reported at once.
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
+        let mut kept = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match T::decode(item, &format!("{path}[{i}]"), d) {
-                Some(v) => out.push(v),
-                None => ok = false,
+                Some(v) => {
+                    out.push(v);
+                    kept.push(i);
+                }
+                None => {
+                    if let Value::Map(entries) = &item.value
+                        && let Some((_, id)) = entries.iter().find(|(k, _)| k.name == "id")
+                        && let Value::Str(id) | Value::Number(id) = &id.value
+                    {
+                        d.map
+                            .broken_ids
+                            .entry(path.to_string())
+                            .or_default()
+                            .push(id.clone());
+                    }
+                }
             }
         }
-        ok.then_some(out)
+        if kept.len() < items.len() {
+            d.map.kept.insert(path.to_string(), kept);
+        }
+        Some(out)
     }
 }
 

@@ -29,15 +29,22 @@ pub use validate::Plan;
 pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
     let root = source::parse(file, text).map_err(|p| Problems(vec![p]))?;
     let (doc, map, mut problems) = decode::decode_plan(&root);
+    // The whole-plan checks run even when some entries had problems of their own (those
+    // entries are left out), so that every problem is reported at once.
     let plan = match doc {
-        Some(doc) if problems.is_empty() => Plan::from_doc(doc, map).map_err(|p| {
-            problems.extend(p);
-        }),
-        _ => Err(()),
+        Some(doc) => match Plan::from_doc(doc, map) {
+            Ok(plan) if problems.is_empty() => Some(plan),
+            Ok(_) => None,
+            Err(p) => {
+                problems.extend(p);
+                None
+            }
+        },
+        None => None,
     };
     match plan {
-        Ok(plan) => Ok(plan),
-        Err(()) => {
+        Some(plan) => Ok(plan),
+        None => {
             problems.sort_by(|a, b| {
                 (a.location.line, a.location.column).cmp(&(b.location.line, b.location.column))
             });

@@ -93,6 +93,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn at(&mut self, path: String, message: impl Into<String>) -> &mut Problem {
+        let path = self.source.original_path(&path);
         let loc = self.source.locate(&path);
         self.problems.push(Problem::new(loc, path, message));
         let last = self.problems.len() - 1;
@@ -103,14 +104,16 @@ impl Checker<'_> {
         let mut seen: HashMap<Id, usize> = HashMap::new();
         for (i, id) in ids.enumerate() {
             if let Some(&first) = seen.get(id) {
-                let first_line = self.source.locate(&format!("{list}[{first}].id")).line;
+                let first_path = self.source.original_path(&format!("{list}[{first}].id"));
+                let first_line = self.source.locate(&first_path).line;
                 let p = self.at(
                     format!("{list}[{i}].id"),
                     format!("duplicate id `{id}` in `{list}`"),
                 );
                 p.expected = Some(format!("an id not used by another entry of `{list}`"));
                 p.found = Some(format!(
-                    "`{id}`, already the id of {list}[{first}] on line {first_line}"
+                    "`{id}`, already the id of {} on line {first_line}",
+                    first_path.trim_end_matches(".id")
                 ));
                 p.hint = Some("give each entry its own id".into());
             } else {
@@ -128,7 +131,7 @@ impl Checker<'_> {
         list: &str,
         known: &HashMap<Id, usize>,
     ) {
-        if known.keys().any(|k| k.as_str() == id) {
+        if known.keys().any(|k| k.as_str() == id) || self.source.is_broken(list, id) {
             return;
         }
         let suggestion = did_you_mean(id, known.keys().map(Id::as_str)).map(str::to_string);
@@ -510,14 +513,15 @@ impl Checker<'_> {
         for (b, budget) in doc.constraints.budget.iter().enumerate() {
             let path = format!("constraints.budget[{b}].period");
             if let Some(prev) = seen.insert(budget.period, b) {
+                let first = self
+                    .source
+                    .original_path(&format!("constraints.budget[{prev}]"));
                 let p = self.at(
                     path.clone(),
                     format!("budget period {} is given twice", budget.period),
                 );
                 p.expected = Some("each period once".into());
-                p.found = Some(format!(
-                    "a second entry (the first is constraints.budget[{prev}])"
-                ));
+                p.found = Some(format!("a second entry (the first is {first})"));
             }
             let (p_first, n) = budget.period.months(fys);
             let p_last = p_first.plus(n as i32 - 1);

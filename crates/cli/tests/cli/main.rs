@@ -1,0 +1,319 @@
+//! End-to-end tests of the `sextant` binary: what a user types and what they get back,
+//! including exit codes (0 ok, 1 invalid input, 2 usage).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn demo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/corner-bookstore.yaml")
+}
+
+fn sextant(args: &[&str]) -> Output {
+    sextant_with_input(args, None)
+}
+
+fn sextant_with_input(args: &[&str], input: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(args)
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin
+            .write_all(text.as_bytes())
+            .expect("stdin accepts input");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sextant-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn approx(v: &serde_json::Value, expected: f64) {
+    let x = v.as_f64().unwrap_or(f64::NAN);
+    assert!((x - expected).abs() < 1e-4, "{x} != {expected}");
+}
+
+#[test]
+fn analyze_json_reproduces_the_seed_roi_figures() {
+    let demo = demo();
+    let out = sextant(&[
+        "analyze",
+        demo.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let roi = |id: &str| {
+        json["initiatives"]
+            .as_array()
+            .and_then(|a| a.iter().find(|i| i["id"] == id))
+            .map(|i| i["first_year_roi"].clone())
+            .unwrap_or_default()
+    };
+    // Seed 000_8d6b169b7fa7c0c0.txt: (10,000 - 3,000) / 3,000 = 233%; (15,000 - 2,000) / 2,000
+    // = 650%; (2,000 + 3,000 - 1,500) / 1,500 = 233%.
+    approx(&roi("ecommerce"), 7.0 / 3.0);
+    approx(&roi("crm"), 6.5);
+    approx(&roi("analytics"), 3500.0 / 1500.0);
+    for field in [
+        "id",
+        "first_year_roi",
+        "npv",
+        "irr_annual",
+        "payback_month",
+        "discounted_payback_month",
+        "alignment_score",
+    ] {
+        assert!(
+            json["initiatives"][0].get(field).is_some(),
+            "initiatives[].{field} missing"
+        );
+    }
+    assert_eq!(json["goals"][0]["id"], "online-sales");
+    assert_eq!(json["goals"][0]["covered"], true);
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.contains(&"revenue-without-margin"), "{codes:?}");
+    for f in json["findings"].as_array().into_iter().flatten() {
+        for field in ["code", "severity", "message", "path"] {
+            assert!(f.get(field).is_some(), "findings[].{field} missing in {f}");
+        }
+    }
+}
+
+#[test]
+fn analyze_text_is_a_plain_report_when_piped() {
+    let demo = demo();
+    let out = sextant(&["analyze", demo.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("The Corner Bookstore: technology plan analysis\n"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour codes when piped");
+    let ecommerce = text
+        .lines()
+        .find(|l| l.starts_with("ecommerce"))
+        .unwrap_or_default();
+    assert!(ecommerce.contains("233%"), "{ecommerce}");
+    let crm = text
+        .lines()
+        .find(|l| l.starts_with("crm "))
+        .unwrap_or_default();
+    assert!(crm.contains("650%"), "{crm}");
+    assert!(text.contains("6 of 6 goals covered: 100% of strategic goals enabled by technology"));
+    assert!(text.contains("[revenue-without-margin]"));
+}
+
+#[test]
+fn analyze_markdown() {
+    let demo = demo();
+    let out = sextant(&[
+        "analyze",
+        demo.to_str().expect("utf-8 path"),
+        "-f",
+        "markdown",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("# The Corner Bookstore: technology plan analysis\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n## Business cases\n\n| initiative"), "{md}");
+    assert!(
+        md.contains("- **warning** `revenue-without-margin`"),
+        "{md}"
+    );
+}
+
+#[test]
+fn analyze_reads_standard_input() {
+    let text = std::fs::read_to_string(demo()).expect("demo readable");
+    let out = sextant_with_input(&["analyze", "-", "--format", "json"], Some(&text));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let demo = demo();
+    let path = demo.to_str().expect("utf-8 path");
+    assert_eq!(
+        sextant(&["analyze", path, "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        sextant(&["analyze", path, "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn invalid_plans_exit_1_with_located_messages() {
+    let dir = temp_dir("invalid");
+    let bad = dir.join("plan.yaml");
+    std::fs::write(&bad, "version: 1\norganization:\n  name: Shop\n  currency: USD\n  start: 2027-01\n  horizon_months: 12\n  discount_rate: 0.08\n  colour: blue\n").expect("write");
+    for cmd in ["validate", "analyze"] {
+        let out = sextant(&[cmd, bad.to_str().expect("utf-8 path")]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("plan.yaml:8:3: organization.colour: unknown field `colour`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("1 problem found; nothing was analysed."),
+            "{err}"
+        );
+        assert!(stdout(&out).is_empty(), "nothing on stdout for {cmd}");
+    }
+}
+
+#[test]
+fn validate_reports_each_file_and_json_problems() {
+    let dir = temp_dir("validate");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "version: 1\norganization: {name: S, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: lots}\n").expect("write");
+    let demo = demo();
+    let out = sextant(&[
+        "validate",
+        demo.to_str().expect("utf-8"),
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("corner-bookstore.yaml: ok (6 goals, 5 initiatives, 4 systems)"));
+
+    let out = sextant(&["validate", "--format", "json", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let p = &json[0]["problems"][0];
+    assert_eq!(json[0]["valid"], false);
+    assert_eq!(p["line"], 2);
+    assert_eq!(p["column"], 91);
+    assert_eq!(p["path"], "organization.discount_rate");
+    assert_eq!(p["expected"], "a number");
+    assert_eq!(p["found"], "the text \"lots\"");
+}
+
+#[test]
+fn a_missing_file_is_invalid_input() {
+    let out = sextant(&["analyze", "no-such-plan.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: cannot read no-such-plan.yaml: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(sextant(&["analyze"]).status.code(), Some(2));
+    assert_eq!(sextant(&["analyse-this"]).status.code(), Some(2));
+    let demo = demo();
+    assert_eq!(
+        sextant(&["analyze", demo.to_str().expect("utf-8"), "--format", "pdf"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn schema_describes_the_plan_file() {
+    let out = sextant(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(schema["title"], "Sextant plan file, version 1");
+    assert!(schema["properties"]["initiatives"].is_object());
+    let required = schema["required"].as_array().cloned().unwrap_or_default();
+    assert!(required.contains(&"version".into()) && required.contains(&"organization".into()));
+}
+
+#[test]
+fn completions_are_generated() {
+    let out = sextant(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("sextant"));
+}
+
+#[test]
+fn init_writes_a_valid_plan_and_refuses_to_overwrite() {
+    let dir = temp_dir("init");
+    let plan = dir.join("plan.yaml");
+    let p = plan.to_str().expect("utf-8");
+    let out = sextant(&[
+        "init",
+        "--industry",
+        "trades",
+        "--name",
+        "Fix-It Ltd",
+        "--currency",
+        "GBP",
+        "--start",
+        "2027-04",
+        "-o",
+        p,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&plan).expect("written");
+    assert!(text.contains("name: \"Fix-It Ltd\""), "{text}");
+    assert!(text.contains("start: 2027-04"), "{text}");
+    assert_eq!(sextant(&["validate", p]).status.code(), Some(0));
+    assert_eq!(sextant(&["analyze", p]).status.code(), Some(0));
+
+    let again = sextant(&["init", "-o", p]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists; use --force to overwrite it"));
+    assert_eq!(
+        sextant(&["init", "-o", p, "--force"]).status.code(),
+        Some(0)
+    );
+
+    let bad = sextant(&["init", "--currency", "dollars"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("a currency is a three-letter ISO 4217 code"));
+}
+
+#[test]
+fn init_interactive_reads_answers() {
+    let out = sextant_with_input(
+        &["init", "--interactive"],
+        Some("Corner Café\nhospitality\nEUR\n2027-02\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("name: \"Corner Café\""), "{text}");
+    assert!(text.contains("industry: hospitality"), "{text}");
+    assert!(text.contains("currency: EUR"), "{text}");
+    assert!(stderr(&out).contains("Business name [My Business]: "));
+}

@@ -1,0 +1,1 @@
+//! The Corner Bookstore demo.

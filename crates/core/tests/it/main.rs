@@ -1,0 +1,5 @@
+//! Integration tests of the core's public API: one binary, one module per area.
+
+mod demo;
+mod errors;
+mod properties;
