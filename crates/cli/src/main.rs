@@ -239,11 +239,14 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let worst = analysis.findings.iter().map(|f| f.severity).min();
-    let fail = match (args.fail_on, worst) {
-        (Some(FailOn::Error), Some(Severity::Error)) => true,
-        (Some(FailOn::Warning), Some(Severity::Error | Severity::Warning)) => true,
-        _ => false,
-    };
+    let fail = matches!(
+        (args.fail_on, worst),
+        (Some(FailOn::Error), Some(Severity::Error))
+            | (
+                Some(FailOn::Warning),
+                Some(Severity::Error | Severity::Warning)
+            )
+    );
     Ok(if fail {
         ExitCode::from(1)
     } else {

@@ -333,7 +333,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
             }
         })
         .collect();
-    risks.sort_by(|a, b| b.score.cmp(&a.score));
+    risks.sort_by_key(|r| std::cmp::Reverse(r.score));
 
     let initiatives = doc
         .initiatives

@@ -27,7 +27,7 @@ pub use validate::Plan;
 /// Every problem is reported at once: syntax, then shape (unknown or missing fields, wrong
 /// types, values out of range), then meaning (ids, references, cycles, dates, budgets).
 pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
-    let root = source::parse(file, text).map_err(|p| Problems(vec![p]))?;
+    let root = source::parse(file, text).map_err(|p| Problems(vec![*p]))?;
     let (doc, map, mut problems) = decode::decode_plan(&root);
     // The whole-plan checks run even when some entries had problems of their own (those
     // entries are left out), so that every problem is reported at once.

@@ -262,6 +262,7 @@ pub struct System {
     pub data: Vec<String>,
     /// Goals it supports, with strength 0-3.
     #[serde(default)]
+    #[schemars(schema_with = "strengths_schema")]
     pub supports: BTreeMap<Id, u8>,
 }
 
@@ -344,6 +345,7 @@ pub struct Initiative {
     pub kind: InitiativeKind,
     /// Goals it supports, with strength 0-3.
     #[serde(default)]
+    #[schemars(schema_with = "strengths_schema")]
     pub contributes: BTreeMap<Id, u8>,
     /// Fixes the start month, `YYYY-MM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -594,6 +596,16 @@ pub enum Ring {
     Assess,
     /// Do not start with it.
     Hold,
+}
+
+fn strengths_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "description": "Goal ids mapped to a strength of support: 0 none, 1 weak, 2 clear, 3 strong.",
+        "propertyNames": {"pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
+        "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 3},
+        "default": {}
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

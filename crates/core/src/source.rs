@@ -72,10 +72,9 @@ impl fmt::Display for Value {
 ///
 /// `file` names the source in locations. A syntax error is returned as a single [`Problem`];
 /// an empty document becomes a `Null` node.
-pub fn parse(file: &str, text: &str) -> Result<Node, Problem> {
+pub fn parse(file: &str, text: &str) -> Result<Node, Box<Problem>> {
     let mut builder = Builder {
         file,
-        text,
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
@@ -107,7 +106,6 @@ enum Frame {
 
 struct Builder<'a> {
     file: &'a str,
-    text: &'a str,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
@@ -119,19 +117,21 @@ impl Builder<'_> {
         Location::new(self.file, span.start.line(), span.start.col() + 1)
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Problem> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Box<Problem>> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(Problem::new(
-                        self.loc(span),
-                        "",
-                        "the file holds more than one YAML document",
-                    )
-                    .expected("one plan per file")
-                    .found("a second document (a line with `---`)")
-                    .hint("split the plans into separate files"));
+                    return Err(Box::new(
+                        Problem::new(
+                            self.loc(span),
+                            "",
+                            "the file holds more than one YAML document",
+                        )
+                        .expected("one plan per file")
+                        .found("a second document (a line with `---`)")
+                        .hint("split the plans into separate files"),
+                    ));
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -139,7 +139,7 @@ impl Builder<'_> {
                     loc: self.loc(span),
                     value: scalar(text, style, tag.as_deref().map(|t| t.suffix.as_str())),
                 };
-                self.push(node, anchor, span)?;
+                self.push(node, anchor)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.stack
@@ -155,7 +155,7 @@ impl Builder<'_> {
                         loc,
                         value: Value::Seq(items),
                     };
-                    self.push(node, anchor, span)?;
+                    self.push(node, anchor)?;
                 }
             }
             Event::MappingEnd => {
@@ -164,21 +164,21 @@ impl Builder<'_> {
                         loc,
                         value: Value::Map(entries),
                     };
-                    self.push(node, anchor, span)?;
+                    self.push(node, anchor)?;
                 }
             }
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| {
                     Problem::new(self.loc(span), "", "an alias refers to an unknown anchor")
                 })?;
-                self.push(node, 0, span)?;
+                self.push(node, 0)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Ok(())
     }
 
-    fn push(&mut self, node: Node, anchor: usize, span: Span) -> Result<(), Problem> {
+    fn push(&mut self, node: Node, anchor: usize) -> Result<(), Box<Problem>> {
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
         }
@@ -192,23 +192,23 @@ impl Builder<'_> {
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         Value::Seq(_) | Value::Map(_) => {
-                            return Err(Problem::new(
-                                node.loc,
-                                "",
-                                "a mapping key must be plain text",
-                            )
-                            .found("a list or mapping used as a key"));
+                            return Err(Box::new(
+                                Problem::new(node.loc, "", "a mapping key must be plain text")
+                                    .found("a list or mapping used as a key"),
+                            ));
                         }
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
                         let first_line = first.loc.line;
-                        return Err(Problem::new(
-                            node.loc,
-                            "",
-                            format!("the key `{name}` appears twice in the same mapping"),
-                        )
-                        .found(format!("`{name}` already set on line {first_line}"))
-                        .hint("remove one of the two"));
+                        return Err(Box::new(
+                            Problem::new(
+                                node.loc,
+                                "",
+                                format!("the key `{name}` appears twice in the same mapping"),
+                            )
+                            .found(format!("`{name}` already set on line {first_line}"))
+                            .hint("remove one of the two"),
+                        ));
                     }
                     *pending = Some(Key {
                         name,
@@ -218,7 +218,6 @@ impl Builder<'_> {
                 Some(key) => entries.push((key, node)),
             },
         }
-        let _ = (span, self.text);
         Ok(())
     }
 }
