@@ -204,7 +204,7 @@ fn goals(x: &Inputs<'_>, out: &mut Out) {
             missing.push("a due date (time-bound)");
         }
         if !missing.is_empty() {
-            out.add("goal-not-smart", Severity::Warning, format!("goals[{g}]"), format!("Goal `{}` is not SMART: it has no {}.", goal.id, missing.join(", no ")), "a goal is measurable and time-bound when it names a KPI, its baseline, a target and a due date");
+            out.add("goal-not-smart", Severity::Warning, format!("goals[{g}]"), format!("Goal `{}` is not SMART: it lacks {}.", goal.id, and_list(&missing)), "a goal is measurable and time-bound when it names a KPI, its baseline, a target and a due date");
         }
     }
     for (g, c) in x.coverage.iter().enumerate() {
@@ -523,6 +523,15 @@ fn systems(x: &Inputs<'_>, out: &mut Out) {
                 "retire it or replace it with something that serves a goal",
             );
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -121,7 +121,7 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
             if r.unit() < 0.2 { "explore" } else { "exploit" },
             r.range(0, 30000),
             r.range(0, 10000),
-            r.range(0, size.goals as u64 / 2),
+            r.range(0, size.goals as u64 / 2 - 1),
             r.range(0, 3),
             r.range(size.goals as u64 / 2, size.goals as u64 - 1),
             r.range(0, 3),
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn synthetic_plans_are_valid_and_reproducible() {
-        for n in [1, 10, 200] {
+        for n in [1, 10, 100, 200, 1000] {
             let text = plan_yaml(Size::initiatives(n), 7);
             assert_eq!(text, plan_yaml(Size::initiatives(n), 7));
             match crate::load_plan("synthetic.yaml", &text) {
