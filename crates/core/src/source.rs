@@ -312,7 +312,7 @@ mod tests {
     fn duplicate_keys_are_refused() {
         let err = parse("p.yaml", "a: 1\nb: 2\na: 3\n")
             .err()
-            .map(|p| p.to_string());
+            .map(|p| p.render(None));
         let text = err.unwrap_or_default();
         assert!(text.contains("p.yaml:3:1"), "{text}");
         assert!(text.contains("the key `a` appears twice"), "{text}");
