@@ -359,49 +359,43 @@ pub fn text(a: &Analysis, colour: bool) -> String {
 /// The report as Markdown.
 pub fn markdown(a: &Analysis) -> String {
     let o = &a.organization;
-    let mut out = format!(
-        "# {}: technology plan analysis\n\nPlan from {} for {} months; benefits counted for {} months; discount rate {}; amounts in {}.\n",
-        o.name,
-        o.start,
-        o.horizon_months,
-        o.evaluation_months,
-        pct_opt(Some(o.discount_rate), 1),
-        o.currency
-    );
+    let mut parts = vec![
+        format!("# {}: technology plan analysis\n", o.name),
+        format!(
+            "Plan from {} for {} months; benefits counted for {} months; discount rate {}; amounts in {}.\n",
+            o.start,
+            o.horizon_months,
+            o.evaluation_months,
+            pct_opt(Some(o.discount_rate), 1),
+            o.currency
+        ),
+    ];
     for s in sections(a) {
-        out.push_str(&format!("\n## {}\n\n", s.title));
+        parts.push(format!("## {}\n", s.title));
         for b in s.blocks {
-            match b {
-                Block::Line(l) => out.push_str(&format!("{l}\n\n")),
-                Block::Table(t) => {
-                    out.push_str(&t.markdown());
-                    out.push('\n');
-                }
-                Block::Bullets(items) => {
-                    for i in items {
-                        out.push_str(&format!("- {i}\n"));
-                    }
-                    out.push('\n');
-                }
-                Block::Findings => {
-                    if a.findings.is_empty() {
-                        out.push_str("No findings.\n");
-                    }
-                    for f in &a.findings {
-                        out.push_str(&format!(
+            parts.push(match b {
+                Block::Line(l) => format!("{l}\n"),
+                Block::Table(t) => t.markdown(),
+                Block::Bullets(items) => items.iter().map(|i| format!("- {i}\n")).collect(),
+                Block::Findings if a.findings.is_empty() => "No findings.\n".to_string(),
+                Block::Findings => a
+                    .findings
+                    .iter()
+                    .map(|f| {
+                        format!(
                             "- **{}** `{}` ({}): {} *{}*\n",
                             severity_name(f.severity),
                             f.code,
                             f.path,
                             f.message,
                             f.hint
-                        ));
-                    }
-                }
-            }
+                        )
+                    })
+                    .collect(),
+            });
         }
     }
-    out
+    parts.join("\n")
 }
 
 #[cfg(test)]

@@ -58,6 +58,10 @@ impl Table {
     }
 
     fn line(&self, cells: &[String], widths: &[usize], sep: &str) -> String {
+        self.padded(cells, widths, sep).trim_end().to_string()
+    }
+
+    fn padded(&self, cells: &[String], widths: &[usize], sep: &str) -> String {
         let parts: Vec<String> = widths
             .iter()
             .enumerate()
@@ -70,7 +74,7 @@ impl Table {
                 }
             })
             .collect();
-        parts.join(sep).trim_end().to_string()
+        parts.join(sep)
     }
 
     /// Plain aligned columns, with the header line returned separately so it can be styled.
@@ -94,7 +98,7 @@ impl Table {
                 .collect(),
         };
         let w: Vec<usize> = escaped.widths().iter().map(|&x| x.max(3)).collect();
-        let mut out = format!("| {} |\n", escaped.line(&escaped.headers, &w, " | "));
+        let mut out = format!("| {} |\n", escaped.padded(&escaped.headers, &w, " | "));
         let rule: Vec<String> = w
             .iter()
             .zip(&self.align)
@@ -105,7 +109,7 @@ impl Table {
             .collect();
         out.push_str(&format!("| {} |\n", rule.join(" | ")));
         for r in &escaped.rows {
-            out.push_str(&format!("| {} |\n", escaped.line(r, &w, " | ")));
+            out.push_str(&format!("| {} |\n", escaped.padded(r, &w, " | ")));
         }
         out
     }
