@@ -17,7 +17,7 @@ use sextant_core::checks::Severity;
 /// Strategic technology planning for small businesses: from goals and current systems to a
 /// costed, aligned technology plan.
 #[derive(Parser)]
-#[command(name = "sextant", version, about, long_about = None, propagate_version = true)]
+#[command(name = "sextant", version, propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 ok, 1 invalid input, 2 usage error.\nStart with `sextant init --industry retail -o plan.yaml`, then `sextant analyze plan.yaml`."
 )]

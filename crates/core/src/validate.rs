@@ -510,6 +510,15 @@ impl Checker<'_> {
         let first = org.start;
         let last = org.start.plus(org.horizon_months as i32 - 1);
         let mut seen: HashMap<BudgetPeriod, usize> = HashMap::new();
+        let years: HashSet<i32> = doc
+            .constraints
+            .budget
+            .iter()
+            .filter_map(|b| match b.period {
+                BudgetPeriod::Year(y) => Some(y),
+                BudgetPeriod::Quarter(..) => None,
+            })
+            .collect();
         for (b, budget) in doc.constraints.budget.iter().enumerate() {
             let path = format!("constraints.budget[{b}].period");
             if let Some(prev) = seen.insert(budget.period, b) {
@@ -534,7 +543,7 @@ impl Checker<'_> {
                 p.found = Some(format!("{} ({p_first} to {p_last})", budget.period));
             }
             if let BudgetPeriod::Quarter(y, _) = budget.period
-                && seen.contains_key(&BudgetPeriod::Year(y))
+                && years.contains(&y)
             {
                 let p = self.at(
                     path,

@@ -639,3 +639,22 @@ fn problems_after_a_broken_entry_point_at_the_right_entry() {
         "#]],
     );
 }
+
+#[test]
+fn budget_by_year_and_by_quarter_of_the_same_year() {
+    check(
+        &with(
+            "constraints:\n  budget:\n    - {period: 2027-Q2, amount: 100}\n    - {period: 2027, amount: 1000}\n",
+        ),
+        expect![[r#"
+            error: plan.yaml:18:16: constraints.budget[0].period: budget is given both for fiscal year 2027 and for its quarter 2027-Q2
+               |
+            18 |     - {period: 2027-Q2, amount: 100}
+               |                ^
+              = expected: budgets by year or by quarter within one fiscal year, not both
+              = found: 2027 and 2027-Q2
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
