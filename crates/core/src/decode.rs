@@ -454,14 +454,33 @@ impl Decode for Estimate {
 }
 
 /// Reads a number and checks it lies in `lo..=hi`.
-fn in_range<T>(node: &Node, path: &str, d: &mut Decoder, lo: T, hi: T, what: &str) -> Option<T>
+/// `hi` of `None` means no upper bound.
+fn in_range<T>(
+    node: &Node,
+    path: &str,
+    d: &mut Decoder,
+    lo: T,
+    hi: Option<T>,
+    what: &str,
+) -> Option<T>
 where
     T: Decode + PartialOrd + std::fmt::Display + Copy,
 {
     let v = T::decode(node, path, d)?;
-    if v < lo || v > hi {
-        let p = d.problem(node, path, format!("{what} must be between {lo} and {hi}"));
-        p.expected = Some(format!("a value from {lo} to {hi}"));
+    let above = hi.is_some_and(|hi| v > hi);
+    if v < lo || above {
+        let (message, expected) = match hi {
+            Some(hi) => (
+                format!("{what} must be between {lo} and {hi}"),
+                format!("a value from {lo} to {hi}"),
+            ),
+            None => (
+                format!("{what} cannot be negative"),
+                format!("a number, {lo} or more"),
+            ),
+        };
+        let p = d.problem(node, path, message);
+        p.expected = Some(expected);
         p.found = Some(v.to_string());
         return None;
     }
@@ -474,7 +493,7 @@ macro_rules! ranged {
         pub struct $name(pub $t);
         impl Decode for $name {
             fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-                in_range::<$t>(node, path, d, $lo, $hi, $what).map($name)
+                in_range::<$t>(node, path, d, $lo, Some($hi), $what).map($name)
             }
         }
     };
@@ -484,7 +503,13 @@ ranged!(Strength, u8, 0, 3, "a contribution strength");
 ranged!(Score5, u8, 1, 5, "a score");
 ranged!(Fraction, f64, 0.0, 1.0, "a fraction");
 ranged!(FiscalMonth, u32, 1, 12, "a calendar month number");
-ranged!(Positive, f64, 0.0, f64::MAX, "an amount");
+/// A number of 0 or more (hours, for instance).
+pub struct Positive(pub f64);
+impl Decode for Positive {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        in_range::<f64>(node, path, d, 0.0, None, "an amount").map(Positive)
+    }
+}
 
 fn enum_value<T: Copy>(
     node: &Node,
@@ -1082,6 +1107,18 @@ impl Decode for Constraints {
             min_explore_share: ranged_opt(&mut f, d, "min_explore_share", |p: Fraction| p.0),
         };
         f.finish(d);
+        if c.max_concurrent == Some(0) {
+            d.problems.push(
+                Problem::new(
+                    d_loc(node, "max_concurrent"),
+                    join(path, "max_concurrent"),
+                    "at most 0 initiatives under way leaves nothing to do",
+                )
+                .expected("a whole number, 1 or more (or leave it out for no limit)")
+                .found("0"),
+            );
+            return None;
+        }
         Some(c)
     }
 }

@@ -170,7 +170,7 @@ impl Checker<'_> {
                     .collect();
                 let suggestion = did_you_mean(kpi, candidates.iter().copied()).map(str::to_string);
                 let p = self.at(format!("goals[{g}].kpi"), format!("unknown KPI `{kpi}`"));
-                p.expected = Some("the id of a KPI in `kpis` or of the standard catalogue (see `sextant schema`'s docs)".into());
+                p.expected = Some("the id of a KPI in `kpis` or of the standard catalogue (see docs/plan-format.md)".into());
                 p.found = Some(format!("`{kpi}`"));
                 p.hint = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -326,8 +326,10 @@ impl Checker<'_> {
             .initiatives
             .iter()
             .map(|i| {
+                // A self-dependency is reported on its own by `references`.
                 i.depends_on
                     .iter()
+                    .filter(|d| **d != i.id)
                     .filter_map(|d| index.get(d).copied())
                     .collect()
             })
@@ -498,7 +500,7 @@ impl Checker<'_> {
                         sys.id
                     ),
                 );
-                p.expected = Some(format!("a month after {installed}"));
+                p.expected = Some(format!("{installed} or a later month"));
                 p.found = Some(eol.to_string());
             }
         }

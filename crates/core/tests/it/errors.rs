@@ -471,16 +471,16 @@ fn unknown_kpi_suggests_catalogue_names() {
     check(
         &BASE.replace("kpi: revenue", "kpi: revenu"),
         expect![[r#"
-        error: plan.yaml:9:41: goals[0].kpi: unknown KPI `revenu`
-          |
-        9 |   - {id: sales, title: More sales, kpi: revenu, baseline: 100, target: 120, due: 2027-12}
-          |                                         ^
-          = expected: the id of a KPI in `kpis` or of the standard catalogue (see `sextant schema`'s docs)
-          = found: `revenu`
-          = hint: did you mean `revenue`?
+            error: plan.yaml:9:41: goals[0].kpi: unknown KPI `revenu`
+              |
+            9 |   - {id: sales, title: More sales, kpi: revenu, baseline: 100, target: 120, due: 2027-12}
+              |                                         ^
+              = expected: the id of a KPI in `kpis` or of the standard catalogue (see docs/plan-format.md)
+              = found: `revenu`
+              = hint: did you mean `revenue`?
 
-        1 problem found; nothing was analysed.
-    "#]],
+            1 problem found; nothing was analysed.
+        "#]],
     );
 }
 
@@ -657,4 +657,52 @@ fn budget_by_year_and_by_quarter_of_the_same_year() {
             1 problem found; nothing was analysed.
         "#]],
     );
+}
+
+#[test]
+fn self_dependency_is_reported_once_not_also_as_a_cycle() {
+    check(
+        &BASE.replace("    title: POS", "    title: POS\n    depends_on: [pos-system]"),
+        expect![[r#"
+            error: plan.yaml:13:18: initiatives[0].depends_on[0]: initiative `pos-system` depends on itself
+               |
+            13 |     depends_on: [pos-system]
+               |                  ^
+              = expected: the id of another initiative
+              = found: `pos-system`
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn negative_hours_say_zero_or_more() {
+    check(
+        &with("constraints:\n  staff_hours_per_month: -5\n"),
+        expect![[r#"
+            error: plan.yaml:17:26: constraints.staff_hours_per_month: an amount cannot be negative
+               |
+            17 |   staff_hours_per_month: -5
+               |                          ^
+              = expected: a number, 0 or more
+              = found: -5
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn zero_concurrent_initiatives_is_refused() {
+    check(&with("constraints:\n  max_concurrent: 0\n"), expect![[r#"
+        error: plan.yaml:17:19: constraints.max_concurrent: at most 0 initiatives under way leaves nothing to do
+           |
+        17 |   max_concurrent: 0
+           |                   ^
+          = expected: a whole number, 1 or more (or leave it out for no limit)
+          = found: 0
+
+        1 problem found; nothing was analysed.
+    "#]]);
 }
