@@ -30,6 +30,25 @@ enum BenchWhat {
         #[arg(long, default_value_t = 7)]
         repeat: usize,
     },
+    /// Optimise the roadmap of a generated plan, beside HiGHS on the plain time-indexed model
+    /// and the rank-and-schedule baseline.
+    Roadmap {
+        /// Number of initiatives.
+        #[arg(long, default_value_t = 50)]
+        initiatives: usize,
+        /// Planning horizon in months.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+        /// Seed of the generated plan.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Time limit in seconds for the optimiser and for the plain model each.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Skip the plain HiGHS model (it can take the whole time limit).
+        #[arg(long)]
+        no_plain: bool,
+    },
 }
 
 fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
@@ -51,6 +70,13 @@ fn ms(d: Duration) -> String {
 /// Runs a benchmark.
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what {
+        BenchWhat::Roadmap {
+            initiatives,
+            months,
+            seed,
+            time_limit,
+            no_plain,
+        } => crate::bench_roadmap::roadmap(initiatives, months, seed, time_limit, no_plain),
         BenchWhat::Analyze {
             initiatives,
             seed,

@@ -2,6 +2,7 @@
 //! calls the core and prints what it returns. Exit codes: 0 ok, 1 invalid input, 2 usage.
 
 mod bench;
+mod bench_roadmap;
 mod init;
 mod render;
 mod table;

@@ -140,7 +140,7 @@ pub fn monthly_flows(init: &Initiative, org: &Organization, start: u32, months: 
         }
         return flows;
     }
-    let d = init.duration_months.max(1) as usize;
+    let d = init.duration_months.months() as usize;
     let build = init.one_time_cost.likely() / d as f64;
     let run = (annual_benefit(init, org) - init.recurring_cost_annual.likely()) / 12.0;
     for (t, slot) in flows.iter_mut().enumerate().skip(start) {
@@ -151,7 +151,7 @@ pub fn monthly_flows(init: &Initiative, org: &Organization, start: u32, months: 
 
 /// Monthly costs only (implementation, then recurring), for TCO.
 fn monthly_costs(init: &Initiative, start: u32, months: u32) -> Vec<f64> {
-    let d = init.duration_months.max(1) as usize;
+    let d = init.duration_months.months() as usize;
     let start = start as usize;
     let build = init.one_time_cost.likely() / d as f64;
     let recurring = init.recurring_cost_annual.likely() / 12.0;
@@ -185,7 +185,7 @@ pub fn business_case(plan: &Plan, init: &Initiative) -> BusinessCase {
     BusinessCase {
         id: init.id.to_string(),
         start_month: start,
-        end_month: start + init.duration_months.max(1) - 1,
+        end_month: start + init.duration_months.months() - 1,
         one_time_cost: one_time,
         recurring_cost_annual: recurring,
         revenue_annual: revenue,
@@ -276,7 +276,7 @@ pub fn spend_by_period(plan: &Plan, members: &[usize]) -> Vec<PeriodSpend> {
     for &i in members {
         let init = &doc.initiatives[i];
         let start = start_of(plan, init) as usize;
-        let d = init.duration_months.max(1) as usize;
+        let d = init.duration_months.months() as usize;
         let build = init.one_time_cost.likely() / d as f64;
         let rec = init.recurring_cost_annual.likely() / 12.0;
         let ben = annual_benefit(init, org) / 12.0;

@@ -333,7 +333,7 @@ fn money(x: &Inputs<'_>, out: &mut Out) {
                 .filter(|i| i.mandatory && i.start.is_some())
             {
                 let start = crate::case::start_of(x.plan, init) as i32;
-                let d = init.duration_months.max(1) as i32;
+                let d = init.duration_months.months() as i32;
                 let monthly = init.one_time_cost.likely() / f64::from(d);
                 pinned += (start..start + d)
                     .filter(|&t| budget.period.contains(x.plan.month_at(t), fys))

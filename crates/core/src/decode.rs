@@ -453,6 +453,72 @@ impl Decode for Estimate {
     }
 }
 
+impl Decode for MonthsEstimate {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let est = if matches!(node.value, Value::Map(_)) {
+            let mut f = d.fields(node, path, "a number of months or {low, likely, high}")?;
+            let low: Option<u32> = f.req(d, "low");
+            let likely: Option<u32> = f.req(d, "likely");
+            let high: Option<u32> = f.req(d, "high");
+            f.finish(d);
+            let (low, likely, high) = (low?, likely?, high?);
+            if !(low <= likely && likely <= high) {
+                let p = d.problem(
+                    node,
+                    path,
+                    "a three-point estimate must have low <= likely <= high",
+                );
+                p.expected = Some("low <= likely <= high".into());
+                p.found = Some(format!("low {low}, likely {likely}, high {high}"));
+                return None;
+            }
+            MonthsEstimate { low, likely, high }
+        } else {
+            MonthsEstimate::point(u32::decode(node, path, d)?)
+        };
+        if est.low == 0 {
+            let p = d.problem(node, path, "an initiative takes at least one month");
+            p.expected = Some("a whole number of months, 1 or more".into());
+            p.found = Some("0".into());
+            return None;
+        }
+        Some(est)
+    }
+}
+
+impl Decode for Scenario {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a scenario")?;
+        let name: Option<String> = f.req(d, "name");
+        let factor = |f: &mut Fields, d: &mut Decoder, key: &'static str| -> f64 {
+            let Some(v) = f.opt::<f64>(d, key) else {
+                return 1.0;
+            };
+            if v < 0.0 || !v.is_finite() {
+                let at = join(path, key);
+                d.problems.push(
+                    Problem::new(d_loc(node, key), at, "a factor cannot be negative")
+                        .expected("a number, 0 or more (1 leaves the figure as it is)")
+                        .found(v.to_string()),
+                );
+            }
+            v
+        };
+        let budget_factor = factor(&mut f, d, "budget_factor");
+        let cost_factor = factor(&mut f, d, "cost_factor");
+        let benefit_factor = factor(&mut f, d, "benefit_factor");
+        let delays = f.many(d, "delays");
+        f.finish(d);
+        Some(Scenario {
+            name: name?,
+            budget_factor,
+            cost_factor,
+            benefit_factor,
+            delays,
+        })
+    }
+}
+
 /// Reads a number and checks it lies in `lo..=hi`.
 /// `hi` of `None` means no upper bound.
 fn in_range<T>(
@@ -643,6 +709,44 @@ impl Decode for BTreeMap<Id, u8> {
     }
 }
 
+/// A map from initiative id to a number of months (a scenario's delays).
+impl Decode for BTreeMap<Id, u32> {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let Value::Map(entries) = &node.value else {
+            return d.mismatch(node, path, "a mapping of initiative ids to months");
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, value) in entries {
+            let p = format!("{path}.{}", key.name);
+            let months = u32::decode(value, &p, d);
+            d.note(&p, &key.loc);
+            let id = match Id::parse(&key.name) {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    d.problems.push(
+                        Problem::new(
+                            key.loc.clone(),
+                            p.clone(),
+                            format!("invalid initiative id: {why}"),
+                        )
+                        .found(format!("{:?}", key.name)),
+                    );
+                    None
+                }
+            };
+            match (id, months) {
+                (Some(id), Some(m)) => {
+                    out.insert(id, m);
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
 fn strings(f: &mut Fields<'_>, d: &mut Decoder, name: &'static str) -> Vec<String> {
     f.many(d, name)
 }
@@ -689,6 +793,7 @@ impl Decode for PlanDoc {
         let constraints = f.or(d, "constraints", Constraints::default());
         let phases = f.many(d, "phases");
         let radar = f.many(d, "radar");
+        let scenarios = f.many(d, "scenarios");
         f.finish(d);
         Some(PlanDoc {
             version: version?,
@@ -705,6 +810,7 @@ impl Decode for PlanDoc {
             constraints,
             phases,
             radar,
+            scenarios,
         })
     }
 }
@@ -975,7 +1081,7 @@ impl Decode for Initiative {
         let recurring_cost_annual = f.or(d, "recurring_cost_annual", Estimate::default());
         let benefits = f.many(d, "benefits");
         let cash_flows = f.opt(d, "cash_flows");
-        let duration_months = f.req::<u32>(d, "duration_months");
+        let duration_months = f.req::<MonthsEstimate>(d, "duration_months");
         let effort = ranged_opt(&mut f, d, "effort_hours_per_month", |p: Positive| p.0);
         let depends_on = f.many(d, "depends_on");
         let alternative_group = f.opt(d, "alternative_group");
@@ -989,17 +1095,6 @@ impl Decode for Initiative {
         let change_plan = f.opt(d, "change_plan");
         let handles_customer_data = f.or(d, "handles_customer_data", false);
         f.finish(d);
-        if duration_months == Some(0) {
-            d.problems.push(
-                Problem::new(
-                    d_loc(node, "duration_months"),
-                    join(path, "duration_months"),
-                    "an initiative takes at least one month",
-                )
-                .expected("a whole number of months, 1 or more")
-                .found("0"),
-            );
-        }
         Some(Initiative {
             id: id?,
             title: title?,

@@ -59,7 +59,32 @@ pub struct PlanDoc {
     /// The technology watch list.
     #[serde(default)]
     pub radar: Vec<RadarItem>,
+    /// Named variants of the plan compared against it by `sextant compare`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
 }
+
+/// A named variant of the plan: a budget cut, delays, cost overruns, smaller benefits.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Its name, shown in the comparison.
+    pub name: String,
+    /// Multiplies every budget (0.8 is a 20% cut). Default 1.
+    #[serde(default = "one")]
+    pub budget_factor: f64,
+    /// Multiplies one-time and recurring costs (1.25 is a 25% overrun). Default 1.
+    #[serde(default = "one")]
+    pub cost_factor: f64,
+    /// Multiplies benefits (0.7 is 30% less). Default 1.
+    #[serde(default = "one")]
+    pub benefit_factor: f64,
+    /// Months by which an initiative cannot start before it otherwise could, by id.
+    #[serde(default)]
+    pub delays: BTreeMap<Id, u32>,
+}
+
+
 
 /// The business: who it is and the financial conventions of its plan.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -326,8 +351,9 @@ pub struct Initiative {
     /// Explicit net cash flows, replacing those derived from costs and benefits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cash_flows: Option<CashFlows>,
-    /// Months of implementation (at least 1).
-    pub duration_months: u32,
+    /// Months of implementation (at least 1), or a three-point estimate `{low, likely, high}`
+    /// of them (analysis and the roadmap use `likely`; simulation draws from the range).
+    pub duration_months: MonthsEstimate,
     /// Staff hours a month while being implemented.
     #[serde(default)]
     pub effort_hours_per_month: f64,
@@ -858,6 +884,71 @@ impl JsonSchema for Money {
         schemars::json_schema!({
             "type": "number",
             "description": "An amount in the organisation's currency, without symbols or separators."
+        })
+    }
+}
+
+/// A whole number of months, or a three-point estimate `{low, likely, high}` of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthsEstimate {
+    /// The fewest plausible months.
+    pub low: u32,
+    /// The most likely number of months.
+    pub likely: u32,
+    /// The most plausible months.
+    pub high: u32,
+}
+
+impl MonthsEstimate {
+    /// A number of months known exactly.
+    pub fn point(m: u32) -> MonthsEstimate {
+        MonthsEstimate {
+            low: m,
+            likely: m,
+            high: m,
+        }
+    }
+
+    /// The most likely number of months, at least 1.
+    pub fn months(&self) -> u32 {
+        self.likely.max(1)
+    }
+}
+
+impl Serialize for MonthsEstimate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.low == self.likely && self.likely == self.high {
+            return self.likely.serialize(s);
+        }
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("low", &self.low)?;
+        m.serialize_entry("likely", &self.likely)?;
+        m.serialize_entry("high", &self.high)?;
+        m.end()
+    }
+}
+
+impl JsonSchema for MonthsEstimate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MonthsEstimate".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Whole months (1 or more), or a three-point estimate {low, likely, high} with 1 <= low <= likely <= high.",
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "low": {"type": "integer", "minimum": 1},
+                        "likely": {"type": "integer", "minimum": 1},
+                        "high": {"type": "integer", "minimum": 1}
+                    },
+                    "required": ["low", "likely", "high"],
+                    "additionalProperties": false
+                }
+            ]
         })
     }
 }

@@ -111,8 +111,10 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
         let cost = r.range(1000, 40000);
         let _ = write!(
             y,
-            "  - id: i{i}\n    title: Initiative {i}\n    vendor: v{}\n    duration_months: {dur}\n    one_time_cost: {{low: {}, likely: {}, high: {}}}\n    recurring_cost_annual: {}\n    effort_hours_per_month: {}\n    kind: {}\n    benefits:\n      - {{kind: revenue, annual: {}}}\n      - {{kind: saving, annual: {}}}\n    contributes: {{g{}: {}, g{}: {}}}\n",
+            "  - id: i{i}\n    title: Initiative {i}\n    vendor: v{}\n    duration_months: {{low: {}, likely: {dur}, high: {}}}\n    one_time_cost: {{low: {}, likely: {}, high: {}}}\n    recurring_cost_annual: {}\n    effort_hours_per_month: {}\n    kind: {}\n    benefits:\n      - {{kind: revenue, annual: {}}}\n      - {{kind: saving, annual: {}}}\n    contributes: {{g{}: {}, g{}: {}}}\n",
             r.range(0, 20),
+            dur.max(2) - 1,
+            dur + dur / 2 + 1,
             cost * 8 / 10,
             cost,
             cost * 3 / 2,
@@ -140,9 +142,14 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
     for i in (0..size.initiatives).step_by(4) {
         let _ = writeln!(
             y,
-            "  - {{id: r{i}, title: Risk {i}, initiative: i{i}, category: technical, likelihood: {}, impact: {}, mitigation: Watch it.}}",
+            "  - {{id: r{i}, title: Risk {i}, initiative: i{i}, category: technical, likelihood: {}, impact: {}, mitigation: Watch it., probability: 0.{}, cost: {{low: {}, likely: {}, high: {}}}, delay_months: {{low: 0, likely: 1, high: {}}}}}",
             r.range(1, 5),
-            r.range(1, 5)
+            r.range(1, 5),
+            r.range(1, 4),
+            500,
+            r.range(1000, 4000),
+            r.range(5000, 10000),
+            r.range(2, 4)
         );
     }
     y.push_str("constraints:\n  budget:\n");
@@ -153,7 +160,12 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
             size.initiatives * 5000
         );
     }
-    y.push_str("  staff_hours_per_month: 400\n  max_concurrent: 10\n");
+    let _ = writeln!(
+        y,
+        "  staff_hours_per_month: {}\n  max_concurrent: {}",
+        (size.initiatives * 8).max(400),
+        (size.initiatives / 20).max(10)
+    );
     y
 }
 

@@ -213,6 +213,26 @@ impl Checker<'_> {
                 p.found = Some(format!("`{}`", integ.to));
             }
         }
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for (n, sc) in doc.scenarios.iter().enumerate() {
+            for id in sc.delays.keys() {
+                self.reference(
+                    format!("scenarios[{n}].delays.{id}"),
+                    id.as_str(),
+                    "initiative",
+                    "initiatives",
+                    initiatives,
+                );
+            }
+            if let Some(first) = names.insert(sc.name.as_str(), n) {
+                let p = self.at(
+                    format!("scenarios[{n}].name"),
+                    format!("scenario name `{}` is used twice", sc.name),
+                );
+                p.expected = Some("a name not used by another scenario".into());
+                p.found = Some(format!("`{}`, already the name of scenarios[{first}]", sc.name));
+            }
+        }
         for (i, init) in doc.initiatives.iter().enumerate() {
             for (k, dep) in init.depends_on.iter().enumerate() {
                 let path = format!("initiatives[{i}].depends_on[{k}]");
@@ -416,7 +436,7 @@ impl Checker<'_> {
             }
         }
         for (i, init) in doc.initiatives.iter().enumerate() {
-            let dur = init.duration_months as i32;
+            let dur = init.duration_months.months() as i32;
             if dur > horizon {
                 let p = self.at(
                     format!("initiatives[{i}].duration_months"),

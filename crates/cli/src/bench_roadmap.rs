@@ -1,0 +1,118 @@
+//! `sextant bench roadmap` and `sextant bench simulate`.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use sextant_core::synth::{Size, plan_yaml};
+use sextant_roadmap::milp::{self, Formulation, MipOptions};
+use sextant_roadmap::solve::{self, Options, SolveStatus};
+use sextant_roadmap::{Adjust, Instance, Objective, schedule};
+
+fn generated(initiatives: usize, months: u32, seed: u64) -> anyhow::Result<sextant_core::Plan> {
+    let mut size = Size::initiatives(initiatives);
+    size.months = months;
+    let text = plan_yaml(size, seed);
+    sextant_core::load_plan("bench.yaml", &text)
+        .map_err(|p| anyhow::anyhow!("generated plan is invalid: {p}"))
+}
+
+/// Optimiser against the plain model and the baseline on one generated instance.
+pub fn roadmap(
+    initiatives: usize,
+    months: u32,
+    seed: u64,
+    time_limit: f64,
+    no_plain: bool,
+) -> anyhow::Result<ExitCode> {
+    let plan = generated(initiatives, months, seed)?;
+    let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
+    let limit = Duration::from_secs_f64(time_limit);
+    println!(
+        "instance: {initiatives} initiatives x {months} months, seed {seed}; time limit {time_limit} s each"
+    );
+    let t = Instant::now();
+    let base = solve::baseline(&inst);
+    let base_time = t.elapsed();
+    let base_value = base.as_ref().map(|s| schedule::objective(&inst, s));
+    let sol = solve::optimise(
+        &inst,
+        &Options {
+            time_limit: limit,
+            ..Options::default()
+        },
+    );
+    let ok = schedule::violations(&inst, &sol.starts).is_empty();
+    println!(
+        "{:<28} {:>10} {:>16} {:>16} {:>9}",
+        "method", "seconds", "objective", "bound", "gap"
+    );
+    let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+    println!(
+        "{:<28} {:>10.3} {:>16} {:>16} {:>9}",
+        "baseline (rank, earliest)",
+        base_time.as_secs_f64(),
+        fmt(base_value),
+        "-",
+        "-"
+    );
+    println!(
+        "{:<28} {:>10.3} {:>16} {:>16} {:>9} {}",
+        "sextant optimiser",
+        sol.seconds,
+        fmt(Some(sol.objective)),
+        fmt(sol.bound),
+        sol.gap().map_or("-".into(), |g| format!("{:.3}%", g * 100.0)),
+        match sol.status {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::Feasible => "feasible",
+            SolveStatus::Infeasible => "infeasible",
+            SolveStatus::Unknown => "unknown",
+        }
+    );
+    if !ok {
+        println!("WARNING: the optimiser's schedule breaks a constraint");
+    }
+    if !no_plain {
+        let t = Instant::now();
+        let plain = milp::solve(
+            &inst,
+            Formulation::Plain,
+            &MipOptions {
+                time_limit: limit,
+                gap: 1e-4,
+                ..MipOptions::default()
+            },
+            None,
+        );
+        let secs = t.elapsed().as_secs_f64();
+        let value = plain
+            .starts
+            .as_ref()
+            .filter(|s| schedule::violations(&inst, s).is_empty())
+            .map(|s| schedule::objective(&inst, s));
+        let gap = match (value, plain.bound) {
+            (Some(v), Some(b)) => format!("{:.3}%", ((b - v) / v.abs().max(1e-9)).max(0.0) * 100.0),
+            _ => "-".into(),
+        };
+        println!(
+            "{:<28} {:>10.3} {:>16} {:>16} {:>9} {}",
+            "HiGHS, plain model",
+            secs,
+            fmt(value),
+            fmt(plain.bound),
+            gap,
+            if plain.optimal { "optimal" } else { "stopped" }
+        );
+        println!(
+            "ratio plain time / optimiser time: {:.1}",
+            secs / sol.seconds.max(1e-9)
+        );
+    }
+    if let Some(b) = base_value {
+        println!(
+            "baseline value / optimum: {:.3}",
+            b / sol.objective.abs().max(1e-9)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

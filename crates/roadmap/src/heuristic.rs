@@ -1,0 +1,324 @@
+//! Schedules built by rules: the baseline users know (rank by value per dollar, each at its
+//! earliest feasible month) and the optimiser's starting schedules (greedy placement at the
+//! best feasible month, then local improvement).
+
+use std::time::Instant;
+
+use crate::instance::Instance;
+use crate::schedule::{Starts, Usage, objective};
+
+/// Where a greedy pass puts an initiative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// The earliest month that fits (the baseline's rule).
+    Earliest,
+    /// The feasible month of highest value.
+    Best,
+}
+
+/// Items that must be scheduled: mandatory ones and everything they depend on.
+pub fn required(inst: &Instance) -> Vec<bool> {
+    let mut req: Vec<bool> = inst.items.iter().map(|x| x.mandatory).collect();
+    let mut stack: Vec<usize> = (0..req.len()).filter(|&i| req[i]).collect();
+    while let Some(i) = stack.pop() {
+        for &d in &inst.items[i].deps {
+            if !req[d] {
+                req[d] = true;
+                stack.push(d);
+            }
+        }
+    }
+    req
+}
+
+/// State of a schedule under construction.
+#[derive(Debug, Clone)]
+pub struct Builder<'a> {
+    inst: &'a Instance,
+    /// The schedule so far.
+    pub starts: Starts,
+    /// Resources used so far.
+    pub usage: Usage,
+    group_used: Vec<bool>,
+}
+
+impl<'a> Builder<'a> {
+    /// An empty schedule.
+    pub fn new(inst: &'a Instance) -> Builder<'a> {
+        Builder {
+            inst,
+            starts: vec![None; inst.items.len()],
+            usage: Usage::new(inst),
+            group_used: vec![false; inst.groups],
+        }
+    }
+
+    /// A builder holding the given schedule (assumed feasible).
+    pub fn from_starts(inst: &'a Instance, starts: &[Option<u32>]) -> Builder<'a> {
+        let mut b = Builder::new(inst);
+        for (i, s) in starts.iter().enumerate() {
+            if let Some(s) = *s {
+                b.place(i, s);
+            }
+        }
+        b
+    }
+
+    /// The first month `i` may start given what is placed, or `None` if a prerequisite is not.
+    pub fn ready_from(&self, i: usize) -> Option<u32> {
+        let item = &self.inst.items[i];
+        let mut lo = item.earliest;
+        for &d in &item.deps {
+            lo = lo.max(self.starts[d]? + self.inst.items[d].duration);
+        }
+        Some(lo)
+    }
+
+    /// The month to start `i` in under the rule, if any fits.
+    pub fn slot(&self, i: usize, rule: Placement) -> Option<u32> {
+        let item = &self.inst.items[i];
+        if item.group.is_some_and(|g| self.group_used[g]) {
+            return None;
+        }
+        let lo = self.ready_from(i)?;
+        let hi = item.latest?;
+        if !self.explore_allows(i) {
+            return None;
+        }
+        // Dependents already placed bound the latest finish.
+        let mut hi = hi;
+        for (j, other) in self.inst.items.iter().enumerate() {
+            if let Some(sj) = self.starts[j]
+                && other.deps.contains(&i)
+            {
+                hi = hi.min(sj.checked_sub(item.duration)?);
+            }
+        }
+        let mut best: Option<u32> = None;
+        for s in lo..=hi {
+            if !self.usage.fits(self.inst, i, s) {
+                continue;
+            }
+            match rule {
+                Placement::Earliest => return Some(s),
+                Placement::Best => {
+                    if best.is_none_or(|b| item.value[s as usize] > item.value[b as usize]) {
+                        best = Some(s);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn explore_allows(&self, i: usize) -> bool {
+        let item = &self.inst.items[i];
+        match self.inst.min_explore_share {
+            Some(share) if !item.explore => {
+                self.usage.explore + 1e-6 >= share * (self.usage.total + item.cost)
+            }
+            _ => true,
+        }
+    }
+
+    /// Puts `i` at `s`.
+    pub fn place(&mut self, i: usize, s: u32) {
+        self.starts[i] = Some(s);
+        self.usage.apply(self.inst, i, s, 1.0);
+        if let Some(g) = self.inst.items[i].group {
+            self.group_used[g] = true;
+        }
+    }
+
+    /// Takes `i` out.
+    pub fn remove(&mut self, i: usize) {
+        if let Some(s) = self.starts[i].take() {
+            self.usage.apply(self.inst, i, s, -1.0);
+            if let Some(g) = self.inst.items[i].group {
+                self.group_used[g] = false;
+            }
+        }
+    }
+
+    /// Places the items of `order` that fit, in passes until nothing more can be placed.
+    /// With `only_gain`, an item is placed only where its value is positive.
+    pub fn fill(&mut self, order: &[usize], rule: Placement, only_gain: bool) {
+        loop {
+            let mut changed = false;
+            for &i in order {
+                if self.starts[i].is_some() {
+                    continue;
+                }
+                if let Some(s) = self.slot(i, rule)
+                    && (!only_gain || self.inst.items[i].value[s as usize] > 0.0)
+                {
+                    self.place(i, s);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Items placed that depend on `i`.
+    fn has_dependents(&self, i: usize) -> bool {
+        self.inst
+            .items
+            .iter()
+            .enumerate()
+            .any(|(j, x)| self.starts[j].is_some() && x.deps.contains(&i))
+    }
+}
+
+/// Mandatory items (and their prerequisites) first, in dependency order, each at its best
+/// feasible month. Returns the builder and whether all of them fit.
+fn with_required<'a>(inst: &'a Instance, rule: Placement) -> (Builder<'a>, bool) {
+    let req = required(inst);
+    let mut b = Builder::new(inst);
+    let mut ok = true;
+    for i in inst.topological_order() {
+        if req[i] {
+            match b.slot(i, rule) {
+                Some(s) => b.place(i, s),
+                None => ok = false,
+            }
+        }
+    }
+    (b, ok)
+}
+
+/// The baseline: rank by value per dollar, schedule each at its earliest feasible month.
+pub fn baseline(inst: &Instance) -> Option<Starts> {
+    let (mut b, ok) = with_required(inst, Placement::Earliest);
+    if !ok {
+        return None;
+    }
+    let es = inst.earliest_starts();
+    let mut order: Vec<(usize, f64)> = (0..inst.items.len())
+        .filter_map(|i| {
+            let s = es[i]?;
+            let v = inst.items[i].value[s as usize];
+            let c = inst.items[i].cost;
+            Some((i, if c > 0.0 { v / c } else { v * 1e12 }))
+        })
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let order: Vec<usize> = order.into_iter().map(|(i, _)| i).collect();
+    b.fill(&order, Placement::Earliest, true);
+    b.usage.explore_ok(inst).then_some(b.starts)
+}
+
+/// Priority keys tried by the greedy starts.
+fn orders(inst: &Instance) -> Vec<Vec<usize>> {
+    let es = inst.earliest_starts();
+    let best: Vec<f64> = inst
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| match (es[i], x.latest) {
+            (Some(e), Some(l)) => (e..=l).map(|s| x.value[s as usize]).fold(f64::MIN, f64::max),
+            _ => f64::MIN,
+        })
+        .collect();
+    let keys: [&dyn Fn(usize) -> f64; 4] = [
+        &|i| best[i],
+        &|i| best[i] / (inst.items[i].cost + 1.0),
+        &|i| best[i] / (inst.items[i].cost * inst.items[i].duration as f64 + 1.0),
+        &|i| best[i] / (inst.items[i].effort * inst.items[i].duration as f64 + 1.0),
+    ];
+    keys.iter()
+        .map(|k| {
+            let mut o: Vec<usize> = (0..inst.items.len()).filter(|&i| best[i] > 0.0).collect();
+            o.sort_by(|&a, &b| k(b).total_cmp(&k(a)).then(a.cmp(&b)));
+            o
+        })
+        .collect()
+}
+
+/// The best schedule found by greedy passes and local improvement before `deadline`, or
+/// `None` when the mandatory initiatives could not all be placed this way.
+pub fn incumbent(inst: &Instance, deadline: Instant) -> Option<Starts> {
+    let mut best: Option<(f64, Starts)> = None;
+    for order in orders(inst) {
+        let (mut b, ok) = with_required(inst, Placement::Best);
+        if !ok {
+            return None;
+        }
+        b.fill(&order, Placement::Best, true);
+        if !b.usage.explore_ok(inst) {
+            continue;
+        }
+        improve(inst, &mut b, &order, deadline);
+        let v = objective(inst, &b.starts);
+        if best.as_ref().is_none_or(|(bv, _)| v > *bv) {
+            best = Some((v, b.starts));
+        }
+        if Instant::now() > deadline {
+            break;
+        }
+    }
+    if let Some(base) = baseline(inst) {
+        let v = objective(inst, &base);
+        if best.as_ref().is_none_or(|(bv, _)| v > *bv) {
+            best = Some((v, base));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// Local search: move each placed item to its best month; swap one placed item out for one
+/// left out when that gains.
+fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant) {
+    let req = required(inst);
+    for _round in 0..20 {
+        let mut gained = false;
+        // Moves.
+        for i in 0..inst.items.len() {
+            let Some(s) = b.starts[i] else { continue };
+            b.remove(i);
+            let t = b.slot(i, Placement::Best).unwrap_or(s);
+            let t = if inst.items[i].value[t as usize] > inst.items[i].value[s as usize] + 1e-9 {
+                gained = true;
+                t
+            } else {
+                s
+            };
+            b.place(i, t);
+        }
+        // Swaps: drop one, add others.
+        for k in 0..inst.items.len() {
+            if Instant::now() > deadline {
+                return;
+            }
+            let Some(sk) = b.starts[k] else { continue };
+            if req[k] || b.has_dependents(k) {
+                continue;
+            }
+            let before = objective(inst, &b.starts);
+            let saved = b.clone();
+            b.remove(k);
+            let rest: Vec<usize> = order.iter().copied().filter(|&i| i != k).collect();
+            b.fill(&rest, Placement::Best, true);
+            if b.starts[k].is_none() && b.slot(k, Placement::Best).is_some() {
+                // k could go back elsewhere.
+                if let Some(s) = b.slot(k, Placement::Best)
+                    && inst.items[k].value[s as usize] > 0.0
+                {
+                    b.place(k, s);
+                }
+            }
+            let after = objective(inst, &b.starts);
+            if after > before + 1e-6 && b.usage.explore_ok(inst) {
+                gained = true;
+            } else {
+                *b = saved;
+                let _ = sk;
+            }
+        }
+        if !gained {
+            break;
+        }
+    }
+}

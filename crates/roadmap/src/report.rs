@@ -1,0 +1,329 @@
+//! What `sextant roadmap` reports: the schedule with its dates, money and phases, what was
+//! left out and why, spend by period, load by month, the baseline beside the optimum, and the
+//! efficient frontier over budget levels.
+
+use serde::Serialize;
+use sextant_core::Plan;
+
+use crate::instance::{Adjust, Instance, Objective};
+use crate::schedule::{self, Family};
+use crate::solve::{self, Excluded, Options, PeriodUse, SolveStatus};
+
+/// One scheduled initiative.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scheduled {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Month index of the start (0 is the plan's start month).
+    pub start_month: u32,
+    /// Month index of the last month of implementation.
+    pub end_month: u32,
+    /// The start month, `YYYY-MM`.
+    pub start: String,
+    /// The last month of implementation, `YYYY-MM`.
+    pub end: String,
+    /// Months of implementation.
+    pub duration_months: u32,
+    /// Implementation cost.
+    pub cost: f64,
+    /// Net present value at the plan's start, as scheduled.
+    pub npv: f64,
+    /// Alignment score 0-100.
+    pub alignment_score: f64,
+    /// Whether the plan requires it.
+    pub mandatory: bool,
+    /// `exploit` or `explore`.
+    pub kind: &'static str,
+    /// The plan's phase that lists it, if any.
+    pub phase: Option<String>,
+}
+
+/// A constraint family that makes a plan infeasible.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    /// The family, as a stable code.
+    pub family: Family,
+    /// In words.
+    pub description: &'static str,
+}
+
+/// The optimised roadmap.
+#[derive(Debug, Clone, Serialize)]
+pub struct Roadmap {
+    /// `optimal`, `feasible`, `infeasible` or `unknown`.
+    pub status: SolveStatus,
+    /// What was maximised.
+    pub objective_kind: Objective,
+    /// The objective value of the schedule.
+    pub objective: f64,
+    /// Upper bound on the best objective.
+    pub bound: Option<f64>,
+    /// Relative gap between schedule and bound (0 when optimal).
+    pub gap: Option<f64>,
+    /// The schedule's net present value at the plan's start.
+    pub npv: f64,
+    /// The currency of money figures.
+    pub currency: String,
+    /// The scheduled initiatives, by start month.
+    pub schedule: Vec<Scheduled>,
+    /// Initiatives left out, and why.
+    pub excluded: Vec<Excluded>,
+    /// When infeasible: the constraint families whose relaxation alone makes it feasible.
+    pub infeasible_because: Vec<Cause>,
+    /// Implementation spend by fiscal year and budgeted period.
+    pub spend_by_period: Vec<PeriodUse>,
+    /// The months of the horizon, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// Staff hours needed, month by month.
+    pub hours_by_month: Vec<f64>,
+    /// Initiatives under way, month by month.
+    pub running_by_month: Vec<u32>,
+    /// Staff hours available a month, if limited.
+    pub staff_hours_per_month: Option<f64>,
+    /// At most this many under way, if limited.
+    pub max_concurrent: Option<u32>,
+    /// The rank-by-value-per-dollar baseline's objective.
+    pub baseline_objective: Option<f64>,
+    /// The baseline's net present value.
+    pub baseline_npv: Option<f64>,
+    /// The baseline's schedule: id and start month.
+    pub baseline_schedule: Vec<(String, u32)>,
+    /// Seconds the optimiser took.
+    pub solve_seconds: f64,
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Optimises a plan's roadmap and describes it.
+pub fn roadmap(plan: &Plan, objective: Objective, opts: &Options, adjust: &Adjust) -> Roadmap {
+    let inst = Instance::from_plan(plan, objective, adjust);
+    let sol = solve::optimise(&inst, opts);
+    describe(plan, &inst, &sol)
+}
+
+/// Describes a solved instance.
+pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap {
+    let doc = plan.doc();
+    let currency = doc.organization.currency.clone();
+    let mut sched: Vec<Scheduled> = sol
+        .starts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let s = (*s)?;
+            let item = &inst.items[i];
+            let init = &doc.initiatives[item.plan_index];
+            let end = s + item.duration - 1;
+            Some(Scheduled {
+                id: item.id.clone(),
+                title: init.title.clone(),
+                start_month: s,
+                end_month: end,
+                start: plan.month_at(s as i32).to_string(),
+                end: plan.month_at(end as i32).to_string(),
+                duration_months: item.duration,
+                cost: round2(item.cost),
+                npv: round2(item.npv[s as usize]),
+                alignment_score: round2(item.alignment * 100.0),
+                mandatory: item.mandatory,
+                kind: if item.explore { "explore" } else { "exploit" },
+                phase: doc
+                    .phases
+                    .iter()
+                    .find(|p| p.initiatives.iter().any(|x| x.as_str() == item.id))
+                    .map(|p| p.name.clone()),
+            })
+        })
+        .collect();
+    sched.sort_by(|a, b| (a.start_month, &a.id).cmp(&(b.start_month, &b.id)));
+    let (hours, running) = solve::load_by_month(inst, &sol.starts);
+    let base = solve::baseline(inst);
+    let feasible = matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible);
+    Roadmap {
+        status: sol.status,
+        objective_kind: inst.objective,
+        objective: round2(sol.objective),
+        bound: sol.bound.map(round2),
+        gap: sol.gap().map(round6),
+        npv: round2(schedule::npv(inst, &sol.starts)),
+        schedule: sched,
+        excluded: if feasible {
+            solve::explain(inst, &sol.starts, &currency)
+        } else {
+            Vec::new()
+        },
+        currency,
+        infeasible_because: sol
+            .infeasible_because
+            .iter()
+            .map(|&f| Cause {
+                family: f,
+                description: f.describe(),
+            })
+            .collect(),
+        spend_by_period: solve::spend_by_period(plan, inst, &sol.starts)
+            .into_iter()
+            .map(|p| PeriodUse {
+                spend: round2(p.spend),
+                budget: p.budget.map(round2),
+                ..p
+            })
+            .collect(),
+        months: (0..inst.horizon as i32)
+            .map(|t| plan.month_at(t).to_string())
+            .collect(),
+        hours_by_month: hours.into_iter().map(round2).collect(),
+        running_by_month: running,
+        staff_hours_per_month: inst.staff_hours,
+        max_concurrent: inst.max_concurrent,
+        baseline_objective: base.as_ref().map(|s| round2(schedule::objective(inst, s))),
+        baseline_npv: base.as_ref().map(|s| round2(schedule::npv(inst, s))),
+        baseline_schedule: base
+            .iter()
+            .flat_map(|s| {
+                s.iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| x.map(|x| (inst.items[i].id.clone(), x)))
+            })
+            .collect(),
+        solve_seconds: round6(sol.seconds),
+    }
+}
+
+/// One budget level of the efficient frontier.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontierPoint {
+    /// The factor applied to every period's budget (or the total budget when the plan has
+    /// none).
+    pub budget_factor: f64,
+    /// The budget over the planning horizon at this level.
+    pub budget_total: f64,
+    /// Status of the optimisation at this level.
+    pub status: SolveStatus,
+    /// Best objective found.
+    pub objective: f64,
+    /// Its net present value.
+    pub npv: f64,
+    /// Relative gap.
+    pub gap: Option<f64>,
+    /// Implementation spend scheduled.
+    pub spend: f64,
+    /// Number of initiatives scheduled.
+    pub initiatives: usize,
+}
+
+/// The best objective at `levels` budget levels from the least feasible budget to the one
+/// beyond which more money buys nothing.
+pub fn frontier(
+    plan: &Plan,
+    objective: Objective,
+    levels: usize,
+    per_level: &Options,
+) -> Vec<FrontierPoint> {
+    let levels = levels.max(2);
+    let base = Instance::from_plan(plan, objective, &Adjust::default());
+    let has_budget = !base.budgets.is_empty();
+    let plan_total: f64 = base.budgets.iter().map(|b| b.amount).sum();
+    // The unconstrained optimum's spend sets the top.
+    let unconstrained = {
+        let mut inst = base.clone();
+        inst.budgets.clear();
+        let sol = solve::optimise(&inst, per_level);
+        (inst, sol)
+    };
+    let spend_of = |inst: &Instance, starts: &[Option<u32>]| -> f64 {
+        starts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|_| inst.items[i].cost))
+            .sum()
+    };
+    let top_spend = spend_of(&unconstrained.0, &unconstrained.1.starts);
+    let adjust_for = |level: f64| -> Adjust {
+        if has_budget {
+            Adjust {
+                budget_factor: level,
+                ..Adjust::default()
+            }
+        } else {
+            Adjust {
+                total_budget: Some(level),
+                ..Adjust::default()
+            }
+        }
+    };
+    // Top level: factor where every period's budget covers the unconstrained spend in it.
+    let top = if has_budget {
+        let periods = solve::spend_by_period(plan, &base, &unconstrained.1.starts);
+        base.budgets
+            .iter()
+            .map(|b| {
+                let spend = periods
+                    .iter()
+                    .find(|p| p.period == b.period)
+                    .map_or(0.0, |p| p.spend);
+                if b.amount > 0.0 { spend / b.amount } else { 0.0 }
+            })
+            .fold(0.0, f64::max)
+            .max(1e-6)
+    } else {
+        top_spend.max(1e-6)
+    };
+    // Bottom level: the least level at which the mandatory initiatives fit (bisection on
+    // feasibility).
+    let feasible_at = |level: f64| -> bool {
+        let inst = Instance::from_plan(plan, objective, &adjust_for(level));
+        let r = crate::milp::solve(
+            &inst,
+            crate::milp::Formulation::Tight,
+            &crate::milp::MipOptions {
+                with_objective: false,
+                time_limit: per_level.time_limit,
+                ..crate::milp::MipOptions::default()
+            },
+            None,
+        );
+        r.starts.is_some() && !r.infeasible
+    };
+    let bottom = if feasible_at(0.0) {
+        0.0
+    } else if !feasible_at(top) {
+        top
+    } else {
+        let (mut lo, mut hi) = (0.0, top);
+        for _ in 0..12 {
+            let mid = (lo + hi) / 2.0;
+            if feasible_at(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    };
+    (0..levels)
+        .map(|k| {
+            let level = bottom + (top - bottom) * k as f64 / (levels - 1) as f64;
+            let inst = Instance::from_plan(plan, objective, &adjust_for(level));
+            let sol = solve::optimise(&inst, per_level);
+            FrontierPoint {
+                budget_factor: round6(if has_budget { level } else { level / top }),
+                budget_total: round2(if has_budget { plan_total * level } else { level }),
+                status: sol.status,
+                objective: round2(sol.objective),
+                npv: round2(schedule::npv(&inst, &sol.starts)),
+                gap: sol.gap().map(round6),
+                spend: round2(spend_of(&inst, &sol.starts)),
+                initiatives: sol.starts.iter().filter(|s| s.is_some()).count(),
+            }
+        })
+        .collect()
+}

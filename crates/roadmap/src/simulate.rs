@@ -1,0 +1,687 @@
+//! Monte Carlo business cases: draws every three-point estimate (costs, benefits, durations)
+//! from a PERT or triangular distribution and fires each quantified risk with its probability,
+//! on a fixed schedule, and reports the spread of portfolio NPV and spend, the chance of losing
+//! money or overrunning a budget, when each initiative finishes, and which input moves NPV most.
+//!
+//! Trials run in chunks of [`CHUNK`]; chunk `c` draws from ChaCha8 seeded with the seed and
+//! using stream `c`, so the numbers depend on the seed alone, never on the number of threads.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Pert, Triangular};
+use rayon::prelude::*;
+use serde::Serialize;
+use sextant_core::Plan;
+use sextant_core::finance;
+use sextant_core::model::{BenefitKind, Estimate, MonthsEstimate};
+
+use crate::instance::Instance;
+use crate::schedule::Starts;
+
+/// Trials per chunk (the unit of parallel work and of random streams).
+pub const CHUNK: usize = 1024;
+
+/// The shape drawn between low and high.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// PERT (a beta distribution weighted towards `likely`).
+    #[default]
+    Pert,
+    /// Triangular.
+    Triangular,
+}
+
+/// A three-point estimate as numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Three {
+    /// Lowest.
+    pub low: f64,
+    /// Most likely.
+    pub likely: f64,
+    /// Highest.
+    pub high: f64,
+}
+
+impl Three {
+    fn of(e: &Estimate) -> Three {
+        Three {
+            low: e.low.to_f64(),
+            likely: e.likely.to_f64(),
+            high: e.high.to_f64(),
+        }
+    }
+
+    fn months(e: &MonthsEstimate) -> Three {
+        Three {
+            low: e.low.max(1) as f64,
+            likely: e.months() as f64,
+            high: e.high.max(1) as f64,
+        }
+    }
+
+    fn uncertain(&self) -> bool {
+        self.high > self.low
+    }
+
+    fn draw(&self, shape: Shape, rng: &mut ChaCha8Rng) -> f64 {
+        if !self.uncertain() {
+            return self.likely;
+        }
+        match shape {
+            Shape::Pert => Pert::new(self.low, self.high)
+                .with_mode(self.likely)
+                .map_or(self.likely, |d| d.sample(rng)),
+            Shape::Triangular => {
+                Triangular::new(self.low, self.high, self.likely).map_or(self.likely, |d| d.sample(rng))
+            }
+        }
+    }
+}
+
+/// A quantified risk.
+#[derive(Debug, Clone)]
+struct RiskIn {
+    id: String,
+    /// Index of the scheduled item it hits; `None` for a risk of the whole plan.
+    item: Option<usize>,
+    probability: f64,
+    cost: Three,
+    delay: Three,
+}
+
+/// One initiative's uncertain inputs.
+#[derive(Debug, Clone)]
+struct ItemIn {
+    id: String,
+    start: u32,
+    deps: Vec<usize>,
+    cost: Three,
+    recurring: Three,
+    /// (profit per unit of the benefit, the estimate), one per benefit.
+    benefits: Vec<(f64, Three)>,
+    duration: Three,
+    /// Explicit flows from its own start, when given (shifted, not redrawn).
+    explicit: Option<Vec<f64>>,
+}
+
+/// The model of one trial.
+#[derive(Debug, Clone)]
+pub struct Model {
+    items: Vec<ItemIn>,
+    risks: Vec<RiskIn>,
+    delta: f64,
+    horizon: u32,
+    evaluation: u32,
+    /// (name, first month, last month, amount)
+    budgets: Vec<(String, i32, i32, f64)>,
+}
+
+/// One trial's drawn values.
+#[derive(Debug, Clone)]
+struct Draw {
+    cost: Vec<f64>,
+    recurring: Vec<f64>,
+    benefit: Vec<f64>,
+    duration: Vec<u32>,
+    /// Per risk: fired, cost, delay months.
+    risk: Vec<(bool, f64, u32)>,
+}
+
+/// One trial's result.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    npv: f64,
+    spend: f64,
+    over: Vec<bool>,
+    finish: Vec<u32>,
+}
+
+impl Model {
+    /// The model of a plan run on the given schedule (items of `inst` with a start).
+    pub fn new(plan: &Plan, inst: &Instance, starts: &Starts) -> Model {
+        let doc = plan.doc();
+        let org = &doc.organization;
+        let margin = org.gross_margin.unwrap_or(1.0);
+        let mut slot = vec![None; inst.items.len()];
+        let mut items = Vec::new();
+        for (i, item) in inst.items.iter().enumerate() {
+            if let Some(s) = starts[i] {
+                slot[i] = Some(items.len());
+                let init = &doc.initiatives[item.plan_index];
+                items.push(ItemIn {
+                    id: item.id.clone(),
+                    start: s,
+                    deps: Vec::new(),
+                    cost: Three::of(&init.one_time_cost),
+                    recurring: Three::of(&init.recurring_cost_annual),
+                    benefits: init
+                        .benefits
+                        .iter()
+                        .map(|b| {
+                            let k = match b.kind {
+                                BenefitKind::Revenue => margin,
+                                BenefitKind::Saving => 1.0,
+                            };
+                            (k, Three::of(&b.annual))
+                        })
+                        .collect(),
+                    duration: Three::months(&init.duration_months),
+                    explicit: init.cash_flows.as_ref().map(|cf| {
+                        let p = cf.period.months() as usize;
+                        let mut f = vec![0.0; org.evaluation_months() as usize];
+                        for (k, v) in cf.values.iter().enumerate() {
+                            if let Some(x) = f.get_mut(k * p) {
+                                *x += v.to_f64();
+                            }
+                        }
+                        f
+                    }),
+                });
+            }
+        }
+        for (i, item) in inst.items.iter().enumerate() {
+            if let Some(k) = slot[i] {
+                items[k].deps = item.deps.iter().filter_map(|&d| slot[d]).collect();
+            }
+        }
+        let risks = doc
+            .risks
+            .iter()
+            .filter_map(|r| {
+                let p = r.probability?;
+                let item = match &r.initiative {
+                    Some(id) => {
+                        // A risk of an initiative that is not scheduled cannot happen.
+                        let i = inst.items.iter().position(|x| x.id == id.as_str())?;
+                        Some(slot[i]?)
+                    }
+                    None => None,
+                };
+                Some(RiskIn {
+                    id: r.id.to_string(),
+                    item,
+                    probability: p,
+                    cost: r.cost.as_ref().map_or(Three { low: 0.0, likely: 0.0, high: 0.0 }, Three::of),
+                    delay: r.delay_months.as_ref().map_or(
+                        Three { low: 0.0, likely: 0.0, high: 0.0 },
+                        Three::of,
+                    ),
+                })
+            })
+            .collect();
+        Model {
+            items,
+            risks,
+            delta: 1.0 / (1.0 + finance::monthly_rate(org.discount_rate)),
+            horizon: inst.horizon,
+            evaluation: inst.evaluation,
+            budgets: inst
+                .budgets
+                .iter()
+                .map(|b| (b.period.clone(), b.first, b.last, b.amount))
+                .collect(),
+        }
+    }
+
+    /// Every input at its most likely value, no risk fired.
+    fn likely(&self) -> Draw {
+        Draw {
+            cost: self.items.iter().map(|x| x.cost.likely).collect(),
+            recurring: self.items.iter().map(|x| x.recurring.likely).collect(),
+            benefit: self
+                .items
+                .iter()
+                .map(|x| x.benefits.iter().map(|(k, b)| k * b.likely).sum())
+                .collect(),
+            duration: self.items.iter().map(|x| x.duration.likely as u32).collect(),
+            risk: self.risks.iter().map(|_| (false, 0.0, 0)).collect(),
+        }
+    }
+
+    fn draw(&self, shape: Shape, rng: &mut ChaCha8Rng) -> Draw {
+        use rand::Rng;
+        Draw {
+            cost: self.items.iter().map(|x| x.cost.draw(shape, rng)).collect(),
+            recurring: self.items.iter().map(|x| x.recurring.draw(shape, rng)).collect(),
+            benefit: self
+                .items
+                .iter()
+                .map(|x| x.benefits.iter().map(|(k, b)| k * b.draw(shape, rng)).sum())
+                .collect(),
+            duration: self
+                .items
+                .iter()
+                .map(|x| (x.duration.draw(shape, rng).round() as u32).max(1))
+                .collect(),
+            risk: self
+                .risks
+                .iter()
+                .map(|r| {
+                    let fired = rng.random::<f64>() < r.probability;
+                    if fired {
+                        (
+                            true,
+                            r.cost.draw(shape, rng),
+                            r.delay.draw(shape, rng).round().max(0.0) as u32,
+                        )
+                    } else {
+                        (false, 0.0, 0)
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Sum of `delta^t` for `t` in `a..b`, clipped to the evaluation horizon.
+    fn geo(&self, a: u32, b: u32) -> f64 {
+        let b = b.min(self.evaluation);
+        if a >= b {
+            return 0.0;
+        }
+        if (self.delta - 1.0).abs() < 1e-15 {
+            return (b - a) as f64;
+        }
+        (self.delta.powi(a as i32) - self.delta.powi(b as i32)) / (1.0 - self.delta)
+    }
+
+    fn run(&self, draw: &Draw, out: &mut Outcome) {
+        let n = self.items.len();
+        out.finish.clear();
+        out.finish.resize(n, 0);
+        out.over.clear();
+        out.over.resize(self.budgets.len(), false);
+        let mut extra = vec![0.0; n];
+        let mut delay = vec![0u32; n];
+        let mut npv = 0.0;
+        let mut spend = 0.0;
+        let mut budget_use = vec![0.0; self.budgets.len()];
+        for (r, risk) in self.risks.iter().enumerate() {
+            let (fired, cost, d) = draw.risk[r];
+            if !fired {
+                continue;
+            }
+            match risk.item {
+                Some(k) => {
+                    extra[k] += cost;
+                    delay[k] += d;
+                }
+                None => {
+                    npv -= cost;
+                    spend += cost;
+                    for (b, (_, first, last, _)) in self.budgets.iter().enumerate() {
+                        if *first <= 0 && 0 <= *last {
+                            budget_use[b] += cost;
+                        }
+                    }
+                }
+            }
+        }
+        // Items are in plan order; dependencies may point forward, so settle starts in passes.
+        let mut start = vec![0u32; n];
+        let mut done = vec![false; n];
+        let mut left = n;
+        while left > 0 {
+            let before = left;
+            for k in 0..n {
+                if done[k] || self.items[k].deps.iter().any(|&d| !done[d]) {
+                    continue;
+                }
+                let item = &self.items[k];
+                let mut s = item.start;
+                for &d in &item.deps {
+                    s = s.max(out.finish[d] + 1);
+                }
+                start[k] = s;
+                let len = draw.duration[k] + delay[k];
+                out.finish[k] = s + len - 1;
+                done[k] = true;
+                left -= 1;
+            }
+            if left == before {
+                break;
+            }
+        }
+        for (k, item) in self.items.iter().enumerate() {
+            let s = start[k];
+            let len = draw.duration[k] + delay[k];
+            let build = (draw.cost[k] + extra[k]) / len as f64;
+            match &item.explicit {
+                Some(flows) => {
+                    for (t, f) in flows.iter().enumerate() {
+                        let at = s as usize + t;
+                        if at < self.evaluation as usize {
+                            npv += f * self.delta.powi(at as i32);
+                        }
+                    }
+                    npv -= extra[k] * self.delta.powi(s as i32);
+                }
+                None => {
+                    let run = (draw.benefit[k] - draw.recurring[k]) / 12.0;
+                    npv += -build * self.geo(s, s + len) + run * self.geo(s + len, u32::MAX);
+                }
+            }
+            spend += draw.cost[k] + extra[k];
+            for (b, (_, first, last, _)) in self.budgets.iter().enumerate() {
+                let from = (s as i32).max(*first);
+                let to = (s as i32 + len as i32 - 1).min(*last);
+                if to >= from {
+                    budget_use[b] += (to - from + 1) as f64 * build;
+                }
+            }
+        }
+        for (b, (_, _, _, amount)) in self.budgets.iter().enumerate() {
+            out.over[b] = budget_use[b] > amount * (1.0 + 1e-9) + 1e-6;
+        }
+        out.npv = npv;
+        out.spend = spend;
+    }
+}
+
+/// Percentiles and mean of a sample.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Smallest.
+    pub min: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+/// The `q` quantile of sorted values, interpolated linearly between ranks (numpy's default).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+fn summary(mut v: Vec<f64>) -> Summary {
+    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+    v.sort_by(f64::total_cmp);
+    let r = |x: f64| (x * 100.0).round() / 100.0;
+    Summary {
+        mean: r(mean),
+        p5: r(quantile(&v, 0.05)),
+        p10: r(quantile(&v, 0.10)),
+        p50: r(quantile(&v, 0.50)),
+        p90: r(quantile(&v, 0.90)),
+        p95: r(quantile(&v, 0.95)),
+        min: r(*v.first().unwrap_or(&f64::NAN)),
+        max: r(*v.last().unwrap_or(&f64::NAN)),
+    }
+}
+
+/// When one initiative finishes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Completion {
+    /// Its id.
+    pub id: String,
+    /// The last month of implementation as scheduled with likely durations.
+    pub planned_end_month: u32,
+    /// 10th percentile of the last month of implementation.
+    pub p10: u32,
+    /// Median.
+    pub p50: u32,
+    /// 90th percentile.
+    pub p90: u32,
+    /// Probability of finishing within the planning horizon.
+    pub p_within_horizon: f64,
+}
+
+/// The chance of overrunning one period's budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overrun {
+    /// The period.
+    pub period: String,
+    /// Its budget.
+    pub budget: f64,
+    /// Probability that implementation spend in it exceeds the budget.
+    pub probability: f64,
+}
+
+/// One bar of the tornado: NPV with one input at its low and at its high end, the rest at
+/// their likely values.
+#[derive(Debug, Clone, Serialize)]
+pub struct TornadoBar {
+    /// What varies (e.g. `crm: one_time_cost`, `r3: occurs`).
+    pub input: String,
+    /// Portfolio NPV with the input at its low end (or the risk not occurring).
+    pub npv_low: f64,
+    /// Portfolio NPV with the input at its high end (or the risk occurring).
+    pub npv_high: f64,
+    /// `|npv_high - npv_low|`.
+    pub swing: f64,
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SimOptions {
+    /// Number of trials.
+    pub trials: usize,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// Distribution of three-point estimates.
+    pub shape: Shape,
+}
+
+/// What a simulation found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Simulation {
+    /// Trials run.
+    pub trials: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Distribution of three-point estimates.
+    pub distribution: Shape,
+    /// Portfolio NPV with every input at its likely value and no risk occurring.
+    pub deterministic_npv: f64,
+    /// Portfolio NPV.
+    pub npv: Summary,
+    /// Implementation spend, plus the cost of risks that occur.
+    pub spend: Summary,
+    /// Probability that portfolio NPV is below 0.
+    pub p_npv_negative: f64,
+    /// Probability that some period's budget is overrun.
+    pub p_over_budget: f64,
+    /// Probability of overrun, period by period.
+    pub over_budget_by_period: Vec<Overrun>,
+    /// When each scheduled initiative finishes.
+    pub completion: Vec<Completion>,
+    /// Inputs by how much they move NPV, largest first (at most 15).
+    pub tornado: Vec<TornadoBar>,
+}
+
+struct ChunkResult {
+    npv: Vec<f64>,
+    spend: Vec<f64>,
+    over_any: usize,
+    over: Vec<usize>,
+    /// Per item, a histogram of finish months (index capped at `cap`).
+    finish: Vec<Vec<u32>>,
+}
+
+/// Runs the simulation. `progress` is told how many trials have finished, chunk by chunk.
+pub fn simulate(
+    model: &Model,
+    opts: &SimOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Simulation {
+    let trials = opts.trials.max(1);
+    let chunks = trials.div_ceil(CHUNK);
+    let cap = (model.evaluation + 120) as usize;
+    let results: Vec<ChunkResult> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+            rng.set_stream(c as u64);
+            let n = CHUNK.min(trials - c * CHUNK);
+            let mut res = ChunkResult {
+                npv: Vec::with_capacity(n),
+                spend: Vec::with_capacity(n),
+                over_any: 0,
+                over: vec![0; model.budgets.len()],
+                finish: vec![vec![0; cap + 1]; model.items.len()],
+            };
+            let mut out = Outcome::default();
+            for _ in 0..n {
+                let draw = model.draw(opts.shape, &mut rng);
+                model.run(&draw, &mut out);
+                res.npv.push(out.npv);
+                res.spend.push(out.spend);
+                if out.over.iter().any(|&o| o) {
+                    res.over_any += 1;
+                }
+                for (b, &o) in out.over.iter().enumerate() {
+                    res.over[b] += o as usize;
+                }
+                for (k, &f) in out.finish.iter().enumerate() {
+                    res.finish[k][(f as usize).min(cap)] += 1;
+                }
+            }
+            progress(n);
+            res
+        })
+        .collect();
+    let mut npv = Vec::with_capacity(trials);
+    let mut spend = Vec::with_capacity(trials);
+    let mut over_any = 0;
+    let mut over = vec![0usize; model.budgets.len()];
+    let mut finish = vec![vec![0u64; cap + 1]; model.items.len()];
+    for r in results {
+        npv.extend(r.npv);
+        spend.extend(r.spend);
+        over_any += r.over_any;
+        for (b, o) in r.over.iter().enumerate() {
+            over[b] += o;
+        }
+        for (k, h) in r.finish.iter().enumerate() {
+            for (m, c) in h.iter().enumerate() {
+                finish[k][m] += *c as u64;
+            }
+        }
+    }
+    let negative = npv.iter().filter(|&&v| v < 0.0).count();
+    let likely = model.likely();
+    let mut base = Outcome::default();
+    model.run(&likely, &mut base);
+    let hist_quantile = |h: &[u64], q: f64| -> u32 {
+        let target = (q * trials as f64).ceil().max(1.0) as u64;
+        let mut acc = 0;
+        for (m, c) in h.iter().enumerate() {
+            acc += c;
+            if acc >= target {
+                return m as u32;
+            }
+        }
+        cap as u32
+    };
+    let round4 = |x: f64| (x * 1e4).round() / 1e4;
+    Simulation {
+        trials,
+        seed: opts.seed,
+        distribution: opts.shape,
+        deterministic_npv: (base.npv * 100.0).round() / 100.0,
+        p_npv_negative: round4(negative as f64 / trials as f64),
+        p_over_budget: round4(over_any as f64 / trials as f64),
+        over_budget_by_period: model
+            .budgets
+            .iter()
+            .zip(&over)
+            .map(|((name, _, _, amount), &o)| Overrun {
+                period: name.clone(),
+                budget: *amount,
+                probability: round4(o as f64 / trials as f64),
+            })
+            .collect(),
+        completion: model
+            .items
+            .iter()
+            .enumerate()
+            .map(|(k, item)| {
+                let within: u64 = finish[k][..model.horizon as usize].iter().sum();
+                Completion {
+                    id: item.id.clone(),
+                    planned_end_month: base.finish[k],
+                    p10: hist_quantile(&finish[k], 0.10),
+                    p50: hist_quantile(&finish[k], 0.50),
+                    p90: hist_quantile(&finish[k], 0.90),
+                    p_within_horizon: round4(within as f64 / trials as f64),
+                }
+            })
+            .collect(),
+        tornado: tornado(model, &likely),
+        npv: summary(npv),
+        spend: summary(spend),
+    }
+}
+
+/// One-at-a-time sensitivity of portfolio NPV.
+fn tornado(model: &Model, likely: &Draw) -> Vec<TornadoBar> {
+    let mut bars = Vec::new();
+    let eval = |d: &Draw| {
+        let mut o = Outcome::default();
+        model.run(d, &mut o);
+        o.npv
+    };
+    let mut push = |input: String, lo: Draw, hi: Draw| {
+        let (a, b) = (eval(&lo), eval(&hi));
+        bars.push(TornadoBar {
+            input,
+            npv_low: (a * 100.0).round() / 100.0,
+            npv_high: (b * 100.0).round() / 100.0,
+            swing: ((b - a).abs() * 100.0).round() / 100.0,
+        });
+    };
+    for (k, item) in model.items.iter().enumerate() {
+        if item.cost.uncertain() {
+            let (mut lo, mut hi) = (likely.clone(), likely.clone());
+            lo.cost[k] = item.cost.low;
+            hi.cost[k] = item.cost.high;
+            push(format!("{}: one_time_cost", item.id), lo, hi);
+        }
+        if item.recurring.uncertain() {
+            let (mut lo, mut hi) = (likely.clone(), likely.clone());
+            lo.recurring[k] = item.recurring.low;
+            hi.recurring[k] = item.recurring.high;
+            push(format!("{}: recurring_cost_annual", item.id), lo, hi);
+        }
+        for (b, (kk, est)) in item.benefits.iter().enumerate() {
+            if est.uncertain() {
+                let (mut lo, mut hi) = (likely.clone(), likely.clone());
+                lo.benefit[k] += kk * (est.low - est.likely);
+                hi.benefit[k] += kk * (est.high - est.likely);
+                push(format!("{}: benefits[{b}]", item.id), lo, hi);
+            }
+        }
+        if item.duration.uncertain() {
+            let (mut lo, mut hi) = (likely.clone(), likely.clone());
+            lo.duration[k] = item.duration.low as u32;
+            hi.duration[k] = item.duration.high as u32;
+            push(format!("{}: duration_months", item.id), lo, hi);
+        }
+    }
+    for (r, risk) in model.risks.iter().enumerate() {
+        let lo = likely.clone();
+        let mut hi = likely.clone();
+        hi.risk[r] = (true, risk.cost.likely, risk.delay.likely.round() as u32);
+        push(format!("{}: occurs", risk.id), lo, hi);
+    }
+    bars.sort_by(|a, b| b.swing.total_cmp(&a.swing).then(a.input.cmp(&b.input)));
+    bars.truncate(15);
+    bars
+}

@@ -1,0 +1,451 @@
+//! The optimiser: a starting schedule by rules, then HiGHS on the tight formulation started
+//! from it; the status, bound and gap; why each initiative left out was left out; and, for an
+//! infeasible plan, which family of constraints makes it so.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sextant_core::Plan;
+use sextant_core::model::BudgetPeriod;
+
+use crate::heuristic::{self, Builder};
+use crate::instance::{Instance, Objective};
+use crate::milp::{self, Formulation, MipOptions};
+use crate::schedule::{self, Family, Starts, Usage, violations};
+
+/// Optimiser settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Stop searching after this long and report the gap.
+    pub time_limit: Duration,
+    /// Relative gap at which a schedule counts as optimal.
+    pub gap: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            time_limit: Duration::from_secs(10),
+            gap: 1e-4,
+        }
+    }
+}
+
+/// How good the answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveStatus {
+    /// Proven optimal (within the relative gap of the options).
+    Optimal,
+    /// A feasible schedule, with a bound on how much better one could be.
+    Feasible,
+    /// No schedule meets every constraint.
+    Infeasible,
+    /// The time ran out before any schedule was found.
+    Unknown,
+}
+
+/// The result of optimising: a schedule (possibly empty) and what is known of its quality.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    /// Status.
+    pub status: SolveStatus,
+    /// The schedule.
+    pub starts: Starts,
+    /// Its objective value.
+    pub objective: f64,
+    /// Upper bound on the best objective.
+    pub bound: Option<f64>,
+    /// Families whose relaxation alone makes an infeasible plan feasible.
+    pub infeasible_because: Vec<Family>,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+impl Solution {
+    /// `(bound - objective) / |objective|`, 0 when proven optimal.
+    pub fn gap(&self) -> Option<f64> {
+        match self.status {
+            SolveStatus::Optimal => Some(0.0),
+            SolveStatus::Feasible => self
+                .bound
+                .map(|b| ((b - self.objective) / self.objective.abs().max(1e-9)).max(0.0)),
+            _ => None,
+        }
+    }
+}
+
+/// Optimises an instance.
+pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
+    let t0 = Instant::now();
+    let heuristic_time = opts.time_limit.mul_f64(0.1).min(Duration::from_secs(2));
+    let incumbent = heuristic::incumbent(inst, t0 + heuristic_time)
+        .filter(|s| violations(inst, s).is_empty());
+    let left = opts.time_limit.saturating_sub(t0.elapsed());
+    let mip = milp::solve(
+        inst,
+        Formulation::Tight,
+        &MipOptions {
+            time_limit: left.max(Duration::from_millis(100)),
+            gap: opts.gap,
+            ..MipOptions::default()
+        },
+        incumbent.as_deref(),
+    );
+    let mip_starts = mip.starts.filter(|s| violations(inst, s).is_empty());
+    let best = [incumbent, mip_starts]
+        .into_iter()
+        .flatten()
+        .max_by(|a, b| schedule::objective(inst, a).total_cmp(&schedule::objective(inst, b)));
+    let seconds = |t0: Instant| t0.elapsed().as_secs_f64();
+    match best {
+        Some(starts) => {
+            let objective = schedule::objective(inst, &starts);
+            let bound = mip.bound.map(|b| b.max(objective));
+            let optimal = mip.optimal
+                || bound.is_some_and(|b| b - objective <= opts.gap * objective.abs().max(1e-9));
+            Solution {
+                status: if optimal {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::Feasible
+                },
+                starts,
+                objective,
+                bound: if optimal { Some(objective) } else { bound },
+                infeasible_because: Vec::new(),
+                seconds: seconds(t0),
+            }
+        }
+        None if mip.infeasible => Solution {
+            status: SolveStatus::Infeasible,
+            starts: vec![None; inst.items.len()],
+            objective: 0.0,
+            bound: None,
+            infeasible_because: diagnose(inst),
+            seconds: seconds(t0),
+        },
+        None => Solution {
+            status: SolveStatus::Unknown,
+            starts: vec![None; inst.items.len()],
+            objective: 0.0,
+            bound: mip.bound,
+            infeasible_because: Vec::new(),
+            seconds: seconds(t0),
+        },
+    }
+}
+
+/// The families of constraints whose relaxation alone makes the plan feasible.
+pub fn diagnose(inst: &Instance) -> Vec<Family> {
+    let mut families = vec![Family::Horizon, Family::Mandatory, Family::Dependencies];
+    if !inst.budgets.is_empty() {
+        families.push(Family::Budget);
+    }
+    if inst.staff_hours.is_some() {
+        families.push(Family::Staff);
+    }
+    if inst.max_concurrent.is_some() {
+        families.push(Family::Concurrency);
+    }
+    if inst.min_explore_share.is_some() {
+        families.push(Family::ExploreShare);
+    }
+    families
+        .into_iter()
+        .filter(|&f| {
+            let r = milp::solve(
+                inst,
+                Formulation::Tight,
+                &MipOptions {
+                    time_limit: Duration::from_secs(5),
+                    relax: Some(f),
+                    with_objective: false,
+                    ..MipOptions::default()
+                },
+                None,
+            );
+            !r.infeasible && r.starts.is_some()
+        })
+        .collect()
+}
+
+/// Why an initiative is not in the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Cancelled in the plan.
+    Cancelled,
+    /// Already done.
+    Done,
+    /// Cannot finish within the planning horizon from its earliest start.
+    Horizon,
+    /// Another initiative of its group of alternatives was chosen.
+    Alternative,
+    /// Something it depends on is not scheduled.
+    Dependency,
+    /// It would lower the objective wherever it starts.
+    NegativeValue,
+    /// No month has the budget left for it.
+    Budget,
+    /// No month has the staff hours or the room under `max_concurrent` left for it.
+    Capacity,
+    /// It would break the minimum share of exploration.
+    ExploreShare,
+    /// It would fit, but the optimiser stopped within its gap without it.
+    Gap,
+}
+
+/// An initiative left out, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Excluded {
+    /// Its id.
+    pub id: String,
+    /// The reason, as a stable code.
+    pub reason: Reason,
+    /// The reason in words, with figures.
+    pub detail: String,
+}
+
+/// Explains each item left out of `starts`.
+pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<Excluded> {
+    let mut out: Vec<Excluded> = inst
+        .skipped
+        .iter()
+        .map(|(id, why)| Excluded {
+            id: id.clone(),
+            reason: if why == "cancelled" {
+                Reason::Cancelled
+            } else {
+                Reason::Done
+            },
+            detail: format!("{why} in the plan"),
+        })
+        .collect();
+    let es = inst.earliest_starts();
+    let b = Builder::from_starts(inst, starts);
+    for (i, item) in inst.items.iter().enumerate() {
+        if starts[i].is_some() {
+            continue;
+        }
+        let (reason, detail) = if item.latest.is_none() {
+            (
+                Reason::Horizon,
+                format!(
+                    "takes {} months and cannot finish within the {}-month horizon from month {}",
+                    item.duration, inst.horizon, item.earliest
+                ),
+            )
+        } else if let Some(other) = item.group.and_then(|g| {
+            inst.items
+                .iter()
+                .enumerate()
+                .find(|(j, x)| x.group == Some(g) && starts[*j].is_some())
+        }) {
+            (
+                Reason::Alternative,
+                format!("alternative `{}` chosen instead", other.1.id),
+            )
+        } else if let Some(&d) = item.deps.iter().find(|&&d| starts[d].is_none()) {
+            (
+                Reason::Dependency,
+                format!("needs `{}`, which is not scheduled", inst.items[d].id),
+            )
+        } else if es[i].is_none() {
+            (
+                Reason::Horizon,
+                "its prerequisites leave no time to finish it within the horizon".to_string(),
+            )
+        } else {
+            let lo = b.ready_from(i).unwrap_or(item.earliest);
+            let hi = item.latest.unwrap_or(0);
+            let best = (lo..=hi)
+                .map(|s| item.value[s as usize])
+                .fold(f64::NEG_INFINITY, f64::max);
+            if best <= 0.0 {
+                let detail = match inst.objective {
+                    Objective::Npv => format!(
+                        "its NPV is {} at best (started in month {lo} or later)",
+                        money(best, currency)
+                    ),
+                    Objective::Alignment => "it supports no goal".to_string(),
+                };
+                (Reason::NegativeValue, detail)
+            } else {
+                blocked(inst, &b.usage, i, lo, hi, currency)
+            }
+        };
+        out.push(Excluded {
+            id: item.id.clone(),
+            reason,
+            detail,
+        });
+    }
+    out
+}
+
+fn blocked(
+    inst: &Instance,
+    usage: &Usage,
+    i: usize,
+    lo: u32,
+    hi: u32,
+    currency: &str,
+) -> (Reason, String) {
+    let item = &inst.items[i];
+    let mut counts = [0usize; 3];
+    let mut fits_somewhere = false;
+    for s in lo..=hi {
+        match usage.blocker(inst, i, s) {
+            Some(Family::Budget) => counts[0] += 1,
+            Some(Family::Staff) => counts[1] += 1,
+            Some(Family::Concurrency) => counts[2] += 1,
+            Some(_) => {}
+            None => fits_somewhere = true,
+        }
+    }
+    if fits_somewhere {
+        let mut u = usage.clone();
+        u.apply(inst, i, lo, 1.0);
+        if !u.explore_ok(inst) {
+            return (
+                Reason::ExploreShare,
+                "adding it would bring exploration below its minimum share of spend".into(),
+            );
+        }
+        return (
+            Reason::Gap,
+            "it would fit; the optimiser stopped within its gap without it".into(),
+        );
+    }
+    if counts[0] >= counts[1] && counts[0] >= counts[2] {
+        let left: Vec<String> = inst
+            .budgets
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| (lo..=hi).any(|s| inst.spend_in(i, s, *b) > 0.0))
+            .map(|(b, lim)| {
+                format!(
+                    "{} has {} left",
+                    lim.period,
+                    money(lim.amount - usage.spend[b], currency)
+                )
+            })
+            .collect();
+        (
+            Reason::Budget,
+            format!(
+                "its implementation cost of {} does not fit the budget left ({}) beside higher-value initiatives",
+                money(item.cost, currency),
+                left.join(", ")
+            ),
+        )
+    } else if counts[1] >= counts[2] {
+        (
+            Reason::Capacity,
+            format!(
+                "needs {} staff hours a month for {} months; the hours left ({} a month) are taken by higher-value initiatives",
+                item.effort,
+                item.duration,
+                inst.staff_hours.unwrap_or(0.0)
+            ),
+        )
+    } else {
+        (
+            Reason::Capacity,
+            format!(
+                "at most {} initiatives may be under way at once, and every window it could use is full",
+                inst.max_concurrent.unwrap_or(0)
+            ),
+        )
+    }
+}
+
+/// An amount with its currency, rounded to whole units.
+pub fn money(v: f64, currency: &str) -> String {
+    let r = v.round();
+    let neg = r < 0.0;
+    let digits = format!("{:.0}", r.abs());
+    let mut grouped = String::new();
+    for (k, ch) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{}{currency} {grouped}", if neg { "-" } else { "" })
+}
+
+/// Spend and budget of one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodUse {
+    /// The fiscal year or quarter ("2027", "2027-Q3"), or "total".
+    pub period: String,
+    /// Implementation spend scheduled in it (within the planning horizon).
+    pub spend: f64,
+    /// Its budget, if the plan sets one.
+    pub budget: Option<f64>,
+}
+
+/// Implementation spend by fiscal year over the horizon, plus every budgeted period.
+pub fn spend_by_period(plan: &Plan, inst: &Instance, starts: &[Option<u32>]) -> Vec<PeriodUse> {
+    let fys = plan.doc().organization.fiscal_year_start;
+    let mut monthly = vec![0.0; inst.horizon as usize];
+    for (i, s) in starts.iter().enumerate() {
+        if let Some(s) = *s {
+            let item = &inst.items[i];
+            for t in s..s + item.duration {
+                monthly[t as usize] += item.monthly_spend();
+            }
+        }
+    }
+    let sum = |first: i32, last: i32| -> f64 {
+        (first.max(0)..=last.min(inst.horizon as i32 - 1))
+            .map(|t| monthly[t as usize])
+            .sum()
+    };
+    let mut out: Vec<PeriodUse> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for t in 0..inst.horizon as i32 {
+        let y = BudgetPeriod::year_of(plan.month_at(t), fys);
+        let name = y.to_string();
+        if seen.contains(&name) {
+            continue;
+        }
+        let (first, months) = y.months(fys);
+        let first = plan.month_index(first);
+        seen.push(name.clone());
+        out.push(PeriodUse {
+            spend: sum(first, first + months as i32 - 1),
+            budget: inst.budgets.iter().find(|b| b.period == name).map(|b| b.amount),
+            period: name,
+        });
+    }
+    for lim in &inst.budgets {
+        if !seen.contains(&lim.period) {
+            seen.push(lim.period.clone());
+            out.push(PeriodUse {
+                period: lim.period.clone(),
+                spend: sum(lim.first, lim.last),
+                budget: Some(lim.amount),
+            });
+        }
+    }
+    out
+}
+
+/// Staff hours and initiatives under way, month by month.
+pub fn load_by_month(inst: &Instance, starts: &[Option<u32>]) -> (Vec<f64>, Vec<u32>) {
+    let mut u = Usage::new(inst);
+    for (i, s) in starts.iter().enumerate() {
+        if let Some(s) = *s {
+            u.apply(inst, i, s, 1.0);
+        }
+    }
+    (u.hours, u.running)
+}
+
+/// The baseline's schedule placed for comparison, when it finds one.
+pub fn baseline(inst: &Instance) -> Option<Starts> {
+    heuristic::baseline(inst).filter(|s| violations(inst, s).is_empty())
+}
