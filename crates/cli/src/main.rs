@@ -4,6 +4,7 @@
 mod bench;
 mod bench_roadmap;
 mod init;
+mod plan_cmds;
 mod render;
 mod table;
 
@@ -35,6 +36,14 @@ enum Command {
     Validate(ValidateArgs),
     /// Analyse a plan: business cases, alignment, gaps, TIME, risks and health checks.
     Analyze(AnalyzeArgs),
+    /// Optimise the roadmap: which initiatives, in what order and when, within the budgets,
+    /// staff hours and limits; with the bound, the baseline and why each one left out is.
+    Roadmap(plan_cmds::RoadmapArgs),
+    /// Monte Carlo business cases: the spread of NPV and spend, the chance of losing money or
+    /// overrunning a budget, completion months, and which input matters most.
+    Simulate(plan_cmds::SimulateArgs),
+    /// Re-optimise the plan under each of its scenarios, side by side with the base case.
+    Compare(plan_cmds::CompareArgs),
     /// Print the JSON Schema of the plan file (for editor completion and checks).
     Schema,
     /// Print a shell completion script.
@@ -155,6 +164,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Validate(args) => validate(args),
         Command::Analyze(args) => analyze(args),
+        Command::Roadmap(args) => plan_cmds::roadmap(args),
+        Command::Simulate(args) => plan_cmds::simulate(args),
+        Command::Compare(args) => plan_cmds::compare(args),
         Command::Schema => {
             let schema = sextant_core::plan_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

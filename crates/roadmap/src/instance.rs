@@ -32,7 +32,8 @@ pub struct Adjust {
     pub cost_factor: f64,
     /// Multiplies benefits (and positive explicit flows).
     pub benefit_factor: f64,
-    /// Months by which an initiative cannot start before (its earliest start moves later).
+    /// Months by which an initiative's earliest start moves later. When any is given, pinned
+    /// starts become "not before" so that dependants can slip behind a late prerequisite.
     pub delays: BTreeMap<String, u32>,
     /// A cap on total implementation spend over the planning horizon (the frontier's lever
     /// when the plan sets no budget).
@@ -199,10 +200,14 @@ impl Instance {
             let delay = adjust.delays.get(init.id.as_str()).copied().unwrap_or(0);
             let earliest = pin.unwrap_or(0) + delay;
             let last_fit = horizon.checked_sub(d);
+            // A pin fixes the start. Under a scenario with delays a pin only says "not
+            // before", so that the plan can slip behind a late prerequisite.
+            let floating = !adjust.delays.is_empty();
             let latest = match pin {
-                // A pin fixes the start; a delay moves it.
-                Some(_) => Some(earliest).filter(|&e| last_fit.is_some_and(|l| e <= l)),
-                None => last_fit.filter(|&l| l >= earliest),
+                Some(_) if !floating => {
+                    Some(earliest).filter(|&e| last_fit.is_some_and(|l| e <= l))
+                }
+                _ => last_fit.filter(|&l| l >= earliest),
             };
             let n_starts = last_fit.map_or(0, |l| l as usize + 1);
             let npv: Vec<f64> = (0..n_starts)

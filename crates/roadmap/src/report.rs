@@ -40,6 +40,15 @@ pub struct Scheduled {
     pub phase: Option<String>,
 }
 
+/// An initiative in the baseline's schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineStart {
+    /// Its id.
+    pub id: String,
+    /// Its start month index.
+    pub start_month: u32,
+}
+
 /// A constraint family that makes a plan infeasible.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cause {
@@ -88,8 +97,8 @@ pub struct Roadmap {
     pub baseline_objective: Option<f64>,
     /// The baseline's net present value.
     pub baseline_npv: Option<f64>,
-    /// The baseline's schedule: id and start month.
-    pub baseline_schedule: Vec<(String, u32)>,
+    /// The baseline's schedule.
+    pub baseline_schedule: Vec<BaselineStart>,
     /// Seconds the optimiser took.
     pub solve_seconds: f64,
 }
@@ -191,7 +200,12 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
             .flat_map(|s| {
                 s.iter()
                     .enumerate()
-                    .filter_map(|(i, x)| x.map(|x| (inst.items[i].id.clone(), x)))
+                    .filter_map(|(i, x)| {
+                        x.map(|x| BaselineStart {
+                            id: inst.items[i].id.clone(),
+                            start_month: x,
+                        })
+                    })
             })
             .collect(),
         solve_seconds: round6(sol.seconds),

@@ -1,0 +1,748 @@
+//! `sextant roadmap`, `sextant simulate` and `sextant compare`: argument handling and the text
+//! reports (a Gantt by month, tables); JSON is the library's structures as they are.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use sextant_core::Plan;
+use sextant_core::case;
+use sextant_roadmap::report::{self, FrontierPoint, Roadmap};
+use sextant_roadmap::scenario::{self, Comparison};
+use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
+use sextant_roadmap::solve::{self, Options, Reason, SolveStatus};
+use sextant_roadmap::{Adjust, Instance, Objective};
+
+use crate::render::{money, pct};
+use crate::table::Table;
+
+/// Output format of the planning commands.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutFormat {
+    /// A readable report.
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+/// What the optimiser maximises.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ObjectiveArg {
+    /// Net present value of the portfolio.
+    Npv,
+    /// Alignment with the goals, weighted by time in use.
+    Alignment,
+}
+
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Objective {
+        match o {
+            ObjectiveArg::Npv => Objective::Npv,
+            ObjectiveArg::Alignment => Objective::Alignment,
+        }
+    }
+}
+
+/// Settings shared by the commands that optimise.
+#[derive(Args)]
+pub struct SolveArgs {
+    /// What to maximise.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Npv)]
+    objective: ObjectiveArg,
+    /// Stop searching after this many seconds and report how far from the best possible the
+    /// schedule may be.
+    #[arg(long, default_value_t = 10.0, value_parser = positive_seconds)]
+    time_limit: f64,
+    /// Relative gap at which a schedule counts as optimal.
+    #[arg(long, default_value_t = 1e-4)]
+    gap: f64,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("expected a number of seconds above 0, found `{s}`")),
+    }
+}
+
+impl SolveArgs {
+    fn options(&self) -> Options {
+        Options {
+            time_limit: Duration::from_secs_f64(self.time_limit),
+            gap: self.gap.max(0.0),
+        }
+    }
+}
+
+/// `sextant roadmap` arguments.
+#[derive(Args)]
+pub struct RoadmapArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
+    #[command(flatten)]
+    solve: SolveArgs,
+    /// Multiply every budget by this factor first (0.8 is a 20% cut).
+    #[arg(long, default_value_t = 1.0)]
+    budget_factor: f64,
+    /// Also compute the efficient frontier at this many budget levels (10 or more is usual).
+    #[arg(long, value_name = "LEVELS")]
+    frontier: Option<usize>,
+}
+
+/// `sextant simulate` arguments.
+#[derive(Args)]
+pub struct SimulateArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
+    /// Number of trials.
+    #[arg(long, default_value_t = 10_000)]
+    trials: usize,
+    /// Seed; the same seed gives the same numbers on any machine and thread count.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Distribution of three-point estimates.
+    #[arg(long, value_enum, default_value_t = ShapeArg::Pert)]
+    distribution: ShapeArg,
+    /// Which schedule to simulate: the optimised roadmap, or the plan's own starts (pinned
+    /// months, month 0 otherwise).
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Optimised)]
+    schedule: ScheduleArg,
+    #[command(flatten)]
+    solve: SolveArgs,
+}
+
+/// `sextant compare` arguments.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
+    #[command(flatten)]
+    solve: SolveArgs,
+}
+
+/// Distribution of three-point estimates.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShapeArg {
+    /// PERT (beta), weighted towards the likely value.
+    Pert,
+    /// Triangular.
+    Triangular,
+}
+
+/// Which schedule a simulation uses.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScheduleArg {
+    /// The optimised roadmap.
+    Optimised,
+    /// The plan's own starts.
+    Plan,
+}
+
+fn status_word(s: SolveStatus) -> &'static str {
+    match s {
+        SolveStatus::Optimal => "optimal",
+        SolveStatus::Feasible => "feasible",
+        SolveStatus::Infeasible => "infeasible",
+        SolveStatus::Unknown => "no schedule found in the time allowed",
+    }
+}
+
+fn reason_word(r: Reason) -> &'static str {
+    match r {
+        Reason::Cancelled => "cancelled",
+        Reason::Done => "done",
+        Reason::Horizon => "horizon",
+        Reason::Alternative => "alternative",
+        Reason::Dependency => "dependency",
+        Reason::NegativeValue => "negative value",
+        Reason::Budget => "budget",
+        Reason::Capacity => "capacity",
+        Reason::ExploreShare => "exploration share",
+        Reason::Gap => "within gap",
+    }
+}
+
+fn bold(s: &str, colour: bool) -> String {
+    if colour {
+        let st = anstyle::Style::new().bold();
+        format!("{st}{s}{st:#}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Runs `sextant roadmap`.
+pub fn roadmap(args: RoadmapArgs) -> anyhow::Result<ExitCode> {
+    let plan = crate::load(&args.file)?;
+    if !(args.budget_factor >= 0.0 && args.budget_factor.is_finite()) {
+        anyhow::bail!(
+            "--budget-factor: expected a number, 0 or more, found {}",
+            args.budget_factor
+        );
+    }
+    let adjust = Adjust {
+        budget_factor: args.budget_factor,
+        ..Adjust::default()
+    };
+    let objective: Objective = args.solve.objective.into();
+    let opts = args.solve.options();
+    let r = report::roadmap(&plan, objective, &opts, &adjust);
+    let frontier = args.frontier.map(|levels| {
+        let per = Options {
+            time_limit: opts.time_limit.div_f64(levels.max(1) as f64 + 2.0),
+            ..opts
+        };
+        report::frontier(&plan, objective, levels, &per)
+    });
+    let mut out = anstream::stdout();
+    match args.format {
+        OutFormat::Json => {
+            let mut v = serde_json::to_value(&r)?;
+            if let (Some(f), Some(obj)) = (&frontier, v.as_object_mut()) {
+                obj.insert("frontier".into(), serde_json::to_value(f)?);
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        OutFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", roadmap_text(&plan, &r, colour))?;
+            if let Some(f) = &frontier {
+                write!(out, "{}", frontier_text(&r.currency, f, colour))?;
+            }
+        }
+    }
+    Ok(match r.status {
+        SolveStatus::Infeasible | SolveStatus::Unknown => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
+    let mut s = String::new();
+    let org = &plan.doc().organization;
+    let what = match r.objective_kind {
+        Objective::Npv => "NPV",
+        Objective::Alignment => "alignment",
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        bold(
+            &format!(
+                "Roadmap for {}: {} ({what} objective, {:.2} s)",
+                org.name,
+                status_word(r.status),
+                r.solve_seconds
+            ),
+            colour
+        )
+    );
+    if r.status == SolveStatus::Infeasible {
+        let _ = writeln!(s, "\nNo schedule meets every constraint.");
+        if r.infeasible_because.is_empty() {
+            let _ = writeln!(
+                s,
+                "Relaxing any one family of constraints alone does not help: several conflict."
+            );
+        } else {
+            let _ = writeln!(s, "It becomes feasible by relaxing any one of:");
+            for c in &r.infeasible_because {
+                let _ = writeln!(s, "  - {}", c.description);
+            }
+        }
+        return s;
+    }
+    let val = |v: f64| match r.objective_kind {
+        Objective::Npv => format!("{} {}", r.currency, money(v)),
+        Objective::Alignment => format!("{v:.1} points"),
+    };
+    let _ = writeln!(
+        s,
+        "Objective: {}   bound: {}   gap: {}",
+        val(r.objective),
+        r.bound.map_or("-".into(), val),
+        r.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0))
+    );
+    let _ = writeln!(
+        s,
+        "NPV at {}: {} {}",
+        r.months.first().map_or("", String::as_str),
+        r.currency,
+        money(r.npv)
+    );
+    if let Some(b) = r.baseline_objective {
+        let share = if r.objective.abs() > 1e-9 {
+            format!(" ({} of the optimum)", pct(b / r.objective))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "Rank by value per dollar, each at its earliest month: {}{share}",
+            val(b)
+        );
+    }
+    // Gantt.
+    let t = r.months.len();
+    let wide = t <= 36;
+    let cell = if wide { 2 } else { 1 };
+    let idw = r
+        .schedule
+        .iter()
+        .map(|x| x.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(10);
+    let lead = idw + 2 + 7 + 2;
+    let mut years = " ".repeat(lead);
+    let mut months = " ".repeat(lead);
+    for (k, m) in r.months.iter().enumerate() {
+        let (y, mm) = m.split_once('-').unwrap_or((m.as_str(), ""));
+        if k == 0 || mm == "01" {
+            let target = lead + k * cell;
+            while years.chars().count() < target {
+                years.push(' ');
+            }
+            years.push_str(y);
+        }
+        let letter = match mm {
+            "01" => 'J',
+            "02" => 'F',
+            "03" => 'M',
+            "04" => 'A',
+            "05" => 'M',
+            "06" => 'J',
+            "07" => 'J',
+            "08" => 'A',
+            "09" => 'S',
+            "10" => 'O',
+            "11" => 'N',
+            _ => 'D',
+        };
+        months.push(letter);
+        if wide {
+            months.push(' ');
+        }
+    }
+    let _ = writeln!(s, "\n{}", bold("Schedule", colour));
+    let _ = writeln!(s, "{}", years.trim_end());
+    let _ = writeln!(s, "{}", months.trim_end());
+    let mut phases: Vec<Option<String>> = Vec::new();
+    for x in &r.schedule {
+        if !phases.contains(&x.phase) {
+            phases.push(x.phase.clone());
+        }
+    }
+    phases.sort_by_key(|p| p.is_none());
+    for phase in &phases {
+        if phases.len() > 1 || phase.is_some() {
+            let _ = writeln!(s, "{}", phase.as_deref().unwrap_or("(no phase)"));
+        }
+        for x in r.schedule.iter().filter(|x| &x.phase == phase) {
+            let mut bar = String::new();
+            for k in 0..t as u32 {
+                let on = k >= x.start_month && k <= x.end_month;
+                let c = if on { '█' } else { '·' };
+                bar.push(c);
+                if wide {
+                    bar.push(if on && k < x.end_month { '█' } else { ' ' });
+                }
+            }
+            let _ = writeln!(s, "{:<idw$}  {}  {}", x.id, x.start, bar.trim_end());
+        }
+    }
+    let mut tbl = Table::new(&[
+        "initiative",
+        "start",
+        "end",
+        ">months",
+        ">cost",
+        ">NPV",
+        ">alignment",
+        "kind",
+    ]);
+    for x in &r.schedule {
+        tbl.row(vec![
+            format!("{}{}", x.id, if x.mandatory { " *" } else { "" }),
+            x.start.clone(),
+            x.end.clone(),
+            x.duration_months.to_string(),
+            money(x.cost),
+            money(x.npv),
+            format!("{:.0}", x.alignment_score),
+            x.kind.to_string(),
+        ]);
+    }
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "\n{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    if r.schedule.iter().any(|x| x.mandatory) {
+        let _ = writeln!(s, "* mandatory");
+    }
+    // Spend by period.
+    let _ = writeln!(s, "\n{}", bold("Implementation spend by period", colour));
+    let mut tbl = Table::new(&["period", ">spend", ">budget", ">left"]);
+    for p in &r.spend_by_period {
+        tbl.row(vec![
+            p.period.clone(),
+            money(p.spend),
+            p.budget.map_or("-".into(), money),
+            p.budget.map_or("-".into(), |b| money(b - p.spend)),
+        ]);
+    }
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    // Load.
+    let peak_hours = r.hours_by_month.iter().copied().fold(0.0, f64::max);
+    if let Some(k) = r.hours_by_month.iter().position(|&h| h == peak_hours)
+        && peak_hours > 0.0
+    {
+        let peak = peak_hours;
+        let _ = writeln!(
+            s,
+            "\nStaff hours: peak {:.0} a month in {}{}",
+            peak,
+            r.months[k],
+            r.staff_hours_per_month
+                .map_or(String::new(), |c| format!(" ({c:.0} available)"))
+        );
+    }
+    let peak_running = r.running_by_month.iter().copied().max().unwrap_or(0);
+    if let Some(k) = r.running_by_month.iter().position(|&n| n == peak_running) {
+        let peak = peak_running;
+        let _ = writeln!(
+            s,
+            "Under way at once: at most {peak}, first in {}{}",
+            r.months[k],
+            r.max_concurrent
+                .map_or(String::new(), |c| format!(" (limit {c})"))
+        );
+    }
+    if !r.excluded.is_empty() {
+        let _ = writeln!(s, "\n{}", bold("Left out", colour));
+        let mut tbl = Table::new(&["initiative", "reason", "why"]);
+        for e in &r.excluded {
+            tbl.row(vec![
+                e.id.clone(),
+                reason_word(e.reason).to_string(),
+                e.detail.clone(),
+            ]);
+        }
+        let (h, rows) = tbl.text();
+        let _ = writeln!(s, "{h}");
+        for row in rows {
+            let _ = writeln!(s, "{row}");
+        }
+    }
+    s
+}
+
+fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
+    let mut s = format!(
+        "\n{}\n",
+        bold("Efficient frontier (best schedule at each budget level)", colour)
+    );
+    let mut tbl = Table::new(&[
+        ">budget factor",
+        ">budget",
+        ">objective",
+        ">NPV",
+        ">spend",
+        ">initiatives",
+        "status",
+    ]);
+    for p in f {
+        tbl.row(vec![
+            format!("{:.2}", p.budget_factor),
+            format!("{currency} {}", money(p.budget_total)),
+            money(p.objective),
+            money(p.npv),
+            money(p.spend),
+            p.initiatives.to_string(),
+            status_word(p.status).to_string(),
+        ]);
+    }
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    s
+}
+
+/// The plan's own schedule: pinned starts, month 0 otherwise, one per group of alternatives
+/// (the best by NPV), cancelled and done initiatives left out.
+fn plan_schedule(plan: &Plan, inst: &Instance) -> Vec<Option<u32>> {
+    let doc = plan.doc();
+    let cases: Vec<_> = doc
+        .initiatives
+        .iter()
+        .map(|i| case::business_case(plan, i))
+        .collect();
+    let members = case::portfolio_members(plan, &cases);
+    inst.items
+        .iter()
+        .map(|item| {
+            members
+                .contains(&item.plan_index)
+                .then(|| case::start_of(plan, &doc.initiatives[item.plan_index]))
+        })
+        .collect()
+}
+
+/// Runs `sextant simulate`.
+pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let plan = crate::load(&args.file)?;
+    if args.trials == 0 {
+        anyhow::bail!("--trials: expected 1 or more trials, found 0");
+    }
+    let objective: Objective = args.solve.objective.into();
+    let inst = Instance::from_plan(&plan, objective, &Adjust::default());
+    let starts = match args.schedule {
+        ScheduleArg::Optimised => {
+            let sol = solve::optimise(&inst, &args.solve.options());
+            if !matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible) {
+                anyhow::bail!(
+                    "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
+                    status_word(sol.status)
+                );
+            }
+            sol.starts
+        }
+        ScheduleArg::Plan => plan_schedule(&plan, &inst),
+    };
+    let model = simulate::Model::new(&plan, &inst, &starts);
+    let opts = SimOptions {
+        trials: args.trials,
+        seed: args.seed,
+        shape: match args.distribution {
+            ShapeArg::Pert => Shape::Pert,
+            ShapeArg::Triangular => Shape::Triangular,
+        },
+    };
+    let show = std::io::stderr().is_terminal() && args.trials >= 50_000;
+    let bar = show.then(|| {
+        let b = indicatif::ProgressBar::new(args.trials as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} trials, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let done = AtomicUsize::new(0);
+    let sim = simulate::simulate(&model, &opts, &|n| {
+        let d = done.fetch_add(n, Ordering::Relaxed) + n;
+        if let Some(b) = &bar {
+            b.set_position(d as u64);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut out = anstream::stdout();
+    match args.format {
+        OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&sim)?)?,
+        OutFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", simulation_text(&plan, &sim, colour))?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
+    let cur = &plan.doc().organization.currency;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}",
+        bold(
+            &format!(
+                "Monte Carlo: {} trials, seed {}, {} estimates",
+                sim.trials,
+                sim.seed,
+                match sim.distribution {
+                    Shape::Pert => "PERT",
+                    Shape::Triangular => "triangular",
+                }
+            ),
+            colour
+        )
+    );
+    let _ = writeln!(
+        s,
+        "Portfolio NPV with every estimate at its likely value and no risk occurring: {cur} {}",
+        money(sim.deterministic_npv)
+    );
+    let mut tbl = Table::new(&[
+        "", ">mean", ">P5", ">P10", ">P50", ">P90", ">P95",
+    ]);
+    for (name, x) in [("NPV", &sim.npv), ("spend", &sim.spend)] {
+        tbl.row(vec![
+            name.to_string(),
+            money(x.mean),
+            money(x.p5),
+            money(x.p10),
+            money(x.p50),
+            money(x.p90),
+            money(x.p95),
+        ]);
+    }
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "\n{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    let _ = writeln!(
+        s,
+        "\nChance of losing money (NPV < 0): {:.1}%",
+        sim.p_npv_negative * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "Chance of overrunning some period's budget: {:.1}%",
+        sim.p_over_budget * 100.0
+    );
+    for o in sim.over_budget_by_period.iter().filter(|o| o.probability > 0.0) {
+        let _ = writeln!(s, "  {}: {:.1}%", o.period, o.probability * 100.0);
+    }
+    let month = |k: u32| plan.month_at(k as i32).to_string();
+    let _ = writeln!(s, "\n{}", bold("When each initiative finishes", colour));
+    let mut tbl = Table::new(&["initiative", "planned", "P10", "P50", "P90", ">in horizon"]);
+    for c in &sim.completion {
+        tbl.row(vec![
+            c.id.clone(),
+            month(c.planned_end_month),
+            month(c.p10),
+            month(c.p50),
+            month(c.p90),
+            format!("{:.0}%", c.p_within_horizon * 100.0),
+        ]);
+    }
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    if !sim.tornado.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            bold("What moves NPV most (one input at a time, low to high)", colour)
+        );
+        let mut tbl = Table::new(&["input", ">NPV at low", ">NPV at high", ">swing"]);
+        for b in &sim.tornado {
+            tbl.row(vec![
+                b.input.clone(),
+                money(b.npv_low),
+                money(b.npv_high),
+                money(b.swing),
+            ]);
+        }
+        let (h, rows) = tbl.text();
+        let _ = writeln!(s, "{h}");
+        for row in rows {
+            let _ = writeln!(s, "{row}");
+        }
+    }
+    s
+}
+
+/// Runs `sextant compare`.
+pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let plan = crate::load(&args.file)?;
+    let c = scenario::compare(&plan, args.solve.objective.into(), &args.solve.options());
+    let mut out = anstream::stdout();
+    match args.format {
+        OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?,
+        OutFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", comparison_text(&plan, &c, colour))?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}",
+        bold(
+            &format!("Scenarios of {} beside the base case", plan.doc().organization.name),
+            colour
+        )
+    );
+    if c.cases.len() == 1 {
+        let _ = writeln!(
+            s,
+            "The plan has no `scenarios`; add for example\n  scenarios:\n    - {{name: budget cut, budget_factor: 0.8}}\n    - {{name: overrun, cost_factor: 1.25}}"
+        );
+    }
+    let mut headers = vec!["".to_string()];
+    headers.extend(c.cases.iter().map(|x| format!(">{}", x.name)));
+    let hdr: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut tbl = Table::new(&hdr);
+    let row = |label: &str, f: &dyn Fn(&scenario::Case) -> String| {
+        let mut r = vec![label.to_string()];
+        r.extend(c.cases.iter().map(f));
+        r
+    };
+    tbl.row(row("budget x", &|x| format!("{:.2}", x.budget_factor)));
+    tbl.row(row("costs x", &|x| format!("{:.2}", x.cost_factor)));
+    tbl.row(row("benefits x", &|x| format!("{:.2}", x.benefit_factor)));
+    tbl.row(row("delays", &|x| {
+        if x.delays.is_empty() {
+            "-".into()
+        } else {
+            x.delays
+                .iter()
+                .map(|(k, v)| format!("{k} +{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }));
+    tbl.row(row("status", &|x| status_word(x.status).to_string()));
+    tbl.row(row(&format!("NPV ({})", c.currency), &|x| money(x.npv)));
+    tbl.row(row("spend", &|x| money(x.spend)));
+    tbl.row(row("initiatives", &|x| x.initiatives.to_string()));
+    tbl.row(row("base schedule NPV", &|x| money(x.base_schedule_npv)));
+    tbl.row(row("base schedule fits", &|x| {
+        if x.base_schedule_feasible { "yes" } else { "no" }.to_string()
+    }));
+    let (h, rows) = tbl.text();
+    let _ = writeln!(s, "\n{h}");
+    for r in rows {
+        let _ = writeln!(s, "{r}");
+    }
+    for x in c.cases.iter().skip(1) {
+        if !x.dropped.is_empty() || !x.added.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{}: drops {}; adds {}",
+                x.name,
+                if x.dropped.is_empty() { "nothing".into() } else { x.dropped.join(", ") },
+                if x.added.is_empty() { "nothing".into() } else { x.added.join(", ") }
+            );
+        }
+    }
+    s
+}
