@@ -49,6 +49,21 @@ enum BenchWhat {
         #[arg(long)]
         no_plain: bool,
     },
+    /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
+    Simulate {
+        /// Number of initiatives.
+        #[arg(long, default_value_t = 50)]
+        initiatives: usize,
+        /// Planning horizon in months.
+        #[arg(long, default_value_t = 60)]
+        months: u32,
+        /// Number of trials.
+        #[arg(long, default_value_t = 100_000)]
+        trials: usize,
+        /// Seed of the generated plan and of the simulation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
@@ -77,6 +92,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             time_limit,
             no_plain,
         } => crate::bench_roadmap::roadmap(initiatives, months, seed, time_limit, no_plain),
+        BenchWhat::Simulate {
+            initiatives,
+            months,
+            trials,
+            seed,
+        } => crate::bench_roadmap::simulate(initiatives, months, trials, seed),
         BenchWhat::Analyze {
             initiatives,
             seed,

@@ -116,3 +116,62 @@ pub fn roadmap(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Monte Carlo throughput on all cores against one core, with the same numbers from both.
+pub fn simulate(
+    initiatives: usize,
+    months: u32,
+    trials: usize,
+    seed: u64,
+) -> anyhow::Result<ExitCode> {
+    use sextant_roadmap::simulate::{self, Shape, SimOptions};
+    let plan = generated(initiatives, months, seed)?;
+    let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
+    let sol = solve::optimise(
+        &inst,
+        &Options {
+            time_limit: Duration::from_secs(20),
+            ..Options::default()
+        },
+    );
+    let model = simulate::Model::new(&plan, &inst, &sol.starts);
+    let opts = SimOptions {
+        trials,
+        seed,
+        shape: Shape::Pert,
+    };
+    let scheduled = sol.starts.iter().filter(|s| s.is_some()).count();
+    let risks = plan.doc().risks.iter().filter(|r| r.probability.is_some()).count();
+    println!(
+        "plan: {initiatives} initiatives ({scheduled} scheduled), {months} months, {risks} quantified risks; {trials} trials"
+    );
+    let run = |threads: usize| -> anyhow::Result<(f64, String)> {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+        let t = Instant::now();
+        let sim = pool.install(|| simulate::simulate(&model, &opts, &|_| {}));
+        Ok((t.elapsed().as_secs_f64(), serde_json::to_string(&sim)?))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (one, a) = run(1)?;
+    let (all, b) = run(cores)?;
+    println!("{:<30} {:>10} {:>16} {:>10}", "run", "seconds", "trials/s", "x 1 core");
+    println!(
+        "{:<30} {:>10.3} {:>16.0} {:>10.2}",
+        "baseline: 1 thread",
+        one,
+        trials as f64 / one,
+        1.0
+    );
+    println!(
+        "{:<30} {:>10.3} {:>16.0} {:>10.2}",
+        format!("{cores} threads"),
+        all,
+        trials as f64 / all,
+        all / one
+    );
+    println!(
+        "same numbers on 1 and {cores} threads: {}",
+        if a == b { "yes" } else { "NO" }
+    );
+    Ok(ExitCode::SUCCESS)
+}
