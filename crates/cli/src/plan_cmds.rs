@@ -411,6 +411,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         let _ = writeln!(s, "{row}");
     }
     // Load.
+    s.push('\n');
     let peak_hours = r.hours_by_month.iter().copied().fold(0.0, f64::max);
     if let Some(k) = r.hours_by_month.iter().position(|&h| h == peak_hours)
         && peak_hours > 0.0
@@ -418,7 +419,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         let peak = peak_hours;
         let _ = writeln!(
             s,
-            "\nStaff hours: peak {:.0} a month in {}{}",
+            "Staff hours: peak {:.0} a month in {}{}",
             peak,
             r.months[k],
             r.staff_hours_per_month

@@ -317,3 +317,137 @@ fn init_interactive_reads_answers() {
     assert!(text.contains("currency: EUR"), "{text}");
     assert!(stderr(&out).contains("Business name [My Business]: "));
 }
+
+/// A plan whose budget allows only one of two initiatives, with a scenario.
+const TIGHT: &str = "\
+version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+goals:
+  - {id: sales, title: More sales, kpi: revenue, baseline: 100, target: 120, due: 2027-12}
+initiatives:
+  - {id: big, title: Big, duration_months: 2, one_time_cost: 8000, benefits: [{kind: saving, annual: 12000}], contributes: {sales: 3}}
+  - {id: small, title: Small, duration_months: 2, one_time_cost: 6000, benefits: [{kind: saving, annual: 6000}], contributes: {sales: 1}}
+constraints:
+  budget: [{period: 2027, amount: 10000}]
+scenarios:
+  - {name: cut, budget_factor: 0.5}
+";
+
+#[test]
+fn roadmap_json_has_the_contract_fields_and_explains_exclusions() {
+    let out = sextant_with_input(&["roadmap", "-", "--format", "json"], Some(TIGHT));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["status"], "optimal");
+    for key in [
+        "objective",
+        "bound",
+        "gap",
+        "spend_by_period",
+        "hours_by_month",
+        "baseline_objective",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let sched = v["schedule"].as_array().expect("schedule");
+    assert_eq!(sched.len(), 1);
+    assert_eq!(sched[0]["id"], "big");
+    assert_eq!(sched[0]["start_month"], 0);
+    assert_eq!(sched[0]["end_month"], 1);
+    assert_eq!(sched[0]["start"], "2027-01");
+    assert_eq!(v["excluded"][0]["id"], "small");
+    assert_eq!(v["excluded"][0]["reason"], "budget");
+}
+
+#[test]
+fn roadmap_text_draws_a_gantt_and_the_reasons() {
+    let out = sextant_with_input(&["roadmap", "-"], Some(TIGHT));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Roadmap for Shop: optimal"), "{text}");
+    assert!(text.contains("big         2027-01  ███ · ·"), "{text}");
+    assert!(text.contains("small       budget"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour when piped");
+}
+
+#[test]
+fn roadmap_of_an_impossible_plan_exits_1_and_names_the_cause() {
+    let plan = TIGHT.replace("title: Small,", "title: Small, mandatory: true,");
+    let plan = plan.replace("title: Big,", "title: Big, mandatory: true,");
+    let out = sextant_with_input(&["roadmap", "-", "--format", "json"], Some(&plan));
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["status"], "infeasible");
+    let families: Vec<&str> = v["infeasible_because"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["family"].as_str())
+        .collect();
+    assert!(families.contains(&"budget"), "{families:?}");
+}
+
+#[test]
+fn roadmap_frontier_has_the_requested_levels() {
+    let out = sextant_with_input(
+        &["roadmap", "-", "--format", "json", "--frontier", "10"],
+        Some(TIGHT),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let f = v["frontier"].as_array().expect("frontier");
+    assert_eq!(f.len(), 10);
+    let first = f[0]["objective"].as_f64().unwrap_or(f64::NAN);
+    let last = f[9]["objective"].as_f64().unwrap_or(f64::NAN);
+    assert!(last > first, "{first} -> {last}");
+}
+
+#[test]
+fn simulate_is_reproducible_and_reports_percentiles() {
+    let demo = demo();
+    let args = [
+        "simulate",
+        demo.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+        "--trials",
+        "3000",
+        "--seed",
+        "7",
+    ];
+    let a = sextant(&args);
+    let b = sextant(&args);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert_eq!(stdout(&a), stdout(&b), "same seed, same numbers");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&a)).expect("JSON");
+    assert_eq!(v["trials"], 3000);
+    let npv = &v["npv"];
+    let p = |k: &str| npv[k].as_f64().unwrap_or(f64::NAN);
+    assert!(p("p5") <= p("p10") && p("p10") <= p("p50") && p("p50") <= p("p90"));
+    assert!(p("p90") <= p("p95"));
+    assert_eq!(v["completion"].as_array().map(Vec::len), Some(5));
+    assert!(v["p_npv_negative"].as_f64().is_some());
+}
+
+#[test]
+fn simulate_refuses_zero_trials() {
+    let out = sextant_with_input(&["simulate", "-", "--trials", "0"], Some(TIGHT));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--trials: expected 1 or more trials, found 0"));
+}
+
+#[test]
+fn compare_sets_scenarios_beside_the_base() {
+    let out = sextant_with_input(&["compare", "-", "--format", "json"], Some(TIGHT));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let cases = v["cases"].as_array().expect("cases");
+    assert_eq!(cases[0]["name"], "base");
+    assert_eq!(cases[1]["name"], "cut");
+    // Half the budget (5,000) fits neither initiative.
+    assert_eq!(cases[1]["initiatives"], 0);
+    assert_eq!(cases[1]["dropped"][0], "big");
+    assert_eq!(cases[1]["base_schedule_feasible"], false);
+    let text = stdout(&sextant_with_input(&["compare", "-"], Some(TIGHT)));
+    assert!(text.contains("cut: drops big; adds nothing"), "{text}");
+}

@@ -706,3 +706,73 @@ fn zero_concurrent_initiatives_is_refused() {
         1 problem found; nothing was analysed.
     "#]]);
 }
+
+#[test]
+fn scenario_problems_name_the_scenario() {
+    check(
+        &with(
+            "scenarios:\n  - {name: cut, budget_factor: -0.2}\n  - {name: cut, delays: {pos-sytem: 2}}\n",
+        ),
+        expect![[r#"
+            error: plan.yaml:17:32: scenarios[0].budget_factor: a factor cannot be negative
+               |
+            17 |   - {name: cut, budget_factor: -0.2}
+               |                                ^
+              = expected: a number, 0 or more (1 leaves the figure as it is)
+              = found: -0.2
+
+            error: plan.yaml:18:12: scenarios[1].name: scenario name `cut` is used twice
+               |
+            18 |   - {name: cut, delays: {pos-sytem: 2}}
+               |            ^
+              = expected: a name not used by another scenario
+              = found: `cut`, already the name of scenarios[0]
+
+            error: plan.yaml:18:26: scenarios[1].delays.pos-sytem: unknown initiative `pos-sytem`
+               |
+            18 |   - {name: cut, delays: {pos-sytem: 2}}
+               |                          ^
+              = expected: the id of one of the plan's `initiatives`
+              = found: `pos-sytem`
+              = hint: did you mean `pos-system`?
+
+            3 problems found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn duration_estimates_are_checked() {
+    check(
+        &BASE.replace(
+            "duration_months: 2",
+            "duration_months: {low: 3, likely: 2, high: 4}",
+        ),
+        expect![[r#"
+            error: plan.yaml:13:22: initiatives[0].duration_months: a three-point estimate must have low <= likely <= high
+               |
+            13 |     duration_months: {low: 3, likely: 2, high: 4}
+               |                      ^
+              = expected: low <= likely <= high
+              = found: low 3, likely 2, high 4
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+    check(
+        &BASE.replace(
+            "duration_months: 2",
+            "duration_months: {low: 0, likely: 2, high: 4}",
+        ),
+        expect![[r#"
+            error: plan.yaml:13:22: initiatives[0].duration_months: an initiative takes at least one month
+               |
+            13 |     duration_months: {low: 0, likely: 2, high: 4}
+               |                      ^
+              = expected: a whole number of months, 1 or more
+              = found: 0
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
