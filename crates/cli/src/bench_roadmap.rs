@@ -34,6 +34,10 @@ pub fn roadmap(
     let base = solve::baseline(&inst);
     let base_time = t.elapsed();
     let base_value = base.as_ref().map(|s| schedule::objective(&inst, s));
+    let t = Instant::now();
+    let heur = sextant_roadmap::heuristic::incumbent(&inst, t + limit.mul_f64(0.1).min(Duration::from_secs(2)));
+    let heur_time = t.elapsed();
+    let heur_value = heur.as_ref().map(|s| schedule::objective(&inst, s));
     let sol = solve::optimise(
         &inst,
         &Options {
@@ -52,6 +56,14 @@ pub fn roadmap(
         "baseline (rank, earliest)",
         base_time.as_secs_f64(),
         fmt(base_value),
+        "-",
+        "-"
+    );
+    println!(
+        "{:<28} {:>10.3} {:>16} {:>16} {:>9}",
+        "  its starting schedule",
+        heur_time.as_secs_f64(),
+        fmt(heur_value),
         "-",
         "-"
     );

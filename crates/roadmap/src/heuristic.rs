@@ -111,6 +111,17 @@ impl<'a> Builder<'a> {
         best
     }
 
+    /// The first feasible month at or after `from`, if any.
+    pub fn slot_from(&self, i: usize, from: u32) -> Option<u32> {
+        let item = &self.inst.items[i];
+        if item.group.is_some_and(|g| self.group_used[g]) || !self.explore_allows(i) {
+            return None;
+        }
+        let lo = self.ready_from(i)?.max(from);
+        let hi = item.latest?;
+        (lo..=hi).find(|&s| self.usage.fits(self.inst, i, s) && !self.blocks_dependants(i, s))
+    }
+
     fn explore_allows(&self, i: usize) -> bool {
         let item = &self.inst.items[i];
         match self.inst.min_explore_share {
@@ -162,6 +173,16 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether starting `i` in `s` would finish after a placed dependant starts.
+    fn blocks_dependants(&self, i: usize, s: u32) -> bool {
+        let end = s + self.inst.items[i].duration;
+        self.inst
+            .items
+            .iter()
+            .enumerate()
+            .any(|(j, x)| x.deps.contains(&i) && self.starts[j].is_some_and(|sj| sj < end))
+    }
+
     /// Items placed that depend on `i`.
     fn has_dependents(&self, i: usize) -> bool {
         self.inst
@@ -208,6 +229,110 @@ pub fn baseline(inst: &Instance) -> Option<Starts> {
     let order: Vec<usize> = order.into_iter().map(|(i, _)| i).collect();
     b.fill(&order, Placement::Earliest, true);
     b.usage.explore_ok(inst).then_some(b.starts)
+}
+
+/// The schedule suggested by the linear relaxation: initiatives in order of how much the
+/// relaxation selects them, each at the relaxation's start when that fits, else at its best
+/// feasible month; then local improvement. `None` when mandatory initiatives do not fit.
+pub fn lp_guided(
+    inst: &Instance,
+    lp: &[Option<crate::milp::LpItem>],
+    deadline: Instant,
+) -> Option<Starts> {
+    let req = required(inst);
+    let mut b = Builder::new(inst);
+    let place = |b: &mut Builder, i: usize| -> bool {
+        let Some(target) = lp[i].map(|x| x.start) else {
+            return false;
+        };
+        let item = &inst.items[i];
+        let fits = b.ready_from(i).is_some_and(|lo| lo <= target)
+            && item.latest.is_some_and(|hi| target <= hi)
+            && !item.group.is_some_and(|g| b.group_used[g])
+            && b.explore_allows(i)
+            && b.usage.fits(inst, i, target)
+            && !b.blocks_dependants(i, target);
+        // The relaxation's month, else the first feasible month after it, else the best.
+        let s = if fits {
+            Some(target)
+        } else {
+            b.slot_from(i, target).or_else(|| b.slot(i, Placement::Best))
+        };
+        // Placed whatever its own value: the relaxation may select an initiative for what it
+        // enables; `prune` takes it out again if nothing it enables is placed.
+        match s {
+            Some(s) => {
+                b.place(i, s);
+                true
+            }
+            None => false,
+        }
+    };
+    for i in inst.topological_order() {
+        if req[i] && !place(&mut b, i) {
+            return None;
+        }
+    }
+    let mut order: Vec<usize> = (0..inst.items.len())
+        .filter(|&i| lp[i].is_some_and(|x| x.selected > 1e-6))
+        .collect();
+    // Whole selections first, in the relaxation's chronological order; then fractional ones by
+    // how much they are selected.
+    let key = |i: usize| {
+        let x = lp[i].unwrap_or(crate::milp::LpItem {
+            selected: 0.0,
+            start: 0,
+        });
+        let whole = x.selected > 0.999;
+        (!whole, if whole { 0.0 } else { -x.selected }, x.start)
+    };
+    order.sort_by(|&a, &c| {
+        let (ka, kc) = (key(a), key(c));
+        ka.0.cmp(&kc.0)
+            .then(ka.1.total_cmp(&kc.1))
+            .then(ka.2.cmp(&kc.2))
+            .then(a.cmp(&c))
+    });
+    loop {
+        let mut changed = false;
+        for &i in &order {
+            if b.starts[i].is_none() && b.ready_from(i).is_some() && place(&mut b, i) {
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    prune(inst, &mut b, &req);
+    let mut rest = order.clone();
+    rest.extend(orders(inst).into_iter().next().unwrap_or_default());
+    b.fill(&rest, Placement::Best, true);
+    if !b.usage.explore_ok(inst) {
+        return None;
+    }
+    improve(inst, &mut b, &rest, deadline);
+    Some(b.starts)
+}
+
+/// Takes out, until none is left, placed initiatives that are not required, lower the
+/// objective and enable nothing placed.
+fn prune(inst: &Instance, b: &mut Builder, req: &[bool]) {
+    loop {
+        let drop: Vec<usize> = (0..inst.items.len())
+            .filter(|&i| {
+                !req[i]
+                    && b.starts[i].is_some_and(|s| inst.items[i].value[s as usize] <= 0.0)
+                    && !b.has_dependents(i)
+            })
+            .collect();
+        if drop.is_empty() {
+            return;
+        }
+        for i in drop {
+            b.remove(i);
+        }
+    }
 }
 
 /// Priority keys tried by the greedy starts.

@@ -297,7 +297,7 @@ pub fn frontier(
         let inst = Instance::from_plan(plan, objective, &adjust_for(level));
         let r = crate::milp::solve(
             &inst,
-            crate::milp::Formulation::Tight,
+            crate::milp::Formulation::Step,
             &crate::milp::MipOptions {
                 with_objective: false,
                 time_limit: per_level.time_limit,
