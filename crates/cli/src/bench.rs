@@ -48,6 +48,9 @@ enum BenchWhat {
         /// Skip the plain HiGHS model (it can take the whole time limit).
         #[arg(long)]
         no_plain: bool,
+        /// Multiply the generated budgets (below 1 makes the instance tighter).
+        #[arg(long, default_value_t = 1.0)]
+        budget_factor: f64,
     },
     /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
     Simulate {
@@ -91,7 +94,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             seed,
             time_limit,
             no_plain,
-        } => crate::bench_roadmap::roadmap(initiatives, months, seed, time_limit, no_plain),
+            budget_factor,
+        } => crate::bench_roadmap::roadmap(
+            initiatives,
+            months,
+            seed,
+            time_limit,
+            no_plain,
+            budget_factor,
+        ),
         BenchWhat::Simulate {
             initiatives,
             months,

@@ -23,12 +23,17 @@ pub fn roadmap(
     seed: u64,
     time_limit: f64,
     no_plain: bool,
+    budget_factor: f64,
 ) -> anyhow::Result<ExitCode> {
     let plan = generated(initiatives, months, seed)?;
-    let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
+    let adjust = Adjust {
+        budget_factor,
+        ..Adjust::default()
+    };
+    let inst = Instance::from_plan(&plan, Objective::Npv, &adjust);
     let limit = Duration::from_secs_f64(time_limit);
     println!(
-        "instance: {initiatives} initiatives x {months} months, seed {seed}; time limit {time_limit} s each"
+        "instance: {initiatives} initiatives x {months} months, seed {seed}, budgets x {budget_factor}; time limit {time_limit} s each"
     );
     let t = Instant::now();
     let base = solve::baseline(&inst);
