@@ -40,7 +40,10 @@ pub fn roadmap(
     let base_time = t.elapsed();
     let base_value = base.as_ref().map(|s| schedule::objective(&inst, s));
     let t = Instant::now();
-    let heur = sextant_roadmap::heuristic::incumbent(&inst, t + limit.mul_f64(0.1).min(Duration::from_secs(2)));
+    let heur = sextant_roadmap::heuristic::incumbent(
+        &inst,
+        t + limit.mul_f64(0.1).min(Duration::from_secs(2)),
+    );
     let heur_time = t.elapsed();
     let heur_value = heur.as_ref().map(|s| schedule::objective(&inst, s));
     let sol = solve::optimise(
@@ -78,7 +81,8 @@ pub fn roadmap(
         sol.seconds,
         fmt(Some(sol.objective)),
         fmt(sol.bound),
-        sol.gap().map_or("-".into(), |g| format!("{:.3}%", g * 100.0)),
+        sol.gap()
+            .map_or("-".into(), |g| format!("{:.3}%", g * 100.0)),
         match sol.status {
             SolveStatus::Optimal => "optimal",
             SolveStatus::Feasible => "feasible",
@@ -158,12 +162,19 @@ pub fn simulate(
         shape: Shape::Pert,
     };
     let scheduled = sol.starts.iter().filter(|s| s.is_some()).count();
-    let risks = plan.doc().risks.iter().filter(|r| r.probability.is_some()).count();
+    let risks = plan
+        .doc()
+        .risks
+        .iter()
+        .filter(|r| r.probability.is_some())
+        .count();
     println!(
         "plan: {initiatives} initiatives ({scheduled} scheduled), {months} months, {risks} quantified risks; {trials} trials"
     );
     let run = |threads: usize| -> anyhow::Result<(f64, String)> {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
         let t = Instant::now();
         let sim = pool.install(|| simulate::simulate(&model, &opts, &|_| {}));
         Ok((t.elapsed().as_secs_f64(), serde_json::to_string(&sim)?))
@@ -171,7 +182,10 @@ pub fn simulate(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (one, a) = run(1)?;
     let (all, b) = run(cores)?;
-    println!("{:<30} {:>10} {:>16} {:>10}", "run", "seconds", "trials/s", "x 1 core");
+    println!(
+        "{:<30} {:>10} {:>16} {:>10}",
+        "run", "seconds", "trials/s", "x 1 core"
+    );
     println!(
         "{:<30} {:>10.3} {:>16.0} {:>10.2}",
         "baseline: 1 thread",

@@ -459,7 +459,10 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
 fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
     let mut s = format!(
         "\n{}\n",
-        bold("Efficient frontier (best schedule at each budget level)", colour)
+        bold(
+            "Efficient frontier (best schedule at each budget level)",
+            colour
+        )
     );
     let mut tbl = Table::new(&[
         ">budget factor",
@@ -593,9 +596,7 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
         "Portfolio NPV with every estimate at its likely value and no risk occurring: {cur} {}",
         money(sim.deterministic_npv)
     );
-    let mut tbl = Table::new(&[
-        "", ">mean", ">P5", ">P10", ">P50", ">P90", ">P95",
-    ]);
+    let mut tbl = Table::new(&["", ">mean", ">P5", ">P10", ">P50", ">P90", ">P95"]);
     for (name, x) in [("NPV", &sim.npv), ("spend", &sim.spend)] {
         tbl.row(vec![
             name.to_string(),
@@ -622,7 +623,11 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
         "Chance of overrunning some period's budget: {:.1}%",
         sim.p_over_budget * 100.0
     );
-    for o in sim.over_budget_by_period.iter().filter(|o| o.probability > 0.0) {
+    for o in sim
+        .over_budget_by_period
+        .iter()
+        .filter(|o| o.probability > 0.0)
+    {
         let _ = writeln!(s, "  {}: {:.1}%", o.period, o.probability * 100.0);
     }
     let month = |k: u32| plan.month_at(k as i32).to_string();
@@ -647,7 +652,10 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
         let _ = writeln!(
             s,
             "\n{}",
-            bold("What moves NPV most (one input at a time, low to high)", colour)
+            bold(
+                "What moves NPV most (one input at a time, low to high)",
+                colour
+            )
         );
         let mut tbl = Table::new(&["input", ">NPV at low", ">NPV at high", ">swing"]);
         for b in &sim.tornado {
@@ -688,7 +696,10 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
         s,
         "{}",
         bold(
-            &format!("Scenarios of {} beside the base case", plan.doc().organization.name),
+            &format!(
+                "Scenarios of {} beside the base case",
+                plan.doc().organization.name
+            ),
             colour
         )
     );
@@ -727,7 +738,12 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
     tbl.row(row("initiatives", &|x| x.initiatives.to_string()));
     tbl.row(row("base schedule NPV", &|x| money(x.base_schedule_npv)));
     tbl.row(row("base schedule fits", &|x| {
-        if x.base_schedule_feasible { "yes" } else { "no" }.to_string()
+        if x.base_schedule_feasible {
+            "yes"
+        } else {
+            "no"
+        }
+        .to_string()
     }));
     let (h, rows) = tbl.text();
     let _ = writeln!(s, "\n{h}");
@@ -740,8 +756,16 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 s,
                 "\n{}: drops {}; adds {}",
                 x.name,
-                if x.dropped.is_empty() { "nothing".into() } else { x.dropped.join(", ") },
-                if x.added.is_empty() { "nothing".into() } else { x.added.join(", ") }
+                if x.dropped.is_empty() {
+                    "nothing".into()
+                } else {
+                    x.dropped.join(", ")
+                },
+                if x.added.is_empty() {
+                    "nothing".into()
+                } else {
+                    x.added.join(", ")
+                }
             );
         }
     }

@@ -84,8 +84,6 @@ pub struct Scenario {
     pub delays: BTreeMap<Id, u32>,
 }
 
-
-
 /// The business: who it is and the financial conventions of its plan.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -230,7 +230,10 @@ impl Checker<'_> {
                     format!("scenario name `{}` is used twice", sc.name),
                 );
                 p.expected = Some("a name not used by another scenario".into());
-                p.found = Some(format!("`{}`, already the name of scenarios[{first}]", sc.name));
+                p.found = Some(format!(
+                    "`{}`, already the name of scenarios[{first}]",
+                    sc.name
+                ));
             }
         }
         for (i, init) in doc.initiatives.iter().enumerate() {

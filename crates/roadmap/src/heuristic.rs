@@ -256,7 +256,8 @@ pub fn lp_guided(
         let s = if fits {
             Some(target)
         } else {
-            b.slot_from(i, target).or_else(|| b.slot(i, Placement::Best))
+            b.slot_from(i, target)
+                .or_else(|| b.slot(i, Placement::Best))
         };
         // Placed whatever its own value: the relaxation may select an initiative for what it
         // enables; `prune` takes it out again if nothing it enables is placed.
@@ -343,7 +344,9 @@ fn orders(inst: &Instance) -> Vec<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, x)| match (es[i], x.latest) {
-            (Some(e), Some(l)) => (e..=l).map(|s| x.value[s as usize]).fold(f64::MIN, f64::max),
+            (Some(e), Some(l)) => (e..=l)
+                .map(|s| x.value[s as usize])
+                .fold(f64::MIN, f64::max),
             _ => f64::MIN,
         })
         .collect();
@@ -413,12 +416,11 @@ fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant)
             b.place(i, t);
         }
         // Swaps: drop one, add others.
-        for k in 0..inst.items.len() {
+        for (k, &needed) in req.iter().enumerate() {
             if Instant::now() > deadline {
                 return;
             }
-            let Some(sk) = b.starts[k] else { continue };
-            if req[k] || b.has_dependents(k) {
+            if b.starts[k].is_none() || needed || b.has_dependents(k) {
                 continue;
             }
             let before = objective(inst, &b.starts);
@@ -426,20 +428,18 @@ fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant)
             b.remove(k);
             let rest: Vec<usize> = order.iter().copied().filter(|&i| i != k).collect();
             b.fill(&rest, Placement::Best, true);
-            if b.starts[k].is_none() && b.slot(k, Placement::Best).is_some() {
-                // k could go back elsewhere.
-                if let Some(s) = b.slot(k, Placement::Best)
-                    && inst.items[k].value[s as usize] > 0.0
-                {
-                    b.place(k, s);
-                }
+            // k may go back elsewhere.
+            if b.starts[k].is_none()
+                && let Some(s) = b.slot(k, Placement::Best)
+                && inst.items[k].value[s as usize] > 0.0
+            {
+                b.place(k, s);
             }
             let after = objective(inst, &b.starts);
             if after > before + 1e-6 && b.usage.explore_ok(inst) {
                 gained = true;
             } else {
                 *b = saved;
-                let _ = sk;
             }
         }
         if !gained {

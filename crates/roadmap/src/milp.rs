@@ -111,12 +111,20 @@ pub fn solve(
                 None => continue,
             }
         };
-        let lo = if relax(Family::Horizon) { item.earliest.min(hi) } else { lo };
+        let lo = if relax(Family::Horizon) {
+            item.earliest.min(hi)
+        } else {
+            lo
+        };
         if lo > hi || inst.horizon < item.duration {
             continue;
         }
         for s in lo..=hi {
-            let c = if opts.with_objective { item.value[s as usize] } else { 0.0 };
+            let c = if opts.with_objective {
+                item.value[s as usize]
+            } else {
+                0.0
+            };
             let col = pb.add_integer_column(c, 0..=1);
             cols.push((i, s, col));
             col_of[i].push((s, col));
@@ -125,7 +133,11 @@ pub fn solve(
     // Each at most once; mandatory exactly once.
     for (i, item) in inst.items.iter().enumerate() {
         let row: Vec<(highs::Col, f64)> = col_of[i].iter().map(|&(_, c)| (c, 1.0)).collect();
-        let lo = if item.mandatory && !relax(Family::Mandatory) { 1.0 } else { 0.0 };
+        let lo = if item.mandatory && !relax(Family::Mandatory) {
+            1.0
+        } else {
+            0.0
+        };
         if row.is_empty() {
             if lo > 0.0 {
                 // A mandatory item with no start at all: say so with an empty infeasible row.
@@ -242,7 +254,10 @@ pub fn solve(
         }
     }
     // Exploration share: sum cost_i (explore_i - share) x >= 0.
-    if let Some(share) = inst.min_explore_share.filter(|_| !relax(Family::ExploreShare)) {
+    if let Some(share) = inst
+        .min_explore_share
+        .filter(|_| !relax(Family::ExploreShare))
+    {
         let row: Vec<(highs::Col, f64)> = col_of
             .iter()
             .enumerate()
@@ -388,7 +403,11 @@ fn solve_step(inst: &Instance, opts: &MipOptions, start: Option<&[Option<u32>]>)
         base[i] = Some((lo, hi, col.len()));
         for s in lo..=hi {
             let a = |s: u32| if s <= hi { item.value[s as usize] } else { 0.0 };
-            let c = if opts.with_objective { a(s) - a(s + 1) } else { 0.0 };
+            let c = if opts.with_objective {
+                a(s) - a(s + 1)
+            } else {
+                0.0
+            };
             col.push(if opts.linear {
                 pb.add_column(c, 0..=1)
             } else {
@@ -449,7 +468,9 @@ fn solve_step(inst: &Instance, opts: &MipOptions, start: Option<&[Option<u32>]>)
     // Dependencies: y[j,t] <= y[i,t-d_i].
     if !relax(Family::Dependencies) {
         for (j, item) in inst.items.iter().enumerate() {
-            let Some((lo_j, hi_j, _)) = base[j] else { continue };
+            let Some((lo_j, hi_j, _)) = base[j] else {
+                continue;
+            };
             for &i in &item.deps {
                 let di = inst.items[i].duration;
                 for t in lo_j..=hi_j {
@@ -511,7 +532,10 @@ fn solve_step(inst: &Instance, opts: &MipOptions, start: Option<&[Option<u32>]>)
         }
     }
     // Exploration share.
-    if let Some(share) = inst.min_explore_share.filter(|_| !relax(Family::ExploreShare)) {
+    if let Some(share) = inst
+        .min_explore_share
+        .filter(|_| !relax(Family::ExploreShare))
+    {
         let row: Vec<(highs::Col, f64)> = (0..inst.items.len())
             .filter_map(|i| {
                 let item = &inst.items[i];

@@ -198,14 +198,12 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
         baseline_schedule: base
             .iter()
             .flat_map(|s| {
-                s.iter()
-                    .enumerate()
-                    .filter_map(|(i, x)| {
-                        x.map(|x| BaselineStart {
-                            id: inst.items[i].id.clone(),
-                            start_month: x,
-                        })
+                s.iter().enumerate().filter_map(|(i, x)| {
+                    x.map(|x| BaselineStart {
+                        id: inst.items[i].id.clone(),
+                        start_month: x,
                     })
+                })
             })
             .collect(),
         solve_seconds: round6(sol.seconds),
@@ -284,7 +282,11 @@ pub fn frontier(
                     .iter()
                     .find(|p| p.period == b.period)
                     .map_or(0.0, |p| p.spend);
-                if b.amount > 0.0 { spend / b.amount } else { 0.0 }
+                if b.amount > 0.0 {
+                    spend / b.amount
+                } else {
+                    0.0
+                }
             })
             .fold(0.0, f64::max)
             .max(1e-6)
@@ -330,7 +332,11 @@ pub fn frontier(
             let sol = solve::optimise(&inst, per_level);
             FrontierPoint {
                 budget_factor: round6(if has_budget { level } else { level / top }),
-                budget_total: round2(if has_budget { plan_total * level } else { level }),
+                budget_total: round2(if has_budget {
+                    plan_total * level
+                } else {
+                    level
+                }),
                 status: sol.status,
                 objective: round2(sol.objective),
                 npv: round2(schedule::npv(&inst, &sol.starts)),

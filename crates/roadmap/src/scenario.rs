@@ -74,11 +74,7 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
                 budget_factor: sc.budget_factor,
                 cost_factor: sc.cost_factor,
                 benefit_factor: sc.benefit_factor,
-                delays: sc
-                    .delays
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), *v))
-                    .collect(),
+                delays: sc.delays.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
                 total_budget: None,
             },
         ));
@@ -120,8 +116,16 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
                         .filter_map(|(i, s)| s.map(|_| inst.items[i].cost))
                         .sum(),
                 ),
-                dropped: there.iter().filter(|x| !here.contains(x)).cloned().collect(),
-                added: here.iter().filter(|x| !there.contains(x)).cloned().collect(),
+                dropped: there
+                    .iter()
+                    .filter(|x| !here.contains(x))
+                    .cloned()
+                    .collect(),
+                added: here
+                    .iter()
+                    .filter(|x| !there.contains(x))
+                    .cloned()
+                    .collect(),
                 base_schedule_feasible: schedule::violations(&inst, &replay).is_empty(),
                 base_schedule_npv: round2(schedule::npv(&inst, &replay)),
                 name,

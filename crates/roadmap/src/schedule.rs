@@ -175,7 +175,10 @@ pub fn violations(inst: &Instance, starts: &[Option<u32>]) -> Vec<String> {
             continue;
         };
         if s < item.earliest || item.latest.is_none_or(|l| s > l) {
-            out.push(format!("`{}` starts in month {s}, outside its allowed starts", item.id));
+            out.push(format!(
+                "`{}` starts in month {s}, outside its allowed starts",
+                item.id
+            ));
         }
         let end = s + item.duration;
         if end > inst.horizon {
@@ -228,12 +231,18 @@ pub fn violations(inst: &Instance, starts: &[Option<u32>]) -> Vec<String> {
         if let Some(cap) = inst.staff_hours
             && hours[t] > cap * (1.0 + 1e-9) + 1e-6
         {
-            out.push(format!("month {t} needs {} staff hours, {cap} available", hours[t]));
+            out.push(format!(
+                "month {t} needs {} staff hours, {cap} available",
+                hours[t]
+            ));
         }
         if let Some(k) = inst.max_concurrent
             && running[t] > k
         {
-            out.push(format!("month {t} has {} initiatives under way, at most {k}", running[t]));
+            out.push(format!(
+                "month {t} has {} initiatives under way, at most {k}",
+                running[t]
+            ));
         }
     }
     if let Some(share) = inst.min_explore_share

@@ -72,9 +72,8 @@ impl Three {
             Shape::Pert => Pert::new(self.low, self.high)
                 .with_mode(self.likely)
                 .map_or(self.likely, |d| d.sample(rng)),
-            Shape::Triangular => {
-                Triangular::new(self.low, self.high, self.likely).map_or(self.likely, |d| d.sample(rng))
-            }
+            Shape::Triangular => Triangular::new(self.low, self.high, self.likely)
+                .map_or(self.likely, |d| d.sample(rng)),
         }
     }
 }
@@ -202,9 +201,20 @@ impl Model {
                     id: r.id.to_string(),
                     item,
                     probability: p,
-                    cost: r.cost.as_ref().map_or(Three { low: 0.0, likely: 0.0, high: 0.0 }, Three::of),
+                    cost: r.cost.as_ref().map_or(
+                        Three {
+                            low: 0.0,
+                            likely: 0.0,
+                            high: 0.0,
+                        },
+                        Three::of,
+                    ),
                     delay: r.delay_months.as_ref().map_or(
-                        Three { low: 0.0, likely: 0.0, high: 0.0 },
+                        Three {
+                            low: 0.0,
+                            likely: 0.0,
+                            high: 0.0,
+                        },
                         Three::of,
                     ),
                 })
@@ -234,7 +244,11 @@ impl Model {
                 .iter()
                 .map(|x| x.benefits.iter().map(|(k, b)| k * b.likely).sum())
                 .collect(),
-            duration: self.items.iter().map(|x| x.duration.likely as u32).collect(),
+            duration: self
+                .items
+                .iter()
+                .map(|x| x.duration.likely as u32)
+                .collect(),
             risk: self.risks.iter().map(|_| (false, 0.0, 0)).collect(),
         }
     }
@@ -243,7 +257,11 @@ impl Model {
         use rand::Rng;
         Draw {
             cost: self.items.iter().map(|x| x.cost.draw(shape, rng)).collect(),
-            recurring: self.items.iter().map(|x| x.recurring.draw(shape, rng)).collect(),
+            recurring: self
+                .items
+                .iter()
+                .map(|x| x.recurring.draw(shape, rng))
+                .collect(),
             benefit: self
                 .items
                 .iter()
@@ -516,11 +534,7 @@ struct ChunkResult {
 }
 
 /// Runs the simulation. `progress` is told how many trials have finished, chunk by chunk.
-pub fn simulate(
-    model: &Model,
-    opts: &SimOptions,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Simulation {
+pub fn simulate(model: &Model, opts: &SimOptions, progress: &(dyn Fn(usize) + Sync)) -> Simulation {
     let trials = opts.trials.max(1);
     let chunks = trials.div_ceil(CHUNK);
     let cap = (model.evaluation + 120) as usize;

@@ -83,12 +83,16 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
     let deadline = t0 + opts.time_limit;
     let left = || deadline.saturating_duration_since(Instant::now());
     let objective_of = |s: &Starts| schedule::objective(inst, s);
-    let mut best: Option<Starts> =
-        heuristic::incumbent(inst, t0 + opts.time_limit.mul_f64(0.05).min(Duration::from_secs(1)))
-            .filter(|s| violations(inst, s).is_empty());
+    let mut best: Option<Starts> = heuristic::incumbent(
+        inst,
+        t0 + opts.time_limit.mul_f64(0.05).min(Duration::from_secs(1)),
+    )
+    .filter(|s| violations(inst, s).is_empty());
     let consider = |best: &mut Option<Starts>, cand: Option<Starts>| {
         if let Some(c) = cand.filter(|s| violations(inst, s).is_empty())
-            && best.as_ref().is_none_or(|b| objective_of(&c) > objective_of(b) + 1e-9)
+            && best
+                .as_ref()
+                .is_none_or(|b| objective_of(&c) > objective_of(b) + 1e-9)
         {
             *best = Some(c);
         }
@@ -132,7 +136,10 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
         let columns: u64 = inst
             .items
             .iter()
-            .map(|x| x.latest.map_or(0, |l| u64::from(l.saturating_sub(x.earliest)) + 1))
+            .map(|x| {
+                x.latest
+                    .map_or(0, |l| u64::from(l.saturating_sub(x.earliest)) + 1)
+            })
             .sum();
         let form = if columns <= 20_000 {
             Formulation::Tight
@@ -478,7 +485,11 @@ pub fn spend_by_period(plan: &Plan, inst: &Instance, starts: &[Option<u32>]) -> 
         seen.push(name.clone());
         out.push(PeriodUse {
             spend: sum(first, first + months as i32 - 1),
-            budget: inst.budgets.iter().find(|b| b.period == name).map(|b| b.amount),
+            budget: inst
+                .budgets
+                .iter()
+                .find(|b| b.period == name)
+                .map(|b| b.amount),
             period: name,
         });
     }

@@ -662,7 +662,10 @@ fn budget_by_year_and_by_quarter_of_the_same_year() {
 #[test]
 fn self_dependency_is_reported_once_not_also_as_a_cycle() {
     check(
-        &BASE.replace("    title: POS", "    title: POS\n    depends_on: [pos-system]"),
+        &BASE.replace(
+            "    title: POS",
+            "    title: POS\n    depends_on: [pos-system]",
+        ),
         expect![[r#"
             error: plan.yaml:13:18: initiatives[0].depends_on[0]: initiative `pos-system` depends on itself
                |
@@ -695,7 +698,9 @@ fn negative_hours_say_zero_or_more() {
 
 #[test]
 fn zero_concurrent_initiatives_is_refused() {
-    check(&with("constraints:\n  max_concurrent: 0\n"), expect![[r#"
+    check(
+        &with("constraints:\n  max_concurrent: 0\n"),
+        expect![[r#"
         error: plan.yaml:17:19: constraints.max_concurrent: at most 0 initiatives under way leaves nothing to do
            |
         17 |   max_concurrent: 0
@@ -704,7 +709,8 @@ fn zero_concurrent_initiatives_is_refused() {
           = found: 0
 
         1 problem found; nothing was analysed.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
