@@ -387,32 +387,44 @@ fn blocked(
         );
     }
     if counts[0] >= counts[1] && counts[0] >= counts[2] {
-        let left: Vec<String> = inst
+        let alone = Usage::new(inst);
+        let fits_alone = (lo..=hi).any(|s| alone.blocker(inst, i, s) != Some(Family::Budget));
+        let periods: Vec<String> = inst
             .budgets
             .iter()
             .enumerate()
             .filter(|(b, _)| (lo..=hi).any(|s| inst.spend_in(i, s, *b) > 0.0))
             .map(|(b, lim)| {
-                format!(
-                    "{} has {} left",
-                    lim.period,
-                    money(lim.amount - usage.spend[b], currency)
-                )
+                if fits_alone {
+                    format!(
+                        "{} has {} left",
+                        lim.period,
+                        money(lim.amount - usage.spend[b], currency)
+                    )
+                } else {
+                    format!("{} {}", lim.period, money(lim.amount, currency))
+                }
             })
             .collect();
-        (
-            Reason::Budget,
+        let detail = if fits_alone {
             format!(
-                "its implementation cost of {} does not fit the budget left ({}) beside higher-value initiatives",
+                "its implementation cost of {} does not fit the budget left by the initiatives chosen ({})",
                 money(item.cost, currency),
-                left.join(", ")
-            ),
-        )
+                periods.join(", ")
+            )
+        } else {
+            format!(
+                "its implementation cost of {} does not fit the budget of the periods it could fall in, even alone ({})",
+                money(item.cost, currency),
+                periods.join(", ")
+            )
+        };
+        (Reason::Budget, detail)
     } else if counts[1] >= counts[2] {
         (
             Reason::Capacity,
             format!(
-                "needs {} staff hours a month for {} months; the hours left ({} a month) are taken by higher-value initiatives",
+                "needs {} staff hours a month for {} months; of the {} hours a month, the initiatives chosen leave too few in every window it could use",
                 item.effort,
                 item.duration,
                 inst.staff_hours.unwrap_or(0.0)
