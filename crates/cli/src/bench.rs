@@ -52,6 +52,21 @@ enum BenchWhat {
         #[arg(long, default_value_t = 1.0)]
         budget_factor: f64,
     },
+    /// Import generated orders and compute monthly KPIs; reading the CSV untyped is the baseline.
+    Metrics {
+        /// Number of order rows.
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: u64,
+        /// Number of distinct customers.
+        #[arg(long, default_value_t = 100_000)]
+        customers: u64,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Keep the generated file here instead of a temporary one.
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
+    },
     /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
     Simulate {
         /// Number of initiatives.
@@ -103,6 +118,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             no_plain,
             budget_factor,
         ),
+        BenchWhat::Metrics {
+            orders,
+            customers,
+            seed,
+            keep,
+        } => crate::bench_metrics::metrics(orders, customers, seed, keep),
         BenchWhat::Simulate {
             initiatives,
             months,

@@ -2,8 +2,10 @@
 //! calls the core and prints what it returns. Exit codes: 0 ok, 1 invalid input, 2 usage.
 
 mod bench;
+mod bench_metrics;
 mod bench_roadmap;
 mod init;
+mod metrics_cmds;
 mod plan_cmds;
 mod render;
 mod table;
@@ -44,6 +46,9 @@ enum Command {
     Simulate(plan_cmds::SimulateArgs),
     /// Re-optimise the plan under each of its scenarios, side by side with the base case.
     Compare(plan_cmds::CompareArgs),
+    /// Import business data (orders, marketing spend, web sessions, incidents, surveys, usage,
+    /// processes) from CSV or XLSX and print the metric catalogue by period.
+    Metrics(metrics_cmds::MetricsArgs),
     /// Print the JSON Schema of the plan file (for editor completion and checks).
     Schema,
     /// Print a shell completion script.
@@ -167,6 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Roadmap(args) => plan_cmds::roadmap(args),
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
+        Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Schema => {
             let schema = sextant_core::plan_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -1,0 +1,1143 @@
+//! Imports a business's data from CSV and XLSX files into typed records: orders, marketing
+//! spend, web sessions, incidents, survey answers, system usage and the process inventory.
+//!
+//! Column headers are recognised whatever their case, spacing or punctuation, with synonyms
+//! ("Order Date", "Customer ID", "Total"), and can be mapped by hand (`amount=Grand Total`).
+//! Dates are read in ISO and common local forms; a file whose numeric dates could be day-first
+//! or month-first is refused with the question rather than guessed. CSV is streamed row by
+//! row with one reused buffer. Every bad row is reported with its line and column; an import
+//! is all or nothing unless the caller asks to skip bad rows.
+
+pub mod parse;
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use sextant_metrics::records::{
+    Answer, Incident, Names, Order, Process, Spend, Survey, Traffic, Usage,
+};
+
+pub use parse::DateOrder;
+
+/// The kinds of data Sextant imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Orders from the point of sale or the web shop.
+    Orders,
+    /// Marketing spend.
+    Marketing,
+    /// Web analytics: sessions and conversions.
+    Sessions,
+    /// Incidents: outages and security incidents.
+    Incidents,
+    /// Survey answers (CSAT, NPS, eNPS).
+    Surveys,
+    /// Active and licensed users of systems.
+    Usage,
+    /// The process inventory.
+    Processes,
+}
+
+/// A field of a kind of data, with the headers that name it.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The field's name (used by `--map`).
+    pub name: &'static str,
+    /// Whether a file must have it.
+    pub required: bool,
+    /// Headers that mean it, normalised (lower case, letters and digits only).
+    pub synonyms: &'static [&'static str],
+    /// What it holds, for messages.
+    pub expected: &'static str,
+}
+
+const fn f(
+    name: &'static str,
+    required: bool,
+    synonyms: &'static [&'static str],
+    expected: &'static str,
+) -> Field {
+    Field {
+        name,
+        required,
+        synonyms,
+        expected,
+    }
+}
+
+const DATE: &str = "a date (2027-03-17, 17/03/2027, 17 Mar 2027)";
+const MONEY: &str = "an amount of money (1234.50, $1,234.50)";
+const NUMBER: &str = "a number";
+
+const ORDERS: &[Field] = &[
+    f(
+        "date",
+        true,
+        &[
+            "orderdate",
+            "date",
+            "createdat",
+            "purchasedate",
+            "orderedat",
+            "saledate",
+            "created",
+            "day",
+            "transactiondate",
+        ],
+        DATE,
+    ),
+    f(
+        "customer",
+        true,
+        &[
+            "customerid",
+            "customer",
+            "customeremail",
+            "email",
+            "clientid",
+            "client",
+            "buyer",
+            "customerno",
+            "customernumber",
+            "accountid",
+        ],
+        "a customer id or email",
+    ),
+    f(
+        "amount",
+        true,
+        &[
+            "total",
+            "amount",
+            "ordertotal",
+            "grandtotal",
+            "revenue",
+            "netsales",
+            "sales",
+            "totalamount",
+            "value",
+            "price",
+            "subtotal",
+        ],
+        MONEY,
+    ),
+    f(
+        "channel",
+        false,
+        &["channel", "saleschannel", "source", "store", "origin"],
+        "a channel name",
+    ),
+];
+
+const MARKETING: &[Field] = &[
+    f(
+        "date",
+        true,
+        &["date", "month", "period", "day", "week"],
+        DATE,
+    ),
+    f(
+        "amount",
+        true,
+        &["spend", "cost", "amount", "adspend", "budgetspent", "total"],
+        MONEY,
+    ),
+    f(
+        "channel",
+        false,
+        &["channel", "source", "platform", "campaign", "medium"],
+        "a channel name",
+    ),
+];
+
+const SESSIONS: &[Field] = &[
+    f("date", true, &["date", "day", "month", "period"], DATE),
+    f(
+        "sessions",
+        true,
+        &["sessions", "visits", "visitors", "users"],
+        NUMBER,
+    ),
+    f(
+        "conversions",
+        false,
+        &[
+            "conversions",
+            "transactions",
+            "orders",
+            "goalcompletions",
+            "purchases",
+            "sales",
+        ],
+        NUMBER,
+    ),
+    f(
+        "channel",
+        false,
+        &[
+            "channel",
+            "source",
+            "medium",
+            "defaultchannelgroup",
+            "sessionsource",
+        ],
+        "a channel name",
+    ),
+];
+
+const INCIDENTS: &[Field] = &[
+    f(
+        "start",
+        true,
+        &[
+            "start",
+            "started",
+            "startedat",
+            "opened",
+            "openedat",
+            "starttime",
+            "created",
+            "createdat",
+            "date",
+        ],
+        DATE,
+    ),
+    f(
+        "end",
+        false,
+        &[
+            "end",
+            "resolved",
+            "resolvedat",
+            "closed",
+            "closedat",
+            "endtime",
+            "ended",
+        ],
+        DATE,
+    ),
+    f(
+        "security",
+        false,
+        &[
+            "security",
+            "securityincident",
+            "issecurity",
+            "type",
+            "category",
+            "kind",
+        ],
+        "yes/no, or a type such as `security` or `outage`",
+    ),
+    f(
+        "outage",
+        false,
+        &[
+            "outage",
+            "downtime",
+            "isoutage",
+            "serviceimpact",
+            "unavailable",
+        ],
+        "yes/no",
+    ),
+    f(
+        "system",
+        false,
+        &["system", "service", "application", "app", "component"],
+        "a system name",
+    ),
+];
+
+const SURVEYS: &[Field] = &[
+    f(
+        "date",
+        true,
+        &[
+            "date",
+            "answeredat",
+            "submittedat",
+            "timestamp",
+            "created",
+            "createdat",
+        ],
+        DATE,
+    ),
+    f(
+        "score",
+        true,
+        &["score", "rating", "answer", "nps", "csat", "enps", "value"],
+        NUMBER,
+    ),
+    f(
+        "survey",
+        false,
+        &["survey", "type", "kind", "question"],
+        "`csat`, `nps` or `enps`",
+    ),
+];
+
+const USAGE: &[Field] = &[
+    f("date", true, &["date", "month", "period", "day"], DATE),
+    f(
+        "system",
+        true,
+        &["system", "application", "app", "product", "service"],
+        "a system name",
+    ),
+    f(
+        "active",
+        true,
+        &[
+            "activeusers",
+            "active",
+            "users",
+            "monthlyactiveusers",
+            "mau",
+        ],
+        NUMBER,
+    ),
+    f(
+        "licensed",
+        true,
+        &["licensedusers", "licensed", "licenses", "licences", "seats"],
+        NUMBER,
+    ),
+];
+
+const PROCESSES: &[Field] = &[
+    f(
+        "process",
+        true,
+        &["process", "name", "processname", "task", "workflow"],
+        "a process name",
+    ),
+    f(
+        "automated",
+        true,
+        &["automated", "isautomated", "automation", "status"],
+        "yes/no",
+    ),
+];
+
+impl Kind {
+    /// Every kind, in the order of the CLI's help.
+    pub const ALL: [Kind; 7] = [
+        Kind::Orders,
+        Kind::Marketing,
+        Kind::Sessions,
+        Kind::Incidents,
+        Kind::Surveys,
+        Kind::Usage,
+        Kind::Processes,
+    ];
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Orders => "orders",
+            Kind::Marketing => "marketing",
+            Kind::Sessions => "sessions",
+            Kind::Incidents => "incidents",
+            Kind::Surveys => "surveys",
+            Kind::Usage => "usage",
+            Kind::Processes => "processes",
+        }
+    }
+
+    /// Its fields.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Kind::Orders => ORDERS,
+            Kind::Marketing => MARKETING,
+            Kind::Sessions => SESSIONS,
+            Kind::Incidents => INCIDENTS,
+            Kind::Surveys => SURVEYS,
+            Kind::Usage => USAGE,
+            Kind::Processes => PROCESSES,
+        }
+    }
+
+    /// The kind named on the command line.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// Normalises a header: lower case, letters and digits only.
+pub fn normalise(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Import settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `field=Header` overrides of the recognised columns.
+    pub map: Vec<(String, String)>,
+    /// The order of day and month in numeric dates, when the data does not settle it.
+    pub date_order: Option<DateOrder>,
+    /// Read `1.234,50` as one thousand two hundred and thirty-four and a half.
+    pub decimal_comma: bool,
+    /// Import the good rows and report the bad ones, instead of refusing the file.
+    pub skip_bad_rows: bool,
+    /// For surveys without a `survey` column: which survey the answers belong to.
+    pub survey: Option<Survey>,
+    /// Worksheet of an XLSX file (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// One bad cell.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RowProblem {
+    /// Line in the file (1-based; the header is line 1 when it is the first line).
+    pub line: u64,
+    /// Column (1-based).
+    pub column: usize,
+    /// The field.
+    pub field: &'static str,
+    /// The column's header.
+    pub header: String,
+    /// What was expected.
+    pub expected: String,
+    /// What was found.
+    pub found: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {} ({} from {:?}): expected {}, found {}",
+            self.line, self.column, self.field, self.header, self.expected, self.found
+        )
+    }
+}
+
+/// Why a file could not be imported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// The file could not be read.
+    Io(String),
+    /// The file is not valid CSV or XLSX.
+    Format(String),
+    /// The file has no header row.
+    Empty,
+    /// Required fields have no column.
+    MissingColumns {
+        /// The fields missing.
+        missing: Vec<&'static str>,
+        /// The headers found.
+        headers: Vec<String>,
+        /// The kind of data.
+        kind: Kind,
+    },
+    /// A `--map` names a field or a header that does not exist.
+    BadMap(String),
+    /// Numeric dates could be day-first or month-first.
+    AmbiguousDates {
+        /// The column.
+        header: String,
+        /// Examples of ambiguous values.
+        examples: Vec<String>,
+    },
+    /// Rows with problems (all of them, when not skipping).
+    BadRows(Vec<RowProblem>),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Io(e) => write!(f, "cannot read the file: {e}"),
+            ImportError::Format(e) => write!(f, "not a readable CSV or XLSX file: {e}"),
+            ImportError::Empty => write!(f, "the file is empty: expected a header row"),
+            ImportError::MissingColumns {
+                missing,
+                headers,
+                kind,
+            } => {
+                let wanted: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let field = kind.fields().iter().find(|x| x.name == *m);
+                        format!("`{m}` ({})", field.map_or("", |x| x.expected))
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "no column for {} in this {} file; found the columns {}. Map one with --map {}=\"Column name\"",
+                    wanted.join(", "),
+                    kind.name(),
+                    headers
+                        .iter()
+                        .map(|h| format!("{h:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    missing.first().unwrap_or(&"field")
+                )
+            }
+            ImportError::BadMap(e) => write!(f, "{e}"),
+            ImportError::AmbiguousDates { header, examples } => write!(
+                f,
+                "the dates in column {header:?} could be day-first or month-first (e.g. {}); which is it? Say --date-order day-month (31/12/2027) or --date-order month-day (12/31/2027)",
+                examples.join(", ")
+            ),
+            ImportError::BadRows(rows) => {
+                write!(f, "{} bad row(s); nothing was imported:", rows.len())?;
+                for r in rows.iter().take(20) {
+                    write!(f, "\n  {r}")?;
+                }
+                if rows.len() > 20 {
+                    write!(f, "\n  ... and {} more", rows.len() - 20)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Everything imported from one or more files.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// Orders.
+    pub orders: Vec<Order>,
+    /// Marketing spend.
+    pub spend: Vec<Spend>,
+    /// Web traffic.
+    pub traffic: Vec<Traffic>,
+    /// Incidents.
+    pub incidents: Vec<Incident>,
+    /// Survey answers.
+    pub answers: Vec<Answer>,
+    /// System usage.
+    pub usage: Vec<Usage>,
+    /// The process inventory.
+    pub processes: Vec<Process>,
+    /// Customer names.
+    pub customers: Names,
+    /// Channel names.
+    pub channels: Names,
+    /// System and process names.
+    pub systems: Names,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Report {
+    /// Rows imported.
+    pub rows: u64,
+    /// Rows skipped (with `skip_bad_rows`), with their problems.
+    pub skipped: Vec<RowProblem>,
+    /// The column each field was read from.
+    pub columns: Vec<(String, String)>,
+}
+
+/// A typed record of any kind, handed to the sink as each row is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Record {
+    /// An order.
+    Order(Order),
+    /// Marketing spend.
+    Spend(Spend),
+    /// Web traffic.
+    Traffic(Traffic),
+    /// An incident.
+    Incident(Incident),
+    /// A survey answer.
+    Answer(Answer),
+    /// System usage.
+    Usage(Usage),
+    /// A process.
+    Process(Process),
+}
+
+impl Data {
+    /// Stores a record.
+    pub fn push(&mut self, r: Record) {
+        match r {
+            Record::Order(x) => self.orders.push(x),
+            Record::Spend(x) => self.spend.push(x),
+            Record::Traffic(x) => self.traffic.push(x),
+            Record::Incident(x) => self.incidents.push(x),
+            Record::Answer(x) => self.answers.push(x),
+            Record::Usage(x) => self.usage.push(x),
+            Record::Process(x) => self.processes.push(x),
+        }
+    }
+}
+
+/// Names interned while importing.
+#[derive(Debug, Default)]
+pub struct Interners<'a> {
+    /// Customers.
+    pub customers: Option<&'a mut Names>,
+    /// Channels.
+    pub channels: Option<&'a mut Names>,
+    /// Systems and processes.
+    pub systems: Option<&'a mut Names>,
+}
+
+/// Rows of a table, from CSV or XLSX.
+enum Rows {
+    Csv(Box<csv::Reader<Box<dyn Read>>>, csv::ByteRecord),
+    Sheet(std::vec::IntoIter<Vec<String>>, Vec<String>, u64),
+}
+
+/// One row's cells.
+enum Row<'a> {
+    Csv(&'a csv::ByteRecord),
+    Cells(&'a [String]),
+}
+
+impl Row<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Row::Csv(r) => r.get(i).map(|b| {
+                std::str::from_utf8(b)
+                    .unwrap_or("(text that is not UTF-8)")
+                    .trim()
+            }),
+            Row::Cells(c) => c.get(i).map(|s| s.trim()),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        match self {
+            Row::Csv(r) => r.iter().all(|c| c.trim_ascii().is_empty()),
+            Row::Cells(c) => c.iter().all(|c| c.trim().is_empty()),
+        }
+    }
+}
+
+impl Rows {
+    /// The next row, with its line number.
+    fn next(&mut self) -> Result<Option<(u64, Row<'_>)>, ImportError> {
+        match self {
+            Rows::Csv(r, rec) => match r.read_byte_record(rec) {
+                Ok(true) => Ok(Some((
+                    rec.position().map_or(0, |p| p.line()),
+                    Row::Csv(rec),
+                ))),
+                Ok(false) => Ok(None),
+                Err(e) => Err(ImportError::Format(e.to_string())),
+            },
+            Rows::Sheet(it, cur, line) => match it.next() {
+                Some(row) => {
+                    *line += 1;
+                    *cur = row;
+                    Ok(Some((*line, Row::Cells(cur))))
+                }
+                None => Ok(None),
+            },
+        }
+    }
+}
+
+fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError> {
+    let is_xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "xls" | "ods"
+        )
+    });
+    if is_xlsx {
+        let (headers, rows) = sheet_rows(path, opts.sheet.as_deref())?;
+        return Ok((headers, Rows::Sheet(rows.into_iter(), Vec::new(), 1)));
+    }
+    let file: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| ImportError::Io(e.to_string()))?)
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(b',')
+        .from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::Format(e.to_string()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect::<Vec<_>>();
+    if headers.iter().all(String::is_empty) {
+        return Err(ImportError::Empty);
+    }
+    Ok((headers, Rows::Csv(Box::new(reader), csv::ByteRecord::new())))
+}
+
+/// A worksheet's header and rows as text (dates as ISO).
+fn sheet_rows(
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<(Vec<String>, Vec<Vec<String>>), ImportError> {
+    use calamine::{Data as Cell, Reader};
+    let mut wb =
+        calamine::open_workbook_auto(path).map_err(|e| ImportError::Format(e.to_string()))?;
+    let name = match sheet {
+        Some(s) => s.to_string(),
+        None => wb
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or(ImportError::Empty)?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| ImportError::Format(format!("worksheet {name:?}: {e}")))?;
+    let text = |c: &Cell| -> String {
+        match c {
+            Cell::Empty => String::new(),
+            Cell::String(s) | Cell::DateTimeIso(s) | Cell::DurationIso(s) => s.clone(),
+            Cell::Float(f) => format!("{f}"),
+            Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::DateTime(d) => {
+                let (y, m, day, h, mi, s, _) = d.to_ymd_hms_milli();
+                if h == 0 && mi == 0 && s == 0 {
+                    format!("{y:04}-{m:02}-{day:02}")
+                } else {
+                    format!("{y:04}-{m:02}-{day:02}T{h:02}:{mi:02}:{s:02}")
+                }
+            }
+            Cell::Error(e) => format!("#{e:?}"),
+        }
+    };
+    let mut rows = range.rows().map(|r| r.iter().map(text).collect::<Vec<_>>());
+    let headers = rows.next().ok_or(ImportError::Empty)?;
+    Ok((headers, rows.collect()))
+}
+
+/// The header row of a file.
+pub fn headers(path: &Path, opts: &Options) -> Result<Vec<String>, ImportError> {
+    open(path, opts).map(|(h, _)| h)
+}
+
+/// Which column holds each field: `None` for an absent optional field.
+fn columns(
+    kind: Kind,
+    headers: &[String],
+    opts: &Options,
+) -> Result<Vec<Option<usize>>, ImportError> {
+    let fields = kind.fields();
+    let norm: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let mut out: Vec<Option<usize>> = vec![None; fields.len()];
+    for (field, header) in &opts.map {
+        let Some(fi) = fields.iter().position(|x| x.name == field) else {
+            return Err(ImportError::BadMap(format!(
+                "--map {field}=...: {} data has no field `{field}`; its fields are {}",
+                kind.name(),
+                fields
+                    .iter()
+                    .map(|x| format!("`{}`", x.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let want = normalise(header);
+        let Some(col) = norm.iter().position(|h| *h == want) else {
+            return Err(ImportError::BadMap(format!(
+                "--map {field}={header}: no column {header:?}; the columns are {}",
+                headers
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        out[fi] = Some(col);
+    }
+    // Synonyms in order of preference; a column is used once.
+    for (fi, field) in fields.iter().enumerate() {
+        if out[fi].is_some() {
+            continue;
+        }
+        for syn in field.synonyms {
+            if let Some(col) = norm
+                .iter()
+                .position(|h| h == syn)
+                .filter(|c| !out.contains(&Some(*c)))
+            {
+                out[fi] = Some(col);
+                break;
+            }
+        }
+    }
+    let missing: Vec<&'static str> = fields
+        .iter()
+        .zip(&out)
+        .filter(|(f, c)| f.required && c.is_none())
+        .map(|(f, _)| f.name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns {
+            missing,
+            headers: headers.to_vec(),
+            kind,
+        });
+    }
+    Ok(out)
+}
+
+/// Settles the day/month order of each date column from the whole file, when the options
+/// do not; refuses when the file cannot tell.
+fn date_order(
+    path: &Path,
+    kind: Kind,
+    cols: &[Option<usize>],
+    headers: &[String],
+    opts: &Options,
+) -> Result<Option<DateOrder>, ImportError> {
+    if opts.date_order.is_some() {
+        return Ok(opts.date_order);
+    }
+    let date_cols: Vec<usize> = kind
+        .fields()
+        .iter()
+        .zip(cols)
+        .filter(|(f, _)| f.expected == DATE)
+        .filter_map(|(_, c)| *c)
+        .collect();
+    if path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let (_, mut rows) = open(path, opts)?;
+    let (mut dm, mut md) = (false, false);
+    let mut ambiguous: Vec<String> = Vec::new();
+    let mut column = None;
+    // Scan until a date settles the order; stop early when the first 10,000 rows hold no
+    // numeric day/month date at all (ISO files cost one short look).
+    let mut plain = 0u32;
+    while let Some((_, row)) = rows.next()? {
+        let mut any = false;
+        for &c in &date_cols {
+            let Some(v) = row.get(c) else { continue };
+            match parse::evidence(v) {
+                parse::Evidence::None => {}
+                parse::Evidence::DayMonth => dm = true,
+                parse::Evidence::MonthDay => md = true,
+                parse::Evidence::Ambiguous => {
+                    any = true;
+                    if ambiguous.len() < 3 {
+                        ambiguous.push(v.to_string());
+                        column = Some(c);
+                    }
+                }
+            }
+        }
+        if dm || md {
+            break;
+        }
+        if !any && ambiguous.is_empty() {
+            plain += 1;
+            if plain >= 10_000 {
+                break;
+            }
+        }
+    }
+    match (dm, md) {
+        (true, false) => Ok(Some(DateOrder::DayMonth)),
+        (false, true) => Ok(Some(DateOrder::MonthDay)),
+        _ if ambiguous.is_empty() => Ok(None),
+        _ => Err(ImportError::AmbiguousDates {
+            header: column
+                .and_then(|c| headers.get(c))
+                .cloned()
+                .unwrap_or_default(),
+            examples: ambiguous,
+        }),
+    }
+}
+
+/// Reads one file of the given kind, handing each good record to `sink`. With
+/// `skip_bad_rows` off, any bad row makes the whole import fail (the caller must then drop
+/// what the sink received); every bad row is reported either way.
+pub fn read(
+    path: &Path,
+    kind: Kind,
+    opts: &Options,
+    names: &mut Interners,
+    mut sink: impl FnMut(Record),
+    mut progress: impl FnMut(u64),
+) -> Result<Report, ImportError> {
+    let (headers, mut rows) = open(path, opts)?;
+    let cols = columns(kind, &headers, opts)?;
+    let order = date_order(path, kind, &cols, &headers, opts)?;
+    let fields = kind.fields();
+    let mut report = Report {
+        columns: fields
+            .iter()
+            .zip(&cols)
+            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), headers[c].clone())))
+            .collect(),
+        ..Report::default()
+    };
+    let mut problems: Vec<RowProblem> = Vec::new();
+    let mut scratch = Names::default();
+    while let Some((line, row)) = rows.next()? {
+        if row.is_blank() {
+            continue;
+        }
+        let mut bad: Option<RowProblem> = None;
+        let cell = |fi: usize| -> Option<&str> { cols[fi].map(|c| row.get(c).unwrap_or("")) };
+        let problem = |fi: usize, found: String| RowProblem {
+            line,
+            column: cols[fi].map_or(0, |c| c + 1),
+            field: fields[fi].name,
+            header: cols[fi].map_or(String::new(), |c| headers[c].clone()),
+            expected: fields[fi].expected.to_string(),
+            found,
+        };
+        macro_rules! get {
+            ($fi:expr, $parse:expr) => {
+                match cell($fi).map($parse) {
+                    Some(Ok(v)) => Some(v),
+                    Some(Err(found)) => {
+                        bad.get_or_insert(problem($fi, found));
+                        None
+                    }
+                    None => None,
+                }
+            };
+        }
+        let date = |s: &str| parse::datetime(s, order);
+        let money = |s: &str| parse::money(s, opts.decimal_comma);
+        let record = match kind {
+            Kind::Orders => {
+                let day = get!(0, date);
+                let customer = cell(1).map(str::trim).filter(|c| !c.is_empty());
+                if customer.is_none() && bad.is_none() {
+                    bad = Some(problem(1, "an empty cell".into()));
+                }
+                let amount = get!(2, money);
+                let channel = cell(3).map(str::trim).filter(|c| !c.is_empty());
+                match (day, customer, amount) {
+                    (Some((day, _)), Some(c), Some(amount)) => Some(Record::Order(Order {
+                        day,
+                        customer: names
+                            .customers
+                            .as_deref_mut()
+                            .unwrap_or(&mut scratch)
+                            .intern(c),
+                        amount,
+                        channel: channel.map(|ch| {
+                            names
+                                .channels
+                                .as_deref_mut()
+                                .unwrap_or(&mut scratch)
+                                .intern(ch)
+                        }),
+                    })),
+                    _ => None,
+                }
+            }
+            Kind::Marketing => {
+                let day = get!(0, date);
+                let amount = get!(1, money);
+                let channel = cell(2).map(str::trim).filter(|c| !c.is_empty());
+                match (day, amount) {
+                    (Some((day, _)), Some(amount)) => Some(Record::Spend(Spend {
+                        day,
+                        amount,
+                        channel: channel.map(|ch| {
+                            names
+                                .channels
+                                .as_deref_mut()
+                                .unwrap_or(&mut scratch)
+                                .intern(ch)
+                        }),
+                    })),
+                    _ => None,
+                }
+            }
+            Kind::Sessions => {
+                let day = get!(0, date);
+                let sessions = get!(1, parse::number);
+                let conversions = if cell(2).is_some_and(|c| !c.trim().is_empty()) {
+                    get!(2, parse::number)
+                } else {
+                    Some(0.0)
+                };
+                let channel = cell(3).map(str::trim).filter(|c| !c.is_empty());
+                match (day, sessions, conversions) {
+                    (Some((day, _)), Some(sessions), Some(conversions)) => {
+                        Some(Record::Traffic(Traffic {
+                            day,
+                            sessions,
+                            conversions,
+                            channel: channel.map(|ch| {
+                                names
+                                    .channels
+                                    .as_deref_mut()
+                                    .unwrap_or(&mut scratch)
+                                    .intern(ch)
+                            }),
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            Kind::Incidents => {
+                let start = get!(0, date);
+                let end = if cell(1).is_some_and(|c| !c.trim().is_empty()) {
+                    get!(1, date).map(Some)
+                } else {
+                    Some(None)
+                };
+                let kind_text = cell(2).map(|s| s.trim().to_ascii_lowercase());
+                let security = match kind_text.as_deref() {
+                    None | Some("") => Some(false),
+                    Some(t)
+                        if t.contains("secur")
+                            || t.contains("breach")
+                            || t.contains("phish")
+                            || t.contains("malware") =>
+                    {
+                        Some(true)
+                    }
+                    Some(t) => match parse::yes_no(t) {
+                        Ok(b) => Some(b),
+                        Err(_) => Some(false),
+                    },
+                };
+                let outage = match cell(3) {
+                    Some(s) if !s.trim().is_empty() => get!(3, parse::yes_no),
+                    // Without an outage column, every incident that is not a security
+                    // incident (or is typed as an outage) counts as one.
+                    _ => Some(
+                        kind_text
+                            .as_deref()
+                            .is_some_and(|t| t.contains("outage") || t.contains("down"))
+                            || security == Some(false),
+                    ),
+                };
+                let system = cell(4).map(str::trim).filter(|c| !c.is_empty());
+                let minute =
+                    |(d, m): (i32, Option<u32>)| i64::from(d) * 1440 + i64::from(m.unwrap_or(0));
+                match (start, end, security, outage) {
+                    (Some(s), Some(e), Some(security), Some(outage)) => {
+                        let (s, e) = (minute(s), e.map(minute));
+                        if e.is_some_and(|e| e < s) {
+                            bad.get_or_insert(problem(
+                                1,
+                                format!("{:?}, before the start", cell(1).unwrap_or("")),
+                            ));
+                            None
+                        } else {
+                            Some(Record::Incident(Incident {
+                                start: s,
+                                end: e,
+                                security,
+                                outage,
+                                system: system.map(|x| {
+                                    names
+                                        .systems
+                                        .as_deref_mut()
+                                        .unwrap_or(&mut scratch)
+                                        .intern(x)
+                                }),
+                            }))
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Kind::Surveys => {
+                let day = get!(0, date);
+                let score = get!(1, parse::number);
+                let survey = match cell(2).map(|s| s.trim().to_ascii_lowercase()) {
+                    Some(t) if t.contains("enps") || t.contains("employee") => Some(Survey::Enps),
+                    Some(t) if t.contains("nps") || t.contains("recommend") => Some(Survey::Nps),
+                    Some(t) if t.contains("csat") || t.contains("satisf") => Some(Survey::Csat),
+                    Some(t) if !t.is_empty() => {
+                        bad.get_or_insert(problem(2, format!("{t:?}")));
+                        None
+                    }
+                    _ => opts.survey.or_else(|| {
+                        bad.get_or_insert(RowProblem {
+                            expected: "a `survey` column, or --survey csat|nps|enps".into(),
+                            ..problem(1, "answers without a survey".into())
+                        });
+                        None
+                    }),
+                };
+                match (day, score, survey) {
+                    (Some((day, _)), Some(score), Some(survey)) => {
+                        let max = if survey == Survey::Csat { 5.0 } else { 10.0 };
+                        let min = if survey == Survey::Csat { 1.0 } else { 0.0 };
+                        if score < min || score > max {
+                            bad.get_or_insert(RowProblem {
+                                expected: format!("a score from {min} to {max}"),
+                                ..problem(1, score.to_string())
+                            });
+                            None
+                        } else {
+                            Some(Record::Answer(Answer { day, survey, score }))
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Kind::Usage => {
+                let day = get!(0, date);
+                let system = cell(1).map(str::trim).filter(|c| !c.is_empty());
+                let active = get!(2, parse::number);
+                let licensed = get!(3, parse::number);
+                match (day, system, active, licensed) {
+                    (Some((day, _)), Some(sys), Some(active), Some(licensed)) => {
+                        Some(Record::Usage(Usage {
+                            day,
+                            system: names
+                                .systems
+                                .as_deref_mut()
+                                .unwrap_or(&mut scratch)
+                                .intern(sys),
+                            active,
+                            licensed,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            Kind::Processes => {
+                let name = cell(0).map(str::trim).filter(|c| !c.is_empty());
+                let automated = get!(1, parse::yes_no);
+                match (name, automated) {
+                    (Some(n), Some(automated)) => Some(Record::Process(Process {
+                        name: names
+                            .systems
+                            .as_deref_mut()
+                            .unwrap_or(&mut scratch)
+                            .intern(n),
+                        automated,
+                    })),
+                    _ => None,
+                }
+            }
+        };
+        match (bad, record) {
+            (None, Some(r)) => {
+                report.rows += 1;
+                sink(r);
+            }
+            (Some(p), _) => problems.push(p),
+            (None, None) => {}
+        }
+        if report.rows % 65_536 == 0 {
+            progress(report.rows);
+        }
+    }
+    progress(report.rows);
+    if !problems.is_empty() {
+        if opts.skip_bad_rows {
+            report.skipped = problems;
+        } else {
+            return Err(ImportError::BadRows(problems));
+        }
+    }
+    Ok(report)
+}

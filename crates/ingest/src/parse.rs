@@ -1,0 +1,337 @@
+//! Cell values: dates in ISO and common local forms, money with currency symbols and thousands
+//! separators, plain numbers, yes/no.
+
+use sextant_metrics::calendar::{days_from_civil, valid_date};
+
+/// The order of day and month in dates written `03/04/2027`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Day first (`31/12/2027`), as in most of the world.
+    DayMonth,
+    /// Month first (`12/31/2027`), as in the United States.
+    MonthDay,
+}
+
+/// What a numeric date with two small leading numbers tells about the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Not a numeric day/month date (ISO, text month, empty).
+    None,
+    /// Could be either (both parts 12 or less, and different).
+    Ambiguous,
+    /// Only day-month fits.
+    DayMonth,
+    /// Only month-day fits.
+    MonthDay,
+}
+
+fn month_name(s: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let l = s.to_ascii_lowercase();
+    let l = l.trim_end_matches('.');
+    if l.len() < 3 {
+        return None;
+    }
+    NAMES
+        .iter()
+        .position(|n| l.starts_with(n) && "january february march april may june july august september sept october november december".contains(l))
+        .map(|i| i as u32 + 1)
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn year(s: &str) -> Option<i32> {
+    let y = num(s)? as i32;
+    match s.len() {
+        4 => Some(y),
+        // Two-digit years: 00-69 are 2000-2069, 70-99 are 1970-1999.
+        2 => Some(if y < 70 { 2000 + y } else { 1900 + y }),
+        _ => None,
+    }
+}
+
+/// Splits off a time of day (`T12:30`, ` 12:30:00`), returning the date part and minutes.
+fn split_time(s: &str) -> (&str, Option<u32>) {
+    let cut = s.find('T').or_else(|| {
+        s.find(' ')
+            .filter(|&i| s[i + 1..].contains(':') && !s[..i].contains(','))
+    });
+    let Some(i) = cut else { return (s, None) };
+    let t = &s[i + 1..];
+    let mut parts = t.split(|c: char| c == ':' || c == '.' || c == 'Z' || c == '+');
+    let h = parts.next().and_then(num);
+    let m = parts.next().and_then(num);
+    match (h, m) {
+        (Some(h), Some(m)) if h < 24 && m < 60 => (&s[..i], Some(h * 60 + m)),
+        _ => (s, None),
+    }
+}
+
+/// How a date string bears on the day/month order.
+pub fn evidence(s: &str) -> Evidence {
+    let (date, _) = split_time(s.trim());
+    let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
+    if parts.len() != 3 || parts[0].len() > 2 || parts[1].len() > 2 {
+        return Evidence::None;
+    }
+    let (Some(a), Some(b)) = (num(parts[0]), num(parts[1])) else {
+        return Evidence::None;
+    };
+    match (a <= 12, b <= 12) {
+        (true, true) if a != b => Evidence::Ambiguous,
+        (true, true) => Evidence::None,
+        (false, true) => Evidence::DayMonth,
+        (true, false) => Evidence::MonthDay,
+        (false, false) => Evidence::None,
+    }
+}
+
+/// A date (and time, in minutes since 1970-01-01 00:00) from text. `order` settles numeric
+/// dates like `03/04/2027`; `None` accepts them only when they are unambiguous.
+pub fn datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>), String> {
+    let s = s.trim();
+    // Fast path: YYYY-MM-DD alone.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let d = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+        if [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+        {
+            let y = (d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)) as i32;
+            let (m, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
+            if valid_date(y, m, day) {
+                return Ok((days_from_civil(y, m, day), None));
+            }
+            return Err(format!("{s:?}"));
+        }
+    }
+    if s.is_empty() {
+        return Err("an empty cell".into());
+    }
+    let (date, minutes) = split_time(s);
+    let bad = || format!("{s:?}");
+    // ISO: 2027-03-17, 2027/03/17, 20270317.
+    let b = date.as_bytes();
+    if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+        let (y, m, d) = (year(&date[..4]), num(&date[4..6]), num(&date[6..]));
+        if let (Some(y), Some(m), Some(d)) = (y, m, d)
+            && valid_date(y, m, d)
+        {
+            return Ok((days_from_civil(y, m, d), minutes));
+        }
+        return Err(bad());
+    }
+    let parts: Vec<&str> = date
+        .split(|c: char| c == '/' || c == '-' || c == '.' || c == ' ' || c == ',')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let ymd = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (year(y), num(m).or_else(|| month_name(m)), num(d)) {
+            (Some(y), Some(m), Some(d)) => Some((y, m, d)),
+            _ => None,
+        },
+        [a, b, y] => {
+            if let Some(m) = month_name(b) {
+                // 17 Mar 2027
+                num(a).zip(year(y)).map(|(d, y)| (y, m, d))
+            } else if let Some(m) = month_name(a) {
+                // Mar 17, 2027
+                num(b).zip(year(y)).map(|(d, y)| (y, m, d))
+            } else {
+                let (Some(x), Some(z), Some(y)) = (num(a), num(b), year(y)) else {
+                    return Err(bad());
+                };
+                let order = match (evidence(date), order) {
+                    (Evidence::DayMonth, _) => DateOrder::DayMonth,
+                    (Evidence::MonthDay, _) => DateOrder::MonthDay,
+                    (_, Some(o)) => o,
+                    (Evidence::None, None) => DateOrder::DayMonth, // day == month
+                    (Evidence::Ambiguous, None) => {
+                        return Err(format!(
+                            "{s:?}, which could be {} or {}",
+                            describe(y, z, x),
+                            describe(y, x, z)
+                        ));
+                    }
+                };
+                Some(match order {
+                    DateOrder::DayMonth => (y, z, x),
+                    DateOrder::MonthDay => (y, x, z),
+                })
+            }
+        }
+        // 2027-03 (a month)
+        [y, m] if y.len() == 4 => year(y).zip(num(m)).map(|(y, m)| (y, m, 1)),
+        _ => None,
+    };
+    match ymd {
+        Some((y, m, d)) if valid_date(y, m, d) => Ok((days_from_civil(y, m, d), minutes)),
+        _ => Err(bad()),
+    }
+}
+
+fn describe(y: i32, m: u32, d: u32) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{d} {} {y}", NAMES.get(m as usize - 1).unwrap_or(&"?"))
+}
+
+/// An amount of money: currency symbols and codes, spaces, thousands separators and
+/// parentheses for negatives are accepted; `decimal_comma` reads `1.234,50`.
+pub fn money(s: &str, decimal_comma: bool) -> Result<f64, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("an empty cell".into());
+    }
+    // Fast path: a plain number.
+    if let Ok(v) = t.parse::<f64>()
+        && v.is_finite()
+        && !decimal_comma
+    {
+        return Ok(v);
+    }
+    let mut neg = false;
+    let mut body = t;
+    if body.starts_with('(') && body.ends_with(')') {
+        neg = true;
+        body = &body[1..body.len() - 1];
+    }
+    let mut cleaned = String::with_capacity(body.len());
+    for c in body.chars() {
+        match c {
+            '0'..='9' | '.' | ',' => cleaned.push(c),
+            '-' | '\u{2212}' => neg = !neg,
+            '+' | ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_' => {}
+            c if c.is_alphabetic() || "$€£¥₹₩₽¢".contains(c) => {}
+            _ => return Err(format!("{s:?}")),
+        }
+    }
+    let normal = if decimal_comma {
+        cleaned.replace('.', "").replace(',', ".")
+    } else {
+        match (cleaned.rfind('.'), cleaned.rfind(',')) {
+            // 1.234,50: the comma is the decimal point.
+            (Some(d), Some(c)) if c > d => cleaned.replace('.', "").replace(',', "."),
+            (Some(_), Some(_)) => cleaned.replace(',', ""),
+            // 12,50 (two decimals after the only comma): a decimal comma.
+            (None, Some(c)) if cleaned.len() - c - 1 != 3 && cleaned.matches(',').count() == 1 => {
+                cleaned.replace(',', ".")
+            }
+            _ => cleaned.replace(',', ""),
+        }
+    };
+    match normal.parse::<f64>() {
+        Ok(v) if v.is_finite() && !normal.is_empty() => Ok(if neg { -v } else { v }),
+        _ => Err(format!("{s:?}")),
+    }
+}
+
+/// A plain number (counts, scores, users).
+pub fn number(s: &str) -> Result<f64, String> {
+    money(s, false).map_err(|_| format!("{:?}", s.trim()))
+}
+
+/// Yes or no.
+pub fn yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "x" | "automated" | "auto" => Ok(true),
+        "no" | "n" | "false" | "0" | "" | "manual" => Ok(false),
+        _ => Err(format!("{:?}", s.trim())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> i32 {
+        days_from_civil(y, m, d)
+    }
+
+    #[test]
+    fn dates_in_common_forms() {
+        let d = day(2027, 3, 17);
+        for s in [
+            "2027-03-17",
+            "2027/03/17",
+            "20270317",
+            "17/03/2027",
+            "03/17/2027",
+            "17.03.2027",
+            "17 Mar 2027",
+            "17 March 2027",
+            "Mar 17, 2027",
+            "2027-03-17T10:30:00Z",
+            "2027-03-17 10:30",
+            "17/03/27",
+        ] {
+            assert_eq!(datetime(s, None).map(|x| x.0), Ok(d), "{s}");
+        }
+        assert_eq!(datetime("2027-03-17T10:30:00", None), Ok((d, Some(630))));
+        assert_eq!(datetime("2027-03", None).map(|x| x.0), Ok(day(2027, 3, 1)));
+    }
+
+    #[test]
+    fn ambiguous_dates_need_an_order() {
+        let e = datetime("03/04/2027", None).unwrap_err();
+        assert_eq!(
+            e,
+            "\"03/04/2027\", which could be 3 April 2027 or 4 March 2027"
+        );
+        assert_eq!(
+            datetime("03/04/2027", Some(DateOrder::DayMonth)).map(|x| x.0),
+            Ok(day(2027, 4, 3))
+        );
+        assert_eq!(
+            datetime("03/04/2027", Some(DateOrder::MonthDay)).map(|x| x.0),
+            Ok(day(2027, 3, 4))
+        );
+        assert_eq!(evidence("13/04/2027"), Evidence::DayMonth);
+        assert_eq!(evidence("04/13/2027"), Evidence::MonthDay);
+        assert_eq!(evidence("2027-04-13"), Evidence::None);
+        assert!(datetime("31/02/2027", None).is_err());
+        assert!(datetime("soon", None).is_err());
+    }
+
+    #[test]
+    fn money_in_common_forms() {
+        for (s, v) in [
+            ("1234.5", 1234.5),
+            ("$1,234.50", 1234.5),
+            ("USD 1,234.50", 1234.5),
+            ("1 234,50 €", 1234.5),
+            ("€1.234,50", 1234.5),
+            ("(12.00)", -12.0),
+            ("-12", -12.0),
+            ("12,50", 12.5),
+            ("1,234", 1234.0),
+            ("CHF 1'234.00", 1234.0),
+        ] {
+            assert_eq!(money(s, false), Ok(v), "{s}");
+        }
+        assert_eq!(money("1.234", true), Ok(1234.0));
+        assert!(money("12..5", false).is_err());
+        assert!(money("", false).is_err());
+        assert!(money("n/a", false).is_err());
+    }
+}

@@ -1,0 +1,774 @@
+//! The metric catalogue of the product specification, computed period by period from imported
+//! records. Each accumulator takes records one at a time (in any order) and keeps state that
+//! grows with the number of periods, channels and customers, never with the number of rows.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::calendar::Granularity;
+use crate::records::{
+    Answer, FxBuild, Incident, Names, Order, Process, Spend, Survey, Traffic, Usage,
+};
+
+/// One metric over the periods, with a value (or none) per period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    /// The metric's id in the catalogue (`revenue`, `cac`, ...).
+    pub metric: &'static str,
+    /// The channel, system or survey it is restricted to, if any.
+    pub by: Option<String>,
+    /// Unit: `currency`, `count`, `fraction`, `points`, `hours`.
+    pub unit: &'static str,
+    /// Values in the order of [`Table::periods`]; `None` where undefined (e.g. a ratio over 0).
+    pub values: Vec<Option<f64>>,
+}
+
+/// Every metric computed, over a common list of periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// The period length.
+    pub granularity: Granularity,
+    /// Period labels (`2027-03`, `2027-Q1`, or the Monday of an ISO week).
+    pub periods: Vec<String>,
+    /// Period indices, as [`Granularity::index`] numbers them.
+    #[serde(skip)]
+    pub indices: Vec<i32>,
+    /// The metrics.
+    pub series: Vec<Series>,
+}
+
+impl Table {
+    /// The series of a metric (the first, unrestricted one).
+    pub fn get(&self, metric: &str) -> Option<&Series> {
+        self.series
+            .iter()
+            .find(|s| s.metric == metric && s.by.is_none())
+    }
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b != 0.0).then(|| a / b)
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Customer {
+    first: i32,
+    second: i32,
+    orders: u32,
+    first_channel: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PeriodOrders {
+    revenue: f64,
+    orders: u64,
+    by_channel: BTreeMap<u32, (f64, u64)>,
+}
+
+/// Accumulates orders.
+#[derive(Debug, Clone)]
+pub struct OrderMetrics {
+    g: Granularity,
+    periods: BTreeMap<i32, PeriodOrders>,
+    customers: Vec<Customer>,
+    active: HashSet<u64, FxBuild>,
+}
+
+impl OrderMetrics {
+    /// An empty accumulator.
+    pub fn new(g: Granularity) -> OrderMetrics {
+        OrderMetrics {
+            g,
+            periods: BTreeMap::new(),
+            customers: Vec::new(),
+            active: HashSet::default(),
+        }
+    }
+
+    /// Adds one order.
+    pub fn add(&mut self, o: &Order) {
+        let p = self.g.index(o.day);
+        let e = self.periods.entry(p).or_default();
+        e.revenue += o.amount;
+        e.orders += 1;
+        if let Some(c) = o.channel {
+            let x = e.by_channel.entry(c).or_default();
+            x.0 += o.amount;
+            x.1 += 1;
+        }
+        let k = o.customer as usize;
+        if k >= self.customers.len() {
+            self.customers.resize(
+                k + 1,
+                Customer {
+                    first: i32::MAX,
+                    second: i32::MAX,
+                    orders: 0,
+                    first_channel: None,
+                },
+            );
+        }
+        let c = &mut self.customers[k];
+        c.orders += 1;
+        if o.day < c.first {
+            c.second = c.first;
+            c.first = o.day;
+            c.first_channel = o.channel;
+        } else if o.day < c.second {
+            c.second = o.day;
+        }
+        self.active
+            .insert((u64::from(o.customer) << 32) | (p as u32 as u64));
+    }
+
+    /// Adds another accumulator's orders (same granularity, same customer ids).
+    pub fn merge(&mut self, other: OrderMetrics) {
+        for (p, agg) in other.periods {
+            let e = self.periods.entry(p).or_default();
+            e.revenue += agg.revenue;
+            e.orders += agg.orders;
+            for (c, (r, n)) in agg.by_channel {
+                let x = e.by_channel.entry(c).or_default();
+                x.0 += r;
+                x.1 += n;
+            }
+        }
+        if other.customers.len() > self.customers.len() {
+            self.customers.resize(
+                other.customers.len(),
+                Customer {
+                    first: i32::MAX,
+                    second: i32::MAX,
+                    orders: 0,
+                    first_channel: None,
+                },
+            );
+        }
+        for (k, o) in other.customers.into_iter().enumerate() {
+            if o.orders == 0 {
+                continue;
+            }
+            let c = &mut self.customers[k];
+            let mut days = [c.first, c.second, o.first, o.second];
+            days.sort_unstable();
+            if o.first < c.first {
+                c.first_channel = o.first_channel;
+            }
+            c.first = days[0];
+            c.second = days[1];
+            c.orders += o.orders;
+        }
+        self.active.extend(other.active);
+    }
+
+    /// The first and last period with orders.
+    pub fn span(&self) -> Option<(i32, i32)> {
+        Some((
+            *self.periods.keys().next()?,
+            *self.periods.keys().next_back()?,
+        ))
+    }
+}
+
+/// Everything that feeds the catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs<'a> {
+    /// Orders, accumulated.
+    pub orders: Option<&'a OrderMetrics>,
+    /// Marketing spend.
+    pub spend: &'a [Spend],
+    /// Web traffic.
+    pub traffic: &'a [Traffic],
+    /// Incidents.
+    pub incidents: &'a [Incident],
+    /// Survey answers.
+    pub answers: &'a [Answer],
+    /// System usage.
+    pub usage: &'a [Usage],
+    /// The process inventory.
+    pub processes: &'a [Process],
+    /// Channel names.
+    pub channels: Option<&'a Names>,
+    /// System names.
+    pub systems: Option<&'a Names>,
+    /// Gross margin for the simple CLTV (1 when not known).
+    pub gross_margin: Option<f64>,
+    /// Employees, for security incidents per 100 employees.
+    pub employees: Option<u32>,
+}
+
+/// Computes the catalogue over periods `from..=to` (default: every period with data).
+pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i32>) -> Table {
+    // The periods that hold data.
+    let mut seen: Vec<i32> = Vec::new();
+    if let Some(o) = inputs.orders
+        && let Some((a, b)) = o.span()
+    {
+        seen.extend([a, b]);
+    }
+    let days = inputs
+        .spend
+        .iter()
+        .map(|x| x.day)
+        .chain(inputs.traffic.iter().map(|x| x.day))
+        .chain(inputs.answers.iter().map(|x| x.day))
+        .chain(inputs.usage.iter().map(|x| x.day))
+        .chain(
+            inputs
+                .incidents
+                .iter()
+                .map(|x| (x.start.div_euclid(1440)) as i32),
+        );
+    for d in days {
+        seen.push(g.index(d));
+    }
+    let lo = from.or_else(|| seen.iter().min().copied());
+    let hi = to.or_else(|| seen.iter().max().copied());
+    let indices: Vec<i32> = match (lo, hi) {
+        (Some(a), Some(b)) if a <= b => (a..=b).collect(),
+        _ => Vec::new(),
+    };
+    let n = indices.len();
+    let pos = |p: i32| -> Option<usize> {
+        let first = *indices.first()?;
+        let k = p - first;
+        (k >= 0 && (k as usize) < n).then_some(k as usize)
+    };
+    let channel_name = |c: u32| {
+        inputs
+            .channels
+            .map_or_else(|| format!("channel {c}"), |n| n.name(c).to_string())
+    };
+    let mut series = Vec::new();
+    let mut new_customers = vec![0.0; n];
+    let mut new_by_channel: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    if let Some(om) = inputs.orders {
+        let mut revenue = vec![Some(0.0); n];
+        let mut orders = vec![Some(0.0); n];
+        let mut by_channel: BTreeMap<u32, Vec<Option<f64>>> = BTreeMap::new();
+        for (&p, agg) in &om.periods {
+            let Some(k) = pos(p) else { continue };
+            revenue[k] = Some(agg.revenue);
+            orders[k] = Some(agg.orders as f64);
+            for (&c, &(r, _)) in &agg.by_channel {
+                by_channel.entry(c).or_insert_with(|| vec![Some(0.0); n])[k] = Some(r);
+            }
+        }
+        let aov: Vec<Option<f64>> = (0..n)
+            .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
+            .collect();
+        let mut active = vec![0.0; n];
+        for key in &om.active {
+            let p = (key & 0xFFFF_FFFF) as u32 as i32;
+            if let Some(k) = pos(p) {
+                active[k] += 1.0;
+            }
+        }
+        // Cumulative customers with >= 1 and >= 2 orders by the end of each period.
+        let mut firsts = vec![0.0; n];
+        let mut seconds = vec![0.0; n];
+        let (mut before1, mut before2) = (0.0, 0.0);
+        let first_index = indices.first().copied().unwrap_or(0);
+        for c in om.customers.iter().filter(|c| c.orders > 0) {
+            let p1 = om.g.index(c.first);
+            match pos(p1) {
+                Some(k) => {
+                    firsts[k] += 1.0;
+                    new_customers[k] += 1.0;
+                    if let Some(ch) = c.first_channel {
+                        new_by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
+                    }
+                }
+                None if p1 < first_index => before1 += 1.0,
+                None => {}
+            }
+            if c.second != i32::MAX {
+                let p2 = om.g.index(c.second);
+                match pos(p2) {
+                    Some(k) => seconds[k] += 1.0,
+                    None if p2 < first_index => before2 += 1.0,
+                    None => {}
+                }
+            }
+        }
+        let mut repeat = Vec::with_capacity(n);
+        let (mut c1, mut c2) = (before1, before2);
+        for k in 0..n {
+            c1 += firsts[k];
+            c2 += seconds[k];
+            repeat.push(ratio(c2, c1));
+        }
+        series.push(Series {
+            metric: "revenue",
+            by: None,
+            unit: "currency",
+            values: revenue.clone(),
+        });
+        for (c, v) in &by_channel {
+            series.push(Series {
+                metric: "revenue",
+                by: Some(channel_name(*c)),
+                unit: "currency",
+                values: v.clone(),
+            });
+        }
+        series.push(Series {
+            metric: "orders",
+            by: None,
+            unit: "count",
+            values: orders.clone(),
+        });
+        series.push(Series {
+            metric: "average_order_value",
+            by: None,
+            unit: "currency",
+            values: aov.clone(),
+        });
+        series.push(Series {
+            metric: "new_customers",
+            by: None,
+            unit: "count",
+            values: new_customers.iter().map(|&x| Some(x)).collect(),
+        });
+        series.push(Series {
+            metric: "active_customers",
+            by: None,
+            unit: "count",
+            values: active.iter().map(|&x| Some(x)).collect(),
+        });
+        series.push(Series {
+            metric: "repeat_purchase_rate",
+            by: None,
+            unit: "fraction",
+            values: repeat,
+        });
+        // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
+        // x gross margin x expected lifetime in years (1 / yearly churn).
+        if g == Granularity::Month {
+            let margin = inputs.gross_margin.unwrap_or(1.0);
+            // Each customer's active months as bits, from 23 months before the first period.
+            let origin = indices.first().copied().unwrap_or(0) - 23;
+            let words = (n + 23).div_ceil(64).max(1);
+            let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
+            for key in &om.active {
+                let q = (key & 0xFFFF_FFFF) as u32 as i32 - origin;
+                let c = (key >> 32) as usize;
+                if q >= 0 && (q as usize) < n + 23 {
+                    bits[c * words + q as usize / 64] |= 1 << (q as usize % 64);
+                }
+            }
+            let any = |c: usize, lo: i32, hi: i32| -> bool {
+                (lo.max(0)..=hi)
+                    .any(|q| bits[c * words + q as usize / 64] >> (q as usize % 64) & 1 == 1)
+            };
+            let cltv: Vec<Option<f64>> = (0..n)
+                .map(|k| {
+                    let p = indices[k];
+                    let (mut rev, mut ord) = (0.0, 0.0);
+                    for q in p - 11..=p {
+                        if let Some(a) = om.periods.get(&q) {
+                            rev += a.revenue;
+                            ord += a.orders as f64;
+                        }
+                    }
+                    let q = p - origin;
+                    let (mut last, mut prev, mut churned) = (0u64, 0u64, 0u64);
+                    for c in 0..om.customers.len() {
+                        let l = any(c, q - 11, q);
+                        let b = any(c, q - 23, q - 12);
+                        last += u64::from(l);
+                        prev += u64::from(b);
+                        churned += u64::from(b && !l);
+                    }
+                    if prev == 0 || last == 0 {
+                        return None;
+                    }
+                    let churn = churned as f64 / prev as f64;
+                    let aov = ratio(rev, ord)?;
+                    let per_customer = ord / last as f64;
+                    (churn > 0.0).then(|| aov * per_customer * margin / churn)
+                })
+                .collect();
+            series.push(Series {
+                metric: "cltv_simple",
+                by: None,
+                unit: "currency",
+                values: cltv,
+            });
+        }
+    }
+    if !inputs.spend.is_empty() {
+        let mut spend = vec![0.0; n];
+        let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+        for s in inputs.spend {
+            if let Some(k) = pos(g.index(s.day)) {
+                spend[k] += s.amount;
+                if let Some(c) = s.channel {
+                    by.entry(c).or_insert_with(|| vec![0.0; n])[k] += s.amount;
+                }
+            }
+        }
+        series.push(Series {
+            metric: "marketing_spend",
+            by: None,
+            unit: "currency",
+            values: spend.iter().map(|&x| Some(x)).collect(),
+        });
+        if inputs.orders.is_some() {
+            let cac: Vec<Option<f64>> = (0..n).map(|k| ratio(spend[k], new_customers[k])).collect();
+            if let Some(cltv) = series.iter().find(|s| s.metric == "cltv_simple") {
+                let ltv_cac = (0..n)
+                    .map(|k| match (cltv.values[k], cac[k]) {
+                        (Some(l), Some(c)) => ratio(l, c),
+                        _ => None,
+                    })
+                    .collect();
+                series.push(Series {
+                    metric: "ltv_cac",
+                    by: None,
+                    unit: "ratio",
+                    values: ltv_cac,
+                });
+            }
+            series.push(Series {
+                metric: "cac",
+                by: None,
+                unit: "currency",
+                values: cac,
+            });
+            for (c, v) in &by {
+                let new = new_by_channel.get(c);
+                series.push(Series {
+                    metric: "cac",
+                    by: Some(channel_name(*c)),
+                    unit: "currency",
+                    values: (0..n)
+                        .map(|k| ratio(v[k], new.map_or(0.0, |x| x[k])))
+                        .collect(),
+                });
+            }
+        }
+    }
+    if !inputs.traffic.is_empty() {
+        let mut s = vec![0.0; n];
+        let mut c = vec![0.0; n];
+        let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+        for t in inputs.traffic {
+            if let Some(k) = pos(g.index(t.day)) {
+                s[k] += t.sessions;
+                c[k] += t.conversions;
+                if let Some(ch) = t.channel {
+                    let e = by.entry(ch).or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
+                    e.0[k] += t.sessions;
+                    e.1[k] += t.conversions;
+                }
+            }
+        }
+        series.push(Series {
+            metric: "sessions",
+            by: None,
+            unit: "count",
+            values: s.iter().map(|&x| Some(x)).collect(),
+        });
+        series.push(Series {
+            metric: "conversion_rate",
+            by: None,
+            unit: "fraction",
+            values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
+        });
+        for (ch, (s, c)) in &by {
+            series.push(Series {
+                metric: "conversion_rate",
+                by: Some(channel_name(*ch)),
+                unit: "fraction",
+                values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
+            });
+        }
+    }
+    if !inputs.answers.is_empty() {
+        for (survey, metric) in [
+            (Survey::Csat, "csat"),
+            (Survey::Nps, "nps"),
+            (Survey::Enps, "enps"),
+        ] {
+            let mut total = vec![0.0; n];
+            let mut good = vec![0.0; n];
+            let mut bad = vec![0.0; n];
+            let mut any = false;
+            for a in inputs.answers.iter().filter(|a| a.survey == survey) {
+                any = true;
+                if let Some(k) = pos(g.index(a.day)) {
+                    total[k] += 1.0;
+                    match survey {
+                        Survey::Csat => good[k] += f64::from(u8::from(a.score >= 4.0)),
+                        Survey::Nps | Survey::Enps => {
+                            good[k] += f64::from(u8::from(a.score >= 9.0));
+                            bad[k] += f64::from(u8::from(a.score <= 6.0));
+                        }
+                    }
+                }
+            }
+            if !any {
+                continue;
+            }
+            let values = (0..n)
+                .map(|k| match survey {
+                    Survey::Csat => ratio(good[k], total[k]),
+                    _ => ratio(100.0 * (good[k] - bad[k]), total[k]),
+                })
+                .collect();
+            series.push(Series {
+                metric,
+                by: None,
+                unit: if survey == Survey::Csat {
+                    "fraction"
+                } else {
+                    "points"
+                },
+                values,
+            });
+        }
+    }
+    if !inputs.incidents.is_empty() {
+        let mut downtime = vec![0.0; n];
+        let mut failures = vec![0.0; n];
+        let mut repair = vec![(0.0, 0.0); n];
+        let mut security = vec![0.0; n];
+        for inc in inputs.incidents {
+            let start_day = inc.start.div_euclid(1440) as i32;
+            if let Some(k) = pos(g.index(start_day)) {
+                if inc.security {
+                    security[k] += 1.0;
+                }
+                if inc.outage {
+                    failures[k] += 1.0;
+                }
+                if let Some(end) = inc.end {
+                    repair[k].0 += (end - inc.start) as f64 / 60.0;
+                    repair[k].1 += 1.0;
+                }
+            }
+            // Downtime split over the periods the outage spans.
+            if inc.outage
+                && let Some(end) = inc.end
+            {
+                for (k, &p) in indices.iter().enumerate() {
+                    let a = i64::from(g.first_day(p)) * 1440;
+                    let b = i64::from(g.first_day(p + 1)) * 1440;
+                    let overlap = (end.min(b) - inc.start.max(a)).max(0);
+                    downtime[k] += overlap as f64;
+                }
+            }
+        }
+        let minutes = |k: usize| f64::from(g.days(indices[k])) * 1440.0;
+        series.push(Series {
+            metric: "uptime",
+            by: None,
+            unit: "fraction",
+            values: (0..n)
+                .map(|k| Some(1.0 - downtime[k] / minutes(k)))
+                .collect(),
+        });
+        series.push(Series {
+            metric: "mttr",
+            by: None,
+            unit: "hours",
+            values: (0..n).map(|k| ratio(repair[k].0, repair[k].1)).collect(),
+        });
+        series.push(Series {
+            metric: "mtbf",
+            by: None,
+            unit: "hours",
+            values: (0..n)
+                .map(|k| ratio((minutes(k) - downtime[k]) / 60.0, failures[k]))
+                .collect(),
+        });
+        series.push(Series {
+            metric: "security_incidents",
+            by: None,
+            unit: "count",
+            values: security.iter().map(|&x| Some(x)).collect(),
+        });
+        if let Some(e) = inputs.employees.filter(|&e| e > 0) {
+            series.push(Series {
+                metric: "security_incidents_per_100_employees",
+                by: None,
+                unit: "count",
+                values: security
+                    .iter()
+                    .map(|&x| Some(x * 100.0 / f64::from(e)))
+                    .collect(),
+            });
+        }
+    }
+    if !inputs.usage.is_empty() {
+        let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+        let mut all = (vec![0.0; n], vec![0.0; n]);
+        for u in inputs.usage {
+            if let Some(k) = pos(g.index(u.day)) {
+                let e = by
+                    .entry(u.system)
+                    .or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
+                e.0[k] += u.active;
+                e.1[k] += u.licensed;
+                all.0[k] += u.active;
+                all.1[k] += u.licensed;
+            }
+        }
+        series.push(Series {
+            metric: "adoption_rate",
+            by: None,
+            unit: "fraction",
+            values: (0..n).map(|k| ratio(all.0[k], all.1[k])).collect(),
+        });
+        for (sys, (a, l)) in &by {
+            series.push(Series {
+                metric: "adoption_rate",
+                by: Some(
+                    inputs
+                        .systems
+                        .map_or_else(|| format!("system {sys}"), |s| s.name(*sys).to_string()),
+                ),
+                unit: "fraction",
+                values: (0..n).map(|k| ratio(a[k], l[k])).collect(),
+            });
+        }
+    }
+    if !inputs.processes.is_empty() {
+        let automated = inputs.processes.iter().filter(|p| p.automated).count() as f64;
+        let rate = automated / inputs.processes.len() as f64;
+        series.push(Series {
+            metric: "process_automation_rate",
+            by: None,
+            unit: "fraction",
+            values: vec![Some(rate); n.max(1)],
+        });
+    }
+    Table {
+        granularity: g,
+        periods: indices.iter().map(|&p| g.label(p)).collect(),
+        indices,
+        series,
+    }
+}
+
+/// A metric of the catalogue, for `sextant metrics --list` and the docs.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Definition {
+    /// Its id.
+    pub id: &'static str,
+    /// Its formula in words.
+    pub formula: &'static str,
+    /// The data it needs.
+    pub needs: &'static str,
+}
+
+/// The catalogue.
+pub const DEFINITIONS: &[Definition] = &[
+    Definition {
+        id: "revenue",
+        formula: "sum of order totals (also by channel)",
+        needs: "orders",
+    },
+    Definition {
+        id: "orders",
+        formula: "number of orders",
+        needs: "orders",
+    },
+    Definition {
+        id: "average_order_value",
+        formula: "revenue / orders",
+        needs: "orders",
+    },
+    Definition {
+        id: "new_customers",
+        formula: "customers whose first order falls in the period",
+        needs: "orders",
+    },
+    Definition {
+        id: "active_customers",
+        formula: "customers with an order in the period",
+        needs: "orders",
+    },
+    Definition {
+        id: "repeat_purchase_rate",
+        formula: "customers with >= 2 orders / customers with >= 1, by the end of the period",
+        needs: "orders",
+    },
+    Definition {
+        id: "cltv_simple",
+        formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year)",
+        needs: "orders, 24 months",
+    },
+    Definition {
+        id: "marketing_spend",
+        formula: "sum of marketing spend (also by channel)",
+        needs: "marketing",
+    },
+    Definition {
+        id: "cac",
+        formula: "marketing spend / new customers (by channel: of the channel's first orders)",
+        needs: "orders, marketing",
+    },
+    Definition {
+        id: "ltv_cac",
+        formula: "cltv_simple / cac",
+        needs: "orders, marketing",
+    },
+    Definition {
+        id: "sessions",
+        formula: "sum of sessions",
+        needs: "sessions",
+    },
+    Definition {
+        id: "conversion_rate",
+        formula: "conversions / sessions (also by channel)",
+        needs: "sessions",
+    },
+    Definition {
+        id: "csat",
+        formula: "share of answers of 4 or 5 on a 1-5 scale",
+        needs: "surveys",
+    },
+    Definition {
+        id: "nps",
+        formula: "% answering 9-10 minus % answering 0-6, in points (-100 to 100)",
+        needs: "surveys",
+    },
+    Definition {
+        id: "enps",
+        formula: "as nps, for employees",
+        needs: "surveys",
+    },
+    Definition {
+        id: "uptime",
+        formula: "1 - outage downtime / period length",
+        needs: "incidents",
+    },
+    Definition {
+        id: "mttr",
+        formula: "mean hours from start to resolution of incidents started in the period",
+        needs: "incidents",
+    },
+    Definition {
+        id: "mtbf",
+        formula: "(period length - downtime) / outages, in hours",
+        needs: "incidents",
+    },
+    Definition {
+        id: "security_incidents",
+        formula: "security incidents started in the period (and per 100 employees)",
+        needs: "incidents",
+    },
+    Definition {
+        id: "adoption_rate",
+        formula: "active users / licensed users (also by system)",
+        needs: "usage",
+    },
+    Definition {
+        id: "process_automation_rate",
+        formula: "automated processes / all processes",
+        needs: "processes",
+    },
+];
