@@ -1,0 +1,182 @@
+//! Importing files as users export them: messy headers, local dates, currency symbols, bad
+//! rows, XLSX.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use sextant_ingest::{DateOrder, ImportError, Interners, Kind, Options, Record, read};
+use sextant_metrics::calendar::days_from_civil;
+use sextant_metrics::records::Names;
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sextant-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn import(path: &Path, kind: Kind, opts: &Options) -> Result<(Vec<Record>, Names), ImportError> {
+    let mut customers = Names::default();
+    let mut channels = Names::default();
+    let mut out = Vec::new();
+    let mut names = Interners {
+        customers: Some(&mut customers),
+        channels: Some(&mut channels),
+        systems: None,
+    };
+    read(path, kind, opts, &mut names, |r| out.push(r), |_| {})?;
+    Ok((out, customers))
+}
+
+#[test]
+fn orders_with_pos_headers_local_dates_and_symbols() {
+    let p = temp(
+        "pos.csv",
+        "\u{feff}Order #, Order Date ,Customer ID,Grand Total,Sales Channel\n\
+         1001,17/03/2027,C1,\"$1,234.50\",Store\n\
+         1002,18/03/2027,C2,12.00,Online\n\
+         1003,01/04/2027,C1,(5.00),Store\n",
+    );
+    let (rows, customers) = import(&p, Kind::Orders, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 3);
+    let Record::Order(o) = rows[0] else { panic!() };
+    assert_eq!(o.day, days_from_civil(2027, 3, 17));
+    assert_eq!(o.amount, 1234.5);
+    assert_eq!(customers.len(), 2);
+    let Record::Order(o) = rows[2] else { panic!() };
+    // 17/03 settles the order for the file: 01/04/2027 is 1 April.
+    assert_eq!(o.day, days_from_civil(2027, 4, 1));
+    assert_eq!(o.amount, -5.0);
+}
+
+#[test]
+fn ambiguous_dates_are_refused_with_the_question() {
+    let p = temp(
+        "amb.csv",
+        "date,customer,total\n03/04/2027,C1,10\n05/06/2027,C2,12\n",
+    );
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the dates in column \"date\" could be day-first or month-first (e.g. 03/04/2027, 05/06/2027); which is it? Say --date-order day-month (31/12/2027) or --date-order month-day (12/31/2027)"
+    );
+    let opts = Options {
+        date_order: Some(DateOrder::MonthDay),
+        ..Options::default()
+    };
+    let (rows, _) = import(&p, Kind::Orders, &opts).unwrap();
+    let Record::Order(o) = rows[0] else { panic!() };
+    assert_eq!(o.day, days_from_civil(2027, 3, 4));
+}
+
+#[test]
+fn missing_columns_name_what_was_found_and_how_to_map() {
+    let p = temp("nomatch.csv", "when,who,paid\n2027-03-01,C1,10\n");
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "no column for `date` (a date (2027-03-17, 17/03/2027, 17 Mar 2027)), `customer` (a customer id or email), `amount` (an amount of money (1234.50, $1,234.50)) in this orders file; found the columns \"when\", \"who\", \"paid\". Map one with --map date=\"Column name\""
+    );
+    let opts = Options {
+        map: vec![
+            ("date".into(), "when".into()),
+            ("customer".into(), "Who".into()),
+            ("amount".into(), "paid".into()),
+        ],
+        ..Options::default()
+    };
+    assert_eq!(import(&p, Kind::Orders, &opts).unwrap().0.len(), 1);
+    let bad = Options {
+        map: vec![("amout".into(), "paid".into())],
+        ..Options::default()
+    };
+    assert_eq!(
+        import(&p, Kind::Orders, &bad).unwrap_err().to_string(),
+        "--map amout=...: orders data has no field `amout`; its fields are `date`, `customer`, `amount`, `channel`"
+    );
+}
+
+#[test]
+fn bad_rows_fail_the_file_or_are_skipped_with_line_and_column() {
+    let p = temp(
+        "bad.csv",
+        "date,customer,total\n2027-03-01,C1,10\n2027-02-30,C2,12\n2027-03-02,,5\n2027-03-03,C3,ten\n",
+    );
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "3 bad row(s); nothing was imported:\n  line 3, column 1 (date from \"date\"): expected a date (2027-03-17, 17/03/2027, 17 Mar 2027), found \"2027-02-30\"\n  line 4, column 2 (customer from \"customer\"): expected a customer id or email, found an empty cell\n  line 5, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"ten\""
+    );
+    let opts = Options {
+        skip_bad_rows: true,
+        ..Options::default()
+    };
+    let mut names = Interners::default();
+    let mut n = 0;
+    let report = read(&p, Kind::Orders, &opts, &mut names, |_| n += 1, |_| {}).unwrap();
+    assert_eq!((n, report.rows, report.skipped.len()), (1, 1, 3));
+    assert_eq!(report.skipped[0].line, 3);
+}
+
+#[test]
+fn xlsx_marketing_spend_with_real_dates() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = std::env::temp_dir().join(format!("sextant-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spend.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_string(0, 0, "Month").unwrap();
+    ws.write_string(0, 1, "Platform").unwrap();
+    ws.write_string(0, 2, "Ad Spend").unwrap();
+    for (i, (m, ch, v)) in [(3, "Google", 120.5), (3, "Meta", 80.0), (4, "Google", 99.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = i as u32 + 1;
+        let d = ExcelDateTime::from_ymd(2027, m, 1).unwrap();
+        ws.write_datetime_with_format(r, 0, &d, &date).unwrap();
+        ws.write_string(r, 1, ch).unwrap();
+        ws.write_number(r, 2, v).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let (rows, _) = import(&path, Kind::Marketing, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 3);
+    let Record::Spend(s) = rows[2] else { panic!() };
+    assert_eq!(s.day, days_from_civil(2027, 4, 1));
+    assert_eq!(s.amount, 99.0);
+}
+
+#[test]
+fn surveys_incidents_usage_processes() {
+    let p = temp(
+        "survey.csv",
+        "Submitted At,Rating,Survey\n2027-03-01,5,CSAT\n2027-03-02,9,NPS\n2027-03-03,11,NPS\n",
+    );
+    let e = import(&p, Kind::Surveys, &Options::default()).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "line 4, column 2 (score from \"Rating\"): expected a score from 0 to 10, found 11"
+        ),
+        "{e}"
+    );
+    let p = temp(
+        "inc.csv",
+        "Opened,Closed,Type,System\n2027-03-01 10:00,2027-03-01 12:30,outage,POS\n2027-03-05 09:00,2027-03-05 08:00,security,Email\n",
+    );
+    let e = import(&p, Kind::Incidents, &Options::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("line 3, column 2 (end from \"Closed\")"),
+        "{e}"
+    );
+    let p = temp(
+        "proc.csv",
+        "Process,Automated\nInvoicing,yes\nStock count,no\n",
+    );
+    let (rows, _) = import(&p, Kind::Processes, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+}
