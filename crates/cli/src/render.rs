@@ -162,6 +162,65 @@ fn sections(a: &Analysis) -> Vec<Section> {
         ],
     });
 
+    if a.goal_status.iter().any(|g| g.measurements > 0) {
+        let mut t = Table::new(&[
+            "goal",
+            "kpi",
+            ">baseline",
+            ">latest",
+            ">target",
+            "due",
+            "status",
+            "how",
+        ]);
+        let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v}"));
+        for g in &a.goal_status {
+            t.row(vec![
+                g.goal.clone(),
+                g.kpi.clone().unwrap_or_else(|| "-".into()),
+                num(g.baseline),
+                match (&g.latest, &g.latest_month) {
+                    (Some(v), Some(m)) => format!("{v} ({m})"),
+                    _ => "-".into(),
+                },
+                num(g.target),
+                g.due.clone().unwrap_or_else(|| "-".into()),
+                format!("{:?}", g.status)
+                    .chars()
+                    .flat_map(|c| {
+                        if c.is_uppercase() {
+                            vec![' ', c.to_ascii_lowercase()]
+                        } else {
+                            vec![c]
+                        }
+                    })
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+                match g.probability {
+                    Some(p) => format!("forecast: {:.0}% chance", p * 100.0),
+                    None => match g.method {
+                        sextant_core::kpi::Method::LinearPace => "linear pace".into(),
+                        _ => String::new(),
+                    },
+                },
+            ]);
+        }
+        out.push(Section {
+            title: "Goal tracking".into(),
+            blocks: vec![
+                Block::Table(t),
+                Block::Bullets(
+                    a.goal_status
+                        .iter()
+                        .filter(|g| !g.explanation.is_empty())
+                        .map(|g| format!("{}: {}", g.goal, g.explanation))
+                        .collect(),
+                ),
+            ],
+        });
+    }
+
     if !a.matrix.goals.is_empty() {
         let mut headers: Vec<String> = vec!["initiative / system".into()];
         headers.extend(a.matrix.goals.iter().map(|g| format!(">{g}")));

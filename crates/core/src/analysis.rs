@@ -147,6 +147,8 @@ pub struct Analysis {
     pub risks: Vec<RiskSummary>,
     /// Health-check findings, errors first.
     pub findings: Vec<Finding>,
+    /// Each goal's KPI against its target: the standing and how it was decided.
+    pub goal_status: Vec<crate::kpi::GoalStatus>,
 }
 
 /// Decimal places of an ISO 4217 currency's minor unit.
@@ -210,6 +212,16 @@ fn round_portfolio(p: &mut Portfolio, dp: u32) {
 
 /// Analyses a plan.
 pub fn analyze(plan: &Plan) -> Analysis {
+    analyze_with(plan, &crate::kpi::plan_series(plan), None)
+}
+
+/// The analysis, tracking goals against `series` (the plan's measurements merged with
+/// imported data) and forecasting with `forecaster` when given.
+pub fn analyze_with(
+    plan: &Plan,
+    series: &crate::kpi::Series,
+    forecaster: Option<crate::kpi::Forecaster>,
+) -> Analysis {
     let doc = plan.doc();
     let org = &doc.organization;
     let dp = currency_decimals(&org.currency);
@@ -389,5 +401,6 @@ pub fn analyze(plan: &Plan) -> Analysis {
         systems: time,
         risks,
         findings,
+        goal_status: crate::kpi::goal_status(plan, series, forecaster),
     }
 }

@@ -709,6 +709,70 @@ impl Decode for BTreeMap<Id, u8> {
     }
 }
 
+/// Measurements: KPI id to a mapping of month to value.
+impl Decode for BTreeMap<Id, BTreeMap<Month, f64>> {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let Value::Map(entries) = &node.value else {
+            return d.mismatch(node, path, "a mapping of KPI ids to {YYYY-MM: value}");
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, value) in entries {
+            let p = format!("{path}.{}", key.name);
+            d.note(&p, &key.loc);
+            let id = match Id::parse(&key.name) {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    d.problems.push(
+                        Problem::new(key.loc.clone(), p.clone(), format!("invalid KPI id: {why}"))
+                            .found(format!("{:?}", key.name)),
+                    );
+                    None
+                }
+            };
+            let Value::Map(months) = &value.value else {
+                d.mismatch::<()>(value, &p, "a mapping of months (YYYY-MM) to values");
+                ok = false;
+                continue;
+            };
+            let mut series = BTreeMap::new();
+            for (mk, mv) in months {
+                let mp = format!("{p}.{}", mk.name);
+                d.note(&mp, &mk.loc);
+                let month = Month::parse(&mk.name);
+                if month.is_none() {
+                    d.problems.push(
+                        Problem::new(
+                            mk.loc.clone(),
+                            mp.clone(),
+                            "expected a month written `YYYY-MM`",
+                        )
+                        .expected("a month such as 2027-03")
+                        .found(format!("{:?}", mk.name)),
+                    );
+                }
+                let v = f64::decode(mv, &mp, d);
+                match (month, v) {
+                    (Some(m), Some(v)) => {
+                        series.insert(m, v);
+                    }
+                    _ => ok = false,
+                }
+            }
+            if let Some(id) = id {
+                out.insert(id, series);
+            } else {
+                ok = false;
+            }
+        }
+        // Good entries are kept so that the whole-plan checks still see them; the problems
+        // recorded already make the plan invalid.
+        let _ = ok;
+        Some(out)
+    }
+}
+
 /// A map from initiative id to a number of months (a scenario's delays).
 impl Decode for BTreeMap<Id, u32> {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
@@ -794,6 +858,7 @@ impl Decode for PlanDoc {
         let phases = f.many(d, "phases");
         let radar = f.many(d, "radar");
         let scenarios = f.many(d, "scenarios");
+        let measurements = f.many(d, "measurements");
         f.finish(d);
         Some(PlanDoc {
             version: version?,
@@ -810,6 +875,7 @@ impl Decode for PlanDoc {
             constraints,
             phases,
             radar,
+            measurements,
             scenarios,
         })
     }

@@ -12,12 +12,13 @@ pub mod checks;
 pub mod decode;
 pub mod diag;
 pub mod finance;
+pub mod kpi;
 pub mod model;
 pub mod source;
 pub mod synth;
 pub mod validate;
 
-pub use analysis::{Analysis, analyze};
+pub use analysis::{Analysis, analyze, analyze_with};
 pub use diag::{Location, Problem, Problems};
 pub use model::PlanDoc;
 pub use validate::Plan;

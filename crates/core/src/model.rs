@@ -59,6 +59,10 @@ pub struct PlanDoc {
     /// The technology watch list.
     #[serde(default)]
     pub radar: Vec<RadarItem>,
+    /// Measured values of KPIs by month: `{revenue: {2026-07: 11800, 2026-08: 12100}}`. Goals
+    /// are tracked against them (and against values computed from imported data).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measurements: BTreeMap<Id, BTreeMap<Month, f64>>,
     /// Named variants of the plan compared against it by `sextant compare`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,

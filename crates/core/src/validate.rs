@@ -213,6 +213,29 @@ impl Checker<'_> {
                 p.found = Some(format!("`{}`", integ.to));
             }
         }
+        for kpi in doc.measurements.keys() {
+            let known =
+                doc.kpis.iter().any(|k| k.id == *kpi) || catalogue::find(kpi.as_str()).is_some();
+            if !known {
+                let p = self.at(
+                    format!("measurements.{kpi}"),
+                    format!("unknown KPI `{kpi}`"),
+                );
+                p.expected = Some(
+                    "the id of a KPI in `kpis` or of the standard catalogue (see docs/plan-format.md)"
+                        .into(),
+                );
+                p.found = Some(format!("`{kpi}`"));
+                let candidates: Vec<&str> = doc
+                    .kpis
+                    .iter()
+                    .map(|k| k.id.as_str())
+                    .chain(catalogue::METRICS.iter().map(|m| m.id))
+                    .collect();
+                p.hint = did_you_mean(kpi.as_str(), candidates.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"));
+            }
+        }
         let mut names: HashMap<&str, usize> = HashMap::new();
         for (n, sc) in doc.scenarios.iter().enumerate() {
             for id in sc.delays.keys() {

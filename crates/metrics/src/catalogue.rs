@@ -47,6 +47,14 @@ impl Table {
     }
 }
 
+/// Whether a channel's name says it sells online.
+pub fn is_online(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["online", "web", "ecommerce", "e-commerce", "shop", "internet", "website", "app"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
 fn ratio(a: f64, b: f64) -> Option<f64> {
     (b != 0.0).then(|| a / b)
 }
@@ -305,6 +313,22 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
             unit: "currency",
             values: revenue.clone(),
         });
+        // Online revenue: the channels whose name says online.
+        let online: Vec<&Vec<Option<f64>>> = by_channel
+            .iter()
+            .filter(|(c, _)| is_online(&channel_name(**c)))
+            .map(|(_, v)| v)
+            .collect();
+        if !online.is_empty() {
+            series.push(Series {
+                metric: "online_revenue",
+                by: None,
+                unit: "currency",
+                values: (0..n)
+                    .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
+                    .collect(),
+            });
+        }
         for (c, v) in &by_channel {
             series.push(Series {
                 metric: "revenue",
@@ -391,7 +415,7 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
                 })
                 .collect();
             series.push(Series {
-                metric: "cltv_simple",
+                metric: "cltv",
                 by: None,
                 unit: "currency",
                 values: cltv,
@@ -417,7 +441,7 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
         });
         if inputs.orders.is_some() {
             let cac: Vec<Option<f64>> = (0..n).map(|k| ratio(spend[k], new_customers[k])).collect();
-            if let Some(cltv) = series.iter().find(|s| s.metric == "cltv_simple") {
+            if let Some(cltv) = series.iter().find(|s| s.metric == "cltv") {
                 let ltv_cac = (0..n)
                     .map(|k| match (cltv.values[k], cac[k]) {
                         (Some(l), Some(c)) => ratio(l, c),
@@ -639,7 +663,7 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
         let automated = inputs.processes.iter().filter(|p| p.automated).count() as f64;
         let rate = automated / inputs.processes.len() as f64;
         series.push(Series {
-            metric: "process_automation_rate",
+            metric: "automation_rate",
             by: None,
             unit: "fraction",
             values: vec![Some(rate); n.max(1)],
@@ -697,7 +721,7 @@ pub const DEFINITIONS: &[Definition] = &[
         needs: "orders",
     },
     Definition {
-        id: "cltv_simple",
+        id: "cltv",
         formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year)",
         needs: "orders, 24 months",
     },
@@ -713,7 +737,7 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         id: "ltv_cac",
-        formula: "cltv_simple / cac",
+        formula: "cltv / cac",
         needs: "orders, marketing",
     },
     Definition {
@@ -767,7 +791,7 @@ pub const DEFINITIONS: &[Definition] = &[
         needs: "usage",
     },
     Definition {
-        id: "process_automation_rate",
+        id: "automation_rate",
         formula: "automated processes / all processes",
         needs: "processes",
     },

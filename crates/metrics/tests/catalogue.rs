@@ -148,7 +148,7 @@ fn simple_cltv_from_two_years() {
         None,
         Some(Granularity::Month.index(d(2027, 12, 1))),
     );
-    let cltv = values(&t, "cltv_simple");
+    let cltv = values(&t, "cltv");
     assert_eq!(cltv.last().copied().flatten(), Some(80.0));
     // Too little history in 2026: undefined.
     assert_eq!(cltv[0], None);
@@ -282,7 +282,7 @@ fn traffic_surveys_incidents_usage_processes() {
     );
     // (8 + 1) / (10 + 10) = 0.45.
     assert_eq!(values(&t, "adoption_rate"), [Some(0.45)]);
-    assert_eq!(values(&t, "process_automation_rate"), [Some(0.5)]);
+    assert_eq!(values(&t, "automation_rate"), [Some(0.5)]);
 }
 
 #[test]

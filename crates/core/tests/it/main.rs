@@ -4,4 +4,5 @@ mod cases;
 mod checks;
 mod demo;
 mod errors;
+mod kpi;
 mod properties;

@@ -1,0 +1,245 @@
+//! Goal tracking: each goal's KPI measured month by month (from the plan's `measurements` or
+//! from imported data) against its baseline, target and due date. The status is predictive:
+//! the forecast's probability of reaching the target by the due date gives *on track*
+//! (>= 0.7), *at risk* (0.3-0.7) or *off track* (< 0.3); with too little history for a
+//! forecast, linear pace against the target decides, and the status says so.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::Plan;
+use crate::model::{Direction, Id, Month};
+
+/// Monthly values of KPIs by id.
+pub type Series = BTreeMap<String, BTreeMap<Month, f64>>;
+
+/// A forecaster: given monthly values, the number of months from the last value to the due
+/// month, the target and which way is good, the probability of reaching the target and the
+/// model's name. Supplied by the metrics engine; `None` when it cannot forecast.
+pub type Forecaster<'a> = &'a dyn Fn(&[f64], usize, f64, Direction) -> Option<(f64, String)>;
+
+/// Measurements needed before a forecast decides instead of linear pace.
+pub const MIN_FOR_FORECAST: usize = 8;
+
+/// Where a goal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// The target is reached.
+    Achieved,
+    /// Likely to reach the target by the due date.
+    OnTrack,
+    /// Might reach it.
+    AtRisk,
+    /// Unlikely to reach it.
+    OffTrack,
+    /// The due date has passed without the target reached.
+    Missed,
+    /// No measurement of its KPI.
+    NoData,
+    /// The goal has no KPI, target or due date.
+    NotMeasurable,
+}
+
+/// How the standing was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The forecast's probability of reaching the target.
+    Forecast,
+    /// Progress against a straight line from the baseline to the target.
+    LinearPace,
+    /// Nothing to decide from.
+    None,
+}
+
+/// One goal's tracking.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalStatus {
+    /// The goal.
+    pub goal: String,
+    /// Its KPI.
+    pub kpi: Option<String>,
+    /// Which way is good.
+    pub direction: Direction,
+    /// Baseline (the goal's, or the first measurement).
+    pub baseline: Option<f64>,
+    /// Target.
+    pub target: Option<f64>,
+    /// Due month.
+    pub due: Option<String>,
+    /// Number of measurements.
+    pub measurements: usize,
+    /// The latest month measured.
+    pub latest_month: Option<String>,
+    /// The latest value.
+    pub latest: Option<f64>,
+    /// Share of the way from baseline to target covered (1 = reached).
+    pub progress: Option<f64>,
+    /// Probability of reaching the target by the due date (forecast method).
+    pub probability: Option<f64>,
+    /// The forecast model, when a forecast decided.
+    pub model: Option<String>,
+    /// The standing.
+    pub status: Standing,
+    /// How it was decided.
+    pub method: Method,
+    /// In words.
+    pub explanation: String,
+}
+
+fn direction_of(plan: &Plan, kpi: &str) -> Direction {
+    plan.doc()
+        .kpis
+        .iter()
+        .find(|k| k.id.as_str() == kpi)
+        .map(|k| k.direction)
+        .or_else(|| crate::catalogue::find(kpi).map(|m| m.direction))
+        .unwrap_or_default()
+}
+
+/// The plan's own measurements as series.
+pub fn plan_series(plan: &Plan) -> Series {
+    plan.doc()
+        .measurements
+        .iter()
+        .map(|(k, v): (&Id, _)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// The standing of every goal, from `series` (the plan's measurements merged with imported
+/// data by the caller), forecasting with `forecaster` when there is enough history.
+pub fn goal_status(
+    plan: &Plan,
+    series: &Series,
+    forecaster: Option<Forecaster>,
+) -> Vec<GoalStatus> {
+    plan.doc()
+        .goals
+        .iter()
+        .map(|g| {
+            let kpi = g.kpi.clone();
+            let direction = kpi
+                .as_deref()
+                .map_or(Direction::Up, |k| direction_of(plan, k));
+            let values = kpi.as_deref().and_then(|k| series.get(k));
+            let n = values.map_or(0, BTreeMap::len);
+            let latest = values
+                .and_then(|v| v.iter().next_back())
+                .map(|(m, v)| (*m, *v));
+            let first = values.and_then(|v| v.iter().next()).map(|(m, v)| (*m, *v));
+            let baseline = g.baseline.or(first.map(|x| x.1));
+            let mut st = GoalStatus {
+                goal: g.id.to_string(),
+                kpi: kpi.clone(),
+                direction,
+                baseline,
+                target: g.target,
+                due: g.due.map(|m| m.to_string()),
+                measurements: n,
+                latest_month: latest.map(|x| x.0.to_string()),
+                latest: latest.map(|x| x.1),
+                progress: None,
+                probability: None,
+                model: None,
+                status: Standing::NoData,
+                method: Method::None,
+                explanation: String::new(),
+            };
+            let (Some(target), Some(due)) = (g.target, g.due) else {
+                st.status = Standing::NotMeasurable;
+                st.explanation =
+                    "the goal needs a KPI, a target and a due date to be tracked".into();
+                return st;
+            };
+            if kpi.is_none() {
+                st.status = Standing::NotMeasurable;
+                st.explanation = "the goal names no KPI".into();
+                return st;
+            }
+            let Some((last_month, last)) = latest else {
+                st.explanation = format!(
+                    "no measurement of `{}`: add `measurements` to the plan or import data",
+                    kpi.as_deref().unwrap_or("")
+                );
+                return st;
+            };
+            let up = direction != Direction::Down;
+            let reached = |v: f64| if up { v >= target } else { v <= target };
+            if let Some(b) = baseline
+                && (target - b).abs() > f64::EPSILON
+            {
+                st.progress = Some((last - b) / (target - b));
+            }
+            if reached(last) {
+                st.status = Standing::Achieved;
+                st.method = Method::None;
+                st.explanation = format!("{last} in {last_month} reaches the target {target}");
+                return st;
+            }
+            let steps = due.since(last_month);
+            if steps <= 0 {
+                st.status = Standing::Missed;
+                st.explanation = format!(
+                    "due {due}; the latest value {last} ({last_month}) misses the target {target}"
+                );
+                return st;
+            }
+            let values: Vec<f64> = values
+                .map(|v| v.values().copied().collect())
+                .unwrap_or_default();
+            if n >= MIN_FOR_FORECAST
+                && let Some(f) = forecaster
+                && let Some((p, model)) = f(&values, steps as usize, target, direction)
+            {
+                st.probability = Some(p);
+                st.model = Some(model.clone());
+                st.method = Method::Forecast;
+                st.status = if p >= 0.7 {
+                    Standing::OnTrack
+                } else if p >= 0.3 {
+                    Standing::AtRisk
+                } else {
+                    Standing::OffTrack
+                };
+                st.explanation = format!(
+                    "the {model} forecast gives a {:.0}% chance of reaching {target} by {due}",
+                    p * 100.0
+                );
+                return st;
+            }
+            // Linear pace: the share of the way covered against the share of time elapsed.
+            st.method = Method::LinearPace;
+            let start = first.map_or(last_month, |x| x.0);
+            let span = due.since(start).max(1) as f64;
+            let elapsed = last_month.since(start).max(0) as f64 / span;
+            let progress = st.progress.unwrap_or(0.0);
+            let pace = if elapsed > 0.0 {
+                progress / elapsed
+            } else {
+                0.0
+            };
+            st.status = if elapsed == 0.0 {
+                Standing::AtRisk
+            } else if pace >= 1.0 {
+                Standing::OnTrack
+            } else if pace >= 0.5 {
+                Standing::AtRisk
+            } else {
+                Standing::OffTrack
+            };
+            let why = if n < MIN_FOR_FORECAST {
+                format!("{n} measurement(s), too few to forecast (needs {MIN_FOR_FORECAST})")
+            } else {
+                format!("{n} measurements, no forecast")
+            };
+            st.explanation = format!(
+                "{why}: {:.0}% of the way to {target} with {:.0}% of the time to {due} gone",
+                progress * 100.0,
+                elapsed * 100.0
+            );
+            st
+        })
+        .collect()
+}

@@ -1,0 +1,121 @@
+//! Goal tracking: linear pace with little history, the forecaster's probability with enough,
+//! and the edge cases (achieved, missed, no data), each worked out by hand.
+
+use expect_test::expect;
+use sextant_core::kpi::{Method, Standing, goal_status, plan_series};
+use sextant_core::model::Direction;
+
+fn plan(measurements: &str) -> sextant_core::Plan {
+    let text = format!(
+        "version: 1
+organization: {{name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}}
+goals:
+  - {{id: sales, title: Revenue 120 by December, kpi: revenue, baseline: 100, target: 120, due: 2027-11}}
+  - {{id: fast, title: Fix faster, kpi: mttr, target: 2, due: 2027-12}}
+  - {{id: vague, title: Be better}}
+measurements:
+{measurements}"
+    );
+    match sextant_core::load_plan("plan.yaml", &text) {
+        Ok(p) => p,
+        Err(e) => panic!("{}", e.render(Some(&text))),
+    }
+}
+
+#[test]
+fn linear_pace_decides_with_little_history() {
+    // Baseline 100 in 2027-01, target 120 by 2027-11 (10 months). In 2027-06, 5/10 of the
+    // time is gone. 112 is 60% of the way: pace 1.2 -> on track. 106 is 30%: pace 0.6 -> at
+    // risk. 102 is 10%: pace 0.2 -> off track.
+    for (v, want) in [
+        (112, Standing::OnTrack),
+        (106, Standing::AtRisk),
+        (102, Standing::OffTrack),
+        (121, Standing::Achieved),
+    ] {
+        let p = plan(&format!("  revenue: {{2027-01: 100, 2027-06: {v}}}\n"));
+        let s = goal_status(&p, &plan_series(&p), None);
+        assert_eq!(s[0].status, want, "{v}");
+        if want != Standing::Achieved {
+            assert_eq!(s[0].method, Method::LinearPace);
+        }
+    }
+    let p = plan("  revenue: {2027-01: 100, 2027-06: 112}\n");
+    let s = goal_status(&p, &plan_series(&p), None);
+    assert_eq!(
+        s[0].explanation,
+        "2 measurement(s), too few to forecast (needs 8): 60% of the way to 120 with 50% of the time to 2027-11 gone"
+    );
+    // Down is good for MTTR; with no measurement there is no data; no KPI, not measurable.
+    assert_eq!(s[1].direction, Direction::Down);
+    assert_eq!(s[1].status, Standing::NoData);
+    assert_eq!(s[2].status, Standing::NotMeasurable);
+}
+
+#[test]
+fn a_forecaster_decides_with_enough_history() {
+    let months: Vec<String> = (1..=8)
+        .map(|m| format!("2027-{m:02}: {}", 100 + m))
+        .collect();
+    let p = plan(&format!("  revenue: {{{}}}\n", months.join(", ")));
+    let seen = std::cell::Cell::new(0usize);
+    let f = |v: &[f64], steps: usize, target: f64, d: Direction| {
+        seen.set(v.len());
+        // 8 values; from 2027-08 to the due month 2027-11 is 3 steps.
+        assert_eq!((steps, target, d), (3, 120.0, Direction::Up));
+        Some((0.55, "ETS(A,A,N)".to_string()))
+    };
+    let s = goal_status(&p, &plan_series(&p), Some(&f));
+    assert_eq!(seen.get(), 8);
+    assert_eq!(s[0].status, Standing::AtRisk);
+    assert_eq!(s[0].method, Method::Forecast);
+    assert_eq!(
+        s[0].explanation,
+        "the ETS(A,A,N) forecast gives a 55% chance of reaching 120 by 2027-11"
+    );
+}
+
+#[test]
+fn missed_after_the_due_month() {
+    let p = plan("  revenue: {2027-01: 100, 2027-12: 110}\n");
+    let s = goal_status(&p, &plan_series(&p), None);
+    assert_eq!(s[0].status, Standing::Missed);
+}
+
+#[test]
+fn bad_measurements_are_located() {
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+measurements:
+  revenu: {2027-01: 1}
+  orders: {2027-13: 5, 2027-02: many}
+";
+    let e = sextant_core::load_plan("plan.yaml", text)
+        .err()
+        .map(|p| p.render(Some(text)));
+    expect![[r#"
+        error: plan.yaml:4:3: measurements.revenu: unknown KPI `revenu`
+          |
+        4 |   revenu: {2027-01: 1}
+          |   ^
+          = expected: the id of a KPI in `kpis` or of the standard catalogue (see docs/plan-format.md)
+          = found: `revenu`
+          = hint: did you mean `revenue`?
+
+        error: plan.yaml:5:12: measurements.orders.2027-13: expected a month written `YYYY-MM`
+          |
+        5 |   orders: {2027-13: 5, 2027-02: many}
+          |            ^
+          = expected: a month such as 2027-03
+          = found: "2027-13"
+
+        error: plan.yaml:5:33: measurements.orders.2027-02: expected a number
+          |
+        5 |   orders: {2027-13: 5, 2027-02: many}
+          |                                 ^
+          = expected: a number
+          = found: the text "many"
+
+        3 problems found; nothing was analysed.
+    "#]].assert_eq(&e.unwrap_or_default());
+}
