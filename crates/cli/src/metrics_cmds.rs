@@ -382,5 +382,15 @@ fn text(t: &catalogue::Table) -> String {
     for r in rows {
         let _ = writeln!(s, "{r}");
     }
+    if !t.anomalies.is_empty() {
+        let _ = writeln!(s, "\nUnusual periods");
+        for a in &t.anomalies {
+            let name = match &a.by {
+                Some(b) => format!("{} ({b})", a.metric),
+                None => a.metric.to_string(),
+            };
+            let _ = writeln!(s, "  - {} {}: {}", name, a.period, a.reason);
+        }
+    }
     s
 }

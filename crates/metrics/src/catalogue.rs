@@ -36,6 +36,27 @@ pub struct Table {
     pub indices: Vec<i32>,
     /// The metrics.
     pub series: Vec<Series>,
+    /// Unusual periods of any series, with the reason.
+    pub anomalies: Vec<Flagged>,
+}
+
+/// An unusual period of one series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flagged {
+    /// The metric.
+    pub metric: &'static str,
+    /// Its restriction, if any.
+    pub by: Option<String>,
+    /// The period's label.
+    pub period: String,
+    /// The value.
+    pub value: f64,
+    /// What the periods around it lead one to expect.
+    pub expected: f64,
+    /// Robust standard deviations from the expectation (signed).
+    pub score: f64,
+    /// In words.
+    pub reason: String,
 }
 
 impl Table {
@@ -669,11 +690,34 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
             values: vec![Some(rate); n.max(1)],
         });
     }
+    let season = match g {
+        Granularity::Week => 52,
+        Granularity::Month => 12,
+        Granularity::Quarter => 4,
+    };
+    let periods: Vec<String> = indices.iter().map(|&p| g.label(p)).collect();
+    let anomalies = series
+        .iter()
+        .flat_map(|s| {
+            crate::anomaly::detect(&s.values, Some(season), crate::anomaly::THRESHOLD)
+                .into_iter()
+                .map(|a| Flagged {
+                    metric: s.metric,
+                    by: s.by.clone(),
+                    period: periods[a.index].clone(),
+                    value: a.value,
+                    expected: a.expected,
+                    score: a.score,
+                    reason: a.reason,
+                })
+        })
+        .collect();
     Table {
         granularity: g,
-        periods: indices.iter().map(|&p| g.label(p)).collect(),
+        periods,
         indices,
         series,
+        anomalies,
     }
 }
 

@@ -5,6 +5,7 @@
 //! Pure computation: callers hand in typed records ([`records`]) and series; reading files is
 //! `sextant-ingest`'s job.
 
+pub mod anomaly;
 pub mod calendar;
 pub mod catalogue;
 pub mod clv;
