@@ -105,6 +105,12 @@ struct AnalyzeArgs {
     /// Exit with status 1 when a finding of this severity or worse is reported.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Business data to track the goals' KPIs with (as for `sextant metrics`:
+    /// `orders=pos.csv`, ...); the plan's own `measurements` take precedence month by month.
+    #[arg(long = "data", value_name = "DATA")]
+    data: Vec<String>,
+    #[command(flatten)]
+    import: metrics_cmds::ImportArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,6 +156,18 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The probability of reaching a target, from the metrics engine's forecast (automatic
+/// exponential smoothing, seasonal with two years of months).
+fn forecast_probability(
+    values: &[f64],
+    steps: usize,
+    target: f64,
+    direction: sextant_core::model::Direction,
+) -> Option<(f64, String)> {
+    let _ = (values, steps, target, direction);
+    None // FORECAST-PENDING
 }
 
 /// An error whose message is already fully rendered.
@@ -247,7 +265,30 @@ fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
 
 fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let plan = load(&args.file)?;
-    let analysis = sextant_core::analyze(&plan);
+    let mut series = sextant_core::kpi::plan_series(&plan);
+    if !args.data.is_empty() {
+        use sextant_metrics::calendar::Granularity;
+        let org = &plan.doc().organization;
+        let imp = metrics_cmds::import_all(&args.data, &args.import, Granularity::Month)?;
+        let table = metrics_cmds::compute(
+            &imp,
+            Granularity::Month,
+            None,
+            None,
+            org.gross_margin,
+            org.employees,
+        );
+        for s in table.series.iter().filter(|s| s.by.is_none()) {
+            let entry = series.entry(s.metric.to_string()).or_default();
+            for (label, v) in table.periods.iter().zip(&s.values) {
+                if let (Some(m), Some(v)) = (sextant_core::model::Month::parse(label), v) {
+                    entry.entry(m).or_insert(*v);
+                }
+            }
+        }
+    }
+    let forecaster = forecast_probability;
+    let analysis = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
     let mut out = anstream::stdout();
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&analysis)?)?,

@@ -21,6 +21,8 @@ pub struct MetricsArgs {
     /// `usage=`, `processes=`.
     #[arg(required = true, value_name = "DATA")]
     data: Vec<String>,
+    #[command(flatten)]
+    import: ImportArgs,
     /// First period to report (`YYYY-MM`, or `YYYY-MM-DD`).
     #[arg(long)]
     from: Option<String>,
@@ -33,27 +35,44 @@ pub struct MetricsArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
     format: MetricsFormat,
-    /// Read a field from a named column: `--map amount="Grand Total"` (repeatable).
-    #[arg(long, value_name = "FIELD=COLUMN")]
-    map: Vec<String>,
-    /// Day/month order of numeric dates such as 03/04/2027, when the data does not settle it.
-    #[arg(long, value_enum)]
-    date_order: Option<DateOrderArg>,
-    /// Numbers use a decimal comma (1.234,50).
-    #[arg(long)]
-    decimal_comma: bool,
-    /// Import the good rows and report the bad ones instead of refusing the file.
-    #[arg(long)]
-    skip_bad_rows: bool,
-    /// For survey files without a survey column: which survey the answers are.
-    #[arg(long, value_enum)]
-    survey: Option<SurveyArg>,
     /// Gross margin for the simple CLTV (a fraction, e.g. 0.4).
     #[arg(long)]
     gross_margin: Option<f64>,
     /// Employees, for security incidents per 100 employees.
     #[arg(long)]
     employees: Option<u32>,
+}
+
+/// How data files are read (shared by `metrics` and `analyze --data`).
+#[derive(Args, Clone, Default)]
+pub struct ImportArgs {
+    /// Read a field from a named column: `--map amount="Grand Total"` (repeatable).
+    #[arg(long, value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Day/month order of numeric dates such as 03/04/2027, when the data does not settle it.
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrderArg>,
+    /// Numbers use a decimal comma (1.234,50).
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// Import the good rows and report the bad ones instead of refusing the file.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// For survey files without a survey column: which survey the answers are.
+    #[arg(long, value_enum)]
+    pub survey: Option<SurveyArg>,
+}
+
+/// Everything imported.
+pub struct Imported {
+    /// Orders, accumulated.
+    pub orders: OrderMetrics,
+    /// The other records.
+    pub data: sextant_ingest::Data,
+    /// Channel names.
+    pub channels: Names,
+    /// System names.
+    pub systems: Names,
 }
 
 /// Period length.
@@ -163,6 +182,70 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("--gross-margin: expected a fraction above 0 and at most 1, found {m}");
     }
+    let imp = import_all(&args.data, &args.import, g)?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|s| period_bound(s, g, "from"))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|s| period_bound(s, g, "to"))
+        .transpose()?;
+    let table = compute(&imp, g, from, to, args.gross_margin, args.employees);
+    let mut out = anstream::stdout();
+    match args.format {
+        MetricsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&table)?)?,
+        MetricsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["period", "metric", "by", "unit", "value"])?;
+            for s in &table.series {
+                for (k, v) in s.values.iter().enumerate() {
+                    w.write_record([
+                        table.periods[k].as_str(),
+                        s.metric,
+                        s.by.as_deref().unwrap_or(""),
+                        s.unit,
+                        &v.map_or(String::new(), |v| format!("{v}")),
+                    ])?;
+                }
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        MetricsFormat::Text => write!(out, "{}", text(&table))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The catalogue over what was imported.
+pub fn compute(
+    imp: &Imported,
+    g: Granularity,
+    from: Option<i32>,
+    to: Option<i32>,
+    gross_margin: Option<f64>,
+    employees: Option<u32>,
+) -> catalogue::Table {
+    let inputs = Inputs {
+        orders: imp.orders.span().is_some().then_some(&imp.orders),
+        spend: &imp.data.spend,
+        traffic: &imp.data.traffic,
+        incidents: &imp.data.incidents,
+        answers: &imp.data.answers,
+        usage: &imp.data.usage,
+        processes: &imp.data.processes,
+        channels: Some(&imp.channels),
+        systems: Some(&imp.systems),
+        gross_margin,
+        employees,
+    };
+    catalogue::compute(&inputs, g, from, to)
+}
+
+/// Imports data files named `KIND=FILE` or `FILE`: each file all or nothing (unless skipping
+/// bad rows), bad rows reported on standard error.
+pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow::Result<Imported> {
     let mut map = Vec::new();
     for m in &args.map {
         let Some((field, col)) = m.split_once('=') else {
@@ -190,10 +273,9 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
     let mut customers = Names::default();
     let mut channels = Names::default();
     let mut systems = Names::default();
-    let mut skipped_total = 0usize;
     let mut used_maps = vec![false; map.len()];
     let show = std::io::stderr().is_terminal();
-    for spec in &args.data {
+    for spec in specs {
         let (kind, path) = match spec.split_once('=') {
             Some((k, p)) if Kind::parse(k).is_some() => (Kind::parse(k), PathBuf::from(p)),
             Some((k, _)) if !Path::new(spec).exists() => anyhow::bail!(
@@ -273,7 +355,6 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
         data.usage.extend(staged.usage);
         data.processes.extend(staged.processes);
         if !report.skipped.is_empty() {
-            skipped_total += report.skipped.len();
             let mut err = anstream::stderr();
             let _ = writeln!(
                 err,
@@ -293,53 +374,12 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
             map[i].1
         );
     }
-    let from = args
-        .from
-        .as_deref()
-        .map(|s| period_bound(s, g, "from"))
-        .transpose()?;
-    let to = args
-        .to
-        .as_deref()
-        .map(|s| period_bound(s, g, "to"))
-        .transpose()?;
-    let inputs = Inputs {
-        orders: om.span().is_some().then_some(&om),
-        spend: &data.spend,
-        traffic: &data.traffic,
-        incidents: &data.incidents,
-        answers: &data.answers,
-        usage: &data.usage,
-        processes: &data.processes,
-        channels: Some(&channels),
-        systems: Some(&systems),
-        gross_margin: args.gross_margin,
-        employees: args.employees,
-    };
-    let table = catalogue::compute(&inputs, g, from, to);
-    let mut out = anstream::stdout();
-    match args.format {
-        MetricsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&table)?)?,
-        MetricsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["period", "metric", "by", "unit", "value"])?;
-            for s in &table.series {
-                for (k, v) in s.values.iter().enumerate() {
-                    w.write_record([
-                        table.periods[k].as_str(),
-                        s.metric,
-                        s.by.as_deref().unwrap_or(""),
-                        s.unit,
-                        &v.map_or(String::new(), |v| format!("{v}")),
-                    ])?;
-                }
-            }
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
-        MetricsFormat::Text => write!(out, "{}", text(&table))?,
-    }
-    let _ = skipped_total;
-    Ok(ExitCode::SUCCESS)
+    Ok(Imported {
+        orders: om,
+        data,
+        channels,
+        systems,
+    })
 }
 
 fn fmt_value(v: Option<f64>, unit: &str) -> String {
