@@ -221,6 +221,44 @@ fn sections(a: &Analysis) -> Vec<Section> {
         });
     }
 
+    if !a.realised.is_empty() {
+        let mut t = Table::new(&[
+            "initiative",
+            ">projected ROI",
+            ">realised ROI",
+            ">projected benefit/yr",
+            ">realised benefit/yr",
+            "KPI change since baseline",
+        ]);
+        for r in &a.realised {
+            t.row(vec![
+                r.id.clone(),
+                r.projected_roi.map_or("-".into(), pct),
+                r.realised_roi.map_or("-".into(), pct),
+                money(r.projected_benefit_annual),
+                r.realised_benefit_annual
+                    .map_or("not measured".into(), money),
+                r.kpi_changes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} {}{}",
+                            c.kpi,
+                            if c.change >= 0.0 { "+" } else { "" },
+                            c.change_share
+                                .map_or_else(|| money(c.change), |x| format!("{:.1}%", x * 100.0))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]);
+        }
+        out.push(Section {
+            title: "Realised against projected (completed initiatives)".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+
     if !a.matrix.goals.is_empty() {
         let mut headers: Vec<String> = vec!["initiative / system".into()];
         headers.extend(a.matrix.goals.iter().map(|g| format!(">{g}")));

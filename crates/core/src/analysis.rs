@@ -149,6 +149,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// Each goal's KPI against its target: the standing and how it was decided.
     pub goal_status: Vec<crate::kpi::GoalStatus>,
+    /// Completed initiatives: realised return beside the projected one.
+    pub realised: Vec<crate::kpi::Realised>,
 }
 
 /// Decimal places of an ISO 4217 currency's minor unit.
@@ -402,5 +404,6 @@ pub fn analyze_with(
         risks,
         findings,
         goal_status: crate::kpi::goal_status(plan, series, forecaster),
+        realised: crate::kpi::realised(plan, series),
     }
 }

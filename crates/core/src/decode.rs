@@ -1160,6 +1160,7 @@ impl Decode for Initiative {
         let training = f.opt(d, "training");
         let change_plan = f.opt(d, "change_plan");
         let handles_customer_data = f.or(d, "handles_customer_data", false);
+        let actual_cost = f.opt(d, "actual_cost");
         f.finish(d);
         Some(Initiative {
             id: id?,
@@ -1185,6 +1186,7 @@ impl Decode for Initiative {
             training,
             change_plan,
             handles_customer_data,
+            actual_cost,
         })
     }
 }

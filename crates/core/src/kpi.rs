@@ -243,3 +243,128 @@ pub fn goal_status(
         })
         .collect()
 }
+
+/// The change of a goal's KPI since its baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiChange {
+    /// The goal.
+    pub goal: String,
+    /// Its KPI.
+    pub kpi: String,
+    /// The baseline.
+    pub baseline: f64,
+    /// The latest value.
+    pub latest: f64,
+    /// `latest - baseline`.
+    pub change: f64,
+    /// The change as a share of the baseline.
+    pub change_share: Option<f64>,
+}
+
+/// A completed initiative's realised return beside the projected one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Realised {
+    /// The initiative.
+    pub id: String,
+    /// First-year ROI as projected.
+    pub projected_roi: Option<f64>,
+    /// Annual benefit as projected (profit).
+    pub projected_benefit_annual: f64,
+    /// Annual benefit realised: the change of the money KPIs of the goals its benefits name
+    /// (revenue through the gross margin), when measured.
+    pub realised_benefit_annual: Option<f64>,
+    /// First-year cost counted: `actual_cost` (or the planned one-time cost) plus a year of
+    /// recurring cost.
+    pub cost: f64,
+    /// ROI over realised figures (return on technology investment).
+    pub realised_roi: Option<f64>,
+    /// The change of every goal's KPI it contributes to.
+    pub kpi_changes: Vec<KpiChange>,
+}
+
+/// Realised against projected, for every initiative with status `done`.
+pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
+    use crate::model::{BenefitKind, Status};
+    let doc = plan.doc();
+    let org = &doc.organization;
+    let change_of = |goal: &crate::model::Goal| -> Option<KpiChange> {
+        let kpi = goal.kpi.as_deref()?;
+        let values = series.get(kpi)?;
+        let latest = *values.values().next_back()?;
+        let baseline = goal.baseline.or_else(|| values.values().next().copied())?;
+        Some(KpiChange {
+            goal: goal.id.to_string(),
+            kpi: kpi.to_string(),
+            baseline,
+            latest,
+            change: latest - baseline,
+            change_share: (baseline != 0.0).then(|| (latest - baseline) / baseline.abs()),
+        })
+    };
+    let is_money = |kpi: &str| {
+        doc.kpis
+            .iter()
+            .find(|k| k.id.as_str() == kpi)
+            .map(|k| k.unit.as_deref() == Some(org.currency.as_str()))
+            .or_else(|| crate::catalogue::find(kpi).map(|m| m.unit == "money"))
+            .unwrap_or(false)
+    };
+    doc.initiatives
+        .iter()
+        .filter(|i| i.status == Status::Done)
+        .map(|init| {
+            let kpi_changes: Vec<KpiChange> = doc
+                .goals
+                .iter()
+                .filter(|g| init.contributes.get(&g.id).is_some_and(|s| *s > 0))
+                .filter_map(change_of)
+                .collect();
+            let mut realised_benefit: Option<f64> = None;
+            for b in &init.benefits {
+                let Some(goal) = b
+                    .goal
+                    .as_ref()
+                    .and_then(|g| doc.goals.iter().find(|x| x.id == *g))
+                else {
+                    continue;
+                };
+                let Some(ch) = change_of(goal).filter(|c| is_money(&c.kpi)) else {
+                    continue;
+                };
+                let k = match b.kind {
+                    BenefitKind::Revenue => org.gross_margin.unwrap_or(1.0),
+                    BenefitKind::Saving => 1.0,
+                };
+                // A saving is a fall of a cost KPI; a revenue benefit a rise.
+                let gain = if crate::catalogue::find(&ch.kpi)
+                    .map(|m| m.direction)
+                    .unwrap_or_default()
+                    == Direction::Down
+                {
+                    -ch.change
+                } else {
+                    ch.change
+                };
+                *realised_benefit.get_or_insert(0.0) += gain * k;
+            }
+            let one_time = init
+                .actual_cost
+                .map_or(init.one_time_cost.likely(), |m| m.to_f64());
+            let cost = one_time + init.recurring_cost_annual.likely();
+            let projected = crate::case::annual_benefit(init, org);
+            Realised {
+                id: init.id.to_string(),
+                projected_roi: crate::finance::first_year_roi(
+                    projected,
+                    init.one_time_cost.likely() + init.recurring_cost_annual.likely(),
+                ),
+                projected_benefit_annual: projected,
+                realised_benefit_annual: realised_benefit,
+                cost,
+                realised_roi: realised_benefit
+                    .and_then(|b| crate::finance::first_year_roi(b, cost)),
+                kpi_changes,
+            }
+        })
+        .collect()
+}

@@ -393,6 +393,9 @@ pub struct Initiative {
     /// Whether it stores or processes customers' personal or payment data.
     #[serde(default)]
     pub handles_customer_data: bool,
+    /// What it actually cost to implement, once done (for the realised return).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_cost: Option<Money>,
 }
 
 impl Initiative {

@@ -119,3 +119,37 @@ measurements:
         3 problems found; nothing was analysed.
     "#]].assert_eq(&e.unwrap_or_default());
 }
+
+#[test]
+fn realised_return_beside_the_projected_one() {
+    // E-commerce done: planned 3,000 one-time for 10,000 a year of online revenue (first-year
+    // ROI (10000 - 3000) / 3000 = 2.3333). Online revenue went from the baseline 66,667 to
+    // 76,667: +10,000, no gross margin set, so 10,000 of realised benefit; it actually cost
+    // 3,500: ROTI (10000 - 3500) / 3500 = 1.857143.
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+goals:
+  - {id: online, title: Online sales, kpi: online_revenue, baseline: 66667, target: 80000, due: 2027-12}
+initiatives:
+  - id: shop
+    title: Web shop
+    status: done
+    duration_months: 3
+    one_time_cost: 3000
+    actual_cost: 3500
+    benefits: [{kind: revenue, annual: 10000, goal: online}]
+    contributes: {online: 3}
+measurements:
+  online_revenue: {2027-01: 66667, 2027-06: 76667}
+";
+    let plan = sextant_core::load_plan("plan.yaml", text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(text))));
+    let r = sextant_core::kpi::realised(&plan, &plan_series(&plan));
+    assert_eq!(r.len(), 1);
+    let r = &r[0];
+    assert!((r.projected_roi.unwrap_or(0.0) - 7000.0 / 3000.0).abs() < 1e-12);
+    assert_eq!(r.realised_benefit_annual, Some(10000.0));
+    assert_eq!(r.cost, 3500.0);
+    assert!((r.realised_roi.unwrap_or(0.0) - 6500.0 / 3500.0).abs() < 1e-12);
+    assert_eq!(r.kpi_changes[0].change, 10000.0);
+}
