@@ -97,7 +97,18 @@ fn yaml(s: &Small) -> String {
         "version: 1\norganization: {{name: T, currency: USD, start: 2027-01, horizon_months: {}, evaluation_months: 24, discount_rate: 0.1}}\ngoals:\n  - {{id: g, title: G, kpi: revenue, baseline: 1, target: 2, due: 2027-12}}\ninitiatives:\n",
         s.horizon
     );
+    let mut mandatory_groups = Vec::new();
     for (i, x) in s.inits.iter().enumerate() {
+        // The plan refuses two mandatory alternatives of one group.
+        let mandatory = x.mandatory
+            && match x.group {
+                Some(g) if mandatory_groups.contains(&g) => false,
+                Some(g) => {
+                    mandatory_groups.push(g);
+                    true
+                }
+                None => true,
+            };
         y += &format!(
             "  - id: i{i}\n    title: I{i}\n    one_time_cost: {}\n    recurring_cost_annual: {}\n    benefits: [{{kind: saving, annual: {}}}]\n    duration_months: {}\n    effort_hours_per_month: {}\n    mandatory: {}\n    kind: {}\n    contributes: {{g: 2}}\n",
             x.cost,
@@ -105,7 +116,7 @@ fn yaml(s: &Small) -> String {
             x.benefit,
             x.duration,
             x.effort,
-            x.mandatory,
+            mandatory,
             if x.explore { "explore" } else { "exploit" }
         );
         if let Some(d) = x.dep {
