@@ -36,22 +36,45 @@ impl Hasher for Fx {
 /// A `HashMap`/`HashSet` builder using [`Fx`].
 pub type FxBuild = BuildHasherDefault<Fx>;
 
+/// A name as a hash-table key: names of up to 30 bytes are held inline, so that a lookup
+/// compares bytes already in the table instead of following a pointer to the heap (with a
+/// million customers, that pointer is a cache miss on every row).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Inline(u8, [u8; 30]),
+    Heap(Box<[u8]>),
+}
+
+impl Key {
+    fn of(s: &str) -> Key {
+        let b = s.as_bytes();
+        if b.len() <= 30 {
+            let mut a = [0u8; 30];
+            a[..b.len()].copy_from_slice(b);
+            Key::Inline(b.len() as u8, a)
+        } else {
+            Key::Heap(b.into())
+        }
+    }
+}
+
 /// Interned names of one kind.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    index: HashMap<Box<str>, u32, FxBuild>,
+    index: HashMap<Key, u32, FxBuild>,
     names: Vec<Box<str>>,
 }
 
 impl Names {
     /// The id of a name, adding it if new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.index.get(name) {
+        let key = Key::of(name);
+        if let Some(&id) = self.index.get(&key) {
             return id;
         }
         let id = self.names.len() as u32;
         self.names.push(name.into());
-        self.index.insert(name.into(), id);
+        self.index.insert(key, id);
         id
     }
 
@@ -72,7 +95,7 @@ impl Names {
 
     /// The id of a known name.
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.index.get(name).copied()
+        self.index.get(&Key::of(name)).copied()
     }
 }
 
