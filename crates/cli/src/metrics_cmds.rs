@@ -138,7 +138,7 @@ fn guess_kind(path: &Path, opts: &Options) -> anyhow::Result<Kind> {
                 .then(|| (fields.iter().filter(|f| found(f)).count(), k))
         })
         .collect();
-    best.sort_by(|a, b| b.0.cmp(&a.0));
+    best.sort_by_key(|b| std::cmp::Reverse(b.0));
     match best.as_slice() {
         [(n, k), rest @ ..] if rest.first().is_none_or(|r| r.0 < *n) => Ok(*k),
         [] => anyhow::bail!(

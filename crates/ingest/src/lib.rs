@@ -1127,7 +1127,7 @@ pub fn read(
             (Some(p), _) => problems.push(p),
             (None, None) => {}
         }
-        if report.rows % 65_536 == 0 {
+        if report.rows.is_multiple_of(65_536) {
             progress(report.rows);
         }
     }

@@ -65,7 +65,7 @@ fn split_time(s: &str) -> (&str, Option<u32>) {
     });
     let Some(i) = cut else { return (s, None) };
     let t = &s[i + 1..];
-    let mut parts = t.split(|c: char| c == ':' || c == '.' || c == 'Z' || c == '+');
+    let mut parts = t.split([':', '.', 'Z', '+']);
     let h = parts.next().and_then(num);
     let m = parts.next().and_then(num);
     match (h, m) {
@@ -130,7 +130,7 @@ pub fn datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>),
         return Err(bad());
     }
     let parts: Vec<&str> = date
-        .split(|c: char| c == '/' || c == '-' || c == '.' || c == ' ' || c == ',')
+        .split(['/', '-', '.', ' ', ','])
         .filter(|p| !p.is_empty())
         .collect();
     let ymd = match parts.as_slice() {
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn ambiguous_dates_need_an_order() {
-        let e = datetime("03/04/2027", None).unwrap_err();
+        let e = datetime("03/04/2027", None).expect_err("ambiguous");
         assert_eq!(
             e,
             "\"03/04/2027\", which could be 3 April 2027 or 4 March 2027"

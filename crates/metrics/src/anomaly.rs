@@ -94,7 +94,7 @@ pub fn detect(values: &[Option<f64>], season: Option<usize>, threshold: f64) -> 
         // (x 1.2533, its normal-consistency factor).
         mad = dev.iter().sum::<f64>() / n as f64 * 1.2533;
     }
-    if !(mad > 0.0) {
+    if mad.is_nan() || mad <= 0.0 {
         return Vec::new();
     }
     (0..n)
@@ -144,7 +144,10 @@ mod tests {
         // Neighbours 108, 109, 111, 112: median 110.
         assert_eq!(a[0].expected, 110.0);
         assert!(a[0].reason.starts_with("190 is "), "{}", a[0].reason);
-        assert!(a[0].reason.ends_with("above the 110 expected from the periods around it"));
+        assert!(
+            a[0].reason
+                .ends_with("above the 110 expected from the periods around it")
+        );
     }
 
     #[test]
