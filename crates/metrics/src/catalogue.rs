@@ -71,9 +71,18 @@ impl Table {
 /// Whether a channel's name says it sells online.
 pub fn is_online(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["online", "web", "ecommerce", "e-commerce", "shop", "internet", "website", "app"]
-        .iter()
-        .any(|w| n.contains(w))
+    [
+        "online",
+        "web",
+        "ecommerce",
+        "e-commerce",
+        "shop",
+        "internet",
+        "website",
+        "app",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
