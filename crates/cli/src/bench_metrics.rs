@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use sextant_core::synth::SplitMix64;
-use sextant_ingest::{Interners, Kind, Options, Record};
+use sextant_ingest::Options;
 use sextant_metrics::calendar::{Granularity, day_label, days_from_civil};
-use sextant_metrics::catalogue::{self, Inputs, OrderMetrics};
+use sextant_metrics::catalogue::{self, Inputs};
 use sextant_metrics::records::Names;
 
 /// Peak resident memory of this process so far, in MiB (Linux), if known.
@@ -80,24 +80,12 @@ pub fn metrics(
     let base = t.elapsed().as_secs_f64();
     // Import and monthly KPIs.
     let t = Instant::now();
-    let mut om = OrderMetrics::new(Granularity::Month);
-    let mut cust = Names::default();
     let mut chan = Names::default();
-    let mut names = Interners {
-        customers: Some(&mut cust),
-        channels: Some(&mut chan),
-        systems: None,
-    };
-    let report = sextant_ingest::read(
+    let (om, report) = sextant_ingest::read_orders(
         &path,
-        Kind::Orders,
         &Options::default(),
-        &mut names,
-        |r| {
-            if let Record::Order(o) = r {
-                om.add(&o);
-            }
-        },
+        Granularity::Month,
+        &mut chan,
         |_| {},
     )?;
     let import = t.elapsed().as_secs_f64();

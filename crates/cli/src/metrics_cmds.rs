@@ -164,6 +164,22 @@ fn guess_kind(path: &Path, opts: &Options) -> anyhow::Result<Kind> {
     }
 }
 
+/// `KIND=FILE` or `FILE`.
+fn split_spec(spec: &str) -> anyhow::Result<(Option<Kind>, PathBuf)> {
+    Ok(match spec.split_once('=') {
+        Some((k, p)) if Kind::parse(k).is_some() => (Kind::parse(k), PathBuf::from(p)),
+        Some((k, _)) if !Path::new(spec).exists() => anyhow::bail!(
+            "{spec}: `{k}` is not a kind of data; say one of {}",
+            Kind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => (None, PathBuf::from(spec)),
+    })
+}
+
 fn period_bound(s: &str, g: Granularity, what: &str) -> anyhow::Result<i32> {
     let (day, _) = sextant_ingest::parse::datetime(s, None)
         .map_err(|e| anyhow::anyhow!("--{what}: expected a month YYYY-MM or a date, found {e}"))?;
@@ -275,23 +291,17 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
     let mut systems = Names::default();
     let mut used_maps = vec![false; map.len()];
     let show = std::io::stderr().is_terminal();
+    let mut kinds = Vec::new();
     for spec in specs {
-        let (kind, path) = match spec.split_once('=') {
-            Some((k, p)) if Kind::parse(k).is_some() => (Kind::parse(k), PathBuf::from(p)),
-            Some((k, _)) if !Path::new(spec).exists() => anyhow::bail!(
-                "{spec}: `{k}` is not a kind of data; say one of {}",
-                Kind::ALL
-                    .iter()
-                    .map(|k| k.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            _ => (None, PathBuf::from(spec)),
-        };
-        let kind = match kind {
+        let (kind, path) = split_spec(spec)?;
+        kinds.push(match kind {
             Some(k) => k,
             None => guess_kind(&path, &base)?,
-        };
+        });
+    }
+    let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
+    for (spec, &kind) in specs.iter().zip(&kinds) {
+        let (_, path) = split_spec(spec)?;
         // The maps whose column this file has.
         let headers = sextant_ingest::headers(&path, &base)?;
         let norm: Vec<String> = headers
@@ -319,22 +329,33 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
         };
         let mut staged = sextant_ingest::Data::default();
         let mut staged_orders = OrderMetrics::new(g);
-        let report = sextant_ingest::read(
-            &path,
-            kind,
-            &opts,
-            &mut names,
-            |r| match r {
-                Record::Order(o) => staged_orders.add(&o),
-                other => staged.push(other),
-            },
-            |n| {
-                if let Some(b) = &bar {
-                    b.set_message(format!("{}: {n} rows", path.display()));
-                    b.tick();
-                }
-            },
-        );
+        let tick = |n: u64| {
+            if let Some(b) = &bar {
+                b.set_message(format!("{}: {n} rows", path.display()));
+                b.tick();
+            }
+        };
+        // One orders file goes through the parallel reader; several share one customer
+        // table so that a customer in two files is one customer.
+        let report = if kind == Kind::Orders && orders_files == 1 {
+            drop(names);
+            sextant_ingest::read_orders(&path, &opts, g, &mut channels, tick).map(|(om, r)| {
+                staged_orders = om;
+                r
+            })
+        } else {
+            sextant_ingest::read(
+                &path,
+                kind,
+                &opts,
+                &mut names,
+                |r| match r {
+                    Record::Order(o) => staged_orders.add(&o),
+                    other => staged.push(other),
+                },
+                tick,
+            )
+        };
         if let Some(b) = bar {
             b.finish_and_clear();
         }

@@ -584,7 +584,7 @@ pub struct Interners<'a> {
 
 /// Rows of a table, from CSV or XLSX.
 enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read>>>, csv::ByteRecord),
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord),
     Sheet(std::vec::IntoIter<Vec<String>>, Vec<String>, u64),
 }
 
@@ -594,8 +594,8 @@ enum Row<'a> {
     Cells(&'a [String]),
 }
 
-impl Row<'_> {
-    fn get(&self, i: usize) -> Option<&str> {
+impl<'a> Row<'a> {
+    fn get(&self, i: usize) -> Option<&'a str> {
         match self {
             Row::Csv(r) => r.get(i).map(|b| {
                 std::str::from_utf8(b)
@@ -649,7 +649,7 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
         let (headers, rows) = sheet_rows(path, opts.sheet.as_deref())?;
         return Ok((headers, Rows::Sheet(rows.into_iter(), Vec::new(), 1)));
     }
-    let file: Box<dyn Read> = if path.as_os_str() == "-" {
+    let file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(path).map_err(|e| ImportError::Io(e.to_string()))?)
@@ -853,6 +853,179 @@ fn date_order(
     }
 }
 
+/// One order row: day, amount, customer and channel, or the row's first problem.
+fn parse_order<'r>(
+    row: &Row<'r>,
+    line: u64,
+    cols: &[Option<usize>],
+    headers: &[String],
+    order: Option<DateOrder>,
+    opts: &Options,
+) -> Result<(i32, f64, &'r str, Option<&'r str>), RowProblem> {
+    let fields = Kind::Orders.fields();
+    let cell = |fi: usize| -> &'r str { cols[fi].and_then(|c| row.get(c)).unwrap_or("") };
+    let problem = |fi: usize, found: String| RowProblem {
+        line,
+        column: cols[fi].map_or(0, |c| c + 1),
+        field: fields[fi].name,
+        header: cols[fi].map_or(String::new(), |c| headers[c].clone()),
+        expected: fields[fi].expected.to_string(),
+        found,
+    };
+    let (day, _) = parse::datetime(cell(0), order).map_err(|f| problem(0, f))?;
+    let customer = cell(1);
+    if customer.is_empty() {
+        return Err(problem(1, "an empty cell".into()));
+    }
+    let amount = parse::money(cell(2), opts.decimal_comma).map_err(|f| problem(2, f))?;
+    let channel = Some(cell(3)).filter(|c| cols[3].is_some() && !c.is_empty());
+    Ok((day, amount, customer, channel))
+}
+
+/// Orders parsed by the reading thread, for the accumulating threads.
+#[derive(Default)]
+struct Batch {
+    days: Vec<i32>,
+    amounts: Vec<f64>,
+    channels: Vec<Option<u32>>,
+    shard: Vec<u8>,
+    names: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+/// Imports an orders file straight into monthly (weekly, quarterly) accumulators. A CSV file is
+/// read on one thread while two others intern customers and accumulate, each owning the
+/// customers whose name hashes to it; an XLSX file goes through [`read`]. All or nothing
+/// unless skipping bad rows, as [`read`].
+pub fn read_orders(
+    path: &Path,
+    opts: &Options,
+    g: sextant_metrics::calendar::Granularity,
+    channels: &mut Names,
+    mut progress: impl FnMut(u64),
+) -> Result<(sextant_metrics::catalogue::OrderMetrics, Report), ImportError> {
+    use std::hash::BuildHasher;
+    use std::sync::mpsc::sync_channel;
+
+    use sextant_metrics::catalogue::OrderMetrics;
+    use sextant_metrics::records::FxBuild;
+
+    let (headers, mut rows) = open(path, opts)?;
+    let cols = columns(Kind::Orders, &headers, opts)?;
+    let order = date_order(path, Kind::Orders, &cols, &headers, opts)?;
+    let mut report = Report {
+        columns: Kind::Orders
+            .fields()
+            .iter()
+            .zip(&cols)
+            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), headers[c].clone())))
+            .collect(),
+        ..Report::default()
+    };
+    if matches!(rows, Rows::Sheet(..)) {
+        let mut om = OrderMetrics::new(g);
+        let mut customers = Names::default();
+        let mut names = Interners {
+            customers: Some(&mut customers),
+            channels: Some(channels),
+            systems: None,
+        };
+        let r = read(
+            path,
+            Kind::Orders,
+            opts,
+            &mut names,
+            |r| {
+                if let Record::Order(o) = r {
+                    om.add(&o);
+                }
+            },
+            progress,
+        )?;
+        return Ok((om, r));
+    }
+    const SHARDS: usize = 2;
+    const BATCH: usize = 8192;
+    let hasher = FxBuild::default();
+    let mut problems: Vec<RowProblem> = Vec::new();
+    let results = std::thread::scope(|scope| -> Result<Vec<OrderMetrics>, ImportError> {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for shard in 0..SHARDS {
+            let (tx, rx) = sync_channel::<std::sync::Arc<Batch>>(16);
+            senders.push(tx);
+            handles.push(scope.spawn(move || {
+                let mut om = OrderMetrics::new(g);
+                let mut customers = Names::default();
+                for b in rx {
+                    let mut start = 0usize;
+                    for k in 0..b.days.len() {
+                        let end = b.ends[k] as usize;
+                        if usize::from(b.shard[k]) == shard {
+                            let name = std::str::from_utf8(&b.names[start..end]).unwrap_or("");
+                            om.add(&Order {
+                                day: b.days[k],
+                                customer: customers.intern(name),
+                                amount: b.amounts[k],
+                                channel: b.channels[k],
+                            });
+                        }
+                        start = end;
+                    }
+                }
+                om
+            }));
+        }
+        let mut batch = Batch::default();
+        let send = |batch: &mut Batch| {
+            let full = std::sync::Arc::new(std::mem::take(batch));
+            for tx in &senders {
+                let _ = tx.send(full.clone());
+            }
+        };
+        while let Some((line, row)) = rows.next()? {
+            if row.is_blank() {
+                continue;
+            }
+            match parse_order(&row, line, &cols, &headers, order, opts) {
+                Ok((day, amount, customer, channel)) => {
+                    batch.days.push(day);
+                    batch.amounts.push(amount);
+                    batch.channels.push(channel.map(|c| channels.intern(c)));
+                    batch
+                        .shard
+                        .push((hasher.hash_one(customer) % SHARDS as u64) as u8);
+                    batch.names.extend_from_slice(customer.as_bytes());
+                    batch.ends.push(batch.names.len() as u32);
+                    report.rows += 1;
+                    if batch.days.len() == BATCH {
+                        send(&mut batch);
+                        progress(report.rows);
+                    }
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+        send(&mut batch);
+        drop(senders);
+        Ok(handles.into_iter().filter_map(|h| h.join().ok()).collect())
+    })?;
+    progress(report.rows);
+    if !problems.is_empty() {
+        if opts.skip_bad_rows {
+            report.skipped = problems;
+        } else {
+            return Err(ImportError::BadRows(problems));
+        }
+    }
+    let mut shards = results.into_iter();
+    let mut om = shards.next().unwrap_or_else(|| OrderMetrics::new(g));
+    for other in shards {
+        om.absorb(other);
+    }
+    Ok((om, report))
+}
+
 /// Reads one file of the given kind, handing each good record to `sink`. With
 /// `skip_bad_rows` off, any bad row makes the whole import fail (the caller must then drop
 /// what the sink received); every bad row is reported either way.
@@ -907,34 +1080,28 @@ pub fn read(
         let date = |s: &str| parse::datetime(s, order);
         let money = |s: &str| parse::money(s, opts.decimal_comma);
         let record = match kind {
-            Kind::Orders => {
-                let day = get!(0, date);
-                let customer = cell(1).map(str::trim).filter(|c| !c.is_empty());
-                if customer.is_none() && bad.is_none() {
-                    bad = Some(problem(1, "an empty cell".into()));
-                }
-                let amount = get!(2, money);
-                let channel = cell(3).map(str::trim).filter(|c| !c.is_empty());
-                match (day, customer, amount) {
-                    (Some((day, _)), Some(c), Some(amount)) => Some(Record::Order(Order {
-                        day,
-                        customer: names
-                            .customers
+            Kind::Orders => match parse_order(&row, line, &cols, &headers, order, opts) {
+                Ok((day, amount, c, channel)) => Some(Record::Order(Order {
+                    day,
+                    customer: names
+                        .customers
+                        .as_deref_mut()
+                        .unwrap_or(&mut scratch)
+                        .intern(c),
+                    amount,
+                    channel: channel.map(|ch| {
+                        names
+                            .channels
                             .as_deref_mut()
                             .unwrap_or(&mut scratch)
-                            .intern(c),
-                        amount,
-                        channel: channel.map(|ch| {
-                            names
-                                .channels
-                                .as_deref_mut()
-                                .unwrap_or(&mut scratch)
-                                .intern(ch)
-                        }),
-                    })),
-                    _ => None,
+                            .intern(ch)
+                    }),
+                })),
+                Err(p) => {
+                    bad = Some(p);
+                    None
                 }
-            }
+            },
             Kind::Marketing => {
                 let day = get!(0, date);
                 let amount = get!(1, money);

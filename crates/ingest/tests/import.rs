@@ -180,3 +180,101 @@ fn surveys_incidents_usage_processes() {
     let (rows, _) = import(&p, Kind::Processes, &Options::default()).unwrap();
     assert_eq!(rows.len(), 2);
 }
+
+#[test]
+fn the_parallel_order_reader_agrees_with_the_plain_one() {
+    use sextant_metrics::calendar::Granularity;
+    use sextant_metrics::catalogue::{Inputs, OrderMetrics, compute};
+    let mut text = String::from("date,customer,total,channel\n");
+    for i in 0..30_000u32 {
+        let m = 1 + i % 12;
+        let d = 1 + i % 28;
+        text += &format!(
+            "2027-{m:02}-{d:02},C{},{}.50,{}\n",
+            (i * 7919) % 2500,
+            i % 97,
+            ["web", "store"][(i % 2) as usize]
+        );
+    }
+    let p = temp("many.csv", &text);
+    let mut chan = Names::default();
+    let (par, report) = sextant_ingest::read_orders(
+        &p,
+        &Options::default(),
+        Granularity::Month,
+        &mut chan,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.rows, 30_000);
+    let mut plain = OrderMetrics::new(Granularity::Month);
+    let mut cust = Names::default();
+    let mut chan2 = Names::default();
+    let mut names = Interners {
+        customers: Some(&mut cust),
+        channels: Some(&mut chan2),
+        systems: None,
+    };
+    read(
+        &p,
+        Kind::Orders,
+        &Options::default(),
+        &mut names,
+        |r| {
+            if let Record::Order(o) = r {
+                plain.add(&o);
+            }
+        },
+        |_| {},
+    )
+    .unwrap();
+    let a = compute(
+        &Inputs {
+            orders: Some(&par),
+            channels: Some(&chan),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    let b = compute(
+        &Inputs {
+            orders: Some(&plain),
+            channels: Some(&chan2),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    assert_eq!(a.periods, b.periods);
+    for (x, y) in a.series.iter().zip(&b.series) {
+        assert_eq!((x.metric, &x.by), (y.metric, &y.by));
+        for (u, v) in x.values.iter().zip(&y.values) {
+            match (u, v) {
+                (Some(u), Some(v)) => assert!(
+                    (u - v).abs() <= 1e-9 * (1.0 + v.abs()),
+                    "{} {u} {v}",
+                    x.metric
+                ),
+                _ => assert_eq!(u, v, "{}", x.metric),
+            }
+        }
+    }
+    // A bad row fails the parallel reader too.
+    let p = temp("many-bad.csv", &(text + "2027-13-01,C1,5,web\n"));
+    let e = sextant_ingest::read_orders(
+        &p,
+        &Options::default(),
+        Granularity::Month,
+        &mut chan,
+        |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("1 bad row(s); nothing was imported:\n  line 30002, column 1"),
+        "{e}"
+    );
+}

@@ -200,6 +200,28 @@ impl OrderMetrics {
         self.active.extend(other.active);
     }
 
+    /// Adds an accumulator of other customers (their ids are renumbered after this one's).
+    pub fn absorb(&mut self, other: OrderMetrics) {
+        let offset = self.customers.len() as u64;
+        for (p, agg) in other.periods {
+            let e = self.periods.entry(p).or_default();
+            e.revenue += agg.revenue;
+            e.orders += agg.orders;
+            for (c, (r, n)) in agg.by_channel {
+                let x = e.by_channel.entry(c).or_default();
+                x.0 += r;
+                x.1 += n;
+            }
+        }
+        self.customers.extend(other.customers);
+        self.active.extend(
+            other
+                .active
+                .into_iter()
+                .map(|k| (((k >> 32) + offset) << 32) | (k & 0xFFFF_FFFF)),
+        );
+    }
+
     /// The first and last period with orders.
     pub fn span(&self) -> Option<(i32, i32)> {
         Some((
