@@ -408,6 +408,7 @@ fn fmt_value(v: Option<f64>, unit: &str) -> String {
         None => "-".into(),
         Some(v) => match unit {
             "fraction" => format!("{:.1}%", v * 100.0),
+            "currency" if v.abs() < 1000.0 => format!("{v:.2}"),
             "currency" => crate::render::money(v),
             "points" | "hours" | "ratio" => format!("{v:.1}"),
             _ => format!("{v:.0}"),

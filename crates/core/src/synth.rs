@@ -169,6 +169,88 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
     y
 }
 
+/// The Corner Bookstore's business data for the 24 months before its plan starts: point-of-sale
+/// and web-shop orders, marketing spend, web sessions and survey answers, as CSV files look when
+/// exported from the tools a small shop uses. About $150,000 of sales a year, $66,667 of them
+/// online, a December peak, a few hundred loyal customers among a few thousand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookstoreData {
+    /// `orders.csv`.
+    pub orders: String,
+    /// `marketing.csv`.
+    pub marketing: String,
+    /// `sessions.csv`.
+    pub sessions: String,
+    /// `surveys.csv`.
+    pub surveys: String,
+}
+
+/// The Corner Bookstore's generated data (2025-01 to 2026-12).
+pub fn bookstore_data(seed: u64) -> BookstoreData {
+    let mut r = SplitMix64::new(seed);
+    let mut orders = String::from("Order Date,Order Number,Customer Email,Total,Channel\n");
+    let mut sessions = String::from("Date,Sessions,Conversions\n");
+    let mut surveys = String::from("Submitted At,Survey,Score\n");
+    let mut marketing = String::from("Month,Channel,Spend\n");
+    let days_in = |y: i32, m: u32| match m {
+        2 if y % 4 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let mut number = 10_000;
+    for k in 0..24u32 {
+        let (y, m) = (2025 + (k / 12) as i32, k % 12 + 1);
+        // Seasonality: December +60%, summer -10%; slow growth of 0.5% a month.
+        let season = match m {
+            12 => 1.6,
+            11 => 1.15,
+            6..=8 => 0.9,
+            _ => 1.0,
+        };
+        let growth = 1.0 + 0.005 * k as f64;
+        for (channel, share) in [("social", 180.0), ("email", 60.0), ("print", 120.0)] {
+            let spend = share * (0.8 + 0.4 * r.unit());
+            let _ = writeln!(marketing, "{y}-{m:02},{channel},{spend:.2}");
+        }
+        for d in 1..=days_in(y, m) {
+            // Store: about 9 orders a day at $23; online: about 7 at $26.
+            let store = (9.0 * season * growth * (0.7 + 0.6 * r.unit())) as u32;
+            let online = (7.0 * season * growth * (0.7 + 0.6 * r.unit())) as u32;
+            for (channel, n, mean) in [("store", store, 23.0), ("online", online, 26.0)] {
+                for _ in 0..n {
+                    // Loyal customers are a few hundred of the 4,000: the square skews ids low.
+                    let u = r.unit();
+                    let customer = (u * u * 4000.0) as u32;
+                    let total = (mean * (0.3 + 1.4 * r.unit())).max(3.0);
+                    number += 1;
+                    let _ = writeln!(
+                        orders,
+                        "{y}-{m:02}-{d:02},{number},reader{customer:04}@example.com,{total:.2},{channel}"
+                    );
+                }
+            }
+            let visits = (online as f64 * 22.0 * (0.8 + 0.4 * r.unit())) as u32;
+            let _ = writeln!(sessions, "{y}-{m:02}-{d:02},{visits},{online}");
+            // A few survey answers a week.
+            if r.unit() < 0.35 {
+                let score = [5, 5, 4, 4, 4, 3, 5, 2][(r.next_u64() % 8) as usize];
+                let _ = writeln!(surveys, "{y}-{m:02}-{d:02},CSAT,{score}");
+            }
+            if r.unit() < 0.15 {
+                let score = [10, 9, 9, 8, 7, 10, 6, 9, 5, 10][(r.next_u64() % 10) as usize];
+                let _ = writeln!(surveys, "{y}-{m:02}-{d:02},NPS,{score}");
+            }
+        }
+    }
+    BookstoreData {
+        orders,
+        marketing,
+        sessions,
+        surveys,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! period of the other seasons is part of the expectation), and the residual is scaled by a
 //! robust spread (1.4826 x the median absolute deviation of all residuals, Hampel's filter).
 //! A period is flagged when its residual is more than `threshold` such spreads away and at
-//! least 5% of the expected value (so that tiny wiggles in a very steady series are not news).
+//! least 10% of the expected value (so that tiny wiggles in a very steady series are not news).
 
 use serde::Serialize;
 
@@ -100,8 +100,8 @@ pub fn detect(values: &[Option<f64>], season: Option<usize>, threshold: f64) -> 
     (0..n)
         .filter_map(|k| {
             let score = (residuals[k] - med) / mad;
-            // Practically significant too: at least 5% away from the expected value.
-            let material = residuals[k].abs() >= 0.05 * expected[k].abs();
+            // Practically significant too: at least 10% away from the expected value.
+            let material = residuals[k].abs() >= 0.10 * expected[k].abs();
             (score.abs() > threshold && material).then(|| Anomaly {
                 index: known[k].0,
                 value: known[k].1,

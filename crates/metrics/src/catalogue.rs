@@ -259,7 +259,82 @@ pub struct Inputs<'a> {
 }
 
 /// Computes the catalogue over periods `from..=to` (default: every period with data).
+///
+/// Unusual periods are looked for over all the data (and the requested range), then the table
+/// is cut to the requested range, so that an edge of the range is not mistaken for news.
 pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i32>) -> Table {
+    let (lo, hi) = data_span(inputs, g);
+    let full_from = match (from, lo) {
+        (Some(f), Some(l)) => Some(f.min(l)),
+        (f, l) => f.or(l),
+    };
+    let full_to = match (to, hi) {
+        (Some(t), Some(h)) => Some(t.max(h)),
+        (t, h) => t.or(h),
+    };
+    let mut t = compute_range(inputs, g, full_from, full_to);
+    let keep: Vec<bool> = t
+        .indices
+        .iter()
+        .map(|&p| from.is_none_or(|f| p >= f) && to.is_none_or(|x| p <= x))
+        .collect();
+    let cut = |v: &[Option<f64>]| -> Vec<Option<f64>> {
+        v.iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(x, _)| *x)
+            .collect()
+    };
+    for s in &mut t.series {
+        s.values = cut(&s.values);
+    }
+    let kept_labels: Vec<String> = t
+        .periods
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| p.clone())
+        .collect();
+    t.anomalies.retain(|a| kept_labels.contains(&a.period));
+    t.indices = t
+        .indices
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| *p)
+        .collect();
+    t.periods = kept_labels;
+    t
+}
+
+/// The first and last period holding any data.
+fn data_span(inputs: &Inputs, g: Granularity) -> (Option<i32>, Option<i32>) {
+    let mut seen: Vec<i32> = Vec::new();
+    if let Some(o) = inputs.orders
+        && let Some((a, b)) = o.span()
+    {
+        seen.extend([a, b]);
+    }
+    let days = inputs
+        .spend
+        .iter()
+        .map(|x| x.day)
+        .chain(inputs.traffic.iter().map(|x| x.day))
+        .chain(inputs.answers.iter().map(|x| x.day))
+        .chain(inputs.usage.iter().map(|x| x.day))
+        .chain(
+            inputs
+                .incidents
+                .iter()
+                .map(|x| (x.start.div_euclid(1440)) as i32),
+        );
+    for d in days {
+        seen.push(g.index(d));
+    }
+    (seen.iter().min().copied(), seen.iter().max().copied())
+}
+
+fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i32>) -> Table {
     // The periods that hold data.
     let mut seen: Vec<i32> = Vec::new();
     if let Some(o) = inputs.orders
@@ -513,16 +588,20 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
                 unit: "currency",
                 values: cac,
             });
+            // By channel where the spend's channels are also the orders' channels.
             for (c, v) in &by {
                 let new = new_by_channel.get(c);
-                series.push(Series {
-                    metric: "cac",
-                    by: Some(channel_name(*c)),
-                    unit: "currency",
-                    values: (0..n)
-                        .map(|k| ratio(v[k], new.map_or(0.0, |x| x[k])))
-                        .collect(),
-                });
+                let values: Vec<Option<f64>> = (0..n)
+                    .map(|k| ratio(v[k], new.map_or(0.0, |x| x[k])))
+                    .collect();
+                if values.iter().any(Option::is_some) {
+                    series.push(Series {
+                        metric: "cac",
+                        by: Some(channel_name(*c)),
+                        unit: "currency",
+                        values,
+                    });
+                }
             }
         }
     }
@@ -727,8 +806,11 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
         Granularity::Quarter => 4,
     };
     let periods: Vec<String> = indices.iter().map(|&p| g.label(p)).collect();
+    // Cumulative and trailing-year metrics move smoothly by construction: not screened.
+    let smooth = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
     let anomalies = series
         .iter()
+        .filter(|s| !smooth.contains(&s.metric))
         .flat_map(|s| {
             crate::anomaly::detect(&s.values, Some(season), crate::anomaly::THRESHOLD)
                 .into_iter()

@@ -1,5 +1,6 @@
 //! Integration tests of the core's public API: one binary, one module per area.
 
+mod bookstore_data;
 mod cases;
 mod checks;
 mod demo;
