@@ -322,11 +322,6 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
             b.set_message(format!("{}: reading {}", path.display(), kind.name()));
             b
         });
-        let mut names = Interners {
-            customers: Some(&mut customers),
-            channels: Some(&mut channels),
-            systems: Some(&mut systems),
-        };
         let mut staged = sextant_ingest::Data::default();
         let mut staged_orders = OrderMetrics::new(g);
         let tick = |n: u64| {
@@ -338,12 +333,16 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
         // One orders file goes through the parallel reader; several share one customer
         // table so that a customer in two files is one customer.
         let report = if kind == Kind::Orders && orders_files == 1 {
-            drop(names);
             sextant_ingest::read_orders(&path, &opts, g, &mut channels, tick).map(|(om, r)| {
                 staged_orders = om;
                 r
             })
         } else {
+            let mut names = Interners {
+                customers: Some(&mut customers),
+                channels: Some(&mut channels),
+                systems: Some(&mut systems),
+            };
             sextant_ingest::read(
                 &path,
                 kind,
