@@ -21,17 +21,7 @@ struct Section {
 
 /// Whole currency units with thousands separators: `-12,345`.
 pub fn money(x: f64) -> String {
-    let r = x.round();
-    let neg = r < 0.0;
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if neg { format!("-{out}") } else { out }
+    sextant_core::whole_units(x)
 }
 
 /// A fraction as a whole percentage: `2.3333` -> `233%`.

@@ -282,29 +282,84 @@ pub fn solve(
             lp: None,
         };
     }
+    let owner: Vec<(usize, u32)> = cols.iter().map(|&(i, s, _)| (i, s)).collect();
+    let warm = start.map(|start| {
+        owner
+            .iter()
+            .map(|&(i, s)| if start[i] == Some(s) { 1.0 } else { 0.0 })
+            .collect()
+    });
+    run(pb, &owner, inst.items.len(), opts, warm)
+}
+
+/// Solves a built problem whose column `k` stands for item `owner[k].0` at month
+/// `owner[k].1`: an item's start is the first of its columns at 1 (this reads both the start
+/// variables and the cumulative ones).
+fn run(
+    pb: RowProblem,
+    owner: &[(usize, u32)],
+    items: usize,
+    opts: &MipOptions,
+    warm: Option<Vec<f64>>,
+) -> MipResult {
+    let none = MipResult {
+        optimal: false,
+        infeasible: false,
+        starts: None,
+        bound: None,
+        lp: None,
+    };
     let mut model = pb.optimise(Sense::Maximise);
-    model.make_quiet();
+    if std::env::var_os("SEXTANT_SOLVER_LOG").is_none() {
+        model.make_quiet();
+    } else {
+        model.set_option("output_flag", true);
+        model.set_option("log_to_console", true);
+    }
     model.set_option("time_limit", opts.time_limit.as_secs_f64());
     model.set_option("mip_rel_gap", opts.gap);
     model.set_option("threads", 1);
-    if let Some(start) = start {
-        let x: Vec<f64> = cols
-            .iter()
-            .map(|&(i, s, _)| if start[i] == Some(s) { 1.0 } else { 0.0 })
-            .collect();
+    if let Some(x) = warm {
         let _ = model.try_set_solution(Some(&x), None, None, None);
     }
     let Ok(solved) = model.try_solve() else {
-        return MipResult {
-            optimal: false,
-            infeasible: false,
-            starts: None,
-            bound: None,
-            lp: None,
-        };
+        return none;
     };
     let status = solved.status();
     let infeasible = matches!(status, HighsModelStatus::Infeasible);
+    if opts.linear {
+        if status != HighsModelStatus::Optimal {
+            return MipResult { infeasible, ..none };
+        }
+        let sol = solved.get_solution();
+        let v = sol.columns();
+        // Per item: the cumulative value at its last month, and the month of the largest step.
+        let mut lp: Vec<Option<LpItem>> = vec![None; items];
+        let mut prev = vec![0.0; items];
+        for (k, &(i, s)) in owner.iter().enumerate() {
+            let y = v.get(k).copied().unwrap_or(0.0);
+            let step = y - prev[i];
+            prev[i] = y;
+            let e = lp[i].get_or_insert(LpItem {
+                selected: 0.0,
+                start: s,
+            });
+            if step > e.selected {
+                e.start = s;
+            }
+            e.selected = e.selected.max(step);
+        }
+        for (i, e) in lp.iter_mut().enumerate() {
+            if let Some(e) = e {
+                e.selected = prev[i].clamp(0.0, 1.0);
+            }
+        }
+        return MipResult {
+            bound: Some(solved.objective_value()),
+            lp: Some(lp),
+            ..none
+        };
+    }
     let has_solution = !infeasible
         && matches!(
             status,
@@ -314,24 +369,17 @@ pub fn solve(
                 | HighsModelStatus::ObjectiveBound
                 | HighsModelStatus::ObjectiveTarget
         );
-    let starts = has_solution
-        .then(|| {
-            let sol = solved.get_solution();
-            let x = sol.columns();
-            let mut starts: Starts = vec![None; inst.items.len()];
-            let mut any = false;
-            for (k, &(i, s, _)) in cols.iter().enumerate() {
-                if x.get(k).is_some_and(|v| *v > 0.5) {
-                    starts[i] = Some(s);
-                    any = true;
-                }
+    let starts = has_solution.then(|| {
+        let sol = solved.get_solution();
+        let v = sol.columns();
+        let mut starts: Starts = vec![None; items];
+        for (k, &(i, s)) in owner.iter().enumerate() {
+            if starts[i].is_none() && v.get(k).is_some_and(|x| *x > 0.5) {
+                starts[i] = Some(s);
             }
-            // A time limit with no solution found leaves every column at 0, which may not be
-            // feasible; the caller checks.
-            let _ = any;
-            starts
-        })
-        .filter(|_| has_solution);
+        }
+        starts
+    });
     let optimal = matches!(status, HighsModelStatus::Optimal);
     let bound = if optimal || matches!(status, HighsModelStatus::ReachedTimeLimit) {
         let obj = solved.objective_value();
@@ -548,97 +596,14 @@ fn solve_step(inst: &Instance, opts: &MipOptions, start: Option<&[Option<u32>]>)
             pb.add_row(0.0.., &row);
         }
     }
-    let mut model = pb.optimise(Sense::Maximise);
-    if std::env::var_os("SEXTANT_SOLVER_LOG").is_none() {
-        model.make_quiet();
-    } else {
-        model.set_option("output_flag", true);
-        model.set_option("log_to_console", true);
-    }
-    model.set_option("time_limit", opts.time_limit.as_secs_f64());
-    model.set_option("mip_rel_gap", opts.gap);
-    model.set_option("threads", 1);
-    if let Some(start) = start {
-        let x: Vec<f64> = owner
+    let warm = start.map(|start| {
+        owner
             .iter()
             .map(|&(i, s)| match start[i] {
                 Some(st) if st <= s => 1.0,
                 _ => 0.0,
             })
-            .collect();
-        let _ = model.try_set_solution(Some(&x), None, None, None);
-    }
-    let Ok(solved) = model.try_solve() else {
-        return none;
-    };
-    let status = solved.status();
-    if opts.linear {
-        if status != HighsModelStatus::Optimal {
-            return MipResult {
-                infeasible: matches!(status, HighsModelStatus::Infeasible),
-                ..none
-            };
-        }
-        let sol = solved.get_solution();
-        let v = sol.columns();
-        let lp = (0..inst.items.len())
-            .map(|i| {
-                let (lo, hi, k) = base[i]?;
-                let mut prev = 0.0;
-                let mut best = (lo, -1.0);
-                for s in lo..=hi {
-                    let ys = v.get(k + (s - lo) as usize).copied().unwrap_or(0.0);
-                    if ys - prev > best.1 {
-                        best = (s, ys - prev);
-                    }
-                    prev = ys;
-                }
-                Some(LpItem {
-                    selected: prev.clamp(0.0, 1.0),
-                    start: best.0,
-                })
-            })
-            .collect();
-        return MipResult {
-            bound: Some(solved.objective_value()),
-            lp: Some(lp),
-            ..none
-        };
-    }
-    let infeasible = matches!(status, HighsModelStatus::Infeasible);
-    let has_solution = !infeasible
-        && matches!(
-            status,
-            HighsModelStatus::Optimal
-                | HighsModelStatus::ReachedTimeLimit
-                | HighsModelStatus::ReachedIterationLimit
-                | HighsModelStatus::ObjectiveBound
-                | HighsModelStatus::ObjectiveTarget
-        );
-    let starts = has_solution.then(|| {
-        let sol = solved.get_solution();
-        let v = sol.columns();
-        let mut starts: Starts = vec![None; inst.items.len()];
-        for (k, &(i, s)) in owner.iter().enumerate() {
-            if starts[i].is_none() && v.get(k).is_some_and(|x| *x > 0.5) {
-                starts[i] = Some(s);
-            }
-        }
-        starts
+            .collect()
     });
-    let optimal = matches!(status, HighsModelStatus::Optimal);
-    let bound = if optimal || matches!(status, HighsModelStatus::ReachedTimeLimit) {
-        let obj = solved.objective_value();
-        let gap = solved.mip_gap();
-        gap.is_finite().then(|| obj + gap * obj.abs())
-    } else {
-        None
-    };
-    MipResult {
-        optimal,
-        infeasible,
-        starts,
-        bound,
-        lp: None,
-    }
+    run(pb, &owner, inst.items.len(), opts, warm)
 }

@@ -443,17 +443,11 @@ fn blocked(
 
 /// An amount with its currency, rounded to whole units.
 pub fn money(v: f64, currency: &str) -> String {
-    let r = v.round();
-    let neg = r < 0.0;
-    let digits = format!("{:.0}", r.abs());
-    let mut grouped = String::new();
-    for (k, ch) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
+    let w = sextant_core::whole_units(v);
+    match w.strip_prefix('-') {
+        Some(abs) => format!("-{currency} {abs}"),
+        None => format!("{currency} {w}"),
     }
-    format!("{}{currency} {grouped}", if neg { "-" } else { "" })
 }
 
 /// Spend and budget of one period.

@@ -1,0 +1,358 @@
+//! `sextant forecast` and `sextant clv`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use sextant_ingest::{Interners, Kind, Options, Record};
+use sextant_metrics::calendar::day_label;
+use sextant_metrics::clv::{self, Unit};
+use sextant_metrics::forecast;
+use sextant_metrics::records::Names;
+
+use crate::metrics_cmds::{ImportArgs, MetricsFormat};
+use crate::table::Table;
+
+/// `sextant forecast` arguments.
+#[derive(Args)]
+pub struct ForecastArgs {
+    /// A CSV with a header, then a period and a value column (e.g. `month,revenue`).
+    series: PathBuf,
+    /// Periods to forecast.
+    #[arg(long, default_value_t = 12)]
+    horizon: usize,
+    /// Seasonal period (12 for months, 4 for quarters, 52 for weeks); seasonal models are
+    /// tried when the data holds two full seasons.
+    #[arg(long)]
+    season: Option<usize>,
+    /// Also give the probability of reaching this value by the last forecast period.
+    #[arg(long)]
+    target: Option<f64>,
+    /// The target is reached by falling to it (down is good).
+    #[arg(long)]
+    down: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
+    format: MetricsFormat,
+}
+
+/// Reads a two-column series, naming the line of any bad value.
+fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    if headers.len() < 2 {
+        anyhow::bail!(
+            "{}: expected a header and two columns (period, value), found {} column(s)",
+            path.display(),
+            headers.len()
+        );
+    }
+    let (mut periods, mut values) = (Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let raw = rec.get(1).unwrap_or("").trim();
+        let v = sextant_ingest::parse::number(raw).map_err(|found| {
+            anyhow::anyhow!(
+                "{}: line {line}, column 2 ({:?}): expected a number, found {found}",
+                path.display(),
+                headers.get(1).unwrap_or("")
+            )
+        })?;
+        periods.push(rec.get(0).unwrap_or("").trim().to_string());
+        values.push(v);
+    }
+    Ok((periods, values))
+}
+
+/// Runs `sextant forecast`.
+pub fn forecast(args: ForecastArgs) -> anyhow::Result<ExitCode> {
+    let (periods, values) = read_series(&args.series)?;
+    if args.horizon == 0 {
+        anyhow::bail!("--horizon: expected 1 or more periods, found 0");
+    }
+    let fit = forecast::auto(&values, args.season)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.series.display()))?;
+    let fc = forecast::forecast(&fit, &values, args.horizon);
+    let probability = args.target.map(|t| {
+        if args.down {
+            forecast::probability_at_most(&fc, args.horizon, t)
+        } else {
+            forecast::probability_at_least(&fc, args.horizon, t)
+        }
+    });
+    let mut out = anstream::stdout();
+    match args.format {
+        MetricsFormat::Json => {
+            let mut v = serde_json::to_value(&fc)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("history".into(), serde_json::json!(values));
+                obj.insert("periods".into(), serde_json::json!(periods));
+                if let Some(p) = probability {
+                    obj.insert("target".into(), serde_json::json!(args.target));
+                    obj.insert("probability".into(), serde_json::json!(p));
+                }
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        MetricsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["step", "mean", "lower_80", "upper_80", "lower_95", "upper_95"])?;
+            for h in 0..fc.mean.len() {
+                w.write_record([
+                    (h + 1).to_string(),
+                    fc.mean[h].to_string(),
+                    fc.lower_80[h].to_string(),
+                    fc.upper_80[h].to_string(),
+                    fc.lower_95[h].to_string(),
+                    fc.upper_95[h].to_string(),
+                ])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        MetricsFormat::Text => {
+            let mut s = format!(
+                "{} on {} values (AICc {:.1}); after {}:\n",
+                fc.model,
+                values.len(),
+                fc.aicc,
+                periods.last().map_or("the last period", String::as_str)
+            );
+            let mut t = Table::new(&[">step", ">forecast", ">80% from", ">to", ">95% from", ">to"]);
+            for h in 0..fc.mean.len() {
+                t.row(vec![
+                    format!("+{}", h + 1),
+                    format!("{:.2}", fc.mean[h]),
+                    format!("{:.2}", fc.lower_80[h]),
+                    format!("{:.2}", fc.upper_80[h]),
+                    format!("{:.2}", fc.lower_95[h]),
+                    format!("{:.2}", fc.upper_95[h]),
+                ]);
+            }
+            let (h, rows) = t.text();
+            let _ = writeln!(s, "{h}");
+            for r in rows {
+                let _ = writeln!(s, "{r}");
+            }
+            if let (Some(p), Some(t)) = (probability, args.target) {
+                let _ = writeln!(
+                    s,
+                    "\nProbability of {} {t} by step +{}: {:.0}%",
+                    if args.down { "falling to" } else { "reaching" },
+                    args.horizon,
+                    p * 100.0
+                );
+            }
+            write!(out, "{s}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sextant clv` arguments.
+#[derive(Args)]
+pub struct ClvArgs {
+    /// The orders file (CSV or XLSX).
+    orders: PathBuf,
+    /// The last day of the calibration period (`YYYY-MM-DD`); later orders are the holdout.
+    #[arg(long)]
+    calibration_end: String,
+    /// Time unit of the models.
+    #[arg(long, value_enum, default_value_t = UnitArg::Week)]
+    period: UnitArg,
+    /// Periods ahead to predict purchases and value over.
+    #[arg(long, default_value_t = 52.0)]
+    horizon: f64,
+    /// Gross margin: the share of spend that is profit (a fraction).
+    #[arg(long, default_value_t = 1.0)]
+    margin: f64,
+    /// Monthly discount rate for CLV.
+    #[arg(long, default_value_t = 0.01)]
+    discount_rate: f64,
+    /// Write every customer's prediction to this CSV.
+    #[arg(long)]
+    customers: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
+    format: MetricsFormat,
+    #[command(flatten)]
+    import: ImportArgs,
+}
+
+/// Time unit.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum UnitArg {
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+}
+
+/// Runs `sextant clv`.
+pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
+    let (end, _) = sextant_ingest::parse::datetime(&args.calibration_end, None)
+        .map_err(|e| anyhow::anyhow!("--calibration-end: expected a date YYYY-MM-DD, found {e}"))?;
+    if !(args.margin > 0.0 && args.margin <= 1.0) {
+        anyhow::bail!("--margin: expected a fraction above 0 and at most 1, found {}", args.margin);
+    }
+    let opts = Options {
+        skip_bad_rows: args.import.skip_bad_rows,
+        decimal_comma: args.import.decimal_comma,
+        ..Options::default()
+    };
+    let mut customers = Names::default();
+    let mut channels = Names::default();
+    let mut names = Interners {
+        customers: Some(&mut customers),
+        channels: Some(&mut channels),
+        systems: None,
+    };
+    let mut orders = Vec::new();
+    sextant_ingest::read(
+        &args.orders,
+        Kind::Orders,
+        &opts,
+        &mut names,
+        |r| {
+            if let Record::Order(o) = r {
+                orders.push(clv::Order {
+                    customer: o.customer,
+                    day: o.day,
+                    amount: o.amount,
+                });
+            }
+        },
+        |_| {},
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", args.orders.display()))?;
+    let unit = match args.period {
+        UnitArg::Day => Unit::Day,
+        UnitArg::Week => Unit::Week,
+    };
+    let summary = clv::summarise(&orders, end, unit);
+    let bg = clv::fit_bgnbd(&summary).map_err(|e| anyhow::anyhow!("BG/NBD: {e}"))?;
+    let gg = clv::fit_gamma_gamma(&summary).map_err(|e| anyhow::anyhow!("Gamma-Gamma: {e}"))?;
+    let rows: Vec<serde_json::Value> = summary
+        .iter()
+        .map(|c| {
+            let expected = bg.expected_purchases(args.horizon, c.frequency, c.recency, c.t);
+            serde_json::json!({
+                "customer": customers.name(c.customer),
+                "frequency": c.frequency,
+                "recency": c.recency,
+                "T": c.t,
+                "monetary_value": c.monetary_value,
+                "p_alive": bg.p_alive(c.frequency, c.recency, c.t),
+                "expected_purchases": expected,
+                "expected_spend": gg.expected_spend(c.frequency, c.monetary_value),
+                "clv": clv::clv(&bg, &gg, c, args.horizon, args.margin, args.discount_rate, unit),
+                "holdout_purchases": c.holdout_purchases,
+            })
+        })
+        .collect();
+    if let Some(path) = &args.customers {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record([
+            "customer",
+            "frequency",
+            "recency",
+            "T",
+            "p_alive",
+            "expected_purchases",
+            "expected_spend",
+            "clv",
+        ])?;
+        for r in &rows {
+            let f = |k: &str| r[k].as_f64().map_or(String::new(), |v| format!("{v:.6}"));
+            w.write_record([
+                r["customer"].as_str().unwrap_or("").to_string(),
+                f("frequency"),
+                f("recency"),
+                f("T"),
+                f("p_alive"),
+                f("expected_purchases"),
+                f("expected_spend"),
+                f("clv"),
+            ])?;
+        }
+        w.flush()?;
+    }
+    // The holdout runs from the calibration end to the last order in the file.
+    let last_day = orders.iter().map(|o| o.day).max().unwrap_or(end);
+    let per = match unit {
+        Unit::Day => 1.0,
+        Unit::Week => 7.0,
+    };
+    let holdout_len = f64::from((last_day - end).max(0)) / per;
+    let holdout: Option<(f64, f64)> = summary
+        .iter()
+        .any(|c| c.holdout_purchases.is_some())
+        .then(|| {
+            summary.iter().fold((0.0, 0.0), |(p, a), c| {
+                (
+                    p + bg.expected_purchases(holdout_len, c.frequency, c.recency, c.t),
+                    a + f64::from(c.holdout_purchases.unwrap_or(0)),
+                )
+            })
+        });
+    let report = serde_json::json!({
+        "calibration_end": day_label(end),
+        "unit": match unit { Unit::Day => "day", Unit::Week => "week" },
+        "horizon": args.horizon,
+        "bgnbd": bg,
+        "gamma_gamma": gg,
+        "log_likelihood": bg.log_likelihood,
+        "holdout": holdout.map(|(p, a)| serde_json::json!({"predicted": p, "actual": a})),
+        "customers": rows,
+    });
+    let mut out = anstream::stdout();
+    match args.format {
+        MetricsFormat::Json | MetricsFormat::Csv => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?
+        }
+        MetricsFormat::Text => {
+            let mut s = format!(
+                "{} customers in calibration to {}.\nBG/NBD: r {:.4}, alpha {:.4}, a {:.4}, b {:.4} (log-likelihood {:.2})\nGamma-Gamma: p {:.4}, q {:.4}, v {:.4}\n",
+                summary.len(),
+                day_label(end),
+                bg.r,
+                bg.alpha,
+                bg.a,
+                bg.b,
+                bg.log_likelihood,
+                gg.p,
+                gg.q,
+                gg.v
+            );
+            if let Some((p, a)) = holdout {
+                let _ = writeln!(s, "Holdout: {p:.0} purchases predicted, {a:.0} made.");
+            }
+            let mut top: Vec<&serde_json::Value> = rows.iter().collect();
+            top.sort_by(|x, y| {
+                y["clv"].as_f64().unwrap_or(0.0).total_cmp(&x["clv"].as_f64().unwrap_or(0.0))
+            });
+            let mut t = Table::new(&["customer", ">P(alive)", ">purchases", ">spend each", ">CLV"]);
+            for r in top.iter().take(15) {
+                t.row(vec![
+                    r["customer"].as_str().unwrap_or("").to_string(),
+                    format!("{:.0}%", r["p_alive"].as_f64().unwrap_or(0.0) * 100.0),
+                    format!("{:.2}", r["expected_purchases"].as_f64().unwrap_or(0.0)),
+                    format!("{:.2}", r["expected_spend"].as_f64().unwrap_or(0.0)),
+                    format!("{:.2}", r["clv"].as_f64().unwrap_or(0.0)),
+                ]);
+            }
+            let (h, body) = t.text();
+            let _ = writeln!(s, "\nMost valuable customers over the next {} {}s:\n{h}", args.horizon, match unit { Unit::Day => "day", Unit::Week => "week" });
+            for r in body {
+                let _ = writeln!(s, "{r}");
+            }
+            write!(out, "{s}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
