@@ -1,4 +1,4 @@
-//! `sextant forecast` and `sextant clv`.
+//! `sextant clv`: predictive customer lifetime value from an orders file.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -7,152 +7,12 @@ use std::process::ExitCode;
 
 use clap::Args;
 use sextant_ingest::{Interners, Kind, Options, Record};
+use sextant_metrics::bgnbd::{self as clv, Unit};
 use sextant_metrics::calendar::day_label;
-use sextant_metrics::clv::{self, Unit};
-use sextant_metrics::forecast;
 use sextant_metrics::records::Names;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
-
-/// `sextant forecast` arguments.
-#[derive(Args)]
-pub struct ForecastArgs {
-    /// A CSV with a header, then a period and a value column (e.g. `month,revenue`).
-    series: PathBuf,
-    /// Periods to forecast.
-    #[arg(long, default_value_t = 12)]
-    horizon: usize,
-    /// Seasonal period (12 for months, 4 for quarters, 52 for weeks); seasonal models are
-    /// tried when the data holds two full seasons.
-    #[arg(long)]
-    season: Option<usize>,
-    /// Also give the probability of reaching this value by the last forecast period.
-    #[arg(long)]
-    target: Option<f64>,
-    /// The target is reached by falling to it (down is good).
-    #[arg(long)]
-    down: bool,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
-    format: MetricsFormat,
-}
-
-/// Reads a two-column series, naming the line of any bad value.
-fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let headers = rdr.headers()?.clone();
-    if headers.len() < 2 {
-        anyhow::bail!(
-            "{}: expected a header and two columns (period, value), found {} column(s)",
-            path.display(),
-            headers.len()
-        );
-    }
-    let (mut periods, mut values) = (Vec::new(), Vec::new());
-    for rec in rdr.records() {
-        let rec = rec?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let raw = rec.get(1).unwrap_or("").trim();
-        let v = sextant_ingest::parse::number(raw).map_err(|found| {
-            anyhow::anyhow!(
-                "{}: line {line}, column 2 ({:?}): expected a number, found {found}",
-                path.display(),
-                headers.get(1).unwrap_or("")
-            )
-        })?;
-        periods.push(rec.get(0).unwrap_or("").trim().to_string());
-        values.push(v);
-    }
-    Ok((periods, values))
-}
-
-/// Runs `sextant forecast`.
-pub fn forecast(args: ForecastArgs) -> anyhow::Result<ExitCode> {
-    let (periods, values) = read_series(&args.series)?;
-    if args.horizon == 0 {
-        anyhow::bail!("--horizon: expected 1 or more periods, found 0");
-    }
-    let fit = forecast::auto(&values, args.season)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.series.display()))?;
-    let fc = forecast::forecast(&fit, &values, args.horizon);
-    let probability = args.target.map(|t| {
-        if args.down {
-            forecast::probability_at_most(&fc, args.horizon, t)
-        } else {
-            forecast::probability_at_least(&fc, args.horizon, t)
-        }
-    });
-    let mut out = anstream::stdout();
-    match args.format {
-        MetricsFormat::Json => {
-            let mut v = serde_json::to_value(&fc)?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("history".into(), serde_json::json!(values));
-                obj.insert("periods".into(), serde_json::json!(periods));
-                if let Some(p) = probability {
-                    obj.insert("target".into(), serde_json::json!(args.target));
-                    obj.insert("probability".into(), serde_json::json!(p));
-                }
-            }
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-        }
-        MetricsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["step", "mean", "lower_80", "upper_80", "lower_95", "upper_95"])?;
-            for h in 0..fc.mean.len() {
-                w.write_record([
-                    (h + 1).to_string(),
-                    fc.mean[h].to_string(),
-                    fc.lower_80[h].to_string(),
-                    fc.upper_80[h].to_string(),
-                    fc.lower_95[h].to_string(),
-                    fc.upper_95[h].to_string(),
-                ])?;
-            }
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
-        MetricsFormat::Text => {
-            let mut s = format!(
-                "{} on {} values (AICc {:.1}); after {}:\n",
-                fc.model,
-                values.len(),
-                fc.aicc,
-                periods.last().map_or("the last period", String::as_str)
-            );
-            let mut t = Table::new(&[">step", ">forecast", ">80% from", ">to", ">95% from", ">to"]);
-            for h in 0..fc.mean.len() {
-                t.row(vec![
-                    format!("+{}", h + 1),
-                    format!("{:.2}", fc.mean[h]),
-                    format!("{:.2}", fc.lower_80[h]),
-                    format!("{:.2}", fc.upper_80[h]),
-                    format!("{:.2}", fc.lower_95[h]),
-                    format!("{:.2}", fc.upper_95[h]),
-                ]);
-            }
-            let (h, rows) = t.text();
-            let _ = writeln!(s, "{h}");
-            for r in rows {
-                let _ = writeln!(s, "{r}");
-            }
-            if let (Some(p), Some(t)) = (probability, args.target) {
-                let _ = writeln!(
-                    s,
-                    "\nProbability of {} {t} by step +{}: {:.0}%",
-                    if args.down { "falling to" } else { "reaching" },
-                    args.horizon,
-                    p * 100.0
-                );
-            }
-            write!(out, "{s}")?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
 
 /// `sextant clv` arguments.
 #[derive(Args)]
@@ -165,9 +25,9 @@ pub struct ClvArgs {
     /// Time unit of the models.
     #[arg(long, value_enum, default_value_t = UnitArg::Week)]
     period: UnitArg,
-    /// Periods ahead to predict purchases and value over.
-    #[arg(long, default_value_t = 52.0)]
-    horizon: f64,
+    /// Months ahead to predict purchases and value over.
+    #[arg(long, default_value_t = 12)]
+    horizon: u32,
     /// Gross margin: the share of spend that is profit (a fraction).
     #[arg(long, default_value_t = 1.0)]
     margin: f64,
@@ -198,7 +58,10 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
     let (end, _) = sextant_ingest::parse::datetime(&args.calibration_end, None)
         .map_err(|e| anyhow::anyhow!("--calibration-end: expected a date YYYY-MM-DD, found {e}"))?;
     if !(args.margin > 0.0 && args.margin <= 1.0) {
-        anyhow::bail!("--margin: expected a fraction above 0 and at most 1, found {}", args.margin);
+        anyhow::bail!(
+            "--margin: expected a fraction above 0 and at most 1, found {}",
+            args.margin
+        );
     }
     let opts = Options {
         skip_bad_rows: args.import.skip_bad_rows,
@@ -237,10 +100,15 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
     let summary = clv::summarise(&orders, end, unit);
     let bg = clv::fit_bgnbd(&summary).map_err(|e| anyhow::anyhow!("BG/NBD: {e}"))?;
     let gg = clv::fit_gamma_gamma(&summary).map_err(|e| anyhow::anyhow!("Gamma-Gamma: {e}"))?;
+    let units = f64::from(args.horizon)
+        * match unit {
+            Unit::Day => 30.0,
+            Unit::Week => 4.345,
+        };
     let rows: Vec<serde_json::Value> = summary
         .iter()
         .map(|c| {
-            let expected = bg.expected_purchases(args.horizon, c.frequency, c.recency, c.t);
+            let expected = bg.expected_purchases(units, c.frequency, c.recency, c.t);
             serde_json::json!({
                 "customer": customers.name(c.customer),
                 "frequency": c.frequency,
@@ -251,7 +119,7 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
                 "expected_purchases": expected,
                 "expected_spend": gg.expected_spend(c.frequency, c.monetary_value),
                 "clv": clv::clv(&bg, &gg, c, args.horizon, args.margin, args.discount_rate, unit),
-                "holdout_purchases": c.holdout_purchases,
+                "holdout_purchases": c.holdout,
             })
         })
         .collect();
@@ -289,21 +157,18 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         Unit::Week => 7.0,
     };
     let holdout_len = f64::from((last_day - end).max(0)) / per;
-    let holdout: Option<(f64, f64)> = summary
-        .iter()
-        .any(|c| c.holdout_purchases.is_some())
-        .then(|| {
-            summary.iter().fold((0.0, 0.0), |(p, a), c| {
-                (
-                    p + bg.expected_purchases(holdout_len, c.frequency, c.recency, c.t),
-                    a + f64::from(c.holdout_purchases.unwrap_or(0)),
-                )
-            })
-        });
+    let holdout: Option<(f64, f64)> = (holdout_len > 0.0).then(|| {
+        summary.iter().fold((0.0, 0.0), |(p, a), c| {
+            (
+                p + bg.expected_purchases(holdout_len, c.frequency, c.recency, c.t),
+                a + f64::from(c.holdout),
+            )
+        })
+    });
     let report = serde_json::json!({
         "calibration_end": day_label(end),
         "unit": match unit { Unit::Day => "day", Unit::Week => "week" },
-        "horizon": args.horizon,
+        "horizon_months": args.horizon,
         "bgnbd": bg,
         "gamma_gamma": gg,
         "log_likelihood": bg.log_likelihood,
@@ -334,7 +199,10 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
             }
             let mut top: Vec<&serde_json::Value> = rows.iter().collect();
             top.sort_by(|x, y| {
-                y["clv"].as_f64().unwrap_or(0.0).total_cmp(&x["clv"].as_f64().unwrap_or(0.0))
+                y["clv"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&x["clv"].as_f64().unwrap_or(0.0))
             });
             let mut t = Table::new(&["customer", ">P(alive)", ">purchases", ">spend each", ">CLV"]);
             for r in top.iter().take(15) {
@@ -347,7 +215,11 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
                 ]);
             }
             let (h, body) = t.text();
-            let _ = writeln!(s, "\nMost valuable customers over the next {} {}s:\n{h}", args.horizon, match unit { Unit::Day => "day", Unit::Week => "week" });
+            let _ = writeln!(
+                s,
+                "\nMost valuable customers over the next {} months:\n{h}",
+                args.horizon
+            );
             for r in body {
                 let _ = writeln!(s, "{r}");
             }

@@ -67,6 +67,16 @@ enum BenchWhat {
         #[arg(long)]
         keep: Option<std::path::PathBuf>,
     },
+    /// Fit BG/NBD and Gamma-Gamma to simulated customers; one log-likelihood evaluation is the
+    /// baseline.
+    Clv {
+        /// Number of customers.
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: u32,
+        /// Seed of the simulation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
     Simulate {
         /// Number of initiatives.
@@ -124,6 +134,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             seed,
             keep,
         } => crate::bench_metrics::metrics(orders, customers, seed, keep),
+        BenchWhat::Clv { customers, seed } => crate::bench_metrics::clv(customers, seed),
         BenchWhat::Simulate {
             initiatives,
             months,

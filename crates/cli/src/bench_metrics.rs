@@ -146,3 +146,50 @@ pub fn metrics(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// BG/NBD and Gamma-Gamma fitted on simulated customers.
+pub fn clv(customers: u32, seed: u64) -> anyhow::Result<ExitCode> {
+    use sextant_metrics::bgnbd::{self, Unit};
+    let (truth_bg, truth_gg) = ((0.5, 5.0, 0.8, 2.5), (6.0, 4.0, 15.0));
+    let t = Instant::now();
+    let orders = bgnbd::simulate_orders(customers, 52.0, truth_bg, truth_gg, seed);
+    let summary = bgnbd::summarise(&orders, 52 * 7, Unit::Week);
+    println!(
+        "simulated {customers} customers, {} orders, over 52 weeks in {:.1} s",
+        orders.len(),
+        t.elapsed().as_secs_f64()
+    );
+    drop(orders);
+    let t = Instant::now();
+    let _ = bgnbd::bgnbd_log_likelihood(&[0.0, 1.0, 0.0, 0.0], &summary);
+    let one = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let bg = bgnbd::fit_bgnbd(&summary)?;
+    let fit_bg = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let gg = bgnbd::fit_gamma_gamma(&summary)?;
+    let fit_gg = t.elapsed().as_secs_f64();
+    println!("{:<40} {:>9} {:>9}", "stage", "seconds", "x 1 eval");
+    println!(
+        "{:<40} {:>9.3} {:>9.1}",
+        "baseline: one BG/NBD log-likelihood", one, 1.0
+    );
+    println!("{:<40} {:>9.3} {:>9.1}", "fit BG/NBD", fit_bg, fit_bg / one);
+    println!(
+        "{:<40} {:>9.3} {:>9.1}",
+        "fit Gamma-Gamma",
+        fit_gg,
+        fit_gg / one
+    );
+    println!(
+        "{:<40} {:>9.3} {:>9.1}",
+        "both",
+        fit_bg + fit_gg,
+        (fit_bg + fit_gg) / one
+    );
+    println!(
+        "BG/NBD r {:.4} alpha {:.4} a {:.4} b {:.4} (true 0.5, 5, 0.8, 2.5); Gamma-Gamma p {:.3} q {:.3} v {:.3} (true 6, 4, 15)",
+        bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.v
+    );
+    Ok(ExitCode::SUCCESS)
+}

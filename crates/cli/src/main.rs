@@ -1,6 +1,7 @@
 //! The `sextant` command: a thin front door to `sextant-core`. It parses arguments, reads files,
 //! calls the core and prints what it returns. Exit codes: 0 ok, 1 invalid input, 2 usage.
 
+mod analytics_cmds;
 mod bench;
 mod bench_metrics;
 mod bench_roadmap;
@@ -49,6 +50,10 @@ enum Command {
     /// Import business data (orders, marketing spend, web sessions, incidents, surveys, usage,
     /// processes) from CSV or XLSX and print the metric catalogue by period.
     Metrics(metrics_cmds::MetricsArgs),
+    /// Predictive customer lifetime value from orders: BG/NBD and Gamma-Gamma fitted on a
+    /// calibration period, per customer the chance of still being a customer, expected
+    /// purchases, spend and CLV, and predicted against actual purchases after it.
+    Clv(analytics_cmds::ClvArgs),
     /// Print the JSON Schema of the plan file (for editor completion and checks).
     Schema,
     /// Print a shell completion script.
@@ -191,6 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
+        Command::Clv(args) => analytics_cmds::clv(args),
         Command::Schema => {
             let schema = sextant_core::plan_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -6,6 +6,7 @@
 //! `sextant-ingest`'s job.
 
 pub mod anomaly;
+pub mod bgnbd;
 pub mod calendar;
 pub mod catalogue;
 pub mod clv;

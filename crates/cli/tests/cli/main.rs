@@ -451,3 +451,85 @@ fn compare_sets_scenarios_beside_the_base() {
     let text = stdout(&sextant_with_input(&["compare", "-"], Some(TIGHT)));
     assert!(text.contains("cut: drops big; adds nothing"), "{text}");
 }
+
+#[test]
+fn metrics_and_clv_on_the_demo_data() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/corner-bookstore");
+    let orders = dir.join("orders.csv");
+    let orders = orders.to_str().unwrap_or_default();
+    let out = sextant(&[
+        "metrics", orders, "--format", "json", "--from", "2026-11", "--to", "2026-12",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["periods"], serde_json::json!(["2026-11", "2026-12"]));
+    let revenue = v["series"]
+        .as_array()
+        .and_then(|s| {
+            s.iter()
+                .find(|x| x["metric"] == "revenue" && x["by"].is_null())
+        })
+        .expect("revenue");
+    assert!(
+        revenue["values"][1].as_f64().unwrap_or(0.0) > revenue["values"][0].as_f64().unwrap_or(0.0)
+    );
+    let out = sextant(&[
+        "clv",
+        orders,
+        "--calibration-end",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    for key in ["r", "alpha", "a", "b"] {
+        assert!(v["bgnbd"][key].as_f64().is_some(), "{key}");
+    }
+    for key in ["p", "q", "v"] {
+        assert!(v["gamma_gamma"][key].as_f64().is_some(), "{key}");
+    }
+    assert!(v["log_likelihood"].as_f64().is_some());
+    assert!(v["customers"].as_array().is_some_and(|c| c.len() > 1000));
+    assert!(v["holdout"]["actual"].as_f64().unwrap_or(0.0) > 0.0);
+}
+
+#[test]
+fn metrics_refuses_an_unknown_kind_and_names_bad_rows() {
+    let out = sextant(&["metrics", "invoices=nothing.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`invoices` is not a kind of data; say one of orders, marketing, sessions, incidents, surveys, usage, processes"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = temp_dir("metrics-bad");
+    let f = dir.join("o.csv");
+    std::fs::write(
+        &f,
+        "date,customer,total\n2027-01-01,C1,10\n2027-01-02,C2,oops\n",
+    )
+    .expect("write");
+    let out = sextant(&["metrics", f.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "1 bad row(s); nothing was imported:\n  line 3, column 3 (amount from \"total\")"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = sextant(&[
+        "metrics",
+        f.to_str().unwrap_or_default(),
+        "--skip-bad-rows",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("skipped 1 bad row(s)"),
+        "{}",
+        stderr(&out)
+    );
+}
