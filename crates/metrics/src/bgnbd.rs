@@ -55,11 +55,17 @@ pub struct Summary {
     pub holdout: u32,
 }
 
+/// A customer's (day, amount) orders in calibration and days of orders after it.
+type History = (Vec<(i32, f64)>, Vec<i32>);
+
+/// A function's value and gradient.
+type Objective<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
+
 /// Summarises orders up to `end` (inclusive) per customer, as product.md defines it. Customers
 /// whose first order is after `end` are left out.
 pub fn summarise(orders: &[Order], end: i32, unit: Unit) -> Vec<Summary> {
     // Per customer: occasions (day -> amount) before the end, and holdout days.
-    let mut by: HashMap<u32, (Vec<(i32, f64)>, Vec<i32>)> = HashMap::new();
+    let mut by: HashMap<u32, History> = HashMap::new();
     for o in orders {
         let e = by.entry(o.customer).or_default();
         if o.day <= end {
@@ -172,7 +178,7 @@ pub struct GammaGamma {
 }
 
 /// Minimises `f` (value and gradient) from `x0` by BFGS with a backtracking line search.
-fn bfgs(f: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Option<(Vec<f64>, f64)> {
+fn bfgs(f: Objective, x0: &[f64]) -> Option<(Vec<f64>, f64)> {
     let n = x0.len();
     let mut x = x0.to_vec();
     let (mut fx, mut g) = f(&x);
