@@ -1,4 +1,4 @@
-//! `sextant clv`: predictive customer lifetime value from an orders file.
+//! `sextant forecast` and `sextant clv`.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -9,10 +9,153 @@ use clap::Args;
 use sextant_ingest::{Interners, Kind, Options, Record};
 use sextant_metrics::bgnbd::{self as clv, Unit};
 use sextant_metrics::calendar::day_label;
+use sextant_metrics::ets;
 use sextant_metrics::records::Names;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
+
+/// `sextant forecast` arguments.
+#[derive(Args)]
+pub struct ForecastArgs {
+    /// A CSV with a header, then a period and a value column (e.g. `month,revenue`).
+    series: PathBuf,
+    /// Periods to forecast.
+    #[arg(long, default_value_t = 12)]
+    horizon: usize,
+    /// Seasonal period (12 for months, 4 for quarters, 52 for weeks); seasonal models are
+    /// tried when the data hold two full seasons.
+    #[arg(long)]
+    season: Option<usize>,
+    /// Also give the probability of reaching this value by the last forecast period.
+    #[arg(long)]
+    target: Option<f64>,
+    /// The target is reached by falling to it (down is good).
+    #[arg(long)]
+    down: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
+    format: MetricsFormat,
+}
+
+/// Reads a two-column series, naming the line of any bad value.
+fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    if headers.len() < 2 {
+        anyhow::bail!(
+            "{}: expected a header and two columns (period, value), found {} column(s)",
+            path.display(),
+            headers.len()
+        );
+    }
+    let (mut periods, mut values) = (Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let raw = rec.get(1).unwrap_or("").trim();
+        let v = sextant_ingest::parse::number(raw).map_err(|found| {
+            anyhow::anyhow!(
+                "{}: line {line}, column 2 ({:?}): expected a number, found {found}",
+                path.display(),
+                headers.get(1).unwrap_or("")
+            )
+        })?;
+        periods.push(rec.get(0).unwrap_or("").trim().to_string());
+        values.push(v);
+    }
+    Ok((periods, values))
+}
+
+/// Runs `sextant forecast`.
+pub fn forecast(args: ForecastArgs) -> anyhow::Result<ExitCode> {
+    let (periods, values) = read_series(&args.series)?;
+    if args.horizon == 0 {
+        anyhow::bail!("--horizon: expected 1 or more periods, found 0");
+    }
+    let fit = ets::auto(&values, args.season)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.series.display()))?;
+    let fc = ets::forecast(&fit, args.horizon);
+    let probability = args.target.map(|t| {
+        if args.down {
+            ets::probability_at_most(&fc, args.horizon, t)
+        } else {
+            ets::probability_at_least(&fc, args.horizon, t)
+        }
+    });
+    let mut out = anstream::stdout();
+    match args.format {
+        MetricsFormat::Json => {
+            let mut v = serde_json::to_value(&fc)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("fit".into(), serde_json::to_value(&fit)?);
+                obj.insert("periods".into(), serde_json::json!(periods));
+                obj.insert("history".into(), serde_json::json!(values));
+                if let Some(p) = probability {
+                    obj.insert("target".into(), serde_json::json!(args.target));
+                    obj.insert("probability".into(), serde_json::json!(p));
+                }
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        MetricsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "step", "mean", "lower_80", "upper_80", "lower_95", "upper_95",
+            ])?;
+            for h in 0..fc.mean.len() {
+                w.write_record([
+                    (h + 1).to_string(),
+                    fc.mean[h].to_string(),
+                    fc.lower_80[h].to_string(),
+                    fc.upper_80[h].to_string(),
+                    fc.lower_95[h].to_string(),
+                    fc.upper_95[h].to_string(),
+                ])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        MetricsFormat::Text => {
+            let mut s = format!(
+                "{} chosen by AICc ({:.1}) on {} values; after {}:\n",
+                fc.model,
+                fc.aicc,
+                values.len(),
+                periods.last().map_or("the last period", String::as_str)
+            );
+            let mut t = Table::new(&[">step", ">forecast", ">80% from", ">to", ">95% from", ">to"]);
+            for h in 0..fc.mean.len() {
+                t.row(vec![
+                    format!("+{}", h + 1),
+                    format!("{:.2}", fc.mean[h]),
+                    format!("{:.2}", fc.lower_80[h]),
+                    format!("{:.2}", fc.upper_80[h]),
+                    format!("{:.2}", fc.lower_95[h]),
+                    format!("{:.2}", fc.upper_95[h]),
+                ]);
+            }
+            let (h, rows) = t.text();
+            let _ = writeln!(s, "{h}");
+            for r in rows {
+                let _ = writeln!(s, "{r}");
+            }
+            if let (Some(p), Some(t)) = (probability, args.target) {
+                let _ = writeln!(
+                    s,
+                    "\nProbability of {} {t} by step +{}: {:.0}%",
+                    if args.down { "falling to" } else { "reaching" },
+                    args.horizon,
+                    p * 100.0
+                );
+            }
+            write!(out, "{s}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// `sextant clv` arguments.
 #[derive(Args)]

@@ -50,6 +50,9 @@ enum Command {
     /// Import business data (orders, marketing spend, web sessions, incidents, surveys, usage,
     /// processes) from CSV or XLSX and print the metric catalogue by period.
     Metrics(metrics_cmds::MetricsArgs),
+    /// Forecast a KPI series (CSV: period, value) by automatic exponential smoothing, with 80%
+    /// and 95% intervals and the probability of reaching a target.
+    Forecast(analytics_cmds::ForecastArgs),
     /// Predictive customer lifetime value from orders: BG/NBD and Gamma-Gamma fitted on a
     /// calibration period, per customer the chance of still being a customer, expected
     /// purchases, spend and CLV, and predicted against actual purchases after it.
@@ -171,8 +174,12 @@ fn forecast_probability(
     target: f64,
     direction: sextant_core::model::Direction,
 ) -> Option<(f64, String)> {
-    let _ = (values, steps, target, direction);
-    None // FORECAST-PENDING
+    sextant_metrics::ets::goal_probability(
+        values,
+        steps,
+        target,
+        direction == sextant_core::model::Direction::Down,
+    )
 }
 
 /// An error whose message is already fully rendered.
@@ -197,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => plan_cmds::compare(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),
+        Command::Forecast(args) => analytics_cmds::forecast(args),
         Command::Schema => {
             let schema = sextant_core::plan_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

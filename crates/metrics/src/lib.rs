@@ -9,7 +9,5 @@ pub mod anomaly;
 pub mod bgnbd;
 pub mod calendar;
 pub mod catalogue;
-pub mod clv;
-pub mod forecast;
+pub mod ets;
 pub mod records;
-pub mod special;
