@@ -151,6 +151,8 @@ pub struct Analysis {
     pub goal_status: Vec<crate::kpi::GoalStatus>,
     /// Completed initiatives: realised return beside the projected one.
     pub realised: Vec<crate::kpi::Realised>,
+    /// Innovation pipeline: exploration initiatives by status.
+    pub innovation_pipeline: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Decimal places of an ISO 4217 currency's minor unit.
@@ -405,5 +407,27 @@ pub fn analyze_with(
         findings,
         goal_status: crate::kpi::goal_status(plan, series, forecaster),
         realised: crate::kpi::realised(plan, series),
+        innovation_pipeline: {
+            use crate::model::{InitiativeKind, Status};
+            let mut m = std::collections::BTreeMap::new();
+            for st in ["candidate", "planned", "in_progress", "done", "cancelled"] {
+                m.insert(st, 0);
+            }
+            for i in doc
+                .initiatives
+                .iter()
+                .filter(|i| i.kind == InitiativeKind::Explore)
+            {
+                let key = match i.status {
+                    Status::Candidate => "candidate",
+                    Status::Planned => "planned",
+                    Status::InProgress => "in_progress",
+                    Status::Done => "done",
+                    Status::Cancelled => "cancelled",
+                };
+                *m.entry(key).or_insert(0) += 1;
+            }
+            m
+        },
     }
 }

@@ -319,6 +319,24 @@ const PROCESSES: &[Field] = &[
         &["automated", "isautomated", "automation", "status"],
         "yes/no",
     ),
+    f(
+        "baseline_cost",
+        false,
+        &[
+            "baselinecost",
+            "costbefore",
+            "previouscost",
+            "oldcost",
+            "annualcostbefore",
+        ],
+        MONEY,
+    ),
+    f(
+        "cost",
+        false,
+        &["cost", "currentcost", "costnow", "annualcost", "costafter"],
+        MONEY,
+    ),
 ];
 
 impl Kind {
@@ -1273,15 +1291,28 @@ pub fn read(
             Kind::Processes => {
                 let name = cell(0).map(str::trim).filter(|c| !c.is_empty());
                 let automated = get!(1, parse::yes_no);
-                match (name, automated) {
-                    (Some(n), Some(automated)) => Some(Record::Process(Process {
-                        name: names
-                            .systems
-                            .as_deref_mut()
-                            .unwrap_or(&mut scratch)
-                            .intern(n),
-                        automated,
-                    })),
+                let optional_money = |fi: usize| cell(fi).filter(|c| !c.trim().is_empty());
+                let baseline_cost = match optional_money(2) {
+                    Some(_) => get!(2, money).map(Some),
+                    None => Some(None),
+                };
+                let cost = match optional_money(3) {
+                    Some(_) => get!(3, money).map(Some),
+                    None => Some(None),
+                };
+                match (name, automated, baseline_cost, cost) {
+                    (Some(n), Some(automated), Some(baseline_cost), Some(cost)) => {
+                        Some(Record::Process(Process {
+                            name: names
+                                .systems
+                                .as_deref_mut()
+                                .unwrap_or(&mut scratch)
+                                .intern(n),
+                            automated,
+                            baseline_cost,
+                            cost,
+                        }))
+                    }
                     _ => None,
                 }
             }

@@ -447,13 +447,33 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             .map(|(_, v)| v)
             .collect();
         if !online.is_empty() {
+            let values: Vec<Option<f64>> = (0..n)
+                .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
+                .collect();
+            // Technology-enabled revenue growth: online revenue against the same period a
+            // year before.
+            let year = match g {
+                Granularity::Week => 52,
+                Granularity::Month => 12,
+                Granularity::Quarter => 4,
+            };
+            let growth = (0..n)
+                .map(|k| {
+                    let before = values.get(k.checked_sub(year)?)?.filter(|b| *b != 0.0)?;
+                    Some(values[k]? / before - 1.0)
+                })
+                .collect();
             series.push(Series {
                 metric: "online_revenue",
                 by: None,
                 unit: "currency",
-                values: (0..n)
-                    .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
-                    .collect(),
+                values,
+            });
+            series.push(Series {
+                metric: "tech_revenue_growth",
+                by: None,
+                unit: "fraction",
+                values: growth,
             });
         }
         for (c, v) in &by_channel {
@@ -799,6 +819,20 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             unit: "fraction",
             values: vec![Some(rate); n.max(1)],
         });
+        let both: Vec<(f64, f64)> = inputs
+            .processes
+            .iter()
+            .filter_map(|p| p.baseline_cost.zip(p.cost))
+            .collect();
+        if !both.is_empty() {
+            let saved: f64 = both.iter().map(|(b, c)| b - c).sum();
+            series.push(Series {
+                metric: "tech_cost_reduction",
+                by: None,
+                unit: "currency",
+                values: vec![Some(saved); n.max(1)],
+            });
+        }
     }
     let season = match g {
         Granularity::Week => 52,
@@ -946,6 +980,16 @@ pub const DEFINITIONS: &[Definition] = &[
         id: "adoption_rate",
         formula: "active users / licensed users (also by system)",
         needs: "usage",
+    },
+    Definition {
+        id: "tech_revenue_growth",
+        formula: "online revenue against the same period a year before, minus 1",
+        needs: "orders with a channel, a year",
+    },
+    Definition {
+        id: "tech_cost_reduction",
+        formula: "sum over processes of baseline cost - current cost",
+        needs: "processes with costs",
     },
     Definition {
         id: "automation_rate",

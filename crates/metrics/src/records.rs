@@ -194,4 +194,8 @@ pub struct Process {
     pub name: u32,
     /// Whether it is automated.
     pub automated: bool,
+    /// What it cost a year before the technology changed it, if known.
+    pub baseline_cost: Option<f64>,
+    /// What it costs a year now, if known.
+    pub cost: Option<f64>,
 }

@@ -236,21 +236,30 @@ fn traffic_surveys_incidents_usage_processes() {
         },
     ];
     let processes = [
+        // Invoicing automated: 5,000 a year before, 1,500 now; reconciliation: 3,000 -> 2,000.
         Process {
             name: 0,
             automated: true,
+            baseline_cost: Some(5000.0),
+            cost: Some(1500.0),
         },
         Process {
             name: 1,
             automated: false,
+            baseline_cost: None,
+            cost: None,
         },
         Process {
             name: 2,
             automated: false,
+            baseline_cost: Some(3000.0),
+            cost: Some(2000.0),
         },
         Process {
             name: 3,
             automated: true,
+            baseline_cost: None,
+            cost: Some(10.0),
         },
     ];
     let t = compute(
@@ -283,6 +292,8 @@ fn traffic_surveys_incidents_usage_processes() {
     // (8 + 1) / (10 + 10) = 0.45.
     assert_eq!(values(&t, "adoption_rate"), [Some(0.45)]);
     assert_eq!(values(&t, "automation_rate"), [Some(0.5)]);
+    // (5000 - 1500) + (3000 - 2000) = 4,500.
+    assert_eq!(values(&t, "tech_cost_reduction"), [Some(4500.0)]);
 }
 
 #[test]
@@ -308,4 +319,39 @@ fn weeks_and_quarters() {
     );
     assert_eq!(t.periods, ["2027-03-15", "2027-03-22"]);
     assert_eq!(values(&t, "revenue"), [Some(3.0), Some(4.0)]);
+}
+
+#[test]
+fn online_revenue_and_its_growth_against_a_year_before() {
+    use sextant_metrics::records::Names;
+    let mut channels = Names::default();
+    let (online, store) = (channels.intern("Online shop"), channels.intern("store"));
+    let mut om = OrderMetrics::new(Granularity::Month);
+    // March 2026: 100 online, 50 in store; March 2027: 150 online. Growth 150 / 100 - 1 = 0.5.
+    for (y, amount, ch) in [
+        (2026, 100.0, online),
+        (2026, 50.0, store),
+        (2027, 150.0, online),
+    ] {
+        om.add(&Order {
+            day: d(y, 3, 10),
+            customer: 0,
+            amount,
+            channel: Some(ch),
+        });
+    }
+    let t = compute(
+        &Inputs {
+            orders: Some(&om),
+            channels: Some(&channels),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    let online_rev = values(&t, "online_revenue");
+    assert_eq!((online_rev[0], online_rev[12]), (Some(100.0), Some(150.0)));
+    assert_eq!(values(&t, "tech_revenue_growth")[12], Some(0.5));
+    assert_eq!(values(&t, "tech_revenue_growth")[0], None);
 }

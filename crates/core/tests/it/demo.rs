@@ -175,3 +175,18 @@ fn findings_of_the_demo() {
             .any(|f| f.severity == sextant_core::checks::Severity::Error)
     );
 }
+
+#[test]
+fn innovation_pipeline_counts_exploration_by_status() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/corner-bookstore.yaml"
+    ))
+    .unwrap_or_default();
+    let plan = sextant_core::load_plan("corner-bookstore.yaml", &text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(&text))));
+    let a = sextant_core::analyze(&plan);
+    // The e-commerce expansion is the demo's one exploration initiative, a candidate.
+    assert_eq!(a.innovation_pipeline.get("candidate"), Some(&1));
+    assert_eq!(a.innovation_pipeline.values().sum::<usize>(), 1);
+}
