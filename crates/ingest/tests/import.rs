@@ -278,3 +278,32 @@ fn the_parallel_order_reader_agrees_with_the_plain_one() {
         "{e}"
     );
 }
+
+#[test]
+fn docs_list_every_field_and_header() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/data-import.md"
+    ))
+    .unwrap();
+    for kind in Kind::ALL {
+        let section = doc
+            .split("\n## ")
+            .find(|s| s.starts_with(&format!("`{}`", kind.name())))
+            .unwrap_or_else(|| panic!("docs/data-import.md has no section for {}", kind.name()));
+        for f in kind.fields() {
+            let row = section
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", f.name)))
+                .unwrap_or_else(|| panic!("{}: no row for {}", kind.name(), f.name));
+            for s in f.synonyms {
+                assert!(
+                    row.contains(&format!("`{s}`")),
+                    "{}.{}: header {s} undocumented",
+                    kind.name(),
+                    f.name
+                );
+            }
+        }
+    }
+}
