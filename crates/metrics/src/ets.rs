@@ -157,30 +157,65 @@ type States = (f64, f64, Vec<f64>);
 /// Sum of squared errors, sum of ln|forecast|, final states, one-step errors.
 type Run = (f64, f64, States, Vec<f64>);
 
+/// The one-step forecast from the states.
+fn one_step(spec: &Spec, p: &Params, l: f64, b: f64, s: &[f64]) -> f64 {
+    let phib = match spec.trend {
+        TrendKind::N => 0.0,
+        TrendKind::A => b,
+        TrendKind::Ad => p.phi * b,
+    };
+    let q = l + phib;
+    match spec.season {
+        SeasonKind::N => q,
+        SeasonKind::A => q + s[0],
+        SeasonKind::M => q * s[0],
+    }
+}
+
+/// Updates the states with the observation `yt` (identical for both error types; Hyndman et
+/// al. 2008, ch. 2).
+fn update(spec: &Spec, p: &Params, (l, b, s): &mut States, yt: f64) {
+    let phib = match spec.trend {
+        TrendKind::N => 0.0,
+        TrendKind::A => *b,
+        TrendKind::Ad => p.phi * *b,
+    };
+    let q = *l + phib;
+    let old_s = if spec.season == SeasonKind::N {
+        0.0
+    } else {
+        s[0]
+    };
+    let target = match spec.season {
+        SeasonKind::N => yt,
+        SeasonKind::A => yt - old_s,
+        SeasonKind::M => yt / old_s,
+    };
+    let new_l = q + p.alpha * (target - q);
+    if spec.trend != TrendKind::N {
+        *b = phib + (p.beta / p.alpha) * (new_l - *l - phib);
+    }
+    if spec.season != SeasonKind::N {
+        let ns = match spec.season {
+            SeasonKind::A => old_s + p.gamma * (yt - q - old_s),
+            // Component form with the updated level and gamma* = gamma / (1 - alpha), as
+            // statsmodels does (for additive seasons the two forms are the same).
+            _ => old_s + p.gamma / (1.0 - p.alpha) * (yt / new_l - old_s),
+        };
+        s.remove(0);
+        s.push(ns);
+    }
+    *l = new_l;
+}
+
 /// One-step forecasts and errors of a model over `y`; returns (sum of squared errors, sum of
 /// ln|forecast|, final states), or `None` when a forecast is not usable.
 fn run(y: &[f64], spec: &Spec, p: &Params) -> Option<Run> {
-    let (mut l, mut b) = (p.l0, p.b0);
-    let mut s = p.s0.clone();
+    let mut st: States = (p.l0, p.b0, p.s0.clone());
     let (mut sse, mut lnf) = (0.0, 0.0);
     let mut errors = Vec::with_capacity(y.len());
     for &yt in y {
-        let phib = match spec.trend {
-            TrendKind::N => 0.0,
-            TrendKind::A => b,
-            TrendKind::Ad => p.phi * b,
-        };
-        let q = l + phib;
-        let old_s = if spec.season == SeasonKind::N {
-            0.0
-        } else {
-            s[0]
-        };
-        let f = match spec.season {
-            SeasonKind::N => q,
-            SeasonKind::A => q + old_s,
-            SeasonKind::M => q * old_s,
-        };
+        let f = one_step(spec, p, st.0, st.1, &st.2);
         if !f.is_finite() || (spec.error == ErrorKind::M && f.abs() < 1e-10) {
             return None;
         }
@@ -191,29 +226,9 @@ fn run(y: &[f64], spec: &Spec, p: &Params) -> Option<Run> {
         sse += e * e;
         lnf += f.abs().ln();
         errors.push(e);
-        // Updates (identical for both error types; Hyndman et al. 2008, ch. 2).
-        let target = match spec.season {
-            SeasonKind::N => yt,
-            SeasonKind::A => yt - old_s,
-            SeasonKind::M => yt / old_s,
-        };
-        let new_l = q + p.alpha * (target - q);
-        if spec.trend != TrendKind::N {
-            b = phib + (p.beta / p.alpha) * (new_l - l - phib);
-        }
-        if spec.season != SeasonKind::N {
-            let ns = match spec.season {
-                SeasonKind::A => old_s + p.gamma * (yt - q - old_s),
-                // Component form with the updated level and gamma* = gamma / (1 - alpha), as
-                // statsmodels does (for additive seasons the two forms are the same).
-                _ => old_s + p.gamma / (1.0 - p.alpha) * (yt / new_l - old_s),
-            };
-            s.remove(0);
-            s.push(ns);
-        }
-        l = new_l;
+        update(spec, p, &mut st, yt);
     }
-    Some((sse, lnf, (l, b, s), errors))
+    Some((sse, lnf, st, errors))
 }
 
 /// Heuristic initial states: with a season, a centred moving average over the first two
@@ -627,48 +642,16 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
         };
         let sd = fit.sigma2.sqrt();
         for _ in 0..paths {
-            let (mut l, mut b, mut s) = (l, b, s.clone());
+            let mut st: States = (l, b, s.clone());
             for d in draws.iter_mut() {
-                let phib = match spec.trend {
-                    TrendKind::N => 0.0,
-                    TrendKind::A => b,
-                    TrendKind::Ad => p.phi * b,
-                };
-                let q = l + phib;
-                let old_s = if spec.season == SeasonKind::N {
-                    0.0
-                } else {
-                    s[0]
-                };
-                let f = match spec.season {
-                    SeasonKind::N => q,
-                    SeasonKind::A => q + old_s,
-                    SeasonKind::M => q * old_s,
-                };
+                let f = one_step(spec, p, st.0, st.1, &st.2);
                 let e = sd * normal();
                 let yt = match spec.error {
                     ErrorKind::A => f + e,
                     ErrorKind::M => f * (1.0 + e),
                 };
                 d.push(yt);
-                let target = match spec.season {
-                    SeasonKind::N => yt,
-                    SeasonKind::A => yt - old_s,
-                    SeasonKind::M => yt / old_s,
-                };
-                let nl = q + p.alpha * (target - q);
-                if spec.trend != TrendKind::N {
-                    b = phib + (p.beta / p.alpha) * (nl - l - phib);
-                }
-                if spec.season != SeasonKind::N {
-                    let ns = match spec.season {
-                        SeasonKind::A => old_s + p.gamma * (yt - q - old_s),
-                        _ => old_s + p.gamma / (1.0 - p.alpha) * (yt / nl - old_s),
-                    };
-                    s.remove(0);
-                    s.push(ns);
-                }
-                l = nl;
+                update(spec, p, &mut st, yt);
             }
         }
         let q = |v: &[f64], p: f64| {
