@@ -670,42 +670,61 @@ impl<T: Decode> Decode for Vec<T> {
     }
 }
 
+/// A mapping from ids (of `what`) to values read by `value`; each key's location is kept for
+/// its path, so that an unknown id points at its name.
+fn id_map<V>(
+    node: &Node,
+    path: &str,
+    d: &mut Decoder,
+    what: &str,
+    expected: &str,
+    value: impl Fn(&Node, &str, &mut Decoder) -> Option<V>,
+) -> Option<BTreeMap<Id, V>> {
+    d.note(path, &node.loc);
+    let Value::Map(entries) = &node.value else {
+        return d.mismatch(node, path, expected);
+    };
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for (key, v) in entries {
+        let p = format!("{path}.{}", key.name);
+        let parsed = value(v, &p, d);
+        d.note(&p, &key.loc);
+        let id = match Id::parse(&key.name) {
+            Ok(id) => Some(id),
+            Err(why) => {
+                d.problems.push(
+                    Problem::new(
+                        key.loc.clone(),
+                        p.clone(),
+                        format!("invalid {what} id: {why}"),
+                    )
+                    .found(format!("{:?}", key.name)),
+                );
+                None
+            }
+        };
+        match (id, parsed) {
+            (Some(id), Some(v)) => {
+                out.insert(id, v);
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
 /// A map from goal id to contribution strength 0-3.
 impl Decode for BTreeMap<Id, u8> {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
-        let Value::Map(entries) = &node.value else {
-            return d.mismatch(node, path, "a mapping of goal ids to strengths 0-3");
-        };
-        let mut out = BTreeMap::new();
-        let mut ok = true;
-        for (key, value) in entries {
-            let p = format!("{path}.{}", key.name);
-            let strength = Strength::decode(value, &p, d);
-            // The key's location is kept for the path: an unknown goal points at its name.
-            d.note(&p, &key.loc);
-            let id = match Id::parse(&key.name) {
-                Ok(id) => Some(id),
-                Err(why) => {
-                    d.problems.push(
-                        Problem::new(
-                            key.loc.clone(),
-                            p.clone(),
-                            format!("invalid goal id: {why}"),
-                        )
-                        .found(format!("{:?}", key.name)),
-                    );
-                    None
-                }
-            };
-            match (id, strength) {
-                (Some(id), Some(s)) => {
-                    out.insert(id, s.0);
-                }
-                _ => ok = false,
-            }
-        }
-        ok.then_some(out)
+        id_map(
+            node,
+            path,
+            d,
+            "goal",
+            "a mapping of goal ids to strengths 0-3",
+            |v, p, d| Strength::decode(v, p, d).map(|s| s.0),
+        )
     }
 }
 
@@ -776,38 +795,14 @@ impl Decode for BTreeMap<Id, BTreeMap<Month, f64>> {
 /// A map from initiative id to a number of months (a scenario's delays).
 impl Decode for BTreeMap<Id, u32> {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
-        let Value::Map(entries) = &node.value else {
-            return d.mismatch(node, path, "a mapping of initiative ids to months");
-        };
-        let mut out = BTreeMap::new();
-        let mut ok = true;
-        for (key, value) in entries {
-            let p = format!("{path}.{}", key.name);
-            let months = u32::decode(value, &p, d);
-            d.note(&p, &key.loc);
-            let id = match Id::parse(&key.name) {
-                Ok(id) => Some(id),
-                Err(why) => {
-                    d.problems.push(
-                        Problem::new(
-                            key.loc.clone(),
-                            p.clone(),
-                            format!("invalid initiative id: {why}"),
-                        )
-                        .found(format!("{:?}", key.name)),
-                    );
-                    None
-                }
-            };
-            match (id, months) {
-                (Some(id), Some(m)) => {
-                    out.insert(id, m);
-                }
-                _ => ok = false,
-            }
-        }
-        ok.then_some(out)
+        id_map(
+            node,
+            path,
+            d,
+            "initiative",
+            "a mapping of initiative ids to months",
+            u32::decode,
+        )
     }
 }
 
