@@ -920,17 +920,27 @@ impl MonthsEstimate {
     }
 }
 
+/// A three-point estimate as its plain value when all three are equal, else `{low, likely, high}`.
+fn serialize_three<S: Serializer, T: Serialize + PartialEq>(
+    s: S,
+    low: &T,
+    likely: &T,
+    high: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    if low == likely && likely == high {
+        return likely.serialize(s);
+    }
+    let mut m = s.serialize_map(Some(3))?;
+    m.serialize_entry("low", low)?;
+    m.serialize_entry("likely", likely)?;
+    m.serialize_entry("high", high)?;
+    m.end()
+}
+
 impl Serialize for MonthsEstimate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        if self.low == self.likely && self.likely == self.high {
-            return self.likely.serialize(s);
-        }
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("low", &self.low)?;
-        m.serialize_entry("likely", &self.likely)?;
-        m.serialize_entry("high", &self.high)?;
-        m.end()
+        serialize_three(s, &self.low, &self.likely, &self.high)
     }
 }
 
@@ -993,15 +1003,7 @@ impl Estimate {
 
 impl Serialize for Estimate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        if self.is_point() {
-            return self.likely.serialize(s);
-        }
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("low", &self.low)?;
-        m.serialize_entry("likely", &self.likely)?;
-        m.serialize_entry("high", &self.high)?;
-        m.end()
+        serialize_three(s, &self.low, &self.likely, &self.high)
     }
 }
 
