@@ -533,3 +533,49 @@ fn metrics_refuses_an_unknown_kind_and_names_bad_rows() {
         stderr(&out)
     );
 }
+
+#[test]
+fn forecast_prints_the_contract_and_names_bad_values() {
+    let dir = temp_dir("forecast");
+    let f = dir.join("series.csv");
+    let mut text = String::from("month,revenue\n");
+    for i in 0..36 {
+        let season = [
+            0.0, 5.0, 10.0, 5.0, 0.0, -5.0, -10.0, -5.0, 0.0, 3.0, 8.0, 20.0,
+        ][i % 12];
+        text += &format!("2024-{:02},{}\n", i % 12 + 1, 100.0 + i as f64 + season);
+    }
+    std::fs::write(&f, &text).expect("write");
+    let path = f.to_str().unwrap_or_default();
+    let out = sextant(&[
+        "forecast",
+        path,
+        "--horizon",
+        "6",
+        "--season",
+        "12",
+        "--target",
+        "150",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert!(v["model"].as_str().is_some_and(|m| m.starts_with("ETS(")));
+    for key in ["mean", "lower_80", "upper_80", "lower_95", "upper_95"] {
+        assert_eq!(v[key].as_array().map(Vec::len), Some(6), "{key}");
+    }
+    assert!(
+        v["probability"]
+            .as_f64()
+            .is_some_and(|p| (0.0..=1.0).contains(&p))
+    );
+    std::fs::write(&f, "month,revenue\n2024-01,10\n2024-02,lots\n").expect("write");
+    let out = sextant(&["forecast", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 3, column 2 (\"revenue\"): expected a number, found \"lots\""),
+        "{}",
+        stderr(&out)
+    );
+}
