@@ -114,7 +114,7 @@ struct AnalyzeArgs {
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
     /// Business data to track the goals' KPIs with (as for `sextant metrics`:
-    /// `orders=pos.csv`, ...); the plan's own `measurements` take precedence month by month.
+    /// `orders=pos.csv`, ...); a KPI the plan's `measurements` give keeps the plan's values.
     #[arg(long = "data", value_name = "DATA")]
     data: Vec<String>,
     #[command(flatten)]
@@ -292,11 +292,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             org.gross_margin,
             org.employees,
         );
+        // A KPI the plan measures itself keeps the plan's values (they may be on another
+        // scale, such as a trailing year); the others come from the data.
         for s in table.series.iter().filter(|s| s.by.is_none()) {
+            if series.contains_key(s.metric) {
+                continue;
+            }
             let entry = series.entry(s.metric.to_string()).or_default();
             for (label, v) in table.periods.iter().zip(&s.values) {
                 if let (Some(m), Some(v)) = (sextant_core::model::Month::parse(label), v) {
-                    entry.entry(m).or_insert(*v);
+                    entry.insert(m, *v);
                 }
             }
         }

@@ -579,3 +579,29 @@ fn forecast_prints_the_contract_and_names_bad_values() {
         stderr(&out)
     );
 }
+
+#[test]
+fn analyze_with_data_keeps_the_plans_own_measurements() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/corner-bookstore");
+    let orders = format!("orders={}", dir.join("orders.csv").display());
+    let demo = demo();
+    let out = sextant(&[
+        "analyze",
+        demo.to_str().unwrap_or_default(),
+        "--data",
+        &orders,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let online = v["goal_status"]
+        .as_array()
+        .and_then(|g| g.iter().find(|x| x["goal"] == "online-sales"))
+        .expect("online-sales");
+    // The plan measures online revenue as a trailing year (71,300 in 2027-02); the monthly
+    // values from the orders file do not replace them.
+    assert_eq!(online["latest"], 71300.0);
+    assert_eq!(online["latest_month"], "2027-02");
+    assert_eq!(online["method"], "forecast");
+}
