@@ -85,6 +85,8 @@ pub struct Item {
     pub explore: bool,
     /// Alignment score in 0..1.
     pub alignment: f64,
+    /// A cancelled initiative it depends on, which makes it impossible to schedule.
+    pub needs_cancelled: Option<String>,
 }
 
 impl Item {
@@ -241,6 +243,7 @@ impl Instance {
                 mandatory: init.mandatory || init.status == Status::InProgress,
                 explore: init.kind == InitiativeKind::Explore,
                 alignment,
+                needs_cancelled: None,
             });
         }
         // Dependencies on done initiatives are met; on cancelled ones, impossible.
@@ -257,6 +260,7 @@ impl Instance {
                             .any(|x| x.id == *dep && x.status == Status::Cancelled);
                         if cancelled {
                             item.latest = None;
+                            item.needs_cancelled = Some(dep.to_string());
                         }
                     }
                 }

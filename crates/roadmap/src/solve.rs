@@ -146,22 +146,26 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
         } else {
             Formulation::Step
         };
-        let mip = milp::solve(
-            inst,
-            form,
-            &MipOptions {
-                time_limit: left().max(Duration::from_millis(100)),
-                gap: opts.gap,
-                ..MipOptions::default()
-            },
-            best.as_deref(),
-        );
-        consider(&mut best, mip.starts);
+        let mip_options = |left: Duration| MipOptions {
+            time_limit: left.max(Duration::from_millis(100)),
+            gap: opts.gap,
+            ..MipOptions::default()
+        };
+        let mut mip = milp::solve(inst, form, &mip_options(left()), best.as_deref());
+        consider(&mut best, mip.starts.take());
+        if mip.optimal && !within(&best, mip.bound) {
+            // HiGHS's presolve can improve a MIP start in its reduced space, prove that point
+            // optimal, and still hand back the start: its objective then says there is better
+            // than what it returned. Solving again without the start returns the point itself.
+            mip = milp::solve(inst, form, &mip_options(left()), None);
+            consider(&mut best, mip.starts.take());
+        }
         bound = match (bound, mip.bound) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        proven = mip.optimal || within(&best, bound);
+        // HiGHS's word alone is not proof: the schedule kept must reach its bound.
+        proven = within(&best, bound);
         infeasible = mip.infeasible;
     }
     let seconds = t0.elapsed().as_secs_f64();
@@ -296,7 +300,12 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
         if starts[i].is_some() {
             continue;
         }
-        let (reason, detail) = if item.latest.is_none() {
+        let (reason, detail) = if let Some(dep) = &item.needs_cancelled {
+            (
+                Reason::Dependency,
+                format!("needs `{dep}`, which is cancelled"),
+            )
+        } else if item.latest.is_none() {
             (
                 Reason::Horizon,
                 format!(
@@ -324,6 +333,16 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
                 Reason::Horizon,
                 "its prerequisites leave no time to finish it within the horizon".to_string(),
             )
+        } else if let Some((d, finish)) = late_prerequisite(inst, starts, i) {
+            (
+                Reason::Dependency,
+                format!(
+                    "needs `{}`, which is under way until month {}: too late for it to finish within the {}-month horizon",
+                    inst.items[d].id,
+                    finish - 1,
+                    inst.horizon
+                ),
+            )
         } else {
             let lo = b.ready_from(i).unwrap_or(item.earliest);
             let hi = item.latest.unwrap_or(0);
@@ -350,6 +369,18 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
         });
     }
     out
+}
+
+/// The scheduled prerequisite of `i` that finishes last, with its finish month (0-based, the
+/// month after its last), when that leaves `i` no start within its allowed months.
+fn late_prerequisite(inst: &Instance, starts: &[Option<u32>], i: usize) -> Option<(usize, u32)> {
+    let item = &inst.items[i];
+    let (d, finish) = item
+        .deps
+        .iter()
+        .filter_map(|&d| starts[d].map(|s| (d, s + inst.items[d].duration)))
+        .max_by_key(|&(_, f)| f)?;
+    (finish > item.latest?).then_some((d, finish))
 }
 
 fn blocked(
