@@ -1,0 +1,318 @@
+//! Backup and restore of a whole installation as JSON Lines: a header line, then one line a
+//! row (`{"table": ..., "row": {...}}`). The format is the same for both dialects, so a backup
+//! of an SQLite installation restores into PostgreSQL and back. A restore goes into an empty
+//! database, in one transaction: all of it or nothing.
+//!
+//! A backup holds password hashes and token digests (a restored installation keeps its
+//! logins): keep it as private as the database.
+
+use std::io::{BufRead, Write};
+
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+
+use crate::{Dialect, Store, StoreError};
+
+/// The type of a column in the backup.
+#[derive(Clone, Copy)]
+enum Ty {
+    Int,
+    Text,
+    Bytes,
+}
+
+/// The tables backed up, in an order that satisfies their foreign keys, with their columns.
+/// (Login failures are transient and not kept.)
+pub const TABLES: [&str; 10] = [
+    "users",
+    "setup_tokens",
+    "invitations",
+    "sessions",
+    "api_tokens",
+    "organizations",
+    "memberships",
+    "entities",
+    "history",
+    "datasets",
+];
+
+fn columns(table: &str) -> &'static [(&'static str, Ty)] {
+    use Ty::*;
+    match table {
+        "users" => &[
+            ("id", Int),
+            ("email", Text),
+            ("name", Text),
+            ("password_hash", Text),
+            ("is_admin", Int),
+            ("created_at", Int),
+        ],
+        "setup_tokens" => &[("token_hash", Text), ("created_at", Int)],
+        "invitations" => &[("token_hash", Text), ("user_id", Int), ("created_at", Int)],
+        "sessions" => &[
+            ("token_hash", Text),
+            ("user_id", Int),
+            ("csrf", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
+        "api_tokens" => &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("token_hash", Text),
+            ("created_at", Int),
+            ("last_used_at", Int),
+        ],
+        "organizations" => &[
+            ("id", Int),
+            ("slug", Text),
+            ("name", Text),
+            ("plan_version", Int),
+            ("created_at", Int),
+        ],
+        "memberships" => &[("org_id", Int), ("user_id", Int), ("role", Text)],
+        "entities" => &[
+            ("org_id", Int),
+            ("section", Text),
+            ("key", Text),
+            ("position", Int),
+            ("body", Text),
+            ("updated_at", Int),
+            ("updated_by", Int),
+        ],
+        "history" => &[
+            ("id", Int),
+            ("org_id", Int),
+            ("section", Text),
+            ("key", Text),
+            ("user_id", Int),
+            ("at", Int),
+            ("action", Text),
+            ("before", Text),
+            ("after", Text),
+        ],
+        "datasets" => &[
+            ("id", Int),
+            ("org_id", Int),
+            ("kind", Text),
+            ("name", Text),
+            ("rows", Int),
+            ("content", Bytes),
+            ("created_at", Int),
+            ("created_by", Int),
+        ],
+        _ => &[],
+    }
+}
+
+/// What can go wrong in a backup or a restore.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Reading or writing the file failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The backup file is not one.
+    #[error("line {line}: {message}")]
+    Format {
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The target database holds data already.
+    #[error(
+        "the database is not empty ({0} holds rows): restore into a new database, so that nothing there is overwritten"
+    )]
+    NotEmpty(String),
+}
+
+impl From<sqlx::Error> for BackupError {
+    fn from(e: sqlx::Error) -> Self {
+        BackupError::Store(e.into())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Store {
+    /// Writes every table to `out`; the number of rows written.
+    pub async fn backup(&self, out: &mut dyn Write) -> Result<u64, BackupError> {
+        writeln!(
+            out,
+            "{}",
+            json!({"sextant_backup": 1, "tables": TABLES, "schema": 1})
+        )?;
+        let mut n = 0;
+        let mut tx = self.pool.begin().await?;
+        for table in TABLES {
+            let cols = columns(table);
+            let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+            let rows = sqlx::query(&format!(
+                "SELECT {} FROM {table} ORDER BY {}",
+                names.join(", "),
+                names[0]
+            ))
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in rows {
+                let mut obj = Map::new();
+                for (i, (name, ty)) in cols.iter().enumerate() {
+                    let v = match ty {
+                        Ty::Int => row
+                            .try_get::<Option<i64>, _>(i)?
+                            .map_or(Value::Null, Value::from),
+                        Ty::Text => row
+                            .try_get::<Option<String>, _>(i)?
+                            .map_or(Value::Null, Value::from),
+                        Ty::Bytes => row
+                            .try_get::<Option<Vec<u8>>, _>(i)?
+                            .map_or(Value::Null, |b| Value::from(hex(&b))),
+                    };
+                    obj.insert((*name).to_string(), v);
+                }
+                writeln!(out, "{}", json!({"table": table, "row": obj}))?;
+                n += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Restores a backup into this (empty) database; the number of rows restored.
+    pub async fn restore(&self, input: &mut dyn BufRead) -> Result<u64, BackupError> {
+        let mut tx = self.pool.begin().await?;
+        for table in TABLES {
+            let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut *tx)
+                .await?;
+            let count: i64 = row.try_get(0)?;
+            if count > 0 && table != "setup_tokens" {
+                return Err(BackupError::NotEmpty(table.into()));
+            }
+        }
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(&mut *tx)
+            .await?;
+        let bad = |line: usize, message: String| BackupError::Format { line, message };
+        let mut n = 0;
+        let mut text = String::new();
+        let mut line = 0;
+        loop {
+            text.clear();
+            if input.read_line(&mut text)? == 0 {
+                break;
+            }
+            line += 1;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let v: Value = serde_json::from_str(&text)
+                .map_err(|e| bad(line, format!("expected a JSON object: {e}")))?;
+            if line == 1 {
+                if v.get("sextant_backup") != Some(&json!(1)) {
+                    return Err(bad(
+                        1,
+                        "expected the header of a Sextant backup ({\"sextant_backup\": 1, ...})"
+                            .into(),
+                    ));
+                }
+                continue;
+            }
+            let table = v["table"].as_str().unwrap_or_default();
+            let cols = columns(table);
+            if cols.is_empty() {
+                return Err(bad(line, format!("unknown table `{table}`")));
+            }
+            let row = v["row"]
+                .as_object()
+                .ok_or_else(|| bad(line, "expected `row` to be an object".into()))?;
+            let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+            let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                params.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (name, ty) in cols {
+                let x = row.get(*name).unwrap_or(&Value::Null);
+                q = match (ty, x) {
+                    (Ty::Int, Value::Null) => q.bind(None::<i64>),
+                    (Ty::Text, Value::Null) => q.bind(None::<String>),
+                    (Ty::Bytes, Value::Null) => q.bind(None::<Vec<u8>>),
+                    (Ty::Int, Value::Number(k)) => q.bind(k.as_i64().ok_or_else(|| {
+                        bad(
+                            line,
+                            format!("{table}.{name}: expected an integer, found {k}"),
+                        )
+                    })?),
+                    (Ty::Text, Value::String(s)) => q.bind(s.clone()),
+                    (Ty::Bytes, Value::String(s)) => q.bind(unhex(s).ok_or_else(|| {
+                        bad(line, format!("{table}.{name}: expected hexadecimal bytes"))
+                    })?),
+                    (_, other) => {
+                        return Err(bad(
+                            line,
+                            format!("{table}.{name}: unexpected value {other}"),
+                        ));
+                    }
+                };
+            }
+            q.execute(&mut *tx).await?;
+            n += 1;
+        }
+        if line == 0 {
+            return Err(bad(1, "the file is empty".into()));
+        }
+        if self.dialect == Dialect::Postgres {
+            for table in [
+                "users",
+                "api_tokens",
+                "organizations",
+                "history",
+                "datasets",
+            ] {
+                sqlx::query(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_go_through_hex() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+        assert_eq!(unhex("000fff"), Some(vec![0, 15, 255]));
+        assert_eq!(unhex("0g"), None);
+        assert_eq!(unhex("abc"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! Imported data sets: the files a business uploads (orders, marketing spend, sessions...),
+//! kept as uploaded once they have been read without error, so that metrics can always be
+//! recomputed from them.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
+
+/// A stored data set, without its content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dataset {
+    /// Its id.
+    pub id: i64,
+    /// What it holds (`orders`, `marketing`...).
+    pub kind: String,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Rows read from it.
+    pub rows: i64,
+    /// When it was uploaded.
+    pub created_at: String,
+}
+
+/// A data set with its content.
+#[derive(Debug, Clone)]
+pub struct DatasetContent {
+    /// The data set.
+    pub dataset: Dataset,
+    /// The file as uploaded.
+    pub content: Vec<u8>,
+}
+
+impl Store {
+    /// Stores a data set (editors), recording it in the history.
+    pub async fn add_dataset(
+        &self,
+        scope: &Scope,
+        kind: &str,
+        name: &str,
+        rows: i64,
+        content: &[u8],
+    ) -> Result<Dataset> {
+        scope.require(Role::Editor)?;
+        let t = now();
+        let mut tx = self.pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO datasets (org_id, kind, name, rows, content, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(scope.org_id)
+        .bind(kind)
+        .bind(name)
+        .bind(rows)
+        .bind(content.to_vec())
+        .bind(t)
+        .bind(scope.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let d = Dataset {
+            id,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            rows,
+            created_at: rfc3339(t),
+        };
+        record(&mut tx, scope, &d, "create", t).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// The organisation's data sets, oldest first.
+    pub async fn datasets(&self, scope: &Scope, paging: Paging) -> Result<Page<Dataset>> {
+        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM datasets WHERE org_id = $1")
+            .bind(scope.org_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at FROM datasets WHERE org_id = $1 \
+             ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(scope.org_id)
+        .bind(paging.limit)
+        .bind(paging.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items: rows.into_iter().map(dataset).collect(),
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        })
+    }
+
+    /// Every data set of the organisation with its content, oldest first.
+    pub async fn dataset_contents(&self, scope: &Scope) -> Result<Vec<DatasetContent>> {
+        let rows: Vec<(i64, String, String, i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, content FROM datasets WHERE org_id = $1 ORDER BY id",
+        )
+        .bind(scope.org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, name, rows, at, content)| DatasetContent {
+                dataset: dataset((id, kind, name, rows, at)),
+                content,
+            })
+            .collect())
+    }
+
+    /// One data set with its content.
+    pub async fn dataset(&self, scope: &Scope, id: i64) -> Result<DatasetContent> {
+        let row: Option<(i64, String, String, i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, content FROM datasets WHERE org_id = $1 AND id = $2",
+        )
+        .bind(scope.org_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, kind, name, rows, at, content) =
+            row.ok_or_else(|| StoreError::NotFound(format!("data set {id}")))?;
+        Ok(DatasetContent {
+            dataset: dataset((id, kind, name, rows, at)),
+            content,
+        })
+    }
+
+    /// Deletes a data set (editors).
+    pub async fn delete_dataset(&self, scope: &Scope, id: i64) -> Result<()> {
+        scope.require(Role::Editor)?;
+        let d = self.dataset(scope, id).await?.dataset;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM datasets WHERE org_id = $1 AND id = $2")
+            .bind(scope.org_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, scope, &d, "delete", now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn dataset((id, kind, name, rows, at): (i64, String, String, i64, i64)) -> Dataset {
+    Dataset {
+        id,
+        kind,
+        name,
+        rows,
+        created_at: rfc3339(at),
+    }
+}
+
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    d: &Dataset,
+    action: &str,
+    t: i64,
+) -> Result<()> {
+    let v = json!({"id": d.id, "kind": d.kind, "name": d.name, "rows": d.rows}).to_string();
+    let (before, after) = if action == "delete" {
+        (Some(v), None)
+    } else {
+        (None, Some(v))
+    };
+    sqlx::query(
+        "INSERT INTO history (org_id, section, key, user_id, at, action, before, after) \
+         VALUES ($1, 'datasets', $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(scope.org_id)
+    .bind(d.id.to_string())
+    .bind(scope.user_id)
+    .bind(t)
+    .bind(action)
+    .bind(before)
+    .bind(after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,697 @@
+//! Sextant's storage: accounts, organisations, each organisation's plan (one row per entity,
+//! with the history of every change), its imported data sets, on SQLite or PostgreSQL.
+//!
+//! # Tenancy
+//! Everything that belongs to an organisation is reached through a [`Scope`], which only
+//! [`Store::scope`] makes, after checking that the user is a member; its fields are private,
+//! so no caller can build one for an organisation it does not belong to, and every query of
+//! organisation data is written with the scope's organisation in its `WHERE` clause. Writes
+//! check the scope's role first ([`Scope::require`]).
+//!
+//! # Dialects
+//! One implementation serves both databases through sqlx's `Any` driver: the SQL is the
+//! subset both speak (`$1` parameters, `RETURNING`, `ON CONFLICT`), integers are 64-bit,
+//! timestamps are Unix seconds, JSON is text. Migrations are kept per dialect
+//! (`migrations/sqlite`, `migrations/postgres`), embedded, and run when the store opens.
+
+mod accounts;
+mod backup;
+mod data;
+mod plan;
+
+use std::str::FromStr;
+
+use serde::Serialize;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use accounts::{ApiToken, LoginError, NewSession, User};
+pub use backup::{BackupError, TABLES};
+pub use data::{Dataset, DatasetContent};
+pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
+
+/// A page of a list: `items`, and the `total` before paging.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// How many there are in all.
+    pub total: i64,
+    /// The offset of the first item.
+    pub offset: i64,
+    /// The most items a page holds.
+    pub limit: i64,
+}
+
+/// Which items of a list to return.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    /// Items to skip.
+    pub offset: i64,
+    /// Items to return at most (1 to 500).
+    pub limit: i64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            offset: 0,
+            limit: 100,
+        }
+    }
+}
+
+impl Paging {
+    /// The paging asked for, clamped to what the store serves.
+    pub fn new(offset: Option<i64>, limit: Option<i64>) -> Paging {
+        Paging {
+            offset: offset.unwrap_or(0).max(0),
+            limit: limit.unwrap_or(100).clamp(1, 500),
+        }
+    }
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The URL names no database Sextant supports.
+    #[error(
+        "unsupported database URL `{0}`: expected sqlite://PATH (or sqlite::memory:) or postgres://USER@HOST/DB"
+    )]
+    UnsupportedUrl(String),
+    /// The thing asked for does not exist, or is not the caller's to see.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The caller's role does not allow the change.
+    #[error("this needs the {needed} role in the organisation; you are {actual}")]
+    Forbidden {
+        /// The role needed.
+        needed: Role,
+        /// The caller's role.
+        actual: Role,
+    },
+    /// The request conflicts with what is stored (a taken slug or e-mail, say).
+    #[error("{0}")]
+    Conflict(String),
+    /// A value the caller sent is not acceptable.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field, as a JSON path.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The change would leave the plan invalid; nothing was stored.
+    #[error("the plan would not be valid: {0}")]
+    Plan(#[from] PlanRejected),
+    /// A stored value could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A member's role in an organisation, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads everything, changes nothing.
+    Viewer,
+    /// Changes the plan and the data.
+    Editor,
+    /// Also manages members and the organisation itself.
+    Owner,
+}
+
+impl Role {
+    /// Its name as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Role, String> {
+        match s {
+            "viewer" => Ok(Role::Viewer),
+            "editor" => Ok(Role::Editor),
+            "owner" => Ok(Role::Owner),
+            other => Err(format!("expected owner, editor or viewer, found `{other}`")),
+        }
+    }
+}
+
+/// An organisation (a client business).
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    /// Its id in the database.
+    pub id: i64,
+    /// Its short name in URLs.
+    pub slug: String,
+    /// Its display name.
+    pub name: String,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// A user's access to one organisation. Only [`Store::scope`] makes one, after checking
+/// membership; every organisation query takes one.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    org_id: i64,
+    user_id: i64,
+    role: Role,
+    slug: String,
+}
+
+impl Scope {
+    /// The organisation's slug.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+    /// The member's role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// The member's user id.
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+    /// Refuses unless the member has at least `needed`.
+    pub fn require(&self, needed: Role) -> Result<()> {
+        if self.role >= needed {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden {
+                needed,
+                actual: self.role,
+            })
+        }
+    }
+}
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite, one file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// The store: a pool of connections to one database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens (creating if need be) the database at `url` and brings its schema up to date.
+    /// `sqlite://PATH` opens a file in WAL mode (created with its directory when missing);
+    /// `sqlite::memory:` a private in-memory database; `postgres://...` a PostgreSQL database.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (dialect, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let memory = rest.contains(":memory:");
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or(path);
+            if !memory {
+                if let Some(dir) = std::path::Path::new(path).parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid {
+                        field: "database".into(),
+                        message: format!("cannot create {}: {e}", dir.display()),
+                    })?;
+                }
+                (Dialect::Sqlite, format!("sqlite://{path}?mode=rwc"))
+            } else {
+                (Dialect::Sqlite, "sqlite::memory:".to_string())
+            }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Dialect::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let memory = url == "sqlite::memory:";
+        let pool = AnyPoolOptions::new()
+            // An in-memory SQLite database lives in its one connection.
+            .max_connections(if memory { 1 } else { 16 })
+            .min_connections(if memory { 1 } else { 0 })
+            .idle_timeout(if memory {
+                None
+            } else {
+                Some(std::time::Duration::from_secs(600))
+            })
+            .max_lifetime(if memory {
+                None
+            } else {
+                Some(std::time::Duration::from_secs(1800))
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if dialect == Dialect::Sqlite && !memory {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        match dialect {
+            Dialect::Sqlite => SQLITE.run(&pool).await?,
+            Dialect::Postgres => POSTGRES.run(&pool).await?,
+        }
+        Ok(Store { pool, dialect })
+    }
+
+    /// The database's dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The user's access to the organisation `slug`: not found (the same answer as for an
+    /// organisation that does not exist) unless the user is a member.
+    pub async fn scope(&self, user: &User, slug: &str) -> Result<Scope> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT o.id, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id \
+             WHERE o.slug = $1 AND m.user_id = $2",
+        )
+        .bind(slug)
+        .bind(user.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (org_id, role) =
+            row.ok_or_else(|| StoreError::NotFound(format!("organisation `{slug}`")))?;
+        Ok(Scope {
+            org_id,
+            user_id: user.id,
+            role: role.parse().map_err(StoreError::Corrupt)?,
+            slug: slug.to_string(),
+        })
+    }
+
+    /// Creates an organisation with `user` as its owner. Only installation administrators
+    /// may.
+    pub async fn create_org(&self, user: &User, slug: &str, name: &str) -> Result<Organization> {
+        if !user.is_admin {
+            return Err(StoreError::Forbidden {
+                needed: Role::Owner,
+                actual: Role::Viewer,
+            });
+        }
+        check_slug(slug)?;
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name".into(),
+                message: "expected a name, found an empty string".into(),
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM organizations WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "an organisation with the slug `{slug}` exists already"
+            )));
+        }
+        let now = now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(slug)
+        .bind(name.trim())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')")
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Organization {
+            id,
+            slug: slug.to_string(),
+            name: name.trim().to_string(),
+            created_at: rfc3339(now),
+        })
+    }
+
+    /// The organisations `user` belongs to, with the role in each, by slug.
+    pub async fn orgs_of(&self, user: &User, paging: Paging) -> Result<Page<(Organization, Role)>> {
+        let (total,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
+                .bind(user.id)
+                .fetch_one(&self.pool)
+                .await?;
+        let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+            "SELECT o.id, o.slug, o.name, o.created_at, m.role FROM organizations o \
+             JOIN memberships m ON m.org_id = o.id WHERE m.user_id = $1 \
+             ORDER BY o.slug LIMIT $2 OFFSET $3",
+        )
+        .bind(user.id)
+        .bind(paging.limit)
+        .bind(paging.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(|(id, slug, name, at, role)| {
+                Ok((
+                    Organization {
+                        id,
+                        slug,
+                        name,
+                        created_at: rfc3339(at),
+                    },
+                    role.parse().map_err(StoreError::Corrupt)?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        })
+    }
+
+    /// The organisation of a scope.
+    pub async fn org(&self, scope: &Scope) -> Result<Organization> {
+        let (slug, name, at): (String, String, i64) =
+            sqlx::query_as("SELECT slug, name, created_at FROM organizations WHERE id = $1")
+                .bind(scope.org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Organization {
+            id: scope.org_id,
+            slug,
+            name,
+            created_at: rfc3339(at),
+        })
+    }
+
+    /// Renames an organisation (owners only).
+    pub async fn rename_org(&self, scope: &Scope, name: &str) -> Result<Organization> {
+        scope.require(Role::Owner)?;
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name".into(),
+                message: "expected a name, found an empty string".into(),
+            });
+        }
+        sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+            .bind(name.trim())
+            .bind(scope.org_id)
+            .execute(&self.pool)
+            .await?;
+        self.org(scope).await
+    }
+
+    /// Deletes an organisation with everything it holds (owners only).
+    pub async fn delete_org(&self, scope: &Scope) -> Result<()> {
+        scope.require(Role::Owner)?;
+        let mut tx = self.pool.begin().await?;
+        for table in ["history", "entities", "datasets", "memberships"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1"))
+                .bind(scope.org_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM organizations WHERE id = $1")
+            .bind(scope.org_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The members of an organisation.
+    pub async fn members(&self, scope: &Scope) -> Result<Vec<Member>> {
+        let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, m.role, u.password_hash FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email",
+        )
+        .bind(scope.org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(user_id, email, name, role, hash)| {
+                Ok(Member {
+                    user_id,
+                    email,
+                    name,
+                    role: role.parse().map_err(StoreError::Corrupt)?,
+                    invited: hash.is_none(),
+                })
+            })
+            .collect()
+    }
+
+    /// Gives `email` the `role` in the organisation (owners only). A person without an
+    /// account gets one, not yet usable, and the invitation token that lets them set a
+    /// password is returned (once: only its hash is kept).
+    pub async fn set_member(
+        &self,
+        scope: &Scope,
+        email: &str,
+        role: Role,
+    ) -> Result<(Member, Option<String>)> {
+        scope.require(Role::Owner)?;
+        let email = accounts::check_email(email)?;
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT id, name, password_hash FROM users WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let mut invitation = None;
+        let (user_id, name, invited) = match existing {
+            Some((id, name, hash)) => (id, name, hash.is_none()),
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO users (email, name, password_hash, is_admin, created_at) \
+                     VALUES ($1, $2, NULL, 0, $3) RETURNING id",
+                )
+                .bind(&email)
+                .bind("")
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let token = accounts::random_token("sxi_");
+                sqlx::query(
+                    "INSERT INTO invitations (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(accounts::digest(&token))
+                .bind(id)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+                invitation = Some(token);
+                (id, String::new(), true)
+            }
+        };
+        if user_id == scope.user_id && role < Role::Owner {
+            self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
+        }
+        sqlx::query(
+            "INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(scope.org_id)
+        .bind(user_id)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((
+            Member {
+                user_id,
+                email,
+                name,
+                role,
+                invited,
+            },
+            invitation,
+        ))
+    }
+
+    /// Removes a member (owners only); the last owner stays.
+    pub async fn remove_member(&self, scope: &Scope, user_id: i64) -> Result<()> {
+        scope.require(Role::Owner)?;
+        let mut tx = self.pool.begin().await?;
+        self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
+        let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(scope.org_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("member {user_id}")));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn keep_an_owner(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        org_id: i64,
+        leaving: i64,
+    ) -> Result<()> {
+        let (others,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner' AND user_id <> $2",
+        )
+        .bind(org_id)
+        .bind(leaving)
+        .fetch_one(&mut **tx)
+        .await?;
+        if others == 0 {
+            return Err(StoreError::Conflict(
+                "an organisation keeps at least one owner: make someone else owner first".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A member of an organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    /// The user's id.
+    pub user_id: i64,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their name (empty until an invited person accepts).
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// Invited and not yet accepted.
+    pub invited: bool,
+}
+
+fn check_slug(slug: &str) -> Result<()> {
+    let ok = (2..=63).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid {
+            field: "slug".into(),
+            message: format!(
+                "expected 2 to 63 lowercase letters, digits and inner hyphens (e.g. corner-bookstore), found `{slug}`"
+            ),
+        })
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Unix seconds as an RFC 3339 UTC timestamp.
+pub fn rfc3339(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_render_as_rfc3339() {
+        // 1,700,000,000 s is 2023-11-14 22:13:20 UTC (`date -u -d @1700000000`).
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // 2024-02-29 12:00:00 UTC is 1,709,208,000 s (`date -u -d 2024-02-29T12:00:00Z +%s`).
+        assert_eq!(rfc3339(1_709_208_000), "2024-02-29T12:00:00Z");
+    }
+
+    #[test]
+    fn slugs_are_checked() {
+        assert!(check_slug("corner-bookstore").is_ok());
+        let e = check_slug("Corner Bookstore").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "slug: expected 2 to 63 lowercase letters, digits and inner hyphens (e.g. corner-bookstore), found `Corner Bookstore`"
+        );
+        assert!(check_slug("-a").is_err());
+        assert!(check_slug("a").is_err());
+    }
+
+    #[test]
+    fn roles_order_and_parse() {
+        assert!(Role::Owner > Role::Editor && Role::Editor > Role::Viewer);
+        assert_eq!("editor".parse::<Role>(), Ok(Role::Editor));
+        assert_eq!(
+            "admin".parse::<Role>(),
+            Err("expected owner, editor or viewer, found `admin`".to_string())
+        );
+    }
+}

@@ -1,0 +1,774 @@
+//! An organisation's plan, one row per entity (a goal, an initiative, the constraints...),
+//! each row's body the entity in the plan file's own JSON form, with every change kept in
+//! `history` (who, when, before, after).
+//!
+//! Every write, whether one entity or a whole plan imported, goes the same way inside one
+//! transaction: lock the organisation's plan, assemble the plan as it would be after the
+//! change, check it with `sextant-core` exactly as a plan file is checked, and only when it is
+//! valid store its canonical form (the serialised [`PlanDoc`](sextant_core::PlanDoc)), writing
+//! the rows that changed and their history. So the stored plan is always a valid plan, and a
+//! refused change leaves nothing behind.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
+
+/// A part of the plan, as stored and as addressed by the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The organisation's profile (one).
+    Organization,
+    /// SWOT (one).
+    Swot,
+    /// Value proposition, differentiation, competencies (one).
+    Strategy,
+    /// Goals, by id.
+    Goals,
+    /// Custom KPIs, by id.
+    Kpis,
+    /// Staff, by name.
+    Staff,
+    /// Current systems, by id.
+    Systems,
+    /// Integrations, by `from->to`.
+    Integrations,
+    /// Initiatives, by id.
+    Initiatives,
+    /// Risks, by id.
+    Risks,
+    /// Budget, staff hours and concurrency (one).
+    Constraints,
+    /// Phases, by id.
+    Phases,
+    /// The technology radar, by technology.
+    Radar,
+    /// Measurements of one KPI by month, by KPI id.
+    Measurements,
+    /// Scenarios, by name.
+    Scenarios,
+    /// Review meetings, by id (kept beside the plan, not in the plan file).
+    Reviews,
+}
+
+/// The shapes a section has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One object.
+    Single,
+    /// A list of objects, each known by a field.
+    List(&'static str),
+    /// An object of objects, known by their key.
+    Map,
+}
+
+impl Section {
+    /// Every section, in the plan file's order.
+    pub const ALL: [Section; 16] = [
+        Section::Organization,
+        Section::Swot,
+        Section::Strategy,
+        Section::Goals,
+        Section::Kpis,
+        Section::Staff,
+        Section::Systems,
+        Section::Integrations,
+        Section::Initiatives,
+        Section::Risks,
+        Section::Constraints,
+        Section::Phases,
+        Section::Radar,
+        Section::Measurements,
+        Section::Scenarios,
+        Section::Reviews,
+    ];
+
+    /// Its name in the plan file and in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Organization => "organization",
+            Section::Swot => "swot",
+            Section::Strategy => "strategy",
+            Section::Goals => "goals",
+            Section::Kpis => "kpis",
+            Section::Staff => "staff",
+            Section::Systems => "systems",
+            Section::Integrations => "integrations",
+            Section::Initiatives => "initiatives",
+            Section::Risks => "risks",
+            Section::Constraints => "constraints",
+            Section::Phases => "phases",
+            Section::Radar => "radar",
+            Section::Measurements => "measurements",
+            Section::Scenarios => "scenarios",
+            Section::Reviews => "reviews",
+        }
+    }
+
+    /// The section named `name`.
+    pub fn parse(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Its shape.
+    pub fn shape(self) -> Shape {
+        match self {
+            Section::Organization | Section::Swot | Section::Strategy | Section::Constraints => {
+                Shape::Single
+            }
+            Section::Measurements => Shape::Map,
+            Section::Staff => Shape::List("name"),
+            Section::Scenarios => Shape::List("name"),
+            Section::Radar => Shape::List("technology"),
+            Section::Integrations => Shape::List("from->to"),
+            _ => Shape::List("id"),
+        }
+    }
+
+    /// Part of the plan file (reviews are not).
+    pub fn in_plan(self) -> bool {
+        self != Section::Reviews
+    }
+
+    /// The natural key of a list entry.
+    fn key_of(self, v: &Value) -> Option<String> {
+        match self.shape() {
+            Shape::List("from->to") => Some(format!(
+                "{}->{}",
+                v.get("from")?.as_str()?,
+                v.get("to")?.as_str()?
+            )),
+            Shape::List(field) => v.get(field)?.as_str().map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+/// One stored entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    /// Its section.
+    pub section: Section,
+    /// Its key within the section (empty for a single-object section).
+    pub key: String,
+    /// Its place in the section's list.
+    pub position: i64,
+    /// The entity, as in the plan file.
+    pub body: Value,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+/// One change in an organisation's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// Its id (increasing).
+    pub id: i64,
+    /// The section changed.
+    pub section: String,
+    /// The entity's key.
+    pub key: String,
+    /// Who made the change (e-mail), if anyone.
+    pub user: Option<String>,
+    /// When.
+    pub at: String,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// The entity before.
+    pub before: Option<Value>,
+    /// The entity after.
+    pub after: Option<Value>,
+}
+
+/// A change refused because the plan would be invalid: the problems `sextant-core` found,
+/// each with its field path.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.iter().map(|p| format!("{}: {}", p.path, p.message)).collect::<Vec<_>>().join("; "))]
+pub struct PlanRejected(pub Vec<sextant_core::Problem>);
+
+type Rows = BTreeMap<(Section, String), (i64, Value)>;
+
+/// The rows of a plan document: its canonical split.
+fn split(doc: &Value) -> Rows {
+    let mut rows = Rows::new();
+    for section in Section::ALL.into_iter().filter(|s| s.in_plan()) {
+        let Some(v) = doc.get(section.name()) else {
+            continue;
+        };
+        match (section.shape(), v) {
+            (Shape::Single, v) => {
+                rows.insert((section, String::new()), (0, v.clone()));
+            }
+            (Shape::Map, Value::Object(m)) => {
+                for (i, (k, v)) in m.iter().enumerate() {
+                    rows.insert((section, k.clone()), (i as i64, v.clone()));
+                }
+            }
+            (Shape::List(_), Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let base = section.key_of(item).unwrap_or_else(|| format!("#{i}"));
+                    let mut key = base.clone();
+                    let mut n = 1;
+                    while rows.contains_key(&(section, key.clone())) {
+                        n += 1;
+                        key = format!("{base}~{n}");
+                    }
+                    rows.insert((section, key), (i as i64, item.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// The plan document assembled from rows.
+fn assemble(rows: &Rows) -> Value {
+    let mut doc = Map::new();
+    doc.insert("version".into(), Value::from(1));
+    for section in Section::ALL.into_iter().filter(|s| s.in_plan()) {
+        let mut entries: Vec<(&i64, &String, &Value)> = rows
+            .range((section, String::new())..)
+            .take_while(|((s, _), _)| *s == section)
+            .map(|((_, k), (p, v))| (p, k, v))
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
+        let value = match section.shape() {
+            Shape::Single => entries[0].2.clone(),
+            Shape::Map => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(_, k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            Shape::List(_) => {
+                Value::Array(entries.into_iter().map(|(_, _, v)| v.clone()).collect())
+            }
+        };
+        doc.insert(section.name().into(), value);
+    }
+    Value::Object(doc)
+}
+
+/// Checks a plan document with `sextant-core`; its canonical form when valid.
+pub fn canonical(doc: &Value) -> Result<Value, PlanRejected> {
+    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let plan = sextant_core::load_plan("plan.json", &text).map_err(|e| PlanRejected(e.0))?;
+    serde_json::to_value(plan.doc()).map_err(|e| {
+        PlanRejected(vec![sextant_core::Problem::new(
+            sextant_core::Location::new("plan.json", 1, 1),
+            "",
+            format!("the plan cannot be written back: {e}"),
+        )])
+    })
+}
+
+/// A review meeting: kept beside the plan.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Review {
+    id: String,
+    date: String,
+    title: String,
+    #[serde(default)]
+    attendees: Vec<String>,
+    #[serde(default)]
+    kpis: Vec<String>,
+    #[serde(default)]
+    decisions: Vec<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+fn check_review(v: &Value) -> Result<()> {
+    let r: Review = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
+        field: "reviews".into(),
+        message: format!(
+            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?}}: {e}"
+        ),
+    })?;
+    let d = r.date.as_bytes();
+    let date_ok = d.len() == 10
+        && d[4] == b'-'
+        && d[7] == b'-'
+        && d.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !date_ok {
+        return Err(StoreError::Invalid {
+            field: "reviews.date".into(),
+            message: format!("expected a date YYYY-MM-DD, found `{}`", r.date),
+        });
+    }
+    if r.id.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "reviews.id".into(),
+            message: "expected an id, found an empty string".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A change to the stored plan.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Replace the whole plan with a document (an import).
+    Replace(Value),
+    /// Create an entry of a list or map section (refused if its key exists).
+    Create(Section, Value),
+    /// Replace an entity (a single section's object, or the entry with this key).
+    Put(Section, String, Value),
+    /// Remove the entry with this key.
+    Delete(Section, String),
+}
+
+impl Store {
+    async fn rows(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        scope: &Scope,
+        plan_only: bool,
+    ) -> Result<Rows> {
+        let rows: Vec<(String, String, i64, String)> =
+            sqlx::query_as("SELECT section, key, position, body FROM entities WHERE org_id = $1")
+                .bind(scope.org_id)
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut out = Rows::new();
+        for (section, key, position, body) in rows {
+            let s = Section::parse(&section)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown section `{section}`")))?;
+            if plan_only && !s.in_plan() {
+                continue;
+            }
+            let v: Value =
+                serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.insert((s, key), (position, v));
+        }
+        Ok(out)
+    }
+
+    /// The organisation's plan as a document (the plan file's JSON form), or `None` when no
+    /// plan has been stored yet.
+    pub async fn export_plan(&self, scope: &Scope) -> Result<Option<Value>> {
+        let mut tx = self.pool.begin().await?;
+        let rows = self.rows(&mut tx, scope, true).await?;
+        tx.commit().await?;
+        Ok((!rows.is_empty()).then(|| assemble(&rows)))
+    }
+
+    /// The organisation's plan, checked, for analysis.
+    pub async fn plan(&self, scope: &Scope) -> Result<Option<sextant_core::Plan>> {
+        let Some(doc) = self.export_plan(scope).await? else {
+            return Ok(None);
+        };
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        sextant_core::load_plan("plan.json", &text)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(PlanRejected(e.0).to_string()))
+    }
+
+    /// Applies a change to the plan: all of it or, when the plan would be invalid, nothing.
+    /// Returns the entity as stored (for `Create` and `Put`), or the whole plan (`Replace`).
+    pub async fn change_plan(&self, scope: &Scope, change: Change) -> Result<Option<Value>> {
+        scope.require(Role::Editor)?;
+        let mut tx = self.pool.begin().await?;
+        // Taking the organisation's row first serialises writers to one plan (a row lock on
+        // PostgreSQL, the write lock on SQLite).
+        sqlx::query("UPDATE organizations SET plan_version = plan_version + 1 WHERE id = $1")
+            .bind(scope.org_id)
+            .execute(&mut *tx)
+            .await?;
+        let all = self.rows(&mut tx, scope, false).await?;
+        let (old, reviews): (Rows, Rows) = all.into_iter().partition(|((s, _), _)| s.in_plan());
+        let mut target: Option<(Section, String)> = None;
+        let (new_plan, new_reviews) = match change {
+            Change::Replace(doc) => {
+                let doc = canonical(&doc)?;
+                (Some(split(&doc)), None)
+            }
+            change @ (Change::Create(Section::Reviews, _)
+            | Change::Put(Section::Reviews, ..)
+            | Change::Delete(Section::Reviews, _)) => {
+                if let Change::Create(_, body) | Change::Put(_, _, body) = &change {
+                    check_review(body)?;
+                }
+                let mut r = reviews.clone();
+                target = Some(apply(&mut r, change)?);
+                (None, Some(r))
+            }
+            change => {
+                if old.is_empty() {
+                    return Err(StoreError::NotFound(
+                        "plan (import a plan first: PUT /api/v1/orgs/{org}/plan)".into(),
+                    ));
+                }
+                let mut rows = old.clone();
+                let (section, key) = apply(&mut rows, change)?;
+                let doc = canonical(&assemble(&rows))?;
+                let rows = split(&doc);
+                // The entity's key after canonicalisation (it may have been renamed).
+                target = Some((section, key));
+                (Some(rows), None)
+            }
+        };
+        let t = now();
+        if let Some(new) = &new_plan {
+            write_diff(&mut tx, scope, &old, new, t).await?;
+        }
+        if let Some(new) = &new_reviews {
+            write_diff(&mut tx, scope, &reviews, new, t).await?;
+        }
+        tx.commit().await?;
+        Ok(match (target, &new_plan, &new_reviews) {
+            (Some(k), Some(rows), _) | (Some(k), _, Some(rows)) => {
+                rows.get(&k).map(|(_, v)| v.clone())
+            }
+            (None, Some(rows), _) => Some(assemble(rows)),
+            _ => None,
+        })
+    }
+
+    /// The entities of a section, in order.
+    pub async fn entities(
+        &self,
+        scope: &Scope,
+        section: Section,
+        paging: Paging,
+    ) -> Result<Page<Entity>> {
+        let (total,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM entities WHERE org_id = $1 AND section = $2")
+                .bind(scope.org_id)
+                .bind(section.name())
+                .fetch_one(&self.pool)
+                .await?;
+        let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(
+            "SELECT key, position, body, updated_at FROM entities WHERE org_id = $1 AND section = $2 \
+             ORDER BY position, key LIMIT $3 OFFSET $4",
+        )
+        .bind(scope.org_id)
+        .bind(section.name())
+        .bind(paging.limit)
+        .bind(paging.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(|(key, position, body, at)| {
+                Ok(Entity {
+                    section,
+                    key,
+                    position,
+                    body: serde_json::from_str(&body)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    updated_at: rfc3339(at),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        })
+    }
+
+    /// One entity.
+    pub async fn entity(&self, scope: &Scope, section: Section, key: &str) -> Result<Entity> {
+        let row: Option<(i64, String, i64)> = sqlx::query_as(
+            "SELECT position, body, updated_at FROM entities WHERE org_id = $1 AND section = $2 AND key = $3",
+        )
+        .bind(scope.org_id)
+        .bind(section.name())
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (position, body, at) = row.ok_or_else(|| {
+            StoreError::NotFound(if key.is_empty() {
+                section.name().to_string()
+            } else {
+                format!("{}/{key}", section.name())
+            })
+        })?;
+        Ok(Entity {
+            section,
+            key: key.to_string(),
+            position,
+            body: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            updated_at: rfc3339(at),
+        })
+    }
+
+    /// The organisation's history, newest first, optionally of one section or entity.
+    pub async fn history(
+        &self,
+        scope: &Scope,
+        section: Option<Section>,
+        key: Option<&str>,
+        paging: Paging,
+    ) -> Result<Page<HistoryEntry>> {
+        let section = section.map(Section::name).unwrap_or("");
+        let key = key.unwrap_or("");
+        let filter = "h.org_id = $1 AND ($2 = '' OR h.section = $2) AND ($3 = '' OR h.key = $3)";
+        let (total,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM history h WHERE {filter}"))
+                .bind(scope.org_id)
+                .bind(section)
+                .bind(key)
+                .fetch_one(&self.pool)
+                .await?;
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT h.id, h.section, h.key, u.email, h.at, h.action, h.before, h.after \
+             FROM history h LEFT JOIN users u ON u.id = h.user_id WHERE {filter} \
+             ORDER BY h.id DESC LIMIT $4 OFFSET $5"
+        ))
+        .bind(scope.org_id)
+        .bind(section)
+        .bind(key)
+        .bind(paging.limit)
+        .bind(paging.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let parse = |s: Option<String>| -> Result<Option<Value>> {
+            s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .transpose()
+        };
+        let items = rows
+            .into_iter()
+            .map(|(id, section, key, user, at, action, before, after)| {
+                Ok(HistoryEntry {
+                    id,
+                    section,
+                    key,
+                    user,
+                    at: rfc3339(at),
+                    action,
+                    before: parse(before)?,
+                    after: parse(after)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        })
+    }
+}
+
+/// Applies one entity change to the rows; the entity's section and key.
+fn apply(rows: &mut Rows, change: Change) -> Result<(Section, String)> {
+    let not_found = |s: Section, k: &str| StoreError::NotFound(format!("{}/{k}", s.name()));
+    match change {
+        Change::Replace(_) => Err(StoreError::Corrupt(
+            "replace is not an entity change".into(),
+        )),
+        Change::Create(section, body) => {
+            let key = entity_key(section, &body)?;
+            if rows.contains_key(&(section, key.clone())) {
+                return Err(StoreError::Conflict(format!(
+                    "{}/{key} exists already: PUT it to change it",
+                    section.name()
+                )));
+            }
+            let body = match section.shape() {
+                Shape::Map => body.get("values").cloned().unwrap_or(Value::Null),
+                _ => body,
+            };
+            let pos = rows
+                .range((section, String::new())..)
+                .take_while(|((s, _), _)| *s == section)
+                .map(|(_, (p, _))| *p + 1)
+                .max()
+                .unwrap_or(0);
+            rows.insert((section, key.clone()), (pos, body));
+            Ok((section, key))
+        }
+        Change::Put(section, key, body) => match section.shape() {
+            Shape::Single => {
+                rows.insert((section, String::new()), (0, body));
+                Ok((section, String::new()))
+            }
+            Shape::Map => {
+                let pos = match rows.get(&(section, key.clone())) {
+                    Some((p, _)) => *p,
+                    None => rows.len() as i64,
+                };
+                rows.insert((section, key.clone()), (pos, body));
+                Ok((section, key))
+            }
+            Shape::List(_) => {
+                let (pos, _) = rows
+                    .remove(&(section, key.clone()))
+                    .ok_or_else(|| not_found(section, &key))?;
+                let new_key = entity_key(section, &body)?;
+                if new_key != key && rows.contains_key(&(section, new_key.clone())) {
+                    return Err(StoreError::Conflict(format!(
+                        "cannot rename {}/{key} to {new_key}: it exists already",
+                        section.name()
+                    )));
+                }
+                rows.insert((section, new_key.clone()), (pos, body));
+                Ok((section, new_key))
+            }
+        },
+        Change::Delete(section, key) => {
+            if section == Section::Organization {
+                return Err(StoreError::Invalid {
+                    field: "organization".into(),
+                    message: "a plan keeps its organisation; change it with PUT instead".into(),
+                });
+            }
+            rows.remove(&(section, key.clone()))
+                .ok_or_else(|| not_found(section, &key))?;
+            Ok((section, key))
+        }
+    }
+}
+
+/// The key of a new entity of a list or map section, from its body.
+fn entity_key(section: Section, body: &Value) -> Result<String> {
+    match section.shape() {
+        Shape::Single => Ok(String::new()),
+        Shape::Map => body
+            .get("kpi")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| StoreError::Invalid {
+                field: "kpi".into(),
+                message: "expected {kpi: ID, values: {YYYY-MM: number}}".into(),
+            }),
+        Shape::List(field) => section.key_of(body).ok_or_else(|| StoreError::Invalid {
+            field: field.into(),
+            message: format!(
+                "expected an object with `{}` naming the {} entry",
+                field.replace("->", "` and `"),
+                section.name()
+            ),
+        }),
+    }
+}
+
+async fn write_diff(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    old: &Rows,
+    new: &Rows,
+    t: i64,
+) -> Result<()> {
+    let history = |section: Section,
+                   key: &str,
+                   action: &str,
+                   before: Option<&Value>,
+                   after: Option<&Value>| {
+        sqlx::query(
+            "INSERT INTO history (org_id, section, key, user_id, at, action, before, after) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(scope.org_id)
+        .bind(section.name())
+        .bind(key.to_string())
+        .bind(scope.user_id)
+        .bind(t)
+        .bind(action.to_string())
+        .bind(before.map(Value::to_string))
+        .bind(after.map(Value::to_string))
+    };
+    for ((section, key), (_, before)) in old {
+        if !new.contains_key(&(*section, key.clone())) {
+            sqlx::query("DELETE FROM entities WHERE org_id = $1 AND section = $2 AND key = $3")
+                .bind(scope.org_id)
+                .bind(section.name())
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+            history(*section, key, "delete", Some(before), None)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for ((section, key), (pos, after)) in new {
+        match old.get(&(*section, key.clone())) {
+            None => {
+                sqlx::query(
+                    "INSERT INTO entities (org_id, section, key, position, body, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(scope.org_id)
+                .bind(section.name())
+                .bind(key)
+                .bind(*pos)
+                .bind(after.to_string())
+                .bind(t)
+                .bind(scope.user_id)
+                .execute(&mut **tx)
+                .await?;
+                history(*section, key, "create", None, Some(after))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Some((old_pos, before)) if before != after || old_pos != pos => {
+                sqlx::query(
+                    "UPDATE entities SET position = $1, body = $2, updated_at = $3, updated_by = $4 \
+                     WHERE org_id = $5 AND section = $6 AND key = $7",
+                )
+                .bind(*pos)
+                .bind(after.to_string())
+                .bind(t)
+                .bind(scope.user_id)
+                .bind(scope.org_id)
+                .bind(section.name())
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+                if before != after {
+                    history(*section, key, "update", Some(before), Some(after))
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_document_splits_into_rows_and_assembles_back() {
+        let doc = json!({
+            "version": 1,
+            "organization": {"name": "T"},
+            "goals": [{"id": "g1"}, {"id": "g2"}],
+            "staff": [{"name": "Sam"}, {"name": "Sam"}],
+            "integrations": [{"from": "a", "to": "b"}],
+            "measurements": {"revenue": {"2027-01": 1.0}},
+        });
+        let rows = split(&doc);
+        assert!(rows.contains_key(&(Section::Staff, "Sam~2".to_string())));
+        assert!(rows.contains_key(&(Section::Integrations, "a->b".to_string())));
+        assert_eq!(assemble(&rows), doc);
+    }
+}

@@ -1,0 +1,91 @@
+//! The storage contract: what every backend must do, run on SQLite always and on PostgreSQL
+//! when `SEXTANT_TEST_DATABASE_URL` names a server where the user may create databases (each
+//! test gets a database of its own there, and a file of its own with SQLite).
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+use sextant_store::{Change, Store, User};
+
+mod accounts;
+mod plan;
+mod tenancy;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh store per backend: SQLite in a temporary file, and PostgreSQL when configured.
+pub async fn stores() -> Vec<(String, Store)> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("sextant-contract-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut out = vec![(
+        "sqlite".to_string(),
+        Store::open(&format!("sqlite://{}", dir.join("db.sqlite").display()))
+            .await
+            .unwrap(),
+    )];
+    if let Ok(url) = std::env::var("SEXTANT_TEST_DATABASE_URL") {
+        out.push(("postgres".to_string(), postgres(&url, n).await));
+    }
+    out
+}
+
+/// A new, empty PostgreSQL database on the server of `url`.
+async fn postgres(url: &str, n: u32) -> Store {
+    use sqlx::Connection;
+    let name = format!("sextant_test_{}_{n}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = match url.rfind('/') {
+        Some(i) if i > "postgres://".len() => &url[..i],
+        _ => url,
+    };
+    Store::open(&format!("{base}/{name}")).await.unwrap()
+}
+
+/// An administrator and a plain user on a store.
+pub async fn people(store: &Store) -> (User, User) {
+    let admin = store
+        .create_user("admin@example.com", "Admin", "admin password 1", true)
+        .await
+        .unwrap();
+    let sarah = store
+        .create_user("sarah@example.com", "Sarah", "sarah password 1", false)
+        .await
+        .unwrap();
+    (admin, sarah)
+}
+
+/// The Corner Bookstore plan, as a file's text.
+pub fn bookstore() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/corner-bookstore.yaml"
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The canonical JSON of a plan file's text.
+pub fn canonical(text: &str) -> Value {
+    let plan = sextant_core::load_plan("plan.yaml", text).unwrap();
+    serde_json::to_value(plan.doc()).unwrap()
+}
+
+/// Imports a plan's text into the organisation of `scope`.
+pub async fn import(store: &Store, scope: &sextant_store::Scope, text: &str) -> Value {
+    let doc = canonical(text);
+    store
+        .change_plan(scope, Change::Replace(doc))
+        .await
+        .unwrap()
+        .unwrap()
+}

@@ -1,0 +1,376 @@
+//! Plans: import and export without loss, entity changes checked as a plan file is, history.
+
+use serde_json::json;
+use sextant_store::{Change, Paging, Section, StoreError};
+
+use crate::{bookstore, canonical, import, people, stores};
+
+#[tokio::test]
+async fn a_plan_exports_as_it_was_imported() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        let text = bookstore();
+        import(&store, &scope, &text).await;
+        let exported = store.export_plan(&scope).await.unwrap().unwrap();
+        assert_eq!(exported, canonical(&text), "{db}");
+        // And the export, read as a plan file, is the same plan.
+        let again = sextant_core::load_plan("export.json", &exported.to_string()).unwrap();
+        let original = sextant_core::load_plan("plan.yaml", &text).unwrap();
+        assert_eq!(again.doc(), original.doc(), "{db}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_import_changes_nothing() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        let text = bookstore();
+        import(&store, &scope, &text).await;
+        let before = store.export_plan(&scope).await.unwrap();
+        let history = store
+            .history(&scope, None, None, Paging::default())
+            .await
+            .unwrap()
+            .total;
+        let mut doc = canonical(&text);
+        doc["initiatives"][0]["depends_on"] = json!(["no-such-thing"]);
+        doc["goals"][0]["weight"] = json!(-1);
+        let err = store
+            .change_plan(&scope, Change::Replace(doc))
+            .await
+            .unwrap_err();
+        let StoreError::Plan(rejected) = err else {
+            panic!("{db}: {err}")
+        };
+        let paths: Vec<&str> = rejected.0.iter().map(|p| p.path.as_str()).collect();
+        assert!(
+            paths.contains(&"initiatives[0].depends_on[0]"),
+            "{db}: {paths:?}"
+        );
+        assert!(
+            paths.iter().any(|p| p.starts_with("goals[0].weight")),
+            "{db}: {paths:?}"
+        );
+        assert_eq!(store.export_plan(&scope).await.unwrap(), before, "{db}");
+        let after = store
+            .history(&scope, None, None, Paging::default())
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(after, history, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn entities_change_one_at_a_time_with_history() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        let text = bookstore();
+        let doc = import(&store, &scope, &text).await;
+        let goals = store
+            .entities(&scope, Section::Goals, Paging::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            goals.total as usize,
+            doc["goals"].as_array().unwrap().len(),
+            "{db}"
+        );
+        let first = goals.items[0].clone();
+
+        // A new goal is added at the end.
+        let new = json!({"id": "g-new", "title": "Open on Sundays", "weight": 1});
+        let stored = store
+            .change_plan(&scope, Change::Create(Section::Goals, new))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored["id"], "g-new", "{db}");
+        let e = store.entity(&scope, Section::Goals, "g-new").await.unwrap();
+        assert_eq!(e.position as usize, goals.items.len(), "{db}");
+        // Creating it twice is a conflict.
+        let again = json!({"id": "g-new", "title": "x", "weight": 1});
+        let err = store
+            .change_plan(&scope, Change::Create(Section::Goals, again))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{db}: {err}");
+
+        // Changing its title is recorded with who, before and after.
+        let mut changed = stored.clone();
+        changed["title"] = json!("Open on Sundays in summer");
+        store
+            .change_plan(&scope, Change::Put(Section::Goals, "g-new".into(), changed))
+            .await
+            .unwrap();
+        let h = store
+            .history(
+                &scope,
+                Some(Section::Goals),
+                Some("g-new"),
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(h.total, 2, "{db}");
+        assert_eq!(h.items[0].action, "update");
+        assert_eq!(h.items[0].user.as_deref(), Some("admin@example.com"));
+        assert_eq!(
+            h.items[0].before.as_ref().unwrap()["title"],
+            "Open on Sundays"
+        );
+        assert_eq!(
+            h.items[0].after.as_ref().unwrap()["title"],
+            "Open on Sundays in summer"
+        );
+
+        // A goal an initiative contributes to cannot go: the plan would not be valid.
+        let used = doc["initiatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|i| {
+                i["contributes"]
+                    .as_object()
+                    .and_then(|c| c.keys().next().cloned())
+            })
+            .unwrap();
+        let err = store
+            .change_plan(&scope, Change::Delete(Section::Goals, used.clone()))
+            .await
+            .unwrap_err();
+        let StoreError::Plan(p) = err else {
+            panic!("{db}: {err}")
+        };
+        assert!(
+            p.0.iter().any(|p| p.path.contains(".contributes")),
+            "{db}: {p}"
+        );
+        store.entity(&scope, Section::Goals, &used).await.unwrap();
+
+        // A bad field is refused with its path, and nothing changes.
+        let bad = json!({"id": first.key, "title": "t", "weight": "heavy"});
+        let err = store
+            .change_plan(&scope, Change::Put(Section::Goals, first.key.clone(), bad))
+            .await
+            .unwrap_err();
+        let StoreError::Plan(p) = err else {
+            panic!("{db}: {err}")
+        };
+        assert!(p.0.iter().any(|p| p.path.ends_with(".weight")), "{db}: {p}");
+        assert_eq!(
+            store
+                .entity(&scope, Section::Goals, &first.key)
+                .await
+                .unwrap()
+                .body,
+            first.body
+        );
+
+        // The unused goal goes, and the history says so.
+        store
+            .change_plan(&scope, Change::Delete(Section::Goals, "g-new".into()))
+            .await
+            .unwrap();
+        let err = store
+            .entity(&scope, Section::Goals, "g-new")
+            .await
+            .unwrap_err();
+        assert_eq!(err.to_string(), "goals/g-new not found");
+        let h = store
+            .history(
+                &scope,
+                Some(Section::Goals),
+                Some("g-new"),
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(h.items[0].action, "delete", "{db}");
+
+        // The organisation section is one object.
+        let mut org = store
+            .entity(&scope, Section::Organization, "")
+            .await
+            .unwrap()
+            .body;
+        org["discount_rate"] = json!(0.12);
+        store
+            .change_plan(
+                &scope,
+                Change::Put(Section::Organization, String::new(), org),
+            )
+            .await
+            .unwrap();
+        let plan = store.plan(&scope).await.unwrap().unwrap();
+        assert_eq!(plan.doc().organization.discount_rate, 0.12, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn measurements_and_reviews_are_entities_too() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        import(&store, &scope, &bookstore()).await;
+        let m = json!({"kpi": "email_list_size", "values": {"2027-01": 120.0, "2027-02": 180.0}});
+        store
+            .change_plan(&scope, Change::Create(Section::Measurements, m))
+            .await
+            .unwrap();
+        let doc = store.export_plan(&scope).await.unwrap().unwrap();
+        assert_eq!(
+            doc["measurements"]["email_list_size"]["2027-02"],
+            json!(180.0),
+            "{db}"
+        );
+
+        let review = json!({"id": "q1", "date": "2027-04-02", "title": "First quarterly review", "decisions": ["Start the e-commerce phase"]});
+        store
+            .change_plan(&scope, Change::Create(Section::Reviews, review))
+            .await
+            .unwrap();
+        let r = store.entity(&scope, Section::Reviews, "q1").await.unwrap();
+        assert_eq!(r.body["decisions"][0], "Start the e-commerce phase");
+        // Reviews are not part of the plan file.
+        let doc = store.export_plan(&scope).await.unwrap().unwrap();
+        assert!(doc.get("reviews").is_none(), "{db}");
+        let bad = json!({"id": "q2", "date": "April 2027", "title": "x"});
+        let err = store
+            .change_plan(&scope, Change::Create(Section::Reviews, bad))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "reviews.date: expected a date YYYY-MM-DD, found `April 2027`"
+        );
+    }
+}
+
+#[tokio::test]
+async fn data_sets_are_kept_as_uploaded() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        let bytes = b"order_id,date,customer_id,amount\n1,2027-01-03,c1,20.00\n".to_vec();
+        let d = store
+            .add_dataset(&scope, "orders", "orders.csv", 1, &bytes)
+            .await
+            .unwrap();
+        let back = store.dataset(&scope, d.id).await.unwrap();
+        assert_eq!(back.content, bytes, "{db}");
+        assert_eq!(
+            store
+                .datasets(&scope, Paging::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+        store.delete_dataset(&scope, d.id).await.unwrap();
+        assert!(store.dataset(&scope, d.id).await.is_err());
+        let h = store
+            .history(&scope, None, None, Paging::default())
+            .await
+            .unwrap();
+        assert_eq!(h.items[0].section, "datasets");
+        assert_eq!(h.items[0].action, "delete");
+    }
+}
+
+#[tokio::test]
+async fn a_backup_restores_into_an_empty_database_and_nowhere_else() {
+    for (db, store) in stores().await {
+        let (admin, sarah) = people(&store).await;
+        store
+            .create_org(&admin, "corner", "Corner Bookstore")
+            .await
+            .unwrap();
+        let scope = store.scope(&admin, "corner").await.unwrap();
+        import(&store, &scope, &bookstore()).await;
+        store
+            .set_member(&scope, "sarah@example.com", sextant_store::Role::Viewer)
+            .await
+            .unwrap();
+        store
+            .add_dataset(&scope, "orders", "o.csv", 1, &[0, 1, 2, 255])
+            .await
+            .unwrap();
+        let session = store.create_session(&sarah).await.unwrap();
+        let mut first = Vec::new();
+        let rows = store.backup(&mut first).await.unwrap();
+        assert!(rows > 20, "{db}: {rows}");
+
+        let (_, target) = stores().await.into_iter().find(|(d, _)| *d == db).unwrap();
+        let restored = target.restore(&mut first.as_slice()).await.unwrap();
+        assert_eq!(restored, rows, "{db}");
+        let mut second = Vec::new();
+        target.backup(&mut second).await.unwrap();
+        assert_eq!(
+            String::from_utf8(second).unwrap(),
+            String::from_utf8(first.clone()).unwrap()
+        );
+        // The restored installation keeps its logins and sessions, and takes new rows.
+        assert_eq!(
+            target
+                .session(&session.token)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .email,
+            "sarah@example.com"
+        );
+        target
+            .login("sarah@example.com", "sarah password 1", "t")
+            .await
+            .unwrap();
+        let admin2 = target
+            .login("admin@example.com", "admin password 1", "t")
+            .await
+            .unwrap();
+        target
+            .create_org(&admin2, "second", "Second")
+            .await
+            .unwrap();
+
+        // Restoring over data is refused, and changes nothing.
+        let err = target.restore(&mut first.as_slice()).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the database is not empty (users holds rows): restore into a new database, so that nothing there is overwritten"
+        );
+        let (_, empty) = stores().await.into_iter().find(|(d, _)| *d == db).unwrap();
+        let err = empty
+            .restore(&mut "{\"x\": 1}\n".as_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: expected the header of a Sextant backup ({\"sextant_backup\": 1, ...})"
+        );
+    }
+}

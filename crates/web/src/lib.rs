@@ -1,0 +1,1 @@
+//! Sextant's server: the REST API over sextant-store (being built).
