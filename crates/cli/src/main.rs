@@ -292,18 +292,8 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             org.gross_margin,
             org.employees,
         );
-        // A KPI the plan measures itself keeps the plan's values (they may be on another
-        // scale, such as a trailing year); the others come from the data.
-        for s in table.series.iter().filter(|s| s.by.is_none()) {
-            if series.contains_key(s.metric) {
-                continue;
-            }
-            let entry = series.entry(s.metric.to_string()).or_default();
-            for (label, v) in table.periods.iter().zip(&s.values) {
-                if let (Some(m), Some(v)) = (sextant_core::model::Month::parse(label), v) {
-                    entry.insert(m, *v);
-                }
-            }
+        for (kpi, points) in sextant_ingest::batch::series(&table) {
+            sextant_core::kpi::add_data_series(&mut series, kpi, points);
         }
     }
     let forecaster = forecast_probability;

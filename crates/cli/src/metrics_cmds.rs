@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use sextant_ingest::{DateOrder, Interners, Kind, Options, Record};
+use sextant_ingest::batch::Progress;
+use sextant_ingest::{DateOrder, Kind, Options};
 use sextant_metrics::calendar::Granularity;
-use sextant_metrics::catalogue::{self, Inputs, OrderMetrics};
-use sextant_metrics::records::{Names, Survey};
+use sextant_metrics::catalogue;
+use sextant_metrics::records::Survey;
 
 use crate::table::Table;
 
@@ -63,17 +64,7 @@ pub struct ImportArgs {
     pub survey: Option<SurveyArg>,
 }
 
-/// Everything imported.
-pub struct Imported {
-    /// Orders, accumulated.
-    pub orders: OrderMetrics,
-    /// The other records.
-    pub data: sextant_ingest::Data,
-    /// Channel names.
-    pub channels: Names,
-    /// System names.
-    pub systems: Names,
-}
+pub use sextant_ingest::batch::Imported;
 
 /// Period length.
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,53 +106,6 @@ pub enum SurveyArg {
     Nps,
     /// Employee net promoter score (0-10).
     Enps,
-}
-
-/// The kind a file's headers fit best, or an error naming the candidates.
-fn guess_kind(path: &Path, opts: &Options) -> anyhow::Result<Kind> {
-    let headers = sextant_ingest::headers(path, opts)?;
-    let norm: Vec<String> = headers
-        .iter()
-        .map(|h| sextant_ingest::normalise(h))
-        .collect();
-    let mut best: Vec<(usize, Kind)> = Kind::ALL
-        .iter()
-        .filter_map(|&k| {
-            let fields = k.fields();
-            let found = |f: &sextant_ingest::Field| {
-                f.synonyms.iter().any(|s| norm.contains(&s.to_string()))
-            };
-            fields
-                .iter()
-                .filter(|f| f.required)
-                .all(found)
-                .then(|| (fields.iter().filter(|f| found(f)).count(), k))
-        })
-        .collect();
-    best.sort_by_key(|b| std::cmp::Reverse(b.0));
-    match best.as_slice() {
-        [(n, k), rest @ ..] if rest.first().is_none_or(|r| r.0 < *n) => Ok(*k),
-        [] => anyhow::bail!(
-            "{}: cannot tell what data this is from its columns ({}); name it, e.g. orders={}",
-            path.display(),
-            headers
-                .iter()
-                .map(|h| format!("{h:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            path.display()
-        ),
-        _ => anyhow::bail!(
-            "{}: the columns fit {} data alike; name it, e.g. {}={}",
-            path.display(),
-            best.iter()
-                .map(|(_, k)| k.name())
-                .collect::<Vec<_>>()
-                .join(" and "),
-            best[0].1.name(),
-            path.display()
-        ),
-    }
 }
 
 /// `KIND=FILE` or `FILE`.
@@ -234,30 +178,7 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The catalogue over what was imported.
-pub fn compute(
-    imp: &Imported,
-    g: Granularity,
-    from: Option<i32>,
-    to: Option<i32>,
-    gross_margin: Option<f64>,
-    employees: Option<u32>,
-) -> catalogue::Table {
-    let inputs = Inputs {
-        orders: imp.orders.span().is_some().then_some(&imp.orders),
-        spend: &imp.data.spend,
-        traffic: &imp.data.traffic,
-        incidents: &imp.data.incidents,
-        answers: &imp.data.answers,
-        usage: &imp.data.usage,
-        processes: &imp.data.processes,
-        channels: Some(&imp.channels),
-        systems: Some(&imp.systems),
-        gross_margin,
-        employees,
-    };
-    catalogue::compute(&inputs, g, from, to)
-}
+pub use sextant_ingest::batch::compute;
 
 /// Imports data files named `KIND=FILE` or `FILE`: each file all or nothing (unless skipping
 /// bad rows), bad rows reported on standard error.
@@ -284,96 +205,36 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
         }),
         sheet: None,
     };
-    let mut om = OrderMetrics::new(g);
-    let mut data = sextant_ingest::Data::default();
-    let mut customers = Names::default();
-    let mut channels = Names::default();
-    let mut systems = Names::default();
-    let mut used_maps = vec![false; map.len()];
-    let show = std::io::stderr().is_terminal();
-    let mut kinds = Vec::new();
+    let mut files = Vec::new();
     for spec in specs {
-        let (kind, path) = split_spec(spec)?;
-        kinds.push(match kind {
-            Some(k) => k,
-            None => guess_kind(&path, &base)?,
-        });
+        files.push(split_spec(spec)?);
     }
-    let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
-    for (spec, &kind) in specs.iter().zip(&kinds) {
-        let (_, path) = split_spec(spec)?;
-        // The maps whose column this file has.
-        let headers = sextant_ingest::headers(&path, &base)?;
-        let norm: Vec<String> = headers
-            .iter()
-            .map(|h| sextant_ingest::normalise(h))
-            .collect();
-        let mut opts = base.clone();
-        for (i, (field, col)) in map.iter().enumerate() {
-            if norm.contains(&sextant_ingest::normalise(col))
-                && kind.fields().iter().any(|f| f.name == field)
-            {
-                used_maps[i] = true;
-                opts.map.push((field.clone(), col.clone()));
-            }
+    let show = std::io::stderr().is_terminal();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let progress = |p: Progress| {
+        if !show {
+            return;
         }
-        let bar = show.then(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_message(format!("{}: reading {}", path.display(), kind.name()));
-            b
-        });
-        let mut staged = sextant_ingest::Data::default();
-        let mut staged_orders = OrderMetrics::new(g);
-        let tick = |n: u64| {
-            if let Some(b) = &bar {
-                b.set_message(format!("{}: {n} rows", path.display()));
+        match p {
+            Progress::Rows(path, kind, n) => {
+                let b = bar.get_or_insert_with(indicatif::ProgressBar::new_spinner);
+                if n == 0 {
+                    b.set_message(format!("{}: reading {}", path.display(), kind.name()));
+                } else {
+                    b.set_message(format!("{}: {n} rows", path.display()));
+                }
                 b.tick();
             }
-        };
-        // One orders file goes through the parallel reader; several share one customer
-        // table so that a customer in two files is one customer.
-        let report = if kind == Kind::Orders && orders_files == 1 {
-            sextant_ingest::read_orders(&path, &opts, g, &mut channels, tick).map(|(om, r)| {
-                staged_orders = om;
-                r
-            })
-        } else {
-            let mut names = Interners {
-                customers: Some(&mut customers),
-                channels: Some(&mut channels),
-                systems: Some(&mut systems),
-            };
-            sextant_ingest::read(
-                &path,
-                kind,
-                &opts,
-                &mut names,
-                |r| match r {
-                    Record::Order(o) => staged_orders.add(&o),
-                    other => staged.push(other),
-                },
-                tick,
-            )
-        };
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        let report = report.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        // All or nothing per file: only a file that read cleanly (or with --skip-bad-rows)
-        // joins the data.
-        if kind == Kind::Orders {
-            if om.span().is_none() {
-                om = staged_orders;
-            } else {
-                om.merge(staged_orders);
+            Progress::Done(_) => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
             }
         }
-        data.spend.extend(staged.spend);
-        data.traffic.extend(staged.traffic);
-        data.incidents.extend(staged.incidents);
-        data.answers.extend(staged.answers);
-        data.usage.extend(staged.usage);
-        data.processes.extend(staged.processes);
+    };
+    let (imported, reports) = sextant_ingest::batch::import(&files, &base, &map, g, progress)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (path, _, report) in &reports {
         if !report.skipped.is_empty() {
             let mut err = anstream::stderr();
             let _ = writeln!(
@@ -387,19 +248,7 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
             }
         }
     }
-    if let Some(i) = used_maps.iter().position(|u| !u) {
-        anyhow::bail!(
-            "--map {}={}: no data file has that field and column",
-            map[i].0,
-            map[i].1
-        );
-    }
-    Ok(Imported {
-        orders: om,
-        data,
-        channels,
-        systems,
-    })
+    Ok(imported)
 }
 
 fn fmt_value(v: Option<f64>, unit: &str) -> String {

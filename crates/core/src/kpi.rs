@@ -108,6 +108,25 @@ pub fn plan_series(plan: &Plan) -> Series {
         .collect()
 }
 
+/// Adds a KPI's series computed from imported data (`(period label YYYY-MM, value)`), unless
+/// the plan measures that KPI itself: the plan's values win (they may be on another scale,
+/// such as a trailing year).
+pub fn add_data_series<'a>(
+    series: &mut Series,
+    kpi: &str,
+    points: impl IntoIterator<Item = (&'a str, f64)>,
+) {
+    if series.contains_key(kpi) {
+        return;
+    }
+    let entry = series.entry(kpi.to_string()).or_default();
+    for (label, v) in points {
+        if let Some(m) = Month::parse(label) {
+            entry.insert(m, v);
+        }
+    }
+}
+
 /// The standing of every goal, from `series` (the plan's measurements merged with imported
 /// data by the caller), forecasting with `forecaster` when there is enough history.
 pub fn goal_status(

@@ -8,6 +8,7 @@
 //! row with one reused buffer. Every bad row is reported with its line and column; an import
 //! is all or nothing unless the caller asks to skip bad rows.
 
+pub mod batch;
 pub mod parse;
 
 use std::fmt;
