@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use sextant_ingest::{Interners, Kind, Options, Record};
-use sextant_metrics::bgnbd::{self as clv, Unit};
+use sextant_ingest::Options;
+use sextant_metrics::bgnbd::Unit;
 use sextant_metrics::calendar::day_label;
 use sextant_metrics::ets;
-use sextant_metrics::records::Names;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
@@ -211,61 +210,20 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         decimal_comma: args.import.decimal_comma,
         ..Options::default()
     };
-    let mut customers = Names::default();
-    let mut channels = Names::default();
-    let mut names = Interners {
-        customers: Some(&mut customers),
-        channels: Some(&mut channels),
-        systems: None,
-    };
-    let mut orders = Vec::new();
-    sextant_ingest::read(
-        &args.orders,
-        Kind::Orders,
-        &opts,
-        &mut names,
-        |r| {
-            if let Record::Order(o) = r {
-                orders.push(clv::Order {
-                    customer: o.customer,
-                    day: o.day,
-                    amount: o.amount,
-                });
-            }
-        },
-        |_| {},
-    )
-    .map_err(|e| anyhow::anyhow!("{}: {e}", args.orders.display()))?;
     let unit = match args.period {
         UnitArg::Day => Unit::Day,
         UnitArg::Week => Unit::Week,
     };
-    let summary = clv::summarise(&orders, end, unit);
-    let bg = clv::fit_bgnbd(&summary).map_err(|e| anyhow::anyhow!("BG/NBD: {e}"))?;
-    let gg = clv::fit_gamma_gamma(&summary).map_err(|e| anyhow::anyhow!("Gamma-Gamma: {e}"))?;
-    let units = f64::from(args.horizon)
-        * match unit {
-            Unit::Day => 30.0,
-            Unit::Week => 4.345,
-        };
-    let rows: Vec<serde_json::Value> = summary
-        .iter()
-        .map(|c| {
-            let expected = bg.expected_purchases(units, c.frequency, c.recency, c.t);
-            serde_json::json!({
-                "customer": customers.name(c.customer),
-                "frequency": c.frequency,
-                "recency": c.recency,
-                "T": c.t,
-                "monetary_value": c.monetary_value,
-                "p_alive": bg.p_alive(c.frequency, c.recency, c.t),
-                "expected_purchases": expected,
-                "expected_spend": gg.expected_spend(c.frequency, c.monetary_value),
-                "clv": clv::clv(&bg, &gg, c, args.horizon, args.margin, args.discount_rate, unit),
-                "holdout_purchases": c.holdout,
-            })
-        })
-        .collect();
+    let report = sextant_ingest::clv::report(
+        &[(args.orders.as_path(), &opts)],
+        end,
+        unit,
+        args.horizon,
+        args.margin,
+        args.discount_rate,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rows: &[serde_json::Value] = report["customers"].as_array().map_or(&[], Vec::as_slice);
     if let Some(path) = &args.customers {
         let mut w = csv::Writer::from_path(path)?;
         w.write_record([
@@ -278,7 +236,7 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
             "expected_spend",
             "clv",
         ])?;
-        for r in &rows {
+        for r in rows {
             let f = |k: &str| r[k].as_f64().map_or(String::new(), |v| format!("{v:.6}"));
             w.write_record([
                 r["customer"].as_str().unwrap_or("").to_string(),
@@ -293,31 +251,11 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         }
         w.flush()?;
     }
-    // The holdout runs from the calibration end to the last order in the file.
-    let last_day = orders.iter().map(|o| o.day).max().unwrap_or(end);
-    let per = match unit {
-        Unit::Day => 1.0,
-        Unit::Week => 7.0,
-    };
-    let holdout_len = f64::from((last_day - end).max(0)) / per;
-    let holdout: Option<(f64, f64)> = (holdout_len > 0.0).then(|| {
-        summary.iter().fold((0.0, 0.0), |(p, a), c| {
-            (
-                p + bg.expected_purchases(holdout_len, c.frequency, c.recency, c.t),
-                a + f64::from(c.holdout),
-            )
-        })
-    });
-    let report = serde_json::json!({
-        "calibration_end": day_label(end),
-        "unit": match unit { Unit::Day => "day", Unit::Week => "week" },
-        "horizon_months": args.horizon,
-        "bgnbd": bg,
-        "gamma_gamma": gg,
-        "log_likelihood": bg.log_likelihood,
-        "holdout": holdout.map(|(p, a)| serde_json::json!({"predicted": p, "actual": a})),
-        "customers": rows,
-    });
+    let num = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    let (bg, gg) = (&report["bgnbd"], &report["gamma_gamma"]);
+    let holdout = report["holdout"]
+        .as_object()
+        .map(|h| (num(&h["predicted"]), num(&h["actual"])));
     let mut out = anstream::stdout();
     match args.format {
         MetricsFormat::Json | MetricsFormat::Csv => {
@@ -326,16 +264,16 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         MetricsFormat::Text => {
             let mut s = format!(
                 "{} customers in calibration to {}.\nBG/NBD: r {:.4}, alpha {:.4}, a {:.4}, b {:.4} (log-likelihood {:.2})\nGamma-Gamma: p {:.4}, q {:.4}, v {:.4}\n",
-                summary.len(),
+                rows.len(),
                 day_label(end),
-                bg.r,
-                bg.alpha,
-                bg.a,
-                bg.b,
-                bg.log_likelihood,
-                gg.p,
-                gg.q,
-                gg.v
+                num(&bg["r"]),
+                num(&bg["alpha"]),
+                num(&bg["a"]),
+                num(&bg["b"]),
+                num(&report["log_likelihood"]),
+                num(&gg["p"]),
+                num(&gg["q"]),
+                num(&gg["v"])
             );
             if let Some((p, a)) = holdout {
                 let _ = writeln!(s, "Holdout: {p:.0} purchases predicted, {a:.0} made.");

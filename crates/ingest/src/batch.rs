@@ -132,6 +132,20 @@ pub fn import(
     base: &Options,
     map: &[(String, String)],
     g: Granularity,
+    progress: impl FnMut(Progress),
+) -> Result<(Imported, Vec<(PathBuf, Kind, Report)>), BatchError> {
+    let each: Vec<(Option<Kind>, PathBuf, Options)> = files
+        .iter()
+        .map(|(k, p)| (*k, p.clone(), base.clone()))
+        .collect();
+    import_each(&each, map, g, progress)
+}
+
+/// As [`import`], with each file read under options of its own.
+pub fn import_each(
+    files: &[(Option<Kind>, PathBuf, Options)],
+    map: &[(String, String)],
+    g: Granularity,
     mut progress: impl FnMut(Progress),
 ) -> Result<(Imported, Vec<(PathBuf, Kind, Report)>), BatchError> {
     let mut om = OrderMetrics::new(g);
@@ -141,7 +155,7 @@ pub fn import(
     let mut systems = Names::default();
     let mut used_maps = vec![false; map.len()];
     let mut kinds = Vec::new();
-    for (kind, path) in files {
+    for (kind, path, base) in files {
         kinds.push(match kind {
             Some(k) => *k,
             None => guess_kind(path, base)?,
@@ -149,7 +163,7 @@ pub fn import(
     }
     let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
     let mut reports = Vec::new();
-    for ((_, path), &kind) in files.iter().zip(&kinds) {
+    for ((_, path, base), &kind) in files.iter().zip(&kinds) {
         let fail = |e| BatchError::File(path.clone(), e);
         // The maps whose column this file has.
         let headers = crate::headers(path, base).map_err(fail)?;

@@ -9,6 +9,7 @@
 //! is all or nothing unless the caller asks to skip bad rows.
 
 pub mod batch;
+pub mod clv;
 pub mod parse;
 
 use std::fmt;

@@ -98,6 +98,7 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("kind", Text),
             ("name", Text),
             ("rows", Int),
+            ("options", Text),
             ("content", Bytes),
             ("created_at", Int),
             ("created_by", Int),

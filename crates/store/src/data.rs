@@ -18,6 +18,8 @@ pub struct Dataset {
     pub name: String,
     /// Rows read from it.
     pub rows: i64,
+    /// How it is read (date order, decimal comma, column map...), as the importer took them.
+    pub options: serde_json::Value,
     /// When it was uploaded.
     pub created_at: String,
 }
@@ -32,6 +34,22 @@ pub struct DatasetContent {
 }
 
 impl Store {
+    /// What the organisation's analysis depends on: the plan's version and the data sets (how
+    /// many, and the newest id). Equal fingerprints mean equal inputs.
+    pub async fn fingerprint(&self, scope: &Scope) -> Result<(i64, i64, i64)> {
+        let (version,): (i64,) =
+            sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
+                .bind(scope.org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        let (n, last): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(id) FROM datasets WHERE org_id = $1")
+                .bind(scope.org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((version, n, last.unwrap_or(0)))
+    }
+
     /// Stores a data set (editors), recording it in the history.
     pub async fn add_dataset(
         &self,
@@ -39,19 +57,21 @@ impl Store {
         kind: &str,
         name: &str,
         rows: i64,
+        options: &serde_json::Value,
         content: &[u8],
     ) -> Result<Dataset> {
         scope.require(Role::Editor)?;
         let t = now();
         let mut tx = self.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO datasets (org_id, kind, name, rows, content, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO datasets (org_id, kind, name, rows, options, content, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(scope.org_id)
         .bind(kind)
         .bind(name)
         .bind(rows)
+        .bind(options.to_string())
         .bind(content.to_vec())
         .bind(t)
         .bind(scope.user_id)
@@ -62,6 +82,7 @@ impl Store {
             kind: kind.to_string(),
             name: name.to_string(),
             rows,
+            options: options.clone(),
             created_at: rfc3339(t),
         };
         record(&mut tx, scope, &d, "create", t).await?;
@@ -75,8 +96,8 @@ impl Store {
             .bind(scope.org_id)
             .fetch_one(&self.pool)
             .await?;
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, kind, name, rows, created_at FROM datasets WHERE org_id = $1 \
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, options FROM datasets WHERE org_id = $1 \
              ORDER BY id LIMIT $2 OFFSET $3",
         )
         .bind(scope.org_id)
@@ -94,34 +115,36 @@ impl Store {
 
     /// Every data set of the organisation with its content, oldest first.
     pub async fn dataset_contents(&self, scope: &Scope) -> Result<Vec<DatasetContent>> {
-        let rows: Vec<(i64, String, String, i64, i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT id, kind, name, rows, created_at, content FROM datasets WHERE org_id = $1 ORDER BY id",
+        let rows: Vec<(i64, String, String, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, options, content FROM datasets WHERE org_id = $1 ORDER BY id",
         )
         .bind(scope.org_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, kind, name, rows, at, content)| DatasetContent {
-                dataset: dataset((id, kind, name, rows, at)),
-                content,
-            })
+            .map(
+                |(id, kind, name, rows, at, options, content)| DatasetContent {
+                    dataset: dataset((id, kind, name, rows, at, options)),
+                    content,
+                },
+            )
             .collect())
     }
 
     /// One data set with its content.
     pub async fn dataset(&self, scope: &Scope, id: i64) -> Result<DatasetContent> {
-        let row: Option<(i64, String, String, i64, i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT id, kind, name, rows, created_at, content FROM datasets WHERE org_id = $1 AND id = $2",
+        let row: Option<(i64, String, String, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, options, content FROM datasets WHERE org_id = $1 AND id = $2",
         )
         .bind(scope.org_id)
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        let (id, kind, name, rows, at, content) =
+        let (id, kind, name, rows, at, options, content) =
             row.ok_or_else(|| StoreError::NotFound(format!("data set {id}")))?;
         Ok(DatasetContent {
-            dataset: dataset((id, kind, name, rows, at)),
+            dataset: dataset((id, kind, name, rows, at, options)),
             content,
         })
     }
@@ -142,12 +165,15 @@ impl Store {
     }
 }
 
-fn dataset((id, kind, name, rows, at): (i64, String, String, i64, i64)) -> Dataset {
+type Row = (i64, String, String, i64, i64, String);
+
+fn dataset((id, kind, name, rows, at, options): Row) -> Dataset {
     Dataset {
         id,
         kind,
         name,
         rows,
+        options: serde_json::from_str(&options).unwrap_or(serde_json::Value::Null),
         created_at: rfc3339(at),
     }
 }

@@ -80,6 +80,7 @@ CREATE TABLE datasets (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     rows BIGINT NOT NULL,
+    options TEXT NOT NULL,
     content BYTEA NOT NULL,
     created_at BIGINT NOT NULL,
     created_by BIGINT

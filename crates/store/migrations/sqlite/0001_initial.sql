@@ -80,6 +80,7 @@ CREATE TABLE datasets (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     rows INTEGER NOT NULL,
+    options TEXT NOT NULL,
     content BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     created_by INTEGER

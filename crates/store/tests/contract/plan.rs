@@ -277,7 +277,7 @@ async fn data_sets_are_kept_as_uploaded() {
         let scope = store.scope(&admin, "corner").await.unwrap();
         let bytes = b"order_id,date,customer_id,amount\n1,2027-01-03,c1,20.00\n".to_vec();
         let d = store
-            .add_dataset(&scope, "orders", "orders.csv", 1, &bytes)
+            .add_dataset(&scope, "orders", "orders.csv", 1, &json!({}), &bytes)
             .await
             .unwrap();
         let back = store.dataset(&scope, d.id).await.unwrap();
@@ -316,7 +316,14 @@ async fn a_backup_restores_into_an_empty_database_and_nowhere_else() {
             .await
             .unwrap();
         store
-            .add_dataset(&scope, "orders", "o.csv", 1, &[0, 1, 2, 255])
+            .add_dataset(
+                &scope,
+                "orders",
+                "o.csv",
+                1,
+                &json!({"decimal_comma": true}),
+                &[0, 1, 2, 255],
+            )
             .await
             .unwrap();
         let session = store.create_session(&sarah).await.unwrap();
