@@ -9,6 +9,7 @@ mod init;
 mod metrics_cmds;
 mod plan_cmds;
 mod render;
+mod server_cmds;
 mod table;
 
 use std::io::{IsTerminal, Read, Write};
@@ -66,6 +67,13 @@ enum Command {
     },
     /// Measure Sextant on generated plans; prints ratios against a baseline from the same run.
     Bench(bench::BenchArgs),
+    /// Run the server: the REST API for many organisations, on SQLite (default) or
+    /// PostgreSQL. The first start prints a link to create the administrator.
+    Serve(server_cmds::ServeArgs),
+    /// Write a backup of an installation (every organisation, user and history) to a file.
+    Backup(server_cmds::BackupArgs),
+    /// Restore a backup into a new, empty database (SQLite or PostgreSQL).
+    Restore(server_cmds::RestoreArgs),
 }
 
 #[derive(Args)]
@@ -220,6 +228,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args),
+        Command::Serve(args) => server_cmds::serve(args),
+        Command::Backup(args) => server_cmds::backup(args),
+        Command::Restore(args) => server_cmds::restore(args),
     }
 }
 

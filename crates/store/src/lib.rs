@@ -25,7 +25,7 @@ use serde::Serialize;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{ApiToken, LoginError, NewSession, User};
+pub use accounts::{ApiToken, LoginError, NewSession, SESSION_SECONDS, User};
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};

@@ -1,1 +1,182 @@
-//! Sextant's server: the REST API over sextant-store (being built).
+//! Sextant's server: the REST API under `/api/v1` (accounts, organisations and members, the
+//! plan and its history, data sets, and the analyses the CLI runs), its OpenAPI document and
+//! reference page, a few pages for the first run and logging in, `/healthz`, over
+//! `sextant-store`.
+//!
+//! [`app`] builds the whole router from a state, so tests drive it without a network or spawn
+//! it on port 0; [`serve`] runs it with request ids, structured logs and graceful shutdown.
+//! Nothing a second instance would need is kept in process memory: sessions, the login limit
+//! and everything else live in the database, and the in-memory analysis cache is keyed by the
+//! database's own fingerprint of its inputs.
+
+pub mod analysis;
+pub mod auth;
+pub mod config;
+pub mod data;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod orgs;
+pub mod pages;
+pub mod plan;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sextant_store::Store;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Mark the session cookie `Secure` (the server is reached over TLS).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` for the client's address (behind a proxy).
+    pub behind_proxy: bool,
+    /// Results computed from inputs that have not changed.
+    pub cache: Arc<analysis::Cache>,
+}
+
+impl AppState {
+    /// A state over a store.
+    pub fn new(store: Store, secure_cookies: bool, behind_proxy: bool) -> AppState {
+        AppState {
+            store,
+            secure_cookies,
+            behind_proxy,
+            cache: Arc::new(analysis::Cache::default()),
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The application: every route, with request ids and request logs.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(auth::router())
+        .merge(orgs::router())
+        .merge(plan::router())
+        .merge(data::router())
+        .merge(analysis::router())
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(openapi::router())
+        .merge(pages::router())
+        .route("/healthz", get(healthz))
+        .with_state(state)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings may carry tokens.
+                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> error::ApiError {
+    error::ApiError::NotFound(format!(
+        "no API route {}; the reference is at /api/v1/docs",
+        uri.path()
+    ))
+}
+
+/// `/healthz`: 200 when the database answers, 503 when not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// What can stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The store could not be opened.
+    #[error("{0}")]
+    Store(#[from] sextant_store::StoreError),
+    /// The address could not be bound, or serving failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then finishes the requests under way. With
+/// `demo`, first creates the Corner Bookstore organisation and a login for it.
+pub async fn serve(config: Config, demo: bool) -> Result<(), ServeError> {
+    let store = Store::open(config.database.expose()).await?;
+    let secure = config.public_url.starts_with("https://");
+    let state = AppState::new(store.clone(), secure, config.behind_proxy);
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    let addr = listener.local_addr()?;
+    let base = if config.public_url.is_empty() {
+        format!("http://{addr}")
+    } else {
+        config.public_url.trim_end_matches('/').to_string()
+    };
+    tracing::info!(%addr, database = %config.database.redacted(), "listening");
+    if demo {
+        let login = demo::create(&store).await?;
+        println!(
+            "The Corner Bookstore demo: {base}/login  (e-mail {}, password {})",
+            login.email, login.password
+        );
+    }
+    if let Some(token) = store.setup_token().await? {
+        println!("First run: create the administrator at {base}/setup?token={token}");
+    }
+    println!("Sextant is listening on {base} (API reference: {base}/api/v1/docs)");
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    tracing::info!("stopped; closing the database");
+    tokio::time::timeout(Duration::from_secs(10), store.close())
+        .await
+        .ok();
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}

@@ -381,3 +381,60 @@ async fn a_backup_restores_into_an_empty_database_and_nowhere_else() {
         );
     }
 }
+
+/// Every plan the project ships (the demo, the `init` templates) and generated plans of many
+/// sizes export exactly as they were imported.
+#[tokio::test]
+async fn export_of_import_is_the_plan_for_every_shipped_and_generated_plan() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut plans: Vec<(String, String)> = vec![("corner-bookstore".into(), bookstore())];
+    for t in ["retail", "professional-services", "hospitality", "trades"] {
+        let text = std::fs::read_to_string(format!("{root}/crates/cli/templates/{t}.yaml"))
+            .unwrap()
+            .replace("{{name}}", "Template Shop")
+            .replace("{{currency}}", "EUR")
+            .replace("{{start}}", "2027-01")
+            .replace("{{due}}", "2027-12")
+            .replace("{{next_year}}", "2028")
+            .replace("{{year}}", "2027");
+        plans.push((t.into(), text));
+    }
+    for seed in 0..12u64 {
+        let n = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233][seed as usize];
+        let size = sextant_core::synth::Size::initiatives(n);
+        plans.push((
+            format!("synthetic {n} seed {seed}"),
+            sextant_core::synth::plan_yaml(size, seed),
+        ));
+    }
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        for (i, (name, text)) in plans.iter().enumerate() {
+            let slug = format!("org-{i}");
+            store.create_org(&admin, &slug, name).await.unwrap();
+            let scope = store.scope(&admin, &slug).await.unwrap();
+            let original = sextant_core::load_plan("plan.yaml", text).unwrap();
+            import(&store, &scope, text).await;
+            let exported = store.export_plan(&scope).await.unwrap().unwrap();
+            assert_eq!(exported, canonical(text), "{db}: {name}");
+            let again = sextant_core::load_plan("export.json", &exported.to_string()).unwrap();
+            assert_eq!(again.doc(), original.doc(), "{db}: {name}");
+            // Importing the export changes nothing and records nothing.
+            let before = store
+                .history(&scope, None, None, Paging::default())
+                .await
+                .unwrap()
+                .total;
+            store
+                .change_plan(&scope, Change::Replace(exported))
+                .await
+                .unwrap();
+            let after = store
+                .history(&scope, None, None, Paging::default())
+                .await
+                .unwrap()
+                .total;
+            assert_eq!(before, after, "{db}: {name}");
+        }
+    }
+}

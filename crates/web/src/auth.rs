@@ -1,0 +1,282 @@
+//! Account routes: first-run set-up, login and logout, the caller's own account, password,
+//! API tokens, and accepting an invitation.
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use serde::{Deserialize, Serialize};
+use sextant_store::{ApiToken, NewSession, User};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Caller, Json, Path, SESSION_COOKIE, Via};
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(setup_status).post(setup))
+        .route("/session", post(login).delete(logout))
+        .route("/me", get(me))
+        .route("/me/password", put(change_password))
+        .route("/me/tokens", get(tokens).post(create_token))
+        .route("/me/tokens/{id}", delete(delete_token))
+        .route("/invitations/accept", post(accept))
+}
+
+/// Whether the installation still needs its administrator.
+#[derive(Serialize, ToSchema)]
+pub struct SetupStatus {
+    /// True until the first administrator is created.
+    pub needed: bool,
+}
+
+/// Creating the first administrator.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    /// The one-time token printed on the server's console.
+    pub token: String,
+    /// The administrator's e-mail address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// Their password (10 characters or more).
+    pub password: String,
+}
+
+/// A login.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// The caller, and for a session its CSRF token.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// Id.
+    pub id: i64,
+    /// E-mail address.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Administrator of the installation.
+    pub is_admin: bool,
+    /// For a session: the token to send in `X-CSRF-Token` on changing requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+fn me_of(user: User, csrf: Option<String>) -> Me {
+    Me {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        is_admin: user.is_admin,
+        csrf_token: csrf,
+    }
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    /// The current password.
+    pub current_password: String,
+    /// The new one (10 characters or more).
+    pub new_password: String,
+}
+
+/// A new API token's name.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for.
+    pub name: String,
+}
+
+/// An API token just made: its secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    /// The token as listed.
+    #[schema(value_type = Object)]
+    pub token: ApiToken,
+    /// The secret, for `Authorization: Bearer ...`.
+    pub secret: String,
+}
+
+/// Accepting an invitation.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptRequest {
+    /// The invitation token.
+    pub token: String,
+    /// The person's name.
+    pub name: String,
+    /// Their password (10 characters or more).
+    pub password: String,
+}
+
+/// The `Set-Cookie` value of a session.
+pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let v = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode) -> Response {
+    let mut resp = (status, axum::Json(me_of(user, Some(s.csrf)))).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state, &s.token, sextant_store::SESSION_SECONDS),
+    );
+    resp
+}
+
+/// The client's address for the login limit: the first `X-Forwarded-For` hop when the
+/// server is told it sits behind a proxy, else the peer address.
+pub fn client_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    if state.behind_proxy
+        && let Some(f) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = f.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string())
+}
+
+#[utoipa::path(get, path = "/api/v1/setup", tag = "accounts",
+    responses((status = 200, body = SetupStatus)))]
+async fn setup_status(State(state): State<AppState>) -> ApiResult<axum::Json<SetupStatus>> {
+    Ok(axum::Json(SetupStatus {
+        needed: state.store.user_count().await? == 0,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", request_body = SetupRequest,
+    responses((status = 201, body = Me, description = "The administrator, logged in"),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn setup(State(state): State<AppState>, Json(r): Json<SetupRequest>) -> ApiResult<Response> {
+    let user = state
+        .store
+        .complete_setup(&r.token, &r.email, &r.name, &r.password)
+        .await?;
+    tracing::info!(user = user.id, "administrator created");
+    let s = state.store.create_session(&user).await?;
+    Ok(with_session(&state, user, s, StatusCode::CREATED))
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, body = Me, description = "Logged in; the session cookie is set"),
+              (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Json(r): Json<LoginRequest>,
+) -> ApiResult<Response> {
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    let user = state.store.login(&r.email, &r.password, &client).await?;
+    let s = state.store.create_session(&user).await?;
+    Ok(with_session(&state, user, s, StatusCode::OK))
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    responses((status = 204, description = "Logged out")))]
+async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    if let Via::Session(token) = &caller.via {
+        state.store.end_session(token).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(resp)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)))]
+async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Me>> {
+    let csrf = match &caller.via {
+        Via::Session(token) => state.store.session(token).await?.map(|(_, c)| c),
+        Via::Token => None,
+    };
+    Ok(axum::Json(me_of(caller.user, csrf)))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordRequest,
+    responses((status = 204, description = "Changed; the caller's other sessions end"),
+              (status = 422, body = crate::error::Problem)))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(r): Json<PasswordRequest>,
+) -> ApiResult<StatusCode> {
+    let keep = match &caller.via {
+        Via::Session(t) => Some(t.as_str()),
+        Via::Token => None,
+    };
+    state
+        .store
+        .change_password(&caller.user, &r.current_password, &r.new_password, keep)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",
+    responses((status = 200, body = [Object], description = "The caller's API tokens (never their secrets)")))]
+async fn tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<ApiToken>>> {
+    Ok(axum::Json(state.store.api_tokens(&caller.user).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, body = NewToken)))]
+async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(r): Json<TokenRequest>,
+) -> ApiResult<(StatusCode, axum::Json<NewToken>)> {
+    let (token, secret) = state.store.create_api_token(&caller.user, &r.name).await?;
+    Ok((StatusCode::CREATED, axum::Json(NewToken { token, secret })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "The token's id")),
+    responses((status = 204, description = "Revoked"), (status = 404, body = crate::error::Problem)))]
+async fn delete_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_api_token(&caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "accounts", request_body = AcceptRequest,
+    responses((status = 200, body = Me, description = "Accepted and logged in"),
+              (status = 404, body = crate::error::Problem)))]
+async fn accept(
+    State(state): State<AppState>,
+    Json(r): Json<AcceptRequest>,
+) -> ApiResult<Response> {
+    let user = state
+        .store
+        .accept_invitation(&r.token, &r.name, &r.password)
+        .await?;
+    let s = state.store.create_session(&user).await?;
+    Ok(with_session(&state, user, s, StatusCode::OK))
+}

@@ -1,0 +1,246 @@
+//! The server's configuration, in layers: defaults, then a TOML file, then `SEXTANT_`
+//! environment variables, then command-line flags (applied by the caller). The database URL
+//! may hold a password: it is kept in a [`Secret`] whose `Debug` and `Display` hide it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A value that must not reach logs.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// A database URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let s = &self.0;
+        match (s.find("://"), s.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let userinfo = &s[scheme + 3..at];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:***{}", &s[..scheme + 3], &s[at..]),
+                    None => s.clone(),
+                }
+            }
+            _ => s.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// The log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+/// The server's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Database URL: `sqlite://PATH` or `postgres://...`.
+    pub database: Secret,
+    /// The URL users reach the server at (for links printed on the console; `https://` marks
+    /// cookies `Secure`). Empty: the listening address.
+    pub public_url: String,
+    /// Trust `X-Forwarded-For` (the server is behind a proxy or load balancer).
+    pub behind_proxy: bool,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+/// The file layer: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    database: Option<String>,
+    public_url: Option<String>,
+    behind_proxy: Option<bool>,
+    log_format: Option<LogFormat>,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {message}")]
+pub struct ConfigError {
+    /// The file or variable.
+    pub source_name: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The default database: `sextant.db` in the user's data directory.
+pub fn default_database() -> String {
+    let dir = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    format!(
+        "sqlite://{}",
+        dir.join("sextant").join("sextant.db").display()
+    )
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database: Secret::new(default_database()),
+            public_url: String::new(),
+            behind_proxy: false,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the file (if any), then the environment (`SEXTANT_LISTEN`,
+    /// `SEXTANT_DATABASE_URL`, `SEXTANT_PUBLIC_URL`, `SEXTANT_BEHIND_PROXY`,
+    /// `SEXTANT_LOG_FORMAT`).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut c = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                source_name: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let f: FileConfig = toml::from_str(&text).map_err(|e| ConfigError {
+                source_name: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            if let Some(v) = f.listen {
+                c.listen = v;
+            }
+            if let Some(v) = f.database {
+                c.database = Secret::new(v);
+            }
+            if let Some(v) = f.public_url {
+                c.public_url = v;
+            }
+            if let Some(v) = f.behind_proxy {
+                c.behind_proxy = v;
+            }
+            if let Some(v) = f.log_format {
+                c.log_format = v;
+            }
+        }
+        if let Some(v) = env("SEXTANT_LISTEN") {
+            c.listen = v;
+        }
+        if let Some(v) = env("SEXTANT_DATABASE_URL") {
+            c.database = Secret::new(v);
+        }
+        if let Some(v) = env("SEXTANT_PUBLIC_URL") {
+            c.public_url = v;
+        }
+        if let Some(v) = env("SEXTANT_BEHIND_PROXY") {
+            c.behind_proxy = match v.as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" | "" => false,
+                other => {
+                    return Err(ConfigError {
+                        source_name: "SEXTANT_BEHIND_PROXY".into(),
+                        message: format!("expected true or false, found `{other}`"),
+                    });
+                }
+            };
+        }
+        if let Some(v) = env("SEXTANT_LOG_FORMAT") {
+            c.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(ConfigError {
+                        source_name: "SEXTANT_LOG_FORMAT".into(),
+                        message: format!("expected text or json, found `{other}`"),
+                    });
+                }
+            };
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_show() {
+        let s = Secret::new("postgres://sextant:hunter2@db:5432/sextant");
+        assert_eq!(format!("{s}"), "postgres://sextant:***@db:5432/sextant");
+        assert_eq!(
+            format!("{s:?}"),
+            "Secret(postgres://sextant:***@db:5432/sextant)"
+        );
+        assert_eq!(
+            Secret::new("sqlite:///var/x.db").redacted(),
+            "sqlite:///var/x.db"
+        );
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("sextant-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sextant.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\npublic_url = \"https://plans.example.com\"\n",
+        )
+        .unwrap();
+        let env = |k: &str| (k == "SEXTANT_LISTEN").then(|| "127.0.0.1:7000".to_string());
+        let c = Config::load(Some(&file), env).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:7000");
+        assert_eq!(c.public_url, "https://plans.example.com");
+        assert!(c.database.expose().ends_with("sextant/sextant.db"));
+
+        std::fs::write(&file, "listen = 9000\n").unwrap();
+        let e = Config::load(Some(&file), |_| None).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}: ", file.display())), "{e}");
+        assert!(
+            e.contains("invalid type: integer `9000`, expected a string"),
+            "{e}"
+        );
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        let e = Config::load(Some(&file), |_| None).unwrap_err().to_string();
+        assert!(e.contains("unknown field `lisen`"), "{e}");
+        let e = Config::load(None, |k: &str| {
+            (k == "SEXTANT_LOG_FORMAT").then(|| "xml".into())
+        })
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "SEXTANT_LOG_FORMAT: expected text or json, found `xml`");
+    }
+}

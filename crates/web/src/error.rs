@@ -1,0 +1,199 @@
+//! The API's one error type: each case maps to a status and an `application/problem+json`
+//! body (RFC 9457) with, for a refused plan or field, the path of every problem. Database and
+//! unexpected errors are logged and answered with a bare 500 whose details stay in the log.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sextant_store::{LoginError, StoreError};
+
+/// One problem with the request, located by its field path.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// The field, as a path into the request or the plan (`initiatives[2].depends_on[0]`).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// Line in the uploaded text, when the request was a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Column in the uploaded text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What the field should hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl FieldProblem {
+    /// A problem with `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldProblem {
+            path: path.into(),
+            message: message.into(),
+            line: None,
+            column: None,
+            expected: None,
+            found: None,
+            hint: None,
+        }
+    }
+
+    /// From a plan problem; `located` keeps the line and column (for uploaded files).
+    pub fn from_plan(p: &sextant_core::Problem, located: bool) -> Self {
+        FieldProblem {
+            path: p.path.clone(),
+            message: p.message.clone(),
+            line: located.then_some(p.location.line),
+            column: located.then_some(p.location.column),
+            expected: p.expected.clone(),
+            found: p.found.clone(),
+            hint: p.hint.clone(),
+        }
+    }
+}
+
+/// The body of an error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The kind in words.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// This occurrence in words.
+    pub detail: String,
+    /// Each problem with the request, when there are several or they have paths.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// An error answered to an API client.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request is malformed.
+    BadRequest(String),
+    /// 401: no valid session or token.
+    Unauthorized,
+    /// 401: a login with a wrong e-mail address or password.
+    Credentials,
+    /// 403: authenticated but not allowed (or a bad CSRF token).
+    Forbidden(String),
+    /// 404.
+    NotFound(String),
+    /// 409.
+    Conflict(String),
+    /// 413.
+    TooLarge(String),
+    /// 422: well-formed but wrong, with each problem.
+    Invalid(String, Vec<FieldProblem>),
+    /// 429: with the seconds to wait.
+    TooMany(String, i64),
+    /// 500: logged, not shown.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 for one field.
+    pub fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let p = FieldProblem::new(path, message);
+        ApiError::Invalid(format!("{}: {}", p.path, p.message), vec![p])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => ApiError::NotFound(e.to_string()),
+            StoreError::Forbidden { .. } => ApiError::Forbidden(e.to_string()),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid { field, message } => ApiError::field(field, message),
+            StoreError::Plan(p) => ApiError::Invalid(
+                format!(
+                    "the plan would not be valid ({} problem(s)); nothing was changed",
+                    p.0.len()
+                ),
+                p.0.iter()
+                    .map(|p| FieldProblem::from_plan(p, false))
+                    .collect(),
+            ),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Invalid => ApiError::Credentials,
+            LoginError::RateLimited { retry_after } => {
+                ApiError::TooMany(e.to_string(), retry_after)
+            }
+            LoginError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, detail, errors, retry) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m, vec![], None),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "log in (POST /api/v1/session) or send an API token as `Authorization: Bearer sxt_...`".to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Credentials => (
+                StatusCode::UNAUTHORIZED,
+                "wrong e-mail address or password".to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m, vec![], None),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m, vec![], None),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m, vec![], None),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, vec![], None),
+            ApiError::Invalid(m, errors) => (StatusCode::UNPROCESSABLE_ENTITY, m, errors, None),
+            ApiError::TooMany(m, after) => (StatusCode::TOO_MANY_REQUESTS, m, vec![], Some(after)),
+            ApiError::Internal(m) => {
+                tracing::error!(error = %m, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "something went wrong on the server; the log has the details".to_string(),
+                    vec![],
+                    None,
+                )
+            }
+        };
+        let body = Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let mut resp = (status, axum::Json(body)).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(after) = retry
+            && let Ok(v) = HeaderValue::from_str(&after.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,158 @@
+//! Request extractors whose rejections are problem+json like every other error: JSON bodies,
+//! query strings, and the caller (a session cookie with its CSRF token, or an API token).
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::Method;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use sextant_store::User;
+
+use crate::AppState;
+use crate::error::{ApiError, FieldProblem};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "sextant_session";
+/// The header carrying the session's CSRF token on changing requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A JSON body; a malformed one is a 400 or a 422 naming the field.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        let mut track = serde_path_to_error::Track::new();
+        let value = T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
+        match value {
+            Ok(v) => Ok(Json(v)),
+            Err(e) if e.is_syntax() || e.is_eof() => {
+                Err(ApiError::BadRequest(format!("the body is not JSON: {e}")))
+            }
+            Err(e) => {
+                let path = track.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                let p = FieldProblem::new(path, e.to_string());
+                Err(ApiError::Invalid(
+                    format!("the body is not what this endpoint takes: {e}"),
+                    vec![p],
+                ))
+            }
+        }
+    }
+}
+
+/// A query string; a bad one is a 422 naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(Query).map_err(|e| {
+            ApiError::Invalid(
+                format!("bad query parameter: {e}"),
+                vec![FieldProblem::new("query", e.to_string())],
+            )
+        })
+    }
+}
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// A session cookie (its token).
+    Session(String),
+    /// An API token.
+    Token,
+}
+
+/// The authenticated caller. Changing requests made with a session cookie must carry the
+/// session's CSRF token in `X-CSRF-Token`; API tokens need none (a browser never sends them
+/// on its own).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who.
+    pub user: User,
+    /// How.
+    pub via: Via,
+}
+
+/// The value of a cookie of the request.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(auth) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+            let auth = auth.to_str().unwrap_or("");
+            let token = auth.strip_prefix("Bearer ").ok_or(ApiError::Unauthorized)?;
+            let user = state
+                .store
+                .token_user(token.trim())
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            return Ok(Caller {
+                user,
+                via: Via::Token,
+            });
+        }
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
+        let (user, csrf) = state
+            .store
+            .session(&token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+                return Err(ApiError::Forbidden(
+                    "missing or wrong CSRF token: send the session's csrf_token (from POST /api/v1/session or GET /api/v1/me) in the X-CSRF-Token header".into(),
+                ));
+            }
+        }
+        Ok(Caller {
+            user,
+            via: Via::Session(token),
+        })
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Path parameters; a bad one (a word where a number goes) is a 400.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}

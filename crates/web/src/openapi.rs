@@ -1,0 +1,75 @@
+//! The OpenAPI document of the API (`/api/v1/openapi.json`), built from the handlers'
+//! annotations, and its browsable reference (`/api/v1/docs`), served from the binary with no
+//! CDN.
+
+use axum::Router;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+
+/// The API's document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sextant API",
+        description = "Strategic technology planning, alignment and metrics for small businesses. \
+Authenticate with `Authorization: Bearer sxt_...` (an API token from POST /api/v1/me/tokens), or \
+with the session cookie from POST /api/v1/session plus its CSRF token in `X-CSRF-Token` on \
+changing requests. Errors are `application/problem+json` with the path of each problem.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        crate::auth::setup_status, crate::auth::setup, crate::auth::login, crate::auth::logout,
+        crate::auth::me, crate::auth::change_password, crate::auth::tokens,
+        crate::auth::create_token, crate::auth::delete_token, crate::auth::accept,
+        crate::orgs::list, crate::orgs::create, crate::orgs::show, crate::orgs::rename,
+        crate::orgs::remove, crate::orgs::members, crate::orgs::set_member,
+        crate::orgs::remove_member,
+        crate::plan::export, crate::plan::import, crate::plan::list, crate::plan::create,
+        crate::plan::put_single, crate::plan::show, crate::plan::put, crate::plan::remove,
+        crate::plan::history,
+        crate::data::upload, crate::data::list, crate::data::show, crate::data::content,
+        crate::data::remove,
+        crate::analysis::analysis, crate::analysis::roadmap, crate::analysis::simulate,
+        crate::analysis::compare, crate::analysis::metrics, crate::analysis::forecast,
+        crate::analysis::clv,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+    modifiers(&Security),
+    security(("token" = []), ("session" = [])),
+    tags(
+        (name = "accounts", description = "Set-up, login, the caller's account and API tokens"),
+        (name = "organisations", description = "Organisations (clients) and their members"),
+        (name = "plan", description = "The plan: import, export, every entity, history"),
+        (name = "data", description = "The business's data files"),
+        (name = "analysis", description = "Analysis, roadmap, simulation, scenarios, metrics, forecasts, CLV"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::extract::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// The document and the reference page.
+pub fn router() -> Router<AppState> {
+    SwaggerUi::new("/api/v1/docs")
+        .url("/api/v1/openapi.json", ApiDoc::openapi())
+        .into()
+}

@@ -1,0 +1,235 @@
+//! Organisation routes: the caller's organisations, creating, renaming and deleting one, and
+//! its members.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use serde::{Deserialize, Serialize};
+use sextant_store::{Member, Organization, Page, Paging, Role, Scope};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Caller, Json, Path, Query};
+
+/// The organisation routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/{org}", get(show).patch(rename).delete(remove))
+        .route("/orgs/{org}/members", get(members).put(set_member))
+        .route("/orgs/{org}/members/{user_id}", delete(remove_member))
+}
+
+/// The caller's scope in an organisation (not found unless a member).
+pub async fn scope(state: &AppState, caller: &Caller, org: &str) -> ApiResult<Scope> {
+    Ok(state.store.scope(&caller.user, org).await?)
+}
+
+/// Paging of a list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+    /// Items to return, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    /// As the store's paging.
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.offset, self.limit)
+    }
+}
+
+/// An organisation with the caller's role in it.
+#[derive(Serialize, ToSchema)]
+pub struct OrgView {
+    /// Short name, used in URLs.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// When it was created.
+    pub created_at: String,
+    /// The caller's role.
+    #[schema(value_type = String)]
+    pub role: Role,
+}
+
+fn view(o: Organization, role: Role) -> OrgView {
+    OrgView {
+        slug: o.slug,
+        name: o.name,
+        created_at: o.created_at,
+        role,
+    }
+}
+
+/// A page of organisations.
+#[derive(Serialize, ToSchema)]
+pub struct OrgPage {
+    /// This page.
+    pub items: Vec<OrgView>,
+    /// How many in all.
+    pub total: i64,
+    /// Offset of the first.
+    pub offset: i64,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// A new organisation.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrg {
+    /// Short name for URLs: lowercase letters, digits and hyphens.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A new name.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// Display name.
+    pub name: String,
+}
+
+/// Giving someone a role.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetMember {
+    /// Their e-mail address; a person without an account is invited.
+    pub email: String,
+    /// `owner`, `editor` or `viewer`.
+    #[schema(value_type = String)]
+    pub role: Role,
+}
+
+/// A member, and for a new person the invitation token to pass on (shown once).
+#[derive(Serialize, ToSchema)]
+pub struct MemberSet {
+    /// The member.
+    #[schema(value_type = Object)]
+    pub member: Member,
+    /// For someone new: the token for POST /api/v1/invitations/accept.
+    pub invitation: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageQuery),
+    responses((status = 200, body = OrgPage)))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<axum::Json<OrgPage>> {
+    let p: Page<(Organization, Role)> = state.store.orgs_of(&caller.user, q.paging()).await?;
+    Ok(axum::Json(OrgPage {
+        items: p.items.into_iter().map(|(o, r)| view(o, r)).collect(),
+        total: p.total,
+        offset: p.offset,
+        limit: p.limit,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "organisations", request_body = NewOrg,
+    responses((status = 201, body = OrgView), (status = 403, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(r): Json<NewOrg>,
+) -> ApiResult<(StatusCode, axum::Json<OrgView>)> {
+    if !caller.user.is_admin {
+        return Err(crate::error::ApiError::Forbidden(
+            "only an administrator of the installation creates organisations".into(),
+        ));
+    }
+    let o = state
+        .store
+        .create_org(&caller.user, &r.slug, &r.name)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(view(o, Role::Owner))))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = OrgView), (status = 404, body = crate::error::Problem)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<axum::Json<OrgView>> {
+    let s = scope(&state, &caller, &org).await?;
+    let o = state.store.org(&s).await?;
+    Ok(axum::Json(view(o, s.role())))
+}
+
+#[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "organisations", request_body = Rename,
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = OrgView), (status = 403, body = crate::error::Problem)))]
+async fn rename(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Json(r): Json<Rename>,
+) -> ApiResult<axum::Json<OrgView>> {
+    let s = scope(&state, &caller, &org).await?;
+    let o = state.store.rename_org(&s, &r.name).await?;
+    Ok(axum::Json(view(o, s.role())))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 204, description = "Deleted with all its data"), (status = 403, body = crate::error::Problem)))]
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<StatusCode> {
+    let s = scope(&state, &caller, &org).await?;
+    state.store.delete_org(&s).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/members", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = [Object])))]
+async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<axum::Json<Vec<Member>>> {
+    let s = scope(&state, &caller, &org).await?;
+    Ok(axum::Json(state.store.members(&s).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/members", tag = "organisations", request_body = SetMember,
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = MemberSet), (status = 403, body = crate::error::Problem)))]
+async fn set_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Json(r): Json<SetMember>,
+) -> ApiResult<axum::Json<MemberSet>> {
+    let s = scope(&state, &caller, &org).await?;
+    let (member, invitation) = state.store.set_member(&s, &r.email, r.role).await?;
+    Ok(axum::Json(MemberSet { member, invitation }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}/members/{user_id}", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug"), ("user_id" = i64, Path, description = "The member's user id")),
+    responses((status = 204, description = "Removed"), (status = 409, body = crate::error::Problem)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, user_id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let s = scope(&state, &caller, &org).await?;
+    state.store.remove_member(&s, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,289 @@
+//! Plan routes: import (a plan file's YAML or JSON) and export, every entity of the plan by
+//! section (goals, initiatives, risks... and reviews), and the history of changes.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sextant_store::{Change, Entity, HistoryEntry, Page, Section, Shape};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, FieldProblem};
+use crate::extract::{Caller, Json, Path, Query};
+use crate::orgs::{PageQuery, scope};
+
+/// The plan routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/plan", get(export).put(import))
+        .route(
+            "/orgs/{org}/plan/{section}",
+            get(list).post(create).put(put_single),
+        )
+        .route(
+            "/orgs/{org}/plan/{section}/{key}",
+            get(show).put(put).delete(remove),
+        )
+        .route("/orgs/{org}/history", get(history))
+}
+
+fn section(name: &str) -> ApiResult<Section> {
+    Section::parse(name).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "section `{name}`: the sections are {}",
+            Section::ALL.map(Section::name).join(", ")
+        ))
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/plan", tag = "plan",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, description = "The plan in the plan file's JSON form (`sextant validate` reads it)", body = Object),
+              (status = 404, body = crate::error::Problem)))]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    let s = scope(&state, &caller, &org).await?;
+    let doc = state.store.export_plan(&s).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "plan of `{org}`: none imported yet (PUT /api/v1/orgs/{org}/plan with a plan file)"
+        ))
+    })?;
+    Ok(axum::Json(doc))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/plan", tag = "plan",
+    request_body(content = String, description = "A plan file, YAML or JSON", content_type = "application/yaml"),
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, description = "The plan as stored", body = Object),
+              (status = 422, description = "Every problem, with line, column and field path; nothing was changed", body = crate::error::Problem)))]
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<axum::Json<Value>> {
+    let s = scope(&state, &caller, &org).await?;
+    s.require(sextant_store::Role::Editor)?;
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("plan.yaml");
+    let plan = sextant_core::load_plan(name, &body).map_err(|e| {
+        ApiError::Invalid(
+            format!("the plan has {} problem(s); nothing was changed", e.0.len()),
+            e.0.iter()
+                .map(|p| FieldProblem::from_plan(p, true))
+                .collect(),
+        )
+    })?;
+    let doc = serde_json::to_value(plan.doc()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let stored = state
+        .store
+        .change_plan(&s, Change::Replace(doc))
+        .await?
+        .unwrap_or(Value::Null);
+    tracing::info!(org = %org, user = caller.user.id, "plan imported");
+    Ok(axum::Json(stored))
+}
+
+/// A page of entities.
+#[derive(Serialize, ToSchema)]
+pub struct EntityPage {
+    /// This page.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Entity>,
+    /// How many in all.
+    pub total: i64,
+    /// Offset of the first.
+    pub offset: i64,
+    /// Page size.
+    pub limit: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
+    params(("org" = String, Path, description = "The organisation's slug"),
+           ("section" = String, Path, description = "organization, swot, strategy, goals, kpis, staff, systems, integrations, initiatives, risks, constraints, phases, radar, measurements, scenarios or reviews"),
+           PageQuery),
+    responses((status = 200, description = "A single-object section's entity, or a page of a list's", body = EntityPage)))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Response> {
+    let s = scope(&state, &caller, &org).await?;
+    let sec = section(&name)?;
+    if sec.shape() == Shape::Single {
+        return Ok(axum::Json(state.store.entity(&s, sec, "").await?).into_response());
+    }
+    let p: Page<Entity> = state.store.entities(&s, sec, q.paging()).await?;
+    Ok(axum::Json(EntityPage {
+        items: p.items,
+        total: p.total,
+        offset: p.offset,
+        limit: p.limit,
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
+    request_body(content = Object, description = "The entity as in the plan file (a measurement: {kpi, values: {YYYY-MM: number}})"),
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "A list section")),
+    responses((status = 201, description = "The entity as stored", body = Object),
+              (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> ApiResult<(StatusCode, axum::Json<Value>)> {
+    let s = scope(&state, &caller, &org).await?;
+    let sec = section(&name)?;
+    if sec.shape() == Shape::Single {
+        return Err(ApiError::BadRequest(format!(
+            "`{name}` is one object: PUT /api/v1/orgs/{org}/plan/{name} replaces it"
+        )));
+    }
+    let v = state
+        .store
+        .change_plan(&s, Change::Create(sec, body))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(v.unwrap_or(Value::Null))))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
+    request_body(content = Object, description = "The section's object"),
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "organization, swot, strategy or constraints")),
+    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+async fn put_single(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> ApiResult<axum::Json<Value>> {
+    let s = scope(&state, &caller, &org).await?;
+    let sec = section(&name)?;
+    if sec.shape() != Shape::Single {
+        return Err(ApiError::BadRequest(format!(
+            "`{name}` is a list: PUT /api/v1/orgs/{org}/plan/{name}/KEY replaces one entry, POST adds one"
+        )));
+    }
+    let v = state
+        .store
+        .change_plan(&s, Change::Put(sec, String::new(), body))
+        .await?;
+    Ok(axum::Json(v.unwrap_or(Value::Null)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}/{key}", tag = "plan",
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "A list section"),
+           ("key" = String, Path, description = "The entry's id (name for staff and scenarios, technology for the radar, FROM->TO for integrations, KPI id for measurements)")),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name, key)): Path<(String, String, String)>,
+) -> ApiResult<axum::Json<Entity>> {
+    let s = scope(&state, &caller, &org).await?;
+    Ok(axum::Json(
+        state.store.entity(&s, section(&name)?, &key).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/plan/{section}/{key}", tag = "plan",
+    request_body(content = Object, description = "The entry as in the plan file"),
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "A list section"), ("key" = String, Path, description = "The entry's key")),
+    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+async fn put(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name, key)): Path<(String, String, String)>,
+    Json(body): Json<Value>,
+) -> ApiResult<axum::Json<Value>> {
+    let s = scope(&state, &caller, &org).await?;
+    let v = state
+        .store
+        .change_plan(&s, Change::Put(section(&name)?, key, body))
+        .await?;
+    Ok(axum::Json(v.unwrap_or(Value::Null)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}/plan/{section}/{key}", tag = "plan",
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "A list section"), ("key" = String, Path, description = "The entry's key")),
+    responses((status = 204, description = "Removed"), (status = 422, description = "Something still refers to it", body = crate::error::Problem)))]
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, name, key)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let s = scope(&state, &caller, &org).await?;
+    state
+        .store
+        .change_plan(&s, Change::Delete(section(&name)?, key))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which history to list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Only this section.
+    pub section: Option<String>,
+    /// Only this entity (with `section`).
+    pub key: Option<String>,
+    /// Items to skip.
+    pub offset: Option<i64>,
+    /// Items to return, 1 to 500.
+    pub limit: Option<i64>,
+}
+
+/// A page of history, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryPage {
+    /// This page.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<HistoryEntry>,
+    /// How many in all.
+    pub total: i64,
+    /// Offset of the first.
+    pub offset: i64,
+    /// Page size.
+    pub limit: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/history", tag = "plan",
+    params(("org" = String, Path, description = "The organisation's slug"), HistoryQuery),
+    responses((status = 200, body = HistoryPage)))]
+async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<axum::Json<HistoryPage>> {
+    let s = scope(&state, &caller, &org).await?;
+    let sec = q.section.as_deref().map(section).transpose()?;
+    let p = state
+        .store
+        .history(
+            &s,
+            sec,
+            q.key.as_deref(),
+            sextant_store::Paging::new(q.offset, q.limit),
+        )
+        .await?;
+    Ok(axum::Json(HistoryPage {
+        items: p.items,
+        total: p.total,
+        offset: p.offset,
+        limit: p.limit,
+    }))
+}

@@ -1,0 +1,298 @@
+//! The analyses on the demo organisation (`sextant_web::demo::create`): analysis, roadmap,
+//! simulation, scenarios, metrics, forecast and customer lifetime value; their parameters;
+//! and the cache of results.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{Api, BOOKSTORE, Server, call, import, problem, spawn};
+
+const ORG: &str = sextant_web::demo::SLUG;
+
+/// A server with the demo organisation, and its owner's session.
+async fn demo() -> (Server, Api) {
+    let srv = spawn().await;
+    let login = sextant_web::demo::create(&srv.store).await.unwrap();
+    let api = srv.login_with(&login.email, &login.password).await;
+    (srv, api)
+}
+
+fn path(route: &str) -> String {
+    format!("/api/v1/orgs/{ORG}/{route}")
+}
+
+#[tokio::test]
+async fn the_demo_has_its_plan_and_four_data_sets() {
+    let (_srv, api) = demo().await;
+    let orgs = api.ok("/api/v1/orgs").await;
+    assert_eq!(orgs["items"][0]["slug"], ORG);
+    assert_eq!(orgs["items"][0]["role"], "owner");
+    let sets = api.ok(&path("datasets")).await;
+    assert_eq!(sets["total"], 4);
+    let kinds: Vec<&str> = sets["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["orders", "marketing", "sessions", "surveys"]);
+    assert!(
+        sets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["rows"].as_i64().unwrap() > 0)
+    );
+    let plan = api.ok(&path("plan")).await;
+    assert_eq!(crate::doc_of_export(&plan), crate::doc_of(BOOKSTORE));
+}
+
+#[tokio::test]
+async fn analysis_reports_the_plan_with_its_data() {
+    let (_srv, api) = demo().await;
+    let a = api.ok(&path("analysis")).await;
+    let ids: Vec<&str> = a["initiatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["pos", "social-email", "ecommerce", "crm", "analytics"]
+    );
+    assert_eq!(a["goals"].as_array().unwrap().len(), 6);
+    assert!(a["portfolio"].is_object(), "{}", a["portfolio"]);
+    let share = a["goals_enabled_share"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&share));
+    // Asked again, the same (from the cache).
+    assert_eq!(api.ok(&path("analysis")).await, a);
+}
+
+#[tokio::test]
+async fn roadmap_simulate_and_compare_answer() {
+    let (_srv, api) = demo().await;
+    let r = api.ok(&path("roadmap?time_limit=5")).await;
+    assert!(r.is_object(), "{r}");
+    let text = r.to_string();
+    for id in ["pos", "ecommerce", "crm"] {
+        assert!(text.contains(id), "{id} missing from {text}");
+    }
+    let f = api
+        .ok(&path(
+            "roadmap?time_limit=5&objective=alignment&budget_factor=1.5&frontier=3",
+        ))
+        .await;
+    assert!(f["frontier"].is_array() || f["frontier"].is_object(), "{f}");
+
+    let s1 = api.ok(&path("simulate?trials=500&seed=3")).await;
+    let s2 = api.ok(&path("simulate?trials=500&seed=3")).await;
+    assert_eq!(s1, s2, "the same seed gives the same numbers");
+    assert!(s1.to_string().contains("500"), "{s1}");
+    let s3 = api.ok(&path("simulate?trials=500&seed=4")).await;
+    assert_ne!(s1, s3, "another seed gives other numbers");
+    api.ok(&path("simulate?trials=200&seed=3&distribution=triangular"))
+        .await;
+
+    let c = api.ok(&path("compare?time_limit=5")).await;
+    let text = c.to_string();
+    for name in [
+        "budget cut",
+        "cost overrun",
+        "e-commerce late",
+        "weak benefits",
+    ] {
+        assert!(text.contains(name), "{name} missing from {text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_forecast_and_clv_read_the_data_sets() {
+    let (_srv, api) = demo().await;
+    let m = api.ok(&path("metrics")).await;
+    assert!(!m.to_string().is_empty());
+    assert_eq!(api.ok(&path("metrics?period=month")).await, m);
+
+    let f = api.ok(&path("forecast?kpi=revenue&horizon=6")).await;
+    assert_eq!(f["kpi"], "revenue");
+    assert_eq!(f["mean"].as_array().map(Vec::len), Some(6), "{f}");
+    assert!(f["mean"].as_array().unwrap().iter().all(Value::is_number));
+    assert_eq!(
+        f["periods"].as_array().unwrap().len(),
+        f["values"].as_array().unwrap().len()
+    );
+    // A KPI the plan measures forecasts too.
+    let f = api.ok(&path("forecast?kpi=online_revenue&horizon=3")).await;
+    assert_eq!(f["mean"].as_array().map(Vec::len), Some(3), "{f}");
+
+    let c = api.ok(&path("clv?calibration_end=2026-06-30")).await;
+    let text = c.to_string();
+    assert!(text.contains("bgnbd"), "{text}");
+    let b = find_key(&c, "bgnbd").unwrap_or_else(|| panic!("no bgnbd in {c}"));
+    for p in ["r", "alpha", "a", "b"] {
+        let v = b[p].as_f64().unwrap_or_else(|| panic!("bgnbd.{p} in {b}"));
+        assert!(v.is_finite() && v > 0.0, "bgnbd.{p} = {v}");
+    }
+}
+
+/// The first value under `key`, at any depth.
+fn find_key<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => m
+            .get(key)
+            .or_else(|| m.values().find_map(|x| find_key(x, key))),
+        Value::Array(a) => a.iter().find_map(|x| find_key(x, key)),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn bad_parameters_are_422_naming_the_field() {
+    let (_srv, api) = demo().await;
+    let cases = [
+        ("roadmap?objective=fast", "objective"),
+        ("roadmap?time_limit=0", "time_limit"),
+        ("roadmap?time_limit=61", "time_limit"),
+        ("roadmap?budget_factor=-1", "budget_factor"),
+        ("roadmap?frontier=1", "frontier"),
+        ("compare?objective=fast", "objective"),
+        ("simulate?trials=0", "trials"),
+        ("simulate?trials=1000001", "trials"),
+        ("simulate?distribution=normal", "distribution"),
+        ("metrics?period=fortnight", "period"),
+        ("forecast?kpi=revenue&horizon=0", "horizon"),
+        ("forecast?kpi=revenue&horizon=121", "horizon"),
+        ("forecast?kpi=happiness", "kpi"),
+        ("clv?calibration_end=yesterday", "calibration_end"),
+        ("clv?calibration_end=2026-06-30&period=year", "period"),
+        ("clv?calibration_end=2026-06-30&margin=2", "margin"),
+        (
+            "clv?calibration_end=2026-06-30&discount_rate=-0.5",
+            "discount_rate",
+        ),
+    ];
+    for (route, field) in cases {
+        let (status, body) = problem(api.get(&path(route))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{route}: {body}");
+        assert_eq!(body["errors"][0]["path"], field, "{route}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(field),
+            "{route}: {body}"
+        );
+    }
+    // Missing and unknown parameters are named in the detail.
+    for (route, field) in [
+        ("forecast", "kpi"),
+        ("clv", "calibration_end"),
+        ("simulate?trails=10", "trails"),
+        ("roadmap?fast=true", "fast"),
+    ] {
+        let (status, body) = problem(api.get(&path(route))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{route}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(field),
+            "{route}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "bug in src: the Query extractor (extract.rs) promises `a 422 naming the \
+parameter`, but a value of the wrong type (`trials=many`) gives detail `bad query parameter: \
+invalid digit found in string` and errors[0].path `query`: serde_urlencoded's error does not \
+say which parameter, and the extractor does not track the path"]
+async fn a_badly_typed_parameter_is_422_naming_the_field() {
+    let (_srv, api) = demo().await;
+    for (route, field) in [
+        ("simulate?trials=many", "trials"),
+        ("roadmap?time_limit=soon", "time_limit"),
+        ("forecast?kpi=revenue&horizon=six", "horizon"),
+    ] {
+        let (status, body) = problem(api.get(&path(route))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{route}: {body}");
+        // The Query extractor promises "a 422 naming the parameter".
+        let named = body["detail"].as_str().unwrap().contains(field)
+            || body["errors"][0]["path"] == field
+            || body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(field));
+        assert!(named, "{route}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn analyses_without_a_plan_or_data_are_404() {
+    let srv = spawn().await;
+    let (_, api) = srv.admin_session().await;
+    crate::create_org(&api, "empty").await;
+    for route in [
+        "analysis",
+        "roadmap",
+        "simulate",
+        "compare",
+        "metrics",
+        "clv?calibration_end=2026-06-30",
+    ] {
+        let (status, body) = problem(api.get(&format!("/api/v1/orgs/empty/{route}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{route}: {body}");
+    }
+    // With a plan but no data sets, metrics and CLV still have nothing to read.
+    import(&api, "empty", BOOKSTORE).await;
+    api.ok("/api/v1/orgs/empty/analysis").await;
+    for route in ["metrics", "clv?calibration_end=2026-06-30"] {
+        let (status, body) = problem(api.get(&format!("/api/v1/orgs/empty/{route}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{route}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("datasets"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_plan_change_is_seen_by_the_next_analysis() {
+    let (_srv, api) = demo().await;
+    let a = api.ok(&path("analysis")).await;
+    assert_eq!(
+        a["organization"]["name"], "The Corner Bookstore",
+        "{}",
+        a["organization"]
+    );
+    let mut org = api.ok(&path("plan/organization")).await["body"].clone();
+    org["name"] = "The Corner Bookshop".into();
+    let (status, _) = call(api.put(&path("plan/organization")).json(&org)).await;
+    assert_eq!(status, StatusCode::OK);
+    let b = api.ok(&path("analysis")).await;
+    assert_eq!(b["organization"]["name"], "The Corner Bookshop");
+}
+
+#[tokio::test]
+#[ignore = "bug in src: the analysis cache (analysis.rs, Cache) is keyed by the organisation's \
+slug and a fingerprint (plan_version, data set count, newest data set id) that starts again at \
+(0, 0, 0) for every new organisation, so an organisation created under the slug of a deleted \
+one is served the deleted organisation's cached analysis once its plan reaches the same \
+version: here a member of the new organisation reads the old one's analysis"]
+async fn a_recreated_organisation_is_not_served_the_deleted_one_s_cached_analysis() {
+    let srv = spawn().await;
+    let (_, admin) = srv.admin_session().await;
+    crate::create_org(&admin, "acme").await;
+    import(&admin, "acme", BOOKSTORE).await;
+    let old = admin.ok("/api/v1/orgs/acme/analysis").await;
+    assert_eq!(old["organization"]["name"], "The Corner Bookstore");
+    let (status, _) = call(admin.delete("/api/v1/orgs/acme")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    // Another business under the same slug, with its own plan imported once, and its owner,
+    // who never belonged to the deleted organisation.
+    crate::create_org(&admin, "acme").await;
+    let other = BOOKSTORE.replacen("  name: The Corner Bookstore", "  name: Another Shop", 1);
+    import(&admin, "acme", &other).await;
+    srv.user("bob@example.com").await;
+    crate::add_member(&admin, "acme", "bob@example.com", "owner").await;
+    let bob = srv.login("bob@example.com").await;
+    let new = bob.ok("/api/v1/orgs/acme/analysis").await;
+    assert_eq!(
+        new["organization"]["name"], "Another Shop",
+        "the analysis of the deleted organisation was served"
+    );
+}

@@ -1,0 +1,197 @@
+//! Data sets: uploading a business's files (all or nothing, or skipping bad rows), listing,
+//! downloading the same bytes, and deleting.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{ORDERS, call, problem, spawn};
+
+const BAD_ORDERS: &str = "Order Date,Order Number,Customer Email,Total,Channel\n\
+2025-01-01,1,a@example.com,10.00,store\n\
+2025-01-02,2,b@example.com,lots,store\n\
+2025-01-03,3,c@example.com,12.50,online\n";
+
+#[tokio::test]
+async fn an_orders_file_is_uploaded_listed_and_downloaded_unchanged() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let resp = api
+        .post("/api/v1/orgs/acme/datasets?kind=orders&name=orders.csv")
+        .header("content-type", "text/csv")
+        .body(ORDERS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let body: Value = resp.json().await.unwrap();
+    let d = &body["dataset"];
+    assert_eq!(d["kind"], "orders");
+    assert_eq!(d["name"], "orders.csv");
+    let rows = ORDERS.lines().count() as i64 - 1;
+    assert_eq!(d["rows"], rows, "{d}");
+    assert_eq!(body["skipped"], json!([]));
+    assert_eq!(d["options"]["kind"], "orders");
+    let id = d["id"].as_i64().unwrap();
+
+    let list = api.ok("/api/v1/orgs/acme/datasets").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0], *d);
+    assert_eq!(
+        api.ok(&format!("/api/v1/orgs/acme/datasets/{id}")).await,
+        *d
+    );
+
+    let resp = api
+        .get(&format!("/api/v1/orgs/acme/datasets/{id}/content"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "text/csv");
+    assert_eq!(
+        resp.headers()["content-disposition"],
+        "attachment; filename=\"orders.csv\""
+    );
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), ORDERS.as_bytes());
+
+    // The upload is in the history.
+    let h = api.ok("/api/v1/orgs/acme/history?limit=1").await;
+    assert_eq!(h["items"][0]["section"], "datasets");
+    assert_eq!(h["items"][0]["key"], id.to_string());
+    assert_eq!(h["items"][0]["action"], "create");
+    assert_eq!(h["items"][0]["after"]["rows"], rows);
+
+    // And the metrics read it.
+    let m = api.ok("/api/v1/orgs/acme/metrics").await;
+    assert!(m.is_object() || m.is_array(), "{m}");
+
+    // Deleted, it is gone.
+    let (status, _) = call(api.delete(&format!("/api/v1/orgs/acme/datasets/{id}"))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for path in [
+        format!("/api/v1/orgs/acme/datasets/{id}"),
+        format!("/api/v1/orgs/acme/datasets/{id}/content"),
+    ] {
+        let (status, _) = problem(api.get(&path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _) = problem(api.delete(&format!("/api/v1/orgs/acme/datasets/{id}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+    let h = api.ok("/api/v1/orgs/acme/history?limit=1").await;
+    assert_eq!(h["items"][0]["action"], "delete");
+    // A word where the id goes is a 400.
+    let (status, _) = problem(api.get("/api/v1/orgs/acme/datasets/first")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_bad_row_refuses_the_file_with_its_line_and_column() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let history = api.ok("/api/v1/orgs/acme/history").await["total"].clone();
+    let (status, body) = problem(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=bad.csv")
+            .header("content-type", "text/csv")
+            .body(BAD_ORDERS),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{body}");
+    let e = &errors[0];
+    assert_eq!(e["line"], 3, "{body}");
+    assert_eq!(e["column"], 4, "{body}");
+    // The importer quotes what it found.
+    assert_eq!(e["found"], "\"lots\"", "{body}");
+    assert_eq!(e["path"], "amount", "{body}");
+    assert!(e["message"].as_str().unwrap().contains("Total"), "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("bad.csv") && detail.contains("skip_bad_rows"),
+        "{detail}"
+    );
+    // Nothing was stored.
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+    assert_eq!(api.ok("/api/v1/orgs/acme/history").await["total"], history);
+}
+
+#[tokio::test]
+async fn skipping_bad_rows_keeps_the_good_ones_and_reports_the_rest() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=bad.csv&skip_bad_rows=true")
+            .header("content-type", "text/csv")
+            .body(BAD_ORDERS),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["dataset"]["rows"], 2, "{body}");
+    assert_eq!(body["dataset"]["options"]["skip_bad_rows"], true, "{body}");
+    let skipped = body["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{body}");
+    assert_eq!(skipped[0]["line"], 3);
+    assert_eq!(skipped[0]["column"], 4);
+    assert_eq!(skipped[0]["found"], "\"lots\"");
+    let id = body["dataset"]["id"].as_i64().unwrap();
+    // Stored as uploaded, bad row included, so that it reads the same way again.
+    let bytes = api
+        .get(&format!("/api/v1/orgs/acme/datasets/{id}/content"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), BAD_ORDERS.as_bytes());
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 1);
+    // The analyses read the kept file with its options.
+    api.ok("/api/v1/orgs/acme/metrics").await;
+}
+
+#[tokio::test]
+async fn upload_options_are_checked() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    for (query, field) in [
+        ("kind=invoices", "kind"),
+        ("kind=orders&date_order=year-first", "date_order"),
+        ("kind=surveys&survey=happiness", "survey"),
+        ("kind=orders&map=amount", "map"),
+    ] {
+        let (status, body) = problem(
+            api.post(&format!("/api/v1/orgs/acme/datasets?{query}"))
+                .body(ORDERS),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["errors"][0]["path"], field, "{query}: {body}");
+    }
+    let (status, body) = problem(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&colour=red")
+            .body(ORDERS),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["detail"].as_str().unwrap().contains("colour"),
+        "{body}"
+    );
+    // A file that is not what the kind says.
+    let (status, _) = problem(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=x.csv")
+            .body("just,some\nother,columns\n"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without a kind the importer recognises orders by their headers.
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/datasets?name=orders.csv")
+            .body(ORDERS),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["dataset"]["kind"], "orders");
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 1);
+}
