@@ -25,6 +25,9 @@ pub struct Imported {
     pub systems: Names,
 }
 
+/// A file imported: its path, its kind, and what reading it found.
+pub type FileReport = (PathBuf, Kind, Report);
+
 /// Where an import of several files stands, for a progress display.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
@@ -133,7 +136,7 @@ pub fn import(
     map: &[(String, String)],
     g: Granularity,
     progress: impl FnMut(Progress),
-) -> Result<(Imported, Vec<(PathBuf, Kind, Report)>), BatchError> {
+) -> Result<(Imported, Vec<FileReport>), BatchError> {
     let each: Vec<(Option<Kind>, PathBuf, Options)> = files
         .iter()
         .map(|(k, p)| (*k, p.clone(), base.clone()))
@@ -147,7 +150,7 @@ pub fn import_each(
     map: &[(String, String)],
     g: Granularity,
     mut progress: impl FnMut(Progress),
-) -> Result<(Imported, Vec<(PathBuf, Kind, Report)>), BatchError> {
+) -> Result<(Imported, Vec<FileReport>), BatchError> {
     let mut om = OrderMetrics::new(g);
     let mut data = Data::default();
     let mut customers = Names::default();

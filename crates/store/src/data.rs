@@ -7,6 +7,29 @@ use serde_json::json;
 
 use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
 
+/// The inputs of an organisation's analyses, as of one moment (see [`Store::fingerprint`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    /// The organisation's id (never reused, unlike its slug).
+    pub org: i64,
+    /// Its plan's version (every change adds one).
+    pub plan_version: i64,
+    /// How many data sets it has.
+    pub datasets: i64,
+    /// The newest data set's id (ids are never reused).
+    pub last_dataset: i64,
+}
+
+impl Fingerprint {
+    /// The same inputs without the plan: what imported data depends on.
+    pub fn data_only(self) -> Fingerprint {
+        Fingerprint {
+            plan_version: 0,
+            ..self
+        }
+    }
+}
+
 /// A stored data set, without its content.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dataset {
@@ -34,9 +57,9 @@ pub struct DatasetContent {
 }
 
 impl Store {
-    /// What the organisation's analysis depends on: the plan's version and the data sets (how
-    /// many, and the newest id). Equal fingerprints mean equal inputs.
-    pub async fn fingerprint(&self, scope: &Scope) -> Result<(i64, i64, i64)> {
+    /// What the organisation's analysis depends on: the organisation itself, its plan's version
+    /// and its data sets. Equal fingerprints mean equal inputs.
+    pub async fn fingerprint(&self, scope: &Scope) -> Result<Fingerprint> {
         let (version,): (i64,) =
             sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
                 .bind(scope.org_id)
@@ -47,7 +70,12 @@ impl Store {
                 .bind(scope.org_id)
                 .fetch_one(&self.pool)
                 .await?;
-        Ok((version, n, last.unwrap_or(0)))
+        Ok(Fingerprint {
+            org: scope.org_id,
+            plan_version: version,
+            datasets: n,
+            last_dataset: last.unwrap_or(0),
+        })
     }
 
     /// Stores a data set (editors), recording it in the history.
@@ -115,7 +143,7 @@ impl Store {
 
     /// Every data set of the organisation with its content, oldest first.
     pub async fn dataset_contents(&self, scope: &Scope) -> Result<Vec<DatasetContent>> {
-        let rows: Vec<(i64, String, String, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<ContentRow> = sqlx::query_as(
             "SELECT id, kind, name, rows, created_at, options, content FROM datasets WHERE org_id = $1 ORDER BY id",
         )
         .bind(scope.org_id)
@@ -134,7 +162,7 @@ impl Store {
 
     /// One data set with its content.
     pub async fn dataset(&self, scope: &Scope, id: i64) -> Result<DatasetContent> {
-        let row: Option<(i64, String, String, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+        let row: Option<ContentRow> = sqlx::query_as(
             "SELECT id, kind, name, rows, created_at, options, content FROM datasets WHERE org_id = $1 AND id = $2",
         )
         .bind(scope.org_id)
@@ -166,6 +194,7 @@ impl Store {
 }
 
 type Row = (i64, String, String, i64, i64, String);
+type ContentRow = (i64, String, String, i64, i64, String, Vec<u8>);
 
 fn dataset((id, kind, name, rows, at, options): Row) -> Dataset {
     Dataset {

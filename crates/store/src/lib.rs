@@ -25,9 +25,12 @@ use serde::Serialize;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{ApiToken, LoginError, NewSession, SESSION_SECONDS, User};
+pub use accounts::{
+    ApiToken, FAILURE_WINDOW, LoginError, MAX_FAILURES, MIN_PASSWORD, NewSession, SESSION_SECONDS,
+    User,
+};
 pub use backup::{BackupError, TABLES};
-pub use data::{Dataset, DatasetContent};
+pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
 
 /// A page of a list: `items`, and the `total` before paging.
@@ -662,6 +665,7 @@ pub fn rfc3339(t: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

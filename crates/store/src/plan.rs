@@ -236,6 +236,11 @@ fn assemble(rows: &Rows) -> Value {
             .map(|((_, k), (p, v))| (p, k, v))
             .collect();
         if entries.is_empty() {
+            // The plan file's canonical form (the serialised `PlanDoc`) writes empty lists
+            // out, except `scenarios`; an empty section has no rows to say so.
+            if matches!(section.shape(), Shape::List(_)) && section != Section::Scenarios {
+                doc.insert(section.name().into(), Value::Array(Vec::new()));
+            }
             continue;
         }
         entries.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
@@ -506,15 +511,28 @@ impl Store {
         })
     }
 
-    /// The organisation's history, newest first, optionally of one section or entity.
+    /// The organisation's history, newest first, optionally of one section or entity;
+    /// `section` is a section's name, or `datasets` for the data sets' history.
     pub async fn history(
         &self,
         scope: &Scope,
-        section: Option<Section>,
+        section: Option<&str>,
         key: Option<&str>,
         paging: Paging,
     ) -> Result<Page<HistoryEntry>> {
-        let section = section.map(Section::name).unwrap_or("");
+        if let Some(s) = section
+            && s != "datasets"
+            && Section::parse(s).is_none()
+        {
+            return Err(StoreError::Invalid {
+                field: "section".into(),
+                message: format!(
+                    "expected datasets or one of {}, found `{s}`",
+                    Section::ALL.map(Section::name).join(", ")
+                ),
+            });
+        }
+        let section = section.unwrap_or("");
         let key = key.unwrap_or("");
         let filter = "h.org_id = $1 AND ($2 = '' OR h.section = $2) AND ($3 = '' OR h.key = $3)";
         let (total,): (i64,) =
@@ -769,6 +787,10 @@ mod tests {
         let rows = split(&doc);
         assert!(rows.contains_key(&(Section::Staff, "Sam~2".to_string())));
         assert!(rows.contains_key(&(Section::Integrations, "a->b".to_string())));
-        assert_eq!(assemble(&rows), doc);
+        let mut expected = doc.clone();
+        for empty in ["kpis", "systems", "initiatives", "risks", "phases", "radar"] {
+            expected[empty] = json!([]);
+        }
+        assert_eq!(assemble(&rows), expected);
     }
 }

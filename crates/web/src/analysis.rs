@@ -1,9 +1,10 @@
 //! Analysis routes: the same core calls as the CLI's `analyze`, `roadmap`, `simulate`,
 //! `compare`, `metrics`, `forecast` and `clv`, on the organisation's stored plan and data sets.
 //!
-//! Results of the analysis and the metrics are cached in memory by organisation, keyed by the
-//! fingerprint of their inputs (the plan's version and the data sets), which is read from the
-//! database on every request: a second instance computes its own and nothing goes stale.
+//! Results of the analysis and the metrics are cached in memory by organisation id, under the
+//! fingerprint of their inputs (the organisation, its plan's version, its data sets), which is
+//! read from the database on every request: a second instance computes its own and nothing goes
+//! stale.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,13 +43,13 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/clv", get(clv))
 }
 
-type Fingerprint = (i64, i64, i64);
+use sextant_store::Fingerprint;
 
 /// Results computed from an organisation's inputs, by organisation and kind of result.
 #[derive(Default)]
 pub struct Cache {
-    entries: Mutex<HashMap<(String, String), (Fingerprint, Bytes)>>,
-    data: Mutex<HashMap<String, (Fingerprint, Arc<Imported>)>>,
+    entries: Mutex<HashMap<(i64, String), (Fingerprint, Bytes)>>,
+    data: Mutex<HashMap<i64, (Fingerprint, Arc<Imported>)>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -58,16 +59,16 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
-    fn get(&self, org: &str, what: &str, fp: Fingerprint) -> Option<Bytes> {
+    fn get(&self, what: &str, fp: Fingerprint) -> Option<Bytes> {
         let map = self.entries.lock().ok()?;
-        map.get(&(org.to_string(), what.to_string()))
+        map.get(&(fp.org, what.to_string()))
             .filter(|(f, _)| *f == fp)
             .map(|(_, v)| v.clone())
     }
 
-    fn put(&self, org: &str, what: &str, fp: Fingerprint, v: Bytes) {
+    fn put(&self, what: &str, fp: Fingerprint, v: Bytes) {
         if let Ok(mut map) = self.entries.lock() {
-            map.insert((org.to_string(), what.to_string()), (fp, v));
+            map.insert((fp.org, what.to_string()), (fp, v));
         }
     }
 }
@@ -92,13 +93,13 @@ async fn imported(
     s: &Scope,
     fp: Fingerprint,
 ) -> ApiResult<Option<Arc<Imported>>> {
-    if fp.1 == 0 {
+    if fp.datasets == 0 {
         return Ok(None);
     }
-    // The data part of the fingerprint: a plan change does not invalidate it.
-    let data_fp = (0, fp.1, fp.2);
+    // A plan change does not invalidate the data.
+    let data_fp = fp.data_only();
     if let Ok(map) = state.cache.data.lock()
-        && let Some((f, d)) = map.get(s.slug())
+        && let Some((f, d)) = map.get(&fp.org)
         && *f == data_fp
     {
         return Ok(Some(d.clone()));
@@ -110,8 +111,7 @@ async fn imported(
         for c in &contents {
             let ro: ReadOptions =
                 serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-            let (mut opts, kind, map) = ro.parse()?;
-            opts.map = map;
+            let (opts, kind) = ro.parse()?.with_map();
             let st = stage(&c.content, &ro)?;
             files.push((kind, st.path.clone(), opts));
             staged.push(st);
@@ -124,7 +124,7 @@ async fn imported(
     .map_err(blocking_error)??;
     let imp = Arc::new(imp);
     if let Ok(mut map) = state.cache.data.lock() {
-        map.insert(s.slug().to_string(), (data_fp, imp.clone()));
+        map.insert(fp.org, (data_fp, imp.clone()));
     }
     Ok(Some(imp))
 }
@@ -165,7 +165,7 @@ async fn analysis(
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
     let fp = state.store.fingerprint(&s).await?;
-    if let Some(v) = state.cache.get(&org, "analysis", fp) {
+    if let Some(v) = state.cache.get("analysis", fp) {
         return Ok(json(v));
     }
     let plan = plan(&state, &s).await?;
@@ -194,7 +194,7 @@ async fn analysis(
     .map_err(blocking_error)?
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let v = to_bytes(&v)?;
-    state.cache.put(&org, "analysis", fp, v.clone());
+    state.cache.put("analysis", fp, v.clone());
     Ok(json(v))
 }
 
@@ -403,7 +403,7 @@ async fn metrics(
     };
     let fp = state.store.fingerprint(&s).await?;
     let key = format!("metrics-{period}");
-    if let Some(v) = state.cache.get(&org, &key, fp) {
+    if let Some(v) = state.cache.get(&key, fp) {
         return Ok(json(v));
     }
     let plan = state.store.plan(&s).await?;
@@ -433,7 +433,7 @@ async fn metrics(
     .map_err(blocking_error)?
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let v = to_bytes(&v)?;
-    state.cache.put(&org, &key, fp, v.clone());
+    state.cache.put(&key, fp, v.clone());
     Ok(json(v))
 }
 
@@ -606,8 +606,7 @@ async fn clv(
         for c in &orders {
             let ro: ReadOptions =
                 serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-            let (mut opts, _, map) = ro.parse()?;
-            opts.map = map;
+            let (opts, _) = ro.parse()?.with_map();
             staged.push((stage(&c.content, &ro)?, opts));
         }
         let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =

@@ -230,7 +230,14 @@ async fn change_password(
     state
         .store
         .change_password(&caller.user, &r.current_password, &r.new_password, keep)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // The store names the password; the request calls it `new_password`.
+            sextant_store::StoreError::Invalid { field, message } if field == "password" => {
+                crate::error::ApiError::field("new_password", message)
+            }
+            other => other.into(),
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

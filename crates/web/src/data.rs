@@ -70,7 +70,7 @@ pub struct ReadOptions {
 
 impl ReadOptions {
     /// The importer's options, the file's kind, and the column map.
-    pub fn parse(&self) -> ApiResult<(Options, Option<Kind>, Vec<(String, String)>)> {
+    pub fn parse(&self) -> ApiResult<Reading> {
         let kind = match &self.kind {
             None => None,
             Some(k) => Some(Kind::parse(k).ok_or_else(|| {
@@ -125,8 +125,8 @@ impl ReadOptions {
             })?;
             map.push((f.trim().to_string(), c.trim().to_string()));
         }
-        Ok((
-            Options {
+        Ok(Reading {
+            options: Options {
                 map: Vec::new(),
                 date_order,
                 decimal_comma: self.decimal_comma,
@@ -136,7 +136,7 @@ impl ReadOptions {
             },
             kind,
             map,
-        ))
+        })
     }
 
     fn extension(&self) -> &'static str {
@@ -148,6 +148,25 @@ impl ReadOptions {
                 || n.ends_with(".ods")
         });
         if xlsx { ".xlsx" } else { ".csv" }
+    }
+}
+
+/// How to read a file, checked.
+pub struct Reading {
+    /// The importer's options (without the column map).
+    pub options: Options,
+    /// The kind of data, when named.
+    pub kind: Option<Kind>,
+    /// Columns for fields.
+    pub map: Vec<(String, String)>,
+}
+
+impl Reading {
+    /// The options with the column map in them (for a file read alone).
+    pub fn with_map(self) -> (Options, Option<Kind>) {
+        let mut o = self.options;
+        o.map = self.map;
+        (o, self.kind)
     }
 }
 
@@ -229,7 +248,11 @@ async fn upload(
 ) -> ApiResult<(StatusCode, axum::Json<Uploaded>)> {
     let s = scope(&state, &caller, &org).await?;
     s.require(Role::Editor)?;
-    let (opts, kind, map) = q.parse()?;
+    let Reading {
+        options: opts,
+        kind,
+        map,
+    } = q.parse()?;
     let name = q
         .name
         .clone()

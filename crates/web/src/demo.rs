@@ -69,7 +69,7 @@ pub async fn create(store: &Store) -> Result<DemoLogin, StoreError> {
 }
 
 fn rows_of(bytes: &[u8], options: &crate::data::ReadOptions) -> Result<i64, String> {
-    let (opts, kind, _) = options.parse().map_err(|e| format!("{e:?}"))?;
+    let (opts, kind) = options.parse().map_err(|e| format!("{e:?}"))?.with_map();
     let staged = crate::data::stage(bytes, options).map_err(|e| format!("{e:?}"))?;
     let files = vec![(kind, staged.path.clone(), opts)];
     let (_, reports) = sextant_ingest::batch::import_each(

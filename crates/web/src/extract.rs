@@ -24,7 +24,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(e.body_text())
+                } else {
+                    ApiError::BadRequest(e.body_text())
+                }
+            })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         let mut track = serde_path_to_error::Track::new();
         let value = T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
@@ -54,12 +60,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(q).map(Query).map_err(|e| {
-            ApiError::Invalid(
-                format!("bad query parameter: {e}"),
-                vec![FieldProblem::new("query", e.to_string())],
-            )
-        })
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
+        let mut track = serde_path_to_error::Track::new();
+        T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track))
+            .map(Query)
+            .map_err(|e| {
+                let path = track.path().to_string();
+                let path = if path == "." {
+                    "query".to_string()
+                } else {
+                    path
+                };
+                ApiError::Invalid(
+                    format!("query parameter `{path}`: {e}"),
+                    vec![FieldProblem::new(path, e.to_string())],
+                )
+            })
     }
 }
 

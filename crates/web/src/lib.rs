@@ -70,7 +70,8 @@ pub fn app(state: AppState) -> Router {
         .merge(plan::router())
         .merge(data::router())
         .merge(analysis::router())
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .layer(axum::middleware::map_response(error::as_problem));
     Router::new()
         .nest("/api/v1", api)
         .merge(openapi::router())
@@ -93,8 +94,9 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> error::ApiError {
+    // Nested under /api/v1, the router sees the rest of the path.
     error::ApiError::NotFound(format!(
-        "no API route {}; the reference is at /api/v1/docs",
+        "no API route /api/v1{}; the reference is at /api/v1/docs",
         uri.path()
     ))
 }

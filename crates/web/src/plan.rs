@@ -236,7 +236,7 @@ async fn remove(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
-    /// Only this section.
+    /// Only this section (or `datasets`).
     pub section: Option<String>,
     /// Only this entity (with `section`).
     pub key: Option<String>,
@@ -270,12 +270,11 @@ async fn history(
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<axum::Json<HistoryPage>> {
     let s = scope(&state, &caller, &org).await?;
-    let sec = q.section.as_deref().map(section).transpose()?;
     let p = state
         .store
         .history(
             &s,
-            sec,
+            q.section.as_deref(),
             q.key.as_deref(),
             sextant_store::Paging::new(q.offset, q.limit),
         )

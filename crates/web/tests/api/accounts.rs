@@ -467,9 +467,6 @@ async fn a_password_change_ends_the_other_sessions() {
 }
 
 #[tokio::test]
-#[ignore = "bug in src: PUT /api/v1/me/password with a short `new_password` answers 422 with \
-errors[0].path `password` (the store's check_password names its own argument), a field the \
-request does not have; the path should be `new_password`"]
 async fn a_short_new_password_is_refused_naming_new_password() {
     let srv = spawn().await;
     srv.user("sarah@example.com").await;

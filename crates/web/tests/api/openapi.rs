@@ -180,9 +180,6 @@ async fn unknown_api_routes_are_404_problems() {
 }
 
 #[tokio::test]
-#[ignore = "bug in src: the API fallback (lib.rs, api_not_found) reads the Uri of the nested \
-router, which has /api/v1 stripped, so GET /api/v1/nope says `no API route /nope`; it should \
-name the path requested (axum's OriginalUri)"]
 async fn the_404_of_an_unknown_api_route_names_the_path_requested() {
     let srv = spawn().await;
     let (_, body) = problem(srv.anonymous().get("/api/v1/nope")).await;
