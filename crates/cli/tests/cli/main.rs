@@ -605,3 +605,151 @@ fn analyze_with_data_keeps_the_plans_own_measurements() {
     assert_eq!(online["latest_month"], "2027-02");
     assert_eq!(online["method"], "forecast");
 }
+
+/// Sends a GET to the server and returns the whole response.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).expect("the server accepts connections");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request written");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("response read");
+    out
+}
+
+#[test]
+fn serve_demo_stops_gracefully_then_backup_and_restore_the_installation() {
+    use std::io::BufRead;
+    let dir = temp_dir("serve");
+    let db = format!("sqlite://{}", dir.join("a.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &db,
+        ])
+        .env("SEXTANT_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut printed = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        if lines.read_line(&mut line).expect("stdout is readable") == 0 {
+            panic!("the server stopped before listening: {printed}");
+        }
+        printed.push_str(&line);
+        if let Some(rest) = line.strip_prefix("Sextant is listening on http://") {
+            break rest
+                .split_whitespace()
+                .next()
+                .expect("an address")
+                .to_string();
+        }
+    };
+    assert!(
+        printed.contains("e-mail sarah@corner-bookstore.example, password corner-bookstore"),
+        "{printed}"
+    );
+    let health = http_get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with("ok"), "{health}");
+    let me = http_get(&addr, "/api/v1/me");
+    assert!(me.starts_with("HTTP/1.1 401"), "{me}");
+    assert!(me.contains("application/problem+json"), "{me}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("the server stops");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stopped; closing the database"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A backup, readable by its owner only.
+    let first = dir.join("first.jsonl");
+    let out = sextant(&[
+        "backup",
+        "--database",
+        &db,
+        "-o",
+        first.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("backed up "), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&first)
+            .expect("written")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Restored into a new database, it backs up to the same file.
+    let db2 = format!("sqlite://{}", dir.join("b.db").display());
+    let out = sextant(&[
+        "restore",
+        first.to_str().expect("utf-8"),
+        "--database",
+        &db2,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second = dir.join("second.jsonl");
+    let out = sextant(&[
+        "backup",
+        "--database",
+        &db2,
+        "-o",
+        second.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&first).expect("first"),
+        std::fs::read_to_string(&second).expect("second")
+    );
+    // Never over data, and never from a file that is not a backup.
+    let out = sextant(&[
+        "restore",
+        first.to_str().expect("utf-8"),
+        "--database",
+        &db2,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "the database is not empty (users holds rows): restore into a new database, so that nothing there is overwritten"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let plan = demo();
+    let db3 = format!("sqlite://{}", dir.join("c.db").display());
+    let out = sextant(&["restore", plan.to_str().expect("utf-8"), "--database", &db3]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 1: expected a JSON object"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sextant(&["serve", "--database", "mysql://x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unsupported database URL `mysql://x`"),
+        "{}",
+        stderr(&out)
+    );
+}
