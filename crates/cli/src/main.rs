@@ -290,23 +290,17 @@ fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
 
 fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let plan = load(&args.file)?;
-    let mut series = sextant_core::kpi::plan_series(&plan);
-    if !args.data.is_empty() {
+    let data = if args.data.is_empty() {
+        None
+    } else {
         use sextant_metrics::calendar::Granularity;
-        let org = &plan.doc().organization;
-        let imp = metrics_cmds::import_all(&args.data, &args.import, Granularity::Month)?;
-        let table = metrics_cmds::compute(
-            &imp,
+        Some(metrics_cmds::import_all(
+            &args.data,
+            &args.import,
             Granularity::Month,
-            None,
-            None,
-            org.gross_margin,
-            org.employees,
-        );
-        for (kpi, points) in sextant_ingest::batch::series(&table) {
-            sextant_core::kpi::add_data_series(&mut series, kpi, points);
-        }
-    }
+        )?)
+    };
+    let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_ref());
     let forecaster = forecast_probability;
     let analysis = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
     let mut out = anstream::stdout();

@@ -285,3 +285,29 @@ pub fn series(table: &catalogue::Table) -> Vec<(&'static str, Vec<(&str, f64)>)>
         })
         .collect()
 }
+
+/// The monthly series goals are tracked against: the plan's own `measurements` (when there is a
+/// plan), and for every other KPI the catalogue's whole-business series over the imported data.
+/// The plan's values win for a KPI it measures (they may be on another scale, such as a
+/// trailing year).
+pub fn kpi_series(
+    plan: Option<&sextant_core::Plan>,
+    data: Option<&Imported>,
+) -> sextant_core::kpi::Series {
+    let mut out = plan.map(sextant_core::kpi::plan_series).unwrap_or_default();
+    if let Some(imp) = data {
+        let org = plan.map(|p| &p.doc().organization);
+        let table = compute(
+            imp,
+            Granularity::Month,
+            None,
+            None,
+            org.and_then(|o| o.gross_margin),
+            org.and_then(|o| o.employees),
+        );
+        for (kpi, points) in series(&table) {
+            sextant_core::kpi::add_data_series(&mut out, kpi, points);
+        }
+    }
+    out
+}

@@ -171,21 +171,7 @@ async fn analysis(
     let plan = plan(&state, &s).await?;
     let data = imported(&state, &s, fp).await?;
     let v = tokio::task::spawn_blocking(move || {
-        let mut series = sextant_core::kpi::plan_series(&plan);
-        if let Some(imp) = &data {
-            let org = &plan.doc().organization;
-            let table = sextant_ingest::batch::compute(
-                imp,
-                Granularity::Month,
-                None,
-                None,
-                org.gross_margin,
-                org.employees,
-            );
-            for (kpi, points) in sextant_ingest::batch::series(&table) {
-                sextant_core::kpi::add_data_series(&mut series, kpi, points);
-            }
-        }
+        let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
         let forecaster = forecast_probability;
         let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
         serde_json::to_value(&a)
@@ -472,29 +458,7 @@ async fn forecast(
     let data = imported(&state, &s, fp).await?;
     let kpi = q.kpi.clone();
     let v = tokio::task::spawn_blocking(move || {
-        let mut series = plan
-            .as_ref()
-            .map(sextant_core::kpi::plan_series)
-            .unwrap_or_default();
-        if let Some(imp) = &data {
-            let (margin, employees) = plan.as_ref().map_or((None, None), |p| {
-                (
-                    p.doc().organization.gross_margin,
-                    p.doc().organization.employees,
-                )
-            });
-            let table = sextant_ingest::batch::compute(
-                imp,
-                Granularity::Month,
-                None,
-                None,
-                margin,
-                employees,
-            );
-            for (k, points) in sextant_ingest::batch::series(&table) {
-                sextant_core::kpi::add_data_series(&mut series, k, points);
-            }
-        }
+        let series = sextant_ingest::batch::kpi_series(plan.as_ref(), data.as_deref());
         let Some(points) = series.get(&kpi) else {
             let known: Vec<&str> = series.keys().map(String::as_str).collect();
             return Err(ApiError::field(

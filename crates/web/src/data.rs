@@ -185,6 +185,22 @@ pub fn stage(bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
     Ok(Staged { _dir: dir, path })
 }
 
+/// A bad row as a problem: the field, with the row's line and column.
+fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
+    FieldProblem {
+        path: r.field.to_string(),
+        message: format!(
+            "column {:?}: expected {}, found {}",
+            r.header, r.expected, r.found
+        ),
+        line: Some(r.line as usize),
+        column: Some(r.column),
+        expected: Some(r.expected.clone()),
+        found: Some(r.found.clone()),
+        hint: None,
+    }
+}
+
 /// An import error as a problem response, each bad row with its line and column.
 pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiError {
     use sextant_ingest::batch::BatchError;
@@ -194,21 +210,7 @@ pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiEr
                 "{name}: {} bad row(s); nothing was imported (skip_bad_rows=true keeps the good ones)",
                 rows.len()
             ),
-            rows.iter()
-                .take(1000)
-                .map(|r| FieldProblem {
-                    path: r.field.to_string(),
-                    message: format!(
-                        "column {:?}: expected {}, found {}",
-                        r.header, r.expected, r.found
-                    ),
-                    line: Some(r.line as usize),
-                    column: Some(r.column),
-                    expected: Some(r.expected.clone()),
-                    found: Some(r.found.clone()),
-                    hint: None,
-                })
-                .collect(),
+            rows.iter().take(1000).map(row_problem).collect(),
         ),
         BatchError::File(_, other) => ApiError::Invalid(
             format!("{name}: {other}"),
@@ -279,22 +281,7 @@ async fn upload(
         .store
         .add_dataset(&s, kind.name(), &name, report.rows as i64, &options, &body)
         .await?;
-    let skipped = report
-        .skipped
-        .iter()
-        .map(|r| FieldProblem {
-            path: r.field.to_string(),
-            message: format!(
-                "column {:?}: expected {}, found {}",
-                r.header, r.expected, r.found
-            ),
-            line: Some(r.line as usize),
-            column: Some(r.column),
-            expected: Some(r.expected.clone()),
-            found: Some(r.found.clone()),
-            hint: None,
-        })
-        .collect();
+    let skipped = report.skipped.iter().map(row_problem).collect();
     Ok((
         StatusCode::CREATED,
         axum::Json(Uploaded {
