@@ -471,16 +471,24 @@ impl Store {
         Ok(())
     }
 
-    /// The members of an organisation.
-    pub async fn members(&self, scope: &Scope) -> Result<Vec<Member>> {
+    /// The members of an organisation, by e-mail address.
+    pub async fn members(&self, scope: &Scope, paging: Paging) -> Result<Page<Member>> {
+        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1")
+            .bind(scope.org_id)
+            .fetch_one(&self.pool)
+            .await?;
         let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT u.id, u.email, u.name, m.role, u.password_hash FROM memberships m \
-             JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email",
+             JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email \
+             LIMIT $2 OFFSET $3",
         )
         .bind(scope.org_id)
+        .bind(paging.limit)
+        .bind(paging.offset)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
+        let items = rows
+            .into_iter()
             .map(|(user_id, email, name, role, hash)| {
                 Ok(Member {
                     user_id,
@@ -490,7 +498,13 @@ impl Store {
                     invited: hash.is_none(),
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        })
     }
 
     /// Gives `email` the `role` in the organisation (owners only). A person without an

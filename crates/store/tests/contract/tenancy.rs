@@ -102,7 +102,14 @@ async fn a_non_member_gets_no_scope_and_a_viewer_changes_nothing() {
                 .total,
             0
         );
-        assert_eq!(store.members(&bakery).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .members(&bakery, Paging::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         // Deleting an organisation takes its data with it and leaves the other alone.
         store.delete_org(&corner).await.unwrap();
         assert!(store.scope(&admin, "corner").await.is_err());

@@ -546,7 +546,7 @@ async fn an_invited_person_accepts_and_sees_the_organisation() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let members = owner.ok("/api/v1/orgs/acme/members").await;
-    let new = members
+    let new = members["items"]
         .as_array()
         .unwrap()
         .iter()
