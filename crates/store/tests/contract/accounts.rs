@@ -2,7 +2,7 @@
 
 use sextant_store::{LoginError, Role, Store, StoreError};
 
-use crate::{people, stores};
+use crate::{corner, people, stores};
 
 #[tokio::test]
 async fn the_setup_token_works_once_and_only_before_an_administrator_exists() {
@@ -140,12 +140,7 @@ async fn api_tokens_are_shown_once_and_stored_hashed() {
 #[tokio::test]
 async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (admin, scope) = corner(&store).await;
         let (member, invitation) = store
             .set_member(&scope, "jo@example.com", Role::Editor)
             .await

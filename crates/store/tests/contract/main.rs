@@ -65,6 +65,17 @@ pub async fn people(store: &Store) -> (User, User) {
     (admin, sarah)
 }
 
+/// The organisation `corner` of a new administrator, and the administrator's scope in it.
+pub async fn corner(store: &Store) -> (User, sextant_store::Scope) {
+    let (admin, _) = people(store).await;
+    store
+        .create_org(&admin, "corner", "Corner Bookstore")
+        .await
+        .unwrap();
+    let scope = store.scope(&admin, "corner").await.unwrap();
+    (admin, scope)
+}
+
 /// The Corner Bookstore plan, as a file's text.
 pub fn bookstore() -> String {
     let path = concat!(

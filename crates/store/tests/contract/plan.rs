@@ -3,17 +3,12 @@
 use serde_json::json;
 use sextant_store::{Change, Paging, Section, StoreError};
 
-use crate::{bookstore, canonical, import, people, stores};
+use crate::{bookstore, canonical, corner, import, people, stores};
 
 #[tokio::test]
 async fn a_plan_exports_as_it_was_imported() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (_, scope) = corner(&store).await;
         let text = bookstore();
         import(&store, &scope, &text).await;
         let exported = store.export_plan(&scope).await.unwrap().unwrap();
@@ -28,12 +23,7 @@ async fn a_plan_exports_as_it_was_imported() {
 #[tokio::test]
 async fn a_refused_import_changes_nothing() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (_, scope) = corner(&store).await;
         let text = bookstore();
         import(&store, &scope, &text).await;
         let before = store.export_plan(&scope).await.unwrap();
@@ -74,12 +64,7 @@ async fn a_refused_import_changes_nothing() {
 #[tokio::test]
 async fn entities_change_one_at_a_time_with_history() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (_, scope) = corner(&store).await;
         let text = bookstore();
         let doc = import(&store, &scope, &text).await;
         let goals = store
@@ -215,12 +200,7 @@ async fn entities_change_one_at_a_time_with_history() {
 #[tokio::test]
 async fn measurements_and_reviews_are_entities_too() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (_, scope) = corner(&store).await;
         import(&store, &scope, &bookstore()).await;
         let m = json!({"kpi": "email_list_size", "values": {"2027-01": 120.0, "2027-02": 180.0}});
         store
@@ -259,12 +239,7 @@ async fn measurements_and_reviews_are_entities_too() {
 #[tokio::test]
 async fn data_sets_are_kept_as_uploaded() {
     for (db, store) in stores().await {
-        let (admin, _) = people(&store).await;
-        store
-            .create_org(&admin, "corner", "Corner Bookstore")
-            .await
-            .unwrap();
-        let scope = store.scope(&admin, "corner").await.unwrap();
+        let (_, scope) = corner(&store).await;
         let bytes = b"order_id,date,customer_id,amount\n1,2027-01-03,c1,20.00\n".to_vec();
         let d = store
             .add_dataset(&scope, "orders", "orders.csv", 1, &json!({}), &bytes)
