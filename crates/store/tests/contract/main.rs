@@ -127,3 +127,24 @@ pub fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
         _ => Some(format!("{path}: {a} / {b}")),
     }
 }
+
+/// The suite runs on every backend it is given: SQLite always, PostgreSQL when
+/// `SEXTANT_TEST_DATABASE_URL` is set (so CI's PostgreSQL step cannot pass on SQLite alone).
+#[tokio::test]
+async fn every_configured_backend_is_tested() {
+    let all = stores().await;
+    let postgres = std::env::var("SEXTANT_TEST_DATABASE_URL").is_ok();
+    assert_eq!(all.len(), 1 + usize::from(postgres));
+    assert_eq!(all[0].1.dialect(), sextant_store::Dialect::Sqlite);
+    if let Some((name, store)) = all.get(1) {
+        assert_eq!(name, "postgres");
+        assert_eq!(store.dialect(), sextant_store::Dialect::Postgres);
+    }
+    eprintln!(
+        "contract suite backends: {}",
+        all.iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
