@@ -17,6 +17,7 @@ mod accounts;
 mod analysis;
 mod data;
 mod errors;
+mod instances;
 mod openapi;
 mod plan;
 mod tenancy;
@@ -43,7 +44,9 @@ pub struct Server {
     pub base: String,
     /// The server's database, to set up and inspect what the API does not show.
     pub store: Store,
-    _dir: tempfile::TempDir,
+    /// The database's URL.
+    pub url: String,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// Starts the application on a free port over a new database (no TLS, not behind a proxy).
@@ -59,7 +62,18 @@ pub async fn spawn_with(secure_cookies: bool, behind_proxy: bool) -> Server {
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
     let store = Store::open(&url).await.unwrap();
-    let app = sextant_web::app(AppState::new(store.clone(), secure_cookies, behind_proxy));
+    let base = serve(store.clone(), secure_cookies, behind_proxy).await;
+    Server {
+        base,
+        store,
+        url,
+        _dir: std::sync::Arc::new(dir),
+    }
+}
+
+/// Serves the application over `store` on a free port; its base URL.
+async fn serve(store: Store, secure_cookies: bool, behind_proxy: bool) -> String {
+    let app = sextant_web::app(AppState::new(store, secure_cookies, behind_proxy));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -70,14 +84,23 @@ pub async fn spawn_with(secure_cookies: bool, behind_proxy: bool) -> Server {
         .await
         .unwrap();
     });
-    Server {
-        base: format!("http://{addr}"),
-        store,
-        _dir: dir,
-    }
+    format!("http://{addr}")
 }
 
 impl Server {
+    /// A second instance of the application over the same database, with a store (a pool of
+    /// connections) of its own: what a second server behind a load balancer is.
+    pub async fn second_instance(&self) -> Server {
+        let store = Store::open(&self.url).await.unwrap();
+        let base = serve(store.clone(), false, false).await;
+        Server {
+            base,
+            store,
+            url: self.url.clone(),
+            _dir: self._dir.clone(),
+        }
+    }
+
     /// `base` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
