@@ -174,22 +174,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The probability of reaching a target, from the metrics engine's forecast (automatic
-/// exponential smoothing, seasonal with two years of months).
-fn forecast_probability(
-    values: &[f64],
-    steps: usize,
-    target: f64,
-    direction: sextant_core::model::Direction,
-) -> Option<(f64, String)> {
-    sextant_metrics::ets::goal_probability(
-        values,
-        steps,
-        target,
-        direction == sextant_core::model::Direction::Down,
-    )
-}
-
 /// An error whose message is already fully rendered.
 #[derive(Debug)]
 struct InvalidInput(String);
@@ -301,7 +285,7 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         )?)
     };
     let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_ref());
-    let forecaster = forecast_probability;
+    let forecaster = sextant_ingest::batch::goal_forecast;
     let analysis = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
     let mut out = anstream::stdout();
     match args.format {

@@ -311,3 +311,20 @@ pub fn kpi_series(
     }
     out
 }
+
+/// The probability of a goal's KPI reaching its target `steps` periods on, from its history,
+/// by the automatic exponential-smoothing forecast; what `sextant_core::analyze_with` takes as
+/// its forecaster. `None` when the series is too short to forecast.
+pub fn goal_forecast(
+    values: &[f64],
+    steps: usize,
+    target: f64,
+    direction: sextant_core::model::Direction,
+) -> Option<(f64, String)> {
+    sextant_metrics::ets::goal_probability(
+        values,
+        steps,
+        target,
+        direction == sextant_core::model::Direction::Down,
+    )
+}

@@ -133,12 +133,11 @@ impl Store {
         .bind(paging.offset)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page {
-            items: rows.into_iter().map(dataset).collect(),
+        Ok(Page::new(
+            rows.into_iter().map(dataset).collect(),
             total,
-            offset: paging.offset,
-            limit: paging.limit,
-        })
+            paging,
+        ))
     }
 
     /// Every data set of the organisation with its content, oldest first.

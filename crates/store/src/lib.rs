@@ -46,6 +46,18 @@ pub struct Page<T> {
     pub limit: i64,
 }
 
+impl<T> Page<T> {
+    /// A page of `items` out of `total`, as `paging` asked.
+    pub fn new(items: Vec<T>, total: i64, paging: Paging) -> Page<T> {
+        Page {
+            items,
+            total,
+            offset: paging.offset,
+            limit: paging.limit,
+        }
+    }
+}
+
 /// Which items of a list to return.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
@@ -413,12 +425,7 @@ impl Store {
                 ))
             })
             .collect::<Result<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            offset: paging.offset,
-            limit: paging.limit,
-        })
+        Ok(Page::new(items, total, paging))
     }
 
     /// The organisation of a scope.
@@ -499,12 +506,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            offset: paging.offset,
-            limit: paging.limit,
-        })
+        Ok(Page::new(items, total, paging))
     }
 
     /// Gives `email` the `role` in the organisation (owners only). A person without an

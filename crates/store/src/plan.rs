@@ -477,12 +477,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            offset: paging.offset,
-            limit: paging.limit,
-        })
+        Ok(Page::new(items, total, paging))
     }
 
     /// One entity.
@@ -583,12 +578,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            offset: paging.offset,
-            limit: paging.limit,
-        })
+        Ok(Page::new(items, total, paging))
     }
 }
 

@@ -141,20 +141,6 @@ fn to_bytes(v: &Value) -> ApiResult<Bytes> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn forecast_probability(
-    values: &[f64],
-    steps: usize,
-    target: f64,
-    direction: sextant_core::model::Direction,
-) -> Option<(f64, String)> {
-    sextant_metrics::ets::goal_probability(
-        values,
-        steps,
-        target,
-        direction == sextant_core::model::Direction::Down,
-    )
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/analysis", tag = "analysis",
     params(("org" = String, Path, description = "The organisation's slug")),
     responses((status = 200, description = "As `sextant analyze --format json` on the plan and the data sets", body = Object)))]
@@ -172,7 +158,7 @@ async fn analysis(
     let data = imported(&state, &s, fp).await?;
     let v = tokio::task::spawn_blocking(move || {
         let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
-        let forecaster = forecast_probability;
+        let forecaster = sextant_ingest::batch::goal_forecast;
         let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
         serde_json::to_value(&a)
     })
