@@ -113,7 +113,7 @@ impl Store {
             options: options.clone(),
             created_at: rfc3339(t),
         };
-        record(&mut tx, scope, &d, "create", t).await?;
+        record(&mut tx, scope, &d, "create").await?;
         tx.commit().await?;
         Ok(d)
     }
@@ -186,7 +186,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, scope, &d, "delete", now()).await?;
+        record(&mut tx, scope, &d, "delete").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -211,26 +211,21 @@ async fn record(
     scope: &Scope,
     d: &Dataset,
     action: &str,
-    t: i64,
 ) -> Result<()> {
-    let v = json!({"id": d.id, "kind": d.kind, "name": d.name, "rows": d.rows}).to_string();
+    let v = json!({"id": d.id, "kind": d.kind, "name": d.name, "rows": d.rows});
     let (before, after) = if action == "delete" {
-        (Some(v), None)
+        (Some(&v), None)
     } else {
-        (None, Some(v))
+        (None, Some(&v))
     };
-    sqlx::query(
-        "INSERT INTO history (org_id, section, key, user_id, at, action, before, after) \
-         VALUES ($1, 'datasets', $2, $3, $4, $5, $6, $7)",
+    crate::log_change(
+        tx,
+        scope,
+        "datasets",
+        &d.id.to_string(),
+        action,
+        before,
+        after,
     )
-    .bind(scope.org_id)
-    .bind(d.id.to_string())
-    .bind(scope.user_id)
-    .bind(t)
-    .bind(action)
-    .bind(before)
-    .bind(after)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }

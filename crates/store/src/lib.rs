@@ -452,11 +452,31 @@ impl Store {
                 message: "expected a name, found an empty string".into(),
             });
         }
+        let mut tx = self.pool.begin().await?;
+        let (old,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
+            .bind(scope.org_id)
+            .fetch_one(&mut *tx)
+            .await?;
         sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
             .bind(name.trim())
             .bind(scope.org_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if old != name.trim() {
+            let before = serde_json::json!({ "name": old });
+            let after = serde_json::json!({ "name": name.trim() });
+            log_change(
+                &mut tx,
+                scope,
+                "org",
+                &scope.slug,
+                "update",
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         self.org(scope).await
     }
 
@@ -555,6 +575,27 @@ impl Store {
         if user_id == scope.user_id && role < Role::Owner {
             self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
         }
+        let previous: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(scope.org_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let before = previous.map(|(r,)| serde_json::json!({ "email": email, "role": r }));
+        let after = serde_json::json!({ "email": email, "role": role.as_str() });
+        if before.as_ref() != Some(&after) {
+            let action = if before.is_some() { "update" } else { "create" };
+            log_change(
+                &mut tx,
+                scope,
+                "members",
+                &email,
+                action,
+                before.as_ref(),
+                Some(&after),
+            )
+            .await?;
+        }
         sqlx::query(
             "INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) \
              ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
@@ -581,15 +622,33 @@ impl Store {
     pub async fn remove_member(&self, scope: &Scope, user_id: i64) -> Result<()> {
         scope.require(Role::Owner)?;
         let mut tx = self.pool.begin().await?;
+        let member: Option<(String, String)> = sqlx::query_as(
+            "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.org_id = $1 AND m.user_id = $2",
+        )
+        .bind(scope.org_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (email, role) =
+            member.ok_or_else(|| StoreError::NotFound(format!("member {user_id}")))?;
         self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
-        let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+        sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(scope.org_id)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("member {user_id}")));
-        }
+        let before = serde_json::json!({ "email": email, "role": role });
+        log_change(
+            &mut tx,
+            scope,
+            "members",
+            &email,
+            "delete",
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -629,6 +688,33 @@ pub struct Member {
     pub role: Role,
     /// Invited and not yet accepted.
     pub invited: bool,
+}
+
+/// Records a change in the organisation's history, in the transaction that makes it.
+pub(crate) async fn log_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    section: &str,
+    key: &str,
+    action: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO history (org_id, section, key, user_id, at, action, before, after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(scope.org_id)
+    .bind(section)
+    .bind(key)
+    .bind(scope.user_id)
+    .bind(now())
+    .bind(action)
+    .bind(before.map(serde_json::Value::to_string))
+    .bind(after.map(serde_json::Value::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn check_slug(slug: &str) -> Result<()> {

@@ -507,7 +507,8 @@ impl Store {
     }
 
     /// The organisation's history, newest first, optionally of one section or entity;
-    /// `section` is a section's name, or `datasets` for the data sets' history.
+    /// `section` is a plan section's name, or `datasets`, `members` or `org` (the
+    /// organisation's name) for the changes to those.
     pub async fn history(
         &self,
         scope: &Scope,
@@ -516,13 +517,13 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<HistoryEntry>> {
         if let Some(s) = section
-            && s != "datasets"
+            && !["datasets", "members", "org"].contains(&s)
             && Section::parse(s).is_none()
         {
             return Err(StoreError::Invalid {
                 field: "section".into(),
                 message: format!(
-                    "expected datasets or one of {}, found `{s}`",
+                    "expected datasets, members, org or one of {}, found `{s}`",
                     Section::ALL.map(Section::name).join(", ")
                 ),
             });

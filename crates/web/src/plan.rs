@@ -236,7 +236,7 @@ async fn remove(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
-    /// Only this section (or `datasets`).
+    /// Only this plan section, or `datasets`, `members` or `org`.
     pub section: Option<String>,
     /// Only this entity (with `section`).
     pub key: Option<String>,

@@ -173,5 +173,43 @@ async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
         assert!(matches!(err, StoreError::Conflict(_)), "{db}: {err}");
         store.remove_member(&scope, jo.id).await.unwrap();
         assert!(store.scope(&jo, "corner").await.is_err());
+        // Who gave and took access, and the organisation's renaming, are in its history.
+        store
+            .rename_org(&scope, "The Corner Bookstore")
+            .await
+            .unwrap();
+        let h = store
+            .history(
+                &scope,
+                Some("members"),
+                None,
+                sextant_store::Paging::default(),
+            )
+            .await
+            .unwrap();
+        let seen: Vec<(&str, &str)> = h
+            .items
+            .iter()
+            .map(|e| (e.action.as_str(), e.key.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [("delete", "jo@example.com"), ("create", "jo@example.com")],
+            "{db}"
+        );
+        assert_eq!(h.items[0].user.as_deref(), Some("admin@example.com"));
+        assert_eq!(h.items[0].before.as_ref().unwrap()["role"], "editor");
+        let h = store
+            .history(&scope, Some("org"), None, sextant_store::Paging::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            h.items[0].before.as_ref().unwrap()["name"],
+            "Corner Bookstore"
+        );
+        assert_eq!(
+            h.items[0].after.as_ref().unwrap()["name"],
+            "The Corner Bookstore"
+        );
     }
 }
