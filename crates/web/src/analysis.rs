@@ -26,7 +26,7 @@ use sextant_store::Scope;
 use utoipa::IntoParams;
 
 use crate::AppState;
-use crate::data::{ReadOptions, stage};
+use crate::data::stage_stored;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Path, Query};
 use crate::orgs::scope;
@@ -106,16 +106,7 @@ async fn imported(
     }
     let contents = state.store.dataset_contents(s).await?;
     let imp = tokio::task::spawn_blocking(move || -> ApiResult<Imported> {
-        let mut staged = Vec::new();
-        let mut files = Vec::new();
-        for c in &contents {
-            let ro: ReadOptions =
-                serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-            let (opts, kind) = ro.parse()?.with_map();
-            let st = stage(&c.content, &ro)?;
-            files.push((kind, st.path.clone(), opts));
-            staged.push(st);
-        }
+        let (_staged, files) = stage_stored(&contents)?;
         sextant_ingest::batch::import_each(&files, &[], Granularity::Month, |_| {})
             .map(|(imp, _)| imp)
             .map_err(|e| ApiError::Internal(format!("a stored data set no longer imports: {e}")))
@@ -552,15 +543,9 @@ async fn clv(
         )));
     }
     let v = tokio::task::spawn_blocking(move || {
-        let mut staged = Vec::new();
-        for c in &orders {
-            let ro: ReadOptions =
-                serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-            let (opts, _) = ro.parse()?.with_map();
-            staged.push((stage(&c.content, &ro)?, opts));
-        }
+        let (_staged, staged) = stage_stored(&orders)?;
         let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
-            staged.iter().map(|(s, o)| (s.path.as_path(), o)).collect();
+            staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
         clv_report(&files, end, unit, horizon, margin, rate)
     })
     .await

@@ -201,6 +201,24 @@ fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
     }
 }
 
+/// A file as `batch::import_each` takes it: its kind (if named), path and options.
+pub type ImportFile = (Option<Kind>, PathBuf, Options);
+
+/// Stored data sets written for the importer, each with the options it was uploaded with:
+/// the staged files (kept until dropped) and what `batch::import_each` takes.
+pub fn stage_stored(contents: &[DatasetContent]) -> ApiResult<(Vec<Staged>, Vec<ImportFile>)> {
+    let mut staged = Vec::new();
+    let mut files = Vec::new();
+    for c in contents {
+        let ro: ReadOptions = serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
+        let (opts, kind) = ro.parse()?.with_map();
+        let st = stage(&c.content, &ro)?;
+        files.push((kind, st.path.clone(), opts));
+        staged.push(st);
+    }
+    Ok((staged, files))
+}
+
 /// An import error as a problem response, each bad row with its line and column.
 pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiError {
     use sextant_ingest::batch::BatchError;
@@ -291,37 +309,18 @@ async fn upload(
     ))
 }
 
-/// A page of data sets.
-#[derive(Serialize, ToSchema)]
-pub struct DatasetPage {
-    /// This page.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<Dataset>,
-    /// How many in all.
-    pub total: i64,
-    /// Offset of the first.
-    pub offset: i64,
-    /// Page size.
-    pub limit: i64,
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/datasets", tag = "data",
     params(("org" = String, Path, description = "The organisation's slug"), PageQuery),
-    responses((status = 200, body = DatasetPage)))]
+    responses((status = 200, body = crate::error::ListPage)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<axum::Json<DatasetPage>> {
+) -> ApiResult<axum::Json<sextant_store::Page<Dataset>>> {
     let s = scope(&state, &caller, &org).await?;
     let p = state.store.datasets(&s, q.paging()).await?;
-    Ok(axum::Json(DatasetPage {
-        items: p.items,
-        total: p.total,
-        offset: p.offset,
-        limit: p.limit,
-    }))
+    Ok(axum::Json(p))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/datasets/{id}", tag = "data",

@@ -59,6 +59,20 @@ impl FieldProblem {
     }
 }
 
+/// A page of a list, as every list is answered: `items` (see each route for what they are),
+/// `total` before paging, and the `offset` and `limit` served.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ListPage {
+    /// This page.
+    pub items: Vec<serde_json::Value>,
+    /// How many there are in all.
+    pub total: i64,
+    /// The offset of the first item.
+    pub offset: i64,
+    /// The most items a page holds.
+    pub limit: i64,
+}
+
 /// The body of an error response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {

@@ -36,7 +36,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::analysis::compare, crate::analysis::metrics, crate::analysis::forecast,
         crate::analysis::clv,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(

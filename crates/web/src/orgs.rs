@@ -195,37 +195,18 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A page of members.
-#[derive(Serialize, ToSchema)]
-pub struct MemberPage {
-    /// This page.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<Member>,
-    /// How many in all.
-    pub total: i64,
-    /// Offset of the first.
-    pub offset: i64,
-    /// Page size.
-    pub limit: i64,
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members", tag = "organisations",
     params(("org" = String, Path, description = "The organisation's slug"), PageQuery),
-    responses((status = 200, body = MemberPage)))]
+    responses((status = 200, body = crate::error::ListPage)))]
 async fn members(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<axum::Json<MemberPage>> {
+) -> ApiResult<axum::Json<Page<Member>>> {
     let s = scope(&state, &caller, &org).await?;
     let p = state.store.members(&s, q.paging()).await?;
-    Ok(axum::Json(MemberPage {
-        items: p.items,
-        total: p.total,
-        offset: p.offset,
-        limit: p.limit,
-    }))
+    Ok(axum::Json(p))
 }
 
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members", tag = "organisations", request_body = SetMember,

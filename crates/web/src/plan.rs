@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use sextant_store::{Change, Entity, HistoryEntry, Page, Section, Shape};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldProblem};
@@ -94,25 +94,11 @@ async fn import(
     Ok(axum::Json(stored))
 }
 
-/// A page of entities.
-#[derive(Serialize, ToSchema)]
-pub struct EntityPage {
-    /// This page.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<Entity>,
-    /// How many in all.
-    pub total: i64,
-    /// Offset of the first.
-    pub offset: i64,
-    /// Page size.
-    pub limit: i64,
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
     params(("org" = String, Path, description = "The organisation's slug"),
            ("section" = String, Path, description = "organization, swot, strategy, goals, kpis, staff, systems, integrations, initiatives, risks, constraints, phases, radar, measurements, scenarios or reviews"),
            PageQuery),
-    responses((status = 200, description = "A single-object section's entity, or a page of a list's", body = EntityPage)))]
+    responses((status = 200, description = "A single-object section's entity, or a page of a list's", body = crate::error::ListPage)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -125,13 +111,7 @@ async fn list(
         return Ok(axum::Json(state.store.entity(&s, sec, "").await?).into_response());
     }
     let p: Page<Entity> = state.store.entities(&s, sec, q.paging()).await?;
-    Ok(axum::Json(EntityPage {
-        items: p.items,
-        total: p.total,
-        offset: p.offset,
-        limit: p.limit,
-    })
-    .into_response())
+    Ok(axum::Json(p).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
@@ -246,29 +226,15 @@ pub struct HistoryQuery {
     pub limit: Option<i64>,
 }
 
-/// A page of history, newest first.
-#[derive(Serialize, ToSchema)]
-pub struct HistoryPage {
-    /// This page.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<HistoryEntry>,
-    /// How many in all.
-    pub total: i64,
-    /// Offset of the first.
-    pub offset: i64,
-    /// Page size.
-    pub limit: i64,
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/history", tag = "plan",
     params(("org" = String, Path, description = "The organisation's slug"), HistoryQuery),
-    responses((status = 200, body = HistoryPage)))]
+    responses((status = 200, body = crate::error::ListPage)))]
 async fn history(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     Query(q): Query<HistoryQuery>,
-) -> ApiResult<axum::Json<HistoryPage>> {
+) -> ApiResult<axum::Json<Page<HistoryEntry>>> {
     let s = scope(&state, &caller, &org).await?;
     let p = state
         .store
@@ -279,10 +245,5 @@ async fn history(
             sextant_store::Paging::new(q.offset, q.limit),
         )
         .await?;
-    Ok(axum::Json(HistoryPage {
-        items: p.items,
-        total: p.total,
-        offset: p.offset,
-        limit: p.limit,
-    }))
+    Ok(axum::Json(p))
 }
