@@ -27,7 +27,7 @@ pub async fn stores() -> Vec<(String, Store)> {
             .unwrap(),
     )];
     if let Ok(url) = std::env::var("SEXTANT_TEST_DATABASE_URL") {
-        out.push(("postgres".to_string(), postgres(&url, n).await));
+        out.push(("postgres".to_string(), postgres(url.trim(), n).await));
     }
     out
 }
@@ -36,7 +36,12 @@ pub async fn stores() -> Vec<(String, Store)> {
 async fn postgres(url: &str, n: u32) -> Store {
     use sqlx::Connection;
     let name = format!("sextant_test_{}_{n}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| {
+        panic!(
+            "SEXTANT_TEST_DATABASE_URL: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE \
+             of a server where USER may create databases; connecting failed: {e}"
+        )
+    });
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
         .execute(&mut admin)
         .await
