@@ -249,6 +249,38 @@ fn sections(a: &Analysis) -> Vec<Section> {
         });
     }
 
+    if a.innovation_pipeline.values().any(|&n| n > 0) {
+        out.push(Section {
+            title: "Innovation pipeline (explore initiatives by status)".into(),
+            blocks: vec![Block::Line(
+                ["candidate", "planned", "in_progress", "done", "cancelled"]
+                    .iter()
+                    .map(|st| {
+                        let n = a.innovation_pipeline.get(st).copied().unwrap_or(0);
+                        format!("{}: {n}", st.replace('_', " "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        });
+    }
+
+    if !a.time_to_market.is_empty() {
+        let mut t = Table::new(&["initiative", "started", "launched", ">days"]);
+        for r in &a.time_to_market {
+            t.row(vec![
+                r.initiative.to_string(),
+                r.started.to_string(),
+                r.launched.to_string(),
+                r.days.to_string(),
+            ]);
+        }
+        out.push(Section {
+            title: "Time to market".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+
     if !a.matrix.goals.is_empty() {
         let mut headers: Vec<String> = vec!["initiative / system".into()];
         headers.extend(a.matrix.goals.iter().map(|g| format!(">{g}")));

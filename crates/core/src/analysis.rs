@@ -153,6 +153,8 @@ pub struct Analysis {
     pub realised: Vec<crate::kpi::Realised>,
     /// Innovation pipeline: exploration initiatives by status.
     pub innovation_pipeline: std::collections::BTreeMap<&'static str, usize>,
+    /// Time to market of the initiatives with `started` and `launched` days, in order of launch.
+    pub time_to_market: Vec<crate::kpi::TimeToMarket>,
 }
 
 /// Decimal places of an ISO 4217 currency's minor unit.
@@ -407,6 +409,7 @@ pub fn analyze_with(
         findings,
         goal_status: crate::kpi::goal_status(plan, series, forecaster),
         realised: crate::kpi::realised(plan, series),
+        time_to_market: crate::kpi::time_to_market(plan),
         innovation_pipeline: {
             use crate::model::{InitiativeKind, Status};
             let mut m = std::collections::BTreeMap::new();

@@ -329,6 +329,36 @@ impl Decode for Id {
     }
 }
 
+impl Decode for Date {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        d.note(path, &node.loc);
+        let text = match &node.value {
+            Value::Str(s) => s,
+            _ => return d.mismatch(node, path, "a date written `YYYY-MM-DD`"),
+        };
+        match Date::parse(text) {
+            Some(m) => Some(m),
+            None => {
+                let month = text.get(..7).and_then(Month::parse);
+                let day = text.get(7..).and_then(|t| t.strip_prefix('-'));
+                if let (Some(month), Some(day)) = (month, day)
+                    && day.len() == 2
+                    && day.bytes().all(|b| b.is_ascii_digit())
+                {
+                    let p = d.problem(node, path, format!("{month} has no day {day}"));
+                    p.expected = Some(format!("a day from 01 to {:02}", month.days()));
+                    p.found = Some(format!("{text:?}"));
+                    return None;
+                }
+                let p = d.problem(node, path, "expected a date written `YYYY-MM-DD`");
+                p.expected = Some("a calendar date written `YYYY-MM-DD`, e.g. `2027-03-15`".into());
+                p.found = Some(format!("{text:?}"));
+                None
+            }
+        }
+    }
+}
+
 impl Decode for Month {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
         d.note(path, &node.loc);
@@ -1156,6 +1186,8 @@ impl Decode for Initiative {
         let change_plan = f.opt(d, "change_plan");
         let handles_customer_data = f.or(d, "handles_customer_data", false);
         let actual_cost = f.opt(d, "actual_cost");
+        let started = f.opt(d, "started");
+        let launched = f.opt(d, "launched");
         f.finish(d);
         Some(Initiative {
             id: id?,
@@ -1182,6 +1214,8 @@ impl Decode for Initiative {
             change_plan,
             handles_customer_data,
             actual_cost,
+            started,
+            launched,
         })
     }
 }

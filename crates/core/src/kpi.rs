@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::Plan;
-use crate::model::{Direction, Id, Month};
+use crate::model::{Date, Direction, Id, Month};
 
 /// Monthly values of KPIs by id.
 pub type Series = BTreeMap<String, BTreeMap<Month, f64>>;
@@ -99,13 +99,62 @@ fn direction_of(plan: &Plan, kpi: &str) -> Direction {
         .unwrap_or_default()
 }
 
-/// The plan's own measurements as series.
+/// The plan's own measurements as series, and what the plan itself measures: the
+/// `time_to_market` KPI (the mean days from start to launch of the initiatives launched in
+/// each month), unless the plan enters that KPI's measurements itself.
 pub fn plan_series(plan: &Plan) -> Series {
-    plan.doc()
+    let mut series: Series = plan
+        .doc()
         .measurements
         .iter()
         .map(|(k, v): (&Id, _)| (k.to_string(), v.clone()))
-        .collect()
+        .collect();
+    let mut by_month: BTreeMap<Month, (f64, f64)> = BTreeMap::new();
+    for t in time_to_market(plan) {
+        let e = by_month.entry(t.launched.month()).or_default();
+        e.0 += t.days as f64;
+        e.1 += 1.0;
+    }
+    if !by_month.is_empty() {
+        series
+            .entry("time_to_market".into())
+            .or_insert_with(|| by_month.into_iter().map(|(m, (s, n))| (m, s / n)).collect());
+    }
+    series
+}
+
+/// An initiative's time to market.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimeToMarket {
+    /// The initiative.
+    pub initiative: Id,
+    /// The day work began.
+    pub started: Date,
+    /// The day it went live.
+    pub launched: Date,
+    /// Days from `started` to `launched`.
+    pub days: i64,
+}
+
+/// Time to market of every initiative with both a `started` and a `launched` day, in order of
+/// launch.
+pub fn time_to_market(plan: &Plan) -> Vec<TimeToMarket> {
+    let mut out: Vec<TimeToMarket> = plan
+        .doc()
+        .initiatives
+        .iter()
+        .filter_map(|i| {
+            let (started, launched) = (i.started?, i.launched?);
+            Some(TimeToMarket {
+                initiative: i.id.clone(),
+                started,
+                launched,
+                days: launched.days_since(started),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.launched, &a.initiative).cmp(&(b.launched, &b.initiative)));
+    out
 }
 
 /// Adds a KPI's series computed from imported data (`(period label YYYY-MM, value)`), unless

@@ -396,6 +396,12 @@ pub struct Initiative {
     /// What it actually cost to implement, once done (for the realised return).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_cost: Option<Money>,
+    /// The day work on it began, `YYYY-MM-DD` (for time to market).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<Date>,
+    /// The day it went live, `YYYY-MM-DD`: time to market is the days from `started` to this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launched: Option<Date>,
 }
 
 impl Initiative {
@@ -735,6 +741,17 @@ impl Month {
     pub fn since(self, earlier: Month) -> i32 {
         self.ordinal - earlier.ordinal
     }
+
+    /// The number of days in the month.
+    pub fn days(self) -> u32 {
+        let y = self.year();
+        match self.month() {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
 }
 
 impl fmt::Display for Month {
@@ -758,6 +775,80 @@ impl JsonSchema for Month {
             "type": "string",
             "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
             "description": "A calendar month, `YYYY-MM`."
+        })
+    }
+}
+
+/// A calendar day, written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    month: Month,
+    day: u32,
+}
+
+impl Date {
+    /// Day `day` of `month`, if the month has it.
+    pub fn new(month: Month, day: u32) -> Option<Date> {
+        (1..=month.days())
+            .contains(&day)
+            .then_some(Date { month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let (m, d) = (s.get(..7)?, s.get(7..)?);
+        let d = d.strip_prefix('-')?;
+        if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Date::new(Month::parse(m)?, d.parse().ok()?)
+    }
+
+    /// The month it falls in.
+    pub fn month(self) -> Month {
+        self.month
+    }
+
+    /// Days from `earlier` to `self` (negative when `self` is earlier).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.ordinal() - earlier.ordinal()
+    }
+
+    /// Days since 0000-03-01 of the proleptic Gregorian calendar, counting years from March
+    /// so that the leap day ends a year.
+    fn ordinal(self) -> i64 {
+        let (y, m) = (i64::from(self.month.year()), i64::from(self.month.month()));
+        let y = if m <= 2 { y - 1 } else { y };
+        let m = (m + 9) % 12; // March = 0
+        365 * y + y.div_euclid(4) - y.div_euclid(100)
+            + y.div_euclid(400)
+            + (153 * m + 2) / 5
+            + i64::from(self.day)
+            - 1
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+            "description": "A calendar day, `YYYY-MM-DD`."
         })
     }
 }

@@ -504,6 +504,16 @@ impl Checker<'_> {
                     p.found = Some(format!("{pin}, finishing {}", pin.plus(dur - 1)));
                 }
             }
+            if let (Some(started), Some(launched)) = (init.started, init.launched)
+                && launched < started
+            {
+                let p = self.at(
+                    format!("initiatives[{i}].launched"),
+                    format!("initiative `{}` launched before it started", init.id),
+                );
+                p.expected = Some(format!("{started} (`started`) or a later day"));
+                p.found = Some(launched.to_string());
+            }
             if let Some(cf) = &init.cash_flows {
                 let months = cf.values.len() as i32 * cf.period.months() as i32;
                 let offset = init.start.map_or(0, |p| p.since(start).max(0));

@@ -299,17 +299,10 @@ fn check_review(v: &Value) -> Result<()> {
             "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?}}: {e}"
         ),
     })?;
-    let d = r.date.as_bytes();
-    let date_ok = d.len() == 10
-        && d[4] == b'-'
-        && d[7] == b'-'
-        && d.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !date_ok {
+    if sextant_core::model::Date::parse(&r.date).is_none() {
         return Err(StoreError::Invalid {
             field: "reviews.date".into(),
-            message: format!("expected a date YYYY-MM-DD, found `{}`", r.date),
+            message: format!("expected a calendar date YYYY-MM-DD, found `{}`", r.date),
         });
     }
     if r.id.trim().is_empty() {

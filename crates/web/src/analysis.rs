@@ -104,20 +104,24 @@ async fn imported(
     {
         return Ok(Some(d.clone()));
     }
-    let contents = state.store.dataset_contents(s).await?;
-    let imp = tokio::task::spawn_blocking(move || -> ApiResult<Imported> {
-        let (_staged, files) = stage_stored(&contents)?;
-        sextant_ingest::batch::import_each(&files, &[], Granularity::Month, |_| {})
-            .map(|(imp, _)| imp)
-            .map_err(|e| ApiError::Internal(format!("a stored data set no longer imports: {e}")))
-    })
-    .await
-    .map_err(blocking_error)??;
-    let imp = Arc::new(imp);
+    let imp = Arc::new(import_stored(state, s, Granularity::Month).await?);
     if let Ok(mut map) = state.cache.data.lock() {
         map.insert(fp.org, (data_fp, imp.clone()));
     }
     Ok(Some(imp))
+}
+
+/// Imports the organisation's stored data sets again, accumulating orders by `g`.
+async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult<Imported> {
+    let contents = state.store.dataset_contents(s).await?;
+    tokio::task::spawn_blocking(move || -> ApiResult<Imported> {
+        let (_staged, files) = stage_stored(&contents)?;
+        sextant_ingest::batch::import_each(&files, &[], g, |_| {})
+            .map(|(imp, _)| imp)
+            .map_err(|e| ApiError::Internal(format!("a stored data set no longer imports: {e}")))
+    })
+    .await
+    .map_err(blocking_error)?
 }
 
 /// A JSON response from bytes already serialised.
@@ -370,18 +374,20 @@ async fn metrics(
         return Ok(json(v));
     }
     let plan = state.store.plan(&s).await?;
-    if g != Granularity::Month {
-        // Orders are accumulated by month when imported; other periods read them again.
-        return Err(ApiError::field(
-            "period",
-            "the server reports metrics by month; use the CLI for weeks and quarters",
-        ));
-    }
-    let data = imported(&state, &s, fp).await?.ok_or_else(|| {
+    let none = || {
         ApiError::NotFound(format!(
             "data of `{org}`: none uploaded yet (POST /api/v1/orgs/{org}/datasets)"
         ))
-    })?;
+    };
+    let data = if g == Granularity::Month {
+        imported(&state, &s, fp).await?.ok_or_else(none)?
+    } else if fp.datasets == 0 {
+        return Err(none());
+    } else {
+        // Orders are accumulated by month for the shared staging; weeks and quarters read the
+        // data sets again (the answer is cached below).
+        Arc::new(import_stored(&state, &s, g).await?)
+    };
     let v = tokio::task::spawn_blocking(move || {
         let (margin, employees) = plan.as_ref().map_or((None, None), |p| {
             (

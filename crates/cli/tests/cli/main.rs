@@ -131,6 +131,34 @@ fn analyze_text_is_a_plain_report_when_piped() {
 }
 
 #[test]
+fn analyze_lists_time_to_market_and_the_innovation_pipeline() {
+    let dir = temp_dir("ttm");
+    let plan = dir.join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 24, discount_rate: 0.08}
+initiatives:
+  - {id: web, title: Web shop, duration_months: 2, status: done, kind: explore, started: 2027-01-15, launched: 2027-03-15}
+  - {id: app, title: App, duration_months: 2, kind: explore}
+",
+    )
+    .expect("plan written");
+    let out = sextant(&["analyze", plan.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // 2027-01-15 to 2027-03-15: 16 + 28 + 15 = 59 days.
+    assert!(
+        text.contains("Time to market\ninitiative  started     launched    days\nweb         2027-01-15  2027-03-15    59\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("candidate: 1, planned: 0, in progress: 0, done: 1, cancelled: 0"),
+        "{text}"
+    );
+}
+
+#[test]
 fn analyze_markdown() {
     let demo = demo();
     let out = sextant(&[

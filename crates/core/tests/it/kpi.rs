@@ -153,3 +153,117 @@ measurements:
     assert!((r.realised_roi.unwrap_or(0.0) - 6500.0 / 3500.0).abs() < 1e-12);
     assert_eq!(r.kpi_changes[0].change, 10000.0);
 }
+
+fn launches(initiatives: &str, measurements: &str) -> Result<sextant_core::Plan, String> {
+    let text = format!(
+        "version: 1
+organization: {{name: Shop, currency: USD, start: 2027-01, horizon_months: 24, discount_rate: 0.08}}
+goals:
+  - {{id: quick, title: Ship faster, kpi: time_to_market, baseline: 120, target: 60, due: 2028-06}}
+initiatives:
+{initiatives}{measurements}"
+    );
+    sextant_core::load_plan("plan.yaml", &text).map_err(|e| e.render(Some(&text)))
+}
+
+#[test]
+fn time_to_market_is_days_from_start_to_launch() {
+    // Worked out on a calendar: 2027-01-15 to 2027-03-15 is 16 (rest of January) + 28
+    // (February 2027) + 15 = 59 days; 2027-11-20 to 2028-03-01 crosses the leap day of 2028:
+    // 10 + 31 + 31 + 29 + 1 = 102 days; 2027-02-01 to 2027-03-31 is 27 + 31 = 58 days.
+    let p = launches(
+        "  - {id: web, title: Web shop, duration_months: 2, status: done, started: 2027-01-15, launched: 2027-03-15}
+  - {id: crm, title: CRM, duration_months: 3, status: done, started: 2027-11-20, launched: 2028-03-01}
+  - {id: pos, title: POS, duration_months: 2, status: done, started: 2027-02-01, launched: 2027-03-31}
+  - {id: wip, title: Not launched yet, duration_months: 2, status: in_progress, started: 2028-01-10}
+",
+        "",
+    )
+    .expect("a valid plan");
+    let ttm = sextant_core::kpi::time_to_market(&p);
+    let got: Vec<(&str, i64)> = ttm
+        .iter()
+        .map(|t| (t.initiative.as_str(), t.days))
+        .collect();
+    assert_eq!(got, [("web", 59), ("pos", 58), ("crm", 102)]);
+    // The KPI series: the mean of the month's launches, by the month of launch.
+    let s = plan_series(&p);
+    let m = |t: &str| sextant_core::model::Month::parse(t).expect("a month");
+    let series = &s["time_to_market"];
+    assert_eq!(series.len(), 2);
+    assert_eq!(series[&m("2027-03")], 58.5);
+    assert_eq!(series[&m("2028-03")], 102.0);
+    // It reaches the goal on time to market and the analysis lists it.
+    let a = sextant_core::analysis::analyze(&p);
+    assert_eq!(a.time_to_market, ttm);
+    assert_ne!(a.goal_status[0].status, Standing::NoData);
+    assert_eq!(a.goal_status[0].latest, Some(102.0));
+}
+
+#[test]
+fn measured_time_to_market_wins_over_launch_dates() {
+    let p = launches(
+        "  - {id: web, title: Web shop, duration_months: 2, started: 2027-01-15, launched: 2027-03-15}\n",
+        "measurements:\n  time_to_market: {2027-06: 80}\n",
+    )
+    .expect("a valid plan");
+    let s = plan_series(&p);
+    assert_eq!(
+        s["time_to_market"].values().copied().collect::<Vec<_>>(),
+        [80.0]
+    );
+}
+
+#[test]
+fn launch_dates_are_checked() {
+    let e = launches(
+        "  - {id: crm, title: CRM, duration_months: 2, launched: 15/03/2027}\n",
+        "",
+    )
+    .err()
+    .unwrap_or_default();
+    expect![[r#"
+        error: plan.yaml:6:57: initiatives[0].launched: expected a date written `YYYY-MM-DD`
+          |
+        6 |   - {id: crm, title: CRM, duration_months: 2, launched: 15/03/2027}
+          |                                                         ^
+          = expected: a calendar date written `YYYY-MM-DD`, e.g. `2027-03-15`
+          = found: "15/03/2027"
+
+        1 problem found; nothing was analysed.
+    "#]]
+    .assert_eq(&e);
+    let e = launches(
+        "  - {id: crm, title: CRM, duration_months: 2, started: 2027-02-29}\n",
+        "",
+    )
+    .err()
+    .unwrap_or_default();
+    expect![[r#"
+        error: plan.yaml:6:56: initiatives[0].started: 2027-02 has no day 29
+          |
+        6 |   - {id: crm, title: CRM, duration_months: 2, started: 2027-02-29}
+          |                                                        ^
+          = expected: a day from 01 to 28
+          = found: "2027-02-29"
+
+        1 problem found; nothing was analysed.
+    "#]]
+    .assert_eq(&e);
+    let e = launches(
+        "  - {id: web, title: Web shop, duration_months: 2, started: 2027-03-15, launched: 2027-03-14}\n",
+        "",
+    )
+    .err()
+    .unwrap_or_default();
+    expect![[r#"
+        error: plan.yaml:6:83: initiatives[0].launched: initiative `web` launched before it started
+          |
+        6 |   - {id: web, title: Web shop, duration_months: 2, started: 2027-03-15, launched: 2027-03-14}
+          |                                                                                   ^
+          = expected: 2027-03-15 (`started`) or a later day
+          = found: 2027-03-14
+
+        1 problem found; nothing was analysed.
+    "#]].assert_eq(&e);
+}

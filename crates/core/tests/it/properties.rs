@@ -124,3 +124,46 @@ proptest! {
         }
     }
 }
+
+/// A calendar day from a year, a month and a day of the month (clamped to the month's length).
+fn day(y: i32, m: u32, d: u32) -> sextant_core::model::Date {
+    let month = sextant_core::model::Month::new(y, m).expect("a month 1-12");
+    sextant_core::model::Date::new(month, d.min(month.days())).expect("a day of the month")
+}
+
+#[test]
+fn day_counts_match_known_spans() {
+    use sextant_core::model::Date;
+    let d = |s: &str| Date::parse(s).expect("a date");
+    // The Unix timestamp of 2000-01-01T00:00:00Z is 946,684,800 s = 10,957 days.
+    assert_eq!(d("2000-01-01").days_since(d("1970-01-01")), 10_957);
+    // 2000 is a leap year (divisible by 400), 1900 and 2100 are not.
+    assert_eq!(d("2000-03-01").days_since(d("2000-02-28")), 2);
+    assert_eq!(d("1900-03-01").days_since(d("1900-02-28")), 1);
+    assert_eq!(d("2100-03-01").days_since(d("2100-02-28")), 1);
+    assert!(Date::parse("2028-02-29").is_some());
+    assert!(Date::parse("2027-02-29").is_none());
+    assert!(Date::parse("2027-04-31").is_none());
+    assert!(Date::parse("2027-4-01").is_none());
+    assert_eq!(d("2027-03-05").to_string(), "2027-03-05");
+}
+
+proptest! {
+    #[test]
+    fn days_add_up_month_by_month(y in 1600i32..2400, m in 1u32..=12, a in 1u32..=31, b in 1u32..=31) {
+        let (x, z) = (day(y, m, a), day(y, m, b));
+        // Within a month, the difference is the difference of the day numbers.
+        prop_assert_eq!(x.days_since(z), i64::from(a.min(x.month().days())) - i64::from(b.min(x.month().days())));
+        prop_assert_eq!(x.days_since(z), -z.days_since(x));
+        // From the first of a month to the first of the next is the month's length.
+        let first = day(y, m, 1);
+        let next = sextant_core::model::Date::new(first.month().plus(1), 1).expect("day 1");
+        prop_assert_eq!(next.days_since(first), i64::from(first.month().days()));
+        // A year from 1 March is 366 days when the next February has 29.
+        let march = day(y, 3, 1);
+        let leap = (y + 1) % 4 == 0 && ((y + 1) % 100 != 0 || (y + 1) % 400 == 0);
+        prop_assert_eq!(day(y + 1, 3, 1).days_since(march), if leap { 366 } else { 365 });
+        // Written and read back, a day is the same day.
+        prop_assert_eq!(sextant_core::model::Date::parse(&x.to_string()), Some(x));
+    }
+}

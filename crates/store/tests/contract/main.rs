@@ -36,6 +36,9 @@ pub async fn stores() -> Vec<(String, Store)> {
 async fn postgres(url: &str, n: u32) -> Store {
     use sqlx::Connection;
     let name = format!("sextant_test_{}_{n}", std::process::id());
+    if n == 0 {
+        drop_stale_databases(url).await;
+    }
     let mut admin = sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| {
         panic!(
             "SEXTANT_TEST_DATABASE_URL: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE \
@@ -55,6 +58,32 @@ async fn postgres(url: &str, n: u32) -> Store {
         _ => url,
     };
     Store::open(&format!("{base}/{name}")).await.unwrap()
+}
+
+/// Drops the databases earlier runs of this suite left behind (a test cannot drop its own
+/// asynchronously when it ends): those named after a process that is no longer running.
+async fn drop_stale_databases(url: &str) {
+    use sqlx::Connection;
+    if !std::path::Path::new("/proc/self").exists() {
+        return; // no way to tell a finished run from a running one
+    }
+    let Ok(mut admin) = sqlx::PgConnection::connect(url).await else {
+        return;
+    };
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'sextant\\_test\\_%'")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap_or_default();
+    for (name,) in names {
+        let pid = name.split('_').nth(2).unwrap_or_default();
+        let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && pid.bytes().all(|b| b.is_ascii_digit()) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
 }
 
 /// An administrator and a plain user on a store.

@@ -231,7 +231,17 @@ async fn measurements_and_reviews_are_entities_too() {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "reviews.date: expected a date YYYY-MM-DD, found `April 2027`"
+            "reviews.date: expected a calendar date YYYY-MM-DD, found `April 2027`"
+        );
+        // A day the calendar does not have is refused too.
+        let bad = json!({"id": "q2", "date": "2027-02-29", "title": "x"});
+        let err = store
+            .change_plan(&scope, Change::Create(Section::Reviews, bad))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "reviews.date: expected a calendar date YYYY-MM-DD, found `2027-02-29`"
         );
     }
 }

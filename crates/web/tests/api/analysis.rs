@@ -112,6 +112,49 @@ async fn metrics_forecast_and_clv_read_the_data_sets() {
     let m = api.ok(&path("metrics")).await;
     assert!(!m.to_string().is_empty());
     assert_eq!(api.ok(&path("metrics?period=month")).await, m);
+    // By quarter: each quarter's revenue is the sum of its months' revenue.
+    let q = api.ok(&path("metrics?period=quarter")).await;
+    assert_eq!(q["granularity"], "quarter", "{q}");
+    let revenue = |t: &Value| -> Vec<(String, f64)> {
+        let s = t["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["metric"] == "revenue" && s["by"].is_null())
+            .unwrap();
+        t["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(s["values"].as_array().unwrap())
+            .map(|(p, v)| (p.as_str().unwrap().to_string(), v.as_f64().unwrap_or(0.0)))
+            .collect()
+    };
+    let (months, quarters) = (revenue(&m), revenue(&q));
+    assert!(quarters.len() >= 4, "{quarters:?}");
+    for (label, total) in &quarters {
+        let (y, n) = label.split_once("-Q").unwrap();
+        let n: u32 = n.parse().unwrap();
+        let sum: f64 = months
+            .iter()
+            .filter(|(p, _)| {
+                let (py, pm) = p.split_once('-').unwrap();
+                py == y && (pm.parse::<u32>().unwrap() - 1) / 3 + 1 == n
+            })
+            .map(|(_, v)| v)
+            .sum();
+        assert!(
+            (sum - total).abs() < 0.01,
+            "{label}: {sum} by month, {total} by quarter"
+        );
+    }
+    // By week: Monday labels, and the same total as by month.
+    let w = api.ok(&path("metrics?period=week")).await;
+    assert_eq!(w["granularity"], "week", "{w}");
+    let weeks = revenue(&w);
+    assert_eq!(weeks[0].0.len(), "2026-01-05".len(), "{weeks:?}");
+    let total = |v: &[(String, f64)]| v.iter().map(|(_, x)| x).sum::<f64>();
+    assert!((total(&weeks) - total(&months)).abs() < 0.01);
 
     let f = api.ok(&path("forecast?kpi=revenue&horizon=6")).await;
     assert_eq!(f["kpi"], "revenue");
