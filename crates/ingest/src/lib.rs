@@ -15,6 +15,7 @@ pub mod parse;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use sextant_metrics::records::{
     Answer, Incident, Names, Order, Process, Spend, Survey, Traffic, Usage,
@@ -605,7 +606,8 @@ pub struct Interners<'a> {
 /// Rows of a table, from CSV or XLSX.
 enum Rows {
     Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord),
-    Sheet(std::vec::IntoIter<Vec<String>>, Vec<String>, u64),
+    /// The rows from the thread reading the sheet, the current row and its line number.
+    Sheet(Receiver<SheetRow>, Vec<String>, u64),
 }
 
 /// One row's cells.
@@ -646,13 +648,14 @@ impl Rows {
                 Ok(false) => Ok(None),
                 Err(e) => Err(ImportError::Format(e.to_string())),
             },
-            Rows::Sheet(it, cur, line) => match it.next() {
-                Some(row) => {
-                    *line += 1;
+            Rows::Sheet(rx, cur, line) => match rx.recv() {
+                Ok(Ok((l, row))) => {
+                    *line = l;
                     *cur = row;
                     Ok(Some((*line, Row::Cells(cur))))
                 }
-                None => Ok(None),
+                Ok(Err(e)) => Err(e),
+                Err(_) => Ok(None),
             },
         }
     }
@@ -666,8 +669,7 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
         )
     });
     if is_xlsx {
-        let (headers, rows) = sheet_rows(path, opts.sheet.as_deref())?;
-        return Ok((headers, Rows::Sheet(rows.into_iter(), Vec::new(), 1)));
+        return sheet_rows(path, opts.sheet.as_deref());
     }
     let file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
@@ -690,12 +692,35 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
     Ok((headers, Rows::Csv(Box::new(reader), csv::ByteRecord::new())))
 }
 
-/// A worksheet's header and rows as text (dates as ISO).
-fn sheet_rows(
+/// A worksheet's header and rows as text (dates as ISO). A thread of its own reads the sheet
+/// and hands the rows over a bounded channel, so that a large sheet is never held whole: XLSX
+/// is read cell by cell (calamine keeps only the shared strings), XLS and ODS a sheet at a time.
+/// Line numbers are the sheet's own row numbers.
+fn sheet_rows(path: &Path, sheet: Option<&str>) -> Result<(Vec<String>, Rows), ImportError> {
+    let (tx, rx) = sync_channel::<SheetRow>(1024);
+    let (path, sheet) = (path.to_path_buf(), sheet.map(str::to_string));
+    std::thread::spawn(move || {
+        if let Err(e) = send_sheet(&path, sheet.as_deref(), &tx) {
+            let _ = tx.send(Err(e));
+        }
+    });
+    match rx.recv() {
+        Ok(Ok((line, headers))) => Ok((headers, Rows::Sheet(rx, Vec::new(), line))),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(ImportError::Empty),
+    }
+}
+
+/// A worksheet row with its line number, or why the sheet cannot be read.
+type SheetRow = Result<(u64, Vec<String>), ImportError>;
+
+/// Sends the rows of a worksheet that have any cell, until the receiver hangs up.
+fn send_sheet(
     path: &Path,
     sheet: Option<&str>,
-) -> Result<(Vec<String>, Vec<Vec<String>>), ImportError> {
-    use calamine::{Data as Cell, Reader};
+    tx: &SyncSender<SheetRow>,
+) -> Result<(), ImportError> {
+    use calamine::{Data as Cell, Reader, Sheets};
     let mut wb =
         calamine::open_workbook_auto(path).map_err(|e| ImportError::Format(e.to_string()))?;
     let name = match sheet {
@@ -706,9 +731,7 @@ fn sheet_rows(
             .cloned()
             .ok_or(ImportError::Empty)?,
     };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| ImportError::Format(format!("worksheet {name:?}: {e}")))?;
+    let bad = |e: &dyn std::fmt::Display| ImportError::Format(format!("worksheet {name:?}: {e}"));
     let text = |c: &Cell| -> String {
         match c {
             Cell::Empty => String::new(),
@@ -727,9 +750,45 @@ fn sheet_rows(
             Cell::Error(e) => format!("#{e:?}"),
         }
     };
-    let mut rows = range.rows().map(|r| r.iter().map(text).collect::<Vec<_>>());
-    let headers = rows.next().ok_or(ImportError::Empty)?;
-    Ok((headers, rows.collect()))
+    // false once nobody listens any more.
+    let send = |row: u32, cells: Vec<String>| tx.send(Ok((u64::from(row) + 1, cells))).is_ok();
+    match &mut wb {
+        Sheets::Xlsx(x) => {
+            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| bad(&e))?;
+            let (mut at, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
+            while let Some(c) = cells.next_cell().map_err(|e| bad(&e))? {
+                let (r, col) = c.get_position();
+                if at != Some(r) {
+                    if let Some(prev) = at
+                        && !send(prev, std::mem::take(&mut row))
+                    {
+                        return Ok(());
+                    }
+                    at = Some(r);
+                }
+                let col = col as usize;
+                if row.len() <= col {
+                    row.resize(col + 1, String::new());
+                }
+                row[col] = text(&Cell::from(c.get_value().clone()));
+            }
+            if let Some(prev) = at {
+                send(prev, row);
+            }
+        }
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| bad(&e))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (i, r) in range.rows().enumerate() {
+                let mut cells = vec![String::new(); c0 as usize];
+                cells.extend(r.iter().map(text));
+                if !send(r0 + i as u32, cells) {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The header row of a file.
@@ -925,7 +984,6 @@ pub fn read_orders(
     mut progress: impl FnMut(u64),
 ) -> Result<(sextant_metrics::catalogue::OrderMetrics, Report), ImportError> {
     use std::hash::BuildHasher;
-    use std::sync::mpsc::sync_channel;
 
     use sextant_metrics::catalogue::OrderMetrics;
     use sextant_metrics::records::FxBuild;

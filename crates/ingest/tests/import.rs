@@ -151,6 +151,75 @@ fn xlsx_marketing_spend_with_real_dates() {
 }
 
 #[test]
+fn xlsx_rows_are_the_sheets_own_lines() {
+    use rust_xlsxwriter::Workbook;
+    let dir = std::env::temp_dir().join(format!("sextant-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("orders-offset.xlsx");
+    // The table from B3, a blank row 6, and a bad amount in row 8 (E8).
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Order ID", "Order Date", "Customer", "Total"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16 + 1, *h).unwrap();
+    }
+    let rows = [
+        (3, "1", "2027-03-01", "C1", "10.00"),
+        (4, "2", "2027-03-02", "C2", "20.00"),
+        (6, "3", "2027-04-01", "C1", "30.00"),
+        (7, "4", "2027-04-02", "C3", "lots"),
+    ];
+    for (r, id, date, cust, total) in rows {
+        for (c, v) in [id, date, cust, total].iter().enumerate() {
+            ws.write_string(r, c as u16 + 1, *v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let e = import(&path, Kind::Orders, &Options::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("line 8, column 5 (amount from \"Total\"): expected an amount"),
+        "{e}"
+    );
+    let opts = Options {
+        skip_bad_rows: true,
+        ..Options::default()
+    };
+    let (rows, customers) = import(&path, Kind::Orders, &opts).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(customers.len(), 2);
+    let Record::Order(o) = rows[2] else { panic!() };
+    assert_eq!((o.day, o.amount), (days_from_civil(2027, 4, 1), 30.0));
+    // The orders fast path reads sheets the same way.
+    let mut channels = Names::default();
+    let (metrics, report) = sextant_ingest::read_orders(
+        &path,
+        &opts,
+        sextant_metrics::calendar::Granularity::Month,
+        &mut channels,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    assert_eq!(report.skipped[0].line, 8);
+    let table = sextant_metrics::catalogue::compute(
+        &sextant_metrics::catalogue::Inputs {
+            orders: Some(&metrics),
+            ..Default::default()
+        },
+        sextant_metrics::calendar::Granularity::Month,
+        None,
+        None,
+    );
+    assert_eq!(
+        table.get("revenue").unwrap().values,
+        [Some(30.0), Some(30.0)]
+    );
+}
+
+#[test]
 fn surveys_incidents_usage_processes() {
     let p = temp(
         "survey.csv",
