@@ -13,6 +13,10 @@ use sqlx::Row;
 
 use crate::{Dialect, Store, StoreError};
 
+/// The version of the tables a backup holds: 1 had invitations as accounts without a
+/// password; 2 has them per organisation and address, and API tokens with an expiry.
+const SCHEMA: i64 = 2;
+
 /// The type of a column in the backup.
 #[derive(Clone, Copy)]
 enum Ty {
@@ -22,15 +26,15 @@ enum Ty {
 }
 
 /// The tables backed up, in an order that satisfies their foreign keys, with their columns.
-/// (Login failures are transient and not kept.)
+/// (Login failures and jobs are transient and not kept.)
 pub const TABLES: [&str; 10] = [
     "users",
     "setup_tokens",
-    "invitations",
     "sessions",
     "api_tokens",
     "organizations",
     "memberships",
+    "org_invitations",
     "entities",
     "history",
     "datasets",
@@ -48,7 +52,16 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("created_at", Int),
         ],
         "setup_tokens" => &[("token_hash", Text), ("created_at", Int)],
-        "invitations" => &[("token_hash", Text), ("user_id", Int), ("created_at", Int)],
+        "org_invitations" => &[
+            ("id", Int),
+            ("org_id", Int),
+            ("email", Text),
+            ("role", Text),
+            ("token_hash", Text),
+            ("invited_by", Int),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
         "sessions" => &[
             ("token_hash", Text),
             ("user_id", Int),
@@ -63,6 +76,7 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("token_hash", Text),
             ("created_at", Int),
             ("last_used_at", Int),
+            ("expires_at", Int),
         ],
         "organizations" => &[
             ("id", Int),
@@ -161,7 +175,7 @@ impl Store {
         writeln!(
             out,
             "{}",
-            json!({"sextant_backup": 1, "tables": TABLES, "schema": 1})
+            json!({"sextant_backup": 1, "tables": TABLES, "schema": SCHEMA})
         )?;
         let mut n = 0;
         let mut tx = self.pool.begin().await?;
@@ -218,6 +232,7 @@ impl Store {
         let mut n = 0;
         let mut text = String::new();
         let mut line = 0;
+        let mut schema = SCHEMA;
         loop {
             text.clear();
             if input.read_line(&mut text)? == 0 {
@@ -237,9 +252,23 @@ impl Store {
                             .into(),
                     ));
                 }
+                schema = v["schema"].as_i64().unwrap_or(1);
+                if !(1..=SCHEMA).contains(&schema) {
+                    return Err(bad(
+                        1,
+                        format!(
+                            "expected a backup of schema 1 to {SCHEMA}, found schema {schema}: restore it with a newer sextant"
+                        ),
+                    ));
+                }
                 continue;
             }
             let table = v["table"].as_str().unwrap_or_default();
+            if schema == 1 && table == "invitations" {
+                // Schema 1's invitations made accounts without a password; they become
+                // expired invitations below, which an owner re-issues.
+                continue;
+            }
             let cols = columns(table);
             if cols.is_empty() {
                 return Err(bad(line, format!("unknown table `{table}`")));
@@ -285,6 +314,18 @@ impl Store {
         if line == 0 {
             return Err(bad(1, "the file is empty".into()));
         }
+        if schema == 1 {
+            // As migration 0002 does for a database of schema 1.
+            for sql in [
+                "INSERT INTO org_invitations (org_id, email, role, token_hash, invited_by, created_at, expires_at) \
+                 SELECT m.org_id, u.email, m.role, 'retired-' || m.org_id || '-' || u.id, NULL, u.created_at, 0 \
+                 FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.password_hash IS NULL",
+                "DELETE FROM memberships WHERE user_id IN (SELECT id FROM users WHERE password_hash IS NULL)",
+                "DELETE FROM users WHERE password_hash IS NULL",
+            ] {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+        }
         if self.dialect == Dialect::Postgres {
             for table in [
                 "users",
@@ -292,6 +333,7 @@ impl Store {
                 "organizations",
                 "history",
                 "datasets",
+                "org_invitations",
             ] {
                 sqlx::query(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"

@@ -18,6 +18,7 @@ mod accounts;
 mod backup;
 mod data;
 mod plan;
+mod text;
 
 use std::str::FromStr;
 
@@ -26,8 +27,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{
-    ApiToken, FAILURE_WINDOW, LoginError, MAX_FAILURES, MIN_PASSWORD, NewSession, SESSION_SECONDS,
-    User,
+    ApiToken, FAILURE_WINDOW, FIRST_BACKOFF, HASHING, INVITATION_SECONDS, LoginError, MAX_BACKOFF,
+    MAX_CLIENT_FAILURES, MAX_FAILURES, MAX_TOKEN_DAYS, MIN_PASSWORD, NewSession, SESSION_SECONDS,
+    User, backoff, hash_password, verify_password,
 };
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
@@ -327,6 +329,13 @@ impl Store {
     /// The user's access to the organisation `slug`: not found (the same answer as for an
     /// organisation that does not exist) unless the user is a member.
     pub async fn scope(&self, user: &User, slug: &str) -> Result<Scope> {
+        if check_slug(slug).is_err() {
+            // No organisation has such a slug; PostgreSQL would refuse some (a NUL byte).
+            return Err(StoreError::NotFound(format!(
+                "organisation `{}`",
+                slug.escape_debug()
+            )));
+        }
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT o.id, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id \
              WHERE o.slug = $1 AND m.user_id = $2",
@@ -355,6 +364,7 @@ impl Store {
             });
         }
         check_slug(slug)?;
+        text::no_nul("name", name)?;
         if name.trim().is_empty() {
             return Err(StoreError::Invalid {
                 field: "name".into(),
@@ -446,6 +456,7 @@ impl Store {
     /// Renames an organisation (owners only).
     pub async fn rename_org(&self, scope: &Scope, name: &str) -> Result<Organization> {
         scope.require(Role::Owner)?;
+        text::no_nul("name", name)?;
         if name.trim().is_empty() {
             return Err(StoreError::Invalid {
                 field: "name".into(),
@@ -484,7 +495,14 @@ impl Store {
     pub async fn delete_org(&self, scope: &Scope) -> Result<()> {
         scope.require(Role::Owner)?;
         let mut tx = self.pool.begin().await?;
-        for table in ["history", "entities", "datasets", "memberships"] {
+        for table in [
+            "history",
+            "entities",
+            "datasets",
+            "memberships",
+            "org_invitations",
+            "jobs",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1"))
                 .bind(scope.org_id)
                 .execute(&mut *tx)
@@ -504,8 +522,8 @@ impl Store {
             .bind(scope.org_id)
             .fetch_one(&self.pool)
             .await?;
-        let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT u.id, u.email, u.name, m.role, u.password_hash FROM memberships m \
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, m.role FROM memberships m \
              JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email \
              LIMIT $2 OFFSET $3",
         )
@@ -516,109 +534,174 @@ impl Store {
         .await?;
         let items = rows
             .into_iter()
-            .map(|(user_id, email, name, role, hash)| {
+            .map(|(user_id, email, name, role)| {
                 Ok(Member {
                     user_id,
                     email,
                     name,
                     role: role.parse().map_err(StoreError::Corrupt)?,
-                    invited: hash.is_none(),
                 })
             })
             .collect::<Result<_>>()?;
         Ok(Page::new(items, total, paging))
     }
 
-    /// Gives `email` the `role` in the organisation (owners only). A person without an
-    /// account gets one, not yet usable, and the invitation token that lets them set a
-    /// password is returned (once: only its hash is kept).
-    pub async fn set_member(
-        &self,
-        scope: &Scope,
-        email: &str,
-        role: Role,
-    ) -> Result<(Member, Option<String>)> {
+    /// Gives `email` the `role` in the organisation (owners only). A member's role changes at
+    /// once. Anyone else, with an account or without, is sent an invitation: the token,
+    /// returned once (only its digest is kept), lets the person join with that role within
+    /// [`INVITATION_SECONDS`]; until then they have no access. The answer is the same whether
+    /// or not the address has an account, so that it tells nobody who uses the installation.
+    /// Inviting the same address again re-issues the invitation (a new token and expiry; the
+    /// old token dies).
+    pub async fn set_member(&self, scope: &Scope, email: &str, role: Role) -> Result<MemberChange> {
         scope.require(Role::Owner)?;
         let email = accounts::check_email(email)?;
         let mut tx = self.pool.begin().await?;
-        let existing: Option<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT id, name, password_hash FROM users WHERE email = $1")
+        let member: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.org_id = $1 AND u.email = $2",
+        )
+        .bind(scope.org_id)
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((user_id, name, previous)) = member else {
+            let token = accounts::random_token("sxi_");
+            let t = now();
+            sqlx::query("DELETE FROM org_invitations WHERE org_id = $1 AND email = $2")
+                .bind(scope.org_id)
                 .bind(&email)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let mut invitation = None;
-        let (user_id, name, invited) = match existing {
-            Some((id, name, hash)) => (id, name, hash.is_none()),
-            None => {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO users (email, name, password_hash, is_admin, created_at) \
-                     VALUES ($1, $2, NULL, 0, $3) RETURNING id",
-                )
-                .bind(&email)
-                .bind("")
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await?;
-                let token = accounts::random_token("sxi_");
-                sqlx::query(
-                    "INSERT INTO invitations (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
-                )
-                .bind(accounts::digest(&token))
-                .bind(id)
-                .bind(now())
                 .execute(&mut *tx)
                 .await?;
-                invitation = Some(token);
-                (id, String::new(), true)
-            }
-        };
-        if user_id == scope.user_id && role < Role::Owner {
-            self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
-        }
-        let previous: Option<(String,)> =
-            sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
-                .bind(scope.org_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let before = previous.map(|(r,)| serde_json::json!({ "email": email, "role": r }));
-        let after = serde_json::json!({ "email": email, "role": role.as_str() });
-        if before.as_ref() != Some(&after) {
-            let action = if before.is_some() { "update" } else { "create" };
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO org_invitations \
+                 (org_id, email, role, token_hash, invited_by, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(scope.org_id)
+            .bind(&email)
+            .bind(role.as_str())
+            .bind(accounts::digest(&token))
+            .bind(scope.user_id)
+            .bind(t)
+            .bind(t + INVITATION_SECONDS)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after = serde_json::json!({ "email": email, "role": role.as_str() });
             log_change(
                 &mut tx,
                 scope,
                 "members",
                 &email,
-                action,
-                before.as_ref(),
+                "invite",
+                None,
                 Some(&after),
             )
             .await?;
+            tx.commit().await?;
+            return Ok(MemberChange::Invited {
+                invitation: Invitation {
+                    id,
+                    email,
+                    role,
+                    created_at: rfc3339(t),
+                    expires_at: rfc3339(t + INVITATION_SECONDS),
+                    expired: false,
+                },
+                token,
+            });
+        };
+        if user_id == scope.user_id && role < Role::Owner {
+            self.keep_an_owner(&mut tx, scope.org_id, user_id).await?;
         }
-        sqlx::query(
-            "INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) \
-             ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
-        )
-        .bind(scope.org_id)
-        .bind(user_id)
-        .bind(role.as_str())
-        .execute(&mut *tx)
-        .await?;
+        if previous != role.as_str() {
+            let before = serde_json::json!({ "email": email, "role": previous });
+            let after = serde_json::json!({ "email": email, "role": role.as_str() });
+            log_change(
+                &mut tx,
+                scope,
+                "members",
+                &email,
+                "update",
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3")
+                .bind(role.as_str())
+                .bind(scope.org_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
-        Ok((
-            Member {
-                user_id,
-                email,
-                name,
-                role,
-                invited,
-            },
-            invitation,
-        ))
+        Ok(MemberChange::Updated(Member {
+            user_id,
+            email,
+            name,
+            role,
+        }))
     }
 
-    /// Removes a member (owners only); the last owner stays.
+    /// The organisation's invitations not yet accepted (expired ones too, until revoked or
+    /// re-issued), by e-mail address. Owners only.
+    pub async fn invitations(&self, scope: &Scope) -> Result<Vec<Invitation>> {
+        scope.require(Role::Owner)?;
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, email, role, created_at, expires_at FROM org_invitations \
+             WHERE org_id = $1 ORDER BY email",
+        )
+        .bind(scope.org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let t = now();
+        rows.into_iter()
+            .map(|(id, email, role, c, e)| {
+                Ok(Invitation {
+                    id,
+                    email,
+                    role: role.parse().map_err(StoreError::Corrupt)?,
+                    created_at: rfc3339(c),
+                    expires_at: rfc3339(e),
+                    expired: e <= t,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes an invitation (owners only): its token stops working.
+    pub async fn revoke_invitation(&self, scope: &Scope, id: i64) -> Result<()> {
+        scope.require(Role::Owner)?;
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT email, role FROM org_invitations WHERE id = $1 AND org_id = $2")
+                .bind(id)
+                .bind(scope.org_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (email, role) = row.ok_or_else(|| StoreError::NotFound(format!("invitation {id}")))?;
+        sqlx::query("DELETE FROM org_invitations WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(scope.org_id)
+            .execute(&mut *tx)
+            .await?;
+        let before = serde_json::json!({ "email": email, "role": role });
+        log_change(
+            &mut tx,
+            scope,
+            "members",
+            &email,
+            "uninvite",
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a member (owners only); the last owner stays. Any invitation of the
+    /// organisation to the member's address dies with the membership.
     pub async fn remove_member(&self, scope: &Scope, user_id: i64) -> Result<()> {
         scope.require(Role::Owner)?;
         let mut tx = self.pool.begin().await?;
@@ -638,6 +721,11 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM org_invitations WHERE org_id = $1 AND email = $2")
+            .bind(scope.org_id)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
         let before = serde_json::json!({ "email": email, "role": role });
         log_change(
             &mut tx,
@@ -651,6 +739,28 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Makes every invitation of the organisation expire now (for tests of expiry).
+    #[doc(hidden)]
+    pub async fn expire_invitations_for_tests(&self, scope: &Scope) -> Result<()> {
+        sqlx::query("UPDATE org_invitations SET expires_at = $1 WHERE org_id = $2")
+            .bind(now() - 1)
+            .bind(scope.org_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes administration of the installation from the account `email`, if it has it (the
+    /// demo's published login must never hold it).
+    pub async fn revoke_admin(&self, email: &str) -> Result<bool> {
+        let email = accounts::check_email(email)?;
+        let done = sqlx::query("UPDATE users SET is_admin = 0 WHERE email = $1 AND is_admin <> 0")
+            .bind(&email)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn keep_an_owner(
@@ -682,12 +792,41 @@ pub struct Member {
     pub user_id: i64,
     /// Their e-mail address.
     pub email: String,
-    /// Their name (empty until an invited person accepts).
+    /// Their name.
     pub name: String,
     /// Their role.
     pub role: Role,
-    /// Invited and not yet accepted.
-    pub invited: bool,
+}
+
+/// An invitation to join an organisation, not yet accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Invitation {
+    /// Its id (to revoke it).
+    pub id: i64,
+    /// The address it was sent to.
+    pub email: String,
+    /// The role it gives.
+    pub role: Role,
+    /// When it was issued.
+    pub created_at: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// It can no longer be accepted (re-issue it with the same request).
+    pub expired: bool,
+}
+
+/// What giving an address a role did.
+#[derive(Debug, Clone)]
+pub enum MemberChange {
+    /// The address was a member's: their role is set.
+    Updated(Member),
+    /// Anyone else was invited.
+    Invited {
+        /// The invitation.
+        invitation: Invitation,
+        /// Its token, for `POST /api/v1/invitations/accept`, shown this once.
+        token: String,
+    },
 }
 
 /// Records a change in the organisation's history, in the transaction that makes it.

@@ -1,8 +1,11 @@
 //! Accounts: set-up, logins and their limit, sessions, API tokens, invitations.
 
-use sextant_store::{LoginError, Role, Store, StoreError};
+use sextant_store::{
+    FIRST_BACKOFF, LoginError, MAX_CLIENT_FAILURES, MAX_FAILURES, MemberChange, Role, Store,
+    StoreError,
+};
 
-use crate::{corner, people, stores};
+use crate::{corner, join, people, stores};
 
 #[tokio::test]
 async fn the_setup_token_works_once_and_only_before_an_administrator_exists() {
@@ -35,7 +38,7 @@ async fn the_setup_token_works_once_and_only_before_an_administrator_exists() {
 }
 
 #[tokio::test]
-async fn logins_are_checked_and_limited() {
+async fn logins_are_checked_and_limited_per_account_and_client() {
     for (db, store) in stores().await {
         let (_, sarah) = people(&store).await;
         let ok = store
@@ -43,22 +46,36 @@ async fn logins_are_checked_and_limited() {
             .await
             .unwrap();
         assert_eq!(ok.id, sarah.id, "{db}");
-        for _ in 0..5 {
+        for _ in 0..MAX_FAILURES {
             let e = store
                 .login("sarah@example.com", "guess", "10.0.0.2")
                 .await
                 .unwrap_err();
             assert!(matches!(e, LoginError::Invalid), "{db}: {e}");
         }
-        // The sixth try is refused even with the right password, from any client.
+        // The next try from that client is refused even with the right password: the
+        // first back-off.
         let e = store
-            .login("sarah@example.com", "sarah password 1", "10.0.0.3")
+            .login("sarah@example.com", "sarah password 1", "10.0.0.2")
             .await
             .unwrap_err();
         let LoginError::RateLimited { retry_after } = e else {
             panic!("{db}: {e}")
         };
-        assert!((1..=900).contains(&retry_after), "{db}: {retry_after}");
+        assert!(
+            (1..=FIRST_BACKOFF).contains(&retry_after),
+            "{db}: {retry_after}"
+        );
+        assert_eq!(
+            LoginError::RateLimited { retry_after: 30 }.to_string(),
+            "too many failed logins; try again in 30 seconds"
+        );
+        // Sarah herself, from anywhere else, is not locked out by someone guessing.
+        let ok = store
+            .login("sarah@example.com", "sarah password 1", "10.0.0.3")
+            .await
+            .unwrap();
+        assert_eq!(ok.id, sarah.id, "{db}");
         // An unknown address fails the same way as a wrong password.
         let e = store
             .login("nobody@example.com", "x", "10.0.0.4")
@@ -66,6 +83,72 @@ async fn logins_are_checked_and_limited() {
             .unwrap_err();
         assert_eq!(e.to_string(), "wrong e-mail address or password");
     }
+}
+
+/// A client guessing at many accounts is stopped by its own limit.
+#[tokio::test]
+async fn one_client_guessing_many_accounts_is_limited() {
+    for (db, store) in stores().await {
+        people(&store).await;
+        let mut refused = 0;
+        for i in 0..(MAX_CLIENT_FAILURES + 3) {
+            match store
+                .login(&format!("user{i}@example.com"), "guess", "10.9.9.9")
+                .await
+            {
+                Err(LoginError::Invalid) => {}
+                Err(LoginError::RateLimited { .. }) => refused += 1,
+                other => panic!("{db}: {other:?}"),
+            }
+        }
+        assert_eq!(refused, 3, "{db}");
+        // Another client is not concerned.
+        store
+            .login("sarah@example.com", "sarah password 1", "10.9.9.10")
+            .await
+            .unwrap();
+    }
+}
+
+/// The limit is checked and recorded in one step: of 40 wrong passwords sent at once, no
+/// more than the allowance are checked (the rest are refused without a check). When the
+/// count was read before the failure was written, 10 of 50 got through a limit of 5.
+#[tokio::test]
+async fn parallel_attempts_cannot_slip_past_the_limit() {
+    for (db, store) in stores().await {
+        people(&store).await;
+        let tries: Vec<_> = (0..40)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .login("sarah@example.com", "guess", "10.1.1.1")
+                        .await
+                        .unwrap_err()
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        for t in tries {
+            match t.await.unwrap() {
+                LoginError::Invalid => checked += 1,
+                LoginError::RateLimited { .. } => {}
+                LoginError::Store(e) => panic!("{db}: {e}"),
+            }
+        }
+        assert!(
+            (1..=MAX_FAILURES).contains(&checked),
+            "{db}: {checked} checked"
+        );
+    }
+}
+
+/// After the allowance, each further failure doubles the wait.
+#[test]
+fn the_wait_doubles_with_each_failure_past_the_allowance() {
+    assert_eq!(sextant_store::backoff(0), FIRST_BACKOFF);
+    assert_eq!(sextant_store::backoff(1), 2 * FIRST_BACKOFF);
+    assert_eq!(sextant_store::backoff(40), sextant_store::MAX_BACKOFF);
 }
 
 #[tokio::test]
@@ -77,6 +160,10 @@ async fn sessions_survive_a_restart_and_end_with_a_password_change() {
     let (_, sarah) = people(&store).await;
     let s1 = store.create_session(&sarah).await.unwrap();
     let s2 = store.create_session(&sarah).await.unwrap();
+    let (_, secret) = store
+        .create_api_token(&sarah, "script", None)
+        .await
+        .unwrap();
     store.close().await;
     let store = Store::open(&url).await.unwrap();
     let (user, csrf) = store.session(&s1.token).await.unwrap().unwrap();
@@ -101,6 +188,11 @@ async fn sessions_survive_a_restart_and_end_with_a_password_change() {
         .unwrap();
     assert!(store.session(&s1.token).await.unwrap().is_some());
     assert!(store.session(&s2.token).await.unwrap().is_none());
+    assert!(
+        store.token_user(&secret).await.unwrap().is_none(),
+        "an API token survived the password change"
+    );
+    assert!(store.api_tokens(&sarah).await.unwrap().is_empty());
     store
         .login("sarah@example.com", "a new long password", "c")
         .await
@@ -114,7 +206,7 @@ async fn api_tokens_are_shown_once_and_stored_hashed() {
     for (db, store) in stores().await {
         let (_, sarah) = people(&store).await;
         let (token, secret) = store
-            .create_api_token(&sarah, "nightly import")
+            .create_api_token(&sarah, "nightly import", None)
             .await
             .unwrap();
         assert!(secret.starts_with("sxt_"));
@@ -137,29 +229,102 @@ async fn api_tokens_are_shown_once_and_stored_hashed() {
     }
 }
 
+/// Wrong current passwords are limited like logins.
+#[tokio::test]
+async fn wrong_current_passwords_are_limited() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        for _ in 0..MAX_FAILURES {
+            let e = store
+                .change_password(&sarah, "guess", "a new long password", None)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "current_password: the current password is not right",
+                "{db}"
+            );
+        }
+        let e = store
+            .change_password(&sarah, "sarah password 1", "a new long password", None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_can_expire() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let (token, secret) = store
+            .create_api_token(&sarah, "a week", Some(7))
+            .await
+            .unwrap();
+        assert!(token.expires_at.is_some(), "{db}");
+        assert!(store.token_user(&secret).await.unwrap().is_some(), "{db}");
+        for days in [0, -1, sextant_store::MAX_TOKEN_DAYS + 1] {
+            let e = store
+                .create_api_token(&sarah, "bad", Some(days))
+                .await
+                .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("expires_in_days: expected a number of days from 1 to 3650, found {days}")
+            );
+        }
+        let (_, forever) = store.create_api_token(&sarah, "cron", None).await.unwrap();
+        assert!(store.token_user(&forever).await.unwrap().is_some(), "{db}");
+    }
+}
+
 #[tokio::test]
 async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
     for (db, store) in stores().await {
         let (admin, scope) = corner(&store).await;
-        let (member, invitation) = store
+        let MemberChange::Invited { invitation, token } = store
             .set_member(&scope, "jo@example.com", Role::Editor)
             .await
-            .unwrap();
-        assert!(member.invited);
-        let invitation = invitation.unwrap();
-        // Not usable before accepting.
+            .unwrap()
+        else {
+            panic!("{db}: not invited")
+        };
+        assert_eq!(invitation.email, "jo@example.com");
+        assert!(!invitation.expired);
+        // No account, no access before accepting.
         assert!(store.login("jo@example.com", "", "c").await.is_err());
-        let jo = store
-            .accept_invitation(&invitation, "Jo", "jo's long password")
+        assert_eq!(
+            store
+                .members(&scope, Default::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+        assert_eq!(store.invitations(&scope).await.unwrap().len(), 1);
+        let e = store
+            .accept_invitation(&token, " ", "jo's long password", "c")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "name: expected your name, found an empty string"
+        );
+        let (jo, slug) = store
+            .accept_invitation(&token, "Jo", "jo's long password", "c")
             .await
             .unwrap();
-        assert_eq!(jo.id, member.user_id, "{db}");
+        assert_eq!(slug, "corner", "{db}");
+        assert!(!jo.is_admin);
+        let e = store
+            .accept_invitation(&token, "Jo", "jo's long password", "c")
+            .await
+            .unwrap_err();
         assert!(
-            store
-                .accept_invitation(&invitation, "Jo", "jo's long password")
-                .await
-                .is_err()
+            e.to_string().starts_with("invitation (it may have expired"),
+            "{db}: {e}"
         );
+        assert!(store.invitations(&scope).await.unwrap().is_empty());
         let jo = store
             .login("jo@example.com", "jo's long password", "c")
             .await
@@ -168,6 +333,15 @@ async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
             store.scope(&jo, "corner").await.unwrap().role(),
             Role::Editor
         );
+        // A member's role changes at once.
+        let MemberChange::Updated(m) = store
+            .set_member(&scope, "jo@example.com", Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}: a member was invited again")
+        };
+        assert_eq!(m.role, Role::Viewer);
         // The last owner stays.
         let err = store.remove_member(&scope, admin.id).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{db}: {err}");
@@ -194,11 +368,17 @@ async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
             .collect();
         assert_eq!(
             seen,
-            [("delete", "jo@example.com"), ("create", "jo@example.com")],
+            [
+                ("delete", "jo@example.com"),
+                ("update", "jo@example.com"),
+                ("create", "jo@example.com"),
+                ("invite", "jo@example.com"),
+            ],
             "{db}"
         );
         assert_eq!(h.items[0].user.as_deref(), Some("admin@example.com"));
-        assert_eq!(h.items[0].before.as_ref().unwrap()["role"], "editor");
+        assert_eq!(h.items[0].before.as_ref().unwrap()["role"], "viewer");
+        assert_eq!(h.items[2].user.as_deref(), Some("jo@example.com"));
         let h = store
             .history(&scope, Some("org"), None, sextant_store::Paging::default())
             .await
@@ -211,5 +391,163 @@ async fn an_invited_person_sets_a_password_and_sees_the_organisation() {
             h.items[0].after.as_ref().unwrap()["name"],
             "The Corner Bookstore"
         );
+    }
+}
+
+/// The takeover found by trying it: B's owner invites an address, removes the member, and
+/// keeps the token; A's owner then adds the same address. B's token must not open A's
+/// organisation, nor any account, and A's owner must not learn that the address has an
+/// account. Invitations belong to one organisation and address, die with the membership,
+/// expire, and an existing account accepts only with its own password.
+#[tokio::test]
+async fn an_invitation_opens_its_own_organisation_only() {
+    for (db, store) in stores().await {
+        let (admin, a) = corner(&store).await;
+        store.create_org(&admin, "other", "Other").await.unwrap();
+        // Mallory owns B.
+        let b_admin = store.scope(&admin, "other").await.unwrap();
+        let mallory = join(
+            &store,
+            &b_admin,
+            "mallory@example.com",
+            Role::Owner,
+            "mallory password",
+        )
+        .await;
+        let b = store.scope(&mallory, "other").await.unwrap();
+        // B's owner invites the victim's address, and keeps the token.
+        let MemberChange::Invited { token: b_token, .. } = store
+            .set_member(&b, "victim@example.com", Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        // A's owner adds the victim: an invitation, whether or not an account exists.
+        let MemberChange::Invited {
+            token: a_token,
+            invitation,
+        } = store
+            .set_member(&a, "victim@example.com", Role::Editor)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        assert_eq!(invitation.role, Role::Editor);
+        // B's token, used by B's owner, makes an account in B only.
+        let (squatter, slug) = store
+            .accept_invitation(&b_token, "Victim", "mallory password", "m")
+            .await
+            .unwrap();
+        assert_eq!(slug, "other", "{db}");
+        assert!(
+            store.scope(&squatter, "corner").await.is_err(),
+            "{db}: B's token opened A"
+        );
+        // A's invitation, accepted by someone without the account's password, opens nothing.
+        let e = store
+            .accept_invitation(&a_token, "Victim", "another password", "v")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "password: victim@example.com has an account already: expected its password, found another",
+            "{db}"
+        );
+        assert!(store.scope(&squatter, "corner").await.is_err(), "{db}");
+        // Nor does B's owner, who knows the squatted account's password, get into A: A's
+        // token went to the victim only.
+        assert_eq!(
+            store.members(&a, Default::default()).await.unwrap().total,
+            1,
+            "{db}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invitations_are_reissued_revoked_and_killed_by_removal() {
+    for (db, store) in stores().await {
+        let (_, a) = corner(&store).await;
+        let MemberChange::Invited { token: first, .. } = store
+            .set_member(&a, "jo@example.com", Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        // Re-issued: the first token dies, the second works.
+        let MemberChange::Invited {
+            token: second,
+            invitation,
+        } = store
+            .set_member(&a, "jo@example.com", Role::Editor)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        assert!(
+            store
+                .accept_invitation(&first, "Jo", "jo's long password", "c")
+                .await
+                .is_err(),
+            "{db}"
+        );
+        // Revoked: the token dies.
+        store.revoke_invitation(&a, invitation.id).await.unwrap();
+        assert!(
+            store
+                .accept_invitation(&second, "Jo", "jo's long password", "c")
+                .await
+                .is_err(),
+            "{db}"
+        );
+        let e = store
+            .revoke_invitation(&a, invitation.id)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("invitation {} not found", invitation.id)
+        );
+        // Removed member: an invitation pending for the address dies too.
+        let jo = join(
+            &store,
+            &a,
+            "jo@example.com",
+            Role::Editor,
+            "jo's long password",
+        )
+        .await;
+        let MemberChange::Updated(_) = store
+            .set_member(&a, "jo@example.com", Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        store.remove_member(&a, jo.id).await.unwrap();
+        assert!(store.invitations(&a).await.unwrap().is_empty(), "{db}");
+        // Expired: refused like an unknown token.
+        let MemberChange::Invited { token, .. } = store
+            .set_member(&a, "kim@example.com", Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        store.expire_invitations_for_tests(&a).await.unwrap();
+        let e = store
+            .accept_invitation(&token, "Kim", "kim's long password", "c")
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("invitation (it may have expired"),
+            "{db}: {e}"
+        );
+        let listed = store.invitations(&a).await.unwrap();
+        assert!(listed[0].expired, "{db}");
     }
 }

@@ -99,6 +99,26 @@ pub async fn people(store: &Store) -> (User, User) {
     (admin, sarah)
 }
 
+/// Invites `email` to the organisation of `scope` with `role`, and accepts the invitation
+/// with `password` (the account's, if it has one; a new account's otherwise).
+pub async fn join(
+    store: &Store,
+    scope: &sextant_store::Scope,
+    email: &str,
+    role: sextant_store::Role,
+    password: &str,
+) -> User {
+    let change = store.set_member(scope, email, role).await.unwrap();
+    let sextant_store::MemberChange::Invited { token, .. } = change else {
+        panic!("{email} is a member already")
+    };
+    store
+        .accept_invitation(&token, "Joiner", password, "test-client")
+        .await
+        .unwrap()
+        .0
+}
+
 /// The organisation `corner` of a new administrator, and the administrator's scope in it.
 pub async fn corner(store: &Store) -> (User, sextant_store::Scope) {
     let (admin, _) = people(store).await;

@@ -279,10 +279,14 @@ async fn a_backup_restores_into_an_empty_database_and_nowhere_else() {
             .unwrap();
         let scope = store.scope(&admin, "corner").await.unwrap();
         import(&store, &scope, &bookstore()).await;
-        store
-            .set_member(&scope, "sarah@example.com", sextant_store::Role::Viewer)
-            .await
-            .unwrap();
+        crate::join(
+            &store,
+            &scope,
+            "sarah@example.com",
+            sextant_store::Role::Viewer,
+            "sarah password 1",
+        )
+        .await;
         store
             .add_dataset(
                 &scope,

@@ -28,10 +28,14 @@ async fn a_non_member_gets_no_scope_and_a_viewer_changes_nothing() {
             StoreError::Forbidden { .. }
         ));
 
-        store
-            .set_member(&corner, "sarah@example.com", Role::Viewer)
-            .await
-            .unwrap();
+        crate::join(
+            &store,
+            &corner,
+            "sarah@example.com",
+            Role::Viewer,
+            "sarah password 1",
+        )
+        .await;
         let view = store.scope(&sarah, "corner").await.unwrap();
         assert!(store.export_plan(&view).await.unwrap().is_some(), "{db}");
         assert_eq!(
