@@ -15,8 +15,8 @@ pub struct ConfigArgs {
     /// `postgres://USER:PASSWORD@HOST/DB`. Also SEXTANT_DATABASE_URL.
     #[arg(long, value_name = "URL")]
     database: Option<String>,
-    /// A TOML configuration file (keys: listen, database, public_url, behind_proxy,
-    /// log_format). Also SEXTANT_CONFIG.
+    /// A TOML configuration file (keys: listen, database, public_url, trusted_proxies,
+    /// behind_proxy, log_format). Also SEXTANT_CONFIG.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// its login.
     #[arg(long)]
     demo: bool,
+    /// With --demo on an installation that has users already: add the demo's login (whose
+    /// password is published) anyway. It is a member of the demo organisation only.
+    #[arg(long, requires = "demo")]
+    force_demo: bool,
 }
 
 /// `sextant backup` arguments.
@@ -94,7 +98,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.listen = l;
     }
     init_logs(config.log_format);
-    runtime()?.block_on(sextant_web::serve(config, args.demo))?;
+    runtime()?.block_on(sextant_web::serve(config, args.demo, args.force_demo))?;
     Ok(ExitCode::SUCCESS)
 }
 

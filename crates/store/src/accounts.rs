@@ -224,6 +224,16 @@ impl Store {
         Ok(n)
     }
 
+    /// Whether an account with the e-mail address exists.
+    pub async fn has_user(&self, email: &str) -> Result<bool> {
+        let email = check_email(email)?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// A one-time set-up token, while the installation has no administrator (`None` once it
     /// has). Each call replaces the previous token.
     pub async fn setup_token(&self) -> Result<Option<String>> {

@@ -644,9 +644,9 @@ impl Store {
     }
 
     /// The organisation's invitations not yet accepted (expired ones too, until revoked or
-    /// re-issued), by e-mail address. Owners only.
+    /// re-issued), by e-mail address, as members are listed to every member (never their
+    /// tokens).
     pub async fn invitations(&self, scope: &Scope) -> Result<Vec<Invitation>> {
-        scope.require(Role::Owner)?;
         let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
             "SELECT id, email, role, created_at, expires_at FROM org_invitations \
              WHERE org_id = $1 ORDER BY email",

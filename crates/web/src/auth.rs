@@ -99,6 +99,10 @@ pub struct PasswordRequest {
 pub struct TokenRequest {
     /// What the token is for.
     pub name: String,
+    /// Days until it stops working (1 to 3650); without it, it works until revoked or the
+    /// password changes.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
 }
 
 /// An API token just made: its secret is shown this once.
@@ -117,9 +121,10 @@ pub struct NewToken {
 pub struct AcceptRequest {
     /// The invitation token.
     pub token: String,
-    /// The person's name.
+    /// The person's name (for a new account; ignored for an existing one).
+    #[serde(default)]
     pub name: String,
-    /// Their password (10 characters or more).
+    /// A new account's password (10 characters or more), or an existing account's own.
     pub password: String,
 }
 
@@ -141,20 +146,33 @@ fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode)
     resp
 }
 
-/// The client's address for the login limit: the first `X-Forwarded-For` hop when the
-/// server is told it sits behind a proxy, else the peer address.
+/// The client's address for the login limit. Behind `n` trusted proxies, each appending the
+/// address it was reached from to `X-Forwarded-For`, the client is the `n`-th hop from the
+/// right: hops to its left were written by the client itself and prove nothing. With no
+/// trusted proxy, or a header with fewer hops than proxies, the peer address.
 pub fn client_key(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<std::net::SocketAddr>,
 ) -> String {
-    if state.behind_proxy
-        && let Some(f) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = f.split(',').next()
-    {
-        return first.trim().to_string();
+    let peer = peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string());
+    let n = state.trusted_proxies;
+    if n == 0 {
+        return peer;
     }
-    peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string())
+    // Several headers are one list, in order.
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    match hops.len().checked_sub(n) {
+        Some(i) => hops[i].to_string(),
+        None => peer,
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/setup", tag = "accounts",
@@ -216,8 +234,8 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Js
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordRequest,
-    responses((status = 204, description = "Changed; the caller's other sessions end"),
-              (status = 422, body = crate::error::Problem)))]
+    responses((status = 204, description = "Changed; the caller's other sessions end and their API tokens are revoked"),
+              (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
@@ -233,9 +251,10 @@ async fn change_password(
         .await
         .map_err(|e| match e {
             // The store names the password; the request calls it `new_password`.
-            sextant_store::StoreError::Invalid { field, message } if field == "password" => {
-                crate::error::ApiError::field("new_password", message)
-            }
+            sextant_store::LoginError::Store(sextant_store::StoreError::Invalid {
+                field,
+                message,
+            }) if field == "password" => crate::error::ApiError::field("new_password", message),
             other => other.into(),
         })?;
     Ok(StatusCode::NO_CONTENT)
@@ -257,7 +276,10 @@ async fn create_token(
     caller: Caller,
     Json(r): Json<TokenRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<NewToken>)> {
-    let (token, secret) = state.store.create_api_token(&caller.user, &r.name).await?;
+    let (token, secret) = state
+        .store
+        .create_api_token(&caller.user, &r.name, r.expires_in_days)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(NewToken { token, secret })))
 }
 
@@ -275,14 +297,18 @@ async fn delete_token(
 
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "accounts", request_body = AcceptRequest,
     responses((status = 200, body = Me, description = "Accepted and logged in"),
-              (status = 404, body = crate::error::Problem)))]
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
+              (status = 429, body = crate::error::Problem)))]
 async fn accept(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
     Json(r): Json<AcceptRequest>,
 ) -> ApiResult<Response> {
-    let user = state
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    let (user, _) = state
         .store
-        .accept_invitation(&r.token, &r.name, &r.password)
+        .accept_invitation(&r.token, &r.name, &r.password, &client)
         .await?;
     let s = state.store.create_session(&user).await?;
     Ok(with_session(&state, user, s, StatusCode::OK))

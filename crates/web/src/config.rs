@@ -68,8 +68,11 @@ pub struct Config {
     /// The URL users reach the server at (for links printed on the console; `https://` marks
     /// cookies `Secure`). Empty: the listening address.
     pub public_url: String,
-    /// Trust `X-Forwarded-For` (the server is behind a proxy or load balancer).
-    pub behind_proxy: bool,
+    /// How many proxies (load balancers, TLS terminators) stand between the clients and the
+    /// server, each appending the address it was reached from to `X-Forwarded-For`: the
+    /// client is the hop that many places from the right, the right-most one no trusted proxy
+    /// wrote. 0 (the default): `X-Forwarded-For` is ignored and the peer address is the client.
+    pub trusted_proxies: usize,
     /// Log format.
     pub log_format: LogFormat,
 }
@@ -82,6 +85,7 @@ struct FileConfig {
     database: Option<String>,
     public_url: Option<String>,
     behind_proxy: Option<bool>,
+    trusted_proxies: Option<usize>,
     log_format: Option<LogFormat>,
 }
 
@@ -114,7 +118,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database: Secret::new(default_database()),
             public_url: String::new(),
-            behind_proxy: false,
+            trusted_proxies: 0,
             log_format: LogFormat::Text,
         }
     }
@@ -122,8 +126,8 @@ impl Default for Config {
 
 impl Config {
     /// Defaults, then the file (if any), then the environment (`SEXTANT_LISTEN`,
-    /// `SEXTANT_DATABASE_URL`, `SEXTANT_PUBLIC_URL`, `SEXTANT_BEHIND_PROXY`,
-    /// `SEXTANT_LOG_FORMAT`).
+    /// `SEXTANT_DATABASE_URL`, `SEXTANT_PUBLIC_URL`, `SEXTANT_TRUSTED_PROXIES`,
+    /// `SEXTANT_BEHIND_PROXY` (`true` meaning one proxy), `SEXTANT_LOG_FORMAT`).
     pub fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
@@ -148,7 +152,10 @@ impl Config {
                 c.public_url = v;
             }
             if let Some(v) = f.behind_proxy {
-                c.behind_proxy = v;
+                c.trusted_proxies = usize::from(v);
+            }
+            if let Some(v) = f.trusted_proxies {
+                c.trusted_proxies = v;
             }
             if let Some(v) = f.log_format {
                 c.log_format = v;
@@ -164,9 +171,9 @@ impl Config {
             c.public_url = v;
         }
         if let Some(v) = env("SEXTANT_BEHIND_PROXY") {
-            c.behind_proxy = match v.as_str() {
-                "1" | "true" | "yes" => true,
-                "0" | "false" | "no" | "" => false,
+            c.trusted_proxies = match v.as_str() {
+                "1" | "true" | "yes" => 1,
+                "0" | "false" | "no" | "" => 0,
                 other => {
                     return Err(ConfigError {
                         source_name: "SEXTANT_BEHIND_PROXY".into(),
@@ -174,6 +181,14 @@ impl Config {
                     });
                 }
             };
+        }
+        if let Some(v) = env("SEXTANT_TRUSTED_PROXIES") {
+            c.trusted_proxies = v.trim().parse().map_err(|_| ConfigError {
+                source_name: "SEXTANT_TRUSTED_PROXIES".into(),
+                message: format!(
+                    "expected the number of proxies in front of the server (0, 1, 2, ...), found `{v}`"
+                ),
+            })?;
         }
         if let Some(v) = env("SEXTANT_LOG_FORMAT") {
             c.log_format = match v.as_str() {
@@ -242,5 +257,29 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert_eq!(e, "SEXTANT_LOG_FORMAT: expected text or json, found `xml`");
+    }
+
+    #[test]
+    fn proxies_are_counted() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_string())
+            }
+        };
+        assert_eq!(Config::load(None, |_| None).unwrap().trusted_proxies, 0);
+        let c = Config::load(None, env(&[("SEXTANT_BEHIND_PROXY", "true")])).unwrap();
+        assert_eq!(c.trusted_proxies, 1);
+        let c = Config::load(None, env(&[("SEXTANT_TRUSTED_PROXIES", "2")])).unwrap();
+        assert_eq!(c.trusted_proxies, 2);
+        let e = Config::load(None, env(&[("SEXTANT_TRUSTED_PROXIES", "many")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "SEXTANT_TRUSTED_PROXIES: expected the number of proxies in front of the server (0, 1, 2, ...), found `many`"
+        );
     }
 }

@@ -1,6 +1,10 @@
 //! `sextant serve --demo`: the Corner Bookstore organisation with its plan and 24 months of
 //! generated business data (orders, marketing spend, web sessions, surveys), and a login for
 //! it. Idempotent: a second start finds the organisation and leaves it as it is.
+//!
+//! The demo's login has a published password, so it is a member of the demo organisation
+//! only, never an administrator, and an installation that has users already gets it only
+//! when forced.
 
 use sextant_store::{Change, Store, StoreError};
 
@@ -19,25 +23,39 @@ pub const PLAN: &str = include_str!("../../../examples/corner-bookstore.yaml");
 /// The demo's organisation slug.
 pub const SLUG: &str = "corner-bookstore";
 
-/// Creates the demo organisation (once) and its owner, and returns the login.
-pub async fn create(store: &Store) -> Result<DemoLogin, StoreError> {
+/// Creates the demo organisation (once) and its owner, and returns the login. Refused when
+/// the installation has users already, unless `force`.
+pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError> {
     let login = DemoLogin {
         email: "sarah@corner-bookstore.example".into(),
         password: "corner-bookstore".into(),
     };
-    let sarah = match store
-        .create_user(&login.email, "Sarah", &login.password, true)
-        .await
-    {
-        Ok(u) => u,
-        Err(StoreError::Conflict(_)) => {
-            // Started before: the organisation is there.
-            return Ok(login);
+    if store.has_user(&login.email).await? {
+        // Started with the demo before: the organisation is there. A demo login made by an
+        // older version was an administrator; it is not any more.
+        if store.revoke_admin(&login.email).await? {
+            tracing::warn!(email = %login.email, "the demo login was an administrator; it is not any more");
         }
-        Err(e) => return Err(e),
+        return Ok(login);
+    }
+    let users = store.user_count().await?;
+    if users > 0 && !force {
+        return Err(StoreError::Conflict(format!(
+            "this installation has {users} user(s) already, and the demo adds a login with a published password ({}); start with --force-demo to add it anyway (it becomes a member of the demo organisation only)",
+            login.email
+        )));
+    }
+    let sarah = store
+        .create_user(&login.email, "Sarah", &login.password, false)
+        .await?;
+    // Only administrators create organisations; the server makes this one for the demo's
+    // owner, who stays a plain user.
+    let as_creator = sextant_store::User {
+        is_admin: true,
+        ..sarah.clone()
     };
     store
-        .create_org(&sarah, SLUG, "The Corner Bookstore")
+        .create_org(&as_creator, SLUG, "The Corner Bookstore")
         .await?;
     let scope = store.scope(&sarah, SLUG).await?;
     let plan = sextant_core::load_plan("corner-bookstore.yaml", PLAN)

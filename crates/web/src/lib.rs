@@ -42,19 +42,19 @@ pub struct AppState {
     pub store: Store,
     /// Mark the session cookie `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
-    /// Trust `X-Forwarded-For` for the client's address (behind a proxy).
-    pub behind_proxy: bool,
+    /// How many trusted proxies append to `X-Forwarded-For` (0: the peer is the client).
+    pub trusted_proxies: usize,
     /// Results computed from inputs that have not changed.
     pub cache: Arc<analysis::Cache>,
 }
 
 impl AppState {
     /// A state over a store.
-    pub fn new(store: Store, secure_cookies: bool, behind_proxy: bool) -> AppState {
+    pub fn new(store: Store, secure_cookies: bool, trusted_proxies: usize) -> AppState {
         AppState {
             store,
             secure_cookies,
-            behind_proxy,
+            trusted_proxies,
             cache: Arc::new(analysis::Cache::default()),
         }
     }
@@ -124,11 +124,12 @@ pub enum ServeError {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests under way. With
-/// `demo`, first creates the Corner Bookstore organisation and a login for it.
-pub async fn serve(config: Config, demo: bool) -> Result<(), ServeError> {
+/// `demo`, first creates the Corner Bookstore organisation and a login for it (refused on an
+/// installation with users unless `force_demo`).
+pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), ServeError> {
     let store = Store::open(config.database.expose()).await?;
     let secure = config.public_url.starts_with("https://");
-    let state = AppState::new(store.clone(), secure, config.behind_proxy);
+    let state = AppState::new(store.clone(), secure, config.trusted_proxies);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let base = if config.public_url.is_empty() {
@@ -138,7 +139,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), ServeError> {
     };
     tracing::info!(%addr, database = %config.database.redacted(), "listening");
     if demo {
-        let login = demo::create(&store).await?;
+        let login = demo::create(&store, force_demo).await?;
         println!(
             "The Corner Bookstore demo: {base}/login  (e-mail {}, password {})",
             login.email, login.password

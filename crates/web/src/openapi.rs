@@ -26,7 +26,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::auth::create_token, crate::auth::delete_token, crate::auth::accept,
         crate::orgs::list, crate::orgs::create, crate::orgs::show, crate::orgs::rename,
         crate::orgs::remove, crate::orgs::members, crate::orgs::set_member,
-        crate::orgs::remove_member,
+        crate::orgs::remove_member, crate::orgs::invitations, crate::orgs::revoke_invitation,
         crate::plan::export, crate::plan::import, crate::plan::list, crate::plan::create,
         crate::plan::put_single, crate::plan::show, crate::plan::put, crate::plan::remove,
         crate::plan::history,

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
-use sextant_store::{Member, Organization, Page, Paging, Role, Scope};
+use sextant_store::{Invitation, Member, MemberChange, Organization, Page, Paging, Role, Scope};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}", get(show).patch(rename).delete(remove))
         .route("/orgs/{org}/members", get(members).put(set_member))
         .route("/orgs/{org}/members/{user_id}", delete(remove_member))
+        .route("/orgs/{org}/invitations", get(invitations))
+        .route("/orgs/{org}/invitations/{id}", delete(revoke_invitation))
 }
 
 /// The caller's scope in an organisation (not found unless a member).
@@ -102,21 +104,57 @@ pub struct Rename {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetMember {
-    /// Their e-mail address; a person without an account is invited.
+    /// Their e-mail address; anyone not yet a member is invited.
     pub email: String,
     /// `owner`, `editor` or `viewer`.
     #[schema(value_type = String)]
     pub role: Role,
 }
 
-/// A member, and for a new person the invitation token to pass on (shown once).
+/// What `PUT members` did: a member's role set (`member`), or an invitation sent
+/// (`invitation`, with its token shown once). Which one does not depend on whether the address
+/// has an account, only on whether it is a member already.
 #[derive(Serialize, ToSchema)]
 pub struct MemberSet {
-    /// The member.
+    /// The member whose role was set.
     #[schema(value_type = Object)]
-    pub member: Member,
-    /// For someone new: the token for POST /api/v1/invitations/accept.
-    pub invitation: Option<String>,
+    pub member: Option<Member>,
+    /// The invitation sent to someone not yet a member.
+    pub invitation: Option<InvitationView>,
+}
+
+/// An invitation, and when just issued its token.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationView {
+    /// Its id (to revoke it).
+    pub id: i64,
+    /// The address it is for.
+    pub email: String,
+    /// The role it gives.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// When it was issued (RFC 3339).
+    pub created_at: String,
+    /// When it stops working (RFC 3339).
+    pub expires_at: String,
+    /// It can no longer be accepted; `PUT members` again re-issues it.
+    pub expired: bool,
+    /// Just issued: the token for `POST /api/v1/invitations/accept`, to pass on to the
+    /// person; shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+fn invitation_view(i: Invitation, token: Option<String>) -> InvitationView {
+    InvitationView {
+        id: i.id,
+        email: i.email,
+        role: i.role,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+        expired: i.expired,
+        token,
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageQuery),
@@ -211,16 +249,61 @@ async fn members(
 
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members", tag = "organisations", request_body = SetMember,
     params(("org" = String, Path, description = "The organisation's slug")),
-    responses((status = 200, body = MemberSet), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = MemberSet, description = "A member's role set"),
+              (status = 202, body = MemberSet, description = "Not a member: invited (the token is in `invitation.token`)"),
+              (status = 403, body = crate::error::Problem)))]
 async fn set_member(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     Json(r): Json<SetMember>,
-) -> ApiResult<axum::Json<MemberSet>> {
+) -> ApiResult<(StatusCode, axum::Json<MemberSet>)> {
     let s = scope(&state, &caller, &org).await?;
-    let (member, invitation) = state.store.set_member(&s, &r.email, r.role).await?;
-    Ok(axum::Json(MemberSet { member, invitation }))
+    Ok(match state.store.set_member(&s, &r.email, r.role).await? {
+        MemberChange::Updated(member) => (
+            StatusCode::OK,
+            axum::Json(MemberSet {
+                member: Some(member),
+                invitation: None,
+            }),
+        ),
+        MemberChange::Invited { invitation, token } => (
+            StatusCode::ACCEPTED,
+            axum::Json(MemberSet {
+                member: None,
+                invitation: Some(invitation_view(invitation, Some(token))),
+            }),
+        ),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/invitations", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = [InvitationView], description = "Invitations not yet accepted (never their tokens)"),
+              (status = 403, body = crate::error::Problem)))]
+async fn invitations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<axum::Json<Vec<InvitationView>>> {
+    let s = scope(&state, &caller, &org).await?;
+    let list = state.store.invitations(&s).await?;
+    Ok(axum::Json(
+        list.into_iter().map(|i| invitation_view(i, None)).collect(),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}/invitations/{id}", tag = "organisations",
+    params(("org" = String, Path, description = "The organisation's slug"), ("id" = i64, Path, description = "The invitation's id")),
+    responses((status = 204, description = "Revoked: its token no longer works"), (status = 404, body = crate::error::Problem)))]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let s = scope(&state, &caller, &org).await?;
+    state.store.revoke_invitation(&s, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/members/{user_id}", tag = "organisations",

@@ -12,7 +12,7 @@ const ORG: &str = sextant_web::demo::SLUG;
 /// A server with the demo organisation, and its owner's session.
 async fn demo() -> (Server, Api) {
     let srv = spawn().await;
-    let login = sextant_web::demo::create(&srv.store).await.unwrap();
+    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
     let api = srv.login_with(&login.email, &login.password).await;
     (srv, api)
 }

@@ -51,18 +51,18 @@ pub struct Server {
 
 /// Starts the application on a free port over a new database (no TLS, not behind a proxy).
 pub async fn spawn() -> Server {
-    spawn_with(false, false).await
+    spawn_with(false, 0).await
 }
 
-/// Starts the application with `AppState::new(store, secure_cookies, behind_proxy)`.
-pub async fn spawn_with(secure_cookies: bool, behind_proxy: bool) -> Server {
+/// Starts the application with `AppState::new(store, secure_cookies, trusted_proxies)`.
+pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server {
     let dir = tempfile::Builder::new()
         .prefix("sextant-web-api-")
         .tempdir()
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
     let store = Store::open(&url).await.unwrap();
-    let base = serve(store.clone(), secure_cookies, behind_proxy).await;
+    let base = serve(store.clone(), secure_cookies, trusted_proxies).await;
     Server {
         base,
         store,
@@ -72,8 +72,8 @@ pub async fn spawn_with(secure_cookies: bool, behind_proxy: bool) -> Server {
 }
 
 /// Serves the application over `store` on a free port; its base URL.
-async fn serve(store: Store, secure_cookies: bool, behind_proxy: bool) -> String {
-    let app = sextant_web::app(AppState::new(store, secure_cookies, behind_proxy));
+async fn serve(store: Store, secure_cookies: bool, trusted_proxies: usize) -> String {
+    let app = sextant_web::app(AppState::new(store, secure_cookies, trusted_proxies));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -92,7 +92,7 @@ impl Server {
     /// connections) of its own: what a second server behind a load balancer is.
     pub async fn second_instance(&self) -> Server {
         let store = Store::open(&self.url).await.unwrap();
-        let base = serve(store.clone(), false, false).await;
+        let base = serve(store.clone(), false, 0).await;
         Server {
             base,
             store,
@@ -332,14 +332,27 @@ pub async fn import(api: &Api, slug: &str, text: &str) -> Value {
     body
 }
 
-/// Gives `email` a role in an organisation through the API.
+/// Gives `email` a role in an organisation through the API: a member's role changes; anyone
+/// else is invited and accepts at once with [`PASSWORD`] (their account's, or a new one's).
 pub async fn add_member(api: &Api, slug: &str, email: &str, role: &str) {
     let (status, body) = call(
         api.put(&format!("/api/v1/orgs/{slug}/members"))
             .json(&json!({"email": email, "role": role})),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    if status == StatusCode::OK {
+        assert_eq!(body["member"]["role"], role, "{body}");
+        return;
+    }
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let token = body["invitation"]["token"].as_str().unwrap();
+    let (status, body) = call(
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/invitations/accept", api.base))
+            .json(&json!({"token": token, "name": email, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{email} accepting: {body}");
 }
 
 /// The canonical document of a plan file's text.

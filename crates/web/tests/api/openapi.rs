@@ -25,6 +25,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/orgs/{org}/members"),
     ("put", "/api/v1/orgs/{org}/members"),
     ("delete", "/api/v1/orgs/{org}/members/{user_id}"),
+    ("get", "/api/v1/orgs/{org}/invitations"),
+    ("delete", "/api/v1/orgs/{org}/invitations/{id}"),
     ("get", "/api/v1/orgs/{org}/plan"),
     ("put", "/api/v1/orgs/{org}/plan"),
     ("get", "/api/v1/orgs/{org}/plan/{section}"),

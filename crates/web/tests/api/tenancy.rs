@@ -96,7 +96,13 @@ const ORDERS: &str = "Order Date,Order Number,Customer Email,Total,Channel\n\
 2026-01-03,2,b@example.com,12.50,online\n";
 
 /// Every organisation route with every method, in an order B's owner can run them in.
-fn table(dataset: i64, member: i64, caller_email: &str, org_body: &Value) -> Vec<Row> {
+fn table(
+    dataset: i64,
+    member: i64,
+    invitation: i64,
+    caller_email: &str,
+    org_body: &Value,
+) -> Vec<Row> {
     use Method as M;
     use StatusCode as S;
     let pwned = BOOKSTORE.replacen("  name: The Corner Bookstore", "  name: Pwned", 1);
@@ -110,6 +116,7 @@ fn table(dataset: i64, member: i64, caller_email: &str, org_body: &Value) -> Vec
     let review = json!({"id": "pwned", "date": "2027-01-31", "title": "Pwned"});
     let ds = dataset.to_string();
     let member = member.to_string();
+    let invitation = invitation.to_string();
     vec![
         row(M::GET, "/api/v1/orgs/{org}", &[], "", Body::None, S::OK),
         row(
@@ -126,7 +133,23 @@ fn table(dataset: i64, member: i64, caller_email: &str, org_body: &Value) -> Vec
             &[],
             "",
             Body::Json(json!({"email": caller_email, "role": "owner"})),
+            S::ACCEPTED,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/invitations",
+            &[],
+            "",
+            Body::None,
             S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/orgs/{org}/invitations/{id}",
+            &[("id", &invitation)],
+            "",
+            Body::None,
+            S::NO_CONTENT,
         ),
         row(
             M::GET,
@@ -403,14 +426,28 @@ struct Setup {
     viewer: Vec<(&'static str, Api)>,
     dataset: i64,
     viewer_id: i64,
+    invitation: i64,
     org_body: Value,
 }
 
 async fn setup() -> Setup {
     let srv = spawn().await;
-    let login = sextant_web::demo::create(&srv.store).await.unwrap();
+    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
     let owner = srv.login_with(&login.email, &login.password).await;
-    crate::create_org(&owner, A).await;
+    // The demo's owner is no administrator: the server makes A for them, as it made B.
+    let sarah = srv
+        .store
+        .login(&login.email, &login.password, "setup")
+        .await
+        .unwrap();
+    let as_creator = sextant_store::User {
+        is_admin: true,
+        ..sarah
+    };
+    srv.store
+        .create_org(&as_creator, A, &format!("Org {A}"))
+        .await
+        .unwrap();
     import(&owner, A, BOOKSTORE).await;
     let (status, body) = call(
         owner
@@ -444,7 +481,16 @@ async fn setup() -> Setup {
         .ok(&format!("/api/v1/orgs/{B}/plan/organization"))
         .await["body"]
         .clone();
+    let (status, body) = call(
+        owner
+            .put(&format!("/api/v1/orgs/{B}/members"))
+            .json(&json!({"email": "pending@example.com", "role": "viewer"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let invitation = body["invitation"]["id"].as_i64().unwrap();
     Setup {
+        invitation,
         _srv: srv,
         owner,
         outsider: vec![("session", mallory), ("token", mallory_token)],
@@ -462,7 +508,13 @@ async fn every_organisation_route_is_closed_to_non_members_and_read_only_to_view
     let before = world(&s.owner, &all).await;
 
     // The table covers every organisation route of the OpenAPI document.
-    let rows = table(s.dataset, s.viewer_id, "mallory@example.com", &s.org_body);
+    let rows = table(
+        s.dataset,
+        s.viewer_id,
+        s.invitation,
+        "mallory@example.com",
+        &s.org_body,
+    );
     let covered: BTreeSet<(String, String)> = rows
         .iter()
         .map(|r| (r.method.as_str().to_lowercase(), r.route.to_string()))
@@ -623,7 +675,8 @@ async fn a_viewer_cannot_promote_themselves_or_leave_traces() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| i["user"] != "vic@example.com"),
+            // Vic's one trace is her accepting the invitation.
+            .all(|i| i["user"] != "vic@example.com" || i["after"]["accepted"] == true),
         "{h}"
     );
     // An editor may change the plan but not the members or the organisation.
