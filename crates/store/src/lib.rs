@@ -17,6 +17,7 @@
 mod accounts;
 mod backup;
 mod data;
+mod jobs;
 mod plan;
 mod text;
 
@@ -33,6 +34,7 @@ pub use accounts::{
 };
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
+pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
 
 /// A page of a list: `items`, and the `total` before paging.
