@@ -1,7 +1,8 @@
 //! Unusual periods in a KPI series. Each value is compared with what its neighbours lead one
-//! to expect (the median of the values around it; with at least two full seasons, the same
-//! period of the other seasons is part of the expectation), and the residual is scaled by a
-//! robust spread (1.4826 x the median absolute deviation of all residuals, Hampel's filter).
+//! to expect (the median of the values around it, carried along the local trend; with at
+//! least two full seasons, the same period of the other seasons is part of the expectation),
+//! and the residual is scaled by a robust spread (1.4826 x the median absolute deviation of
+//! all residuals, Hampel's filter, but at least 1% of the series' median size).
 //! A period is flagged when its residual is more than `threshold` such spreads away and at
 //! least 10% of the expected value (so that tiny wiggles in a very steady series are not news).
 
@@ -35,6 +36,32 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// What the neighbours of `known[k]` (two on each side, the four nearest on one side at the
+/// ends; not the value itself) lead one to expect: the median of their values, each carried to `k` along the local
+/// slope (the median change per period between nearby values that are not `k`). Without the
+/// slope, an end of a growing series (neighbours on one side only) stands out by the growth.
+fn local(known: &[(usize, f64)], k: usize) -> f64 {
+    let n = known.len();
+    let mut slopes: Vec<f64> = (k.saturating_sub(4)..(k + 4).min(n).saturating_sub(1))
+        .filter(|&j| j != k && j + 1 != k)
+        .map(|j| (known[j + 1].1 - known[j].1) / (known[j + 1].0 - known[j].0) as f64)
+        .collect();
+    let slope = if slopes.is_empty() {
+        0.0
+    } else {
+        median(&mut slopes)
+    };
+    // The four nearest: two on each side, more on one side at an end.
+    let lo = k.saturating_sub(2).min(n.saturating_sub(5));
+    let hi = (lo + 5).min(n);
+    let i = known[k].0 as f64;
+    let mut around: Vec<f64> = (lo..hi)
+        .filter(|&j| j != k)
+        .map(|j| known[j].1 + slope * (i - known[j].0 as f64))
+        .collect();
+    median(&mut around)
+}
+
 /// The default threshold, in robust standard deviations.
 pub const THRESHOLD: f64 = 3.5;
 
@@ -52,36 +79,22 @@ pub fn detect(values: &[Option<f64>], season: Option<usize>, threshold: f64) -> 
     let n = known.len();
     let expected: Vec<f64> = (0..n)
         .map(|k| {
-            // Two neighbours on each side (fewer at the ends), not the value itself.
-            let mut around: Vec<f64> = (k.saturating_sub(2)..(k + 3).min(n))
-                .filter(|&j| j != k)
-                .map(|j| known[j].1)
-                .collect();
+            let level = local(&known, k);
             if let Some(p) = season.filter(|&p| p >= 2 && n >= 2 * p) {
-                // The same period in other seasons, shifted to this season's level.
+                // The same period in other seasons: how far each stood from its own
+                // neighbours, added to this period's level.
                 let i = known[k].0;
-                let level: f64 = {
-                    let mut a = around.clone();
-                    median(&mut a)
-                };
                 let mut same: Vec<f64> = known
                     .iter()
-                    .filter(|(j, _)| *j != i && j.abs_diff(i) % p == 0)
-                    .map(|&(j, v)| {
-                        // Deviation of that period from its own neighbours.
-                        let pos = known.iter().position(|(x, _)| *x == j).unwrap_or(0);
-                        let mut nb: Vec<f64> = (pos.saturating_sub(2)..(pos + 3).min(n))
-                            .filter(|&q| q != pos)
-                            .map(|q| known[q].1)
-                            .collect();
-                        v - median(&mut nb)
-                    })
+                    .enumerate()
+                    .filter(|(_, (j, _))| *j != i && j.abs_diff(i) % p == 0)
+                    .map(|(pos, &(_, v))| v - local(&known, pos))
                     .collect();
                 if !same.is_empty() {
                     return level + median(&mut same);
                 }
             }
-            median(&mut around)
+            level
         })
         .collect();
     let residuals: Vec<f64> = (0..n).map(|k| known[k].1 - expected[k]).collect();
@@ -93,6 +106,14 @@ pub fn detect(values: &[Option<f64>], season: Option<usize>, threshold: f64) -> 
         // More than half the residuals are equal: fall back on the mean absolute deviation
         // (x 1.2533, its normal-consistency factor).
         mad = dev.iter().sum::<f64>() / n as f64 * 1.2533;
+    }
+    // A floor on the spread: when the expectation fits most periods almost exactly, the
+    // median absolute deviation is close to 0 and any ordinary wiggle would score tens of
+    // spreads. Variation below 1% of the series' typical size is not taken as its spread.
+    let mut sizes: Vec<f64> = known.iter().map(|(_, v)| v.abs()).collect();
+    let floor = 0.01 * median(&mut sizes);
+    if floor.is_finite() {
+        mad = mad.max(floor);
     }
     if mad.is_nan() || mad <= 0.0 {
         return Vec::new();

@@ -36,6 +36,9 @@ pub struct Table {
     pub indices: Vec<i32>,
     /// The metrics.
     pub series: Vec<Series>,
+    /// Periods the data do not cover to their end (the data's last day is before the period's
+    /// last day): their values are so far, not final, and they are not screened for anomalies.
+    pub partial_periods: Vec<String>,
     /// Unusual periods of any series, with the reason.
     pub anomalies: Vec<Flagged>,
 }
@@ -60,6 +63,23 @@ pub struct Flagged {
 }
 
 impl Table {
+    /// Whether the period at `k` is partial (see [`Table::partial_periods`]).
+    pub fn is_partial(&self, k: usize) -> bool {
+        self.periods
+            .get(k)
+            .is_some_and(|p| self.partial_periods.contains(p))
+    }
+
+    /// A period's heading for text output: its label, with ` (partial)` when partial.
+    pub fn heading(&self, k: usize) -> String {
+        let label = self.periods.get(k).map_or("", String::as_str);
+        if self.is_partial(k) {
+            format!("{label} (partial)")
+        } else {
+            label.to_string()
+        }
+    }
+
     /// The series of a metric (the first, unrestricted one).
     pub fn get(&self, metric: &str) -> Option<&Series> {
         self.series
@@ -83,6 +103,13 @@ pub fn is_online(name: &str) -> bool {
     ]
     .iter()
     .any(|w| n.contains(w))
+}
+
+fn widen(span: Option<(i32, i32)>, a: i32, b: i32) -> (i32, i32) {
+    match span {
+        Some((x, y)) => (x.min(a), y.max(b)),
+        None => (a, b),
+    }
 }
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
@@ -111,6 +138,8 @@ pub struct OrderMetrics {
     periods: BTreeMap<i32, PeriodOrders>,
     customers: Vec<Customer>,
     active: HashSet<u64, FxBuild>,
+    /// The first and last day with an order.
+    days: Option<(i32, i32)>,
 }
 
 impl OrderMetrics {
@@ -121,12 +150,14 @@ impl OrderMetrics {
             periods: BTreeMap::new(),
             customers: Vec::new(),
             active: HashSet::default(),
+            days: None,
         }
     }
 
     /// Adds one order.
     pub fn add(&mut self, o: &Order) {
         let p = self.g.index(o.day);
+        self.days = Some(widen(self.days, o.day, o.day));
         let e = self.periods.entry(p).or_default();
         e.revenue += o.amount;
         e.orders += 1;
@@ -162,6 +193,9 @@ impl OrderMetrics {
 
     /// Adds another accumulator's orders (same granularity, same customer ids).
     pub fn merge(&mut self, other: OrderMetrics) {
+        if let Some((a, b)) = other.days {
+            self.days = Some(widen(self.days, a, b));
+        }
         for (p, agg) in other.periods {
             let e = self.periods.entry(p).or_default();
             e.revenue += agg.revenue;
@@ -203,6 +237,9 @@ impl OrderMetrics {
     /// Adds an accumulator of other customers (their ids are renumbered after this one's).
     pub fn absorb(&mut self, other: OrderMetrics) {
         let offset = self.customers.len() as u64;
+        if let Some((a, b)) = other.days {
+            self.days = Some(widen(self.days, a, b));
+        }
         for (p, agg) in other.periods {
             let e = self.periods.entry(p).or_default();
             e.revenue += agg.revenue;
@@ -220,6 +257,11 @@ impl OrderMetrics {
                 .into_iter()
                 .map(|k| (((k >> 32) + offset) << 32) | (k & 0xFFFF_FFFF)),
         );
+    }
+
+    /// The first and last day with an order.
+    pub fn days(&self) -> Option<(i32, i32)> {
+        self.days
     }
 
     /// The first and last period with orders.
@@ -296,6 +338,7 @@ pub fn compute(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i3
         .map(|(p, _)| p.clone())
         .collect();
     t.anomalies.retain(|a| kept_labels.contains(&a.period));
+    t.partial_periods.retain(|p| kept_labels.contains(p));
     t.indices = t
         .indices
         .iter()
@@ -375,7 +418,28 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             .channels
             .map_or_else(|| format!("channel {c}"), |n| n.name(c).to_string())
     };
-    let mut series = Vec::new();
+    let mut series: Vec<Series> = Vec::new();
+    // Each source covers the periods from its first record to its last: outside them its
+    // metrics are unknown (null), not 0.
+    let span_of = |days: &mut dyn Iterator<Item = i32>| -> Option<(i32, i32)> {
+        days.fold(None, |acc, d| Some(widen(acc, g.index(d), g.index(d))))
+    };
+    let orders_span = inputs.orders.and_then(OrderMetrics::span);
+    let spend_span = span_of(&mut inputs.spend.iter().map(|x| x.day));
+    let traffic_span = span_of(&mut inputs.traffic.iter().map(|x| x.day));
+    let mask = |series: &mut [Series], spans: &[Option<(i32, i32)>]| {
+        for s in series {
+            for (k, v) in s.values.iter_mut().enumerate() {
+                let p = indices[k];
+                if !spans
+                    .iter()
+                    .all(|sp| sp.is_some_and(|(a, b)| a <= p && p <= b))
+                {
+                    *v = None;
+                }
+            }
+        }
+    };
     let mut new_customers = vec![0.0; n];
     let mut new_by_channel: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
     if let Some(om) = inputs.orders {
@@ -569,7 +633,11 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             });
         }
     }
+    if inputs.orders.is_some() {
+        mask(&mut series, &[orders_span]);
+    }
     if !inputs.spend.is_empty() {
+        let start = series.len();
         let mut spend = vec![0.0; n];
         let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
         for s in inputs.spend {
@@ -624,8 +692,11 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                 }
             }
         }
+        mask(&mut series[start..start + 1], &[spend_span]);
+        mask(&mut series[start + 1..], &[spend_span, orders_span]);
     }
     if !inputs.traffic.is_empty() {
+        let start = series.len();
         let mut s = vec![0.0; n];
         let mut c = vec![0.0; n];
         let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
@@ -660,6 +731,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                 values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
             });
         }
+        mask(&mut series[start..], &[traffic_span]);
     }
     if !inputs.answers.is_empty() {
         for (survey, metric) in [
@@ -724,10 +796,12 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                     repair[k].1 += 1.0;
                 }
             }
-            // Downtime split over the periods the outage spans.
-            if inc.outage
-                && let Some(end) = inc.end
-            {
+            // Downtime split over the periods the outage spans. An outage without a resolution
+            // time counts as down to the end of the period it started in.
+            let end = inc
+                .end
+                .unwrap_or_else(|| i64::from(g.first_day(g.index(start_day) + 1)) * 1440);
+            if inc.outage {
                 for (k, &p) in indices.iter().enumerate() {
                     let a = i64::from(g.first_day(p)) * 1440;
                     let b = i64::from(g.first_day(p + 1)) * 1440;
@@ -840,32 +914,108 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         Granularity::Quarter => 4,
     };
     let periods: Vec<String> = indices.iter().map(|&p| g.label(p)).collect();
+    // The last period is partial when the data's last day is before its last day.
+    let last_day = last_data_day(inputs);
+    let partial: Vec<bool> = indices
+        .iter()
+        .map(|&p| last_day.is_some_and(|d| g.index(d) == p && d < g.first_day(p + 1) - 1))
+        .collect();
     // Cumulative and trailing-year metrics move smoothly by construction: not screened.
     let smooth = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
     let anomalies = series
         .iter()
         .filter(|s| !smooth.contains(&s.metric))
         .flat_map(|s| {
-            crate::anomaly::detect(&s.values, Some(season), crate::anomaly::THRESHOLD)
+            // A partial period's values are so far, not final: not screened.
+            let screened: Vec<Option<f64>> = s
+                .values
+                .iter()
+                .zip(&partial)
+                .map(|(v, p)| if *p { None } else { *v })
+                .collect();
+            crate::anomaly::detect(&screened, Some(season), crate::anomaly::THRESHOLD)
                 .into_iter()
                 .map(|a| Flagged {
                     metric: s.metric,
                     by: s.by.clone(),
                     period: periods[a.index].clone(),
-                    value: a.value,
-                    expected: a.expected,
-                    score: a.score,
+                    value: round_to_unit(a.value, s.unit),
+                    expected: round_to_unit(a.expected, s.unit),
+                    score: (a.score * 100.0).round() / 100.0,
                     reason: a.reason,
                 })
         })
+        .collect();
+    for s in &mut series {
+        for v in s.values.iter_mut().flatten() {
+            *v = round_to_unit(*v, s.unit);
+        }
+    }
+    let partial_periods = periods
+        .iter()
+        .zip(&partial)
+        .filter(|(_, p)| **p)
+        .map(|(l, _)| l.clone())
         .collect();
     Table {
         granularity: g,
         periods,
         indices,
         series,
+        partial_periods,
         anomalies,
     }
+}
+
+/// A value rounded as its unit is read: money to the cent, fractions to 4 places (0.01 of a
+/// percent), everything else to 2 places.
+pub fn round_to_unit(v: f64, unit: &str) -> f64 {
+    let places = match unit {
+        "fraction" => 4,
+        _ => 2,
+    };
+    round_to(v, places)
+}
+
+/// `v` rounded to `places` decimal places (half away from zero); not finite values unchanged.
+pub fn round_to(v: f64, places: i32) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    let f = 10f64.powi(places);
+    let r = (v * f).round() / f;
+    // Very large values have no fractional digits to round.
+    if r.is_finite() { r } else { v }
+}
+
+/// The last day of data of any kind. Spend given for a month (on its first day) covers the
+/// month.
+fn last_data_day(inputs: &Inputs) -> Option<i32> {
+    let spend = inputs.spend.iter().map(|x| {
+        let (_, _, d) = crate::calendar::civil_from_days(x.day);
+        if d == 1 {
+            let m = Granularity::Month;
+            m.first_day(m.index(x.day) + 1) - 1
+        } else {
+            x.day
+        }
+    });
+    inputs
+        .orders
+        .and_then(OrderMetrics::days)
+        .map(|(_, b)| b)
+        .into_iter()
+        .chain(spend)
+        .chain(inputs.traffic.iter().map(|x| x.day))
+        .chain(inputs.answers.iter().map(|x| x.day))
+        .chain(inputs.usage.iter().map(|x| x.day))
+        .chain(
+            inputs
+                .incidents
+                .iter()
+                .map(|x| x.end.unwrap_or(x.start).div_euclid(1440) as i32),
+        )
+        .max()
 }
 
 /// A metric of the catalogue, for `sextant metrics --list` and the docs.
@@ -958,7 +1108,7 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         id: "uptime",
-        formula: "1 - outage downtime / period length",
+        formula: "1 - outage downtime / period length (an outage never resolved counts as down to the end of the period it started in)",
         needs: "incidents",
     },
     Definition {
