@@ -5,6 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 
+use crate::text::{no_nul, no_nul_json};
 use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
 
 /// The inputs of an organisation's analyses, as of one moment (see [`Store::fingerprint`]).
@@ -89,6 +90,9 @@ impl Store {
         content: &[u8],
     ) -> Result<Dataset> {
         scope.require(Role::Editor)?;
+        no_nul("kind", kind)?;
+        no_nul("name", name)?;
+        no_nul_json("options", options)?;
         let t = now();
         let mut tx = self.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(

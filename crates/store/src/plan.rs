@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::text::{no_nul, no_nul_json};
 use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
 
 /// A part of the plan, as stored and as addressed by the API.
@@ -377,6 +378,15 @@ impl Store {
     /// Returns the entity as stored (for `Create` and `Put`), or the whole plan (`Replace`).
     pub async fn change_plan(&self, scope: &Scope, change: Change) -> Result<Option<Value>> {
         scope.require(Role::Editor)?;
+        // PostgreSQL's text cannot hold a NUL byte: refused here, naming the field, on both.
+        match &change {
+            Change::Replace(doc) | Change::Create(_, doc) => no_nul_json("", doc)?,
+            Change::Put(_, key, body) => {
+                no_nul("key", key)?;
+                no_nul_json("", body)?;
+            }
+            Change::Delete(_, key) => no_nul("key", key)?,
+        }
         let mut tx = self.pool.begin().await?;
         // Taking the organisation's row first serialises writers to one plan (a row lock on
         // PostgreSQL, the write lock on SQLite).
@@ -475,6 +485,7 @@ impl Store {
 
     /// One entity.
     pub async fn entity(&self, scope: &Scope, section: Section, key: &str) -> Result<Entity> {
+        no_nul("key", key)?;
         let row: Option<(i64, String, i64)> = sqlx::query_as(
             "SELECT position, body, updated_at FROM entities WHERE org_id = $1 AND section = $2 AND key = $3",
         )
@@ -509,6 +520,8 @@ impl Store {
         key: Option<&str>,
         paging: Paging,
     ) -> Result<Page<HistoryEntry>> {
+        no_nul("section", section.unwrap_or(""))?;
+        no_nul("key", key.unwrap_or(""))?;
         if let Some(s) = section
             && !["datasets", "members", "org"].contains(&s)
             && Section::parse(s).is_none()

@@ -11,6 +11,7 @@ use sextant_store::{Change, Store, User};
 
 mod accounts;
 mod jobs;
+mod nul;
 mod plan;
 mod tenancy;
 

@@ -1,0 +1,98 @@
+//! A NUL byte (which PostgreSQL's text cannot hold) is refused alike on both backends, naming
+//! the field, and nothing is stored.
+
+use serde_json::json;
+use sextant_store::{Change, Paging, Section, StoreError};
+
+use crate::{bookstore, canonical, corner, import, stores};
+
+fn invalid(db: &str, e: StoreError) -> (String, String) {
+    match e {
+        StoreError::Invalid { field, message } => (field, message),
+        other => panic!("{db}: expected a refused field, found {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_nul_in_a_plan_key_or_data_set_name_is_refused_naming_the_field() {
+    for (db, store) in stores().await {
+        let (_, scope) = corner(&store).await;
+        let text = bookstore();
+        import(&store, &scope, &text).await;
+        let before = store.export_plan(&scope).await.unwrap();
+
+        let mut doc = canonical(&text);
+        doc["initiatives"][0]["title"] = json!("Point\u{0}of sale");
+        let e = store.change_plan(&scope, Change::Replace(doc)).await;
+        assert_eq!(
+            invalid(&db, e.unwrap_err()),
+            (
+                "initiatives[0].title".to_string(),
+                "expected text without NUL bytes, found one at character 6".to_string()
+            ),
+            "{db}"
+        );
+
+        let mut body = canonical(&text)["initiatives"][0].clone();
+        body["id"] = json!("p\u{0}s");
+        let e = store
+            .change_plan(&scope, Change::Create(Section::Initiatives, body.clone()))
+            .await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "id", "{db}");
+        let e = store
+            .change_plan(
+                &scope,
+                Change::Put(Section::Initiatives, "p\u{0}s".into(), body),
+            )
+            .await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "key", "{db}");
+        let e = store
+            .change_plan(&scope, Change::Delete(Section::Initiatives, "\u{0}".into()))
+            .await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "key", "{db}");
+        let e = store.entity(&scope, Section::Initiatives, "p\u{0}s").await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "key", "{db}");
+        let e = store
+            .history(
+                &scope,
+                Some("initiatives"),
+                Some("\u{0}"),
+                Paging::default(),
+            )
+            .await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "key", "{db}");
+        assert_eq!(store.export_plan(&scope).await.unwrap(), before, "{db}");
+
+        let e = store
+            .add_dataset(&scope, "orders", "orders\u{0}.csv", 1, &json!({}), b"x")
+            .await;
+        assert_eq!(
+            invalid(&db, e.unwrap_err()),
+            (
+                "name".to_string(),
+                "expected text without NUL bytes, found one at character 7".to_string()
+            ),
+            "{db}"
+        );
+        let e = store
+            .add_dataset(
+                &scope,
+                "orders",
+                "o.csv",
+                1,
+                &json!({"sheet": "a\u{0}"}),
+                b"x",
+            )
+            .await;
+        assert_eq!(invalid(&db, e.unwrap_err()).0, "options.sheet", "{db}");
+        assert_eq!(
+            store
+                .datasets(&scope, Paging::default())
+                .await
+                .unwrap()
+                .total,
+            0,
+            "{db}"
+        );
+    }
+}
