@@ -68,10 +68,24 @@ impl fmt::Display for Value {
     }
 }
 
+/// The most values an alias (`*name`) may copy into the document, all aliases together.
+///
+/// An alias stands for a copy of its anchor's value, and an alias of a list of aliases copies
+/// each of those again, so a few hundred bytes can stand for billions of values (the "billion
+/// laughs" file). Plans use aliases to repeat a small block (a team, a set of contributions), so
+/// the copies are capped well above that and well below what would exhaust memory.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// The most values a plan document may hold, aliases expanded. A plan of 10,000 initiatives
+/// with every optional field written holds about half of this.
+pub const MAX_NODES: usize = 2_000_000;
+
 /// Parses YAML (or JSON) text into a [`Node`] tree.
 ///
 /// `file` names the source in locations. A syntax error is returned as a single [`Problem`];
-/// an empty document becomes a `Null` node.
+/// an empty document becomes a `Null` node. A document whose aliases copy more than
+/// [`MAX_ALIAS_NODES`] values, or that holds more than [`MAX_NODES`] values, is refused at the
+/// alias or value that crosses the limit.
 pub fn parse(file: &str, text: &str) -> Result<Node, Box<Problem>> {
     let mut builder = Builder {
         file,
@@ -79,6 +93,8 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Problem>> {
         anchors: HashMap::new(),
         root: None,
         documents: 0,
+        nodes: 0,
+        alias_nodes: 0,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -99,17 +115,27 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Box<Problem>> {
     }))
 }
 
+/// The deepest nesting of lists and mappings a plan may have (a plan needs about 6).
+pub const MAX_DEPTH: usize = 128;
+
+/// A list or mapping being read: its location, its anchor, the number of values in the
+/// document before it, and its items so far.
 enum Frame {
-    Seq(Location, usize, Vec<Node>),
-    Map(Location, usize, Vec<(Key, Node)>, Option<Key>),
+    Seq(Location, usize, usize, Vec<Node>),
+    Map(Location, usize, usize, Vec<(Key, Node)>, Option<Key>),
 }
 
 struct Builder<'a> {
     file: &'a str,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchor's value and the number of values in it.
+    anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     documents: usize,
+    /// Values in the document so far, aliases expanded.
+    nodes: usize,
+    /// Values copied by aliases so far.
+    alias_nodes: usize,
 }
 
 impl Builder<'_> {
@@ -135,57 +161,121 @@ impl Builder<'_> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.count(span, 1)?;
                 let node = Node {
                     loc: self.loc(span),
                     value: scalar(text, style, tag.as_deref().map(|t| t.suffix.as_str())),
                 };
-                self.push(node, anchor)?;
+                self.push(node, anchor, 1)?;
             }
             Event::SequenceStart(anchor, _) => {
+                let before = self.open(span)?;
                 self.stack
-                    .push(Frame::Seq(self.loc(span), anchor, Vec::new()))
+                    .push(Frame::Seq(self.loc(span), anchor, before, Vec::new()))
             }
             Event::MappingStart(anchor, _) => {
+                let before = self.open(span)?;
                 self.stack
-                    .push(Frame::Map(self.loc(span), anchor, Vec::new(), None))
+                    .push(Frame::Map(self.loc(span), anchor, before, Vec::new(), None))
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq(loc, anchor, items)) = self.stack.pop() {
+                if let Some(Frame::Seq(loc, anchor, before, items)) = self.stack.pop() {
                     let node = Node {
                         loc,
                         value: Value::Seq(items),
                     };
-                    self.push(node, anchor)?;
+                    self.push(node, anchor, self.nodes - before)?;
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map(loc, anchor, entries, _)) = self.stack.pop() {
+                if let Some(Frame::Map(loc, anchor, before, entries, _)) = self.stack.pop() {
                     let node = Node {
                         loc,
                         value: Value::Map(entries),
                     };
-                    self.push(node, anchor)?;
+                    self.push(node, anchor, self.nodes - before)?;
                 }
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    Problem::new(self.loc(span), "", "an alias refers to an unknown anchor")
-                })?;
-                self.push(node, 0)?;
+                let size = self
+                    .anchors
+                    .get(&id)
+                    .map(|(_, size)| *size)
+                    .ok_or_else(|| {
+                        Problem::new(self.loc(span), "", "an alias refers to an unknown anchor")
+                    })?;
+                self.alias_nodes = self.alias_nodes.saturating_add(size);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(Box::new(
+                        Problem::new(
+                            self.loc(span),
+                            "",
+                            "the file's aliases (`*name`) copy too many values",
+                        )
+                        .expected(format!(
+                            "aliases that copy at most {MAX_ALIAS_NODES} values in all"
+                        ))
+                        .found(format!(
+                            "this alias brings the copies to {} values",
+                            self.alias_nodes
+                        ))
+                        .hint("write the repeated values out, or repeat a smaller block"),
+                    ));
+                }
+                self.count(span, size)?;
+                let node = self.anchors.get(&id).map(|(node, _)| node.clone());
+                if let Some(node) = node {
+                    self.push(node, 0, size)?;
+                }
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Ok(())
     }
 
-    fn push(&mut self, node: Node, anchor: usize) -> Result<(), Box<Problem>> {
+    /// Counts `n` more values in the document, refusing a document that grows past [`MAX_NODES`].
+    fn count(&mut self, span: Span, n: usize) -> Result<(), Box<Problem>> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(Box::new(
+                Problem::new(self.loc(span), "", "the file holds too many values")
+                    .expected(format!("a plan of at most {MAX_NODES} values"))
+                    .found(format!("more than {MAX_NODES} values by this line"))
+                    .hint("split the plan into smaller plans"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Starts a list or mapping: counts it, refuses nesting deeper than [`MAX_DEPTH`], and
+    /// returns the number of values before it.
+    fn open(&mut self, span: Span) -> Result<usize, Box<Problem>> {
+        let before = self.nodes;
+        self.count(span, 1)?;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Box::new(
+                Problem::new(
+                    self.loc(span),
+                    "",
+                    "lists and mappings are nested too deeply",
+                )
+                .expected(format!("at most {MAX_DEPTH} levels of nesting"))
+                .found(format!("level {} here", self.stack.len() + 1)),
+            ));
+        }
+        Ok(before)
+    }
+
+    /// Places a finished value of `size` values in its list or mapping (or at the root), and
+    /// remembers it under its anchor.
+    fn push(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), Box<Problem>> {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq(_, _, items)) => items.push(node),
-            Some(Frame::Map(_, _, entries, pending)) => match pending.take() {
+            Some(Frame::Seq(_, _, _, items)) => items.push(node),
+            Some(Frame::Map(_, _, _, entries, pending)) => match pending.take() {
                 None => {
                     let name = match node.value {
                         Value::Str(s) | Value::Number(s) => s,
@@ -326,5 +416,68 @@ mod tests {
             panic!("map expected")
         };
         assert!(matches!(e[1].1.value, Value::Map(_)));
+    }
+
+    /// Nine levels of ten aliases each: 386 bytes that would stand for a billion values.
+    fn billion_laughs() -> String {
+        let mut text = String::from("a0: &a0 [lol]\n");
+        for level in 1..=9 {
+            let prev = format!("*a{}", level - 1);
+            let items = vec![prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_expansion_is_capped() {
+        let text = billion_laughs();
+        let err = parse("bomb.yaml", &text).err().map(|p| p.render(None));
+        let text = err.unwrap_or_default();
+        // a0 is a list of one value (2 values), a1 = 1 + 10 x 2 = 21, a2 = 211, a3 = 2,111,
+        // a4 = 21,111. Lines 2-5 copy 10 x (2 + 21 + 211 + 2,111) = 23,450 values; on line 6
+        // the 4th alias of a4 (column 25) brings the copies to 23,450 + 4 x 21,111 = 107,894.
+        assert!(
+            text.contains("bomb.yaml:6:25:"),
+            "the error names the line of the alias that crosses the cap: {text}"
+        );
+        assert!(
+            text.contains("the file's aliases (`*name`) copy too many values"),
+            "{text}"
+        );
+        assert!(
+            text.contains("aliases that copy at most 100000 values in all"),
+            "{text}"
+        );
+        assert!(
+            text.contains("this alias brings the copies to 107894 values"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_few_aliases_are_fine() {
+        let n = root("team: &t {name: x, size: 3}\na: *t\nb: *t\nc: [*t, *t]\n");
+        let Value::Map(e) = n.value else {
+            panic!("map expected")
+        };
+        assert_eq!(e.len(), 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflowing_the_stack() {
+        // The YAML parser itself stops at 256 levels; the plan reader stops at 128.
+        let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse("deep.yaml", &text).err().map(|p| p.render(None));
+        let text = err.unwrap_or_default();
+        assert!(text.contains("deep.yaml:1:129"), "{text}");
+        assert!(
+            text.contains("lists and mappings are nested too deeply"),
+            "{text}"
+        );
+        assert!(text.contains("at most 128 levels of nesting"), "{text}");
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse("deep.yaml", &text).err().map(|p| p.render(None));
+        assert!(err.unwrap_or_default().contains("deep.yaml:1:"));
     }
 }
