@@ -98,7 +98,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.listen = l;
     }
     init_logs(config.log_format);
-    runtime()?.block_on(sextant_web::serve(config, args.demo, args.force_demo))?;
+    let rt = runtime()?;
+    let served = rt.block_on(sextant_web::serve(config, args.demo, args.force_demo));
+    // A computation that cannot be interrupted (a solver's time slice) does not hold the
+    // process: the server has stopped answering, so the rest is let go.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -711,7 +711,8 @@ impl Store {
 
     /// A user's API tokens.
     pub async fn api_tokens(&self, user: &User) -> Result<Vec<ApiToken>> {
-        let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        type TokenRow = (i64, String, i64, Option<i64>, Option<i64>);
+        let rows: Vec<TokenRow> = sqlx::query_as(
             "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens \
              WHERE user_id = $1 ORDER BY id",
         )

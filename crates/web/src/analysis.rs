@@ -16,20 +16,21 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sextant_ingest::batch::Imported;
 use sextant_metrics::calendar::Granularity;
 use sextant_roadmap::solve::{self, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective};
 use sextant_store::Scope;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::data::stage_stored;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Path, Query};
 use crate::orgs::scope;
+use crate::work::Cancel;
 
 /// The analysis routes.
 pub fn router() -> Router<AppState> {
@@ -73,11 +74,8 @@ impl Cache {
     }
 }
 
-fn blocking_error(e: tokio::task::JoinError) -> ApiError {
-    ApiError::Internal(format!("a computation failed: {e}"))
-}
-
-async fn plan(state: &AppState, s: &Scope) -> ApiResult<sextant_core::Plan> {
+/// The organisation's plan, or 404 saying how to import one.
+pub async fn plan(state: &AppState, s: &Scope) -> ApiResult<sextant_core::Plan> {
     state.store.plan(s).await?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "plan of `{}`: none imported yet (PUT /api/v1/orgs/{}/plan with a plan file)",
@@ -114,14 +112,17 @@ async fn imported(
 /// Imports the organisation's stored data sets again, accumulating orders by `g`.
 async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult<Imported> {
     let contents = state.store.dataset_contents(s).await?;
-    tokio::task::spawn_blocking(move || -> ApiResult<Imported> {
-        let (_staged, files) = stage_stored(&contents)?;
-        sextant_ingest::batch::import_each(&files, &[], g, |_| {})
-            .map(|(imp, _)| imp)
-            .map_err(|e| ApiError::Internal(format!("a stored data set no longer imports: {e}")))
-    })
-    .await
-    .map_err(blocking_error)?
+    state
+        .work
+        .run(1, move |_| -> ApiResult<Imported> {
+            let (_staged, files) = stage_stored(&contents)?;
+            sextant_ingest::batch::import_each(&files, &[], g, |_| {})
+                .map(|(imp, _)| imp)
+                .map_err(|e| {
+                    ApiError::Internal(format!("a stored data set no longer imports: {e}"))
+                })
+        })
+        .await
 }
 
 /// A JSON response from bytes already serialised.
@@ -151,33 +152,38 @@ async fn analysis(
     }
     let plan = plan(&state, &s).await?;
     let data = imported(&state, &s, fp).await?;
-    let v = tokio::task::spawn_blocking(move || {
-        let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
-        let forecaster = sextant_ingest::batch::goal_forecast;
-        let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
-        serde_json::to_value(&a)
-    })
-    .await
-    .map_err(blocking_error)?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let v = state
+        .work
+        .run(1, move |_| {
+            let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
+            let forecaster = sextant_ingest::batch::goal_forecast;
+            let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
+            serde_json::to_value(&a).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
     let v = to_bytes(&v)?;
     state.cache.put("analysis", fp, v.clone());
     Ok(json(v))
 }
 
 /// How to optimise.
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RoadmapQuery {
     /// `npv` (default) or `alignment`.
     pub objective: Option<String>,
-    /// Seconds to search at most (default 10, at most 60).
+    /// Seconds to search at most (default 10, at most 60; as a job, at most 600).
     pub time_limit: Option<f64>,
-    /// Multiplies every budget (a what-if).
+    /// Multiplies every budget (a what-if), 0 to 100.
     pub budget_factor: Option<f64>,
-    /// Also the efficient frontier at this many budget levels.
+    /// Also the efficient frontier at this many budget levels (2 to 50).
     pub frontier: Option<usize>,
 }
+
+/// The longest search a request may ask for, in seconds; longer ones run as jobs.
+pub const MAX_TIME_LIMIT: f64 = 60.0;
+/// The longest search a job may ask for, in seconds.
+pub const MAX_JOB_TIME_LIMIT: f64 = 600.0;
 
 fn objective(o: Option<&str>) -> ApiResult<Objective> {
     match o.unwrap_or("npv") {
@@ -190,12 +196,31 @@ fn objective(o: Option<&str>) -> ApiResult<Objective> {
     }
 }
 
-fn solve_options(time_limit: Option<f64>) -> ApiResult<solve::Options> {
+/// A number as a person reads it: `1e300`, not three hundred digits.
+fn num(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn solve_options(time_limit: Option<f64>, max: f64) -> ApiResult<solve::Options> {
     let t = time_limit.unwrap_or(10.0);
-    if !(t > 0.0 && t <= 60.0) {
+    if !(t > 0.0 && t <= max) {
+        let hint = if max < MAX_JOB_TIME_LIMIT && t > max && t <= MAX_JOB_TIME_LIMIT {
+            format!(
+                " (a longer search runs as a job: POST /api/v1/orgs/{{org}}/jobs with kind roadmap)"
+            )
+        } else {
+            String::new()
+        };
         return Err(ApiError::field(
             "time_limit",
-            format!("expected seconds above 0 and at most 60, found {t}"),
+            format!(
+                "expected seconds above 0 and at most {max}, found {}{hint}",
+                num(t)
+            ),
         ));
     }
     Ok(solve::Options {
@@ -204,9 +229,90 @@ fn solve_options(time_limit: Option<f64>) -> ApiResult<solve::Options> {
     })
 }
 
+/// A roadmap request, checked.
+pub struct RoadmapWork {
+    objective: Objective,
+    opts: solve::Options,
+    factor: f64,
+    frontier: Option<usize>,
+}
+
+impl RoadmapQuery {
+    /// Checks every parameter against its bounds (`max_time` seconds of search at most).
+    pub fn check(&self, max_time: f64) -> ApiResult<RoadmapWork> {
+        let objective = objective(self.objective.as_deref())?;
+        let opts = solve_options(self.time_limit, max_time)?;
+        let factor = self.budget_factor.unwrap_or(1.0);
+        if !(factor.is_finite() && (0.0..=100.0).contains(&factor)) {
+            return Err(ApiError::field(
+                "budget_factor",
+                format!("expected a number from 0 to 100, found {}", num(factor)),
+            ));
+        }
+        if self.frontier.is_some_and(|n| !(2..=50).contains(&n)) {
+            return Err(ApiError::field(
+                "frontier",
+                format!(
+                    "expected 2 to 50 budget levels, found {}",
+                    self.frontier.unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(RoadmapWork {
+            objective,
+            opts,
+            factor,
+            frontier: self.frontier,
+        })
+    }
+}
+
+impl RoadmapWork {
+    /// How long the search may take at most.
+    pub fn time_limit(&self) -> Duration {
+        self.opts.time_limit
+    }
+
+    /// Optimises the plan's roadmap (and its frontier): the JSON of `sextant roadmap`.
+    pub fn run(&self, plan: &sextant_core::Plan, cancel: &Cancel) -> ApiResult<Value> {
+        let adjust = Adjust {
+            budget_factor: self.factor,
+            ..Adjust::default()
+        };
+        let r = sextant_roadmap::report::roadmap(plan, self.objective, &self.opts, &adjust);
+        let mut v = serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))?;
+        if let (Some(levels), Some(obj)) = (self.frontier, v.as_object_mut()) {
+            if cancel.is_cancelled() {
+                return Err(ApiError::Busy("the computation was cancelled".into(), 5));
+            }
+            let per = solve::Options {
+                time_limit: self.opts.time_limit.div_f64(levels as f64 + 2.0),
+                ..self.opts
+            };
+            let f = sextant_roadmap::report::frontier(plan, self.objective, levels, &per);
+            obj.insert(
+                "frontier".into(),
+                serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+        }
+        Ok(v)
+    }
+
+    /// Compares the plan's scenarios: the JSON of `sextant compare`.
+    pub fn compare(&self, plan: &sextant_core::Plan) -> ApiResult<Value> {
+        serde_json::to_value(sextant_roadmap::scenario::compare(
+            plan,
+            self.objective,
+            &self.opts,
+        ))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/roadmap", tag = "analysis",
     params(("org" = String, Path, description = "The organisation's slug"), RoadmapQuery),
-    responses((status = 200, description = "As `sextant roadmap --format json`", body = Object)))]
+    responses((status = 200, description = "As `sextant roadmap --format json`", body = Object),
+              (status = 503, body = crate::error::Problem, description = "Busy: try again after Retry-After")))]
 async fn roadmap(
     State(state): State<AppState>,
     caller: Caller,
@@ -214,47 +320,17 @@ async fn roadmap(
     Query(q): Query<RoadmapQuery>,
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
-    let objective = objective(q.objective.as_deref())?;
-    let opts = solve_options(q.time_limit)?;
-    let factor = q.budget_factor.unwrap_or(1.0);
-    if !(factor >= 0.0 && factor.is_finite()) {
-        return Err(ApiError::field(
-            "budget_factor",
-            format!("expected a number, 0 or more, found {factor}"),
-        ));
-    }
-    if q.frontier.is_some_and(|n| !(2..=50).contains(&n)) {
-        return Err(ApiError::field(
-            "frontier",
-            "expected 2 to 50 budget levels",
-        ));
-    }
+    let work = q.check(MAX_TIME_LIMIT)?;
     let plan = plan(&state, &s).await?;
-    let v = tokio::task::spawn_blocking(move || {
-        let adjust = Adjust {
-            budget_factor: factor,
-            ..Adjust::default()
-        };
-        let r = sextant_roadmap::report::roadmap(&plan, objective, &opts, &adjust);
-        let mut v = serde_json::to_value(&r)?;
-        if let (Some(levels), Some(obj)) = (q.frontier, v.as_object_mut()) {
-            let per = solve::Options {
-                time_limit: opts.time_limit.div_f64(levels as f64 + 2.0),
-                ..opts
-            };
-            let f = sextant_roadmap::report::frontier(&plan, objective, levels, &per);
-            obj.insert("frontier".into(), serde_json::to_value(f)?);
-        }
-        Ok::<_, serde_json::Error>(v)
-    })
-    .await
-    .map_err(blocking_error)?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let v = state
+        .work
+        .run(1, move |cancel| work.run(&plan, cancel))
+        .await?;
     Ok(axum::Json(v).into_response())
 }
 
 /// How to simulate.
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateQuery {
     /// Trials (default 10,000, at most 1,000,000).
@@ -265,60 +341,105 @@ pub struct SimulateQuery {
     pub distribution: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/simulate", tag = "analysis",
-    params(("org" = String, Path, description = "The organisation's slug"), SimulateQuery),
-    responses((status = 200, description = "As `sextant simulate --format json`, on the optimised schedule", body = Object)))]
-async fn simulate(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(org): Path<String>,
-    Query(q): Query<SimulateQuery>,
-) -> ApiResult<Response> {
-    use sextant_roadmap::simulate::{self as sim, Shape, SimOptions};
-    let s = scope(&state, &caller, &org).await?;
-    let trials = q.trials.unwrap_or(10_000);
-    if !(1..=1_000_000).contains(&trials) {
-        return Err(ApiError::field(
-            "trials",
-            format!("expected 1 to 1000000, found {trials}"),
-        ));
-    }
-    let shape = match q.distribution.as_deref().unwrap_or("pert") {
-        "pert" => Shape::Pert,
-        "triangular" => Shape::Triangular,
-        other => {
+/// The most trials a simulation may run.
+pub const MAX_TRIALS: usize = 1_000_000;
+
+/// A simulation request, checked.
+pub struct SimulateWork {
+    trials: usize,
+    seed: u64,
+    shape: sextant_roadmap::simulate::Shape,
+}
+
+impl SimulateQuery {
+    /// Checks every parameter against its bounds.
+    pub fn check(&self) -> ApiResult<SimulateWork> {
+        use sextant_roadmap::simulate::Shape;
+        let trials = self.trials.unwrap_or(10_000);
+        if !(1..=MAX_TRIALS).contains(&trials) {
             return Err(ApiError::field(
-                "distribution",
-                format!("expected pert or triangular, found `{other}`"),
+                "trials",
+                format!("expected 1 to {MAX_TRIALS}, found {trials}"),
             ));
         }
-    };
-    let plan = plan(&state, &s).await?;
-    let v = tokio::task::spawn_blocking(move || {
-        let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
+        let shape = match self.distribution.as_deref().unwrap_or("pert") {
+            "pert" => Shape::Pert,
+            "triangular" => Shape::Triangular,
+            other => {
+                return Err(ApiError::field(
+                    "distribution",
+                    format!("expected pert or triangular, found `{other}`"),
+                ));
+            }
+        };
+        Ok(SimulateWork {
+            trials,
+            seed: self.seed.unwrap_or(1),
+            shape,
+        })
+    }
+}
+
+impl SimulateWork {
+    /// Simulates the plan's optimised roadmap: the JSON of `sextant simulate`. `progress` is
+    /// told the share of trials done; the run stops when `cancel` is.
+    pub fn run(
+        &self,
+        plan: &sextant_core::Plan,
+        cancel: &Cancel,
+        progress: &(dyn Fn(f64) + Sync),
+    ) -> ApiResult<Value> {
+        use sextant_roadmap::simulate::{self as sim, SimOptions};
+        let inst = Instance::from_plan(plan, Objective::Npv, &Adjust::default());
         let sol = solve::optimise(&inst, &solve::Options::default());
         if !matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible) {
             return Err(ApiError::Conflict(
                 "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
             ));
         }
-        let model = sim::Model::new(&plan, &inst, &sol.starts);
+        let model = sim::Model::new(plan, &inst, &sol.starts);
         let opts = SimOptions {
-            trials,
-            seed: q.seed.unwrap_or(1),
-            shape,
+            trials: self.trials,
+            seed: self.seed,
+            shape: self.shape,
         };
-        let r = sim::simulate(&model, &opts, &|_| {});
+        let trials = self.trials as f64;
+        let r = sim::simulate(&model, &opts, &|done| {
+            // Between chunks of trials: stop here when the client left or the server stops.
+            cancel.stop_here();
+            progress(done as f64 / trials);
+        });
         serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(blocking_error)??;
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/simulate", tag = "analysis",
+    params(("org" = String, Path, description = "The organisation's slug"), SimulateQuery),
+    responses((status = 200, description = "As `sextant simulate --format json`, on the optimised schedule", body = Object),
+              (status = 503, body = crate::error::Problem, description = "Busy: try again after Retry-After")))]
+async fn simulate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(q): Query<SimulateQuery>,
+) -> ApiResult<Response> {
+    let s = scope(&state, &caller, &org).await?;
+    let work = q.check()?;
+    let plan = plan(&state, &s).await?;
+    // The trials run in parallel on every core.
+    let v = state
+        .work
+        .run(state.work.all(), move |cancel| {
+            work.run(&plan, cancel, &|_| {})
+        })
+        .await?;
     Ok(axum::Json(v).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/compare", tag = "analysis",
     params(("org" = String, Path, description = "The organisation's slug"), RoadmapQuery),
-    responses((status = 200, description = "As `sextant compare --format json`", body = Object)))]
+    responses((status = 200, description = "As `sextant compare --format json`", body = Object),
+              (status = 503, body = crate::error::Problem, description = "Busy: try again after Retry-After")))]
 async fn compare(
     State(state): State<AppState>,
     caller: Caller,
@@ -326,15 +447,9 @@ async fn compare(
     Query(q): Query<RoadmapQuery>,
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
-    let objective = objective(q.objective.as_deref())?;
-    let opts = solve_options(q.time_limit)?;
+    let work = q.check(MAX_TIME_LIMIT)?;
     let plan = plan(&state, &s).await?;
-    let v = tokio::task::spawn_blocking(move || {
-        serde_json::to_value(sextant_roadmap::scenario::compare(&plan, objective, &opts))
-    })
-    .await
-    .map_err(blocking_error)?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let v = state.work.run(1, move |_| work.compare(&plan)).await?;
     Ok(axum::Json(v).into_response())
 }
 
@@ -388,19 +503,19 @@ async fn metrics(
         // data sets again (the answer is cached below).
         Arc::new(import_stored(&state, &s, g).await?)
     };
-    let v = tokio::task::spawn_blocking(move || {
-        let (margin, employees) = plan.as_ref().map_or((None, None), |p| {
-            (
-                p.doc().organization.gross_margin,
-                p.doc().organization.employees,
-            )
-        });
-        let table = sextant_ingest::batch::compute(&data, g, None, None, margin, employees);
-        serde_json::to_value(&table)
-    })
-    .await
-    .map_err(blocking_error)?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let v = state
+        .work
+        .run(1, move |_| {
+            let (margin, employees) = plan.as_ref().map_or((None, None), |p| {
+                (
+                    p.doc().organization.gross_margin,
+                    p.doc().organization.employees,
+                )
+            });
+            let table = sextant_ingest::batch::compute(&data, g, None, None, margin, employees);
+            serde_json::to_value(&table).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
     let v = to_bytes(&v)?;
     state.cache.put(&key, fp, v.clone());
     Ok(json(v))
@@ -439,33 +554,48 @@ async fn forecast(
     let fp = state.store.fingerprint(&s).await?;
     let plan = state.store.plan(&s).await?;
     let data = imported(&state, &s, fp).await?;
+    if q.season.is_some_and(|p| !(2..=MAX_SEASON).contains(&p)) {
+        return Err(ApiError::field(
+            "season",
+            format!(
+                "expected a season of 2 to {MAX_SEASON} periods, found {}",
+                q.season.unwrap_or_default()
+            ),
+        ));
+    }
     let kpi = q.kpi.clone();
-    let v = tokio::task::spawn_blocking(move || {
-        let series = sextant_ingest::batch::kpi_series(plan.as_ref(), data.as_deref());
-        let Some(points) = series.get(&kpi) else {
-            let known: Vec<&str> = series.keys().map(String::as_str).collect();
-            return Err(ApiError::field(
-                "kpi",
-                format!("no measurements of `{kpi}`; measured: {}", known.join(", ")),
-            ));
-        };
-        let periods: Vec<String> = points.keys().map(|m| m.to_string()).collect();
-        let values: Vec<f64> = points.values().copied().collect();
-        let fit = ets::auto(&values, q.season)
-            .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
-        let fc = ets::forecast(&fit, horizon);
-        let mut v = serde_json::to_value(&fc).map_err(|e| ApiError::Internal(e.to_string()))?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("kpi".into(), Value::from(kpi));
-            obj.insert("periods".into(), Value::from(periods));
-            obj.insert("values".into(), Value::from(values));
-        }
-        Ok(v)
-    })
-    .await
-    .map_err(blocking_error)??;
+    let v = state
+        .work
+        .run(1, move |_| {
+            let series = sextant_ingest::batch::kpi_series(plan.as_ref(), data.as_deref());
+            let Some(points) = series.get(&kpi) else {
+                let known: Vec<&str> = series.keys().map(String::as_str).collect();
+                return Err(ApiError::field(
+                    "kpi",
+                    format!("no measurements of `{kpi}`; measured: {}", known.join(", ")),
+                ));
+            };
+            let periods: Vec<String> = points.keys().map(|m| m.to_string()).collect();
+            let values: Vec<f64> = points.values().copied().collect();
+            let fit = ets::auto(&values, q.season)
+                .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
+            let fc = ets::forecast(&fit, horizon);
+            let mut v = serde_json::to_value(&fc).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("kpi".into(), Value::from(kpi));
+                obj.insert("periods".into(), Value::from(periods));
+                obj.insert("values".into(), Value::from(values));
+            }
+            Ok(v)
+        })
+        .await?;
     Ok(axum::Json(v).into_response())
 }
+
+/// The longest season a forecast takes, in periods (a year of weeks).
+pub const MAX_SEASON: usize = 53;
+/// The longest CLV horizon, in months.
+pub const MAX_CLV_HORIZON: u32 = 120;
 
 /// Customer lifetime value.
 #[derive(Deserialize, IntoParams)]
@@ -536,6 +666,12 @@ async fn clv(
         ));
     }
     let horizon = q.horizon.unwrap_or(12);
+    if !(1..=MAX_CLV_HORIZON).contains(&horizon) {
+        return Err(ApiError::field(
+            "horizon",
+            format!("expected 1 to {MAX_CLV_HORIZON} months, found {horizon}"),
+        ));
+    }
     let orders: Vec<_> = state
         .store
         .dataset_contents(&s)
@@ -548,14 +684,15 @@ async fn clv(
             "orders of `{org}`: none uploaded yet (POST /api/v1/orgs/{org}/datasets?kind=orders)"
         )));
     }
-    let v = tokio::task::spawn_blocking(move || {
-        let (_staged, staged) = stage_stored(&orders)?;
-        let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
-            staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
-        clv_report(&files, end, unit, horizon, margin, rate)
-    })
-    .await
-    .map_err(blocking_error)??;
+    let v = state
+        .work
+        .run(1, move |_| {
+            let (_staged, staged) = stage_stored(&orders)?;
+            let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
+                staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
+            clv_report(&files, end, unit, horizon, margin, rate)
+        })
+        .await?;
     Ok(axum::Json(v).into_response())
 }
 

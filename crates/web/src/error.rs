@@ -113,6 +113,8 @@ pub enum ApiError {
     TooMany(String, i64),
     /// 500: logged, not shown.
     Internal(String),
+    /// 503: the server is too busy, or stopping; with the seconds after which to try again.
+    Busy(String, i64),
 }
 
 impl ApiError {
@@ -178,6 +180,7 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, vec![], None),
             ApiError::Invalid(m, errors) => (StatusCode::UNPROCESSABLE_ENTITY, m, errors, None),
             ApiError::TooMany(m, after) => (StatusCode::TOO_MANY_REQUESTS, m, vec![], Some(after)),
+            ApiError::Busy(m, after) => (StatusCode::SERVICE_UNAVAILABLE, m, vec![], Some(after)),
             ApiError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
                 (

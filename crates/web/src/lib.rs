@@ -16,10 +16,12 @@ pub mod data;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod openapi;
 pub mod orgs;
 pub mod pages;
 pub mod plan;
+pub mod work;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub trusted_proxies: usize,
     /// Results computed from inputs that have not changed.
     pub cache: Arc<analysis::Cache>,
+    /// The CPU budget of analyses, and their cancellation.
+    pub work: Arc<work::Work>,
 }
 
 impl AppState {
@@ -56,6 +60,7 @@ impl AppState {
             secure_cookies,
             trusted_proxies,
             cache: Arc::new(analysis::Cache::default()),
+            work: Arc::new(work::Work::default()),
         }
     }
 }
@@ -70,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plan::router())
         .merge(data::router())
         .merge(analysis::router())
+        .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));
     Router::new()
@@ -123,7 +129,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Runs the server until Ctrl-C or SIGTERM, then finishes the requests under way. With
+/// Runs the server until Ctrl-C or SIGTERM, then gives the requests under way [`GRACE`] to
+/// finish (analyses under way are cancelled). With
 /// `demo`, first creates the Corner Bookstore organisation and a login for it (refused on an
 /// installation with users unless `force_demo`).
 pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), ServeError> {
@@ -149,17 +156,51 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
         println!("First run: create the administrator at {base}/setup?token={token}");
     }
     println!("Sextant is listening on {base} (API reference: {base}/api/v1/docs)");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    run_until(listener, state, shutdown(), GRACE).await?;
     tracing::info!("stopped; closing the database");
-    tokio::time::timeout(Duration::from_secs(10), store.close())
+    tokio::time::timeout(Duration::from_secs(5), store.close())
         .await
         .ok();
     Ok(())
+}
+
+/// How long requests under way may take to finish once the server is told to stop.
+pub const GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `state` on `listener` until `signal` completes; then analyses under way are
+/// cancelled, new ones refused, and requests under way get `grace` to finish before the
+/// server returns regardless. (Waiting for every request, as before, let one long
+/// computation hold a stopping server for as long as it ran.)
+pub async fn run_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    signal: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let work = state.work.clone();
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let stop = async move {
+        let mut rx = rx;
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop);
+    let deadline = async move {
+        signal.await;
+        work.stop();
+        let _ = tx.send(true);
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        r = server => r,
+        () = deadline => {
+            tracing::warn!(seconds = grace.as_secs_f64(), "requests still under way after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown() {

@@ -21,6 +21,7 @@ mod instances;
 mod openapi;
 mod plan;
 mod tenancy;
+mod work;
 
 use std::net::SocketAddr;
 

@@ -48,6 +48,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/orgs/{org}/metrics"),
     ("get", "/api/v1/orgs/{org}/forecast"),
     ("get", "/api/v1/orgs/{org}/clv"),
+    ("post", "/api/v1/orgs/{org}/jobs"),
+    ("get", "/api/v1/orgs/{org}/jobs"),
+    ("get", "/api/v1/orgs/{org}/jobs/{id}"),
+    ("delete", "/api/v1/orgs/{org}/jobs/{id}"),
 ];
 
 #[tokio::test]

@@ -100,6 +100,7 @@ fn table(
     dataset: i64,
     member: i64,
     invitation: i64,
+    job: i64,
     caller_email: &str,
     org_body: &Value,
 ) -> Vec<Row> {
@@ -117,6 +118,7 @@ fn table(
     let ds = dataset.to_string();
     let member = member.to_string();
     let invitation = invitation.to_string();
+    let job = job.to_string();
     vec![
         row(M::GET, "/api/v1/orgs/{org}", &[], "", Body::None, S::OK),
         row(
@@ -352,6 +354,38 @@ fn table(
             S::OK,
         ),
         row(
+            M::POST,
+            "/api/v1/orgs/{org}/jobs",
+            &[],
+            "",
+            Body::Json(json!({"kind": "simulate", "params": {"trials": 50}})),
+            S::ACCEPTED,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/jobs",
+            &[],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/jobs/{id}",
+            &[("id", &job)],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/orgs/{org}/jobs/{id}",
+            &[("id", &job)],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
             M::PATCH,
             "/api/v1/orgs/{org}",
             &[],
@@ -427,6 +461,7 @@ struct Setup {
     dataset: i64,
     viewer_id: i64,
     invitation: i64,
+    job: i64,
     org_body: Value,
 }
 
@@ -489,7 +524,16 @@ async fn setup() -> Setup {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let invitation = body["invitation"]["id"].as_i64().unwrap();
+    let (status, body) = call(
+        owner
+            .post(&format!("/api/v1/orgs/{B}/jobs"))
+            .json(&json!({"kind": "simulate", "params": {"trials": 50}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let job = body["id"].as_i64().unwrap();
     Setup {
+        job,
         invitation,
         _srv: srv,
         owner,
@@ -512,6 +556,7 @@ async fn every_organisation_route_is_closed_to_non_members_and_read_only_to_view
         s.dataset,
         s.viewer_id,
         s.invitation,
+        s.job,
         "mallory@example.com",
         &s.org_body,
     );
