@@ -551,3 +551,60 @@ async fn invitations_are_reissued_revoked_and_killed_by_removal() {
         assert!(listed[0].expired, "{db}");
     }
 }
+
+/// A backup of schema 1 held invitations as accounts without a password; restored, they
+/// become expired invitations to the organisations they were members of (which an owner
+/// re-issues), as migration 0002 does for a database, and no such account remains to be
+/// claimed.
+#[tokio::test]
+async fn a_schema_1_backup_restores_pending_accounts_as_expired_invitations() {
+    for (db, store) in stores().await {
+        let backup = [
+            r#"{"sextant_backup": 1, "schema": 1, "tables": []}"#,
+            r#"{"table": "users", "row": {"id": 1, "email": "owner@example.com", "name": "Owner", "password_hash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$W2YtZWVGiVJ4k8MkVbuZlAe4JX5N6n5tJvyQNzK0C5s", "is_admin": 1, "created_at": 1}}"#,
+            r#"{"table": "users", "row": {"id": 2, "email": "pending@example.com", "name": "", "password_hash": null, "is_admin": 0, "created_at": 2}}"#,
+            r#"{"table": "invitations", "row": {"token_hash": "ab", "user_id": 2, "created_at": 2}}"#,
+            r#"{"table": "organizations", "row": {"id": 1, "slug": "corner", "name": "Corner", "plan_version": 0, "created_at": 1}}"#,
+            r#"{"table": "memberships", "row": {"org_id": 1, "user_id": 1, "role": "owner"}}"#,
+            r#"{"table": "memberships", "row": {"org_id": 1, "user_id": 2, "role": "editor"}}"#,
+        ]
+        .join("\n");
+        store.restore(&mut backup.as_bytes()).await.unwrap();
+        assert!(
+            !store.has_user("pending@example.com").await.unwrap(),
+            "{db}"
+        );
+        let owner = sextant_store::User {
+            id: 1,
+            email: "owner@example.com".into(),
+            name: "Owner".into(),
+            is_admin: true,
+        };
+        let scope = store.scope(&owner, "corner").await.unwrap();
+        assert_eq!(
+            store
+                .members(&scope, Default::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+        let invitations = store.invitations(&scope).await.unwrap();
+        assert_eq!(invitations.len(), 1, "{db}");
+        assert_eq!(invitations[0].email, "pending@example.com");
+        assert_eq!(invitations[0].role, Role::Editor);
+        assert!(invitations[0].expired);
+        // Re-issued, it works.
+        let MemberChange::Invited { token, .. } = store
+            .set_member(&scope, "pending@example.com", Role::Editor)
+            .await
+            .unwrap()
+        else {
+            panic!("{db}")
+        };
+        store
+            .accept_invitation(&token, "Pat", "pat's long password", "c")
+            .await
+            .unwrap();
+    }
+}
