@@ -399,6 +399,17 @@ impl Decode for BudgetPeriod {
     }
 }
 
+/// The largest amount of money a plan may hold, in absolute value: one trillion (10^12) units
+/// of its currency.
+///
+/// Amounts are exact in the file, but the analysis and the optimiser compute in binary floating
+/// point (exact to about 16 significant digits) and HiGHS treats coefficients near 10^15 and
+/// above as numerically unsafe. A trillion keeps cents exact in sums of thousands of amounts.
+pub const MAX_MONEY: i64 = 1_000_000_000_000;
+
+/// [`MAX_MONEY`] with thousands separators, for messages.
+const MAX_MONEY_TEXT: &str = "1,000,000,000,000";
+
 /// Reads an amount of money exactly; signed when `signed`.
 fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money> {
     d.note(path, &node.loc);
@@ -407,12 +418,26 @@ fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money
     } else {
         "an amount of money, 0 or more"
     };
+    let too_large = |d: &mut Decoder, written: &str| -> Option<Money> {
+        let p = d.problem(node, path, "the amount of money is too large");
+        p.expected = Some(format!(
+            "{expected}, at most {MAX_MONEY_TEXT} in absolute value"
+        ));
+        p.found = Some(written.to_string());
+        p.hint = Some(
+            "write amounts in whole units of the plan's currency; amounts above a trillion are \
+             beyond what the optimiser computes exactly"
+                .into(),
+        );
+        None
+    };
     match &node.value {
         Value::Number(s) => {
             let v = Decimal::from_str(s)
                 .or_else(|_| Decimal::from_scientific(s))
                 .ok();
             match v {
+                Some(v) if v.abs() > Decimal::from(MAX_MONEY) => too_large(d, s),
                 Some(v) if signed || v >= Decimal::ZERO => Some(Money(v)),
                 Some(_) => {
                     let p = d.problem(node, path, "an amount of money cannot be negative here");
@@ -421,18 +446,35 @@ fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money
                     p.hint = Some("costs and benefits are written as positive amounts".into());
                     None
                 }
+                // Beyond what a decimal holds (about 7.9 x 10^28) but still a number.
+                None if s.parse::<f64>().is_ok_and(|x| x.abs() > 1.0) => too_large(d, s),
                 None => d.mismatch(node, path, expected),
             }
         }
         Value::Str(s) => {
-            let cleaned: String = s
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-                .collect();
+            let t = s.trim();
+            // A number too large for a float (`1e400`) is read as text; it is still a number.
+            if t.parse::<f64>().is_ok_and(f64::is_infinite) {
+                return too_large(d, t);
+            }
             let p = d.problem(node, path, format!("expected {expected}"));
             p.expected = Some(expected.into());
             p.found = Some(format!("the text {s:?}"));
-            if !cleaned.is_empty() && Decimal::from_str(&cleaned).is_ok() {
+            // Only currency signs, separators, spaces and quotes are taken out for the hint:
+            // the figure suggested is the figure written.
+            // Commas count as separators only between groups of three digits (`1,234.56`), so
+            // a decimal comma (`1234,56`) gets no hint rather than a wrong one.
+            let unsigned: String = t
+                .chars()
+                .filter(|c| !(c.is_whitespace() || "_'\"$€£¥".contains(*c)))
+                .collect();
+            let whole = unsigned.split('.').next().unwrap_or("");
+            let thousands = whole.split(',').skip(1).all(|g| g.len() == 3);
+            let cleaned: String = unsigned.chars().filter(|c| *c != ',').collect();
+            let plain = cleaned
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+            if thousands && plain && !cleaned.is_empty() && Decimal::from_str(&cleaned).is_ok() {
                 p.hint = Some(format!(
                     "write the number alone, without currency symbols, separators or quotes: {cleaned}"
                 ));

@@ -5,5 +5,6 @@ mod cases;
 mod checks;
 mod demo;
 mod errors;
+mod hardening;
 mod kpi;
 mod properties;

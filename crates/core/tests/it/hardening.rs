@@ -1,0 +1,257 @@
+//! Hostile and extreme plan input: bounded money, alias bombs, and parsers that never panic.
+
+use expect_test::{Expect, expect};
+use proptest::prelude::*;
+use sextant_core::model::{BudgetPeriod, Date, Month};
+
+/// A valid plan; cases replace parts of it (line 14 is `one_time_cost`).
+const BASE: &str = "\
+version: 1
+organization:
+  name: Shop
+  currency: USD
+  start: 2027-01
+  horizon_months: 12
+  discount_rate: 0.08
+goals:
+  - {id: sales, title: More sales, kpi: revenue, baseline: 100, target: 120, due: 2027-12}
+initiatives:
+  - id: pos-system
+    title: POS
+    duration_months: 2
+    one_time_cost: 1000
+    contributes: {sales: 2}
+";
+
+fn check(text: &str, expected: Expect) {
+    match sextant_core::load_plan("plan.yaml", text) {
+        Ok(_) => panic!("expected problems, the plan loaded:\n{text}"),
+        Err(problems) => expected.assert_eq(&problems.render(Some(text))),
+    }
+}
+
+fn cost(written: &str) -> String {
+    BASE.replace("one_time_cost: 1000", &format!("one_time_cost: {written}"))
+}
+
+#[test]
+fn money_above_a_trillion_is_refused_with_the_bound() {
+    check(
+        &cost("1e16"),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: the amount of money is too large
+               |
+            14 |     one_time_cost: 1e16
+               |                    ^
+              = expected: an amount of money, 0 or more, at most 1,000,000,000,000 in absolute value
+              = found: 1e16
+              = hint: write amounts in whole units of the plan's currency; amounts above a trillion are beyond what the optimiser computes exactly
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn money_at_the_bound_loads() {
+    let text = cost("1000000000000");
+    if let Err(p) = sextant_core::load_plan("plan.yaml", &text) {
+        panic!("{}", p.render(Some(&text)));
+    }
+}
+
+#[test]
+fn money_beyond_a_float_is_too_large_not_text() {
+    // `1e400` is no finite float, so YAML reads it as text; the hint once suggested "1400".
+    check(
+        &cost("1e400"),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: the amount of money is too large
+               |
+            14 |     one_time_cost: 1e400
+               |                    ^
+              = expected: an amount of money, 0 or more, at most 1,000,000,000,000 in absolute value
+              = found: 1e400
+              = hint: write amounts in whole units of the plan's currency; amounts above a trillion are beyond what the optimiser computes exactly
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+    // Beyond a decimal (7.9 x 10^28) but a finite float.
+    check(
+        &cost("-1e30"),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: the amount of money is too large
+               |
+            14 |     one_time_cost: -1e30
+               |                    ^
+              = expected: an amount of money, 0 or more, at most 1,000,000,000,000 in absolute value
+              = found: -1e30
+              = hint: write amounts in whole units of the plan's currency; amounts above a trillion are beyond what the optimiser computes exactly
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn the_money_hint_never_changes_the_figure() {
+    // Letters and decimal commas get no hint rather than a wrong one ("12k" is not 12).
+    for written in ["12k", "\"1234,56\"", "1.5 million", "\"1,23\""] {
+        let text = cost(written);
+        let rendered = match sextant_core::load_plan("plan.yaml", &text) {
+            Ok(_) => panic!("{written} loaded"),
+            Err(p) => p.render(None),
+        };
+        assert!(!rendered.contains("hint"), "{written}: {rendered}");
+        assert!(
+            rendered.contains("expected an amount of money, 0 or more"),
+            "{rendered}"
+        );
+    }
+    check(
+        &cost("\"USD 1,234,567.50\""),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: expected an amount of money, 0 or more
+               |
+            14 |     one_time_cost: "USD 1,234,567.50"
+               |                    ^
+              = expected: an amount of money, 0 or more
+              = found: the text "USD 1,234,567.50"
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+    check(
+        &cost("\"€ 1,234,567.50\""),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: expected an amount of money, 0 or more
+               |
+            14 |     one_time_cost: "€ 1,234,567.50"
+               |                    ^
+              = expected: an amount of money, 0 or more
+              = found: the text "€ 1,234,567.50"
+              = hint: write the number alone, without currency symbols, separators or quotes: 1234567.50
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+}
+
+#[test]
+fn an_alias_bomb_is_refused_where_it_explodes() {
+    let mut text = format!("{BASE}x-bomb:\n  a0: &a0 [lol]\n");
+    for level in 1..=9 {
+        let items = vec![format!("*a{}", level - 1); 10].join(", ");
+        text.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
+    }
+    let rendered = match sextant_core::load_plan("bomb.yaml", &text) {
+        Ok(_) => panic!("the bomb loaded"),
+        Err(p) => p.render(None),
+    };
+    // Lines 18-21 copy 23,450 values; the 4th alias of a4 on line 22 (column 27) crosses 100,000.
+    assert_eq!(
+        rendered,
+        "error: bomb.yaml:22:27: the file's aliases (`*name`) copy too many values\n  \
+         = expected: aliases that copy at most 100000 values in all\n  \
+         = found: this alias brings the copies to 107894 values\n  \
+         = hint: write the repeated values out, or repeat a smaller block\n\n\
+         1 problem found; nothing was analysed.\n"
+    );
+}
+
+/// Numbers as a user might write them, from the ordinary to the absurd.
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (any::<i64>()).prop_map(|n| n.to_string()),
+        (-9.99f64..9.99, -400i32..400).prop_map(|(m, e)| format!("{m:.3}e{e}")),
+        any::<f64>().prop_map(|x| format!("{x}")),
+        "[-+]?[0-9]{0,30}(\\.[0-9]{0,30})?([eE][-+]?[0-9]{1,4})?",
+        Just(".inf".to_string()),
+        Just("-.inf".to_string()),
+        Just(".nan".to_string()),
+        "\"[$€£ 0-9,._a-z-]{0,20}\"",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any figure in any money or number field either loads within the bounds and analyses
+    /// to finite figures, or is refused with a located problem.
+    #[test]
+    fn any_figure_loads_within_bounds_or_is_refused(
+        field in prop::sample::select(vec![
+            "one_time_cost: 1000",
+            "duration_months: 2",
+            "discount_rate: 0.08",
+            "horizon_months: 12",
+            "baseline: 100",
+            "contributes: {sales: 2}",
+        ]),
+        n in number(),
+    ) {
+        let (key, _) = field.split_once(": ").unwrap_or((field, ""));
+        let text = if key == "contributes" {
+            BASE.replace(field, &format!("contributes: {{sales: {n}}}"))
+        } else {
+            BASE.replace(field, &format!("{key}: {n}"))
+        };
+        match sextant_core::load_plan("plan.yaml", &text) {
+            Ok(plan) => {
+                let a = sextant_core::analyze(&plan);
+                for i in &a.initiatives {
+                    prop_assert!(i.case.npv.is_finite(), "{n}: NPV {}", i.case.npv);
+                    prop_assert!(i.case.npv.abs() <= 1e15, "{n}: NPV {}", i.case.npv);
+                }
+            }
+            Err(problems) => {
+                prop_assert!(!problems.0.is_empty());
+                for p in &problems.0 {
+                    prop_assert!(p.location.line >= 1 && p.location.line <= 16, "{p}");
+                    prop_assert!(!p.message.is_empty());
+                }
+            }
+        }
+    }
+
+    /// Arbitrary YAML-like text, anchors and aliases included, never panics the reader.
+    #[test]
+    fn the_reader_never_panics_on_yaml_like_text(
+        text in "([a-z0-9]{1,4}|&a|&b|\\*a|\\*b|: |- |\\[|\\]|\\{|\\}|, |\\n  |\\n|'|\"|#|!!str |---\\n|\\.inf|1e999){0,80}",
+    ) {
+        let _ = sextant_core::load_plan("fuzz.yaml", &text);
+    }
+
+    /// A valid plan with any text spliced in either loads and analyses, or reports problems.
+    #[test]
+    fn a_spliced_plan_loads_and_analyses_or_reports_problems(
+        cut in 0usize..400,
+        insert in "([a-z0-9]{1,3}|&x |\\*x|: |\\n|\\n  |\\n    |- |\\[|\\]|\\{|\\}|, |-|9{13}|1e40|0\\.0|2027-13|2027-02-29){0,6}",
+    ) {
+        let cut = cut.min(BASE.len());
+        let text = format!("{}{insert}{}", &BASE[..cut], &BASE[cut..]);
+        match sextant_core::load_plan("m.yaml", &text) {
+            Ok(plan) => {
+                let _ = sextant_core::analyze(&plan);
+            }
+            Err(problems) => prop_assert!(!problems.0.is_empty()),
+        }
+    }
+
+    /// The date and period readers never panic, and what they accept reads back the same.
+    #[test]
+    fn date_readers_never_panic_and_round_trip(s in "\\PC{0,12}|[0-9]{4}-[0-9]{2}(-[0-9]{2})?|[0-9]{4}-[qQ][0-9]") {
+        if let Some(m) = Month::parse(&s) {
+            prop_assert_eq!(m.to_string(), s.clone());
+        }
+        if let Some(d) = Date::parse(&s) {
+            prop_assert_eq!(d.to_string(), s.clone());
+        }
+        if let Some(p) = BudgetPeriod::parse(&s) {
+            let (first, months) = p.months(1);
+            prop_assert!(months == 3 || months == 12);
+            prop_assert!(first.year() >= 0);
+        }
+    }
+}
