@@ -16,6 +16,7 @@ pub mod data;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod jobs;
 pub mod openapi;
 pub mod orgs;
@@ -84,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .with_state(state)
+        .layer(axum::middleware::map_response(headers::secure))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req
