@@ -467,25 +467,40 @@ impl Store {
     }
 
     /// Records an attempt at a secret under the limits `keys` (each a key and the failures it
-    /// allows before backing off). The attempt is recorded *before* it is counted, so that
-    /// parallel attempts see each other: of any number sent at once, no more than a limit's
-    /// allowance get checked. Returns the rows recorded, which a success removes.
+    /// allows before backing off). The attempt is recorded and counted under the key's lock,
+    /// so that parallel attempts are counted one after another: of any number sent at once,
+    /// the first ones up to the allowance get checked and the rest are refused. Returns the
+    /// rows recorded, which a success removes.
     async fn attempt(&self, keys: &[(String, i64)], t: i64) -> Result<Vec<i64>, LoginError> {
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(t - FAILURE_WINDOW)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_locks WHERE at < $1")
             .bind(t - FAILURE_WINDOW)
             .execute(&self.pool)
             .await?;
         let mut rows = Vec::new();
         let mut refused = None;
         for (key, allowed) in keys {
+            // The key's lock row serialises attempts at the key on every instance: each is
+            // recorded and counted while holding it, so each sees exactly those before it.
+            let mut tx = self.pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO login_locks (client_key, at) VALUES ($1, $2) \
+                 ON CONFLICT (client_key) DO UPDATE SET at = excluded.at",
+            )
+            .bind(key)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO login_failures (client_key, at) VALUES ($1, $2) RETURNING id",
             )
             .bind(key)
             .bind(t)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-            rows.push(id);
             let (n, last): (i64, Option<i64>) = sqlx::query_as(
                 "SELECT COUNT(*), MAX(at) FROM login_failures \
                  WHERE client_key = $1 AND at >= $2 AND id <> $3",
@@ -493,8 +508,10 @@ impl Store {
             .bind(key)
             .bind(t - FAILURE_WINDOW)
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
+            tx.commit().await?;
+            rows.push(id);
             if n >= *allowed {
                 let wait = backoff(n - allowed);
                 let until = last.unwrap_or(t) + wait;

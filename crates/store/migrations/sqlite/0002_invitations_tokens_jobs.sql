@@ -20,6 +20,12 @@ INSERT INTO org_invitations (org_id, email, role, token_hash, invited_by, create
 DELETE FROM memberships WHERE user_id IN (SELECT id FROM users WHERE password_hash IS NULL);
 DROP TABLE invitations;
 DELETE FROM users WHERE password_hash IS NULL;
+-- One row per key of the login limit, locked while an attempt is recorded and counted, so
+-- that attempts at one key are counted one after another on every instance.
+CREATE TABLE login_locks (
+    client_key TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+);
 ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
