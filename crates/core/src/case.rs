@@ -122,9 +122,13 @@ pub fn annual_benefit(init: &Initiative, org: &Organization) -> f64 {
     revenue * org.gross_margin.unwrap_or(1.0) + savings
 }
 
-/// The month index an initiative starts at in a stand-alone business case.
+/// The month index an initiative starts at in a stand-alone business case: its pinned start,
+/// or else the month after its prerequisites finish (see [`Plan::start_index`]).
 pub fn start_of(plan: &Plan, init: &Initiative) -> u32 {
-    init.start.map_or(0, |m| plan.month_index(m).max(0) as u32)
+    match plan.initiative_index(&init.id) {
+        Some(i) => plan.start_index(i),
+        None => init.start.map_or(0, |m| plan.month_index(m).max(0) as u32),
+    }
 }
 
 /// Monthly net flows of an initiative started at month `start`, over `months` months.

@@ -119,6 +119,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a system has low business value and poor technical health",
     ),
     ("no-budget", "the plan sets no budget"),
+    (
+        "budget-period-missing",
+        "a budget is set, but some months of the horizon fall in no budgeted period, so spend there is unlimited",
+    ),
 ];
 
 struct Out(Vec<Finding>);
@@ -325,6 +329,33 @@ fn money(x: &Inputs<'_>, out: &mut Out) {
             out.add("mandatory-over-budget", Severity::Error, "constraints.budget", format!("Mandatory initiatives need {mandatory:.2} of implementation spend but the whole budget is {total_budget:.2}."), "raise the budget, or make some initiatives optional");
         }
         let fys = org.fiscal_year_start;
+        // Months of the horizon no budget covers, by fiscal year: spend there is unlimited.
+        let mut uncovered: BTreeMap<i32, Vec<crate::model::Month>> = BTreeMap::new();
+        for t in 0..org.horizon_months as i32 {
+            let m = x.plan.month_at(t);
+            if !doc
+                .constraints
+                .budget
+                .iter()
+                .any(|b| b.period.contains(m, fys))
+            {
+                let crate::model::BudgetPeriod::Year(fy) =
+                    crate::model::BudgetPeriod::year_of(m, fys)
+                else {
+                    continue;
+                };
+                uncovered.entry(fy).or_default().push(m);
+            }
+        }
+        for (fy, months) in &uncovered {
+            let (first, last) = (months[0], months[months.len() - 1]);
+            let span = if first == last {
+                first.to_string()
+            } else {
+                format!("{first} to {last}")
+            };
+            out.add("budget-period-missing", Severity::Warning, "constraints.budget", format!("No budget covers {span} (fiscal year {fy}): implementation spend there is not limited."), format!("add `{{period: {fy}, amount: ...}}` to `constraints.budget`, or a budget per quarter of {fy}"));
+        }
         for (b, budget) in doc.constraints.budget.iter().enumerate() {
             let mut pinned = 0.0;
             for init in doc

@@ -18,6 +18,8 @@ pub struct Plan {
     initiatives: HashMap<Id, usize>,
     goals: HashMap<Id, usize>,
     systems: HashMap<Id, usize>,
+    /// Each initiative's start month index in its stand-alone business case.
+    starts: Vec<u32>,
 }
 
 impl Plan {
@@ -38,12 +40,14 @@ impl Plan {
         v.dates(&doc);
         v.budgets(&doc);
         if v.problems.is_empty() {
+            let starts = earliest_starts(&doc, &initiatives);
             Ok(Plan {
                 doc,
                 source,
                 initiatives,
                 goals,
                 systems,
+                starts,
             })
         } else {
             Err(v.problems)
@@ -75,6 +79,14 @@ impl Plan {
         self.systems.get(id).copied()
     }
 
+    /// The month index an initiative starts at in its stand-alone business case: its pinned
+    /// `start`, or else the first month after everything it depends on (not done) has
+    /// finished, each prerequisite at its own such start; month 0 without either. This is the
+    /// earliest start the roadmap allows, resources aside.
+    pub fn start_index(&self, initiative: usize) -> u32 {
+        self.starts.get(initiative).copied().unwrap_or(0)
+    }
+
     /// The month index (0-based from the plan's start) of a calendar month.
     pub fn month_index(&self, m: Month) -> i32 {
         m.since(self.doc.organization.start)
@@ -84,6 +96,50 @@ impl Plan {
     pub fn month_at(&self, index: i32) -> Month {
         self.doc.organization.start.plus(index)
     }
+}
+
+/// Each initiative's start (see [`Plan::start_index`]), in dependency order; the plan has no
+/// cycles when this runs.
+fn earliest_starts(doc: &PlanDoc, index: &HashMap<Id, usize>) -> Vec<u32> {
+    let n = doc.initiatives.len();
+    let deps: Vec<Vec<usize>> = doc
+        .initiatives
+        .iter()
+        .map(|i| {
+            i.depends_on
+                .iter()
+                .filter_map(|d| index.get(d).copied())
+                .filter(|&d| doc.initiatives[d].status != Status::Done)
+                .collect()
+        })
+        .collect();
+    let mut dependants = vec![Vec::new(); n];
+    let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
+    for (i, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            dependants[d].push(i);
+        }
+    }
+    let start = doc.organization.start;
+    let mut starts: Vec<u32> = doc
+        .initiatives
+        .iter()
+        .map(|i| i.start.map_or(0, |m| m.since(start).max(0) as u32))
+        .collect();
+    let mut ready: Vec<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    while let Some(d) = ready.pop() {
+        let finish = starts[d].saturating_add(doc.initiatives[d].duration_months.months());
+        for &i in &dependants[d] {
+            if doc.initiatives[i].start.is_none() {
+                starts[i] = starts[i].max(finish);
+            }
+            waiting[i] -= 1;
+            if waiting[i] == 0 {
+                ready.push(i);
+            }
+        }
+    }
+    starts
 }
 
 struct Checker<'a> {

@@ -386,6 +386,30 @@ fn no_budget() {
 }
 
 #[test]
+fn budget_period_missing() {
+    // 18 months from 2027-01 with a budget for fiscal year 2027 only: 2028-01 to 2028-06 are
+    // unlimited.
+    check(
+        &SOUND.replace("horizon_months: 12", "horizon_months: 18"),
+        "budget-period-missing",
+        Severity::Warning,
+        "constraints.budget",
+        "No budget covers 2028-01 to 2028-06 (fiscal year 2028): implementation spend there is not limited.",
+    );
+    // A budget for the first quarter alone leaves the rest of the year open.
+    check(
+        &SOUND.replace(
+            "{period: 2027, amount: 1000}",
+            "{period: 2027-Q1, amount: 1000}",
+        ),
+        "budget-period-missing",
+        Severity::Warning,
+        "constraints.budget",
+        "No budget covers 2027-04 to 2027-12 (fiscal year 2027): implementation spend there is not limited.",
+    );
+}
+
+#[test]
 fn every_documented_code_is_tested_here() {
     let source = include_str!("checks.rs");
     for (code, _) in CODES {

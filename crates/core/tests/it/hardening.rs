@@ -255,3 +255,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_unpinned_initiative_starts_after_its_prerequisites_in_its_business_case() {
+    // b (2 months) then a (3 months) after it, then c after a: a starts in month 2, c in 5.
+    // Pinned d stays at its pin even though it depends on b.
+    let text = format!(
+        "{BASE}  - {{id: a, title: A, duration_months: 3, one_time_cost: 300, depends_on: [b]}}\n  \
+         - {{id: b, title: B, duration_months: 2, one_time_cost: 200}}\n  \
+         - {{id: c, title: C, duration_months: 1, one_time_cost: 100, depends_on: [a, pos-system]}}\n  \
+         - {{id: d, title: D, duration_months: 1, one_time_cost: 100, depends_on: [b], start: 2027-09}}\n  \
+         - {{id: e, title: E, duration_months: 1, one_time_cost: 100, depends_on: [f]}}\n  \
+         - {{id: f, title: F, duration_months: 4, one_time_cost: 100, status: done}}\n"
+    );
+    let plan = match sextant_core::load_plan("plan.yaml", &text) {
+        Ok(p) => p,
+        Err(p) => panic!("{}", p.render(Some(&text))),
+    };
+    let a = sextant_core::analyze(&plan);
+    let start = |id: &str| {
+        a.initiatives
+            .iter()
+            .find(|i| i.case.id == id)
+            .map(|i| (i.case.start_month, i.case.end_month))
+    };
+    assert_eq!(start("b"), Some((0, 1)));
+    assert_eq!(start("a"), Some((2, 4)));
+    assert_eq!(start("c"), Some((5, 5)));
+    assert_eq!(start("d"), Some((8, 8)));
+    // A finished prerequisite holds nothing back.
+    assert_eq!(start("e"), Some((0, 0)));
+}
