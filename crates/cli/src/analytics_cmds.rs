@@ -9,7 +9,7 @@ use clap::Args;
 use sextant_ingest::Options;
 use sextant_metrics::bgnbd::Unit;
 use sextant_metrics::calendar::day_label;
-use sextant_metrics::ets;
+use sextant_metrics::forecast::{ForecastReport, Point, Request};
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
@@ -38,12 +38,15 @@ pub struct ForecastArgs {
 }
 
 /// Reads a two-column series, naming the line of any bad value.
-fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
+fn read_series(path: &PathBuf) -> anyhow::Result<Vec<Point>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let headers = rdr.headers()?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        .clone();
     if headers.len() < 2 {
         anyhow::bail!(
             "{}: expected a header and two columns (period, value), found {} column(s)",
@@ -51,9 +54,9 @@ fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
             headers.len()
         );
     }
-    let (mut periods, mut values) = (Vec::new(), Vec::new());
+    let mut points = Vec::new();
     for rec in rdr.records() {
-        let rec = rec?;
+        let rec = rec.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let line = rec.position().map_or(0, |p| p.line());
         let raw = rec.get(1).unwrap_or("").trim();
         let v = sextant_ingest::parse::number(raw).map_err(|found| {
@@ -63,97 +66,108 @@ fn read_series(path: &PathBuf) -> anyhow::Result<(Vec<String>, Vec<f64>)> {
                 headers.get(1).unwrap_or("")
             )
         })?;
-        periods.push(rec.get(0).unwrap_or("").trim().to_string());
-        values.push(v);
+        points.push(Point {
+            period: rec.get(0).unwrap_or("").trim().to_string(),
+            value: v,
+            line: Some(line),
+        });
     }
-    Ok((periods, values))
+    Ok(points)
 }
 
-/// Runs `sextant forecast`.
+/// Runs `sextant forecast`: the report [`sextant_metrics::forecast::report`] builds, as the
+/// server's forecast endpoint returns it.
 pub fn forecast(args: ForecastArgs) -> anyhow::Result<ExitCode> {
-    let (periods, values) = read_series(&args.series)?;
-    if args.horizon == 0 {
-        anyhow::bail!("--horizon: expected 1 or more periods, found 0");
-    }
-    let fit = ets::auto(&values, args.season)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.series.display()))?;
-    let fc = ets::forecast(&fit, args.horizon);
-    let probability = args.target.map(|t| {
-        if args.down {
-            ets::probability_at_most(&fc, args.horizon, t)
+    let points = read_series(&args.series)?;
+    let req = Request {
+        kpi: None,
+        horizon: args.horizon,
+        season: args.season,
+        target: args.target,
+        down: args.down,
+    };
+    let r = sextant_metrics::forecast::report(&points, &req).map_err(|e| {
+        if e.starts_with("horizon:") {
+            anyhow::anyhow!("--{e}")
         } else {
-            ets::probability_at_least(&fc, args.horizon, t)
+            anyhow::anyhow!("{}: {e}", args.series.display())
         }
-    });
+    })?;
     let mut out = anstream::stdout();
     match args.format {
-        MetricsFormat::Json => {
-            let mut v = serde_json::to_value(&fc)?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("fit".into(), serde_json::to_value(&fit)?);
-                obj.insert("periods".into(), serde_json::json!(periods));
-                obj.insert("history".into(), serde_json::json!(values));
-                if let Some(p) = probability {
-                    obj.insert("target".into(), serde_json::json!(args.target));
-                    obj.insert("probability".into(), serde_json::json!(p));
-                }
-            }
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-        }
+        MetricsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?,
         MetricsFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([
-                "step", "mean", "lower_80", "upper_80", "lower_95", "upper_95",
+                "period", "mean", "lower_80", "upper_80", "lower_95", "upper_95",
             ])?;
-            for h in 0..fc.mean.len() {
+            for h in 0..r.mean.len() {
                 w.write_record([
-                    (h + 1).to_string(),
-                    fc.mean[h].to_string(),
-                    fc.lower_80[h].to_string(),
-                    fc.upper_80[h].to_string(),
-                    fc.lower_95[h].to_string(),
-                    fc.upper_95[h].to_string(),
+                    r.forecast_periods[h].clone(),
+                    r.mean[h].to_string(),
+                    r.lower_80[h].to_string(),
+                    r.upper_80[h].to_string(),
+                    r.lower_95[h].to_string(),
+                    r.upper_95[h].to_string(),
                 ])?;
             }
             out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         }
-        MetricsFormat::Text => {
-            let mut s = format!(
-                "{} chosen by AICc ({:.1}) on {} values; after {}:\n",
-                fc.model,
-                fc.aicc,
-                values.len(),
-                periods.last().map_or("the last period", String::as_str)
-            );
-            let mut t = Table::new(&[">step", ">forecast", ">80% from", ">to", ">95% from", ">to"]);
-            for h in 0..fc.mean.len() {
-                t.row(vec![
-                    format!("+{}", h + 1),
-                    format!("{:.2}", fc.mean[h]),
-                    format!("{:.2}", fc.lower_80[h]),
-                    format!("{:.2}", fc.upper_80[h]),
-                    format!("{:.2}", fc.lower_95[h]),
-                    format!("{:.2}", fc.upper_95[h]),
-                ]);
-            }
-            let (h, rows) = t.text();
-            let _ = writeln!(s, "{h}");
-            for r in rows {
-                let _ = writeln!(s, "{r}");
-            }
-            if let (Some(p), Some(t)) = (probability, args.target) {
-                let _ = writeln!(
-                    s,
-                    "\nProbability of {} {t} by step +{}: {:.0}%",
-                    if args.down { "falling to" } else { "reaching" },
-                    args.horizon,
-                    p * 100.0
-                );
-            }
-            write!(out, "{s}")?;
-        }
+        MetricsFormat::Text => write!(out, "{}", forecast_text(&r))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The forecast report as text.
+fn forecast_text(r: &ForecastReport) -> String {
+    let mut s = format!(
+        "{} ({}) on {} values to {}:\n",
+        r.model,
+        r.chosen_by,
+        r.history.len(),
+        r.periods.last().map_or("the last period", String::as_str)
+    );
+    for n in &r.notes {
+        let _ = writeln!(s, "Note: {n}.");
+    }
+    let mut t = Table::new(&[
+        "period",
+        ">forecast",
+        ">80% from",
+        ">to",
+        ">95% from",
+        ">to",
+    ]);
+    for h in 0..r.mean.len() {
+        t.row(vec![
+            r.forecast_periods[h].clone(),
+            format!("{:.2}", r.mean[h]),
+            format!("{:.2}", r.lower_80[h]),
+            format!("{:.2}", r.upper_80[h]),
+            format!("{:.2}", r.lower_95[h]),
+            format!("{:.2}", r.upper_95[h]),
+        ]);
+    }
+    let (h, rows) = t.text();
+    let _ = writeln!(s, "{h}");
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    if let Some(t) = &r.target {
+        let _ = writeln!(
+            s,
+            "\nProbability of {} {} by {}: {:.0}%",
+            if t.direction == "down" {
+                "falling to"
+            } else {
+                "reaching"
+            },
+            t.value,
+            t.period,
+            t.probability * 100.0
+        );
+    }
+    s
 }
 
 /// `sextant clv` arguments.

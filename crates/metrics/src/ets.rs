@@ -116,6 +116,10 @@ pub struct Forecast {
     pub aicc: f64,
     /// Whether the intervals were simulated.
     pub simulated: bool,
+    /// The simulated values at each step, sorted (empty for the linear models): the
+    /// distribution probabilities of reaching a target are read from.
+    #[serde(skip)]
+    pub(crate) draws: Vec<Vec<f64>>,
 }
 
 /// Why a series cannot be forecast.
@@ -598,6 +602,7 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
     let mean: Vec<f64> = (1..=horizon).map(|h| point(h, l, b, &s)).collect();
     let linear = spec.error == ErrorKind::A && spec.season != SeasonKind::M;
     let (mut lo80, mut hi80, mut lo95, mut hi95) = (vec![], vec![], vec![], vec![]);
+    let mut draws: Vec<Vec<f64>> = Vec::new();
     if linear {
         // Var(h) = sigma2 (1 + sum_{j<h} c_j^2), Hyndman et al. 2008, table 6.1 (class 1).
         for h in 1..=horizon {
@@ -627,7 +632,7 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
     } else {
         // Simulated sample paths, with a fixed seed.
         let paths = 5000;
-        let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(paths); horizon];
+        draws = vec![Vec::with_capacity(paths); horizon];
         let mut rng = 0x5EED_u64;
         let mut normal = || {
             let mut u = || {
@@ -676,6 +681,7 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
         upper_95: hi95,
         aicc: fit.aicc,
         simulated: !linear,
+        draws,
     }
 }
 
@@ -699,10 +705,16 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc
 }
 
-/// P(value at step `h` >= target), from the forecast's spread (normal, with the sd the 95%
-/// interval implies).
+/// P(value at step `h` >= target) under the model's own distribution: the share of the
+/// simulated paths at or above the target for the non-linear models, the normal distribution
+/// of the analytic intervals for the linear ones.
 pub fn probability_at_least(fc: &Forecast, h: usize, target: f64) -> f64 {
     let k = h.clamp(1, fc.mean.len()) - 1;
+    if let Some(d) = fc.draws.get(k).filter(|d| !d.is_empty()) {
+        // Sorted: the paths below the target come first.
+        let below = d.partition_point(|v| *v < target);
+        return (d.len() - below) as f64 / d.len() as f64;
+    }
     let sd = (fc.upper_95[k] - fc.lower_95[k]) / (2.0 * Z95);
     if sd <= 0.0 {
         return if fc.mean[k] >= target { 1.0 } else { 0.0 };
@@ -712,6 +724,11 @@ pub fn probability_at_least(fc: &Forecast, h: usize, target: f64) -> f64 {
 
 /// P(value at step `h` <= target).
 pub fn probability_at_most(fc: &Forecast, h: usize, target: f64) -> f64 {
+    let k = h.clamp(1, fc.mean.len()) - 1;
+    if let Some(d) = fc.draws.get(k).filter(|d| !d.is_empty()) {
+        let at_most = d.partition_point(|v| *v <= target);
+        return at_most as f64 / d.len() as f64;
+    }
     1.0 - probability_at_least(fc, h, target)
 }
 

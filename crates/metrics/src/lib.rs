@@ -10,4 +10,5 @@ pub mod bgnbd;
 pub mod calendar;
 pub mod catalogue;
 pub mod ets;
+pub mod forecast;
 pub mod records;

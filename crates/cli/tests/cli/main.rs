@@ -571,7 +571,12 @@ fn forecast_prints_the_contract_and_names_bad_values() {
         let season = [
             0.0, 5.0, 10.0, 5.0, 0.0, -5.0, -10.0, -5.0, 0.0, 3.0, 8.0, 20.0,
         ][i % 12];
-        text += &format!("2024-{:02},{}\n", i % 12 + 1, 100.0 + i as f64 + season);
+        text += &format!(
+            "{}-{:02},{}\n",
+            2024 + i / 12,
+            i % 12 + 1,
+            100.0 + i as f64 + season
+        );
     }
     std::fs::write(&f, &text).expect("write");
     let path = f.to_str().unwrap_or_default();

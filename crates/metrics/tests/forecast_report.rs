@@ -1,0 +1,254 @@
+//! The forecast report both front doors return (issue 10, item 13).
+
+#![allow(clippy::unwrap_used)]
+
+use sextant_metrics::forecast::{Point, Request, report};
+
+fn points(rows: &[(&str, f64)]) -> Vec<Point> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (p, v))| Point {
+            period: (*p).to_string(),
+            value: *v,
+            line: Some(i as u64 + 2),
+        })
+        .collect()
+}
+
+fn months(from_year: i32, values: &[f64]) -> Vec<(String, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            (
+                format!("{}-{:02}", from_year + i as i32 / 12, i % 12 + 1),
+                *v,
+            )
+        })
+        .collect()
+}
+
+fn req(horizon: usize) -> Request {
+    Request {
+        horizon,
+        ..Request::default()
+    }
+}
+
+#[test]
+fn rows_are_sorted_by_period_and_steps_carry_labels() {
+    let rows = [
+        ("2027-03", 12.0),
+        ("2027-01", 10.0),
+        ("2027-02", 11.0),
+        ("2027-05", 14.0),
+        ("2027-04", 13.0),
+        ("2027-06", 15.0),
+    ];
+    let r = report(&points(&rows), &req(3)).unwrap();
+    assert_eq!(
+        r.periods,
+        [
+            "2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"
+        ]
+    );
+    assert_eq!(r.history, [10.0, 11.0, 12.0, 13.0, 14.0, 15.0]);
+    assert_eq!(r.forecast_periods, ["2027-07", "2027-08", "2027-09"]);
+    assert_eq!(r.granularity, "month");
+    assert_eq!(r.mean.len(), 3);
+    // Quarters, weeks and years label their steps too.
+    let q = [
+        ("2026-Q2", 4.0),
+        ("2026-Q3", 5.0),
+        ("2026-Q4", 6.0),
+        ("2027-Q1", 7.0),
+        ("2027-Q2", 8.0),
+    ];
+    let r = report(&points(&q), &req(3)).unwrap();
+    assert_eq!(r.forecast_periods, ["2027-Q3", "2027-Q4", "2028-Q1"]);
+    let w = [
+        ("2027-03-29", 6.0),
+        ("2027-03-22", 5.0),
+        ("2027-03-01", 2.0),
+        ("2027-03-08", 3.0),
+        ("2027-03-15", 4.0),
+    ];
+    let r = report(&points(&w), &req(2)).unwrap();
+    assert_eq!(r.granularity, "week");
+    assert_eq!(r.forecast_periods, ["2027-04-05", "2027-04-12"]);
+    let y = [
+        ("2022", 0.0),
+        ("2023", 1.0),
+        ("2024", 2.0),
+        ("2025", 3.0),
+        ("2026", 4.0),
+    ];
+    assert_eq!(
+        report(&points(&y), &req(1)).unwrap().forecast_periods,
+        ["2027"]
+    );
+}
+
+#[test]
+fn repeated_and_unreadable_periods_are_refused_gaps_filled_with_a_note() {
+    let rows = [
+        ("2027-01", 10.0),
+        ("2027-02", 11.0),
+        ("2027-01", 12.0),
+        ("2027-03", 13.0),
+    ];
+    assert_eq!(
+        report(&points(&rows), &req(1)).unwrap_err(),
+        "period 2027-01 appears twice: `2027-01` (line 2) and `2027-01` (line 4); expected one value per period"
+    );
+    let rows = [("2027-01", 10.0), ("Feb", 11.0)];
+    assert_eq!(
+        report(&points(&rows), &req(1)).unwrap_err(),
+        "line 3: expected a period such as 2027-03, 2027-Q1, 2027-03-01, 2027 or a step number, found `Feb`"
+    );
+    let rows = [("2027-01", 10.0), ("2027-Q2", 11.0)];
+    assert_eq!(
+        report(&points(&rows), &req(1)).unwrap_err(),
+        "line 3: expected a period of the same form as `2027-01`, found `2027-Q2`"
+    );
+    // April missing: filled between March (13) and May (15) with 14, and said so.
+    let rows = [
+        ("2027-01", 10.0),
+        ("2027-02", 12.0),
+        ("2027-03", 13.0),
+        ("2027-05", 15.0),
+        ("2027-06", 16.0),
+    ];
+    let r = report(&points(&rows), &req(1)).unwrap();
+    assert_eq!(r.periods[3], "2027-04");
+    assert_eq!(r.history[3], 14.0);
+    assert_eq!(
+        r.notes,
+        [
+            "1 period(s) had no value and were filled by linear interpolation between their neighbours: 2027-04"
+        ]
+    );
+    // More than a quarter missing: refused.
+    let rows = [
+        ("2027-01", 10.0),
+        ("2027-02", 12.0),
+        ("2027-03", 13.0),
+        ("2027-09", 15.0),
+    ];
+    assert_eq!(
+        report(&points(&rows), &req(1)).unwrap_err(),
+        "5 of 9 periods from 2027-01 to 2027-09 have no value; expected at most a quarter missing to fill them in"
+    );
+    assert_eq!(
+        report(&points(&rows), &req(0)).unwrap_err(),
+        "horizon: expected 1 to 1200 periods, found 0"
+    );
+}
+
+/// Two years of a shop's months: about 100 with a December peak of about 200.
+fn december_peak() -> Vec<(String, f64)> {
+    let v: Vec<f64> = (0..24)
+        .map(|i| {
+            let wiggle = [
+                3.0, -2.0, 1.0, -4.0, 2.0, 0.0, -1.0, 4.0, -3.0, 1.0, 2.0, 0.0,
+            ][i % 12];
+            if i % 12 == 11 {
+                200.0 + i as f64
+            } else {
+                100.0 + wiggle + i as f64 * 0.5
+            }
+        })
+        .collect();
+    months(2025, &v)
+}
+
+#[test]
+fn a_december_peak_with_two_seasons_is_not_forecast_flat() {
+    let rows = december_peak();
+    let rows: Vec<(&str, f64)> = rows.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let r = report(&points(&rows), &req(12)).unwrap();
+    assert_eq!(r.forecast_periods[11], "2027-12");
+    let december = r.mean[11];
+    let others = r.mean[..11].iter().copied().fold(f64::MIN, f64::max);
+    assert!(
+        december > others + 50.0,
+        "{} {}: December {december}, the others at most {others}; {:?} {:?}",
+        r.model,
+        r.chosen_by,
+        r.mean,
+        r.notes
+    );
+    // 2026-12 was 223, 2025-12 was 211: seasonal naive with drift says about 223 + (one
+    // season's average change); the chosen model must say the same shape.
+    assert!(december > 200.0, "{december}");
+}
+
+#[test]
+fn short_seasonal_series_say_seasonal_models_are_not_admissible() {
+    // 18 months with a December peak: seasonal ETS needs 24.
+    let rows = december_peak();
+    let rows: Vec<(&str, f64)> = rows[..18].iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let r = report(&points(&rows), &req(12)).unwrap();
+    assert!(
+        r.notes.iter().any(|n| n
+            == "seasonal ETS models need two full seasons (24 values), found 18: not admissible"),
+        "{:?}",
+        r.notes
+    );
+    // The holdout compared the methods on the last 6 months (what precedes them holds a
+    // season).
+    let h = r.holdout.as_ref().unwrap();
+    assert_eq!(h.periods, 6);
+    // The forecast's December (2026-12, step 6) carries last December's peak (211).
+    assert_eq!(r.method, "seasonal_naive", "{}", r.chosen_by);
+    assert_eq!(r.forecast_periods[5], "2026-12");
+    assert_eq!(r.mean[5], 211.0);
+    assert!(
+        r.mean.iter().all(|m| *m < 115.0 || *m == 211.0),
+        "{:?}",
+        r.mean
+    );
+}
+
+#[test]
+fn the_target_probability_follows_the_models_own_distribution() {
+    // A growing series with multiplicative noise: a non-linear model with simulated paths.
+    let mut seed = 7u64;
+    let v: Vec<f64> = (0..40)
+        .map(|i| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let u = (seed >> 33) as f64 / (1u64 << 31) as f64 - 0.5;
+            100.0 * 1.03f64.powi(i) * (1.0 + 0.3 * u)
+        })
+        .collect();
+    let rows = months(2024, &v);
+    let rows: Vec<(&str, f64)> = rows.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let base = report(&points(&rows), &req(6)).unwrap();
+    assert!(base.simulated, "{}", base.model);
+    // The probability of reaching the upper 80% bound is the 10% of paths above it, and of
+    // falling to the lower 95% bound the 2.5% below it, as the intervals say (within one
+    // path in 5,000 and the rounding to 4 places).
+    for (target, down, expected) in [
+        (base.upper_80[5], false, 0.10),
+        (base.lower_95[5], true, 0.025),
+        (base.upper_95[5], false, 0.025),
+    ] {
+        let r = report(
+            &points(&rows),
+            &Request {
+                horizon: 6,
+                target: Some(target),
+                down,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        let t = r.target.unwrap();
+        assert_eq!(t.period, "2027-10");
+        assert!(
+            (t.probability - expected).abs() <= 0.0003,
+            "{target} {down}: {} against {expected}",
+            t.probability
+        );
+    }
+}
