@@ -41,6 +41,7 @@ pub(crate) fn no_nul_json(field: &str, value: &serde_json::Value) -> Result<()> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -170,19 +170,226 @@ impl Reading {
     }
 }
 
+/// Where uploaded and stored files are written for the importer: a directory of this
+/// process's own (mode 0700, its files 0600) under a staging root, removed with everything in
+/// it when the process ends; what a killed process left behind is removed when the next one
+/// starts.
+///
+/// The root is `uploads` beside a SQLite database file (`<db dir>/uploads`, mode 0700), and the
+/// operating system's temporary directory otherwise (PostgreSQL, an in-memory database), where
+/// each process's directory is named `sextant-uploads-*`. A directory belongs to a running
+/// process while that process holds the lock on its `.lock` file (several instances may share
+/// one root); one whose lock nobody holds is a dead process's, and goes.
+#[derive(Debug)]
+pub struct Staging {
+    dir: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+/// Where this process stages files: set by [`Staging::configure`] when the server starts, the
+/// temporary directory's root otherwise.
+static STAGING: std::sync::OnceLock<Result<std::sync::Arc<Staging>, String>> =
+    std::sync::OnceLock::new();
+
+impl Staging {
+    /// The staging root for a database URL, and the prefix of each process's directory in it.
+    pub fn root_for(database_url: &str) -> (PathBuf, &'static str, bool) {
+        if let Some(rest) = database_url.strip_prefix("sqlite:")
+            && !rest.contains(":memory:")
+        {
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or(path);
+            let dir = std::path::Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            return (dir.join("uploads"), "run-", true);
+        }
+        (std::env::temp_dir(), "sextant-uploads-", false)
+    }
+
+    /// Stages this process's files under the root for `database_url` (see [`Staging`]); what
+    /// earlier processes left there is removed. Called once, when the server starts.
+    pub fn configure(database_url: &str) -> std::io::Result<()> {
+        let (root, prefix, own) = Staging::root_for(database_url);
+        let staging = Staging::open(&root, prefix, own).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("staging directory for uploads in {}: {e}", root.display()),
+            )
+        })?;
+        tracing::info!(dir = %staging.dir().display(), "uploads are staged here");
+        if STAGING.set(Ok(std::sync::Arc::new(staging))).is_err() {
+            tracing::warn!("the staging directory was already chosen; keeping it");
+        }
+        Ok(())
+    }
+
+    /// The staging of this process.
+    pub fn shared() -> ApiResult<std::sync::Arc<Staging>> {
+        STAGING
+            .get_or_init(|| {
+                let (root, prefix, own) = Staging::root_for("");
+                Staging::open(&root, prefix, own)
+                    .map(std::sync::Arc::new)
+                    .map_err(|e| format!("no staging directory in {}: {e}", root.display()))
+            })
+            .clone()
+            .map_err(ApiError::Internal)
+    }
+
+    /// A directory of this process's own under `root` (named `prefix...`), first removing those
+    /// of processes no longer running. With `own_root`, `root` itself is created (mode 0700)
+    /// when missing and must be a directory of this user's, not a link.
+    pub fn open(root: &std::path::Path, prefix: &str, own_root: bool) -> std::io::Result<Staging> {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+        let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::PermissionDenied, what);
+        if own_root {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(root)?;
+            let m = std::fs::symlink_metadata(root)?;
+            if !m.is_dir() {
+                return Err(refuse(format!(
+                    "{}: expected a directory, found a link or a file",
+                    root.display()
+                )));
+            }
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir_in(root)?;
+        let lock_path = dir.path().join(".lock");
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&lock_path)?;
+        lock.try_lock()
+            .map_err(|e| refuse(format!("{}: cannot lock: {e}", lock_path.display())))?;
+        let uid = std::fs::metadata(dir.path())?.uid();
+        if own_root {
+            let m = std::fs::symlink_metadata(root)?;
+            if m.uid() != uid {
+                return Err(refuse(format!(
+                    "{}: expected a directory of user {uid}, found one of user {}",
+                    root.display(),
+                    m.uid()
+                )));
+            }
+            std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))?;
+        }
+        for entry in std::fs::read_dir(root)?.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let stale = name.to_string_lossy().starts_with(prefix)
+                && path != dir.path()
+                && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid)
+                && match std::fs::File::open(path.join(".lock")) {
+                    // Held by a running process, or free: a dead one's.
+                    Ok(f) => f.try_lock().is_ok(),
+                    // No lock yet: a process creating it, or one killed while it did.
+                    Err(_) => std::fs::symlink_metadata(&path)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() > 60)),
+                };
+            if stale {
+                match std::fs::remove_dir_all(&path) {
+                    Ok(()) => {
+                        tracing::info!(dir = %path.display(), "removed files an earlier run left staged")
+                    }
+                    Err(e) => {
+                        tracing::warn!(dir = %path.display(), error = %e, "cannot remove files an earlier run left staged")
+                    }
+                }
+            }
+        }
+        Ok(Staging { dir, _lock: lock })
+    }
+
+    /// This process's directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// A new empty file (mode 0600) in this process's directory, named `data...EXT`.
+    pub fn file(&self, extension: &str) -> std::io::Result<tempfile::NamedTempFile> {
+        use std::os::unix::fs::PermissionsExt;
+        tempfile::Builder::new()
+            .prefix("data")
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .suffix(extension)
+            .tempfile_in(self.dir.path())
+    }
+
+    /// Writes bytes where the importer reads them.
+    pub fn stage(&self, bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
+        use std::io::Write;
+        let internal = |e: std::io::Error| ApiError::Internal(format!("staging a file: {e}"));
+        let mut f = self.file(opts.extension()).map_err(internal)?;
+        f.write_all(bytes).map_err(internal)?;
+        f.flush().map_err(internal)?;
+        Ok(Staged::from(f.into_temp_path()))
+    }
+}
+
 /// A file written for the importer, removed when dropped.
 pub struct Staged {
-    _dir: tempfile::TempDir,
+    _file: tempfile::TempPath,
     /// Its path.
     pub path: PathBuf,
 }
 
-/// Writes uploaded bytes where the importer reads them.
+impl From<tempfile::TempPath> for Staged {
+    fn from(file: tempfile::TempPath) -> Staged {
+        let path = file.to_path_buf();
+        Staged { _file: file, path }
+    }
+}
+
+/// Writes bytes where the importer reads them, in this process's staging directory.
 pub fn stage(bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
-    let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let path = dir.path().join(format!("data{}", opts.extension()));
-    std::fs::write(&path, bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Staged { _dir: dir, path })
+    Staging::shared()?.stage(bytes, opts)
+}
+
+/// Streams a request body to a staged file, refusing it (413) beyond [`MAX_UPLOAD`] bytes
+/// without reading further; the file and its size.
+async fn stage_body(body: axum::body::Body, opts: &ReadOptions) -> ApiResult<(Staged, usize)> {
+    use axum::body::HttpBody;
+    use tokio::io::AsyncWriteExt;
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "the file is larger than the {} MiB an upload may be",
+            MAX_UPLOAD / (1024 * 1024)
+        ))
+    };
+    if body.size_hint().lower() > MAX_UPLOAD as u64 {
+        return Err(too_large());
+    }
+    let internal = |e: std::io::Error| ApiError::Internal(format!("staging an upload: {e}"));
+    let staging = Staging::shared()?;
+    let (file, path) = staging
+        .file(opts.extension())
+        .map_err(internal)?
+        .into_parts();
+    let staged = Staged::from(path);
+    let mut out = tokio::fs::File::from_std(file);
+    let mut body = std::pin::pin!(body);
+    let mut size = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        let frame = frame.map_err(|e| ApiError::BadRequest(format!("reading the upload: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            size += data.len();
+            if size > MAX_UPLOAD {
+                return Err(too_large());
+            }
+            out.write_all(&data).await.map_err(internal)?;
+        }
+    }
+    out.flush().await.map_err(internal)?;
+    Ok((staged, size))
 }
 
 /// A bad row as a problem: the field, with the row's line and column.
@@ -207,12 +414,13 @@ pub type ImportFile = (Option<Kind>, PathBuf, Options);
 /// Stored data sets written for the importer, each with the options it was uploaded with:
 /// the staged files (kept until dropped) and what `batch::import_each` takes.
 pub fn stage_stored(contents: &[DatasetContent]) -> ApiResult<(Vec<Staged>, Vec<ImportFile>)> {
+    let staging = Staging::shared()?;
     let mut staged = Vec::new();
     let mut files = Vec::new();
     for c in contents {
         let ro: ReadOptions = serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
         let (opts, kind) = ro.parse()?.with_map();
-        let st = stage(&c.content, &ro)?;
+        let st = staging.stage(&c.content, &ro)?;
         files.push((kind, st.path.clone(), opts));
         staged.push(st);
     }
@@ -264,7 +472,7 @@ async fn upload(
     caller: Caller,
     Path(org): Path<String>,
     Query(q): Query<ReadOptions>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<(StatusCode, axum::Json<Uploaded>)> {
     let s = scope(&state, &caller, &org).await?;
     s.require(Role::Editor)?;
@@ -277,7 +485,7 @@ async fn upload(
         .name
         .clone()
         .unwrap_or_else(|| format!("upload{}", q.extension()));
-    let staged = stage(&body, &q)?;
+    let (staged, _) = stage_body(body, &q).await?;
     let files = vec![(kind, staged.path.clone(), opts)];
     let (kind, report) = tokio::task::spawn_blocking(move || {
         sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {}).map(
@@ -290,6 +498,10 @@ async fn upload(
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?
     .map_err(|e| import_problem(&name, e))?;
+    // Read once the file has been checked; the database keeps the bytes as uploaded.
+    let body = tokio::fs::read(&staged.path)
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading the staged upload: {e}")))?;
     drop(staged);
     let mut kept = q.clone();
     kept.kind = Some(kind.name().to_string());

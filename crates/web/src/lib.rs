@@ -137,6 +137,7 @@ pub enum ServeError {
 /// installation with users unless `force_demo`).
 pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), ServeError> {
     let store = Store::open(config.database.expose()).await?;
+    data::Staging::configure(config.database.expose())?;
     let secure = config.public_url.starts_with("https://");
     let state = AppState::new(store.clone(), secure, config.trusted_proxies);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;

@@ -168,3 +168,131 @@ async fn a_nul_byte_is_refused_naming_the_field_wherever_it_is_sent() {
     assert_eq!(orgs["total"], 1, "{orgs}");
     assert_eq!(api.ok("/api/v1/orgs/acme").await["name"], "Org acme");
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn uploads_are_staged_privately_and_what_a_killed_run_left_is_removed_at_start_up() {
+    use sextant_web::data::{ReadOptions, Staging};
+    let base = tempfile::tempdir().unwrap();
+    let root = base.path().join("uploads");
+    // What a process killed with -9 left: its directory, its lock (no longer held), a file.
+    let dead = root.join("run-dead");
+    std::fs::create_dir_all(&dead).unwrap();
+    std::fs::write(dead.join(".lock"), "").unwrap();
+    std::fs::write(dead.join("data.csv"), ORDERS).unwrap();
+    std::fs::write(root.join("notes.txt"), "not ours").unwrap();
+
+    let a = Staging::open(&root, "run-", true).unwrap();
+    assert!(!dead.exists(), "the dead run's files are removed");
+    assert!(
+        root.join("notes.txt").exists(),
+        "other files are left alone"
+    );
+    assert_eq!(mode(&root), 0o700);
+    assert_eq!(mode(a.dir()), 0o700);
+    assert!(a.dir().starts_with(&root));
+    let staged = a.stage(ORDERS.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(mode(&staged.path), 0o600);
+    assert!(staged.path.to_string_lossy().ends_with(".csv"));
+    assert_eq!(std::fs::read_to_string(&staged.path).unwrap(), ORDERS);
+    let path = staged.path.clone();
+    drop(staged);
+    assert!(!path.exists(), "a staged file goes when it is dropped");
+
+    // A second instance on the same root leaves a running one's directory alone.
+    let b = Staging::open(&root, "run-", true).unwrap();
+    assert!(a.dir().exists());
+    assert_ne!(a.dir(), b.dir());
+    let a_dir = a.dir().to_path_buf();
+    drop(a);
+    assert!(!a_dir.exists(), "a process's directory goes with it");
+    drop(b);
+    assert_eq!(
+        std::fs::read_dir(&root).unwrap().count(),
+        1,
+        "only notes.txt is left"
+    );
+}
+
+#[test]
+fn the_staging_root_is_beside_a_sqlite_database_and_in_the_temporary_directory_otherwise() {
+    use sextant_web::data::Staging;
+    assert_eq!(
+        Staging::root_for("sqlite:///var/lib/sextant/sextant.db?mode=rwc"),
+        ("/var/lib/sextant/uploads".into(), "run-", true)
+    );
+    assert_eq!(
+        Staging::root_for("sqlite://sextant.db"),
+        ("./uploads".into(), "run-", true)
+    );
+    for url in ["postgres://u@h/db", "sqlite::memory:"] {
+        assert_eq!(
+            Staging::root_for(url),
+            (std::env::temp_dir(), "sextant-uploads-", false),
+            "{url}"
+        );
+    }
+}
+
+/// Sends a raw HTTP request head and then `body` (whatever of it the server takes); the
+/// response's status line and body.
+async fn raw(base: &str, head: String, body: impl Iterator<Item = Vec<u8>>) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body {
+        if s.write_all(&chunk).await.is_err() {
+            break; // the server answered and closed
+        }
+    }
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), s.read_to_end(&mut out)).await;
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    )
+}
+
+#[tokio::test]
+async fn an_upload_beyond_256_mib_is_a_413_problem_whether_announced_or_streamed() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let (_, secret) = api.token("uploads").await;
+    let head = |framing: &str| {
+        format!(
+            "POST /api/v1/orgs/acme/datasets?kind=orders&name=big.csv HTTP/1.1\r\nHost: x\r\n\
+             Authorization: Bearer {secret}\r\nContent-Type: text/csv\r\nConnection: close\r\n\
+             {framing}\r\n\r\n"
+        )
+    };
+    let detail = "the file is larger than the 256 MiB an upload may be";
+    // Announced: refused before a byte of it is read.
+    let (status, body) = raw(
+        &srv.base,
+        head(&format!("Content-Length: {}", 300 * 1024 * 1024)),
+        std::iter::empty(),
+    )
+    .await;
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large", "{body}");
+    assert!(body.contains(detail), "{body}");
+    // Streamed without a length: refused once the 256 MiB are passed.
+    let mib = {
+        let mut c = format!("{:x}\r\n", 1024 * 1024).into_bytes();
+        c.extend(std::iter::repeat_n(b'x', 1024 * 1024));
+        c.extend(b"\r\n");
+        c
+    };
+    let chunks = std::iter::repeat_n(mib, 257).chain(std::iter::once(b"0\r\n\r\n".to_vec()));
+    let (status, body) = raw(&srv.base, head("Transfer-Encoding: chunked"), chunks).await;
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large", "{body}");
+    assert!(body.contains(detail), "{body}");
+    // Nothing was stored.
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}
