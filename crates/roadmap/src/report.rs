@@ -111,6 +111,37 @@ fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
+/// The roadmap and, when `levels` is given, the efficient frontier at that many budget levels
+/// (plus the plan's own budget): what `sextant roadmap` and the server's roadmap both answer.
+///
+/// The roadmap's search takes up to `opts.time_limit`; the frontier up to that again, split
+/// evenly over its searches by [`frontier_options`]. The frontier is skipped (`None`) when
+/// `proceed` says no after the roadmap (a client that left).
+pub fn roadmap_and_frontier(
+    plan: &Plan,
+    objective: Objective,
+    opts: &Options,
+    adjust: &Adjust,
+    levels: Option<usize>,
+    proceed: &dyn Fn() -> bool,
+) -> (Roadmap, Option<Vec<FrontierPoint>>) {
+    let r = roadmap(plan, objective, opts, adjust);
+    let f = levels
+        .filter(|_| proceed())
+        .map(|levels| frontier(plan, objective, levels, &frontier_options(opts, levels)));
+    (r, f)
+}
+
+/// The options of each search of a frontier of `levels` budget levels whose searches together
+/// take up to `opts.time_limit`: one for the unconstrained optimum, one shared by the search
+/// for the least feasible budget, one per level and one for the plan's own budget.
+pub fn frontier_options(opts: &Options, levels: usize) -> Options {
+    Options {
+        time_limit: opts.time_limit.div_f64(levels.max(2) as f64 + 3.0),
+        ..*opts
+    }
+}
+
 /// Optimises a plan's roadmap and describes it.
 pub fn roadmap(plan: &Plan, objective: Objective, opts: &Options, adjust: &Adjust) -> Roadmap {
     let inst = Instance::from_plan(plan, objective, adjust);
@@ -230,10 +261,16 @@ pub struct FrontierPoint {
     pub spend: f64,
     /// Number of initiatives scheduled.
     pub initiatives: usize,
+    /// Whether this is the plan's own budget (factor 1, or the plan without a budget).
+    pub plan_budget: bool,
 }
 
 /// The best objective at `levels` budget levels from the least feasible budget to the one
-/// beyond which more money buys nothing.
+/// beyond which more money buys nothing, and at the plan's own budget (factor 1, placed in
+/// order among the levels; when the plan has no budget, the top level is its own).
+///
+/// Each search takes up to `per_level.time_limit`; the search for the least feasible budget
+/// takes that much in all.
 pub fn frontier(
     plan: &Plan,
     objective: Objective,
@@ -295,14 +332,16 @@ pub fn frontier(
     };
     // Bottom level: the least level at which the mandatory initiatives fit (bisection on
     // feasibility).
+    let bisection_ends = std::time::Instant::now() + per_level.time_limit;
     let feasible_at = |level: f64| -> bool {
+        let left = bisection_ends.saturating_duration_since(std::time::Instant::now());
         let inst = Instance::from_plan(plan, objective, &adjust_for(level));
         let r = crate::milp::solve(
             &inst,
             crate::milp::Formulation::Step,
             &crate::milp::MipOptions {
                 with_objective: false,
-                time_limit: per_level.time_limit,
+                time_limit: left.max(std::time::Duration::from_millis(20)),
                 ..crate::milp::MipOptions::default()
             },
             None,
@@ -316,6 +355,9 @@ pub fn frontier(
     } else {
         let (mut lo, mut hi) = (0.0, top);
         for _ in 0..12 {
+            if std::time::Instant::now() >= bisection_ends {
+                break;
+            }
             let mid = (lo + hi) / 2.0;
             if feasible_at(mid) {
                 hi = mid;
@@ -325,9 +367,26 @@ pub fn frontier(
         }
         hi
     };
-    (0..levels)
+    let mut points: Vec<(f64, bool)> = (0..levels)
         .map(|k| {
-            let level = bottom + (top - bottom) * k as f64 / (levels - 1) as f64;
+            (
+                bottom + (top - bottom) * k as f64 / (levels - 1) as f64,
+                false,
+            )
+        })
+        .collect();
+    if has_budget {
+        match points.iter_mut().find(|(l, _)| (*l - 1.0).abs() < 1e-9) {
+            Some(p) => p.1 = true,
+            None => points.push((1.0, true)),
+        }
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    } else if let Some(last) = points.last_mut() {
+        last.1 = true;
+    }
+    points
+        .into_iter()
+        .map(|(level, own)| {
             let inst = Instance::from_plan(plan, objective, &adjust_for(level));
             let sol = solve::optimise(&inst, per_level);
             FrontierPoint {
@@ -343,6 +402,7 @@ pub fn frontier(
                 gap: sol.gap().map(round6),
                 spend: round2(spend_of(&inst, &sol.starts)),
                 initiatives: sol.starts.iter().filter(|s| s.is_some()).count(),
+                plan_budget: own,
             }
         })
         .collect()

@@ -8,7 +8,7 @@ use sextant_core::Plan;
 
 use crate::instance::{Adjust, Instance, Objective};
 use crate::schedule::{self, Starts};
-use crate::solve::{self, Options, SolveStatus};
+use crate::solve::{self, Excluded, Options, SolveStatus};
 
 /// One column of the comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +37,9 @@ pub struct Case {
     pub spend: f64,
     /// Initiatives scheduled in the base case but not here.
     pub dropped: Vec<String>,
+    /// Why each initiative of `dropped` is left out here, as the roadmap explains what it
+    /// leaves out (empty when this case has no schedule at all: see `status`).
+    pub dropped_because: Vec<Excluded>,
     /// Initiatives scheduled here but not in the base case.
     pub added: Vec<String>,
     /// Whether the base case's schedule, with the scenario's delays applied, still meets
@@ -99,6 +102,20 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
             };
             let here = ids(&sol.starts, &inst);
             let there = ids(&base.starts, &base_inst);
+            let dropped: Vec<String> = there
+                .iter()
+                .filter(|x| !here.contains(x))
+                .cloned()
+                .collect();
+            let feasible = matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible);
+            let dropped_because = if feasible {
+                solve::explain(&inst, &sol.starts, &doc.organization.currency)
+                    .into_iter()
+                    .filter(|e| dropped.contains(&e.id))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Case {
                 budget_factor: adjust.budget_factor,
                 cost_factor: adjust.cost_factor,
@@ -116,11 +133,8 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
                         .filter_map(|(i, s)| s.map(|_| inst.items[i].cost))
                         .sum(),
                 ),
-                dropped: there
-                    .iter()
-                    .filter(|x| !here.contains(x))
-                    .cloned()
-                    .collect(),
+                dropped,
+                dropped_because,
                 added: here
                     .iter()
                     .filter(|x| !there.contains(x))

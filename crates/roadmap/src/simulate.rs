@@ -17,6 +17,57 @@ use sextant_core::model::{BenefitKind, Estimate, MonthsEstimate};
 
 use crate::instance::Instance;
 use crate::schedule::Starts;
+use crate::solve::{self, Options, SolveStatus};
+
+/// Which schedule a simulation draws around.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    /// The optimised roadmap.
+    #[default]
+    Optimised,
+    /// The plan's own starts: pinned months, month 0 otherwise.
+    Plan,
+}
+
+/// The schedule `sextant simulate` and the server's simulation draw around: the optimised
+/// roadmap of `inst` (searched within `opts`), or the plan's own schedule (pinned starts,
+/// month 0 otherwise, one per group of alternatives, the best by NPV, cancelled and done
+/// initiatives left out). The optimised roadmap's status when it has no schedule.
+pub fn schedule(
+    plan: &Plan,
+    inst: &Instance,
+    which: Which,
+    opts: &Options,
+) -> Result<Starts, SolveStatus> {
+    match which {
+        Which::Optimised => {
+            let sol = solve::optimise(inst, opts);
+            match sol.status {
+                SolveStatus::Optimal | SolveStatus::Feasible => Ok(sol.starts),
+                other => Err(other),
+            }
+        }
+        Which::Plan => {
+            let doc = plan.doc();
+            let cases: Vec<_> = doc
+                .initiatives
+                .iter()
+                .map(|i| sextant_core::case::business_case(plan, i))
+                .collect();
+            let members = sextant_core::case::portfolio_members(plan, &cases);
+            Ok(inst
+                .items
+                .iter()
+                .map(|item| {
+                    members.contains(&item.plan_index).then(|| {
+                        sextant_core::case::start_of(plan, &doc.initiatives[item.plan_index])
+                    })
+                })
+                .collect())
+        }
+    }
+}
 
 /// Trials per chunk (the unit of parallel work and of random streams).
 pub const CHUNK: usize = 1024;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod brute;
+mod hardening;
 mod roadmap;
 mod simulate;
 

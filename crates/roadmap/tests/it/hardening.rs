@@ -1,0 +1,184 @@
+//! What a new user ran into: the frontier without the plan's own budget, scenarios that drop
+//! initiatives without saying why, the analysis and the roadmap disagreeing on when an
+//! initiative behind a prerequisite starts, and the simulated schedule of both front doors.
+
+use sextant_roadmap::instance::{Adjust, Instance, Objective};
+use sextant_roadmap::report;
+use sextant_roadmap::scenario;
+use sextant_roadmap::simulate;
+use sextant_roadmap::solve::{Options, Reason, SolveStatus};
+
+use crate::load;
+
+/// Three initiatives of 1,000 each worth 2,300, 1,200 and 100 alone (rate 0, 6-month horizon,
+/// 12-month evaluation), with 2027's budget of `budget`.
+fn three(budget: u32, scenarios: &str) -> sextant_core::Plan {
+    load(&format!(
+        "version: 1\norganization: {{name: T, currency: USD, start: 2027-01, horizon_months: 6, evaluation_months: 12, discount_rate: 0}}\n\
+         initiatives:\n\
+         \x20 - {{id: a, title: A, one_time_cost: 1000, benefits: [{{kind: saving, annual: 3600}}], duration_months: 1}}\n\
+         \x20 - {{id: b, title: B, one_time_cost: 1000, benefits: [{{kind: saving, annual: 2400}}], duration_months: 1}}\n\
+         \x20 - {{id: c, title: C, one_time_cost: 1000, benefits: [{{kind: saving, annual: 1200}}], duration_months: 1}}\n\
+         constraints:\n  budget:\n    - {{period: 2027, amount: {budget}}}\n{scenarios}"
+    ))
+}
+
+fn quick() -> Options {
+    Options {
+        time_limit: std::time::Duration::from_secs(5),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn the_frontier_includes_the_plans_own_budget() {
+    // A budget of 6,000 is twice what buys all three (3,000 at the top level, factor 0.5):
+    // factor 1 is added after the top, marked as the plan's, and buys the same 3,600.
+    let p = three(6000, "");
+    let points = report::frontier(&p, Objective::Npv, 4, &quick());
+    let factors: Vec<(f64, bool)> = points
+        .iter()
+        .map(|x| (x.budget_factor, x.plan_budget))
+        .collect();
+    assert_eq!(
+        factors,
+        vec![
+            (0.0, false),
+            (0.166667, false),
+            (0.333333, false),
+            (0.5, false),
+            (1.0, true)
+        ]
+    );
+    let own = &points[4];
+    assert_eq!(
+        (own.budget_total, own.objective, own.initiatives),
+        (6000.0, 3600.0, 3)
+    );
+    // A budget of 1,500 buys one (a: 2,300); factor 1 falls between levels.
+    let p = three(1500, "");
+    let points = report::frontier(&p, Objective::Npv, 3, &quick());
+    let own: Vec<_> = points.iter().filter(|x| x.plan_budget).collect();
+    assert_eq!(own.len(), 1);
+    assert_eq!(
+        (own[0].budget_factor, own[0].budget_total, own[0].objective),
+        (1.0, 1500.0, 2300.0)
+    );
+    for w in points.windows(2) {
+        assert!(w[0].budget_factor <= w[1].budget_factor, "{points:?}");
+    }
+}
+
+#[test]
+fn the_frontier_and_the_roadmap_come_from_one_call() {
+    let p = three(3000, "");
+    let opts = quick();
+    let (r, f) = report::roadmap_and_frontier(
+        &p,
+        Objective::Npv,
+        &opts,
+        &Adjust::default(),
+        Some(3),
+        &|| true,
+    );
+    assert_eq!(r.objective, 3600.0);
+    assert!(f.is_some_and(|f| f.iter().any(|x| x.plan_budget && x.objective == 3600.0)));
+    // A caller that stopped gets the roadmap alone.
+    let (_, f) = report::roadmap_and_frontier(
+        &p,
+        Objective::Npv,
+        &opts,
+        &Adjust::default(),
+        Some(3),
+        &|| false,
+    );
+    assert!(f.is_none());
+    // The 3 levels, the unconstrained search, the bisection and the plan's own budget share
+    // the 5 s of the time limit: 5/6 s each.
+    assert_eq!(
+        report::frontier_options(&opts, 3).time_limit,
+        std::time::Duration::from_secs(5).div_f64(6.0)
+    );
+}
+
+#[test]
+fn a_scenario_says_why_it_drops_each_initiative() {
+    // Half the budget (1,500) pays for a alone: b and c no longer fit.
+    let p = three(
+        3000,
+        "scenarios:\n  - {name: budget cut, budget_factor: 0.5}\n",
+    );
+    let c = scenario::compare(&p, Objective::Npv, &quick());
+    let cut = &c.cases[1];
+    assert_eq!(cut.dropped, vec!["b".to_string(), "c".to_string()]);
+    let why: Vec<(&str, Reason, &str)> = cut
+        .dropped_because
+        .iter()
+        .map(|e| (e.id.as_str(), e.reason, e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        why,
+        vec![
+            (
+                "b",
+                Reason::Budget,
+                "its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)"
+            ),
+            (
+                "c",
+                Reason::Budget,
+                "its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)"
+            ),
+        ]
+    );
+    let v = serde_json::to_value(&c).unwrap();
+    assert_eq!(v["cases"][1]["dropped_because"][0]["reason"], "budget");
+    assert_eq!(v["cases"][0]["dropped_because"], serde_json::json!([]));
+}
+
+#[test]
+fn an_infeasible_base_case_is_reported_as_such() {
+    // A mandatory initiative of 1,000 against a budget of 500.
+    let p = load(
+        "version: 1\norganization: {name: T, currency: USD, start: 2027-01, horizon_months: 6, discount_rate: 0}\n\
+         initiatives:\n  - {id: a, title: A, one_time_cost: 1000, duration_months: 1, mandatory: true}\n\
+         constraints:\n  budget: [{period: 2027, amount: 500}]\n",
+    );
+    let c = scenario::compare(&p, Objective::Npv, &quick());
+    assert_eq!(c.cases[0].status, SolveStatus::Infeasible);
+}
+
+#[test]
+fn the_analysis_and_the_roadmap_agree_on_a_start_behind_a_prerequisite() {
+    // b (3 months) must finish before a (2 months) starts; nothing else limits them. The
+    // roadmap starts a in month 3, and so does a's business case in the analysis, with the
+    // same NPV (10% a year).
+    let p = load(
+        "version: 1\norganization: {name: T, currency: USD, start: 2027-01, horizon_months: 12, evaluation_months: 36, discount_rate: 0.1}\n\
+         initiatives:\n\
+         \x20 - {id: a, title: A, one_time_cost: 2000, benefits: [{kind: saving, annual: 12000}], duration_months: 2, depends_on: [b]}\n\
+         \x20 - {id: b, title: B, one_time_cost: 3000, benefits: [{kind: saving, annual: 6000}], duration_months: 3}\n",
+    );
+    let r = report::roadmap(&p, Objective::Npv, &quick(), &Adjust::default());
+    let a = sextant_core::analyze(&p);
+    for id in ["a", "b"] {
+        let scheduled = r.schedule.iter().find(|x| x.id == id).unwrap();
+        let case = &a.initiatives.iter().find(|x| x.case.id == id).unwrap().case;
+        assert_eq!(scheduled.start_month, case.start_month, "{id}");
+        assert!(
+            (scheduled.npv - case.npv).abs() < 0.01,
+            "{id}: roadmap {} analysis {}",
+            scheduled.npv,
+            case.npv
+        );
+    }
+    assert_eq!(
+        r.schedule.iter().find(|x| x.id == "a").unwrap().start_month,
+        3
+    );
+    // The plan's own schedule that `simulate --schedule plan` draws around starts a there too.
+    let inst = Instance::from_plan(&p, Objective::Npv, &Adjust::default());
+    let own = simulate::schedule(&p, &inst, simulate::Which::Plan, &quick()).unwrap();
+    let ia = inst.items.iter().position(|x| x.id == "a").unwrap();
+    assert_eq!(own[ia], Some(3));
+}
