@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sextant_ingest::batch::Imported;
 use sextant_metrics::calendar::Granularity;
-use sextant_roadmap::solve::{self, SolveStatus};
+use sextant_roadmap::solve;
 use sextant_roadmap::{Adjust, Instance, Objective};
 use sextant_store::Scope;
 use utoipa::{IntoParams, ToSchema};
@@ -279,17 +279,19 @@ impl RoadmapWork {
             budget_factor: self.factor,
             ..Adjust::default()
         };
-        let r = sextant_roadmap::report::roadmap(plan, self.objective, &self.opts, &adjust);
+        let (r, frontier) = sextant_roadmap::report::roadmap_and_frontier(
+            plan,
+            self.objective,
+            &self.opts,
+            &adjust,
+            self.frontier,
+            &|| !cancel.is_cancelled(),
+        );
+        if self.frontier.is_some() && cancel.is_cancelled() {
+            return Err(ApiError::Busy("the computation was cancelled".into(), 5));
+        }
         let mut v = serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))?;
-        if let (Some(levels), Some(obj)) = (self.frontier, v.as_object_mut()) {
-            if cancel.is_cancelled() {
-                return Err(ApiError::Busy("the computation was cancelled".into(), 5));
-            }
-            let per = solve::Options {
-                time_limit: self.opts.time_limit.div_f64(levels as f64 + 2.0),
-                ..self.opts
-            };
-            let f = sextant_roadmap::report::frontier(plan, self.objective, levels, &per);
+        if let (Some(f), Some(obj)) = (frontier, v.as_object_mut()) {
             obj.insert(
                 "frontier".into(),
                 serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
@@ -391,13 +393,17 @@ impl SimulateWork {
     ) -> ApiResult<Value> {
         use sextant_roadmap::simulate::{self as sim, SimOptions};
         let inst = Instance::from_plan(plan, Objective::Npv, &Adjust::default());
-        let sol = solve::optimise(&inst, &solve::Options::default());
-        if !matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible) {
+        let Ok(starts) = sim::schedule(
+            plan,
+            &inst,
+            sim::Which::Optimised,
+            &solve::Options::default(),
+        ) else {
             return Err(ApiError::Conflict(
                 "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
             ));
-        }
-        let model = sim::Model::new(plan, &inst, &sol.starts);
+        };
+        let model = sim::Model::new(plan, &inst, &starts);
         let opts = SimOptions {
             trials: self.trials,
             seed: self.seed,
