@@ -104,7 +104,7 @@ impl Store {
         .bind(name)
         .bind(rows)
         .bind(options.to_string())
-        .bind(content.to_vec())
+        .bind(content)
         .bind(t)
         .bind(scope.user_id)
         .fetch_one(&mut *tx)

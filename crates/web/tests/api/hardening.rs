@@ -296,3 +296,29 @@ async fn an_upload_beyond_256_mib_is_a_413_problem_whether_announced_or_streamed
     // Nothing was stored.
     assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
 }
+
+#[tokio::test]
+async fn a_nul_byte_in_an_imported_plan_file_is_refused_naming_the_field() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let before = api.ok("/api/v1/orgs/acme/plan").await;
+    let text = crate::BOOKSTORE.replacen(
+        "title: Point-of-sale system with inventory management",
+        "title: \"Point\\0of sale\"",
+        1,
+    );
+    assert_ne!(text, crate::BOOKSTORE);
+    let (status, body) = problem(
+        api.put("/api/v1/orgs/acme/plan")
+            .header("content-type", "application/yaml")
+            .body(text),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["path"], "initiatives[0].title", "{body}");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "expected text without NUL bytes, found one at character 6"
+    );
+    assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, before);
+}
