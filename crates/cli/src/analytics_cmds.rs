@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use sextant_ingest::Options;
+use sextant_ingest::{Interners, Kind, Options, Record};
+use sextant_metrics::bgnbd::Order as ClvOrder;
 use sextant_metrics::bgnbd::Unit;
-use sextant_metrics::calendar::day_label;
+use sextant_metrics::clv::{ClvReport, Params as ClvParams};
 use sextant_metrics::forecast::{ForecastReport, Point, Request};
+use sextant_metrics::records::Names;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
@@ -181,7 +183,7 @@ pub struct ClvArgs {
     /// Time unit of the models.
     #[arg(long, value_enum, default_value_t = UnitArg::Week)]
     period: UnitArg,
-    /// Months ahead to predict purchases and value over.
+    /// Months ahead to predict purchases and value over (1 to 120).
     #[arg(long, default_value_t = 12)]
     horizon: u32,
     /// Gross margin: the share of spend that is profit (a fraction).
@@ -193,7 +195,7 @@ pub struct ClvArgs {
     /// Write every customer's prediction to this CSV.
     #[arg(long)]
     customers: Option<PathBuf>,
-    /// Output format.
+    /// Output format (csv: every customer's predictions, as `--customers` writes them).
     #[arg(long, short, value_enum, default_value_t = MetricsFormat::Text)]
     format: MetricsFormat,
     #[command(flatten)]
@@ -219,6 +221,18 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
             args.margin
         );
     }
+    if !(1..=120).contains(&args.horizon) {
+        anyhow::bail!(
+            "--horizon: expected 1 to 120 months, found {}",
+            args.horizon
+        );
+    }
+    if !(args.discount_rate.is_finite() && args.discount_rate >= 0.0) {
+        anyhow::bail!(
+            "--discount-rate: expected a monthly rate, 0 or more, found {}",
+            args.discount_rate
+        );
+    }
     let opts = Options {
         skip_bad_rows: args.import.skip_bad_rows,
         decimal_comma: args.import.decimal_comma,
@@ -228,98 +242,147 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         UnitArg::Day => Unit::Day,
         UnitArg::Week => Unit::Week,
     };
-    let report = sextant_ingest::clv::report(
-        &[(args.orders.as_path(), &opts)],
-        end,
-        unit,
-        args.horizon,
-        args.margin,
-        args.discount_rate,
+    let (orders, names) = read_orders(&[(args.orders.as_path(), &opts)])?;
+    let report = sextant_metrics::clv::report(
+        &orders,
+        names,
+        ClvParams {
+            end,
+            unit,
+            horizon: args.horizon,
+            margin: args.margin,
+            rate: args.discount_rate,
+        },
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let rows: &[serde_json::Value] = report["customers"].as_array().map_or(&[], Vec::as_slice);
     if let Some(path) = &args.customers {
-        let mut w = csv::Writer::from_path(path)?;
-        w.write_record([
-            "customer",
-            "frequency",
-            "recency",
-            "T",
-            "p_alive",
-            "expected_purchases",
-            "expected_spend",
-            "clv",
-        ])?;
-        for r in rows {
-            let f = |k: &str| r[k].as_f64().map_or(String::new(), |v| format!("{v:.6}"));
-            w.write_record([
-                r["customer"].as_str().unwrap_or("").to_string(),
-                f("frequency"),
-                f("recency"),
-                f("T"),
-                f("p_alive"),
-                f("expected_purchases"),
-                f("expected_spend"),
-                f("clv"),
-            ])?;
-        }
-        w.flush()?;
+        let file = std::fs::File::create(path)
+            .map_err(|e| anyhow::anyhow!("--customers {}: {e}", path.display()))?;
+        write_customers_csv(&report, std::io::BufWriter::new(file))
+            .map_err(|e| anyhow::anyhow!("--customers {}: {e}", path.display()))?;
     }
-    let num = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
-    let (bg, gg) = (&report["bgnbd"], &report["gamma_gamma"]);
-    let holdout = report["holdout"]
-        .as_object()
-        .map(|h| (num(&h["predicted"]), num(&h["actual"])));
-    let mut out = anstream::stdout();
+    let stdout = std::io::stdout();
     match args.format {
-        MetricsFormat::Json | MetricsFormat::Csv => {
-            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?
+        MetricsFormat::Json => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        MetricsFormat::Csv => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            write_customers_csv(&report, std::io::BufWriter::new(stdout.lock()))?;
         }
         MetricsFormat::Text => {
-            let mut s = format!(
-                "{} customers in calibration to {}.\nBG/NBD: r {:.4}, alpha {:.4}, a {:.4}, b {:.4} (log-likelihood {:.2})\nGamma-Gamma: p {:.4}, q {:.4}, v {:.4}\n",
-                rows.len(),
-                day_label(end),
-                num(&bg["r"]),
-                num(&bg["alpha"]),
-                num(&bg["a"]),
-                num(&bg["b"]),
-                num(&report["log_likelihood"]),
-                num(&gg["p"]),
-                num(&gg["q"]),
-                num(&gg["v"])
-            );
-            if let Some((p, a)) = holdout {
-                let _ = writeln!(s, "Holdout: {p:.0} purchases predicted, {a:.0} made.");
-            }
-            let mut top: Vec<&serde_json::Value> = rows.iter().collect();
-            top.sort_by(|x, y| {
-                y["clv"]
-                    .as_f64()
-                    .unwrap_or(0.0)
-                    .total_cmp(&x["clv"].as_f64().unwrap_or(0.0))
-            });
-            let mut t = Table::new(&["customer", ">P(alive)", ">purchases", ">spend each", ">CLV"]);
-            for r in top.iter().take(15) {
-                t.row(vec![
-                    r["customer"].as_str().unwrap_or("").to_string(),
-                    format!("{:.0}%", r["p_alive"].as_f64().unwrap_or(0.0) * 100.0),
-                    format!("{:.2}", r["expected_purchases"].as_f64().unwrap_or(0.0)),
-                    format!("{:.2}", r["expected_spend"].as_f64().unwrap_or(0.0)),
-                    format!("{:.2}", r["clv"].as_f64().unwrap_or(0.0)),
-                ]);
-            }
-            let (h, body) = t.text();
-            let _ = writeln!(
-                s,
-                "\nMost valuable customers over the next {} months:\n{h}",
-                args.horizon
-            );
-            for r in body {
-                let _ = writeln!(s, "{r}");
-            }
-            write!(out, "{s}")?;
+            let mut out = anstream::stdout();
+            write!(out, "{}", clv_text(&report))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads orders files into the models' orders and the customers' names.
+pub fn read_orders(
+    files: &[(&std::path::Path, &Options)],
+) -> anyhow::Result<(Vec<ClvOrder>, Names)> {
+    let mut customers = Names::default();
+    let mut channels = Names::default();
+    let mut orders = Vec::new();
+    for (path, opts) in files {
+        let mut names = Interners {
+            customers: Some(&mut customers),
+            channels: Some(&mut channels),
+            systems: None,
+        };
+        sextant_ingest::read(
+            path,
+            Kind::Orders,
+            opts,
+            &mut names,
+            |r| {
+                if let Record::Order(o) = r {
+                    orders.push(ClvOrder {
+                        customer: o.customer,
+                        day: o.day,
+                        amount: o.amount,
+                    });
+                }
+            },
+            |_| {},
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    Ok((orders, customers))
+}
+
+/// Every customer's predictions as CSV, row by row.
+fn write_customers_csv(report: &ClvReport, out: impl Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(sextant_metrics::clv::CSV_HEADER)?;
+    for r in &report.rows {
+        w.write_record(report.csv_fields(r))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The CLV report as text: the fits, any warnings, the holdout and the 15 most valuable.
+fn clv_text(report: &ClvReport) -> String {
+    let (bg, gg) = (&report.bgnbd, &report.gamma_gamma);
+    let mut s = format!(
+        "{} customers in calibration to {}.\nBG/NBD: r {:.4}, alpha {:.4}, a {:.4}, b {:.4} (log-likelihood {:.2})\nGamma-Gamma: p {:.4}, q {:.4}, v {:.4}\n",
+        report.rows.len(),
+        report.calibration_end,
+        bg.r,
+        bg.alpha,
+        bg.a,
+        bg.b,
+        bg.log_likelihood,
+        gg.p,
+        gg.q,
+        gg.v
+    );
+    for w in &report.warnings {
+        let _ = writeln!(s, "Warning: {w}.");
+    }
+    if let Some(h) = report.holdout {
+        let _ = writeln!(
+            s,
+            "Holdout: {:.0} purchases predicted, {:.0} made.",
+            h.predicted, h.actual
+        );
+    }
+    let mut top: Vec<&sextant_metrics::clv::Row> = report.rows.iter().collect();
+    let by_clv =
+        |x: &&sextant_metrics::clv::Row, y: &&sextant_metrics::clv::Row| y.clv.total_cmp(&x.clv);
+    if top.len() > 15 {
+        top.select_nth_unstable_by(14, by_clv);
+        top.truncate(15);
+    }
+    top.sort_by(by_clv);
+    let mut t = Table::new(&["customer", ">P(alive)", ">purchases", ">spend each", ">CLV"]);
+    for r in top {
+        t.row(vec![
+            report.name(r).to_string(),
+            format!("{:.0}%", r.p_alive * 100.0),
+            format!("{:.2}", r.expected_purchases),
+            format!("{:.2}", r.expected_spend),
+            format!("{:.2}", r.clv),
+        ]);
+    }
+    let (h, body) = t.text();
+    let _ = writeln!(
+        s,
+        "\nMost valuable customers over the next {} months:\n{h}",
+        report.horizon_months
+    );
+    for r in body {
+        let _ = writeln!(s, "{r}");
+    }
+    s
 }

@@ -9,6 +9,7 @@ pub mod anomaly;
 pub mod bgnbd;
 pub mod calendar;
 pub mod catalogue;
+pub mod clv;
 pub mod ets;
 pub mod forecast;
 pub mod records;

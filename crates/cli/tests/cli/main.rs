@@ -1,6 +1,9 @@
 //! End-to-end tests of the `sextant` binary: what a user types and what they get back,
 //! including exit codes (0 ok, 1 invalid input, 2 usage).
 
+mod analytics;
+mod plans;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
