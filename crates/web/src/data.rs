@@ -466,6 +466,7 @@ pub struct Uploaded {
     request_body(content = Vec<u8>, description = "The file as exported (CSV, or XLSX with a name ending .xlsx)", content_type = "text/csv"),
     params(("org" = String, Path, description = "The organisation's slug"), ReadOptions),
     responses((status = 201, body = Uploaded),
+              (status = 413, description = "The file is larger than 256 MiB", body = crate::error::Problem),
               (status = 422, description = "Every bad row with its line and column; nothing was stored", body = crate::error::Problem)))]
 async fn upload(
     State(state): State<AppState>,
