@@ -47,16 +47,49 @@ pub struct Details {
 }
 
 /// Fills a template. The name is written as a quoted YAML string so any text is safe.
+///
+/// Templates budget the first fiscal year and the next; when the horizon reaches into later
+/// fiscal years, each of those gets the next year's amount too, so that no month of the
+/// horizon is left without a budget (which would leave its spend unlimited).
 pub fn render(industry: Industry, d: &Details) -> String {
     let quoted = serde_json::to_string(&d.name).unwrap_or_else(|_| "\"My business\"".into());
-    industry
-        .template()
-        .replace("{{name}}", &quoted)
+    let template = industry.template();
+    let number_after = |key: &str| -> Option<u32> {
+        let rest = &template[template.find(key)? + key.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    let horizon = number_after("horizon_months: ").unwrap_or(24).max(1);
+    let fiscal_start = number_after("fiscal_year_start: ")
+        .unwrap_or(1)
+        .clamp(1, 12);
+    let fiscal_year = |m: Month| {
+        if m.month() >= fiscal_start {
+            m.year()
+        } else {
+            m.year() - 1
+        }
+    };
+    let (first, last) = (
+        fiscal_year(d.start),
+        fiscal_year(d.start.plus(horizon as i32 - 1)),
+    );
+    let next_line = "    - {period: {{next_year}}, amount: ";
+    let mut text = template.to_string();
+    if let Some(at) = text.find(next_line) {
+        let end = text[at..].find('\n').map_or(text.len(), |e| at + e + 1);
+        let line = text[at..end].to_string();
+        let later: String = (first + 2..=last)
+            .map(|y| line.replace("{{next_year}}", &y.to_string()))
+            .collect();
+        text.insert_str(end, &later);
+    }
+    text.replace("{{name}}", &quoted)
         .replace("{{currency}}", &d.currency)
         .replace("{{start}}", &d.start.to_string())
         .replace("{{due}}", &d.start.plus(11).to_string())
-        .replace("{{year}}", &d.start.year().to_string())
-        .replace("{{next_year}}", &(d.start.year() + 1).to_string())
+        .replace("{{year}}", &first.to_string())
+        .replace("{{next_year}}", &(first + 1).to_string())
 }
 
 fn check_currency(c: &str) -> Result<String, String> {
@@ -246,6 +279,38 @@ mod tests {
                 }
                 Err(p) => panic!("{industry:?}:\n{}", p.render(Some(&text))),
             }
+        }
+    }
+
+    #[test]
+    fn every_fiscal_year_of_the_horizon_has_a_budget() {
+        // From 2027-03, 24 months reach 2029-02 and 18 months 2028-08: fiscal years 2027 to
+        // 2029 (or 2028), each budgeted, so no `budget-period-missing` finding.
+        for &industry in Industry::value_variants() {
+            let text = render(industry, &details());
+            let plan = match sextant_core::load_plan("t.yaml", &text) {
+                Ok(plan) => plan,
+                Err(p) => panic!("{industry:?}:\n{}", p.render(Some(&text))),
+            };
+            let periods: Vec<String> = plan
+                .doc()
+                .constraints
+                .budget
+                .iter()
+                .map(|b| b.period.to_string())
+                .collect();
+            let expected: &[&str] = if plan.doc().organization.horizon_months == 24 {
+                &["2027", "2028", "2029"]
+            } else {
+                &["2027", "2028"]
+            };
+            assert_eq!(periods, expected, "{industry:?}");
+            let a = sextant_core::analyze(&plan);
+            assert!(
+                a.findings.iter().all(|f| f.code != "budget-period-missing"),
+                "{industry:?}: {:?}",
+                a.findings
+            );
         }
     }
 

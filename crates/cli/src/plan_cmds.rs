@@ -10,11 +10,10 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use sextant_core::Plan;
-use sextant_core::case;
 use sextant_roadmap::report::{self, FrontierPoint, Roadmap};
 use sextant_roadmap::scenario::{self, Comparison};
 use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
-use sextant_roadmap::solve::{self, Options, Reason, SolveStatus};
+use sextant_roadmap::solve::{Options, Reason, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective};
 
 use crate::render::{money, pct};
@@ -53,19 +52,65 @@ pub struct SolveArgs {
     /// What to maximise.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Npv)]
     objective: ObjectiveArg,
-    /// Stop searching after this many seconds and report how far from the best possible the
-    /// schedule may be.
+    /// Stop searching after this many seconds (above 0, at most 86400) and report how far
+    /// from the best possible the schedule may be.
     #[arg(long, default_value_t = 10.0, value_parser = positive_seconds)]
     time_limit: f64,
-    /// Relative gap at which a schedule counts as optimal.
-    #[arg(long, default_value_t = 1e-4)]
+    /// Relative gap (0 to 1) at which a schedule counts as optimal.
+    #[arg(long, default_value_t = 1e-4, value_parser = gap_fraction)]
     gap: f64,
 }
 
-fn positive_seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
-        _ => Err(format!("expected a number of seconds above 0, found `{s}`")),
+/// The longest search `--time-limit` allows: a day.
+pub const MAX_TIME_LIMIT: f64 = 86_400.0;
+
+/// Reads `--time-limit`: seconds above 0 and at most [`MAX_TIME_LIMIT`].
+pub(crate) fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= MAX_TIME_LIMIT => Ok(v),
+        _ => Err(format!(
+            "expected a number of seconds above 0 and at most {MAX_TIME_LIMIT} (a day), found `{s}`"
+        )),
+    }
+}
+
+/// Reads `--gap`: a fraction from 0 to 1.
+fn gap_fraction(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a fraction from 0 to 1, found `{s}`")),
+    }
+}
+
+/// The most budget levels `--frontier` computes.
+pub const MAX_FRONTIER_LEVELS: usize = 50;
+
+/// Reads `--frontier`: 2 to [`MAX_FRONTIER_LEVELS`] budget levels.
+fn frontier_levels(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(v) if (2..=MAX_FRONTIER_LEVELS).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected 2 to {MAX_FRONTIER_LEVELS} budget levels, found `{s}`"
+        )),
+    }
+}
+
+/// The most trials `sextant simulate` runs (each keeps two figures in memory).
+pub const MAX_TRIALS: usize = 10_000_000;
+
+/// Reads `--trials`: 1 to [`MAX_TRIALS`].
+fn trial_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(v) if (1..=MAX_TRIALS).contains(&v) => Ok(v),
+        _ => Err(format!("expected 1 to {MAX_TRIALS} trials, found `{s}`")),
+    }
+}
+
+/// Reads `--budget-factor`: a finite number, 0 or more, at most 100.
+fn budget_factor(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number from 0 to 100, found `{s}`")),
     }
 }
 
@@ -88,11 +133,12 @@ pub struct RoadmapArgs {
     format: OutFormat,
     #[command(flatten)]
     solve: SolveArgs,
-    /// Multiply every budget by this factor first (0.8 is a 20% cut).
-    #[arg(long, default_value_t = 1.0)]
+    /// Multiply every budget by this factor first (0.8 is a 20% cut; 0 to 100).
+    #[arg(long, default_value_t = 1.0, value_parser = budget_factor)]
     budget_factor: f64,
-    /// Also compute the efficient frontier at this many budget levels (10 or more is usual).
-    #[arg(long, value_name = "LEVELS")]
+    /// Also compute the efficient frontier at this many budget levels (2 to 50; 10 or more is
+    /// usual), plus the plan's own budget.
+    #[arg(long, value_name = "LEVELS", value_parser = frontier_levels)]
     frontier: Option<usize>,
 }
 
@@ -104,8 +150,8 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutFormat::Text)]
     format: OutFormat,
-    /// Number of trials.
-    #[arg(long, default_value_t = 10_000)]
+    /// Number of trials (1 to 10,000,000).
+    #[arg(long, default_value_t = 10_000, value_parser = trial_count)]
     trials: usize,
     /// Seed; the same seed gives the same numbers on any machine and thread count.
     #[arg(long, default_value_t = 1)]
@@ -187,26 +233,14 @@ fn bold(s: &str, colour: bool) -> String {
 /// Runs `sextant roadmap`.
 pub fn roadmap(args: RoadmapArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    if !(args.budget_factor >= 0.0 && args.budget_factor.is_finite()) {
-        anyhow::bail!(
-            "--budget-factor: expected a number, 0 or more, found {}",
-            args.budget_factor
-        );
-    }
     let adjust = Adjust {
         budget_factor: args.budget_factor,
         ..Adjust::default()
     };
     let objective: Objective = args.solve.objective.into();
     let opts = args.solve.options();
-    let r = report::roadmap(&plan, objective, &opts, &adjust);
-    let frontier = args.frontier.map(|levels| {
-        let per = Options {
-            time_limit: opts.time_limit.div_f64(levels.max(1) as f64 + 2.0),
-            ..opts
-        };
-        report::frontier(&plan, objective, levels, &per)
-    });
+    let (r, frontier) =
+        report::roadmap_and_frontier(&plan, objective, &opts, &adjust, args.frontier, &|| true);
     let mut out = anstream::stdout();
     match args.format {
         OutFormat::Json => {
@@ -228,6 +262,26 @@ pub fn roadmap(args: RoadmapArgs) -> anyhow::Result<ExitCode> {
         SolveStatus::Infeasible | SolveStatus::Unknown => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// How the baseline compares with the optimum, where the optimum is known: proven optimal,
+/// or bounded from above (the baseline is then at least its share of the bound). Nothing for a
+/// schedule whose quality is unproven or an objective of 0 or less.
+fn baseline_share(
+    status: SolveStatus,
+    objective: f64,
+    bound: Option<f64>,
+    baseline: f64,
+) -> String {
+    match (status, bound) {
+        (SolveStatus::Optimal, _) if objective > 1e-9 && baseline >= 0.0 => {
+            format!(" ({} of the optimum)", pct(baseline / objective))
+        }
+        (SolveStatus::Feasible, Some(bound)) if bound > 1e-9 && baseline >= 0.0 => {
+            format!(" (at least {} of the optimum)", pct(baseline / bound))
+        }
+        _ => String::new(),
+    }
 }
 
 fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
@@ -284,11 +338,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         money(r.npv)
     );
     if let Some(b) = r.baseline_objective {
-        let share = if r.objective.abs() > 1e-9 {
-            format!(" ({} of the optimum)", pct(b / r.objective))
-        } else {
-            String::new()
-        };
+        let share = baseline_share(r.status, r.objective, r.bound, b);
         let _ = writeln!(
             s,
             "Rank by value per dollar, each at its earliest month: {}{share}",
@@ -475,7 +525,11 @@ fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
     ]);
     for p in f {
         tbl.row(vec![
-            format!("{:.2}", p.budget_factor),
+            format!(
+                "{:.2}{}",
+                p.budget_factor,
+                if p.plan_budget { " (plan)" } else { "" }
+            ),
             format!("{currency} {}", money(p.budget_total)),
             money(p.objective),
             money(p.npv),
@@ -492,46 +546,21 @@ fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
     s
 }
 
-/// The plan's own schedule: pinned starts, month 0 otherwise, one per group of alternatives
-/// (the best by NPV), cancelled and done initiatives left out.
-fn plan_schedule(plan: &Plan, inst: &Instance) -> Vec<Option<u32>> {
-    let doc = plan.doc();
-    let cases: Vec<_> = doc
-        .initiatives
-        .iter()
-        .map(|i| case::business_case(plan, i))
-        .collect();
-    let members = case::portfolio_members(plan, &cases);
-    inst.items
-        .iter()
-        .map(|item| {
-            members
-                .contains(&item.plan_index)
-                .then(|| case::start_of(plan, &doc.initiatives[item.plan_index]))
-        })
-        .collect()
-}
-
 /// Runs `sextant simulate`.
 pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    if args.trials == 0 {
-        anyhow::bail!("--trials: expected 1 or more trials, found 0");
-    }
     let objective: Objective = args.solve.objective.into();
     let inst = Instance::from_plan(&plan, objective, &Adjust::default());
-    let starts = match args.schedule {
-        ScheduleArg::Optimised => {
-            let sol = solve::optimise(&inst, &args.solve.options());
-            if !matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible) {
-                anyhow::bail!(
-                    "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
-                    status_word(sol.status)
-                );
-            }
-            sol.starts
-        }
-        ScheduleArg::Plan => plan_schedule(&plan, &inst),
+    let which = match args.schedule {
+        ScheduleArg::Optimised => simulate::Which::Optimised,
+        ScheduleArg::Plan => simulate::Which::Plan,
+    };
+    let starts = match simulate::schedule(&plan, &inst, which, &args.solve.options()) {
+        Ok(starts) => starts,
+        Err(status) => anyhow::bail!(
+            "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
+            status_word(status)
+        ),
     };
     let model = simulate::Model::new(&plan, &inst, &starts);
     let opts = SimOptions {
@@ -687,7 +716,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
             write!(out, "{}", comparison_text(&plan, &c, colour))?
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // Like `sextant roadmap`: no base schedule, no answer to compare against.
+    Ok(match c.cases.first().map(|b| b.status) {
+        Some(SolveStatus::Infeasible | SolveStatus::Unknown) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
@@ -750,6 +783,15 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
     for r in rows {
         let _ = writeln!(s, "{r}");
     }
+    if let Some(base) = c.cases.first()
+        && matches!(base.status, SolveStatus::Infeasible | SolveStatus::Unknown)
+    {
+        let _ = writeln!(
+            s,
+            "\nThe base case has no schedule ({}): see `sextant roadmap` for why.",
+            status_word(base.status)
+        );
+    }
     for x in c.cases.iter().skip(1) {
         if !x.dropped.is_empty() || !x.added.is_empty() {
             let _ = writeln!(
@@ -767,7 +809,51 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                     x.added.join(", ")
                 }
             );
+            for e in &x.dropped_because {
+                let _ = writeln!(
+                    s,
+                    "  {} dropped ({}): {}",
+                    e.id,
+                    reason_word(e.reason),
+                    e.detail
+                );
+            }
+            if x.dropped_because.is_empty() && !x.dropped.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "  every initiative is dropped: the scenario has no schedule ({})",
+                    status_word(x.status)
+                );
+            }
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_share_of_the_optimum_needs_a_proven_bound() {
+        assert_eq!(
+            baseline_share(SolveStatus::Optimal, 3000.0, Some(3000.0), 2010.0),
+            " (67% of the optimum)"
+        );
+        // Stopped by the time limit: the share of the bound is proven, the share of the
+        // schedule found is not.
+        assert_eq!(
+            baseline_share(SolveStatus::Feasible, 3000.0, Some(4000.0), 2000.0),
+            " (at least 50% of the optimum)"
+        );
+        assert_eq!(
+            baseline_share(SolveStatus::Feasible, 3000.0, None, 2000.0),
+            ""
+        );
+        assert_eq!(baseline_share(SolveStatus::Unknown, 0.0, None, 2000.0), "");
+        assert_eq!(
+            baseline_share(SolveStatus::Optimal, -10.0, Some(-10.0), -20.0),
+            ""
+        );
+    }
 }

@@ -1,0 +1,203 @@
+//! The planning commands on hostile and awkward input (issue 10, items 2, 10 and 15): bounded
+//! options, bounded money, alias bombs, `compare`'s reasons and exit code, the frontier's own
+//! budget.
+
+use super::{sextant, stderr, stdout, temp_dir};
+
+/// Three initiatives of 1,000 each worth 2,300, 1,200 and 100 alone (rate 0), with 2027's
+/// budget of `budget` and a budget-cut scenario.
+fn three(budget: &str) -> String {
+    format!(
+        "version: 1\norganization: {{name: T, currency: USD, start: 2027-01, horizon_months: 6, evaluation_months: 12, discount_rate: 0}}\n\
+         initiatives:\n\
+         \x20 - {{id: a, title: A, one_time_cost: 1000, benefits: [{{kind: saving, annual: 3600}}], duration_months: 1}}\n\
+         \x20 - {{id: b, title: B, one_time_cost: 1000, benefits: [{{kind: saving, annual: 2400}}], duration_months: 1}}\n\
+         \x20 - {{id: c, title: C, one_time_cost: 1000, benefits: [{{kind: saving, annual: 1200}}], duration_months: 1}}\n\
+         constraints:\n  budget:\n    - {{period: 2027, amount: {budget}}}\n\
+         scenarios:\n  - {{name: budget cut, budget_factor: 0.5}}\n"
+    )
+}
+
+fn write(name: &str, text: &str) -> String {
+    let dir = temp_dir(name);
+    let path = dir.join("plan.yaml");
+    std::fs::write(&path, text).expect("write the plan");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn solver_options_are_bounded_with_a_clear_message() {
+    let plan = write("bounded-options", &three("3000"));
+    for (cmd, flag, value, message) in [
+        (
+            "roadmap",
+            "--time-limit",
+            "1e300",
+            "expected a number of seconds above 0 and at most 86400 (a day), found `1e300`",
+        ),
+        (
+            "simulate",
+            "--time-limit",
+            "NaN",
+            "expected a number of seconds above 0 and at most 86400 (a day), found `NaN`",
+        ),
+        (
+            "compare",
+            "--time-limit",
+            "0",
+            "expected a number of seconds above 0 and at most 86400 (a day), found `0`",
+        ),
+        (
+            "roadmap",
+            "--gap",
+            "inf",
+            "expected a fraction from 0 to 1, found `inf`",
+        ),
+        (
+            "roadmap",
+            "--frontier",
+            "100000000",
+            "expected 2 to 50 budget levels, found `100000000`",
+        ),
+        (
+            "roadmap",
+            "--budget-factor",
+            "1e308",
+            "expected a number from 0 to 100, found `1e308`",
+        ),
+        (
+            "simulate",
+            "--trials",
+            "18446744073709551615",
+            "expected 1 to 10000000 trials, found `18446744073709551615`",
+        ),
+    ] {
+        let o = sextant(&[cmd, &plan, flag, value]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{cmd} {flag} {value}: {}",
+            stderr(&o)
+        );
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("invalid value '{value}' for '{flag}")) && err.contains(message),
+            "{cmd} {flag} {value}: {err}"
+        );
+    }
+}
+
+#[test]
+fn money_beyond_a_trillion_is_refused_before_any_solve() {
+    let plan = write(
+        "big-money",
+        &three("3000").replace(
+            "one_time_cost: 1000, benefits: [{kind: saving, annual: 3600}]",
+            "one_time_cost: 1e16, benefits: [{kind: saving, annual: 3600}]",
+        ),
+    );
+    for cmd in ["validate", "roadmap", "simulate", "compare"] {
+        let o = sextant(&[cmd, &plan]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(
+                "plan.yaml:4:38: initiatives[0].one_time_cost: the amount of money is too large"
+            ),
+            "{cmd}: {err}"
+        );
+        assert!(
+            err.contains("at most 1,000,000,000,000 in absolute value"),
+            "{cmd}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn an_alias_bomb_is_refused_quickly() {
+    let mut text = String::from("a0: &a0 [lol]\n");
+    for level in 1..=9 {
+        let items = vec![format!("*a{}", level - 1); 10].join(", ");
+        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    let plan = write("alias-bomb", &text);
+    let started = std::time::Instant::now();
+    let o = sextant(&["validate", &plan]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("plan.yaml:6:25: the file's aliases (`*name`) copy too many values"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compare_says_why_a_scenario_drops_initiatives() {
+    let plan = write("compare-reasons", &three("3000"));
+    let o = sextant(&["compare", &plan]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "budget cut: drops b, c; adds nothing\n  \
+             b dropped (budget): its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)\n  \
+             c dropped (budget): its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)\n"
+        ),
+        "{out}"
+    );
+    let o = sextant(&["compare", &plan, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["cases"][1]["dropped_because"][1]["id"], "c");
+    assert_eq!(v["cases"][1]["dropped_because"][1]["reason"], "budget");
+}
+
+#[test]
+fn compare_exits_1_when_the_base_plan_is_infeasible() {
+    // A mandatory initiative of 1,000 against a budget of 500.
+    let text = three("500").replace(
+        "duration_months: 1}\n  - {id: b",
+        "duration_months: 1, mandatory: true}\n  - {id: b",
+    );
+    let plan = write("compare-infeasible", &text);
+    let o = sextant(&["compare", &plan]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("The base case has no schedule (infeasible): see `sextant roadmap` for why."),
+        "{}",
+        stdout(&o)
+    );
+    let o = sextant(&["compare", &plan, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["cases"][0]["status"], "infeasible");
+}
+
+#[test]
+fn the_frontier_shows_the_plans_own_budget() {
+    // 6,000 is twice what buys all three: the levels stop at 0.5 and the plan's own budget
+    // follows at 1.00.
+    let plan = write("frontier-own", &three("6000"));
+    let o = sextant(&["roadmap", &plan, "--frontier", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let own: Vec<&str> = out.lines().filter(|l| l.contains("(plan)")).collect();
+    assert_eq!(own.len(), 1, "{out}");
+    assert!(
+        own[0].trim_start().starts_with("1.00 (plan)  USD 6,000"),
+        "{out}"
+    );
+    // Proven optimal, so the baseline's share of the optimum is stated.
+    assert!(
+        out.contains(
+            "Rank by value per dollar, each at its earliest month: USD 3,600 (100% of the optimum)"
+        ),
+        "{out}"
+    );
+}
