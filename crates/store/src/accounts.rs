@@ -554,6 +554,11 @@ impl Store {
         client: &str,
     ) -> Result<User, LoginError> {
         let email = email.trim().to_lowercase();
+        if email.contains('\0') || client.contains('\0') {
+            // No account has such an address (and PostgreSQL's text cannot hold it).
+            let _ = hash_password(password).await;
+            return Err(LoginError::Invalid);
+        }
         let t = now();
         let keys = [
             (format!("account:{email}|client:{client}"), MAX_FAILURES),

@@ -100,7 +100,6 @@ async fn a_nul_in_a_plan_key_or_data_set_name_is_refused_naming_the_field() {
 /// Addresses, tokens and clients are looked up, not stored as given: a NUL byte in one may be
 /// refused or not found, but never reach PostgreSQL (where it is an error, a 500).
 #[tokio::test]
-#[ignore = "bug in src: Store::login passes an e-mail address or client with a NUL byte to PostgreSQL (invalid byte sequence), reachable through the /login form"]
 async fn a_nul_in_a_login_token_or_address_is_never_a_database_error() {
     for (db, store) in stores().await {
         let (_, scope) = corner(&store).await;
