@@ -122,8 +122,9 @@ struct AnalyzeArgs {
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
     /// Business data to track the goals' KPIs with (as for `sextant metrics`:
-    /// `orders=pos.csv`, ...); a KPI the plan's `measurements` give keeps the plan's values.
-    #[arg(long = "data", value_name = "DATA")]
+    /// `orders=pos.csv`, ...), one or more after `--data`; a KPI the plan's `measurements`
+    /// give keeps the plan's values.
+    #[arg(long = "data", value_name = "DATA", num_args = 1..)]
     data: Vec<String>,
     #[command(flatten)]
     import: metrics_cmds::ImportArgs,

@@ -201,3 +201,22 @@ fn the_frontier_shows_the_plans_own_budget() {
         "{out}"
     );
 }
+
+#[test]
+fn analyze_takes_several_data_files_after_one_data_flag() {
+    // As the README writes it: `--data DATA...`.
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/corner-bookstore");
+    let orders = format!("orders={}", dir.join("orders.csv").display());
+    let marketing = format!("marketing={}", dir.join("marketing.csv").display());
+    let demo = super::demo();
+    let demo = demo.to_str().unwrap_or_default();
+    let one = sextant(&[
+        "analyze", demo, "--data", &orders, &marketing, "--format", "json",
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let two = sextant(&[
+        "analyze", demo, "--data", &orders, "--data", &marketing, "--format", "json",
+    ]);
+    assert_eq!(stdout(&one), stdout(&two));
+}
