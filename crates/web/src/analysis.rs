@@ -535,8 +535,13 @@ pub struct ForecastQuery {
     pub kpi: String,
     /// Months ahead (default 12, at most 120).
     pub horizon: Option<usize>,
-    /// Season length (default: chosen by the model search, 12 when the data allows).
+    /// Season length (default 12 for the monthly series once they hold 16 months; seasonal
+    /// models need two seasons, a seasonal naive method competes on shorter series).
     pub season: Option<usize>,
+    /// Also the probability of reaching this value by the last forecast month.
+    pub target: Option<f64>,
+    /// The target is reached by falling to it.
+    pub down: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/forecast", tag = "analysis",
@@ -548,13 +553,19 @@ async fn forecast(
     Path(org): Path<String>,
     Query(q): Query<ForecastQuery>,
 ) -> ApiResult<Response> {
-    use sextant_metrics::ets;
+    use sextant_metrics::forecast::{Point, Request};
     let s = scope(&state, &caller, &org).await?;
     let horizon = q.horizon.unwrap_or(12);
     if !(1..=120).contains(&horizon) {
         return Err(ApiError::field(
             "horizon",
             format!("expected 1 to 120 periods, found {horizon}"),
+        ));
+    }
+    if let Some(t) = q.target.filter(|t| !t.is_finite()) {
+        return Err(ApiError::field(
+            "target",
+            format!("expected a number, found {t}"),
         ));
     }
     let fp = state.store.fingerprint(&s).await?;
@@ -581,18 +592,24 @@ async fn forecast(
                     format!("no measurements of `{kpi}`; measured: {}", known.join(", ")),
                 ));
             };
-            let periods: Vec<String> = points.keys().map(|m| m.to_string()).collect();
-            let values: Vec<f64> = points.values().copied().collect();
-            let fit = ets::auto(&values, q.season)
+            let points: Vec<Point> = points
+                .iter()
+                .map(|(m, v)| Point {
+                    period: m.to_string(),
+                    value: *v,
+                    line: None,
+                })
+                .collect();
+            let req = Request {
+                kpi: Some(kpi.clone()),
+                horizon,
+                season: q.season,
+                target: q.target,
+                down: q.down.unwrap_or(false),
+            };
+            let r = sextant_metrics::forecast::report(&points, &req)
                 .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
-            let fc = ets::forecast(&fit, horizon);
-            let mut v = serde_json::to_value(&fc).map_err(|e| ApiError::Internal(e.to_string()))?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("kpi".into(), Value::from(kpi));
-                obj.insert("periods".into(), Value::from(periods));
-                obj.insert("values".into(), Value::from(values));
-            }
-            Ok(v)
+            serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;
     Ok(axum::Json(v).into_response())
@@ -699,9 +716,11 @@ async fn clv(
             clv_report(&files, end, unit, horizon, margin, rate)
         })
         .await?;
-    Ok(axum::Json(v).into_response())
+    Ok(json(v))
 }
 
+/// The CLV report [`sextant_metrics::clv::report`] builds, as `sextant clv --format json`
+/// prints it, serialised straight from its typed rows.
 fn clv_report(
     files: &[(&std::path::Path, &sextant_ingest::Options)],
     end: i32,
@@ -709,7 +728,46 @@ fn clv_report(
     horizon: u32,
     margin: f64,
     rate: f64,
-) -> ApiResult<Value> {
-    sextant_ingest::clv::report(files, end, unit, horizon, margin, rate)
-        .map_err(|e| ApiError::field("orders", e))
+) -> ApiResult<Bytes> {
+    use sextant_ingest::{Interners, Kind, Record};
+    use sextant_metrics::records::Names;
+    let mut customers = Names::default();
+    let mut channels = Names::default();
+    let mut orders = Vec::new();
+    for (path, opts) in files {
+        let mut names = Interners {
+            customers: Some(&mut customers),
+            channels: Some(&mut channels),
+            systems: None,
+        };
+        sextant_ingest::read(
+            path,
+            Kind::Orders,
+            opts,
+            &mut names,
+            |r| {
+                if let Record::Order(o) = r {
+                    orders.push(sextant_metrics::bgnbd::Order {
+                        customer: o.customer,
+                        day: o.day,
+                        amount: o.amount,
+                    });
+                }
+            },
+            |_| {},
+        )
+        .map_err(|e| ApiError::field("orders", format!("{}: {e}", path.display())))?;
+    }
+    let params = sextant_metrics::clv::Params {
+        end,
+        unit,
+        horizon,
+        margin,
+        rate,
+    };
+    let report = sextant_metrics::clv::report(&orders, customers, params)
+        .map_err(|e| ApiError::field("orders", e))?;
+    serde_json::to_vec(&report)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }

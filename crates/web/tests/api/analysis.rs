@@ -162,7 +162,7 @@ async fn metrics_forecast_and_clv_read_the_data_sets() {
     assert!(f["mean"].as_array().unwrap().iter().all(Value::is_number));
     assert_eq!(
         f["periods"].as_array().unwrap().len(),
-        f["values"].as_array().unwrap().len()
+        f["history"].as_array().unwrap().len()
     );
     // A KPI the plan measures forecasts too.
     let f = api.ok(&path("forecast?kpi=online_revenue&horizon=3")).await;

@@ -17,6 +17,7 @@ mod accounts;
 mod analysis;
 mod data;
 mod errors;
+mod forecast_clv;
 mod hardening;
 mod instances;
 mod openapi;
