@@ -194,7 +194,8 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
             starts: vec![None; inst.items.len()],
             objective: 0.0,
             bound: None,
-            infeasible_because: diagnose(inst),
+            // The diagnosis gets what is left of the time limit (at least a second).
+            infeasible_because: diagnose_within(inst, left().max(Duration::from_secs(1))),
             seconds: t0.elapsed().as_secs_f64(),
         },
         None => Solution {
@@ -208,8 +209,16 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
     }
 }
 
-/// The families of constraints whose relaxation alone makes the plan feasible.
+/// The families of constraints whose relaxation alone makes the plan feasible (each family
+/// searched for up to 5 seconds).
 pub fn diagnose(inst: &Instance) -> Vec<Family> {
+    diagnose_within(inst, Duration::from_secs(35))
+}
+
+/// As [`diagnose`], within `budget` in all: each family gets an equal share of what is left
+/// (at most 5 seconds); a family whose search runs out of time is not named.
+pub fn diagnose_within(inst: &Instance, budget: Duration) -> Vec<Family> {
+    let ends = Instant::now() + budget;
     let mut families = vec![Family::Horizon, Family::Mandatory, Family::Dependencies];
     if !inst.budgets.is_empty() {
         families.push(Family::Budget);
@@ -223,14 +232,21 @@ pub fn diagnose(inst: &Instance) -> Vec<Family> {
     if inst.min_explore_share.is_some() {
         families.push(Family::ExploreShare);
     }
+    let count = families.len();
     families
         .into_iter()
-        .filter(|&f| {
+        .enumerate()
+        .filter(|&(k, f)| {
+            let left = ends.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            let share = left.div_f64((count - k) as f64).min(Duration::from_secs(5));
             let r = milp::solve(
                 inst,
                 Formulation::Step,
                 &MipOptions {
-                    time_limit: Duration::from_secs(5),
+                    time_limit: share.max(Duration::from_millis(20)),
                     relax: Some(f),
                     with_objective: false,
                     ..MipOptions::default()
@@ -239,6 +255,7 @@ pub fn diagnose(inst: &Instance) -> Vec<Family> {
             );
             !r.infeasible && r.starts.is_some()
         })
+        .map(|(_, f)| f)
         .collect()
 }
 

@@ -182,3 +182,55 @@ fn the_analysis_and_the_roadmap_agree_on_a_start_behind_a_prerequisite() {
     let ia = inst.items.iter().position(|x| x.id == "a").unwrap();
     assert_eq!(own[ia], Some(3));
 }
+
+/// Amounts from nothing to the largest a plan may hold.
+fn amount() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just("0".to_string()),
+        Just("0.01".to_string()),
+        Just("1000000000000".to_string()),
+        Just("999999999999.99".to_string()),
+        (0u64..=1_000_000_000_000).prop_map(|n| n.to_string()),
+        (0u32..=11, 1u32..=9).prop_map(|(e, m)| format!("{m}e{e}")),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Money anywhere within its bound never panics the optimiser, the simulation or the
+    /// comparison, and every figure they report is finite.
+    #[test]
+    fn amounts_up_to_the_bound_never_panic_the_solvers(
+        cost in amount(), benefit in amount(), recurring in amount(), budget in amount(),
+        low in amount(), duration in 1u32..=6, rate in proptest::sample::select(vec!["0", "0.08", "0.99"]),
+    ) {
+        let text = format!(
+            "version: 1\norganization: {{name: T, currency: USD, start: 2027-01, horizon_months: 6, evaluation_months: 12, discount_rate: {rate}}}\n\
+             initiatives:\n\
+             \x20 - {{id: a, title: A, one_time_cost: {cost}, recurring_cost_annual: {recurring}, benefits: [{{kind: saving, annual: {benefit}}}], duration_months: {duration}}}\n\
+             \x20 - {{id: b, title: B, one_time_cost: {{low: 0, likely: {low}, high: 1000000000000}}, benefits: [{{kind: revenue, annual: {cost}}}], duration_months: 1, depends_on: [a]}}\n\
+             constraints:\n  budget: [{{period: 2027, amount: {budget}}}]\n\
+             scenarios:\n  - {{name: cut, budget_factor: 0.5, cost_factor: 2}}\n"
+        );
+        let plan = match sextant_core::load_plan("p.yaml", &text) {
+            Ok(p) => p,
+            Err(e) => return Err(proptest::test_runner::TestCaseError::fail(e.render(Some(&text)))),
+        };
+        let opts = Options { time_limit: std::time::Duration::from_millis(500), ..Options::default() };
+        let r = report::roadmap(&plan, Objective::Npv, &opts, &Adjust::default());
+        proptest::prop_assert!(r.objective.is_finite() && r.npv.is_finite());
+        let c = scenario::compare(&plan, Objective::Npv, &opts);
+        proptest::prop_assert!(c.cases.iter().all(|x| x.npv.is_finite() && x.spend.is_finite()));
+        let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
+        let starts = simulate::schedule(&plan, &inst, simulate::Which::Plan, &opts).unwrap();
+        let model = simulate::Model::new(&plan, &inst, &starts);
+        let s = simulate::simulate(
+            &model,
+            &simulate::SimOptions { trials: 64, seed: 1, shape: simulate::Shape::Pert },
+            &|_| {},
+        );
+        proptest::prop_assert!(s.npv.mean.is_finite() && s.spend.p95.is_finite());
+    }
+}
