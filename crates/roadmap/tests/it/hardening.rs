@@ -234,3 +234,31 @@ proptest::proptest! {
         proptest::prop_assert!(s.npv.mean.is_finite() && s.spend.p95.is_finite());
     }
 }
+
+/// The roadmap of 3,000 initiatives over 60 months, everything `sextant roadmap` computes
+/// included, stays within its time limit (with a little for reading the answer out). Run in a
+/// release build: `cargo test --release -p sextant-roadmap --test it -- --ignored`.
+#[test]
+#[ignore = "minutes in a debug build; run with --release"]
+fn the_roadmap_of_3000_initiatives_keeps_its_time_limit() {
+    let size = sextant_core::synth::Size::initiatives(3000);
+    let text = sextant_core::synth::plan_yaml(size, 1);
+    let plan = load(&text);
+    for limit in [5.0, 10.0] {
+        let opts = Options {
+            time_limit: std::time::Duration::from_secs_f64(limit),
+            ..Options::default()
+        };
+        let started = std::time::Instant::now();
+        let r = report::roadmap(&plan, Objective::Npv, &opts, &Adjust::default());
+        let took = started.elapsed().as_secs_f64();
+        eprintln!(
+            "limit {limit} s: {took:.2} s in all, {:.2} s solving, status {:?}",
+            r.solve_seconds, r.status
+        );
+        assert!(
+            took <= limit * 1.1 + 0.5,
+            "limit {limit} s, took {took:.2} s"
+        );
+    }
+}
