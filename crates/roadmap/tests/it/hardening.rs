@@ -236,7 +236,7 @@ proptest::proptest! {
 }
 
 /// The roadmap of 3,000 initiatives over 60 months, everything `sextant roadmap` computes
-/// included, stays within its time limit (with a little for reading the answer out). Run in a
+/// included, stays within its time limit (and a quarter of a second). Run in a
 /// release build: `cargo test --release -p sextant-roadmap --test it -- --ignored`.
 #[test]
 #[ignore = "minutes in a debug build; run with --release"]
@@ -256,9 +256,8 @@ fn the_roadmap_of_3000_initiatives_keeps_its_time_limit() {
             "limit {limit} s: {took:.2} s in all, {:.2} s solving, status {:?}",
             r.solve_seconds, r.status
         );
-        assert!(
-            took <= limit * 1.1 + 0.5,
-            "limit {limit} s, took {took:.2} s"
-        );
+        // Measured before the fix: 5.65 s and 10.94 s (HiGHS's presolve of branch and bound
+        // ran past the limit); after: 4.85 s and 9.61 s.
+        assert!(took <= limit + 0.25, "limit {limit} s, took {took:.2} s");
     }
 }
