@@ -979,7 +979,9 @@ impl JsonSchema for Money {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "number",
-            "description": "An amount in the organisation's currency, without symbols or separators."
+            "minimum": -1_000_000_000_000_i64,
+            "maximum": 1_000_000_000_000_i64,
+            "description": "An amount in the organisation's currency, without symbols or separators; at most 10^12 in absolute value."
         })
     }
 }

@@ -286,3 +286,11 @@ fn an_unpinned_initiative_starts_after_its_prerequisites_in_its_business_case() 
     // A finished prerequisite holds nothing back.
     assert_eq!(start("e"), Some((0, 0)));
 }
+
+#[test]
+fn the_schema_states_the_money_bound() {
+    let schema = sextant_core::plan_schema();
+    let money = &schema["$defs"]["Money"];
+    assert_eq!(money["maximum"], 1_000_000_000_000_i64);
+    assert_eq!(money["minimum"], -1_000_000_000_000_i64);
+}
