@@ -236,6 +236,7 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         skip_bad_rows: args.import.skip_bad_rows,
         decimal_comma: args.import.decimal_comma,
+        delimiter: args.import.delimiter,
         ..Options::default()
     };
     let unit = match args.period {

@@ -62,6 +62,19 @@ pub struct ImportArgs {
     /// For survey files without a survey column: which survey the answers are.
     #[arg(long, value_enum)]
     pub survey: Option<SurveyArg>,
+    /// The delimiter of CSV files: `,`, `;` or `tab` (default: recognised from the first lines).
+    #[arg(long, value_name = "DELIMITER", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+/// `--delimiter`: a comma, a semicolon or a tab.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ => Err(format!("expected `,`, `;` or `tab`, found `{s}`")),
+    }
 }
 
 pub use sextant_ingest::batch::Imported;
@@ -204,6 +217,7 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
             SurveyArg::Enps => Survey::Enps,
         }),
         sheet: None,
+        delimiter: args.delimiter,
     };
     let mut files = Vec::new();
     for spec in specs {

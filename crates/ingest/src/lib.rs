@@ -409,6 +409,9 @@ pub struct Options {
     pub survey: Option<Survey>,
     /// Worksheet of an XLSX file (default: the first).
     pub sheet: Option<String>,
+    /// The delimiter of a CSV file: `,`, `;` or a tab (default: recognised from the first
+    /// lines).
+    pub delimiter: Option<u8>,
 }
 
 /// One bad cell.
@@ -430,6 +433,13 @@ pub struct RowProblem {
 
 impl fmt::Display for RowProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.header.is_empty() {
+            return write!(
+                f,
+                "line {}, column {}: expected {}, found {}",
+                self.line, self.column, self.expected, self.found
+            );
+        }
         write!(
             f,
             "line {}, column {} ({} from {:?}): expected {}, found {}",
@@ -605,21 +615,21 @@ pub struct Interners<'a> {
 
 /// Rows of a table, from CSV or XLSX.
 enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord),
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord, u8),
     /// The rows from the thread reading the sheet, the current row and its line number.
     Sheet(Receiver<SheetRow>, Vec<String>, u64),
 }
 
-/// One row's cells.
+/// One row's cells (of CSV, with the delimiter).
 enum Row<'a> {
-    Csv(&'a csv::ByteRecord),
+    Csv(&'a csv::ByteRecord, u8),
     Cells(&'a [String]),
 }
 
 impl<'a> Row<'a> {
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
-            Row::Csv(r) => r.get(i).map(|b| {
+            Row::Csv(r, _) => r.get(i).map(|b| {
                 std::str::from_utf8(b)
                     .unwrap_or("(text that is not UTF-8)")
                     .trim()
@@ -630,7 +640,7 @@ impl<'a> Row<'a> {
 
     fn is_blank(&self) -> bool {
         match self {
-            Row::Csv(r) => r.iter().all(|c| c.trim_ascii().is_empty()),
+            Row::Csv(r, _) => r.iter().all(|c| c.trim_ascii().is_empty()),
             Row::Cells(c) => c.iter().all(|c| c.trim().is_empty()),
         }
     }
@@ -640,22 +650,25 @@ impl Rows {
     /// The next row, with its line number.
     fn next(&mut self) -> Result<Option<(u64, Row<'_>)>, ImportError> {
         match self {
-            Rows::Csv(r, rec) => match r.read_byte_record(rec) {
+            Rows::Csv(r, rec, d) => match r.read_byte_record(rec) {
                 Ok(true) => Ok(Some((
                     rec.position().map_or(0, |p| p.line()),
-                    Row::Csv(rec),
+                    Row::Csv(rec, *d),
                 ))),
                 Ok(false) => Ok(None),
                 Err(e) => Err(ImportError::Format(e.to_string())),
             },
             Rows::Sheet(rx, cur, line) => match rx.recv() {
+                Ok(Ok((0, _))) => Ok(None),
                 Ok(Ok((l, row))) => {
                     *line = l;
                     *cur = row;
                     Ok(Some((*line, Row::Cells(cur))))
                 }
                 Ok(Err(e)) => Err(e),
-                Err(_) => Ok(None),
+                Err(_) => Err(ImportError::Format(
+                    "the sheet's reading stopped half-way; nothing was imported".into(),
+                )),
             },
         }
     }
@@ -671,14 +684,24 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
     if is_xlsx {
         return sheet_rows(path, opts.sheet.as_deref());
     }
-    let file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+    let mut file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(path).map_err(|e| ImportError::Io(e.to_string()))?)
     };
+    // The first bytes, to recognise the delimiter; read again from the start.
+    let mut prefix = Vec::new();
+    if opts.delimiter.is_none() {
+        (&mut file)
+            .take(SNIFF as u64)
+            .read_to_end(&mut prefix)
+            .map_err(|e| ImportError::Io(e.to_string()))?;
+    }
+    let delimiter = opts.delimiter.unwrap_or_else(|| sniff(&prefix));
+    let file: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(file));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .delimiter(b',')
+        .delimiter(delimiter)
         .from_reader(file);
     let headers = reader
         .headers()
@@ -689,7 +712,158 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
     if headers.iter().all(String::is_empty) {
         return Err(ImportError::Empty);
     }
-    Ok((headers, Rows::Csv(Box::new(reader), csv::ByteRecord::new())))
+    Ok((
+        headers,
+        Rows::Csv(Box::new(reader), csv::ByteRecord::new(), delimiter),
+    ))
+}
+
+/// How many bytes of a CSV file are looked at to recognise its delimiter.
+const SNIFF: usize = 64 * 1024;
+
+/// The delimiter of CSV text, from its first lines: of `,`, `;` and tab (outside quotes), the
+/// one that appears the same positive number of times on the most lines; a comma when none
+/// does better.
+fn sniff(prefix: &[u8]) -> u8 {
+    let mut lines: Vec<&[u8]> = prefix
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(21)
+        .collect();
+    // A line cut off by the end of the sample does not count.
+    if prefix.len() >= SNIFF && lines.len() > 1 {
+        lines.pop();
+    }
+    lines.truncate(20);
+    let mut best = ((0usize, 0usize), b',');
+    for d in [b',', b';', b'\t'] {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| {
+                let mut quoted = false;
+                l.iter()
+                    .filter(|&&b| {
+                        if b == b'"' {
+                            quoted = !quoted;
+                        }
+                        b == d && !quoted
+                    })
+                    .count()
+            })
+            .collect();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            let lines_with = counts.iter().filter(|&&x| x == c).count();
+            if (lines_with, c) > best.0 {
+                best = ((lines_with, c), d);
+            }
+        }
+    }
+    best.1
+}
+
+/// The delimiter's name in messages.
+fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "a tab".into(),
+        d => format!("`{}`", char::from(d)),
+    }
+}
+
+/// Checks a CSV row before its cells are read: no value beyond the header's columns (an
+/// unquoted `$1,234.56` is two values), no value running over several lines in a column that
+/// is read or over what looks like further rows (a quote not closed), and text in UTF-8 in the
+/// columns that are read.
+fn check_row(
+    row: &Row<'_>,
+    line: u64,
+    headers: &[String],
+    cols: &[Option<usize>],
+    fields: &[Field],
+) -> Result<(), RowProblem> {
+    let Row::Csv(rec, delimiter) = *row else {
+        return Ok(());
+    };
+    let bytes = rec.as_slice();
+    let field_of = |i: usize| -> (&'static str, String) {
+        match cols.iter().position(|c| *c == Some(i)) {
+            Some(fi) => (fields[fi].name, headers.get(i).cloned().unwrap_or_default()),
+            None => ("row", String::new()),
+        }
+    };
+    if bytes.contains(&b'\n') || bytes.contains(&b'\r') {
+        let last_read = cols.iter().flatten().max().copied().unwrap_or(0);
+        let mut at = line;
+        for (i, v) in rec.iter().enumerate() {
+            let inner = v.trim_ascii_end();
+            let breaks = inner.iter().filter(|&&b| b == b'\n').count() as u64;
+            let swallowed = inner.split(|&b| b == b'\n').skip(1).any(|l| {
+                last_read > 0 && l.iter().filter(|&&b| b == delimiter).count() >= last_read
+            });
+            let read = cols.contains(&Some(i));
+            if inner.iter().any(|&b| b == b'\n' || b == b'\r') && (read || swallowed) {
+                let (field, header) = field_of(i);
+                return Err(RowProblem {
+                    line: at,
+                    column: i + 1,
+                    field,
+                    header,
+                    expected: "a value on one line".into(),
+                    found: format!(
+                        "a quoted value running from line {at} to line {}: is a quote not closed?",
+                        at + breaks.max(1)
+                    ),
+                });
+            }
+            at += v.iter().filter(|&&b| b == b'\n').count() as u64;
+        }
+    }
+    if rec.len() > headers.len()
+        && let Some(extra) = (headers.len()..rec.len())
+            .find(|&i| rec.get(i).is_some_and(|v| !v.trim_ascii().is_empty()))
+    {
+        let values = (0..rec.len())
+            .rev()
+            .find(|&i| rec.get(i).is_some_and(|v| !v.trim_ascii().is_empty()))
+            .map_or(0, |i| i + 1);
+        return Err(RowProblem {
+            line,
+            column: extra + 1,
+            field: "row",
+            header: String::new(),
+            expected: format!(
+                "at most {} values, one for each column of the header (a value containing {} must be quoted, e.g. \"$1,234.56\")",
+                headers.len(),
+                delimiter_name(delimiter)
+            ),
+            found: format!(
+                "{values} values; column {} holds \"{}\"",
+                extra + 1,
+                rec.get(extra)
+                    .unwrap_or_default()
+                    .trim_ascii()
+                    .escape_ascii()
+            ),
+        });
+    }
+    if !bytes.is_ascii() {
+        for (fi, c) in cols.iter().enumerate() {
+            let Some(v) = c.and_then(|c| rec.get(c)) else {
+                continue;
+            };
+            if std::str::from_utf8(v).is_err() {
+                let c = c.unwrap_or(0);
+                return Err(RowProblem {
+                    line,
+                    column: c + 1,
+                    field: fields[fi].name,
+                    header: headers.get(c).cloned().unwrap_or_default(),
+                    expected: "text in UTF-8 (save the file as \"CSV UTF-8\")".into(),
+                    found: format!("\"{}\"", v.trim_ascii().escape_ascii()),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A worksheet's header and rows as text (dates as ISO). A thread of its own reads the sheet
@@ -699,20 +873,33 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
 fn sheet_rows(path: &Path, sheet: Option<&str>) -> Result<(Vec<String>, Rows), ImportError> {
     let (tx, rx) = sync_channel::<SheetRow>(1024);
     let (path, sheet) = (path.to_path_buf(), sheet.map(str::to_string));
-    std::thread::spawn(move || {
-        if let Err(e) = send_sheet(&path, sheet.as_deref(), &tx) {
-            let _ = tx.send(Err(e));
-        }
-    });
+    std::thread::spawn(move || reading_thread(&tx, || send_sheet(&path, sheet.as_deref(), &tx)));
     match rx.recv() {
+        Ok(Ok((0, _))) => Err(ImportError::Empty),
         Ok(Ok((line, headers))) => Ok((headers, Rows::Sheet(rx, Vec::new(), line))),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(ImportError::Empty),
     }
 }
 
-/// A worksheet row with its line number, or why the sheet cannot be read.
+/// A worksheet row with its line number, or why the sheet cannot be read. The reading thread
+/// ends with `Ok((0, []))` (line 0 is no line): a channel closed without it is a thread that
+/// stopped half-way, an error, never the end of the rows.
 type SheetRow = Result<(u64, Vec<String>), ImportError>;
+
+/// Runs the reading of a sheet, sending its error, or the end of the rows, or the panic it
+/// stopped on as an error.
+fn reading_thread(tx: &SyncSender<SheetRow>, read: impl FnOnce() -> Result<(), ImportError>) {
+    let end = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(Ok(())) => Ok((0, Vec::new())),
+        Ok(Err(e)) => Err(e),
+        Err(p) => Err(ImportError::Format(format!(
+            "the sheet could not be read ({}); nothing was imported",
+            panic_text(p.as_ref())
+        ))),
+    };
+    let _ = tx.send(end);
+}
 
 /// Sends the rows of a worksheet that have any cell, until the receiver hangs up.
 fn send_sheet(
@@ -1065,6 +1252,10 @@ pub fn read_orders(
             if row.is_blank() {
                 continue;
             }
+            if let Err(p) = check_row(&row, line, &headers, &cols, Kind::Orders.fields()) {
+                problems.push(p);
+                continue;
+            }
             match parse_order(&row, line, &cols, &headers, order, opts) {
                 Ok((day, amount, customer, channel)) => {
                     batch.days.push(day);
@@ -1086,7 +1277,7 @@ pub fn read_orders(
         }
         send(&mut batch);
         drop(senders);
-        Ok(handles.into_iter().filter_map(|h| h.join().ok()).collect())
+        join_all(handles)
     })?;
     progress(report.rows);
     if !problems.is_empty() {
@@ -1102,6 +1293,29 @@ pub fn read_orders(
         om.absorb(other);
     }
     Ok((om, report))
+}
+
+/// The results of the accumulating threads, all of them or an error: a thread that panicked
+/// would otherwise leave out the customers it owned.
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Result<Vec<T>, ImportError> {
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.join().map_err(|e| {
+            ImportError::Format(format!(
+                "the import failed inside ({}); nothing was imported",
+                panic_text(e.as_ref())
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
+/// The message of a panic.
+fn panic_text(e: &(dyn std::any::Any + Send)) -> String {
+    e.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| e.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a thread stopped".into())
 }
 
 /// Reads one file of the given kind, handing each good record to `sink`. With
@@ -1131,6 +1345,10 @@ pub fn read(
     let mut scratch = Names::default();
     while let Some((line, row)) = rows.next()? {
         if row.is_blank() {
+            continue;
+        }
+        if let Err(p) = check_row(&row, line, &headers, &cols, fields) {
+            problems.push(p);
             continue;
         }
         let mut bad: Option<RowProblem> = None;
@@ -1329,7 +1547,9 @@ pub fn read(
             }
             Kind::Usage => {
                 let day = get!(0, date);
-                let system = cell(1).map(str::trim).filter(|c| !c.is_empty());
+                let system = get!(1, |s: &str| Some(s.trim())
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| "an empty cell".to_string()));
                 let active = get!(2, parse::number);
                 let licensed = get!(3, parse::number);
                 match (day, system, active, licensed) {
@@ -1349,7 +1569,9 @@ pub fn read(
                 }
             }
             Kind::Processes => {
-                let name = cell(0).map(str::trim).filter(|c| !c.is_empty());
+                let name = get!(0, |s: &str| Some(s.trim())
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| "an empty cell".to_string()));
                 let automated = get!(1, parse::yes_no);
                 let optional_money = |fi: usize| cell(fi).filter(|c| !c.trim().is_empty());
                 let baseline_cost = match optional_money(2) {
@@ -1398,4 +1620,81 @@ pub fn read(
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_accumulator_is_an_error_not_half_the_customers() {
+        let r = std::thread::scope(|s| {
+            let handles = vec![
+                s.spawn(|| 1),
+                s.spawn(|| -> i32 { panic!("shard 2 broke") }),
+            ];
+            join_all(handles)
+        });
+        assert_eq!(
+            r,
+            Err(ImportError::Format(
+                "the import failed inside (shard 2 broke); nothing was imported".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_sheet_reader_that_panics_is_an_error_not_the_end_of_the_rows() {
+        let (tx, rx) = sync_channel::<SheetRow>(8);
+        std::thread::spawn(move || {
+            reading_thread(&tx, || {
+                let _ = tx.send(Ok((1, vec!["date".into(), "customer".into()])));
+                let _ = tx.send(Ok((2, vec!["2027-03-01".into(), "C1".into()])));
+                panic!("cell 3 broke")
+            })
+        });
+        let Ok(Ok((_, headers))) = rx.recv() else {
+            panic!("no header")
+        };
+        assert_eq!(headers, ["date", "customer"]);
+        let mut rows = Rows::Sheet(rx, Vec::new(), 1);
+        assert!(matches!(rows.next(), Ok(Some((2, _)))));
+        assert_eq!(
+            rows.next().err(),
+            Some(ImportError::Format(
+                "the sheet could not be read (cell 3 broke); nothing was imported".into()
+            ))
+        );
+        // A thread gone without a word is no end either.
+        let (tx, rx) = sync_channel::<SheetRow>(8);
+        drop(tx);
+        let mut rows = Rows::Sheet(rx, Vec::new(), 1);
+        assert_eq!(
+            rows.next().err(),
+            Some(ImportError::Format(
+                "the sheet's reading stopped half-way; nothing was imported".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn the_delimiter_is_the_one_every_line_agrees_on() {
+        assert_eq!(sniff(b"date,customer,total\n2027-03-01,C1,10\n"), b',');
+        assert_eq!(
+            sniff(b"date;customer;total\n01.03.2027;C1;1.234,50\n"),
+            b';'
+        );
+        assert_eq!(
+            sniff(b"date\tcustomer\ttotal\n2027-03-01\tC1\t\"1,234.50\"\n"),
+            b'\t'
+        );
+        // A title line with a comma above semicolon rows.
+        assert_eq!(
+            sniff(b"Sales, March\ndate;customer;total\n2027-03-01;C1;10\n2027-03-02;C2;1,5\n"),
+            b';'
+        );
+        // Commas inside quotes do not count; nothing at all is a comma.
+        assert_eq!(sniff(b"a;\"x,y,z\"\nb;\"1,2,3\"\n"), b';');
+        assert_eq!(sniff(b""), b',');
+    }
 }

@@ -133,6 +133,7 @@ impl ReadOptions {
                 skip_bad_rows: self.skip_bad_rows,
                 survey,
                 sheet: self.sheet.clone(),
+                delimiter: None,
             },
             kind,
             map,

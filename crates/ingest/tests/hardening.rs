@@ -1,0 +1,174 @@
+//! Files that used to import wrongly or silently: extra fields, unclosed quotes, text that is
+//! not UTF-8, empty required cells, other delimiters; and no panic on any input.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use sextant_ingest::{ImportError, Interners, Kind, Options, Record, read};
+use sextant_metrics::records::Names;
+
+fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sextant-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn import(path: &Path, kind: Kind, opts: &Options) -> Result<(Vec<Record>, Names), ImportError> {
+    let mut customers = Names::default();
+    let mut channels = Names::default();
+    let mut systems = Names::default();
+    let mut out = Vec::new();
+    let mut names = Interners {
+        customers: Some(&mut customers),
+        channels: Some(&mut channels),
+        systems: Some(&mut systems),
+    };
+    read(path, kind, opts, &mut names, |r| out.push(r), |_| {})?;
+    Ok((out, customers))
+}
+
+/// The error of both readers (the plain one and the parallel orders reader) for an orders file.
+fn orders_error(path: &Path) -> String {
+    let plain = import(path, Kind::Orders, &Options::default()).unwrap_err();
+    let mut channels = Names::default();
+    let fast = sextant_ingest::read_orders(
+        path,
+        &Options::default(),
+        sextant_metrics::calendar::Granularity::Month,
+        &mut channels,
+        |_| {},
+    )
+    .err()
+    .unwrap();
+    assert_eq!(plain, fast);
+    plain.to_string()
+}
+
+#[test]
+fn an_unquoted_comma_in_an_amount_is_a_bad_row_with_a_hint() {
+    let p = temp(
+        "extra.csv",
+        b"date,customer,total\n2027-03-01,C1,12.50\n2027-03-02,C2,$1,234.56\n",
+    );
+    assert_eq!(
+        orders_error(&p),
+        "1 bad row(s); nothing was imported:\n  line 3, column 4: expected at most 3 values, one for each column of the header (a value containing `,` must be quoted, e.g. \"$1,234.56\"), found 4 values; column 4 holds \"234.56\""
+    );
+    // Empty cells beyond the header (trailing commas of a spreadsheet export) are fine.
+    let p = temp(
+        "trailing.csv",
+        b"date,customer,total\n2027-03-01,C1,12.50,,\n",
+    );
+    let (rows, _) = import(&p, Kind::Orders, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn an_unclosed_quote_names_the_line_it_opened_on() {
+    // The quote opened on line 3 swallows lines 4 and 5 into one customer name.
+    let p = temp(
+        "quote.csv",
+        b"date,customer,total\n2027-03-01,C1,10\n2027-03-02,\"C2,20\n2027-03-03,C3,30\n2027-03-04,C4,40\n",
+    );
+    assert_eq!(
+        orders_error(&p),
+        "1 bad row(s); nothing was imported:\n  line 3, column 2 (customer from \"customer\"): expected a value on one line, found a quoted value running from line 3 to line 5: is a quote not closed?"
+    );
+    // In a column Sextant does not read, a value on several lines is fine, unless it
+    // swallowed rows.
+    let p = temp(
+        "note.csv",
+        b"date,customer,total,note\n2027-03-01,C1,10,\"called,\nno answer\"\n2027-03-02,C2,20,\"ok\n2027-03-03,C3,30\n",
+    );
+    assert_eq!(
+        orders_error(&p),
+        "1 bad row(s); nothing was imported:\n  line 4, column 4: expected a value on one line, found a quoted value running from line 4 to line 5: is a quote not closed?"
+    );
+    let p = temp(
+        "note2.csv",
+        b"date,customer,total,note\n2027-03-01,C1,10,\"called,\nno answer\"\n2027-03-02,C2,20,\"ok\"\n",
+    );
+    let (rows, _) = import(&p, Kind::Orders, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn names_that_are_not_utf8_are_bad_rows_not_one_customer() {
+    // Latin-1 names: "M\xfcller" and "J\xf6rg" used to become one customer.
+    let p = temp(
+        "latin1.csv",
+        b"date,customer,total\n2027-03-01,M\xfcller,10\n2027-03-02,J\xf6rg,20\n",
+    );
+    assert_eq!(
+        orders_error(&p),
+        "2 bad row(s); nothing was imported:\n  line 2, column 2 (customer from \"customer\"): expected text in UTF-8 (save the file as \"CSV UTF-8\"), found \"M\\xfcller\"\n  line 3, column 2 (customer from \"customer\"): expected text in UTF-8 (save the file as \"CSV UTF-8\"), found \"J\\xf6rg\""
+    );
+}
+
+#[test]
+fn empty_required_cells_in_usage_and_processes_are_bad_rows() {
+    let p = temp(
+        "usage.csv",
+        b"month,system,active users,licensed users\n2027-03,CRM,10,12\n2027-03,,5,8\n",
+    );
+    let e = import(&p, Kind::Usage, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "1 bad row(s); nothing was imported:\n  line 3, column 2 (system from \"system\"): expected a system name, found an empty cell"
+    );
+    let p = temp("processes.csv", b"process,automated\nInvoicing,yes\n,no\n");
+    let e = import(&p, Kind::Processes, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "1 bad row(s); nothing was imported:\n  line 3, column 1 (process from \"process\"): expected a process name, found an empty cell"
+    );
+}
+
+#[test]
+fn semicolons_and_tabs_are_recognised_or_named() {
+    // A European export: semicolons and decimal commas.
+    let p = temp(
+        "semi.csv",
+        b"Date;Customer;Total\n01.03.2027;C1;1.234,50\n17.03.2027;C2;12,00\n",
+    );
+    let (rows, customers) = import(&p, Kind::Orders, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(customers.len(), 2);
+    let Record::Order(o) = rows[0] else { panic!() };
+    assert_eq!(o.amount, 1234.5);
+    let p = temp(
+        "tab.tsv",
+        b"date\tcustomer\ttotal\n2027-03-01\tC1\t1,234.50\n",
+    );
+    let (rows, _) = import(&p, Kind::Orders, &Options::default()).unwrap();
+    let Record::Order(o) = rows[0] else { panic!() };
+    assert_eq!(o.amount, 1234.5);
+    // Named by hand: the tab file read with commas has one column.
+    let opts = Options {
+        delimiter: Some(b','),
+        ..Options::default()
+    };
+    let e = import(&p, Kind::Orders, &opts).unwrap_err();
+    assert!(e.to_string().starts_with("no column for `date`"), "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Any bytes, as CSV or as XLSX, import or are refused with an error: never a panic.
+    #[test]
+    fn any_bytes_import_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..400),
+                                       text in "[a-z0-9,;\"\t\n\r $.,/-]{0,300}") {
+        for (name, content) in [("any.csv", bytes.as_slice()), ("any.xlsx", bytes.as_slice()), ("text.csv", text.as_bytes())] {
+            let p = temp(name, content);
+            for kind in Kind::ALL {
+                let _ = import(&p, kind, &Options::default());
+            }
+            let mut channels = Names::default();
+            let _ = sextant_ingest::read_orders(&p, &Options::default(), sextant_metrics::calendar::Granularity::Month, &mut channels, |_| {});
+        }
+    }
+}
