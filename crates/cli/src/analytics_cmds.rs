@@ -237,6 +237,7 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         skip_bad_rows: args.import.skip_bad_rows,
         decimal_comma: args.import.decimal_comma,
         delimiter: args.import.delimiter,
+        header_row: args.import.header_row,
         ..Options::default()
     };
     let unit = match args.period {

@@ -65,6 +65,10 @@ pub struct ImportArgs {
     /// The delimiter of CSV files: `,`, `;` or `tab` (default: recognised from the first lines).
     #[arg(long, value_name = "DELIMITER", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// The line of the header (1-based), when title rows are above it (default: rows with at
+    /// most one filled cell before the first other row are passed over).
+    #[arg(long, value_name = "LINE", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
 }
 
 /// `--delimiter`: a comma, a semicolon or a tab.
@@ -218,6 +222,7 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
         }),
         sheet: None,
         delimiter: args.delimiter,
+        header_row: args.header_row,
     };
     let mut files = Vec::new();
     for spec in specs {

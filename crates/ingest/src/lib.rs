@@ -412,6 +412,9 @@ pub struct Options {
     /// The delimiter of a CSV file: `,`, `;` or a tab (default: recognised from the first
     /// lines).
     pub delimiter: Option<u8>,
+    /// The line (CSV) or sheet row (XLSX) of the header, 1-based, for a header below title
+    /// rows. Without it, leading rows with at most one filled cell (titles) are passed over.
+    pub header_row: Option<u64>,
 }
 
 /// One bad cell.
@@ -457,6 +460,13 @@ pub enum ImportError {
     Format(String),
     /// The file has no header row.
     Empty,
+    /// `--header-row` names a line the file has no row on.
+    NoHeaderRow {
+        /// The line asked for.
+        line: u64,
+        /// The line the first row after it starts on, if any.
+        next: Option<u64>,
+    },
     /// Required fields have no column.
     MissingColumns {
         /// The fields missing.
@@ -485,6 +495,16 @@ impl fmt::Display for ImportError {
             ImportError::Io(e) => write!(f, "cannot read the file: {e}"),
             ImportError::Format(e) => write!(f, "not a readable CSV or XLSX file: {e}"),
             ImportError::Empty => write!(f, "the file is empty: expected a header row"),
+            ImportError::NoHeaderRow { line, next } => match next {
+                Some(n) => write!(
+                    f,
+                    "--header-row {line}: expected a header row on line {line}, found none (line {line} is blank or inside a quoted value); the next row is on line {n}"
+                ),
+                None => write!(
+                    f,
+                    "--header-row {line}: expected a header row on line {line}, found the end of the file"
+                ),
+            },
             ImportError::MissingColumns {
                 missing,
                 headers,
@@ -651,10 +671,7 @@ impl Rows {
     fn next(&mut self) -> Result<Option<(u64, Row<'_>)>, ImportError> {
         match self {
             Rows::Csv(r, rec, d) => match r.read_byte_record(rec) {
-                Ok(true) => Ok(Some((
-                    rec.position().map_or(0, |p| p.line()),
-                    Row::Csv(rec, *d),
-                ))),
+                Ok(true) => Ok(Some((record_line(r.position(), rec), Row::Csv(rec, *d)))),
                 Ok(false) => Ok(None),
                 Err(e) => Err(ImportError::Format(e.to_string())),
             },
@@ -682,7 +699,7 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
         )
     });
     if is_xlsx {
-        return sheet_rows(path, opts.sheet.as_deref());
+        return sheet_rows(path, opts.sheet.as_deref(), opts.header_row);
     }
     let mut file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
@@ -701,13 +718,51 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
     let file: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(file));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
+        .has_headers(false)
         .delimiter(delimiter)
         .from_reader(file);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::Format(e.to_string()))?
+    let mut rec = csv::ByteRecord::new();
+    let mut first: Option<csv::ByteRecord> = None;
+    let mut seen = 0;
+    let header = loop {
+        if !reader
+            .read_byte_record(&mut rec)
+            .map_err(|e| ImportError::Format(e.to_string()))?
+        {
+            match opts.header_row {
+                Some(line) => return Err(ImportError::NoHeaderRow { line, next: None }),
+                // Only title rows: the first is the header (and has too few columns).
+                None => break first.ok_or(ImportError::Empty)?,
+            }
+        }
+        let line = record_line(reader.position(), &rec);
+        match opts.header_row {
+            Some(want) if line < want => continue,
+            Some(want) if line > want => {
+                return Err(ImportError::NoHeaderRow {
+                    line: want,
+                    next: Some(line),
+                });
+            }
+            Some(_) => break rec.clone(),
+            None => {
+                let filled = rec.iter().filter(|c| !c.trim_ascii().is_empty()).count();
+                seen += 1;
+                if filled >= 2 || seen > TITLE_ROWS {
+                    break rec.clone();
+                }
+                first.get_or_insert_with(|| rec.clone());
+            }
+        }
+    };
+    let headers = header
         .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
         .collect::<Vec<_>>();
     if headers.iter().all(String::is_empty) {
         return Err(ImportError::Empty);
@@ -717,6 +772,23 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
         Rows::Csv(Box::new(reader), csv::ByteRecord::new(), delimiter),
     ))
 }
+
+/// The line a CSV record starts on. The csv crate gives the line where it began to look for
+/// the record, before any blank lines it passed over; the line it stopped on, less the record's
+/// own lines, is the record's.
+fn record_line(after: &csv::Position, rec: &csv::ByteRecord) -> u64 {
+    let from = rec.position().map_or(0, |p| p.line());
+    let bytes = rec.as_slice();
+    let inner = if bytes.contains(&b'\n') {
+        bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    } else {
+        0
+    };
+    after.line().saturating_sub(inner + 1).max(from)
+}
+
+/// How many leading rows with at most one filled cell are passed over as titles.
+const TITLE_ROWS: u32 = 20;
 
 /// How many bytes of a CSV file are looked at to recognise its delimiter.
 const SNIFF: usize = 64 * 1024;
@@ -870,15 +942,51 @@ fn check_row(
 /// and hands the rows over a bounded channel, so that a large sheet is never held whole: XLSX
 /// is read cell by cell (calamine keeps only the shared strings), XLS and ODS a sheet at a time.
 /// Line numbers are the sheet's own row numbers.
-fn sheet_rows(path: &Path, sheet: Option<&str>) -> Result<(Vec<String>, Rows), ImportError> {
+fn sheet_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    header_row: Option<u64>,
+) -> Result<(Vec<String>, Rows), ImportError> {
     let (tx, rx) = sync_channel::<SheetRow>(1024);
     let (path, sheet) = (path.to_path_buf(), sheet.map(str::to_string));
     std::thread::spawn(move || reading_thread(&tx, || send_sheet(&path, sheet.as_deref(), &tx)));
-    match rx.recv() {
-        Ok(Ok((0, _))) => Err(ImportError::Empty),
-        Ok(Ok((line, headers))) => Ok((headers, Rows::Sheet(rx, Vec::new(), line))),
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err(ImportError::Empty),
+    let mut first = None;
+    let mut seen = 0;
+    loop {
+        let (line, cells) = match rx.recv() {
+            Ok(Ok((0, _))) | Err(_) => {
+                return match (header_row, first) {
+                    (Some(line), _) => Err(ImportError::NoHeaderRow { line, next: None }),
+                    // Only title rows: the first is the header (and has too few columns).
+                    (None, Some((line, headers))) => {
+                        let (tx, done) = sync_channel::<SheetRow>(1);
+                        let _ = tx.send(Ok((0, Vec::new())));
+                        Ok((headers, Rows::Sheet(done, Vec::new(), line)))
+                    }
+                    (None, None) => Err(ImportError::Empty),
+                };
+            }
+            Ok(Ok(row)) => row,
+            Ok(Err(e)) => return Err(e),
+        };
+        match header_row {
+            Some(want) if line < want => continue,
+            Some(want) if line > want => {
+                return Err(ImportError::NoHeaderRow {
+                    line: want,
+                    next: Some(line),
+                });
+            }
+            Some(_) => return Ok((cells, Rows::Sheet(rx, Vec::new(), line))),
+            None => {
+                let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
+                seen += 1;
+                if filled >= 2 || seen > TITLE_ROWS {
+                    return Ok((cells, Rows::Sheet(rx, Vec::new(), line)));
+                }
+                first.get_or_insert((line, cells));
+            }
+        }
     }
 }
 

@@ -172,3 +172,121 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_header_below_title_rows_is_found_or_named() {
+    let text = b"Sales report\nExported 2027-04-01,\n\nOrder Date,Customer,Total\n2027-03-01,C1,10\n2027-03-02,C2,x\n";
+    let p = temp("titles.csv", text);
+    // Passed over: rows with at most one filled cell; lines stay the file's own.
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "1 bad row(s); nothing was imported:\n  line 6, column 3 (amount from \"Total\"): expected an amount of money (1234.50, $1,234.50), found \"x\""
+    );
+    let named = Options {
+        header_row: Some(4),
+        skip_bad_rows: true,
+        ..Options::default()
+    };
+    let (rows, _) = import(&p, Kind::Orders, &named).unwrap();
+    assert_eq!(rows.len(), 1);
+    // A title with two cells needs the header named.
+    let p = temp(
+        "title2.csv",
+        b"Sales report,March\ndate,customer,total\n2027-03-01,C1,10\n",
+    );
+    assert!(
+        import(&p, Kind::Orders, &Options::default())
+            .unwrap_err()
+            .to_string()
+            .starts_with("no column for `date`")
+    );
+    let (rows, _) = import(
+        &p,
+        Kind::Orders,
+        &Options {
+            header_row: Some(2),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    for (line, message) in [
+        (
+            3,
+            "--header-row 3: expected a header row on line 3, found none (line 3 is blank or inside a quoted value); the next row is on line 4",
+        ),
+        (
+            9,
+            "--header-row 9: expected a header row on line 9, found the end of the file",
+        ),
+    ] {
+        let p = temp("titles.csv", text);
+        let e = import(
+            &p,
+            Kind::Orders,
+            &Options {
+                header_row: Some(line),
+                ..Options::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), message);
+    }
+}
+
+#[test]
+fn an_xlsx_header_below_a_title() {
+    use rust_xlsxwriter::Workbook;
+    let dir = std::env::temp_dir().join(format!("sextant-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("titled.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Sales report").unwrap();
+    for (c, h) in ["date", "customer", "total"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 0, "2027-03-01").unwrap();
+    ws.write_string(3, 1, "C1").unwrap();
+    ws.write_number(3, 2, 12.5).unwrap();
+    wb.save(&path).unwrap();
+    let (rows, _) = import(&path, Kind::Orders, &Options::default()).unwrap();
+    assert_eq!(rows.len(), 1);
+    let (rows, _) = import(
+        &path,
+        Kind::Orders,
+        &Options {
+            header_row: Some(3),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    let e = import(
+        &path,
+        Kind::Orders,
+        &Options {
+            header_row: Some(2),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "--header-row 2: expected a header row on line 2, found none (line 2 is blank or inside a quoted value); the next row is on line 3"
+    );
+}
+
+#[test]
+fn rows_after_blank_lines_keep_their_own_line() {
+    let p = temp(
+        "blank.csv",
+        b"date,customer,total\n\n\n2027-03-01,C1,x\n2027-03-02,\"C2\nC3\",10\n",
+    );
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "2 bad row(s); nothing was imported:\n  line 4, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"x\"\n  line 5, column 2 (customer from \"customer\"): expected a value on one line, found a quoted value running from line 5 to line 6: is a quote not closed?"
+    );
+}

@@ -134,6 +134,7 @@ impl ReadOptions {
                 survey,
                 sheet: self.sheet.clone(),
                 delimiter: None,
+                header_row: None,
             },
             kind,
             map,
