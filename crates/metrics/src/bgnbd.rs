@@ -55,57 +55,57 @@ pub struct Summary {
     pub holdout: u32,
 }
 
-/// A customer's (day, amount) orders in calibration and days of orders after it.
-type History = (Vec<(i32, f64)>, Vec<i32>);
-
 /// A function's value and gradient.
 type Objective<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
 
 /// Summarises orders up to `end` (inclusive) per customer, as product.md defines it. Customers
 /// whose first order is after `end` are left out.
 pub fn summarise(orders: &[Order], end: i32, unit: Unit) -> Vec<Summary> {
-    // Per customer: occasions (day -> amount) before the end, and holdout days.
-    let mut by: HashMap<u32, History> = HashMap::new();
-    for o in orders {
-        let e = by.entry(o.customer).or_default();
-        if o.day <= end {
-            e.0.push((o.day, o.amount));
-        } else {
-            e.1.push(o.day);
-        }
-    }
-    let mut out: Vec<Summary> = by
-        .into_iter()
-        .filter(|(_, (cal, _))| !cal.is_empty())
-        .map(|(customer, (mut cal, mut hold))| {
-            cal.sort_by_key(|x| x.0);
-            let mut occasions: Vec<(i32, f64)> = Vec::new();
-            for (d, a) in cal {
+    // Orders grouped by customer, by day within a customer; a stable sort keeps the file's
+    // order within a day (so same-day amounts add up in the same order).
+    let mut sorted: Vec<&Order> = orders.iter().collect();
+    sorted.sort_by_key(|o| (o.customer, o.day));
+    let mut out = Vec::new();
+    let mut occasions: Vec<(i32, f64)> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let customer = sorted[i].customer;
+        let mut j = i;
+        occasions.clear();
+        let mut holdout = 0u32;
+        let mut last_holdout_day = None;
+        while j < sorted.len() && sorted[j].customer == customer {
+            let o = sorted[j];
+            if o.day <= end {
                 match occasions.last_mut() {
-                    Some(last) if last.0 == d => last.1 += a,
-                    _ => occasions.push((d, a)),
+                    Some(last) if last.0 == o.day => last.1 += o.amount,
+                    _ => occasions.push((o.day, o.amount)),
                 }
+            } else if last_holdout_day != Some(o.day) {
+                holdout += 1;
+                last_holdout_day = Some(o.day);
             }
-            hold.sort_unstable();
-            hold.dedup();
-            let first = occasions[0].0;
-            let last = occasions[occasions.len() - 1].0;
-            let repeats = &occasions[1..];
-            Summary {
-                customer,
-                frequency: repeats.len() as f64,
-                recency: f64::from(last - first) / unit.days(),
-                t: f64::from(end - first) / unit.days(),
-                monetary_value: if repeats.is_empty() {
-                    0.0
-                } else {
-                    repeats.iter().map(|x| x.1).sum::<f64>() / repeats.len() as f64
-                },
-                holdout: hold.len() as u32,
-            }
-        })
-        .collect();
-    out.sort_by_key(|s| s.customer);
+            j += 1;
+        }
+        i = j;
+        let (Some(&(first, _)), Some(&(last, _))) = (occasions.first(), occasions.last()) else {
+            // First order after the end: left out.
+            continue;
+        };
+        let repeats = &occasions[1..];
+        out.push(Summary {
+            customer,
+            frequency: repeats.len() as f64,
+            recency: f64::from(last - first) / unit.days(),
+            t: f64::from(end - first) / unit.days(),
+            monetary_value: if repeats.is_empty() {
+                0.0
+            } else {
+                repeats.iter().map(|x| x.1).sum::<f64>() / repeats.len() as f64
+            },
+            holdout,
+        });
+    }
     out
 }
 
@@ -570,12 +570,15 @@ pub fn clv(
         Unit::Week => 4.345,
     };
     let spend = gg.expected_spend(s.frequency, s.monetary_value) * margin;
+    // Each month's purchases are the difference of the cumulative expectation at its end and
+    // at its start; the start's is the month before's end (computed once).
+    let mut before = bg.expected_purchases(0.0, s.frequency, s.recency, s.t);
     (1..=months)
         .map(|m| {
             let t1 = f64::from(m) * per_month;
-            let t0 = t1 - per_month;
-            let n = bg.expected_purchases(t1, s.frequency, s.recency, s.t)
-                - bg.expected_purchases(t0, s.frequency, s.recency, s.t);
+            let after = bg.expected_purchases(t1, s.frequency, s.recency, s.t);
+            let n = after - before;
+            before = after;
             spend * n / (1.0 + monthly_rate).powf(f64::from(m))
         })
         .sum()

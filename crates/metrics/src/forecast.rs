@@ -344,7 +344,7 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
     let last = position(parsed[parsed.len() - 1].1);
     let span = usize::try_from((last - base).saturating_add(1)).unwrap_or(usize::MAX);
     let missing = span - parsed.len();
-    if missing > 0 && missing * 4 > span {
+    if missing > 0 && missing > span / 4 {
         return Err(format!(
             "{missing} of {span} periods from {} to {} have no value; expected at most a quarter missing to fill them in",
             parsed[0].2.period,

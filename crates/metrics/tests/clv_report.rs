@@ -102,3 +102,46 @@ fn degenerate_fits_are_warned_about() {
         ]
     );
 }
+
+/// The report path on a million customers (`cargo test --release -p sextant-metrics --test
+/// clv_report -- --ignored --nocapture`): times the predictions and the JSON, written to a
+/// sink row by row.
+#[test]
+#[ignore = "a measurement: a million customers"]
+fn a_million_customers() {
+    let orders =
+        bgnbd::simulate_orders(1_000_000, 52.0, (0.25, 4.0, 0.8, 2.4), (6.0, 4.0, 15.0), 11);
+    let t = std::time::Instant::now();
+    let summary = bgnbd::summarise(&orders, 39 * 7, Unit::Week);
+    let ts = t.elapsed();
+    let bg = bgnbd::fit_bgnbd(&summary).unwrap();
+    let tb = t.elapsed();
+    let _ = bgnbd::fit_gamma_gamma(&summary).unwrap();
+    let tg = t.elapsed();
+    println!(
+        "summary {ts:.2?}, BG/NBD fit {:.2?}, Gamma-Gamma fit {:.2?} (a {})",
+        tb - ts,
+        tg - tb,
+        bg.a
+    );
+    let t0 = std::time::Instant::now();
+    let p = Params {
+        end: 39 * 7,
+        unit: Unit::Week,
+        horizon: 12,
+        margin: 0.3,
+        rate: 0.01,
+    };
+    let r = clv::report(&orders, names(1_000_000), p).unwrap();
+    let t1 = t0.elapsed();
+    let mut sink = std::io::sink();
+    serde_json::to_writer(&mut sink, &r).unwrap();
+    let t2 = t0.elapsed();
+    println!(
+        "{} orders, {} customers: fits and predictions {:.2?}, JSON {:.2?}",
+        orders.len(),
+        r.rows.len(),
+        t1,
+        t2 - t1
+    );
+}

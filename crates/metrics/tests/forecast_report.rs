@@ -252,3 +252,68 @@ fn the_target_probability_follows_the_models_own_distribution() {
         );
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Any labels (period-like or not) and any values give a report or an error.
+        #[test]
+        fn on_any_series(
+            rows in proptest::collection::vec(
+                (
+                    prop_oneof![
+                        "[0-9]{4}-[0-9]{1,2}",
+                        "[0-9]{4}-Q[0-9]",
+                        "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                        "[0-9]{1,19}",
+                        ".{0,12}",
+                    ],
+                    prop_oneof![any::<f64>(), -1e6f64..1e6],
+                ),
+                0..40,
+            ),
+            horizon in 0usize..2000,
+            season in proptest::option::of(0usize..60),
+            target in proptest::option::of(any::<f64>()),
+        ) {
+            let pts: Vec<Point> = rows
+                .iter()
+                .map(|(p, v)| Point { period: p.clone(), value: *v, line: None })
+                .collect();
+            let _ = report(&pts, &Request { horizon, season, target, ..Request::default() });
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Monthly series of any length and values, some months missing: the models run.
+        #[test]
+        fn on_monthly_series(
+            values in proptest::collection::vec(-1e9f64..1e9, 0..40),
+            skip in proptest::collection::vec(any::<bool>(), 40),
+            horizon in 1usize..30,
+            season in proptest::option::of(0usize..30),
+            target in proptest::option::of(-1e9f64..1e9),
+            down in any::<bool>(),
+        ) {
+            let pts: Vec<Point> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !(skip[*i] && i % 5 == 3))
+                .map(|(i, v)| Point {
+                    period: format!("{}-{:02}", 2020 + i / 12, i % 12 + 1),
+                    value: *v,
+                    line: None,
+                })
+                .collect();
+            if let Ok(r) = report(&pts, &Request { horizon, season, target, down, ..Request::default() }) {
+                prop_assert_eq!(r.mean.len(), horizon);
+                prop_assert_eq!(r.forecast_periods.len(), horizon);
+                prop_assert_eq!(r.periods.len(), r.history.len());
+            }
+        }
+    }
+}
