@@ -778,6 +778,10 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
 /// own lines, is the record's.
 fn record_line(after: &csv::Position, rec: &csv::ByteRecord) -> u64 {
     let from = rec.position().map_or(0, |p| p.line());
+    // The usual case: one line, no blank lines before it.
+    if after.line() <= from + 1 {
+        return from;
+    }
     let bytes = rec.as_slice();
     let inner = if bytes.contains(&b'\n') {
         bytes.iter().filter(|&&b| b == b'\n').count() as u64
@@ -845,6 +849,7 @@ fn delimiter_name(d: u8) -> String {
 /// unquoted `$1,234.56` is two values), no value running over several lines in a column that
 /// is read or over what looks like further rows (a quote not closed), and text in UTF-8 in the
 /// columns that are read.
+#[inline]
 fn check_row(
     row: &Row<'_>,
     line: u64,
@@ -862,7 +867,7 @@ fn check_row(
             None => ("row", String::new()),
         }
     };
-    if bytes.contains(&b'\n') || bytes.contains(&b'\r') {
+    if bytes.contains(&b'\n') {
         let last_read = cols.iter().flatten().max().copied().unwrap_or(0);
         let mut at = line;
         for (i, v) in rec.iter().enumerate() {
@@ -872,7 +877,7 @@ fn check_row(
                 last_read > 0 && l.iter().filter(|&&b| b == delimiter).count() >= last_read
             });
             let read = cols.contains(&Some(i));
-            if inner.iter().any(|&b| b == b'\n' || b == b'\r') && (read || swallowed) {
+            if breaks > 0 && (read || swallowed) {
                 let (field, header) = field_of(i);
                 return Err(RowProblem {
                     line: at,
