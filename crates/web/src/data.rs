@@ -66,6 +66,13 @@ pub struct ReadOptions {
     /// Columns for fields: `amount=Grand Total;date=Day`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map: Option<String>,
+    /// The delimiter of a CSV file: `,`, `;` or `tab` (recognised from the first lines when
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// The line of the header (1-based), when title rows are above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u64>,
 }
 
 impl ReadOptions {
@@ -110,6 +117,24 @@ impl ReadOptions {
                 ));
             }
         };
+        let delimiter = match self.delimiter.as_deref() {
+            None => None,
+            Some("," | "comma") => Some(b','),
+            Some(";" | "semicolon") => Some(b';'),
+            Some("\t" | "tab") => Some(b'\t'),
+            Some(o) => {
+                return Err(ApiError::field(
+                    "delimiter",
+                    format!("expected `,`, `;` or `tab`, found `{o}`"),
+                ));
+            }
+        };
+        if self.header_row == Some(0) {
+            return Err(ApiError::field(
+                "header_row",
+                "expected a line number from 1, found 0".to_string(),
+            ));
+        }
         let mut map = Vec::new();
         for m in self
             .map
@@ -133,8 +158,8 @@ impl ReadOptions {
                 skip_bad_rows: self.skip_bad_rows,
                 survey,
                 sheet: self.sheet.clone(),
-                delimiter: None,
-                header_row: None,
+                delimiter,
+                header_row: self.header_row,
             },
             kind,
             map,
@@ -590,4 +615,42 @@ async fn remove(
     let s = scope(&state, &caller, &org).await?;
     state.store.delete_dataset(&s, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_options_name_the_delimiter_and_the_header_row() {
+        let ro = ReadOptions {
+            delimiter: Some("tab".into()),
+            header_row: Some(3),
+            ..ReadOptions::default()
+        };
+        let o = ro.parse().map(|r| r.options).ok();
+        assert_eq!(o.as_ref().and_then(|o| o.delimiter), Some(b'\t'));
+        assert_eq!(o.and_then(|o| o.header_row), Some(3));
+        for (bad, message) in [
+            (
+                ReadOptions {
+                    delimiter: Some("|".into()),
+                    ..ReadOptions::default()
+                },
+                "delimiter: expected `,`, `;` or `tab`, found `|`",
+            ),
+            (
+                ReadOptions {
+                    header_row: Some(0),
+                    ..ReadOptions::default()
+                },
+                "header_row: expected a line number from 1, found 0",
+            ),
+        ] {
+            match bad.parse() {
+                Err(ApiError::Invalid(m, _)) => assert_eq!(m, message),
+                _ => panic!("{message}: not refused"),
+            }
+        }
+    }
 }
