@@ -144,13 +144,64 @@ pub fn import(
     import_each(&each, map, g, progress)
 }
 
-/// As [`import`], with each file read under options of its own.
+/// Standard input kept in a private file (mode 0600), removed when dropped: a file is read more
+/// than once (its headers, its day/month order, its rows), and standard input only once.
+pub struct Spooled(PathBuf);
+
+impl Spooled {
+    /// Copies `from` into a new private file.
+    pub fn new(mut from: impl std::io::Read) -> Result<Spooled, ImportError> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "sextant-stdin-{}-{}.csv",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let io = |e: std::io::Error| ImportError::Io(format!("standard input: {e}"));
+        let mut file = open.open(&path).map_err(io)?;
+        let spooled = Spooled(path);
+        std::io::copy(&mut from, &mut file).map_err(io)?;
+        Ok(spooled)
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// As [`import`], with each file read under options of its own. A path `-` is standard input.
 pub fn import_each(
     files: &[(Option<Kind>, PathBuf, Options)],
     map: &[(String, String)],
     g: Granularity,
     mut progress: impl FnMut(Progress),
 ) -> Result<(Imported, Vec<FileReport>), BatchError> {
+    let stdin = if files.iter().any(|(_, p, _)| p.as_os_str() == "-") {
+        Some(
+            Spooled::new(std::io::stdin().lock())
+                .map_err(|e| BatchError::File(PathBuf::from("-"), e))?,
+        )
+    } else {
+        None
+    };
+    let source = |p: &PathBuf| -> PathBuf {
+        match &stdin {
+            Some(s) if p.as_os_str() == "-" => s.path().to_path_buf(),
+            _ => p.clone(),
+        }
+    };
     let mut om = OrderMetrics::new(g);
     let mut data = Data::default();
     let mut customers = Names::default();
@@ -161,15 +212,27 @@ pub fn import_each(
     for (kind, path, base) in files {
         kinds.push(match kind {
             Some(k) => *k,
-            None => guess_kind(path, base)?,
+            None => guess_kind(&source(path), base).map_err(|e| match e {
+                BatchError::UnknownKind { headers, .. } => BatchError::UnknownKind {
+                    path: path.clone(),
+                    headers,
+                },
+                BatchError::AmbiguousKind { kinds, .. } => BatchError::AmbiguousKind {
+                    path: path.clone(),
+                    kinds,
+                },
+                BatchError::File(_, e) => BatchError::File(path.clone(), e),
+                other => other,
+            })?,
         });
     }
     let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
     let mut reports = Vec::new();
     for ((_, path, base), &kind) in files.iter().zip(&kinds) {
         let fail = |e| BatchError::File(path.clone(), e);
+        let src = source(path);
         // The maps whose column this file has.
-        let headers = crate::headers(path, base).map_err(fail)?;
+        let headers = crate::headers(&src, base).map_err(fail)?;
         let norm: Vec<String> = headers.iter().map(|h| crate::normalise(h)).collect();
         let mut opts = base.clone();
         for (i, (field, col)) in map.iter().enumerate() {
@@ -187,7 +250,7 @@ pub fn import_each(
         // One orders file goes through the parallel reader; several share one customer
         // table so that a customer in two files is one customer.
         let report = if kind == Kind::Orders && orders_files == 1 {
-            crate::read_orders(path, &opts, g, &mut channels, tick).map(|(om, r)| {
+            crate::read_orders(&src, &opts, g, &mut channels, tick).map(|(om, r)| {
                 staged_orders = om;
                 r
             })
@@ -198,7 +261,7 @@ pub fn import_each(
                 systems: Some(&mut systems),
             };
             crate::read(
-                path,
+                &src,
                 kind,
                 &opts,
                 &mut names,

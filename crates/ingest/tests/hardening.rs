@@ -317,3 +317,23 @@ fn rows_after_blank_lines_keep_their_own_line() {
         "2 bad row(s); nothing was imported:\n  line 4, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"x\"\n  line 5, column 2 (customer from \"customer\"): expected a value on one line, found a quoted value running from line 5 to line 6: is a quote not closed?"
     );
 }
+
+#[test]
+fn standard_input_is_kept_in_a_private_file_while_it_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+    // Standard input can be read once; the headers, the day/month order and the rows each
+    // read the file.
+    let text: &[u8] = b"date;customer;total\n17/03/2027;C1;12,50\n01/04/2027;C2;7\n";
+    let s = sextant_ingest::batch::Spooled::new(text).unwrap();
+    let path = s.path().to_path_buf();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let (rows, _) = import(&path, Kind::Orders, &Options::default()).unwrap();
+    let Record::Order(o) = rows[1] else { panic!() };
+    assert_eq!(
+        o.day,
+        sextant_metrics::calendar::days_from_civil(2027, 4, 1)
+    );
+    drop(s);
+    assert!(!path.exists());
+}
