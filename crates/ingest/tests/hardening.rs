@@ -337,3 +337,15 @@ fn standard_input_is_kept_in_a_private_file_while_it_is_read() {
     drop(s);
     assert!(!path.exists());
 }
+
+#[test]
+fn a_quote_not_closed_on_the_last_line_without_a_line_break() {
+    let p = temp(
+        "quote-eof.csv",
+        b"date,customer,total\n2027-03-01,\"C1,10\n2027-03-02,C2,20",
+    );
+    assert_eq!(
+        orders_error(&p),
+        "1 bad row(s); nothing was imported:\n  line 2, column 2 (customer from \"customer\"): expected a value on one line, found a quoted value running from line 2 to line 3: is a quote not closed?"
+    );
+}
