@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use sextant_ingest::{Interners, Kind, Options, Record};
+use sextant_ingest::Options;
 use sextant_metrics::bgnbd::Order as ClvOrder;
 use sextant_metrics::bgnbd::Unit;
 use sextant_metrics::clv::{ClvReport, Params as ClvParams};
@@ -292,34 +292,8 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
 pub fn read_orders(
     files: &[(&std::path::Path, &Options)],
 ) -> anyhow::Result<(Vec<ClvOrder>, Names)> {
-    let mut customers = Names::default();
-    let mut channels = Names::default();
-    let mut orders = Vec::new();
-    for (path, opts) in files {
-        let mut names = Interners {
-            customers: Some(&mut customers),
-            channels: Some(&mut channels),
-            systems: None,
-        };
-        sextant_ingest::read(
-            path,
-            Kind::Orders,
-            opts,
-            &mut names,
-            |r| {
-                if let Record::Order(o) = r {
-                    orders.push(ClvOrder {
-                        customer: o.customer,
-                        day: o.day,
-                        amount: o.amount,
-                    });
-                }
-            },
-            |_| {},
-        )
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    }
-    Ok((orders, customers))
+    sextant_ingest::clv::orders(files)
+        .map_err(|(path, e)| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Every customer's predictions as CSV, row by row.

@@ -43,13 +43,13 @@ enum BenchWhat {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Time limit in seconds for the optimiser and for the plain model each.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = crate::plan_cmds::positive_seconds)]
         time_limit: f64,
         /// Skip the plain HiGHS model (it can take the whole time limit).
         #[arg(long)]
         no_plain: bool,
         /// Multiply the generated budgets (below 1 makes the instance tighter).
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 1.0, value_parser = crate::plan_cmds::budget_factor)]
         budget_factor: f64,
     },
     /// Import generated orders and compute monthly KPIs; reading the CSV untyped is the baseline.

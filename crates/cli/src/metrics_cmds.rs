@@ -176,7 +176,7 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
         MetricsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&table)?)?,
         MetricsFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["period", "metric", "by", "unit", "value"])?;
+            w.write_record(["period", "metric", "by", "unit", "value", "partial"])?;
             for s in &table.series {
                 for (k, v) in s.values.iter().enumerate() {
                     w.write_record([
@@ -185,6 +185,7 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
                         s.by.as_deref().unwrap_or(""),
                         s.unit,
                         &v.map_or(String::new(), |v| format!("{v}")),
+                        if table.is_partial(k) { "true" } else { "false" },
                     ])?;
                 }
             }
@@ -295,7 +296,7 @@ fn text(t: &catalogue::Table) -> String {
         );
     }
     let mut headers: Vec<String> = vec!["metric".into()];
-    headers.extend(t.periods[first..].iter().map(|p| format!(">{p}")));
+    headers.extend((first..n).map(|k| format!(">{}", t.heading(k))));
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut tbl = Table::new(&h);
     for se in &t.series {

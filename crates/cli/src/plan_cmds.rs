@@ -107,7 +107,7 @@ fn trial_count(s: &str) -> Result<usize, String> {
 }
 
 /// Reads `--budget-factor`: a finite number, 0 or more, at most 100.
-fn budget_factor(s: &str) -> Result<f64, String> {
+pub(crate) fn budget_factor(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a number from 0 to 100, found `{s}`")),

@@ -331,18 +331,23 @@ pub fn compute(
 }
 
 /// The whole-business monthly series of a catalogue table (not those by channel), as
-/// `(metric, [(period label, value)])`: what goals are tracked against.
+/// `(metric, [(period label, value)])`: what goals are tracked against. A partial last period
+/// is left out.
 pub fn series(table: &catalogue::Table) -> Vec<(&'static str, Vec<(&str, f64)>)> {
     table
         .series
         .iter()
         .filter(|s| s.by.is_none())
         .map(|s| {
+            // A partial period's value is so far, not the period's: forecasts and goal
+            // tracking would read it as a fall.
             let points = table
                 .periods
                 .iter()
                 .zip(&s.values)
-                .filter_map(|(label, v)| v.map(|v| (label.as_str(), v)))
+                .enumerate()
+                .filter(|(k, _)| !table.is_partial(*k))
+                .filter_map(|(_, (label, v))| v.map(|v| (label.as_str(), v)))
                 .collect();
             (s.metric, points)
         })

@@ -209,9 +209,8 @@ fn solve_options(time_limit: Option<f64>, max: f64) -> ApiResult<solve::Options>
     let t = time_limit.unwrap_or(10.0);
     if !(t > 0.0 && t <= max) {
         let hint = if max < MAX_JOB_TIME_LIMIT && t > max && t <= MAX_JOB_TIME_LIMIT {
-            format!(
-                " (a longer search runs as a job: POST /api/v1/orgs/{{org}}/jobs with kind roadmap)"
-            )
+            " (a longer search runs as a job: POST /api/v1/orgs/{org}/jobs with kind roadmap)"
+                .to_string()
         } else {
             String::new()
         };
@@ -729,35 +728,8 @@ fn clv_report(
     margin: f64,
     rate: f64,
 ) -> ApiResult<Bytes> {
-    use sextant_ingest::{Interners, Kind, Record};
-    use sextant_metrics::records::Names;
-    let mut customers = Names::default();
-    let mut channels = Names::default();
-    let mut orders = Vec::new();
-    for (path, opts) in files {
-        let mut names = Interners {
-            customers: Some(&mut customers),
-            channels: Some(&mut channels),
-            systems: None,
-        };
-        sextant_ingest::read(
-            path,
-            Kind::Orders,
-            opts,
-            &mut names,
-            |r| {
-                if let Record::Order(o) = r {
-                    orders.push(sextant_metrics::bgnbd::Order {
-                        customer: o.customer,
-                        day: o.day,
-                        amount: o.amount,
-                    });
-                }
-            },
-            |_| {},
-        )
-        .map_err(|e| ApiError::field("orders", format!("{}: {e}", path.display())))?;
-    }
+    let (orders, customers) = sextant_ingest::clv::orders(files)
+        .map_err(|(path, e)| ApiError::field("orders", format!("{}: {e}", path.display())))?;
     let params = sextant_metrics::clv::Params {
         end,
         unit,

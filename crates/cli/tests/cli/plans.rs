@@ -85,6 +85,28 @@ fn solver_options_are_bounded_with_a_clear_message() {
             "{cmd} {flag} {value}: {err}"
         );
     }
+    // The benchmark of the optimiser too (it panicked on `--time-limit 1e300`).
+    for (flag, value, message) in [
+        (
+            "--time-limit",
+            "1e300",
+            "expected a number of seconds above 0 and at most 86400 (a day), found `1e300`",
+        ),
+        (
+            "--budget-factor",
+            "-1",
+            "expected a number from 0 to 100, found `-1`",
+        ),
+    ] {
+        let o = sextant(&["bench", "roadmap", flag, value]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "bench {flag} {value}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
 }
 
 #[test]
