@@ -267,8 +267,34 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
                 let _ = writeln!(err, "  {p}");
             }
         }
+        if report.repeated_rows > 0 {
+            let mut err = anstream::stderr();
+            let _ = writeln!(err, "{}", repeated_warning(path, report));
+        }
     }
     Ok(imported)
+}
+
+/// The warning for orders rows that repeat an earlier row of the same day.
+pub fn repeated_warning(path: &std::path::Path, report: &sextant_ingest::Report) -> String {
+    let listed: Vec<String> = report
+        .repeated
+        .iter()
+        .take(5)
+        .map(|(line, first)| format!("line {line} repeats line {first}"))
+        .collect();
+    let more = report.repeated_rows as usize - listed.len().min(report.repeated_rows as usize);
+    format!(
+        "warning: {}: {} row(s) repeat an earlier row of the same day cell for cell, a duplicated order? ({}{}); they were imported: remove them from the file if they are duplicates",
+        path.display(),
+        report.repeated_rows,
+        listed.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn fmt_value(v: Option<f64>, unit: &str) -> String {

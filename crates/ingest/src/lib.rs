@@ -586,6 +586,45 @@ pub struct Report {
     pub skipped: Vec<RowProblem>,
     /// The column each field was read from.
     pub columns: Vec<(String, String)>,
+    /// Orders rows that repeat an earlier row of the same day cell for cell (a file exported
+    /// twice, or pasted into itself?), as `(line, line it repeats)`: the first
+    /// [`MAX_REPEATS_LISTED`]. They are imported; the caller warns.
+    pub repeated: Vec<(u64, u64)>,
+    /// How many such rows there are in all.
+    pub repeated_rows: u64,
+}
+
+/// The repeated rows a [`Report`] lists at most.
+pub const MAX_REPEATS_LISTED: usize = 100;
+
+/// Finds orders rows that repeat an earlier row of the same day, cell for cell. Rows are
+/// compared within a run of rows of one day only, so memory stays that of one day's rows
+/// (exports are in date order; in a file that is not, repeats further apart go unseen). With
+/// an order number column, two different orders never match.
+#[derive(Default)]
+struct Repeats {
+    day: Option<i32>,
+    seen: std::collections::HashMap<u64, u64, sextant_metrics::records::FxBuild>,
+}
+
+impl Repeats {
+    fn see(&mut self, day: i32, row: &Row, line: u64, report: &mut Report) {
+        if self.day != Some(day) {
+            self.seen.clear();
+            self.day = Some(day);
+        }
+        match self.seen.entry(row.fingerprint()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                report.repeated_rows += 1;
+                if report.repeated.len() < MAX_REPEATS_LISTED {
+                    report.repeated.push((line, *first.get()));
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(line);
+            }
+        }
+    }
 }
 
 /// A typed record of any kind, handed to the sink as each row is read.
@@ -647,6 +686,21 @@ enum Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A 64-bit hash of every cell, trimmed (what two identical rows share).
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = sextant_metrics::records::FxBuild::default().build_hasher();
+        let mut cell = |b: &[u8]| {
+            h.write(b.trim_ascii());
+            h.write_u8(0xff);
+        };
+        match self {
+            Row::Csv(r, _) => r.iter().for_each(&mut cell),
+            Row::Cells(c) => c.iter().for_each(|s| cell(s.as_bytes())),
+        }
+        h.finish()
+    }
+
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
             Row::Csv(r, _) => r.get(i).map(|b| {
@@ -1326,6 +1380,7 @@ pub fn read_orders(
     const BATCH: usize = 8192;
     let hasher = FxBuild::default();
     let mut problems: Vec<RowProblem> = Vec::new();
+    let mut repeats = Repeats::default();
     let results = std::thread::scope(|scope| -> Result<Vec<OrderMetrics>, ImportError> {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
@@ -1371,6 +1426,7 @@ pub fn read_orders(
             }
             match parse_order(&row, line, &cols, &headers, order, opts) {
                 Ok((day, amount, customer, channel)) => {
+                    repeats.see(day, &row, line, &mut report);
                     batch.days.push(day);
                     batch.amounts.push(amount);
                     batch.channels.push(channel.map(|c| channels.intern(c)));
@@ -1456,6 +1512,7 @@ pub fn read(
     };
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut scratch = Names::default();
+    let mut repeats = Repeats::default();
     while let Some((line, row)) = rows.next()? {
         if row.is_blank() {
             continue;
@@ -1490,22 +1547,25 @@ pub fn read(
         let money = |s: &str| parse::money(s, opts.decimal_comma);
         let record = match kind {
             Kind::Orders => match parse_order(&row, line, &cols, &headers, order, opts) {
-                Ok((day, amount, c, channel)) => Some(Record::Order(Order {
-                    day,
-                    customer: names
-                        .customers
-                        .as_deref_mut()
-                        .unwrap_or(&mut scratch)
-                        .intern(c),
-                    amount,
-                    channel: channel.map(|ch| {
-                        names
-                            .channels
+                Ok((day, amount, c, channel)) => {
+                    repeats.see(day, &row, line, &mut report);
+                    Some(Record::Order(Order {
+                        day,
+                        customer: names
+                            .customers
                             .as_deref_mut()
                             .unwrap_or(&mut scratch)
-                            .intern(ch)
-                    }),
-                })),
+                            .intern(c),
+                        amount,
+                        channel: channel.map(|ch| {
+                            names
+                                .channels
+                                .as_deref_mut()
+                                .unwrap_or(&mut scratch)
+                                .intern(ch)
+                        }),
+                    }))
+                }
                 Err(p) => {
                     bad = Some(p);
                     None

@@ -487,6 +487,12 @@ pub struct Uploaded {
     pub dataset: Dataset,
     /// Rows skipped (with `skip_bad_rows`), with their problems.
     pub skipped: Vec<FieldProblem>,
+    /// Orders rows that repeat an earlier row of the same day cell for cell (duplicated
+    /// orders?), as `{line, repeats}`: the first 100. They were imported.
+    #[schema(value_type = Vec<Object>)]
+    pub repeated: Vec<serde_json::Value>,
+    /// How many such rows there are in all.
+    pub repeated_rows: u64,
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/datasets", tag = "data",
@@ -545,6 +551,12 @@ async fn upload(
         axum::Json(Uploaded {
             dataset: d,
             skipped,
+            repeated: report
+                .repeated
+                .iter()
+                .map(|(line, first)| serde_json::json!({"line": line, "repeats": first}))
+                .collect(),
+            repeated_rows: report.repeated_rows,
         }),
     ))
 }

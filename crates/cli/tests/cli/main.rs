@@ -792,3 +792,25 @@ fn serve_demo_stops_gracefully_then_backup_and_restore_the_installation() {
         stderr(&out)
     );
 }
+
+/// Orders rows repeating an earlier row of the same day are imported with a warning naming
+/// their lines.
+#[test]
+fn metrics_warns_of_repeated_orders_rows() {
+    let dir = temp_dir("repeats");
+    let path = dir.join("orders.csv");
+    std::fs::write(
+        &path,
+        "date,customer,amount\n2027-01-02,ann,10.00\n2027-01-02,bob,12.00\n2027-01-02,ann,10.00\n",
+    )
+    .expect("write the orders");
+    let o = sextant(&["metrics", &path.to_string_lossy(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        format!(
+            "warning: {}: 1 row(s) repeat an earlier row of the same day cell for cell, a duplicated order? (line 4 repeats line 2); they were imported: remove them from the file if they are duplicates",
+            path.display()
+        )
+    );
+}

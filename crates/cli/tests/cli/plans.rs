@@ -98,7 +98,7 @@ fn solver_options_are_bounded_with_a_clear_message() {
             "expected a number from 0 to 100, found `-1`",
         ),
     ] {
-        let o = sextant(&["bench", "roadmap", flag, value]);
+        let o = sextant(&["bench", "roadmap", &format!("{flag}={value}")]);
         assert_eq!(
             o.status.code(),
             Some(2),

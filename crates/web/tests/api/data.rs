@@ -195,3 +195,24 @@ async fn upload_options_are_checked() {
     assert_eq!(body["dataset"]["kind"], "orders");
     assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 1);
 }
+
+/// An upload names the orders rows that repeat an earlier row of the same day (a file
+/// exported twice?); they are kept, as the file is.
+#[tokio::test]
+async fn an_upload_names_repeated_orders_rows() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let text = "Order Date,Customer Email,Total\n\
+2025-01-01,a@example.com,10.00\n\
+2025-01-01,a@example.com,10.00\n";
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=twice.csv")
+            .header("content-type", "text/csv")
+            .body(text),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["repeated_rows"], 1);
+    assert_eq!(body["repeated"], json!([{"line": 3, "repeats": 2}]));
+    assert_eq!(body["dataset"]["rows"], 2);
+}
