@@ -583,6 +583,11 @@ impl Store {
         match row {
             Some((id, email, name, admin, Some(_))) if ok => {
                 self.forget_attempt(&attempt).await?;
+                // The account's owner is back: earlier failures from this client are forgiven.
+                sqlx::query("DELETE FROM login_failures WHERE client_key = $1")
+                    .bind(&keys[0].0)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(user((id, email, name, admin)))
             }
             // The recorded attempt stays: it was a failure.

@@ -70,6 +70,28 @@ async fn logins_are_checked_and_limited_per_account_and_client() {
             LoginError::RateLimited { retry_after: 30 }.to_string(),
             "too many failed logins; try again in 30 seconds"
         );
+        // A success forgives the client's earlier failures at the account.
+        for _ in 0..MAX_FAILURES - 1 {
+            store
+                .login("sarah@example.com", "typo", "10.0.0.5")
+                .await
+                .unwrap_err();
+        }
+        store
+            .login("sarah@example.com", "sarah password 1", "10.0.0.5")
+            .await
+            .unwrap();
+        for _ in 0..MAX_FAILURES - 1 {
+            let e = store
+                .login("sarah@example.com", "typo", "10.0.0.5")
+                .await
+                .unwrap_err();
+            assert!(matches!(e, LoginError::Invalid), "{db}: {e}");
+        }
+        store
+            .login("sarah@example.com", "sarah password 1", "10.0.0.5")
+            .await
+            .unwrap();
         // Sarah herself, from anywhere else, is not locked out by someone guessing.
         let ok = store
             .login("sarah@example.com", "sarah password 1", "10.0.0.3")
