@@ -5,17 +5,9 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{Api, BOOKSTORE, Server, call, import, problem, spawn};
+use crate::{BOOKSTORE, call, demo, import, problem, spawn};
 
 const ORG: &str = sextant_web::demo::SLUG;
-
-/// A server with the demo organisation, and its owner's session.
-async fn demo() -> (Server, Api) {
-    let srv = spawn().await;
-    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
-    let api = srv.login_with(&login.email, &login.password).await;
-    (srv, api)
-}
 
 fn path(route: &str) -> String {
     format!("/api/v1/orgs/{ORG}/{route}")

@@ -4,16 +4,9 @@
 use serde_json::Value;
 use sextant_metrics::forecast::{Point, Request};
 
-use crate::{Api, Server, spawn};
+use crate::demo;
 
 const ORG: &str = sextant_web::demo::SLUG;
-
-async fn demo() -> (Server, Api) {
-    let srv = spawn().await;
-    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
-    let api = srv.login_with(&login.email, &login.password).await;
-    (srv, api)
-}
 
 fn path(route: &str) -> String {
     format!("/api/v1/orgs/{ORG}/{route}")

@@ -312,6 +312,14 @@ pub async fn problem(r: RequestBuilder) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// A server with the demo organisation (`sextant_web::demo::create`), and its owner's session.
+pub async fn demo() -> (Server, Api) {
+    let srv = spawn().await;
+    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
+    let api = srv.login_with(&login.email, &login.password).await;
+    (srv, api)
+}
+
 /// Creates an organisation through the API (the client must be an administrator).
 pub async fn create_org(api: &Api, slug: &str) {
     let (status, body) = call(

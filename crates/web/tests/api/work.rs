@@ -7,16 +7,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{Api, Server, call, problem, spawn};
+use crate::{Api, call, demo, problem};
 
 const ORG: &str = sextant_web::demo::SLUG;
-
-async fn demo() -> (Server, Api) {
-    let srv = spawn().await;
-    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
-    let api = srv.login_with(&login.email, &login.password).await;
-    (srv, api)
-}
 
 /// Each unbounded parameter found by trying: a CLV horizon of 4294967295 months pinned a
 /// core for ever; the others are refused with the bound named.
