@@ -36,6 +36,7 @@ pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
+pub use text::{no_nul, no_nul_json};
 
 /// A page of a list: `items`, and the `total` before paging.
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +228,17 @@ impl Scope {
     }
 }
 
+/// The file of a `sqlite://PATH` (or `sqlite:PATH`) URL, without its query; `None` for an
+/// in-memory database or a URL of another kind.
+pub fn sqlite_file(url: &str) -> Option<&std::path::Path> {
+    let rest = url.strip_prefix("sqlite:")?;
+    if rest.contains(":memory:") {
+        return None;
+    }
+    let path = rest.trim_start_matches("//");
+    Some(std::path::Path::new(path.split('?').next().unwrap_or(path)))
+}
+
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -252,12 +264,10 @@ impl Store {
     /// `sqlite::memory:` a private in-memory database; `postgres://...` a PostgreSQL database.
     pub async fn open(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let (dialect, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
-            let memory = rest.contains(":memory:");
-            let path = rest.trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or(path);
-            if !memory {
-                if let Some(dir) = std::path::Path::new(path).parent()
+        let (dialect, url) = if url.starts_with("sqlite:") {
+            if let Some(file) = sqlite_file(url) {
+                let path = file.to_string_lossy();
+                if let Some(dir) = file.parent()
                     && !dir.as_os_str().is_empty()
                 {
                     std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid {

@@ -4,7 +4,7 @@
 use crate::{Result, StoreError};
 
 /// Refuses a value holding a NUL byte (U+0000), naming `field`.
-pub(crate) fn no_nul(field: &str, value: &str) -> Result<()> {
+pub fn no_nul(field: &str, value: &str) -> Result<()> {
     match value.find('\0') {
         None => Ok(()),
         Some(at) => Err(StoreError::Invalid {
@@ -19,7 +19,7 @@ pub(crate) fn no_nul(field: &str, value: &str) -> Result<()> {
 
 /// Refuses a JSON value with a NUL byte in any string or object key, naming its path from
 /// `field` (`initiatives[2].name`).
-pub(crate) fn no_nul_json(field: &str, value: &serde_json::Value) -> Result<()> {
+pub fn no_nul_json(field: &str, value: &serde_json::Value) -> Result<()> {
     use serde_json::Value;
     match value {
         Value::String(s) => no_nul(field, s),

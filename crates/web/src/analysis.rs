@@ -567,9 +567,6 @@ async fn forecast(
             format!("expected a number, found {t}"),
         ));
     }
-    let fp = state.store.fingerprint(&s).await?;
-    let plan = state.store.plan(&s).await?;
-    let data = imported(&state, &s, fp).await?;
     if q.season.is_some_and(|p| !(2..=MAX_SEASON).contains(&p)) {
         return Err(ApiError::field(
             "season",
@@ -579,6 +576,9 @@ async fn forecast(
             ),
         ));
     }
+    let fp = state.store.fingerprint(&s).await?;
+    let plan = state.store.plan(&s).await?;
+    let data = imported(&state, &s, fp).await?;
     let kpi = q.kpi.clone();
     let v = state
         .work

@@ -221,12 +221,8 @@ static STAGING: std::sync::OnceLock<Result<std::sync::Arc<Staging>, String>> =
 impl Staging {
     /// The staging root for a database URL, and the prefix of each process's directory in it.
     pub fn root_for(database_url: &str) -> (PathBuf, &'static str, bool) {
-        if let Some(rest) = database_url.strip_prefix("sqlite:")
-            && !rest.contains(":memory:")
-        {
-            let path = rest.trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or(path);
-            let dir = std::path::Path::new(path)
+        if let Some(file) = sextant_store::sqlite_file(database_url) {
+            let dir = file
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
@@ -479,6 +475,15 @@ pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiEr
     }
 }
 
+/// An orders row that repeats an earlier row of the same day.
+#[derive(Serialize, ToSchema)]
+pub struct Repeated {
+    /// Its line.
+    pub line: u64,
+    /// The line it repeats.
+    pub repeats: u64,
+}
+
 /// Result of an upload.
 #[derive(Serialize, ToSchema)]
 pub struct Uploaded {
@@ -488,9 +493,8 @@ pub struct Uploaded {
     /// Rows skipped (with `skip_bad_rows`), with their problems.
     pub skipped: Vec<FieldProblem>,
     /// Orders rows that repeat an earlier row of the same day cell for cell (duplicated
-    /// orders?), as `{line, repeats}`: the first 100. They were imported.
-    #[schema(value_type = Vec<Object>)]
-    pub repeated: Vec<serde_json::Value>,
+    /// orders?): the first 100. They were imported.
+    pub repeated: Vec<Repeated>,
     /// How many such rows there are in all.
     pub repeated_rows: u64,
 }
@@ -554,7 +558,7 @@ async fn upload(
             repeated: report
                 .repeated
                 .iter()
-                .map(|(line, first)| serde_json::json!({"line": line, "repeats": first}))
+                .map(|&(line, repeats)| Repeated { line, repeats })
                 .collect(),
             repeated_rows: report.repeated_rows,
         }),

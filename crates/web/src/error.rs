@@ -107,6 +107,8 @@ pub enum ApiError {
     Conflict(String),
     /// 413.
     TooLarge(String),
+    /// 415: a body of another type than the route takes.
+    UnsupportedMediaType(String),
     /// 422: well-formed but wrong, with each problem.
     Invalid(String, Vec<FieldProblem>),
     /// 429: with the seconds to wait.
@@ -158,9 +160,11 @@ impl From<LoginError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, detail, errors, retry) = match self {
+impl ApiError {
+    /// The status, the detail a client is shown, the problems with their paths, and the
+    /// seconds to wait; an internal error is logged here and shown as such.
+    fn parts(self) -> (StatusCode, String, Vec<FieldProblem>, Option<i64>) {
+        match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m, vec![], None),
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -178,6 +182,9 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m, vec![], None),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, m, vec![], None),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, vec![], None),
+            ApiError::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, vec![], None)
+            }
             ApiError::Invalid(m, errors) => (StatusCode::UNPROCESSABLE_ENTITY, m, errors, None),
             ApiError::TooMany(m, after) => (StatusCode::TOO_MANY_REQUESTS, m, vec![], Some(after)),
             ApiError::Busy(m, after) => (StatusCode::SERVICE_UNAVAILABLE, m, vec![], Some(after)),
@@ -190,7 +197,18 @@ impl IntoResponse for ApiError {
                     None,
                 )
             }
-        };
+        }
+    }
+
+    /// What a client is told of this error (a problem document's `detail`).
+    pub fn detail(self) -> String {
+        self.parts().1
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, detail, errors, retry) = self.parts();
         let body = Problem {
             kind: "about:blank".into(),
             title: status.canonical_reason().unwrap_or("Error").to_string(),

@@ -3,13 +3,12 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, header};
 use serde::de::DeserializeOwned;
 use sextant_store::User;
 
 use crate::AppState;
-use crate::error::{ApiError, FieldProblem, Problem};
+use crate::error::{ApiError, FieldProblem};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "sextant_session";
@@ -35,83 +34,23 @@ fn is_json(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// A 415 problem document: what was expected and what was found.
-fn unsupported_media_type(found: Option<&str>) -> Response {
-    let found = match found {
-        Some(t) => format!("`{t}`"),
-        None => "no Content-Type".to_string(),
-    };
-    let detail = format!("expected Content-Type: application/json, found {found}");
-    let status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-    let body = Problem {
-        kind: "about:blank".into(),
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
-        status: status.as_u16(),
-        detail,
-        errors: Vec::new(),
-    };
-    let mut resp = (status, axum::Json(body)).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    resp
-}
-
-/// The message for a value holding a NUL byte (PostgreSQL's text cannot hold one; refused alike
-/// whatever the database, as the store does).
-fn nul_message(value: &str) -> Option<String> {
-    value.find('\0').map(|at| {
-        format!(
-            "expected text without NUL bytes, found one at character {}",
-            value[..at].chars().count() + 1
-        )
-    })
-}
-
-/// The first string or object key of a JSON value holding a NUL byte: its path (as
-/// serde_path_to_error writes paths: `members[0].email`) and the message.
-fn find_nul(path: &str, value: &serde_json::Value) -> Option<(String, String)> {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => nul_message(s).map(|m| (path.to_string(), m)),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| find_nul(&format!("{path}[{i}]"), v)),
-        Value::Object(map) => map.iter().find_map(|(k, v)| {
-            let shown = k.replace('\0', "\\u0000");
-            let p = if path.is_empty() {
-                shown
-            } else {
-                format!("{path}.{shown}")
-            };
-            match nul_message(k) {
-                Some(m) => Some((p, m)),
-                None => find_nul(&p, v),
-            }
-        }),
-        _ => None,
-    }
-}
-
-/// A 422 for a field holding a NUL byte.
-fn nul_problem(path: String, message: String) -> ApiError {
-    let p = FieldProblem::new(path, message);
-    ApiError::Invalid(format!("{}: {}", p.path, p.message), vec![p])
-}
-
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
-    type Rejection = Response;
+    type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| {
             v.to_str()
                 .map(str::to_string)
                 .unwrap_or_else(|_| String::from_utf8_lossy(v.as_bytes()).into_owned())
         });
         if !content_type.as_deref().is_some_and(is_json) {
-            return Err(unsupported_media_type(content_type.as_deref()));
+            let found = match content_type {
+                Some(t) => format!("`{t}`"),
+                None => "no Content-Type".to_string(),
+            };
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "expected Content-Type: application/json, found {found}"
+            )));
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
@@ -121,14 +60,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 } else {
                     ApiError::BadRequest(e.body_text())
                 }
-                .into_response()
             })?;
         // A NUL byte can only come escaped (raw control characters are not JSON).
         if bytes.windows(6).any(|w| w == b"\\u0000")
             && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes)
-            && let Some((path, message)) = find_nul("", &v)
         {
-            return Err(nul_problem(path, message).into_response());
+            sextant_store::no_nul_json("", &v)?;
         }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         let mut track = serde_path_to_error::Track::new();
@@ -136,7 +73,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         match value {
             Ok(v) => Ok(Json(v)),
             Err(e) if e.is_syntax() || e.is_eof() => {
-                Err(ApiError::BadRequest(format!("the body is not JSON: {e}")).into_response())
+                Err(ApiError::BadRequest(format!("the body is not JSON: {e}")))
             }
             Err(e) => {
                 let path = track.path().to_string();
@@ -145,8 +82,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 Err(ApiError::Invalid(
                     format!("the body is not what this endpoint takes: {e}"),
                     vec![p],
-                )
-                .into_response())
+                ))
             }
         }
     }
@@ -161,9 +97,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or("");
         for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-            if let Some(m) = nul_message(&k).or_else(|| nul_message(&v)) {
-                return Err(nul_problem(k.replace('\0', "\\u0000"), m));
-            }
+            let name = k.replace('\0', "\\u0000");
+            sextant_store::no_nul(&name, &k)?;
+            sextant_store::no_nul(&name, &v)?;
         }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
         let mut track = serde_path_to_error::Track::new();
@@ -273,9 +209,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await {
             for (name, value) in &raw {
-                if let Some(m) = nul_message(value) {
-                    return Err(nul_problem(name.to_string(), m));
-                }
+                sextant_store::no_nul(name, value)?;
             }
         }
         axum::extract::Path::<T>::from_request_parts(parts, state)

@@ -176,21 +176,9 @@ async fn run(state: AppState, id: i64, task: Task, plan: sextant_core::Plan) {
         })
         .await;
     beat.abort();
-    let message;
-    let recorded = match &outcome {
-        Ok(v) => state.store.finish_job(id, Ok(v)).await,
-        Err(e) => {
-            message = match e {
-                ApiError::Internal(m) => {
-                    tracing::error!(job = id, error = %m, "job failed");
-                    "something went wrong on the server; the log has the details".to_string()
-                }
-                ApiError::Conflict(m) | ApiError::Busy(m, _) | ApiError::NotFound(m) => m.clone(),
-                ApiError::Invalid(m, _) => m.clone(),
-                other => format!("{other:?}"),
-            };
-            state.store.finish_job(id, Err(&message)).await
-        }
+    let recorded = match outcome {
+        Ok(v) => state.store.finish_job(id, Ok(&v)).await,
+        Err(e) => state.store.finish_job(id, Err(&e.detail())).await,
     };
     if let Err(e) = recorded {
         tracing::error!(job = id, error = %e, "the job's end could not be recorded");
