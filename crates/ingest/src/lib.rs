@@ -777,36 +777,23 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
         .from_reader(file);
     let mut rec = csv::ByteRecord::new();
     let mut first: Option<csv::ByteRecord> = None;
-    let mut seen = 0;
+    let mut pick = HeaderPick::new(opts.header_row);
     let header = loop {
         if !reader
             .read_byte_record(&mut rec)
             .map_err(|e| ImportError::Format(e.to_string()))?
         {
-            match opts.header_row {
-                Some(line) => return Err(ImportError::NoHeaderRow { line, next: None }),
-                // Only title rows: the first is the header (and has too few columns).
-                None => break first.ok_or(ImportError::Empty)?,
-            }
+            pick.end()?;
+            break first.ok_or(ImportError::Empty)?;
         }
         let line = record_line(reader.position(), &rec);
-        match opts.header_row {
-            Some(want) if line < want => continue,
-            Some(want) if line > want => {
-                return Err(ImportError::NoHeaderRow {
-                    line: want,
-                    next: Some(line),
-                });
-            }
-            Some(_) => break rec.clone(),
-            None => {
-                let filled = rec.iter().filter(|c| !c.trim_ascii().is_empty()).count();
-                seen += 1;
-                if filled >= 2 || seen > TITLE_ROWS {
-                    break rec.clone();
-                }
+        let filled = rec.iter().filter(|c| !c.trim_ascii().is_empty()).count();
+        match pick.offer(line, filled)? {
+            Offer::Header => break rec.clone(),
+            Offer::Title => {
                 first.get_or_insert_with(|| rec.clone());
             }
+            Offer::Before => {}
         }
     };
     let headers = header
@@ -1010,41 +997,78 @@ fn sheet_rows(
     let (path, sheet) = (path.to_path_buf(), sheet.map(str::to_string));
     std::thread::spawn(move || reading_thread(&tx, || send_sheet(&path, sheet.as_deref(), &tx)));
     let mut first = None;
-    let mut seen = 0;
+    let mut pick = HeaderPick::new(header_row);
     loop {
         let (line, cells) = match rx.recv() {
             Ok(Ok((0, _))) | Err(_) => {
-                return match (header_row, first) {
-                    (Some(line), _) => Err(ImportError::NoHeaderRow { line, next: None }),
-                    // Only title rows: the first is the header (and has too few columns).
-                    (None, Some((line, headers))) => {
-                        let (tx, done) = sync_channel::<SheetRow>(1);
-                        let _ = tx.send(Ok((0, Vec::new())));
-                        Ok((headers, Rows::Sheet(done, Vec::new(), line)))
-                    }
-                    (None, None) => Err(ImportError::Empty),
-                };
+                pick.end()?;
+                // Only title rows: the first is the header (and has too few columns).
+                let (line, headers) = first.ok_or(ImportError::Empty)?;
+                let (tx, done) = sync_channel::<SheetRow>(1);
+                let _ = tx.send(Ok((0, Vec::new())));
+                return Ok((headers, Rows::Sheet(done, Vec::new(), line)));
             }
             Ok(Ok(row)) => row,
             Ok(Err(e)) => return Err(e),
         };
-        match header_row {
-            Some(want) if line < want => continue,
-            Some(want) if line > want => {
-                return Err(ImportError::NoHeaderRow {
-                    line: want,
-                    next: Some(line),
-                });
-            }
-            Some(_) => return Ok((cells, Rows::Sheet(rx, Vec::new(), line))),
-            None => {
-                let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
-                seen += 1;
-                if filled >= 2 || seen > TITLE_ROWS {
-                    return Ok((cells, Rows::Sheet(rx, Vec::new(), line)));
-                }
+        let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
+        match pick.offer(line, filled)? {
+            Offer::Header => return Ok((cells, Rows::Sheet(rx, Vec::new(), line))),
+            Offer::Title => {
                 first.get_or_insert((line, cells));
             }
+            Offer::Before => {}
+        }
+    }
+}
+
+/// Which row is the header, for CSV and sheets alike: the line `--header-row` names, or else
+/// the first row with two filled cells after at most [`TITLE_ROWS`] title rows.
+struct HeaderPick {
+    want: Option<u64>,
+    seen: u32,
+}
+
+/// What a row is to [`HeaderPick`].
+enum Offer {
+    /// Before the line asked for.
+    Before,
+    /// A title row (the header if only titles follow).
+    Title,
+    /// The header.
+    Header,
+}
+
+impl HeaderPick {
+    fn new(want: Option<u64>) -> HeaderPick {
+        HeaderPick { want, seen: 0 }
+    }
+
+    /// A row on `line` with `filled` non-empty cells.
+    fn offer(&mut self, line: u64, filled: usize) -> Result<Offer, ImportError> {
+        match self.want {
+            Some(want) if line < want => Ok(Offer::Before),
+            Some(want) if line > want => Err(ImportError::NoHeaderRow {
+                line: want,
+                next: Some(line),
+            }),
+            Some(_) => Ok(Offer::Header),
+            None => {
+                self.seen += 1;
+                Ok(if filled >= 2 || self.seen > TITLE_ROWS {
+                    Offer::Header
+                } else {
+                    Offer::Title
+                })
+            }
+        }
+    }
+
+    /// The rows ended before a header: an error when a line was asked for.
+    fn end(&self) -> Result<(), ImportError> {
+        match self.want {
+            Some(line) => Err(ImportError::NoHeaderRow { line, next: None }),
+            None => Ok(()),
         }
     }
 }
