@@ -64,22 +64,35 @@ pub struct SolveArgs {
 /// The longest search `--time-limit` allows: a day.
 pub const MAX_TIME_LIMIT: f64 = 86_400.0;
 
+/// Reads an option's number, refusing one outside what `ok` accepts with `expected` and what
+/// was found (a usage error naming the bound).
+fn bounded<T: std::str::FromStr>(
+    s: &str,
+    ok: impl Fn(&T) -> bool,
+    expected: String,
+) -> Result<T, String> {
+    match s.trim().parse::<T>() {
+        Ok(v) if ok(&v) => Ok(v),
+        _ => Err(format!("{expected}, found `{s}`")),
+    }
+}
+
 /// Reads `--time-limit`: seconds above 0 and at most [`MAX_TIME_LIMIT`].
 pub(crate) fn positive_seconds(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= MAX_TIME_LIMIT => Ok(v),
-        _ => Err(format!(
-            "expected a number of seconds above 0 and at most {MAX_TIME_LIMIT} (a day), found `{s}`"
-        )),
-    }
+    bounded(
+        s,
+        |v: &f64| *v > 0.0 && *v <= MAX_TIME_LIMIT,
+        format!("expected a number of seconds above 0 and at most {MAX_TIME_LIMIT} (a day)"),
+    )
 }
 
 /// Reads `--gap`: a fraction from 0 to 1.
 fn gap_fraction(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a fraction from 0 to 1, found `{s}`")),
-    }
+    bounded(
+        s,
+        |v: &f64| (0.0..=1.0).contains(v),
+        "expected a fraction from 0 to 1".into(),
+    )
 }
 
 /// The most budget levels `--frontier` computes.
@@ -87,12 +100,11 @@ pub const MAX_FRONTIER_LEVELS: usize = 50;
 
 /// Reads `--frontier`: 2 to [`MAX_FRONTIER_LEVELS`] budget levels.
 fn frontier_levels(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(v) if (2..=MAX_FRONTIER_LEVELS).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "expected 2 to {MAX_FRONTIER_LEVELS} budget levels, found `{s}`"
-        )),
-    }
+    bounded(
+        s,
+        |v: &usize| (2..=MAX_FRONTIER_LEVELS).contains(v),
+        format!("expected 2 to {MAX_FRONTIER_LEVELS} budget levels"),
+    )
 }
 
 /// The most trials `sextant simulate` runs (each keeps two figures in memory).
@@ -100,18 +112,20 @@ pub const MAX_TRIALS: usize = 10_000_000;
 
 /// Reads `--trials`: 1 to [`MAX_TRIALS`].
 fn trial_count(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(v) if (1..=MAX_TRIALS).contains(&v) => Ok(v),
-        _ => Err(format!("expected 1 to {MAX_TRIALS} trials, found `{s}`")),
-    }
+    bounded(
+        s,
+        |v: &usize| (1..=MAX_TRIALS).contains(v),
+        format!("expected 1 to {MAX_TRIALS} trials"),
+    )
 }
 
 /// Reads `--budget-factor`: a finite number, 0 or more, at most 100.
 pub(crate) fn budget_factor(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a number from 0 to 100, found `{s}`")),
-    }
+    bounded(
+        s,
+        |v: &f64| (0.0..=100.0).contains(v),
+        "expected a number from 0 to 100".into(),
+    )
 }
 
 impl SolveArgs {
