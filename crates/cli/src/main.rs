@@ -9,6 +9,7 @@ mod init;
 mod metrics_cmds;
 mod plan_cmds;
 mod render;
+mod report_cmd;
 mod server_cmds;
 mod table;
 
@@ -48,6 +49,9 @@ enum Command {
     Simulate(plan_cmds::SimulateArgs),
     /// Re-optimise the plan under each of its scenarios, side by side with the base case.
     Compare(plan_cmds::CompareArgs),
+    /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
+    /// business cases, systems, risks and health checks, with charts.
+    Report(report_cmd::ReportArgs),
     /// Import business data (orders, marketing spend, web sessions, incidents, surveys, usage,
     /// processes) from CSV or XLSX and print the metric catalogue by period.
     Metrics(metrics_cmds::MetricsArgs),
@@ -195,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Roadmap(args) => plan_cmds::roadmap(args),
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
+        Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),
         Command::Forecast(args) => analytics_cmds::forecast(args),

@@ -1174,6 +1174,33 @@ pub fn headers(path: &Path, opts: &Options) -> Result<Vec<String>, ImportError> 
     open(path, opts).map(|(h, _)| h)
 }
 
+/// A file's header and first rows, each with its line number.
+pub type Sample = (Vec<String>, Vec<(u64, Vec<String>)>);
+
+/// The header row of a file and its first `n` rows as read (line number and cells, trimmed),
+/// for a preview: the same reading of delimiter, title rows and sheet as an import.
+pub fn sample(path: &Path, opts: &Options, n: usize) -> Result<Sample, ImportError> {
+    let (headers, mut rows) = open(path, opts)?;
+    let mut out = Vec::new();
+    while out.len() < n {
+        let Some((line, row)) = rows.next()? else {
+            break;
+        };
+        if row.is_blank() {
+            continue;
+        }
+        let width = match &row {
+            Row::Csv(r, _) => r.len(),
+            Row::Cells(c) => c.len(),
+        };
+        let cells = (0..width)
+            .map(|i| row.get(i).unwrap_or("").to_string())
+            .collect();
+        out.push((line, cells));
+    }
+    Ok((headers, out))
+}
+
 /// Which column holds each field: `None` for an absent optional field.
 fn columns(
     kind: Kind,

@@ -376,3 +376,25 @@ fn docs_list_every_field_and_header() {
         }
     }
 }
+
+#[test]
+fn a_sample_reads_the_header_and_first_rows_as_an_import_would() {
+    // A title row above the header, a semicolon delimiter and a blank line: the sample finds
+    // the same header the import uses and skips the blank line, keeping line numbers.
+    let p = temp(
+        "sample.csv",
+        "Corner Bookstore export\nDate;Total;Customer\n2027-01-02;12,50;C1\n\n2027-01-03;8;C2\n2027-01-04;9;C3\n",
+    );
+    let (headers, rows) = sextant_ingest::sample(&p, &Options::default(), 2).unwrap();
+    assert_eq!(headers, ["Date", "Total", "Customer"]);
+    assert_eq!(
+        rows,
+        [
+            (
+                3,
+                vec!["2027-01-02".to_string(), "12,50".into(), "C1".into()]
+            ),
+            (5, vec!["2027-01-03".to_string(), "8".into(), "C2".into()]),
+        ]
+    );
+}

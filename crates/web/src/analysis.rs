@@ -86,7 +86,7 @@ pub async fn plan(state: &AppState, s: &Scope) -> ApiResult<sextant_core::Plan> 
 }
 
 /// The organisation's data sets, imported (cached while they do not change).
-async fn imported(
+pub(crate) async fn imported(
     state: &AppState,
     s: &Scope,
     fp: Fingerprint,

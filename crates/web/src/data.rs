@@ -377,42 +377,73 @@ pub fn stage(bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
     Staging::shared()?.stage(bytes, opts)
 }
 
-/// Streams a request body to a staged file, refusing it (413) beyond [`MAX_UPLOAD`] bytes
-/// without reading further; the file and its size.
+/// A file being written to the staging directory as it arrives, refused (413) beyond
+/// [`MAX_UPLOAD`] bytes without reading further.
+pub struct StageWriter {
+    staged: Staged,
+    out: tokio::fs::File,
+    size: usize,
+}
+
+impl StageWriter {
+    /// A new staged file for a file read with `opts`.
+    pub fn new(opts: &ReadOptions) -> ApiResult<StageWriter> {
+        let staging = Staging::shared()?;
+        let (file, path) = staging
+            .file(opts.extension())
+            .map_err(stage_error)?
+            .into_parts();
+        Ok(StageWriter {
+            staged: Staged::from(path),
+            out: tokio::fs::File::from_std(file),
+            size: 0,
+        })
+    }
+
+    /// Appends a chunk.
+    pub async fn write(&mut self, data: &[u8]) -> ApiResult<()> {
+        use tokio::io::AsyncWriteExt;
+        self.size += data.len();
+        if self.size > MAX_UPLOAD {
+            return Err(too_large());
+        }
+        self.out.write_all(data).await.map_err(stage_error)
+    }
+
+    /// The file, written, and its size.
+    pub async fn finish(mut self) -> ApiResult<(Staged, usize)> {
+        use tokio::io::AsyncWriteExt;
+        self.out.flush().await.map_err(stage_error)?;
+        Ok((self.staged, self.size))
+    }
+}
+
+fn stage_error(e: std::io::Error) -> ApiError {
+    ApiError::Internal(format!("staging an upload: {e}"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::TooLarge(format!(
+        "the file is larger than the {} MiB an upload may be",
+        MAX_UPLOAD / (1024 * 1024)
+    ))
+}
+
+/// Streams a request body to a staged file (see [`StageWriter`]); the file and its size.
 async fn stage_body(body: axum::body::Body, opts: &ReadOptions) -> ApiResult<(Staged, usize)> {
     use axum::body::HttpBody;
-    use tokio::io::AsyncWriteExt;
-    let too_large = || {
-        ApiError::TooLarge(format!(
-            "the file is larger than the {} MiB an upload may be",
-            MAX_UPLOAD / (1024 * 1024)
-        ))
-    };
     if body.size_hint().lower() > MAX_UPLOAD as u64 {
         return Err(too_large());
     }
-    let internal = |e: std::io::Error| ApiError::Internal(format!("staging an upload: {e}"));
-    let staging = Staging::shared()?;
-    let (file, path) = staging
-        .file(opts.extension())
-        .map_err(internal)?
-        .into_parts();
-    let staged = Staged::from(path);
-    let mut out = tokio::fs::File::from_std(file);
+    let mut w = StageWriter::new(opts)?;
     let mut body = std::pin::pin!(body);
-    let mut size = 0usize;
     while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
         let frame = frame.map_err(|e| ApiError::BadRequest(format!("reading the upload: {e}")))?;
         if let Ok(data) = frame.into_data() {
-            size += data.len();
-            if size > MAX_UPLOAD {
-                return Err(too_large());
-            }
-            out.write_all(&data).await.map_err(internal)?;
+            w.write(&data).await?;
         }
     }
-    out.flush().await.map_err(internal)?;
-    Ok((staged, size))
+    w.finish().await
 }
 
 /// A bad row as a problem: the field, with the row's line and column.
@@ -514,18 +545,32 @@ async fn upload(
 ) -> ApiResult<(StatusCode, axum::Json<Uploaded>)> {
     let s = scope(&state, &caller, &org).await?;
     s.require(Role::Editor)?;
-    let Reading {
-        options: opts,
-        kind,
-        map,
-    } = q.parse()?;
+    // Bad options are refused before the file is read.
+    q.parse()?;
     let name = q
         .name
         .clone()
         .unwrap_or_else(|| format!("upload{}", q.extension()));
     let (staged, _) = stage_body(body, &q).await?;
+    let (kind, report) = check_staged(&staged, &q, &name).await?;
+    let uploaded = store_staged(&state, &s, staged, &q, &name, kind, &report).await?;
+    Ok((StatusCode::CREATED, axum::Json(uploaded)))
+}
+
+/// Reads a staged file as its import would (all of it, every row checked): its kind and the
+/// import's report, or every bad row as a problem (nothing is stored either way).
+pub async fn check_staged(
+    staged: &Staged,
+    q: &ReadOptions,
+    name: &str,
+) -> ApiResult<(Kind, sextant_ingest::Report)> {
+    let Reading {
+        options: opts,
+        kind,
+        map,
+    } = q.parse()?;
     let files = vec![(kind, staged.path.clone(), opts)];
-    let (kind, report) = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {}).map(
             |(_, mut reports)| {
                 let (_, kind, report) = reports.remove(0);
@@ -535,7 +580,19 @@ async fn upload(
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(|e| import_problem(&name, e))?;
+    .map_err(|e| import_problem(name, e))
+}
+
+/// Stores a checked staged file as a data set of `kind`, with the options it was read with.
+pub async fn store_staged(
+    state: &AppState,
+    s: &sextant_store::Scope,
+    staged: Staged,
+    q: &ReadOptions,
+    name: &str,
+    kind: Kind,
+    report: &sextant_ingest::Report,
+) -> ApiResult<Uploaded> {
     // Read once the file has been checked; the database keeps the bytes as uploaded.
     let body = tokio::fs::read(&staged.path)
         .await
@@ -543,26 +600,22 @@ async fn upload(
     drop(staged);
     let mut kept = q.clone();
     kept.kind = Some(kind.name().to_string());
-    kept.name = Some(name.clone());
+    kept.name = Some(name.to_string());
     let options = serde_json::to_value(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
     let d = state
         .store
-        .add_dataset(&s, kind.name(), &name, report.rows as i64, &options, &body)
+        .add_dataset(s, kind.name(), name, report.rows as i64, &options, &body)
         .await?;
-    let skipped = report.skipped.iter().map(row_problem).collect();
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(Uploaded {
-            dataset: d,
-            skipped,
-            repeated: report
-                .repeated
-                .iter()
-                .map(|&(line, repeats)| Repeated { line, repeats })
-                .collect(),
-            repeated_rows: report.repeated_rows,
-        }),
-    ))
+    Ok(Uploaded {
+        dataset: d,
+        skipped: report.skipped.iter().map(row_problem).collect(),
+        repeated: report
+            .repeated
+            .iter()
+            .map(|&(line, repeats)| Repeated { line, repeats })
+            .collect(),
+        repeated_rows: report.repeated_rows,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/datasets", tag = "data",

@@ -20,8 +20,8 @@ pub mod headers;
 pub mod jobs;
 pub mod openapi;
 pub mod orgs;
-pub mod pages;
 pub mod plan;
+pub mod ui;
 pub mod work;
 
 use std::sync::Arc;
@@ -51,6 +51,15 @@ pub struct AppState {
     pub cache: Arc<analysis::Cache>,
     /// The CPU budget of analyses, and their cancellation.
     pub work: Arc<work::Work>,
+    /// Uploads previewed on the pages, waiting for "Import".
+    pub previews: Arc<ui::data::Previews>,
+    /// The pages' analyses of unchanged inputs.
+    pub analysed: Arc<ui::compute::Cache>,
+    /// The pages' roadmaps of unchanged inputs.
+    pub roadmaps: Arc<ui::compute::Roadmaps>,
+    /// The address people reach the server at (`public_url`), for links the pages hand out;
+    /// `None`: the address the browser used.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -62,6 +71,10 @@ impl AppState {
             trusted_proxies,
             cache: Arc::new(analysis::Cache::default()),
             work: Arc::new(work::Work::default()),
+            previews: Arc::new(ui::data::Previews::default()),
+            analysed: Arc::new(ui::compute::Cache::default()),
+            roadmaps: Arc::new(ui::compute::Roadmaps::default()),
+            public_url: None,
         }
     }
 }
@@ -82,8 +95,9 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(openapi::router())
-        .merge(pages::router())
+        .merge(ui::router())
         .route("/healthz", get(healthz))
+        .fallback(ui::not_found)
         .with_state(state)
         .layer(axum::middleware::map_response(headers::secure))
         .layer(
@@ -139,7 +153,9 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
     let store = Store::open(config.database.expose()).await?;
     data::Staging::configure(config.database.expose())?;
     let secure = config.public_url.starts_with("https://");
-    let state = AppState::new(store.clone(), secure, config.trusted_proxies);
+    let mut state = AppState::new(store.clone(), secure, config.trusted_proxies);
+    state.public_url = (!config.public_url.is_empty())
+        .then(|| config.public_url.trim_end_matches('/').to_string());
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let base = if config.public_url.is_empty() {

@@ -76,7 +76,21 @@ async fn import(
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("plan.yaml");
-    let plan = sextant_core::load_plan(name, &body).map_err(|e| {
+    let stored = import_text(&state, &s, name, &body).await?;
+    tracing::info!(org = %org, user = caller.user.id, "plan imported");
+    Ok(axum::Json(stored))
+}
+
+/// Replaces the organisation's plan with a plan file's text (YAML or JSON), checked as the CLI
+/// checks it: every problem with its line, column and field path, and nothing changed, when it
+/// is not valid. The plan as stored.
+pub async fn import_text(
+    state: &AppState,
+    s: &sextant_store::Scope,
+    name: &str,
+    text: &str,
+) -> ApiResult<Value> {
+    let plan = sextant_core::load_plan(name, text).map_err(|e| {
         ApiError::Invalid(
             format!("the plan has {} problem(s); nothing was changed", e.0.len()),
             e.0.iter()
@@ -85,13 +99,11 @@ async fn import(
         )
     })?;
     let doc = serde_json::to_value(plan.doc()).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let stored = state
+    Ok(state
         .store
-        .change_plan(&s, Change::Replace(doc))
+        .change_plan(s, Change::Replace(doc))
         .await?
-        .unwrap_or(Value::Null);
-    tracing::info!(org = %org, user = caller.user.id, "plan imported");
-    Ok(axum::Json(stored))
+        .unwrap_or(Value::Null))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",

@@ -3,6 +3,7 @@
 
 mod analytics;
 mod plans;
+mod report;
 
 use std::io::Write;
 use std::path::PathBuf;

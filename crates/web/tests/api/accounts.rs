@@ -904,7 +904,9 @@ async fn the_setup_form_needs_its_csrf_cookie_and_field() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert_eq!(srv.store.user_count().await.unwrap(), 0);
-    // The token was not spent by the refused forms.
+    // The refused form comes back with a fresh CSRF token, as a browser shows it again.
+    let csrf = form_field(&resp.text().await.unwrap());
+    // The set-up token was not spent by the refused forms.
     let resp = browser
         .http
         .post(srv.url("/setup"))

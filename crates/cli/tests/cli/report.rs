@@ -1,0 +1,65 @@
+//! `sextant report`: the plan report as standalone HTML, to standard output or a file.
+
+use super::{demo, sextant, stderr, stdout, temp_dir};
+
+#[test]
+fn report_of_the_demo_plan_holds_the_initiatives_and_charts() {
+    let plan = demo();
+    let o = sextant(&["report", plan.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..html.len().min(200)]
+    );
+    assert!(html.contains("<svg"));
+    assert!(!html.contains("<script"));
+    for title in [
+        "Point-of-sale system with inventory management",
+        "Social media presence and email marketing",
+        "E-commerce platform, expansion and optimisation",
+        "Cloud CRM integrated with POS and e-commerce",
+        "Data analytics and inventory optimisation",
+    ] {
+        assert!(html.contains(title), "{title}");
+    }
+}
+
+#[test]
+fn report_writes_a_file_with_the_frontier() {
+    let dir = temp_dir("report");
+    let out = dir.join("plan.html");
+    let plan = demo();
+    let o = sextant(&[
+        "report",
+        plan.to_str().unwrap_or_default(),
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--frontier",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let html = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(html.contains("<svg"));
+    assert!(html.contains("efficient frontier"));
+}
+
+#[test]
+fn report_refuses_an_invalid_plan_and_bad_options() {
+    let dir = temp_dir("report-bad");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "version: 1\norganization: {}\n").expect("write the plan");
+    let o = sextant(&["report", bad.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let plan = demo();
+    let o = sextant(&[
+        "report",
+        plan.to_str().unwrap_or_default(),
+        "--frontier",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -1,0 +1,321 @@
+//! The roadmap Gantt chart: one column per month, phases as labelled spans across the top,
+//! one row per initiative coloured by kind (exploit, explore, or any other), with a legend.
+
+use std::fmt::Write as _;
+
+use super::svg::{
+    self, BLUE, GREEN, MUTED, ORANGE, PURPLE, SKY, Svg, Swatch, TEXT, WIDTH, el, label_step,
+    legend, line, rect, text,
+};
+
+/// A Gantt chart by month.
+#[derive(Debug, Clone, Default)]
+pub struct Gantt {
+    /// The heading shown above the chart and read first by screen readers.
+    pub title: String,
+    /// One label per month column, e.g. "2025-01".
+    pub months: Vec<String>,
+    /// Phases: labelled spans of months shown across the top.
+    pub phases: Vec<Span>,
+    /// One bar per row.
+    pub rows: Vec<GanttRow>,
+}
+
+/// A labelled span of months.
+#[derive(Debug, Clone, Default)]
+pub struct Span {
+    /// Its label, e.g. "Quick wins".
+    pub label: String,
+    /// The first month's index.
+    pub start: usize,
+    /// The index one past the last month.
+    pub end: usize,
+}
+
+/// One bar: an initiative scheduled over some months.
+#[derive(Debug, Clone, Default)]
+pub struct GanttRow {
+    /// The row's label, e.g. the initiative's title.
+    pub label: String,
+    /// The first month's index.
+    pub start: usize,
+    /// How many months it runs.
+    pub months: usize,
+    /// "exploit", "explore" or anything else: picks the colour and names it in the legend.
+    pub kind: String,
+    /// A tooltip.
+    pub note: Option<String>,
+}
+
+const LABEL_W: f64 = 200.0;
+const RIGHT: f64 = WIDTH - 16.0;
+const ROW_H: f64 = 26.0;
+
+/// Colours for kinds other than exploit and explore, in order of first appearance.
+const OTHER: [&str; 4] = [GREEN, PURPLE, SKY, svg::BLACK];
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => "Other".to_owned(),
+    }
+}
+
+impl Gantt {
+    fn columns(&self) -> usize {
+        if self.months.is_empty() {
+            self.rows
+                .iter()
+                .map(|r| r.start.saturating_add(r.months))
+                .chain(self.phases.iter().map(|p| p.end))
+                .max()
+                .unwrap_or(0)
+                .min(600)
+        } else {
+            self.months.len()
+        }
+    }
+
+    fn month(&self, i: usize) -> String {
+        self.months
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("Month {}", i.saturating_add(1)))
+    }
+
+    /// The kinds in order of first appearance, each with its colour.
+    fn kinds(&self) -> Vec<(String, &'static str)> {
+        let mut kinds: Vec<(String, &'static str)> = Vec::new();
+        let mut others = 0;
+        for r in &self.rows {
+            if kinds.iter().any(|(k, _)| *k == r.kind) {
+                continue;
+            }
+            let colour = match r.kind.as_str() {
+                "exploit" => BLUE,
+                "explore" => ORANGE,
+                _ => {
+                    others += 1;
+                    OTHER[(others - 1) % OTHER.len()]
+                }
+            };
+            kinds.push((r.kind.clone(), colour));
+        }
+        kinds
+    }
+
+    fn describe(&self, m: usize) -> String {
+        let mut d = format!(
+            "{}. Roadmap over {m} months from {} to {}.",
+            self.title,
+            self.month(0),
+            self.month(m.saturating_sub(1))
+        );
+        for p in &self.phases {
+            let _ = write!(
+                d,
+                " Phase {}: {} to {}.",
+                p.label,
+                self.month(p.start),
+                self.month(p.end.saturating_sub(1).max(p.start))
+            );
+        }
+        for r in &self.rows {
+            let _ = write!(
+                d,
+                " {} ({}): starts {}, {} {}.",
+                r.label,
+                r.kind,
+                self.month(r.start),
+                r.months,
+                if r.months == 1 { "month" } else { "months" }
+            );
+        }
+        d
+    }
+
+    /// The chart as a standalone SVG document.
+    pub fn svg(&self) -> String {
+        let m = self.columns();
+        if m == 0 || self.rows.is_empty() {
+            return svg::no_data("gantt", &self.title);
+        }
+        let col = (RIGHT - LABEL_W) / m as f64;
+        let x = |i: usize| LABEL_W + col * i.min(m) as f64;
+        let header_y = 44.0;
+        let phase_y = header_y + 22.0;
+        let rows_y = if self.phases.is_empty() {
+            phase_y
+        } else {
+            phase_y + 26.0
+        };
+        let rows_bottom = rows_y + ROW_H * self.rows.len() as f64;
+
+        let kinds = self.kinds();
+        let entries: Vec<(String, Swatch)> = kinds
+            .iter()
+            .map(|(k, c)| {
+                (
+                    capitalised(k),
+                    Swatch::Fill {
+                        colour: (*c).to_owned(),
+                        opacity: 1.0,
+                    },
+                )
+            })
+            .collect();
+        let (legend_svg, legend_bottom) = legend(&entries, rows_bottom + 14.0);
+
+        let mut out = Svg::new("gantt", &self.title, &self.describe(m), legend_bottom + 8.0);
+        // Month columns: alternate shading, a boundary line each, labels thinned.
+        for i in 0..m {
+            if i % 2 == 1 {
+                out.push(&rect(x(i), header_y, col, rows_bottom - header_y, "#f4f4f4").close());
+            }
+        }
+        for i in 0..=m {
+            out.push(
+                &line(x(i), header_y, x(i), rows_bottom, svg::GRID, 1.0)
+                    .a("class", "month-grid")
+                    .a("data-month", &i.to_string())
+                    .close(),
+            );
+        }
+        // Every kth month labelled, k enough for the longest label to fit its columns.
+        let longest = (0..m)
+            .map(|i| svg::text_width(&self.month(i), 11.0))
+            .fold(0.0, f64::max)
+            .min(120.0);
+        let fit = ((longest + 6.0) / col).ceil().max(1.0) as usize;
+        let step = label_step(m).max(fit);
+        for i in (0..m).step_by(step) {
+            let max_chars = ((col * step as f64) / 6.5).max(3.0) as usize;
+            out.push(
+                &text(
+                    x(i) + 3.0,
+                    header_y + 14.0,
+                    &svg::truncate(&self.month(i), max_chars),
+                    11.0,
+                    "start",
+                    MUTED,
+                )
+                .a("class", "month")
+                .close(),
+            );
+        }
+        for (k, p) in self.phases.iter().enumerate() {
+            let (s, e) = (p.start.min(m), p.end.min(m));
+            if e <= s {
+                continue;
+            }
+            let fill = if k % 2 == 0 { "#e3e3e3" } else { "#cfcfcf" };
+            let w = x(e) - x(s);
+            out.push(
+                &el("g")
+                    .a("class", "phase")
+                    .raw(
+                        &rect(x(s) + 1.0, phase_y, w - 2.0, 20.0, fill)
+                            .n("rx", 3.0)
+                            .close(),
+                    )
+                    .raw(
+                        &text(
+                            x(s) + 6.0,
+                            phase_y + 14.0,
+                            &svg::truncate(&p.label, ((w - 10.0) / 6.5).max(1.0) as usize),
+                            11.0,
+                            "start",
+                            TEXT,
+                        )
+                        .close(),
+                    )
+                    .tip(&format!(
+                        "{}: {} to {}",
+                        p.label,
+                        self.month(s),
+                        self.month(e - 1)
+                    ))
+                    .close(),
+            );
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let y = rows_y + ROW_H * r as f64;
+            out.push(
+                &text(
+                    16.0,
+                    y + 17.0,
+                    &svg::truncate(&row.label, 30),
+                    12.0,
+                    "start",
+                    TEXT,
+                )
+                .a("class", "row-label")
+                .tip(&row.label)
+                .close(),
+            );
+            let colour = kinds
+                .iter()
+                .find(|(k, _)| *k == row.kind)
+                .map_or(BLUE, |(_, c)| *c);
+            let mut tip = format!(
+                "{} ({}): {} for {} {}",
+                row.label,
+                row.kind,
+                self.month(row.start),
+                row.months,
+                if row.months == 1 { "month" } else { "months" }
+            );
+            if let Some(note) = &row.note {
+                let _ = write!(tip, ". {note}");
+            }
+            if row.start >= m {
+                continue;
+            }
+            let end = row.start.saturating_add(row.months).min(m);
+            if end <= row.start {
+                // A milestone: a diamond at the month's start.
+                let (cx, cy) = (x(row.start), y + 13.0);
+                out.push(
+                    &el("path")
+                        .a(
+                            "d",
+                            &format!(
+                                "M{},{} L{},{} L{},{} L{},{} Z",
+                                svg::num(cx),
+                                svg::num(cy - 7.0),
+                                svg::num(cx + 7.0),
+                                svg::num(cy),
+                                svg::num(cx),
+                                svg::num(cy + 7.0),
+                                svg::num(cx - 7.0),
+                                svg::num(cy)
+                            ),
+                        )
+                        .a("fill", colour)
+                        .a("class", "milestone")
+                        .tip(&tip)
+                        .close(),
+                );
+                continue;
+            }
+            out.push(
+                &rect(
+                    x(row.start),
+                    y + 5.0,
+                    x(end) - x(row.start),
+                    ROW_H - 10.0,
+                    colour,
+                )
+                .n("rx", 3.0)
+                .a("class", "gantt-bar")
+                .a("data-start", &row.start.to_string())
+                .tip(&tip)
+                .close(),
+            );
+        }
+        out.push(&line(LABEL_W, rows_bottom, RIGHT, rows_bottom, svg::AXIS, 1.0).close());
+        out.push(&legend_svg);
+        out.finish()
+    }
+}

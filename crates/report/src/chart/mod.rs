@@ -1,0 +1,34 @@
+//! Charts as standalone SVG, each a plain struct with `svg()`.
+//!
+//! | chart | for |
+//! | --- | --- |
+//! | [`Line`] | a KPI over time: series with gaps, a forecast band, a target, anomaly marks |
+//! | [`Bars`] | grouped bars that may go below zero (cash flows), with limits (budget) |
+//! | [`Gantt`] | the roadmap by month: phases and initiatives coloured by kind |
+//! | [`Frontier`] | the budget/value efficient frontier with the current plan highlighted |
+//! | [`HeatMap`] | the 5x5 likelihood x impact risk matrix |
+//! | [`SCurve`] | the cumulative probability of a simulated outcome |
+//! | [`Tornado`] | the sensitivity of an outcome to each input |
+//! | [`Graph`] | the integration map between systems |
+//!
+//! All charts are 720 units wide, use the Okabe-Ito palette (safe for colour-blind readers),
+//! keep text at a contrast of at least 4.5:1, and draw a small "No data" chart for empty input.
+
+mod bars;
+mod frontier;
+mod gantt;
+mod graph;
+mod heatmap;
+mod line;
+mod scurve;
+pub(crate) mod svg;
+mod tornado;
+
+pub use bars::{BarSeries, Bars, Limits};
+pub use frontier::{Frontier, FrontierPoint};
+pub use gantt::{Gantt, GanttRow, Span};
+pub use graph::{Edge, Graph, Node};
+pub use heatmap::{HeatCell, HeatMap, RiskLevel};
+pub use line::{Band, Line, Mark, Series, Target};
+pub use scurve::SCurve;
+pub use tornado::{Tornado, TornadoBar};

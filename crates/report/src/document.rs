@@ -1,0 +1,749 @@
+//! The plan report: one standalone HTML file for the owner to read on screen or print. It
+//! holds the organisation, its goals and their standing, the roadmap and its spend against the
+//! budget, each initiative's business case, the systems and their data flows, the risks and
+//! the plan's health-check findings.
+//!
+//! The file needs nothing else: the style sheet is inline (with print rules), charts are
+//! inline SVG, there is no script and no link to anything outside. Every piece of text from
+//! the plan is escaped. The output depends only on its inputs (no date of writing), so the
+//! same plan gives the same file.
+
+use std::fmt::Write as _;
+
+use sextant_core::Analysis;
+use sextant_core::Plan;
+use sextant_core::checks::Severity;
+use sextant_core::kpi::Standing;
+use sextant_core::model::{InitiativeKind, Status};
+use sextant_roadmap::report::{FrontierPoint, Roadmap};
+use sextant_roadmap::solve::SolveStatus;
+
+use crate::chart::svg::esc;
+use crate::format::{self, Unit};
+use crate::plan_charts;
+
+/// What the plan report is built from: the plan, its analysis and, when the roadmap was
+/// optimised, the roadmap and (optionally) its efficient frontier.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanReport<'a> {
+    /// The validated plan.
+    pub plan: &'a Plan,
+    /// `sextant_core::analyze` (or `analyze_with`) of the plan.
+    pub analysis: &'a Analysis,
+    /// The optimised roadmap; without it the report shows the plan's own starts.
+    pub roadmap: Option<&'a Roadmap>,
+    /// The efficient frontier, when computed.
+    pub frontier: Option<&'a [FrontierPoint]>,
+}
+
+/// The plan report as a standalone HTML document (see [`PlanReport::html`]).
+pub fn plan_html(plan: &Plan, analysis: &Analysis, roadmap: Option<&Roadmap>) -> String {
+    PlanReport {
+        plan,
+        analysis,
+        roadmap,
+        frontier: None,
+    }
+    .html()
+}
+
+const CSS: &str = "\
+:root{color-scheme:light}\
+body{font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff;max-width:60rem;margin:0 auto;padding:1.5rem;line-height:1.45}\
+h1{font-size:1.8rem;margin:0 0 .25rem}\
+h2{font-size:1.35rem;margin:2.2rem 0 .6rem;padding-bottom:.25rem;border-bottom:2px solid #1a1a1a}\
+h3{font-size:1.1rem;margin:1.4rem 0 .4rem}\
+.sub{color:#555;margin:0 0 1rem}\
+nav ol{columns:2;padding-left:1.2rem}\
+a{color:#0057a3}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}\
+th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid #ccc;vertical-align:top}\
+th{background:#f2f2f2}\
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+td.d{white-space:nowrap}\
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.6rem;margin:.5rem 0 1rem}\
+dl.figures div{border:1px solid #ccc;border-radius:4px;padding:.45rem .6rem}\
+dl.figures dt{font-size:.8rem;color:#555}\
+dl.figures dd{margin:0;font-size:1.15rem;font-weight:600}\
+figure{margin:1rem 0;break-inside:avoid;page-break-inside:avoid}\
+figure svg{width:100%;height:auto;display:block}\
+figcaption{font-size:.85rem;color:#555}\
+.tag{display:inline-block;padding:0 .35rem;border-radius:3px;font-size:.8rem;font-weight:600;border:1px solid currentColor}\
+.error{color:#b2182b}.warning{color:#8a4b00}.info{color:#555}\
+.good{color:#00693e}.bad{color:#b2182b}\
+.note{color:#555;font-size:.9rem}\
+ul.findings{padding-left:1.1rem}\
+ul.findings li{margin:.4rem 0}\
+.case{break-inside:avoid;page-break-inside:avoid}\
+.case figure{max-width:36rem}\
+@media print{\
+@page{margin:15mm}\
+body{max-width:none;padding:0;font-size:10.5pt}\
+nav{display:none}\
+h2{break-after:avoid;page-break-after:avoid}\
+h3{break-after:avoid;page-break-after:avoid}\
+tr{break-inside:avoid;page-break-inside:avoid}\
+a{color:inherit;text-decoration:none}\
+section.major{break-before:page;page-break-before:always}\
+}";
+
+fn money_unit(currency: &str) -> Unit {
+    Unit::Money {
+        currency: currency.to_owned(),
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_owned(), |v| format::value(v, &Unit::Percent))
+}
+
+fn standing_word(s: Standing) -> (&'static str, &'static str) {
+    match s {
+        Standing::Achieved => ("Achieved", "good"),
+        Standing::OnTrack => ("On track", "good"),
+        Standing::AtRisk => ("At risk", "warning"),
+        Standing::OffTrack => ("Off track", "bad"),
+        Standing::Missed => ("Missed", "bad"),
+        Standing::NoData => ("No data yet", "info"),
+        Standing::NotMeasurable => ("Not measurable", "info"),
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Candidate => "candidate",
+        Status::Planned => "planned",
+        Status::InProgress => "in progress",
+        Status::Done => "done",
+        Status::Cancelled => "cancelled",
+    }
+}
+
+fn kind_word(k: InitiativeKind) -> &'static str {
+    match k {
+        InitiativeKind::Exploit => "exploit",
+        InitiativeKind::Explore => "explore",
+    }
+}
+
+fn solve_word(s: SolveStatus) -> &'static str {
+    match s {
+        SolveStatus::Optimal => "optimal",
+        SolveStatus::Feasible => "feasible (not proven optimal)",
+        SolveStatus::Infeasible => "infeasible: no schedule meets every constraint",
+        SolveStatus::Unknown => "no schedule found in the time allowed",
+    }
+}
+
+/// A figure: a chart with a caption.
+fn figure(svg: &str, caption: &str) -> String {
+    if caption.is_empty() {
+        format!("<figure>{svg}</figure>")
+    } else {
+        format!(
+            "<figure>{svg}<figcaption>{}</figcaption></figure>",
+            esc(caption)
+        )
+    }
+}
+
+/// A key figure for the grid.
+fn key(out: &mut String, label: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<div><dt>{}</dt><dd>{}</dd></div>",
+        esc(label),
+        esc(value)
+    );
+}
+
+/// A table from a header row and body rows of already-escaped cells; a header starting with
+/// '#' is numeric (right-aligned), one starting with '~' never wraps (dates); the mark is
+/// dropped.
+fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let classes: Vec<&str> = head
+        .iter()
+        .map(|h| {
+            if h.starts_with('#') {
+                " class=\"n\""
+            } else if h.starts_with('~') {
+                " class=\"d\""
+            } else {
+                ""
+            }
+        })
+        .collect();
+    let mut out = String::from("<table><thead><tr>");
+    for (h, class) in head.iter().zip(&classes) {
+        let text = h.trim_start_matches(['#', '~']);
+        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", esc(text));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let class = classes.get(i).copied().unwrap_or("");
+            let _ = write!(out, "<td{class}>{cell}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+impl PlanReport<'_> {
+    fn currency(&self) -> &str {
+        &self.analysis.organization.currency
+    }
+
+    fn money(&self, x: f64) -> String {
+        format::money(x, self.currency())
+    }
+
+    fn title_of(&self, id: &str) -> String {
+        self.analysis
+            .initiatives
+            .iter()
+            .find(|i| i.id == id)
+            .map_or_else(|| id.to_owned(), |i| i.title.clone())
+    }
+
+    /// The unit a KPI's values are written in: money for `money` or the plan's currency,
+    /// percent for ratios, otherwise a plain number.
+    fn kpi_unit(&self, kpi: Option<&str>) -> (Unit, String) {
+        let Some(kpi) = kpi else {
+            return (Unit::Number, String::new());
+        };
+        let unit = self
+            .plan
+            .doc()
+            .kpis
+            .iter()
+            .find(|k| k.id.as_str() == kpi)
+            .and_then(|k| k.unit.clone())
+            .or_else(|| sextant_core::catalogue::find(kpi).map(|m| m.unit.to_owned()))
+            .unwrap_or_default();
+        if unit == "money" || unit.eq_ignore_ascii_case(self.currency()) {
+            (money_unit(self.currency()), String::new())
+        } else if unit == "ratio" {
+            (Unit::Percent, String::new())
+        } else if unit.is_empty() || unit == "count" || unit == "score" {
+            (Unit::Number, String::new())
+        } else {
+            (Unit::Number, unit)
+        }
+    }
+
+    fn kpi_value(&self, v: Option<f64>, unit: &(Unit, String)) -> String {
+        match v {
+            None => "–".to_owned(),
+            Some(v) if unit.1.is_empty() => format::value(v, &unit.0),
+            Some(v) => format!("{} {}", format::value(v, &unit.0), unit.1),
+        }
+    }
+
+    fn payback(&self, month: Option<u32>) -> String {
+        match month {
+            None => "not within the horizon".to_owned(),
+            Some(m) => format!(
+                "{} (month {})",
+                self.plan.month_at(m as i32),
+                m.saturating_add(1)
+            ),
+        }
+    }
+
+    /// The report as a standalone HTML document.
+    pub fn html(&self) -> String {
+        let doc = self.plan.doc();
+        let org = &doc.organization;
+        let mut out = String::with_capacity(64 * 1024);
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+             <title>{}: technology plan</title><style>{CSS}</style></head><body>",
+            esc(&org.name)
+        );
+        let _ = write!(out, "<header><h1>{}: technology plan</h1>", esc(&org.name));
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(i) = &org.industry {
+            facts.push(i.clone());
+        }
+        if let Some(l) = &org.location {
+            facts.push(l.clone());
+        }
+        if let Some(e) = org.employees {
+            facts.push(format!(
+                "{e} {}",
+                if e == 1 { "employee" } else { "employees" }
+            ));
+        }
+        facts.push(format!(
+            "plan from {} for {} months",
+            org.start, org.horizon_months
+        ));
+        let _ = write!(
+            out,
+            "<p class=\"sub\">{}</p></header>",
+            esc(&facts.join(" · "))
+        );
+        out.push_str(
+            "<nav aria-label=\"Contents\"><ol>\
+             <li><a href=\"#summary\">Summary</a></li>\
+             <li><a href=\"#goals\">Goals</a></li>\
+             <li><a href=\"#roadmap\">Roadmap</a></li>\
+             <li><a href=\"#cases\">Business cases</a></li>\
+             <li><a href=\"#systems\">Systems</a></li>\
+             <li><a href=\"#risks\">Risks</a></li>\
+             <li><a href=\"#findings\">Health check</a></li>\
+             </ol></nav>",
+        );
+        self.summary(&mut out);
+        self.goals(&mut out);
+        self.roadmap(&mut out);
+        self.cases(&mut out);
+        self.systems(&mut out);
+        self.risks(&mut out);
+        self.findings(&mut out);
+        out.push_str("</body></html>\n");
+        out
+    }
+
+    fn summary(&self, out: &mut String) {
+        let doc = self.plan.doc();
+        let org = &doc.organization;
+        let a = self.analysis;
+        let p = &a.portfolio;
+        out.push_str("<section id=\"summary\"><h2>Summary</h2>");
+        if let Some(v) = &doc.strategy.value_proposition {
+            let _ = write!(out, "<p><strong>Value proposition:</strong> {}</p>", esc(v));
+        }
+        out.push_str("<dl class=\"figures\">");
+        key(out, "One-time cost", &self.money(p.one_time_cost));
+        key(
+            out,
+            "Recurring cost a year",
+            &self.money(p.recurring_cost_annual),
+        );
+        key(out, "Benefits a year", &self.money(p.benefit_annual));
+        key(out, "First-year ROI", &pct(p.first_year_roi));
+        key(out, "Net present value", &self.money(p.npv));
+        key(out, "IRR (annual)", &pct(p.irr_annual));
+        key(out, "Payback", &self.payback(p.payback_month));
+        key(
+            out,
+            "Goals enabled by technology",
+            &format::value(a.goals_enabled_share, &Unit::Percent),
+        );
+        if let Some(r) = self.roadmap {
+            key(out, "Roadmap NPV", &self.money(r.npv));
+        }
+        out.push_str("</dl>");
+        let _ = write!(
+            out,
+            "<p class=\"note\">Money in {}; discount rate {} a year; benefits and costs counted over \
+             {} months{}. {} of {} initiatives are in the portfolio.</p>",
+            esc(&org.currency),
+            format::value(org.discount_rate, &Unit::Percent),
+            a.organization.evaluation_months,
+            match org.gross_margin {
+                Some(m) => format!(
+                    "; revenue counted at a gross margin of {}",
+                    format::value(m, &Unit::Percent)
+                ),
+                None => String::new(),
+            },
+            p.included.len(),
+            a.initiatives.len()
+        );
+        if !p.cash_flows.is_empty() {
+            let bars = plan_charts::cash_flow_bars(
+                "Portfolio: net cash flow by year",
+                &p.cash_flows,
+                &money_unit(self.currency()),
+            );
+            out.push_str(&figure(&bars.svg(), ""));
+        }
+        out.push_str("</section>");
+    }
+
+    fn goals(&self, out: &mut String) {
+        let a = self.analysis;
+        out.push_str("<section id=\"goals\" class=\"major\"><h2>Goals</h2>");
+        if a.goals.is_empty() {
+            out.push_str("<p>The plan has no goals.</p></section>");
+            return;
+        }
+        let rows: Vec<Vec<String>> = a
+            .goals
+            .iter()
+            .map(|g| {
+                let status = a.goal_status.iter().find(|s| s.goal == g.id);
+                let unit = self.kpi_unit(status.and_then(|s| s.kpi.as_deref()));
+                let (word, class) = status.map_or(("–", "info"), |s| standing_word(s.status));
+                let mut standing = format!("<span class=\"{class}\">{}</span>", esc(word));
+                if let Some(s) = status
+                    && !s.explanation.is_empty()
+                {
+                    let _ = write!(
+                        standing,
+                        "<br/><span class=\"note\">{}</span>",
+                        esc(&s.explanation)
+                    );
+                }
+                let covered = if g.covered {
+                    esc(&g
+                        .covered_by
+                        .iter()
+                        .map(|id| self.title_of(id))
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                } else {
+                    "<span class=\"bad\">not covered</span>".to_owned()
+                };
+                vec![
+                    esc(&g.title),
+                    esc(&self.kpi_value(status.and_then(|s| s.baseline), &unit)),
+                    esc(&self.kpi_value(status.and_then(|s| s.target), &unit)),
+                    esc(status.and_then(|s| s.due.as_deref()).unwrap_or("–")),
+                    esc(&self.kpi_value(status.and_then(|s| s.latest), &unit)),
+                    standing,
+                    covered,
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "Goal",
+                "#Baseline",
+                "#Target",
+                "~Due",
+                "#Latest",
+                "Standing",
+                "Supported by",
+            ],
+            &rows,
+        ));
+        let _ = write!(
+            out,
+            "<p class=\"note\">{} of goals are supported (strength 2 or more) by an initiative in \
+             the portfolio or a current system.</p></section>",
+            format::value(a.goals_enabled_share, &Unit::Percent)
+        );
+    }
+
+    fn roadmap(&self, out: &mut String) {
+        out.push_str("<section id=\"roadmap\" class=\"major\"><h2>Roadmap</h2>");
+        match self.roadmap {
+            Some(r) => {
+                let _ = write!(
+                    out,
+                    "<p>Optimised schedule: {}. {} initiatives scheduled, net present value {}.</p>",
+                    esc(solve_word(r.status)),
+                    r.schedule.len(),
+                    esc(&self.money(r.npv))
+                );
+                if !r.infeasible_because.is_empty() {
+                    out.push_str("<p>It becomes feasible by relaxing any one of:</p><ul>");
+                    for c in &r.infeasible_because {
+                        let _ = write!(out, "<li>{}</li>", esc(c.description));
+                    }
+                    out.push_str("</ul>");
+                }
+                if r.schedule.is_empty() {
+                    let g = plan_charts::plan_gantt(self.plan, self.analysis);
+                    out.push_str(&figure(&g.svg(), "The plan's own starts."));
+                } else {
+                    let g = plan_charts::roadmap_gantt(self.plan, r);
+                    out.push_str(&figure(
+                        &g.svg(),
+                        "Each bar runs over the initiative's months of implementation.",
+                    ));
+                }
+                if !r.excluded.is_empty() {
+                    out.push_str("<h3>Left out</h3>");
+                    let rows: Vec<Vec<String>> = r
+                        .excluded
+                        .iter()
+                        .map(|e| vec![esc(&self.title_of(&e.id)), esc(&e.detail)])
+                        .collect();
+                    out.push_str(&table(&["Initiative", "Why"], &rows));
+                }
+                let bars = plan_charts::spend_bars(self.plan, r);
+                out.push_str("<h3>Spend against the budget</h3>");
+                out.push_str(&figure(&bars.svg(), ""));
+                let rows: Vec<Vec<String>> = r
+                    .spend_by_period
+                    .iter()
+                    .map(|p| {
+                        let over = p.budget.is_some_and(|b| p.spend > b + 0.005);
+                        vec![
+                            esc(&p.period),
+                            esc(&self.money(p.spend)),
+                            esc(&p.budget.map_or_else(|| "–".to_owned(), |b| self.money(b))),
+                            if over {
+                                "<span class=\"bad\">over budget</span>".to_owned()
+                            } else {
+                                String::new()
+                            },
+                        ]
+                    })
+                    .collect();
+                out.push_str(&table(&["Period", "#Spend", "#Budget", ""], &rows));
+                if let Some(f) = self.frontier.filter(|f| !f.is_empty()) {
+                    let chart = plan_charts::frontier_chart(self.plan, f);
+                    out.push_str("<h3>Value by budget</h3>");
+                    out.push_str(&figure(
+                        &chart.svg(),
+                        "The best net present value the optimiser finds at each budget level.",
+                    ));
+                }
+            }
+            None => {
+                out.push_str(
+                    "<p>The roadmap was not optimised for this report; the chart shows each \
+                     initiative at the plan's own start.</p>",
+                );
+                let g = plan_charts::plan_gantt(self.plan, self.analysis);
+                out.push_str(&figure(&g.svg(), ""));
+                let bars = plan_charts::analysis_spend_bars(self.plan, self.analysis);
+                out.push_str("<h3>Spend against the budget</h3>");
+                out.push_str(&figure(&bars.svg(), ""));
+            }
+        }
+        out.push_str("</section>");
+    }
+
+    fn cases(&self, out: &mut String) {
+        let a = self.analysis;
+        out.push_str("<section id=\"cases\" class=\"major\"><h2>Business cases</h2>");
+        if a.initiatives.is_empty() {
+            out.push_str("<p>The plan has no initiatives.</p></section>");
+            return;
+        }
+        let rows: Vec<Vec<String>> = a
+            .initiatives
+            .iter()
+            .map(|i| {
+                let c = &i.case;
+                vec![
+                    format!("<a href=\"#case-{}\">{}</a>", esc(&i.id), esc(&i.title)),
+                    esc(kind_word(i.kind)),
+                    esc(&self.money(c.one_time_cost)),
+                    esc(&self.money(c.benefit_annual)),
+                    esc(&pct(c.first_year_roi)),
+                    esc(&self.money(c.npv)),
+                    esc(&pct(c.irr_annual)),
+                    esc(&c.payback_month.map_or_else(
+                        || "–".to_owned(),
+                        |m| format!("month {}", m.saturating_add(1)),
+                    )),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "Initiative",
+                "Kind",
+                "#One-time cost",
+                "#Benefits a year",
+                "#First-year ROI",
+                "#NPV",
+                "#IRR",
+                "#Payback",
+            ],
+            &rows,
+        ));
+        let unit = money_unit(self.currency());
+        for i in &a.initiatives {
+            let c = &i.case;
+            let _ = write!(
+                out,
+                "<div class=\"case\" id=\"case-{}\"><h3>{}</h3><p class=\"note\">{} · {}{}{} · \
+                 starts {}</p><dl class=\"figures\">",
+                esc(&i.id),
+                esc(&i.title),
+                esc(kind_word(i.kind)),
+                esc(status_word(i.status)),
+                if i.mandatory { " · mandatory" } else { "" },
+                if i.in_portfolio {
+                    ""
+                } else {
+                    " · not in the portfolio"
+                },
+                esc(&i.start)
+            );
+            key(out, "One-time cost", &self.money(c.one_time_cost));
+            key(
+                out,
+                "Recurring cost a year",
+                &self.money(c.recurring_cost_annual),
+            );
+            key(out, "Benefits a year", &self.money(c.benefit_annual));
+            key(out, "First-year ROI", &pct(c.first_year_roi));
+            key(out, "Net present value", &self.money(c.npv));
+            key(out, "IRR (annual)", &pct(c.irr_annual));
+            key(out, "Payback", &self.payback(c.payback_month));
+            key(out, "Total cost of ownership", &self.money(c.tco));
+            key(
+                out,
+                "Alignment with the goals",
+                &format::value(i.alignment_score, &Unit::Percent),
+            );
+            out.push_str("</dl>");
+            if !c.cash_flows.is_empty() {
+                let bars = plan_charts::case_cash_flow_bars(&i.title, c, &unit);
+                out.push_str(&figure(&bars.svg(), ""));
+            }
+            out.push_str("</div>");
+        }
+        out.push_str("</section>");
+    }
+
+    fn systems(&self, out: &mut String) {
+        let doc = self.plan.doc();
+        let a = self.analysis;
+        out.push_str("<section id=\"systems\" class=\"major\"><h2>Systems</h2>");
+        if doc.systems.is_empty() {
+            out.push_str("<p>The plan lists no current systems.</p></section>");
+            return;
+        }
+        let graph = plan_charts::integration_graph(self.plan);
+        out.push_str(&figure(
+            &graph.svg(),
+            "Dashed arrows are data re-keyed by hand: candidates for automation.",
+        ));
+        let rows: Vec<Vec<String>> = a
+            .systems
+            .iter()
+            .map(|s| {
+                vec![
+                    esc(&s.name),
+                    esc(&self.money(s.annual_cost)),
+                    esc(&format!("{:?}", s.class)),
+                    esc(&s.reason),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&["System", "#Annual cost", "TIME", "Why"], &rows));
+        if !a.manual_flows.is_empty() {
+            out.push_str("<h3>Manual data flows</h3><ul>");
+            for f in &a.manual_flows {
+                let _ = write!(out, "<li>{} to {}", esc(&f.from), esc(&f.to));
+                if let Some(d) = &f.data {
+                    let _ = write!(out, ": {}", esc(d));
+                }
+                if let Some(h) = f.hours_per_month {
+                    let _ = write!(
+                        out,
+                        " ({} hours a month)",
+                        esc(&format::value(h, &Unit::Number))
+                    );
+                }
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</section>");
+    }
+
+    fn risks(&self, out: &mut String) {
+        let doc = self.plan.doc();
+        out.push_str("<section id=\"risks\" class=\"major\"><h2>Risks</h2>");
+        if doc.risks.is_empty() {
+            out.push_str("<p>The plan records no risks.</p></section>");
+            return;
+        }
+        out.push_str(&figure(
+            &plan_charts::risk_heat_map(self.plan).svg(),
+            "Each risk by its id; score = likelihood x impact.",
+        ));
+        let rows: Vec<Vec<String>> = self
+            .analysis
+            .risks
+            .iter()
+            .map(|r| {
+                let risk = doc.risks.iter().find(|x| x.id.as_str() == r.id);
+                let li =
+                    risk.map_or_else(String::new, |x| format!("{} x {}", x.likelihood, x.impact));
+                let residual = match (r.residual_score, r.residual_level) {
+                    (Some(s), Some(l)) => format!("{s} ({l})"),
+                    (Some(s), None) => s.to_string(),
+                    _ => "–".to_owned(),
+                };
+                vec![
+                    esc(&r.id),
+                    esc(&r.title),
+                    esc(&r
+                        .initiative
+                        .as_deref()
+                        .map_or_else(String::new, |i| self.title_of(i))),
+                    esc(&li),
+                    format!("{} <span class=\"tag\">{}</span>", r.score, esc(r.level)),
+                    esc(&residual),
+                    esc(r.mitigation.as_deref().unwrap_or("–")),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "Id",
+                "Risk",
+                "Initiative",
+                "Likelihood x impact",
+                "#Score",
+                "#After mitigation",
+                "Mitigation",
+            ],
+            &rows,
+        ));
+        out.push_str("</section>");
+    }
+
+    fn findings(&self, out: &mut String) {
+        let f = &self.analysis.findings;
+        out.push_str("<section id=\"findings\" class=\"major\"><h2>Health check</h2>");
+        if f.is_empty() {
+            out.push_str("<p>The plan passes every health check.</p></section>");
+            return;
+        }
+        let count = |s: Severity| f.iter().filter(|x| x.severity == s).count();
+        let _ = write!(
+            out,
+            "<p>{} errors, {} warnings, {} notes.</p><ul class=\"findings\">",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        );
+        for x in f {
+            let word = severity_word(x.severity);
+            let _ = write!(
+                out,
+                "<li><span class=\"tag {word}\">{word}</span> {}",
+                esc(&x.message)
+            );
+            if !x.hint.is_empty() {
+                let _ = write!(out, "<br/><span class=\"note\">{}</span>", esc(&x.hint));
+            }
+            if !x.path.is_empty() {
+                let _ = write!(
+                    out,
+                    " <span class=\"note\">({}, <code>{}</code>)</span>",
+                    esc(&x.path),
+                    esc(x.code)
+                );
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></section>");
+    }
+}

@@ -1,0 +1,300 @@
+//! Charts built from a plan and its results: core's [`Analysis`] and the roadmap's
+//! [`Roadmap`] and frontier, turned into the plain data of [`crate::chart`]. The HTML report
+//! uses these, and so can a web page that shows the same chart.
+
+use sextant_core::Analysis;
+use sextant_core::Plan;
+use sextant_core::case::BusinessCase;
+use sextant_core::model::{InitiativeKind, IntegrationKind};
+use sextant_roadmap::report::{FrontierPoint, Roadmap};
+
+use crate::chart::{
+    BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Node, Span,
+};
+use crate::format::{self, Unit};
+
+/// The money unit of a plan's currency.
+pub fn money_unit(plan: &Plan) -> Unit {
+    Unit::Money {
+        currency: plan.doc().organization.currency.clone(),
+    }
+}
+
+fn kind_word(kind: InitiativeKind) -> &'static str {
+    match kind {
+        InitiativeKind::Exploit => "exploit",
+        InitiativeKind::Explore => "explore",
+    }
+}
+
+/// Phases as spans over the months their scheduled initiatives run, from `(id, start, end)`
+/// triples with `end` exclusive.
+fn phase_spans(plan: &Plan, runs: &[(&str, usize, usize)]) -> Vec<Span> {
+    plan.doc()
+        .phases
+        .iter()
+        .filter_map(|p| {
+            let mine = runs
+                .iter()
+                .filter(|(id, _, _)| p.initiatives.iter().any(|x| x.as_str() == *id));
+            let start = mine.clone().map(|r| r.1).min()?;
+            let end = mine.map(|r| r.2).max()?;
+            Some(Span {
+                label: p.name.clone(),
+                start,
+                end,
+            })
+        })
+        .collect()
+}
+
+/// The optimised roadmap as a Gantt chart: one row per scheduled initiative (in the
+/// roadmap's order, by start), coloured by exploit or explore, with the plan's phases.
+pub fn roadmap_gantt(plan: &Plan, roadmap: &Roadmap) -> Gantt {
+    let unit = money_unit(plan);
+    let rows: Vec<GanttRow> = roadmap
+        .schedule
+        .iter()
+        .map(|s| {
+            let mut note = format!(
+                "{}: {} to {}; cost {}, NPV {}",
+                s.id,
+                s.start,
+                s.end,
+                format::value(s.cost, &unit),
+                format::value(s.npv, &unit)
+            );
+            if let Some(p) = &s.phase {
+                note.push_str(&format!("; phase {p}"));
+            }
+            if s.mandatory {
+                note.push_str("; mandatory");
+            }
+            GanttRow {
+                label: s.title.clone(),
+                start: s.start_month as usize,
+                months: s.duration_months as usize,
+                kind: s.kind.to_owned(),
+                note: Some(note),
+            }
+        })
+        .collect();
+    let runs: Vec<(&str, usize, usize)> = roadmap
+        .schedule
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_str(),
+                s.start_month as usize,
+                s.start_month as usize + s.duration_months as usize,
+            )
+        })
+        .collect();
+    Gantt {
+        title: "Roadmap".to_owned(),
+        months: roadmap.months.clone(),
+        phases: phase_spans(plan, &runs),
+        rows,
+    }
+}
+
+/// The plan's own schedule (each initiative at its pinned or earliest start) as a Gantt
+/// chart, for when there is no optimised roadmap; cancelled and done initiatives are left out.
+pub fn plan_gantt(plan: &Plan, analysis: &Analysis) -> Gantt {
+    let horizon = analysis.organization.horizon_months as usize;
+    let shown: Vec<_> = analysis
+        .initiatives
+        .iter()
+        .filter(|i| {
+            !matches!(
+                i.status,
+                sextant_core::model::Status::Cancelled | sextant_core::model::Status::Done
+            )
+        })
+        .collect();
+    let rows = shown
+        .iter()
+        .map(|i| GanttRow {
+            label: i.title.clone(),
+            start: i.case.start_month as usize,
+            months: (i.case.end_month + 1).saturating_sub(i.case.start_month) as usize,
+            kind: kind_word(i.kind).to_owned(),
+            note: Some(format!("{}: starts {}", i.id, i.start)),
+        })
+        .collect();
+    let runs: Vec<(&str, usize, usize)> = shown
+        .iter()
+        .map(|i| {
+            (
+                i.id.as_str(),
+                i.case.start_month as usize,
+                i.case.end_month as usize + 1,
+            )
+        })
+        .collect();
+    Gantt {
+        title: "Roadmap (the plan's own starts)".to_owned(),
+        months: (0..horizon as i32)
+            .map(|t| plan.month_at(t).to_string())
+            .collect(),
+        phases: phase_spans(plan, &runs),
+        rows,
+    }
+}
+
+/// Scheduled implementation spend per fiscal period against the budget (the roadmap's
+/// periods, without the "total").
+pub fn spend_bars(plan: &Plan, roadmap: &Roadmap) -> Bars {
+    let periods: Vec<_> = roadmap
+        .spend_by_period
+        .iter()
+        .filter(|p| p.period != "total")
+        .collect();
+    let any_budget = periods.iter().any(|p| p.budget.is_some());
+    Bars {
+        title: "Implementation spend by fiscal period".to_owned(),
+        labels: periods.iter().map(|p| p.period.clone()).collect(),
+        series: vec![BarSeries {
+            name: "Scheduled spend".to_owned(),
+            values: periods.iter().map(|p| p.spend).collect(),
+        }],
+        limits: any_budget.then(|| Limits {
+            name: "Budget".to_owned(),
+            values: periods.iter().map(|p| p.budget).collect(),
+        }),
+        unit: money_unit(plan),
+    }
+}
+
+/// The plan's implementation spend per fiscal period against the budget, from the analysis
+/// (the plan's own starts), for when there is no optimised roadmap.
+pub fn analysis_spend_bars(plan: &Plan, analysis: &Analysis) -> Bars {
+    let periods = &analysis.spend_by_period;
+    let any_budget = periods.iter().any(|p| p.budget.is_some());
+    Bars {
+        title: "Implementation spend by fiscal period".to_owned(),
+        labels: periods.iter().map(|p| p.period.clone()).collect(),
+        series: vec![BarSeries {
+            name: "Planned spend".to_owned(),
+            values: periods.iter().map(|p| p.implementation).collect(),
+        }],
+        limits: any_budget.then(|| Limits {
+            name: "Budget".to_owned(),
+            values: periods.iter().map(|p| p.budget).collect(),
+        }),
+        unit: money_unit(plan),
+    }
+}
+
+/// Net cash flow by year of the evaluation horizon ("Year 1" is the plan's first twelve
+/// months); negative years go below zero.
+pub fn cash_flow_bars(title: &str, monthly: &[f64], unit: &Unit) -> Bars {
+    let years: Vec<f64> = monthly.chunks(12).map(|c| c.iter().sum()).collect();
+    Bars {
+        title: title.to_owned(),
+        labels: (1..=years.len()).map(|y| format!("Year {y}")).collect(),
+        series: vec![BarSeries {
+            name: "Net cash flow".to_owned(),
+            values: years,
+        }],
+        limits: None,
+        unit: unit.clone(),
+    }
+}
+
+/// One initiative's yearly net cash flows, titled with its name.
+pub fn case_cash_flow_bars(title: &str, case: &BusinessCase, unit: &Unit) -> Bars {
+    cash_flow_bars(
+        &format!("{title}: net cash flow by year"),
+        &case.cash_flows,
+        unit,
+    )
+}
+
+/// The plan's risks on the 5x5 likelihood x impact matrix, labelled by id.
+pub fn risk_heat_map(plan: &Plan) -> HeatMap {
+    HeatMap {
+        title: "Risks by likelihood and impact".to_owned(),
+        cells: plan
+            .doc()
+            .risks
+            .iter()
+            .map(|r| HeatCell {
+                likelihood: r.likelihood,
+                impact: r.impact,
+                labels: vec![r.id.as_str().to_owned()],
+            })
+            .collect(),
+    }
+}
+
+/// The current systems and the data flows between them; a system whose end of life falls
+/// within the planning horizon is flagged, manual flows are marked.
+pub fn integration_graph(plan: &Plan) -> Graph {
+    let doc = plan.doc();
+    let horizon = doc.organization.horizon_months as i32;
+    Graph {
+        title: "Systems and data flows".to_owned(),
+        nodes: doc
+            .systems
+            .iter()
+            .map(|s| Node {
+                id: s.id.as_str().to_owned(),
+                label: s.name.clone(),
+                group: s.category.clone(),
+                warn: s.end_of_life.is_some_and(|m| plan.month_index(m) < horizon),
+            })
+            .collect(),
+        edges: doc
+            .integrations
+            .iter()
+            .map(|i| Edge {
+                from: i.from.as_str().to_owned(),
+                to: i.to.as_str().to_owned(),
+                label: i.data.clone(),
+                manual: matches!(i.kind, IntegrationKind::Manual),
+            })
+            .collect(),
+    }
+}
+
+/// The efficient frontier: NPV against the budget over the horizon, the plan's own budget
+/// highlighted; levels without a schedule are left out.
+pub fn frontier_chart(plan: &Plan, points: &[FrontierPoint]) -> Frontier {
+    let unit = money_unit(plan);
+    Frontier {
+        title: "Value by budget (efficient frontier)".to_owned(),
+        points: points
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.status,
+                    sextant_roadmap::solve::SolveStatus::Optimal
+                        | sextant_roadmap::solve::SolveStatus::Feasible
+                )
+            })
+            .map(|p| crate::chart::FrontierPoint {
+                x: p.budget_total,
+                y: p.npv,
+                label: if p.plan_budget {
+                    "Plan budget".to_owned()
+                } else {
+                    format!(
+                        "{} {}",
+                        p.initiatives,
+                        if p.initiatives == 1 {
+                            "initiative"
+                        } else {
+                            "initiatives"
+                        }
+                    )
+                },
+                current: p.plan_budget,
+            })
+            .collect(),
+        x_name: "Budget over the horizon".to_owned(),
+        y_name: "Net present value".to_owned(),
+        x_unit: unit.clone(),
+        y_unit: unit,
+    }
+}

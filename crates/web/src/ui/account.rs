@@ -1,0 +1,403 @@
+//! Set-up, logging in and out, accepting an invitation, and the home page: the viewer's
+//! organisations, and for the administrator a form to create one.
+//!
+//! The forms of a person not yet logged in (set-up, log-in, invitation) carry a CSRF token in a
+//! `SameSite=Strict` cookie that the form must repeat; once logged in, forms repeat the
+//! session's own token ([`Viewer::check`]).
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::form::{Errors, Field, FormData, Kind};
+use super::{PageResult, Viewer, layout, notice, render, render_status, see_other};
+use crate::AppState;
+use crate::auth::{client_key, session_cookie};
+use crate::extract::{Query, SESSION_COOKIE, constant_time_eq, cookie};
+
+/// The form CSRF cookie of the pages seen before logging in.
+const FORM_COOKIE: &str = "sextant_form";
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/orgs", post(create_org))
+        .route("/setup", get(setup_form).post(setup))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/invitations/accept", get(accept_form).post(accept))
+}
+
+/// A fresh form token, and the cookie that carries it.
+fn form_token(state: &AppState) -> (String, HeaderValue) {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no operating-system randomness: {e}"));
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let c = format!("{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    (
+        token,
+        HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("")),
+    )
+}
+
+fn form_ok(headers: &HeaderMap, sent: &str) -> bool {
+    cookie(headers, FORM_COOKIE)
+        .is_some_and(|c| !c.is_empty() && constant_time_eq(c.as_bytes(), sent.as_bytes()))
+}
+
+fn with_cookie(mut resp: Response, c: HeaderValue) -> Response {
+    resp.headers_mut().append(header::SET_COOKIE, c);
+    resp
+}
+
+/// Where to go after logging in: a path of this site only. Browsers drop tabs and line breaks
+/// from addresses and read `\\` as `/`, so a path with any of them (`/\t/evil.example`) could
+/// lead elsewhere: only plain path characters are taken.
+fn local(next: Option<&str>) -> String {
+    let plain = |n: &str| {
+        n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.~%?=&+".contains(c))
+    };
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && plain(n) => n.into(),
+        _ => "/".into(),
+    }
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    done: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HomeQuery>,
+) -> Response {
+    if state.store.user_count().await.unwrap_or(1) == 0 {
+        let body = html! {
+            p { "This installation has no administrator yet. Open the set-up link printed on the \
+                 server's console to create one." }
+        };
+        return render(layout("Welcome to Sextant", None, None, body));
+    }
+    let viewer = match cookie(&headers, SESSION_COOKIE) {
+        Some(token) => match state.store.session(&token).await {
+            Ok(Some((user, csrf))) => Viewer { user, csrf },
+            _ => return Redirect::to("/login").into_response(),
+        },
+        None => return Redirect::to("/login").into_response(),
+    };
+    home_page(&state, &viewer, q.done.as_deref(), &Errors::new(), None).await
+}
+
+async fn home_page(
+    state: &AppState,
+    viewer: &Viewer,
+    done: Option<&str>,
+    errors: &Errors,
+    form: Option<&FormData>,
+) -> Response {
+    let orgs = state
+        .store
+        .orgs_of(&viewer.user, sextant_store::Paging::new(None, Some(500)))
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let get = |n: &str| form.map_or(String::new(), |f| f.get(n).to_string());
+    let body = html! {
+        (notice(done))
+        @if orgs.is_empty() {
+            p { "You are not a member of any organisation yet. An owner of one can invite you; \
+                 the administrator creates organisations." }
+        } @else {
+            table.list {
+                caption { "Your organisations" }
+                thead { tr { th scope="col" { "Organisation" } th scope="col" { "Your role" } } }
+                tbody {
+                    @for (o, role) in &orgs {
+                        tr {
+                            td { a href=(format!("/orgs/{}", o.slug)) { (o.name) } }
+                            td { (role.as_str()) }
+                        }
+                    }
+                }
+            }
+            p { a href="/portfolio" { "Portfolio: every organisation's goals, spend and systems on one page" } }
+        }
+        @if viewer.user.is_admin {
+            section aria-labelledby="new-org" {
+                h2 #new-org { "Create an organisation" }
+                (errors.summary())
+                form method="post" action="/orgs" {
+                    (viewer.csrf_field())
+                    (Field::text("name", "Name", get("name")).required().render(errors))
+                    (Field::text("slug", "Short name for web addresses", get("slug")).required()
+                        .hint("Lower-case letters, digits and hyphens, e.g. corner-bookstore").render(errors))
+                    button type="submit" { "Create" }
+                }
+            }
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(status, layout("Organisations", Some(viewer), None, body))
+}
+
+async fn create_org(State(state): State<AppState>, viewer: Viewer, f: FormData) -> PageResult {
+    viewer.check(f.csrf())?;
+    if !viewer.user.is_admin {
+        return Err(super::PageError::Forbidden(
+            "Only the administrator of this installation creates organisations.".into(),
+        ));
+    }
+    let mut errors = Errors::new();
+    let name = f.required("name", &mut errors);
+    let slug = f.required("slug", &mut errors);
+    if errors.is_empty() {
+        match state.store.create_org(&viewer.user, &slug, &name).await {
+            Ok(o) => return Ok(see_other(&format!("/orgs/{}?done=created", o.slug))),
+            Err(e) => errors.from_api(e.into(), &["name", "slug"], &[]),
+        }
+    }
+    Ok(home_page(&state, &viewer, None, &errors, Some(&f)).await)
+}
+
+/// The set-up link's query.
+#[derive(Deserialize)]
+struct SetupQuery {
+    token: Option<String>,
+}
+
+fn setup_page(state: &AppState, token: &str, errors: &Errors, f: Option<&FormData>) -> Response {
+    let (csrf, c) = form_token(state);
+    let get = |n: &str| f.map_or(String::new(), |f| f.get(n).to_string());
+    let body = html! {
+        (errors.summary())
+        p { "Create the administrator of this installation. The administrator creates an \
+             organisation for each business and invites its people." }
+        form method="post" action="/setup" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="token" value=(token);
+            (Field::text("name", "Your name", get("name")).required().render(errors))
+            (Field::text("email", "E-mail address", get("email")).kind(Kind::Email).required().render(errors))
+            (Field::text("password", "Password", "").kind(Kind::Password).required()
+                .hint("10 characters or more").render(errors))
+            button type="submit" { "Create the administrator" }
+        }
+    };
+    with_cookie(render(layout("Set up Sextant", None, None, body)), c)
+}
+
+async fn setup_form(State(state): State<AppState>, Query(q): Query<SetupQuery>) -> Response {
+    if state.store.user_count().await.unwrap_or(1) > 0 {
+        return Redirect::to("/login").into_response();
+    }
+    setup_page(
+        &state,
+        q.token.as_deref().unwrap_or(""),
+        &Errors::new(),
+        None,
+    )
+}
+
+async fn setup(State(state): State<AppState>, headers: HeaderMap, f: FormData) -> Response {
+    let mut errors = Errors::new();
+    if !form_ok(&headers, f.csrf()) {
+        errors.general("The form expired; please send it again.");
+        let mut r = setup_page(&state, f.get("token"), &errors, Some(&f));
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    match state
+        .store
+        .complete_setup(
+            f.get("token"),
+            f.get("email"),
+            f.get("name"),
+            f.get("password"),
+        )
+        .await
+    {
+        Ok(user) => match state.store.create_session(&user).await {
+            Ok(s) => with_cookie(
+                Redirect::to("/").into_response(),
+                session_cookie(&state, &s.token, sextant_store::SESSION_SECONDS),
+            ),
+            Err(e) => super::PageError::from(e).into_response(),
+        },
+        Err(e) => {
+            errors.from_api(e.into(), &["name", "email", "password"], &[]);
+            let mut r = setup_page(&state, f.get("token"), &errors, Some(&f));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+}
+
+fn login_page(state: &AppState, next: &str, email: &str, errors: &Errors) -> Response {
+    let (csrf, c) = form_token(state);
+    let body = html! {
+        (errors.summary())
+        form method="post" action="/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="next" value=(next);
+            (Field::text("email", "E-mail address", email).kind(Kind::Email).required().render(errors))
+            (Field::text("password", "Password", "").kind(Kind::Password).required().render(errors))
+            button type="submit" { "Log in" }
+        }
+    };
+    with_cookie(render(layout("Log in to Sextant", None, None, body)), c)
+}
+
+async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    login_page(&state, &local(q.next.as_deref()), "", &Errors::new())
+}
+
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    f: FormData,
+) -> Response {
+    let next = local(Some(f.get("next")));
+    let mut errors = Errors::new();
+    if !form_ok(&headers, f.csrf()) {
+        errors.general("The form expired; please try again.");
+        let mut r = login_page(&state, &next, f.get("email"), &errors);
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    match state
+        .store
+        .login(f.get("email"), f.get("password"), &client)
+        .await
+    {
+        Ok(user) => match state.store.create_session(&user).await {
+            Ok(s) => with_cookie(
+                Redirect::to(&next).into_response(),
+                session_cookie(&state, &s.token, sextant_store::SESSION_SECONDS),
+            ),
+            Err(e) => super::PageError::from(e).into_response(),
+        },
+        Err(e) => {
+            let status = match e {
+                sextant_store::LoginError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            errors.general(crate::error::ApiError::from(e).detail());
+            let mut r = login_page(&state, &next, f.get("email"), &errors);
+            *r.status_mut() = status;
+            r
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap, f: FormData) -> PageResult {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Ok(Some((user, csrf))) = state.store.session(&token).await
+    {
+        let viewer = Viewer { user, csrf };
+        viewer.check(f.csrf())?;
+        let _ = state.store.end_session(&token).await;
+    }
+    Ok(with_cookie(
+        Redirect::to("/login").into_response(),
+        session_cookie(&state, "", 0),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AcceptQuery {
+    token: Option<String>,
+}
+
+fn accept_page(csrf: &str, token: &str, errors: &Errors, f: Option<&FormData>) -> Markup {
+    let get = |n: &str| f.map_or(String::new(), |f| f.get(n).to_string());
+    html! {
+        (errors.summary())
+        p { "You have been invited to join an organisation on Sextant. If you have an account \
+             here already, enter its password; if not, choose your name and a password for your \
+             new account." }
+        form method="post" action="/invitations/accept" {
+            input type="hidden" name="token" value=(token);
+            input type="hidden" name="csrf" value=(csrf);
+            (Field::text("name", "Your name (new accounts only)", get("name")).render(errors))
+            (Field::text("password", "Password", "").kind(Kind::Password).required()
+                .hint("Your account's password, or a new one of 10 characters or more").render(errors))
+            button type="submit" { "Join" }
+        }
+    }
+}
+
+fn accept_response(
+    state: &AppState,
+    token: &str,
+    errors: &Errors,
+    f: Option<&FormData>,
+) -> Response {
+    let (csrf, c) = form_token(state);
+    let body = accept_page(&csrf, token, errors, f);
+    with_cookie(render(layout("Join an organisation", None, None, body)), c)
+}
+
+async fn accept_form(State(state): State<AppState>, Query(q): Query<AcceptQuery>) -> Response {
+    accept_response(
+        &state,
+        q.token.as_deref().unwrap_or(""),
+        &Errors::new(),
+        None,
+    )
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    f: FormData,
+) -> Response {
+    let mut errors = Errors::new();
+    if !form_ok(&headers, f.csrf()) {
+        errors.general("The form expired; please send it again.");
+        let mut r = accept_response(&state, f.get("token"), &errors, Some(&f));
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    match state
+        .store
+        .accept_invitation(f.get("token"), f.get("name"), f.get("password"), &client)
+        .await
+    {
+        Ok((user, _)) => match state.store.create_session(&user).await {
+            Ok(s) => with_cookie(
+                see_other("/"),
+                session_cookie(&state, &s.token, sextant_store::SESSION_SECONDS),
+            ),
+            Err(e) => super::PageError::from(e).into_response(),
+        },
+        Err(e) => {
+            let api = crate::error::ApiError::from(e);
+            let status = api.status();
+            errors.from_api(api, &["name", "password"], &[]);
+            let mut r = accept_response(&state, f.get("token"), &errors, Some(&f));
+            *r.status_mut() = status;
+            r
+        }
+    }
+}

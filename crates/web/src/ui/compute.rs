@@ -1,0 +1,145 @@
+//! What the pages compute, through the same library calls as the API's analysis routes (and
+//! the CLI): the plan's analysis with its KPI series from the uploaded data, and the roadmap.
+//! The work runs on the analysis pool ([`crate::work::Work`]) like the API's. An analysis is
+//! kept per organisation under the database's fingerprint of its inputs (plan version, data
+//! sets), as the API's cache does, so that moving between pages and the portfolio of many
+//! clients do not analyse an unchanged plan again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sextant_core::{Analysis, Plan};
+use sextant_roadmap::report::{FrontierPoint, Roadmap};
+use sextant_roadmap::{Adjust, Objective, solve};
+
+use super::{OrgPage, PageError};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A plan with its analysis and the KPI series it was made with.
+pub struct Analysed {
+    /// The plan.
+    pub plan: Arc<Plan>,
+    /// Its analysis (as `sextant analyze`).
+    pub analysis: Analysis,
+    /// Each measured KPI's monthly series (from the plan's measurements and the data sets).
+    pub series: sextant_core::kpi::Series,
+}
+
+/// The analyses made for pages, by organisation, with the fingerprint of their inputs.
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<i64, (sextant_store::Fingerprint, Arc<Analysed>)>>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("compute::Cache")
+    }
+}
+
+/// The organisation's plan and its analysis, or `None` when no plan is stored.
+pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Analysed>>, PageError> {
+    let fp = state.store.fingerprint(&org.scope).await?;
+    if let Ok(map) = state.analysed.0.lock()
+        && let Some((f, a)) = map.get(&fp.org)
+        && *f == fp
+    {
+        return Ok(Some(a.clone()));
+    }
+    let Some(plan) = org.plan(state).await? else {
+        return Ok(None);
+    };
+    let data = crate::analysis::imported(state, &org.scope, fp).await?;
+    let plan = Arc::new(plan);
+    let p = plan.clone();
+    let (analysis, series) = state
+        .work
+        .run(1, move |_| -> Result<_, ApiError> {
+            let series = sextant_ingest::batch::kpi_series(Some(&p), data.as_deref());
+            let forecaster = sextant_ingest::batch::goal_forecast;
+            let a = sextant_core::analyze_with(&p, &series, Some(&forecaster));
+            Ok((a, series))
+        })
+        .await?;
+    let a = Arc::new(Analysed {
+        plan,
+        analysis,
+        series,
+    });
+    if let Ok(mut map) = state.analysed.0.lock() {
+        map.insert(fp.org, (fp, a.clone()));
+    }
+    Ok(Some(a))
+}
+
+/// The longest a page waits for the roadmap's search, in seconds.
+pub const PAGE_TIME_LIMIT: f64 = 10.0;
+
+/// A roadmap and, when asked for, its efficient frontier.
+pub type Planned = (Roadmap, Option<Vec<FrontierPoint>>);
+
+/// The roadmaps made for pages, by organisation, budget factor and frontier levels, with the
+/// fingerprint of their inputs; an organisation's older ones go when its inputs change.
+#[derive(Default)]
+pub struct Roadmaps(Mutex<HashMap<RoadmapKey, (sextant_store::Fingerprint, Arc<Planned>)>>);
+
+/// A page roadmap's organisation, budget factor (its bits) and frontier levels.
+type RoadmapKey = (i64, u64, Option<usize>);
+
+impl std::fmt::Debug for Roadmaps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("compute::Roadmaps")
+    }
+}
+
+/// Budget factors kept per organisation (a slider's positions).
+const ROADMAPS_PER_ORG: usize = 8;
+
+/// The organisation's optimised roadmap with every budget multiplied by `budget_factor`, and
+/// its efficient frontier at `frontier` budget levels: the same call as the API's roadmap,
+/// kept while the plan does not change.
+pub async fn roadmap(
+    state: &AppState,
+    org: &OrgPage,
+    plan: Arc<Plan>,
+    budget_factor: f64,
+    frontier: Option<usize>,
+) -> Result<Arc<Planned>, PageError> {
+    let fp = state.store.fingerprint(&org.scope).await?;
+    let key = (fp.org, budget_factor.to_bits(), frontier);
+    if let Ok(map) = state.roadmaps.0.lock()
+        && let Some((f, r)) = map.get(&key)
+        && *f == fp
+    {
+        return Ok(r.clone());
+    }
+    let opts = solve::Options {
+        time_limit: std::time::Duration::from_secs_f64(PAGE_TIME_LIMIT),
+        ..solve::Options::default()
+    };
+    let adjust = Adjust {
+        budget_factor,
+        ..Adjust::default()
+    };
+    let planned = state
+        .work
+        .run(1, move |cancel| -> Result<_, ApiError> {
+            Ok(sextant_roadmap::report::roadmap_and_frontier(
+                &plan,
+                Objective::Npv,
+                &opts,
+                &adjust,
+                frontier,
+                &|| !cancel.is_cancelled(),
+            ))
+        })
+        .await?;
+    let planned = Arc::new(planned);
+    if let Ok(mut map) = state.roadmaps.0.lock() {
+        map.retain(|k, (f, _)| k.0 != fp.org || *f == fp);
+        if map.keys().filter(|k| k.0 == fp.org).count() >= ROADMAPS_PER_ORG {
+            map.retain(|k, _| k.0 != fp.org);
+        }
+        map.insert(key, (fp, planned.clone()));
+    }
+    Ok(planned)
+}

@@ -1,0 +1,303 @@
+//! The dashboard (`/orgs/{org}`): on one page, how the goals are doing, what the roadmap says
+//! comes next and what it costs, spend per fiscal period against budget, the biggest risks, and
+//! what the plan's health checks warn about. The figures come from the plan's analysis
+//! ([`compute::analysed`], as `sextant analyze`) and what comes next from its optimised roadmap
+//! ([`compute::roadmap`], as `sextant roadmap`).
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use maud::{Markup, html};
+use serde::Deserialize;
+use sextant_core::checks::Severity;
+use sextant_core::model::Status;
+use sextant_report::chart::{BarSeries, Bars, Limits};
+use sextant_report::format::{Unit, money};
+use sextant_roadmap::report::Roadmap;
+use sextant_roadmap::solve::SolveStatus;
+
+use super::compute::{self, Analysed};
+use super::{OrgPage, PageResult, Section, Viewer, figure, notice, render, severity, standing};
+use crate::AppState;
+use crate::extract::{Path, Query};
+
+/// The dashboard's route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/orgs/{org}", get(dashboard))
+}
+
+/// A notice after a change.
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+/// How many of each list the dashboard shows.
+const TOP: usize = 5;
+
+async fn dashboard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    let body = match compute::analysed(&state, &org).await? {
+        None => html! {
+            (notice(q.done.as_deref()))
+            p { "There is no plan for " (org.name) " yet." }
+            @if org.can_edit() {
+                p { a href=(org.url("data")) { "Import a plan file" } " (a YAML plan such as the one "
+                    code { "sextant init" } " writes), then add goals, systems and initiatives here." }
+            } @else {
+                p { "An editor of this organisation imports its plan." }
+            }
+        },
+        Some(a) => {
+            let planned = compute::roadmap(&state, &org, a.plan.clone(), 1.0, None).await?;
+            html! { (notice(q.done.as_deref())) (body(&org, &a, &planned.0)) }
+        }
+    };
+    Ok(render(org.page("Dashboard", Section::Dashboard, body)))
+}
+
+/// One initiative coming up: when it starts and what it costs.
+struct Next<'a> {
+    id: &'a str,
+    title: &'a str,
+    start: &'a str,
+    cost: f64,
+    case: &'a sextant_core::case::BusinessCase,
+}
+
+fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
+    let an = &a.analysis;
+    let cur = &an.organization.currency;
+    let doc = a.plan.doc();
+    let goal_title = |id: &str| {
+        doc.goals
+            .iter()
+            .find(|g| g.id.as_str() == id)
+            .map_or(id.to_string(), |g| g.title.clone())
+    };
+    let open = |id: &str| {
+        an.initiatives
+            .iter()
+            .find(|i| i.id == id && !matches!(i.status, Status::Done | Status::Cancelled))
+    };
+    // Next: the optimised roadmap's initiatives not yet done, by start month; with no roadmap
+    // within the constraints, the plan's own starts.
+    let optimised = matches!(roadmap.status, SolveStatus::Optimal | SolveStatus::Feasible);
+    let mut next: Vec<(u32, Next)> = if optimised {
+        roadmap
+            .schedule
+            .iter()
+            .filter_map(|s| {
+                let i = open(&s.id)?;
+                Some((
+                    s.start_month,
+                    Next {
+                        id: &s.id,
+                        title: &s.title,
+                        start: &s.start,
+                        cost: s.cost,
+                        case: &i.case,
+                    },
+                ))
+            })
+            .collect()
+    } else {
+        an.initiatives
+            .iter()
+            .filter(|i| i.in_portfolio && open(&i.id).is_some())
+            .map(|i| {
+                (
+                    i.case.start_month,
+                    Next {
+                        id: &i.id,
+                        title: &i.title,
+                        start: &i.start,
+                        cost: i.case.one_time_cost,
+                        case: &i.case,
+                    },
+                )
+            })
+            .collect()
+    };
+    next.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.id.cmp(y.1.id)));
+    let mut risks: Vec<_> = an.risks.iter().collect();
+    risks.sort_by(|x, y| y.score.cmp(&x.score).then(x.id.cmp(&y.id)));
+    let mut findings: Vec<_> = an.findings.iter().collect();
+    findings.sort_by_key(|f| match f.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    });
+    let counts = |pred: &dyn Fn(&sextant_core::kpi::Standing) -> bool| {
+        an.goal_status.iter().filter(|g| pred(&g.status)).count()
+    };
+    use sextant_core::kpi::Standing as S;
+    let good = counts(&|s| matches!(s, S::Achieved | S::OnTrack));
+    let watch = counts(&|s| matches!(s, S::AtRisk));
+    let bad = counts(&|s| matches!(s, S::OffTrack | S::Missed));
+    let unit = Unit::Money {
+        currency: cur.clone(),
+    };
+    let spend = if optimised {
+        Bars {
+            title: "Spend per fiscal period against budget".into(),
+            labels: roadmap
+                .spend_by_period
+                .iter()
+                .map(|p| p.period.clone())
+                .collect(),
+            series: vec![BarSeries {
+                name: "The roadmap's spend".into(),
+                values: roadmap.spend_by_period.iter().map(|p| p.spend).collect(),
+            }],
+            limits: Some(Limits {
+                name: "Budget".into(),
+                values: roadmap.spend_by_period.iter().map(|p| p.budget).collect(),
+            }),
+            unit,
+        }
+    } else {
+        Bars {
+            title: "Spend per fiscal period against budget".into(),
+            labels: an
+                .spend_by_period
+                .iter()
+                .map(|p| p.period.clone())
+                .collect(),
+            series: vec![
+                BarSeries {
+                    name: "Implementation".into(),
+                    values: an
+                        .spend_by_period
+                        .iter()
+                        .map(|p| p.implementation)
+                        .collect(),
+                },
+                BarSeries {
+                    name: "Recurring".into(),
+                    values: an.spend_by_period.iter().map(|p| p.recurring).collect(),
+                },
+            ],
+            limits: Some(Limits {
+                name: "Budget".into(),
+                values: an.spend_by_period.iter().map(|p| p.budget).collect(),
+            }),
+            unit,
+        }
+    };
+    let spend_caption = if optimised {
+        "What the optimised roadmap spends in each fiscal period; the line over each period is its budget."
+    } else {
+        "Implementation and recurring spend per fiscal period at the plan's own starts; the line over each period is its budget."
+    };
+    html! {
+        div.cards {
+            div.card {
+                h2 { "Goals" }
+                p.figure { (good) " of " (an.goal_status.len()) }
+                p { "achieved or on track; " (watch) " at risk, " (bad) " off track or missed." }
+            }
+            div.card {
+                h2 { "Planned spend" }
+                p.figure { (money(an.portfolio.one_time_cost, cur)) }
+                p { "one-time, plus " (money(an.portfolio.recurring_cost_annual, cur)) " a year, for "
+                    (an.portfolio.included.len()) " initiatives." }
+            }
+            div.card {
+                h2 { "Health checks" }
+                p.figure { (findings.len()) }
+                p { (findings.iter().filter(|f| f.severity == Severity::Error).count()) " errors, "
+                    (findings.iter().filter(|f| f.severity == Severity::Warning).count()) " warnings." }
+            }
+        }
+        section aria-labelledby="goals-h" {
+            h2 #goals-h { "How the goals are doing" }
+            div.scroll { table {
+                thead { tr { th scope="col" { "Goal" } th scope="col" { "Status" } th scope="col" class="num" { "Latest" }
+                    th scope="col" class="num" { "Target" } th scope="col" { "Due" } th scope="col" class="num" { "Chance" } } }
+                tbody {
+                    @for g in &an.goal_status {
+                        tr {
+                            td {
+                                @if let Some(k) = &g.kpi {
+                                    a href=(org.url(&format!("kpis/{k}"))) { (goal_title(&g.goal)) }
+                                } @else { (goal_title(&g.goal)) }
+                            }
+                            td { (standing(g.status)) }
+                            td.num { (num(g.latest)) }
+                            td.num { (num(g.target)) }
+                            td { (g.due.clone().unwrap_or_default()) }
+                            td.num { (g.probability.map_or(String::new(), |p| format!("{:.0}%", p * 100.0))) }
+                        }
+                    }
+                }
+            } }
+            p { a href=(org.url("goals")) { "All goals and KPIs" } }
+        }
+        section aria-labelledby="next-h" {
+            h2 #next-h { "What the roadmap says comes next" }
+            @if !optimised {
+                p.warning { "No roadmap meets every budget and limit of the plan, so these are the plan's own start months. "
+                    a href=(org.url("roadmap")) { "The roadmap page says why" } "." }
+            }
+            @if next.is_empty() {
+                p { "Nothing is planned: every initiative is done, cancelled or left out." }
+            } @else {
+                div.scroll { table {
+                    thead { tr { th scope="col" { "Initiative" } th scope="col" { "Starts" } th scope="col" class="num" { "One-time cost" }
+                        th scope="col" class="num" { "Per year" } th scope="col" class="num" { "First-year ROI" } } }
+                    tbody {
+                        @for (_, i) in next.iter().take(TOP) {
+                            tr {
+                                td { a href=(org.url(&format!("initiatives/{}", i.id))) { (i.title) } }
+                                td { (i.start) }
+                                td.num { (money(i.cost, cur)) }
+                                td.num { (money(i.case.recurring_cost_annual, cur)) }
+                                td.num { (i.case.first_year_roi.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))) }
+                            }
+                        }
+                    }
+                } }
+            }
+            (figure(spend.svg(), spend_caption))
+            p { a href=(org.url("roadmap")) { "The roadmap" } }
+        }
+        section aria-labelledby="risks-h" {
+            h2 #risks-h { "Biggest risks" }
+            @if risks.is_empty() { p { "No risks recorded." } } @else {
+                ul {
+                    @for r in risks.iter().take(3) {
+                        li {
+                            strong { (r.title) } " – score " (r.score) " (" (r.level) ")"
+                            @if let Some(m) = &r.mitigation { ". Mitigation: " (m) }
+                        }
+                    }
+                }
+            }
+            p { a href=(org.url("risks")) { "The risk register" } }
+        }
+        section aria-labelledby="checks-h" {
+            h2 #checks-h { "What the health checks warn about" }
+            @if findings.is_empty() { p { "The plan passes every health check." } } @else {
+                ul {
+                    @for f in findings.iter().take(8) {
+                        li { (severity(f.severity)) " " (f.message) @if !f.hint.is_empty() { span.muted { " – " (f.hint) } } }
+                    }
+                }
+                @if findings.len() > 8 { p.muted { (findings.len() - 8) " more; see " code { "sextant analyze" } " or the API's analysis." } }
+            }
+        }
+    }
+}
+
+/// A KPI value as shown in a table: thousands separated, at most two decimals.
+fn num(x: Option<f64>) -> String {
+    x.map_or("–".into(), |v| {
+        sextant_report::format::value((v * 100.0).round() / 100.0, &Unit::Number)
+    })
+}

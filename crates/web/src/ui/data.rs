@@ -1,0 +1,623 @@
+//! Data (`/orgs/{org}/data`): the organisation's data sets, uploading a business export with a
+//! preview before anything is stored, and importing a plan file.
+//!
+//! An upload is staged (the API's private staging directory, streamed, 256 MiB at most) and
+//! read as its import would read it, every row checked; the preview shows the kind of data
+//! recognised, which column each field is read from (changeable, then checked again), the
+//! first rows as read, every bad row with its line and column, and repeated orders. Only
+//! "Import" stores it, through the same calls as `POST /api/v1/orgs/{org}/datasets`. A
+//! preview is kept for [`PREVIEW_MINUTES`] by the server process that made it (another
+//! instance behind a load balancer does not have it and asks for the file again).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sextant_ingest::Kind;
+use sextant_store::Paging;
+
+use super::form::{Errors, Field, FormData, Kind as Input};
+use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
+use crate::AppState;
+use crate::data::{MAX_UPLOAD, ReadOptions, StageWriter, Staged, check_staged, store_staged};
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+
+/// How long a preview waits for "Import".
+pub const PREVIEW_MINUTES: u64 = 60;
+/// Previews kept per person (the oldest goes first).
+const PREVIEWS_PER_USER: usize = 3;
+/// Rows a preview shows.
+const SAMPLE_ROWS: usize = 10;
+/// Bad rows a preview lists.
+const PROBLEMS_SHOWN: usize = 50;
+/// The largest plan file the page takes.
+const MAX_PLAN: usize = 10 * 1024 * 1024;
+
+/// The data routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/data", get(page))
+        .route(
+            "/orgs/{org}/data/preview",
+            post(preview).layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024)),
+        )
+        .route("/orgs/{org}/data/preview/{id}", post(confirm))
+        .route("/orgs/{org}/datasets/{id}/delete", post(delete))
+        .route(
+            "/orgs/{org}/plan/import",
+            post(import_plan).layer(DefaultBodyLimit::max(MAX_PLAN + 64 * 1024)),
+        )
+}
+
+/// An upload waiting for its import.
+struct Pending {
+    org: String,
+    user: i64,
+    name: String,
+    staged: Staged,
+    at: Instant,
+}
+
+/// The previews this process holds.
+#[derive(Default)]
+pub struct Previews(Mutex<HashMap<String, Pending>>);
+
+impl std::fmt::Debug for Previews {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Previews")
+    }
+}
+
+impl Previews {
+    fn put(&self, p: Pending) -> String {
+        let id = super::random_hex(16);
+        if let Ok(mut map) = self.0.lock() {
+            let ttl = Duration::from_secs(PREVIEW_MINUTES * 60);
+            map.retain(|_, v| v.at.elapsed() < ttl);
+            let mut mine: Vec<(String, Instant)> = map
+                .iter()
+                .filter(|(_, v)| v.user == p.user)
+                .map(|(k, v)| (k.clone(), v.at))
+                .collect();
+            mine.sort_by_key(|(_, at)| *at);
+            while mine.len() >= PREVIEWS_PER_USER {
+                let (k, _) = mine.remove(0);
+                map.remove(&k);
+            }
+            map.insert(id.clone(), p);
+        }
+        id
+    }
+
+    /// Takes a preview of this person in this organisation.
+    fn take(&self, id: &str, org: &str, user: i64) -> Option<Pending> {
+        let mut map = self.0.lock().ok()?;
+        let ok = map.get(id).is_some_and(|p| {
+            p.org == org
+                && p.user == user
+                && p.at.elapsed() < Duration::from_secs(PREVIEW_MINUTES * 60)
+        });
+        if ok { map.remove(id) } else { None }
+    }
+
+    fn give_back(&self, id: String, p: Pending) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(id, p);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+fn kinds() -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Recognise it from the columns".to_string()))
+        .chain(
+            Kind::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), k.name().to_string())),
+        )
+        .collect()
+}
+
+fn date_orders() -> Vec<(String, String)> {
+    [
+        ("", "Recognise it from the dates"),
+        ("day-month", "Day first (31/01/2027)"),
+        ("month-day", "Month first (01/31/2027)"),
+    ]
+    .into_iter()
+    .map(|(v, l)| (v.to_string(), l.to_string()))
+    .collect()
+}
+
+/// The reading options a form carries.
+fn options_of(f: &FormData) -> ReadOptions {
+    ReadOptions {
+        kind: f.opt("kind"),
+        date_order: f.opt("date_order"),
+        decimal_comma: f.checked("decimal_comma"),
+        skip_bad_rows: f.checked("skip_bad_rows"),
+        header_row: f.opt("header_row").and_then(|h| h.parse().ok()),
+        map: {
+            let pairs: Vec<String> =
+                f.0.iter()
+                    .filter_map(|(k, v)| {
+                        let field = k.strip_prefix("map_")?;
+                        (!v.is_empty()).then(|| format!("{field}={v}"))
+                    })
+                    .collect();
+            (!pairs.is_empty()).then(|| pairs.join(";"))
+        },
+        ..ReadOptions::default()
+    }
+}
+
+/// The options' fields of the upload form.
+fn option_fields(f: Option<&FormData>, errors: &Errors) -> Markup {
+    let get = |n: &str| f.map_or(String::new(), |f| f.get(n).to_string());
+    let ticked = |n: &str| {
+        if f.is_some_and(|f| f.checked(n)) {
+            "on"
+        } else {
+            ""
+        }
+    };
+    html! {
+        div.row {
+            (Field::text("kind", "Kind of data", get("kind")).kind(Input::Select(kinds())).render(errors))
+            (Field::text("date_order", "Dates", get("date_order")).kind(Input::Select(date_orders())).render(errors))
+        }
+        (Field::text("header_row", "Header line", get("header_row")).kind(Input::Number("1"))
+            .hint("Leave empty unless title lines sit above the column names: then the line number of the names.").render(errors))
+        (Field::text("decimal_comma", "Numbers use a decimal comma (1.234,50)", ticked("decimal_comma")).kind(Input::Checkbox).render(errors))
+        (Field::text("skip_bad_rows", "Skip bad rows and import the rest", ticked("skip_bad_rows")).kind(Input::Checkbox).render(errors))
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    show(
+        &state,
+        &org,
+        q.done.as_deref(),
+        &Errors::new(),
+        &Errors::new(),
+    )
+    .await
+}
+
+async fn show(
+    state: &AppState,
+    org: &OrgPage,
+    done: Option<&str>,
+    upload_errors: &Errors,
+    plan_errors: &Errors,
+) -> PageResult {
+    let sets = state
+        .store
+        .datasets(&org.scope, Paging::new(None, Some(500)))
+        .await?
+        .items;
+    let has_plan = org.plan(state).await?.is_some();
+    let body = html! {
+        (notice(done))
+        @if done == Some("imported") {
+            p { "The KPIs now include it: see " a href=(org.url("goals")) { "Goals & KPIs" } " and the " a href=(org.url("")) { "dashboard" } "." }
+        }
+        section aria-labelledby="sets-h" {
+            h2 #sets-h { "Data sets" }
+            @if sets.is_empty() {
+                p { "No data yet. Upload an export from the point of sale, the web shop, marketing or surveys, and the KPIs are computed from it." }
+            } @else {
+                div.scroll { table {
+                    thead { tr { th scope="col" { "File" } th scope="col" { "Kind" } th scope="col" class="num" { "Rows" } th scope="col" { "Uploaded" }
+                        @if org.can_edit() { th scope="col" { span.muted { "Change" } } } } }
+                    tbody {
+                        @for d in &sets {
+                            tr {
+                                td { (d.name) }
+                                td { (d.kind) }
+                                td.num { (d.rows) }
+                                td { (d.created_at.get(..10).unwrap_or(&d.created_at)) }
+                                @if org.can_edit() {
+                                    td { form.inline method="post" action=(org.url(&format!("datasets/{}/delete", d.id))) {
+                                        (org.viewer.csrf_field())
+                                        button.danger type="submit" data-confirm=(format!("Delete the data set {}?", d.name))
+                                            aria-label=(format!("Delete {}", d.name)) { "Delete" }
+                                    } }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+        @if org.can_edit() {
+            section aria-labelledby="upload-h" {
+                h2 #upload-h { "Upload data" }
+                p { "CSV or Excel (.xlsx). You see what Sextant reads from it before anything is stored." }
+                (upload_errors.summary())
+                form method="post" action=(org.url("data/preview")) enctype="multipart/form-data" {
+                    (org.viewer.csrf_field())
+                    div.field {
+                        label for="f-file" { "File" span.req aria-hidden="true" { " *" } }
+                        input type="file" id="f-file" name="file" required accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv";
+                        @for m in upload_errors.of("file") { p.field-error { (m) } }
+                    }
+                    (option_fields(None, upload_errors))
+                    button type="submit" { "Preview" }
+                }
+            }
+            section aria-labelledby="plan-h" {
+                h2 #plan-h { @if has_plan { "Replace the plan with a plan file" } @else { "Import a plan file" } }
+                p { "A YAML or JSON plan file, as " code { "sextant init" } " writes it. "
+                    @if has_plan { "It replaces the whole plan; the history keeps the old one. " a href=(format!("/api/v1/orgs/{}/plan", org.slug())) { "Download the current plan" } "." } }
+                (plan_errors.summary())
+                form method="post" action=(org.url("plan/import")) enctype="multipart/form-data" {
+                    (org.viewer.csrf_field())
+                    div.field {
+                        label for="f-plan" { "Plan file" }
+                        input type="file" id="f-plan" name="plan" required accept=".yaml,.yml,.json";
+                    }
+                    button type="submit" { "Import the plan" }
+                }
+            }
+        } @else {
+            p.muted { "You are a viewer: an editor uploads data and plan files." }
+        }
+    };
+    let status = if upload_errors.is_empty() && plan_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(status, org.page("Data", Section::Data, body)))
+}
+
+/// The form fields and the file of a multipart form; the CSRF token must come before the file.
+async fn read_multipart(
+    org: &OrgPage,
+    mut mp: Multipart,
+    file_field: &str,
+    limit: usize,
+) -> Result<(FormData, Option<(String, Staged)>), PageError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        PageError::Status(
+            e.status(),
+            format!("The upload could not be read: {}", e.body_text()),
+        )
+    };
+    let mut fields = Vec::new();
+    let mut file = None;
+    let mut checked = false;
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == file_field {
+            if !checked {
+                org.viewer.check("")?;
+            }
+            let file_name = field
+                .file_name()
+                .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
+                .filter(|n| !n.is_empty() && !n.contains('\0'))
+                .unwrap_or_else(|| "upload.csv".to_string());
+            let opts = ReadOptions {
+                name: Some(file_name.clone()),
+                ..ReadOptions::default()
+            };
+            let mut w = StageWriter::new(&opts)?;
+            let mut size = 0usize;
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                size += chunk.len();
+                if size > limit {
+                    return Err(PageError::Status(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!(
+                            "The file is larger than the {} MiB allowed.",
+                            limit / (1024 * 1024)
+                        ),
+                    ));
+                }
+                w.write(&chunk).await?;
+            }
+            let (staged, _) = w.finish().await?;
+            file = Some((file_name, staged));
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            if text.len() > 64 * 1024 || text.contains('\0') {
+                return Err(PageError::Status(
+                    StatusCode::BAD_REQUEST,
+                    format!("The field `{name}` is too long or holds a NUL character."),
+                ));
+            }
+            if name == "csrf" {
+                org.viewer.check(&text)?;
+                checked = true;
+            }
+            fields.push((name, text));
+        }
+    }
+    if !checked {
+        org.viewer.check("")?;
+    }
+    Ok((FormData(fields), file))
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    mp: Multipart,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.require_edit()?;
+    let (f, file) = read_multipart(&org, mp, "file", MAX_UPLOAD).await?;
+    let Some((name, staged)) =
+        file.filter(|(_, s)| std::fs::metadata(&s.path).is_ok_and(|m| m.len() > 0))
+    else {
+        let mut errors = Errors::new();
+        errors.add("file", "choose a file to upload (it was missing or empty)");
+        return show(&state, &org, None, &errors, &Errors::new()).await;
+    };
+    let id = state.previews.put(Pending {
+        org: org.slug().to_string(),
+        user: org.viewer.user.id,
+        name,
+        staged,
+        at: Instant::now(),
+    });
+    preview_page(&state, &org, &id, &f).await
+}
+
+/// Reads the preview `id` with the form's options: the page that shows it.
+async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -> PageResult {
+    let Some(p) = state.previews.take(id, org.slug(), org.viewer.user.id) else {
+        return Err(gone());
+    };
+    let mut opts = options_of(f);
+    opts.name = Some(p.name.clone());
+    let mut errors = Errors::new();
+    let checked = check_staged(&p.staged, &opts, &p.name).await;
+    let sample = match opts.parse() {
+        Ok(r) => {
+            let (o, named) = r.with_map();
+            let path = p.staged.path.clone();
+            // The rows as read, and the kind recognised from the columns (also when the rows
+            // have problems, so that the columns can be chosen).
+            tokio::task::spawn_blocking(move || {
+                let kind = named.or_else(|| sextant_ingest::batch::guess_kind(&path, &o).ok());
+                sextant_ingest::sample(&path, &o, SAMPLE_ROWS)
+                    .ok()
+                    .map(|s| (s, kind))
+            })
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?
+        }
+        Err(e) => {
+            errors.from_api(e, &["kind", "date_order", "header_row"], &[]);
+            None
+        }
+    };
+    let name = p.name.clone();
+    state.previews.give_back(id.to_string(), p);
+    let ((headers, rows), guessed) = sample.unwrap_or_default();
+    let (kind, report, problems) = match checked {
+        Ok((k, r)) => (Some(k), Some(r), Vec::new()),
+        Err(ApiError::Invalid(detail, problems)) => {
+            errors.general(detail.replace(
+                "(skip_bad_rows=true keeps the good ones)",
+                "(tick \"Skip bad rows\" to import the rest)",
+            ));
+            (guessed, None, problems)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let chosen = |field: &str| -> String {
+        if let Some(r) = &report
+            && let Some((_, c)) = r.columns.iter().find(|(fl, _)| fl == field)
+        {
+            return c.clone();
+        }
+        f.get(&format!("map_{field}")).to_string()
+    };
+    let columns: Vec<(String, String)> = std::iter::once((String::new(), "(none)".to_string()))
+        .chain(headers.iter().map(|h| (h.clone(), h.clone())))
+        .collect();
+    let importable = report.is_some();
+    let body = html! {
+        p { "File " strong { (name) } ": "
+            @match (&kind, &report) {
+                (Some(k), Some(r)) => { (k.name()) " data, " (r.rows) " rows to import" @if !r.skipped.is_empty() { " (" (r.skipped.len()) " bad rows skipped)" } "." }
+                (Some(k), None) => { (k.name()) " data that cannot be imported as it is." }
+                _ => { "the kind of data was not recognised; choose it below." }
+            }
+        }
+        (errors.summary())
+        @if !problems.is_empty() {
+            div.scroll { table {
+                caption { "Problems (" (problems.len()) ")" }
+                thead { tr { th scope="col" class="num" { "Line" } th scope="col" class="num" { "Column" } th scope="col" { "Field" } th scope="col" { "Problem" } } }
+                tbody { @for pr in problems.iter().take(PROBLEMS_SHOWN) {
+                    tr { td.num { (pr.line.map_or(String::new(), |l| l.to_string())) } td.num { (pr.column.map_or(String::new(), |c| c.to_string())) }
+                         td { (pr.path) } td { (pr.message) } }
+                } }
+            } }
+            @if problems.len() > PROBLEMS_SHOWN { p.muted { (problems.len() - PROBLEMS_SHOWN) " more problems not shown." } }
+        }
+        @if let Some(r) = &report {
+            @if !r.skipped.is_empty() {
+                div.scroll { table {
+                    caption { "Bad rows that will be skipped (" (r.skipped.len()) ")" }
+                    thead { tr { th scope="col" class="num" { "Line" } th scope="col" { "Column" } th scope="col" { "Expected" } th scope="col" { "Found" } } }
+                    tbody { @for s in r.skipped.iter().take(PROBLEMS_SHOWN) {
+                        tr { td.num { (s.line) } td { (s.header) } td { (s.expected) } td { (s.found) } }
+                    } }
+                } }
+            }
+            @if r.repeated_rows > 0 {
+                p.warning { (r.repeated_rows) " rows repeat an earlier row of the same day cell for cell (the file exported twice?), e.g. line "
+                    (r.repeated.first().map_or(0, |x| x.0)) " repeats line " (r.repeated.first().map_or(0, |x| x.1))
+                    ". They will be imported; check the export if that is not what you meant." }
+            }
+        }
+        form method="post" action=(org.url(&format!("data/preview/{id}"))) {
+            (org.viewer.csrf_field())
+            @if let Some(k) = kind {
+                div.scroll { table {
+                    caption { "Which column each field is read from" }
+                    thead { tr { th scope="col" { "Field" } th scope="col" { "What it holds" } th scope="col" { "Column of the file" } th scope="col" { "First value" } } }
+                    tbody {
+                        @for fl in k.fields() {
+                            @let col = chosen(fl.name);
+                            @let idx = headers.iter().position(|h| *h == col);
+                            tr {
+                                th scope="row" { (fl.name) @if fl.required { " (required)" } }
+                                td { (fl.expected) }
+                                td {
+                                    label.visually-hidden for=(format!("f-map_{}", fl.name)) { "Column for " (fl.name) }
+                                    select id=(format!("f-map_{}", fl.name)) name=(format!("map_{}", fl.name)) {
+                                        @for (v, l) in &columns { option value=(v) selected[*v == col] { (l) } }
+                                    }
+                                }
+                                td { (idx.and_then(|i| rows.first().and_then(|(_, r)| r.get(i))).cloned().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                } }
+            }
+            @if !rows.is_empty() {
+                div.scroll { table {
+                    caption { "The first " (rows.len()) " rows as read" }
+                    thead { tr { th scope="col" class="num" { "Line" } @for h in &headers { th scope="col" { (h) } } } }
+                    tbody { @for (line, cells) in &rows {
+                        tr { td.num { (line) } @for c in cells { td { (c) } } }
+                    } }
+                } }
+            }
+            (option_fields(Some(f), &errors))
+            button.secondary type="submit" name="action" value="preview" { "Check again with these choices" }
+            @if importable {
+                button type="submit" name="action" value="import" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows" }
+            }
+        }
+        p { a href=(org.url("data")) { "Cancel" } }
+    };
+    let status = if importable {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        org.page("Preview the upload", Section::Data, body),
+    ))
+}
+
+fn gone() -> PageError {
+    PageError::Status(
+        StatusCode::GONE,
+        format!(
+            "This preview is no longer here (previews are kept {PREVIEW_MINUTES} minutes, and by the server that made them). Upload the file again."
+        ),
+    )
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, id)): Path<(String, String)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    if f.get("action") != "import" {
+        return preview_page(&state, &org, &id, &f).await;
+    }
+    let Some(p) = state.previews.take(&id, org.slug(), org.viewer.user.id) else {
+        return Err(gone());
+    };
+    let mut opts = options_of(&f);
+    opts.name = Some(p.name.clone());
+    match check_staged(&p.staged, &opts, &p.name).await {
+        Ok((kind, report)) => {
+            store_staged(&state, &org.scope, p.staged, &opts, &p.name, kind, &report).await?;
+            Ok(see_other(&format!("{}?done=imported", org.url("data"))))
+        }
+        Err(_) => {
+            state.previews.give_back(id.clone(), p);
+            preview_page(&state, &org, &id, &f).await
+        }
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, id)): Path<(String, i64)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    state.store.delete_dataset(&org.scope, id).await?;
+    Ok(see_other(&format!("{}?done=deleted", org.url("data"))))
+}
+
+async fn import_plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    mp: Multipart,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.require_edit()?;
+    let (_, file) = read_multipart(&org, mp, "plan", MAX_PLAN).await?;
+    let mut errors = Errors::new();
+    match file {
+        None => errors.general("Choose a plan file."),
+        Some((name, staged)) => {
+            let text = tokio::fs::read(&staged.path)
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            match String::from_utf8(text) {
+                Err(_) => {
+                    errors.general(format!("{name}: expected text (UTF-8), found binary data"))
+                }
+                Ok(text) => {
+                    match crate::plan::import_text(&state, &org.scope, &name, &text).await {
+                        Ok(_) => return Ok(see_other(&format!("{}?done=imported", org.url("")))),
+                        Err(ApiError::Invalid(detail, problems)) => {
+                            errors.general(format!("{name}: {detail}"));
+                            for p in problems {
+                                let at = match (p.line, p.column) {
+                                    (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+                                    _ => String::new(),
+                                };
+                                let path = if p.path.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("{} ", p.path)
+                                };
+                                errors.general(format!("{at}{path}{}", p.message));
+                            }
+                        }
+                        Err(other) => return Err(other.into()),
+                    }
+                }
+            }
+        }
+    }
+    show(&state, &org, None, &Errors::new(), &errors).await
+}

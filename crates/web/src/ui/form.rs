@@ -1,0 +1,510 @@
+//! Forms: reading a posted form ([`FormData`]), the messages beside each field ([`Errors`],
+//! filled from the same checks the API answers with), and the fields themselves ([`Field`]),
+//! each with its label, hint and error tied to the input for screen readers.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::PageError;
+use crate::error::ApiError;
+
+/// The most a posted form may hold (file uploads go through multipart, not here).
+const MAX_FORM: usize = 1024 * 1024;
+
+/// A posted `application/x-www-form-urlencoded` form, its fields in order (a name may repeat:
+/// check boxes).
+#[derive(Debug, Clone, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(PageError::Status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Expected a form (application/x-www-form-urlencoded).".into(),
+            )
+            .into_response());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if bytes.len() > MAX_FORM {
+            return Err(PageError::Status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The form is too large.".into(),
+            )
+            .into_response());
+        }
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+            .map(|(k, v)| (k.into_owned(), v.replace("\r\n", "\n")))
+            .collect();
+        if let Some((k, _)) = pairs
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(PageError::Status(
+                StatusCode::BAD_REQUEST,
+                format!("The field `{}` holds a NUL character.", k.replace('\0', "")),
+            )
+            .into_response());
+        }
+        Ok(FormData(pairs))
+    }
+}
+
+impl FormData {
+    /// The field's text as sent ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The field's text, trimmed, or `None` when empty.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        let v = self.get(name).trim();
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    /// Every value of a repeated field (check boxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A box was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    /// The CSRF token sent.
+    pub fn csrf(&self) -> &str {
+        self.get("csrf")
+    }
+
+    /// The field's lines, each trimmed, empty ones left out (a list typed one per line).
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// An optional number: `None` when empty; an error beside the field when not a number.
+    /// Thousands separators (`12,500`) and a currency sign are accepted.
+    pub fn number(&self, name: &str, errors: &mut Errors) -> Option<f64> {
+        let raw = self.get(name).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let cleaned: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ',' | '$' | '€' | '£' | ' ' | '_'))
+            .collect();
+        let pct = cleaned.ends_with('%');
+        match cleaned.trim_end_matches('%').parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(if pct { x / 100.0 } else { x }),
+            _ => {
+                errors.add(name, format!("expected a number, found `{raw}`"));
+                None
+            }
+        }
+    }
+
+    /// An optional whole number from `lo` to `hi`.
+    pub fn whole(&self, name: &str, lo: i64, hi: i64, errors: &mut Errors) -> Option<i64> {
+        let raw = self.get(name).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match raw.parse::<i64>() {
+            Ok(x) if (lo..=hi).contains(&x) => Some(x),
+            _ => {
+                errors.add(
+                    name,
+                    format!("expected a whole number from {lo} to {hi}, found `{raw}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The id of a new entry (`a system`, `an initiative`): required, not `new` (the address of
+    /// the form that adds one) and not `taken`, else an error beside the `id` field.
+    pub fn new_id(&self, noun: &str, taken: impl Fn(&str) -> bool, errors: &mut Errors) -> String {
+        let id = self.required("id", errors);
+        if id == "new" {
+            errors.add(
+                "id",
+                format!("`new` is kept for the page that adds {noun}: choose another id"),
+            );
+        } else if !id.is_empty() && taken(&id) {
+            errors.add("id", format!("there is {noun} `{id}` already"));
+        }
+        id
+    }
+
+    /// A required text field: an error beside it when empty.
+    pub fn required(&self, name: &str, errors: &mut Errors) -> String {
+        match self.opt(name) {
+            Some(v) => v,
+            None => {
+                errors.add(name, "this field is required");
+                String::new()
+            }
+        }
+    }
+}
+
+/// The messages of a form: beside their fields, or above the form when they belong to none.
+#[derive(Debug, Clone, Default)]
+pub struct Errors {
+    fields: BTreeMap<String, Vec<String>>,
+    general: Vec<String>,
+}
+
+impl Errors {
+    /// No messages.
+    pub fn new() -> Errors {
+        Errors::default()
+    }
+
+    /// A message beside `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.fields
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// A message above the form.
+    pub fn general(&mut self, message: impl Into<String>) {
+        self.general.push(message.into());
+    }
+
+    /// No message at all.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_empty()
+    }
+
+    /// The messages of one field.
+    pub fn of(&self, field: &str) -> &[String] {
+        self.fields.get(field).map_or(&[], Vec::as_slice)
+    }
+
+    /// Takes a refused change's problems: each goes beside the field its path ends in, when the
+    /// form has that field (`fields`), else above the form. `rename` maps a path's last part to
+    /// the form's field name where they differ.
+    pub fn from_api(&mut self, e: ApiError, fields: &[&str], rename: &[(&str, &str)]) {
+        match e {
+            ApiError::Invalid(detail, problems) => {
+                if problems.is_empty() {
+                    self.general(detail);
+                }
+                for p in problems {
+                    let last = leaf(&p.path);
+                    let name = rename
+                        .iter()
+                        .find(|(from, _)| *from == last)
+                        .map_or(last, |(_, to)| *to);
+                    let mut message = p.message.clone();
+                    if let Some(h) = &p.hint {
+                        message = format!("{message} ({h})");
+                    }
+                    if fields.contains(&name) {
+                        self.add(name, message);
+                    } else if p.path.is_empty() {
+                        self.general(message);
+                    } else {
+                        self.general(format!("{}: {message}", p.path));
+                    }
+                }
+            }
+            other => self.general(other.detail()),
+        }
+    }
+
+    /// The messages above the form, with a count of those beside fields.
+    pub fn summary(&self) -> Markup {
+        if self.is_empty() {
+            return html! {};
+        }
+        let beside: usize = self.fields.values().map(Vec::len).sum();
+        html! {
+            div.errors role="alert" {
+                p { strong { "Nothing was saved." } @if beside > 0 { " Please correct the " (beside) " problem" @if beside > 1 { "s" } " marked below." } }
+                @if !self.general.is_empty() {
+                    ul { @for m in &self.general { li { (m) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The last part of a field path: `goals[2].target` -> `target`, `reviews.date` -> `date`.
+pub fn leaf(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    match last.find('[') {
+        Some(i) if i > 0 => &last[..i],
+        _ => last,
+    }
+}
+
+/// What kind of input a field is.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// One line of text.
+    Text,
+    /// A number (`step` given).
+    Number(&'static str),
+    /// A calendar date.
+    Date,
+    /// A month, `YYYY-MM`.
+    Month,
+    /// An e-mail address.
+    Email,
+    /// A password.
+    Password,
+    /// Several lines.
+    Textarea,
+    /// One of several options: (value, label).
+    Select(Vec<(String, String)>),
+    /// A check box (value "on").
+    Checkbox,
+}
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    /// Its name (and id, prefixed `f-`).
+    pub name: &'a str,
+    /// Its label.
+    pub label: &'a str,
+    /// Its current value.
+    pub value: String,
+    /// What kind of input.
+    pub kind: Kind,
+    /// It must be filled.
+    pub required: bool,
+    /// A line of help under the label.
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    /// A text field.
+    pub fn text(name: &'a str, label: &'a str, value: impl Into<String>) -> Field<'a> {
+        Field {
+            name,
+            label,
+            value: value.into(),
+            kind: Kind::Text,
+            required: false,
+            hint: None,
+        }
+    }
+
+    /// Of another kind.
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Required.
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// With help under the label.
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// The field, its label, hint and messages.
+    pub fn render(&self, errors: &Errors) -> Markup {
+        let id = format!("f-{}", self.name);
+        let msgs = errors.of(self.name);
+        let err_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described = match (self.hint.is_some(), !msgs.is_empty()) {
+            (true, true) => Some(format!("{hint_id} {err_id}")),
+            (true, false) => Some(hint_id.clone()),
+            (false, true) => Some(err_id.clone()),
+            (false, false) => None,
+        };
+        let invalid = (!msgs.is_empty()).then_some("true");
+        html! {
+            div.field.invalid[!msgs.is_empty()] {
+                @if let Kind::Checkbox = self.kind {
+                    label.check for=(id) {
+                        input type="checkbox" id=(id) name=(self.name) value="on"
+                            checked[self.value == "on" || self.value == "true"]
+                            aria-describedby=[described.as_deref()];
+                        " " (self.label)
+                    }
+                } @else {
+                    label for=(id) { (self.label) @if self.required { span.req aria-hidden="true" { " *" } } }
+                }
+                @if let Some(h) = self.hint { p.hint id=(hint_id) { (h) } }
+                @match &self.kind {
+                    Kind::Checkbox => {}
+                    Kind::Textarea => {
+                        textarea id=(id) name=(self.name) rows="4" required[self.required]
+                            aria-invalid=[invalid] aria-describedby=[described.as_deref()] { (self.value) }
+                    }
+                    Kind::Select(options) => {
+                        select id=(id) name=(self.name) required[self.required]
+                            aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
+                            @for (v, l) in options {
+                                option value=(v) selected[*v == self.value] { (l) }
+                            }
+                        }
+                    }
+                    other => {
+                        @let (ty, step) = match other {
+                            Kind::Number(step) => ("text", Some(*step)),
+                            Kind::Date => ("date", None),
+                            Kind::Month => ("month", None),
+                            Kind::Email => ("email", None),
+                            Kind::Password => ("password", None),
+                            _ => ("text", None),
+                        };
+                        input type=(ty) id=(id) name=(self.name) value=(self.value)
+                            inputmode=[step.map(|_| "decimal")]
+                            required[self.required]
+                            aria-invalid=[invalid] aria-describedby=[described.as_deref()];
+                    }
+                }
+                @if !msgs.is_empty() {
+                    p.field-error id=(err_id) { @for m in msgs { (m) " " } }
+                }
+            }
+        }
+    }
+}
+
+/// A number for a plan's JSON: whole numbers without a fraction (`1500`, not `1500.0`).
+pub fn json_number(x: f64) -> serde_json::Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        serde_json::json!(x as i64)
+    } else {
+        serde_json::json!(x)
+    }
+}
+
+/// A field's text from a stored value: strings as they are, numbers written plainly, a
+/// three-point estimate as its likely value.
+pub fn text_of(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => num_value(n.as_f64()),
+        Some(Value::Object(o)) => text_of(o.get("likely")),
+        _ => String::new(),
+    }
+}
+
+impl FormData {
+    /// An estimate typed as one number: the stored three-point estimate kept when its likely
+    /// value comes back unchanged, else the number.
+    pub fn estimate(
+        &self,
+        name: &str,
+        stored: Option<&serde_json::Value>,
+        errors: &mut Errors,
+    ) -> Option<serde_json::Value> {
+        let x = self.number(name, errors)?;
+        match stored {
+            Some(v @ serde_json::Value::Object(o))
+                if o.get("likely").and_then(serde_json::Value::as_f64) == Some(x) =>
+            {
+                Some(v.clone())
+            }
+            _ => Some(json_number(x)),
+        }
+    }
+}
+
+/// A value for a form field from an optional number.
+pub fn num_value(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{v:.0}")
+        } else {
+            format!("{v}")
+        }
+    })
+}
+
+/// Percent-encodes text for a URL's query.
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_leaf_of_a_path_is_its_last_field() {
+        assert_eq!(leaf("goals[2].target"), "target");
+        assert_eq!(leaf("reviews.date"), "date");
+        assert_eq!(leaf("depends_on[0]"), "depends_on");
+        assert_eq!(leaf("title"), "title");
+    }
+
+    #[test]
+    fn numbers_take_separators_signs_and_percent() {
+        let f = FormData(vec![
+            ("a".into(), "$12,500".into()),
+            ("b".into(), "15%".into()),
+            ("c".into(), "twelve".into()),
+            ("d".into(), " ".into()),
+        ]);
+        let mut e = Errors::new();
+        assert_eq!(f.number("a", &mut e), Some(12500.0));
+        assert_eq!(f.number("b", &mut e), Some(0.15));
+        assert_eq!(f.number("c", &mut e), None);
+        assert_eq!(f.number("d", &mut e), None);
+        assert_eq!(e.of("c"), ["expected a number, found `twelve`"]);
+        assert!(e.of("d").is_empty());
+    }
+
+    #[test]
+    fn a_field_with_a_message_is_marked_invalid_and_described_by_it() {
+        let mut e = Errors::new();
+        e.add("target", "expected a number, found `x`");
+        let html = Field::text("target", "Target", "x")
+            .render(&e)
+            .into_string();
+        assert!(html.contains("aria-invalid=\"true\""), "{html}");
+        assert!(
+            html.contains("aria-describedby=\"f-target-error\""),
+            "{html}"
+        );
+        assert!(html.contains("expected a number, found `x`"), "{html}");
+        let html = Field::text("title", "Title", "<b>")
+            .render(&e)
+            .into_string();
+        assert!(!html.contains("aria-invalid"), "{html}");
+        assert!(html.contains("value=\"&lt;b&gt;\""), "{html}");
+    }
+}

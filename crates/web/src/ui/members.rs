@@ -1,0 +1,310 @@
+//! Members (`/orgs/{org}/members`): who has which role, the invitations not yet accepted, and
+//! for owners the forms to invite someone or change a role, remove a member, revoke an
+//! invitation and rename the organisation. An invitation's link is shown to the owner once,
+//! to pass on (Sextant sends no e-mail).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use maud::html;
+use serde::Deserialize;
+use sextant_store::{MemberChange, Paging, Role};
+
+use super::form::{Errors, Field, FormData, Kind};
+use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
+use crate::AppState;
+use crate::extract::{Path, Query};
+
+/// The members' routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/members", get(page).post(invite))
+        .route("/orgs/{org}/members/{user}/remove", post(remove))
+        .route("/orgs/{org}/invitations/{id}/revoke", post(revoke))
+        .route("/orgs/{org}/rename", post(rename))
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+fn roles() -> Vec<(String, String)> {
+    [
+        ("viewer", "Viewer: sees everything, changes nothing"),
+        ("editor", "Editor: changes the plan and the data"),
+        ("owner", "Owner: also manages members"),
+    ]
+    .into_iter()
+    .map(|(v, l)| (v.to_string(), l.to_string()))
+    .collect()
+}
+
+fn role_of(s: &str) -> Option<Role> {
+    match s {
+        "viewer" => Some(Role::Viewer),
+        "editor" => Some(Role::Editor),
+        "owner" => Some(Role::Owner),
+        _ => None,
+    }
+}
+
+/// What the page shows besides the lists: a message, an invitation link made just now.
+#[derive(Default)]
+struct Extra<'a> {
+    done: Option<&'a str>,
+    errors: Errors,
+    form: Option<&'a FormData>,
+    link: Option<String>,
+}
+
+async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
+    let members = state
+        .store
+        .members(&org.scope, Paging::new(None, Some(500)))
+        .await?
+        .items;
+    let invitations = state.store.invitations(&org.scope).await?;
+    let owner = org.scope.role() == Role::Owner;
+    let get = |n: &str| extra.form.map_or(String::new(), |f| f.get(n).to_string());
+    let role_value = extra
+        .form
+        .map_or("viewer".to_string(), |f| f.get("role").to_string());
+    let body = html! {
+        (notice(extra.done))
+        @if let Some(link) = &extra.link {
+            div.notice role="status" {
+                p { "Invitation made. Send this link to the person; it works once, for 7 days:" }
+                p { code { (link) } }
+            }
+        }
+        div.scroll { table {
+            caption { "Members" }
+            thead { tr { th scope="col" { "Name" } th scope="col" { "E-mail" } th scope="col" { "Role" }
+                @if owner { th scope="col" { span.muted { "Change" } } } } }
+            tbody {
+                @for m in &members {
+                    tr {
+                        td { (m.name) }
+                        td { (m.email) }
+                        td { (m.role.as_str()) }
+                        @if owner {
+                            td {
+                                form.inline method="post" action=(org.url(&format!("members/{}/remove", m.user_id))) {
+                                    (org.viewer.csrf_field())
+                                    button.danger type="submit" data-confirm=(format!("Remove {} from {}?", m.email, org.name))
+                                        aria-label=(format!("Remove {}", m.email)) { "Remove" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } }
+        @if !invitations.is_empty() {
+            div.scroll { table {
+                caption { "Invitations not yet accepted" }
+                thead { tr { th scope="col" { "E-mail" } th scope="col" { "Role" } th scope="col" { "Expires" }
+                    @if owner { th scope="col" { span.muted { "Change" } } } } }
+                tbody {
+                    @for i in &invitations {
+                        tr {
+                            td { (i.email) }
+                            td { (i.role.as_str()) }
+                            td { (i.expires_at.get(..10).unwrap_or(&i.expires_at)) @if i.expired { " " span.badge.bad { "expired" } } }
+                            @if owner {
+                                td { form.inline method="post" action=(org.url(&format!("invitations/{}/revoke", i.id))) {
+                                    (org.viewer.csrf_field())
+                                    button.secondary type="submit" aria-label=(format!("Revoke the invitation of {}", i.email)) { "Revoke" }
+                                } }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+        @if owner {
+            section aria-labelledby="invite-h" {
+                h2 #invite-h { "Invite someone or change a member's role" }
+                (extra.errors.summary())
+                form method="post" action=(org.url("members")) {
+                    (org.viewer.csrf_field())
+                    (Field::text("email", "E-mail address", get("email")).kind(Kind::Email).required()
+                        .hint("A member's address changes their role; any other address gets an invitation.")
+                        .render(&extra.errors))
+                    (Field::text("role", "Role", role_value).kind(Kind::Select(roles())).render(&extra.errors))
+                    button type="submit" { "Invite or change" }
+                }
+                h2 { "Rename the organisation" }
+                form method="post" action=(org.url("rename")) {
+                    (org.viewer.csrf_field())
+                    (Field::text("name", "Name", extra.form.and_then(|f| f.opt("name")).unwrap_or_else(|| org.name.clone())).required().render(&extra.errors))
+                    button type="submit" { "Rename" }
+                }
+            }
+        } @else {
+            p.muted { "Only an owner of " (org.name) " invites people and changes roles." }
+        }
+    };
+    let status = if extra.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        org.page("Members", Section::Members, body),
+    ))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    show(
+        &state,
+        &org,
+        Extra {
+            done: q.done.as_deref(),
+            ..Extra::default()
+        },
+    )
+    .await
+}
+
+fn require_owner(org: &OrgPage) -> Result<(), PageError> {
+    if org.scope.role() == Role::Owner {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden(format!(
+            "Only an owner of {} manages its members.",
+            org.name
+        )))
+    }
+}
+
+/// The site's address for the invitation link: the configured public URL, else the one the
+/// browser used.
+fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    let mut errors = Errors::new();
+    let email = f.required("email", &mut errors);
+    let role = role_of(f.get("role"));
+    if role.is_none() {
+        errors.add(
+            "role",
+            format!(
+                "expected viewer, editor or owner, found `{}`",
+                f.get("role")
+            ),
+        );
+    }
+    let mut extra = Extra {
+        form: Some(&f),
+        ..Extra::default()
+    };
+    if let (true, Some(role)) = (errors.is_empty(), role) {
+        match state.store.set_member(&org.scope, &email, role).await {
+            Ok(MemberChange::Updated(_)) => {
+                return Ok(see_other(&format!("{}?done=saved", org.url("members"))));
+            }
+            Ok(MemberChange::Invited { token, .. }) => {
+                extra.form = None;
+                extra.link = Some(format!(
+                    "{}/invitations/accept?token={token}",
+                    origin(&state, &headers)
+                ));
+            }
+            Err(e) => errors.from_api(e.into(), &["email", "role"], &[]),
+        }
+    }
+    extra.errors = errors;
+    show(&state, &org, extra).await
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, user)): Path<(String, i64)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    state.store.remove_member(&org.scope, user).await?;
+    Ok(see_other(&format!("{}?done=removed", org.url("members"))))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, id)): Path<(String, i64)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    state.store.revoke_invitation(&org.scope, id).await?;
+    Ok(see_other(&format!("{}?done=removed", org.url("members"))))
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    let mut errors = Errors::new();
+    let name = f.required("name", &mut errors);
+    if errors.is_empty() {
+        match state.store.rename_org(&org.scope, &name).await {
+            Ok(_) => return Ok(see_other(&format!("{}?done=saved", org.url("members")))),
+            Err(e) => errors.from_api(e.into(), &["name"], &[]),
+        }
+    }
+    show(
+        &state,
+        &org,
+        Extra {
+            errors,
+            form: Some(&f),
+            ..Extra::default()
+        },
+    )
+    .await
+}

@@ -1,0 +1,209 @@
+//! The journeys: a new installation set up, an organisation made, its plan and data imported,
+//! a goal added, its KPI seen, the budget changed and the roadmap re-planned; and a viewer of
+//! another organisation refused.
+
+use fantoccini::Locator;
+
+use crate::*;
+
+#[tokio::test]
+async fn a_consultant_sets_up_sextant_and_plans_a_client() {
+    let app = app().await;
+    let driver = driver().await;
+    let c = browser(&driver, 1280, 1000).await;
+
+    // Set up: the link printed on the console.
+    let token = app.store.setup_token().await.unwrap().unwrap();
+    go(&c, &app, &format!("/setup?token={token}")).await;
+    shot(&c, "01-setup").await;
+    fill(&c, "f-name", "Casey Consultant").await;
+    fill(&c, "f-email", "casey@example.com").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "<h1>Organisations</h1>").await;
+
+    // Create an organisation.
+    fill(&c, "f-name", "Acme Books").await;
+    fill(&c, "f-slug", "acme").await;
+    click(&c, "main form[action='/orgs'] button[type=submit]").await;
+    sees(&c, "There is no plan for Acme Books yet.").await;
+    shot(&c, "02-new-organisation").await;
+
+    // Import its plan file.
+    go(&c, &app, "/orgs/acme/data").await;
+    c.find(Locator::Id("f-plan"))
+        .await
+        .unwrap()
+        .send_keys(&repo("examples/corner-bookstore.yaml"))
+        .await
+        .unwrap();
+    click(&c, "form[action='/orgs/acme/plan/import'] button").await;
+    sees(&c, "How the goals are doing").await;
+    shot(&c, "03-dashboard").await;
+
+    // Upload a month of orders: preview, then import.
+    go(&c, &app, "/orgs/acme/data").await;
+    c.find(Locator::Id("f-file"))
+        .await
+        .unwrap()
+        .send_keys(&repo("examples/corner-bookstore/orders.csv"))
+        .await
+        .unwrap();
+    click(&c, "form[action='/orgs/acme/data/preview'] button").await;
+    sees(&c, "Which column each field is read from").await;
+    sees(&c, "orders data, 12101 rows to import").await;
+    shot(&c, "04-upload-preview").await;
+    click(&c, "button[value=import]").await;
+    sees(&c, "Imported.").await;
+    shot(&c, "05-imported").await;
+
+    // Add a goal measured by the average order value.
+    go(&c, &app, "/orgs/acme/goals/new").await;
+    fill(&c, "f-title", "Raise the average order value to $30").await;
+    click(&c, "#f-kpi option[value=average_order_value]").await;
+    fill(&c, "f-baseline", "20").await;
+    fill(&c, "f-target", "30").await;
+    set_value(&c, "f-due", "2027-12").await;
+    shot(&c, "06-new-goal").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Raise the average order value to $30").await;
+    shot(&c, "07-goals").await;
+
+    // See the KPI: its history from the orders, drawn, with the goal's target.
+    go(&c, &app, "/orgs/acme/kpis/average_order_value").await;
+    sees(&c, "<svg").await;
+    sees(&c, "Target").await;
+    shot(&c, "08-kpi").await;
+
+    // Change the budget and see the roadmap change.
+    go(&c, &app, "/orgs/acme/roadmap").await;
+    sees(&c, "Scheduled initiatives (5)").await;
+    shot(&c, "09-roadmap").await;
+    set_value(&c, "f-budget", "0.3").await;
+    // The script shows what the slider means before re-planning.
+    let live = |id: &'static str| {
+        let c = c.clone();
+        async move { c.find(Locator::Id(id)).await.unwrap().text().await.unwrap() }
+    };
+    assert_eq!(live("budget-out").await, "30%");
+    assert_eq!(live("budget-pct").await, "30%");
+    assert_eq!(live("budget-amount").await, "$3,000");
+    click(&c, "form[data-autosubmit] button[type=submit]").await;
+    sees(&c, "Scheduled initiatives (2)").await;
+    sees(&c, "Initiatives left out (3)").await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("budget=0.3")
+    );
+    shot(&c, "09b-roadmap-smaller-budget").await;
+
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_viewer_of_another_organisation_is_refused() {
+    let app = app().await;
+    let admin = app
+        .store
+        .create_user("admin@example.com", "Admin", PASSWORD, true)
+        .await
+        .unwrap();
+    app.store
+        .create_org(&admin, "acme", "Acme Books")
+        .await
+        .unwrap();
+    let other = app
+        .store
+        .create_org(&admin, "other", "Other Shop")
+        .await
+        .unwrap();
+    app.store
+        .create_user("vic@example.com", "Vic", PASSWORD, false)
+        .await
+        .unwrap();
+    let scope = app.store.scope(&admin, &other.slug).await.unwrap();
+    // Vic accepts the invitation with his own password.
+    if let sextant_store::MemberChange::Invited { token, .. } = app
+        .store
+        .set_member(&scope, "vic@example.com", sextant_store::Role::Viewer)
+        .await
+        .unwrap()
+    {
+        app.store
+            .accept_invitation(&token, "", PASSWORD, "test")
+            .await
+            .unwrap();
+    }
+
+    let driver = driver().await;
+    // A phone's width.
+    let c = browser(&driver, 390, 844).await;
+    go(&c, &app, "/orgs/acme").await;
+    // Sent to log in first.
+    sees(&c, "Log in to Sextant").await;
+    fill(&c, "f-email", "vic@example.com").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    // Vic is a viewer of Other Shop only: Acme's pages are not found.
+    sees(&c, "Not found").await;
+    let h = html(&c).await;
+    assert!(!h.contains("Acme Books"), "{h}");
+    shot(&c, "10-viewer-refused").await;
+    // Their own organisation's data page shows no upload form.
+    go(&c, &app, "/orgs/other/data").await;
+    sees(&c, "You are a viewer").await;
+    assert!(c.find(Locator::Id("f-file")).await.is_err());
+    shot(&c, "11-viewer-data-phone").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
+    let app = app().await;
+    let login = sextant_web::demo::create(&app.store, false).await.unwrap();
+    let driver = driver().await;
+    for (width, height, tag) in [(1280, 2400, "desk"), (390, 844, "phone")] {
+        let c = browser(&driver, width, height).await;
+        go(&c, &app, "/login").await;
+        fill(&c, "f-email", &login.email).await;
+        fill(&c, "f-password", &login.password).await;
+        click(&c, "main form button[type=submit]").await;
+        sees(&c, "<h1>Organisations</h1>").await;
+        let o = "/orgs/corner-bookstore";
+        let pages = [
+            ("portfolio", "/portfolio".to_string(), "Portfolio"),
+            ("dashboard", o.to_string(), "How the goals are doing"),
+            (
+                "goals",
+                format!("{o}/goals"),
+                "Increase online sales revenue",
+            ),
+            ("kpi", format!("{o}/kpis/online_revenue"), "<svg"),
+            ("swot", format!("{o}/swot"), "Strong local reputation"),
+            ("systems", format!("{o}/systems"), "<svg"),
+            ("initiatives", format!("{o}/initiatives"), "Cloud CRM"),
+            ("business-case", format!("{o}/initiatives/crm"), "<svg"),
+            ("roadmap", format!("{o}/roadmap"), "Roadmap by month"),
+            ("risks", format!("{o}/risks"), "<svg"),
+            ("scenarios", format!("{o}/scenarios"), "<svg"),
+            ("data", format!("{o}/data"), "orders"),
+            ("reviews", format!("{o}/reviews"), "Reviews"),
+            (
+                "members",
+                format!("{o}/members"),
+                "sarah@corner-bookstore.example",
+            ),
+        ];
+        for (name, path, text) in pages {
+            go(&c, &app, &path).await;
+            sees(&c, text).await;
+            let h = html(&c).await;
+            assert!(!h.contains("Something went wrong"), "{path}: {h}");
+            shot(&c, &format!("20-{tag}-{name}")).await;
+        }
+        c.close().await.unwrap();
+    }
+}

@@ -1,0 +1,263 @@
+//! Data: upload with a preview, column mapping, row errors; plan files.
+
+use reqwest::multipart::{Form, Part};
+
+use crate::*;
+
+/// An organisation `shop` with the bookstore plan and no data, its owner's browser.
+async fn shop() -> (Server, Browser) {
+    let srv = spawn().await;
+    let admin = srv.user("admin@example.com", true).await;
+    srv.store.create_org(&admin, "shop", "Shop").await.unwrap();
+    let b = srv.browser();
+    b.login("admin@example.com", PASSWORD).await;
+    let p = upload_plan(&b, "plan.yaml", sextant_web::demo::PLAN).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    (srv, b)
+}
+
+async fn upload_plan(b: &Browser, name: &str, text: &str) -> Page {
+    let csrf = b.ok("/orgs/shop/data").await.csrf();
+    let form = Form::new().text("csrf", csrf).part(
+        "plan",
+        Part::text(text.to_string()).file_name(name.to_string()),
+    );
+    let r = b
+        .http
+        .post(format!("{}/orgs/shop/plan/import", b.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    page_of(r).await
+}
+
+async fn page_of(r: reqwest::Response) -> Page {
+    Page {
+        status: r.status(),
+        location: r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string()),
+        html: r.text().await.unwrap(),
+    }
+}
+
+/// Uploads a file for a preview with extra form fields.
+async fn preview(b: &Browser, name: &str, text: &str, fields: &[(&str, &str)]) -> Page {
+    let csrf = b.ok("/orgs/shop/data").await.csrf();
+    let mut form = Form::new().text("csrf", csrf);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        Part::text(text.to_string()).file_name(name.to_string()),
+    );
+    let r = b
+        .http
+        .post(format!("{}/orgs/shop/data/preview", b.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    page_of(r).await
+}
+
+/// The preview's "import" action URL.
+fn action_of(p: &Page) -> String {
+    let at = p.html.find("action=\"/orgs/shop/data/preview/").unwrap();
+    let rest = &p.html[at + "action=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn dataset_count(srv: &Server) -> usize {
+    let admin = srv
+        .store
+        .login("admin@example.com", PASSWORD, "t")
+        .await
+        .unwrap();
+    let scope = srv.store.scope(&admin, "shop").await.unwrap();
+    srv.store
+        .datasets(&scope, sextant_store::Paging::new(None, Some(100)))
+        .await
+        .unwrap()
+        .items
+        .len()
+}
+
+const ORDERS: &str = "Order Date,Order Number,Customer Email,Total,Channel\n\
+2027-01-03,1,a@example.com,35.15,store\n\
+2027-01-04,2,b@example.com,16.09,online\n\
+2027-02-01,3,a@example.com,20.00,store\n";
+
+#[tokio::test]
+async fn an_upload_is_previewed_then_imported_and_the_kpis_move() {
+    let (srv, b) = shop().await;
+    let p = preview(&b, "orders.csv", ORDERS, &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("orders data, 3 rows to import")
+        .has("Which column each field is read from")
+        // The amount is read from "Total", the date from "Order Date".
+        .has("<option value=\"Total\" selected>Total</option>")
+        .has("<option value=\"Order Date\" selected>Order Date</option>")
+        .has("The first 3 rows as read")
+        .has("<td>35.15</td>")
+        .has("Import 3 rows");
+    // Nothing is stored by a preview: no metrics yet.
+    assert_eq!(dataset_count(&srv).await, 0);
+    let metrics = format!("{}/api/v1/orgs/shop/metrics", b.base);
+    let r = b.http.get(&metrics).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let action = action_of(&p);
+    let csrf = p.csrf();
+    let done = b
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/orgs/shop/data?done=imported")
+    );
+    assert_eq!(dataset_count(&srv).await, 1);
+    // The KPIs are computed from it: January's revenue is 35.15 + 16.09 = 51.24.
+    let m: serde_json::Value = b
+        .http
+        .get(&metrics)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["periods"][0], "2027-01");
+    let revenue = m["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["metric"] == "revenue" && s["by"].is_null())
+        .unwrap();
+    assert_eq!(revenue["values"][0], 51.24);
+    b.ok("/orgs/shop/data?done=imported")
+        .await
+        .has("Imported.")
+        .has("orders.csv")
+        .has("<td class=\"num\">3</td>");
+    // A preview is used once.
+    let again = b
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert_eq!(dataset_count(&srv).await, 1);
+}
+
+#[tokio::test]
+async fn bad_rows_are_listed_with_line_and_column_and_nothing_can_be_imported() {
+    let (srv, b) = shop().await;
+    let text = "Order Date,Order Number,Customer Email,Total,Channel\n\
+2027-01-03,1,a@example.com,35.15,store\n\
+2027-13-45,2,b@example.com,16.09,online\n\
+2027-02-01,3,a@example.com,lots,store\n";
+    let p = preview(&b, "orders.csv", text, &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("2 bad row(s); nothing was imported")
+        .has("Problems (2)")
+        .has("<td class=\"num\">3</td><td class=\"num\">1</td>")
+        .has("<td class=\"num\">4</td><td class=\"num\">4</td>")
+        .has("found &quot;lots&quot;")
+        // The kind is still recognised, so the columns can be chosen.
+        .has("Which column each field is read from")
+        .has("tick &quot;Skip bad rows&quot; to import the rest")
+        .lacks("value=\"import\"");
+    // Skipping bad rows keeps the good one.
+    let action = action_of(&p);
+    let csrf = p.csrf();
+    let p = b
+        .post_raw(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("action", "preview"),
+                ("skip_bad_rows", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("1 rows to import (2 bad rows skipped)")
+        .has("Bad rows that will be skipped (2)");
+    assert_eq!(dataset_count(&srv).await, 0);
+}
+
+#[tokio::test]
+async fn a_column_the_importer_does_not_know_is_mapped_by_hand() {
+    let (srv, b) = shop().await;
+    let text = "Order Date,Customer Email,Betrag\n2027-01-03,a@example.com,35.15\n";
+    let p = preview(&b, "orders.csv", text, &[("kind", "orders")]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("amount").lacks("value=\"import\"");
+    let action = action_of(&p);
+    let csrf = p.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("action", "preview"),
+        ("kind", "orders"),
+        ("map_amount", "Betrag"),
+    ];
+    let p = b.post_raw(&action, &fields).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("orders data, 1 rows to import")
+        .has("<option value=\"Betrag\" selected>Betrag</option>");
+    let mut fields = fields.to_vec();
+    fields[1] = ("action", "import");
+    let p = b.post_raw(&action, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert_eq!(dataset_count(&srv).await, 1);
+}
+
+#[tokio::test]
+async fn a_plan_file_with_mistakes_is_refused_with_line_and_column() {
+    let (_srv, b) = shop().await;
+    let bad = sextant_web::demo::PLAN.replacen("discount_rate: 0.08", "discount_rate: lots", 1);
+    let p = upload_plan(&b, "plan.yaml", &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("plan.yaml: the plan has 1 problem(s); nothing was changed")
+        .has("line 20, column 18")
+        .has("discount_rate");
+    // The stored plan is unchanged: the dashboard still shows it.
+    b.ok("/orgs/shop").await.has("How the goals are doing");
+}
+
+#[tokio::test]
+async fn a_viewer_sees_the_data_but_cannot_upload() {
+    let (srv, b) = shop().await;
+    let admin = srv
+        .store
+        .login("admin@example.com", PASSWORD, "t")
+        .await
+        .unwrap();
+    srv.user("vic@example.com", false).await;
+    srv.add_member(
+        &admin,
+        "shop",
+        "vic@example.com",
+        sextant_store::Role::Viewer,
+    )
+    .await;
+    let vic = srv.browser();
+    vic.login("vic@example.com", PASSWORD).await;
+    vic.ok("/orgs/shop/data")
+        .await
+        .has("You are a viewer")
+        .lacks("enctype");
+    let p = preview(&vic, "orders.csv", ORDERS, &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    // Nor can anyone confirm another person's preview.
+    let p = preview(&b, "orders.csv", ORDERS, &[]).await;
+    let action = action_of(&p);
+    let csrf = vic.ok("/orgs/shop/data").await.csrf();
+    let p = vic
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(dataset_count(&srv).await, 0);
+}

@@ -1,0 +1,417 @@
+//! Goals and KPI pages: the goals with their standing, the goal form, and a KPI's page.
+
+use sextant_store::{Change, Role, Section};
+
+use crate::*;
+
+/// The demo plan's goals, as stored.
+async fn goals(srv: &Server) -> Vec<sextant_core::model::Goal> {
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    srv.store
+        .plan(&scope)
+        .await
+        .unwrap()
+        .unwrap()
+        .doc()
+        .goals
+        .clone()
+}
+
+fn url(rest: &str) -> String {
+    format!("/orgs/{DEMO}/{rest}")
+}
+
+/// Whole dollars as the pages write them: `$21,487`.
+fn dollars(x: f64) -> String {
+    let r = x.round() as i64;
+    if r >= 1000 {
+        format!("${},{:03}", r / 1000, r % 1000)
+    } else {
+        format!("${r}")
+    }
+}
+
+#[tokio::test]
+async fn the_goals_show_the_demo_figures_and_their_standing() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&url("goals")).await;
+    // examples/corner-bookstore.yaml: goal online-sales, baseline 66667, target 76667, due
+    // 2027-12, weight 3, owner Sarah; its KPI's last measurement is 71300 in 2027-02.
+    p.has("Increase online sales revenue by 15% in the fiscal year")
+        .has("$66,667")
+        .has("$76,667")
+        .has("$71,300")
+        .has("2027-02")
+        .has("2027-12")
+        .has("Sarah")
+        .has(&format!("href=\"/orgs/{DEMO}/kpis/online_revenue\""))
+        .has(&format!("href=\"/orgs/{DEMO}/goals/online-sales\""));
+    // 8 measurements (enough to forecast) rising by about $660 a month: 10 months more reach
+    // about $77,900, beyond the target.
+    p.has("<span class=\"badge on_track\">On track</span>")
+        .has("chance of reaching the target");
+    // Nothing measures social engagement; the stockout share is a ratio (0.10 -> 10%).
+    p.has("<span class=\"badge no_data\">No data</span>")
+        .has("400 interactions")
+        .has("9.5%");
+    p.has("<caption>Goals of The Corner Bookstore</caption>")
+        .has("<th scope=\"col\"");
+    p.has("Add a goal");
+}
+
+#[tokio::test]
+async fn a_kpi_page_shows_its_values_chart_forecast_and_definition() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&url("kpis/online_revenue")).await;
+    p.has("<h1>Online revenue")
+        .has("revenue of orders through online channels")
+        .has("8 monthly values from 2026-07 to 2027-02, entered in the plan")
+        // The table of values, the chart's accessible alternative: the plan's measurements.
+        .has("<th scope=\"row\">2026-07</th><td class=\"num\">$66,667</td>")
+        .has("<th scope=\"row\">2027-02</th><td class=\"num\">$71,300</td>")
+        .has("<figure class=\"chart\">")
+        .has("<svg")
+        .has("<figcaption>")
+        // The goal's target as the chart's target line, and the forecast to its due month.
+        .has("Target by 2027-12")
+        .has("<th scope=\"row\">2027-12</th>")
+        .lacks("<th scope=\"row\">2028-01</th>")
+        .has("<span class=\"badge on_track\">On track</span>");
+
+    // Revenue comes from the imported orders: the demo's 2026-12 orders summed here.
+    let data = sextant_core::synth::bookstore_data(7);
+    let december: f64 = data
+        .orders
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("2026-12"))
+        .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+        .sum();
+    let p = b.ok(&url("kpis/revenue")).await;
+    p.has("24 monthly values from 2025-01 to 2026-12, computed from the imported data")
+        .has(&format!(
+            "<th scope=\"row\">2026-12</th><td class=\"num\">{}</td>",
+            dollars(december)
+        ))
+        .has("sum of order totals")
+        .has("No goal is measured by this KPI")
+        // No goal's due month: a year ahead.
+        .has("<th scope=\"row\">2027-12</th>")
+        .has("80% interval");
+}
+
+#[tokio::test]
+async fn an_unusual_month_is_marked_and_listed() {
+    let (srv, b) = demo().await;
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    // A steady rise of 10 a month with one month three times the others.
+    let mut values = serde_json::Map::new();
+    for k in 0..12 {
+        let v = if k == 7 {
+            1300.0
+        } else {
+            400.0 + 10.0 * k as f64
+        };
+        values.insert(format!("2026-{:02}", k + 1), serde_json::json!(v));
+    }
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Put(
+                Section::Measurements,
+                "social_engagement".into(),
+                serde_json::Value::Object(values),
+            ),
+        )
+        .await
+        .unwrap();
+    let p = b.ok(&url("kpis/social_engagement")).await;
+    p.has("Months of Social engagement")
+        .has("<th scope=\"row\">2026-08</th><td class=\"num\">1,300 interactions</td>")
+        .has("unusually high");
+    let unusual =
+        &p.html[p.html.find("id=\"unusual\"").unwrap()..p.html.find("id=\"values\"").unwrap()];
+    assert!(!unusual.contains("2026-07"), "{unusual}");
+}
+
+#[tokio::test]
+async fn a_kpi_without_data_says_so_and_an_unknown_one_is_not_found() {
+    let (_srv, b) = demo().await;
+    b.ok(&url("kpis/email_list_size"))
+        .await
+        .has("<h1>Email list size")
+        .has("There is no data for this KPI yet.")
+        .has(&format!("href=\"/orgs/{DEMO}/data\""))
+        .has("Grow the email list by 50% in 6 months")
+        .has("<span class=\"badge no_data\">No data</span>")
+        .lacks("<svg");
+    let p = b.get(&url("kpis/no_such_kpi")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_goal_is_added_changed_and_deleted() {
+    let (srv, b) = demo().await;
+    let form = url("goals/new");
+    let f = b.ok(&form).await;
+    f.has("<select id=\"f-kpi\"")
+        .has("value=\"repeat_purchase_rate\"")
+        .has("Repeat purchase rate (repeat_purchase_rate) – measured")
+        .has("(social_engagement, this plan's)");
+    let p = b
+        .submit(
+            &form,
+            &url("goals"),
+            &[
+                ("id", ""),
+                ("title", "Grow repeat purchases!"),
+                ("description", "Bring readers back"),
+                ("kpi", "repeat_purchase_rate"),
+                ("kpi_other", ""),
+                ("baseline", "0.7"),
+                ("target", "80%"),
+                ("due", "2027-12"),
+                ("weight", "2"),
+                ("owner", "Sarah"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{}?done=created", url("goals")))
+    );
+    let g = goals(&srv).await;
+    let new = g
+        .iter()
+        .find(|g| g.id.as_str() == "grow-repeat-purchases")
+        .unwrap();
+    assert_eq!(new.target, Some(0.8));
+    assert_eq!(new.baseline, Some(0.7));
+    assert_eq!(new.kpi.as_deref(), Some("repeat_purchase_rate"));
+    assert_eq!(new.due.unwrap().to_string(), "2027-12");
+    assert_eq!(new.weight, 2.0);
+    b.ok(&format!("{}?done=created", url("goals")))
+        .await
+        .has("Created.")
+        .has("Grow repeat purchases!")
+        .has("70%")
+        .has("80%")
+        .has(&format!("href=\"/orgs/{DEMO}/kpis/repeat_purchase_rate\""));
+
+    // Changed: the form shows the stored values, and saves the new target.
+    let edit = url("goals/grow-repeat-purchases");
+    b.ok(&edit)
+        .await
+        .has("value=\"Grow repeat purchases!\"")
+        .has("value=\"0.8\"")
+        .has("<option value=\"repeat_purchase_rate\" selected>")
+        .has("Bring readers back");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Grow repeat purchases"),
+                ("kpi", "repeat_purchase_rate"),
+                ("baseline", "0.7"),
+                ("target", "0.85"),
+                ("due", "2027-12"),
+                ("weight", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let g = goals(&srv).await;
+    let changed = g
+        .iter()
+        .find(|g| g.id.as_str() == "grow-repeat-purchases")
+        .unwrap();
+    assert_eq!(changed.target, Some(0.85));
+    assert_eq!(changed.weight, 1.0);
+    assert_eq!(changed.owner, None);
+    b.ok(&url("goals")).await.has("85%");
+
+    // Deleted.
+    let p = b.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert!(
+        goals(&srv)
+            .await
+            .iter()
+            .all(|g| g.id.as_str() != "grow-repeat-purchases")
+    );
+    b.ok(&format!("{}?done=deleted", url("goals")))
+        .await
+        .has("Deleted.")
+        .lacks("Grow repeat purchases");
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_beside_their_fields_and_nothing_is_stored() {
+    let (srv, b) = demo().await;
+    let before = goals(&srv).await;
+    let form = url("goals/new");
+    let good = [
+        ("id", "new-goal"),
+        ("title", "A new goal"),
+        ("kpi", "revenue"),
+        ("kpi_other", ""),
+        ("baseline", "100"),
+        ("target", "200"),
+        ("due", "2027-12"),
+        ("weight", "1"),
+    ];
+    let with = |name: &str, value: &'static str| {
+        good.iter()
+            .map(|(k, v)| (*k, if *k == name { value } else { *v }))
+            .collect::<Vec<_>>()
+    };
+    // Checked by the form.
+    let p = b
+        .submit(&form, &url("goals"), &with("target", "twelve"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("Nothing was saved")
+        .has("<p class=\"field-error\" id=\"f-target-error\">expected a number, found `twelve`")
+        .has("value=\"twelve\"")
+        .has("value=\"A new goal\"");
+    let p = b
+        .submit(&form, &url("goals"), &with("due", "December"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-due-error\">expected a month YYYY-MM, found `December`");
+    let p = b
+        .submit(&form, &url("goals"), &with("id", "online-sales"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-id-error\">a goal `online-sales` exists already");
+    let p = b.submit(&form, &url("goals"), &with("title", " ")).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-title-error\">this field is required");
+    // Checked by the plan: the plan runs 36 months from 2027-01.
+    let p = b
+        .submit(&form, &url("goals"), &with("due", "2031-01"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-due-error\">goal `new-goal` is due outside the plan");
+    let p = b.submit(&form, &url("goals"), &with("weight", "0")).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-weight-error\">a goal's weight must be above 0");
+    let p = b
+        .submit(&form, &url("goals"), &with("kpi_other", "revenu"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-kpi_other-error\">unknown KPI `revenu`");
+    // Changing a goal: the same checks.
+    let edit = url("goals/online-sales");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Online sales"),
+                ("target", "lots"),
+                ("due", "2027-12"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("id=\"f-target-error\"").has("value=\"lots\"");
+    assert_eq!(goals(&srv).await, before);
+}
+
+#[tokio::test]
+async fn a_goal_initiatives_name_cannot_be_deleted() {
+    let (srv, b) = demo().await;
+    let before = goals(&srv).await;
+    let edit = url("goals/online-sales");
+    let p = b.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("Nothing was saved")
+        .has("The goal is named by the initiative “Point-of-sale system with inventory management” (contributes)");
+    assert_eq!(goals(&srv).await, before);
+    let p = b.get(&url("goals/no-such-goal")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_viewer_sees_no_forms_and_is_refused() {
+    let (srv, _) = demo().await;
+    let before = goals(&srv).await;
+    srv.user("vic@example.com", false).await;
+    srv.add_member(
+        &srv.demo_owner().await,
+        DEMO,
+        "vic@example.com",
+        Role::Viewer,
+    )
+    .await;
+    let v = srv.browser();
+    v.login("vic@example.com", PASSWORD).await;
+    v.ok(&url("goals"))
+        .await
+        .has("Increase online sales revenue")
+        .lacks("Add a goal");
+    let edit = url("goals/online-sales");
+    v.ok(&edit)
+        .await
+        .has("$76,667")
+        .lacks("name=\"title\"")
+        .lacks("Delete the goal");
+    assert_eq!(v.get(&url("goals/new")).await.status, StatusCode::FORBIDDEN);
+    let p = v
+        .submit(
+            &url("goals"),
+            &url("goals"),
+            &[("title", "Mine"), ("kpi", "revenue")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = v
+        .submit(&edit, &edit, &[("title", "Mine"), ("target", "1")])
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = v.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(goals(&srv).await, before);
+    v.ok(&url("kpis/online_revenue")).await.has("$71,300");
+}
+
+#[tokio::test]
+async fn another_organisations_member_gets_not_found() {
+    let (srv, _) = demo().await;
+    let eve = srv.user("eve@example.com", true).await;
+    srv.store.create_org(&eve, "acme", "Acme").await.unwrap();
+    let b = srv.browser();
+    b.login("eve@example.com", PASSWORD).await;
+    for path in [
+        "goals",
+        "goals/new",
+        "goals/online-sales",
+        "kpis/online_revenue",
+    ] {
+        let p = b.get(&url(path)).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+        p.lacks("Online sales").lacks("71,300");
+    }
+    let csrf = b.ok("/").await.csrf();
+    let p = b
+        .post_raw(&url("goals/online-sales/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert_eq!(goals(&srv).await.len(), 6);
+    // Eve's own organisation has no plan yet.
+    b.ok("/orgs/acme/goals")
+        .await
+        .has("There is no plan for Acme yet.")
+        .has("href=\"/orgs/acme/data\"");
+}

@@ -1,0 +1,509 @@
+//! The initiative pages.
+
+use reqwest::StatusCode;
+use sextant_report::format::money;
+
+use super::{DEMO, PASSWORD, demo};
+
+const INITIATIVES: &str = "/orgs/corner-bookstore/initiatives";
+
+/// The monthly discount factor of the demo's 8% a year.
+fn delta() -> f64 {
+    1.08f64.powf(-1.0 / 12.0)
+}
+
+/// The CRM's NPV worked by hand from examples/corner-bookstore.yaml: pinned to start in
+/// 2028-01 (month 12 of a plan starting 2027-01), six months with no one-time cost, then
+/// (15,000 - 2,000) / 12 a month from month 18 to the end of the 36-month evaluation,
+/// each month discounted by 1.08^(-t/12).
+fn crm_npv() -> f64 {
+    (18..36).map(|t| 13_000.0 / 12.0 * delta().powi(t)).sum()
+}
+
+#[tokio::test]
+async fn the_list_shows_each_business_case() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(INITIATIVES).await;
+    // First-year ROI per product.md: CRM (15,000 - 2,000) / 2,000 = 650%; e-commerce
+    // (10,000 - 3,000) / 3,000 = 233.3%.
+    p.has("Cloud CRM integrated with POS and e-commerce")
+        .has("<td class=\"num\">650%</td>")
+        .has("<td class=\"num\">233.3%</td>")
+        .has(&format!(
+            "<td class=\"num\">{}</td>",
+            money(crm_npv(), "USD")
+        ));
+    // The e-commerce platform is the one exploration.
+    assert_eq!(p.count("<td>Explore</td>"), 1);
+    // Every initiative is in the portfolio; its one-time costs add up to
+    // 1,500 + 300 + 3,000 + 0 + 1,500 = 6,300.
+    p.has("Portfolio (5 initiatives)")
+        .has("<td class=\"num\">$6,300</td>");
+    p.has("Add an initiative");
+}
+
+#[tokio::test]
+async fn the_business_case_page_shows_the_crm_figures() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("{INITIATIVES}/crm")).await;
+    p.has("<strong>650%</strong> = ($15,000 − $2,000) / $2,000")
+        .has(&format!("<strong>{}</strong>", money(crm_npv(), "USD")));
+    // Cash flows by year, by hand: 2027 nothing; 2028 six months building (no cost) then
+    // six months of 2,000 / 12 cost and 15,000 / 12 benefit; 2029 a whole year of each.
+    p.has("<figure class=\"chart\"><svg")
+        .has("<th scope=\"row\">2028</th><td class=\"num\">-$1,000</td><td class=\"num\">$7,500</td><td class=\"num\">$6,500</td>")
+        .has("<th scope=\"row\">2029</th><td class=\"num\">-$2,000</td><td class=\"num\">$15,000</td><td class=\"num\">$13,000</td>");
+    // Every estimate of the CRM is a single figure: no spread to draw.
+    p.has("every trial gives the same NPV");
+    // Goals (online sales, strength 2), dependencies both ways, and its two risks.
+    p.has("Increase online sales revenue by 15% in the fiscal year")
+        .has("2 – clear")
+        .has("href=\"/orgs/corner-bookstore/initiatives/pos\"")
+        .has("href=\"/orgs/corner-bookstore/initiatives/ecommerce\"")
+        .has("These wait for it:")
+        .has("Data analytics and inventory optimisation")
+        .has("Customer records in the CRM misused or leaked")
+        .has("Staff resistance to the CRM and data-entry errors");
+    p.has("Edit this initiative");
+}
+
+#[tokio::test]
+async fn the_pos_case_is_simulated_with_its_three_point_cost() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("{INITIATIVES}/pos")).await;
+    p.has("2000 trials (seed 1)")
+        .has("NPV: cumulative probability")
+        .has("What moves the NPV most")
+        .has("<th scope=\"row\">One-time cost</th>");
+    // The POS one-time cost runs from 1,200 to 2,200, spread over months 0-2 from the
+    // plan's start: the NPV's swing is 1,000 / 3 x (1 + d + d^2).
+    let d = delta();
+    let swing = 1000.0 / 3.0 * (1.0 + d + d * d);
+    p.has(&format!(
+        "<td class=\"num\">{}</td></tr>",
+        money((swing * 100.0).round() / 100.0, "USD")
+    ));
+    // With every input likely, the simulation's NPV is the business case's.
+    let html = &p.html;
+    let case = html
+        .split("Net present value</dt><dd><strong>")
+        .nth(1)
+        .unwrap();
+    let case = &case[..case.find('<').unwrap()];
+    p.has(&format!(
+        "NPV with every input at its likely value</dt><dd>{case}</dd>"
+    ));
+}
+
+#[tokio::test]
+async fn editing_keeps_what_the_form_does_not_show() {
+    let (srv, b) = demo().await;
+    let edit = format!("{INITIATIVES}/pos/edit");
+    let p = b.ok(&edit).await;
+    p.has("value=\"1500\"")
+        .has("A three-point estimate from 1200 to 2200")
+        // Every benefit has its row, and one more row adds a benefit.
+        .has("<legend>Benefit 2</legend>")
+        .has("name=\"benefit_annual_2\" value=\"2500\"")
+        .has("<legend>Another benefit</legend>")
+        .has("name=\"mandatory\" value=\"on\" checked");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Cloud point of sale with inventory"),
+                ("description", ""),
+                ("kind", "exploit"),
+                ("status", "in_progress"),
+                ("owner", "Sarah"),
+                ("one_time_cost", "1500"),
+                ("recurring_cost_annual", "840"),
+                ("duration_months", "3"),
+                ("effort_hours_per_month", "20"),
+                ("benefit_kind", "saving"),
+                ("benefit_annual", "1800"),
+                ("benefit_goal", "inventory-cost"),
+                ("contributes.inventory-cost", "3"),
+                ("contributes.stockouts", "3"),
+                ("contributes.online-sales", "0"),
+                ("mandatory", "on"),
+            ],
+        )
+        .await;
+    let p = b.follow(&p).await;
+    p.has("Saved.").has("Cloud point of sale with inventory");
+    let doc = srv.demo_plan().await;
+    let pos = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "pos")
+        .unwrap();
+    assert_eq!(pos.title, "Cloud point of sale with inventory");
+    assert_eq!(pos.recurring_cost_annual.likely(), 840.0);
+    assert_eq!(pos.status, sextant_core::model::Status::InProgress);
+    // Kept: the three-point one-time cost, the vendor, the pinned start, what it replaces,
+    // the training plan, the second benefit and the first one's description.
+    assert_eq!(
+        (
+            pos.one_time_cost.low.to_f64(),
+            pos.one_time_cost.likely.to_f64(),
+            pos.one_time_cost.high.to_f64()
+        ),
+        (1200.0, 1500.0, 2200.0)
+    );
+    assert_eq!(pos.vendor.as_deref(), Some("Cloud POS provider"));
+    assert_eq!(pos.start.unwrap().to_string(), "2027-01");
+    assert_eq!(pos.replaces.len(), 2);
+    assert!(pos.training.is_some());
+    assert!(pos.handles_customer_data);
+    assert_eq!(pos.benefits.len(), 2);
+    assert_eq!(pos.benefits[0].annual.likely(), 1800.0);
+    assert_eq!(
+        pos.benefits[0].description.as_deref(),
+        Some("No more hand stock counts")
+    );
+    assert_eq!(pos.benefits[1].annual.likely(), 2500.0);
+    // Emptied on the form: gone. A strength of 0 it did state stays stated.
+    assert_eq!(pos.description, None);
+    assert_eq!(
+        pos.contributes
+            .get(&sextant_core::model::Id::parse("online-sales").unwrap()),
+        Some(&0)
+    );
+}
+
+#[tokio::test]
+async fn an_initiative_is_added_and_deleted() {
+    let (srv, b) = demo().await;
+    let new = format!("{INITIATIVES}/new");
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "chat"),
+                ("title", "Live chat on the web shop"),
+                ("description", "Answer questions while people browse"),
+                ("kind", "explore"),
+                ("status", "candidate"),
+                ("owner", "Sarah"),
+                ("one_time_cost", "400"),
+                ("recurring_cost_annual", "600"),
+                ("duration_months", "2"),
+                ("effort_hours_per_month", "5"),
+                ("depends_on", "pos"),
+                ("depends_on", "ecommerce"),
+                ("benefit_kind", "revenue"),
+                ("benefit_annual", "2,000"),
+                ("benefit_goal", "online-sales"),
+                ("contributes.online-sales", "2"),
+                ("contributes.reach", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/orgs/corner-bookstore/initiatives/chat?done=added")
+    );
+    let p = b.follow(&p).await;
+    // ROI by hand: (2,000 - (400 + 600)) / 1,000 = 100%.
+    p.has("Added.")
+        .has("Live chat on the web shop")
+        .has("<strong>100%</strong>");
+    let doc = srv.demo_plan().await;
+    let chat = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "chat")
+        .unwrap();
+    assert_eq!(chat.depends_on.len(), 2);
+    assert_eq!(chat.contributes.len(), 2);
+    assert!(!chat.mandatory);
+    assert_eq!(chat.kind, sextant_core::model::InitiativeKind::Explore);
+
+    let edit = format!("{INITIATIVES}/chat/edit");
+    let p = b
+        .submit(&edit, &format!("{INITIATIVES}/chat/delete"), &[])
+        .await;
+    b.follow(&p)
+        .await
+        .has("Deleted.")
+        .lacks("Live chat on the web shop");
+    assert!(
+        !srv.demo_plan()
+            .await
+            .initiatives
+            .iter()
+            .any(|i| i.id.as_str() == "chat")
+    );
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_beside_their_fields_and_nothing_is_stored() {
+    let (srv, b) = demo().await;
+    let before = srv.demo_plan().await;
+    let new = format!("{INITIATIVES}/new");
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "x"),
+                ("title", ""),
+                ("one_time_cost", "a lot"),
+                ("duration_months", "0"),
+                ("contributes.reach", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("id=\"f-title-error\"")
+        .has("id=\"f-one_time_cost-error\"")
+        .has("value=\"a lot\"")
+        .has("id=\"f-duration_months-error\"")
+        .has("expected a whole number from 1 to 1200, found `0`")
+        .has("id=\"f-contributes.reach-error\"");
+    // A cycle only the plan's check finds: the POS made to wait for the CRM, which waits for
+    // the POS. Its message goes beside the dependencies.
+    let edit = format!("{INITIATIVES}/pos/edit");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Point-of-sale system with inventory management"),
+                ("status", "planned"),
+                ("one_time_cost", "1500"),
+                ("duration_months", "3"),
+                ("depends_on", "crm"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("Nothing was saved.");
+    assert!(
+        p.html.contains("id=\"f-depends_on-error\""),
+        "the cycle beside the dependencies: {}",
+        &p.html[p.html.find("class=\"errors\"").unwrap()..][..600]
+    );
+    // Deleting the CRM, which the analytics initiative and two risks name.
+    let p = b
+        .submit(
+            &format!("{INITIATIVES}/crm/edit"),
+            &format!("{INITIATIVES}/crm/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("is still named by the initiative Data analytics and inventory optimisation (it depends on it)");
+    assert_eq!(srv.demo_plan().await, before);
+}
+
+#[tokio::test]
+async fn a_viewer_sees_no_forms_and_is_refused() {
+    let (srv, _) = demo().await;
+    let v = srv.demo_viewer().await;
+    v.ok(INITIATIVES).await.lacks("Add an initiative");
+    let p = v.ok(&format!("{INITIATIVES}/crm")).await;
+    p.has("650%")
+        .lacks("Edit this initiative")
+        .lacks("Add a risk");
+    for path in [
+        format!("{INITIATIVES}/new"),
+        format!("{INITIATIVES}/crm/edit"),
+    ] {
+        assert_eq!(v.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let before = srv.demo_plan().await;
+    for (action, fields) in [
+        (
+            format!("{INITIATIVES}/new"),
+            vec![("id", "x"), ("title", "X"), ("duration_months", "1")],
+        ),
+        (
+            format!("{INITIATIVES}/crm/edit"),
+            vec![("title", "X"), ("duration_months", "1")],
+        ),
+        (format!("{INITIATIVES}/analytics/delete"), vec![]),
+    ] {
+        let p = v.submit(INITIATIVES, &action, &fields).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{action}");
+    }
+    assert_eq!(srv.demo_plan().await, before);
+}
+
+#[tokio::test]
+async fn another_organisations_member_gets_not_found() {
+    let (srv, owner) = demo().await;
+    // An initiative that does not exist is not found for a member either.
+    assert_eq!(
+        owner.get(&format!("{INITIATIVES}/nothing")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    srv.user("stranger@example.com", false).await;
+    let b = srv.browser();
+    b.login("stranger@example.com", PASSWORD).await;
+    for path in [
+        INITIATIVES.to_string(),
+        format!("{INITIATIVES}/crm"),
+        format!("{INITIATIVES}/crm/edit"),
+    ] {
+        assert_eq!(b.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_simulation_counts_only_this_initiatives_risks() {
+    use sextant_store::{Change, Section};
+    let (srv, b) = demo().await;
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    let mut r = srv
+        .store
+        .entity(&scope, Section::Risks, "pos-payment-data")
+        .await
+        .unwrap()
+        .body;
+    r["probability"] = serde_json::json!(0.5);
+    r["cost"] = serde_json::json!(1000);
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Put(Section::Risks, "pos-payment-data".into(), r),
+        )
+        .await
+        .unwrap();
+    // A certain loss of the whole plan, belonging to no initiative.
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Create(
+                Section::Risks,
+                serde_json::json!({"id": "fire", "title": "Shop fire", "likelihood": 1,
+                    "impact": 5, "probability": 1.0, "cost": 100000}),
+            ),
+        )
+        .await
+        .unwrap();
+    let p = b.ok(&format!("{INITIATIVES}/pos")).await;
+    // The POS's own risk, when it occurs, adds its 1,000 to the implementation spread over
+    // months 0-2: the same swing as the one-time cost's range (1,200 to 2,200).
+    let d = delta();
+    let swing = money(
+        (1000.0 / 3.0 * (1.0 + d + d * d) * 100.0).round() / 100.0,
+        "USD",
+    );
+    assert_eq!(p.count(&format!("<td class=\"num\">{swing}</td></tr>")), 2);
+    p.has("<th scope=\"row\">Risk: Card and customer data exposed through the POS</th>")
+        .lacks("Shop fire")
+        .lacks("Chance of a negative NPV</dt><dd>100%");
+}
+
+#[tokio::test]
+async fn an_organisation_without_a_plan_is_sent_to_the_data_page() {
+    let (_srv, b) = super::empty_org().await;
+    b.ok("/orgs/empty/initiatives")
+        .await
+        .has("There is no plan for Empty Ltd yet.")
+        .has("href=\"/orgs/empty/data\"");
+    b.ok("/orgs/empty/initiatives/new")
+        .await
+        .has("href=\"/orgs/empty/data\"");
+}
+
+#[tokio::test]
+async fn every_benefit_is_edited_and_one_added_or_removed() {
+    let (srv, b) = demo().await;
+    // The analytics initiative has two benefits in examples/corner-bookstore.yaml:
+    // saving 2,000 (inventory cost) and revenue 3,000 (stockouts).
+    let edit = format!("{INITIATIVES}/analytics/edit");
+    let p = b.ok(&edit).await;
+    p.has("name=\"benefit_annual\" value=\"2000\"")
+        .has("name=\"benefit_annual_2\" value=\"3000\"")
+        .has("name=\"benefit_annual_3\" value=\"\"");
+    let base = [
+        ("title", "Data analytics and inventory optimisation"),
+        ("kind", "exploit"),
+        ("status", "candidate"),
+        ("owner", "Sarah"),
+        ("one_time_cost", "1500"),
+        ("duration_months", "6"),
+        ("effort_hours_per_month", "10"),
+        ("depends_on", "pos"),
+        ("depends_on", "crm"),
+        ("benefit_kind", "saving"),
+        ("benefit_annual", "2000"),
+        ("benefit_goal", "inventory-cost"),
+        ("benefit_kind_2", "revenue"),
+        ("benefit_goal_2", "stockouts"),
+        ("benefit_kind_3", "revenue"),
+        ("benefit_goal_3", "reach"),
+    ];
+    // The second benefit raised to 3,500 and a third added: 500 a year from further away.
+    let mut fields = base.to_vec();
+    fields.extend([("benefit_annual_2", "3500"), ("benefit_annual_3", "500")]);
+    let p = b.submit(&edit, &edit, &fields).await;
+    b.follow(&p).await.has("Saved.");
+    let benefits = |doc: sextant_core::model::PlanDoc| {
+        let a = doc
+            .initiatives
+            .into_iter()
+            .find(|i| i.id.as_str() == "analytics")
+            .unwrap();
+        a.benefits
+            .iter()
+            .map(|b| (b.annual.likely(), b.goal.as_ref().map(|g| g.to_string())))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        benefits(srv.demo_plan().await),
+        [
+            (2000.0, Some("inventory-cost".to_string())),
+            (3500.0, Some("stockouts".to_string())),
+            (500.0, Some("reach".to_string())),
+        ]
+    );
+    // A bad amount in the second row is shown beside that row's field; nothing is stored.
+    let mut fields = base.to_vec();
+    fields.extend([
+        ("benefit_annual_2", "lots"),
+        ("benefit_annual_3", "500"),
+        ("benefit_annual_4", ""),
+    ]);
+    let p = b.submit(&edit, &edit, &fields).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-benefit_annual_2-error\"")
+        .has("expected a number, found `lots`");
+    assert_eq!(benefits(srv.demo_plan().await).len(), 3);
+    // So is the plan's own refusal of that row (money is bounded to 10^12).
+    let mut fields = base.to_vec();
+    fields.extend([
+        ("benefit_annual_2", "1e13"),
+        ("benefit_annual_3", "500"),
+        ("benefit_annual_4", ""),
+    ]);
+    let p = b.submit(&edit, &edit, &fields).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-benefit_annual_2-error\">the amount of money is too large");
+    assert_eq!(benefits(srv.demo_plan().await)[1].0, 3500.0);
+    // Emptying the second row's amount removes that benefit.
+    let mut fields = base.to_vec();
+    fields.extend([
+        ("benefit_annual_2", ""),
+        ("benefit_annual_3", "500"),
+        ("benefit_annual_4", ""),
+    ]);
+    let p = b.submit(&edit, &edit, &fields).await;
+    b.follow(&p).await.has("Saved.");
+    assert_eq!(
+        benefits(srv.demo_plan().await),
+        [
+            (2000.0, Some("inventory-cost".to_string())),
+            (500.0, Some("reach".to_string())),
+        ]
+    );
+}

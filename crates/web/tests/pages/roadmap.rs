@@ -1,0 +1,172 @@
+//! The roadmap page: the optimised schedule, re-planned with the budget slider.
+
+use crate::*;
+
+/// The text of the section that starts at `heading` (up to the next section).
+fn section<'a>(p: &'a Page, heading: &str) -> &'a str {
+    let at = p
+        .html
+        .find(heading)
+        .unwrap_or_else(|| panic!("no `{heading}` in the page:\n{}", p.html));
+    let rest = &p.html[at..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_roadmap_schedules_the_demo_and_re_plans_with_a_smaller_budget() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}/roadmap")).await;
+    p.has("<title>Roadmap – The Corner Bookstore – Sextant</title>")
+        .has("href=\"/orgs/corner-bookstore/roadmap\" aria-current=\"page\"")
+        // The slider: a GET form with a labelled range input, its live output and the button.
+        .has("<form method=\"get\" action=\"/orgs/corner-bookstore/roadmap\" data-autosubmit>")
+        .has("<label for=\"f-budget\">Budget, as a share of the plan's</label>")
+        .has("type=\"range\" name=\"budget\" min=\"0.25\" max=\"2\" step=\"0.05\" value=\"1\" data-output=\"budget-out\"")
+        .has("<output id=\"budget-out\" for=\"f-budget\">100%</output>")
+        .has(">Re-plan</button>")
+        // The plan's budgets: 6,000 for 2027 + 4,000 for 2028.
+        .has("The plan's budgets total $10,000; at <span id=\"budget-pct\">100%</span> that is <strong id=\"budget-amount\">$10,000</strong>")
+        // The demo fits every initiative within budget (2027: POS 1,500 + social 300 +
+        // e-commerce 3,000 = 4,800 <= 6,000; 2028: CRM 0 + analytics 1,500 <= 4,000), each
+        // at its pinned start, so the optimum is proven and nothing is left out.
+        .has("Proven optimal")
+        .has("Every initiative of the plan is scheduled.")
+        .has("Scheduled initiatives (5)")
+        // The chart and its accessible alternative.
+        .has("<figure class=\"chart\"><svg")
+        .has("Roadmap by month")
+        .has("Efficient frontier")
+        .has("Staff hours by month");
+    let sched = section(&p, "Scheduled initiatives");
+    for (title, start, end) in [
+        (
+            "Point-of-sale system with inventory management",
+            "2027-01",
+            "2027-03",
+        ),
+        (
+            "Social media presence and email marketing",
+            "2027-04",
+            "2027-06",
+        ),
+        (
+            "E-commerce platform, expansion and optimisation",
+            "2027-07",
+            "2027-12",
+        ),
+        (
+            "Cloud CRM integrated with POS and e-commerce",
+            "2028-01",
+            "2028-06",
+        ),
+        (
+            "Data analytics and inventory optimisation",
+            "2028-07",
+            "2028-12",
+        ),
+    ] {
+        let row = &sched[sched.find(title).unwrap_or_else(|| panic!("{title}"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(start) && row.contains(end), "{title}: {row}");
+    }
+    // Costs from the plan: e-commerce 3,000, POS 1,500 (likely); the five sum to 6,300.
+    assert!(
+        sched.contains("$3,000") && sched.contains("$6,300"),
+        "{sched}"
+    );
+    // Spend by period: 2027 spends 4,800 of 6,000, 2028 1,500 of 4,000.
+    let spend = section(&p, "Spend against budget");
+    assert!(spend.contains("$4,800") && spend.contains("$6,000") && spend.contains("$1,200"));
+    assert!(spend.contains("$1,500") && spend.contains("$4,000") && spend.contains("$2,500"));
+    // The staff: POS needs 20 hours a month (its effort), 40 are available, at most 1 at once.
+    let staff = section(&p, "Staff time");
+    assert!(staff.contains("20 staff hours") && staff.contains("40 are available"));
+    assert!(staff.contains("the plan allows 2"));
+
+    // At 30% the 2027 budget is 1,800: POS and social media (1,800) fit, e-commerce (3,000)
+    // does not, and CRM and analytics depend on it.
+    let p = b.ok(&format!("/orgs/{DEMO}/roadmap?budget=0.3")).await;
+    p.has("value=\"0.3\"")
+        .has(">30%</output>")
+        .has("at <span id=\"budget-pct\">30%</span> that is <strong id=\"budget-amount\">$3,000</strong>")
+        .has("Scheduled initiatives (2)")
+        .has("Initiatives left out (3)");
+    let sched = section(&p, "Scheduled initiatives");
+    assert!(sched.contains("Point-of-sale system"));
+    assert!(!sched.contains("E-commerce platform"), "{sched}");
+    let out = section(&p, "Initiatives left out");
+    let row = &out[out.find("E-commerce platform").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("over budget") && row.contains("USD 1,800"),
+        "{row}"
+    );
+    assert!(out.contains("needs `ecommerce`, which is not scheduled"));
+    let spend = section(&p, "Spend against budget");
+    assert!(spend.contains("$1,800"), "{spend}");
+}
+
+#[tokio::test]
+async fn the_roadmap_compares_the_optimum_with_the_baseline() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}/roadmap")).await;
+    let base = section(&p, "The optimum against ranking by value");
+    // Every initiative is pinned and affordable, so ranking by value per dollar finds the
+    // optimum too: the same NPV, a difference of nothing.
+    assert!(base.contains("Baseline (rank and schedule)"), "{base}");
+    assert!(
+        base.contains("finds nothing better than the baseline"),
+        "{base}"
+    );
+    assert!(base.contains("Optimised start") && base.contains("Baseline start"));
+}
+
+#[tokio::test]
+async fn a_bad_budget_is_explained_beside_the_slider() {
+    let (_srv, b) = demo().await;
+    for bad in ["abc", "-1", "1e9", "101"] {
+        let p = b.get(&format!("/orgs/{DEMO}/roadmap?budget={bad}")).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        p.has("id=\"f-budget-error\"")
+            .has("The budget must be a number from 0 to 100 times the plan's budget")
+            .has(&format!("`{bad}` is not."))
+            .has("aria-invalid=\"true\"")
+            .has(">Re-plan</button>")
+            .lacks("Scheduled initiatives");
+    }
+}
+
+#[tokio::test]
+async fn a_roadmap_without_a_plan_says_where_to_import_one() {
+    let (_srv, b) = super::empty_org().await;
+    b.ok("/orgs/empty/roadmap")
+        .await
+        .has("There is no plan for Empty Ltd yet")
+        .has("href=\"/orgs/empty/data\"");
+}
+
+#[tokio::test]
+async fn another_organisations_roadmap_is_not_found() {
+    let (srv, _) = demo().await;
+    srv.user("eve@example.com", false).await;
+    let eve = srv.browser();
+    eve.login("eve@example.com", PASSWORD).await;
+    let p = eve.get(&format!("/orgs/{DEMO}/roadmap")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    p.lacks("Point-of-sale");
+}
+
+#[tokio::test]
+async fn with_no_budget_the_required_initiative_cannot_be_scheduled() {
+    let (_srv, b) = demo().await;
+    // The POS system is mandatory and costs 1,500: with every budget at 0 nothing fits, and
+    // relaxing either the budgets or the requirement alone would make a schedule possible.
+    let p = b.ok(&format!("/orgs/{DEMO}/roadmap?budget=0")).await;
+    p.has("No roadmap possible")
+        .has("Relaxing any one of these alone would make a schedule possible:")
+        .has("<li>mandatory initiatives</li>")
+        .has("<li>budget by period</li>")
+        .has("Nothing is scheduled.")
+        .has(">0%</output>")
+        .lacks("Every initiative of the plan is scheduled.");
+}
