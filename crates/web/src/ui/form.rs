@@ -78,18 +78,23 @@ impl FormData {
         (!v.is_empty()).then(|| v.to_string())
     }
 
-    /// Every value of a repeated field (check boxes).
+    /// Every value of a repeated field (check boxes), empty ones left out.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()
-            .filter(|(k, _)| k == name)
+            .filter(|(k, v)| k == name && !v.is_empty())
             .map(|(_, v)| v.clone())
             .collect()
     }
 
+    /// The form sent the field at all (even empty).
+    pub fn sent(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     /// A box was ticked.
     pub fn checked(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
+        self.sent(name)
     }
 
     /// The CSRF token sent.
@@ -422,23 +427,187 @@ pub fn text_of(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// The names of an estimate's range fields: `cost` -> (`cost_low`, `cost_high`).
+pub fn range_names(name: &str) -> (String, String) {
+    (format!("{name}_low"), format!("{name}_high"))
+}
+
+/// A stored estimate as the form's three fields: the likely value under `name`, the range's
+/// ends under `name_low` and `name_high` (empty for a single figure).
+pub fn estimate_values(name: &str, stored: Option<&serde_json::Value>) -> [(String, String); 3] {
+    let (low, high) = range_names(name);
+    let end = |k: &str| match stored {
+        Some(serde_json::Value::Object(o)) => text_of(o.get(k)),
+        _ => String::new(),
+    };
+    [
+        (name.to_string(), text_of(stored)),
+        (low, end("low")),
+        (high, end("high")),
+    ]
+}
+
 impl FormData {
-    /// An estimate typed as one number: the stored three-point estimate kept when its likely
-    /// value comes back unchanged, else the number.
+    /// An estimate: the likely value in `name`, and optionally the lowest and highest
+    /// plausible values in `name_low` and `name_high` (a three-point estimate, which the
+    /// simulation draws from). Both ends or neither; low <= likely <= high. A form that does
+    /// not send the range fields at all (a script's post) keeps a stored range when its likely
+    /// value comes back unchanged.
     pub fn estimate(
         &self,
         name: &str,
         stored: Option<&serde_json::Value>,
         errors: &mut Errors,
     ) -> Option<serde_json::Value> {
-        let x = self.number(name, errors)?;
-        match stored {
-            Some(v @ serde_json::Value::Object(o))
-                if o.get("likely").and_then(serde_json::Value::as_f64) == Some(x) =>
-            {
-                Some(v.clone())
+        self.three_point(name, stored, errors, |f, n, e| f.number(n, e))
+    }
+
+    /// An estimate of whole months from 1 to 1,200, as [`FormData::estimate`].
+    pub fn months_estimate(
+        &self,
+        name: &str,
+        stored: Option<&serde_json::Value>,
+        errors: &mut Errors,
+    ) -> Option<serde_json::Value> {
+        self.three_point(name, stored, errors, |f, n, e| {
+            f.whole(n, 1, 1200, e).map(|m| m as f64)
+        })
+    }
+
+    fn three_point(
+        &self,
+        name: &str,
+        stored: Option<&serde_json::Value>,
+        errors: &mut Errors,
+        read: impl Fn(&Self, &str, &mut Errors) -> Option<f64>,
+    ) -> Option<serde_json::Value> {
+        let (low_name, high_name) = range_names(name);
+        let likely = read(self, name, errors);
+        if !self.sent(&low_name) && !self.sent(&high_name) {
+            let x = likely?;
+            return match stored {
+                Some(v @ serde_json::Value::Object(o))
+                    if o.get("likely").and_then(serde_json::Value::as_f64) == Some(x) =>
+                {
+                    Some(v.clone())
+                }
+                _ => Some(json_number(x)),
+            };
+        }
+        let typed = |n: &str| !self.get(n).trim().is_empty();
+        let (low, high) = (
+            read(self, &low_name, errors),
+            read(self, &high_name, errors),
+        );
+        if !typed(name) {
+            if typed(&low_name) || typed(&high_name) {
+                errors.add(
+                    name,
+                    "a range needs its likely value too: give it, or leave the range empty",
+                );
             }
-            _ => Some(json_number(x)),
+            return None;
+        }
+        let x = likely?;
+        match (typed(&low_name), typed(&high_name)) {
+            (false, false) => return Some(json_number(x)),
+            (true, false) => errors.add(
+                &high_name,
+                "give the highest plausible value too, or leave both ends empty",
+            ),
+            (false, true) => errors.add(
+                &low_name,
+                "give the lowest plausible value too, or leave both ends empty",
+            ),
+            (true, true) => {}
+        }
+        let (low, high) = (low?, high?);
+        if low > x {
+            errors.add(
+                &low_name,
+                format!(
+                    "expected at most the likely value {}, found {}",
+                    num_value(Some(x)),
+                    num_value(Some(low))
+                ),
+            );
+        }
+        if high < x {
+            errors.add(
+                &high_name,
+                format!(
+                    "expected at least the likely value {}, found {}",
+                    num_value(Some(x)),
+                    num_value(Some(high))
+                ),
+            );
+        }
+        if low == x && x == high {
+            return Some(json_number(x));
+        }
+        Some(serde_json::json!({
+            "low": json_number(low),
+            "likely": json_number(x),
+            "high": json_number(high),
+        }))
+    }
+}
+
+/// An estimate's range fields, folded under a disclosure that is open when they hold a value
+/// or a message: `label` is the estimate's own label, which each end's label repeats.
+pub fn range(f: &FormData, name: &str, label: &str, step: &'static str, errors: &Errors) -> Markup {
+    let (low, high) = range_names(name);
+    let open = [&low, &high]
+        .iter()
+        .any(|n| !f.get(n).trim().is_empty() || !errors.of(n).is_empty());
+    let (low_label, high_label) = (
+        format!("{label}: lowest plausible"),
+        format!("{label}: highest plausible"),
+    );
+    html! {
+        details.range open[open] {
+            summary { "Range (optional)" }
+            p.hint { "If you are unsure, the lowest and highest values you find plausible: the simulation draws from the range. Leave both empty for a single figure." }
+            div.row {
+                (Field::text(&low, &low_label, f.get(&low)).kind(Kind::Number(step)).render(errors))
+                (Field::text(&high, &high_label, f.get(&high)).kind(Kind::Number(step)).render(errors))
+            }
+        }
+    }
+}
+
+/// A fieldset of check boxes for a repeated field, one per (value, label) of `items`, ticked
+/// when in `checked`, with `none` shown when there are no items. A hidden empty value goes
+/// first so that a form that ticks nothing still says it sent the field.
+pub fn check_boxes(
+    name: &str,
+    legend: &str,
+    items: &[(String, String)],
+    checked: &[String],
+    none: &str,
+    errors: &Errors,
+) -> Markup {
+    let msgs = errors.of(name);
+    let err_id = format!("f-{name}-error");
+    html! {
+        fieldset.field.invalid[!msgs.is_empty()] {
+            legend { (legend) }
+            input type="hidden" name=(name) value="";
+            @if items.is_empty() {
+                p.hint { (none) }
+            }
+            @for (value, label) in items {
+                @let fid = format!("f-{name}-{value}");
+                label.check for=(fid) {
+                    input type="checkbox" id=(fid) name=(name) value=(value)
+                        checked[checked.iter().any(|c| c == value)]
+                        aria-describedby=[(!msgs.is_empty()).then_some(err_id.as_str())];
+                    " " (label)
+                }
+            }
+            @if !msgs.is_empty() {
+                p.field-error id=(err_id) { @for m in msgs { (m) " " } }
+            }
         }
     }
 }
@@ -506,5 +675,48 @@ mod tests {
             .into_string();
         assert!(!html.contains("aria-invalid"), "{html}");
         assert!(html.contains("value=\"&lt;b&gt;\""), "{html}");
+    }
+
+    #[test]
+    fn an_estimate_is_a_figure_or_a_range_and_a_script_keeps_the_stored_range() {
+        let form = |pairs: &[(&str, &str)]| {
+            FormData(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        };
+        let stored = serde_json::json!({"low": 1200, "likely": 1500, "high": 2200});
+        let mut e = Errors::new();
+        // A range equal at both ends is a single figure.
+        let f = form(&[("c", "1,500"), ("c_low", "1500"), ("c_high", "1500")]);
+        assert_eq!(f.estimate("c", Some(&stored), &mut e), Some(1500.into()));
+        // Both ends empty: the stored range is dropped.
+        let f = form(&[("c", "1500"), ("c_low", ""), ("c_high", "")]);
+        assert_eq!(f.estimate("c", Some(&stored), &mut e), Some(1500.into()));
+        // No range fields at all (a script's post): kept while the likely value is unchanged.
+        let f = form(&[("c", "1500")]);
+        assert_eq!(f.estimate("c", Some(&stored), &mut e), Some(stored.clone()));
+        let f = form(&[("c", "1600")]);
+        assert_eq!(f.estimate("c", Some(&stored), &mut e), Some(1600.into()));
+        let f = form(&[("c", "1.5"), ("c_low", "1"), ("c_high", "2.25")]);
+        assert_eq!(
+            f.estimate("c", None, &mut e),
+            Some(serde_json::json!({"low": 1, "likely": 1.5, "high": 2.25}))
+        );
+        assert!(e.is_empty(), "{e:?}");
+        // Months are whole.
+        let f = form(&[("m", "3"), ("m_low", "2"), ("m_high", "7")]);
+        assert_eq!(
+            f.months_estimate("m", None, &mut e),
+            Some(serde_json::json!({"low": 2, "likely": 3, "high": 7}))
+        );
+        let f = form(&[("m", "3"), ("m_low", "0"), ("m_high", "7")]);
+        f.months_estimate("m", None, &mut e);
+        assert_eq!(
+            e.of("m_low"),
+            ["expected a whole number from 1 to 1200, found `0`"]
+        );
     }
 }

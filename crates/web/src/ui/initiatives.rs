@@ -34,7 +34,10 @@ use sextant_roadmap::{Adjust, Instance, Objective};
 use sextant_store::{Change, Section as Part};
 
 use super::compute::{self, Analysed};
-use super::form::{Errors, Field, FormData, Kind, json_number, num_value, text_of};
+use super::form::{
+    Errors, Field, FormData, Kind, check_boxes, estimate_values, json_number, num_value, range,
+    text_of,
+};
 use super::{
     OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render, render_status,
     see_other,
@@ -67,7 +70,7 @@ const TRIALS: usize = 2_000;
 const SEED: u64 = 1;
 
 /// The fields of the initiative form that a refused change's problems may name.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 19] = [
     "id",
     "title",
     "description",
@@ -84,7 +87,13 @@ const FIELDS: [&str; 16] = [
     "benefit_goal",
     "contributes",
     "mandatory",
+    "start",
+    "alternative_group",
+    "replaces",
 ];
+
+/// The initiative's estimates, each with its optional range (`one_time_cost_low`...).
+const ESTIMATES: [&str; 3] = ["one_time_cost", "recurring_cost_annual", "duration_months"];
 
 /// A benefit's form field: `benefit_annual` for the first, `benefit_annual_2` for the second...
 fn benefit_field(part: &str, i: usize) -> String {
@@ -627,7 +636,7 @@ fn simulation_part(
                     }
                     @if !spread {
                         p { "Every estimate of this initiative is a single figure and none of its risks is quantified, so every trial gives the same NPV, "
-                            (money(s.deterministic_npv, cur)) ". Give a cost, benefit or duration as low, likely and high in the plan file to see the spread." }
+                            (money(s.deterministic_npv, cur)) ". Give a cost, benefit or duration a range (its lowest and highest plausible values) when editing the initiative to see the spread." }
                     } @else {
                         dl {
                             dt { "NPV with every input at its likely value" } dd { (money(s.deterministic_npv, cur)) }
@@ -813,14 +822,21 @@ fn form_of(v: &Value) -> FormData {
         "kind",
         "status",
         "owner",
-        "one_time_cost",
-        "recurring_cost_annual",
-        "duration_months",
         "effort_hours_per_month",
+        "start",
+        "alternative_group",
     ]
     .iter()
     .map(|n| (n.to_string(), text_of(v.get(*n))))
     .collect();
+    for n in ESTIMATES {
+        out.extend(estimate_values(n, v.get(n)));
+    }
+    if let Some(Value::Array(systems)) = v.get("replaces") {
+        for s in systems {
+            out.push(("replaces".into(), text_of(Some(s))));
+        }
+    }
     if let Some(Value::Array(deps)) = v.get("depends_on") {
         for d in deps {
             out.push(("depends_on".into(), text_of(Some(d))));
@@ -828,9 +844,13 @@ fn form_of(v: &Value) -> FormData {
     }
     if let Some(Value::Array(benefits)) = v.get("benefits") {
         for (i, b) in benefits.iter().enumerate() {
-            for part in ["kind", "annual", "goal"] {
+            for part in ["kind", "goal"] {
                 out.push((benefit_field(part, i), text_of(b.get(part))));
             }
+            out.extend(estimate_values(
+                &benefit_field("annual", i),
+                b.get("annual"),
+            ));
         }
     }
     if let Some(Value::Object(m)) = v.get("contributes") {
@@ -842,16 +862,6 @@ fn form_of(v: &Value) -> FormData {
         out.push(("mandatory".into(), "on".into()));
     }
     FormData(out)
-}
-
-/// A three-point estimate's range as a hint.
-fn range_hint(stored: Option<&Value>) -> Option<String> {
-    let o = stored?.as_object()?;
-    Some(format!(
-        "A three-point estimate from {} to {}: kept unless you change the likely value.",
-        text_of(o.get("low")),
-        text_of(o.get("high"))
-    ))
 }
 
 fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -875,13 +885,12 @@ fn form_page(
         Some(id) => org.url(&format!("initiatives/{id}/edit")),
         None => org.url("initiatives/new"),
     };
-    let hint_of = |k: &str| range_hint(stored.and_then(|s| s.get(k)));
     let stored_benefits: &[Value] = stored
         .and_then(|s| s.get("benefits"))
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
-    // One row per benefit, and one more to add a benefit; the names, labels and hints they use.
-    let rows: Vec<(usize, [String; 3], String, Option<String>)> = (0..=stored_benefits.len())
+    // One row per benefit, and one more to add a benefit; the names and legends they use.
+    let rows: Vec<([String; 3], String)> = (0..=stored_benefits.len())
         .map(|i| {
             let legend = if i < stored_benefits.len() {
                 format!("Benefit {}", i + 1)
@@ -890,24 +899,34 @@ fn form_page(
             } else {
                 "Another benefit".to_string()
             };
-            let hint = range_hint(stored_benefits.get(i).and_then(|b| b.get("annual")))
-                .or(Some("Leave the amount empty for none".to_string()));
             (
-                i,
                 ["kind", "annual", "goal"].map(|p| benefit_field(p, i)),
                 legend,
-                hint,
             )
         })
         .collect();
-    let with_hint = |field: Field<'_>, hint: Option<String>| -> Markup {
-        match &hint {
-            Some(h) => field.hint(h).render(errors),
-            None => field.render(errors),
+    // An estimate's field with its range under it.
+    let estimate = |name: &str, label: &str, step: &'static str, required: bool| -> Markup {
+        let field = Field::text(name, label, get(name)).kind(Kind::Number(step));
+        let field = if required { field.required() } else { field };
+        html! {
+            div.estimate {
+                (field.render(errors))
+                (range(f, name, label, step, errors))
+            }
         }
     };
-    let deps = f.all("depends_on");
-    let dep_errors = errors.of("depends_on");
+    let others: Vec<(String, String)> = doc
+        .initiatives
+        .iter()
+        .filter(|i| Some(i.id.as_str()) != id)
+        .map(|i| (i.id.to_string(), i.title.clone()))
+        .collect();
+    let systems: Vec<(String, String)> = doc
+        .systems
+        .iter()
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect();
     let mut goals = vec![(String::new(), "No goal".to_string())];
     goals.extend(
         doc.goals
@@ -945,33 +964,15 @@ fn form_page(
                 (Field::text("owner", "Owner", get("owner")).render(errors))
             }
             div.row {
-                (with_hint(Field::text("one_time_cost", "One-time cost", get("one_time_cost")).kind(Kind::Number("any")), hint_of("one_time_cost")))
-                (with_hint(Field::text("recurring_cost_annual", "Recurring cost a year", get("recurring_cost_annual")).kind(Kind::Number("any")), hint_of("recurring_cost_annual")))
+                (estimate("one_time_cost", "One-time cost", "any", false))
+                (estimate("recurring_cost_annual", "Recurring cost a year", "any", false))
             }
             div.row {
-                (with_hint(Field::text("duration_months", "Duration, months", get("duration_months")).kind(Kind::Number("1")).required(), hint_of("duration_months")))
+                (estimate("duration_months", "Duration, months", "1", true))
                 (Field::text("effort_hours_per_month", "Staff hours a month while it is done", get("effort_hours_per_month")).kind(Kind::Number("any")).render(errors))
             }
-            fieldset.field.invalid[!dep_errors.is_empty()] {
-                legend { "Depends on" }
-                @let others: Vec<_> = doc.initiatives.iter().filter(|i| Some(i.id.as_str()) != id).collect();
-                @if others.is_empty() {
-                    p.hint { "No other initiative yet." }
-                }
-                @for i in others {
-                    @let fid = format!("f-depends_on-{}", i.id);
-                    label.check for=(fid) {
-                        input type="checkbox" id=(fid) name="depends_on" value=(i.id)
-                            checked[deps.iter().any(|d| d == i.id.as_str())]
-                            aria-describedby=[(!dep_errors.is_empty()).then_some("f-depends_on-error")];
-                        " " (i.title)
-                    }
-                }
-                @if !dep_errors.is_empty() {
-                    p.field-error id="f-depends_on-error" { @for m in dep_errors { (m) " " } }
-                }
-            }
-            @for (_, [kind, annual, goal], legend, hint) in &rows {
+            (check_boxes("depends_on", "Depends on", &others, &f.all("depends_on"), "No other initiative yet.", errors))
+            @for ([kind, annual, goal], legend) in &rows {
                 fieldset {
                     legend { (legend) }
                     div.row {
@@ -979,7 +980,11 @@ fn form_page(
                             ("revenue", "Revenue (extra sales)"),
                             ("saving", "Saving (lower costs)"),
                         ]))).render(errors))
-                        (with_hint(Field::text(annual, "Amount a year", get(annual)).kind(Kind::Number("any")), hint.clone()))
+                        div.estimate {
+                            (Field::text(annual, "Amount a year", get(annual)).kind(Kind::Number("any"))
+                                .hint("Leave the amount empty for none").render(errors))
+                            (range(f, annual, &format!("{legend}, amount a year"), "any", errors))
+                        }
                         (Field::text(goal, "Goal it serves", get(goal)).kind(Kind::Select(goals.clone())).render(errors))
                     }
                 }
@@ -995,7 +1000,17 @@ fn form_page(
                     }
                 }
             }
-            (Field::text("mandatory", "Mandatory: the roadmap must schedule it", get("mandatory")).kind(Kind::Checkbox).render(errors))
+            fieldset {
+                legend { "Scheduling" }
+                (Field::text("mandatory", "Mandatory: the roadmap must schedule it", get("mandatory")).kind(Kind::Checkbox).render(errors))
+                div.row {
+                    (Field::text("start", "Fixed start month", get("start")).kind(Kind::Month)
+                        .hint("Leave empty to let the roadmap choose the month").render(errors))
+                    (Field::text("alternative_group", "Alternative group", get("alternative_group"))
+                        .hint("Initiatives with the same group are alternatives: the roadmap picks at most one").render(errors))
+                }
+                (check_boxes("replaces", "Systems it replaces", &systems, &f.all("replaces"), "No system in the inventory yet.", errors))
+            }
             button type="submit" { @if id.is_some() { "Save" } @else { "Add the initiative" } }
             " " a href=(match id { Some(id) => org.url(&format!("initiatives/{id}")), None => org.url("initiatives") }) { "Cancel" }
         }
@@ -1059,17 +1074,7 @@ fn initiative_json(
             errors.add("duration_months", "this field is required");
             None
         }
-        Some(_) => {
-            f.whole("duration_months", 1, 1200, errors)
-                .map(|m| match old("duration_months") {
-                    Some(v @ Value::Object(_))
-                        if v.get("likely").and_then(Value::as_i64) == Some(m) =>
-                    {
-                        v
-                    }
-                    _ => json!(m),
-                })
-        }
+        Some(_) => f.months_estimate("duration_months", old("duration_months").as_ref(), errors),
     };
     let effort = f.number("effort_hours_per_month", errors);
     let stored_benefits: Vec<Value> = old("benefits")
@@ -1149,6 +1154,12 @@ fn initiative_json(
     opt("one_time_cost", one_time);
     opt("recurring_cost_annual", recurring);
     opt("duration_months", duration);
+    // Fields a script's post leaves out stay as they were stored.
+    for k in ["start", "alternative_group"] {
+        if f.sent(k) {
+            opt(k, f.opt(k).map(Value::from));
+        }
+    }
     opt("effort_hours_per_month", effort.map(json_number));
     body.insert(
         "depends_on".into(),
@@ -1157,6 +1168,12 @@ fn initiative_json(
     body.insert("benefits".into(), Value::Array(benefits));
     body.insert("contributes".into(), Value::Object(contributes));
     body.insert("mandatory".into(), json!(f.checked("mandatory")));
+    if f.sent("replaces") {
+        body.insert(
+            "replaces".into(),
+            Value::Array(f.all("replaces").into_iter().map(Value::from).collect()),
+        );
+    }
     Value::Object(body)
 }
 

@@ -20,7 +20,7 @@ use sextant_report::format::money;
 use sextant_store::{Change, Section as Part};
 
 use super::compute::{self, Analysed};
-use super::form::{Errors, Field, FormData, Kind, num_value, text_of};
+use super::form::{Errors, Field, FormData, Kind, estimate_values, num_value, range, text_of};
 use super::{
     OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render, render_status,
     see_other,
@@ -231,12 +231,14 @@ fn belongs_to(org: &OrgPage, doc: &PlanDoc, r: &Risk) -> Markup {
 
 /// The form's values from a stored risk.
 fn form_of(v: &Value) -> FormData {
-    FormData(
-        FIELDS
-            .iter()
-            .map(|n| (n.to_string(), text_of(v.get(*n))))
-            .collect(),
-    )
+    let mut out: Vec<(String, String)> = FIELDS
+        .iter()
+        .map(|n| (n.to_string(), text_of(v.get(*n))))
+        .collect();
+    for n in ["cost", "delay_months"] {
+        out.extend(estimate_values(n, v.get(n)).into_iter().skip(1));
+    }
+    FormData(out)
 }
 
 fn scale(words: &[&str; 5], blank: Option<&str>) -> Vec<(String, String)> {
@@ -250,22 +252,11 @@ fn scale(words: &[&str; 5], blank: Option<&str>) -> Vec<(String, String)> {
     v
 }
 
-/// A three-point estimate's range as a hint.
-fn range_hint(stored: Option<&Value>) -> Option<String> {
-    let o = stored?.as_object()?;
-    Some(format!(
-        "A three-point estimate from {} to {}: kept unless you change the likely value.",
-        text_of(o.get("low")),
-        text_of(o.get("high"))
-    ))
-}
-
 /// The risk form: `id` is the risk being edited (`None` for a new one).
 fn form_page(
     org: &OrgPage,
     doc: &PlanDoc,
     id: Option<&str>,
-    stored: Option<&Value>,
     f: &FormData,
     errors: &Errors,
 ) -> Markup {
@@ -295,8 +286,6 @@ fn form_page(
     } else {
         get("category")
     };
-    let cost_hint = range_hint(stored.and_then(|s| s.get("cost")));
-    let delay_hint = range_hint(stored.and_then(|s| s.get("delay_months")));
     html! {
         (errors.summary())
         form method="post" action=(action) {
@@ -332,10 +321,12 @@ fn form_page(
                 div.row {
                     (Field::text("probability", "Probability within the horizon", get("probability")).kind(Kind::Number("any"))
                         .hint("From 0 to 1, or a percentage such as 15%").render(errors))
-                    @let cost = Field::text("cost", "Cost if it happens", get("cost")).kind(Kind::Number("any"));
-                    (match &cost_hint { Some(h) => cost.hint(h), None => cost }.render(errors))
-                    @let delay = Field::text("delay_months", "Delay if it happens, months", get("delay_months")).kind(Kind::Number("any"));
-                    (match &delay_hint { Some(h) => delay.hint(h), None => delay }.render(errors))
+                    @for (name, label) in [("cost", "Cost if it happens"), ("delay_months", "Delay if it happens, months")] {
+                        div.estimate {
+                            (Field::text(name, label, get(name)).kind(Kind::Number("any")).render(errors))
+                            (range(f, name, label, "any", errors))
+                        }
+                    }
                 }
             }
             button type="submit" { @if id.is_some() { "Save" } @else { "Add the risk" } }
@@ -412,14 +403,7 @@ async fn new_form(
     let plan = org
         .require_plan(&state, "Add a risk", Section::Risks)
         .await?;
-    let body = form_page(
-        &org,
-        plan.doc(),
-        None,
-        None,
-        &FormData::default(),
-        &Errors::new(),
-    );
+    let body = form_page(&org, plan.doc(), None, &FormData::default(), &Errors::new());
     Ok(render(org.page("Add a risk", Section::Risks, body)))
 }
 
@@ -451,7 +435,7 @@ async fn create(
             Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
         }
     }
-    let page = form_page(&org, doc, None, None, &f, &errors);
+    let page = form_page(&org, doc, None, &f, &errors);
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         org.page("Add a risk", Section::Risks, page),
@@ -521,7 +505,7 @@ async fn edit_form(
     let title = r.title.clone();
     let body = if org.can_edit() {
         html! {
-            (form_page(&org, doc, Some(&id), Some(&stored.body), &form_of(&stored.body), &Errors::new()))
+            (form_page(&org, doc, Some(&id), &form_of(&stored.body), &Errors::new()))
             (delete_form(&org, &id, &title))
         }
     } else {
@@ -553,7 +537,7 @@ async fn save(
     }
     let title = text_of(stored.body.get("title"));
     let page = html! {
-        (form_page(&org, plan.doc(), Some(&id), Some(&stored.body), &f, &errors))
+        (form_page(&org, plan.doc(), Some(&id), &f, &errors))
         (delete_form(&org, &id, &title))
     };
     Ok(render_status(
@@ -582,7 +566,7 @@ async fn delete(
             let plan = org.require_plan(&state, "Risks", Section::Risks).await?;
             let title = text_of(stored.body.get("title"));
             let page = html! {
-                (form_page(&org, plan.doc(), Some(&id), Some(&stored.body), &form_of(&stored.body), &errors))
+                (form_page(&org, plan.doc(), Some(&id), &form_of(&stored.body), &errors))
                 (delete_form(&org, &id, &title))
             };
             Ok(render_status(

@@ -101,7 +101,13 @@ async fn editing_keeps_what_the_form_does_not_show() {
     let edit = format!("{INITIATIVES}/pos/edit");
     let p = b.ok(&edit).await;
     p.has("value=\"1500\"")
-        .has("A three-point estimate from 1200 to 2200")
+        // The stored range is shown, its disclosure open.
+        .has("name=\"one_time_cost_low\" value=\"1200\"")
+        .has("name=\"one_time_cost_high\" value=\"2200\"")
+        .has("<details class=\"range\" open>")
+        // The pinned start and what it replaces.
+        .has("name=\"start\" value=\"2027-01\"")
+        .has("name=\"replaces\" value=\"register\" checked")
         // Every benefit has its row, and one more row adds a benefit.
         .has("<legend>Benefit 2</legend>")
         .has("name=\"benefit_annual_2\" value=\"2500\"")
@@ -506,4 +512,170 @@ async fn every_benefit_is_edited_and_one_added_or_removed() {
             (500.0, Some("reach".to_string())),
         ]
     );
+}
+
+#[tokio::test]
+async fn ranges_a_fixed_start_and_alternatives_are_set_on_the_form() {
+    let (srv, b) = demo().await;
+    let new = format!("{INITIATIVES}/new");
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "chat"),
+                ("title", "Live chat on the web shop"),
+                ("kind", "explore"),
+                ("one_time_cost", "400"),
+                ("one_time_cost_low", "300"),
+                ("one_time_cost_high", "900"),
+                ("recurring_cost_annual", "600"),
+                ("recurring_cost_annual_low", ""),
+                ("recurring_cost_annual_high", ""),
+                ("duration_months", "2"),
+                ("duration_months_low", "1"),
+                ("duration_months_high", "4"),
+                ("benefit_kind", "revenue"),
+                ("benefit_annual", "2,000"),
+                ("benefit_annual_low", "500"),
+                ("benefit_annual_high", "3,000"),
+                ("start", "2027-06"),
+                ("alternative_group", "shop-help"),
+                ("replaces", ""),
+                ("replaces", "landline"),
+            ],
+        )
+        .await;
+    let p = b.follow(&p).await;
+    p.has("Added.");
+    let doc = srv.demo_plan().await;
+    let chat = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "chat")
+        .unwrap();
+    let three =
+        |e: &sextant_core::model::Estimate| (e.low.to_f64(), e.likely.to_f64(), e.high.to_f64());
+    assert_eq!(three(&chat.one_time_cost), (300.0, 400.0, 900.0));
+    assert!(chat.recurring_cost_annual.is_point());
+    assert_eq!(
+        (
+            chat.duration_months.low,
+            chat.duration_months.likely,
+            chat.duration_months.high
+        ),
+        (1, 2, 4)
+    );
+    assert_eq!(three(&chat.benefits[0].annual), (500.0, 2000.0, 3000.0));
+    assert_eq!(chat.start.unwrap().to_string(), "2027-06");
+    assert_eq!(chat.alternative_group.as_deref(), Some("shop-help"));
+    let replaces: Vec<&str> = chat.replaces.iter().map(|s| s.as_str()).collect();
+    assert_eq!(replaces, ["landline"]);
+    // With ranges, the simulation has a spread to draw.
+    p.lacks("every trial gives the same NPV")
+        .has("NPV: cumulative probability");
+
+    // Emptying a range, the start, the group and every box: a single figure, no fixed start,
+    // no group, nothing replaced.
+    let edit = format!("{INITIATIVES}/chat/edit");
+    b.ok(&edit)
+        .await
+        .has("name=\"duration_months_high\" value=\"4\"")
+        .has("name=\"alternative_group\" value=\"shop-help\"");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Live chat on the web shop"),
+                ("one_time_cost", "400"),
+                ("one_time_cost_low", ""),
+                ("one_time_cost_high", ""),
+                ("duration_months", "2"),
+                ("duration_months_low", "1"),
+                ("duration_months_high", "4"),
+                ("benefit_annual", "2000"),
+                ("benefit_annual_low", "500"),
+                ("benefit_annual_high", "3000"),
+                ("start", ""),
+                ("alternative_group", ""),
+                ("replaces", ""),
+            ],
+        )
+        .await;
+    b.follow(&p).await.has("Saved.");
+    let doc = srv.demo_plan().await;
+    let chat = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "chat")
+        .unwrap();
+    assert!(chat.one_time_cost.is_point());
+    assert_eq!(chat.one_time_cost.likely(), 400.0);
+    assert_eq!(chat.duration_months.high, 4);
+    assert_eq!(chat.start, None);
+    assert_eq!(chat.alternative_group, None);
+    assert!(chat.replaces.is_empty());
+}
+
+#[tokio::test]
+async fn a_range_out_of_order_or_half_given_is_refused_beside_its_field() {
+    let (srv, b) = demo().await;
+    let before = srv.demo_plan().await;
+    let new = format!("{INITIATIVES}/new");
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "chat"),
+                ("title", "Live chat"),
+                ("one_time_cost", "400"),
+                ("one_time_cost_low", "500"),
+                ("one_time_cost_high", "350"),
+                ("recurring_cost_annual", "600"),
+                ("recurring_cost_annual_low", "500"),
+                ("recurring_cost_annual_high", ""),
+                ("duration_months", "2"),
+                ("duration_months_low", "1.5"),
+                ("duration_months_high", "3"),
+                ("benefit_annual", ""),
+                ("benefit_annual_low", "100"),
+                ("benefit_annual_high", "300"),
+                ("start", "June"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("Nothing was saved.")
+        .has("id=\"f-one_time_cost_low-error\"")
+        .has("expected at most the likely value 400, found 500")
+        .has("id=\"f-one_time_cost_high-error\"")
+        .has("expected at least the likely value 400, found 350")
+        .has("id=\"f-recurring_cost_annual_high-error\"")
+        .has("give the highest plausible value too, or leave both ends empty")
+        .has("id=\"f-duration_months_low-error\"")
+        .has("expected a whole number from 1 to 1200, found `1.5`")
+        .has("id=\"f-benefit_annual-error\"")
+        .has("a range needs its likely value too")
+        // What was typed comes back, the ranges open.
+        .has("name=\"one_time_cost_low\" value=\"500\"")
+        .has("<details class=\"range\" open>");
+    assert_eq!(srv.demo_plan().await, before);
+    // A month the plan cannot read, found by the plan's own check, goes beside its field.
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "chat"),
+                ("title", "Live chat"),
+                ("duration_months", "2"),
+                ("start", "June"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-start-error\"");
+    assert_eq!(srv.demo_plan().await, before);
 }

@@ -147,7 +147,8 @@ async fn a_three_point_cost_is_kept_when_the_form_leaves_it() {
     let edit = format!("{RISKS}/crm-privacy");
     let p = b.ok(&edit).await;
     p.has("value=\"200\"")
-        .has("A three-point estimate from 100 to 400");
+        .has("name=\"cost_low\" value=\"100\"")
+        .has("name=\"cost_high\" value=\"400\"");
     let p = b
         .submit(
             &edit,
@@ -296,4 +297,53 @@ async fn an_organisation_without_a_plan_is_sent_to_the_data_page() {
     b.ok("/orgs/empty/risks/new")
         .await
         .has("href=\"/orgs/empty/data\"");
+}
+
+#[tokio::test]
+async fn a_risks_cost_and_delay_take_a_range_on_the_form() {
+    let (srv, b) = demo().await;
+    let edit = format!("{RISKS}/crm-resistance");
+    let p = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Staff resistance to the CRM and data-entry errors"),
+                ("category", "adoption"),
+                ("initiative", "crm"),
+                ("likelihood", "3"),
+                ("impact", "3"),
+                ("probability", "20%"),
+                ("cost", "1,000"),
+                ("cost_low", "500"),
+                ("cost_high", "4,000"),
+                ("delay_months", "1"),
+                ("delay_months_low", "0"),
+                ("delay_months_high", "3"),
+            ],
+        )
+        .await;
+    b.follow(&p).await;
+    let doc = srv.demo_plan().await;
+    let r = doc
+        .risks
+        .iter()
+        .find(|r| r.id.as_str() == "crm-resistance")
+        .unwrap();
+    let c = r.cost.unwrap();
+    assert_eq!(
+        (c.low.to_f64(), c.likely.to_f64(), c.high.to_f64()),
+        (500.0, 1000.0, 4000.0)
+    );
+    let d = r.delay_months.unwrap();
+    assert_eq!(
+        (d.low.to_f64(), d.likely.to_f64(), d.high.to_f64()),
+        (0.0, 1.0, 3.0)
+    );
+    assert_eq!(r.probability, Some(0.2));
+    // Shown again on the form, the ranges open.
+    b.ok(&edit)
+        .await
+        .has("name=\"delay_months_high\" value=\"3\"")
+        .has("<details class=\"range\" open>");
 }
