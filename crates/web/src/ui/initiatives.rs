@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -31,17 +30,15 @@ use sextant_report::chart::{BarSeries, Bars, SCurve, Tornado, TornadoBar};
 use sextant_report::format::{self, Unit, money};
 use sextant_roadmap::simulate::{self as sim, Simulation};
 use sextant_roadmap::{Adjust, Instance, Objective};
-use sextant_store::{Change, Section as Part};
+use sextant_store::Section as Part;
 
 use super::compute::{self, Analysed};
+use super::editor::{self, Editor};
 use super::form::{
     Errors, Field, FormData, Kind, check_boxes, estimate_values, json_number, num_value, range,
     text_of,
 };
-use super::{
-    OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render, render_status,
-    see_other,
-};
+use super::{OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -50,13 +47,87 @@ use crate::extract::{Path, Query};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/initiatives", get(list))
-        .route("/orgs/{org}/initiatives/new", get(new_form).post(create))
+        .route(
+            "/orgs/{org}/initiatives/new",
+            get(editor::new_form::<Initiatives>).post(editor::create::<Initiatives>),
+        )
         .route("/orgs/{org}/initiatives/{id}", get(case_page))
         .route(
             "/orgs/{org}/initiatives/{id}/edit",
-            get(edit_form).post(save),
+            get(edit_form).post(editor::save::<Initiatives>),
         )
-        .route("/orgs/{org}/initiatives/{id}/delete", post(delete))
+        .route(
+            "/orgs/{org}/initiatives/{id}/delete",
+            post(editor::delete::<Initiatives>),
+        )
+}
+
+/// The initiative form's add, change and delete flow.
+struct Initiatives;
+
+impl Editor for Initiatives {
+    const PART: Part = Part::Initiatives;
+    const SECTION: Section = Section::Initiatives;
+    const PATH: &'static str = "initiatives";
+    const NOUN: &'static str = "an initiative";
+    const THING: &'static str = "initiative";
+    const LIST: &'static str = "Initiatives";
+    const ADD: &'static str = "Add an initiative";
+    const DELETE_NOTE: Option<&'static str> = Some(
+        "Initiatives that depend on it, its risks and the phases that name it must be changed first.",
+    );
+
+    fn taken(doc: &PlanDoc, id: &str) -> bool {
+        doc.initiatives.iter().any(|i| i.id.as_str() == id)
+    }
+
+    fn form(
+        org: &OrgPage,
+        doc: &PlanDoc,
+        id: Option<&str>,
+        stored: Option<&Value>,
+        f: &FormData,
+        errors: &Errors,
+    ) -> Markup {
+        form_page(org, doc, id, stored, f, errors)
+    }
+
+    fn form_of(stored: &Value) -> FormData {
+        form_of(stored)
+    }
+
+    fn read(
+        f: &FormData,
+        doc: &PlanDoc,
+        stored: Option<&Value>,
+        id: &str,
+        errors: &mut Errors,
+    ) -> Value {
+        initiative_json(f, doc, stored, id, errors)
+    }
+
+    /// Problems of the benefits go beside their rows: one per stored benefit and one more.
+    fn refused(errors: &mut Errors, e: ApiError, stored: Option<&Value>) {
+        let rows = stored
+            .and_then(|s| s.get("benefits"))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+            + 1;
+        refused(errors, e, rows);
+    }
+
+    fn references(doc: &PlanDoc, id: &str) -> Vec<String> {
+        references(doc, id)
+    }
+
+    /// Its business case.
+    fn shown_at(org: &OrgPage, id: &str) -> String {
+        org.url(&format!("initiatives/{id}"))
+    }
+
+    fn edit_title(title: &str) -> String {
+        format!("Edit: {title}")
+    }
 }
 
 #[derive(Deserialize)]
@@ -1177,84 +1248,6 @@ fn initiative_json(
     Value::Object(body)
 }
 
-async fn new_form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.require_edit()?;
-    let plan = org
-        .require_plan(&state, "Add an initiative", Section::Initiatives)
-        .await?;
-    let body = form_page(
-        &org,
-        plan.doc(),
-        None,
-        None,
-        &FormData::default(),
-        &Errors::new(),
-    );
-    Ok(render(org.page(
-        "Add an initiative",
-        Section::Initiatives,
-        body,
-    )))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let plan = org
-        .require_plan(&state, "Add an initiative", Section::Initiatives)
-        .await?;
-    let doc = plan.doc();
-    let mut errors = Errors::new();
-    let id = f.new_id(
-        "an initiative",
-        |id| doc.initiatives.iter().any(|i| i.id.as_str() == id),
-        &mut errors,
-    );
-    let body = initiative_json(&f, doc, None, &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Create(Part::Initiatives, body))
-            .await
-        {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "{}?done=added",
-                    org.url(&format!("initiatives/{id}"))
-                )));
-            }
-            Err(e) => refused(&mut errors, e.into(), 1),
-        }
-    }
-    let page = form_page(&org, doc, None, None, &f, &errors);
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page("Add an initiative", Section::Initiatives, page),
-    ))
-}
-
-fn delete_form(org: &OrgPage, id: &str, title: &str) -> Markup {
-    html! {
-        section aria-labelledby="delete" {
-            h2 #delete { "Delete this initiative" }
-            p.muted { "Initiatives that depend on it, its risks and the phases that name it must be changed first." }
-            form method="post" action=(org.url(&format!("initiatives/{id}/delete"))) {
-                (org.viewer.csrf_field())
-                button.danger type="submit" data-confirm=(format!("Delete {title}?")) { "Delete " (title) }
-            }
-        }
-    }
-}
-
 async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -1270,66 +1263,19 @@ async fn edit_form(
         .require_plan(&state, "Initiatives", Section::Initiatives)
         .await?;
     let title = text_of(stored.body.get("title"));
-    let body = html! {
-        (form_page(&org, plan.doc(), Some(&id), Some(&stored.body), &form_of(&stored.body), &Errors::new()))
-        (delete_form(&org, &id, &title))
-    };
+    let body = editor::edit_body::<Initiatives>(
+        &org,
+        plan.doc(),
+        &id,
+        &stored.body,
+        &form_of(&stored.body),
+        &Errors::new(),
+    );
     Ok(render(org.page(
         &format!("Edit: {title}"),
         Section::Initiatives,
         body,
     )))
-}
-
-async fn save(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state
-        .store
-        .entity(&org.scope, Part::Initiatives, &id)
-        .await?;
-    let plan = org
-        .require_plan(&state, "Initiatives", Section::Initiatives)
-        .await?;
-    let mut errors = Errors::new();
-    let body = initiative_json(&f, plan.doc(), Some(&stored.body), &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Put(Part::Initiatives, id.clone(), body))
-            .await
-        {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "{}?done=saved",
-                    org.url(&format!("initiatives/{id}"))
-                )));
-            }
-            Err(e) => refused(
-                &mut errors,
-                e.into(),
-                stored
-                    .body
-                    .get("benefits")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len)
-                    + 1,
-            ),
-        }
-    }
-    let title = text_of(stored.body.get("title"));
-    let page = html! {
-        (form_page(&org, plan.doc(), Some(&id), Some(&stored.body), &f, &errors))
-        (delete_form(&org, &id, &title))
-    };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page(&format!("Edit: {title}"), Section::Initiatives, page),
-    ))
 }
 
 /// What names the initiative `id`: initiatives depending on it, its risks, phases.
@@ -1351,51 +1297,4 @@ fn references(doc: &PlanDoc, id: &str) -> Vec<String> {
         }
     }
     out
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state
-        .store
-        .entity(&org.scope, Part::Initiatives, &id)
-        .await?;
-    let plan = org
-        .require_plan(&state, "Initiatives", Section::Initiatives)
-        .await?;
-    let title = text_of(stored.body.get("title"));
-    let mut errors = Errors::new();
-    let named_by = references(plan.doc(), &id);
-    if !named_by.is_empty() {
-        errors.general(format!(
-            "{title} is still named by {}. Change or delete those first.",
-            named_by.join("; ")
-        ));
-    } else {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Delete(Part::Initiatives, id.clone()))
-            .await
-        {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "{}?done=deleted",
-                    org.url("initiatives")
-                )));
-            }
-            Err(e) => errors.from_api(e.into(), &[], &[]),
-        }
-    }
-    let page = html! {
-        (form_page(&org, plan.doc(), Some(&id), Some(&stored.body), &form_of(&stored.body), &errors))
-        (delete_form(&org, &id, &title))
-    };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page(&format!("Edit: {title}"), Section::Initiatives, page),
-    ))
 }

@@ -8,12 +8,14 @@
 //!
 //! Module per area: `account` (set-up, log-in, log-out, the organisation list), `members`,
 //! `dashboard`, `goals` (goals and KPI pages), `strategy` (SWOT), `systems`, `initiatives`,
-//! `roadmap`, `risks`, `scenarios`, `data` (import), `reviews`, `portfolio`.
+//! `roadmap`, `risks`, `scenarios`, `data` (import), `reviews`, `portfolio`; `editor` is the
+//! add, change and delete flow that systems, initiatives and risks share.
 
 pub mod account;
 pub mod compute;
 pub mod dashboard;
 pub mod data;
+pub mod editor;
 pub mod form;
 pub mod goals;
 pub mod initiatives;

@@ -9,7 +9,6 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -17,24 +16,78 @@ use serde_json::{Map, Value, json};
 use sextant_core::model::{PlanDoc, Risk, RiskCategory};
 use sextant_report::chart::{HeatCell, HeatMap};
 use sextant_report::format::money;
-use sextant_store::{Change, Section as Part};
+use sextant_store::Section as Part;
 
 use super::compute::{self, Analysed};
+use super::editor::{self, Editor};
 use super::form::{Errors, Field, FormData, Kind, estimate_values, num_value, range, text_of};
-use super::{
-    OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render, render_status,
-    see_other,
-};
+use super::{OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render};
 use crate::AppState;
+use crate::error::ApiError;
 use crate::extract::{Path, Query};
 
 /// The risk routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/risks", get(list))
-        .route("/orgs/{org}/risks/new", get(new_form).post(create))
-        .route("/orgs/{org}/risks/{id}", get(edit_form).post(save))
-        .route("/orgs/{org}/risks/{id}/delete", post(delete))
+        .route(
+            "/orgs/{org}/risks/new",
+            get(editor::new_form::<Risks>).post(editor::create::<Risks>),
+        )
+        .route(
+            "/orgs/{org}/risks/{id}",
+            get(edit_form).post(editor::save::<Risks>),
+        )
+        .route(
+            "/orgs/{org}/risks/{id}/delete",
+            post(editor::delete::<Risks>),
+        )
+}
+
+/// The risk form's add, change and delete flow.
+struct Risks;
+
+impl Editor for Risks {
+    const PART: Part = Part::Risks;
+    const SECTION: Section = Section::Risks;
+    const PATH: &'static str = "risks";
+    const NOUN: &'static str = "a risk";
+    const THING: &'static str = "risk";
+    const LIST: &'static str = "Risks";
+    const ADD: &'static str = "Add a risk";
+
+    fn taken(doc: &PlanDoc, id: &str) -> bool {
+        doc.risks.iter().any(|r| r.id.as_str() == id)
+    }
+
+    fn form(
+        org: &OrgPage,
+        doc: &PlanDoc,
+        id: Option<&str>,
+        _stored: Option<&Value>,
+        f: &FormData,
+        errors: &Errors,
+    ) -> Markup {
+        form_page(org, doc, id, f, errors)
+    }
+
+    fn form_of(stored: &Value) -> FormData {
+        form_of(stored)
+    }
+
+    fn read(
+        f: &FormData,
+        _doc: &PlanDoc,
+        stored: Option<&Value>,
+        id: &str,
+        errors: &mut Errors,
+    ) -> Value {
+        risk_json(f, stored, id, errors)
+    }
+
+    fn refused(errors: &mut Errors, e: ApiError, _stored: Option<&Value>) {
+        errors.from_api(e, &FIELDS, &[]);
+    }
 }
 
 #[derive(Deserialize)]
@@ -393,55 +446,6 @@ fn risk_json(f: &FormData, stored: Option<&Value>, id: &str, errors: &mut Errors
     Value::Object(body)
 }
 
-async fn new_form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.require_edit()?;
-    let plan = org
-        .require_plan(&state, "Add a risk", Section::Risks)
-        .await?;
-    let body = form_page(&org, plan.doc(), None, &FormData::default(), &Errors::new());
-    Ok(render(org.page("Add a risk", Section::Risks, body)))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let plan = org
-        .require_plan(&state, "Add a risk", Section::Risks)
-        .await?;
-    let doc = plan.doc();
-    let mut errors = Errors::new();
-    let id = f.new_id(
-        "a risk",
-        |id| doc.risks.iter().any(|r| r.id.as_str() == id),
-        &mut errors,
-    );
-    let body = risk_json(&f, None, &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Create(Part::Risks, body))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("{}?done=added", org.url("risks")))),
-            Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
-        }
-    }
-    let page = form_page(&org, doc, None, &f, &errors);
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page("Add a risk", Section::Risks, page),
-    ))
-}
-
 fn details(org: &OrgPage, a: &Analysed, r: &Risk) -> Markup {
     let doc = a.plan.doc();
     let cur = &doc.organization.currency;
@@ -472,18 +476,6 @@ fn details(org: &OrgPage, a: &Analysed, r: &Risk) -> Markup {
     }
 }
 
-fn delete_form(org: &OrgPage, id: &str, title: &str) -> Markup {
-    html! {
-        section aria-labelledby="delete" {
-            h2 #delete { "Delete this risk" }
-            form method="post" action=(org.url(&format!("risks/{id}/delete"))) {
-                (org.viewer.csrf_field())
-                button.danger type="submit" data-confirm=(format!("Delete the risk “{title}”?")) { "Delete the risk" }
-            }
-        }
-    }
-}
-
 async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -504,75 +496,16 @@ async fn edit_form(
     };
     let title = r.title.clone();
     let body = if org.can_edit() {
-        html! {
-            (form_page(&org, doc, Some(&id), &form_of(&stored.body), &Errors::new()))
-            (delete_form(&org, &id, &title))
-        }
+        editor::edit_body::<Risks>(
+            &org,
+            doc,
+            &id,
+            &stored.body,
+            &form_of(&stored.body),
+            &Errors::new(),
+        )
     } else {
         details(&org, &a, r)
     };
     Ok(render(org.page(&title, Section::Risks, body)))
-}
-
-async fn save(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state.store.entity(&org.scope, Part::Risks, &id).await?;
-    let plan = org.require_plan(&state, "Risks", Section::Risks).await?;
-    let mut errors = Errors::new();
-    let body = risk_json(&f, Some(&stored.body), &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Put(Part::Risks, id.clone(), body))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("{}?done=saved", org.url("risks")))),
-            Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
-        }
-    }
-    let title = text_of(stored.body.get("title"));
-    let page = html! {
-        (form_page(&org, plan.doc(), Some(&id), &f, &errors))
-        (delete_form(&org, &id, &title))
-    };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page(&title, Section::Risks, page),
-    ))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state.store.entity(&org.scope, Part::Risks, &id).await?;
-    match state
-        .store
-        .change_plan(&org.scope, Change::Delete(Part::Risks, id.clone()))
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!("{}?done=deleted", org.url("risks")))),
-        Err(e) => {
-            let mut errors = Errors::new();
-            errors.from_api(e.into(), &[], &[]);
-            let plan = org.require_plan(&state, "Risks", Section::Risks).await?;
-            let title = text_of(stored.body.get("title"));
-            let page = html! {
-                (form_page(&org, plan.doc(), Some(&id), &form_of(&stored.body), &errors))
-                (delete_form(&org, &id, &title))
-            };
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                org.page(&title, Section::Risks, page),
-            ))
-        }
-    }
 }

@@ -25,20 +25,31 @@ use sextant_report::format::money;
 use sextant_store::{Change, Paging, Section as Part};
 
 use super::compute::{self, Analysed};
+use super::editor::{self, Editor};
 use super::form::{Errors, Field, FormData, Kind, json_number, num_value, text_of};
 use super::{
     OrgPage, PageResult, Section, Viewer, figure, notice, render, render_status, see_other,
 };
 use crate::AppState;
+use crate::error::ApiError;
 use crate::extract::{Path, Query};
 
 /// The systems routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/systems", get(list))
-        .route("/orgs/{org}/systems/new", get(new_form).post(create))
-        .route("/orgs/{org}/systems/{id}", get(edit_form).post(save))
-        .route("/orgs/{org}/systems/{id}/delete", post(delete))
+        .route(
+            "/orgs/{org}/systems/new",
+            get(editor::new_form::<Systems>).post(editor::create::<Systems>),
+        )
+        .route(
+            "/orgs/{org}/systems/{id}",
+            get(edit_form).post(editor::save::<Systems>),
+        )
+        .route(
+            "/orgs/{org}/systems/{id}/delete",
+            post(editor::delete::<Systems>),
+        )
         .route("/orgs/{org}/integrations/new", post(add_integration))
         .route("/orgs/{org}/integrations/delete", post(delete_integration))
 }
@@ -46,6 +57,59 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
+}
+
+/// The system form's add, change and delete flow.
+struct Systems;
+
+impl Editor for Systems {
+    const PART: Part = Part::Systems;
+    const SECTION: Section = Section::Systems;
+    const PATH: &'static str = "systems";
+    const NOUN: &'static str = "a system";
+    const THING: &'static str = "system";
+    const LIST: &'static str = "Systems";
+    const ADD: &'static str = "Add a system";
+    const NAME: &'static str = "name";
+    const DELETE_NOTE: Option<&'static str> =
+        Some("Flows, risks and initiatives that name it must be changed first.");
+
+    fn taken(doc: &PlanDoc, id: &str) -> bool {
+        doc.systems.iter().any(|s| s.id.as_str() == id)
+    }
+
+    fn form(
+        org: &OrgPage,
+        doc: &PlanDoc,
+        id: Option<&str>,
+        _stored: Option<&Value>,
+        f: &FormData,
+        errors: &Errors,
+    ) -> Markup {
+        form_page(org, doc, id, f, errors)
+    }
+
+    fn form_of(stored: &Value) -> FormData {
+        form_of(stored)
+    }
+
+    fn read(
+        f: &FormData,
+        doc: &PlanDoc,
+        stored: Option<&Value>,
+        id: &str,
+        errors: &mut Errors,
+    ) -> Value {
+        system_json(f, doc, stored, id, errors)
+    }
+
+    fn refused(errors: &mut Errors, e: ApiError, _stored: Option<&Value>) {
+        errors.from_api(e, &FIELDS, &[]);
+    }
+
+    fn references(doc: &PlanDoc, id: &str) -> Vec<String> {
+        references(doc, id)
+    }
 }
 
 /// The fields of the system form that a refused change's problems may name.
@@ -746,55 +810,6 @@ fn system_json(
     Value::Object(body)
 }
 
-async fn new_form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.require_edit()?;
-    let plan = org
-        .require_plan(&state, "Add a system", Section::Systems)
-        .await?;
-    let body = form_page(&org, plan.doc(), None, &FormData::default(), &Errors::new());
-    Ok(render(org.page("Add a system", Section::Systems, body)))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(org): Path<String>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let plan = org
-        .require_plan(&state, "Add a system", Section::Systems)
-        .await?;
-    let doc = plan.doc();
-    let mut errors = Errors::new();
-    let id = f.new_id(
-        "a system",
-        |id| doc.systems.iter().any(|s| s.id.as_str() == id),
-        &mut errors,
-    );
-    let body = system_json(&f, doc, None, &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Create(Part::Systems, body))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("{}?done=added", org.url("systems")))),
-            Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
-        }
-    }
-    let page = form_page(&org, doc, None, &f, &errors);
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page("Add a system", Section::Systems, page),
-    ))
-}
-
 fn details(org: &OrgPage, a: &Analysed, s: &System) -> Markup {
     let doc = a.plan.doc();
     let cur = &doc.organization.currency;
@@ -854,101 +869,18 @@ async fn edit_form(
     };
     let title = s.name.clone();
     let body = if org.can_edit() {
-        html! {
-            (form_page(&org, doc, Some(&id), &form_of(&stored.body), &Errors::new()))
-            (delete_form(&org, &id, &title))
-        }
+        editor::edit_body::<Systems>(
+            &org,
+            doc,
+            &id,
+            &stored.body,
+            &form_of(&stored.body),
+            &Errors::new(),
+        )
     } else {
         details(&org, &a, s)
     };
     Ok(render(org.page(&title, Section::Systems, body)))
-}
-
-fn delete_form(org: &OrgPage, id: &str, name: &str) -> Markup {
-    html! {
-        section aria-labelledby="delete" {
-            h2 #delete { "Delete this system" }
-            p.muted { "Flows, risks and initiatives that name it must be changed first." }
-            form method="post" action=(org.url(&format!("systems/{id}/delete"))) {
-                (org.viewer.csrf_field())
-                button.danger type="submit" data-confirm=(format!("Delete {name}?")) { "Delete " (name) }
-            }
-        }
-    }
-}
-
-async fn save(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state.store.entity(&org.scope, Part::Systems, &id).await?;
-    let plan = org
-        .require_plan(&state, "Systems", Section::Systems)
-        .await?;
-    let doc = plan.doc();
-    let mut errors = Errors::new();
-    let body = system_json(&f, doc, Some(&stored.body), &id, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Put(Part::Systems, id.clone(), body))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("{}?done=saved", org.url("systems")))),
-            Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
-        }
-    }
-    let title = text_of(stored.body.get("name"));
-    let page = html! {
-        (form_page(&org, doc, Some(&id), &f, &errors))
-        (delete_form(&org, &id, &title))
-    };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page(&title, Section::Systems, page),
-    ))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((org, id)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
-    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let stored = state.store.entity(&org.scope, Part::Systems, &id).await?;
-    let plan = org
-        .require_plan(&state, "Systems", Section::Systems)
-        .await?;
-    let title = text_of(stored.body.get("name"));
-    let mut errors = Errors::new();
-    let named_by = references(plan.doc(), &id);
-    if !named_by.is_empty() {
-        errors.general(format!(
-            "{title} is still named by {}. Change or delete those first.",
-            named_by.join("; ")
-        ));
-    } else {
-        match state
-            .store
-            .change_plan(&org.scope, Change::Delete(Part::Systems, id.clone()))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("{}?done=deleted", org.url("systems")))),
-            Err(e) => errors.from_api(e.into(), &[], &[]),
-        }
-    }
-    let page = html! {
-        (form_page(&org, plan.doc(), Some(&id), &form_of(&stored.body), &errors))
-        (delete_form(&org, &id, &title))
-    };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        org.page(&title, Section::Systems, page),
-    ))
 }
 
 /// What names the system `id`: flows, initiatives that replace it, risks of it.
