@@ -224,8 +224,15 @@ impl Errors {
                     self.general(detail);
                 }
                 for p in problems {
-                    let last = leaf(&p.path);
-                    let name = rename
+                    // An end of a three-point estimate (`….cost.low`) goes beside that end's
+                    // field (`cost_low`) when the form has the estimate.
+                    let (last, end) = match p.path.rsplit_once('.') {
+                        Some((parent, end @ ("low" | "likely" | "high"))) => {
+                            (leaf(parent), Some(end).filter(|e| *e != "likely"))
+                        }
+                        _ => (leaf(&p.path), None),
+                    };
+                    let base = rename
                         .iter()
                         .find(|(from, _)| *from == last)
                         .map_or(last, |(_, to)| *to);
@@ -233,8 +240,11 @@ impl Errors {
                     if let Some(h) = &p.hint {
                         message = format!("{message} ({h})");
                     }
-                    if fields.contains(&name) {
-                        self.add(name, message);
+                    if fields.contains(&base) {
+                        match end {
+                            Some(end) => self.add(&format!("{base}_{end}"), message),
+                            None => self.add(base, message),
+                        }
                     } else if p.path.is_empty() {
                         self.general(message);
                     } else {
@@ -566,7 +576,7 @@ pub fn range(f: &FormData, name: &str, label: &str, step: &'static str, errors: 
     );
     html! {
         details.range open[open] {
-            summary { "Range (optional)" }
+            summary { "Range (optional)" span.visually-hidden { " of " (label) } }
             p.hint { "If you are unsure, the lowest and highest values you find plausible: the simulation draws from the range. Leave both empty for a single figure." }
             div.row {
                 (Field::text(&low, &low_label, f.get(&low)).kind(Kind::Number(step)).render(errors))

@@ -176,7 +176,8 @@ fn benefit_field(part: &str, i: usize) -> String {
 }
 
 /// A refused change's problems with each benefit's path (`initiatives[3].benefits[1].annual`)
-/// renamed to its field (`benefit_annual_2`), and the fields they may name.
+/// renamed to its field (`benefit_annual_2`, and `….annual.low` to `benefit_annual_2.low`),
+/// and the fields they may name.
 fn benefit_problems(
     e: crate::error::ApiError,
     rows: usize,
@@ -195,7 +196,11 @@ fn benefit_problems(
                         if let Some((n, tail)) = rest.split_once("].")
                             && let Ok(i) = n.parse::<usize>()
                         {
-                            p.path = benefit_field(super::form::leaf(tail), i);
+                            // `annual.low`, an end of the amount's range, stays an end.
+                            p.path = match tail.split_once('.') {
+                                Some((part, end)) => format!("{}.{end}", benefit_field(part, i)),
+                                None => benefit_field(super::form::leaf(tail), i),
+                            };
                         }
                     }
                     p

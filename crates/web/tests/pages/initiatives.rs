@@ -677,5 +677,28 @@ async fn a_range_out_of_order_or_half_given_is_refused_beside_its_field() {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("id=\"f-start-error\"");
+    // An end the form takes but the plan cannot hold (over 1,000,000,000,000), found by the
+    // plan's own check, goes beside that end, the benefit's too.
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("id", "chat"),
+                ("title", "Live chat"),
+                ("duration_months", "2"),
+                ("one_time_cost", "5"),
+                ("one_time_cost_low", "1"),
+                ("one_time_cost_high", "2,000,000,000,000"),
+                ("benefit_annual", "5"),
+                ("benefit_annual_low", "1"),
+                ("benefit_annual_high", "3e12"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-one_time_cost_high-error\"")
+        .has("id=\"f-benefit_annual_high-error\"")
+        .has("the amount of money is too large");
     assert_eq!(srv.demo_plan().await, before);
 }
