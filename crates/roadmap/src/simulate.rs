@@ -466,7 +466,15 @@ pub struct Summary {
     pub min: f64,
     /// Largest.
     pub max: f64,
+    /// The value at every 2.5% of probability, from the smallest (0) to the largest (1): 41
+    /// quantiles, enough to draw the cumulative distribution as a curve (the S-curve). Left
+    /// out of the JSON, which gives the percentiles above.
+    #[serde(skip)]
+    pub quantiles: Vec<f64>,
 }
+
+/// How many steps [`Summary::quantiles`] divides probability into.
+pub const QUANTILE_STEPS: usize = 40;
 
 /// The `q` quantile of sorted values, interpolated linearly between ranks (numpy's default).
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -492,6 +500,9 @@ fn summary(mut v: Vec<f64>) -> Summary {
         p95: r(quantile(&v, 0.95)),
         min: r(*v.first().unwrap_or(&f64::NAN)),
         max: r(*v.last().unwrap_or(&f64::NAN)),
+        quantiles: (0..=QUANTILE_STEPS)
+            .map(|k| r(quantile(&v, k as f64 / QUANTILE_STEPS as f64)))
+            .collect(),
     }
 }
 

@@ -146,6 +146,25 @@ fn the_same_seed_gives_the_same_numbers_on_one_thread_or_four() {
     assert_eq!(j1, j4);
     // The simulation did draw: the spread is real and the budget is sometimes overrun.
     assert!(one.npv.p5 < one.npv.p95, "{:?}", one.npv);
+    // The curve's quantiles (not in the JSON) are the same on any thread count, rise from the
+    // minimum to the maximum, and pass through the reported percentiles: every 2.5%, so
+    // P5 is the 2nd step, P10 the 4th, the median the 20th, P90 the 36th, P95 the 38th.
+    assert_eq!(one.npv.quantiles, four.npv.quantiles);
+    let q = &one.npv.quantiles;
+    assert_eq!(q.len(), 41);
+    assert!(q.windows(2).all(|w| w[0] <= w[1]), "{q:?}");
+    assert_eq!(
+        [q[0], q[2], q[4], q[20], q[36], q[38], q[40]],
+        [
+            one.npv.min,
+            one.npv.p5,
+            one.npv.p10,
+            one.npv.p50,
+            one.npv.p90,
+            one.npv.p95,
+            one.npv.max
+        ]
+    );
     assert!(one.p_over_budget > 0.0 && one.p_over_budget < 1.0);
 
     let other = in_pool(4, 43);

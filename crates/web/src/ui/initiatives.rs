@@ -7,8 +7,8 @@
 //! The simulation is the library's (`sextant_roadmap::simulate`, as `sextant simulate` and
 //! the API run it), on a schedule holding this initiative alone at its business-case start,
 //! so that the "portfolio" it reports is this initiative; only risks of this initiative are
-//! counted. The library reports percentiles, not the trials, so the S-curve is drawn through
-//! them.
+//! counted. The S-curve is drawn through the NPV at every 2.5% of the trials
+//! (`Summary::quantiles`).
 //!
 //! Routes: `GET /orgs/{org}/initiatives`; `GET|POST /orgs/{org}/initiatives/new`;
 //! `GET /orgs/{org}/initiatives/{id}` (the business case);
@@ -436,38 +436,6 @@ fn simulate_one(
     Some(sim::simulate(&model, &opts, &|_| cancel.stop_here()))
 }
 
-/// Values spread evenly through the simulation's percentiles (min, P5, P10, P50, P90, P95,
-/// max), linear between them: the S-curve through what the library reports.
-fn through_percentiles(s: &Simulation) -> Vec<f64> {
-    let n = &s.npv;
-    let points = [
-        (0.0, n.min),
-        (0.05, n.p5),
-        (0.10, n.p10),
-        (0.50, n.p50),
-        (0.90, n.p90),
-        (0.95, n.p95),
-        (1.0, n.max),
-    ];
-    let count = s.trials.max(2);
-    (0..count)
-        .map(|k| {
-            let p = k as f64 / (count - 1) as f64;
-            let seg = points
-                .windows(2)
-                .find(|w| p <= w[1].0)
-                .unwrap_or(&points[5..7]);
-            let (p0, v0) = seg[0];
-            let (p1, v1) = seg[1];
-            if p1 > p0 {
-                v0 + (v1 - v0) * (p - p0) / (p1 - p0)
-            } else {
-                v1
-            }
-        })
-        .collect()
-}
-
 /// A tornado input's name in words: `crm: one_time_cost` is "One-time cost".
 fn input_name(input: &str, init: &Initiative, doc: &PlanDoc) -> String {
     let (who, what) = input.split_once(": ").unwrap_or(("", input));
@@ -722,11 +690,11 @@ fn simulation_part(
                         }
                         @let curve = SCurve {
                             title: "NPV: cumulative probability".into(),
-                            values: through_percentiles(&s),
+                            values: s.npv.quantiles.clone(),
                             unit: unit.clone(),
                             marks: vec![(s.npv.p10, "P10".into()), (s.npv.p50, "P50".into()), (s.npv.p90, "P90".into())],
                         };
-                        (figure(curve.svg(), "The chance that the NPV is at or below each amount. The simulation reports percentiles (minimum, P5, P10, P50, P90, P95, maximum), not each trial, so the curve runs straight between them."))
+                        (figure(curve.svg(), "The chance that the NPV is at or below each amount, drawn through the NPV at every 2.5% of the trials, from the lowest to the highest."))
                         @if !s.tornado.is_empty() {
                             @let tornado = Tornado {
                                 title: "What moves the NPV most".into(),
