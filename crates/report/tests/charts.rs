@@ -275,6 +275,7 @@ fn scurve_chart() -> SCurve {
             .collect(),
         unit: usd(),
         marks: vec![(12_000.0, "P10".into()), (20_000.0, "P50".into())],
+        quantiles_of: None,
     }
 }
 
@@ -536,6 +537,7 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
             values: bad.to_vec(),
             unit: usd(),
             marks: bad.iter().map(|v| (*v, t.clone())).collect(),
+            quantiles_of: Some(3),
         }
         .svg(),
         Tornado {
@@ -830,6 +832,51 @@ fn scurve_runs_from_zero_to_one_hundred_percent() {
         .and_then(|y| y.parse().ok())
         .unwrap_or(f64::NAN);
     assert_eq!(last_y, top);
+}
+
+#[test]
+fn an_scurve_through_quantiles_runs_from_zero_and_counts_the_trials() {
+    // The values at every 2.5% of 2,000 outcomes spread evenly from 0 to 40,000: the curve
+    // starts on the 0% line and ends on the 100% line, and a mark at 10,000 has a quarter of
+    // the outcomes at or below it (10,000 is the 10th of 40 steps).
+    let chart = SCurve {
+        title: "NPV".into(),
+        values: (0..=40).map(|k| f64::from(k) * 1_000.0).collect(),
+        unit: usd(),
+        marks: vec![(10_000.0, "P25".into()), (10_250.0, "Between".into())],
+        quantiles_of: Some(2000),
+    };
+    let svg = chart.svg();
+    let doc = check(&svg);
+    let grid_y = |value: &str| {
+        by_class(&doc, "grid")
+            .iter()
+            .find(|n| n.attribute("data-value") == Some(value))
+            .map(|n| num(n, "y1"))
+            .unwrap_or(f64::NAN)
+    };
+    let d = by_class(&doc, "cdf")[0]
+        .attribute("d")
+        .unwrap_or_default()
+        .to_owned();
+    let y_of = |point: Option<&str>| -> f64 {
+        point
+            .and_then(|p| p.trim_start_matches('M').split(',').nth(1))
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    assert_eq!(y_of(d.split(' ').next()), grid_y("0"), "{d}");
+    assert_eq!(y_of(d.rsplit(' ').next()), grid_y("1"), "{d}");
+    assert!(
+        svg.contains("Cumulative probability of 2000 simulated outcomes"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("P25: $10,000 (25% of outcomes at or below)"),
+        "{svg}"
+    );
+    // A quarter of the way between two steps: 10.25 / 40 = 25.625%.
+    assert!(svg.contains("(25.6% of outcomes at or below)"), "{svg}");
 }
 
 #[test]

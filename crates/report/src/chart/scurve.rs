@@ -17,6 +17,10 @@ pub struct SCurve {
     pub unit: Unit,
     /// Vertical lines, e.g. `(p50, "P50")`.
     pub marks: Vec<(f64, String)>,
+    /// `Some(trials)` when `values` are not the outcomes but evenly spaced quantiles of that
+    /// many outcomes (the values at probability 0, 1/(n-1), ..., 1): the curve then runs from
+    /// 0% to 100% through them, and the description counts the trials.
+    pub quantiles_of: Option<usize>,
 }
 
 const LEFT: f64 = 84.0;
@@ -40,13 +44,40 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 }
 
 impl SCurve {
+    /// The cumulative probability at the `i`th of `n` sorted values.
+    fn position(&self, i: usize, n: usize) -> f64 {
+        match self.quantiles_of {
+            Some(_) if n > 1 => i as f64 / (n - 1) as f64,
+            _ => (i + 1) as f64 / n as f64,
+        }
+    }
+
+    /// The share of outcomes at or below `v`.
+    fn share_below(&self, sorted: &[f64], v: f64) -> f64 {
+        let n = sorted.len();
+        let at_or_below = sorted.partition_point(|x| *x <= v);
+        if self.quantiles_of.is_none() || n < 2 {
+            return at_or_below as f64 / n as f64;
+        }
+        // Between quantiles the curve is straight: interpolate along it.
+        match at_or_below {
+            0 => 0.0,
+            k if k == n => 1.0,
+            k => {
+                let (a, b) = (sorted[k - 1], sorted[k]);
+                let t = if b > a { (v - a) / (b - a) } else { 0.0 };
+                (k - 1) as f64 / (n - 1) as f64 + t / (n - 1) as f64
+            }
+        }
+    }
+
     fn describe(&self, sorted: &[f64]) -> String {
         let u = &self.unit;
         let mut d = format!(
             "{}. Cumulative probability of {} simulated outcomes from {} to {}: 10% at or below {}, \
              half at or below {}, 90% at or below {}.",
             self.title,
-            sorted.len(),
+            self.quantiles_of.unwrap_or(sorted.len()),
             format::value(quantile(sorted, 0.0), u),
             format::value(quantile(sorted, 1.0), u),
             format::value(quantile(sorted, 0.1), u),
@@ -54,7 +85,7 @@ impl SCurve {
             format::value(quantile(sorted, 0.9), u),
         );
         for (v, label) in self.marks.iter().filter(|(v, _)| v.is_finite()) {
-            let below = sorted.partition_point(|x| x <= v) as f64 / sorted.len() as f64;
+            let below = self.share_below(sorted, *v);
             let _ = write!(
                 d,
                 " {label}: {} ({} of outcomes at or below).",
@@ -105,7 +136,7 @@ impl SCurve {
             } else {
                 k * (n - 1) / (samples - 1)
             };
-            let p = (i + 1) as f64 / n as f64;
+            let p = self.position(i, n);
             let _ = write!(
                 d,
                 "{}{},{} ",

@@ -691,6 +691,7 @@ fn simulation_part(
                         @let curve = SCurve {
                             title: "NPV: cumulative probability".into(),
                             values: s.npv.quantiles.clone(),
+                            quantiles_of: Some(s.trials),
                             unit: unit.clone(),
                             marks: vec![(s.npv.p10, "P10".into()), (s.npv.p50, "P50".into()), (s.npv.p90, "P90".into())],
                         };

@@ -73,6 +73,8 @@ async fn the_pos_case_is_simulated_with_its_three_point_cost() {
     let p = b.ok(&format!("{INITIATIVES}/pos")).await;
     p.has("2000 trials (seed 1)")
         .has("NPV: cumulative probability")
+        // The curve is drawn through quantiles, and says how many trials they stand for.
+        .has("Cumulative probability of 2000 simulated outcomes")
         .has("What moves the NPV most")
         .has("<th scope=\"row\">One-time cost</th>");
     // The POS one-time cost runs from 1,200 to 2,200, spread over months 0-2 from the
