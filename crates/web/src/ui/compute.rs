@@ -36,6 +36,19 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+/// [`analysed`], or the page `title` of `section` saying the organisation has no plan yet
+/// (as [`OrgPage::require_plan`] answers).
+pub async fn require_analysed(
+    state: &AppState,
+    org: &OrgPage,
+    title: &str,
+    section: super::Section,
+) -> Result<Arc<Analysed>, PageError> {
+    analysed(state, org)
+        .await?
+        .ok_or_else(|| org.no_plan_page(title, section))
+}
+
 /// The organisation's plan and its analysis, or `None` when no plan is stored.
 pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Analysed>>, PageError> {
     let fp = state.store.fingerprint(&org.scope).await?;

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use sextant_ingest::Kind;
 use sextant_store::Paging;
 
-use super::form::{Errors, Field, FormData, Kind as Input};
+use super::form::{Errors, Field, FormData, Kind as Input, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
 use crate::data::{MAX_UPLOAD, ReadOptions, StageWriter, Staged, check_staged, store_staged};
@@ -130,14 +130,11 @@ fn kinds() -> Vec<(String, String)> {
 }
 
 fn date_orders() -> Vec<(String, String)> {
-    [
+    options(&[
         ("", "Recognise it from the dates"),
         ("day-month", "Day first (31/01/2027)"),
         ("month-day", "Month first (01/31/2027)"),
-    ]
-    .into_iter()
-    .map(|(v, l)| (v.to_string(), l.to_string()))
-    .collect()
+    ])
 }
 
 /// The reading options a form carries.

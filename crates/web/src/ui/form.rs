@@ -586,6 +586,75 @@ pub fn range(f: &FormData, name: &str, label: &str, step: &'static str, errors: 
     }
 }
 
+/// Select options from (value, label) pairs.
+pub fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+/// A fieldset with one 0-3 strength per goal of the plan, each under `{key}.{goal}`
+/// (`supports.online-sales`), 0 when not given.
+pub fn goal_strengths(
+    key: &str,
+    legend: &str,
+    goals: &[sextant_core::model::Goal],
+    f: &FormData,
+    errors: &Errors,
+) -> Markup {
+    let strengths = options(&[
+        ("0", "0 – none"),
+        ("1", "1 – weak"),
+        ("2", "2 – clear"),
+        ("3", "3 – strong"),
+    ]);
+    html! {
+        @if !goals.is_empty() {
+            fieldset {
+                legend { (legend) }
+                @for g in goals {
+                    @let name = format!("{key}.{}", g.id);
+                    @let v = f.get(&name);
+                    (Field::text(&name, &g.title, if v.is_empty() { "0" } else { v })
+                        .kind(Kind::Select(strengths.clone())).render(errors))
+                }
+            }
+        }
+    }
+}
+
+/// The goal strengths posted under `{key}.{goal}`, on top of the `stored` map: goals the plan
+/// no longer has are kept as they were (the store names them), and a strength of 0 is kept
+/// only when the plan stated it.
+pub fn read_goal_strengths(
+    key: &str,
+    goals: &[sextant_core::model::Goal],
+    f: &FormData,
+    stored: Option<&serde_json::Value>,
+    errors: &mut Errors,
+) -> serde_json::Value {
+    let before = stored
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    for (k, v) in &before {
+        if !goals.iter().any(|g| g.id.as_str() == k) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    for g in goals {
+        let s = f
+            .whole(&format!("{key}.{}", g.id), 0, 3, errors)
+            .unwrap_or(0);
+        if s > 0 || before.contains_key(g.id.as_str()) {
+            out.insert(g.id.to_string(), serde_json::json!(s));
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
 /// A fieldset of check boxes for a repeated field, one per (value, label) of `items`, ticked
 /// when in `checked`, with `none` shown when there are no items. A hidden empty value goes
 /// first so that a form that ticks nothing still says it sent the field.

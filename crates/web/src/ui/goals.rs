@@ -228,13 +228,7 @@ async fn list(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Goals and KPIs",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Goals and KPIs", Section::Goals).await?;
     let doc = a.plan.doc();
     let status: BTreeMap<&str, &GoalStatus> = a
         .analysis
@@ -511,13 +505,7 @@ async fn new_form(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     org.require_edit()?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Add a goal",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Add a goal", Section::Goals).await?;
     let mut values = Values::new();
     values.insert("weight", "1".into());
     let body = goal_form(&org, &a, None, &values, &Errors::new());
@@ -531,13 +519,7 @@ async fn create(
     f: FormData,
 ) -> PageResult {
     let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Add a goal",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Add a goal", Section::Goals).await?;
     let mut errors = Errors::new();
     let taken = |id: &str| a.plan.doc().goals.iter().any(|g| g.id.as_str() == id);
     let id = match f.opt("id") {
@@ -703,13 +685,7 @@ async fn edit_form(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Goal",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Goal", Section::Goals).await?;
     let goal = find_goal(&a, &id)?;
     let values = values_of_goal(goal, &a.plan);
     let body = goal_page(&org, &a, goal, &values, &Errors::new(), q.done.as_deref());
@@ -723,13 +699,7 @@ async fn save(
     f: FormData,
 ) -> PageResult {
     let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Goal",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Goal", Section::Goals).await?;
     let goal = find_goal(&a, &id)?;
     let mut errors = Errors::new();
     let body = read_goal(&f, &id, &mut errors);
@@ -759,13 +729,7 @@ async fn delete(
     f: FormData,
 ) -> PageResult {
     let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Goal",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Goal", Section::Goals).await?;
     let goal = find_goal(&a, &id)?;
     let mut errors = Errors::new();
     let named_by = named_by(&a.plan, goal.id.as_str());
@@ -886,13 +850,7 @@ async fn kpi_page(
     Path((org, kpi)): Path<(String, String)>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "KPI",
-            Section::Goals,
-            super::no_plan(&org, ""),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "KPI", Section::Goals).await?;
     let info = kpi_info(&a.plan, &kpi);
     let series = a.series.get(&kpi);
     if !info.known && series.is_none() && info.computed.is_none() {

@@ -14,7 +14,6 @@
 //! `GET /orgs/{org}/initiatives/{id}` (the business case);
 //! `GET|POST /orgs/{org}/initiatives/{id}/edit`; `POST /orgs/{org}/initiatives/{id}/delete`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -35,8 +34,8 @@ use sextant_store::Section as Part;
 use super::compute::{self, Analysed};
 use super::editor::{self, Editor};
 use super::form::{
-    Errors, Field, FormData, Kind, check_boxes, estimate_values, json_number, num_value, range,
-    text_of,
+    Errors, Field, FormData, Kind, check_boxes, estimate_values, goal_strengths, json_number,
+    num_value, options, range, read_goal_strengths, text_of,
 };
 use super::{OrgPage, PageError, PageResult, Section, Viewer, figure, notice, render};
 use crate::AppState;
@@ -265,13 +264,7 @@ async fn list(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Initiatives",
-            Section::Initiatives,
-            super::no_plan(&org, "to see and edit its initiatives"),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Initiatives", Section::Initiatives).await?;
     let cur = a.analysis.organization.currency.clone();
     let p = &a.analysis.portfolio;
     let body = html! {
@@ -483,13 +476,7 @@ async fn case_page(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Initiatives",
-            Section::Initiatives,
-            super::no_plan(&org, "to see and edit its initiatives"),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Initiatives", Section::Initiatives).await?;
     let doc = a.plan.doc();
     let (Some(init), Some(ia)) = (
         doc.initiatives.iter().find(|i| i.id.as_str() == id),
@@ -909,13 +896,6 @@ fn form_of(v: &Value) -> FormData {
     FormData(out)
 }
 
-fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
 /// The initiative form: `id` is the initiative being edited (`None` for a new one).
 fn form_page(
     org: &OrgPage,
@@ -978,12 +958,6 @@ fn form_page(
             .iter()
             .map(|g| (g.id.to_string(), g.title.clone())),
     );
-    let strengths = options(&[
-        ("0", "0 – none"),
-        ("1", "1 – weak"),
-        ("2", "2 – clear"),
-        ("3", "3 – strong"),
-    ]);
     let or_default = |n: &str, d: &str| {
         let v = get(n);
         if v.is_empty() { d.to_string() } else { v }
@@ -1034,17 +1008,7 @@ fn form_page(
                     }
                 }
             }
-            @if !doc.goals.is_empty() {
-                fieldset {
-                    legend { "Contributes to goals" }
-                    @for g in &doc.goals {
-                        @let name = format!("contributes.{}", g.id);
-                        @let v = f.get(&name);
-                        (Field::text(&name, &g.title, if v.is_empty() { "0".to_string() } else { v.to_string() })
-                            .kind(Kind::Select(strengths.clone())).render(errors))
-                    }
-                }
-            }
+            (goal_strengths("contributes", "Contributes to goals", &doc.goals, f, errors))
             fieldset {
                 legend { "Scheduling" }
                 (Field::text("mandatory", "Mandatory: the roadmap must schedule it", get("mandatory")).kind(Kind::Checkbox).render(errors))
@@ -1169,23 +1133,13 @@ fn initiative_json(
         };
         benefits.push(Value::Object(b));
     }
-    let before: BTreeMap<String, Value> = old("contributes")
-        .and_then(|c| c.as_object().cloned())
-        .map(|m| m.into_iter().collect())
-        .unwrap_or_default();
-    let mut contributes = Map::new();
-    for (k, v) in &before {
-        if !doc.goals.iter().any(|g| g.id.as_str() == k) {
-            contributes.insert(k.clone(), v.clone());
-        }
-    }
-    for g in &doc.goals {
-        let name = format!("contributes.{}", g.id);
-        let s = f.whole(&name, 0, 3, errors).unwrap_or(0);
-        if s > 0 || before.contains_key(g.id.as_str()) {
-            contributes.insert(g.id.to_string(), json!(s));
-        }
-    }
+    let contributes = read_goal_strengths(
+        "contributes",
+        &doc.goals,
+        f,
+        old("contributes").as_ref(),
+        errors,
+    );
     let mut opt = |key: &str, v: Option<Value>| match v {
         Some(v) => {
             body.insert(key.into(), v);
@@ -1211,7 +1165,7 @@ fn initiative_json(
         Value::Array(f.all("depends_on").into_iter().map(Value::from).collect()),
     );
     body.insert("benefits".into(), Value::Array(benefits));
-    body.insert("contributes".into(), Value::Object(contributes));
+    body.insert("contributes".into(), contributes);
     body.insert("mandatory".into(), json!(f.checked("mandatory")));
     if f.sent("replaces") {
         body.insert(

@@ -11,7 +11,7 @@ use maud::html;
 use serde::Deserialize;
 use sextant_store::{MemberChange, Paging, Role};
 
-use super::form::{Errors, Field, FormData, Kind};
+use super::form::{Errors, Field, FormData, Kind, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
 use crate::extract::{Path, Query};
@@ -31,14 +31,11 @@ struct DoneQuery {
 }
 
 fn roles() -> Vec<(String, String)> {
-    [
+    options(&[
         ("viewer", "Viewer: sees everything, changes nothing"),
         ("editor", "Editor: changes the plan and the data"),
         ("owner", "Owner: also manages members"),
-    ]
-    .into_iter()
-    .map(|(v, l)| (v.to_string(), l.to_string()))
-    .collect()
+    ])
 }
 
 fn role_of(s: &str) -> Option<Role> {

@@ -214,14 +214,19 @@ impl OrgPage {
         title: &str,
         section: Section,
     ) -> Result<sextant_core::Plan, PageError> {
-        match self.plan(state).await? {
-            Some(plan) => Ok(plan),
-            None => Err(PageError::Shown(Box::new(render(self.page(
-                title,
-                section,
-                no_plan(self, section.with_a_plan()),
-            ))))),
-        }
+        self.plan(state)
+            .await?
+            .ok_or_else(|| self.no_plan_page(title, section))
+    }
+
+    /// The page `title` of `section` saying the organisation has no plan yet (and what a plan
+    /// would show there), as an error that shows it.
+    pub fn no_plan_page(&self, title: &str, section: Section) -> PageError {
+        PageError::Shown(Box::new(render(self.page(
+            title,
+            section,
+            no_plan(self, section.with_a_plan()),
+        ))))
     }
 
     /// A page of this organisation: the layout with the organisation's navigation.

@@ -161,13 +161,7 @@ async fn list(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Risks",
-            Section::Risks,
-            super::no_plan(&org, "to see and edit its risks"),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Risks", Section::Risks).await?;
     let body = html! {
         (notice(q.done.as_deref()))
         @if org.can_edit() {
@@ -483,13 +477,7 @@ async fn edit_form(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     let stored = state.store.entity(&org.scope, Part::Risks, &id).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Risks",
-            Section::Risks,
-            super::no_plan(&org, "to see and edit its risks"),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Risks", Section::Risks).await?;
     let doc = a.plan.doc();
     let Some(r) = doc.risks.iter().find(|r| r.id.as_str() == id) else {
         return Err(PageError::NotFound(format!("risk {id} not found")));

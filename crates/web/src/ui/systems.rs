@@ -9,8 +9,6 @@
 //! `POST /orgs/{org}/systems/{id}/delete`; `POST /orgs/{org}/integrations/new`;
 //! `POST /orgs/{org}/integrations/delete` (the integration's key in the form).
 
-use std::collections::BTreeMap;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,7 +24,10 @@ use sextant_store::{Change, Paging, Section as Part};
 
 use super::compute::{self, Analysed};
 use super::editor::{self, Editor};
-use super::form::{Errors, Field, FormData, Kind, json_number, num_value, text_of};
+use super::form::{
+    Errors, Field, FormData, Kind, goal_strengths, json_number, num_value, read_goal_strengths,
+    text_of,
+};
 use super::{
     OrgPage, PageResult, Section, Viewer, figure, notice, render, render_status, see_other,
 };
@@ -637,18 +638,6 @@ fn one_to_five(blank: &str) -> Vec<(String, String)> {
     v
 }
 
-fn strengths() -> Vec<(String, String)> {
-    [
-        ("0", "0 – none"),
-        ("1", "1 – weak"),
-        ("2", "2 – clear"),
-        ("3", "3 – strong"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect()
-}
-
 /// The system form: `id` is the system being edited (`None` for a new one).
 fn form_page(
     org: &OrgPage,
@@ -661,14 +650,6 @@ fn form_page(
     let action = match id {
         Some(id) => org.url(&format!("systems/{id}")),
         None => org.url("systems/new"),
-    };
-    let with_support = |g: &str| {
-        let v = f.get(&format!("supports.{g}"));
-        if v.is_empty() {
-            "0".to_string()
-        } else {
-            v.to_string()
-        }
     };
     html! {
         (errors.summary())
@@ -705,16 +686,7 @@ fn form_page(
             }
             (Field::text("data", "Data it holds", get("data"))
                 .hint("Separated by commas, e.g. customers, inventory").render(errors))
-            @if !doc.goals.is_empty() {
-                fieldset {
-                    legend { "Goals it supports" }
-                    @for g in &doc.goals {
-                        @let name = format!("supports.{}", g.id);
-                        (Field::text(&name, &g.title, with_support(g.id.as_str()))
-                            .kind(Kind::Select(strengths())).render(errors))
-                    }
-                }
-            }
+            (goal_strengths("supports", "Goals it supports", &doc.goals, f, errors))
             button type="submit" { @if id.is_some() { "Save" } @else { "Add the system" } }
             " " a href=(org.url("systems")) { "Cancel" }
         }
@@ -786,27 +758,8 @@ fn system_json(
         .map(Value::from)
         .collect();
     body.insert("data".into(), Value::Array(data));
-    let before: BTreeMap<String, Value> = body
-        .get("supports")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
-    let mut supports = Map::new();
-    // Goals the plan no longer has are kept as they were (the store names them).
-    for (k, v) in &before {
-        if !doc.goals.iter().any(|g| g.id.as_str() == k) {
-            supports.insert(k.clone(), v.clone());
-        }
-    }
-    for g in &doc.goals {
-        let name = format!("supports.{}", g.id);
-        let s = f.whole(&name, 0, 3, errors).unwrap_or(0);
-        // A strength of 0 is kept only when the plan stated it.
-        if s > 0 || before.contains_key(g.id.as_str()) {
-            supports.insert(g.id.to_string(), json!(s));
-        }
-    }
-    body.insert("supports".into(), Value::Object(supports));
+    let supports = read_goal_strengths("supports", &doc.goals, f, body.get("supports"), errors);
+    body.insert("supports".into(), supports);
     Value::Object(body)
 }
 
@@ -856,13 +809,7 @@ async fn edit_form(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     let stored = state.store.entity(&org.scope, Part::Systems, &id).await?;
-    let Some(a) = compute::analysed(&state, &org).await? else {
-        return Ok(render(org.page(
-            "Systems",
-            Section::Systems,
-            super::no_plan(&org, "to see and edit its systems"),
-        )));
-    };
+    let a = compute::require_analysed(&state, &org, "Systems", Section::Systems).await?;
     let doc = a.plan.doc();
     let Some(s) = doc.systems.iter().find(|s| s.id.as_str() == id) else {
         return Err(super::PageError::NotFound(format!("system {id} not found")));
