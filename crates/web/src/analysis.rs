@@ -552,7 +552,6 @@ async fn forecast(
     Path(org): Path<String>,
     Query(q): Query<ForecastQuery>,
 ) -> ApiResult<Response> {
-    use sextant_metrics::forecast::{Point, Request};
     let s = scope(&state, &caller, &org).await?;
     let horizon = q.horizon.unwrap_or(12);
     if !(1..=120).contains(&horizon) {
@@ -591,27 +590,48 @@ async fn forecast(
                     format!("no measurements of `{kpi}`; measured: {}", known.join(", ")),
                 ));
             };
-            let points: Vec<Point> = points
-                .iter()
-                .map(|(m, v)| Point {
-                    period: m.to_string(),
-                    value: *v,
-                    line: None,
-                })
-                .collect();
-            let req = Request {
-                kpi: Some(kpi.clone()),
+            let r = forecast_series(
+                &kpi,
+                points,
                 horizon,
-                season: q.season,
-                target: q.target,
-                down: q.down.unwrap_or(false),
-            };
-            let r = sextant_metrics::forecast::report(&points, &req)
-                .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
+                q.season,
+                q.target,
+                q.down.unwrap_or(false),
+            )
+            .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
             serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;
     Ok(axum::Json(v).into_response())
+}
+
+/// A KPI's monthly values forecast `horizon` months ahead (with an optional season length and
+/// target), as the forecast route answers; the KPI page draws the same.
+pub fn forecast_series(
+    kpi: &str,
+    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
+    horizon: usize,
+    season: Option<usize>,
+    target: Option<f64>,
+    down: bool,
+) -> Result<sextant_metrics::forecast::ForecastReport, String> {
+    use sextant_metrics::forecast::{Point, Request};
+    let points: Vec<Point> = values
+        .iter()
+        .map(|(m, v)| Point {
+            period: m.to_string(),
+            value: *v,
+            line: None,
+        })
+        .collect();
+    let req = Request {
+        kpi: Some(kpi.to_string()),
+        horizon,
+        season,
+        target,
+        down,
+    };
+    sextant_metrics::forecast::report(&points, &req)
 }
 
 /// The longest season a forecast takes, in periods (a year of weeks).

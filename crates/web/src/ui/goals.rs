@@ -791,23 +791,7 @@ fn compute_kpi(
     target: Option<f64>,
     down: bool,
 ) -> Computed {
-    use sextant_metrics::forecast::{Point, Request};
-    let points: Vec<Point> = values
-        .iter()
-        .map(|(m, v)| Point {
-            period: m.to_string(),
-            value: *v,
-            line: None,
-        })
-        .collect();
-    let req = Request {
-        kpi: Some(kpi.to_string()),
-        horizon,
-        season: None,
-        target,
-        down,
-    };
-    let forecast = sextant_metrics::forecast::report(&points, &req);
+    let forecast = crate::analysis::forecast_series(kpi, values, horizon, None, target, down);
     let months: Vec<Month> = match (values.keys().next(), values.keys().next_back()) {
         (Some(first), Some(last)) => (0..=last.since(*first)).map(|k| first.plus(k)).collect(),
         _ => Vec::new(),
