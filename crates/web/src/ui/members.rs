@@ -173,6 +173,20 @@ async fn page(
     .await
 }
 
+/// The organisation for an owner's change: the form's CSRF token checked, anyone but an owner
+/// refused.
+async fn for_owner(
+    state: &AppState,
+    viewer: Viewer,
+    slug: &str,
+    f: &FormData,
+) -> Result<OrgPage, PageError> {
+    let org = OrgPage::open(state, viewer, slug).await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    Ok(org)
+}
+
 fn require_owner(org: &OrgPage) -> Result<(), PageError> {
     if org.scope.role() == Role::Owner {
         Ok(())
@@ -213,9 +227,7 @@ async fn invite(
     headers: HeaderMap,
     f: FormData,
 ) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.viewer.check(f.csrf())?;
-    require_owner(&org)?;
+    let org = for_owner(&state, viewer, &org, &f).await?;
     let mut errors = Errors::new();
     let email = f.required("email", &mut errors);
     let role = role_of(f.get("role"));
@@ -257,9 +269,7 @@ async fn remove(
     Path((org, user)): Path<(String, i64)>,
     f: FormData,
 ) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.viewer.check(f.csrf())?;
-    require_owner(&org)?;
+    let org = for_owner(&state, viewer, &org, &f).await?;
     state.store.remove_member(&org.scope, user).await?;
     Ok(see_other(&format!("{}?done=removed", org.url("members"))))
 }
@@ -270,9 +280,7 @@ async fn revoke(
     Path((org, id)): Path<(String, i64)>,
     f: FormData,
 ) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.viewer.check(f.csrf())?;
-    require_owner(&org)?;
+    let org = for_owner(&state, viewer, &org, &f).await?;
     state.store.revoke_invitation(&org.scope, id).await?;
     Ok(see_other(&format!("{}?done=removed", org.url("members"))))
 }
@@ -283,9 +291,7 @@ async fn rename(
     Path(org): Path<String>,
     f: FormData,
 ) -> PageResult {
-    let org = OrgPage::open(&state, viewer, &org).await?;
-    org.viewer.check(f.csrf())?;
-    require_owner(&org)?;
+    let org = for_owner(&state, viewer, &org, &f).await?;
     let mut errors = Errors::new();
     let name = f.required("name", &mut errors);
     if errors.is_empty() {
