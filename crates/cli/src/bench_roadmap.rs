@@ -43,6 +43,7 @@ pub fn roadmap(
     let heur = sextant_roadmap::heuristic::incumbent(
         &inst,
         t + limit.mul_f64(0.1).min(Duration::from_secs(2)),
+        &sextant_roadmap::Stop::never(),
     );
     let heur_time = t.elapsed();
     let heur_value = heur.as_ref().map(|s| schedule::objective(&inst, s));

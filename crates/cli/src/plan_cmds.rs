@@ -133,6 +133,7 @@ impl SolveArgs {
         Options {
             time_limit: Duration::from_secs_f64(self.time_limit),
             gap: self.gap.max(0.0),
+            ..Options::default()
         }
     }
 }

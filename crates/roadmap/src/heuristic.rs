@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::instance::Instance;
 use crate::schedule::{Starts, Usage, objective};
+use crate::stop::Stop;
 
 /// Where a greedy pass puts an initiative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +239,7 @@ pub fn lp_guided(
     inst: &Instance,
     lp: &[Option<crate::milp::LpItem>],
     deadline: Instant,
+    stop: &Stop,
 ) -> Option<Starts> {
     let req = required(inst);
     let mut b = Builder::new(inst);
@@ -312,7 +314,7 @@ pub fn lp_guided(
     if !b.usage.explore_ok(inst) {
         return None;
     }
-    improve(inst, &mut b, &rest, deadline);
+    improve(inst, &mut b, &rest, deadline, stop);
     Some(b.starts)
 }
 
@@ -365,9 +367,9 @@ fn orders(inst: &Instance) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The best schedule found by greedy passes and local improvement before `deadline`, or
-/// `None` when the mandatory initiatives could not all be placed this way.
-pub fn incumbent(inst: &Instance, deadline: Instant) -> Option<Starts> {
+/// The best schedule found by greedy passes and local improvement before `deadline` (or the
+/// caller's `stop`), or `None` when the mandatory initiatives could not all be placed this way.
+pub fn incumbent(inst: &Instance, deadline: Instant, stop: &Stop) -> Option<Starts> {
     let mut best: Option<(f64, Starts)> = None;
     for order in orders(inst) {
         let (mut b, ok) = with_required(inst, Placement::Best);
@@ -378,12 +380,12 @@ pub fn incumbent(inst: &Instance, deadline: Instant) -> Option<Starts> {
         if !b.usage.explore_ok(inst) {
             continue;
         }
-        improve(inst, &mut b, &order, deadline);
+        improve(inst, &mut b, &order, deadline, stop);
         let v = objective(inst, &b.starts);
         if best.as_ref().is_none_or(|(bv, _)| v > *bv) {
             best = Some((v, b.starts));
         }
-        if Instant::now() > deadline {
+        if stop.over(deadline) {
             break;
         }
     }
@@ -397,13 +399,18 @@ pub fn incumbent(inst: &Instance, deadline: Instant) -> Option<Starts> {
 }
 
 /// Local search: move each placed item to its best month; swap one placed item out for one
-/// left out when that gains.
-fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant) {
+/// left out when that gains. Stops at `deadline` or when the caller asks.
+fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant, stop: &Stop) {
     let req = required(inst);
     for _round in 0..20 {
         let mut gained = false;
         // Moves.
         for i in 0..inst.items.len() {
+            // Each move searches every month of an item: on thousands of items a pass takes
+            // long enough that the caller's request to stop is looked at here too.
+            if i % 64 == 0 && stop.requested() {
+                return;
+            }
             let Some(s) = b.starts[i] else { continue };
             b.remove(i);
             let t = b.slot(i, Placement::Best).unwrap_or(s);
@@ -417,7 +424,7 @@ fn improve(inst: &Instance, b: &mut Builder, order: &[usize], deadline: Instant)
         }
         // Swaps: drop one, add others.
         for (k, &needed) in req.iter().enumerate() {
-            if Instant::now() > deadline {
+            if stop.over(deadline) {
                 return;
             }
             if b.starts[k].is_none() || needed || b.has_dependents(k) {

@@ -15,5 +15,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod simulate;
 pub mod solve;
+pub mod stop;
 
 pub use instance::{Adjust, Instance, Objective};
+pub use stop::Stop;

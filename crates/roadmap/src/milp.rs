@@ -17,6 +17,7 @@ use highs::{HighsModelStatus, RowProblem, Sense};
 
 use crate::instance::Instance;
 use crate::schedule::{Family, Starts};
+use crate::stop::Stop;
 
 /// How dependencies are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub struct MipResult {
 }
 
 /// Solver settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct MipOptions {
     /// Stop after this long.
     pub time_limit: Duration,
@@ -58,6 +59,8 @@ pub struct MipOptions {
     /// Solve the linear relaxation only (the Step formulation): a bound and, per item, the
     /// share selected and the most likely start.
     pub linear: bool,
+    /// The caller's request to stop, polled by HiGHS while it runs.
+    pub stop: Stop,
 }
 
 /// The linear relaxation's view of one item.
@@ -77,6 +80,7 @@ impl Default for MipOptions {
             relax: None,
             with_objective: true,
             linear: false,
+            stop: Stop::never(),
         }
     }
 }
@@ -88,6 +92,16 @@ pub fn solve(
     opts: &MipOptions,
     start: Option<&[Option<u32>]>,
 ) -> MipResult {
+    if opts.stop.requested() {
+        // Not even built: building the model of thousands of initiatives takes a while too.
+        return MipResult {
+            optimal: false,
+            infeasible: false,
+            starts: None,
+            bound: None,
+            lp: None,
+        };
+    }
     if form == Formulation::Step {
         return solve_step(inst, opts, start);
     }
@@ -322,7 +336,10 @@ fn run(
     if let Some(x) = warm {
         let _ = model.try_set_solution(Some(&x), None, None, None);
     }
-    let Ok(solved) = model.try_solve() else {
+    if opts.stop.requested() {
+        return none;
+    }
+    let Some(solved) = opts.stop.solve(model) else {
         return none;
     };
     let status = solved.status();

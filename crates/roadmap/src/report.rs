@@ -138,7 +138,7 @@ pub fn roadmap_and_frontier(
 pub fn frontier_options(opts: &Options, levels: usize) -> Options {
     Options {
         time_limit: opts.time_limit.div_f64(levels.max(2) as f64 + 3.0),
-        ..*opts
+        ..opts.clone()
     }
 }
 
@@ -342,6 +342,7 @@ pub fn frontier(
             &crate::milp::MipOptions {
                 with_objective: false,
                 time_limit: left.max(std::time::Duration::from_millis(20)),
+                stop: per_level.stop.clone(),
                 ..crate::milp::MipOptions::default()
             },
             None,
@@ -355,7 +356,7 @@ pub fn frontier(
     } else {
         let (mut lo, mut hi) = (0.0, top);
         for _ in 0..12 {
-            if std::time::Instant::now() >= bisection_ends {
+            if per_level.stop.over(bisection_ends) {
                 break;
             }
             let mid = (lo + hi) / 2.0;

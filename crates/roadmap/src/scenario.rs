@@ -88,6 +88,17 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
             let inst = Instance::from_plan(plan, objective, &adjust);
             let sol = if name == "base" {
                 base.clone()
+            } else if opts.stop.requested() {
+                // The caller left: the remaining scenarios are not searched (the answer is
+                // thrown away).
+                solve::Solution {
+                    status: SolveStatus::Unknown,
+                    starts: vec![None; inst.items.len()],
+                    objective: 0.0,
+                    bound: None,
+                    infeasible_because: Vec::new(),
+                    seconds: 0.0,
+                }
             } else {
                 solve::optimise(&inst, opts)
             };

@@ -12,14 +12,18 @@ use crate::heuristic::{self, Builder};
 use crate::instance::{Instance, Objective};
 use crate::milp::{self, Formulation, MipOptions};
 use crate::schedule::{self, Family, Starts, Usage, violations};
+use crate::stop::Stop;
 
 /// Optimiser settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Stop searching after this long and report the gap.
     pub time_limit: Duration,
     /// Relative gap at which a schedule counts as optimal.
     pub gap: f64,
+    /// The caller's request to stop early (its client left): every loop of the search and
+    /// HiGHS look at it, and the best schedule found so far is returned.
+    pub stop: Stop,
 }
 
 impl Default for Options {
@@ -27,6 +31,7 @@ impl Default for Options {
         Options {
             time_limit: Duration::from_secs(10),
             gap: 1e-4,
+            stop: Stop::never(),
         }
     }
 }
@@ -81,11 +86,20 @@ impl Solution {
 pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
     let t0 = Instant::now();
     let deadline = t0 + opts.time_limit;
-    let left = || deadline.saturating_duration_since(Instant::now());
+    let stop = &opts.stop;
+    // Time left; none once the caller has asked to stop.
+    let left = || {
+        if stop.requested() {
+            Duration::ZERO
+        } else {
+            deadline.saturating_duration_since(Instant::now())
+        }
+    };
     let objective_of = |s: &Starts| schedule::objective(inst, s);
     let mut best: Option<Starts> = heuristic::incumbent(
         inst,
         t0 + opts.time_limit.mul_f64(0.05).min(Duration::from_secs(1)),
+        stop,
     )
     .filter(|s| violations(inst, s).is_empty());
     let consider = |best: &mut Option<Starts>, cand: Option<Starts>| {
@@ -105,6 +119,7 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
         &MipOptions {
             time_limit: left().mul_f64(0.5).max(Duration::from_millis(50)),
             linear: true,
+            stop: stop.clone(),
             ..MipOptions::default()
         },
         None,
@@ -113,7 +128,7 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
     let mut bound = lp.bound;
     if let Some(fr) = &lp.lp {
         let until = Instant::now() + left().mul_f64(0.1).min(Duration::from_secs(2));
-        consider(&mut best, heuristic::lp_guided(inst, fr, until));
+        consider(&mut best, heuristic::lp_guided(inst, fr, until, stop));
     }
     if std::env::var_os("SEXTANT_SOLVER_LOG").is_some() {
         eprintln!(
@@ -140,7 +155,7 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
     if !proven && !infeasible && !left().is_zero() && !mip_fits {
         consider(
             &mut best,
-            heuristic::incumbent(inst, deadline - left().mul_f64(0.1)),
+            heuristic::incumbent(inst, deadline - left().mul_f64(0.1), stop),
         );
     }
     if !proven && !infeasible && !left().is_zero() && mip_fits {
@@ -162,6 +177,7 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
         let mip_options = |left: Duration| MipOptions {
             time_limit: left.max(Duration::from_millis(100)),
             gap: opts.gap,
+            stop: stop.clone(),
             ..MipOptions::default()
         };
         let mut mip = milp::solve(inst, form, &mip_options(left()), best.as_deref());
@@ -208,7 +224,11 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
             objective: 0.0,
             bound: None,
             // The diagnosis gets what is left of the time limit (at least a second).
-            infeasible_because: diagnose_within(inst, left().max(Duration::from_secs(1))),
+            infeasible_because: if stop.requested() {
+                Vec::new()
+            } else {
+                diagnose_within(inst, left().max(Duration::from_secs(1)), stop)
+            },
             seconds: t0.elapsed().as_secs_f64(),
         },
         None => Solution {
@@ -225,12 +245,13 @@ pub fn optimise(inst: &Instance, opts: &Options) -> Solution {
 /// The families of constraints whose relaxation alone makes the plan feasible (each family
 /// searched for up to 5 seconds).
 pub fn diagnose(inst: &Instance) -> Vec<Family> {
-    diagnose_within(inst, Duration::from_secs(35))
+    diagnose_within(inst, Duration::from_secs(35), &Stop::never())
 }
 
 /// As [`diagnose`], within `budget` in all: each family gets an equal share of what is left
-/// (at most 5 seconds); a family whose search runs out of time is not named.
-pub fn diagnose_within(inst: &Instance, budget: Duration) -> Vec<Family> {
+/// (at most 5 seconds); a family whose search runs out of time, or is stopped by the caller, is
+/// not named.
+pub fn diagnose_within(inst: &Instance, budget: Duration, stop: &Stop) -> Vec<Family> {
     let ends = Instant::now() + budget;
     let mut families = vec![Family::Horizon, Family::Mandatory, Family::Dependencies];
     if !inst.budgets.is_empty() {
@@ -251,7 +272,7 @@ pub fn diagnose_within(inst: &Instance, budget: Duration) -> Vec<Family> {
         .enumerate()
         .filter(|&(k, f)| {
             let left = ends.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if left.is_zero() || stop.requested() {
                 return false;
             }
             let share = left.div_f64((count - k) as f64).min(Duration::from_secs(5));
@@ -262,6 +283,7 @@ pub fn diagnose_within(inst: &Instance, budget: Duration) -> Vec<Family> {
                     time_limit: share.max(Duration::from_millis(20)),
                     relax: Some(f),
                     with_objective: false,
+                    stop: stop.clone(),
                     ..MipOptions::default()
                 },
                 None,

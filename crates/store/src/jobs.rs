@@ -31,6 +31,8 @@ pub struct Job {
     pub status: String,
     /// How far it is, 0 to 1.
     pub progress: f64,
+    /// While queued: how many analyses will start before it (0: it is next).
+    pub queue_position: Option<i64>,
     /// Why it failed, or what it is doing.
     pub message: Option<String>,
     /// The result, once done (the same JSON as the analysis's own route).
@@ -55,21 +57,27 @@ type JobRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
 );
 
 const COLUMNS: &str = "id, kind, params, status, progress, message, result, created_at, \
-                       started_at, finished_at, heartbeat_at";
+                       started_at, finished_at, heartbeat_at, queue_position";
 
 fn job(row: JobRow, with_result: bool) -> Result<Job> {
-    let (id, kind, params, status, progress, message, result, c, s, f, beat) = row;
+    let (id, kind, params, status, progress, message, result, c, s, f, beat, position) = row;
     let parse = |t: &str| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(e.to_string()));
-    let stale = status == "running" && beat.unwrap_or(c) < now() - STALE_SECONDS;
+    // A queued job beats too (its instance holds it in a queue): silence means that instance
+    // stopped or died, whether the job had started or not.
+    let stale = matches!(status.as_str(), "queued" | "running")
+        && beat.unwrap_or(c) < now() - STALE_SECONDS;
+    let queued = status == "queued" && !stale;
     Ok(Job {
         id,
         kind,
         params: parse(&params)?,
         status: if stale { "failed".into() } else { status },
         progress: progress as f64 / 1000.0,
+        queue_position: if queued { position } else { None },
         message: if stale {
             Some("the server running it stopped; ask for it again".into())
         } else {
@@ -167,7 +175,7 @@ impl Store {
         let current = self.job(scope, id).await?;
         if matches!(current.status.as_str(), "queued" | "running") {
             sqlx::query(
-                "UPDATE jobs SET status = 'cancelled', finished_at = $1, message = $2 \
+                "UPDATE jobs SET status = 'cancelled', finished_at = $1, message = $2, queue_position = NULL \
                  WHERE id = $3 AND org_id = $4 AND status IN ('queued', 'running')",
             )
             .bind(now())
@@ -180,6 +188,29 @@ impl Store {
         self.job(scope, id).await
     }
 
+    /// The heartbeat of a job waiting in its instance's queue, with `ahead` analyses to start
+    /// before it. Returns false when the job was cancelled (or is gone), and it should leave
+    /// the queue.
+    pub async fn job_waiting(&self, id: i64, ahead: usize) -> Result<bool> {
+        let t = now();
+        let message = match ahead {
+            0 => "waiting for a free core: it is next".to_string(),
+            1 => "waiting for a free core: 1 analysis starts before it".to_string(),
+            n => format!("waiting for a free core: {n} analyses start before it"),
+        };
+        let done = sqlx::query(
+            "UPDATE jobs SET queue_position = $1, message = $2, heartbeat_at = $3 \
+             WHERE id = $4 AND status = 'queued'",
+        )
+        .bind(i64::try_from(ahead).unwrap_or(i64::MAX))
+        .bind(message)
+        .bind(t)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// The running instance's heartbeat: marks the job running with its progress (0 to 1).
     /// Returns false when the job was cancelled (or is gone), and the work should stop.
     pub async fn job_heartbeat(&self, id: i64, progress: f64) -> Result<bool> {
@@ -187,6 +218,8 @@ impl Store {
         let p = (progress.clamp(0.0, 1.0) * 1000.0).round() as i64;
         let done = sqlx::query(
             "UPDATE jobs SET status = 'running', progress = $1, heartbeat_at = $2, \
+             queue_position = NULL, \
+             message = CASE WHEN status = 'queued' THEN NULL ELSE message END, \
              started_at = COALESCE(started_at, $2) WHERE id = $3 AND status IN ('queued', 'running')",
         )
         .bind(p)
@@ -209,7 +242,7 @@ impl Store {
             Err(m) => ("failed", None, Some(m.to_string())),
         };
         sqlx::query(
-            "UPDATE jobs SET status = $1, result = $2, message = $3, \
+            "UPDATE jobs SET status = $1, result = $2, message = $3, queue_position = NULL, \
              progress = CASE WHEN $4 >= 0 THEN $4 ELSE progress END, \
              finished_at = $5, heartbeat_at = $5 WHERE id = $6 AND status IN ('queued', 'running')",
         )

@@ -215,6 +215,10 @@ impl Scope {
     pub fn user_id(&self) -> i64 {
         self.user_id
     }
+    /// The organisation's id (the key its share of the server's CPU is counted under).
+    pub fn org_id(&self) -> i64 {
+        self.org_id
+    }
     /// Refuses unless the member has at least `needed`.
     pub fn require(&self, needed: Role) -> Result<()> {
         if self.role >= needed {

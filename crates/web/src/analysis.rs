@@ -114,7 +114,7 @@ async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult
     let contents = state.store.dataset_contents(s).await?;
     state
         .work
-        .run(1, move |_| -> ApiResult<Imported> {
+        .run(s.org_id(), 1, move |_| -> ApiResult<Imported> {
             let (_staged, files) = stage_stored(&contents)?;
             sextant_ingest::batch::import_each(&files, &[], g, |_| {})
                 .map(|(imp, _)| imp)
@@ -123,6 +123,18 @@ async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult
                 })
         })
         .await
+}
+
+/// The answer for a computation stopped part-way.
+fn cancelled(cancel: &Cancel) -> ApiError {
+    ApiError::Busy(
+        if cancel.server_stopping() {
+            "the server is stopping; try again in a moment".into()
+        } else {
+            "the computation was cancelled".into()
+        },
+        5,
+    )
 }
 
 /// A JSON response from bytes already serialised.
@@ -154,7 +166,7 @@ async fn analysis(
     let data = imported(&state, &s, fp).await?;
     let v = state
         .work
-        .run(1, move |_| {
+        .run(s.org_id(), 1, move |_| {
             let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
             let forecaster = sextant_ingest::batch::goal_forecast;
             let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
@@ -184,6 +196,21 @@ pub struct RoadmapQuery {
 pub const MAX_TIME_LIMIT: f64 = 60.0;
 /// The longest search a job may ask for, in seconds.
 pub const MAX_JOB_TIME_LIMIT: f64 = 600.0;
+/// The longest search a viewer may ask for, in seconds (the default): a viewer reads the
+/// plan, and one viewer running minute-long searches back to back kept a core of the
+/// organisation's share busy for everyone else in it.
+pub const VIEWER_TIME_LIMIT: f64 = 10.0;
+/// The most trials a viewer's simulation may run.
+pub const VIEWER_TRIALS: usize = 100_000;
+
+/// The longest search the member may ask for in a request.
+fn time_cap(s: &Scope) -> f64 {
+    if s.role() >= sextant_store::Role::Editor {
+        MAX_TIME_LIMIT
+    } else {
+        VIEWER_TIME_LIMIT
+    }
+}
 
 fn objective(o: Option<&str>) -> ApiResult<Objective> {
     match o.unwrap_or("npv") {
@@ -208,7 +235,11 @@ fn num(x: f64) -> String {
 fn solve_options(time_limit: Option<f64>, max: f64) -> ApiResult<solve::Options> {
     let t = time_limit.unwrap_or(10.0);
     if !(t > 0.0 && t <= max) {
-        let hint = if max < MAX_JOB_TIME_LIMIT && t > max && t <= MAX_JOB_TIME_LIMIT {
+        let hint = if max == VIEWER_TIME_LIMIT && t > max && t <= MAX_TIME_LIMIT {
+            format!(
+                " (a viewer's search takes at most {VIEWER_TIME_LIMIT} seconds; an editor can search for up to {MAX_TIME_LIMIT})"
+            )
+        } else if max < MAX_JOB_TIME_LIMIT && t > max && t <= MAX_JOB_TIME_LIMIT {
             " (a longer search runs as a job: POST /api/v1/orgs/{org}/jobs with kind roadmap)"
                 .to_string()
         } else {
@@ -278,16 +309,21 @@ impl RoadmapWork {
             budget_factor: self.factor,
             ..Adjust::default()
         };
+        let opts = solve::Options {
+            stop: cancel.stop(),
+            ..self.opts.clone()
+        };
         let (r, frontier) = sextant_roadmap::report::roadmap_and_frontier(
             plan,
             self.objective,
-            &self.opts,
+            &opts,
             &adjust,
             self.frontier,
             &|| !cancel.is_cancelled(),
         );
-        if self.frontier.is_some() && cancel.is_cancelled() {
-            return Err(ApiError::Busy("the computation was cancelled".into(), 5));
+        // A search stopped early is not the answer to the question asked.
+        if cancel.is_cancelled() {
+            return Err(cancelled(cancel));
         }
         let mut v = serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))?;
         if let (Some(f), Some(obj)) = (frontier, v.as_object_mut()) {
@@ -300,13 +336,16 @@ impl RoadmapWork {
     }
 
     /// Compares the plan's scenarios: the JSON of `sextant compare`.
-    pub fn compare(&self, plan: &sextant_core::Plan) -> ApiResult<Value> {
-        serde_json::to_value(sextant_roadmap::scenario::compare(
-            plan,
-            self.objective,
-            &self.opts,
-        ))
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    pub fn compare(&self, plan: &sextant_core::Plan, cancel: &Cancel) -> ApiResult<Value> {
+        let opts = solve::Options {
+            stop: cancel.stop(),
+            ..self.opts.clone()
+        };
+        let c = sextant_roadmap::scenario::compare(plan, self.objective, &opts);
+        if cancel.is_cancelled() {
+            return Err(cancelled(cancel));
+        }
+        serde_json::to_value(c).map_err(|e| ApiError::Internal(e.to_string()))
     }
 }
 
@@ -321,11 +360,11 @@ async fn roadmap(
     Query(q): Query<RoadmapQuery>,
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
-    let work = q.check(MAX_TIME_LIMIT)?;
+    let work = q.check(time_cap(&s))?;
     let plan = plan(&state, &s).await?;
     let v = state
         .work
-        .run(1, move |cancel| work.run(&plan, cancel))
+        .run(s.org_id(), 1, move |cancel| work.run(&plan, cancel))
         .await?;
     Ok(axum::Json(v).into_response())
 }
@@ -392,12 +431,20 @@ impl SimulateWork {
     ) -> ApiResult<Value> {
         use sextant_roadmap::simulate::{self as sim, SimOptions};
         let inst = Instance::from_plan(plan, Objective::Npv, &Adjust::default());
-        let Ok(starts) = sim::schedule(
+        // The optimiser first (its search stops too when the client leaves).
+        let scheduled = sim::schedule(
             plan,
             &inst,
             sim::Which::Optimised,
-            &solve::Options::default(),
-        ) else {
+            &solve::Options {
+                stop: cancel.stop(),
+                ..solve::Options::default()
+            },
+        );
+        if cancel.is_cancelled() {
+            return Err(cancelled(cancel));
+        }
+        let Ok(starts) = scheduled else {
             return Err(ApiError::Conflict(
                 "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
             ));
@@ -430,11 +477,20 @@ async fn simulate(
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
     let work = q.check()?;
+    if s.role() < sextant_store::Role::Editor && work.trials > VIEWER_TRIALS {
+        return Err(ApiError::field(
+            "trials",
+            format!(
+                "expected 1 to {VIEWER_TRIALS} for a viewer, found {} (an editor can run up to {MAX_TRIALS})",
+                work.trials
+            ),
+        ));
+    }
     let plan = plan(&state, &s).await?;
     // The trials run in parallel on every core.
     let v = state
         .work
-        .run(state.work.all(), move |cancel| {
+        .run(s.org_id(), state.work.all(), move |cancel| {
             work.run(&plan, cancel, &|_| {})
         })
         .await?;
@@ -452,9 +508,12 @@ async fn compare(
     Query(q): Query<RoadmapQuery>,
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
-    let work = q.check(MAX_TIME_LIMIT)?;
+    let work = q.check(time_cap(&s))?;
     let plan = plan(&state, &s).await?;
-    let v = state.work.run(1, move |_| work.compare(&plan)).await?;
+    let v = state
+        .work
+        .run(s.org_id(), 1, move |cancel| work.compare(&plan, cancel))
+        .await?;
     Ok(axum::Json(v).into_response())
 }
 
@@ -510,7 +569,7 @@ async fn metrics(
     };
     let v = state
         .work
-        .run(1, move |_| {
+        .run(s.org_id(), 1, move |_| {
             let (margin, employees) = plan.as_ref().map_or((None, None), |p| {
                 (
                     p.doc().organization.gross_margin,
@@ -581,7 +640,7 @@ async fn forecast(
     let kpi = q.kpi.clone();
     let v = state
         .work
-        .run(1, move |_| {
+        .run(s.org_id(), 1, move |_| {
             let series = sextant_ingest::batch::kpi_series(plan.as_ref(), data.as_deref());
             let Some(points) = series.get(&kpi) else {
                 let known: Vec<&str> = series.keys().map(String::as_str).collect();
@@ -728,7 +787,7 @@ async fn clv(
     }
     let v = state
         .work
-        .run(1, move |_| {
+        .run(s.org_id(), 1, move |_| {
             let (_staged, staged) = stage_stored(&orders)?;
             let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
                 staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();

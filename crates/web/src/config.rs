@@ -75,6 +75,9 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// Log format.
     pub log_format: LogFormat,
+    /// The most cores one organisation's analyses hold at once; `None` (the default): half the
+    /// machine's cores, at least one. The rest stays for the other organisations.
+    pub cores_per_organisation: Option<u32>,
 }
 
 /// The file layer: every key optional.
@@ -87,6 +90,7 @@ struct FileConfig {
     behind_proxy: Option<bool>,
     trusted_proxies: Option<usize>,
     log_format: Option<LogFormat>,
+    cores_per_organisation: Option<u32>,
 }
 
 /// A configuration that cannot be used.
@@ -120,6 +124,7 @@ impl Default for Config {
             public_url: String::new(),
             trusted_proxies: 0,
             log_format: LogFormat::Text,
+            cores_per_organisation: None,
         }
     }
 }
@@ -127,7 +132,7 @@ impl Default for Config {
 impl Config {
     /// Defaults, then the file (if any), then the environment (`SEXTANT_LISTEN`,
     /// `SEXTANT_DATABASE_URL`, `SEXTANT_PUBLIC_URL`, `SEXTANT_TRUSTED_PROXIES`,
-    /// `SEXTANT_BEHIND_PROXY` (`true` meaning one proxy), `SEXTANT_LOG_FORMAT`).
+    /// `SEXTANT_BEHIND_PROXY` (`true` meaning one proxy), `SEXTANT_LOG_FORMAT`, `SEXTANT_CORES_PER_ORGANISATION`).
     pub fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
@@ -160,6 +165,9 @@ impl Config {
             if let Some(v) = f.log_format {
                 c.log_format = v;
             }
+            if let Some(v) = f.cores_per_organisation {
+                c.cores_per_organisation = Some(cores(v, &path.display().to_string())?);
+            }
         }
         if let Some(v) = env("SEXTANT_LISTEN") {
             c.listen = v;
@@ -190,6 +198,13 @@ impl Config {
                 ),
             })?;
         }
+        if let Some(v) = env("SEXTANT_CORES_PER_ORGANISATION") {
+            let n = v.trim().parse().map_err(|_| ConfigError {
+                source_name: "SEXTANT_CORES_PER_ORGANISATION".into(),
+                message: format!("expected a number of cores (1, 2, ...), found `{v}`"),
+            })?;
+            c.cores_per_organisation = Some(cores(n, "SEXTANT_CORES_PER_ORGANISATION")?);
+        }
         if let Some(v) = env("SEXTANT_LOG_FORMAT") {
             c.log_format = match v.as_str() {
                 "text" => LogFormat::Text,
@@ -204,6 +219,18 @@ impl Config {
         }
         Ok(c)
     }
+}
+
+/// A number of cores per organisation: at least one.
+fn cores(n: u32, source: &str) -> Result<u32, ConfigError> {
+    if n == 0 {
+        return Err(ConfigError {
+            source_name: source.into(),
+            message: "cores_per_organisation: expected a number of cores (1, 2, ...), found 0"
+                .into(),
+        });
+    }
+    Ok(n)
 }
 
 #[cfg(test)]
@@ -257,6 +284,34 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert_eq!(e, "SEXTANT_LOG_FORMAT: expected text or json, found `xml`");
+    }
+
+    #[test]
+    fn the_cores_of_one_organisation_are_set_or_refused() {
+        let c = Config::load(None, |_| None).unwrap();
+        assert_eq!(c.cores_per_organisation, None);
+        let c = Config::load(None, |k: &str| {
+            (k == "SEXTANT_CORES_PER_ORGANISATION").then(|| "3".into())
+        })
+        .unwrap();
+        assert_eq!(c.cores_per_organisation, Some(3));
+        for (v, want) in [
+            (
+                "0",
+                "SEXTANT_CORES_PER_ORGANISATION: cores_per_organisation: expected a number of cores (1, 2, ...), found 0",
+            ),
+            (
+                "all",
+                "SEXTANT_CORES_PER_ORGANISATION: expected a number of cores (1, 2, ...), found `all`",
+            ),
+        ] {
+            let e = Config::load(None, |k: &str| {
+                (k == "SEXTANT_CORES_PER_ORGANISATION").then(|| v.to_string())
+            })
+            .unwrap_err()
+            .to_string();
+            assert_eq!(e, want);
+        }
     }
 
     #[test]

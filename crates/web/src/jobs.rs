@@ -25,6 +25,7 @@ use crate::analysis::{MAX_JOB_TIME_LIMIT, RoadmapQuery, SimulateQuery, plan};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Json, Path, Query};
 use crate::orgs::{PageQuery, scope};
+use crate::work::{Place, Wait};
 
 /// The job routes.
 pub fn router() -> Router<AppState> {
@@ -123,7 +124,7 @@ async fn create(
     let task = task(&r.kind, &r.params)?;
     let plan = plan(&state, &s).await?;
     let job = state.store.create_job(&s, &r.kind, &r.params).await?;
-    tokio::spawn(run(state.clone(), job.id, task, plan));
+    tokio::spawn(run(state.clone(), s.org_id(), job.id, task, plan));
     let mut resp = (StatusCode::ACCEPTED, axum::Json(&job)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/orgs/{}/jobs/{}", s.slug(), job.id)) {
         resp.headers_mut().insert(header::LOCATION, v);
@@ -131,25 +132,42 @@ async fn create(
     Ok(resp)
 }
 
-/// Runs a job to its end, beating its heartbeat; a cancel from any instance stops it.
-async fn run(state: AppState, id: i64, task: Task, plan: sextant_core::Plan) {
+/// Runs a job to its end, beating its heartbeat; a cancel from any instance stops it (at
+/// once on this instance, within a heartbeat on another). While it waits for a core its
+/// heartbeat records its place in the queue.
+async fn run(state: AppState, org: i64, id: i64, task: Task, plan: sextant_core::Plan) {
+    let _busy = state.work.busy();
     let cancel = state.work.cancel();
+    state.work.job_started(id, &cancel);
+    let place = Place::new();
     let progress = Arc::new(AtomicU64::new(0f64.to_bits()));
-    let started = Instant::now();
     let limit = match &task {
         Task::Roadmap(w) | Task::Compare(w) => Some(w.time_limit()),
         Task::Simulate(_) => None,
     };
     let beat = {
-        let (store, cancel, progress) = (state.store.clone(), cancel.clone(), progress.clone());
+        let (store, cancel, progress, place) = (
+            state.store.clone(),
+            cancel.clone(),
+            progress.clone(),
+            place.clone(),
+        );
         tokio::spawn(async move {
+            let mut started: Option<Instant> = None;
             loop {
-                let p = match limit {
-                    // A search's progress is its time: it ends by its limit.
-                    Some(l) => (started.elapsed().as_secs_f64() / l.as_secs_f64()).min(0.99),
-                    None => f64::from_bits(progress.load(Ordering::Relaxed)),
+                let alive = match place.ahead() {
+                    Some(ahead) if started.is_none() => store.job_waiting(id, ahead).await,
+                    _ => {
+                        let since = *started.get_or_insert_with(Instant::now);
+                        let p = match limit {
+                            // A search's progress is its time: it ends by its limit.
+                            Some(l) => (since.elapsed().as_secs_f64() / l.as_secs_f64()).min(0.99),
+                            None => f64::from_bits(progress.load(Ordering::Relaxed)),
+                        };
+                        store.job_heartbeat(id, p).await
+                    }
                 };
-                match store.job_heartbeat(id, p).await {
+                match alive {
                     Ok(true) => {}
                     Ok(false) => {
                         cancel.cancel();
@@ -165,19 +183,37 @@ async fn run(state: AppState, id: i64, task: Task, plan: sextant_core::Plan) {
         Task::Simulate(_) => state.work.all(),
         _ => 1,
     };
+    let stop = cancel.clone();
     let outcome = state
         .work
-        .run_with(cores, cancel, move |cancel| match &task {
-            Task::Roadmap(w) => w.run(&plan, cancel),
-            Task::Compare(w) => w.compare(&plan),
-            Task::Simulate(w) => w.run(&plan, cancel, &|p| {
-                progress.store(p.to_bits(), Ordering::Relaxed);
-            }),
-        })
+        .run_with(
+            org,
+            cores,
+            cancel,
+            Wait::Queue,
+            &place,
+            move |cancel| match &task {
+                Task::Roadmap(w) => w.run(&plan, cancel),
+                Task::Compare(w) => w.compare(&plan, cancel),
+                Task::Simulate(w) => w.run(&plan, cancel, &|p| {
+                    progress.store(p.to_bits(), Ordering::Relaxed);
+                }),
+            },
+        )
         .await;
     beat.abort();
+    state.work.job_ended(id);
     let recorded = match outcome {
         Ok(v) => state.store.finish_job(id, Ok(&v)).await,
+        Err(_) if stop.server_stopping() => {
+            state
+                .store
+                .finish_job(
+                    id,
+                    Err("interrupted: the server stopped while it ran; ask for it again"),
+                )
+                .await
+        }
         Err(e) => state.store.finish_job(id, Err(&e.detail())).await,
     };
     if let Err(e) = recorded {
@@ -221,5 +257,8 @@ async fn cancel(
     Path((org, id)): Path<(String, i64)>,
 ) -> ApiResult<axum::Json<Job>> {
     let s = scope(&state, &caller, &org).await?;
-    Ok(axum::Json(state.store.cancel_job(&s, id).await?))
+    let job = state.store.cancel_job(&s, id).await?;
+    // Running here: stopped now, not at the next heartbeat.
+    state.work.cancel_job(id);
+    Ok(axum::Json(job))
 }

@@ -154,6 +154,16 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
     data::Staging::configure(config.database.expose())?;
     let secure = config.public_url.starts_with("https://");
     let mut state = AppState::new(store.clone(), secure, config.trusted_proxies);
+    let cores = work::Work::machine_cores();
+    let share = config
+        .cores_per_organisation
+        .unwrap_or_else(|| work::Work::default_share(cores));
+    state.work = Arc::new(work::Work::with_share(cores, share, work::QUEUE_WAIT));
+    tracing::info!(
+        cores,
+        per_organisation = state.work.share(),
+        "analyses share the cores by organisation"
+    );
     state.public_url = (!config.public_url.is_empty())
         .then(|| config.public_url.trim_end_matches('/').to_string());
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -187,9 +197,11 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
 pub const GRACE: Duration = Duration::from_secs(10);
 
 /// Serves `state` on `listener` until `signal` completes; then analyses under way are
-/// cancelled, new ones refused, and requests under way get `grace` to finish before the
-/// server returns regardless. (Waiting for every request, as before, let one long
-/// computation hold a stopping server for as long as it ran.)
+/// cancelled (the roadmap's search and HiGHS stop within a moment), queued ones leave their
+/// queues, new ones are refused, and requests under way and jobs recording how they ended
+/// ("interrupted") get `grace` to finish before the server returns regardless. (Waiting for
+/// every request, as before, let one long computation hold a stopping server for as long as it
+/// ran.)
 pub async fn run_until(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -207,19 +219,36 @@ pub async fn run_until(
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(stop);
-    let deadline = async move {
-        signal.await;
-        work.stop();
-        let _ = tx.send(true);
-        tokio::time::sleep(grace).await;
+    let signalled = Arc::new(std::sync::OnceLock::<std::time::Instant>::new());
+    let deadline = {
+        let (work, signalled) = (work.clone(), signalled.clone());
+        async move {
+            signal.await;
+            let _ = signalled.set(std::time::Instant::now());
+            work.stop();
+            let _ = tx.send(true);
+            tokio::time::sleep(grace).await;
+        }
     };
     tokio::select! {
-        r = server => r,
+        r = server => r?,
         () = deadline => {
             tracing::warn!(seconds = grace.as_secs_f64(), "requests still under way after the grace period; stopping anyway");
-            Ok(())
+            return Ok(());
         }
     }
+    // Jobs run beside the requests: give them what is left of the grace period to record that
+    // they were interrupted.
+    let left = signalled
+        .get()
+        .map_or(grace, |t| grace.saturating_sub(t.elapsed()));
+    if !work.drained(left).await {
+        tracing::warn!(
+            seconds = grace.as_secs_f64(),
+            "analyses still under way after the grace period; stopping anyway"
+        );
+    }
+    Ok(())
 }
 
 async fn shutdown() {

@@ -8,6 +8,7 @@ mod brute;
 mod hardening;
 mod roadmap;
 mod simulate;
+mod stop;
 
 /// Loads a plan from YAML text, failing the test with the rendered problems when it is refused.
 pub fn load(text: &str) -> sextant_core::Plan {

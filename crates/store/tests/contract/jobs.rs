@@ -123,3 +123,50 @@ async fn jobs_are_limited_and_kept_to_their_organisation() {
         ));
     }
 }
+
+/// A queued job's heartbeat records its place in the queue, which the job shows while it
+/// waits and drops once it runs; a cancelled queued job stops beating.
+#[tokio::test]
+async fn a_queued_job_shows_its_place_until_it_runs() {
+    for (db, store) in stores().await {
+        let (_, scope) = corner(&store).await;
+        let job = store
+            .create_job(&scope, "roadmap", &json!({}))
+            .await
+            .unwrap();
+        assert_eq!(job.queue_position, None, "{db}");
+        assert!(store.job_waiting(job.id, 2).await.unwrap(), "{db}");
+        let seen = store.job(&scope, job.id).await.unwrap();
+        assert_eq!(seen.status, "queued", "{db}");
+        assert_eq!(seen.queue_position, Some(2), "{db}");
+        assert_eq!(
+            seen.message.as_deref(),
+            Some("waiting for a free core: 2 analyses start before it"),
+            "{db}"
+        );
+        assert!(store.job_waiting(job.id, 0).await.unwrap(), "{db}");
+        assert_eq!(
+            store.job(&scope, job.id).await.unwrap().message.as_deref(),
+            Some("waiting for a free core: it is next"),
+            "{db}"
+        );
+        assert!(store.job_heartbeat(job.id, 0.1).await.unwrap(), "{db}");
+        let running = store.job(&scope, job.id).await.unwrap();
+        assert_eq!(running.status, "running", "{db}");
+        assert_eq!(running.queue_position, None, "{db}");
+        assert_eq!(running.message, None, "{db}");
+        // Running, it no longer takes a place.
+        assert!(!store.job_waiting(job.id, 1).await.unwrap(), "{db}");
+        let other = store
+            .create_job(&scope, "simulate", &json!({}))
+            .await
+            .unwrap();
+        store.cancel_job(&scope, other.id).await.unwrap();
+        assert!(!store.job_waiting(other.id, 0).await.unwrap(), "{db}");
+        assert_eq!(
+            store.job(&scope, other.id).await.unwrap().queue_position,
+            None,
+            "{db}"
+        );
+    }
+}

@@ -66,7 +66,7 @@ pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Anal
     let p = plan.clone();
     let (analysis, series) = state
         .work
-        .run(1, move |_| -> Result<_, ApiError> {
+        .run(org.scope.org_id(), 1, move |_| -> Result<_, ApiError> {
             let series = sextant_ingest::batch::kpi_series(Some(&p), data.as_deref());
             let forecaster = sextant_ingest::batch::goal_forecast;
             let a = sextant_core::analyze_with(&p, &series, Some(&forecaster));
@@ -135,16 +135,24 @@ pub async fn roadmap(
     };
     let planned = state
         .work
-        .run(1, move |cancel| -> Result<_, ApiError> {
-            Ok(sextant_roadmap::report::roadmap_and_frontier(
-                &plan,
-                Objective::Npv,
-                &opts,
-                &adjust,
-                frontier,
-                &|| !cancel.is_cancelled(),
-            ))
-        })
+        .run(
+            org.scope.org_id(),
+            1,
+            move |cancel| -> Result<_, ApiError> {
+                let opts = solve::Options {
+                    stop: cancel.stop(),
+                    ..opts
+                };
+                Ok(sextant_roadmap::report::roadmap_and_frontier(
+                    &plan,
+                    Objective::Npv,
+                    &opts,
+                    &adjust,
+                    frontier,
+                    &|| !cancel.is_cancelled(),
+                ))
+            },
+        )
         .await?;
     let planned = Arc::new(planned);
     if let Ok(mut map) = state.roadmaps.0.lock() {

@@ -874,7 +874,7 @@ async fn kpi_page(
             Some(
                 state
                     .work
-                    .run(1, move |_| {
+                    .run(org.scope.org_id(), 1, move |_| {
                         Ok(compute_kpi(&id, &values, horizon, target, down))
                     })
                     .await?,

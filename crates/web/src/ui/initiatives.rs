@@ -488,9 +488,11 @@ async fn case_page(
     let (sid, start) = (id.clone(), ia.case.start_month);
     let simulation = state
         .work
-        .run(1, move |cancel| -> Result<_, ApiError> {
-            Ok(simulate_one(&plan, &sid, start, cancel))
-        })
+        .run(
+            org.scope.org_id(),
+            1,
+            move |cancel| -> Result<_, ApiError> { Ok(simulate_one(&plan, &sid, start, cancel)) },
+        )
         .await;
     let body = html! {
         (notice(q.done.as_deref()))

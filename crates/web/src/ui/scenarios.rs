@@ -57,7 +57,11 @@ const MAX_DELAY: i64 = 120;
 
 /// Compares the plan's scenarios with its base case on the analysis pool, the searches
 /// sharing the page's time limit.
-async fn comparison(state: &AppState, plan: Arc<Plan>) -> Result<Comparison, PageError> {
+async fn comparison(
+    state: &AppState,
+    org: &OrgPage,
+    plan: Arc<Plan>,
+) -> Result<Comparison, PageError> {
     let cases = plan.doc().scenarios.len() as f64 + 1.0;
     let opts = solve::Options {
         time_limit: std::time::Duration::from_secs_f64((PAGE_TIME_LIMIT / cases).max(1.0)),
@@ -65,13 +69,21 @@ async fn comparison(state: &AppState, plan: Arc<Plan>) -> Result<Comparison, Pag
     };
     Ok(state
         .work
-        .run(1, move |_| -> Result<_, ApiError> {
-            Ok(sextant_roadmap::scenario::compare(
-                &plan,
-                Objective::Npv,
-                &opts,
-            ))
-        })
+        .run(
+            org.scope.org_id(),
+            1,
+            move |cancel| -> Result<_, ApiError> {
+                let opts = solve::Options {
+                    stop: cancel.stop(),
+                    ..opts
+                };
+                Ok(sextant_roadmap::scenario::compare(
+                    &plan,
+                    Objective::Npv,
+                    &opts,
+                ))
+            },
+        )
         .await?)
 }
 
@@ -99,7 +111,7 @@ async fn body(
     errors: &Errors,
     form: Option<&FormData>,
 ) -> Result<Markup, PageError> {
-    let c = comparison(state, plan.clone()).await?;
+    let c = comparison(state, org, plan.clone()).await?;
     Ok(html! {
         (notice(done))
         p { "Each scenario changes the plan's budgets, costs or benefits, or delays initiatives; \

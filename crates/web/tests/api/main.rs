@@ -74,9 +74,34 @@ pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server 
     }
 }
 
+/// Starts the application with a CPU budget of its own (cores, one organisation's share, the
+/// longest a request waits).
+pub async fn spawn_with_work(work: sextant_web::work::Work) -> Server {
+    let dir = tempfile::Builder::new()
+        .prefix("sextant-web-api-")
+        .tempdir()
+        .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let mut state = AppState::new(store.clone(), false, 0);
+    state.work = std::sync::Arc::new(work);
+    let base = serve_state(state).await;
+    Server {
+        base,
+        store,
+        url,
+        _dir: std::sync::Arc::new(dir),
+    }
+}
+
 /// Serves the application over `store` on a free port; its base URL.
-async fn serve(store: Store, secure_cookies: bool, trusted_proxies: usize) -> String {
-    let app = sextant_web::app(AppState::new(store, secure_cookies, trusted_proxies));
+pub async fn serve(store: Store, secure_cookies: bool, trusted_proxies: usize) -> String {
+    serve_state(AppState::new(store, secure_cookies, trusted_proxies)).await
+}
+
+/// Serves the application with `state` on a free port; its base URL.
+async fn serve_state(state: AppState) -> String {
+    let app = sextant_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

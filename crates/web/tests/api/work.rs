@@ -243,3 +243,224 @@ async fn a_stopping_server_does_not_wait_for_long_computations() {
     }
     assert!(took < Duration::from_secs(3), "took {took:?}");
 }
+
+/// A plan whose roadmap search runs for a long time in a test build: 1,500 initiatives.
+fn long_search_plan() -> String {
+    sextant_core::synth::plan_yaml(sextant_core::synth::Size::initiatives(1500), 3)
+}
+
+/// Starts a roadmap job of up to ten minutes; its id.
+async fn long_job(api: &Api, org: &str) -> i64 {
+    let (status, job) = call(
+        api.post(&format!("/api/v1/orgs/{org}/jobs"))
+            .json(&json!({"kind": "roadmap", "params": {"time_limit": 600}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    job["id"].as_i64().unwrap()
+}
+
+/// Polls job `id` of `org` until `done` says it is as wanted (10 s at most).
+async fn until(api: &Api, org: &str, id: i64, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..100 {
+        let j = api.ok(&format!("/api/v1/orgs/{org}/jobs/{id}")).await;
+        if done(&j) {
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("job {id} of {org} never got there")
+}
+
+/// The attack: two long job calls of one editor pinned both cores, every other organisation
+/// got 503 after the queue wait, and a queued job failed after 20 s. Now one organisation
+/// holds at most its share (here one of two cores): its second job waits in its queue and
+/// says where it stands, while another organisation is served at once; cancelling the jobs
+/// stops their searches (the heuristics and HiGHS look at the request), so the organisation's
+/// next request gets a core straight away instead of after ten minutes.
+#[tokio::test]
+async fn one_organisation_cannot_take_every_core_and_cancelled_searches_stop() {
+    let srv = crate::spawn_with_work(sextant_web::work::Work::with_share(
+        2,
+        1,
+        Duration::from_secs(5),
+    ))
+    .await;
+    let api = srv.org_with_plan("beta").await;
+    crate::create_org(&api, "alpha").await;
+    crate::import(&api, "alpha", &long_search_plan()).await;
+    let first = long_job(&api, "alpha").await;
+    until(&api, "alpha", first, |j| j["status"] == "running").await;
+    let second = long_job(&api, "alpha").await;
+    let queued = until(&api, "alpha", second, |j| j["queue_position"] == 0).await;
+    assert_eq!(queued["status"], "queued", "{queued}");
+    assert_eq!(
+        queued["message"], "waiting for a free core: it is next",
+        "{queued}"
+    );
+    // Another organisation gets the other core.
+    let (status, body) = call(api.get("/api/v1/orgs/beta/roadmap?time_limit=2")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The second job waits beyond the requests' queue wait instead of failing.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let still = api.ok(&format!("/api/v1/orgs/alpha/jobs/{second}")).await;
+    assert_eq!(still["status"], "queued", "{still}");
+    // Cancelled, both stop; the first one's core comes back at once.
+    for id in [second, first] {
+        let (status, c) = call(api.delete(&format!("/api/v1/orgs/alpha/jobs/{id}"))).await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        assert_eq!(c["status"], "cancelled");
+        assert!(c["queue_position"].is_null(), "{c}");
+    }
+    let (status, body) = call(api.get("/api/v1/orgs/alpha/analysis")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the cancelled search still held the organisation's core: {body}"
+    );
+}
+
+/// A roadmap search, the simulation's optimiser and the scenarios' searches all stop when
+/// their client has gone: each answers "cancelled" instead of running its whole search (before,
+/// the roadmap's heuristics and HiGHS and `simulate`'s optimiser never looked).
+#[tokio::test]
+async fn every_search_stops_when_its_client_has_gone() {
+    use sextant_web::analysis::{RoadmapQuery, SimulateQuery};
+    let plan = sextant_core::load_plan("plan.yaml", &long_search_plan()).unwrap();
+    let work = sextant_web::work::Work::new(2, Duration::from_secs(1));
+    let gone = work.cancel();
+    gone.cancel();
+    let roadmap = RoadmapQuery {
+        time_limit: Some(600.0),
+        ..RoadmapQuery::default()
+    }
+    .check(600.0)
+    .unwrap();
+    let e = roadmap.run(&plan, &gone).unwrap_err();
+    assert_eq!(e.detail(), "the computation was cancelled");
+    let e = roadmap.compare(&plan, &gone).unwrap_err();
+    assert_eq!(e.detail(), "the computation was cancelled");
+    let simulate = SimulateQuery::default().check().unwrap();
+    let e = simulate.run(&plan, &gone, &|_| {}).unwrap_err();
+    assert_eq!(e.detail(), "the computation was cancelled");
+}
+
+/// The attack: SIGTERM with two searches in flight took the whole grace period (11 s), since
+/// the searches never looked at the request to stop. Now two roadmap searches and a roadmap
+/// job are stopped at once, the job is recorded as interrupted (so its client knows to ask
+/// again), and the server returns long before its (here 30 s) grace period.
+#[tokio::test]
+async fn a_stopping_server_stops_its_searches_and_marks_jobs_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let store = sextant_store::Store::open(&url).await.unwrap();
+    let login = sextant_web::demo::create(&store, false).await.unwrap();
+    let mut state = sextant_web::AppState::new(store.clone(), false, 0);
+    // Four cores with a share of three: the two searches and the job all run at once.
+    state.work = std::sync::Arc::new(sextant_web::work::Work::with_share(
+        4,
+        3,
+        Duration::from_secs(5),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sextant_web::run_until(
+        listener,
+        state,
+        async move {
+            let _ = rx.await;
+        },
+        Duration::from_secs(30),
+    ));
+    let srv_api = {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let (status, body) = call(
+            http.post(format!("{base}/api/v1/session"))
+                .json(&json!({"email": login.email, "password": login.password})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        Api {
+            base: base.clone(),
+            http,
+            csrf: Some(body["csrf_token"].as_str().unwrap().to_string()),
+            bearer: None,
+        }
+    };
+    crate::import(&srv_api, ORG, &long_search_plan()).await;
+    let job = long_job(&srv_api, ORG).await;
+    until(&srv_api, ORG, job, |j| j["status"] == "running").await;
+    let searches: Vec<_> = (0..2)
+        .map(|_| {
+            let http = srv_api.http.clone();
+            let url = format!("{base}/api/v1/orgs/{ORG}/roadmap?time_limit=60");
+            tokio::spawn(async move { http.get(url).send().await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let asked = std::time::Instant::now();
+    tx.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    let took = asked.elapsed();
+    for s in searches {
+        if let Ok(Ok(resp)) = s.await {
+            assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        }
+    }
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    // The server started again over the same database tells the job's client what happened.
+    let again = crate::serve(store, false, 0).await;
+    let api = Api {
+        base: again,
+        ..srv_api
+    };
+    let j = api.ok(&format!("/api/v1/orgs/{ORG}/jobs/{job}")).await;
+    assert_eq!(j["status"], "failed", "{j}");
+    assert_eq!(
+        j["message"], "interrupted: the server stopped while it ran; ask for it again",
+        "{j}"
+    );
+}
+
+/// The attack: one viewer ran 60-second analyses back to back. A viewer's search takes at most
+/// the default 10 seconds and a viewer's simulation at most 100,000 trials; editors keep the
+/// longer ones (and jobs).
+#[tokio::test]
+async fn a_viewer_cannot_run_the_longest_analyses() {
+    let (srv, api) = demo().await;
+    crate::add_member(&api, ORG, "reader@example.com", "viewer").await;
+    let viewer = srv.login("reader@example.com").await;
+    for (route, field, want) in [
+        (
+            "roadmap?time_limit=60",
+            "time_limit",
+            "time_limit: expected seconds above 0 and at most 10, found 60 (a viewer's search takes at most 10 seconds; an editor can search for up to 60)",
+        ),
+        (
+            "compare?time_limit=11",
+            "time_limit",
+            "time_limit: expected seconds above 0 and at most 10, found 11 (a viewer's search takes at most 10 seconds; an editor can search for up to 60)",
+        ),
+        (
+            "simulate?trials=100001",
+            "trials",
+            "trials: expected 1 to 100000 for a viewer, found 100001 (an editor can run up to 1000000)",
+        ),
+    ] {
+        let (status, body) = problem(viewer.get(&format!("/api/v1/orgs/{ORG}/{route}"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{route}: {body}");
+        assert_eq!(body["errors"][0]["path"], field, "{route}: {body}");
+        assert_eq!(body["detail"], want, "{route}");
+    }
+    let ok = viewer
+        .ok(&format!("/api/v1/orgs/{ORG}/roadmap?time_limit=2"))
+        .await;
+    assert!(ok["schedule"].is_array(), "{ok}");
+    // The owner may still ask for a minute.
+    let (status, _) = call(api.get(&format!("/api/v1/orgs/{ORG}/compare?time_limit=60"))).await;
+    assert_eq!(status, StatusCode::OK);
+}
