@@ -456,10 +456,14 @@ impl SimulateWork {
             shape: self.shape,
         };
         let trials = self.trials as f64;
-        let r = sim::simulate(&model, &opts, &|done| {
+        // The simulation tells each chunk's trials as the chunk ends: the share done is their
+        // running total (it was each chunk's count alone, so a job sat near 1,024 / trials).
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let r = sim::simulate(&model, &opts, &|chunk| {
             // Between chunks of trials: stop here when the client left or the server stops.
             cancel.stop_here();
-            progress(done as f64 / trials);
+            let d = done.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed) + chunk;
+            progress(d as f64 / trials);
         });
         serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
     }

@@ -182,6 +182,14 @@ async fn a_cancelled_job_stops_and_frees_its_cores() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Its progress grows while it runs (it sat near 1,024 / 1,000,000 until the end: each
+    // chunk's count was taken for the running total).
+    let moving = until(&api, ORG, id, |j| {
+        j["status"] != "running" || j["progress"].as_f64().unwrap_or(0.0) >= 0.01
+    })
+    .await;
+    assert_eq!(moving["status"], "running", "{moving}");
+    assert!(moving["progress"].as_f64().unwrap() < 1.0, "{moving}");
     let (status, c) = call(api.delete(&format!("/api/v1/orgs/{ORG}/jobs/{id}"))).await;
     assert_eq!(status, StatusCode::OK, "{c}");
     assert_eq!(c["status"], "cancelled");
