@@ -228,26 +228,32 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Resp
 async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Me>> {
     let csrf = match &caller.via {
         Via::Session(token) => state.store.session(token).await?.map(|(_, c)| c),
-        Via::Token => None,
+        Via::Token(_) => None,
     };
     Ok(axum::Json(me_of(caller.user, csrf)))
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordRequest,
     responses((status = 204, description = "Changed; the caller's other sessions end and their API tokens are revoked"),
-              (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+              (status = 422, body = crate::error::Problem),
+              (status = 429, body = crate::error::Problem, description = "Too many wrong current passwords with this session or token (from this address, or from all)")))]
 async fn change_password(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
     caller: Caller,
     Json(r): Json<PasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    let keep = match &caller.via {
-        Via::Session(t) => Some(t.as_str()),
-        Via::Token => None,
-    };
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
     state
         .store
-        .change_password(&caller.user, &r.current_password, &r.new_password, keep)
+        .change_password(
+            &caller.user,
+            &r.current_password,
+            &r.new_password,
+            caller.credential(),
+            &client,
+        )
         .await
         .map_err(|e| match e {
             // The store names the password; the request calls it `new_password`.

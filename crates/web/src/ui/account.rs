@@ -297,7 +297,8 @@ async fn login(
         },
         Err(e) => {
             let status = match e {
-                sextant_store::LoginError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                sextant_store::LoginError::RateLimited { .. }
+                | sextant_store::LoginError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             };
             errors.general(crate::error::ApiError::from(e).detail());
