@@ -20,6 +20,7 @@ mod errors;
 mod forecast_clv;
 mod hardening;
 mod instances;
+mod login_limits;
 mod openapi;
 mod plan;
 mod tenancy;
@@ -59,13 +60,24 @@ pub async fn spawn() -> Server {
 
 /// Starts the application with `AppState::new(store, secure_cookies, trusted_proxies)`.
 pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server {
+    spawn_configured(|state| {
+        state.secure_cookies = secure_cookies;
+        state.proxies = sextant_web::proxy::Proxies::new(trusted_proxies, Vec::new());
+    })
+    .await
+}
+
+/// Starts the application with its state changed by `change` first.
+pub async fn spawn_configured(change: impl FnOnce(&mut AppState)) -> Server {
     let dir = tempfile::Builder::new()
         .prefix("sextant-web-api-")
         .tempdir()
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
     let store = Store::open(&url).await.unwrap();
-    let base = serve(store.clone(), secure_cookies, trusted_proxies).await;
+    let mut state = AppState::new(store.clone(), false, 0);
+    change(&mut state);
+    let base = serve_state(state).await;
     Server {
         base,
         store,
@@ -76,7 +88,12 @@ pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server 
 
 /// Serves the application over `store` on a free port; its base URL.
 async fn serve(store: Store, secure_cookies: bool, trusted_proxies: usize) -> String {
-    let app = sextant_web::app(AppState::new(store, secure_cookies, trusted_proxies));
+    serve_state(AppState::new(store, secure_cookies, trusted_proxies)).await
+}
+
+/// Serves the application with `state` on a free port; its base URL.
+async fn serve_state(state: AppState) -> String {
+    let app = sextant_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
