@@ -16,7 +16,9 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "URL")]
     database: Option<String>,
     /// A TOML configuration file (keys: listen, database, public_url, trusted_proxies,
-    /// behind_proxy, log_format). Also SEXTANT_CONFIG.
+    /// trusted_proxy_addresses, behind_proxy, login_failures_per_account_address,
+    /// login_failures_per_address, login_failures_per_account, login_failures_per_device,
+    /// log_format). Also SEXTANT_CONFIG.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }

@@ -1,14 +1,31 @@
 //! Accounts: the first-run set-up, users and passwords (argon2id), sessions kept in the
-//! database, API tokens, accepting invitations, and the login rate limit. Secrets handed out
-//! (session, API, set-up and invitation tokens) are random 256-bit values; only their SHA-256
-//! digests are stored, so a copy of the database opens no account.
+//! database, API tokens, accepting invitations, known devices, and the login rate limit.
+//! Secrets handed out (session, API, set-up and invitation tokens) are random 256-bit values;
+//! only their SHA-256 digests are stored, so a copy of the database opens no account.
 //!
 //! Password hashing is deliberately slow (tens of milliseconds of one core): it runs on
 //! tokio's blocking pool, at most one hash per core at a time ([`HASHING`]), so that a burst
 //! of logins never stalls the async workers that answer every other request.
+//!
+//! # The login limit
+//! Failures are counted per key within [`FAILURE_WINDOW`]; past a key's allowance
+//! ([`LoginLimits`]) each further failure doubles the wait, from [`FIRST_BACKOFF`] up to
+//! [`MAX_BACKOFF`]. A login is counted under three keys: the account from the client's
+//! address, the address whatever the account, and the account from anywhere. A login from a
+//! *known device* of the account (a signed cookie given at an earlier successful login) is
+//! counted under the device alone, so that nobody guessing elsewhere, nor the office sharing
+//! its address, locks the owner out; wrong passwords from the device count against it, so a
+//! stolen cookie is no skeleton key. The counts are kept in the database, so every instance
+//! behind a load balancer shares them. Only finished failures count: an attempt under way is
+//! recorded as pending and holds a place, so that attempts beyond a key's allowance wait for
+//! it to finish (and are refused if it failed) instead of slipping past, and right passwords
+//! sent at once are all let in.
+
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -18,11 +35,19 @@ use crate::{Result, Store, StoreError, now, rfc3339};
 /// How long a session lasts without being used.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
 /// Failed password checks allowed for one account from one client before the limit's
-/// back-off starts (within [`FAILURE_WINDOW`]).
+/// back-off starts (within [`FAILURE_WINDOW`]): the default of
+/// [`LoginLimits::account_address`].
 pub const MAX_FAILURES: i64 = 5;
 /// Failed password checks allowed from one client, whatever the accounts, before its
-/// back-off starts (within [`FAILURE_WINDOW`]).
+/// back-off starts (within [`FAILURE_WINDOW`]): the default of [`LoginLimits::address`].
 pub const MAX_CLIENT_FAILURES: i64 = 30;
+/// Failed password checks allowed for one account from all clients but its known devices
+/// before its back-off starts (within [`FAILURE_WINDOW`]): the default of
+/// [`LoginLimits::account`].
+pub const MAX_ACCOUNT_FAILURES: i64 = 20;
+/// Failed password checks allowed from one known device before its back-off starts (within
+/// [`FAILURE_WINDOW`]): the default of [`LoginLimits::device`].
+pub const MAX_DEVICE_FAILURES: i64 = 5;
 /// The window in which failures count, in seconds.
 pub const FAILURE_WINDOW: i64 = 60 * 60;
 /// The first wait once a limit is reached, in seconds; it doubles with each further failure,
@@ -30,12 +55,80 @@ pub const FAILURE_WINDOW: i64 = 60 * 60;
 pub const FIRST_BACKOFF: i64 = 30;
 /// The longest wait the limit imposes, in seconds.
 pub const MAX_BACKOFF: i64 = 15 * 60;
+/// An attempt still recorded as under way after this many seconds (its instance stopped
+/// mid-check) counts as a failure.
+pub const PENDING_SECONDS: i64 = 60;
+/// The longest an attempt waits, in seconds, for attempts under way at the same key to finish
+/// before it is refused as [`LoginError::Busy`].
+pub const QUEUE_SECONDS: u64 = 10;
+/// How long a known device's cookie is valid, in seconds (renewed at each login).
+pub const DEVICE_SECONDS: i64 = 365 * 24 * 3600;
 /// How long an invitation can be accepted, in seconds.
 pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 /// The longest lifetime an API token may be given, in days.
 pub const MAX_TOKEN_DAYS: i64 = 3650;
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
+
+/// How often an attempt waiting for its turn looks again.
+const POLL: Duration = Duration::from_millis(25);
+
+/// The failures each key of the login limit allows within [`FAILURE_WINDOW`] before its
+/// back-off starts. Set by the server's configuration ([`Store::with_login_limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// One account from one client address ([`MAX_FAILURES`]); also wrong current passwords
+    /// sent with one session or API token from one address.
+    pub account_address: i64,
+    /// One client address, whatever the accounts ([`MAX_CLIENT_FAILURES`]); also wrong
+    /// current passwords sent with one session or API token from any address.
+    pub address: i64,
+    /// One account from everywhere but its known devices ([`MAX_ACCOUNT_FAILURES`]).
+    pub account: i64,
+    /// One known device ([`MAX_DEVICE_FAILURES`]).
+    pub device: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            account_address: MAX_FAILURES,
+            address: MAX_CLIENT_FAILURES,
+            account: MAX_ACCOUNT_FAILURES,
+            device: MAX_DEVICE_FAILURES,
+        }
+    }
+}
+
+/// The credential a request came with: the limit on wrong current passwords is kept per
+/// credential (and address), so that a thief's wrong guesses with a stolen session block that
+/// session only, never the owner's others.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// A session (its token).
+    Session(&'a str),
+    /// An API token (its id).
+    Token(i64),
+}
+
+impl Credential<'_> {
+    /// A short name of the credential for the limit's keys (never the secret itself).
+    fn key(&self) -> String {
+        match self {
+            Credential::Session(token) => format!("session:{}", &digest(token)[..32]),
+            Credential::Token(id) => format!("token:{id}"),
+        }
+    }
+}
+
+/// What "sign out everywhere" ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SignedOut {
+    /// Sessions ended.
+    pub sessions_ended: i64,
+    /// API tokens revoked.
+    pub tokens_revoked: i64,
+}
 
 /// A user of the installation.
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +177,13 @@ pub enum LoginError {
     #[error("too many failed logins; try again in {retry_after} seconds")]
     RateLimited {
         /// Seconds until the next attempt is allowed.
+        retry_after: i64,
+    },
+    /// Too many attempts under way at once at one key (each waited [`QUEUE_SECONDS`] for
+    /// those before it to finish).
+    #[error("too many logins under way at once; try again in {retry_after} seconds")]
+    Busy {
+        /// Seconds after which to try again.
         retry_after: i64,
     },
     /// The store failed.
@@ -212,6 +312,92 @@ fn user((id, email, name, admin): UserRow) -> User {
         name,
         is_admin: admin != 0,
     }
+}
+
+/// What the limit says of one key for an attempt now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// There is room: check it.
+    Go,
+    /// The room is taken by attempts under way: wait for them.
+    Wait,
+    /// The key is backing off: refused, with the seconds left.
+    Refused(i64),
+}
+
+/// The limit's verdict on `key` (allowing `allowed` failures) at `t`.
+async fn turn(conn: &mut sqlx::AnyConnection, key: &str, allowed: i64, t: i64) -> Result<Turn> {
+    let stale = t - PENDING_SECONDS;
+    // One statement, so one snapshot: an attempt turning from under way to failed meanwhile
+    // is counted once, as one or the other (two statements could each miss it).
+    let (failed, last, under_way): (i64, Option<i64>, i64) = sqlx::query_as(
+        "SELECT COUNT(CASE WHEN pending = 0 OR at < $3 THEN 1 END), \
+                MAX(CASE WHEN pending = 0 OR at < $3 THEN at END), \
+                COUNT(CASE WHEN pending = 1 AND at >= $3 THEN 1 END) \
+         FROM login_failures WHERE client_key = $1 AND at >= $2",
+    )
+    .bind(key)
+    .bind(t - FAILURE_WINDOW)
+    .bind(stale)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(verdict(failed, last, under_way, allowed, t))
+}
+
+/// The limit's rule: past the allowance of failures, wait [`backoff`] after the last one;
+/// then room for the failures still allowed (one at a time past the allowance), counting the
+/// attempts under way.
+fn verdict(failed: i64, last: Option<i64>, under_way: i64, allowed: i64, t: i64) -> Turn {
+    if failed >= allowed {
+        let until = last.unwrap_or(t) + backoff(failed - allowed);
+        if t < until {
+            return Turn::Refused(until - t);
+        }
+    }
+    let room = if failed >= allowed {
+        1
+    } else {
+        allowed - failed
+    };
+    if under_way < room {
+        Turn::Go
+    } else {
+        Turn::Wait
+    }
+}
+
+type DeviceMac = Hmac<Sha256>;
+
+/// A known-device cookie: `sxd1.USER.EPOCH.ISSUED.ID.MAC`, MAC the HMAC-SHA256 of the rest
+/// under the installation's secret.
+fn sign_device(secret: &[u8], user: i64, epoch: i64, issued: i64, id: &str) -> String {
+    let body = format!("sxd1.{user}.{epoch}.{issued}.{id}");
+    // HMAC takes a key of any length.
+    let mac = DeviceMac::new_from_slice(secret)
+        .map(|mut m| {
+            m.update(body.as_bytes());
+            crate::backup::hex(&m.finalize().into_bytes())
+        })
+        .unwrap_or_default();
+    format!("{body}.{mac}")
+}
+
+/// The device's id, when `cookie` is signed with `secret`, names `user` at `epoch` and was
+/// issued within [`DEVICE_SECONDS`] before `t`.
+fn check_device(secret: &[u8], cookie: &str, user: i64, epoch: i64, t: i64) -> Option<String> {
+    let (body, mac) = cookie.rsplit_once('.')?;
+    let mut m = DeviceMac::new_from_slice(secret).ok()?;
+    m.update(body.as_bytes());
+    // In constant time.
+    m.verify_slice(&crate::backup::unhex(mac)?).ok()?;
+    let parts: Vec<&str> = body.split('.').collect();
+    let ["sxd1", u, e, issued, id] = parts.as_slice() else {
+        return None;
+    };
+    let issued: i64 = issued.parse().ok()?;
+    let fresh = issued <= t + 60 && t < issued.saturating_add(DEVICE_SECONDS);
+    (u.parse::<i64>().ok()? == user && e.parse::<i64>().ok()? == epoch && fresh)
+        .then(|| (*id).to_string())
 }
 
 impl Store {
@@ -466,12 +652,34 @@ impl Store {
         Ok((user, slug))
     }
 
+    /// The login limits in force.
+    pub fn login_limits(&self) -> LoginLimits {
+        self.limits
+    }
+
+    /// This store under other login limits (each at least 1).
+    pub fn with_login_limits(mut self, limits: LoginLimits) -> Store {
+        self.limits = LoginLimits {
+            account_address: limits.account_address.max(1),
+            address: limits.address.max(1),
+            account: limits.account.max(1),
+            device: limits.device.max(1),
+        };
+        self
+    }
+
     /// Records an attempt at a secret under the limits `keys` (each a key and the failures it
-    /// allows before backing off). The attempt is recorded and counted under the key's lock,
-    /// so that parallel attempts are counted one after another: of any number sent at once,
-    /// the first ones up to the allowance get checked and the rest are refused. Returns the
-    /// rows recorded, which a success removes.
-    async fn attempt(&self, keys: &[(String, i64)], t: i64) -> Result<Vec<i64>, LoginError> {
+    /// allows before backing off), once every key has room for it. A key has room while its
+    /// finished failures and the attempts under way together are below its allowance (past the
+    /// allowance, once the wait is over, for one attempt at a time); without room the attempt
+    /// waits for those under way to finish, looking again every few milliseconds, up to
+    /// [`QUEUE_SECONDS`] (then it is refused as busy). So of any number of wrong passwords sent
+    /// at once exactly the allowance are checked and the rest refused, while right ones sent
+    /// at once, however many, all get in. Returns the rows recorded (pending), which the
+    /// caller removes on a success ([`Store::forget_attempt`]) and marks failed on a failure
+    /// ([`Store::failed_attempt`]).
+    async fn attempt(&self, keys: &[(String, i64)]) -> Result<Vec<i64>, LoginError> {
+        let t = now();
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
             .bind(t - FAILURE_WINDOW)
             .execute(&self.pool)
@@ -480,56 +688,87 @@ impl Store {
             .bind(t - FAILURE_WINDOW)
             .execute(&self.pool)
             .await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(QUEUE_SECONDS);
         let mut rows = Vec::new();
-        let mut refused = None;
         for (key, allowed) in keys {
-            // The key's lock row serialises attempts at the key on every instance: each is
-            // recorded and counted while holding it, so each sees exactly those before it.
-            let mut tx = self.pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO login_locks (client_key, at) VALUES ($1, $2) \
-                 ON CONFLICT (client_key) DO UPDATE SET at = excluded.at",
-            )
-            .bind(key)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO login_failures (client_key, at) VALUES ($1, $2) RETURNING id",
-            )
-            .bind(key)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            let (n, last): (i64, Option<i64>) = sqlx::query_as(
-                "SELECT COUNT(*), MAX(at) FROM login_failures \
-                 WHERE client_key = $1 AND at >= $2 AND id <> $3",
-            )
-            .bind(key)
-            .bind(t - FAILURE_WINDOW)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            rows.push(id);
-            if n >= *allowed {
-                let wait = backoff(n - allowed);
-                let until = last.unwrap_or(t) + wait;
-                if t < until {
-                    refused = Some(refused.unwrap_or(0).max(until - t));
+            match self.take_turn(key, *allowed, deadline).await {
+                Ok(id) => rows.push(id),
+                Err(e) => {
+                    // A refused attempt checks nothing, so it does not count.
+                    self.forget_attempt(&rows).await?;
+                    return Err(e);
                 }
             }
-        }
-        if let Some(retry_after) = refused {
-            // A refused attempt checks nothing, so it does not count.
-            self.forget_attempt(&rows).await?;
-            return Err(LoginError::RateLimited {
-                retry_after: retry_after.max(1),
-            });
         }
         Ok(rows)
     }
 
+    /// Waits for room at one key of the limit and records the attempt there as under way.
+    async fn take_turn(
+        &self,
+        key: &str,
+        allowed: i64,
+        deadline: tokio::time::Instant,
+    ) -> Result<i64, LoginError> {
+        loop {
+            let t = now();
+            // A look without the lock first, so that waiting attempts do not queue on it.
+            let look = {
+                let mut c = self.pool.acquire().await?;
+                turn(&mut c, key, allowed, t).await?
+            };
+            match look {
+                Turn::Refused(wait) => {
+                    return Err(LoginError::RateLimited {
+                        retry_after: wait.max(1),
+                    });
+                }
+                Turn::Wait => {}
+                Turn::Go => {
+                    // The key's lock row serialises attempts at the key on every instance: each
+                    // is counted and recorded while holding it, so each sees exactly those
+                    // before it.
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(
+                        "INSERT INTO login_locks (client_key, at) VALUES ($1, $2) \
+                         ON CONFLICT (client_key) DO UPDATE SET at = excluded.at",
+                    )
+                    .bind(key)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await?;
+                    match turn(&mut tx, key, allowed, t).await? {
+                        Turn::Go => {
+                            let (id,): (i64,) = sqlx::query_as(
+                                "INSERT INTO login_failures (client_key, at, pending) \
+                                 VALUES ($1, $2, 1) RETURNING id",
+                            )
+                            .bind(key)
+                            .bind(t)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            tx.commit().await?;
+                            return Ok(id);
+                        }
+                        Turn::Refused(wait) => {
+                            tx.commit().await?;
+                            return Err(LoginError::RateLimited {
+                                retry_after: wait.max(1),
+                            });
+                        }
+                        Turn::Wait => tx.commit().await?,
+                    }
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(LoginError::Busy { retry_after: 1 });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Removes the rows of an attempt that succeeded (or was refused, or could not be
+    /// checked): it is no failure.
     async fn forget_attempt(&self, rows: &[i64]) -> Result<()> {
         for id in rows {
             sqlx::query("DELETE FROM login_failures WHERE id = $1")
@@ -540,18 +779,68 @@ impl Store {
         Ok(())
     }
 
-    /// Checks a login. The limit is kept per account and client (`client`, e.g. its IP
-    /// address: [`MAX_FAILURES`]) and per client ([`MAX_CLIENT_FAILURES`]), never per account
-    /// alone, so that nobody can lock an account's owner out from elsewhere; past the
-    /// allowance each further failure doubles the wait, from [`FIRST_BACKOFF`] up to
-    /// [`MAX_BACKOFF`]. The count is kept in the database, so every instance behind a load
-    /// balancer shares it, and an attempt is recorded before it is counted, so parallel
-    /// attempts cannot slip past it.
+    /// Marks the rows of an attempt that failed as finished failures, as of now (the wait
+    /// after it runs from when it was known to have failed).
+    async fn failed_attempt(&self, rows: &[i64]) -> Result<()> {
+        let t = now();
+        for id in rows {
+            sqlx::query("UPDATE login_failures SET pending = 0, at = $1 WHERE id = $2")
+                .bind(t)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Checks a login from `client` (its address), on no known device: see
+    /// [`Store::login_from`].
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         client: &str,
+    ) -> Result<User, LoginError> {
+        self.login_from(email, password, client, None).await
+    }
+
+    /// Checks a login from `client` (e.g. its IP address), on a device that may be known:
+    /// `device` is the value [`Store::device_cookie`] gave it at an earlier login. From a known
+    /// device of the account, failures are counted for that device alone
+    /// ([`LoginLimits::device`]); from anywhere else, per account and client
+    /// ([`LoginLimits::account_address`]), per client ([`LoginLimits::address`]) and per
+    /// account ([`LoginLimits::account`]). Past an allowance each further failure doubles the
+    /// wait, from [`FIRST_BACKOFF`] up to [`MAX_BACKOFF`]. The check runs to its end even if
+    /// the caller stops waiting for it (a client that hangs up), so that no attempt is left
+    /// under way.
+    pub async fn login_from(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+        device: Option<&str>,
+    ) -> Result<User, LoginError> {
+        let store = self.clone();
+        let (email, password, client) =
+            (email.to_string(), password.to_string(), client.to_string());
+        let device = device.map(str::to_string);
+        tokio::spawn(async move {
+            store
+                .check_login(&email, &password, &client, device.as_deref())
+                .await
+        })
+        .await
+        .map_err(|e| {
+            LoginError::Store(StoreError::Corrupt(format!("the login check failed: {e}")))
+        })?
+    }
+
+    async fn check_login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+        device: Option<&str>,
     ) -> Result<User, LoginError> {
         let email = email.trim().to_lowercase();
         if email.contains('\0') || client.contains('\0') {
@@ -559,16 +848,51 @@ impl Store {
             let _ = hash_password(password).await;
             return Err(LoginError::Invalid);
         }
-        let t = now();
-        let keys = [
-            (format!("account:{email}|client:{client}"), MAX_FAILURES),
-            (format!("client:{client}"), MAX_CLIENT_FAILURES),
-        ];
-        let attempt = self.attempt(&keys, t).await?;
+        let known = match device {
+            Some(d) if !d.contains('\0') => self.known_device(d, &email).await?,
+            _ => None,
+        };
+        let l = self.limits;
+        let keys = match known {
+            Some(id) => vec![(format!("device:{id}"), l.device)],
+            None => vec![
+                (
+                    format!("account:{email}|client:{client}"),
+                    l.account_address,
+                ),
+                (format!("client:{client}"), l.address),
+                (format!("account:{email}"), l.account),
+            ],
+        };
+        let attempt = self.attempt(&keys).await?;
+        match self.password_of(&email, password).await {
+            Ok(Some(user)) => {
+                self.forget_attempt(&attempt).await?;
+                // The account's owner is back: earlier failures from this client (or device)
+                // are forgiven (attempts still under way there are not).
+                sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND pending = 0")
+                    .bind(&keys[0].0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(user)
+            }
+            Ok(None) => {
+                self.failed_attempt(&attempt).await?;
+                Err(LoginError::Invalid)
+            }
+            Err(e) => {
+                let _ = self.forget_attempt(&attempt).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The user whose password `password` is, if it is `email`'s.
+    async fn password_of(&self, email: &str, password: &str) -> Result<Option<User>> {
         let row: Option<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
             "SELECT id, email, name, is_admin, password_hash FROM users WHERE email = $1",
         )
-        .bind(&email)
+        .bind(email)
         .fetch_optional(&self.pool)
         .await?;
         let ok = match &row {
@@ -580,51 +904,160 @@ impl Store {
                 false
             }
         };
-        match row {
-            Some((id, email, name, admin, Some(_))) if ok => {
-                self.forget_attempt(&attempt).await?;
-                // The account's owner is back: earlier failures from this client are forgiven.
-                sqlx::query("DELETE FROM login_failures WHERE client_key = $1")
-                    .bind(&keys[0].0)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(user((id, email, name, admin)))
-            }
-            // The recorded attempt stays: it was a failure.
-            _ => Err(LoginError::Invalid),
-        }
+        Ok(match row {
+            Some((id, email, name, admin, Some(_))) if ok => Some(user((id, email, name, admin))),
+            _ => None,
+        })
     }
 
-    /// Changes a password after checking the current one (under the login limit, per user);
-    /// the user's other sessions end and their API tokens are revoked, so that whoever knew
-    /// the old password keeps nothing it opened.
+    /// The installation's secret for signing device cookies, made by the first instance that
+    /// needs it and kept in the database, so that every instance verifies the cookies every
+    /// other signed. (Deleting the row retires every device cookie.)
+    async fn device_secret(&self) -> Result<Vec<u8>> {
+        const NAME: &str = "device-cookies";
+        let read = || async {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1")
+                    .bind(NAME)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            row.map(|(v,)| {
+                crate::backup::unhex(&v).ok_or_else(|| {
+                    StoreError::Corrupt("the device-cookie secret is not hexadecimal".into())
+                })
+            })
+            .transpose()
+        };
+        if let Some(secret) = read().await? {
+            return Ok(secret);
+        }
+        // Of instances racing to make it, the first one's is kept and every one reads it.
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(NAME)
+        .bind(random_token(""))
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        read()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the device-cookie secret was not kept".into()))
+    }
+
+    /// A known-device cookie's value for `user`, for a device that has just logged in: it
+    /// names the account, is signed with the installation's secret and is valid for
+    /// [`DEVICE_SECONDS`] or until the user signs out everywhere.
+    pub async fn device_cookie(&self, user: &User) -> Result<String> {
+        let (epoch,): (i64,) = sqlx::query_as("SELECT device_epoch FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&self.pool)
+            .await?;
+        let secret = self.device_secret().await?;
+        let nonce = &random_token("")[..32];
+        Ok(sign_device(&secret, user.id, epoch, now(), nonce))
+    }
+
+    /// The device's own id, when `cookie` is a valid known-device cookie of `email`'s account.
+    async fn known_device(&self, cookie: &str, email: &str) -> Result<Option<String>> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT id, device_epoch FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((id, epoch)) = row else {
+            return Ok(None);
+        };
+        let secret = self.device_secret().await?;
+        Ok(check_device(&secret, cookie, id, epoch, now()))
+    }
+
+    /// Changes a password after checking the current one. Wrong current passwords are limited
+    /// per credential (`by`, the caller's session or API token) and client address
+    /// ([`LoginLimits::account_address`]) and per credential ([`LoginLimits::address`]), never
+    /// per user alone: a thief guessing with a stolen session blocks that session, and the
+    /// owner changes the password from another. The user's other sessions end and their API
+    /// tokens are revoked, so that whoever knew the old password keeps nothing it opened.
     pub async fn change_password(
         &self,
         user: &User,
         current: &str,
         new: &str,
-        keep_session: Option<&str>,
+        by: Credential<'_>,
+        client: &str,
     ) -> Result<(), LoginError> {
-        let t = now();
-        let keys = [(format!("password-change:{}", user.id), MAX_FAILURES)];
-        let attempt = self.attempt(&keys, t).await?;
-        let (hash,): (Option<String>,) =
-            sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-                .bind(user.id)
-                .fetch_one(&self.pool)
-                .await?;
-        let right = match hash {
-            Some(h) => verify_password(current, &h).await?,
-            None => false,
+        let credential = by.key();
+        let keys = [
+            (
+                format!("password-change:{}|{credential}|client:{client}", user.id),
+                self.limits.account_address,
+            ),
+            (
+                format!("password-change:{}|{credential}", user.id),
+                self.limits.address,
+            ),
+        ];
+        let keep_session = match by {
+            Credential::Session(token) => digest(token),
+            Credential::Token(_) => String::new(),
         };
-        if !right {
-            return Err(StoreError::Invalid {
-                field: "current_password".into(),
-                message: "the current password is not right".into(),
+        // Run to the end even if the caller stops waiting, as a login does.
+        let (store, user, current, new) = (
+            self.clone(),
+            user.clone(),
+            current.to_string(),
+            new.to_string(),
+        );
+        tokio::spawn(async move {
+            store
+                .check_and_change_password(&user, &current, &new, &keys, &keep_session)
+                .await
+        })
+        .await
+        .map_err(|e| {
+            LoginError::Store(StoreError::Corrupt(format!(
+                "the password change failed: {e}"
+            )))
+        })?
+    }
+
+    async fn check_and_change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+        keys: &[(String, i64)],
+        keep_session: &str,
+    ) -> Result<(), LoginError> {
+        let attempt = self.attempt(keys).await?;
+        let right = async {
+            let (hash,): (Option<String>,) =
+                sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+                    .bind(user.id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            match hash {
+                Some(h) => verify_password(current, &h).await,
+                None => Ok(false),
             }
-            .into());
         }
-        self.forget_attempt(&attempt).await?;
+        .await;
+        match right {
+            Ok(true) => self.forget_attempt(&attempt).await?,
+            Ok(false) => {
+                self.failed_attempt(&attempt).await?;
+                return Err(StoreError::Invalid {
+                    field: "current_password".into(),
+                    message: "the current password is not right".into(),
+                }
+                .into());
+            }
+            Err(e) => {
+                let _ = self.forget_attempt(&attempt).await;
+                return Err(e.into());
+            }
+        }
         check_password(new)?;
         let hash = hash_password(new).await?;
         let mut tx = self.pool.begin().await?;
@@ -635,7 +1068,7 @@ impl Store {
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user.id)
-            .bind(keep_session.map(digest).unwrap_or_default())
+            .bind(keep_session)
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
@@ -644,6 +1077,57 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Signs `user` out everywhere: ends every session of theirs and revokes every API token,
+    /// but for `keep` (the caller's own credential, when it stays signed in), and retires the
+    /// cookies of their known devices (a stolen one is no longer exempt from the login limit;
+    /// each device becomes known again at its next login). For the user themself, and for an
+    /// administrator acting on any account.
+    pub async fn sign_out_everywhere(
+        &self,
+        user: &User,
+        keep: Option<Credential<'_>>,
+    ) -> Result<SignedOut> {
+        let keep_session = match keep {
+            Some(Credential::Session(token)) => digest(token),
+            _ => String::new(),
+        };
+        let keep_token = match keep {
+            Some(Credential::Token(id)) => id,
+            _ => 0,
+        };
+        let mut tx = self.pool.begin().await?;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        let tokens = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2")
+            .bind(user.id)
+            .bind(keep_token)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET device_epoch = device_epoch + 1 WHERE id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(SignedOut {
+            sessions_ended: i64::try_from(sessions.rows_affected()).unwrap_or(i64::MAX),
+            tokens_revoked: i64::try_from(tokens.rows_affected()).unwrap_or(i64::MAX),
+        })
+    }
+
+    /// The user with an e-mail address (for the administrator's actions on an account).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let email = check_email(email)?;
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(user))
     }
 
     /// Opens a session for a user.
@@ -773,9 +1257,14 @@ impl Store {
 
     /// The user an API token belongs to.
     pub async fn token_user(&self, secret: &str) -> Result<Option<User>> {
+        Ok(self.token_owner(secret).await?.map(|(u, _)| u))
+    }
+
+    /// The user an API token belongs to, and the token's id.
+    pub async fn token_owner(&self, secret: &str) -> Result<Option<(User, i64)>> {
         let hash = digest(secret);
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.email, u.name, u.is_admin FROM api_tokens t \
+        let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, u.is_admin, t.id FROM api_tokens t \
              JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 \
              AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
@@ -796,7 +1285,7 @@ impl Store {
             .execute(&self.pool)
             .await?;
         }
-        Ok(row.map(user))
+        Ok(row.map(|(id, email, name, admin, token)| (user((id, email, name, admin)), token)))
     }
 }
 
@@ -862,6 +1351,52 @@ mod tests {
         assert_eq!(backoff(5), 900);
         assert_eq!(backoff(60), 900);
         assert_eq!(backoff(-3), 30);
+    }
+
+    /// Attempts under way hold a place but are no failures: with 5 allowed and none failed,
+    /// 5 may be under way at once and a 6th waits (it was refused outright when attempts under
+    /// way counted as failures); once 5 have failed, the next is refused for the first wait.
+    #[test]
+    fn attempts_under_way_wait_their_turn_and_only_failures_count() {
+        let t = 1_000_000;
+        assert_eq!(verdict(0, None, 0, 5, t), Turn::Go);
+        assert_eq!(verdict(0, None, 4, 5, t), Turn::Go);
+        assert_eq!(verdict(0, None, 5, 5, t), Turn::Wait);
+        assert_eq!(verdict(3, Some(t), 2, 5, t), Turn::Wait);
+        assert_eq!(verdict(5, Some(t - 10), 0, 5, t), Turn::Refused(20));
+        // After the wait, one attempt at a time.
+        assert_eq!(verdict(5, Some(t - 30), 0, 5, t), Turn::Go);
+        assert_eq!(verdict(5, Some(t - 30), 1, 5, t), Turn::Wait);
+        assert_eq!(verdict(6, Some(t - 30), 0, 5, t), Turn::Refused(30));
+    }
+
+    #[test]
+    fn device_cookies_are_signed_and_name_their_account_and_epoch() {
+        let secret = [7u8; 32];
+        let t = 1_700_000_000;
+        let c = sign_device(&secret, 42, 3, t, "abc123");
+        assert!(c.starts_with("sxd1.42.3.1700000000.abc123."), "{c}");
+        assert_eq!(
+            check_device(&secret, &c, 42, 3, t + 5).as_deref(),
+            Some("abc123")
+        );
+        // Another account, a retired epoch, another secret, a changed byte: not known.
+        assert_eq!(check_device(&secret, &c, 43, 3, t), None);
+        assert_eq!(check_device(&secret, &c, 42, 4, t), None);
+        assert_eq!(check_device(&[8u8; 32], &c, 42, 3, t), None);
+        let forged = c.replacen("sxd1.42.", "sxd1.43.", 1);
+        assert_eq!(check_device(&secret, &forged, 43, 3, t), None);
+        // Expired after a year; garbage is not known.
+        assert_eq!(check_device(&secret, &c, 42, 3, t + DEVICE_SECONDS), None);
+        for junk in [
+            "",
+            ".",
+            "sxd1",
+            "sxd1.42.3.1700000000.abc123.zz",
+            "a.b.c.d.e.f.g",
+        ] {
+            assert_eq!(check_device(&secret, junk, 42, 3, t), None, "{junk}");
+        }
     }
 
     #[test]

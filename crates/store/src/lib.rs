@@ -28,9 +28,11 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{
-    ApiToken, FAILURE_WINDOW, FIRST_BACKOFF, HASHING, INVITATION_SECONDS, LoginError, MAX_BACKOFF,
-    MAX_CLIENT_FAILURES, MAX_FAILURES, MAX_TOKEN_DAYS, MIN_PASSWORD, NewSession, SESSION_SECONDS,
-    User, backoff, hash_password, verify_password,
+    ApiToken, Credential, DEVICE_SECONDS, FAILURE_WINDOW, FIRST_BACKOFF, HASHING,
+    INVITATION_SECONDS, LoginError, LoginLimits, MAX_ACCOUNT_FAILURES, MAX_BACKOFF,
+    MAX_CLIENT_FAILURES, MAX_DEVICE_FAILURES, MAX_FAILURES, MAX_TOKEN_DAYS, MIN_PASSWORD,
+    NewSession, PENDING_SECONDS, QUEUE_SECONDS, SESSION_SECONDS, SignedOut, User, backoff,
+    hash_password, verify_password,
 };
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
@@ -257,6 +259,7 @@ pub enum Dialect {
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    limits: LoginLimits,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -323,7 +326,11 @@ impl Store {
             Dialect::Sqlite => SQLITE.run(&pool).await?,
             Dialect::Postgres => POSTGRES.run(&pool).await?,
         }
-        Ok(Store { pool, dialect })
+        Ok(Store {
+            pool,
+            dialect,
+            limits: LoginLimits::default(),
+        })
     }
 
     /// The database's dialect.

@@ -1,5 +1,11 @@
 //! Account routes: first-run set-up, login and logout, the caller's own account, password,
-//! API tokens, and accepting an invitation.
+//! API tokens, signing out everywhere (the caller, or any account by the administrator), and
+//! accepting an invitation.
+//!
+//! A successful login (or set-up) also sets a *known-device* cookie, signed by the store with
+//! the installation's secret and naming the account: a later login to that account from the
+//! device is counted against the device alone, so failures elsewhere, or from the same
+//! address, never lock its owner out (see `sextant_store`'s login limit).
 
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
@@ -7,12 +13,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
-use sextant_store::{ApiToken, NewSession, User};
+use sextant_store::{ApiToken, NewSession, SignedOut, User};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::error::ApiResult;
-use crate::extract::{Caller, Json, Path, SESSION_COOKIE, Via};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, Json, Path, Query, SESSION_COOKIE, Via, cookie};
+
+/// The name of the known-device cookie.
+pub const DEVICE_COOKIE: &str = "sextant_device";
 
 /// The account routes.
 pub fn router() -> Router<AppState> {
@@ -23,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/me/password", put(change_password))
         .route("/me/tokens", get(tokens).post(create_token))
         .route("/me/tokens/{id}", delete(delete_token))
+        .route("/me/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/admin/sign-out-everywhere", post(sign_out_account))
         .route("/invitations/accept", post(accept))
 }
 
@@ -115,6 +126,45 @@ pub struct NewToken {
     pub secret: String,
 }
 
+/// What signing out everywhere ended.
+#[derive(Serialize, ToSchema)]
+pub struct SignedOutAccount {
+    /// The account signed out.
+    pub email: String,
+    /// How many of its sessions ended.
+    pub sessions_ended: i64,
+    /// How many of its API tokens were revoked.
+    pub tokens_revoked: i64,
+}
+
+fn signed_out(user: &User, done: SignedOut) -> SignedOutAccount {
+    SignedOutAccount {
+        email: user.email.clone(),
+        sessions_ended: done.sessions_ended,
+        tokens_revoked: done.tokens_revoked,
+    }
+}
+
+/// Whether the caller stays signed in.
+#[derive(Deserialize)]
+pub struct SignOutQuery {
+    /// Keep the session or API token of this request (the default); `false` ends it too.
+    #[serde(default = "yes")]
+    pub keep_current: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The account the administrator signs out everywhere.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOutRequest {
+    /// Its e-mail address.
+    pub email: String,
+}
+
 /// Accepting an invitation.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +187,30 @@ pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValu
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The `Set-Cookie` value of a known-device cookie: like the session cookie (HttpOnly,
+/// `Secure` behind https) but `SameSite=Strict`, since only this site's own log-in forms and
+/// API calls need it, and valid for [`sextant_store::DEVICE_SECONDS`].
+pub fn device_cookie(state: &AppState, value: &str) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let v = format!(
+        "{DEVICE_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        sextant_store::DEVICE_SECONDS
+    );
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Marks the device `user` has just logged in on as known: adds its cookie to `resp`.
+pub async fn remember_device(
+    state: &AppState,
+    user: &User,
+    resp: &mut Response,
+) -> Result<(), sextant_store::StoreError> {
+    let value = state.store.device_cookie(user).await?;
+    resp.headers_mut()
+        .append(header::SET_COOKIE, device_cookie(state, &value));
+    Ok(())
+}
+
 fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode) -> Response {
     let mut resp = (status, axum::Json(me_of(user, Some(s.csrf)))).into_response();
     resp.headers_mut().insert(
@@ -146,33 +220,14 @@ fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode)
     resp
 }
 
-/// The client's address for the login limit. Behind `n` trusted proxies, each appending the
-/// address it was reached from to `X-Forwarded-For`, the client is the `n`-th hop from the
-/// right: hops to its left were written by the client itself and prove nothing. With no
-/// trusted proxy, or a header with fewer hops than proxies, the peer address.
+/// The client's address for the login limit: the peer's, or behind trusted proxies the one
+/// they forwarded ([`crate::proxy::Proxies::client`]).
 pub fn client_key(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<std::net::SocketAddr>,
 ) -> String {
-    let peer = peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string());
-    let n = state.trusted_proxies;
-    if n == 0 {
-        return peer;
-    }
-    // Several headers are one list, in order.
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|h| !h.is_empty())
-        .collect();
-    match hops.len().checked_sub(n) {
-        Some(i) => hops[i].to_string(),
-        None => peer,
-    }
+    state.proxies.client(headers, peer)
 }
 
 #[utoipa::path(get, path = "/api/v1/setup", tag = "accounts",
@@ -193,11 +248,14 @@ async fn setup(State(state): State<AppState>, Json(r): Json<SetupRequest>) -> Ap
         .await?;
     tracing::info!(user = user.id, "administrator created");
     let s = state.store.create_session(&user).await?;
-    Ok(with_session(&state, user, s, StatusCode::CREATED))
+    let known = user.clone();
+    let mut resp = with_session(&state, user, s, StatusCode::CREATED);
+    remember_device(&state, &known, &mut resp).await?;
+    Ok(resp)
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = Me, description = "Logged in; the session cookie is set"),
+    responses((status = 200, body = Me, description = "Logged in; the session cookie and the known-device cookie are set"),
               (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn login(
     State(state): State<AppState>,
@@ -206,9 +264,16 @@ async fn login(
     Json(r): Json<LoginRequest>,
 ) -> ApiResult<Response> {
     let client = client_key(&state, &headers, peer.map(|p| p.0.0));
-    let user = state.store.login(&r.email, &r.password, &client).await?;
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let user = state
+        .store
+        .login_from(&r.email, &r.password, &client, device.as_deref())
+        .await?;
     let s = state.store.create_session(&user).await?;
-    Ok(with_session(&state, user, s, StatusCode::OK))
+    let known = user.clone();
+    let mut resp = with_session(&state, user, s, StatusCode::OK);
+    remember_device(&state, &known, &mut resp).await?;
+    Ok(resp)
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
@@ -228,26 +293,32 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Resp
 async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Me>> {
     let csrf = match &caller.via {
         Via::Session(token) => state.store.session(token).await?.map(|(_, c)| c),
-        Via::Token => None,
+        Via::Token(_) => None,
     };
     Ok(axum::Json(me_of(caller.user, csrf)))
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordRequest,
     responses((status = 204, description = "Changed; the caller's other sessions end and their API tokens are revoked"),
-              (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+              (status = 422, body = crate::error::Problem),
+              (status = 429, body = crate::error::Problem, description = "Too many wrong current passwords with this session or token (from this address, or from all)")))]
 async fn change_password(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
     caller: Caller,
     Json(r): Json<PasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    let keep = match &caller.via {
-        Via::Session(t) => Some(t.as_str()),
-        Via::Token => None,
-    };
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
     state
         .store
-        .change_password(&caller.user, &r.current_password, &r.new_password, keep)
+        .change_password(
+            &caller.user,
+            &r.current_password,
+            &r.new_password,
+            caller.credential(),
+            &client,
+        )
         .await
         .map_err(|e| match e {
             // The store names the password; the request calls it `new_password`.
@@ -258,6 +329,76 @@ async fn change_password(
             other => other.into(),
         })?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sign-out-everywhere", tag = "accounts",
+    params(("keep_current" = Option<bool>, Query,
+        description = "Keep the session or API token of this request (the default); `false` ends it too")),
+    responses((status = 200, body = SignedOutAccount,
+        description = "Every other session of the caller ended and every other API token revoked; their known devices are forgotten")))]
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SignOutQuery>,
+) -> ApiResult<Response> {
+    let keep = q.keep_current.then(|| caller.credential());
+    let done = state.store.sign_out_everywhere(&caller.user, keep).await?;
+    tracing::info!(
+        user = caller.user.id,
+        sessions = done.sessions_ended,
+        tokens = done.tokens_revoked,
+        "signed out everywhere"
+    );
+    let mut resp = axum::Json(signed_out(&caller.user, done)).into_response();
+    if !q.keep_current && matches!(caller.via, Via::Session(_)) {
+        resp.headers_mut()
+            .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    }
+    Ok(resp)
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/sign-out-everywhere", tag = "accounts", request_body = SignOutRequest,
+    responses((status = 200, body = SignedOutAccount,
+        description = "Every session of the account ended and every API token revoked; its known devices are forgotten"),
+              (status = 403, body = crate::error::Problem, description = "The caller is not the administrator"),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn sign_out_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(r): Json<SignOutRequest>,
+) -> ApiResult<axum::Json<SignedOutAccount>> {
+    let (user, done) = sign_out_by_admin(&state, &caller, &r.email).await?;
+    Ok(axum::Json(signed_out(&user, done)))
+}
+
+/// The administrator (`caller`) signs the account of `email` out everywhere (keeping the
+/// caller's own credential when the account is the caller's): the account and what ended.
+pub async fn sign_out_by_admin(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+) -> ApiResult<(User, SignedOut)> {
+    if !caller.user.is_admin {
+        return Err(ApiError::Forbidden(
+            "only the administrator of the installation signs other accounts out".into(),
+        ));
+    }
+    let user = state.store.user_by_email(email).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no account has the e-mail address {}",
+            email.trim().to_lowercase()
+        ))
+    })?;
+    let keep = (user.id == caller.user.id).then(|| caller.credential());
+    let done = state.store.sign_out_everywhere(&user, keep).await?;
+    tracing::info!(
+        admin = caller.user.id,
+        user = user.id,
+        sessions = done.sessions_ended,
+        tokens = done.tokens_revoked,
+        "signed out everywhere by the administrator"
+    );
+    Ok((user, done))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",

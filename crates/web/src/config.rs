@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use ipnet::IpNet;
 use serde::Deserialize;
+use sextant_store::LoginLimits;
 
 /// A value that must not reach logs.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -69,10 +71,17 @@ pub struct Config {
     /// cookies `Secure`). Empty: the listening address.
     pub public_url: String,
     /// How many proxies (load balancers, TLS terminators) stand between the clients and the
-    /// server, each appending the address it was reached from to `X-Forwarded-For`: the
-    /// client is the hop that many places from the right, the right-most one no trusted proxy
-    /// wrote. 0 (the default): `X-Forwarded-For` is ignored and the peer address is the client.
+    /// server, each appending the address it was reached from to `X-Forwarded-For`: at most
+    /// that many hops of the header are believed, from the right, each only when it came from
+    /// a trusted proxy address. 0 (the default, unless addresses are listed): the header is
+    /// ignored and the peer address is the client.
     pub trusted_proxies: usize,
+    /// The addresses and CIDR ranges of those proxies: `X-Forwarded-For` is read only from
+    /// them, so a client reaching the server directly cannot choose its address. Empty with
+    /// `trusted_proxies` above 0: the loopback only (a proxy on the same host).
+    pub trusted_proxy_addresses: Vec<IpNet>,
+    /// The failures each key of the login limit allows in an hour before it backs off.
+    pub login_limits: LoginLimits,
     /// Log format.
     pub log_format: LogFormat,
     /// The most cores one organisation's analyses hold at once; `None` (the default): half the
@@ -89,6 +98,11 @@ struct FileConfig {
     public_url: Option<String>,
     behind_proxy: Option<bool>,
     trusted_proxies: Option<usize>,
+    trusted_proxy_addresses: Option<Vec<String>>,
+    login_failures_per_account_address: Option<i64>,
+    login_failures_per_address: Option<i64>,
+    login_failures_per_account: Option<i64>,
+    login_failures_per_device: Option<i64>,
     log_format: Option<LogFormat>,
     cores_per_organisation: Option<u32>,
 }
@@ -123,6 +137,8 @@ impl Default for Config {
             database: Secret::new(default_database()),
             public_url: String::new(),
             trusted_proxies: 0,
+            trusted_proxy_addresses: Vec::new(),
+            login_limits: LoginLimits::default(),
             log_format: LogFormat::Text,
             cores_per_organisation: None,
         }
@@ -132,7 +148,11 @@ impl Default for Config {
 impl Config {
     /// Defaults, then the file (if any), then the environment (`SEXTANT_LISTEN`,
     /// `SEXTANT_DATABASE_URL`, `SEXTANT_PUBLIC_URL`, `SEXTANT_TRUSTED_PROXIES`,
-    /// `SEXTANT_BEHIND_PROXY` (`true` meaning one proxy), `SEXTANT_LOG_FORMAT`, `SEXTANT_CORES_PER_ORGANISATION`).
+    /// `SEXTANT_BEHIND_PROXY` (`true` meaning one proxy), `SEXTANT_TRUSTED_PROXY_ADDRESSES`
+    /// (separated by commas), `SEXTANT_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS`,
+    /// `SEXTANT_LOGIN_FAILURES_PER_ADDRESS`, `SEXTANT_LOGIN_FAILURES_PER_ACCOUNT`,
+    /// `SEXTANT_LOGIN_FAILURES_PER_DEVICE`, `SEXTANT_LOG_FORMAT`,
+    /// `SEXTANT_CORES_PER_ORGANISATION`).
     pub fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
@@ -161,6 +181,42 @@ impl Config {
             }
             if let Some(v) = f.trusted_proxies {
                 c.trusted_proxies = v;
+            }
+            if let Some(v) = f.trusted_proxy_addresses {
+                c.trusted_proxy_addresses = crate::proxy::parse_addresses(
+                    v.iter().map(String::as_str),
+                )
+                .map_err(|message| ConfigError {
+                    source_name: format!("{}: trusted_proxy_addresses", path.display()),
+                    message,
+                })?;
+            }
+            let source = |key: &str| format!("{}: {key}", path.display());
+            for (key, value, limit) in [
+                (
+                    "login_failures_per_account_address",
+                    f.login_failures_per_account_address,
+                    &mut c.login_limits.account_address,
+                ),
+                (
+                    "login_failures_per_address",
+                    f.login_failures_per_address,
+                    &mut c.login_limits.address,
+                ),
+                (
+                    "login_failures_per_account",
+                    f.login_failures_per_account,
+                    &mut c.login_limits.account,
+                ),
+                (
+                    "login_failures_per_device",
+                    f.login_failures_per_device,
+                    &mut c.login_limits.device,
+                ),
+            ] {
+                if let Some(v) = value {
+                    *limit = failures(&source(key), &v.to_string())?;
+                }
             }
             if let Some(v) = f.log_format {
                 c.log_format = v;
@@ -205,6 +261,35 @@ impl Config {
             })?;
             c.cores_per_organisation = Some(cores(n, "SEXTANT_CORES_PER_ORGANISATION")?);
         }
+        if let Some(v) = env("SEXTANT_TRUSTED_PROXY_ADDRESSES") {
+            c.trusted_proxy_addresses =
+                crate::proxy::parse_addresses(v.split(',')).map_err(|message| ConfigError {
+                    source_name: "SEXTANT_TRUSTED_PROXY_ADDRESSES".into(),
+                    message: format!("{message} (separate them with commas)"),
+                })?;
+        }
+        for (var, limit) in [
+            (
+                "SEXTANT_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS",
+                &mut c.login_limits.account_address,
+            ),
+            (
+                "SEXTANT_LOGIN_FAILURES_PER_ADDRESS",
+                &mut c.login_limits.address,
+            ),
+            (
+                "SEXTANT_LOGIN_FAILURES_PER_ACCOUNT",
+                &mut c.login_limits.account,
+            ),
+            (
+                "SEXTANT_LOGIN_FAILURES_PER_DEVICE",
+                &mut c.login_limits.device,
+            ),
+        ] {
+            if let Some(v) = env(var) {
+                *limit = failures(var, &v)?;
+            }
+        }
         if let Some(v) = env("SEXTANT_LOG_FORMAT") {
             c.log_format = match v.as_str() {
                 "text" => LogFormat::Text,
@@ -231,6 +316,18 @@ fn cores(n: u32, source: &str) -> Result<u32, ConfigError> {
         });
     }
     Ok(n)
+}
+
+/// A login limit's allowance: a whole number from 1 up.
+fn failures(source_name: &str, v: &str) -> Result<i64, ConfigError> {
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ConfigError {
+            source_name: source_name.to_string(),
+            message: format!("expected a whole number of failures from 1 up, found `{v}`"),
+        })
 }
 
 #[cfg(test)]
@@ -335,6 +432,90 @@ mod tests {
         assert_eq!(
             e,
             "SEXTANT_TRUSTED_PROXIES: expected the number of proxies in front of the server (0, 1, 2, ...), found `many`"
+        );
+    }
+
+    #[test]
+    fn proxy_addresses_and_login_limits_are_read_and_checked() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_string())
+            }
+        };
+        let c = Config::load(None, |_| None).unwrap();
+        assert!(c.trusted_proxy_addresses.is_empty());
+        assert_eq!(c.login_limits, LoginLimits::default());
+        let c = Config::load(
+            None,
+            env(&[
+                ("SEXTANT_TRUSTED_PROXY_ADDRESSES", "10.0.0.2, 172.16.0.0/12"),
+                ("SEXTANT_LOGIN_FAILURES_PER_ADDRESS", "100"),
+                ("SEXTANT_LOGIN_FAILURES_PER_ACCOUNT", "12"),
+            ]),
+        )
+        .unwrap();
+        let nets: Vec<String> = c
+            .trusted_proxy_addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(nets, ["10.0.0.2/32", "172.16.0.0/12"]);
+        assert_eq!(c.login_limits.address, 100);
+        assert_eq!(c.login_limits.account, 12);
+        assert_eq!(c.login_limits.account_address, 5);
+        let e = Config::load(
+            None,
+            env(&[("SEXTANT_TRUSTED_PROXY_ADDRESSES", "10.0.0.2; 10.0.0.3")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "SEXTANT_TRUSTED_PROXY_ADDRESSES: expected IP addresses or CIDR ranges such as 10.0.0.2 or 172.16.0.0/12, found `10.0.0.2; 10.0.0.3` (separate them with commas)"
+        );
+        let e = Config::load(None, env(&[("SEXTANT_LOGIN_FAILURES_PER_DEVICE", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "SEXTANT_LOGIN_FAILURES_PER_DEVICE: expected a whole number of failures from 1 up, found `0`"
+        );
+
+        let dir =
+            std::env::temp_dir().join(format!("sextant-config-proxies-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sextant.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = 2\ntrusted_proxy_addresses = [\"10.0.0.0/24\", \"::1\"]\n\
+             login_failures_per_account_address = 3\nlogin_failures_per_device = 8\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), |_| None).unwrap();
+        assert_eq!(c.trusted_proxies, 2);
+        assert_eq!(c.trusted_proxy_addresses.len(), 2);
+        assert_eq!(c.login_limits.account_address, 3);
+        assert_eq!(c.login_limits.device, 8);
+        std::fs::write(&file, "trusted_proxy_addresses = [\"my-proxy\"]\n").unwrap();
+        let e = Config::load(Some(&file), |_| None).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: trusted_proxy_addresses: expected IP addresses or CIDR ranges such as 10.0.0.2 or 172.16.0.0/12, found `my-proxy`",
+                file.display()
+            )
+        );
+        std::fs::write(&file, "login_failures_per_account = -1\n").unwrap();
+        let e = Config::load(Some(&file), |_| None).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: login_failures_per_account: expected a whole number of failures from 1 up, found `-1`",
+                file.display()
+            )
         );
     }
 }

@@ -152,7 +152,7 @@ impl From<LoginError> for ApiError {
     fn from(e: LoginError) -> Self {
         match e {
             LoginError::Invalid => ApiError::Credentials,
-            LoginError::RateLimited { retry_after } => {
+            LoginError::RateLimited { retry_after } | LoginError::Busy { retry_after } => {
                 ApiError::TooMany(e.to_string(), retry_after)
             }
             LoginError::Store(s) => s.into(),

@@ -125,8 +125,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 pub enum Via {
     /// A session cookie (its token).
     Session(String),
-    /// An API token.
-    Token,
+    /// An API token (its id).
+    Token(i64),
 }
 
 /// The authenticated caller. Changing requests made with a session cookie must carry the
@@ -138,6 +138,16 @@ pub struct Caller {
     pub user: User,
     /// How.
     pub via: Via,
+}
+
+impl Caller {
+    /// The credential the caller came with, as the store names it.
+    pub fn credential(&self) -> sextant_store::Credential<'_> {
+        match &self.via {
+            Via::Session(token) => sextant_store::Credential::Session(token),
+            Via::Token(id) => sextant_store::Credential::Token(*id),
+        }
+    }
 }
 
 /// The value of a cookie of the request.
@@ -159,14 +169,14 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(auth) = parts.headers.get(axum::http::header::AUTHORIZATION) {
             let auth = auth.to_str().unwrap_or("");
             let token = auth.strip_prefix("Bearer ").ok_or(ApiError::Unauthorized)?;
-            let user = state
+            let (user, id) = state
                 .store
-                .token_user(token.trim())
+                .token_owner(token.trim())
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
             return Ok(Caller {
                 user,
-                via: Via::Token,
+                via: Via::Token(id),
             });
         }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;

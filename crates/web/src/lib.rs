@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod orgs;
 pub mod plan;
+pub mod proxy;
 pub mod ui;
 pub mod work;
 
@@ -45,8 +46,8 @@ pub struct AppState {
     pub store: Store,
     /// Mark the session cookie `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
-    /// How many trusted proxies append to `X-Forwarded-For` (0: the peer is the client).
-    pub trusted_proxies: usize,
+    /// The proxies whose `X-Forwarded-For` is believed (none: the peer is the client).
+    pub proxies: proxy::Proxies,
     /// Results computed from inputs that have not changed.
     pub cache: Arc<analysis::Cache>,
     /// The CPU budget of analyses, and their cancellation.
@@ -63,12 +64,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A state over a store.
+    /// A state over a store, behind `trusted_proxies` proxies on the loopback (see
+    /// [`proxy::Proxies::new`]; set [`AppState::proxies`] for others).
     pub fn new(store: Store, secure_cookies: bool, trusted_proxies: usize) -> AppState {
         AppState {
             store,
             secure_cookies,
-            trusted_proxies,
+            proxies: proxy::Proxies::new(trusted_proxies, Vec::new()),
             cache: Arc::new(analysis::Cache::default()),
             work: Arc::new(work::Work::default()),
             previews: Arc::new(ui::data::Previews::default()),
@@ -150,10 +152,23 @@ pub enum ServeError {
 /// `demo`, first creates the Corner Bookstore organisation and a login for it (refused on an
 /// installation with users unless `force_demo`).
 pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), ServeError> {
-    let store = Store::open(config.database.expose()).await?;
+    let store = Store::open(config.database.expose())
+        .await?
+        .with_login_limits(config.login_limits);
     data::Staging::configure(config.database.expose())?;
     let secure = config.public_url.starts_with("https://");
-    let mut state = AppState::new(store.clone(), secure, config.trusted_proxies);
+    let mut state = AppState::new(store.clone(), secure, 0);
+    state.proxies = proxy::Proxies::new(
+        config.trusted_proxies,
+        config.trusted_proxy_addresses.clone(),
+    );
+    if config.trusted_proxies > 0 && config.trusted_proxy_addresses.is_empty() {
+        tracing::warn!(
+            "trusted_proxies is set without trusted_proxy_addresses: X-Forwarded-For is read only \
+             from proxies on this host (127.0.0.0/8, ::1); list your proxies' addresses in \
+             trusted_proxy_addresses (SEXTANT_TRUSTED_PROXY_ADDRESSES)"
+        );
+    }
     let cores = work::Work::machine_cores();
     let share = config
         .cores_per_organisation

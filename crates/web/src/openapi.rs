@@ -23,7 +23,8 @@ changing requests. Errors are `application/problem+json` with the path of each p
     paths(
         crate::auth::setup_status, crate::auth::setup, crate::auth::login, crate::auth::logout,
         crate::auth::me, crate::auth::change_password, crate::auth::tokens,
-        crate::auth::create_token, crate::auth::delete_token, crate::auth::accept,
+        crate::auth::create_token, crate::auth::delete_token, crate::auth::sign_out_everywhere,
+        crate::auth::sign_out_account, crate::auth::accept,
         crate::orgs::list, crate::orgs::create, crate::orgs::show, crate::orgs::rename,
         crate::orgs::remove, crate::orgs::members, crate::orgs::set_member,
         crate::orgs::remove_member, crate::orgs::invitations, crate::orgs::revoke_invitation,

@@ -1,8 +1,8 @@
 //! Accounts: set-up, logins and their limit, sessions, API tokens, invitations.
 
 use sextant_store::{
-    FIRST_BACKOFF, LoginError, MAX_CLIENT_FAILURES, MAX_FAILURES, MemberChange, Role, Store,
-    StoreError,
+    Credential, FIRST_BACKOFF, LoginError, LoginLimits, MAX_ACCOUNT_FAILURES, MAX_CLIENT_FAILURES,
+    MAX_DEVICE_FAILURES, MAX_FAILURES, MemberChange, Role, SignedOut, Store, StoreError,
 };
 
 use crate::{corner, join, people, stores};
@@ -156,6 +156,7 @@ async fn parallel_attempts_cannot_slip_past_the_limit() {
                 LoginError::Invalid => checked += 1,
                 LoginError::RateLimited { .. } => {}
                 LoginError::Store(e) => panic!("{db}: {e}"),
+                LoginError::Busy { .. } => panic!("{db}: waited too long"),
             }
         }
         assert_eq!(checked, MAX_FAILURES, "{db}");
@@ -189,7 +190,13 @@ async fn sessions_survive_a_restart_and_end_with_a_password_change() {
     assert_eq!(user.id, sarah.id);
     assert_eq!(csrf, s1.csrf);
     let err = store
-        .change_password(&sarah, "wrong", "a new long password", Some(&s1.token))
+        .change_password(
+            &sarah,
+            "wrong",
+            "a new long password",
+            Credential::Session(&s1.token),
+            "c",
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -201,7 +208,8 @@ async fn sessions_survive_a_restart_and_end_with_a_password_change() {
             &sarah,
             "sarah password 1",
             "a new long password",
-            Some(&s1.token),
+            Credential::Session(&s1.token),
+            "c",
         )
         .await
         .unwrap();
@@ -253,9 +261,11 @@ async fn api_tokens_are_shown_once_and_stored_hashed() {
 async fn wrong_current_passwords_are_limited() {
     for (db, store) in stores().await {
         let (_, sarah) = people(&store).await;
+        let session = store.create_session(&sarah).await.unwrap();
+        let by = Credential::Session(&session.token);
         for _ in 0..MAX_FAILURES {
             let e = store
-                .change_password(&sarah, "guess", "a new long password", None)
+                .change_password(&sarah, "guess", "a new long password", by, "10.0.0.1")
                 .await
                 .unwrap_err();
             assert_eq!(
@@ -265,10 +275,407 @@ async fn wrong_current_passwords_are_limited() {
             );
         }
         let e = store
-            .change_password(&sarah, "sarah password 1", "a new long password", None)
+            .change_password(
+                &sarah,
+                "sarah password 1",
+                "a new long password",
+                by,
+                "10.0.0.1",
+            )
             .await
             .unwrap_err();
         assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+    }
+}
+
+/// A thief with a stolen session sent 7 wrong current passwords, and the owner could no
+/// longer change the password from any session of theirs (the limit was the user's alone),
+/// which is the only way to end the thief's session. The limit is now the credential's and
+/// address's: the owner changes it from another session, or from the same session at another
+/// address, and the thief's session ends.
+#[tokio::test]
+async fn a_thief_guessing_with_a_stolen_session_does_not_block_the_owner() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let stolen = store.create_session(&sarah).await.unwrap();
+        let other = store.create_session(&sarah).await.unwrap();
+        let thief = Credential::Session(&stolen.token);
+        let mut refused = 0;
+        for i in 0..7 {
+            match store
+                .change_password(
+                    &sarah,
+                    &format!("guess {i}"),
+                    "thief's new password",
+                    thief,
+                    "203.0.113.9",
+                )
+                .await
+            {
+                Err(LoginError::RateLimited { .. }) => refused += 1,
+                Err(LoginError::Store(StoreError::Invalid { field, .. })) => {
+                    assert_eq!(field, "current_password", "{db}")
+                }
+                other => panic!("{db}: {other:?}"),
+            }
+        }
+        assert_eq!(refused, 2, "{db}");
+        // The owner, with the stolen session but from her own address: not blocked either,
+        // and a wrong guess of hers there does not lock her other session.
+        let e = store
+            .change_password(&sarah, "typo", "a new long password", thief, "198.51.100.1")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LoginError::Store(_)), "{db}: {e}");
+        // From her other session, even at the thief's address: changed, the thief is out.
+        store
+            .change_password(
+                &sarah,
+                "sarah password 1",
+                "a new long password",
+                Credential::Session(&other.token),
+                "203.0.113.9",
+            )
+            .await
+            .unwrap();
+        assert!(
+            store.session(&stolen.token).await.unwrap().is_none(),
+            "{db}"
+        );
+        assert!(store.session(&other.token).await.unwrap().is_some(), "{db}");
+    }
+}
+
+/// Moving from address to address with one stolen session buys no more guesses than the
+/// session's own allowance ([`LoginLimits::address`] across addresses).
+#[tokio::test]
+async fn a_stolen_session_cannot_guess_from_address_after_address() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let store = store.with_login_limits(LoginLimits {
+            address: 8,
+            ..LoginLimits::default()
+        });
+        let stolen = store.create_session(&sarah).await.unwrap();
+        let thief = Credential::Session(&stolen.token);
+        let mut checked = 0;
+        for i in 0..20 {
+            match store
+                .change_password(
+                    &sarah,
+                    "guess",
+                    "thief's new password",
+                    thief,
+                    &format!("203.0.113.{i}"),
+                )
+                .await
+            {
+                Err(LoginError::RateLimited { .. }) => {}
+                Err(LoginError::Store(_)) => checked += 1,
+                other => panic!("{db}: {other:?}"),
+            }
+        }
+        assert_eq!(checked, 8, "{db}");
+    }
+}
+
+/// Thirty failures at made-up addresses from the administrator's network address (an office
+/// behind one NAT, or every client behind a proxy whose header is not trusted) locked the
+/// administrator out of it, right password and all. A device that has logged in before
+/// carries a signed cookie, and from it the administrator gets in.
+#[tokio::test]
+async fn a_known_device_logs_in_while_its_address_is_limited() {
+    for (db, store) in stores().await {
+        let (admin, _) = people(&store).await;
+        let device = store.device_cookie(&admin).await.unwrap();
+        let office = "192.0.2.1";
+        for i in 0..MAX_CLIENT_FAILURES {
+            let e = store
+                .login(&format!("made-up-{i}@example.com"), "guess", office)
+                .await
+                .unwrap_err();
+            assert!(matches!(e, LoginError::Invalid), "{db}: {e}");
+        }
+        // A new device at the office is refused, right password and all ...
+        let e = store
+            .login("admin@example.com", "admin password 1", office)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+        // ... the administrator's own device is not.
+        let ok = store
+            .login_from(
+                "admin@example.com",
+                "admin password 1",
+                office,
+                Some(&device),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ok.id, admin.id, "{db}");
+        // A cookie of another account, or a forged one, is no known device of this one.
+        let sarah = store
+            .user_by_email("sarah@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        let hers = store.device_cookie(&sarah).await.unwrap();
+        let forged = format!("{}0", &device[..device.len() - 1]);
+        for cookie in [hers.as_str(), forged.as_str(), "sxd1.1.0.0.x.00"] {
+            let e = store
+                .login_from(
+                    "admin@example.com",
+                    "admin password 1",
+                    office,
+                    Some(cookie),
+                )
+                .await
+                .unwrap_err();
+            assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+        }
+    }
+}
+
+/// A stolen device cookie is no skeleton key: wrong passwords from a known device count
+/// against that device, which backs off like any client.
+#[tokio::test]
+async fn wrong_passwords_from_a_known_device_count_against_it() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let device = store.device_cookie(&sarah).await.unwrap();
+        for i in 0..MAX_DEVICE_FAILURES {
+            let e = store
+                .login_from(
+                    "sarah@example.com",
+                    "guess",
+                    &format!("203.0.113.{i}"),
+                    Some(&device),
+                )
+                .await
+                .unwrap_err();
+            assert!(matches!(e, LoginError::Invalid), "{db}: {e}");
+        }
+        let e = store
+            .login_from(
+                "sarah@example.com",
+                "sarah password 1",
+                "203.0.113.99",
+                Some(&device),
+            )
+            .await
+            .unwrap_err();
+        let LoginError::RateLimited { retry_after } = e else {
+            panic!("{db}: {e}")
+        };
+        assert!(
+            (1..=FIRST_BACKOFF).contains(&retry_after),
+            "{db}: {retry_after}"
+        );
+        // Sarah elsewhere, on no known device, is not concerned.
+        store
+            .login("sarah@example.com", "sarah password 1", "198.51.100.1")
+            .await
+            .unwrap();
+    }
+}
+
+/// There was no cap per account: 20 addresses with 5 guesses each had 100 passwords checked
+/// in seconds. Now an account allows [`MAX_ACCOUNT_FAILURES`] from everywhere together, then
+/// backs off; its owner's known device is exempt.
+#[tokio::test]
+async fn an_account_has_a_cap_across_addresses_that_its_known_device_is_exempt_from() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let device = store.device_cookie(&sarah).await.unwrap();
+        let mut checked = 0;
+        for a in 0..20 {
+            for g in 0..5 {
+                match store
+                    .login(
+                        "sarah@example.com",
+                        &format!("guess {g}"),
+                        &format!("203.0.113.{a}"),
+                    )
+                    .await
+                {
+                    Err(LoginError::Invalid) => checked += 1,
+                    Err(LoginError::RateLimited { .. }) => {}
+                    other => panic!("{db}: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(checked, MAX_ACCOUNT_FAILURES, "{db}");
+        // A new device is refused, wherever it is ...
+        let e = store
+            .login("sarah@example.com", "sarah password 1", "198.51.100.1")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+        // ... Sarah's own device is not.
+        store
+            .login_from(
+                "sarah@example.com",
+                "sarah password 1",
+                "198.51.100.1",
+                Some(&device),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Under load 196 of 640 right passwords were refused: attempts still under way counted
+/// against the limit as if they had failed. Only finished failures count now: 40 right
+/// passwords sent at once from one address all get in.
+#[tokio::test]
+async fn right_passwords_sent_at_once_all_get_in() {
+    for (db, store) in stores().await {
+        let (_, sarah) = people(&store).await;
+        let tries: Vec<_> = (0..40)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .login("sarah@example.com", "sarah password 1", "10.2.2.2")
+                        .await
+                })
+            })
+            .collect();
+        for t in tries {
+            let user = t.await.unwrap().unwrap_or_else(|e| panic!("{db}: {e}"));
+            assert_eq!(user.id, sarah.id);
+        }
+    }
+}
+
+/// The limits are the operator's to set.
+#[tokio::test]
+async fn the_login_limits_can_be_set() {
+    for (db, store) in stores().await {
+        people(&store).await;
+        let store = store.with_login_limits(LoginLimits {
+            address: 2,
+            ..LoginLimits::default()
+        });
+        assert_eq!(store.login_limits().address, 2);
+        for i in 0..2 {
+            let e = store
+                .login(&format!("u{i}@example.com"), "guess", "10.3.3.3")
+                .await
+                .unwrap_err();
+            assert!(matches!(e, LoginError::Invalid), "{db}: {e}");
+        }
+        let e = store
+            .login("sarah@example.com", "sarah password 1", "10.3.3.3")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LoginError::RateLimited { .. }), "{db}: {e}");
+        // Zero would refuse everyone: each limit is at least 1.
+        let none = store.with_login_limits(LoginLimits {
+            account_address: 0,
+            address: 0,
+            account: 0,
+            device: 0,
+        });
+        assert_eq!(
+            none.login_limits(),
+            LoginLimits {
+                account_address: 1,
+                address: 1,
+                account: 1,
+                device: 1
+            }
+        );
+    }
+}
+
+/// Signing out everywhere ends every session and API token of the user but the one kept, and
+/// retires the cookies of the user's known devices; another user's are untouched.
+#[tokio::test]
+async fn signing_out_everywhere_ends_everything_but_what_is_kept() {
+    for (db, store) in stores().await {
+        let (admin, sarah) = people(&store).await;
+        let here = store.create_session(&sarah).await.unwrap();
+        let there = store.create_session(&sarah).await.unwrap();
+        let (_, script) = store
+            .create_api_token(&sarah, "script", None)
+            .await
+            .unwrap();
+        let (_, ci) = store.create_api_token(&sarah, "ci", None).await.unwrap();
+        let device = store.device_cookie(&sarah).await.unwrap();
+        let admins = store.create_session(&admin).await.unwrap();
+        let done = store
+            .sign_out_everywhere(&sarah, Some(Credential::Session(&here.token)))
+            .await
+            .unwrap();
+        assert_eq!(
+            done,
+            SignedOut {
+                sessions_ended: 1,
+                tokens_revoked: 2
+            },
+            "{db}"
+        );
+        assert!(store.session(&here.token).await.unwrap().is_some(), "{db}");
+        assert!(store.session(&there.token).await.unwrap().is_none(), "{db}");
+        assert!(store.token_user(&script).await.unwrap().is_none(), "{db}");
+        assert!(store.token_user(&ci).await.unwrap().is_none(), "{db}");
+        assert!(
+            store.session(&admins.token).await.unwrap().is_some(),
+            "{db}"
+        );
+        // The device cookie given before is retired: at an address that is backing off it is
+        // refused like any new device, where a cookie given since gets in.
+        let strict = store.clone().with_login_limits(LoginLimits {
+            address: 1,
+            ..LoginLimits::default()
+        });
+        strict
+            .login("nobody@example.com", "guess", "10.4.4.4")
+            .await
+            .unwrap_err();
+        let old = strict
+            .login_from(
+                "sarah@example.com",
+                "sarah password 1",
+                "10.4.4.4",
+                Some(&device),
+            )
+            .await;
+        assert!(
+            matches!(old, Err(LoginError::RateLimited { .. })),
+            "{db}: {old:?}"
+        );
+        let new = store.device_cookie(&sarah).await.unwrap();
+        strict
+            .login_from(
+                "sarah@example.com",
+                "sarah password 1",
+                "10.4.4.4",
+                Some(&new),
+            )
+            .await
+            .unwrap();
+        // Keeping an API token instead; then nothing kept.
+        let (kept2, ci2) = store.create_api_token(&sarah, "ci", None).await.unwrap();
+        let (owner, id) = store.token_owner(&ci2).await.unwrap().unwrap();
+        assert_eq!((owner.id, id), (sarah.id, kept2.id));
+        let done = store
+            .sign_out_everywhere(&sarah, Some(Credential::Token(kept2.id)))
+            .await
+            .unwrap();
+        assert_eq!(done.sessions_ended, 1, "{db}");
+        assert!(store.token_user(&ci2).await.unwrap().is_some(), "{db}");
+        let done = store.sign_out_everywhere(&sarah, None).await.unwrap();
+        assert_eq!(
+            done,
+            SignedOut {
+                sessions_ended: 0,
+                tokens_revoked: 1
+            },
+            "{db}"
+        );
+        assert!(store.token_user(&ci2).await.unwrap().is_none(), "{db}");
     }
 }
 

@@ -1,5 +1,7 @@
-//! Set-up, logging in and out, accepting an invitation, and the home page: the viewer's
-//! organisations, and for the administrator a form to create one.
+//! Set-up, logging in and out, accepting an invitation, the home page (the viewer's
+//! organisations, and for the administrator a form to create one), and the account page
+//! (changing the password, signing out everywhere else, and for the administrator signing any
+//! account out everywhere).
 //!
 //! The forms of a person not yet logged in (set-up, log-in, invitation) carry a CSRF token in a
 //! `SameSite=Strict` cookie that the form must repeat; once logged in, forms repeat the
@@ -16,7 +18,7 @@ use serde::Deserialize;
 use super::form::{Errors, Field, FormData, Kind};
 use super::{PageResult, Viewer, layout, notice, render, render_status, see_other};
 use crate::AppState;
-use crate::auth::{client_key, session_cookie};
+use crate::auth::{DEVICE_COOKIE, client_key, remember_device, session_cookie};
 use crate::extract::{Query, SESSION_COOKIE, constant_time_eq, cookie};
 
 /// The form CSRF cookie of the pages seen before logging in.
@@ -30,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/setup", get(setup_form).post(setup))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/sign-out-account", post(sign_out_account))
         .route("/invitations/accept", get(accept_form).post(accept))
 }
 
@@ -228,13 +234,7 @@ async fn setup(State(state): State<AppState>, headers: HeaderMap, f: FormData) -
         )
         .await
     {
-        Ok(user) => match state.store.create_session(&user).await {
-            Ok(s) => with_cookie(
-                Redirect::to("/").into_response(),
-                session_cookie(&state, &s.token, sextant_store::SESSION_SECONDS),
-            ),
-            Err(e) => super::PageError::from(e).into_response(),
-        },
+        Ok(user) => signed_in(&state, &user, "/").await,
         Err(e) => {
             errors.from_api(e.into(), &["name", "email", "password"], &[]);
             let mut r = setup_page(&state, f.get("token"), &errors, Some(&f));
@@ -283,21 +283,22 @@ async fn login(
         return r;
     }
     let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    let device = cookie(&headers, DEVICE_COOKIE);
     match state
         .store
-        .login(f.get("email"), f.get("password"), &client)
+        .login_from(
+            f.get("email"),
+            f.get("password"),
+            &client,
+            device.as_deref(),
+        )
         .await
     {
-        Ok(user) => match state.store.create_session(&user).await {
-            Ok(s) => with_cookie(
-                Redirect::to(&next).into_response(),
-                session_cookie(&state, &s.token, sextant_store::SESSION_SECONDS),
-            ),
-            Err(e) => super::PageError::from(e).into_response(),
-        },
+        Ok(user) => signed_in(&state, &user, &next).await,
         Err(e) => {
             let status = match e {
-                sextant_store::LoginError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                sextant_store::LoginError::RateLimited { .. }
+                | sextant_store::LoginError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             };
             errors.general(crate::error::ApiError::from(e).detail());
@@ -320,6 +321,229 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, f: FormData) 
         Redirect::to("/login").into_response(),
         session_cookie(&state, "", 0),
     ))
+}
+
+/// After a successful set-up or login: a session, the device known, and on to `next`.
+async fn signed_in(state: &AppState, user: &sextant_store::User, next: &str) -> Response {
+    let s = match state.store.create_session(user).await {
+        Ok(s) => s,
+        Err(e) => return super::PageError::from(e).into_response(),
+    };
+    let mut resp = with_cookie(
+        Redirect::to(next).into_response(),
+        session_cookie(state, &s.token, sextant_store::SESSION_SECONDS),
+    );
+    match remember_device(state, user, &mut resp).await {
+        Ok(()) => resp,
+        Err(e) => super::PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct AccountQuery {
+    done: Option<String>,
+}
+
+/// The account page's notices (fixed texts, never the query's words).
+fn account_notice(done: Option<&str>) -> Markup {
+    let text = match done.unwrap_or("") {
+        "password" => {
+            "Your password is changed. Your other sessions have ended and your API tokens are \
+             revoked."
+        }
+        "signed-out" => {
+            "You are signed out everywhere else: your other sessions have ended, your API tokens \
+             are revoked and no device is remembered any more."
+        }
+        _ => return html! {},
+    };
+    html! { p.notice role="status" { (text) } }
+}
+
+/// What a form of the account page had to say: its field messages, its values, and for the
+/// administrator's form the account it signed out.
+#[derive(Default)]
+struct AccountForms<'a> {
+    password: Option<&'a Errors>,
+    sign_out: Option<(&'a Errors, &'a str)>,
+    signed_out: Option<(String, sextant_store::SignedOut)>,
+}
+
+fn account_page(viewer: &Viewer, done: Option<&str>, forms: AccountForms<'_>) -> Markup {
+    let none = Errors::new();
+    let password = forms.password.unwrap_or(&none);
+    let (sign_out, email) = forms.sign_out.unwrap_or((&none, ""));
+    let plural = |n: i64, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let body = html! {
+        (account_notice(done))
+        p { "You are logged in as " strong { (viewer.user.name) } " (" (viewer.user.email) ")." }
+        section aria-labelledby="password" {
+            h2 #password { "Change your password" }
+            p { "Your other sessions end and your API tokens are revoked: whoever learnt the old                  password keeps nothing it opened." }
+            (password.summary())
+            form method="post" action="/account/password" {
+                (viewer.csrf_field())
+                (Field::text("current_password", "Current password", "").kind(Kind::Password)
+                    .required().render(password))
+                (Field::text("new_password", "New password", "").kind(Kind::Password).required()
+                    .hint("10 characters or more").render(password))
+                button type="submit" { "Change the password" }
+            }
+        }
+        section aria-labelledby="everywhere" {
+            h2 #everywhere { "Sign out everywhere else" }
+            p { "Ends every other session of yours, on every device, revokes your API tokens, and                  forgets the devices you logged in on. Use it when a device is lost or someone                  else may be using your account; then change your password." }
+            form method="post" action="/account/sign-out-everywhere" {
+                (viewer.csrf_field())
+                button type="submit" { "Sign out everywhere else" }
+            }
+        }
+        @if viewer.user.is_admin {
+            section aria-labelledby="sign-out-account" {
+                h2 #sign-out-account { "Sign an account out everywhere" }
+                @if let Some((who, done)) = &forms.signed_out {
+                    p.notice role="status" {
+                        (who) " is signed out everywhere: "
+                        (plural(done.sessions_ended, "session")) " ended, "
+                        (plural(done.tokens_revoked, "API token")) " revoked."
+                    }
+                }
+                p { "As the administrator, you can end every session and API token of any                      account, for example when its owner's device is stolen." }
+                (sign_out.summary())
+                form method="post" action="/account/sign-out-account" {
+                    (viewer.csrf_field())
+                    (Field::text("email", "The account's e-mail address", email).kind(Kind::Email)
+                        .required().render(sign_out))
+                    button type="submit" { "Sign the account out everywhere" }
+                }
+            }
+        }
+    };
+    layout("Your account", Some(viewer), None, body)
+}
+
+async fn account(viewer: Viewer, Query(q): Query<AccountQuery>) -> Response {
+    render(account_page(
+        &viewer,
+        q.done.as_deref(),
+        AccountForms::default(),
+    ))
+}
+
+/// The session token of the viewer's request.
+fn session_of(headers: &HeaderMap) -> String {
+    cookie(headers, SESSION_COOKIE).unwrap_or_default()
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    f: FormData,
+) -> PageResult {
+    viewer.check(f.csrf())?;
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    let token = session_of(&headers);
+    let result = state
+        .store
+        .change_password(
+            &viewer.user,
+            f.get("current_password"),
+            f.get("new_password"),
+            sextant_store::Credential::Session(&token),
+            &client,
+        )
+        .await;
+    let e = match result {
+        Ok(()) => return Ok(see_other("/account?done=password")),
+        Err(e) => crate::error::ApiError::from(e),
+    };
+    let status = e.status();
+    let mut errors = Errors::new();
+    errors.from_api(
+        e,
+        &["current_password", "new_password"],
+        &[("password", "new_password")],
+    );
+    let forms = AccountForms {
+        password: Some(&errors),
+        ..AccountForms::default()
+    };
+    Ok(render_status(status, account_page(&viewer, None, forms)))
+}
+
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    f: FormData,
+) -> PageResult {
+    viewer.check(f.csrf())?;
+    let token = session_of(&headers);
+    let done = state
+        .store
+        .sign_out_everywhere(
+            &viewer.user,
+            Some(sextant_store::Credential::Session(&token)),
+        )
+        .await?;
+    tracing::info!(
+        user = viewer.user.id,
+        sessions = done.sessions_ended,
+        tokens = done.tokens_revoked,
+        "signed out everywhere"
+    );
+    Ok(see_other("/account?done=signed-out"))
+}
+
+async fn sign_out_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    f: FormData,
+) -> PageResult {
+    viewer.check(f.csrf())?;
+    let caller = crate::extract::Caller {
+        user: viewer.user.clone(),
+        via: crate::extract::Via::Session(session_of(&headers)),
+    };
+    let email = f.get("email");
+    let mut errors = Errors::new();
+    let forms = match crate::auth::sign_out_by_admin(&state, &caller, email).await {
+        Ok((user, done)) => AccountForms {
+            signed_out: Some((user.email, done)),
+            ..AccountForms::default()
+        },
+        Err(e @ crate::error::ApiError::Forbidden(_)) => return Err(e.into()),
+        Err(e) => {
+            let status = e.status();
+            match e {
+                crate::error::ApiError::NotFound(m) => errors.add("email", first_upper(&m)),
+                other => errors.from_api(other, &["email"], &[]),
+            }
+            let forms = AccountForms {
+                sign_out: Some((&errors, email)),
+                ..AccountForms::default()
+            };
+            return Ok(render_status(status, account_page(&viewer, None, forms)));
+        }
+    };
+    Ok(render(account_page(&viewer, None, forms)))
+}
+
+fn first_upper(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,8 @@
 //! printable report uses too. The style sheet and the one small script (the budget slider's
 //! live label) are served from the binary under `/assets/`.
 //!
-//! Module per area: `account` (set-up, log-in, log-out, the organisation list), `members`,
+//! Module per area: `account` (set-up, log-in, log-out, the organisation list, the account
+//! page: password, signing out everywhere), `members`,
 //! `dashboard`, `goals` (goals and KPI pages), `strategy` (SWOT), `systems`, `initiatives`,
 //! `roadmap`, `risks`, `scenarios`, `data` (import), `reviews`, `portfolio`; `editor` is the
 //! add, change and delete flow that systems, initiatives and risks share.
@@ -319,6 +320,7 @@ pub fn layout(
                         nav aria-label="Account" {
                             a href="/" { "Organisations" }
                             a href="/portfolio" { "Portfolio" }
+                            a href="/account" { "Your account" }
                             span.who { (v.user.name) }
                             form.inline method="post" action="/logout" {
                                 (v.csrf_field())

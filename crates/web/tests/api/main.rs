@@ -20,6 +20,7 @@ mod errors;
 mod forecast_clv;
 mod hardening;
 mod instances;
+mod login_limits;
 mod openapi;
 mod plan;
 mod tenancy;
@@ -59,13 +60,24 @@ pub async fn spawn() -> Server {
 
 /// Starts the application with `AppState::new(store, secure_cookies, trusted_proxies)`.
 pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server {
+    spawn_configured(|state| {
+        state.secure_cookies = secure_cookies;
+        state.proxies = sextant_web::proxy::Proxies::new(trusted_proxies, Vec::new());
+    })
+    .await
+}
+
+/// Starts the application with its state changed by `change` first.
+pub async fn spawn_configured(change: impl FnOnce(&mut AppState)) -> Server {
     let dir = tempfile::Builder::new()
         .prefix("sextant-web-api-")
         .tempdir()
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
     let store = Store::open(&url).await.unwrap();
-    let base = serve(store.clone(), secure_cookies, trusted_proxies).await;
+    let mut state = AppState::new(store.clone(), false, 0);
+    change(&mut state);
+    let base = serve_state(state).await;
     Server {
         base,
         store,

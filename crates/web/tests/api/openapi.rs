@@ -16,6 +16,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me/tokens"),
     ("post", "/api/v1/me/tokens"),
     ("delete", "/api/v1/me/tokens/{id}"),
+    ("post", "/api/v1/me/sign-out-everywhere"),
+    ("post", "/api/v1/admin/sign-out-everywhere"),
     ("post", "/api/v1/invitations/accept"),
     ("get", "/api/v1/orgs"),
     ("post", "/api/v1/orgs"),

@@ -203,7 +203,7 @@ async fn a_cancelled_job_stops_and_frees_its_cores() {
     assert!(j["result"].is_null());
 }
 
-/// A stopping server cancels analyses under way and returns within its grace period,
+/// A stopping server cancels analyses under way and returns long before its grace period,
 /// instead of waiting for a long computation.
 #[tokio::test]
 async fn a_stopping_server_does_not_wait_for_long_computations() {
@@ -221,7 +221,7 @@ async fn a_stopping_server_does_not_wait_for_long_computations() {
         async move {
             let _ = rx.await;
         },
-        Duration::from_secs(3),
+        Duration::from_secs(30),
     ));
     let http = reqwest::Client::builder()
         .cookie_store(true)
@@ -249,7 +249,8 @@ async fn a_stopping_server_does_not_wait_for_long_computations() {
     if let Ok(Ok(resp)) = long.await {
         assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
-    assert!(took < Duration::from_secs(3), "took {took:?}");
+    // Well before the 30 s grace period (a second or so; the margin is for a loaded machine).
+    assert!(took < Duration::from_secs(10), "took {took:?}");
 }
 
 /// A plan whose roadmap search runs for a long time in a test build: 1,500 initiatives.

@@ -224,6 +224,7 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/".to_string(),
         "/portfolio".to_string(),
         "/login".to_string(),
+        "/account".to_string(),
     ];
     for rest in [
         "",

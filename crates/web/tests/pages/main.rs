@@ -18,6 +18,7 @@ mod reviews;
 mod risks;
 mod roadmap;
 mod scenarios;
+mod sessions;
 mod strategy;
 mod systems;
 
