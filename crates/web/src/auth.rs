@@ -121,7 +121,8 @@ pub struct NewToken {
 pub struct AcceptRequest {
     /// The invitation token.
     pub token: String,
-    /// The person's name (for a new account; ignored for an existing one).
+    /// The person's name (asked of everyone, so that the answer is the same whether or not
+    /// the address has an account; an existing account keeps its own).
     #[serde(default)]
     pub name: String,
     /// A new account's password (10 characters or more), or an existing account's own.

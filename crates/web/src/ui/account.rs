@@ -332,12 +332,12 @@ fn accept_page(csrf: &str, token: &str, errors: &Errors, f: Option<&FormData>) -
     html! {
         (errors.summary())
         p { "You have been invited to join an organisation on Sextant. If you have an account \
-             here already, enter its password; if not, choose your name and a password for your \
-             new account." }
+             here already, enter its password; if not, choose a password for your new account." }
         form method="post" action="/invitations/accept" {
             input type="hidden" name="token" value=(token);
             input type="hidden" name="csrf" value=(csrf);
-            (Field::text("name", "Your name (new accounts only)", get("name")).render(errors))
+            (Field::text("name", "Your name", get("name")).required()
+                .hint("An account you have here already keeps the name it has").render(errors))
             (Field::text("password", "Password", "").kind(Kind::Password).required()
                 .hint("Your account's password, or a new one of 10 characters or more").render(errors))
             button type="submit" { "Join" }
