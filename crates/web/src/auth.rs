@@ -138,7 +138,12 @@ pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValu
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode) -> Response {
+pub(crate) fn with_session(
+    state: &AppState,
+    user: User,
+    s: NewSession,
+    status: StatusCode,
+) -> Response {
     let mut resp = (status, axum::Json(me_of(user, Some(s.csrf)))).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,

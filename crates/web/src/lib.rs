@@ -9,6 +9,7 @@
 //! and everything else live in the database, and the in-memory analysis cache is keyed by the
 //! database's own fingerprint of its inputs.
 
+pub mod accounts;
 pub mod analysis;
 pub mod auth;
 pub mod config;
@@ -89,6 +90,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
+        .merge(accounts::router())
         .merge(orgs::router())
         .merge(plan::router())
         .merge(data::router())

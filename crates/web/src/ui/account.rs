@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A fresh form token, and the cookie that carries it.
-fn form_token(state: &AppState) -> (String, HeaderValue) {
+pub(super) fn form_token(state: &AppState) -> (String, HeaderValue) {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no operating-system randomness: {e}"));
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -46,12 +46,12 @@ fn form_token(state: &AppState) -> (String, HeaderValue) {
     )
 }
 
-fn form_ok(headers: &HeaderMap, sent: &str) -> bool {
+pub(super) fn form_ok(headers: &HeaderMap, sent: &str) -> bool {
     cookie(headers, FORM_COOKIE)
         .is_some_and(|c| !c.is_empty() && constant_time_eq(c.as_bytes(), sent.as_bytes()))
 }
 
-fn with_cookie(mut resp: Response, c: HeaderValue) -> Response {
+pub(super) fn with_cookie(mut resp: Response, c: HeaderValue) -> Response {
     resp.headers_mut().append(header::SET_COOKIE, c);
     resp
 }
@@ -132,6 +132,7 @@ async fn home_page(
             p { a href="/portfolio" { "Portfolio: every organisation's goals, spend and systems on one page" } }
         }
         @if viewer.user.is_admin {
+            p { a href="/accounts" { "The installation's accounts: reset a password, remove an account" } }
             section aria-labelledby="new-org" {
                 h2 #new-org { "Create an organisation" }
                 (errors.summary())

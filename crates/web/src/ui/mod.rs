@@ -6,12 +6,14 @@
 //! printable report uses too. The style sheet and the one small script (the budget slider's
 //! live label) are served from the binary under `/assets/`.
 //!
-//! Module per area: `account` (set-up, log-in, log-out, the organisation list), `members`,
+//! Module per area: `account` (set-up, log-in, log-out, the organisation list), `accounts`
+//! (the administrator's accounts, and choosing a new password with a reset link), `members`,
 //! `dashboard`, `goals` (goals and KPI pages), `strategy` (SWOT), `systems`, `initiatives`,
 //! `roadmap`, `risks`, `scenarios`, `data` (import), `reviews`, `portfolio`; `editor` is the
 //! add, change and delete flow that systems, initiatives and risks share.
 
 pub mod account;
+pub mod accounts;
 pub mod compute;
 pub mod dashboard;
 pub mod data;
@@ -47,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/sextant.css", get(css))
         .route("/assets/sextant.js", get(js))
         .merge(account::router())
+        .merge(accounts::router())
         .merge(members::router())
         .merge(dashboard::router())
         .merge(goals::router())

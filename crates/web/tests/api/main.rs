@@ -14,6 +14,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod admin;
 mod analysis;
 mod data;
 mod errors;
