@@ -16,7 +16,8 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "URL")]
     database: Option<String>,
     /// A TOML configuration file (keys: listen, database, public_url, trusted_proxies,
-    /// behind_proxy, log_format). Also SEXTANT_CONFIG.
+    /// behind_proxy, log_format, invitation_days, reset_hours, and an [smtp] table: host,
+    /// port, security, username, password, from). Also SEXTANT_CONFIG.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
