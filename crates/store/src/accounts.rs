@@ -264,7 +264,7 @@ pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     hashing(move || verify_password_now(&password, &hash)).await
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub(crate) fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(StoreError::Invalid {
             field: "password".into(),
@@ -528,8 +528,11 @@ impl Store {
     /// Accepts an invitation: the person it was sent to becomes a member of its organisation
     /// with its role. Someone without an account gets one, with `name` and `password`; someone
     /// with an account proves it is theirs with its password (checked under the login limit,
-    /// keyed by `client`, so an invitation is no way around it). The invitation is then spent.
-    /// An unknown, spent or expired token is not found, whatever the reason.
+    /// keyed by `client`, so an invitation is no way around it) and keeps its name. The
+    /// invitation is then spent. An unknown, spent or expired token is not found, whatever the
+    /// reason. The fields are checked before the account is looked up, the same way whether or
+    /// not the address has one (a name, a password of [`MIN_PASSWORD`] characters or more), so
+    /// a refused form tells nothing about who has an account, and spends nothing.
     pub async fn accept_invitation(
         &self,
         token: &str,
@@ -552,6 +555,15 @@ impl Store {
                     .into(),
             )
         })?;
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name".into(),
+                message: "expected your name, found an empty string".into(),
+            }
+            .into());
+        }
+        no_nul("name", name)?;
+        check_password(password)?;
         let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&self.pool)
@@ -570,15 +582,6 @@ impl Store {
                     other => other,
                 })?,
             None => {
-                if name.trim().is_empty() {
-                    return Err(StoreError::Invalid {
-                        field: "name".into(),
-                        message: "expected your name, found an empty string".into(),
-                    }
-                    .into());
-                }
-                no_nul("name", name)?;
-                check_password(password)?;
                 let hash = hash_password(password).await?;
                 let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
                     "INSERT INTO users (email, name, password_hash, is_admin, created_at) \

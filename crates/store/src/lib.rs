@@ -20,6 +20,7 @@ mod data;
 mod jobs;
 mod plan;
 mod text;
+mod users;
 
 use std::str::FromStr;
 
@@ -39,6 +40,7 @@ pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
 pub use text::{no_nul, no_nul_json};
+pub use users::{Account, AccountMembership, Lifetimes, NewReset, RESET_SECONDS};
 
 /// A page of a list: `items`, and the `total` before paging.
 #[derive(Debug, Clone, Serialize)]
@@ -260,6 +262,7 @@ pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
     limits: LoginLimits,
+    lifetimes: Lifetimes,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -330,6 +333,7 @@ impl Store {
             pool,
             dialect,
             limits: LoginLimits::default(),
+            lifetimes: Lifetimes::default(),
         })
     }
 
@@ -572,7 +576,7 @@ impl Store {
     /// Gives `email` the `role` in the organisation (owners only). A member's role changes at
     /// once. Anyone else, with an account or without, is sent an invitation: the token,
     /// returned once (only its digest is kept), lets the person join with that role within
-    /// [`INVITATION_SECONDS`]; until then they have no access. The answer is the same whether
+    /// [`Lifetimes::invitation`]; until then they have no access. The answer is the same whether
     /// or not the address has an account, so that it tells nobody who uses the installation.
     /// Inviting the same address again re-issues the invitation (a new token and expiry; the
     /// old token dies).
@@ -607,7 +611,7 @@ impl Store {
             .bind(accounts::digest(&token))
             .bind(scope.user_id)
             .bind(t)
-            .bind(t + INVITATION_SECONDS)
+            .bind(t + self.lifetimes.invitation)
             .fetch_one(&mut *tx)
             .await?;
             let after = serde_json::json!({ "email": email, "role": role.as_str() });
@@ -628,7 +632,7 @@ impl Store {
                     email,
                     role,
                     created_at: rfc3339(t),
-                    expires_at: rfc3339(t + INVITATION_SECONDS),
+                    expires_at: rfc3339(t + self.lifetimes.invitation),
                     expired: false,
                 },
                 token,

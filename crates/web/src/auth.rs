@@ -171,7 +171,8 @@ pub struct SignOutRequest {
 pub struct AcceptRequest {
     /// The invitation token.
     pub token: String,
-    /// The person's name (for a new account; ignored for an existing one).
+    /// The person's name (asked of everyone, so that the answer is the same whether or not
+    /// the address has an account; an existing account keeps its own).
     #[serde(default)]
     pub name: String,
     /// A new account's password (10 characters or more), or an existing account's own.
@@ -211,7 +212,12 @@ pub async fn remember_device(
     Ok(())
 }
 
-fn with_session(state: &AppState, user: User, s: NewSession, status: StatusCode) -> Response {
+pub(crate) fn with_session(
+    state: &AppState,
+    user: User,
+    s: NewSession,
+    status: StatusCode,
+) -> Response {
     let mut resp = (status, axum::Json(me_of(user, Some(s.csrf)))).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,

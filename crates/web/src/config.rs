@@ -10,20 +10,37 @@ use sextant_store::LoginLimits;
 
 /// A value that must not reach logs.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret {
+    value: String,
+    /// All of it is secret (a password), not only a URL's password.
+    whole: bool,
+}
 
 impl Secret {
-    /// Wraps a value.
+    /// Wraps a URL whose password (if any) is secret.
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+        Secret {
+            value: s.into(),
+            whole: false,
+        }
+    }
+    /// Wraps a value that is secret as a whole (a password).
+    pub fn password(s: impl Into<String>) -> Secret {
+        Secret {
+            value: s.into(),
+            whole: true,
+        }
     }
     /// The value itself, for the one place that needs it.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
     }
-    /// A database URL with any password replaced by `***`.
+    /// A database URL with any password replaced by `***`; a password as `***`.
     pub fn redacted(&self) -> String {
-        let s = &self.0;
+        if self.whole {
+            return "***".into();
+        }
+        let s = &self.value;
         match (s.find("://"), s.rfind('@')) {
             (Some(scheme), Some(at)) if at > scheme => {
                 let userinfo = &s[scheme + 3..at];
@@ -87,6 +104,67 @@ pub struct Config {
     /// The most cores one organisation's analyses hold at once; `None` (the default): half the
     /// machine's cores, at least one. The rest stays for the other organisations.
     pub cores_per_organisation: Option<u32>,
+    /// The SMTP server that sends invitations and password reset links; `None`: e-mail is
+    /// not set up, and only the administrator is handed links to pass on.
+    pub smtp: Option<Smtp>,
+    /// How many days an invitation can be accepted (1 to 90; 7 by default).
+    pub invitation_days: i64,
+    /// How many hours a password reset link works (1 to 168; 24 by default).
+    pub reset_hours: i64,
+}
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain text (a relay on the same machine or network only).
+    None,
+    /// Plain text upgraded to TLS before anything is sent (port 587 by default); refused
+    /// when the server cannot.
+    #[default]
+    Starttls,
+    /// TLS from the start (port 465 by default).
+    Tls,
+}
+
+impl SmtpSecurity {
+    /// The usual port.
+    pub fn port(self) -> u16 {
+        match self {
+            SmtpSecurity::None => 25,
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+        }
+    }
+}
+
+/// The SMTP server's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Smtp {
+    /// Its host name.
+    pub host: String,
+    /// Its port (by default the usual one of `security`).
+    pub port: u16,
+    /// How the connection is secured.
+    pub security: SmtpSecurity,
+    /// The login at the server; empty: none.
+    pub username: String,
+    /// The password of the login.
+    pub password: Secret,
+    /// The sender: `sextant@example.com` or `Sextant <sextant@example.com>`.
+    pub from: String,
+}
+
+/// The `[smtp]` table of the file, and the `SEXTANT_SMTP_` variables: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpLayer {
+    host: Option<String>,
+    port: Option<u16>,
+    security: Option<SmtpSecurity>,
+    username: Option<String>,
+    password: Option<String>,
+    from: Option<String>,
 }
 
 /// The file layer: every key optional.
@@ -105,6 +183,9 @@ struct FileConfig {
     login_failures_per_device: Option<i64>,
     log_format: Option<LogFormat>,
     cores_per_organisation: Option<u32>,
+    invitation_days: Option<i64>,
+    reset_hours: Option<i64>,
+    smtp: Option<SmtpLayer>,
 }
 
 /// A configuration that cannot be used.
@@ -141,6 +222,9 @@ impl Default for Config {
             login_limits: LoginLimits::default(),
             log_format: LogFormat::Text,
             cores_per_organisation: None,
+            smtp: None,
+            invitation_days: 7,
+            reset_hours: 24,
         }
     }
 }
@@ -153,11 +237,16 @@ impl Config {
     /// `SEXTANT_LOGIN_FAILURES_PER_ADDRESS`, `SEXTANT_LOGIN_FAILURES_PER_ACCOUNT`,
     /// `SEXTANT_LOGIN_FAILURES_PER_DEVICE`, `SEXTANT_LOG_FORMAT`,
     /// `SEXTANT_CORES_PER_ORGANISATION`).
+    /// E-mail: the file's `[smtp]` table (`host`, `port`, `security`, `username`, `password`,
+    /// `from`) and `SEXTANT_SMTP_HOST`, `_PORT`, `_SECURITY`, `_USERNAME`, `_PASSWORD`,
+    /// `_FROM`; links: `invitation_days` (`SEXTANT_INVITATION_DAYS`) and `reset_hours`
+    /// (`SEXTANT_RESET_HOURS`).
     pub fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
         let mut c = Config::default();
+        let mut smtp = SmtpLayer::default();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
                 source_name: path.display().to_string(),
@@ -224,6 +313,13 @@ impl Config {
             if let Some(v) = f.cores_per_organisation {
                 c.cores_per_organisation = Some(cores(v, &path.display().to_string())?);
             }
+            if let Some(v) = f.invitation_days {
+                c.invitation_days = v;
+            }
+            if let Some(v) = f.reset_hours {
+                c.reset_hours = v;
+            }
+            smtp = f.smtp.unwrap_or_default();
         }
         if let Some(v) = env("SEXTANT_LISTEN") {
             c.listen = v;
@@ -302,6 +398,58 @@ impl Config {
                 }
             };
         }
+        let whole = |name: &str, v: String, lo: i64, hi: i64, unit: &str| {
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (lo..=hi).contains(n))
+                .ok_or_else(|| ConfigError {
+                    source_name: name.into(),
+                    message: format!("expected a number of {unit} from {lo} to {hi}, found `{v}`"),
+                })
+        };
+        if let Some(v) = env("SEXTANT_INVITATION_DAYS") {
+            c.invitation_days = whole("SEXTANT_INVITATION_DAYS", v, 1, 90, "days")?;
+        }
+        if let Some(v) = env("SEXTANT_RESET_HOURS") {
+            c.reset_hours = whole("SEXTANT_RESET_HOURS", v, 1, 168, "hours")?;
+        }
+        for (key, lo, hi, value, unit) in [
+            ("invitation_days", 1, 90, c.invitation_days, "days"),
+            ("reset_hours", 1, 168, c.reset_hours, "hours"),
+        ] {
+            whole(key, value.to_string(), lo, hi, unit)?;
+        }
+        for (name, slot) in [
+            ("SEXTANT_SMTP_HOST", &mut smtp.host),
+            ("SEXTANT_SMTP_USERNAME", &mut smtp.username),
+            ("SEXTANT_SMTP_PASSWORD", &mut smtp.password),
+            ("SEXTANT_SMTP_FROM", &mut smtp.from),
+        ] {
+            if let Some(v) = env(name) {
+                *slot = Some(v);
+            }
+        }
+        if let Some(v) = env("SEXTANT_SMTP_PORT") {
+            smtp.port = Some(v.trim().parse().map_err(|_| ConfigError {
+                source_name: "SEXTANT_SMTP_PORT".into(),
+                message: format!("expected a port number from 1 to 65535, found `{v}`"),
+            })?);
+        }
+        if let Some(v) = env("SEXTANT_SMTP_SECURITY") {
+            smtp.security = Some(match v.trim() {
+                "none" => SmtpSecurity::None,
+                "starttls" => SmtpSecurity::Starttls,
+                "tls" => SmtpSecurity::Tls,
+                other => {
+                    return Err(ConfigError {
+                        source_name: "SEXTANT_SMTP_SECURITY".into(),
+                        message: format!("expected none, starttls or tls, found `{other}`"),
+                    });
+                }
+            });
+        }
+        c.smtp = smtp.resolve(&c.public_url)?;
         Ok(c)
     }
 }
@@ -328,6 +476,85 @@ fn failures(source_name: &str, v: &str) -> Result<i64, ConfigError> {
             source_name: source_name.to_string(),
             message: format!("expected a whole number of failures from 1 up, found `{v}`"),
         })
+}
+
+impl SmtpLayer {
+    /// The SMTP settings, when a host is given; every other key then checked.
+    fn resolve(self, public_url: &str) -> Result<Option<Smtp>, ConfigError> {
+        let bad = |key: &str, message: String| ConfigError {
+            source_name: format!("smtp.{key} (SEXTANT_SMTP_{})", key.to_uppercase()),
+            message,
+        };
+        let host = self.host.unwrap_or_default().trim().to_string();
+        if host.is_empty() {
+            let set: Vec<&str> = [
+                ("port", self.port.is_some()),
+                ("security", self.security.is_some()),
+                ("username", self.username.is_some()),
+                ("password", self.password.is_some()),
+                ("from", self.from.is_some()),
+            ]
+            .iter()
+            .filter(|(_, set)| *set)
+            .map(|(k, _)| *k)
+            .collect();
+            if set.is_empty() {
+                return Ok(None);
+            }
+            return Err(bad(
+                "host",
+                format!(
+                    "expected the SMTP server's host name, since smtp.{} is set; found none",
+                    set.join(", smtp.")
+                ),
+            ));
+        }
+        let security = self.security.unwrap_or_default();
+        let port = self.port.unwrap_or(security.port());
+        if port == 0 {
+            return Err(bad(
+                "port",
+                "expected a port number from 1 to 65535, found `0`".into(),
+            ));
+        }
+        let from = self.from.unwrap_or_default();
+        if from.trim().is_empty() {
+            return Err(bad(
+                "from",
+                "expected the address the messages come from, such as Sextant <sextant@example.com>; found none".into(),
+            ));
+        }
+        crate::mail::mailbox(&from).map_err(|m| bad("from", m))?;
+        let username = self.username.unwrap_or_default();
+        let password = self.password.unwrap_or_default();
+        if username.is_empty() != password.is_empty() {
+            let (key, other) = if username.is_empty() {
+                ("username", "password")
+            } else {
+                ("password", "username")
+            };
+            return Err(bad(
+                key,
+                format!("expected it with smtp.{other}, which is set; found none"),
+            ));
+        }
+        if public_url.trim().is_empty() {
+            return Err(ConfigError {
+                source_name: "public_url (SEXTANT_PUBLIC_URL)".into(),
+                message: "expected the address people reach the server at, such as \
+                          https://plans.example.com, for the links the e-mails carry; found none"
+                    .into(),
+            });
+        }
+        Ok(Some(Smtp {
+            host,
+            port,
+            security,
+            username,
+            password: Secret::password(password),
+            from: from.trim().to_string(),
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -381,6 +608,114 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert_eq!(e, "SEXTANT_LOG_FORMAT: expected text or json, found `xml`");
+    }
+
+    /// Every key of `pairs`, as the environment.
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| owned.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn smtp_settings_layer_and_the_password_does_not_show() {
+        let c = Config::load(None, |_| None).unwrap();
+        assert_eq!(c.smtp, None);
+        assert_eq!((c.invitation_days, c.reset_hours), (7, 24));
+        let dir = std::env::temp_dir().join(format!("sextant-smtp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sextant.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://plans.example.com\"\ninvitation_days = 3\n\
+             [smtp]\nhost = \"smtp.example.com\"\nusername = \"sextant\"\n\
+             password = \"hunter2hunter2\"\nfrom = \"Sextant <sextant@example.com>\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), vars(&[("SEXTANT_RESET_HOURS", "48")])).unwrap();
+        let smtp = c.smtp.clone().unwrap();
+        assert_eq!(smtp.host, "smtp.example.com");
+        assert_eq!(smtp.security, SmtpSecurity::Starttls);
+        assert_eq!(smtp.port, 587);
+        assert_eq!(smtp.password.expose(), "hunter2hunter2");
+        assert_eq!((c.invitation_days, c.reset_hours), (3, 48));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("password: Secret(***)"), "{shown}");
+        // The environment over the file.
+        let c = Config::load(
+            Some(&file),
+            vars(&[
+                ("SEXTANT_SMTP_SECURITY", "tls"),
+                ("SEXTANT_SMTP_HOST", "mail.example.org"),
+            ]),
+        )
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port), ("mail.example.org", 465));
+        let c = Config::load(
+            Some(&file),
+            vars(&[
+                ("SEXTANT_SMTP_SECURITY", "none"),
+                ("SEXTANT_SMTP_PORT", "2525"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.smtp.unwrap().port, 2525);
+    }
+
+    #[test]
+    fn smtp_settings_that_cannot_work_are_refused_by_name() {
+        let url = ("SEXTANT_PUBLIC_URL", "https://plans.example.com");
+        let host = ("SEXTANT_SMTP_HOST", "smtp.example.com");
+        let from = ("SEXTANT_SMTP_FROM", "sextant@example.com");
+        let error =
+            |pairs: &[(&str, &str)]| Config::load(None, vars(pairs)).unwrap_err().to_string();
+        assert!(Config::load(None, vars(&[url, host, from])).is_ok());
+        assert_eq!(
+            error(&[url, host]),
+            "smtp.from (SEXTANT_SMTP_FROM): expected the address the messages come from, such \
+             as Sextant <sextant@example.com>; found none"
+        );
+        assert!(
+            error(&[url, host, ("SEXTANT_SMTP_FROM", "nobody")]).starts_with(
+                "smtp.from (SEXTANT_SMTP_FROM): expected an address such as Sextant \
+                 <sextant@example.com>, found `nobody`"
+            )
+        );
+        assert_eq!(
+            error(&[url, from]),
+            "smtp.host (SEXTANT_SMTP_HOST): expected the SMTP server's host name, since \
+             smtp.from is set; found none"
+        );
+        assert_eq!(
+            error(&[url, host, from, ("SEXTANT_SMTP_USERNAME", "sextant")]),
+            "smtp.password (SEXTANT_SMTP_PASSWORD): expected it with smtp.username, which is \
+             set; found none"
+        );
+        assert_eq!(
+            error(&[host, from]),
+            "public_url (SEXTANT_PUBLIC_URL): expected the address people reach the server at, \
+             such as https://plans.example.com, for the links the e-mails carry; found none"
+        );
+        assert_eq!(
+            error(&[url, host, from, ("SEXTANT_SMTP_SECURITY", "ssl")]),
+            "SEXTANT_SMTP_SECURITY: expected none, starttls or tls, found `ssl`"
+        );
+        assert_eq!(
+            error(&[url, host, from, ("SEXTANT_SMTP_PORT", "smtp")]),
+            "SEXTANT_SMTP_PORT: expected a port number from 1 to 65535, found `smtp`"
+        );
+        assert_eq!(
+            error(&[("SEXTANT_INVITATION_DAYS", "365")]),
+            "SEXTANT_INVITATION_DAYS: expected a number of days from 1 to 90, found `365`"
+        );
+        assert_eq!(
+            error(&[("SEXTANT_RESET_HOURS", "0")]),
+            "SEXTANT_RESET_HOURS: expected a number of hours from 1 to 168, found `0`"
+        );
     }
 
     #[test]

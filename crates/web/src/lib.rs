@@ -9,6 +9,7 @@
 //! and everything else live in the database, and the in-memory analysis cache is keyed by the
 //! database's own fingerprint of its inputs.
 
+pub mod accounts;
 pub mod analysis;
 pub mod auth;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod headers;
 pub mod jobs;
+pub mod mail;
 pub mod openapi;
 pub mod orgs;
 pub mod plan;
@@ -61,6 +63,8 @@ pub struct AppState {
     /// The address people reach the server at (`public_url`), for links the pages hand out;
     /// `None`: the address the browser used.
     pub public_url: Option<String>,
+    /// Sends invitations and reset links by e-mail; `None`: e-mail is not set up.
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
@@ -77,6 +81,7 @@ impl AppState {
             analysed: Arc::new(ui::compute::Cache::default()),
             roadmaps: Arc::new(ui::compute::Roadmaps::default()),
             public_url: None,
+            mailer: None,
         }
     }
 }
@@ -87,6 +92,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
+        .merge(accounts::router())
         .merge(orgs::router())
         .merge(plan::router())
         .merge(data::router())
@@ -145,6 +151,9 @@ pub enum ServeError {
     /// The address could not be bound, or serving failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The e-mail settings cannot be used.
+    #[error("e-mail: {0}")]
+    Mail(String),
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then gives the requests under way [`GRACE`] to
@@ -154,7 +163,11 @@ pub enum ServeError {
 pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), ServeError> {
     let store = Store::open(config.database.expose())
         .await?
-        .with_login_limits(config.login_limits);
+        .with_login_limits(config.login_limits)
+        .with_lifetimes(sextant_store::Lifetimes {
+            invitation: config.invitation_days * 24 * 3600,
+            reset: config.reset_hours * 3600,
+        });
     data::Staging::configure(config.database.expose())?;
     let secure = config.public_url.starts_with("https://");
     let mut state = AppState::new(store.clone(), secure, 0);
@@ -181,6 +194,19 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
     );
     state.public_url = (!config.public_url.is_empty())
         .then(|| config.public_url.trim_end_matches('/').to_string());
+    state.mailer = match &config.smtp {
+        Some(smtp) => {
+            let mailer = mail::Mailer::new(smtp, &config.public_url).map_err(ServeError::Mail)?;
+            tracing::info!(server = %format!("{}:{}", smtp.host, smtp.port), security = ?smtp.security, "invitations and reset links go by e-mail");
+            Some(Arc::new(mailer))
+        }
+        None => {
+            tracing::info!(
+                "e-mail is not set up: only the administrator invites people, with links to pass on"
+            );
+            None
+        }
+    };
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let base = if config.public_url.is_empty() {

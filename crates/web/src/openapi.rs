@@ -25,6 +25,8 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::auth::me, crate::auth::change_password, crate::auth::tokens,
         crate::auth::create_token, crate::auth::delete_token, crate::auth::sign_out_everywhere,
         crate::auth::sign_out_account, crate::auth::accept,
+        crate::accounts::list, crate::accounts::reset, crate::accounts::remove,
+        crate::accounts::use_reset,
         crate::orgs::list, crate::orgs::create, crate::orgs::show, crate::orgs::rename,
         crate::orgs::remove, crate::orgs::members, crate::orgs::set_member,
         crate::orgs::remove_member, crate::orgs::invitations, crate::orgs::revoke_invitation,
@@ -42,7 +44,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(
-        (name = "accounts", description = "Set-up, login, the caller's account and API tokens"),
+        (name = "accounts", description = "Set-up, login, the caller's account and API tokens; the administrator's accounts"),
         (name = "organisations", description = "Organisations (clients) and their members"),
         (name = "plan", description = "The plan: import, export, every entity, history"),
         (name = "data", description = "The business's data files"),

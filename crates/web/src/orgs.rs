@@ -111,16 +111,56 @@ pub struct SetMember {
     pub role: Role,
 }
 
-/// What `PUT members` did: a member's role set (`member`), or an invitation sent
-/// (`invitation`, with its token shown once). Which one does not depend on whether the address
-/// has an account, only on whether it is a member already.
+/// What `PUT members` did: a member's role set (`member`), or an invitation made
+/// (`invitation`) and sent by e-mail to the address (`delivery`). Which one does not depend on
+/// whether the address has an account, only on whether it is a member already.
 #[derive(Serialize, ToSchema)]
 pub struct MemberSet {
     /// The member whose role was set.
     #[schema(value_type = Object)]
     pub member: Option<Member>,
-    /// The invitation sent to someone not yet a member.
+    /// The invitation made for someone not yet a member.
     pub invitation: Option<InvitationView>,
+    /// What became of the invitation's e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryView>,
+}
+
+/// What became of a message the server was to send.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryView {
+    /// It was sent by e-mail.
+    pub sent: bool,
+    /// In words: sent to whom, or why not and what to do.
+    pub message: String,
+}
+
+impl DeliveryView {
+    /// `delivery` of a message for `to`, of which `what` ("the invitation") was made; `link`:
+    /// the caller is handed the token to pass on.
+    pub fn of(delivery: &crate::mail::Delivery, to: &str, what: &str, link: bool) -> DeliveryView {
+        use crate::mail::Delivery;
+        let message = match delivery {
+            Delivery::Sent => format!("{what} was sent by e-mail to {to}"),
+            Delivery::Failed(why) if link => format!(
+                "{what} is made, but the e-mail to {to} could not be sent: {why}; pass the token \
+                 on yourself, or ask again to send a new one"
+            ),
+            Delivery::Failed(why) => format!(
+                "{what} is made, but the e-mail to {to} could not be sent: {why}; ask again to \
+                 send a new one"
+            ),
+            Delivery::NotSetUp => {
+                format!(
+                    "e-mail is not set up on this installation: pass the token on to {to} yourself"
+                )
+            }
+        };
+        DeliveryView {
+            sent: delivery.sent(),
+            message,
+        }
+    }
 }
 
 /// An invitation, and when just issued its token.
@@ -139,8 +179,9 @@ pub struct InvitationView {
     pub expires_at: String,
     /// It can no longer be accepted; `PUT members` again re-issues it.
     pub expired: bool,
-    /// Just issued: the token for `POST /api/v1/invitations/accept`, to pass on to the
-    /// person; shown this once.
+    /// Just issued, to the installation's administrator when it was not sent by e-mail: the
+    /// token for `POST /api/v1/invitations/accept`, to pass on to the person; shown this once.
+    /// Anyone else never sees it: it goes to the address, which accepting it proves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -250,8 +291,9 @@ async fn members(
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members", tag = "organisations", request_body = SetMember,
     params(("org" = String, Path, description = "The organisation's slug")),
     responses((status = 200, body = MemberSet, description = "A member's role set"),
-              (status = 202, body = MemberSet, description = "Not a member: invited (the token is in `invitation.token`)"),
-              (status = 403, body = crate::error::Problem)))]
+              (status = 202, body = MemberSet, description = "Not a member: invited, by e-mail to the address (`delivery`); the installation's administrator gets the token in `invitation.token` when it was not sent"),
+              (status = 403, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem, description = "Not a member, and e-mail is not set up: only the administrator invites")))]
 async fn set_member(
     State(state): State<AppState>,
     caller: Caller,
@@ -259,21 +301,39 @@ async fn set_member(
     Json(r): Json<SetMember>,
 ) -> ApiResult<(StatusCode, axum::Json<MemberSet>)> {
     let s = scope(&state, &caller, &org).await?;
+    s.require(Role::Owner)?;
+    if !crate::mail::may_invite(&state, &caller.user)
+        && !state.store.is_member(&s, &r.email).await?
+    {
+        return Err(crate::error::ApiError::Conflict(crate::mail::not_set_up(
+            &r.email,
+        )));
+    }
     Ok(match state.store.set_member(&s, &r.email, r.role).await? {
         MemberChange::Updated(member) => (
             StatusCode::OK,
             axum::Json(MemberSet {
                 member: Some(member),
                 invitation: None,
+                delivery: None,
             }),
         ),
-        MemberChange::Invited { invitation, token } => (
-            StatusCode::ACCEPTED,
-            axum::Json(MemberSet {
-                member: None,
-                invitation: Some(invitation_view(invitation, Some(token))),
-            }),
-        ),
+        MemberChange::Invited { invitation, token } => {
+            let org = state.store.org(&s).await?;
+            let delivery =
+                crate::mail::send_invitation(&state, &caller.user, &org.name, &invitation, &token)
+                    .await;
+            let link = crate::mail::hands_out_links(&caller.user, &delivery);
+            let view = DeliveryView::of(&delivery, &invitation.email, "the invitation", link);
+            (
+                StatusCode::ACCEPTED,
+                axum::Json(MemberSet {
+                    member: None,
+                    invitation: Some(invitation_view(invitation, link.then_some(token))),
+                    delivery: Some(view),
+                }),
+            )
+        }
     })
 }
 

@@ -892,6 +892,84 @@ async fn an_invitation_opens_its_own_organisation_only() {
     }
 }
 
+/// The inviting owner learnt who has an account: accepting with an empty name answered
+/// "password: ... has an account already" for an existing address and "name: expected your
+/// name" for an unknown one. Every refused field now answers the same either way, checked
+/// before the account is looked up, and spends nothing: both tokens work afterwards.
+#[tokio::test]
+async fn a_refused_form_answers_the_same_whether_or_not_the_address_has_an_account() {
+    for (db, store) in stores().await {
+        let (_, a) = corner(&store).await;
+        let mut tokens = Vec::new();
+        for email in ["sarah@example.com", "nobody@example.com"] {
+            let MemberChange::Invited { token, .. } =
+                store.set_member(&a, email, Role::Viewer).await.unwrap()
+            else {
+                panic!("{db}: {email} not invited")
+            };
+            tokens.push(token);
+        }
+        for (name, password, expected) in [
+            (
+                "",
+                "not her password",
+                "name: expected your name, found an empty string",
+            ),
+            (
+                "  ",
+                "sarah password 1",
+                "name: expected your name, found an empty string",
+            ),
+            (
+                "Sa\0rah",
+                "not her password",
+                "name: expected text without NUL bytes, found one at character 3",
+            ),
+            (
+                "Sarah",
+                "short",
+                "password: expected at least 10 characters, found 5",
+            ),
+        ] {
+            let answers: Vec<String> = answers_of(&store, &tokens, name, password).await;
+            assert_eq!(answers, [expected, expected], "{db}: {name:?} {password:?}");
+        }
+        // Nothing was spent: both join.
+        let (sarah, _) = store
+            .accept_invitation(&tokens[0], "Someone Else", "sarah password 1", "c")
+            .await
+            .unwrap();
+        assert_eq!(
+            sarah.name, "Sarah",
+            "{db}: an existing account keeps its name"
+        );
+        let (nobody, _) = store
+            .accept_invitation(&tokens[1], "Nobody", "nobody's password", "c")
+            .await
+            .unwrap();
+        assert_eq!(nobody.name, "Nobody", "{db}");
+        assert_eq!(
+            store.members(&a, Default::default()).await.unwrap().total,
+            3,
+            "{db}"
+        );
+    }
+}
+
+/// Each token's answer to accepting with `name` and `password`, in order.
+async fn answers_of(store: &Store, tokens: &[String], name: &str, password: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens {
+        let e = store
+            .accept_invitation(t, name, password, "c")
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        out.push(e.to_string());
+    }
+    out
+}
+
 #[tokio::test]
 async fn invitations_are_reissued_revoked_and_killed_by_removal() {
     for (db, store) in stores().await {

@@ -14,6 +14,7 @@ mod jobs;
 mod nul;
 mod plan;
 mod tenancy;
+mod users;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

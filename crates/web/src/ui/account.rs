@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A fresh form token, and the cookie that carries it.
-fn form_token(state: &AppState) -> (String, HeaderValue) {
+pub(super) fn form_token(state: &AppState) -> (String, HeaderValue) {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no operating-system randomness: {e}"));
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -52,12 +52,12 @@ fn form_token(state: &AppState) -> (String, HeaderValue) {
     )
 }
 
-fn form_ok(headers: &HeaderMap, sent: &str) -> bool {
+pub(super) fn form_ok(headers: &HeaderMap, sent: &str) -> bool {
     cookie(headers, FORM_COOKIE)
         .is_some_and(|c| !c.is_empty() && constant_time_eq(c.as_bytes(), sent.as_bytes()))
 }
 
-fn with_cookie(mut resp: Response, c: HeaderValue) -> Response {
+pub(super) fn with_cookie(mut resp: Response, c: HeaderValue) -> Response {
     resp.headers_mut().append(header::SET_COOKIE, c);
     resp
 }
@@ -138,6 +138,7 @@ async fn home_page(
             p { a href="/portfolio" { "Portfolio: every organisation's goals, spend and systems on one page" } }
         }
         @if viewer.user.is_admin {
+            p { a href="/accounts" { "The installation's accounts: reset a password, remove an account" } }
             section aria-labelledby="new-org" {
                 h2 #new-org { "Create an organisation" }
                 (errors.summary())
@@ -556,12 +557,12 @@ fn accept_page(csrf: &str, token: &str, errors: &Errors, f: Option<&FormData>) -
     html! {
         (errors.summary())
         p { "You have been invited to join an organisation on Sextant. If you have an account \
-             here already, enter its password; if not, choose your name and a password for your \
-             new account." }
+             here already, enter its password; if not, choose a password for your new account." }
         form method="post" action="/invitations/accept" {
             input type="hidden" name="token" value=(token);
             input type="hidden" name="csrf" value=(csrf);
-            (Field::text("name", "Your name (new accounts only)", get("name")).render(errors))
+            (Field::text("name", "Your name", get("name")).required()
+                .hint("An account you have here already keeps the name it has").render(errors))
             (Field::text("password", "Password", "").kind(Kind::Password).required()
                 .hint("Your account's password, or a new one of 10 characters or more").render(errors))
             button type="submit" { "Join" }

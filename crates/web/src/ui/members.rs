@@ -1,7 +1,9 @@
 //! Members (`/orgs/{org}/members`): who has which role, the invitations not yet accepted, and
 //! for owners the forms to invite someone or change a role, remove a member, revoke an
-//! invitation and rename the organisation. An invitation's link is shown to the owner once,
-//! to pass on (Sextant sends no e-mail).
+//! invitation and rename the organisation. An invitation goes by e-mail to its address, which
+//! accepting it proves; when it did not (e-mail not set up, or sending failed), its link is
+//! shown once to the installation's administrator, to pass on, and never to another owner
+//! ([`crate::mail`]).
 
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +17,7 @@ use super::form::{Errors, Field, FormData, Kind, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
 use crate::extract::{Path, Query};
+use crate::mail::{self, Delivery};
 
 /// The members' routes.
 pub fn router() -> Router<AppState> {
@@ -47,12 +50,20 @@ fn role_of(s: &str) -> Option<Role> {
     }
 }
 
-/// What the page shows besides the lists: a message, an invitation link made just now.
+/// What the page shows besides the lists: a message, an invitation made just now.
 #[derive(Default)]
 struct Extra<'a> {
     done: Option<&'a str>,
     errors: Errors,
     form: Option<&'a FormData>,
+    invited: Option<Invited>,
+}
+
+/// An invitation made just now: to whom, what became of its e-mail, and for the
+/// administrator when it was not sent, its link.
+struct Invited {
+    email: String,
+    delivery: Delivery,
     link: Option<String>,
 }
 
@@ -68,12 +79,33 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
     let role_value = extra
         .form
         .map_or("viewer".to_string(), |f| f.get("role").to_string());
+    let lasts = mail::duration(state.store.lifetimes().invitation);
+    let invite_hint = if mail::may_invite(state, &org.viewer.user) {
+        "A member's address changes their role; any other address gets an invitation."
+    } else {
+        "A member's address changes their role. E-mail is not set up on this installation, so \
+         only its administrator can invite someone new: ask them."
+    };
     let body = html! {
         (notice(extra.done))
-        @if let Some(link) = &extra.link {
-            div.notice role="status" {
-                p { "Invitation made. Send this link to the person; it works once, for 7 days:" }
-                p { code { (link) } }
+        @if let Some(i) = &extra.invited {
+            @match &i.delivery {
+                Delivery::Sent => div.notice role="status" {
+                    p { "Invitation sent by e-mail to " (i.email) ". It works once, for " (lasts) "." }
+                },
+                Delivery::Failed(why) => div.warning role="alert" {
+                    p { strong { "The invitation to " (i.email) " is made, but the e-mail could not be sent: " } (why) "." }
+                    @if let Some(link) = &i.link {
+                        p { "Send them this link yourself (it works once, for " (lasts) "), or invite the address again to send a new e-mail:" }
+                        p { code { (link) } }
+                    } @else {
+                        p { "Invite the address again to send a new one." }
+                    }
+                },
+                Delivery::NotSetUp => div.notice role="status" {
+                    p { "Invitation made. Send this link to the person; it works once, for " (lasts) ":" }
+                    @if let Some(link) = &i.link { p { code { (link) } } }
+                },
             }
         }
         div.scroll { table {
@@ -128,7 +160,7 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
                 form method="post" action=(org.url("members")) {
                     (org.viewer.csrf_field())
                     (Field::text("email", "E-mail address", get("email")).kind(Kind::Email).required()
-                        .hint("A member's address changes their role; any other address gets an invitation.")
+                        .hint(invite_hint)
                         .render(&extra.errors))
                     (Field::text("role", "Role", role_value).kind(Kind::Select(roles())).render(&extra.errors))
                     button type="submit" { "Invite or change" }
@@ -198,9 +230,9 @@ fn require_owner(org: &OrgPage) -> Result<(), PageError> {
     }
 }
 
-/// The site's address for the invitation link: the configured public URL, else the one the
-/// browser used.
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
+/// The site's address for the links the pages hand out: the configured public URL, else the
+/// one the browser used.
+pub(super) fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.public_url {
         return url.clone();
     }
@@ -244,17 +276,37 @@ async fn invite(
         form: Some(&f),
         ..Extra::default()
     };
+    if let (true, Some(_)) = (errors.is_empty(), role)
+        && !mail::may_invite(&state, &org.viewer.user)
+    {
+        // Only a member's role changes; nobody new can be invited without e-mail.
+        match state.store.is_member(&org.scope, &email).await {
+            Ok(true) => {}
+            Ok(false) => errors.add("email", mail::not_set_up(&email)),
+            Err(e) => errors.from_api(e.into(), &["email", "role"], &[]),
+        }
+    }
     if let (true, Some(role)) = (errors.is_empty(), role) {
         match state.store.set_member(&org.scope, &email, role).await {
             Ok(MemberChange::Updated(_)) => {
                 return Ok(see_other(&format!("{}?done=saved", org.url("members"))));
             }
-            Ok(MemberChange::Invited { token, .. }) => {
+            Ok(MemberChange::Invited { invitation, token }) => {
+                let delivery =
+                    mail::send_invitation(&state, &org.viewer.user, &org.name, &invitation, &token)
+                        .await;
+                let link = mail::hands_out_links(&org.viewer.user, &delivery).then(|| {
+                    format!(
+                        "{}/invitations/accept?token={token}",
+                        origin(&state, &headers)
+                    )
+                });
                 extra.form = None;
-                extra.link = Some(format!(
-                    "{}/invitations/accept?token={token}",
-                    origin(&state, &headers)
-                ));
+                extra.invited = Some(Invited {
+                    email: invitation.email,
+                    delivery,
+                    link,
+                });
             }
             Err(e) => errors.from_api(e.into(), &["email", "role"], &[]),
         }

@@ -7,12 +7,14 @@
 //! live label) are served from the binary under `/assets/`.
 //!
 //! Module per area: `account` (set-up, log-in, log-out, the organisation list, the account
-//! page: password, signing out everywhere), `members`,
+//! page: password, signing out everywhere), `accounts` (the administrator's accounts, and
+//! choosing a new password with a reset link), `members`,
 //! `dashboard`, `goals` (goals and KPI pages), `strategy` (SWOT), `systems`, `initiatives`,
 //! `roadmap`, `risks`, `scenarios`, `data` (import), `reviews`, `portfolio`; `editor` is the
 //! add, change and delete flow that systems, initiatives and risks share.
 
 pub mod account;
+pub mod accounts;
 pub mod compute;
 pub mod dashboard;
 pub mod data;
@@ -48,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/sextant.css", get(css))
         .route("/assets/sextant.js", get(js))
         .merge(account::router())
+        .merge(accounts::router())
         .merge(members::router())
         .merge(dashboard::router())
         .merge(goals::router())

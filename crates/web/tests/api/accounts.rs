@@ -626,7 +626,7 @@ async fn adding_an_existing_account_neither_reveals_it_nor_grants_access() {
         srv.anonymous()
             .post("/api/v1/invitations/accept")
             .json(&json!({
-                "token": token, "password": "not sarah's password"
+                "token": token, "name": "Sarah", "password": "not sarah's password"
             })),
     )
     .await;
@@ -636,7 +636,7 @@ async fn adding_an_existing_account_neither_reveals_it_nor_grants_access() {
         srv.anonymous()
             .post("/api/v1/invitations/accept")
             .json(&json!({
-                "token": token, "password": PASSWORD
+                "token": token, "name": "Someone Else", "password": PASSWORD
             })),
     )
     .await;

@@ -314,7 +314,7 @@ async fn a_recreated_organisation_is_not_served_the_deleted_one_s_cached_analysi
     let other = BOOKSTORE.replacen("  name: The Corner Bookstore", "  name: Another Shop", 1);
     import(&admin, "acme", &other).await;
     srv.user("bob@example.com").await;
-    crate::add_member(&admin, "acme", "bob@example.com", "owner").await;
+    crate::add_member(&srv, &admin, "acme", "bob@example.com", "owner").await;
     let bob = srv.login("bob@example.com").await;
     let new = bob.ok("/api/v1/orgs/acme/analysis").await;
     assert_eq!(

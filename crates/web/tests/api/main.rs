@@ -14,6 +14,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod admin;
 mod analysis;
 mod data;
 mod errors;
@@ -21,6 +22,8 @@ mod forecast_clv;
 mod hardening;
 mod instances;
 mod login_limits;
+mod invitations;
+mod mail;
 mod openapi;
 mod plan;
 mod tenancy;
@@ -32,6 +35,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use sextant_store::{Store, User};
 use sextant_web::AppState;
+use sextant_web::mail::{Mailer, Outbox};
 
 /// The password every test user gets.
 pub const PASSWORD: &str = "a long test password";
@@ -50,8 +54,13 @@ pub struct Server {
     pub store: Store,
     /// The database's URL.
     pub url: String,
+    /// The messages the server sent, when it was given an outbox for a mail server.
+    pub outbox: Option<Outbox>,
     _dir: std::sync::Arc<tempfile::TempDir>,
 }
+
+/// The public address the links in the servers' e-mails start with.
+pub const PUBLIC_URL: &str = "https://plans.example.com";
 
 /// Starts the application on a free port over a new database (no TLS, not behind a proxy).
 pub async fn spawn() -> Server {
@@ -67,8 +76,27 @@ pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server 
     .await
 }
 
+/// Starts the application with e-mail set up: the messages go to the server's `outbox`.
+pub async fn spawn_mailing() -> Server {
+    let (mailer, outbox) = Mailer::outbox(PUBLIC_URL);
+    let mut srv = spawn_state(|state| state.mailer = Some(std::sync::Arc::new(mailer))).await;
+    srv.outbox = Some(outbox);
+    srv
+}
+
 /// Starts the application with its state changed by `change` first.
 pub async fn spawn_configured(change: impl FnOnce(&mut AppState)) -> Server {
+    spawn_state(change).await
+}
+
+/// Starts the application with a CPU budget of its own (cores, one organisation's share, the
+/// longest a request waits).
+pub async fn spawn_with_work(work: sextant_web::work::Work) -> Server {
+    spawn_state(|state| state.work = std::sync::Arc::new(work)).await
+}
+
+/// Starts the application with its state changed by `change` first.
+pub async fn spawn_state(change: impl FnOnce(&mut AppState)) -> Server {
     let dir = tempfile::Builder::new()
         .prefix("sextant-web-api-")
         .tempdir()
@@ -82,26 +110,7 @@ pub async fn spawn_configured(change: impl FnOnce(&mut AppState)) -> Server {
         base,
         store,
         url,
-        _dir: std::sync::Arc::new(dir),
-    }
-}
-
-/// Starts the application with a CPU budget of its own (cores, one organisation's share, the
-/// longest a request waits).
-pub async fn spawn_with_work(work: sextant_web::work::Work) -> Server {
-    let dir = tempfile::Builder::new()
-        .prefix("sextant-web-api-")
-        .tempdir()
-        .unwrap();
-    let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
-    let store = Store::open(&url).await.unwrap();
-    let mut state = AppState::new(store.clone(), false, 0);
-    state.work = std::sync::Arc::new(work);
-    let base = serve_state(state).await;
-    Server {
-        base,
-        store,
-        url,
+        outbox: None,
         _dir: std::sync::Arc::new(dir),
     }
 }
@@ -137,6 +146,7 @@ impl Server {
             base,
             store,
             url: self.url.clone(),
+            outbox: None,
             _dir: self._dir.clone(),
         }
     }
@@ -381,8 +391,9 @@ pub async fn import(api: &Api, slug: &str, text: &str) -> Value {
 }
 
 /// Gives `email` a role in an organisation through the API: a member's role changes; anyone
-/// else is invited and accepts at once with [`PASSWORD`] (their account's, or a new one's).
-pub async fn add_member(api: &Api, slug: &str, email: &str, role: &str) {
+/// else is invited and accepts at once with [`PASSWORD`] (their account's, or a new one's),
+/// with the token handed to the administrator or read from the e-mail `srv` sent.
+pub async fn add_member(srv: &Server, api: &Api, slug: &str, email: &str, role: &str) {
     let (status, body) = call(
         api.put(&format!("/api/v1/orgs/{slug}/members"))
             .json(&json!({"email": email, "role": role})),
@@ -393,7 +404,14 @@ pub async fn add_member(api: &Api, slug: &str, email: &str, role: &str) {
         return;
     }
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let token = body["invitation"]["token"].as_str().unwrap();
+    let mailed;
+    let token = match body["invitation"]["token"].as_str() {
+        Some(t) => t,
+        None => {
+            mailed = srv.token_mailed_to(email, "/invitations/accept?token=");
+            &mailed
+        }
+    };
     let (status, body) = call(
         reqwest::Client::new()
             .post(format!("{}/api/v1/invitations/accept", api.base))
@@ -401,6 +419,36 @@ pub async fn add_member(api: &Api, slug: &str, email: &str, role: &str) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{email} accepting: {body}");
+}
+
+impl Server {
+    /// The messages sent to `email` so far (the server must have an outbox).
+    pub fn mails_to(&self, email: &str) -> Vec<sextant_web::mail::Mail> {
+        let outbox = self.outbox.as_ref().expect("a server with an outbox");
+        outbox
+            .messages()
+            .into_iter()
+            .filter(|m| m.to == email)
+            .collect()
+    }
+
+    /// The token of the link starting with `path` in the last message to `email`.
+    pub fn token_mailed_to(&self, email: &str, path: &str) -> String {
+        let mails = self.mails_to(email);
+        let mail = mails.last().unwrap_or_else(|| panic!("no mail to {email}"));
+        token_after(&mail.body, &format!("{PUBLIC_URL}{path}"))
+            .unwrap_or_else(|| panic!("no link {path} in the mail to {email}:\n{}", mail.body))
+    }
+}
+
+/// The token that follows `prefix` in `text` (up to the first character no token has).
+pub fn token_after(text: &str, prefix: &str) -> Option<String> {
+    let at = text.find(prefix)? + prefix.len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!token.is_empty()).then_some(token)
 }
 
 /// The canonical document of a plan file's text.

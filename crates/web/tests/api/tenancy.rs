@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{Api, BOOKSTORE, Server, add_member, call, import, problem, spawn};
+use crate::{Api, BOOKSTORE, Server, add_member, call, import, problem, spawn_mailing};
 
 /// Organisation B: the demo, with its plan and four data sets.
 const B: &str = sextant_web::demo::SLUG;
@@ -452,7 +452,7 @@ async fn world(owner: &Api, others: &[&Api]) -> Value {
 
 struct Setup {
     /// Kept running for the test.
-    _srv: Server,
+    srv: Server,
     owner: Api,
     /// A member (an owner) of A only: session and token.
     outsider: Vec<(&'static str, Api)>,
@@ -466,7 +466,8 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let srv = spawn().await;
+    // The owner is no administrator: invitations go by e-mail.
+    let srv = spawn_mailing().await;
     let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
     let owner = srv.login_with(&login.email, &login.password).await;
     // The demo's owner is no administrator: the server makes A for them, as it made B.
@@ -494,8 +495,8 @@ async fn setup() -> Setup {
 
     srv.user("mallory@example.com").await;
     let vic = srv.user("vic@example.com").await;
-    add_member(&owner, A, "mallory@example.com", "owner").await;
-    add_member(&owner, B, "vic@example.com", "viewer").await;
+    add_member(&srv, &owner, A, "mallory@example.com", "owner").await;
+    add_member(&srv, &owner, B, "vic@example.com", "viewer").await;
 
     let mallory = srv.login("mallory@example.com").await;
     let (_, secret) = mallory.token("mallory").await;
@@ -535,7 +536,7 @@ async fn setup() -> Setup {
     Setup {
         job,
         invitation,
-        _srv: srv,
+        srv,
         owner,
         outsider: vec![("session", mallory), ("token", mallory_token)],
         viewer: vec![("session", vic_session), ("token", vic_token)],
@@ -725,7 +726,7 @@ async fn a_viewer_cannot_promote_themselves_or_leave_traces() {
         "{h}"
     );
     // An editor may change the plan but not the members or the organisation.
-    add_member(&s.owner, B, "vic@example.com", "editor").await;
+    add_member(&s.srv, &s.owner, B, "vic@example.com", "editor").await;
     let (status, body) = call(
         vic.post(&format!("/api/v1/orgs/{B}/plan/goals"))
             .json(&json!({"id": "by-vic", "title": "By Vic", "weight": 1})),

@@ -441,7 +441,7 @@ async fn a_stopping_server_stops_its_searches_and_marks_jobs_interrupted() {
 #[tokio::test]
 async fn a_viewer_cannot_run_the_longest_analyses() {
     let (srv, api) = demo().await;
-    crate::add_member(&api, ORG, "reader@example.com", "viewer").await;
+    crate::add_member(&srv, &api, ORG, "reader@example.com", "viewer").await;
     let viewer = srv.login("reader@example.com").await;
     for (route, field, want) in [
         (

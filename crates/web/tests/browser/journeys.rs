@@ -133,7 +133,7 @@ async fn a_viewer_of_another_organisation_is_refused() {
         .unwrap()
     {
         app.store
-            .accept_invitation(&token, "", PASSWORD, "test")
+            .accept_invitation(&token, "Vic", PASSWORD, "test")
             .await
             .unwrap();
     }

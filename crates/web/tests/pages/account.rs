@@ -259,3 +259,60 @@ async fn every_form_control_of_every_page_has_a_label() {
         assert!(p.html.contains("<html lang=\"en\">"), "{path}");
     }
 }
+
+/// The invitation form asks everyone for a name, and an empty one is answered the same,
+/// beside the field, whether or not the address has an account (it told an owner who has
+/// one); nothing is spent.
+#[tokio::test]
+async fn the_invitation_form_answers_the_same_whether_or_not_the_address_has_an_account() {
+    use sextant_store::{MemberChange, Role};
+    let srv = spawn().await;
+    let admin = srv.user("admin@example.com", true).await;
+    srv.store.create_org(&admin, "acme", "Acme").await.unwrap();
+    srv.user("sarah@example.com", false).await;
+    let scope = srv.store.scope(&admin, "acme").await.unwrap();
+    for (email, password) in [
+        ("sarah@example.com", PASSWORD),
+        ("nobody@example.com", "a new long password"),
+    ] {
+        let MemberChange::Invited { token, .. } = srv
+            .store
+            .set_member(&scope, email, Role::Viewer)
+            .await
+            .unwrap()
+        else {
+            panic!("{email} is a member")
+        };
+        let b = srv.browser();
+        let form = b.ok(&format!("/invitations/accept?token={token}")).await;
+        form.has("<label for=\"f-name\">Your name<span")
+            .has("An account you have here already keeps the name it has");
+        let p = b
+            .post_raw(
+                "/invitations/accept",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("token", &token),
+                    ("name", ""),
+                    ("password", "not her password"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        p.has("id=\"f-name-error\"")
+            .has("expected your name, found an empty string")
+            .lacks("has an account");
+        let p = b
+            .post_raw(
+                "/invitations/accept",
+                &[
+                    ("csrf", &p.csrf()),
+                    ("token", &token),
+                    ("name", "Someone"),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{email}: {}", p.html);
+    }
+}

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod account;
+mod accounts;
 mod dashboard;
 mod data;
 mod goals;

@@ -1,6 +1,7 @@
 //! Members and invitations.
 
 use sextant_store::Role;
+use sextant_web::mail::{Mailer, Outbox};
 
 use crate::*;
 
@@ -15,9 +16,38 @@ async fn with_owner() -> (Server, Browser, sextant_store::User) {
     (srv, b, owner)
 }
 
+/// The demo on a server whose e-mail goes to the returned outbox, and its owner (no
+/// administrator) logged in.
+async fn mailing_demo() -> (Server, Browser, Outbox) {
+    let (mailer, outbox) = Mailer::outbox("https://plans.example.com");
+    let srv = spawn_with(|s| s.mailer = Some(std::sync::Arc::new(mailer))).await;
+    let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
+    let b = srv.browser();
+    b.login(&login.email, &login.password).await;
+    (srv, b, outbox)
+}
+
+/// The path and query of the link starting with `path` in the last message to `to`.
+fn mailed_link(outbox: &Outbox, to: &str, path: &str) -> String {
+    let mails: Vec<_> = outbox
+        .messages()
+        .into_iter()
+        .filter(|m| m.to == to)
+        .collect();
+    let body = &mails
+        .last()
+        .unwrap_or_else(|| panic!("no mail to {to}"))
+        .body;
+    let at = body
+        .find(&format!("https://plans.example.com{path}"))
+        .unwrap_or_else(|| panic!("no link {path} in:\n{body}"));
+    let rest = &body[at + "https://plans.example.com".len()..];
+    rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())].to_string()
+}
+
 #[tokio::test]
-async fn an_owner_invites_someone_and_the_link_lets_them_join() {
-    let (srv, b, _) = with_owner().await;
+async fn an_owner_invites_someone_and_the_mailed_link_lets_them_join() {
+    let (srv, b, outbox) = mailing_demo().await;
     let members = format!("/orgs/{DEMO}/members");
     let p = b
         .submit(
@@ -27,10 +57,10 @@ async fn an_owner_invites_someone_and_the_link_lets_them_join() {
         )
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.html);
-    p.has("Invitation made").has("/invitations/accept?token=");
-    let at = p.html.find("/invitations/accept?token=").unwrap();
-    let rest = &p.html[at..];
-    let link = &rest[..rest.find('<').unwrap()];
+    // The owner is told it went, and is never shown the link.
+    p.has("Invitation sent by e-mail to tom@example.com. It works once, for 7 days.")
+        .lacks("token=");
+    let link = &mailed_link(&outbox, "tom@example.com", "/invitations/accept?token=");
     // The invitation is listed until accepted.
     b.ok(&members)
         .await
@@ -148,9 +178,90 @@ async fn an_owner_changes_a_role_and_removes_a_member() {
     b.ok(&members).await.lacks("ann@example.com");
 }
 
+/// Without e-mail the administrator copies the link, which starts with the public address
+/// when one is set.
 #[tokio::test]
-async fn the_invitation_link_uses_the_public_address_when_one_is_set() {
+async fn the_administrator_copies_the_link_with_the_public_address_when_email_is_not_set_up() {
     let srv = spawn_with(|s| s.public_url = Some("https://plans.example.com".into())).await;
+    let admin = srv.user("admin@example.com", true).await;
+    srv.store.create_org(&admin, "acme", "Acme").await.unwrap();
+    let b = srv.browser();
+    b.login("admin@example.com", PASSWORD).await;
+    let members = "/orgs/acme/members";
+    b.ok(members)
+        .await
+        .has("A member's address changes their role; any other address gets an invitation.");
+    let p = b
+        .submit(
+            members,
+            members,
+            &[("email", "tom@example.com"), ("role", "viewer")],
+        )
+        .await;
+    p.has("Invitation made. Send this link to the person; it works once, for 7 days:")
+        .has("<code>https://plans.example.com/invitations/accept?token=sxi_");
+}
+
+/// Address squatting: an owner who is not the administrator was shown the link of their own
+/// invitation and could accept it for someone else's address. Without e-mail they are told,
+/// beside the address, to ask the administrator; nothing is stored; a member's role still
+/// changes.
+#[tokio::test]
+async fn without_email_an_owner_is_told_to_ask_the_administrator() {
+    let (srv, b, owner) = with_owner().await;
+    let members = format!("/orgs/{DEMO}/members");
+    b.ok(&members).await.has(
+        "E-mail is not set up on this installation, so only its administrator can invite \
+         someone new: ask them.",
+    );
+    let p = b
+        .submit(
+            &members,
+            &members,
+            &[("email", "victim@example.com"), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-email-error\"")
+        .has(
+            "e-mail is not set up on this installation, so Sextant cannot send \
+             victim@example.com the invitation: ask the installation's administrator to set \
+             up e-mail, or to invite them",
+        )
+        .lacks("token=");
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    assert!(srv.store.invitations(&scope).await.unwrap().is_empty());
+    srv.user("ann@example.com", false).await;
+    srv.add_member(&owner, DEMO, "ann@example.com", Role::Viewer)
+        .await;
+    let p = b
+        .submit(
+            &members,
+            &members,
+            &[("email", "ann@example.com"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+}
+
+/// A failure to send is told in words; the invitation is kept and listed.
+#[tokio::test]
+async fn a_failed_send_is_told_and_the_invitation_kept() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let smtp = sextant_web::config::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        security: sextant_web::config::SmtpSecurity::None,
+        username: String::new(),
+        password: Default::default(),
+        from: "sextant@example.com".into(),
+    };
+    let mailer = Mailer::new(&smtp, "https://plans.example.com").unwrap();
+    let srv = spawn_with(|s| s.mailer = Some(std::sync::Arc::new(mailer))).await;
     let login = sextant_web::demo::create(&srv.store, false).await.unwrap();
     let b = srv.browser();
     b.login(&login.email, &login.password).await;
@@ -162,5 +273,12 @@ async fn the_invitation_link_uses_the_public_address_when_one_is_set() {
             &[("email", "tom@example.com"), ("role", "viewer")],
         )
         .await;
-    p.has("<code>https://plans.example.com/invitations/accept?token=sxi_");
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("The invitation to tom@example.com is made, but the e-mail could not be sent: ")
+        .has(&format!(
+            "the mail server 127.0.0.1:{port} could not be reached"
+        ))
+        .has("Invite the address again to send a new one.")
+        .has("Invitations not yet accepted")
+        .lacks("token=");
 }
