@@ -224,17 +224,42 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Reads a file (or standard input for `-`), naming it in the error.
+/// Reads a file (or standard input for `-`), naming it in the error. A plan file is at most
+/// `MAX_PLAN_BYTES`: a larger one is refused with the core's message before it is read whole.
 fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
+    use sextant_core::source::{MAX_PLAN_BYTES, too_large};
+    let refuse = |name: &str, bytes: Option<u64>| {
+        anyhow::Error::new(InvalidInput(
+            sextant_core::Problems(vec![too_large(name, bytes)]).render(None),
+        ))
+    };
+    let limit = MAX_PLAN_BYTES as u64;
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
+            .take(limit + 1)
             .read_to_string(&mut text)
             .context("cannot read the plan from standard input")?;
+        if text.len() as u64 > limit {
+            return Err(refuse("<stdin>", None));
+        }
         return Ok(("<stdin>".to_string(), text));
     }
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    if let Ok(m) = file.metadata()
+        && m.is_file()
+        && m.len() > limit
+    {
+        return Err(refuse(&name, Some(m.len())));
+    }
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {name}"))?;
+    if text.len() as u64 > limit {
+        return Err(refuse(&name, None));
+    }
     Ok((name, text))
 }
 

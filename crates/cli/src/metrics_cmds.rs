@@ -224,6 +224,7 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
         sheet: None,
         delimiter: args.delimiter,
         header_row: args.header_row,
+        ..Options::default()
     };
     let mut files = Vec::new();
     for spec in specs {

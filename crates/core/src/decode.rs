@@ -5,17 +5,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::diag::{Location, Problem, did_you_mean};
 use crate::model::*;
-use crate::source::{Node, Value};
+use crate::source::{Node, Pos, Value};
 
 /// Where each decoded value was written, by field path (`initiatives[2].depends_on[0]`).
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    locations: HashMap<String, Location>,
+    /// The file's name, as locations give it.
+    file: Arc<str>,
+    /// Each recorded path's position, by a 64-bit hash of the path: a plan of two million
+    /// values would otherwise hold two million path strings (a colliding pair of paths would
+    /// only misplace a message).
+    locations: HashMap<u64, Pos>,
+    /// Each list's entries' positions, by the list's path key: the locations of paths ending
+    /// in `[i]`, eight bytes an entry where a path of its own would take forty.
+    lists: HashMap<u64, Box<[Pos]>>,
     root: Option<Location>,
     /// Ids of list entries that could not be decoded, by list path (`initiatives`), so that
     /// references to them are not reported as unknown on top of their own problems.
@@ -29,8 +38,11 @@ impl SourceMap {
     pub fn locate(&self, path: &str) -> Location {
         let mut p = path;
         loop {
-            if let Some(l) = self.locations.get(p) {
-                return l.clone();
+            if let Some(l) = self.locations.get(&path_key(p)) {
+                return l.location(&self.file);
+            }
+            if let Some(l) = self.item(p) {
+                return l.location(&self.file);
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
@@ -40,6 +52,14 @@ impl SourceMap {
         self.root
             .clone()
             .unwrap_or_else(|| Location::new("<plan>", 1, 1))
+    }
+
+    /// The position of the list entry `p` names (`...[i]`), if its list was read.
+    fn item(&self, p: &str) -> Option<Pos> {
+        let body = p.strip_suffix(']')?;
+        let open = body.rfind('[')?;
+        let i: usize = body[open + 1..].parse().ok()?;
+        self.lists.get(&path_key(&body[..open]))?.get(i).copied()
     }
 
     /// Turns a path into the decoded document (where entries with problems were left out of
@@ -78,13 +98,32 @@ impl SourceMap {
     }
 }
 
+/// The key of a path in [`SourceMap`]: the same on every run (SipHash with fixed keys).
+fn path_key(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
+
 /// Collects problems and locations while decoding.
 pub struct Decoder {
-    /// Problems found so far.
+    /// Problems found so far (at most [`MAX_PROBLEMS`]).
     pub problems: Vec<Problem>,
     /// Locations of decoded values.
     pub map: SourceMap,
+    /// The file's name, for locations.
+    pub file: Arc<str>,
+    /// Problems found beyond [`MAX_PROBLEMS`], recorded nowhere.
+    pub dropped: usize,
+    /// Where a problem beyond [`MAX_PROBLEMS`] is written, to be forgotten.
+    scratch: Problem,
 }
+
+/// The most problems recorded for one plan file: a file of junk (a list of two million
+/// numbers where initiatives are expected) would otherwise produce a problem for every value,
+/// hundreds of bytes each. Reading stops at the list entry where the limit is reached.
+pub const MAX_PROBLEMS: usize = 1000;
 
 /// A type that can be read from a node.
 pub trait Decode: Sized {
@@ -92,20 +131,27 @@ pub trait Decode: Sized {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self>;
 }
 
-/// Decodes a whole plan document.
-pub fn decode_plan(root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>) {
+/// Decodes a whole plan document read from `file`: the document, where each value was written,
+/// and the problems found (at most [`MAX_PROBLEMS`]; `true` when there were more).
+pub fn decode_plan(file: &str, root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>, bool) {
+    let file: Arc<str> = Arc::from(file);
     let mut d = Decoder {
         problems: Vec::new(),
         map: SourceMap {
+            file: file.clone(),
             locations: HashMap::new(),
-            root: Some(root.loc.clone()),
+            lists: HashMap::new(),
+            root: Some(root.pos.location(&file)),
             broken_ids: HashMap::new(),
             kept: HashMap::new(),
         },
+        scratch: Problem::new(root.pos.location(&file), "", ""),
+        file,
+        dropped: 0,
     };
     let doc = if matches!(root.value, Value::Null) {
-        d.problems.push(
-            Problem::new(root.loc.clone(), "", "the plan file is empty")
+        d.push(
+            Problem::new(root.pos.location(&d.file), "", "the plan file is empty")
                 .expected("a plan with `version: 1` and an `organization`")
                 .hint("run `sextant init` to write a starter plan"),
         );
@@ -113,18 +159,46 @@ pub fn decode_plan(root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>) {
     } else {
         PlanDoc::decode(root, "", &mut d)
     };
-    (doc, d.map, d.problems)
+    let more = d.dropped > 0;
+    (doc, d.map, d.problems, more)
 }
 
 impl Decoder {
-    fn note(&mut self, path: &str, loc: &Location) {
-        self.map.locations.insert(path.to_string(), loc.clone());
+    fn note(&mut self, path: &str, pos: Pos) {
+        // A list entry's position is kept by its list (see `SourceMap::lists`).
+        if !path.ends_with(']') {
+            self.map.locations.insert(path_key(path), pos);
+        }
     }
 
-    /// Records a problem at a node.
+    /// A position as a location in the file.
+    pub fn loc(&self, pos: Pos) -> Location {
+        pos.location(&self.file)
+    }
+
+    /// True once [`MAX_PROBLEMS`] problems are recorded: lists stop being read.
+    pub fn full(&self) -> bool {
+        self.problems.len() >= MAX_PROBLEMS
+    }
+
+    /// Records a problem (forgotten, but counted, past [`MAX_PROBLEMS`]).
+    pub fn push(&mut self, p: Problem) {
+        if self.full() {
+            self.dropped += 1;
+        } else {
+            self.problems.push(p);
+        }
+    }
+
+    /// Records a problem at a node, for the caller to complete.
     pub fn problem(&mut self, node: &Node, path: &str, message: impl Into<String>) -> &mut Problem {
-        self.problems
-            .push(Problem::new(node.loc.clone(), path, message));
+        let p = Problem::new(self.loc(node.pos), path, message);
+        if self.full() {
+            self.dropped += 1;
+            self.scratch = p;
+            return &mut self.scratch;
+        }
+        self.problems.push(p);
         let last = self.problems.len() - 1;
         &mut self.problems[last]
     }
@@ -138,7 +212,7 @@ impl Decoder {
 
     /// Opens a mapping whose fields are then read with [`Fields`].
     pub fn fields<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<Fields<'n>> {
-        self.note(path, &node.loc);
+        self.note(path, node.pos);
         match &node.value {
             Value::Map(entries) => Some(Fields {
                 node,
@@ -173,7 +247,7 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     fn take(&mut self, name: &'static str) -> Option<&'n Node> {
         self.known.push(name);
-        let i = self.entries.iter().position(|(k, _)| k.name == name)?;
+        let i = self.entries.iter().position(|(k, _)| &*k.name == name)?;
         self.used[i] = true;
         Some(&self.entries[i].1)
     }
@@ -229,8 +303,12 @@ impl<'n> Fields<'n> {
             if self.used[i] {
                 continue;
             }
+            if d.full() {
+                d.dropped += 1;
+                break;
+            }
             let mut p = Problem::new(
-                key.loc.clone(),
+                d.loc(key.pos),
                 join(&self.path, &key.name),
                 format!("unknown field `{}`", key.name),
             )
@@ -239,7 +317,7 @@ impl<'n> Fields<'n> {
             if let Some(s) = did_you_mean(&key.name, self.known.iter().copied()) {
                 p = p.hint(format!("did you mean `{s}`?"));
             }
-            d.problems.push(p);
+            d.push(p);
         }
     }
 }
@@ -258,9 +336,9 @@ fn quoted_list(names: &[&str]) -> String {
 
 impl Decode for String {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         match &node.value {
-            Value::Str(s) | Value::Number(s) => Some(s.clone()),
+            Value::Str(s) | Value::Number(s) => Some(s.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => d.mismatch(node, path, "text"),
         }
@@ -269,7 +347,7 @@ impl Decode for String {
 
 impl Decode for bool {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         match &node.value {
             Value::Bool(b) => Some(*b),
             _ => d.mismatch(node, path, "`true` or `false`"),
@@ -279,7 +357,7 @@ impl Decode for bool {
 
 impl Decode for f64 {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         match &node.value {
             Value::Number(s) => s.parse().ok(),
             _ => d.mismatch(node, path, "a number"),
@@ -289,7 +367,7 @@ impl Decode for f64 {
 
 impl Decode for u32 {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         match &node.value {
             Value::Number(s) => match s.parse() {
                 Ok(n) => Some(n),
@@ -302,7 +380,7 @@ impl Decode for u32 {
 
 impl Decode for u8 {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         match &node.value {
             Value::Number(s) => match s.parse() {
                 Ok(n) => Some(n),
@@ -331,7 +409,7 @@ impl Decode for Id {
 
 impl Decode for Date {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         let text = match &node.value {
             Value::Str(s) => s,
             _ => return d.mismatch(node, path, "a date written `YYYY-MM-DD`"),
@@ -361,7 +439,7 @@ impl Decode for Date {
 
 impl Decode for Month {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         let text = match &node.value {
             Value::Str(s) | Value::Number(s) => s,
             _ => return d.mismatch(node, path, "a month written `YYYY-MM`"),
@@ -380,7 +458,7 @@ impl Decode for Month {
 
 impl Decode for BudgetPeriod {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         let expected = "a fiscal year such as `2027` or a fiscal quarter such as `2027-Q3`";
         let text = match &node.value {
             Value::Str(s) | Value::Number(s) => s,
@@ -412,7 +490,7 @@ const MAX_MONEY_TEXT: &str = "1,000,000,000,000";
 
 /// Reads an amount of money exactly; signed when `signed`.
 fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money> {
-    d.note(path, &node.loc);
+    d.note(path, node.pos);
     let expected = if signed {
         "an amount of money (a number)"
     } else {
@@ -442,7 +520,7 @@ fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money
                 Some(_) => {
                     let p = d.problem(node, path, "an amount of money cannot be negative here");
                     p.expected = Some(expected.into());
-                    p.found = Some(s.clone());
+                    p.found = Some(s.to_string());
                     p.hint = Some("costs and benefits are written as positive amounts".into());
                     None
                 }
@@ -568,8 +646,8 @@ impl Decode for Scenario {
             };
             if v < 0.0 || !v.is_finite() {
                 let at = join(path, key);
-                d.problems.push(
-                    Problem::new(d_loc(node, key), at, "a factor cannot be negative")
+                d.push(
+                    Problem::new(d.loc(d_loc(node, key)), at, "a factor cannot be negative")
                         .expected("a number, 0 or more (1 leaves the figure as it is)")
                         .found(v.to_string()),
                 );
@@ -655,10 +733,10 @@ fn enum_value<T: Copy>(
     d: &mut Decoder,
     options: &[(&'static str, T)],
 ) -> Option<T> {
-    d.note(path, &node.loc);
+    d.note(path, node.pos);
     let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
     if let Value::Str(s) = &node.value
-        && let Some((_, v)) = options.iter().find(|(n, _)| *n == s.as_str())
+        && let Some((_, v)) = options.iter().find(|(n, _)| *n == &**s)
     {
         return Some(*v);
     }
@@ -707,15 +785,29 @@ decode_enum!(Ring { "adopt" => Ring::Adopt, "trial" => Ring::Trial, "assess" => 
 
 impl<T: Decode> Decode for Vec<T> {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         let Value::Seq(items) = &node.value else {
             return d.mismatch(node, path, "a list");
         };
         // Entries that fail are left out (their problems are recorded), so that the rest of
         // the plan can still be checked as a whole and every problem reported at once.
-        let mut out = Vec::with_capacity(items.len());
-        let mut kept = Vec::with_capacity(items.len());
+        d.map
+            .lists
+            .insert(path_key(path), items.iter().map(|n| n.pos).collect());
+        // Sized by the list only when an entry is small: an entry may be hundreds of bytes where
+        // the file wrote two (`1,`), and a list of junk stops at the problems' limit.
+        let mut out = if size_of::<T>() <= size_of::<Node>() {
+            Vec::with_capacity(items.len())
+        } else {
+            Vec::new()
+        };
+        let mut kept = Vec::new();
         for (i, item) in items.iter().enumerate() {
+            if d.full() {
+                // Enough is reported; the rest of a list of junk is not read.
+                d.dropped += 1;
+                break;
+            }
             match T::decode(item, &format!("{path}[{i}]"), d) {
                 Some(v) => {
                     out.push(v);
@@ -723,14 +815,14 @@ impl<T: Decode> Decode for Vec<T> {
                 }
                 None => {
                     if let Value::Map(entries) = &item.value
-                        && let Some((_, id)) = entries.iter().find(|(k, _)| k.name == "id")
+                        && let Some((_, id)) = entries.iter().find(|(k, _)| &*k.name == "id")
                         && let Value::Str(id) | Value::Number(id) = &id.value
                     {
                         d.map
                             .broken_ids
                             .entry(path.to_string())
                             .or_default()
-                            .push(id.clone());
+                            .push(id.to_string());
                     }
                 }
             }
@@ -752,22 +844,26 @@ fn id_map<V>(
     expected: &str,
     value: impl Fn(&Node, &str, &mut Decoder) -> Option<V>,
 ) -> Option<BTreeMap<Id, V>> {
-    d.note(path, &node.loc);
+    d.note(path, node.pos);
     let Value::Map(entries) = &node.value else {
         return d.mismatch(node, path, expected);
     };
     let mut out = BTreeMap::new();
     let mut ok = true;
     for (key, v) in entries {
+        if d.full() {
+            d.dropped += 1;
+            return None;
+        }
         let p = format!("{path}.{}", key.name);
         let parsed = value(v, &p, d);
-        d.note(&p, &key.loc);
+        d.note(&p, key.pos);
         let id = match Id::parse(&key.name) {
             Ok(id) => Some(id),
             Err(why) => {
-                d.problems.push(
+                d.push(
                     Problem::new(
-                        key.loc.clone(),
+                        d.loc(key.pos),
                         p.clone(),
                         format!("invalid {what} id: {why}"),
                     )
@@ -803,20 +899,24 @@ impl Decode for BTreeMap<Id, u8> {
 /// Measurements: KPI id to a mapping of month to value.
 impl Decode for BTreeMap<Id, BTreeMap<Month, f64>> {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        d.note(path, &node.loc);
+        d.note(path, node.pos);
         let Value::Map(entries) = &node.value else {
             return d.mismatch(node, path, "a mapping of KPI ids to {YYYY-MM: value}");
         };
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (key, value) in entries {
+            if d.full() {
+                d.dropped += 1;
+                break;
+            }
             let p = format!("{path}.{}", key.name);
-            d.note(&p, &key.loc);
+            d.note(&p, key.pos);
             let id = match Id::parse(&key.name) {
                 Ok(id) => Some(id),
                 Err(why) => {
-                    d.problems.push(
-                        Problem::new(key.loc.clone(), p.clone(), format!("invalid KPI id: {why}"))
+                    d.push(
+                        Problem::new(d.loc(key.pos), p.clone(), format!("invalid KPI id: {why}"))
                             .found(format!("{:?}", key.name)),
                     );
                     None
@@ -829,13 +929,17 @@ impl Decode for BTreeMap<Id, BTreeMap<Month, f64>> {
             };
             let mut series = BTreeMap::new();
             for (mk, mv) in months {
+                if d.full() {
+                    d.dropped += 1;
+                    break;
+                }
                 let mp = format!("{p}.{}", mk.name);
-                d.note(&mp, &mk.loc);
+                d.note(&mp, mk.pos);
                 let month = Month::parse(&mk.name);
                 if month.is_none() {
-                    d.problems.push(
+                    d.push(
                         Problem::new(
-                            mk.loc.clone(),
+                            d.loc(mk.pos),
                             mp.clone(),
                             "expected a month written `YYYY-MM`",
                         )
@@ -902,9 +1006,10 @@ impl Decode for PlanDoc {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
         let mut f = d.fields(node, path, "a plan")?;
         let version: Option<u32> = f.req(d, "version");
-        if let (Some(v), Some(vnode)) =
-            (version, f.entries.iter().find(|(k, _)| k.name == "version"))
-            && v != 1
+        if let (Some(v), Some(vnode)) = (
+            version,
+            f.entries.iter().find(|(k, _)| &*k.name == "version"),
+        ) && v != 1
         {
             let p = d.problem(&vnode.1, "version", "unsupported plan format version");
             p.expected = Some("1".into());
@@ -963,10 +1068,11 @@ impl Decode for Organization {
         let fiscal_year_start = ranged_opt(&mut f, d, "fiscal_year_start", |m: FiscalMonth| m.0);
         let gross_margin = ranged_opt(&mut f, d, "gross_margin", |m: Fraction| m.0);
         f.finish(d);
-        let loc = |field: &str| d_loc(node, field);
+        let file = d.file.clone();
+        let loc = |field: &str| d_loc(node, field).location(&file);
         let mut check = |ok: bool, field: &str, msg: &str, expected: &str, found: String| {
             if !ok {
-                d.problems.push(
+                d.push(
                     Problem::new(loc(field), join(path, field), msg.to_string())
                         .expected(expected.to_string())
                         .found(found),
@@ -1035,13 +1141,13 @@ impl Decode for Organization {
 }
 
 /// The location of a field's value inside a mapping node, or of the mapping itself.
-fn d_loc(node: &Node, field: &str) -> Location {
+fn d_loc(node: &Node, field: &str) -> Pos {
     if let Value::Map(entries) = &node.value
-        && let Some((_, v)) = entries.iter().find(|(k, _)| k.name == field)
+        && let Some((_, v)) = entries.iter().find(|(k, _)| &*k.name == field)
     {
-        return v.loc.clone();
+        return v.pos;
     }
-    node.loc.clone()
+    node.pos
 }
 
 impl Decode for Swot {
@@ -1087,9 +1193,9 @@ impl Decode for Goal {
         if let Some(w) = weight
             && w <= 0.0
         {
-            d.problems.push(
+            d.push(
                 Problem::new(
-                    d_loc(node, "weight"),
+                    d.loc(d_loc(node, "weight")),
                     join(path, "weight"),
                     "a goal's weight must be above 0",
                 )
@@ -1342,9 +1448,9 @@ impl Decode for Constraints {
         };
         f.finish(d);
         if c.max_concurrent == Some(0) {
-            d.problems.push(
+            d.push(
                 Problem::new(
-                    d_loc(node, "max_concurrent"),
+                    d.loc(d_loc(node, "max_concurrent")),
                     join(path, "max_concurrent"),
                     "at most 0 initiatives under way leaves nothing to do",
                 )

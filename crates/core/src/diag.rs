@@ -91,12 +91,18 @@ impl Problem {
 
     /// Renders the problem with the offending source line and a caret under the column.
     pub fn render(&self, source: Option<&str>) -> String {
+        let line = source.and_then(|s| s.lines().nth(self.location.line.wrapping_sub(1)));
+        self.render_line(line.map(SourceLine::new).as_ref())
+    }
+
+    /// Renders the problem under its source line, when known.
+    fn render_line(&self, line: Option<&SourceLine<'_>>) -> String {
         let mut out = format!("error: {self}\n");
-        if let Some(line) = source.and_then(|s| s.lines().nth(self.location.line.wrapping_sub(1))) {
+        if let Some((shown, caret)) = line.and_then(|l| l.excerpt(self.location.column)) {
             let num = self.location.line.to_string();
             let pad = " ".repeat(num.len());
-            let caret = " ".repeat(self.location.column.saturating_sub(1));
-            out.push_str(&format!("{pad} |\n{num} | {line}\n{pad} | {caret}^\n"));
+            let caret = " ".repeat(caret);
+            out.push_str(&format!("{pad} |\n{num} | {shown}\n{pad} | {caret}^\n"));
         }
         for (label, value) in [
             ("expected", &self.expected),
@@ -108,6 +114,62 @@ impl Problem {
             }
         }
         out
+    }
+}
+
+/// The most characters of a source line shown under a problem; a longer line (a whole JSON
+/// file on one line) is shown as an excerpt around the column.
+const SHOWN: usize = 100;
+
+/// A line of the source, as shown under problems.
+struct SourceLine<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl<'a> SourceLine<'a> {
+    fn new(text: &'a str) -> Self {
+        SourceLine {
+            text,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// What is shown of the line for a problem at `column` (from 1), and the caret's offset.
+    /// `None` for a long line that is not ASCII (finding the column would mean counting
+    /// characters for every problem).
+    fn excerpt(&self, column: usize) -> Option<(String, usize)> {
+        let at = column.saturating_sub(1);
+        if self.text.len() <= SHOWN {
+            return Some((self.text.to_string(), at));
+        }
+        let chars: Vec<(usize, char)>;
+        let (len, byte) = if self.ascii {
+            (self.text.len(), None)
+        } else if self.text.len() <= 64 * 1024 {
+            chars = self.text.char_indices().collect();
+            (chars.len(), Some(&chars))
+        } else {
+            return None;
+        };
+        if len <= SHOWN {
+            return Some((self.text.to_string(), at));
+        }
+        let start = at.saturating_sub(SHOWN / 3).min(len - SHOWN);
+        let end = start + SHOWN;
+        let offset = |i: usize| match byte {
+            None => i,
+            Some(c) => c.get(i).map_or(self.text.len(), |(b, _)| *b),
+        };
+        let mut shown = String::new();
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&self.text[offset(start)..offset(end)]);
+        if end < len {
+            shown.push('…');
+        }
+        Some((shown, at - start + usize::from(start > 0)))
     }
 }
 
@@ -129,9 +191,21 @@ pub struct Problems(pub Vec<Problem>);
 impl Problems {
     /// Renders all problems, each with its source line, and a closing count.
     pub fn render(&self, source: Option<&str>) -> String {
+        // The lines problems are on, found in one pass over the source (not one per problem).
+        let mut wanted: Vec<usize> = self.0.iter().map(|p| p.location.line).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut lines = std::collections::HashMap::new();
+        if let (Some(source), Some(&last)) = (source, wanted.last()) {
+            for (i, text) in source.lines().enumerate().take(last) {
+                if wanted.binary_search(&(i + 1)).is_ok() {
+                    lines.insert(i + 1, SourceLine::new(text));
+                }
+            }
+        }
         let mut out = String::new();
         for p in &self.0 {
-            out.push_str(&p.render(source));
+            out.push_str(&p.render_line(lines.get(&p.location.line)));
             out.push('\n');
         }
         let n = self.0.len();
@@ -184,6 +258,26 @@ mod tests {
             text,
             "error: p.yaml:2:5: a.b: bad value\n  |\n2 |   b: x\n  |     ^\n  = expected: a number\n  = found: the text \"x\"\n  = hint: write a number\n"
         );
+    }
+
+    /// A plan written on one line (a JSON export) with a problem far along it: the line is shown
+    /// as an excerpt around the column, not ten megabytes with a caret ten million spaces in.
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let p = Problem::new(Location::new("p.json", 1, 5001), "", "bad");
+        let text = Problems(vec![p.clone()]).render(Some(&line));
+        let shown = format!("…{}X{}…", "a".repeat(33), "b".repeat(66));
+        assert!(text.contains(&format!("1 | {shown}\n")), "{text}");
+        assert!(
+            text.contains(&format!("  | {}^\n", " ".repeat(34))),
+            "{text}"
+        );
+        assert!(text.len() < 400, "{}", text.len());
+        // Not ASCII: still around the column, counted in characters.
+        let line = format!("{}X{}", "é".repeat(5000), "b".repeat(5000));
+        let text = p.render(Some(&line));
+        assert!(text.contains(&format!("…{}X", "é".repeat(33))), "{text}");
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub use validate::Plan;
 /// types, values out of range), then meaning (ids, references, cycles, dates, budgets).
 pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
     let root = source::parse(file, text).map_err(|p| Problems(vec![*p]))?;
-    let (doc, map, mut problems) = decode::decode_plan(&root);
+    let (doc, map, mut problems, mut more) = decode::decode_plan(file, &root);
+    drop(root);
     // The whole-plan checks run even when some entries had problems of their own (those
     // entries are left out), so that every problem is reported at once.
     let plan = match doc {
@@ -49,6 +50,23 @@ pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
             problems.sort_by(|a, b| {
                 (a.location.line, a.location.column).cmp(&(b.location.line, b.location.column))
             });
+            if problems.len() > decode::MAX_PROBLEMS {
+                problems.truncate(decode::MAX_PROBLEMS);
+                more = true;
+            }
+            if more {
+                problems.push(
+                    Problem::new(
+                        Location::new(file, 1, 1),
+                        "",
+                        format!(
+                            "more problems were found than are listed here (at most {} are listed)",
+                            decode::MAX_PROBLEMS
+                        ),
+                    )
+                    .hint("fix these and check the file again"),
+                );
+            }
             Err(Problems(problems))
         }
     }

@@ -677,6 +677,13 @@ impl Id {
     }
 }
 
+/// Lets maps keyed by id be looked up by text (the derived hash of `Id` is its text's).
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

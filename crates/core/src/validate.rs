@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::catalogue;
-use crate::decode::SourceMap;
+use crate::decode::{MAX_PROBLEMS, SourceMap};
 use crate::diag::{Problem, did_you_mean};
 use crate::model::*;
 
@@ -28,6 +28,7 @@ impl Plan {
         let mut v = Checker {
             source: &source,
             problems: Vec::new(),
+            scratch: Problem::new(source.locate(""), "", ""),
         };
         let goals = v.unique("goals", doc.goals.iter().map(|g| &g.id));
         let kpis = v.unique("kpis", doc.kpis.iter().map(|k| &k.id));
@@ -144,14 +145,27 @@ fn earliest_starts(doc: &PlanDoc, index: &HashMap<Id, usize>) -> Vec<u32> {
 
 struct Checker<'a> {
     source: &'a SourceMap,
+    /// At most one more than [`MAX_PROBLEMS`]: `load_plan` lists that many and says there were
+    /// more.
     problems: Vec<Problem>,
+    /// Where problems beyond that are written, to be forgotten.
+    scratch: Problem,
 }
 
 impl Checker<'_> {
+    fn full(&self) -> bool {
+        self.problems.len() > MAX_PROBLEMS
+    }
+
     fn at(&mut self, path: String, message: impl Into<String>) -> &mut Problem {
         let path = self.source.original_path(&path);
         let loc = self.source.locate(&path);
-        self.problems.push(Problem::new(loc, path, message));
+        let p = Problem::new(loc, path, message);
+        if self.full() {
+            self.scratch = p;
+            return &mut self.scratch;
+        }
+        self.problems.push(p);
         let last = self.problems.len() - 1;
         &mut self.problems[last]
     }
@@ -187,7 +201,7 @@ impl Checker<'_> {
         list: &str,
         known: &HashMap<Id, usize>,
     ) {
-        if known.keys().any(|k| k.as_str() == id) || self.source.is_broken(list, id) {
+        if known.contains_key(id) || self.source.is_broken(list, id) || self.full() {
             return;
         }
         let suggestion = did_you_mean(id, known.keys().map(Id::as_str)).map(str::to_string);
@@ -216,7 +230,7 @@ impl Checker<'_> {
     ) {
         for (g, goal) in doc.goals.iter().enumerate() {
             if let Some(kpi) = &goal.kpi
-                && !kpis.keys().any(|k| k.as_str() == kpi)
+                && !kpis.contains_key(kpi.as_str())
                 && catalogue::find(kpi).is_none()
             {
                 let candidates: Vec<&str> = kpis
@@ -270,8 +284,7 @@ impl Checker<'_> {
             }
         }
         for kpi in doc.measurements.keys() {
-            let known =
-                doc.kpis.iter().any(|k| k.id == *kpi) || catalogue::find(kpi.as_str()).is_some();
+            let known = kpis.contains_key(kpi.as_str()) || catalogue::find(kpi.as_str()).is_some();
             if !known {
                 let p = self.at(
                     format!("measurements.{kpi}"),

@@ -196,12 +196,24 @@ pub fn import_each(
     } else {
         None
     };
-    let source = |p: &PathBuf| -> PathBuf {
-        match &stdin {
+    // What each file is read from: standard input's copy, or a workbook's rows, unpacked and
+    // read once (within `sheet`'s limits) for the several readings below.
+    let mut workbooks = Vec::new();
+    let mut sources = Vec::with_capacity(files.len());
+    for (_, p, base) in files {
+        let src = match &stdin {
             Some(s) if p.as_os_str() == "-" => s.path().to_path_buf(),
             _ => p.clone(),
+        };
+        if crate::sheet::is_workbook(&src) {
+            let rows = crate::sheet::TempRows::of(&src, base.sheet.as_deref(), &base.stop)
+                .map_err(|e| BatchError::File(p.clone(), e))?;
+            sources.push(rows.path().to_path_buf());
+            workbooks.push(rows);
+        } else {
+            sources.push(src);
         }
-    };
+    }
     let mut om = OrderMetrics::new(g);
     let mut data = Data::default();
     let mut customers = Names::default();
@@ -209,10 +221,10 @@ pub fn import_each(
     let mut systems = Names::default();
     let mut used_maps = vec![false; map.len()];
     let mut kinds = Vec::new();
-    for (kind, path, base) in files {
+    for ((kind, path, base), src) in files.iter().zip(&sources) {
         kinds.push(match kind {
             Some(k) => *k,
-            None => guess_kind(&source(path), base).map_err(|e| match e {
+            None => guess_kind(src, base).map_err(|e| match e {
                 BatchError::UnknownKind { headers, .. } => BatchError::UnknownKind {
                     path: path.clone(),
                     headers,
@@ -228,11 +240,10 @@ pub fn import_each(
     }
     let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
     let mut reports = Vec::new();
-    for ((_, path, base), &kind) in files.iter().zip(&kinds) {
+    for (((_, path, base), &kind), src) in files.iter().zip(&kinds).zip(&sources) {
         let fail = |e| BatchError::File(path.clone(), e);
-        let src = source(path);
         // The maps whose column this file has.
-        let headers = crate::headers(&src, base).map_err(fail)?;
+        let headers = crate::headers(src, base).map_err(fail)?;
         let norm: Vec<String> = headers.iter().map(|h| crate::normalise(h)).collect();
         let mut opts = base.clone();
         for (i, (field, col)) in map.iter().enumerate() {
@@ -250,7 +261,7 @@ pub fn import_each(
         // One orders file goes through the parallel reader; several share one customer
         // table so that a customer in two files is one customer.
         let report = if kind == Kind::Orders && orders_files == 1 {
-            crate::read_orders(&src, &opts, g, &mut channels, tick).map(|(om, r)| {
+            crate::read_orders(src, &opts, g, &mut channels, tick).map(|(om, r)| {
                 staged_orders = om;
                 r
             })
@@ -261,7 +272,7 @@ pub fn import_each(
                 systems: Some(&mut systems),
             };
             crate::read(
-                &src,
+                src,
                 kind,
                 &opts,
                 &mut names,

@@ -16,13 +16,23 @@ pub fn orders(files: &[(&Path, &Options)]) -> Result<(Vec<Order>, Names), (PathB
     let mut channels = Names::default();
     let mut out = Vec::new();
     for (path, opts) in files {
+        // A workbook is unpacked and read once (its rows are read twice: dates, then orders).
+        let rows = if crate::sheet::is_workbook(path) {
+            Some(
+                crate::sheet::TempRows::of(path, opts.sheet.as_deref(), &opts.stop)
+                    .map_err(|e| (path.to_path_buf(), e))?,
+            )
+        } else {
+            None
+        };
+        let src = rows.as_ref().map_or(*path, |r| r.path());
         let mut names = Interners {
             customers: Some(&mut customers),
             channels: Some(&mut channels),
             systems: None,
         };
         crate::read(
-            path,
+            src,
             Kind::Orders,
             opts,
             &mut names,

@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod clv;
 pub mod parse;
+pub mod sheet;
 
 use std::fmt;
 use std::io::Read;
@@ -415,6 +416,35 @@ pub struct Options {
     /// The line (CSV) or sheet row (XLSX) of the header, 1-based, for a header below title
     /// rows. Without it, leading rows with at most one filled cell (titles) are passed over.
     pub header_row: Option<u64>,
+    /// Whether to stop (the import's client left): checked every few thousand rows, and while
+    /// a workbook is unpacked and read.
+    pub stop: Stop,
+}
+
+/// Whether an import should stop; never, by default.
+#[derive(Clone, Default)]
+pub struct Stop(Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>);
+
+impl Stop {
+    /// Stops when `f` says so.
+    pub fn new(f: impl Fn() -> bool + Send + Sync + 'static) -> Stop {
+        Stop(Some(std::sync::Arc::new(f)))
+    }
+
+    /// True once the import should stop.
+    pub fn stopped(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f())
+    }
+}
+
+impl fmt::Debug for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Stop(..)"
+        } else {
+            "Stop(never)"
+        })
+    }
 }
 
 /// One bad cell.
@@ -487,6 +517,10 @@ pub enum ImportError {
     },
     /// Rows with problems (all of them, when not skipping).
     BadRows(Vec<RowProblem>),
+    /// A workbook beyond a limit of [`sheet`] (its size unpacked, its rows, cells or text).
+    Limit(String),
+    /// The import was stopped ([`Options::stop`]).
+    Stopped,
 }
 
 impl fmt::Display for ImportError {
@@ -535,6 +569,11 @@ impl fmt::Display for ImportError {
                 f,
                 "the dates in column {header:?} could be day-first or month-first (e.g. {}); which is it? Say --date-order day-month (31/12/2027) or --date-order month-day (12/31/2027)",
                 examples.join(", ")
+            ),
+            ImportError::Limit(m) => write!(f, "{m}"),
+            ImportError::Stopped => write!(
+                f,
+                "the import was stopped before it finished (its client left, or the server is stopping)"
             ),
             ImportError::BadRows(rows) => {
                 write!(f, "{} bad row(s); nothing was imported:", rows.len())?;
@@ -674,7 +713,15 @@ pub struct Interners<'a> {
 
 /// Rows of a table, from CSV or XLSX.
 enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord, u8),
+    /// A CSV reader, its record, its delimiter, the stop flag and the rows read since it was
+    /// last checked.
+    Csv(
+        Box<csv::Reader<Box<dyn Read + Send>>>,
+        csv::ByteRecord,
+        u8,
+        Stop,
+        u32,
+    ),
     /// The rows from the thread reading the sheet, the current row and its line number.
     Sheet(Receiver<SheetRow>, Vec<String>, u64),
 }
@@ -724,11 +771,20 @@ impl Rows {
     /// The next row, with its line number.
     fn next(&mut self) -> Result<Option<(u64, Row<'_>)>, ImportError> {
         match self {
-            Rows::Csv(r, rec, d) => match r.read_byte_record(rec) {
-                Ok(true) => Ok(Some((record_line(r.position(), rec), Row::Csv(rec, *d)))),
-                Ok(false) => Ok(None),
-                Err(e) => Err(ImportError::Format(e.to_string())),
-            },
+            Rows::Csv(r, rec, d, stop, n) => {
+                *n += 1;
+                if *n >= 4096 {
+                    *n = 0;
+                    if stop.stopped() {
+                        return Err(ImportError::Stopped);
+                    }
+                }
+                match r.read_byte_record(rec) {
+                    Ok(true) => Ok(Some((record_line(r.position(), rec), Row::Csv(rec, *d)))),
+                    Ok(false) => Ok(None),
+                    Err(e) => Err(ImportError::Format(e.to_string())),
+                }
+            }
             Rows::Sheet(rx, cur, line) => match rx.recv() {
                 Ok(Ok((0, _))) => Ok(None),
                 Ok(Ok((l, row))) => {
@@ -746,14 +802,8 @@ impl Rows {
 }
 
 fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError> {
-    let is_xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "xlsx" | "xlsm" | "xls" | "ods"
-        )
-    });
-    if is_xlsx {
-        return sheet_rows(path, opts.sheet.as_deref(), opts.header_row);
+    if sheet::is_workbook(path) || sheet::is_rows_file(path) {
+        return sheet_rows(path, opts);
     }
     let mut file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
@@ -810,7 +860,13 @@ fn open(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError>
     }
     Ok((
         headers,
-        Rows::Csv(Box::new(reader), csv::ByteRecord::new(), delimiter),
+        Rows::Csv(
+            Box::new(reader),
+            csv::ByteRecord::new(),
+            delimiter,
+            opts.stop.clone(),
+            0,
+        ),
     ))
 }
 
@@ -984,20 +1040,22 @@ fn check_row(
     Ok(())
 }
 
-/// A worksheet's header and rows as text (dates as ISO). A thread of its own reads the sheet
-/// and hands the rows over a bounded channel, so that a large sheet is never held whole: XLSX
-/// is read cell by cell (calamine keeps only the shared strings), XLS and ODS a sheet at a time.
-/// Line numbers are the sheet's own row numbers.
-fn sheet_rows(
-    path: &Path,
-    sheet: Option<&str>,
-    header_row: Option<u64>,
-) -> Result<(Vec<String>, Rows), ImportError> {
-    let (tx, rx) = sync_channel::<SheetRow>(1024);
-    let (path, sheet) = (path.to_path_buf(), sheet.map(str::to_string));
-    std::thread::spawn(move || reading_thread(&tx, || send_sheet(&path, sheet.as_deref(), &tx)));
+/// A worksheet's header and rows as text (dates as ISO), or a rows file's ([`sheet::to_rows`]).
+/// A thread of its own reads the sheet ([`sheet::send_sheet`], within its limits) and hands the
+/// rows over a bounded channel, so that a large sheet is never held whole: XLSX is read cell by
+/// cell (calamine keeps only the shared strings), XLS and ODS a sheet at a time. Line numbers
+/// are the sheet's own row numbers.
+fn sheet_rows(path: &Path, opts: &Options) -> Result<(Vec<String>, Rows), ImportError> {
+    // Rows in flight: a row is at most 16,384 cells, so this bounds what waits in the channel.
+    let (tx, rx) = sync_channel::<SheetRow>(256);
+    let (path, sheet, stop) = (path.to_path_buf(), opts.sheet.clone(), opts.stop.clone());
+    std::thread::spawn(move || {
+        reading_thread(&tx, || {
+            sheet::send_sheet(&path, sheet.as_deref(), &stop, &tx)
+        })
+    });
     let mut first = None;
-    let mut pick = HeaderPick::new(header_row);
+    let mut pick = HeaderPick::new(opts.header_row);
     loop {
         let (line, cells) = match rx.recv() {
             Ok(Ok((0, _))) | Err(_) => {
@@ -1076,7 +1134,7 @@ impl HeaderPick {
 /// A worksheet row with its line number, or why the sheet cannot be read. The reading thread
 /// ends with `Ok((0, []))` (line 0 is no line): a channel closed without it is a thread that
 /// stopped half-way, an error, never the end of the rows.
-type SheetRow = Result<(u64, Vec<String>), ImportError>;
+pub(crate) type SheetRow = Result<(u64, Vec<String>), ImportError>;
 
 /// Runs the reading of a sheet, sending its error, or the end of the rows, or the panic it
 /// stopped on as an error.
@@ -1090,83 +1148,6 @@ fn reading_thread(tx: &SyncSender<SheetRow>, read: impl FnOnce() -> Result<(), I
         ))),
     };
     let _ = tx.send(end);
-}
-
-/// Sends the rows of a worksheet that have any cell, until the receiver hangs up.
-fn send_sheet(
-    path: &Path,
-    sheet: Option<&str>,
-    tx: &SyncSender<SheetRow>,
-) -> Result<(), ImportError> {
-    use calamine::{Data as Cell, Reader, Sheets};
-    let mut wb =
-        calamine::open_workbook_auto(path).map_err(|e| ImportError::Format(e.to_string()))?;
-    let name = match sheet {
-        Some(s) => s.to_string(),
-        None => wb
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or(ImportError::Empty)?,
-    };
-    let bad = |e: &dyn std::fmt::Display| ImportError::Format(format!("worksheet {name:?}: {e}"));
-    let text = |c: &Cell| -> String {
-        match c {
-            Cell::Empty => String::new(),
-            Cell::String(s) | Cell::DateTimeIso(s) | Cell::DurationIso(s) => s.clone(),
-            Cell::Float(f) => format!("{f}"),
-            Cell::Int(i) => i.to_string(),
-            Cell::Bool(b) => b.to_string(),
-            Cell::DateTime(d) => {
-                let (y, m, day, h, mi, s, _) = d.to_ymd_hms_milli();
-                if h == 0 && mi == 0 && s == 0 {
-                    format!("{y:04}-{m:02}-{day:02}")
-                } else {
-                    format!("{y:04}-{m:02}-{day:02}T{h:02}:{mi:02}:{s:02}")
-                }
-            }
-            Cell::Error(e) => format!("#{e:?}"),
-        }
-    };
-    // false once nobody listens any more.
-    let send = |row: u32, cells: Vec<String>| tx.send(Ok((u64::from(row) + 1, cells))).is_ok();
-    match &mut wb {
-        Sheets::Xlsx(x) => {
-            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| bad(&e))?;
-            let (mut at, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
-            while let Some(c) = cells.next_cell().map_err(|e| bad(&e))? {
-                let (r, col) = c.get_position();
-                if at != Some(r) {
-                    if let Some(prev) = at
-                        && !send(prev, std::mem::take(&mut row))
-                    {
-                        return Ok(());
-                    }
-                    at = Some(r);
-                }
-                let col = col as usize;
-                if row.len() <= col {
-                    row.resize(col + 1, String::new());
-                }
-                row[col] = text(&Cell::from(c.get_value().clone()));
-            }
-            if let Some(prev) = at {
-                send(prev, row);
-            }
-        }
-        other => {
-            let range = other.worksheet_range(&name).map_err(|e| bad(&e))?;
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (i, r) in range.rows().enumerate() {
-                let mut cells = vec![String::new(); c0 as usize];
-                cells.extend(r.iter().map(text));
-                if !send(r0 + i as u32, cells) {
-                    return Ok(());
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The header row of a file.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::text::{no_nul, no_nul_json};
+use crate::text::{file_name, no_nul, no_nul_json};
 use crate::{Page, Paging, Result, Role, Scope, Store, StoreError, now, rfc3339};
 
 /// The inputs of an organisation's analyses, as of one moment (see [`Store::fingerprint`]).
@@ -55,6 +55,10 @@ pub struct DatasetContent {
     pub dataset: Dataset,
     /// The file as uploaded.
     pub content: Vec<u8>,
+    /// A worksheet's rows as read (`sextant_ingest::sheet`), which analyses read instead of the
+    /// workbook; `None` for a CSV file, for a sheet stored before parsed forms were kept (until
+    /// [`Store::keep_parsed`]), and from [`Store::dataset`], which serves the file as uploaded.
+    pub parsed: Option<Vec<u8>>,
 }
 
 impl Store {
@@ -79,7 +83,9 @@ impl Store {
         })
     }
 
-    /// Stores a data set (editors), recording it in the history.
+    /// Stores a data set (editors), recording it in the history: the file as uploaded and, for
+    /// a worksheet, its rows as read.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_dataset(
         &self,
         scope: &Scope,
@@ -88,16 +94,17 @@ impl Store {
         rows: i64,
         options: &serde_json::Value,
         content: &[u8],
+        parsed: Option<&[u8]>,
     ) -> Result<Dataset> {
         scope.require(Role::Editor)?;
         no_nul("kind", kind)?;
-        no_nul("name", name)?;
+        file_name("name", name)?;
         no_nul_json("options", options)?;
         let t = now();
         let mut tx = self.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO datasets (org_id, kind, name, rows, options, content, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO datasets (org_id, kind, name, rows, options, content, parsed, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(scope.org_id)
         .bind(kind)
@@ -105,6 +112,7 @@ impl Store {
         .bind(rows)
         .bind(options.to_string())
         .bind(content)
+        .bind(parsed)
         .bind(t)
         .bind(scope.user_id)
         .fetch_one(&mut *tx)
@@ -144,10 +152,20 @@ impl Store {
         ))
     }
 
-    /// Every data set of the organisation with its content, oldest first.
+    /// Every data set of the organisation with its content and parsed form, oldest first.
     pub async fn dataset_contents(&self, scope: &Scope) -> Result<Vec<DatasetContent>> {
-        let rows: Vec<ContentRow> = sqlx::query_as(
-            "SELECT id, kind, name, rows, created_at, options, content FROM datasets WHERE org_id = $1 ORDER BY id",
+        type Full = (
+            i64,
+            String,
+            String,
+            i64,
+            i64,
+            String,
+            Vec<u8>,
+            Option<Vec<u8>>,
+        );
+        let rows: Vec<Full> = sqlx::query_as(
+            "SELECT id, kind, name, rows, created_at, options, content, parsed FROM datasets WHERE org_id = $1 ORDER BY id",
         )
         .bind(scope.org_id)
         .fetch_all(&self.pool)
@@ -155,12 +173,28 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, kind, name, rows, at, options, content)| DatasetContent {
+                |(id, kind, name, rows, at, options, content, parsed)| DatasetContent {
                     dataset: dataset((id, kind, name, rows, at, options)),
                     content,
+                    parsed,
                 },
             )
             .collect())
+    }
+
+    /// Keeps the parsed form of a worksheet stored before parsed forms were (see
+    /// [`DatasetContent::parsed`]). Any member may: it is what the data set already holds,
+    /// read, not a change of it, so it is not in the history; one already kept stays.
+    pub async fn keep_parsed(&self, scope: &Scope, id: i64, parsed: &[u8]) -> Result<()> {
+        sqlx::query(
+            "UPDATE datasets SET parsed = $1 WHERE org_id = $2 AND id = $3 AND parsed IS NULL",
+        )
+        .bind(parsed)
+        .bind(scope.org_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// One data set with its content.
@@ -177,6 +211,7 @@ impl Store {
         Ok(DatasetContent {
             dataset: dataset((id, kind, name, rows, at, options)),
             content,
+            parsed: None,
         })
     }
 

@@ -17,6 +17,7 @@
 mod accounts;
 mod backup;
 mod data;
+mod files;
 mod jobs;
 mod plan;
 mod text;
@@ -39,7 +40,7 @@ pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Section, Shape, canonical};
-pub use text::{no_nul, no_nul_json};
+pub use text::{MAX_NAME_CHARS, file_name, no_nul, no_nul_json};
 pub use users::{Account, AccountMembership, Lifetimes, NewReset, RESET_SECONDS};
 
 /// A page of a list: `items`, and the `total` before paging.
@@ -277,13 +278,17 @@ impl Store {
         let (dialect, url) = if url.starts_with("sqlite:") {
             if let Some(file) = sqlite_file(url) {
                 let path = file.to_string_lossy();
-                if let Some(dir) = file.parent()
-                    && !dir.as_os_str().is_empty()
-                {
-                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid {
-                        field: "database".into(),
-                        message: format!("cannot create {}: {e}", dir.display()),
-                    })?;
+                // The database and its directory private (0600, 0700) before SQLite opens it.
+                let changes = files::secure(file).map_err(|e| StoreError::Invalid {
+                    field: "database".into(),
+                    message: format!("cannot create or secure {}: {e}", file.display()),
+                })?;
+                for change in changes {
+                    if change.starts_with("made") {
+                        tracing::warn!(%change, "the database's files were readable by others");
+                    } else {
+                        tracing::info!(%change, "database file");
+                    }
                 }
                 (Dialect::Sqlite, format!("sqlite://{path}?mode=rwc"))
             } else {
@@ -955,6 +960,45 @@ mod tests {
         );
         assert!(check_slug("-a").is_err());
         assert!(check_slug("a").is_err());
+    }
+
+    fn mode(p: &std::path::Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).map_or(0, |m| m.permissions().mode() & 0o777)
+    }
+
+    /// SQLite created the database with the umask (0644) in a 0755 directory: any local user
+    /// could read every organisation's data and the password hashes. A new database, its
+    /// write-ahead log and shared memory are 0600 and its directory 0700; an existing one with
+    /// wider modes is made private when the store opens it.
+    #[tokio::test]
+    async fn the_database_its_wal_and_its_directory_are_private() {
+        let top = std::env::temp_dir().join(format!("sextant-store-modes-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&top);
+        let db = top.join("data/sextant.db");
+        let url = format!("sqlite://{}", db.display());
+        let store = Store::open(&url).await.unwrap();
+        store
+            .create_user("a@example.com", "A", "a long enough password", true)
+            .await
+            .unwrap();
+        let wal = top.join("data/sextant.db-wal");
+        let shm = top.join("data/sextant.db-shm");
+        assert!(wal.exists() && shm.exists());
+        assert_eq!(
+            (mode(&top.join("data")), mode(&db), mode(&wal), mode(&shm)),
+            (0o700, 0o600, 0o600, 0o600)
+        );
+        store.close().await;
+        // As an older version left it.
+        use std::os::unix::fs::PermissionsExt;
+        for (p, m) in [(&db, 0o644), (&top.join("data"), 0o755)] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+        }
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!((mode(&top.join("data")), mode(&db)), (0o700, 0o600));
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&top);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use sextant_store::Scope;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::data::stage_stored;
+use crate::data::{keep_parsed, stage_stored, stop_of};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Path, Query};
 use crate::orgs::scope;
@@ -112,17 +112,19 @@ pub(crate) async fn imported(
 /// Imports the organisation's stored data sets again, accumulating orders by `g`.
 async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult<Imported> {
     let contents = state.store.dataset_contents(s).await?;
-    state
+    let (imported, fresh) = state
         .work
-        .run(s.org_id(), 1, move |_| -> ApiResult<Imported> {
-            let (_staged, files) = stage_stored(&contents)?;
+        .run(s.org_id(), 1, move |cancel| -> ApiResult<(Imported, _)> {
+            let (_staged, files, fresh) = stage_stored(&contents, &stop_of(cancel))?;
             sextant_ingest::batch::import_each(&files, &[], g, |_| {})
-                .map(|(imp, _)| imp)
+                .map(|(imp, _)| (imp, fresh))
                 .map_err(|e| {
                     ApiError::Internal(format!("a stored data set no longer imports: {e}"))
                 })
         })
-        .await
+        .await?;
+    keep_parsed(state, s, fresh).await;
+    Ok(imported)
 }
 
 /// The answer for a computation stopped part-way.
@@ -789,15 +791,16 @@ async fn clv(
             "orders of `{org}`: none uploaded yet (POST /api/v1/orgs/{org}/datasets?kind=orders)"
         )));
     }
-    let v = state
+    let (v, fresh) = state
         .work
-        .run(s.org_id(), 1, move |_| {
-            let (_staged, staged) = stage_stored(&orders)?;
+        .run(s.org_id(), 1, move |cancel| {
+            let (_staged, staged, fresh) = stage_stored(&orders, &stop_of(cancel))?;
             let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
                 staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
-            clv_report(&files, end, unit, horizon, margin, rate)
+            clv_report(&files, end, unit, horizon, margin, rate).map(|v| (v, fresh))
         })
         .await?;
+    keep_parsed(&state, &s, fresh).await;
     Ok(json(v))
 }
 

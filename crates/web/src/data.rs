@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use sextant_ingest::{DateOrder, Kind, Options};
+use sextant_ingest::{DateOrder, Kind, Options, Stop};
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::records::Survey;
 use sextant_store::{Dataset, DatasetContent, Role};
@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::extract::{Caller, Path, Query};
 use crate::orgs::{PageQuery, scope};
+use crate::work::Cancel;
 
 /// The largest upload taken, in bytes.
 pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
@@ -160,21 +161,22 @@ impl ReadOptions {
                 sheet: self.sheet.clone(),
                 delimiter,
                 header_row: self.header_row,
+                stop: Stop::default(),
             },
             kind,
             map,
         })
     }
 
+    /// Whether the file is a workbook (XLSX, XLSM, XLS, ODS), by its name.
+    pub fn is_workbook(&self) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|n| sextant_ingest::sheet::is_workbook(std::path::Path::new(n)))
+    }
+
     fn extension(&self) -> &'static str {
-        let xlsx = self.name.as_deref().is_some_and(|n| {
-            let n = n.to_ascii_lowercase();
-            n.ends_with(".xlsx")
-                || n.ends_with(".xlsm")
-                || n.ends_with(".xls")
-                || n.ends_with(".ods")
-        });
-        if xlsx { ".xlsx" } else { ".csv" }
+        if self.is_workbook() { ".xlsx" } else { ".csv" }
     }
 }
 
@@ -349,9 +351,14 @@ impl Staging {
 
     /// Writes bytes where the importer reads them.
     pub fn stage(&self, bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
+        self.stage_as(bytes, opts.extension())
+    }
+
+    /// Writes bytes where the importer reads them, in a file named `...EXT`.
+    pub fn stage_as(&self, bytes: &[u8], extension: &str) -> ApiResult<Staged> {
         use std::io::Write;
         let internal = |e: std::io::Error| ApiError::Internal(format!("staging a file: {e}"));
-        let mut f = self.file(opts.extension()).map_err(internal)?;
+        let mut f = self.file(extension).map_err(internal)?;
         f.write_all(bytes).map_err(internal)?;
         f.flush().map_err(internal)?;
         Ok(Staged::from(f.into_temp_path()))
@@ -465,20 +472,82 @@ fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
 /// A file as `batch::import_each` takes it: its kind (if named), path and options.
 pub type ImportFile = (Option<Kind>, PathBuf, Options);
 
-/// Stored data sets written for the importer, each with the options it was uploaded with:
-/// the staged files (kept until dropped) and what `batch::import_each` takes.
-pub fn stage_stored(contents: &[DatasetContent]) -> ApiResult<(Vec<Staged>, Vec<ImportFile>)> {
+/// The extension of a worksheet's rows as read, staged.
+fn rows_extension() -> String {
+    format!(".{}", sextant_ingest::sheet::ROWS_EXTENSION)
+}
+
+/// The importer's stop flag for a computation's cancellation: a client that leaves stops the
+/// reading of its file.
+pub fn stop_of(cancel: &Cancel) -> Stop {
+    let cancel = cancel.clone();
+    Stop::new(move || cancel.is_cancelled())
+}
+
+/// A worksheet's rows as read, written to a staged file (see `sextant_ingest::sheet`): the one
+/// time its workbook is unpacked.
+fn sheet_rows(
+    staging: &Staging,
+    workbook: &std::path::Path,
+    ro: &ReadOptions,
+    name: &str,
+    stop: &Stop,
+) -> ApiResult<Staged> {
+    let rows = staging.stage_as(b"", &rows_extension())?;
+    sextant_ingest::sheet::to_rows(workbook, ro.sheet.as_deref(), &rows.path, stop).map_err(
+        |e| {
+            let m = format!("{name}: {e}");
+            ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
+        },
+    )?;
+    Ok(rows)
+}
+
+/// Parsed forms made while staging stored data sets: each data set's id and its rows.
+pub type Fresh = Vec<(i64, Vec<u8>)>;
+
+/// Stored data sets written for the importer, each with the options it was uploaded with: the
+/// staged files (kept until dropped), what `batch::import_each` takes, and the parsed forms
+/// made on the way (of worksheets stored before parsed forms were kept, for
+/// [`keep_parsed`]). A worksheet is read from its parsed form, never unpacked again.
+pub fn stage_stored(
+    contents: &[DatasetContent],
+    stop: &Stop,
+) -> ApiResult<(Vec<Staged>, Vec<ImportFile>, Fresh)> {
     let staging = Staging::shared()?;
     let mut staged = Vec::new();
     let mut files = Vec::new();
+    let mut fresh = Vec::new();
     for c in contents {
         let ro: ReadOptions = serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-        let (opts, kind) = ro.parse()?.with_map();
-        let st = staging.stage(&c.content, &ro)?;
+        let (mut opts, kind) = ro.parse()?.with_map();
+        opts.stop = stop.clone();
+        let st = match &c.parsed {
+            Some(rows) => staging.stage_as(rows, &rows_extension())?,
+            None if ro.is_workbook() => {
+                let workbook = staging.stage(&c.content, &ro)?;
+                let rows = sheet_rows(&staging, &workbook.path, &ro, &c.dataset.name, stop)?;
+                let bytes = std::fs::read(&rows.path)
+                    .map_err(|e| ApiError::Internal(format!("reading a sheet's rows: {e}")))?;
+                fresh.push((c.dataset.id, bytes));
+                rows
+            }
+            None => staging.stage(&c.content, &ro)?,
+        };
         files.push((kind, st.path.clone(), opts));
         staged.push(st);
     }
-    Ok((staged, files))
+    Ok((staged, files, fresh))
+}
+
+/// Keeps the parsed forms [`stage_stored`] made; a failure is logged, not answered (the
+/// analysis did not need it).
+pub async fn keep_parsed(state: &AppState, s: &sextant_store::Scope, fresh: Fresh) {
+    for (id, rows) in fresh {
+        if let Err(e) = state.store.keep_parsed(s, id, &rows).await {
+            tracing::warn!(dataset = id, error = %e, "cannot keep a worksheet's rows");
+        }
+    }
 }
 
 /// An import error as a problem response, each bad row with its line and column.
@@ -545,66 +614,135 @@ async fn upload(
 ) -> ApiResult<(StatusCode, axum::Json<Uploaded>)> {
     let s = scope(&state, &caller, &org).await?;
     s.require(Role::Editor)?;
-    // Bad options are refused before the file is read.
+    // Bad options and names are refused before the file is read.
     q.parse()?;
+    if let Some(n) = &q.name {
+        sextant_store::file_name("name", n)?;
+    }
     let name = q
         .name
         .clone()
         .unwrap_or_else(|| format!("upload{}", q.extension()));
     let (staged, _) = stage_body(body, &q).await?;
-    let (kind, report) = check_staged(&staged, &q, &name).await?;
-    let uploaded = store_staged(&state, &s, staged, &q, &name, kind, &report).await?;
+    let upload = prepare(&state, s.org_id(), staged, &q, &name).await?;
+    let (kind, report) = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
+    let uploaded = store_staged(&state, &s, upload, &q, &name, kind, &report).await?;
     Ok((StatusCode::CREATED, axum::Json(uploaded)))
 }
 
-/// Reads a staged file as its import would (all of it, every row checked): its kind and the
-/// import's report, or every bad row as a problem (nothing is stored either way).
+/// An upload, staged: the file as sent and, for a worksheet, its rows as read, which every
+/// check reads and which is stored beside it.
+pub struct Upload {
+    /// The file as sent.
+    pub original: Staged,
+    /// A worksheet's rows as read.
+    pub parsed: Option<Staged>,
+}
+
+impl Upload {
+    /// What the importer reads.
+    pub fn readable(&self) -> &std::path::Path {
+        self.parsed
+            .as_ref()
+            .map_or(&self.original.path, |p| &p.path)
+    }
+}
+
+/// A staged file ready to be checked: a worksheet is unpacked and read once, under the CPU
+/// budget and within `sextant_ingest::sheet`'s limits, into its rows.
+pub async fn prepare(
+    state: &AppState,
+    org: i64,
+    original: Staged,
+    q: &ReadOptions,
+    name: &str,
+) -> ApiResult<Upload> {
+    if !q.is_workbook() {
+        return Ok(Upload {
+            original,
+            parsed: None,
+        });
+    }
+    let (q, name) = (q.clone(), name.to_string());
+    state
+        .work
+        .run(org, 1, move |cancel| {
+            let staging = Staging::shared()?;
+            let parsed = sheet_rows(&staging, &original.path, &q, &name, &stop_of(cancel))?;
+            Ok(Upload {
+                original,
+                parsed: Some(parsed),
+            })
+        })
+        .await
+}
+
+/// Reads a staged file as its import would (all of it, every row checked), under the CPU
+/// budget, stopping when its client leaves: its kind and the import's report, or every bad
+/// row as a problem (nothing is stored either way).
 pub async fn check_staged(
-    staged: &Staged,
+    state: &AppState,
+    org: i64,
+    upload: &Upload,
     q: &ReadOptions,
     name: &str,
 ) -> ApiResult<(Kind, sextant_ingest::Report)> {
     let Reading {
-        options: opts,
+        options: mut opts,
         kind,
         map,
     } = q.parse()?;
-    let files = vec![(kind, staged.path.clone(), opts)];
-    tokio::task::spawn_blocking(move || {
-        sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {}).map(
-            |(_, mut reports)| {
-                let (_, kind, report) = reports.remove(0);
-                (kind, report)
-            },
-        )
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(|e| import_problem(name, e))
+    let path = upload.readable().to_path_buf();
+    let name = name.to_string();
+    state
+        .work
+        .run(org, 1, move |cancel| {
+            opts.stop = stop_of(cancel);
+            let files = vec![(kind, path, opts)];
+            sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {})
+                .map(|(_, mut reports)| {
+                    let (_, kind, report) = reports.remove(0);
+                    (kind, report)
+                })
+                .map_err(|e| import_problem(&name, e))
+        })
+        .await
 }
 
-/// Stores a checked staged file as a data set of `kind`, with the options it was read with.
+/// Stores a checked upload as a data set of `kind`, with the options it was read with: the
+/// file as uploaded and, for a worksheet, its rows as read.
 pub async fn store_staged(
     state: &AppState,
     s: &sextant_store::Scope,
-    staged: Staged,
+    upload: Upload,
     q: &ReadOptions,
     name: &str,
     kind: Kind,
     report: &sextant_ingest::Report,
 ) -> ApiResult<Uploaded> {
+    let read = |e: std::io::Error| ApiError::Internal(format!("reading the staged upload: {e}"));
     // Read once the file has been checked; the database keeps the bytes as uploaded.
-    let body = tokio::fs::read(&staged.path)
-        .await
-        .map_err(|e| ApiError::Internal(format!("reading the staged upload: {e}")))?;
-    drop(staged);
+    let body = tokio::fs::read(&upload.original.path).await.map_err(read)?;
+    let parsed = match &upload.parsed {
+        Some(p) => Some(tokio::fs::read(&p.path).await.map_err(read)?),
+        None => None,
+    };
+    drop(upload);
     let mut kept = q.clone();
     kept.kind = Some(kind.name().to_string());
     kept.name = Some(name.to_string());
     let options = serde_json::to_value(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
     let d = state
         .store
-        .add_dataset(s, kind.name(), name, report.rows as i64, &options, &body)
+        .add_dataset(
+            s,
+            kind.name(),
+            name,
+            report.rows as i64,
+            &options,
+            &body,
+            parsed.as_deref(),
+        )
         .await?;
     Ok(Uploaded {
         dataset: d,
@@ -653,20 +791,21 @@ async fn content(
     Path((org, id)): Path<(String, i64)>,
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
-    let DatasetContent { dataset, content } = state.store.dataset(&s, id).await?;
+    let DatasetContent {
+        dataset, content, ..
+    } = state.store.dataset(&s, id).await?;
     let ty = if dataset.name.to_ascii_lowercase().ends_with(".csv") {
         "text/csv"
     } else {
         "application/octet-stream"
     };
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        dataset.name.replace(['"', '\\', '\r', '\n'], "_")
-    );
     Ok((
         [
-            (header::CONTENT_TYPE, ty.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_TYPE, HeaderValue::from_static(ty)),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::headers::attachment(&dataset.name),
+            ),
         ],
         content,
     )

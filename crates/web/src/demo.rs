@@ -80,7 +80,7 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
         let options =
             serde_json::to_value(&options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         store
-            .add_dataset(&scope, kind, name, rows, &options, text.as_bytes())
+            .add_dataset(&scope, kind, name, rows, &options, text.as_bytes(), None)
             .await?;
     }
     Ok(login)

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
+use sextant_core::source::MAX_PLAN_BYTES;
 use sextant_store::{Change, Entity, HistoryEntry, Page, Section, Shape};
 use utoipa::IntoParams;
 
@@ -59,46 +60,73 @@ async fn export(
 }
 
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/plan", tag = "plan",
-    request_body(content = String, description = "A plan file, YAML or JSON", content_type = "application/yaml"),
+    request_body(content = String, description = "A plan file, YAML or JSON, of at most 10 MiB", content_type = "application/yaml"),
     params(("org" = String, Path, description = "The organisation's slug")),
     responses((status = 200, description = "The plan as stored", body = Object),
+              (status = 413, description = "The file is larger than 10 MiB", body = crate::error::Problem),
               (status = 422, description = "Every problem, with line, column and field path; nothing was changed", body = crate::error::Problem)))]
 async fn import(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Body,
 ) -> ApiResult<axum::Json<Value>> {
     let s = scope(&state, &caller, &org).await?;
     s.require(sextant_store::Role::Editor)?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("plan.yaml");
-    let stored = import_text(&state, &s, name, &body).await?;
+        .unwrap_or("plan.yaml")
+        .to_string();
+    let bytes = axum::body::to_bytes(body, MAX_PLAN_BYTES)
+        .await
+        .map_err(|_| plan_too_large())?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "the plan file is not text in UTF-8 (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    drop(bytes);
+    let stored = import_text(&state, &s, &name, text).await?;
     tracing::info!(org = %org, user = caller.user.id, "plan imported");
     Ok(axum::Json(stored))
 }
 
+/// A plan file beyond [`MAX_PLAN_BYTES`].
+pub fn plan_too_large() -> ApiError {
+    ApiError::TooLarge(format!(
+        "the plan file is larger than the {} MiB a plan file may be",
+        MAX_PLAN_BYTES / (1024 * 1024)
+    ))
+}
+
 /// Replaces the organisation's plan with a plan file's text (YAML or JSON), checked as the CLI
 /// checks it: every problem with its line, column and field path, and nothing changed, when it
-/// is not valid. The plan as stored.
+/// is not valid. The plan as stored. The text is read under the CPU budget ([`crate::work`]),
+/// off the async workers: a plan of 10 MiB takes about a second to read.
 pub async fn import_text(
     state: &AppState,
     s: &sextant_store::Scope,
     name: &str,
-    text: &str,
+    text: String,
 ) -> ApiResult<Value> {
-    let plan = sextant_core::load_plan(name, text).map_err(|e| {
-        ApiError::Invalid(
-            format!("the plan has {} problem(s); nothing was changed", e.0.len()),
-            e.0.iter()
-                .map(|p| FieldProblem::from_plan(p, true))
-                .collect(),
-        )
-    })?;
-    let doc = serde_json::to_value(plan.doc()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = name.to_string();
+    let doc = state
+        .work
+        .run(s.org_id(), 1, move |_| {
+            let plan = sextant_core::load_plan(&name, &text).map_err(|e| {
+                ApiError::Invalid(
+                    format!("the plan has {} problem(s); nothing was changed", e.0.len()),
+                    e.0.iter()
+                        .map(|p| FieldProblem::from_plan(p, true))
+                        .collect(),
+                )
+            })?;
+            serde_json::to_value(plan.doc()).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
     Ok(state
         .store
         .change_plan(s, Change::Replace(doc))

@@ -159,6 +159,57 @@ fn an_alias_bomb_is_refused_quickly() {
     );
 }
 
+/// The alias cap counted values, not bytes: a 150 KB file (a 100 KB text aliased 10,000 times)
+/// took `sextant validate` to a gigabyte, and a 1.3 MB one aborted it. It exits 1 with the
+/// alias that crosses a megabyte of copied text.
+#[test]
+fn a_long_text_aliased_ten_thousand_times_exits_1_naming_the_alias() {
+    let mut text = format!("notes: &long \"{}\"\ncopies:\n", "x".repeat(100_000));
+    for _ in 0..10_000 {
+        text.push_str("  - *long\n");
+    }
+    let plan = write("alias-text", &text);
+    let o = sextant(&["validate", &plan]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("plan.yaml:13:5: the file's aliases (`*name`) copy too much text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= found: this alias brings the copies to 1100000 bytes"),
+        "{err}"
+    );
+}
+
+/// A plan file over 10 MiB is refused before it is read whole (from a file or from standard
+/// input).
+#[test]
+fn a_plan_file_over_ten_mebibytes_exits_1_before_it_is_read() {
+    let text = format!("# {}\n", "x".repeat(10 * 1024 * 1024));
+    let plan = write("too-large", &text);
+    let o = sextant(&["validate", &plan]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {plan}:1:1: the file is too large\n  \
+             = expected: a plan file of at most 10485760 bytes (10 MiB)\n  \
+             = found: {} bytes\n  \
+             = hint: split the plan into smaller plans\n\n\
+             1 problem found; nothing was analysed.\n",
+            text.len()
+        )
+    );
+    let o = super::sextant_with_input(&["validate", "-"], Some(&text));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("= found: more than 10485760 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn compare_says_why_a_scenario_drops_initiatives() {
     let plan = write("compare-reasons", &three("3000"));

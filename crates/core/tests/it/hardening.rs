@@ -160,6 +160,151 @@ fn an_alias_bomb_is_refused_where_it_explodes() {
     );
 }
 
+/// The first problem of a file that must be refused, rendered without its source line.
+fn refusal(name: &str, text: &str) -> String {
+    match sextant_core::load_plan(name, text) {
+        Ok(_) => panic!("{name} loaded"),
+        Err(p) => p.0.first().map(|p| p.render(None)).unwrap_or_default(),
+    }
+}
+
+/// The alias cap counted values only: one 100 KB string aliased 10,000 times (a 150 KB file)
+/// copied a gigabyte, and a larger one aborted `sextant validate` and the server. The copies'
+/// text is counted too, and the file is refused at the alias that crosses a megabyte.
+#[test]
+fn a_long_text_aliased_ten_thousand_times_is_refused_at_the_alias_that_crosses_a_megabyte() {
+    let mut text = format!(
+        "{BASE}x-notes: &long \"{}\"\nx-copies:\n",
+        "x".repeat(100_000)
+    );
+    for _ in 0..10_000 {
+        text.push_str("  - *long\n");
+    }
+    // Aliases on lines 18-27 copy 100,000 bytes each; the 11th (line 28) crosses 1,000,000.
+    assert_eq!(
+        refusal("notes.yaml", &text),
+        "error: notes.yaml:28:5: the file's aliases (`*name`) copy too much text\n  \
+         = expected: aliases that copy at most 1000000 bytes of text in all\n  \
+         = found: this alias brings the copies to 1100000 bytes\n  \
+         = hint: write the repeated text out, or repeat a shorter block\n"
+    );
+}
+
+/// A megabyte of opening brackets, in JSON (read by the JSON reader) and in YAML (by the YAML
+/// parser), is refused at the 129th level: the readers keep their own stacks, so nothing
+/// recurses a million deep.
+#[test]
+fn a_megabyte_of_nested_brackets_is_refused_without_overflowing_the_stack() {
+    let json = "[".repeat(1 << 20);
+    assert_eq!(
+        refusal("deep.json", &json),
+        "error: deep.json:1:129: lists and mappings are nested too deeply\n  \
+         = expected: at most 128 levels of nesting\n  \
+         = found: level 129 here\n"
+    );
+    let json = "{\"a\":".repeat(1 << 18);
+    assert!(
+        refusal("deep.json", &json)
+            .starts_with("error: deep.json:1:641: lists and mappings are nested too deeply"),
+        "{}",
+        refusal("deep.json", &json)
+    );
+    let yaml = format!("a: {}", "[".repeat(1 << 20));
+    let r = refusal("deep.yaml", &yaml);
+    assert!(
+        r.contains("lists and mappings are nested too deeply")
+            || r.contains("is too long to read")
+            || r.contains("not valid YAML"),
+        "{r}"
+    );
+}
+
+/// The YAML scanner holds an inline list that stands where a key could until the list closes,
+/// a few hundred bytes a token: an inline list of a million entries is refused at 10,000
+/// (a JSON file is read without this limit, by the JSON reader). The location is where the
+/// reading stopped, after the 10,000th entry.
+#[test]
+fn a_long_inline_list_in_yaml_is_refused_naming_the_limit() {
+    let text = format!("[{}]", vec!["a"; 20_000].join(", "));
+    assert_eq!(
+        refusal("inline.yaml", &text),
+        "error: inline.yaml:1:30000: a list or mapping written inline ([...] or {...}) is too long to read\n  \
+         = expected: inline lists and mappings of at most 10000 entries (commas and opening brackets), or a plan file in JSON\n  \
+         = found: more after this point, before the list or mapping is closed\n  \
+         = hint: write long lists one item a line (`- item`)\n"
+    );
+    // The same list in JSON is read (and refused for what it is, not for its length).
+    let json = format!("[{}]", vec!["\"a\""; 20_000].join(", "));
+    assert!(
+        refusal("inline.json", &json).contains("expected a mapping"),
+        "{}",
+        refusal("inline.json", &json)
+    );
+}
+
+/// Keys are checked for repeats through a hash set past a few, so a mapping of a hundred
+/// thousand keys is read in linear time, and a repeat among them is still found.
+#[test]
+fn a_key_written_twice_among_a_hundred_thousand_is_found() {
+    let mut text = String::from("x:\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("  k{i}: 1\n"));
+    }
+    text.push_str("  k20000: 2\n");
+    assert_eq!(
+        refusal("wide.yaml", &text),
+        "error: wide.yaml:100002:3: the key `k20000` appears twice in the same mapping\n  \
+         = found: `k20000` already set on line 20002\n  \
+         = hint: remove one of the two\n"
+    );
+    let json = format!(
+        "{{{}, \"k7\": 0}}",
+        (0..100_000)
+            .map(|i| format!("\"k{i}\": 1"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(refusal("wide.json", &json).contains("the key `k7` appears twice"));
+}
+
+/// A list of junk where initiatives belong made a problem for every value (two million of
+/// them, 2 GB): at most 1,000 are listed, then one line says there were more.
+#[test]
+fn a_file_of_junk_lists_at_most_a_thousand_problems() {
+    let text = format!("{BASE}risks: [{}]\n", vec!["1"; 5000].join(","));
+    let problems = match sextant_core::load_plan("junk.yaml", &text) {
+        Ok(_) => panic!("junk loaded"),
+        Err(p) => p.0,
+    };
+    assert_eq!(problems.len(), 1001);
+    assert_eq!(problems[0].message, "expected a mapping (a risk)");
+    let last = &problems[1000];
+    assert_eq!(
+        last.message,
+        "more problems were found than are listed here (at most 1000 are listed)"
+    );
+    assert_eq!(
+        last.hint.as_deref(),
+        Some("fix these and check the file again")
+    );
+}
+
+/// A plan file is at most 10 MiB; a larger one is refused before it is read.
+#[test]
+fn a_file_over_ten_mebibytes_is_refused_before_it_is_read() {
+    let text = format!("{BASE}# {}\n", "x".repeat(10 * 1024 * 1024));
+    assert_eq!(
+        refusal("big.yaml", &text),
+        format!(
+            "error: big.yaml:1:1: the file is too large\n  \
+             = expected: a plan file of at most 10485760 bytes (10 MiB)\n  \
+             = found: {} bytes\n  \
+             = hint: split the plan into smaller plans\n",
+            text.len()
+        )
+    );
+}
+
 /// Numbers as a user might write them, from the ordinary to the absurd.
 fn number() -> impl Strategy<Value = String> {
     prop_oneof![

@@ -64,7 +64,15 @@ async fn a_nul_in_a_plan_key_or_data_set_name_is_refused_naming_the_field() {
         assert_eq!(store.export_plan(&scope).await.unwrap(), before, "{db}");
 
         let e = store
-            .add_dataset(&scope, "orders", "orders\u{0}.csv", 1, &json!({}), b"x")
+            .add_dataset(
+                &scope,
+                "orders",
+                "orders\u{0}.csv",
+                1,
+                &json!({}),
+                b"x",
+                None,
+            )
             .await;
         assert_eq!(
             invalid(&db, e.unwrap_err()),
@@ -82,6 +90,7 @@ async fn a_nul_in_a_plan_key_or_data_set_name_is_refused_naming_the_field() {
                 1,
                 &json!({"sheet": "a\u{0}"}),
                 b"x",
+                None,
             )
             .await;
         assert_eq!(invalid(&db, e.unwrap_err()).0, "options.sheet", "{db}");

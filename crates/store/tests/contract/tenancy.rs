@@ -63,7 +63,7 @@ async fn a_non_member_gets_no_scope_and_a_viewer_changes_nothing() {
                 .await
                 .map(|_| ()),
             store
-                .add_dataset(&view, "orders", "o.csv", 0, &json!({}), b"")
+                .add_dataset(&view, "orders", "o.csv", 0, &json!({}), b"", None)
                 .await
                 .map(|_| ()),
             store.rename_org(&view, "Mine").await.map(|_| ()),

@@ -25,7 +25,10 @@ use sextant_store::Paging;
 use super::form::{Errors, Field, FormData, Kind as Input, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
-use crate::data::{MAX_UPLOAD, ReadOptions, StageWriter, Staged, check_staged, store_staged};
+use crate::data::{
+    MAX_UPLOAD, ReadOptions, StageWriter, Staged, Upload, check_staged, prepare, stop_of,
+    store_staged,
+};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 
@@ -37,8 +40,8 @@ const PREVIEWS_PER_USER: usize = 3;
 const SAMPLE_ROWS: usize = 10;
 /// Bad rows a preview lists.
 const PROBLEMS_SHOWN: usize = 50;
-/// The largest plan file the page takes.
-const MAX_PLAN: usize = 10 * 1024 * 1024;
+/// The largest plan file the page takes: what any door takes.
+const MAX_PLAN: usize = sextant_core::source::MAX_PLAN_BYTES;
 
 /// The data routes.
 pub fn router() -> Router<AppState> {
@@ -61,7 +64,7 @@ struct Pending {
     org: String,
     user: i64,
     name: String,
-    staged: Staged,
+    upload: Upload,
     at: Instant,
 }
 
@@ -311,7 +314,7 @@ async fn read_multipart(
             let file_name = field
                 .file_name()
                 .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
-                .filter(|n| !n.is_empty() && !n.contains('\0'))
+                .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| "upload.csv".to_string());
             let opts = ReadOptions {
                 name: Some(file_name.clone()),
@@ -371,11 +374,36 @@ async fn preview(
         errors.add("file", "choose a file to upload (it was missing or empty)");
         return show(&state, &org, None, &errors, &Errors::new()).await;
     };
+    // A name with a control character (or a NUL) broke its download; it is refused here as
+    // the API refuses it.
+    if let Err(e) = sextant_store::file_name("file", &name) {
+        let message = match e {
+            sextant_store::StoreError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+        let mut errors = Errors::new();
+        errors.add("file", format!("the file's name: {message}"));
+        return show(&state, &org, None, &errors, &Errors::new()).await;
+    }
+    // A workbook is unpacked and read once, here; every check of the preview reads its rows.
+    let opts = ReadOptions {
+        name: Some(name.clone()),
+        ..ReadOptions::default()
+    };
+    let upload = match prepare(&state, org.scope.org_id(), staged, &opts, &name).await {
+        Ok(u) => u,
+        Err(ApiError::Invalid(detail, _)) => {
+            let mut errors = Errors::new();
+            errors.add("file", detail);
+            return show(&state, &org, None, &errors, &Errors::new()).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
     let id = state.previews.put(Pending {
         org: org.slug().to_string(),
         user: org.viewer.user.id,
         name,
-        staged,
+        upload,
         at: Instant::now(),
     });
     preview_page(&state, &org, &id, &f).await
@@ -389,21 +417,23 @@ async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -
     let mut opts = options_of(f);
     opts.name = Some(p.name.clone());
     let mut errors = Errors::new();
-    let checked = check_staged(&p.staged, &opts, &p.name).await;
+    let checked = check_staged(state, org.scope.org_id(), &p.upload, &opts, &p.name).await;
     let sample = match opts.parse() {
         Ok(r) => {
-            let (o, named) = r.with_map();
-            let path = p.staged.path.clone();
+            let (mut o, named) = r.with_map();
+            let path = p.upload.readable().to_path_buf();
             // The rows as read, and the kind recognised from the columns (also when the rows
             // have problems, so that the columns can be chosen).
-            tokio::task::spawn_blocking(move || {
-                let kind = named.or_else(|| sextant_ingest::batch::guess_kind(&path, &o).ok());
-                sextant_ingest::sample(&path, &o, SAMPLE_ROWS)
-                    .ok()
-                    .map(|s| (s, kind))
-            })
-            .await
-            .map_err(|e| PageError::Internal(e.to_string()))?
+            state
+                .work
+                .run(org.scope.org_id(), 1, move |cancel| {
+                    o.stop = stop_of(cancel);
+                    let kind = named.or_else(|| sextant_ingest::batch::guess_kind(&path, &o).ok());
+                    Ok(sextant_ingest::sample(&path, &o, SAMPLE_ROWS)
+                        .ok()
+                        .map(|s| (s, kind)))
+                })
+                .await?
         }
         Err(e) => {
             errors.from_api(e, &["kind", "date_order", "header_row"], &[]);
@@ -549,9 +579,9 @@ async fn confirm(
     };
     let mut opts = options_of(&f);
     opts.name = Some(p.name.clone());
-    match check_staged(&p.staged, &opts, &p.name).await {
+    match check_staged(&state, org.scope.org_id(), &p.upload, &opts, &p.name).await {
         Ok((kind, report)) => {
-            store_staged(&state, &org.scope, p.staged, &opts, &p.name, kind, &report).await?;
+            store_staged(&state, &org.scope, p.upload, &opts, &p.name, kind, &report).await?;
             Ok(see_other(&format!("{}?done=imported", org.url("data"))))
         }
         Err(_) => {
@@ -592,27 +622,25 @@ async fn import_plan(
                 Err(_) => {
                     errors.general(format!("{name}: expected text (UTF-8), found binary data"))
                 }
-                Ok(text) => {
-                    match crate::plan::import_text(&state, &org.scope, &name, &text).await {
-                        Ok(_) => return Ok(see_other(&format!("{}?done=imported", org.url("")))),
-                        Err(ApiError::Invalid(detail, problems)) => {
-                            errors.general(format!("{name}: {detail}"));
-                            for p in problems {
-                                let at = match (p.line, p.column) {
-                                    (Some(l), Some(c)) => format!("line {l}, column {c}: "),
-                                    _ => String::new(),
-                                };
-                                let path = if p.path.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!("{} ", p.path)
-                                };
-                                errors.general(format!("{at}{path}{}", p.message));
-                            }
+                Ok(text) => match crate::plan::import_text(&state, &org.scope, &name, text).await {
+                    Ok(_) => return Ok(see_other(&format!("{}?done=imported", org.url("")))),
+                    Err(ApiError::Invalid(detail, problems)) => {
+                        errors.general(format!("{name}: {detail}"));
+                        for p in problems {
+                            let at = match (p.line, p.column) {
+                                (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+                                _ => String::new(),
+                            };
+                            let path = if p.path.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{} ", p.path)
+                            };
+                            errors.general(format!("{at}{path}{}", p.message));
                         }
-                        Err(other) => return Err(other.into()),
                     }
-                }
+                    Err(other) => return Err(other.into()),
+                },
             }
         }
     }

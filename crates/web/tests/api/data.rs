@@ -50,7 +50,7 @@ async fn an_orders_file_is_uploaded_listed_and_downloaded_unchanged() {
     assert_eq!(resp.headers()["content-type"], "text/csv");
     assert_eq!(
         resp.headers()["content-disposition"],
-        "attachment; filename=\"orders.csv\""
+        "attachment; filename=\"orders.csv\"; filename*=UTF-8''orders.csv"
     );
     assert_eq!(resp.bytes().await.unwrap().as_ref(), ORDERS.as_bytes());
 
@@ -215,4 +215,202 @@ async fn an_upload_names_repeated_orders_rows() {
     assert_eq!(body["repeated_rows"], 1);
     assert_eq!(body["repeated"], json!([{"line": 3, "repeats": 2}]));
     assert_eq!(body["dataset"]["rows"], 2);
+}
+
+/// Runs one SQL statement on the server's database behind the API's back: what a database
+/// written by an older version holds.
+pub async fn sql(url: &str, statement: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query(statement).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+/// A data set named with a control character was stored, then its download answered 500: the
+/// name is refused, naming the field, before the file is read.
+#[tokio::test]
+async fn a_data_set_name_with_a_control_character_is_refused_naming_the_field() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    for (name, detail) in [
+        (
+            "orders%01.csv",
+            "name: expected a name without control characters, found U+0001 at character 7",
+        ),
+        (
+            "a%0Ab.csv",
+            "name: expected a name without control characters, found U+000A at character 2",
+        ),
+    ] {
+        let (status, body) = problem(
+            api.post(&format!(
+                "/api/v1/orgs/acme/datasets?kind=orders&name={name}"
+            ))
+            .header("content-type", "text/csv")
+            .body(ORDERS),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["detail"], detail);
+        assert_eq!(body["errors"][0]["path"], "name");
+    }
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}
+
+/// A name stored before control characters were refused still downloads, its header written
+/// per RFC 6266: an ASCII fallback and the name percent-encoded.
+#[tokio::test]
+async fn a_stored_name_with_a_control_character_still_downloads() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=orders.csv")
+            .header("content-type", "text/csv")
+            .body(ORDERS),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["dataset"]["id"].as_i64().unwrap();
+    sql(
+        &srv.url,
+        "UPDATE datasets SET name = 'été' || char(1) || '\"x\".csv'",
+    )
+    .await;
+    let resp = api
+        .get(&format!("/api/v1/orgs/acme/datasets/{id}/content"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-disposition"],
+        "attachment; filename=\"_t___x_.csv\"; filename*=UTF-8''%C3%A9t%C3%A9%01%22x%22.csv"
+    );
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), ORDERS.as_bytes());
+}
+
+/// The orders export as an XLSX workbook.
+fn orders_xlsx() -> Vec<u8> {
+    let path = std::env::temp_dir().join(format!(
+        "sextant-api-{}-{:?}.xlsx",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in ORDERS.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    bytes
+}
+
+/// Sets the stored files of the data sets behind the API's back.
+async fn set_files(url: &str, content: &[u8], clear_parsed: bool) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let sql = if clear_parsed {
+        "UPDATE datasets SET content = $1, parsed = NULL"
+    } else {
+        "UPDATE datasets SET content = $1"
+    };
+    sqlx::query(sql)
+        .bind(content.to_vec())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+async fn has_parsed(url: &str) -> bool {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM datasets WHERE parsed IS NOT NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n > 0
+}
+
+/// An XLSX workbook was unpacked and parsed again by every metrics call (40 s for a big one):
+/// its rows as read are stored beside it, and analyses read those. The workbook replaced by
+/// junk behind the API's back, a new instance (no cache) computes the same metrics; a data set
+/// stored before parsed forms were kept is unpacked once, then its rows are kept.
+#[tokio::test]
+async fn a_workbook_is_unpacked_once_and_its_rows_serve_every_analysis() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let xlsx = orders_xlsx();
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=orders.xlsx")
+            .header("content-type", "application/octet-stream")
+            .body(xlsx.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["dataset"]["rows"], ORDERS.lines().count() as i64 - 1);
+    assert!(has_parsed(&srv.url).await);
+    let metrics = api.ok("/api/v1/orgs/acme/metrics").await;
+
+    set_files(&srv.url, b"not a workbook", false).await;
+    let second = srv.second_instance().await;
+    let api2 = crate::Api {
+        base: second.base.clone(),
+        ..api.clone()
+    };
+    assert_eq!(api2.ok("/api/v1/orgs/acme/metrics").await, metrics);
+
+    // As a data set stored before parsed forms were kept: read from the workbook once.
+    set_files(&srv.url, &xlsx, true).await;
+    let third = srv.second_instance().await;
+    let api3 = crate::Api {
+        base: third.base.clone(),
+        ..api.clone()
+    };
+    assert_eq!(api3.ok("/api/v1/orgs/acme/metrics").await, metrics);
+    assert!(has_parsed(&srv.url).await);
+    set_files(&srv.url, b"not a workbook", false).await;
+    let fourth = srv.second_instance().await;
+    let api4 = crate::Api {
+        base: fourth.base.clone(),
+        ..api.clone()
+    };
+    assert_eq!(api4.ok("/api/v1/orgs/acme/metrics").await, metrics);
+}
+
+/// A workbook whose parts declare 840 MB of XML was accepted after a minute of CPU: it is
+/// refused before anything is unpacked, naming the limit.
+#[tokio::test]
+async fn a_workbook_that_unpacks_past_the_limit_is_a_422_naming_it() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let mut xlsx = orders_xlsx();
+    // The central directory's entry for the sheet declares 840 MiB.
+    let mut i = 0;
+    while let Some(at) = xlsx[i..].windows(4).position(|w| w == b"PK\x01\x02") {
+        let h = i + at;
+        let n = u16::from_le_bytes([xlsx[h + 28], xlsx[h + 29]]) as usize;
+        if &xlsx[h + 46..h + 46 + n] == b"xl/worksheets/sheet1.xml" {
+            xlsx[h + 24..h + 28].copy_from_slice(&(840u32 * 1024 * 1024).to_le_bytes());
+        }
+        i = h + 4;
+    }
+    let (status, body) = problem(
+        api.post("/api/v1/orgs/acme/datasets?kind=orders&name=bomb.xlsx")
+            .header("content-type", "application/octet-stream")
+            .body(xlsx),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("bomb.xlsx: the workbook unpacks to 841 MiB (the sizes its parts declare), more than the 256 MiB a workbook may unpack to"),
+        "{detail}"
+    );
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
 }

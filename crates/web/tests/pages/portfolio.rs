@@ -257,6 +257,7 @@ async fn fifty_clients_against_one() {
                     d.dataset.rows,
                     &d.dataset.options,
                     &d.content,
+                    d.parsed.as_deref(),
                 )
                 .await
                 .unwrap();
