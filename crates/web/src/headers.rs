@@ -51,7 +51,8 @@ pub fn attachment(name: &str) -> HeaderValue {
             _ => '_',
         })
         .collect();
-    let fallback = if fallback.trim().is_empty() {
+    // Nothing left of the name (all of it replaced): a neutral name.
+    let fallback = if fallback.chars().all(|c| c == '_' || c == ' ') {
         "download".to_string()
     } else {
         fallback

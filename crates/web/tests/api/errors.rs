@@ -51,14 +51,28 @@ async fn handler_errors_are_problem_documents() {
 async fn an_oversized_plan_is_a_413_problem() {
     let srv = spawn().await;
     let api = srv.org_with_plan("acme").await;
-    let big = format!("{BOOKSTORE}\n#{}\n", "x".repeat(3 * 1024 * 1024));
-    let (status, _) = problem(
+    // A plan file may be 10 MiB at every door (the CLI, the page, the API).
+    let big = format!("{BOOKSTORE}\n#{}\n", "x".repeat(10 * 1024 * 1024));
+    let (status, body) = problem(
         api.put("/api/v1/orgs/acme/plan")
             .header("content-type", "application/yaml")
             .body(big),
     )
     .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        body["detail"],
+        "the plan file is larger than the 10 MiB a plan file may be"
+    );
+    // Under it, a 3 MB file is read (and refused for what it holds, not its size).
+    let three = format!("{BOOKSTORE}\nx-notes: {}\n", "x".repeat(3 * 1024 * 1024));
+    let (status, body) = problem(
+        api.put("/api/v1/orgs/acme/plan")
+            .header("content-type", "application/yaml")
+            .body(three),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 
 #[tokio::test]
