@@ -440,7 +440,10 @@ async fn a_stopping_server_stops_its_searches_and_marks_jobs_interrupted() {
 /// longer ones (and jobs).
 #[tokio::test]
 async fn a_viewer_cannot_run_the_longest_analyses() {
-    let (srv, api) = demo().await;
+    // The administrator's organisation: without e-mail only the administrator can invite.
+    let srv = crate::spawn().await;
+    let api = srv.org_with_plan("viewed").await;
+    const ORG: &str = "viewed";
     crate::add_member(&srv, &api, ORG, "reader@example.com", "viewer").await;
     let viewer = srv.login("reader@example.com").await;
     for (route, field, want) in [
