@@ -103,7 +103,7 @@ unsafe extern "C" fn callback(
     // HiGHS runs; `data_in` is HiGHS's own, valid for this call. A panic must not cross into
     // C++, so the caller's function is asked under `catch_unwind` and a panic counts as "stop".
     let asked = unsafe { &*(user as *const &(dyn Fn() -> bool + Send + Sync)) };
-    let stop = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| asked())).unwrap_or(true);
+    let stop = std::panic::catch_unwind(std::panic::AssertUnwindSafe(asked)).unwrap_or(true);
     if stop {
         unsafe {
             (*data_in).user_interrupt = 1;
