@@ -25,6 +25,7 @@ fn options() -> Options {
     Options {
         time_limit: Duration::from_secs(20),
         gap: 1e-4,
+        ..Options::default()
     }
 }
 
