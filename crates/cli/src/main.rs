@@ -315,9 +315,7 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             Granularity::Month,
         )?)
     };
-    let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_ref());
-    let forecaster = sextant_ingest::batch::goal_forecast;
-    let analysis = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
+    let analysis = sextant_ops::analyse(&plan, data.as_ref()).analysis;
     let mut out = anstream::stdout();
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&analysis)?)?,

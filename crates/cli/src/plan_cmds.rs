@@ -5,16 +5,15 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use sextant_core::Plan;
-use sextant_roadmap::report::{self, FrontierPoint, Roadmap};
+use sextant_roadmap::Objective;
+use sextant_roadmap::report::{FrontierPoint, Roadmap};
 use sextant_roadmap::scenario::{self, Comparison};
 use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
 use sextant_roadmap::solve::{Options, Reason, SolveStatus};
-use sextant_roadmap::{Adjust, Instance, Objective};
 
 use crate::render::{money, pct};
 use crate::table::Table;
@@ -248,27 +247,21 @@ fn bold(s: &str, colour: bool) -> String {
 /// Runs `sextant roadmap`.
 pub fn roadmap(args: RoadmapArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    let adjust = Adjust {
+    let req = sextant_ops::RoadmapRequest {
+        objective: args.solve.objective.into(),
+        options: args.solve.options(),
         budget_factor: args.budget_factor,
-        ..Adjust::default()
+        frontier: args.frontier,
     };
-    let objective: Objective = args.solve.objective.into();
-    let opts = args.solve.options();
-    let (r, frontier) =
-        report::roadmap_and_frontier(&plan, objective, &opts, &adjust, args.frontier, &|| true);
+    let report = sextant_ops::roadmap(&plan, &req, &|| true);
+    let r = &report.roadmap;
     let mut out = anstream::stdout();
     match args.format {
-        OutFormat::Json => {
-            let mut v = serde_json::to_value(&r)?;
-            if let (Some(f), Some(obj)) = (&frontier, v.as_object_mut()) {
-                obj.insert("frontier".into(), serde_json::to_value(f)?);
-            }
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-        }
+        OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
         OutFormat::Text => {
             let colour = std::io::stdout().is_terminal();
-            write!(out, "{}", roadmap_text(&plan, &r, colour))?;
-            if let Some(f) = &frontier {
+            write!(out, "{}", roadmap_text(&plan, r, colour))?;
+            if let Some(f) = &report.frontier {
                 write!(out, "{}", frontier_text(&r.currency, f, colour))?;
             }
         }
@@ -564,26 +557,20 @@ fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
 /// Runs `sextant simulate`.
 pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    let objective: Objective = args.solve.objective.into();
-    let inst = Instance::from_plan(&plan, objective, &Adjust::default());
-    let which = match args.schedule {
-        ScheduleArg::Optimised => simulate::Which::Optimised,
-        ScheduleArg::Plan => simulate::Which::Plan,
-    };
-    let starts = match simulate::schedule(&plan, &inst, which, &args.solve.options()) {
-        Ok(starts) => starts,
-        Err(status) => anyhow::bail!(
-            "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
-            status_word(status)
-        ),
-    };
-    let model = simulate::Model::new(&plan, &inst, &starts);
-    let opts = SimOptions {
-        trials: args.trials,
-        seed: args.seed,
-        shape: match args.distribution {
-            ShapeArg::Pert => Shape::Pert,
-            ShapeArg::Triangular => Shape::Triangular,
+    let req = sextant_ops::SimulateRequest {
+        objective: args.solve.objective.into(),
+        schedule: match args.schedule {
+            ScheduleArg::Optimised => simulate::Which::Optimised,
+            ScheduleArg::Plan => simulate::Which::Plan,
+        },
+        options: args.solve.options(),
+        trials: SimOptions {
+            trials: args.trials,
+            seed: args.seed,
+            shape: match args.distribution {
+                ShapeArg::Pert => Shape::Pert,
+                ShapeArg::Triangular => Shape::Triangular,
+            },
         },
     };
     let show = std::io::stderr().is_terminal() && args.trials >= 50_000;
@@ -595,13 +582,17 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         );
         b
     });
-    let done = AtomicUsize::new(0);
-    let sim = simulate::simulate(&model, &opts, &|n| {
-        let d = done.fetch_add(n, Ordering::Relaxed) + n;
+    let sim = match sextant_ops::simulate(&plan, &req, &|done| {
         if let Some(b) = &bar {
-            b.set_position(d as u64);
+            b.set_position(done as u64);
         }
-    });
+    }) {
+        Ok(sim) => sim,
+        Err(status) => anyhow::bail!(
+            "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
+            status_word(status)
+        ),
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -722,7 +713,7 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
 /// Runs `sextant compare`.
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    let c = scenario::compare(&plan, args.solve.objective.into(), &args.solve.options());
+    let c = sextant_ops::compare(&plan, args.solve.objective.into(), &args.solve.options());
     let mut out = anstream::stdout();
     match args.format {
         OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?,

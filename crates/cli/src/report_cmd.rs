@@ -10,7 +10,6 @@ use anyhow::Context;
 use clap::Args;
 use sextant_report::document::PlanReport;
 use sextant_roadmap::solve::Options;
-use sextant_roadmap::{Adjust, Objective};
 
 /// `sextant report` arguments.
 #[derive(Args)]
@@ -31,25 +30,22 @@ pub struct ReportArgs {
 /// Runs `sextant report`.
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let plan = crate::load(&args.file)?;
-    let analysis = sextant_core::analyze(&plan);
-    let opts = Options {
-        time_limit: Duration::from_secs_f64(args.time_limit),
-        ..Options::default()
+    // The analysis and the roadmap the other commands and the server give for the same plan.
+    let analysis = sextant_ops::analyse(&plan, None).analysis;
+    let req = sextant_ops::RoadmapRequest {
+        options: Options {
+            time_limit: Duration::from_secs_f64(args.time_limit),
+            ..Options::default()
+        },
+        frontier: args.frontier.map(|l| l as usize),
+        ..sextant_ops::RoadmapRequest::default()
     };
-    let levels = args.frontier.map(|l| l as usize);
-    let (roadmap, frontier) = sextant_roadmap::report::roadmap_and_frontier(
-        &plan,
-        Objective::Npv,
-        &opts,
-        &Adjust::default(),
-        levels,
-        &|| true,
-    );
+    let planned = sextant_ops::roadmap(&plan, &req, &|| true);
     let html = PlanReport {
         plan: &plan,
         analysis: &analysis,
-        roadmap: Some(&roadmap),
-        frontier: frontier.as_deref(),
+        roadmap: Some(&planned.roadmap),
+        frontier: planned.frontier.as_deref(),
     }
     .html();
     match &args.out {

@@ -285,6 +285,13 @@ impl Model {
         }
     }
 
+    /// Keeps only the quantified risks of initiative `id` (a risk of the whole plan or of
+    /// another initiative does not belong in that initiative's own business case).
+    pub fn keep_risks_of(&mut self, id: &str) {
+        let slot = self.items.iter().position(|x| x.id == id);
+        self.risks.retain(|r| r.item.is_some() && r.item == slot);
+    }
+
     /// Every input at its most likely value, no risk fired.
     fn likely(&self) -> Draw {
         Draw {

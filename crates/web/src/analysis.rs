@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sextant_ingest::batch::Imported;
 use sextant_metrics::calendar::Granularity;
+use sextant_roadmap::Objective;
 use sextant_roadmap::solve;
-use sextant_roadmap::{Adjust, Instance, Objective};
 use sextant_store::Scope;
 use utoipa::{IntoParams, ToSchema};
 
@@ -169,9 +169,7 @@ async fn analysis(
     let v = state
         .work
         .run(s.org_id(), 1, move |_| {
-            let series = sextant_ingest::batch::kpi_series(Some(&plan), data.as_deref());
-            let forecaster = sextant_ingest::batch::goal_forecast;
-            let a = sextant_core::analyze_with(&plan, &series, Some(&forecaster));
+            let a = sextant_ops::analyse(&plan, data.as_deref()).analysis;
             serde_json::to_value(&a).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;
@@ -307,34 +305,21 @@ impl RoadmapWork {
 
     /// Optimises the plan's roadmap (and its frontier): the JSON of `sextant roadmap`.
     pub fn run(&self, plan: &sextant_core::Plan, cancel: &Cancel) -> ApiResult<Value> {
-        let adjust = Adjust {
+        let req = sextant_ops::RoadmapRequest {
+            objective: self.objective,
+            options: solve::Options {
+                stop: cancel.stop(),
+                ..self.opts.clone()
+            },
             budget_factor: self.factor,
-            ..Adjust::default()
+            frontier: self.frontier,
         };
-        let opts = solve::Options {
-            stop: cancel.stop(),
-            ..self.opts.clone()
-        };
-        let (r, frontier) = sextant_roadmap::report::roadmap_and_frontier(
-            plan,
-            self.objective,
-            &opts,
-            &adjust,
-            self.frontier,
-            &|| !cancel.is_cancelled(),
-        );
+        let report = sextant_ops::roadmap(plan, &req, &|| !cancel.is_cancelled());
         // A search stopped early is not the answer to the question asked.
         if cancel.is_cancelled() {
             return Err(cancelled(cancel));
         }
-        let mut v = serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))?;
-        if let (Some(f), Some(obj)) = (frontier, v.as_object_mut()) {
-            obj.insert(
-                "frontier".into(),
-                serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-        }
-        Ok(v)
+        serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))
     }
 
     /// Compares the plan's scenarios: the JSON of `sextant compare`.
@@ -343,7 +328,7 @@ impl RoadmapWork {
             stop: cancel.stop(),
             ..self.opts.clone()
         };
-        let c = sextant_roadmap::scenario::compare(plan, self.objective, &opts);
+        let c = sextant_ops::compare(plan, self.objective, &opts);
         if cancel.is_cancelled() {
             return Err(cancelled(cancel));
         }
@@ -431,42 +416,35 @@ impl SimulateWork {
         cancel: &Cancel,
         progress: &(dyn Fn(f64) + Sync),
     ) -> ApiResult<Value> {
-        use sextant_roadmap::simulate::{self as sim, SimOptions};
-        let inst = Instance::from_plan(plan, Objective::Npv, &Adjust::default());
-        // The optimiser first (its search stops too when the client leaves).
-        let scheduled = sim::schedule(
-            plan,
-            &inst,
-            sim::Which::Optimised,
-            &solve::Options {
+        use sextant_roadmap::simulate::{SimOptions, Which};
+        let req = sextant_ops::SimulateRequest {
+            objective: Objective::Npv,
+            schedule: Which::Optimised,
+            // The optimiser first (its search stops too when the client leaves).
+            options: solve::Options {
                 stop: cancel.stop(),
                 ..solve::Options::default()
             },
-        );
+            trials: SimOptions {
+                trials: self.trials,
+                seed: self.seed,
+                shape: self.shape,
+            },
+        };
+        let trials = self.trials as f64;
+        let r = sextant_ops::simulate(plan, &req, &|done| {
+            // Between chunks of trials: stop here when the client left or the server stops.
+            cancel.stop_here();
+            progress(done as f64 / trials);
+        });
         if cancel.is_cancelled() {
             return Err(cancelled(cancel));
         }
-        let Ok(starts) = scheduled else {
+        let Ok(r) = r else {
             return Err(ApiError::Conflict(
                 "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
             ));
         };
-        let model = sim::Model::new(plan, &inst, &starts);
-        let opts = SimOptions {
-            trials: self.trials,
-            seed: self.seed,
-            shape: self.shape,
-        };
-        let trials = self.trials as f64;
-        // The simulation tells each chunk's trials as the chunk ends: the share done is their
-        // running total (it was each chunk's count alone, so a job sat near 1,024 / trials).
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let r = sim::simulate(&model, &opts, &|chunk| {
-            // Between chunks of trials: stop here when the client left or the server stops.
-            cancel.stop_here();
-            let d = done.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed) + chunk;
-            progress(d as f64 / trials);
-        });
         serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
     }
 }

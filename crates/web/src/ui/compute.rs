@@ -9,8 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use sextant_core::{Analysis, Plan};
-use sextant_roadmap::report::{FrontierPoint, Roadmap};
-use sextant_roadmap::{Adjust, Objective, solve};
+use sextant_roadmap::solve;
 
 use super::{OrgPage, PageError};
 use crate::AppState;
@@ -24,6 +23,16 @@ pub struct Analysed {
     pub analysis: Analysis,
     /// Each measured KPI's monthly series (from the plan's measurements and the data sets).
     pub series: sextant_core::kpi::Series,
+}
+
+impl Analysed {
+    fn new(plan: Arc<Plan>, done: sextant_ops::Analysed) -> Analysed {
+        Analysed {
+            plan,
+            analysis: done.analysis,
+            series: done.series,
+        }
+    }
 }
 
 /// The analyses made for pages, by organisation, with the fingerprint of their inputs.
@@ -64,20 +73,13 @@ pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Anal
     let data = crate::analysis::imported(state, &org.scope, fp).await?;
     let plan = Arc::new(plan);
     let p = plan.clone();
-    let (analysis, series) = state
+    let done = state
         .work
         .run(org.scope.org_id(), 1, move |_| -> Result<_, ApiError> {
-            let series = sextant_ingest::batch::kpi_series(Some(&p), data.as_deref());
-            let forecaster = sextant_ingest::batch::goal_forecast;
-            let a = sextant_core::analyze_with(&p, &series, Some(&forecaster));
-            Ok((a, series))
+            Ok(sextant_ops::analyse(&p, data.as_deref()))
         })
         .await?;
-    let a = Arc::new(Analysed {
-        plan,
-        analysis,
-        series,
-    });
+    let a = Arc::new(Analysed::new(plan, done));
     if let Ok(mut map) = state.analysed.0.lock() {
         map.insert(fp.org, (fp, a.clone()));
     }
@@ -88,7 +90,7 @@ pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Anal
 pub const PAGE_TIME_LIMIT: f64 = 10.0;
 
 /// A roadmap and, when asked for, its efficient frontier.
-pub type Planned = (Roadmap, Option<Vec<FrontierPoint>>);
+pub type Planned = sextant_ops::RoadmapReport;
 
 /// The roadmaps made for pages, by organisation, budget factor and frontier levels, with the
 /// fingerprint of their inputs; an organisation's older ones go when its inputs change.
@@ -125,13 +127,14 @@ pub async fn roadmap(
     {
         return Ok(r.clone());
     }
-    let opts = solve::Options {
-        time_limit: std::time::Duration::from_secs_f64(PAGE_TIME_LIMIT),
-        ..solve::Options::default()
-    };
-    let adjust = Adjust {
+    let req = sextant_ops::RoadmapRequest {
+        options: solve::Options {
+            time_limit: std::time::Duration::from_secs_f64(PAGE_TIME_LIMIT),
+            ..solve::Options::default()
+        },
         budget_factor,
-        ..Adjust::default()
+        frontier,
+        ..sextant_ops::RoadmapRequest::default()
     };
     let planned = state
         .work
@@ -139,18 +142,16 @@ pub async fn roadmap(
             org.scope.org_id(),
             1,
             move |cancel| -> Result<_, ApiError> {
-                let opts = solve::Options {
-                    stop: cancel.stop(),
-                    ..opts
+                let req = sextant_ops::RoadmapRequest {
+                    options: solve::Options {
+                        stop: cancel.stop(),
+                        ..req.options.clone()
+                    },
+                    ..req.clone()
                 };
-                Ok(sextant_roadmap::report::roadmap_and_frontier(
-                    &plan,
-                    Objective::Npv,
-                    &opts,
-                    &adjust,
-                    frontier,
-                    &|| !cancel.is_cancelled(),
-                ))
+                Ok(sextant_ops::roadmap(&plan, &req, &|| {
+                    !cancel.is_cancelled()
+                }))
             },
         )
         .await?;

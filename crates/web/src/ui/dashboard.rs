@@ -55,7 +55,7 @@ async fn dashboard(
         },
         Some(a) => {
             let planned = compute::roadmap(&state, &org, a.plan.clone(), 1.0, None).await?;
-            html! { (notice(q.done.as_deref())) (body(&org, &a, &planned.0)) }
+            html! { (notice(q.done.as_deref())) (body(&org, &a, &planned.roadmap)) }
         }
     };
     Ok(render(org.page("Dashboard", Section::Dashboard, body)))

@@ -28,7 +28,7 @@ use sextant_core::{Plan, case::BusinessCase};
 use sextant_report::chart::{BarSeries, Bars, SCurve, Tornado, TornadoBar};
 use sextant_report::format::{self, Unit, money};
 use sextant_roadmap::simulate::{self as sim, Simulation};
-use sextant_roadmap::{Adjust, Instance, Objective};
+
 use sextant_store::Section as Part;
 
 use super::compute::{self, Analysed};
@@ -392,41 +392,19 @@ fn month_of(plan: &Plan, index: Option<u32>, start: u32) -> String {
 }
 
 /// The initiative's own simulation: this initiative alone on its business-case start, with
-/// its own quantified risks.
+/// its own quantified risks ([`sextant_ops::simulate_initiative`]).
 fn simulate_one(
     plan: &Plan,
     id: &str,
     start: u32,
     cancel: &crate::work::Cancel,
 ) -> Option<Simulation> {
-    // Quantified risks of the whole plan or of other initiatives do not belong in this case:
-    // when there are any, the case is simulated on the plan without them.
-    let others =
-        plan.doc().risks.iter().any(|r| {
-            r.probability.is_some() && r.initiative.as_ref().is_none_or(|i| i.as_str() != id)
-        });
-    let filtered;
-    let sub = if others {
-        let mut doc = serde_json::to_value(plan.doc()).ok()?;
-        if let Some(Value::Array(risks)) = doc.get_mut("risks") {
-            risks.retain(|r| r.get("initiative").and_then(Value::as_str) == Some(id));
-        }
-        filtered = sextant_core::load_plan("plan.json", &doc.to_string()).ok()?;
-        &filtered
-    } else {
-        plan
-    };
-    let inst = Instance::from_plan(sub, Objective::Npv, &Adjust::default());
-    let k = inst.items.iter().position(|x| x.id == id)?;
-    let mut starts = vec![None; inst.items.len()];
-    starts[k] = Some(start);
-    let model = sim::Model::new(sub, &inst, &starts);
     let opts = sim::SimOptions {
         trials: TRIALS,
         seed: SEED,
         shape: sim::Shape::Pert,
     };
-    Some(sim::simulate(&model, &opts, &|_| cancel.stop_here()))
+    sextant_ops::simulate_initiative(plan, id, start, &opts, &|_| cancel.stop_here())
 }
 
 /// A tornado input's name in words: `crm: one_time_cost` is "One-time cost".

@@ -95,7 +95,7 @@ async fn page(
     };
     let planned =
         compute::roadmap(&state, &org, plan.clone(), factor, Some(FRONTIER_LEVELS)).await?;
-    let (roadmap, frontier) = (&planned.0, planned.1.as_deref());
+    let (roadmap, frontier) = (&planned.roadmap, planned.frontier.as_deref());
     let body = html! {
         (slider(&org, &plan, Some(factor), &factor.to_string(), &Errors::new()))
         (status(roadmap))

@@ -1,6 +1,6 @@
 //! The scenarios page (`/orgs/{org}/scenarios`): each of the plan's what-if scenarios
 //! re-optimised beside the base case, through the same call as the API's comparison
-//! (`sextant_roadmap::scenario::compare`, as `RoadmapWork::compare`), one column a case: its
+//! (`sextant_ops::compare`, as `RoadmapWork::compare`), one column a case: its
 //! factors and delays, whether a roadmap is possible, its NPV and spend, the initiatives it
 //! drops (and why) or adds, and whether the base case's schedule still holds under it; with a
 //! bar chart of the NPVs. Editors add a scenario (name, budget, cost and benefit factors, a
@@ -77,11 +77,7 @@ async fn comparison(
                     stop: cancel.stop(),
                     ..opts
                 };
-                Ok(sextant_roadmap::scenario::compare(
-                    &plan,
-                    Objective::Npv,
-                    &opts,
-                ))
+                Ok(sextant_ops::compare(&plan, Objective::Npv, &opts))
             },
         )
         .await?)
