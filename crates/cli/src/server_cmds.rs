@@ -18,7 +18,7 @@ pub struct ConfigArgs {
     /// A TOML configuration file (keys: listen, database, public_url, trusted_proxies,
     /// trusted_proxy_addresses, behind_proxy, login_failures_per_account_address,
     /// login_failures_per_address, login_failures_per_account, login_failures_per_device,
-    /// log_format, cores_per_organisation, invitation_days, reset_hours, and an [smtp] table:
+    /// log_format, cores_per_organisation, invitation_days, reset_hours, and an `[smtp]` table:
     /// host, port, security, username, password, from). Also SEXTANT_CONFIG.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
