@@ -264,6 +264,9 @@ pub struct Store {
     dialect: Dialect,
     limits: LoginLimits,
     lifetimes: Lifetimes,
+    /// Each organisation's checked plan at the version it was checked at (see
+    /// [`Store::plan`]): a plan is parsed once per change, not once per read.
+    plans: std::sync::Arc<plan::Plans>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -339,6 +342,7 @@ impl Store {
             dialect,
             limits: LoginLimits::default(),
             lifetimes: Lifetimes::default(),
+            plans: Default::default(),
         })
     }
 

@@ -9,7 +9,8 @@
 //! the rows that changed and their history. So the stored plan is always a valid plan, and a
 //! refused change leaves nothing behind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -264,15 +265,68 @@ fn assemble(rows: &Rows) -> Value {
 
 /// Checks a plan document with `sextant-core`; its canonical form when valid.
 pub fn canonical(doc: &Value) -> Result<Value, PlanRejected> {
+    checked_canonical(doc).map(|(doc, _)| doc)
+}
+
+/// Checks a plan document with `sextant-core`; its canonical form and the checked plan when
+/// valid.
+fn checked_canonical(doc: &Value) -> Result<(Value, sextant_core::Plan), PlanRejected> {
     let text = serde_json::to_string_pretty(doc).unwrap_or_default();
     let plan = sextant_core::load_plan("plan.json", &text).map_err(|e| PlanRejected(e.0))?;
-    serde_json::to_value(plan.doc()).map_err(|e| {
+    let doc = serde_json::to_value(plan.doc()).map_err(|e| {
         PlanRejected(vec![sextant_core::Problem::new(
             sextant_core::Location::new("plan.json", 1, 1),
             "",
             format!("the plan cannot be written back: {e}"),
         )])
-    })
+    })?;
+    Ok((doc, plan))
+}
+
+/// The checked plans the store keeps, by organisation, with the `plan_version` each was
+/// checked at. Safe to lose: a plan missing here is read from the database and checked again.
+#[derive(Default)]
+pub(crate) struct Plans(Mutex<HashMap<i64, (i64, Arc<sextant_core::Plan>)>>);
+
+/// Organisations whose plan is kept at most (a plan of the largest size holds a few hundred
+/// megabytes; a consultant's 50 clients' plans are a few megabytes each).
+const PLANS_KEPT: usize = 256;
+
+impl std::fmt::Debug for Plans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Plans")
+    }
+}
+
+impl Plans {
+    fn get(&self, org: i64, version: i64) -> Option<Arc<sextant_core::Plan>> {
+        let map = self.0.lock().ok()?;
+        map.get(&org)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, p)| p.clone())
+    }
+
+    fn put(&self, org: i64, version: i64, plan: Arc<sextant_core::Plan>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= PLANS_KEPT && !map.contains_key(&org) {
+                map.clear();
+            }
+            // A slower reader of an older version does not replace a newer one.
+            if map.get(&org).is_none_or(|(v, _)| *v <= version) {
+                map.insert(org, (version, plan));
+            }
+        }
+    }
+
+    /// The plan kept at version `from` holds at version `to` too (a change beside it).
+    fn carry(&self, org: i64, from: i64, to: i64) {
+        if let Ok(mut map) = self.0.lock()
+            && let Some((v, _)) = map.get_mut(&org)
+            && *v == from
+        {
+            *v = to;
+        }
+    }
 }
 
 /// A review meeting: kept beside the plan.
@@ -320,6 +374,9 @@ fn check_review(v: &Value) -> Result<()> {
 pub enum Change {
     /// Replace the whole plan with a document (an import).
     Replace(Value),
+    /// Replace the whole plan with one checked already (an imported plan file, read by
+    /// `sextant_core::load_plan`): stored in its canonical form without checking it again.
+    Import(Arc<sextant_core::Plan>),
     /// Create an entry of a list or map section (refused if its key exists).
     Create(Section, Value),
     /// Replace an entity (a single section's object, or the entry with this key).
@@ -363,15 +420,37 @@ impl Store {
         Ok((!rows.is_empty()).then(|| assemble(&rows)))
     }
 
-    /// The organisation's plan, checked, for analysis.
-    pub async fn plan(&self, scope: &Scope) -> Result<Option<sextant_core::Plan>> {
+    /// The organisation's plan, checked, for analysis. A plan is checked once per change: the
+    /// change keeps the plan it checked, and a read of an unchanged plan (the same
+    /// `plan_version`) shares it; a plan changed elsewhere (another server on the same
+    /// database) is read and checked again, once.
+    pub async fn plan(&self, scope: &Scope) -> Result<Option<Arc<sextant_core::Plan>>> {
+        let version = self.plan_version(scope).await?;
+        if let Some(plan) = self.plans.get(scope.org_id, version) {
+            return Ok(Some(plan));
+        }
         let Some(doc) = self.export_plan(scope).await? else {
             return Ok(None);
         };
         let text = serde_json::to_string(&doc).unwrap_or_default();
-        sextant_core::load_plan("plan.json", &text)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(PlanRejected(e.0).to_string()))
+        let plan = sextant_core::load_plan("plan.json", &text)
+            .map(Arc::new)
+            .map_err(|e| StoreError::Corrupt(PlanRejected(e.0).to_string()))?;
+        // Kept only when no change came between the version read and the rows read (a change
+        // moves the version and the rows in one transaction).
+        if self.plan_version(scope).await? == version {
+            self.plans.put(scope.org_id, version, plan.clone());
+        }
+        Ok(Some(plan))
+    }
+
+    async fn plan_version(&self, scope: &Scope) -> Result<i64> {
+        let (version,): (i64,) =
+            sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
+                .bind(scope.org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(version)
     }
 
     /// Applies a change to the plan: all of it or, when the plan would be invalid, nothing.
@@ -379,8 +458,19 @@ impl Store {
     pub async fn change_plan(&self, scope: &Scope, change: Change) -> Result<Option<Value>> {
         scope.require(Role::Editor)?;
         // PostgreSQL's text cannot hold a NUL byte: refused here, naming the field, on both.
+        // A checked plan's canonical form.
+        let (change, checked) = match change {
+            Change::Import(plan) => {
+                let doc = serde_json::to_value(plan.doc()).map_err(|e| {
+                    StoreError::Corrupt(format!("the plan cannot be written: {e}"))
+                })?;
+                (Change::Replace(doc), Some(plan))
+            }
+            other => (other, None),
+        };
         match &change {
             Change::Replace(doc) | Change::Create(_, doc) => no_nul_json("", doc)?,
+            Change::Import(_) => {}
             Change::Put(_, key, body) => {
                 no_nul("key", key)?;
                 no_nul_json("", body)?;
@@ -394,12 +484,21 @@ impl Store {
             .bind(scope.org_id)
             .execute(&mut *tx)
             .await?;
+        let (version,): (i64,) =
+            sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
+                .bind(scope.org_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let all = self.rows(&mut tx, scope, false).await?;
+        // The plan as checked by this change, kept for the reads after it.
+        let mut checked = checked;
         let (old, reviews): (Rows, Rows) = all.into_iter().partition(|((s, _), _)| s.in_plan());
         let mut target: Option<(Section, String)> = None;
         let (new_plan, new_reviews) = match change {
+            Change::Replace(doc) if checked.is_some() => (Some(split(&doc)), None),
             Change::Replace(doc) => {
-                let doc = canonical(&doc)?;
+                let (doc, plan) = checked_canonical(&doc)?;
+                checked = Some(Arc::new(plan));
                 (Some(split(&doc)), None)
             }
             change @ (Change::Create(Section::Reviews, _)
@@ -420,7 +519,8 @@ impl Store {
                 }
                 let mut rows = old.clone();
                 let (section, key) = apply(&mut rows, change)?;
-                let doc = canonical(&assemble(&rows))?;
+                let (doc, plan) = checked_canonical(&assemble(&rows))?;
+                checked = Some(Arc::new(plan));
                 let rows = split(&doc);
                 // The entity's key after canonicalisation (it may have been renamed).
                 target = Some((section, key));
@@ -435,6 +535,11 @@ impl Store {
             write_diff(&mut tx, scope, &reviews, new, t).await?;
         }
         tx.commit().await?;
+        match checked {
+            Some(plan) => self.plans.put(scope.org_id, version, plan),
+            // The reviews beside the plan changed, not the plan.
+            None => self.plans.carry(scope.org_id, version - 1, version),
+        }
         Ok(match (target, &new_plan, &new_reviews) {
             (Some(k), Some(rows), _) | (Some(k), _, Some(rows)) => {
                 rows.get(&k).map(|(_, v)| v.clone())
@@ -593,7 +698,7 @@ impl Store {
 fn apply(rows: &mut Rows, change: Change) -> Result<(Section, String)> {
     let not_found = |s: Section, k: &str| StoreError::NotFound(format!("{}/{k}", s.name()));
     match change {
-        Change::Replace(_) => Err(StoreError::Corrupt(
+        Change::Replace(_) | Change::Import(_) => Err(StoreError::Corrupt(
             "replace is not an entity change".into(),
         )),
         Change::Create(section, body) => {

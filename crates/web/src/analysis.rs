@@ -75,7 +75,7 @@ impl Cache {
 }
 
 /// The organisation's plan, or 404 saying how to import one.
-pub async fn plan(state: &AppState, s: &Scope) -> ApiResult<sextant_core::Plan> {
+pub async fn plan(state: &AppState, s: &Scope) -> ApiResult<Arc<sextant_core::Plan>> {
     state.store.plan(s).await?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "plan of `{}`: none imported yet (PUT /api/v1/orgs/{}/plan with a plan file)",
@@ -625,7 +625,7 @@ async fn forecast(
     let v = state
         .work
         .run(s.org_id(), 1, move |_| {
-            let series = sextant_ingest::batch::kpi_series(plan.as_ref(), data.as_deref());
+            let series = sextant_ingest::batch::kpi_series(plan.as_deref(), data.as_deref());
             let Some(points) = series.get(&kpi) else {
                 let known: Vec<&str> = series.keys().map(String::as_str).collect();
                 return Err(ApiError::field(

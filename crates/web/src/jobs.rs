@@ -135,7 +135,13 @@ async fn create(
 /// Runs a job to its end, beating its heartbeat; a cancel from any instance stops it (at
 /// once on this instance, within a heartbeat on another). While it waits for a core its
 /// heartbeat records its place in the queue.
-async fn run(state: AppState, org: i64, id: i64, task: Task, plan: sextant_core::Plan) {
+async fn run(
+    state: AppState,
+    org: i64,
+    id: i64,
+    task: Task,
+    plan: std::sync::Arc<sextant_core::Plan>,
+) {
     let _busy = state.work.busy();
     let cancel = state.work.cancel();
     state.work.job_started(id, &cancel);

@@ -113,23 +113,23 @@ pub async fn import_text(
     text: String,
 ) -> ApiResult<Value> {
     let name = name.to_string();
-    let doc = state
+    // The one parse of this change: the store keeps the checked plan for the reads after it.
+    let plan = state
         .work
         .run(s.org_id(), 1, move |_| {
-            let plan = sextant_core::load_plan(&name, &text).map_err(|e| {
+            sextant_core::load_plan(&name, &text).map_err(|e| {
                 ApiError::Invalid(
                     format!("the plan has {} problem(s); nothing was changed", e.0.len()),
                     e.0.iter()
                         .map(|p| FieldProblem::from_plan(p, true))
                         .collect(),
                 )
-            })?;
-            serde_json::to_value(plan.doc()).map_err(|e| ApiError::Internal(e.to_string()))
+            })
         })
         .await?;
     Ok(state
         .store
-        .change_plan(s, Change::Replace(doc))
+        .change_plan(s, Change::Import(std::sync::Arc::new(plan)))
         .await?
         .unwrap_or(Value::Null))
 }

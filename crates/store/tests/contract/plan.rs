@@ -464,3 +464,89 @@ async fn export_of_import_is_the_plan_for_every_shipped_and_generated_plan() {
         }
     }
 }
+
+/// A plan is checked once per change: reads of an unchanged plan share the plan the change
+/// checked; a change (of the plan, not of the reviews beside it) gives the next reads a new
+/// one; an import of a plan checked already stores what a document import stores.
+#[tokio::test]
+async fn a_plan_is_checked_once_per_change_and_shared_by_the_reads_after_it() {
+    use std::sync::Arc;
+    for (db, store) in stores().await {
+        let (_, scope) = corner(&store).await;
+        let text = bookstore();
+        let checked = Arc::new(sextant_core::load_plan("plan.yaml", &text).unwrap());
+        store
+            .change_plan(&scope, Change::Import(checked.clone()))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.export_plan(&scope).await.unwrap().unwrap(),
+            canonical(&text),
+            "{db}"
+        );
+        let first = store.plan(&scope).await.unwrap().unwrap();
+        assert!(Arc::ptr_eq(&first, &checked), "{db}: the import's plan is read");
+        let again = store.plan(&scope).await.unwrap().unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "{db}: read twice, checked twice");
+
+        // A review beside the plan leaves the plan as it was.
+        let review = json!({"id": "q1", "date": "2027-04-02", "title": "Review"});
+        store
+            .change_plan(&scope, Change::Create(Section::Reviews, review))
+            .await
+            .unwrap();
+        let after_review = store.plan(&scope).await.unwrap().unwrap();
+        assert!(Arc::ptr_eq(&first, &after_review), "{db}");
+
+        // A change to the plan is what the next read sees, checked once by the change.
+        let mut org = store
+            .entity(&scope, Section::Organization, "")
+            .await
+            .unwrap()
+            .body;
+        org["discount_rate"] = json!(0.11);
+        store
+            .change_plan(
+                &scope,
+                Change::Put(Section::Organization, String::new(), org),
+            )
+            .await
+            .unwrap();
+        let changed = store.plan(&scope).await.unwrap().unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed), "{db}");
+        assert_eq!(changed.doc().organization.discount_rate, 0.11, "{db}");
+        let same = store.plan(&scope).await.unwrap().unwrap();
+        assert!(Arc::ptr_eq(&changed, &same), "{db}");
+    }
+}
+
+/// A second server on the same database keeps plans of its own: a change made through one is
+/// what the other reads next (its kept plan is of an older version).
+#[tokio::test]
+async fn a_plan_changed_through_another_server_is_read_again() {
+    let dir = std::env::temp_dir().join(format!("sextant-two-servers-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = format!("sqlite://{}", dir.join("db.sqlite").display());
+    let one = sextant_store::Store::open(&url).await.unwrap();
+    let two = sextant_store::Store::open(&url).await.unwrap();
+    let (admin, scope) = corner(&one).await;
+    import(&one, &scope, &bookstore()).await;
+    let scope_two = two.scope(&admin, "corner").await.unwrap();
+    let before = one.plan(&scope).await.unwrap().unwrap();
+    assert_eq!(before.doc().organization.discount_rate, 0.08);
+    let mut org = two
+        .entity(&scope_two, Section::Organization, "")
+        .await
+        .unwrap()
+        .body;
+    org["discount_rate"] = json!(0.13);
+    two.change_plan(
+        &scope_two,
+        Change::Put(Section::Organization, String::new(), org),
+    )
+    .await
+    .unwrap();
+    let after = one.plan(&scope).await.unwrap().unwrap();
+    assert_eq!(after.doc().organization.discount_rate, 0.13);
+    let _ = std::fs::remove_dir_all(&dir);
+}

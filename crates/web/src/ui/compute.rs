@@ -71,7 +71,6 @@ pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Anal
         return Ok(None);
     };
     let data = crate::analysis::imported(state, &org.scope, fp).await?;
-    let plan = Arc::new(plan);
     let p = plan.clone();
     let done = state
         .work

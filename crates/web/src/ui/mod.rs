@@ -206,7 +206,10 @@ impl OrgPage {
     }
 
     /// The organisation's plan, checked, if one is stored.
-    pub async fn plan(&self, state: &AppState) -> Result<Option<sextant_core::Plan>, PageError> {
+    pub async fn plan(
+        &self,
+        state: &AppState,
+    ) -> Result<Option<std::sync::Arc<sextant_core::Plan>>, PageError> {
         Ok(state.store.plan(&self.scope).await?)
     }
 
@@ -217,7 +220,7 @@ impl OrgPage {
         state: &AppState,
         title: &str,
         section: Section,
-    ) -> Result<sextant_core::Plan, PageError> {
+    ) -> Result<std::sync::Arc<sextant_core::Plan>, PageError> {
         self.plan(state)
             .await?
             .ok_or_else(|| self.no_plan_page(title, section))

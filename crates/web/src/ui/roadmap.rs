@@ -76,7 +76,6 @@ async fn page(
     let plan = org
         .require_plan(&state, "Roadmap", Section::Roadmap)
         .await?;
-    let plan = std::sync::Arc::new(plan);
     let factor = match budget_factor(q.budget.as_deref()) {
         Ok(f) => f,
         Err(message) => {

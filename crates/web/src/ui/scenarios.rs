@@ -93,7 +93,6 @@ async fn page(
     let plan = org
         .require_plan(&state, "Scenarios", Section::Scenarios)
         .await?;
-    let plan = Arc::new(plan);
     let body = body(&state, &org, plan, q.done.as_deref(), &Errors::new(), None).await?;
     Ok(render(org.page("Scenarios", Section::Scenarios, body)))
 }
@@ -421,7 +420,7 @@ async fn add(
             Err(e) => errors.from_api(e.into(), &FIELDS, &[]),
         }
     }
-    let body = body(&state, &org, Arc::new(plan), None, &errors, Some(&f)).await?;
+    let body = body(&state, &org, plan, None, &errors, Some(&f)).await?;
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         org.page("Scenarios", Section::Scenarios, body),

@@ -1,0 +1,191 @@
+//! One truth under both front doors: for each operation a person can ask for, the CLI's JSON
+//! and the API's JSON are equal for the same input. The server runs in-process over a fresh
+//! database; the CLI is given the plan exactly as the server stores it (its export), so that
+//! both read the same document.
+
+use std::net::SocketAddr;
+
+use serde_json::{Value, json};
+use sextant_store::Store;
+use sextant_web::AppState;
+
+use super::sextant;
+
+const ORDERS: &str = include_str!("../../../../examples/corner-bookstore/orders.csv");
+
+/// The server with an organisation `shop` holding the bookstore plan (and, when asked, its
+/// orders), a session on it, and the plan as exported, written to a file for the CLI.
+struct Doors {
+    base: String,
+    http: reqwest::Client,
+    plan: tempfile::NamedTempFile,
+    orders: tempfile::NamedTempFile,
+    _dir: tempfile::TempDir,
+}
+
+impl Doors {
+    async fn new(with_orders: bool) -> Doors {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store
+            .create_user("owner@example.com", "Owner", "a long test password", true)
+            .await
+            .unwrap();
+        let app = sextant_web::app(AppState::new(store, false, 0));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let base = format!("http://{addr}");
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let login: Value = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"email": "owner@example.com", "password": "a long test password"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let csrf = login["csrf_token"].as_str().unwrap().to_string();
+        let send = |r: reqwest::RequestBuilder| {
+            let csrf = csrf.clone();
+            async move {
+                let resp = r.header("x-csrf-token", csrf).send().await.unwrap();
+                assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+            }
+        };
+        send(
+            http.post(format!("{base}/api/v1/orgs"))
+                .json(&json!({"slug": "shop", "name": "Shop"})),
+        )
+        .await;
+        send(
+            http.put(format!("{base}/api/v1/orgs/shop/plan"))
+                .header("content-type", "application/yaml")
+                .body(std::fs::read_to_string(super::demo()).unwrap()),
+        )
+        .await;
+        if with_orders {
+            send(
+                http.post(format!(
+                    "{base}/api/v1/orgs/shop/datasets?kind=orders&name=orders.csv"
+                ))
+                .header("content-type", "text/csv")
+                .body(ORDERS),
+            )
+            .await;
+        }
+        let exported = http
+            .get(format!("{base}/api/v1/orgs/shop/plan"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let plan = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+        std::fs::write(plan.path(), exported).unwrap();
+        let orders = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        std::fs::write(orders.path(), ORDERS).unwrap();
+        Doors {
+            base,
+            http,
+            plan,
+            orders,
+            _dir: dir,
+        }
+    }
+
+    /// The API's JSON for `path` (under the organisation).
+    async fn api(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .get(format!("{}/api/v1/orgs/shop/{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The CLI's JSON for `sextant <cmd> <plan> --format json <args>`.
+    fn cli(&self, cmd: &str, args: &[&str]) -> Value {
+        let plan = self.plan.path().to_str().unwrap();
+        let mut all = vec![cmd, plan, "--format", "json"];
+        all.extend_from_slice(args);
+        let out = sextant(&all);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "sextant {all:?}: {}\n{stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(&stdout).unwrap()
+    }
+}
+
+/// The value without what measures the run rather than the answer (seconds taken).
+fn answer(mut v: Value) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("solve_seconds");
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+fn same(what: &str, cli: Value, api: Value) {
+    let (cli, api) = (answer(cli), answer(api));
+    assert!(
+        cli == api,
+        "{what}: the CLI and the API differ\nCLI: {cli:#}\nAPI: {api:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_roadmap_simulation_and_comparison_are_the_same_at_both_doors() {
+    let d = Doors::new(false).await;
+    same("analysis", d.cli("analyze", &[]), d.api("analysis").await);
+    let roadmap = d.cli("roadmap", &["--frontier", "4", "--budget-factor", "0.8"]);
+    assert_eq!(roadmap["frontier"].as_array().map(Vec::len), Some(5), "{roadmap}");
+    same(
+        "roadmap",
+        roadmap,
+        d.api("roadmap?frontier=4&budget_factor=0.8").await,
+    );
+    same(
+        "simulation",
+        d.cli("simulate", &["--trials", "3000", "--seed", "7"]),
+        d.api("simulate?trials=3000&seed=7").await,
+    );
+    same("comparison", d.cli("compare", &[]), d.api("compare").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_with_imported_orders_is_the_same_at_both_doors() {
+    let d = Doors::new(true).await;
+    let orders = format!("orders={}", d.orders.path().display());
+    let cli = d.cli("analyze", &["--data", &orders]);
+    // The orders reached the analysis: it is not the analysis of the plan alone.
+    assert_ne!(answer(cli.clone()), answer(d.cli("analyze", &[])));
+    same("analysis with data", cli, d.api("analysis").await);
+}
