@@ -461,9 +461,8 @@ impl Store {
         // A checked plan's canonical form.
         let (change, checked) = match change {
             Change::Import(plan) => {
-                let doc = serde_json::to_value(plan.doc()).map_err(|e| {
-                    StoreError::Corrupt(format!("the plan cannot be written: {e}"))
-                })?;
+                let doc = serde_json::to_value(plan.doc())
+                    .map_err(|e| StoreError::Corrupt(format!("the plan cannot be written: {e}")))?;
                 (Change::Replace(doc), Some(plan))
             }
             other => (other, None),

@@ -485,9 +485,15 @@ async fn a_plan_is_checked_once_per_change_and_shared_by_the_reads_after_it() {
             "{db}"
         );
         let first = store.plan(&scope).await.unwrap().unwrap();
-        assert!(Arc::ptr_eq(&first, &checked), "{db}: the import's plan is read");
+        assert!(
+            Arc::ptr_eq(&first, &checked),
+            "{db}: the import's plan is read"
+        );
         let again = store.plan(&scope).await.unwrap().unwrap();
-        assert!(Arc::ptr_eq(&first, &again), "{db}: read twice, checked twice");
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "{db}: read twice, checked twice"
+        );
 
         // A review beside the plan leaves the plan as it was.
         let review = json!({"id": "q1", "date": "2027-04-02", "title": "Review"});
