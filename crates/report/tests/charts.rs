@@ -956,15 +956,28 @@ proptest! {
     }
 }
 
-/// With `SEXTANT_CHART_DUMP=DIR`, writes every chart into `DIR/charts.html` for a look by eye.
+/// Every chart is one well-formed SVG document with a title for screen readers; with
+/// `SEXTANT_CHART_DUMP=DIR`, they are also written into `DIR/charts.html` for a look by eye.
 #[test]
-fn dump_charts_for_a_look() {
+fn every_chart_is_well_formed_and_can_be_dumped_for_a_look() {
+    let charts = all_charts();
+    assert!(charts.len() >= 4);
+    for svg in &charts {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg", "{svg}");
+        assert!(
+            root.descendants().any(|n| n.has_tag_name("title")
+                && n.text().is_some_and(|t| !t.trim().is_empty())),
+            "a chart without a title: {svg}"
+        );
+    }
     let Some(dir) = std::env::var_os("SEXTANT_CHART_DUMP") else {
         return;
     };
     let html = format!(
         "<!doctype html><meta charset=utf-8><body style=\"max-width:760px\">{}</body>",
-        all_charts().join("<hr>")
+        charts.join("<hr>")
     );
     std::fs::write(std::path::Path::new(&dir).join("charts.html"), html)
         .unwrap_or_else(|e| panic!("{e}"));

@@ -329,22 +329,29 @@ impl Plans {
     }
 }
 
-/// A review meeting: kept beside the plan.
-#[derive(Debug, serde::Deserialize)]
+/// A review meeting, kept beside the plan: the one definition the store checks a review
+/// against and the pages read.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct Review {
-    id: String,
-    date: String,
-    title: String,
+pub struct Review {
+    /// Its key.
+    pub id: String,
+    /// The day of the meeting, YYYY-MM-DD.
+    pub date: String,
+    /// What the meeting was.
+    pub title: String,
+    /// Who attended.
     #[serde(default)]
-    attendees: Vec<String>,
+    pub attendees: Vec<String>,
+    /// The KPIs looked at.
     #[serde(default)]
-    kpis: Vec<String>,
+    pub kpis: Vec<String>,
+    /// What was decided.
     #[serde(default)]
-    decisions: Vec<String>,
+    pub decisions: Vec<String>,
+    /// Notes.
     #[serde(default)]
-    notes: Option<String>,
+    pub notes: Option<String>,
 }
 
 fn check_review(v: &Value) -> Result<()> {

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use sextant_core::model::Date;
-use sextant_store::{Change, Paging, Section as Part, StoreError};
+use sextant_store::{Change, Paging, Review, Section as Part, StoreError};
 
 use super::compute::{self, Analysed};
 use super::form::{Errors, Field, FormData, Kind, url_encode};
@@ -40,23 +40,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
-}
-
-/// A review as stored (the store checks its shape; its `id` is the key).
-#[derive(Debug, Clone, Default, Deserialize)]
-struct Review {
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    attendees: Vec<String>,
-    #[serde(default)]
-    kpis: Vec<String>,
-    #[serde(default)]
-    decisions: Vec<String>,
-    #[serde(default)]
-    notes: Option<String>,
 }
 
 /// Every review of the organisation with its key, newest first.

@@ -47,7 +47,8 @@ async fn the_goals_show_the_demo_figures_and_their_standing() {
         .has("$71,300")
         .has("2027-02")
         .has("2027-12")
-        .has("Sarah")
+        // The goal's owner in its cell (the header names the person logged in, Sarah too).
+        .has("<td>Sarah</td>")
         .has(&format!("href=\"/orgs/{DEMO}/kpis/online_revenue\""))
         .has(&format!("href=\"/orgs/{DEMO}/goals/online-sales\""));
     // 8 measurements (enough to forecast) rising by about $660 a month: 10 months more reach
