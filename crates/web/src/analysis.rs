@@ -112,10 +112,11 @@ pub(crate) async fn imported(
 /// Imports the organisation's stored data sets again, accumulating orders by `g`.
 async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult<Imported> {
     let contents = state.store.dataset_contents(s).await?;
+    let staging = state.staging()?;
     let (imported, fresh) = state
         .work
         .run(s.org_id(), 1, move |cancel| -> ApiResult<(Imported, _)> {
-            let (_staged, files, fresh) = stage_stored(&contents, &stop_of(cancel))?;
+            let (_staged, files, fresh) = stage_stored(&staging, &contents, &stop_of(cancel))?;
             sextant_ingest::batch::import_each(&files, &[], g, |_| {})
                 .map(|(imp, _)| (imp, fresh))
                 .map_err(|e| {
@@ -791,10 +792,11 @@ async fn clv(
             "orders of `{org}`: none uploaded yet (POST /api/v1/orgs/{org}/datasets?kind=orders)"
         )));
     }
+    let staging = state.staging()?;
     let (v, fresh) = state
         .work
         .run(s.org_id(), 1, move |cancel| {
-            let (_staged, staged, fresh) = stage_stored(&orders, &stop_of(cancel))?;
+            let (_staged, staged, fresh) = stage_stored(&staging, &orders, &stop_of(cancel))?;
             let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
                 staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
             clv_report(&files, end, unit, horizon, margin, rate).map(|v| (v, fresh))

@@ -394,8 +394,7 @@ pub struct StageWriter {
 
 impl StageWriter {
     /// A new staged file for a file read with `opts`.
-    pub fn new(opts: &ReadOptions) -> ApiResult<StageWriter> {
-        let staging = Staging::shared()?;
+    pub fn new(staging: &Staging, opts: &ReadOptions) -> ApiResult<StageWriter> {
         let (file, path) = staging
             .file(opts.extension())
             .map_err(stage_error)?
@@ -437,12 +436,16 @@ fn too_large() -> ApiError {
 }
 
 /// Streams a request body to a staged file (see [`StageWriter`]); the file and its size.
-async fn stage_body(body: axum::body::Body, opts: &ReadOptions) -> ApiResult<(Staged, usize)> {
+async fn stage_body(
+    staging: &Staging,
+    body: axum::body::Body,
+    opts: &ReadOptions,
+) -> ApiResult<(Staged, usize)> {
     use axum::body::HttpBody;
     if body.size_hint().lower() > MAX_UPLOAD as u64 {
         return Err(too_large());
     }
-    let mut w = StageWriter::new(opts)?;
+    let mut w = StageWriter::new(staging, opts)?;
     let mut body = std::pin::pin!(body);
     while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
         let frame = frame.map_err(|e| ApiError::BadRequest(format!("reading the upload: {e}")))?;
@@ -511,10 +514,10 @@ pub type Fresh = Vec<(i64, Vec<u8>)>;
 /// made on the way (of worksheets stored before parsed forms were kept, for
 /// [`keep_parsed`]). A worksheet is read from its parsed form, never unpacked again.
 pub fn stage_stored(
+    staging: &Staging,
     contents: &[DatasetContent],
     stop: &Stop,
 ) -> ApiResult<(Vec<Staged>, Vec<ImportFile>, Fresh)> {
-    let staging = Staging::shared()?;
     let mut staged = Vec::new();
     let mut files = Vec::new();
     let mut fresh = Vec::new();
@@ -526,7 +529,7 @@ pub fn stage_stored(
             Some(rows) => staging.stage_as(rows, &rows_extension())?,
             None if ro.is_workbook() => {
                 let workbook = staging.stage(&c.content, &ro)?;
-                let rows = sheet_rows(&staging, &workbook.path, &ro, &c.dataset.name, stop)?;
+                let rows = sheet_rows(staging, &workbook.path, &ro, &c.dataset.name, stop)?;
                 let bytes = std::fs::read(&rows.path)
                     .map_err(|e| ApiError::Internal(format!("reading a sheet's rows: {e}")))?;
                 fresh.push((c.dataset.id, bytes));
@@ -623,7 +626,7 @@ async fn upload(
         .name
         .clone()
         .unwrap_or_else(|| format!("upload{}", q.extension()));
-    let (staged, _) = stage_body(body, &q).await?;
+    let (staged, _) = stage_body(state.staging()?.as_ref(), body, &q).await?;
     let upload = prepare(&state, s.org_id(), staged, &q, &name).await?;
     let (kind, report) = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
     let uploaded = store_staged(&state, &s, upload, &q, &name, kind, &report).await?;
@@ -664,10 +667,10 @@ pub async fn prepare(
         });
     }
     let (q, name) = (q.clone(), name.to_string());
+    let staging = state.staging()?;
     state
         .work
         .run(org, 1, move |cancel| {
-            let staging = Staging::shared()?;
             let parsed = sheet_rows(&staging, &original.path, &q, &name, &stop_of(cancel))?;
             Ok(Upload {
                 original,

@@ -291,6 +291,7 @@ async fn show(
 
 /// The form fields and the file of a multipart form; the CSRF token must come before the file.
 async fn read_multipart(
+    state: &AppState,
     org: &OrgPage,
     mut mp: Multipart,
     file_field: &str,
@@ -320,7 +321,7 @@ async fn read_multipart(
                 name: Some(file_name.clone()),
                 ..ReadOptions::default()
             };
-            let mut w = StageWriter::new(&opts)?;
+            let mut w = StageWriter::new(state.staging()?.as_ref(), &opts)?;
             let mut size = 0usize;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 size += chunk.len();
@@ -366,7 +367,7 @@ async fn preview(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     org.require_edit()?;
-    let (f, file) = read_multipart(&org, mp, "file", MAX_UPLOAD).await?;
+    let (f, file) = read_multipart(&state, &org, mp, "file", MAX_UPLOAD).await?;
     let Some((name, staged)) =
         file.filter(|(_, s)| std::fs::metadata(&s.path).is_ok_and(|m| m.len() > 0))
     else {
@@ -610,7 +611,7 @@ async fn import_plan(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     org.require_edit()?;
-    let (_, file) = read_multipart(&org, mp, "plan", MAX_PLAN).await?;
+    let (_, file) = read_multipart(&state, &org, mp, "plan", MAX_PLAN).await?;
     let mut errors = Errors::new();
     match file {
         None => errors.general("Choose a plan file."),
