@@ -422,15 +422,16 @@ async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -
     let sample = match opts.parse() {
         Ok(r) => {
             let (mut o, named) = r.with_map();
-            let path = p.upload.readable().to_path_buf();
+            let source = p.upload.source(&p.name);
             // The rows as read, and the kind recognised from the columns (also when the rows
             // have problems, so that the columns can be chosen).
             state
                 .work
                 .run(org.scope.org_id(), 1, move |cancel| {
                     o.stop = stop_of(cancel);
-                    let kind = named.or_else(|| sextant_ingest::batch::guess_kind(&path, &o).ok());
-                    Ok(sextant_ingest::sample(&path, &o, SAMPLE_ROWS)
+                    let kind =
+                        named.or_else(|| sextant_ingest::batch::guess_kind(&source, &o).ok());
+                    Ok(sextant_ingest::sample(&source, &o, SAMPLE_ROWS)
                         .ok()
                         .map(|s| (s, kind)))
                 })
