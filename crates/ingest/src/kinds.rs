@@ -319,6 +319,107 @@ const PROCESSES: &[Field] = &[
     ),
 ];
 
+/// Where the field `name` sits in `fields`; a name that is not there fails the build.
+const fn at(fields: &[Field], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let (a, b) = (fields[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such field")
+}
+
+/// Where each field of orders data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod orders {
+    /// `date`.
+    pub const DATE: usize = super::at(super::ORDERS, "date");
+    /// `customer`.
+    pub const CUSTOMER: usize = super::at(super::ORDERS, "customer");
+    /// `amount`.
+    pub const AMOUNT: usize = super::at(super::ORDERS, "amount");
+    /// `channel`.
+    pub const CHANNEL: usize = super::at(super::ORDERS, "channel");
+}
+
+/// Where each field of marketing data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod marketing {
+    /// `date`.
+    pub const DATE: usize = super::at(super::MARKETING, "date");
+    /// `amount`.
+    pub const AMOUNT: usize = super::at(super::MARKETING, "amount");
+    /// `channel`.
+    pub const CHANNEL: usize = super::at(super::MARKETING, "channel");
+}
+
+/// Where each field of sessions data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod sessions {
+    /// `date`.
+    pub const DATE: usize = super::at(super::SESSIONS, "date");
+    /// `sessions`.
+    pub const SESSIONS: usize = super::at(super::SESSIONS, "sessions");
+    /// `conversions`.
+    pub const CONVERSIONS: usize = super::at(super::SESSIONS, "conversions");
+    /// `channel`.
+    pub const CHANNEL: usize = super::at(super::SESSIONS, "channel");
+}
+
+/// Where each field of incidents data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod incidents {
+    /// `start`.
+    pub const START: usize = super::at(super::INCIDENTS, "start");
+    /// `end`.
+    pub const END: usize = super::at(super::INCIDENTS, "end");
+    /// `security`.
+    pub const SECURITY: usize = super::at(super::INCIDENTS, "security");
+    /// `outage`.
+    pub const OUTAGE: usize = super::at(super::INCIDENTS, "outage");
+    /// `system`.
+    pub const SYSTEM: usize = super::at(super::INCIDENTS, "system");
+}
+
+/// Where each field of surveys data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod surveys {
+    /// `date`.
+    pub const DATE: usize = super::at(super::SURVEYS, "date");
+    /// `score`.
+    pub const SCORE: usize = super::at(super::SURVEYS, "score");
+    /// `survey`.
+    pub const SURVEY: usize = super::at(super::SURVEYS, "survey");
+}
+
+/// Where each field of usage data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod usage {
+    /// `date`.
+    pub const DATE: usize = super::at(super::USAGE, "date");
+    /// `system`.
+    pub const SYSTEM: usize = super::at(super::USAGE, "system");
+    /// `active`.
+    pub const ACTIVE: usize = super::at(super::USAGE, "active");
+    /// `licensed`.
+    pub const LICENSED: usize = super::at(super::USAGE, "licensed");
+}
+
+/// Where each field of processes data sits among [`crate::Kind::fields`], by name.
+pub(crate) mod processes {
+    /// `process`.
+    pub const PROCESS: usize = super::at(super::PROCESSES, "process");
+    /// `automated`.
+    pub const AUTOMATED: usize = super::at(super::PROCESSES, "automated");
+    /// `baseline_cost`.
+    pub const BASELINE_COST: usize = super::at(super::PROCESSES, "baseline_cost");
+    /// `cost`.
+    pub const COST: usize = super::at(super::PROCESSES, "cost");
+}
+
 impl Kind {
     /// Every kind, in the order of the CLI's help.
     pub const ALL: [Kind; 7] = [

@@ -6,6 +6,7 @@ use std::sync::mpsc::sync_channel;
 
 use sextant_metrics::records::{Names, Order};
 
+use crate::kinds::orders as field;
 use crate::read::{Repeats, columns, date_order};
 use crate::rows::{Row, Rows, check_row, open, panic_text};
 use crate::{
@@ -44,13 +45,16 @@ pub(crate) fn parse_order<'r>(
         expected: fields[fi].expected.to_string(),
         found,
     };
-    let (day, _) = parse::datetime(cell(0), order).map_err(|f| problem(0, f))?;
-    let customer = cell(1);
+    let (day, _) =
+        parse::datetime(cell(field::DATE), order).map_err(|f| problem(field::DATE, f))?;
+    let customer = cell(field::CUSTOMER);
     if customer.is_empty() {
-        return Err(problem(1, "an empty cell".into()));
+        return Err(problem(field::CUSTOMER, "an empty cell".into()));
     }
-    let amount = parse::money(cell(2), opts.decimal_comma).map_err(|f| problem(2, f))?;
-    let channel = Some(cell(3)).filter(|c| cols[3].is_some() && !c.is_empty());
+    let amount = parse::money(cell(field::AMOUNT), opts.decimal_comma)
+        .map_err(|f| problem(field::AMOUNT, f))?;
+    let channel =
+        Some(cell(field::CHANNEL)).filter(|c| cols[field::CHANNEL].is_some() && !c.is_empty());
     Ok(OrderRow {
         day,
         amount,

@@ -6,7 +6,7 @@ use sextant_metrics::records::{
     Answer, Incident, Names, Order, Process, Spend, Survey, Traffic, Usage,
 };
 
-use crate::kinds::DATE;
+use crate::kinds::{DATE, incidents, marketing, processes, sessions, surveys, usage};
 use crate::orders::{OrderRow, parse_order};
 use crate::rows::{Row, check_row, open};
 use crate::{DateOrder, ImportError, Kind, Options, RowProblem, Source, normalise, parse};
@@ -358,9 +358,11 @@ pub fn read(
                 }
             },
             Kind::Marketing => {
-                let day = get!(0, date);
-                let amount = get!(1, money);
-                let channel = cell(2).map(str::trim).filter(|c| !c.is_empty());
+                let day = get!(marketing::DATE, date);
+                let amount = get!(marketing::AMOUNT, money);
+                let channel = cell(marketing::CHANNEL)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty());
                 match (day, amount) {
                     (Some((day, _)), Some(amount)) => Some(Record::Spend(Spend {
                         day,
@@ -377,14 +379,17 @@ pub fn read(
                 }
             }
             Kind::Sessions => {
-                let day = get!(0, date);
-                let sessions = get!(1, parse::number);
-                let conversions = if cell(2).is_some_and(|c| !c.trim().is_empty()) {
-                    get!(2, parse::number)
-                } else {
-                    Some(0.0)
-                };
-                let channel = cell(3).map(str::trim).filter(|c| !c.is_empty());
+                let day = get!(sessions::DATE, date);
+                let sessions = get!(sessions::SESSIONS, parse::number);
+                let conversions =
+                    if cell(sessions::CONVERSIONS).is_some_and(|c| !c.trim().is_empty()) {
+                        get!(sessions::CONVERSIONS, parse::number)
+                    } else {
+                        Some(0.0)
+                    };
+                let channel = cell(sessions::CHANNEL)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty());
                 match (day, sessions, conversions) {
                     (Some((day, _)), Some(sessions), Some(conversions)) => {
                         Some(Record::Traffic(Traffic {
@@ -404,13 +409,13 @@ pub fn read(
                 }
             }
             Kind::Incidents => {
-                let start = get!(0, date);
-                let end = if cell(1).is_some_and(|c| !c.trim().is_empty()) {
-                    get!(1, date).map(Some)
+                let start = get!(incidents::START, date);
+                let end = if cell(incidents::END).is_some_and(|c| !c.trim().is_empty()) {
+                    get!(incidents::END, date).map(Some)
                 } else {
                     Some(None)
                 };
-                let kind_text = cell(2).map(|s| s.trim().to_ascii_lowercase());
+                let kind_text = cell(incidents::SECURITY).map(|s| s.trim().to_ascii_lowercase());
                 let security = match kind_text.as_deref() {
                     None | Some("") => Some(false),
                     Some(t)
@@ -426,8 +431,8 @@ pub fn read(
                         Err(_) => Some(false),
                     },
                 };
-                let outage = match cell(3) {
-                    Some(s) if !s.trim().is_empty() => get!(3, parse::yes_no),
+                let outage = match cell(incidents::OUTAGE) {
+                    Some(s) if !s.trim().is_empty() => get!(incidents::OUTAGE, parse::yes_no),
                     // Without an outage column, every incident that is not a security
                     // incident (or is typed as an outage) counts as one.
                     _ => Some(
@@ -437,7 +442,9 @@ pub fn read(
                             || security == Some(false),
                     ),
                 };
-                let system = cell(4).map(str::trim).filter(|c| !c.is_empty());
+                let system = cell(incidents::SYSTEM)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty());
                 let minute =
                     |(d, m): (i32, Option<u32>)| i64::from(d) * 1440 + i64::from(m.unwrap_or(0));
                 match (start, end, security, outage) {
@@ -446,7 +453,10 @@ pub fn read(
                         if e.is_some_and(|e| e < s) {
                             bad.get_or_insert(problem(
                                 1,
-                                format!("{:?}, before the start", cell(1).unwrap_or("")),
+                                format!(
+                                    "{:?}, before the start",
+                                    cell(incidents::END).unwrap_or("")
+                                ),
                             ));
                             None
                         } else {
@@ -469,20 +479,20 @@ pub fn read(
                 }
             }
             Kind::Surveys => {
-                let day = get!(0, date);
-                let score = get!(1, parse::number);
-                let survey = match cell(2).map(|s| s.trim().to_ascii_lowercase()) {
+                let day = get!(surveys::DATE, date);
+                let score = get!(surveys::SCORE, parse::number);
+                let survey = match cell(surveys::SURVEY).map(|s| s.trim().to_ascii_lowercase()) {
                     Some(t) if t.contains("enps") || t.contains("employee") => Some(Survey::Enps),
                     Some(t) if t.contains("nps") || t.contains("recommend") => Some(Survey::Nps),
                     Some(t) if t.contains("csat") || t.contains("satisf") => Some(Survey::Csat),
                     Some(t) if !t.is_empty() => {
-                        bad.get_or_insert(problem(2, format!("{t:?}")));
+                        bad.get_or_insert(problem(surveys::SURVEY, format!("{t:?}")));
                         None
                     }
                     _ => opts.survey.or_else(|| {
                         bad.get_or_insert(RowProblem {
                             expected: "a `survey` column, or --survey csat|nps|enps".into(),
-                            ..problem(1, "answers without a survey".into())
+                            ..problem(surveys::SCORE, "answers without a survey".into())
                         });
                         None
                     }),
@@ -494,7 +504,7 @@ pub fn read(
                         if score < min || score > max {
                             bad.get_or_insert(RowProblem {
                                 expected: format!("a score from {min} to {max}"),
-                                ..problem(1, score.to_string())
+                                ..problem(surveys::SCORE, score.to_string())
                             });
                             None
                         } else {
@@ -505,12 +515,12 @@ pub fn read(
                 }
             }
             Kind::Usage => {
-                let day = get!(0, date);
-                let system = get!(1, |s: &str| Some(s.trim())
+                let day = get!(usage::DATE, date);
+                let system = get!(usage::SYSTEM, |s: &str| Some(s.trim())
                     .filter(|c| !c.is_empty())
                     .ok_or_else(|| "an empty cell".to_string()));
-                let active = get!(2, parse::number);
-                let licensed = get!(3, parse::number);
+                let active = get!(usage::ACTIVE, parse::number);
+                let licensed = get!(usage::LICENSED, parse::number);
                 match (day, system, active, licensed) {
                     (Some((day, _)), Some(sys), Some(active), Some(licensed)) => {
                         Some(Record::Usage(Usage {
@@ -528,17 +538,17 @@ pub fn read(
                 }
             }
             Kind::Processes => {
-                let name = get!(0, |s: &str| Some(s.trim())
+                let name = get!(processes::PROCESS, |s: &str| Some(s.trim())
                     .filter(|c| !c.is_empty())
                     .ok_or_else(|| "an empty cell".to_string()));
-                let automated = get!(1, parse::yes_no);
+                let automated = get!(processes::AUTOMATED, parse::yes_no);
                 let optional_money = |fi: usize| cell(fi).filter(|c| !c.trim().is_empty());
-                let baseline_cost = match optional_money(2) {
-                    Some(_) => get!(2, money).map(Some),
+                let baseline_cost = match optional_money(processes::BASELINE_COST) {
+                    Some(_) => get!(processes::BASELINE_COST, money).map(Some),
                     None => Some(None),
                 };
-                let cost = match optional_money(3) {
-                    Some(_) => get!(3, money).map(Some),
+                let cost = match optional_money(processes::COST) {
+                    Some(_) => get!(processes::COST, money).map(Some),
                     None => Some(None),
                 };
                 match (name, automated, baseline_cost, cost) {
