@@ -1,5 +1,5 @@
 //! The fast path for orders: a CSV file read on one thread while two others intern customers
-//! and accumulate, each owning the customers whose name hashes to it; [`parse_order`] reads an
+//! and accumulate, each owning the customers whose name hashes to it; `parse_order` reads an
 //! orders row for both this path and [`read`](fn@crate::read).
 
 use std::sync::mpsc::sync_channel;

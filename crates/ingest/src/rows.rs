@@ -2,7 +2,7 @@
 //! with one reused record (its delimiter recognised from the first lines, its header found
 //! below title rows); a worksheet, or its rows as read, is read on a thread of its own and
 //! handed over row by row through a bounded channel. A CSV row is checked before its cells are
-//! read ([`check_row`]).
+//! read (`check_row`).
 
 use std::io::Read;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
