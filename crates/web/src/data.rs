@@ -179,8 +179,7 @@ impl ReadOptions {
             .is_some_and(|n| sextant_ingest::sheet::is_workbook(std::path::Path::new(n)))
     }
 
-    /// The extension of a staged copy: `.xlsx` for a workbook, `.csv` otherwise.
-    pub fn extension(&self) -> &'static str {
+    fn extension(&self) -> &'static str {
         if self.is_workbook() { ".xlsx" } else { ".csv" }
     }
 }
@@ -208,6 +207,10 @@ impl Reading {
 /// own (mode 0700, its files 0600) under a staging root, removed with everything in
 /// it when the process ends; what a killed process left behind is removed when the next one
 /// starts.
+///
+/// Only uploads are staged, for a reason: one may be 256 MiB ([`MAX_UPLOAD`]), and a page's
+/// preview keeps it until "Import" for up to an hour, so it waits on disk rather than in
+/// memory. Stored data sets are never staged: they are read from the database's bytes.
 ///
 /// The root is `uploads` beside a SQLite database file (`<db dir>/uploads`, mode 0700), and the
 /// operating system's temporary directory otherwise (PostgreSQL, an in-memory database), where
