@@ -244,7 +244,11 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
         UnitArg::Day => Unit::Day,
         UnitArg::Week => Unit::Week,
     };
-    let (orders, names) = read_orders(&[(args.orders.as_path(), &opts)])?;
+    let (orders, names) = read_orders(&[sextant_ingest::batch::ImportFile {
+        kind: Some(sextant_ingest::Kind::Orders),
+        source: sextant_ingest::Source::path(args.orders.as_path()),
+        options: opts,
+    }])?;
     let report = sextant_metrics::clv::report(
         &orders,
         names,
@@ -288,12 +292,12 @@ pub fn clv(args: ClvArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads orders files into the models' orders and the customers' names.
+/// Reads orders files into the models' orders and the customers' names; an error names the
+/// file.
 pub fn read_orders(
-    files: &[(&std::path::Path, &Options)],
+    files: &[sextant_ingest::batch::ImportFile],
 ) -> anyhow::Result<(Vec<ClvOrder>, Names)> {
-    sextant_ingest::clv::orders(files)
-        .map_err(|(path, e)| anyhow::anyhow!("{}: {e}", path.display()))
+    sextant_ingest::clv::orders(files).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Every customer's predictions as CSV, row by row.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use sextant_ingest::batch::Progress;
+use sextant_ingest::batch::{FileReport, Progress};
 use sextant_ingest::{DateOrder, Kind, Options};
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::catalogue;
@@ -237,16 +237,16 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
             return;
         }
         match p {
-            Progress::Rows(path, kind, n) => {
+            Progress::Rows { name, kind, rows } => {
                 let b = bar.get_or_insert_with(indicatif::ProgressBar::new_spinner);
-                if n == 0 {
-                    b.set_message(format!("{}: reading {}", path.display(), kind.name()));
+                if rows == 0 {
+                    b.set_message(format!("{name}: reading {}", kind.name()));
                 } else {
-                    b.set_message(format!("{}: {n} rows", path.display()));
+                    b.set_message(format!("{name}: {rows} rows"));
                 }
                 b.tick();
             }
-            Progress::Done(_) => {
+            Progress::Done { .. } => {
                 if let Some(b) = bar.take() {
                     b.finish_and_clear();
                 }
@@ -255,29 +255,24 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
     };
     let (imported, reports) = sextant_ingest::batch::import(&files, &base, &map, g, progress)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (path, _, report) in &reports {
+    for FileReport { name, report, .. } in &reports {
         if !report.skipped.is_empty() {
             let mut err = anstream::stderr();
-            let _ = writeln!(
-                err,
-                "{}: skipped {} bad row(s):",
-                path.display(),
-                report.skipped.len()
-            );
+            let _ = writeln!(err, "{name}: skipped {} bad row(s):", report.skipped.len());
             for p in report.skipped.iter().take(20) {
                 let _ = writeln!(err, "  {p}");
             }
         }
         if report.repeated_rows > 0 {
             let mut err = anstream::stderr();
-            let _ = writeln!(err, "{}", repeated_warning(path, report));
+            let _ = writeln!(err, "{}", repeated_warning(name, report));
         }
     }
     Ok(imported)
 }
 
 /// The warning for orders rows that repeat an earlier row of the same day.
-pub fn repeated_warning(path: &std::path::Path, report: &sextant_ingest::Report) -> String {
+pub fn repeated_warning(name: &str, report: &sextant_ingest::Report) -> String {
     let listed: Vec<String> = report
         .repeated
         .iter()
@@ -287,7 +282,7 @@ pub fn repeated_warning(path: &std::path::Path, report: &sextant_ingest::Report)
     let more = report.repeated_rows as usize - listed.len().min(report.repeated_rows as usize);
     format!(
         "warning: {}: {} row(s) repeat an earlier row of the same day cell for cell, a duplicated order? ({}{}); they were imported: remove them from the file if they are duplicates",
-        path.display(),
+        name,
         report.repeated_rows,
         listed.join(", "),
         if more > 0 {

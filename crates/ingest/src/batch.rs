@@ -2,7 +2,7 @@
 //! `sextant metrics`, `sextant analyze --data` and the server's analysis endpoints share.
 //!
 //! Each file is all or nothing (unless bad rows are skipped); a customer or channel named in
-//! two files is one customer or channel.
+//! two files is one customer or channel. Every error names the file by its source's name.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use sextant_metrics::calendar::Granularity;
 use sextant_metrics::catalogue::{self, Inputs, OrderMetrics};
 use sextant_metrics::records::Names;
 
-use crate::{Data, ImportError, Interners, Kind, Options, Record, Report};
+use crate::{Data, Format, ImportError, Interners, Kind, Options, Record, Report, Source};
 
 /// Everything imported from a set of files.
 pub struct Imported {
@@ -25,71 +25,117 @@ pub struct Imported {
     pub systems: Names,
 }
 
-/// A file imported: its path, its kind, and what reading it found.
-pub type FileReport = (PathBuf, Kind, Report);
+/// A file to import: where it is, its kind (recognised from its headers when `None`), and
+/// the options it is read with.
+#[derive(Debug, Clone)]
+pub struct ImportFile {
+    /// The kind of data, when named.
+    pub kind: Option<Kind>,
+    /// Its bytes and its name.
+    pub source: Source,
+    /// How it is read (its column map comes from the batch's, see [`import_each`]).
+    pub options: Options,
+}
+
+/// A file imported: its name, its kind, and what reading it found.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The source's name.
+    pub name: String,
+    /// The kind it was read as.
+    pub kind: Kind,
+    /// What reading it found.
+    pub report: Report,
+}
 
 /// Where an import of several files stands, for a progress display.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
-    /// A file is being read; rows read so far.
-    Rows(&'a Path, Kind, u64),
+    /// A file is being read.
+    Rows {
+        /// The source's name.
+        name: &'a str,
+        /// The kind it is read as.
+        kind: Kind,
+        /// Rows read so far.
+        rows: u64,
+    },
     /// A file is done.
-    Done(&'a Path),
+    Done {
+        /// The source's name.
+        name: &'a str,
+    },
 }
 
 /// Why a set of files could not be imported.
 #[derive(Debug)]
 pub enum BatchError {
     /// A file could not be imported.
-    File(PathBuf, ImportError),
+    File {
+        /// The source's name.
+        name: String,
+        /// Why.
+        error: ImportError,
+    },
     /// A file's kind cannot be told from its columns.
     UnknownKind {
-        /// The file.
-        path: PathBuf,
+        /// The source's name.
+        name: String,
         /// Its headers.
         headers: Vec<String>,
     },
     /// A file's columns fit several kinds alike.
     AmbiguousKind {
-        /// The file.
-        path: PathBuf,
+        /// The source's name.
+        name: String,
         /// The kinds it fits.
         kinds: Vec<Kind>,
     },
     /// A column map no file uses.
-    UnusedMap(String, String),
+    UnusedMap {
+        /// The field.
+        field: String,
+        /// The column.
+        column: String,
+    },
+}
+
+impl BatchError {
+    /// An import error in the source named `name`.
+    pub fn file(name: &str, error: ImportError) -> BatchError {
+        BatchError::File {
+            name: name.to_string(),
+            error,
+        }
+    }
 }
 
 impl fmt::Display for BatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BatchError::File(path, e) => write!(f, "{}: {e}", path.display()),
-            BatchError::UnknownKind { path, headers } => write!(
+            BatchError::File { name, error } => write!(f, "{name}: {error}"),
+            BatchError::UnknownKind { name, headers } => write!(
                 f,
-                "{}: cannot tell what data this is from its columns ({}); name it, e.g. orders={}",
-                path.display(),
+                "{name}: cannot tell what data this is from its columns ({}); name it, e.g. orders={name}",
                 headers
                     .iter()
                     .map(|h| format!("{h:?}"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                path.display()
             ),
-            BatchError::AmbiguousKind { path, kinds } => write!(
+            BatchError::AmbiguousKind { name, kinds } => write!(
                 f,
-                "{}: the columns fit {} data alike; name it, e.g. {}={}",
-                path.display(),
+                "{name}: the columns fit {} data alike; name it, e.g. {}={name}",
                 kinds
                     .iter()
                     .map(|k| k.name())
                     .collect::<Vec<_>>()
                     .join(" and "),
                 kinds.first().map_or("orders", |k| k.name()),
-                path.display()
             ),
-            BatchError::UnusedMap(field, col) => write!(
+            BatchError::UnusedMap { field, column } => write!(
                 f,
-                "--map {field}={col}: no data file has that field and column"
+                "--map {field}={column}: no data file has that field and column"
             ),
         }
     }
@@ -97,10 +143,10 @@ impl fmt::Display for BatchError {
 
 impl std::error::Error for BatchError {}
 
-/// The kind a file's headers fit best.
-pub fn guess_kind(path: &Path, opts: &Options) -> Result<Kind, BatchError> {
-    let headers =
-        crate::headers(path, opts).map_err(|e| BatchError::File(path.to_path_buf(), e))?;
+/// The kind a source's headers fit best (a path, or a [`Source`]).
+pub fn guess_kind(source: impl Into<Source>, opts: &Options) -> Result<Kind, BatchError> {
+    let source = source.into();
+    let headers = crate::headers(&source, opts).map_err(|e| BatchError::file(source.name(), e))?;
     let norm: Vec<String> = headers.iter().map(|h| crate::normalise(h)).collect();
     let mut best: Vec<(usize, Kind)> = Kind::ALL
         .iter()
@@ -118,18 +164,18 @@ pub fn guess_kind(path: &Path, opts: &Options) -> Result<Kind, BatchError> {
     match best.as_slice() {
         [(n, k), rest @ ..] if rest.first().is_none_or(|r| r.0 < *n) => Ok(*k),
         [] => Err(BatchError::UnknownKind {
-            path: path.to_path_buf(),
+            name: source.name().to_string(),
             headers,
         }),
         _ => Err(BatchError::AmbiguousKind {
-            path: path.to_path_buf(),
+            name: source.name().to_string(),
             kinds: best.iter().map(|b| b.1).collect(),
         }),
     }
 }
 
-/// Imports `files` (each with its kind, or `None` to recognise it from its headers): the data,
-/// and each file's report (rows read, rows skipped).
+/// Imports files by path (each with its kind, or `None` to recognise it from its headers; `-`
+/// is standard input): the data, and each file's report (rows read, rows skipped).
 pub fn import(
     files: &[(Option<Kind>, PathBuf)],
     base: &Options,
@@ -137,15 +183,20 @@ pub fn import(
     g: Granularity,
     progress: impl FnMut(Progress),
 ) -> Result<(Imported, Vec<FileReport>), BatchError> {
-    let each: Vec<(Option<Kind>, PathBuf, Options)> = files
+    let each: Vec<ImportFile> = files
         .iter()
-        .map(|(k, p)| (*k, p.clone(), base.clone()))
+        .map(|(kind, path)| ImportFile {
+            kind: *kind,
+            source: Source::path(path.as_path()),
+            options: base.clone(),
+        })
         .collect();
     import_each(&each, map, g, progress)
 }
 
 /// Standard input kept in a private file (mode 0600), removed when dropped: a file is read more
-/// than once (its headers, its day/month order, its rows), and standard input only once.
+/// than once (its headers, its day/month order, its rows), and standard input only once. It is
+/// kept on disk rather than in memory because what is piped in has no size limit.
 pub struct Spooled(PathBuf);
 
 impl Spooled {
@@ -181,38 +232,31 @@ impl Drop for Spooled {
     }
 }
 
-/// As [`import`], with each file read under options of its own. A path `-` is standard input.
+/// Imports `files`, each read from its source under its own options; `map` (`field=Column`)
+/// applies to every file that has the column, and must be used by one. Standard input is
+/// spooled to a private file ([`Spooled`]); a workbook is unpacked and read once, into its rows
+/// in memory ([`crate::sheet::rows`], within the sheet's limits), for the several readings
+/// below. Nothing else is written anywhere: bytes in memory are read where they are.
 pub fn import_each(
-    files: &[(Option<Kind>, PathBuf, Options)],
+    files: &[ImportFile],
     map: &[(String, String)],
     g: Granularity,
     mut progress: impl FnMut(Progress),
 ) -> Result<(Imported, Vec<FileReport>), BatchError> {
-    let stdin = if files.iter().any(|(_, p, _)| p.as_os_str() == "-") {
-        Some(
+    let stdin = match files.iter().find(|f| f.source.is_stdin()) {
+        Some(f) => Some(
             Spooled::new(std::io::stdin().lock())
-                .map_err(|e| BatchError::File(PathBuf::from("-"), e))?,
-        )
-    } else {
-        None
+                .map_err(|e| BatchError::file(f.source.name(), e))?,
+        ),
+        None => None,
     };
-    // What each file is read from: standard input's copy, or a workbook's rows, unpacked and
-    // read once (within `sheet`'s limits) for the several readings below.
-    let mut workbooks = Vec::new();
     let mut sources = Vec::with_capacity(files.len());
-    for (_, p, base) in files {
-        let src = match &stdin {
-            Some(s) if p.as_os_str() == "-" => s.path().to_path_buf(),
-            _ => p.clone(),
+    for f in files {
+        let source = match &stdin {
+            Some(s) if f.source.is_stdin() => Source::path(s.path()).named(f.source.name()),
+            _ => f.source.clone(),
         };
-        if crate::sheet::is_workbook(&src) {
-            let rows = crate::sheet::TempRows::of(&src, base.sheet.as_deref(), &base.stop)
-                .map_err(|e| BatchError::File(p.clone(), e))?;
-            sources.push(rows.path().to_path_buf());
-            workbooks.push(rows);
-        } else {
-            sources.push(src);
-        }
+        sources.push(readable(source, &f.options)?);
     }
     let mut om = OrderMetrics::new(g);
     let mut data = Data::default();
@@ -221,31 +265,21 @@ pub fn import_each(
     let mut systems = Names::default();
     let mut used_maps = vec![false; map.len()];
     let mut kinds = Vec::new();
-    for ((kind, path, base), src) in files.iter().zip(&sources) {
-        kinds.push(match kind {
-            Some(k) => *k,
-            None => guess_kind(src, base).map_err(|e| match e {
-                BatchError::UnknownKind { headers, .. } => BatchError::UnknownKind {
-                    path: path.clone(),
-                    headers,
-                },
-                BatchError::AmbiguousKind { kinds, .. } => BatchError::AmbiguousKind {
-                    path: path.clone(),
-                    kinds,
-                },
-                BatchError::File(_, e) => BatchError::File(path.clone(), e),
-                other => other,
-            })?,
+    for (f, source) in files.iter().zip(&sources) {
+        kinds.push(match f.kind {
+            Some(k) => k,
+            None => guess_kind(source, &f.options)?,
         });
     }
     let orders_files = kinds.iter().filter(|k| **k == Kind::Orders).count();
     let mut reports = Vec::new();
-    for (((_, path, base), &kind), src) in files.iter().zip(&kinds).zip(&sources) {
-        let fail = |e| BatchError::File(path.clone(), e);
+    for ((f, &kind), source) in files.iter().zip(&kinds).zip(&sources) {
+        let name = source.name();
+        let fail = |e| BatchError::file(name, e);
         // The maps whose column this file has.
-        let headers = crate::headers(src, base).map_err(fail)?;
+        let headers = crate::headers(source, &f.options).map_err(fail)?;
         let norm: Vec<String> = headers.iter().map(|h| crate::normalise(h)).collect();
-        let mut opts = base.clone();
+        let mut opts = f.options.clone();
         for (i, (field, col)) in map.iter().enumerate() {
             if norm.contains(&crate::normalise(col))
                 && kind.fields().iter().any(|f| f.name == field)
@@ -256,12 +290,16 @@ pub fn import_each(
         }
         let mut staged = Data::default();
         let mut staged_orders = OrderMetrics::new(g);
-        progress(Progress::Rows(path, kind, 0));
-        let tick = |n: u64| progress(Progress::Rows(path, kind, n));
+        progress(Progress::Rows {
+            name,
+            kind,
+            rows: 0,
+        });
+        let tick = |rows: u64| progress(Progress::Rows { name, kind, rows });
         // One orders file goes through the parallel reader; several share one customer
         // table so that a customer in two files is one customer.
         let report = if kind == Kind::Orders && orders_files == 1 {
-            crate::read_orders(src, &opts, g, &mut channels, tick).map(|(om, r)| {
+            crate::read_orders(source, &opts, g, &mut channels, tick).map(|(om, r)| {
                 staged_orders = om;
                 r
             })
@@ -272,7 +310,7 @@ pub fn import_each(
                 systems: Some(&mut systems),
             };
             crate::read(
-                src,
+                source,
                 kind,
                 &opts,
                 &mut names,
@@ -283,7 +321,7 @@ pub fn import_each(
                 tick,
             )
         };
-        progress(Progress::Done(path));
+        progress(Progress::Done { name });
         let report = report.map_err(fail)?;
         // All or nothing per file: only a file that read cleanly (or with skipped rows, when
         // asked) joins the data.
@@ -300,10 +338,17 @@ pub fn import_each(
         data.answers.extend(staged.answers);
         data.usage.extend(staged.usage);
         data.processes.extend(staged.processes);
-        reports.push((path.clone(), kind, report));
+        reports.push(FileReport {
+            name: name.to_string(),
+            kind,
+            report,
+        });
     }
     if let Some(i) = used_maps.iter().position(|u| !u) {
-        return Err(BatchError::UnusedMap(map[i].0.clone(), map[i].1.clone()));
+        return Err(BatchError::UnusedMap {
+            field: map[i].0.clone(),
+            column: map[i].1.clone(),
+        });
     }
     Ok((
         Imported {
@@ -314,6 +359,17 @@ pub fn import_each(
         },
         reports,
     ))
+}
+
+/// What a source is read from several times: a workbook's rows as read (unpacked once, in
+/// memory, under the workbook's name), anything else as it is.
+pub fn readable(source: Source, opts: &Options) -> Result<Source, BatchError> {
+    if source.format() != Format::Workbook {
+        return Ok(source);
+    }
+    let rows = crate::sheet::rows(&source, opts.sheet.as_deref(), &opts.stop)
+        .map_err(|e| BatchError::file(source.name(), e))?;
+    Ok(Source::rows(source.name(), rows))
 }
 
 /// The metric catalogue over what was imported.

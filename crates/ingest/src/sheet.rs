@@ -15,19 +15,22 @@
 //! and the stop flag is checked every 1,024 cells; the file is read through a reader that
 //! checks it too, inside the spreadsheet library.
 //!
-//! A sheet's rows as read can be kept ([`to_rows`]): a small CSV file (extension
-//! [`ROWS_EXTENSION`]) of each row's line number and cells, which the importer reads exactly as
-//! it reads the sheet (the same rows, line numbers and header), at the speed of CSV. An import
-//! reads a file several times (its headers, its dates' order, its rows); a workbook is unpacked
-//! once and its rows read from there, and the server keeps them so that it never unpacks a
-//! stored workbook again.
+//! A sheet's rows as read can be kept ([`rows`] in memory, [`to_rows`] in a file): small CSV
+//! text (a file's extension [`ROWS_EXTENSION`]) of each row's line number and cells, which the
+//! importer reads exactly as it reads the sheet (the same rows, line numbers and header), at
+//! the speed of CSV ([`crate::Source::rows`]). An import reads a file several times (its
+//! headers, its dates' order, its rows); a workbook is unpacked once and its rows read from
+//! there, and the server keeps them so that it never unpacks a stored workbook again.
+//!
+//! A workbook is read from any [`Source`]: a file, or bytes in memory (a stored data set).
 
-use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::SyncSender;
 
-use crate::{ImportError, SheetRow, Stop};
+use bytes::Bytes;
+
+use crate::{Format, ImportError, SheetRow, Source, Stop};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -103,7 +106,7 @@ fn unpacked_message(limits: &Limits, what: String) -> ImportError {
 
 /// What kind of workbook a file is, from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Format {
+enum Book {
     Xlsx,
     Xls,
     Ods,
@@ -136,13 +139,13 @@ fn io(e: std::io::Error) -> ImportError {
 }
 
 /// Checks a workbook before it is opened (see the module's comment): its format.
-fn check(path: &Path, limits: &Limits, stop: &Stop) -> Result<Format, ImportError> {
-    let mut file = File::open(path).map_err(io)?;
+fn check(source: &Source, limits: &Limits, stop: &Stop) -> Result<Book, ImportError> {
+    let mut file = source.seekable()?;
     let mut magic = [0u8; 4];
     let n = file.read(&mut magic).map_err(io)?;
     if n == 4 && magic == [0xD0, 0xCF, 0x11, 0xE0] {
         // An XLS file is not compressed: it is no larger than the upload.
-        return Ok(Format::Xls);
+        return Ok(Book::Xls);
     }
     if n < 4 || magic != *b"PK\x03\x04" {
         return Err(ImportError::Format(
@@ -151,7 +154,7 @@ fn check(path: &Path, limits: &Limits, stop: &Stop) -> Result<Format, ImportErro
         ));
     }
     file.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+    let mut zip = zip::ZipArchive::new(file)
         .map_err(|e| ImportError::Format(format!("the workbook cannot be opened: {e}")))?;
     let mut declared: u64 = 0;
     let mut ods = false;
@@ -200,9 +203,9 @@ fn check(path: &Path, limits: &Limits, stop: &Stop) -> Result<Format, ImportErro
     }
     if ods {
         scan_ods(&mut zip, limits, stop)?;
-        return Ok(Format::Ods);
+        return Ok(Book::Ods);
     }
-    Ok(Format::Xlsx)
+    Ok(Book::Xlsx)
 }
 
 /// What an ODS table's rows and cells expand to when the spreadsheet library reads it: the
@@ -408,16 +411,16 @@ impl Counter<'_> {
 /// Reads the rows of a worksheet (`sheet`, or the first) that have any cell, handing each with
 /// its line number (the sheet's row number) to `sink`, which returns false to stop early.
 pub(crate) fn read_sheet(
-    path: &Path,
+    source: &Source,
     sheet: Option<&str>,
     limits: &Limits,
     stop: &Stop,
     sink: &mut dyn FnMut(u64, Vec<String>) -> bool,
 ) -> Result<(), ImportError> {
     use calamine::{Ods, Reader, Sheets, Xls, Xlsx};
-    let format = check(path, limits, stop)?;
+    let format = check(source, limits, stop)?;
     let file = Watched {
-        inner: BufReader::new(File::open(path).map_err(io)?),
+        inner: source.seekable()?,
         stop: stop.clone(),
     };
     let failed = |e: &dyn std::fmt::Display| {
@@ -428,9 +431,9 @@ pub(crate) fn read_sheet(
         }
     };
     let mut wb: Sheets<_> = match format {
-        Format::Xlsx => Sheets::Xlsx(Xlsx::new(file).map_err(|e| failed(&e))?),
-        Format::Xls => Sheets::Xls(Xls::new(file).map_err(|e| failed(&e))?),
-        Format::Ods => Sheets::Ods(Ods::new(file).map_err(|e| failed(&e))?),
+        Book::Xlsx => Sheets::Xlsx(Xlsx::new(file).map_err(|e| failed(&e))?),
+        Book::Xls => Sheets::Xls(Xls::new(file).map_err(|e| failed(&e))?),
+        Book::Ods => Sheets::Ods(Ods::new(file).map_err(|e| failed(&e))?),
     };
     let name = match sheet {
         Some(s) => s.to_string(),
@@ -505,17 +508,18 @@ pub(crate) fn read_sheet(
     Ok(())
 }
 
-/// Sends a worksheet's rows to the importer's reading thread (see `crate::sheet_rows`).
+/// Sends a worksheet's rows, or its rows as read, to the importer's reading thread (see
+/// `crate::rows::sheet_rows`).
 pub(crate) fn send_sheet(
-    path: &Path,
+    source: &Source,
     sheet: Option<&str>,
     stop: &Stop,
     tx: &SyncSender<SheetRow>,
 ) -> Result<(), ImportError> {
-    if is_rows_file(path) {
-        return send_rows_file(path, stop, tx);
+    if source.format() == Format::Rows {
+        return send_rows(source, stop, tx);
     }
-    read_sheet(path, sheet, &Limits::DEFAULT, stop, &mut |line, cells| {
+    read_sheet(source, sheet, &Limits::DEFAULT, stop, &mut |line, cells| {
         tx.send(Ok((line, cells))).is_ok()
     })
 }
@@ -533,7 +537,7 @@ pub fn to_rows(
 }
 
 pub(crate) fn to_rows_within(
-    path: &Path,
+    source: impl Into<Source>,
     sheet: Option<&str>,
     out: &Path,
     stop: &Stop,
@@ -545,13 +549,34 @@ pub(crate) fn to_rows_within(
         .truncate(true)
         .open(out)
         .map_err(io)?;
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(std::io::BufWriter::new(file));
+    let mut w = std::io::BufWriter::new(file);
+    let rows = write_rows(&source.into(), sheet, &mut w, stop, limits)?;
+    w.flush().map_err(io)?;
+    Ok(rows)
+}
+
+/// The rows of a workbook's worksheet (`sheet`, or the first) as read, in memory: unpacked and
+/// read once, within the limits (its text at most [`MAX_TEXT`]), for
+/// [`crate::Source::rows`], which reads them exactly as it would have read the sheet.
+pub fn rows(source: &Source, sheet: Option<&str>, stop: &Stop) -> Result<Bytes, ImportError> {
+    let mut out = Vec::new();
+    write_rows(source, sheet, &mut out, stop, &Limits::DEFAULT)?;
+    Ok(Bytes::from(out))
+}
+
+/// Writes the rows of a worksheet as read to `out` (see [`to_rows`]); the rows written.
+fn write_rows(
+    source: &Source,
+    sheet: Option<&str>,
+    out: impl Write,
+    stop: &Stop,
+    limits: &Limits,
+) -> Result<u64, ImportError> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
     w.write_record([MAGIC, "1"]).map_err(|e| io(e.into()))?;
     let mut rows = 0u64;
     let mut failed = None;
-    read_sheet(path, sheet, limits, stop, &mut |line, cells| {
+    read_sheet(source, sheet, limits, stop, &mut |line, cells| {
         let line = line.to_string();
         let record = std::iter::once(line.as_str()).chain(cells.iter().map(String::as_str));
         match w.write_record(record) {
@@ -568,19 +593,16 @@ pub(crate) fn to_rows_within(
     if let Some(e) = failed {
         return Err(e);
     }
-    w.into_inner()
-        .map_err(|e| io(e.into_error()))?
-        .flush()
-        .map_err(io)?;
+    w.flush().map_err(io)?;
     Ok(rows)
 }
 
-/// Sends the rows of a rows file, as [`send_sheet`] sends a sheet's.
-fn send_rows_file(path: &Path, stop: &Stop, tx: &SyncSender<SheetRow>) -> Result<(), ImportError> {
+/// Sends a sheet's rows as read, as [`send_sheet`] sends a sheet's.
+fn send_rows(source: &Source, stop: &Stop, tx: &SyncSender<SheetRow>) -> Result<(), ImportError> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::new(File::open(path).map_err(io)?));
+        .from_reader(source.reader()?);
     let mut rec = csv::StringRecord::new();
     let damaged = || ImportError::Format("the sheet's stored rows are damaged".into());
     if !r.read_record(&mut rec).map_err(|_| damaged())? || rec.get(0) != Some(MAGIC) {
@@ -604,45 +626,11 @@ fn send_rows_file(path: &Path, stop: &Stop, tx: &SyncSender<SheetRow>) -> Result
     Ok(())
 }
 
-/// A workbook's rows written to a private temporary file (mode 0600), removed when dropped: what
-/// an import reads in place of the workbook (`batch::import_each`, `clv::orders`).
-pub struct TempRows(PathBuf);
-
-impl TempRows {
-    /// The rows of `path`'s sheet (`sheet`, or the first).
-    pub fn of(path: &Path, sheet: Option<&str>, stop: &Stop) -> Result<TempRows, ImportError> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        let tmp = std::env::temp_dir().join(format!(
-            "sextant-sheet-{}-{}.{ROWS_EXTENSION}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut open = std::fs::OpenOptions::new();
-        open.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-        open.open(&tmp).map_err(io)?;
-        let rows = TempRows(tmp);
-        to_rows(path, sheet, &rows.0, stop)?;
-        Ok(rows)
-    }
-
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempRows {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use std::path::PathBuf;
+
     use super::*;
     use crate::{Interners, Kind, Options};
 

@@ -26,7 +26,7 @@ use sextant_store::Scope;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::data::{keep_parsed, stage_stored, stop_of};
+use crate::data::{keep_parsed, stop_of, stored_files};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Path, Query};
 use crate::orgs::scope;
@@ -115,7 +115,7 @@ async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult
     let (imported, fresh) = state
         .work
         .run(s.org_id(), 1, move |cancel| -> ApiResult<(Imported, _)> {
-            let (_staged, files, fresh) = stage_stored(&contents, &stop_of(cancel))?;
+            let (files, fresh) = stored_files(contents, &stop_of(cancel))?;
             sextant_ingest::batch::import_each(&files, &[], g, |_| {})
                 .map(|(imp, _)| (imp, fresh))
                 .map_err(|e| {
@@ -772,9 +772,7 @@ async fn clv(
     let (v, fresh) = state
         .work
         .run(s.org_id(), 1, move |cancel| {
-            let (_staged, staged, fresh) = stage_stored(&orders, &stop_of(cancel))?;
-            let files: Vec<(&std::path::Path, &sextant_ingest::Options)> =
-                staged.iter().map(|(_, p, o)| (p.as_path(), o)).collect();
+            let (files, fresh) = stored_files(orders, &stop_of(cancel))?;
             clv_report(&files, end, unit, horizon, margin, rate).map(|v| (v, fresh))
         })
         .await?;
@@ -785,15 +783,15 @@ async fn clv(
 /// The CLV report [`sextant_metrics::clv::report`] builds, as `sextant clv --format json`
 /// prints it, serialised straight from its typed rows.
 fn clv_report(
-    files: &[(&std::path::Path, &sextant_ingest::Options)],
+    files: &[sextant_ingest::batch::ImportFile],
     end: i32,
     unit: sextant_metrics::bgnbd::Unit,
     horizon: u32,
     margin: f64,
     rate: f64,
 ) -> ApiResult<Bytes> {
-    let (orders, customers) = sextant_ingest::clv::orders(files)
-        .map_err(|(path, e)| ApiError::field("orders", format!("{}: {e}", path.display())))?;
+    let (orders, customers) =
+        sextant_ingest::clv::orders(files).map_err(|e| ApiError::field("orders", e.to_string()))?;
     let params = sextant_metrics::clv::Params {
         end,
         unit,

@@ -1,6 +1,9 @@
 //! Data set routes: uploading a business's data files (CSV or XLSX: orders, marketing spend,
 //! sessions, incidents, surveys, usage, processes), which are read in full before they are
 //! kept, all or nothing unless bad rows are to be skipped; listing, downloading, deleting.
+//!
+//! An upload is streamed to a staged file and checked there under the CPU budget; a stored
+//! data set is read straight from the database's bytes ([`stored_files`]), never written out.
 
 use std::path::PathBuf;
 
@@ -10,7 +13,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use sextant_ingest::{DateOrder, Kind, Options, Stop};
+use sextant_ingest::batch::ImportFile;
+use sextant_ingest::{DateOrder, Format, Kind, Options, Source, Stop};
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::records::Survey;
 use sextant_store::{Dataset, DatasetContent, Role};
@@ -199,10 +203,14 @@ impl Reading {
     }
 }
 
-/// Where uploaded and stored files are written for the importer: a directory of this
-/// process's own (mode 0700, its files 0600) under a staging root, removed with everything in
+/// Where uploads are written as they arrive, for the importer: a directory of this process's
+/// own (mode 0700, its files 0600) under a staging root, removed with everything in
 /// it when the process ends; what a killed process left behind is removed when the next one
 /// starts.
+///
+/// Only uploads are staged, for a reason: one may be 256 MiB ([`MAX_UPLOAD`]), and a page's
+/// preview keeps it until "Import" for up to an hour, so it waits on disk rather than in
+/// memory. Stored data sets are never staged: they are read from the database's bytes.
 ///
 /// The root is `uploads` beside a SQLite database file (`<db dir>/uploads`, mode 0700), and the
 /// operating system's temporary directory otherwise (PostgreSQL, an in-memory database), where
@@ -379,11 +387,6 @@ impl From<tempfile::TempPath> for Staged {
     }
 }
 
-/// Writes bytes where the importer reads them, in this process's staging directory.
-pub fn stage(bytes: &[u8], opts: &ReadOptions) -> ApiResult<Staged> {
-    Staging::shared()?.stage(bytes, opts)
-}
-
 /// A file being written to the staging directory as it arrives, refused (413) beyond
 /// [`MAX_UPLOAD`] bytes without reading further.
 pub struct StageWriter {
@@ -394,8 +397,7 @@ pub struct StageWriter {
 
 impl StageWriter {
     /// A new staged file for a file read with `opts`.
-    pub fn new(opts: &ReadOptions) -> ApiResult<StageWriter> {
-        let staging = Staging::shared()?;
+    pub fn new(staging: &Staging, opts: &ReadOptions) -> ApiResult<StageWriter> {
         let (file, path) = staging
             .file(opts.extension())
             .map_err(stage_error)?
@@ -437,12 +439,16 @@ fn too_large() -> ApiError {
 }
 
 /// Streams a request body to a staged file (see [`StageWriter`]); the file and its size.
-async fn stage_body(body: axum::body::Body, opts: &ReadOptions) -> ApiResult<(Staged, usize)> {
+async fn stage_body(
+    staging: &Staging,
+    body: axum::body::Body,
+    opts: &ReadOptions,
+) -> ApiResult<(Staged, usize)> {
     use axum::body::HttpBody;
     if body.size_hint().lower() > MAX_UPLOAD as u64 {
         return Err(too_large());
     }
-    let mut w = StageWriter::new(opts)?;
+    let mut w = StageWriter::new(staging, opts)?;
     let mut body = std::pin::pin!(body);
     while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
         let frame = frame.map_err(|e| ApiError::BadRequest(format!("reading the upload: {e}")))?;
@@ -469,9 +475,6 @@ fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
     }
 }
 
-/// A file as `batch::import_each` takes it: its kind (if named), path and options.
-pub type ImportFile = (Option<Kind>, PathBuf, Options);
-
 /// The extension of a worksheet's rows as read, staged.
 fn rows_extension() -> String {
     format!(".{}", sextant_ingest::sheet::ROWS_EXTENSION)
@@ -485,7 +488,8 @@ pub fn stop_of(cancel: &Cancel) -> Stop {
 }
 
 /// A worksheet's rows as read, written to a staged file (see `sextant_ingest::sheet`): the one
-/// time its workbook is unpacked.
+/// time an uploaded workbook is unpacked. Staged rather than held in memory: they may be as
+/// large as the upload, and a preview waits for "Import" up to an hour.
 fn sheet_rows(
     staging: &Staging,
     workbook: &std::path::Path,
@@ -494,53 +498,58 @@ fn sheet_rows(
     stop: &Stop,
 ) -> ApiResult<Staged> {
     let rows = staging.stage_as(b"", &rows_extension())?;
-    sextant_ingest::sheet::to_rows(workbook, ro.sheet.as_deref(), &rows.path, stop).map_err(
-        |e| {
-            let m = format!("{name}: {e}");
-            ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
-        },
-    )?;
+    sextant_ingest::sheet::to_rows(workbook, ro.sheet.as_deref(), &rows.path, stop)
+        .map_err(|e| unreadable(name, e))?;
     Ok(rows)
 }
 
-/// Parsed forms made while staging stored data sets: each data set's id and its rows.
-pub type Fresh = Vec<(i64, Vec<u8>)>;
+/// A file that cannot be read, as a problem naming it.
+fn unreadable(name: &str, e: sextant_ingest::ImportError) -> ApiError {
+    let m = format!("{name}: {e}");
+    ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
+}
 
-/// Stored data sets written for the importer, each with the options it was uploaded with: the
-/// staged files (kept until dropped), what `batch::import_each` takes, and the parsed forms
-/// made on the way (of worksheets stored before parsed forms were kept, for
-/// [`keep_parsed`]). A worksheet is read from its parsed form, never unpacked again.
-pub fn stage_stored(
-    contents: &[DatasetContent],
+/// Parsed forms made while reading stored data sets: each data set's id and its rows.
+pub type Fresh = Vec<(i64, axum::body::Bytes)>;
+
+/// Stored data sets as the importer reads them, straight from the database's bytes (nothing is
+/// written out), each named by the data set's name and read with the options it was uploaded
+/// with. A worksheet is read from its rows as read (`datasets.parsed`), never unpacked again;
+/// one stored before those were kept is unpacked here, once, and its rows returned for
+/// [`keep_parsed`].
+pub fn stored_files(
+    contents: Vec<DatasetContent>,
     stop: &Stop,
-) -> ApiResult<(Vec<Staged>, Vec<ImportFile>, Fresh)> {
-    let staging = Staging::shared()?;
-    let mut staged = Vec::new();
-    let mut files = Vec::new();
+) -> ApiResult<(Vec<ImportFile>, Fresh)> {
+    let mut files = Vec::with_capacity(contents.len());
     let mut fresh = Vec::new();
     for c in contents {
         let ro: ReadOptions = serde_json::from_value(c.dataset.options.clone()).unwrap_or_default();
-        let (mut opts, kind) = ro.parse()?.with_map();
-        opts.stop = stop.clone();
-        let st = match &c.parsed {
-            Some(rows) => staging.stage_as(rows, &rows_extension())?,
+        let (mut options, kind) = ro.parse()?.with_map();
+        options.stop = stop.clone();
+        let name = c.dataset.name;
+        let source = match c.parsed {
+            Some(rows) => Source::rows(name, rows),
             None if ro.is_workbook() => {
-                let workbook = staging.stage(&c.content, &ro)?;
-                let rows = sheet_rows(&staging, &workbook.path, &ro, &c.dataset.name, stop)?;
-                let bytes = std::fs::read(&rows.path)
-                    .map_err(|e| ApiError::Internal(format!("reading a sheet's rows: {e}")))?;
-                fresh.push((c.dataset.id, bytes));
-                rows
+                let workbook = Source::bytes(name.clone(), c.content).in_format(Format::Workbook);
+                let rows = sextant_ingest::sheet::rows(&workbook, ro.sheet.as_deref(), stop)
+                    .map_err(|e| unreadable(&name, e))?;
+                fresh.push((c.dataset.id, rows.clone()));
+                Source::rows(name, rows)
             }
-            None => staging.stage(&c.content, &ro)?,
+            // CSV whatever its name says, as it was read when it was uploaded.
+            None => Source::bytes(name, c.content).in_format(Format::Csv),
         };
-        files.push((kind, st.path.clone(), opts));
-        staged.push(st);
+        files.push(ImportFile {
+            kind,
+            source,
+            options,
+        });
     }
-    Ok((staged, files, fresh))
+    Ok((files, fresh))
 }
 
-/// Keeps the parsed forms [`stage_stored`] made; a failure is logged, not answered (the
+/// Keeps the parsed forms [`stored_files`] made; a failure is logged, not answered (the
 /// analysis did not need it).
 pub async fn keep_parsed(state: &AppState, s: &sextant_store::Scope, fresh: Fresh) {
     for (id, rows) in fresh {
@@ -554,22 +563,23 @@ pub async fn keep_parsed(state: &AppState, s: &sextant_store::Scope, fresh: Fres
 pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiError {
     use sextant_ingest::batch::BatchError;
     match e {
-        BatchError::File(_, sextant_ingest::ImportError::BadRows(rows)) => ApiError::Invalid(
+        BatchError::File {
+            error: sextant_ingest::ImportError::BadRows(rows),
+            ..
+        } => ApiError::Invalid(
             format!(
                 "{name}: {} bad row(s); nothing was imported (skip_bad_rows=true keeps the good ones)",
                 rows.len()
             ),
             rows.iter().take(1000).map(row_problem).collect(),
         ),
-        BatchError::File(_, other) => ApiError::Invalid(
-            format!("{name}: {other}"),
-            vec![FieldProblem::new("", other.to_string())],
+        BatchError::File { error, .. } => ApiError::Invalid(
+            format!("{name}: {error}"),
+            vec![FieldProblem::new("", error.to_string())],
         ),
+        // The source is named by the data set's name.
         other => {
-            let m = other
-                .to_string()
-                .replace("data.csv", name)
-                .replace("data.xlsx", name);
+            let m = other.to_string();
             ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
         }
     }
@@ -623,7 +633,7 @@ async fn upload(
         .name
         .clone()
         .unwrap_or_else(|| format!("upload{}", q.extension()));
-    let (staged, _) = stage_body(body, &q).await?;
+    let (staged, _) = stage_body(state.staging()?.as_ref(), body, &q).await?;
     let upload = prepare(&state, s.org_id(), staged, &q, &name).await?;
     let (kind, report) = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
     let uploaded = store_staged(&state, &s, upload, &q, &name, kind, &report).await?;
@@ -640,11 +650,11 @@ pub struct Upload {
 }
 
 impl Upload {
-    /// What the importer reads.
-    pub fn readable(&self) -> &std::path::Path {
-        self.parsed
-            .as_ref()
-            .map_or(&self.original.path, |p| &p.path)
+    /// What the importer reads: the staged file (a worksheet's rows as read), named `name` in
+    /// every error.
+    pub fn source(&self, name: &str) -> Source {
+        let staged = self.parsed.as_ref().unwrap_or(&self.original);
+        Source::path(staged.path.as_path()).named(name)
     }
 }
 
@@ -664,10 +674,10 @@ pub async fn prepare(
         });
     }
     let (q, name) = (q.clone(), name.to_string());
+    let staging = state.staging()?;
     state
         .work
         .run(org, 1, move |cancel| {
-            let staging = Staging::shared()?;
             let parsed = sheet_rows(&staging, &original.path, &q, &name, &stop_of(cancel))?;
             Ok(Upload {
                 original,
@@ -692,17 +702,21 @@ pub async fn check_staged(
         kind,
         map,
     } = q.parse()?;
-    let path = upload.readable().to_path_buf();
+    let source = upload.source(name);
     let name = name.to_string();
     state
         .work
         .run(org, 1, move |cancel| {
             opts.stop = stop_of(cancel);
-            let files = vec![(kind, path, opts)];
+            let files = [ImportFile {
+                kind,
+                source,
+                options: opts,
+            }];
             sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {})
                 .map(|(_, mut reports)| {
-                    let (_, kind, report) = reports.remove(0);
-                    (kind, report)
+                    let r = reports.remove(0);
+                    (r.kind, r.report)
                 })
                 .map_err(|e| import_problem(&name, e))
         })

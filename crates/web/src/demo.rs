@@ -88,8 +88,14 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
 
 fn rows_of(bytes: &[u8], options: &crate::data::ReadOptions) -> Result<i64, String> {
     let (opts, kind) = options.parse().map_err(|e| format!("{e:?}"))?.with_map();
-    let staged = crate::data::stage(bytes, options).map_err(|e| format!("{e:?}"))?;
-    let files = vec![(kind, staged.path.clone(), opts)];
+    let files = [sextant_ingest::batch::ImportFile {
+        kind,
+        source: sextant_ingest::Source::bytes(
+            options.name.clone().unwrap_or_default(),
+            bytes.to_vec(),
+        ),
+        options: opts,
+    }];
     let (_, reports) = sextant_ingest::batch::import_each(
         &files,
         &[],
@@ -97,5 +103,5 @@ fn rows_of(bytes: &[u8], options: &crate::data::ReadOptions) -> Result<i64, Stri
         |_| {},
     )
     .map_err(|e| e.to_string())?;
-    Ok(reports.iter().map(|r| r.2.rows as i64).sum())
+    Ok(reports.iter().map(|r| r.report.rows as i64).sum())
 }

@@ -65,6 +65,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Sends invitations and reset links by e-mail; `None`: e-mail is not set up.
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// Where uploads are staged while they are checked; `None`: this process's directory
+    /// ([`data::Staging::shared`]).
+    pub staging: Option<Arc<data::Staging>>,
 }
 
 impl AppState {
@@ -82,6 +85,15 @@ impl AppState {
             roadmaps: Arc::new(ui::compute::Roadmaps::default()),
             public_url: None,
             mailer: None,
+            staging: None,
+        }
+    }
+
+    /// Where uploads are staged (see [`AppState::staging`]).
+    pub fn staging(&self) -> error::ApiResult<Arc<data::Staging>> {
+        match &self.staging {
+            Some(s) => Ok(s.clone()),
+            None => data::Staging::shared(),
         }
     }
 }

@@ -291,6 +291,7 @@ async fn show(
 
 /// The form fields and the file of a multipart form; the CSRF token must come before the file.
 async fn read_multipart(
+    state: &AppState,
     org: &OrgPage,
     mut mp: Multipart,
     file_field: &str,
@@ -320,7 +321,7 @@ async fn read_multipart(
                 name: Some(file_name.clone()),
                 ..ReadOptions::default()
             };
-            let mut w = StageWriter::new(&opts)?;
+            let mut w = StageWriter::new(state.staging()?.as_ref(), &opts)?;
             let mut size = 0usize;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 size += chunk.len();
@@ -366,7 +367,7 @@ async fn preview(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     org.require_edit()?;
-    let (f, file) = read_multipart(&org, mp, "file", MAX_UPLOAD).await?;
+    let (f, file) = read_multipart(&state, &org, mp, "file", MAX_UPLOAD).await?;
     let Some((name, staged)) =
         file.filter(|(_, s)| std::fs::metadata(&s.path).is_ok_and(|m| m.len() > 0))
     else {
@@ -421,15 +422,16 @@ async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -
     let sample = match opts.parse() {
         Ok(r) => {
             let (mut o, named) = r.with_map();
-            let path = p.upload.readable().to_path_buf();
+            let source = p.upload.source(&p.name);
             // The rows as read, and the kind recognised from the columns (also when the rows
             // have problems, so that the columns can be chosen).
             state
                 .work
                 .run(org.scope.org_id(), 1, move |cancel| {
                     o.stop = stop_of(cancel);
-                    let kind = named.or_else(|| sextant_ingest::batch::guess_kind(&path, &o).ok());
-                    Ok(sextant_ingest::sample(&path, &o, SAMPLE_ROWS)
+                    let kind =
+                        named.or_else(|| sextant_ingest::batch::guess_kind(&source, &o).ok());
+                    Ok(sextant_ingest::sample(&source, &o, SAMPLE_ROWS)
                         .ok()
                         .map(|s| (s, kind)))
                 })
@@ -610,7 +612,7 @@ async fn import_plan(
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     org.require_edit()?;
-    let (_, file) = read_multipart(&org, mp, "plan", MAX_PLAN).await?;
+    let (_, file) = read_multipart(&state, &org, mp, "plan", MAX_PLAN).await?;
     let mut errors = Errors::new();
     match file {
         None => errors.general("Choose a plan file."),

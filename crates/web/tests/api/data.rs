@@ -414,3 +414,56 @@ async fn a_workbook_that_unpacks_past_the_limit_is_a_422_naming_it() {
     );
     assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
 }
+
+/// A stored data set went disk, memory, database, a staged file, parse on every cache miss:
+/// the analyses read the database's bytes and stage nothing. The server's staging directory
+/// holds nothing but its lock once the uploads are stored; it is then taken away, and every
+/// analysis (the monthly data behind the analysis and the metrics, the metrics by quarter read
+/// again, CLV, a workbook stored before its rows were kept) still answers, with nothing put
+/// back.
+#[tokio::test]
+async fn analyses_read_stored_data_sets_without_staging_a_file() {
+    use sextant_web::data::Staging;
+    let root = tempfile::tempdir().unwrap();
+    let staging =
+        std::sync::Arc::new(Staging::open(&root.path().join("uploads"), "run-", true).unwrap());
+    let dir = staging.dir().to_path_buf();
+    let srv = crate::spawn_state(|s| s.staging = Some(staging.clone())).await;
+    let api = srv.org_with_plan("acme").await;
+    for (name, body) in [
+        ("orders.csv", ORDERS.as_bytes().to_vec()),
+        ("orders.xlsx", orders_xlsx()),
+    ] {
+        let (status, body) = call(
+            api.post(&format!(
+                "/api/v1/orgs/acme/datasets?kind=orders&name={name}"
+            ))
+            .header("content-type", "application/octet-stream")
+            .body(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(left, [".lock"], "the uploads' staged files went with them");
+    // The workbook as stored before its rows were kept: read from its bytes once.
+    sql(
+        &srv.url,
+        "UPDATE datasets SET parsed = NULL WHERE name = 'orders.xlsx'",
+    )
+    .await;
+    std::fs::remove_dir_all(&dir).unwrap();
+    for path in [
+        "metrics",
+        "metrics?period=quarter",
+        "analysis",
+        "clv?calibration_end=2026-06-30",
+    ] {
+        api.ok(&format!("/api/v1/orgs/acme/{path}")).await;
+    }
+    assert!(has_parsed(&srv.url).await);
+    assert!(!dir.exists(), "nothing was staged");
+}
