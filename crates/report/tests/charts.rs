@@ -967,8 +967,8 @@ fn every_chart_is_well_formed_and_can_be_dumped_for_a_look() {
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "svg", "{svg}");
         assert!(
-            root.descendants().any(|n| n.has_tag_name("title")
-                && n.text().is_some_and(|t| !t.trim().is_empty())),
+            root.descendants()
+                .any(|n| n.has_tag_name("title") && n.text().is_some_and(|t| !t.trim().is_empty())),
             "a chart without a title: {svg}"
         );
     }

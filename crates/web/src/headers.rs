@@ -1,11 +1,12 @@
 //! Security headers on every response, pages, API and errors alike.
 //!
-//! - `Content-Security-Policy`: everything from the server itself. The pages (pages.rs) have
-//!   one inline `<style>` and no scripts; the API reference (`/api/v1/docs`, Swagger UI served
-//!   from the binary) loads its scripts and style sheets from the server, styles elements
-//!   inline and shows `data:` images from its style sheet. So: scripts from the server only,
-//!   styles from the server or inline, images from the server or `data:`, requests to the
-//!   server only, forms posting to the server only, no plugins, no `<base>`, and no framing.
+//! - `Content-Security-Policy`: everything from the server itself, and nothing inline: the
+//!   pages load their one style sheet and one script from `/assets/`, and no page, chart or
+//!   error carries a `style` attribute or an inline script. Only the API reference
+//!   (`/api/v1/docs`, Swagger UI served from the binary) styles elements inline and shows
+//!   `data:` images from its style sheet, so its responses alone allow inline styles
+//!   ([`DOCS_CSP`]). Otherwise: images from the server or `data:`, requests to the server
+//!   only, forms posting to the server only, no plugins, no `<base>`, and no framing.
 //! - `X-Frame-Options: DENY` (with `frame-ancestors 'none'`): no page can be framed
 //!   (clickjacking).
 //! - `X-Content-Type-Options: nosniff`: a data set served back as `text/csv` stays text.
@@ -17,16 +18,38 @@
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 
-/// The `Content-Security-Policy` of every response.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+/// The `Content-Security-Policy` of every response but the API reference's.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Adds the security headers to a response (`axum::middleware::map_response`).
+/// The `Content-Security-Policy` of the API reference (`/api/v1/docs`): [`CSP`] with inline
+/// styles, which Swagger UI sets on its elements.
+pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+frame-ancestors 'none'";
+
+/// Marks a response of the API reference for [`DOCS_CSP`] (`axum::middleware::map_response`
+/// on its routes only).
+pub async fn docs(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOCS_CSP),
+    );
+    resp
+}
+
+/// Adds the security headers to a response (`axum::middleware::map_response`); a response
+/// of the API reference keeps the policy [`docs`] gave it.
 pub async fn secure(mut resp: Response) -> Response {
     let h = resp.headers_mut();
+    let policy = match h.get(header::CONTENT_SECURITY_POLICY) {
+        Some(v) if v == DOCS_CSP => DOCS_CSP,
+        _ => CSP,
+    };
     let set = [
-        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CONTENT_SECURITY_POLICY, policy),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),

@@ -73,7 +73,9 @@ impl Modify for Security {
 
 /// The document and the reference page.
 pub fn router() -> Router<AppState> {
-    SwaggerUi::new("/api/v1/docs")
+    let docs: Router<AppState> = SwaggerUi::new("/api/v1/docs")
         .url("/api/v1/openapi.json", ApiDoc::openapi())
-        .into()
+        .into();
+    // Swagger UI styles its elements inline: its responses alone allow that.
+    docs.layer(axum::middleware::map_response(crate::headers::docs))
 }

@@ -275,8 +275,8 @@ fn schedule(plan: &Plan, r: &Roadmap) -> Markup {
                                         (s.title)
                                         @if s.mandatory { " " span.badge.none { "Required" } }
                                     }
-                                    td style="white-space: nowrap" { (s.start) }
-                                    td style="white-space: nowrap" { (s.end) }
+                                    td.nowrap { (s.start) }
+                                    td.nowrap { (s.end) }
                                     td.num { (money(s.cost)) }
                                     td.num { (money(s.npv)) }
                                     td { (s.kind) }
