@@ -13,6 +13,7 @@ pub mod decode;
 pub mod diag;
 pub mod finance;
 pub mod kpi;
+pub mod lifecycle;
 pub mod model;
 pub mod source;
 pub mod synth;

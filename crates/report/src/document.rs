@@ -500,7 +500,7 @@ impl PlanReport<'_> {
                     .collect();
                 out.push_str(&table(&["Period", "#Spend", "#Budget", ""], &rows));
                 if let Some(f) = self.frontier.filter(|f| !f.is_empty()) {
-                    let chart = plan_charts::frontier_chart(self.plan, f);
+                    let chart = plan_charts::frontier_chart(self.plan, f, None);
                     out.push_str("<h3>Value by budget</h3>");
                     out.push_str(&figure(
                         &chart.svg(),
@@ -617,7 +617,7 @@ impl PlanReport<'_> {
             out.push_str("<p>The plan lists no current systems.</p></section>");
             return;
         }
-        let graph = plan_charts::integration_graph(self.plan);
+        let graph = plan_charts::integration_graph(self.plan, None);
         out.push_str(&figure(
             &graph.svg(),
             "Dashed arrows are data re-keyed by hand: candidates for automation.",

@@ -228,11 +228,11 @@ pub fn risk_heat_map(plan: &Plan) -> HeatMap {
     }
 }
 
-/// The current systems and the data flows between them; a system whose end of life falls
-/// within the planning horizon is flagged, manual flows are marked.
-pub fn integration_graph(plan: &Plan) -> Graph {
+/// The current systems and the data flows between them; a system at or near its end of life
+/// ([`sextant_core::lifecycle::end_of_life`] on `today` when known, else within the planning
+/// horizon) is flagged, manual flows are marked.
+pub fn integration_graph(plan: &Plan, today: Option<sextant_core::model::Date>) -> Graph {
     let doc = plan.doc();
-    let horizon = doc.organization.horizon_months as i32;
     Graph {
         title: "Systems and data flows".to_owned(),
         nodes: doc
@@ -242,7 +242,8 @@ pub fn integration_graph(plan: &Plan) -> Graph {
                 id: s.id.as_str().to_owned(),
                 label: s.name.clone(),
                 group: s.category.clone(),
-                warn: s.end_of_life.is_some_and(|m| plan.month_index(m) < horizon),
+                warn: sextant_core::lifecycle::end_of_life(s.end_of_life, today, &doc.organization)
+                    .flagged(),
             })
             .collect(),
         edges: doc
@@ -258,40 +259,60 @@ pub fn integration_graph(plan: &Plan) -> Graph {
     }
 }
 
-/// The efficient frontier: NPV against the budget over the horizon, the plan's own budget
-/// highlighted; levels without a schedule are left out.
-pub fn frontier_chart(plan: &Plan, points: &[FrontierPoint]) -> Frontier {
+/// A budget other than the plan's own on the frontier chart (a what-if of every budget
+/// multiplied by a factor): drawn as a point of its own and highlighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrentBudget {
+    /// The budget over the horizon.
+    pub budget_total: f64,
+    /// The roadmap's NPV at that budget.
+    pub npv: f64,
+    /// Its label, e.g. "Now (80%)".
+    pub label: String,
+}
+
+/// The efficient frontier: NPV against the budget over the horizon; levels without a
+/// schedule are left out. Only the plan's own budget is labelled (labels of neighbouring
+/// levels overlap; the table beside the chart lists every level), and it is highlighted
+/// unless a `current` budget of another level is, which then gets a point of its own.
+pub fn frontier_chart(
+    plan: &Plan,
+    points: &[FrontierPoint],
+    current: Option<CurrentBudget>,
+) -> Frontier {
     let unit = money_unit(plan);
+    let own_is_current = current.is_none();
+    let mut chart_points: Vec<crate::chart::FrontierPoint> = points
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.status,
+                sextant_roadmap::solve::SolveStatus::Optimal
+                    | sextant_roadmap::solve::SolveStatus::Feasible
+            )
+        })
+        .map(|p| crate::chart::FrontierPoint {
+            x: p.budget_total,
+            y: p.npv,
+            label: if p.plan_budget {
+                "Plan's budget".to_owned()
+            } else {
+                String::new()
+            },
+            current: p.plan_budget && own_is_current,
+        })
+        .collect();
+    if let Some(c) = current {
+        chart_points.push(crate::chart::FrontierPoint {
+            x: c.budget_total,
+            y: c.npv,
+            label: c.label,
+            current: true,
+        });
+    }
     Frontier {
         title: "Value by budget (efficient frontier)".to_owned(),
-        points: points
-            .iter()
-            .filter(|p| {
-                matches!(
-                    p.status,
-                    sextant_roadmap::solve::SolveStatus::Optimal
-                        | sextant_roadmap::solve::SolveStatus::Feasible
-                )
-            })
-            .map(|p| crate::chart::FrontierPoint {
-                x: p.budget_total,
-                y: p.npv,
-                label: if p.plan_budget {
-                    "Plan budget".to_owned()
-                } else {
-                    format!(
-                        "{} {}",
-                        p.initiatives,
-                        if p.initiatives == 1 {
-                            "initiative"
-                        } else {
-                            "initiatives"
-                        }
-                    )
-                },
-                current: p.plan_budget,
-            })
-            .collect(),
+        points: chart_points,
         x_name: "Budget over the horizon".to_owned(),
         y_name: "Net present value".to_owned(),
         x_unit: unit.clone(),

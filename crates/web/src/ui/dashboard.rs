@@ -11,7 +11,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::checks::Severity;
 use sextant_core::model::Status;
-use sextant_report::chart::{BarSeries, Bars, Limits};
 use sextant_report::format::{Unit, money};
 use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::solve::SolveStatus;
@@ -140,55 +139,10 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
     let good = counts(&|s| matches!(s, S::Achieved | S::OnTrack));
     let watch = counts(&|s| matches!(s, S::AtRisk));
     let bad = counts(&|s| matches!(s, S::OffTrack | S::Missed));
-    let unit = Unit::Money {
-        currency: cur.clone(),
-    };
     let spend = if optimised {
-        Bars {
-            title: "Spend per fiscal period against budget".into(),
-            labels: roadmap
-                .spend_by_period
-                .iter()
-                .map(|p| p.period.clone())
-                .collect(),
-            series: vec![BarSeries {
-                name: "The roadmap's spend".into(),
-                values: roadmap.spend_by_period.iter().map(|p| p.spend).collect(),
-            }],
-            limits: Some(Limits {
-                name: "Budget".into(),
-                values: roadmap.spend_by_period.iter().map(|p| p.budget).collect(),
-            }),
-            unit,
-        }
+        sextant_report::plan_charts::spend_bars(&a.plan, roadmap)
     } else {
-        Bars {
-            title: "Spend per fiscal period against budget".into(),
-            labels: an
-                .spend_by_period
-                .iter()
-                .map(|p| p.period.clone())
-                .collect(),
-            series: vec![
-                BarSeries {
-                    name: "Implementation".into(),
-                    values: an
-                        .spend_by_period
-                        .iter()
-                        .map(|p| p.implementation)
-                        .collect(),
-                },
-                BarSeries {
-                    name: "Recurring".into(),
-                    values: an.spend_by_period.iter().map(|p| p.recurring).collect(),
-                },
-            ],
-            limits: Some(Limits {
-                name: "Budget".into(),
-                values: an.spend_by_period.iter().map(|p| p.budget).collect(),
-            }),
-            unit,
-        }
+        sextant_report::plan_charts::analysis_spend_bars(&a.plan, an)
     };
     let spend_caption = if optimised {
         "What the optimised roadmap spends in each fiscal period; the line over each period is its budget."

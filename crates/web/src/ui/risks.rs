@@ -14,7 +14,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::model::{PlanDoc, Risk, RiskCategory};
-use sextant_report::chart::{HeatCell, HeatMap};
 use sextant_report::format::money;
 use sextant_store::Section as Part;
 
@@ -178,21 +177,7 @@ async fn list(
 }
 
 fn heat_map(a: &Analysed) -> Markup {
-    let cells = a
-        .plan
-        .doc()
-        .risks
-        .iter()
-        .map(|r| HeatCell {
-            likelihood: r.likelihood,
-            impact: r.impact,
-            labels: vec![r.id.to_string()],
-        })
-        .collect();
-    let chart = HeatMap {
-        title: "Risks by likelihood and impact".into(),
-        cells,
-    };
+    let chart = sextant_report::plan_charts::risk_heat_map(&a.plan);
     figure(
         chart.svg(),
         "Each risk's id in its cell: likelihood from 1 (rare) at the bottom to 5 (almost \

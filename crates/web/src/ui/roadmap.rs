@@ -16,8 +16,9 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::Plan;
-use sextant_report::chart::{self, BarSeries, Bars, Gantt, GanttRow, Limits, Span};
+use sextant_report::chart::{BarSeries, Bars, Limits};
 use sextant_report::format::{self, Unit};
+use sextant_report::plan_charts;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 use sextant_roadmap::solve::{Reason, SolveStatus};
 
@@ -99,7 +100,7 @@ async fn page(
         (slider(&org, &plan, Some(factor), &factor.to_string(), &Errors::new()))
         (status(roadmap))
         (schedule(&plan, roadmap))
-        (spend(roadmap))
+        (spend(&plan, roadmap))
         (baseline(&plan, roadmap))
         (excluded(&plan, roadmap))
         (frontier_section(&plan, roadmap, factor, frontier))
@@ -211,44 +212,7 @@ fn status(r: &Roadmap) -> Markup {
 /// The Gantt chart and the schedule's table.
 fn schedule(plan: &Plan, r: &Roadmap) -> Markup {
     let money = |x: f64| format::money(x, &r.currency);
-    let phases: Vec<Span> = plan
-        .doc()
-        .phases
-        .iter()
-        .filter_map(|p| {
-            let mine = r
-                .schedule
-                .iter()
-                .filter(|s| s.phase.as_deref() == Some(p.name.as_str()));
-            let (start, end) = mine.fold((usize::MAX, 0), |(a, b), s| {
-                (
-                    a.min(s.start_month as usize),
-                    b.max(s.end_month as usize + 1),
-                )
-            });
-            (start < end).then(|| Span {
-                label: p.name.clone(),
-                start,
-                end,
-            })
-        })
-        .collect();
-    let gantt = Gantt {
-        title: "Roadmap by month".into(),
-        months: r.months.clone(),
-        phases,
-        rows: r
-            .schedule
-            .iter()
-            .map(|s| GanttRow {
-                label: s.title.clone(),
-                start: s.start_month as usize,
-                months: s.duration_months as usize,
-                kind: s.kind.to_string(),
-                note: Some(format!("{} to {}, {}", s.start, s.end, money(s.cost))),
-            })
-            .collect(),
-    };
+    let gantt = plan_charts::roadmap_gantt(plan, r);
     html! {
         section aria-labelledby="schedule-h" {
             h2 #schedule-h { "Schedule" }
@@ -299,27 +263,9 @@ fn schedule(plan: &Plan, r: &Roadmap) -> Markup {
 }
 
 /// Implementation spend by fiscal period against the budget.
-fn spend(r: &Roadmap) -> Markup {
+fn spend(plan: &Plan, r: &Roadmap) -> Markup {
     let money = |x: f64| format::money(x, &r.currency);
-    let bars = Bars {
-        title: "Implementation spend by fiscal period".into(),
-        labels: r.spend_by_period.iter().map(|p| p.period.clone()).collect(),
-        series: vec![BarSeries {
-            name: "Spend".into(),
-            values: r.spend_by_period.iter().map(|p| p.spend).collect(),
-        }],
-        limits: r
-            .spend_by_period
-            .iter()
-            .any(|p| p.budget.is_some())
-            .then(|| Limits {
-                name: "Budget".into(),
-                values: r.spend_by_period.iter().map(|p| p.budget).collect(),
-            }),
-        unit: Unit::Money {
-            currency: r.currency.clone(),
-        },
-    };
+    let bars = plan_charts::spend_bars(plan, r);
     html! {
         section aria-labelledby="spend-h" {
             h2 #spend-h { "Spend against budget" }
@@ -500,40 +446,15 @@ fn frontier_section(
     // The current budget: the plan's point when the factor is 1 (or the plan has no budget),
     // else a point of its own at the current budget's total.
     let own_is_current = total.is_none() || (factor - 1.0).abs() < 1e-9;
-    let mut chart_points: Vec<chart::FrontierPoint> = points
-        .iter()
-        .map(|p| chart::FrontierPoint {
-            x: p.budget_total,
-            y: p.npv,
-            // Only the plan's and the current budget are labelled, so labels do not overlap;
-            // the table under the chart lists every level.
-            label: if p.plan_budget {
-                "Plan's budget".into()
-            } else {
-                String::new()
-            },
-            current: p.plan_budget && own_is_current,
-        })
-        .collect();
-    if let (false, Some(t)) = (own_is_current, total) {
-        chart_points.push(chart::FrontierPoint {
-            x: t * factor,
-            y: r.npv,
+    let current = match (own_is_current, total) {
+        (false, Some(t)) => Some(plan_charts::CurrentBudget {
+            budget_total: t * factor,
+            npv: r.npv,
             label: format!("Now ({})", percent(factor)),
-            current: true,
-        });
-    }
-    let unit = Unit::Money {
-        currency: r.currency.clone(),
+        }),
+        _ => None,
     };
-    let f = chart::Frontier {
-        title: "Efficient frontier: the best NPV at each budget".into(),
-        points: chart_points,
-        x_name: "Budget".into(),
-        y_name: "NPV".into(),
-        x_unit: unit.clone(),
-        y_unit: unit,
-    };
+    let f = plan_charts::frontier_chart(plan, points, current);
     html! {
         section aria-labelledby="frontier-h" {
             h2 #frontier-h { "What more or less money buys" }

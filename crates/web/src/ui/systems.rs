@@ -17,8 +17,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::alignment::TimeClass;
+use sextant_core::lifecycle::EndOfLife as Eol;
 use sextant_core::model::{Date, IntegrationKind, Month, PlanDoc, System};
-use sextant_report::chart::{Edge, Graph, Node};
 use sextant_report::format::money;
 use sextant_store::{Change, Paging, Section as Part};
 
@@ -143,48 +143,14 @@ fn today() -> Option<Date> {
     Date::new(Month::new(y, m)?, d)
 }
 
-/// How near a system's end of life is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Eol {
-    /// Its end-of-life month has begun or passed.
-    Past,
-    /// It begins within 90 days of today.
-    Soon,
-    /// It falls within the planning horizon.
-    InPlan,
-    /// Later, or not known.
-    Later,
-}
-
 fn eol_of(end: Option<Month>, today: Option<Date>, doc: &PlanDoc) -> Eol {
-    let Some(end) = end else {
-        return Eol::Later;
-    };
-    let org = &doc.organization;
-    let horizon_end = org.start.plus(org.horizon_months as i32);
-    if let Some(t) = today
-        && let Some(first) = Date::new(end, 1)
-    {
-        let days = first.days_since(t);
-        if days <= 0 {
-            return Eol::Past;
-        }
-        if days <= 90 {
-            return Eol::Soon;
-        }
-    }
-    if end < horizon_end {
-        Eol::InPlan
-    } else {
-        Eol::Later
-    }
+    sextant_core::lifecycle::end_of_life(end, today, &doc.organization)
 }
 
 fn eol_badge(e: Eol) -> Markup {
     match e {
-        Eol::Past => html! { span class="badge bad" { "End of life passed" } },
-        Eol::Soon => html! { span class="badge bad" { "End of life within 90 days" } },
-        Eol::InPlan => html! { span class="badge warn" { "End of life within the plan" } },
+        Eol::Past | Eol::Soon => html! { span class="badge bad" { (e.label()) } },
+        Eol::InPlan => html! { span class="badge warn" { (e.label()) } },
         Eol::Later => html! {},
     }
 }
@@ -398,29 +364,7 @@ fn integrations(
 ) -> Markup {
     let doc = a.plan.doc();
     let today = today();
-    let graph = Graph {
-        title: "Integration map".into(),
-        nodes: doc
-            .systems
-            .iter()
-            .map(|s| Node {
-                id: s.id.to_string(),
-                label: s.name.clone(),
-                group: s.category.clone(),
-                warn: eol_of(s.end_of_life, today, doc) != Eol::Later,
-            })
-            .collect(),
-        edges: doc
-            .integrations
-            .iter()
-            .map(|i| Edge {
-                from: i.from.to_string(),
-                to: i.to.to_string(),
-                label: i.data.clone(),
-                manual: i.kind == IntegrationKind::Manual,
-            })
-            .collect(),
-    };
+    let graph = sextant_report::plan_charts::integration_graph(&a.plan, today);
     let get = |n: &str| f.map_or(String::new(), |f| f.get(n).to_string());
     let systems: Vec<(String, String)> = doc
         .systems
