@@ -640,6 +640,23 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// An upload kept elsewhere (an upload preview in the database), staged again for the
+    /// importer: the file as sent, named as it was, and a worksheet's rows as read.
+    pub fn stage(name: &str, content: &[u8], parsed: Option<&[u8]>) -> ApiResult<Upload> {
+        let staging = Staging::shared()?;
+        let opts = ReadOptions {
+            name: Some(name.to_string()),
+            ..ReadOptions::default()
+        };
+        Ok(Upload {
+            original: staging.stage(content, &opts)?,
+            parsed: match parsed {
+                Some(rows) => Some(staging.stage_as(rows, &rows_extension())?),
+                None => None,
+            },
+        })
+    }
+
     /// What the importer reads.
     pub fn readable(&self) -> &std::path::Path {
         self.parsed
