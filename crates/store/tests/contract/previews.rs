@@ -63,7 +63,10 @@ async fn a_preview_is_another_organisations_or_persons_not_found() {
             .unwrap();
         // The same person in another organisation.
         not_found(store.preview(&bakery, &id).await, &format!("{db}: org"));
-        not_found(store.take_preview(&bakery, &id).await, &format!("{db}: org"));
+        not_found(
+            store.take_preview(&bakery, &id).await,
+            &format!("{db}: org"),
+        );
         // Another editor of the same organisation.
         let ed = join(
             &store,
@@ -75,7 +78,10 @@ async fn a_preview_is_another_organisations_or_persons_not_found() {
         .await;
         let eds = store.scope(&ed, "corner").await.unwrap();
         not_found(store.preview(&eds, &id).await, &format!("{db}: person"));
-        not_found(store.take_preview(&eds, &id).await, &format!("{db}: person"));
+        not_found(
+            store.take_preview(&eds, &id).await,
+            &format!("{db}: person"),
+        );
         // A made-up id.
         not_found(store.preview(&scope, "0123456789abcdef").await, db.as_str());
         // Still there for its owner.
@@ -110,7 +116,10 @@ async fn a_preview_is_another_organisations_or_persons_not_found() {
         )
         .await;
         let eds = store.scope(&ed, "corner").await.unwrap();
-        not_found(store.preview(&eds, &eds_id).await, &format!("{db}: removed"));
+        not_found(
+            store.preview(&eds, &eds_id).await,
+            &format!("{db}: removed"),
+        );
         store.delete_org(&scope).await.unwrap();
         store.create_org(&admin, "corner", "Again").await.unwrap();
         let again = store.scope(&admin, "corner").await.unwrap();

@@ -138,8 +138,8 @@ async fn drop_database(url: &str, name: &str) {
 async fn instance(database: &str, n: usize, log: &Log) -> (Store, SocketAddr) {
     let store = Store::open(database).await.unwrap();
     let log = log.clone();
-    let app = sextant_web::app(AppState::new(store.clone(), false, 1)).layer(
-        axum::middleware::from_fn(
+    let app =
+        sextant_web::app(AppState::new(store.clone(), false, 1)).layer(axum::middleware::from_fn(
             move |req: axum::extract::Request, next: axum::middleware::Next| {
                 let log = log.clone();
                 async move {
@@ -151,8 +151,7 @@ async fn instance(database: &str, n: usize, log: &Log) -> (Store, SocketAddr) {
                     next.run(req).await
                 }
             },
-        ),
-    );
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -190,7 +189,10 @@ async fn proxy(dir: &std::path::Path, upstreams: &[SocketAddr]) -> (Proxy, Strin
         .env("SEXTANT_PROXY_DIR", dir)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
-    let mut child = Proxy(cmd.spawn().expect("bash scripts/proxy could not be started"));
+    let mut child = Proxy(
+        cmd.spawn()
+            .expect("bash scripts/proxy could not be started"),
+    );
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Some(status) = child.0.try_wait().unwrap() {
