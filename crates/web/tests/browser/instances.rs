@@ -380,7 +380,11 @@ async fn two_instances_behind_a_proxy_serve_one_journey() {
         );
         assert!((0.0..=1.0).contains(&progress), "{r}");
         if status == "queued" {
-            assert_eq!(r["queue_position"], 0, "{r}");
+            // Next in the queue, once its first heartbeat has recorded its place.
+            assert!(
+                r["queue_position"] == 0 || r["queue_position"].is_null(),
+                "{r}"
+            );
             if seen.len() == 3 {
                 // Cancelled on the instance that does not run it: the one running it stops
                 // it at its next heartbeat.
