@@ -66,16 +66,40 @@ async fn bytes_of(upload: &Upload) -> Result<(Vec<u8>, Option<Vec<u8>>), PageErr
     Ok((content, parsed))
 }
 
-/// A preview from the database staged again for the importer (off the async workers), with
-/// the preview handed back for a give-back.
+/// A preview from the database staged again for the importer (off the async workers): the
+/// preview without its bytes (they are in the staged files; a file of 256 MiB is not held
+/// twice), and the staged upload.
 async fn restage(p: Preview) -> Result<(Preview, Upload), PageError> {
     let (p, upload) = tokio::task::spawn_blocking(move || {
         let u = Upload::stage(&p.name, &p.content, p.parsed.as_deref());
-        (p, u)
+        let name_and_age = Preview {
+            content: Vec::new(),
+            parsed: None,
+            ..p
+        };
+        (name_and_age, u)
     })
     .await
     .map_err(|e| PageError::Internal(format!("staging a preview: {e}")))?;
     Ok((p, upload?))
+}
+
+/// Gives back a preview taken for an import that was refused, its bytes read again from the
+/// staged upload.
+async fn give_back(
+    state: &AppState,
+    org: &OrgPage,
+    id: &str,
+    p: Preview,
+    upload: &Upload,
+) -> Result<(), PageError> {
+    let (content, parsed) = bytes_of(upload).await?;
+    let p = Preview {
+        content,
+        parsed,
+        ..p
+    };
+    Ok(state.store.give_back_preview(&org.scope, id, &p).await?)
 }
 
 /// A preview the store does not have for this person here (expired, imported, another's) is
@@ -554,17 +578,13 @@ async fn confirm(
     opts.name = Some(p.name.clone());
     match check_staged(&state, org.scope.org_id(), &upload, &opts, &p.name).await {
         Ok((kind, report)) => {
-            let stored =
-                store_staged(&state, &org.scope, upload, &opts, &p.name, kind, &report).await;
-            if let Err(e) = stored {
-                state.store.give_back_preview(&org.scope, &id, &p).await?;
-                return Err(e.into());
-            }
+            store_staged(&state, &org.scope, upload, &opts, &p.name, kind, &report).await?;
             Ok(see_other(&format!("{}?done=imported", org.url("data"))))
         }
         Err(_) => {
-            state.store.give_back_preview(&org.scope, &id, &p).await?;
-            preview_page(&state, &org, &id, &p.name, &upload, &f).await
+            let name = p.name.clone();
+            give_back(&state, &org, &id, p, &upload).await?;
+            preview_page(&state, &org, &id, &name, &upload, &f).await
         }
     }
 }

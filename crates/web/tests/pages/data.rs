@@ -210,9 +210,20 @@ async fn bad_rows_are_listed_with_line_and_column_and_nothing_can_be_imported() 
         .has("Which column each field is read from")
         .has("tick &quot;Skip bad rows&quot; to import the rest")
         .lacks("value=\"import\"");
-    // Skipping bad rows keeps the good one.
     let action = action_of(&p);
     let csrf = p.csrf();
+    // "Import" as it is, posted anyway, is refused; the preview is given back for another try.
+    let refused = b
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    refused.has("2 bad row(s); nothing was imported");
+    // Skipping bad rows keeps the good one.
     let p = b
         .post_raw(
             &action,
