@@ -26,7 +26,8 @@ enum Ty {
 }
 
 /// The tables backed up, in an order that satisfies their foreign keys, with their columns.
-/// (Login failures, jobs and password reset links are transient and not kept.)
+/// (Login failures, jobs, password reset links and upload previews are transient and not
+/// kept.)
 pub const TABLES: [&str; 10] = [
     "users",
     "setup_tokens",

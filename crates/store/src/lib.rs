@@ -20,6 +20,7 @@ mod data;
 mod files;
 mod jobs;
 mod plan;
+mod previews;
 mod text;
 mod users;
 
@@ -40,6 +41,7 @@ pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Review, Section, Shape, canonical};
+pub use previews::{PREVIEW_SECONDS, PREVIEWS_PER_USER, Preview};
 pub use text::{MAX_NAME_CHARS, file_name, no_nul, no_nul_json};
 pub use users::{Account, AccountMembership, Lifetimes, NewReset, RESET_SECONDS};
 
@@ -538,6 +540,7 @@ impl Store {
             "memberships",
             "org_invitations",
             "jobs",
+            "upload_previews",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1"))
                 .bind(scope.org_id)
@@ -760,6 +763,11 @@ impl Store {
         sqlx::query("DELETE FROM org_invitations WHERE org_id = $1 AND email = $2")
             .bind(scope.org_id)
             .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM upload_previews WHERE org_id = $1 AND user_id = $2")
+            .bind(scope.org_id)
+            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         let before = serde_json::json!({ "email": email, "role": role });

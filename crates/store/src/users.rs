@@ -328,7 +328,13 @@ impl Store {
             )
             .await?;
         }
-        for table in ["memberships", "sessions", "api_tokens", "account_resets"] {
+        for table in [
+            "memberships",
+            "sessions",
+            "api_tokens",
+            "account_resets",
+            "upload_previews",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
                 .execute(&mut *tx)

@@ -46,7 +46,10 @@ pub fn router() -> Router<AppState> {
 
 use sextant_store::Fingerprint;
 
-/// Results computed from an organisation's inputs, by organisation and kind of result.
+/// Results computed from an organisation's inputs, by organisation and kind of result. Each is
+/// kept under the database's fingerprint of its inputs, read afresh on every request: another
+/// instance behind the same load balancer never needs this one's, and recomputes the same
+/// result from the database when it has none.
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<HashMap<(i64, String), (Fingerprint, Bytes)>>,

@@ -656,6 +656,23 @@ impl Upload {
         let staged = self.parsed.as_ref().unwrap_or(&self.original);
         Source::path(staged.path.as_path()).named(name)
     }
+
+    /// An upload kept elsewhere (an upload preview in the database), staged again for the
+    /// importer: the file as sent, named as it was, and a worksheet's rows as read.
+    pub fn stage(name: &str, content: &[u8], parsed: Option<&[u8]>) -> ApiResult<Upload> {
+        let staging = Staging::shared()?;
+        let opts = ReadOptions {
+            name: Some(name.to_string()),
+            ..ReadOptions::default()
+        };
+        Ok(Upload {
+            original: staging.stage(content, &opts)?,
+            parsed: match parsed {
+                Some(rows) => Some(staging.stage_as(rows, &rows_extension())?),
+                None => None,
+            },
+        })
+    }
 }
 
 /// A staged file ready to be checked: a worksheet is unpacked and read once, under the CPU

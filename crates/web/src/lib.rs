@@ -5,9 +5,12 @@
 //!
 //! [`app`] builds the whole router from a state, so tests drive it without a network or spawn
 //! it on port 0; [`serve`] runs it with request ids, structured logs and graceful shutdown.
-//! Nothing a second instance would need is kept in process memory: sessions, the login limit
-//! and everything else live in the database, and the in-memory analysis cache is keyed by the
-//! database's own fingerprint of its inputs.
+//! Nothing a second instance would need is kept in process memory: sessions, the login limit,
+//! upload previews, jobs and their results and everything else live in the database, and the
+//! in-memory caches are keyed by the database's own fingerprint of their inputs (see
+//! [`AppState`], field by field). Two or more `sextant serve` processes on one PostgreSQL
+//! behind a reverse proxy that alternates requests between them serve the same people
+//! (docs/scaling.md).
 
 pub mod accounts;
 pub mod analysis;
@@ -42,6 +45,29 @@ use tower_http::trace::TraceLayer;
 pub use config::Config;
 
 /// What every handler shares.
+///
+/// What one instance holds in memory, and why another instance behind the same load balancer
+/// never needs it:
+///
+/// - `store`: the database itself, where everything shared lives: sessions and their CSRF
+///   tokens, API tokens, the login limit's failures and locks (`login_failures`,
+///   `login_locks`), the secret that signs known-device cookies (`server_secrets`, made by the
+///   first instance to need it), upload previews (`upload_previews`), jobs with their
+///   progress, heartbeat and result (`jobs`), plans, data sets and history.
+/// - `cache`, `analysed`, `roadmaps`: results kept under the database's fingerprint of their
+///   inputs (plan version, data sets), read from the database on every request, so a change on
+///   any instance makes the next request everywhere compute afresh; an instance without them
+///   recomputes the same result. Safely recomputed, never needed by another.
+/// - `work`: this machine's CPU budget and the cancellation flags of what runs on it,
+///   including the job registry that stops a job cancelled here at once; a job cancelled on
+///   another instance is marked in its row, and the instance running it stops it at its next
+///   heartbeat (every second). Each machine's own cores, not shared.
+/// - `proxies`, `secure_cookies`, `public_url`, `mailer`: configuration, the same on every
+///   instance when their configuration is. The mailer's outbox (tests only) holds sent
+///   messages, never state a request reads.
+/// - The login page's form token before a session exists is a cookie the browser sends back
+///   (double submit), checked without any server state; uploads are staged in a private
+///   directory of this process only while a request reads them.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database.
@@ -50,15 +76,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The proxies whose `X-Forwarded-For` is believed (none: the peer is the client).
     pub proxies: proxy::Proxies,
-    /// Results computed from inputs that have not changed.
+    /// Results computed from inputs that have not changed, under their fingerprint in the
+    /// database: safely recomputed by any instance.
     pub cache: Arc<analysis::Cache>,
-    /// The CPU budget of analyses, and their cancellation.
+    /// The CPU budget of analyses, and their cancellation (this machine's).
     pub work: Arc<work::Work>,
-    /// Uploads previewed on the pages, waiting for "Import".
-    pub previews: Arc<ui::data::Previews>,
-    /// The pages' analyses of unchanged inputs.
+    /// The pages' analyses of unchanged inputs (under their fingerprint, as `cache`).
     pub analysed: Arc<ui::compute::Cache>,
-    /// The pages' roadmaps of unchanged inputs.
+    /// The pages' roadmaps of unchanged inputs (under their fingerprint, as `cache`).
     pub roadmaps: Arc<ui::compute::Roadmaps>,
     /// The address people reach the server at (`public_url`), for links the pages hand out;
     /// `None`: the address the browser used.
@@ -80,7 +105,6 @@ impl AppState {
             proxies: proxy::Proxies::new(trusted_proxies, Vec::new()),
             cache: Arc::new(analysis::Cache::default()),
             work: Arc::new(work::Work::default()),
-            previews: Arc::new(ui::data::Previews::default()),
             analysed: Arc::new(ui::compute::Cache::default()),
             roadmaps: Arc::new(ui::compute::Roadmaps::default()),
             public_url: None,

@@ -13,6 +13,7 @@ mod accounts;
 mod jobs;
 mod nul;
 mod plan;
+mod previews;
 mod tenancy;
 mod users;
 

@@ -35,7 +35,9 @@ impl Analysed {
     }
 }
 
-/// The analyses made for pages, by organisation, with the fingerprint of their inputs.
+/// The analyses made for pages, by organisation, with the fingerprint of their inputs: safely
+/// recomputed, so another instance never needs them (the fingerprint is read from the
+/// database on every request, and a change on any instance changes it).
 #[derive(Default)]
 pub struct Cache(Mutex<HashMap<i64, (sextant_store::Fingerprint, Arc<Analysed>)>>);
 

@@ -6,12 +6,9 @@
 //! recognised, which column each field is read from (changeable, then checked again), the
 //! first rows as read, every bad row with its line and column, and repeated orders. Only
 //! "Import" stores it, through the same calls as `POST /api/v1/orgs/{org}/datasets`. A
-//! preview is kept for [`PREVIEW_MINUTES`] by the server process that made it (another
-//! instance behind a load balancer does not have it and asks for the file again).
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! preview is kept in the database for [`PREVIEW_MINUTES`] (`Store::put_preview`), the file as
+//! sent and a worksheet's rows as read, so that behind a load balancer any instance checks it
+//! again or imports it; each staged it again for the importer.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -20,7 +17,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_ingest::Kind;
-use sextant_store::Paging;
+use sextant_store::{Paging, Preview, StoreError};
 
 use super::form::{Errors, Field, FormData, Kind as Input, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
@@ -32,10 +29,9 @@ use crate::data::{
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 
-/// How long a preview waits for "Import".
-pub const PREVIEW_MINUTES: u64 = 60;
-/// Previews kept per person (the oldest goes first).
-const PREVIEWS_PER_USER: usize = 3;
+/// How long a preview waits for "Import" (the store's `PREVIEW_SECONDS`; a person keeps
+/// `PREVIEWS_PER_USER` at most, the oldest going first).
+pub const PREVIEW_MINUTES: i64 = sextant_store::PREVIEW_SECONDS / 60;
 /// Rows a preview shows.
 const SAMPLE_ROWS: usize = 10;
 /// Bad rows a preview lists.
@@ -59,61 +55,60 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// An upload waiting for its import.
-struct Pending {
-    org: String,
-    user: i64,
-    name: String,
-    upload: Upload,
-    at: Instant,
+/// The bytes of a staged upload, for the database: the file as sent and a worksheet's rows.
+async fn bytes_of(upload: &Upload) -> Result<(Vec<u8>, Option<Vec<u8>>), PageError> {
+    let read = |e: std::io::Error| PageError::Internal(format!("reading the staged upload: {e}"));
+    let content = tokio::fs::read(&upload.original.path).await.map_err(read)?;
+    let parsed = match &upload.parsed {
+        Some(p) => Some(tokio::fs::read(&p.path).await.map_err(read)?),
+        None => None,
+    };
+    Ok((content, parsed))
 }
 
-/// The previews this process holds.
-#[derive(Default)]
-pub struct Previews(Mutex<HashMap<String, Pending>>);
-
-impl std::fmt::Debug for Previews {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Previews")
-    }
+/// A preview from the database staged again for the importer (off the async workers): the
+/// preview without its bytes (they are in the staged files; a file of 256 MiB is not held
+/// twice), and the staged upload.
+async fn restage(p: Preview) -> Result<(Preview, Upload), PageError> {
+    let (p, upload) = tokio::task::spawn_blocking(move || {
+        let u = Upload::stage(&p.name, &p.content, p.parsed.as_deref());
+        let name_and_age = Preview {
+            content: Vec::new(),
+            parsed: None,
+            ..p
+        };
+        (name_and_age, u)
+    })
+    .await
+    .map_err(|e| PageError::Internal(format!("staging a preview: {e}")))?;
+    Ok((p, upload?))
 }
 
-impl Previews {
-    fn put(&self, p: Pending) -> String {
-        let id = super::random_hex(16);
-        if let Ok(mut map) = self.0.lock() {
-            let ttl = Duration::from_secs(PREVIEW_MINUTES * 60);
-            map.retain(|_, v| v.at.elapsed() < ttl);
-            let mut mine: Vec<(String, Instant)> = map
-                .iter()
-                .filter(|(_, v)| v.user == p.user)
-                .map(|(k, v)| (k.clone(), v.at))
-                .collect();
-            mine.sort_by_key(|(_, at)| *at);
-            while mine.len() >= PREVIEWS_PER_USER {
-                let (k, _) = mine.remove(0);
-                map.remove(&k);
-            }
-            map.insert(id.clone(), p);
-        }
-        id
-    }
+/// Gives back a preview taken for an import that was refused, its bytes read again from the
+/// staged upload.
+async fn give_back(
+    state: &AppState,
+    org: &OrgPage,
+    id: &str,
+    p: Preview,
+    upload: &Upload,
+) -> Result<(), PageError> {
+    let (content, parsed) = bytes_of(upload).await?;
+    let p = Preview {
+        content,
+        parsed,
+        ..p
+    };
+    Ok(state.store.give_back_preview(&org.scope, id, &p).await?)
+}
 
-    /// Takes a preview of this person in this organisation.
-    fn take(&self, id: &str, org: &str, user: i64) -> Option<Pending> {
-        let mut map = self.0.lock().ok()?;
-        let ok = map.get(id).is_some_and(|p| {
-            p.org == org
-                && p.user == user
-                && p.at.elapsed() < Duration::from_secs(PREVIEW_MINUTES * 60)
-        });
-        if ok { map.remove(id) } else { None }
-    }
-
-    fn give_back(&self, id: String, p: Pending) {
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(id, p);
-        }
+/// A preview the store does not have for this person here (expired, imported, another's) is
+/// gone; other failures are what they are.
+fn or_gone<T>(r: Result<T, StoreError>) -> Result<T, PageError> {
+    match r {
+        Ok(t) => Ok(t),
+        Err(StoreError::NotFound(_)) => Err(gone()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -400,29 +395,33 @@ async fn preview(
         }
         Err(other) => return Err(other.into()),
     };
-    let id = state.previews.put(Pending {
-        org: org.slug().to_string(),
-        user: org.viewer.user.id,
-        name,
-        upload,
-        at: Instant::now(),
-    });
-    preview_page(&state, &org, &id, &f).await
+    let (content, parsed) = bytes_of(&upload).await?;
+    let id = state
+        .store
+        .put_preview(&org.scope, &name, &content, parsed.as_deref())
+        .await?;
+    drop((content, parsed));
+    preview_page(&state, &org, &id, &name, &upload, &f).await
 }
 
-/// Reads the preview `id` with the form's options: the page that shows it.
-async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -> PageResult {
-    let Some(p) = state.previews.take(id, org.slug(), org.viewer.user.id) else {
-        return Err(gone());
-    };
+/// Reads the preview `id` (the file `name`, staged as `upload`) with the form's options: the
+/// page that shows it.
+async fn preview_page(
+    state: &AppState,
+    org: &OrgPage,
+    id: &str,
+    name: &str,
+    upload: &Upload,
+    f: &FormData,
+) -> PageResult {
     let mut opts = options_of(f);
-    opts.name = Some(p.name.clone());
+    opts.name = Some(name.to_string());
     let mut errors = Errors::new();
-    let checked = check_staged(state, org.scope.org_id(), &p.upload, &opts, &p.name).await;
+    let checked = check_staged(state, org.scope.org_id(), upload, &opts, name).await;
     let sample = match opts.parse() {
         Ok(r) => {
             let (mut o, named) = r.with_map();
-            let source = p.upload.source(&p.name);
+            let source = upload.source(name);
             // The rows as read, and the kind recognised from the columns (also when the rows
             // have problems, so that the columns can be chosen).
             state
@@ -442,8 +441,6 @@ async fn preview_page(state: &AppState, org: &OrgPage, id: &str, f: &FormData) -
             None
         }
     };
-    let name = p.name.clone();
-    state.previews.give_back(id.to_string(), p);
     let ((headers, rows), guessed) = sample.unwrap_or_default();
     let (kind, report, problems) = match checked {
         Ok((k, r)) => (Some(k), Some(r), Vec::new()),
@@ -561,7 +558,7 @@ fn gone() -> PageError {
     PageError::Status(
         StatusCode::GONE,
         format!(
-            "This preview is no longer here (previews are kept {PREVIEW_MINUTES} minutes, and by the server that made them). Upload the file again."
+            "This preview is no longer here (previews are kept {PREVIEW_MINUTES} minutes). Upload the file again."
         ),
     )
 }
@@ -574,21 +571,22 @@ async fn confirm(
 ) -> PageResult {
     let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
     if f.get("action") != "import" {
-        return preview_page(&state, &org, &id, &f).await;
+        let (p, upload) = restage(or_gone(state.store.preview(&org.scope, &id).await)?).await?;
+        return preview_page(&state, &org, &id, &p.name, &upload, &f).await;
     }
-    let Some(p) = state.previews.take(&id, org.slug(), org.viewer.user.id) else {
-        return Err(gone());
-    };
+    // Taken, so that a second "Import" (a double click, another instance) imports nothing more.
+    let (p, upload) = restage(or_gone(state.store.take_preview(&org.scope, &id).await)?).await?;
     let mut opts = options_of(&f);
     opts.name = Some(p.name.clone());
-    match check_staged(&state, org.scope.org_id(), &p.upload, &opts, &p.name).await {
+    match check_staged(&state, org.scope.org_id(), &upload, &opts, &p.name).await {
         Ok((kind, report)) => {
-            store_staged(&state, &org.scope, p.upload, &opts, &p.name, kind, &report).await?;
+            store_staged(&state, &org.scope, upload, &opts, &p.name, kind, &report).await?;
             Ok(see_other(&format!("{}?done=imported", org.url("data"))))
         }
         Err(_) => {
-            state.previews.give_back(id.clone(), p);
-            preview_page(&state, &org, &id, &f).await
+            let name = p.name.clone();
+            give_back(&state, &org, &id, p, &upload).await?;
+            preview_page(&state, &org, &id, &name, &upload, &f).await
         }
     }
 }

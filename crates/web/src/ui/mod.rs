@@ -24,6 +24,7 @@ pub mod goals;
 pub mod initiatives;
 pub mod members;
 pub mod portfolio;
+pub mod report;
 pub mod reviews;
 pub mod risks;
 pub mod roadmap;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(data::router())
         .merge(reviews::router())
         .merge(portfolio::router())
+        .merge(report::router())
 }
 
 async fn css() -> Response {

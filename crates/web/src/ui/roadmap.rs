@@ -44,7 +44,7 @@ struct RoadmapQuery {
 const MAX_FACTOR: f64 = 100.0;
 
 /// Budget levels of the efficient frontier.
-const FRONTIER_LEVELS: usize = 8;
+pub(super) const FRONTIER_LEVELS: usize = 8;
 
 /// Reads the budget factor: a number from 0 to 100, 1 when absent.
 fn budget_factor(raw: Option<&str>) -> Result<f64, String> {
@@ -105,6 +105,7 @@ async fn page(
         (excluded(&plan, roadmap))
         (frontier_section(&plan, roadmap, factor, frontier))
         (staff(roadmap))
+        p { a href=(org.url("report")) download { "Download the plan report" } " (one HTML file to keep, share or print)" }
     };
     Ok(render(org.page("Roadmap", Section::Roadmap, body)))
 }

@@ -1,12 +1,14 @@
 //! The main journeys in a real browser: Debian's headless chromium driven through chromedriver
 //! (WebDriver, with `fantoccini`), against the whole application served on a free port over a
-//! fresh SQLite database. `scripts/setup` installs chromium and chromium-driver; without them
-//! these tests fail saying so.
+//! fresh SQLite database; `instances` runs a journey through a reverse proxy in front of two
+//! instances on one PostgreSQL database. `scripts/setup` installs chromium and chromium-driver;
+//! without them these tests fail saying so.
 //!
 //! Each step saves a screenshot under `target/browser-screenshots/` for review.
 
 #![allow(clippy::unwrap_used)]
 
+mod instances;
 mod journeys;
 
 use std::net::SocketAddr;

@@ -151,6 +151,47 @@ async fn an_upload_is_previewed_then_imported_and_the_kpis_move() {
     assert_eq!(dataset_count(&srv).await, 1);
 }
 
+/// Behind a load balancer, "Check again" and "Import" may reach another instance than the one
+/// that made the preview: the preview is in the database, so any instance reads it again and
+/// imports it, once.
+#[tokio::test]
+async fn a_preview_made_on_one_instance_is_checked_and_imported_on_another() {
+    let (srv, b) = shop().await;
+    let other = srv.second_instance().await;
+    let on_other = Browser {
+        base: other.base.clone(),
+        http: b.http.clone(),
+    };
+    let p = preview(&b, "orders.csv", ORDERS, &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    let action = action_of(&p);
+    let csrf = p.csrf();
+    let again = on_other
+        .post_raw(&action, &[("csrf", &csrf), ("action", "preview")])
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.html);
+    again
+        .has("orders data, 3 rows to import")
+        .has("<td>35.15</td>");
+    let done = on_other
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(dataset_count(&srv).await, 1);
+    // Used once, on either instance; the page says how long previews are kept, and nothing
+    // about servers.
+    for browser in [&b, &on_other] {
+        let gone = browser
+            .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+            .await;
+        assert_eq!(gone.status, StatusCode::GONE);
+        gone.has(
+            "This preview is no longer here (previews are kept 60 minutes). Upload the file again.",
+        );
+    }
+    assert_eq!(dataset_count(&srv).await, 1);
+}
+
 #[tokio::test]
 async fn bad_rows_are_listed_with_line_and_column_and_nothing_can_be_imported() {
     let (srv, b) = shop().await;
@@ -169,9 +210,20 @@ async fn bad_rows_are_listed_with_line_and_column_and_nothing_can_be_imported() 
         .has("Which column each field is read from")
         .has("tick &quot;Skip bad rows&quot; to import the rest")
         .lacks("value=\"import\"");
-    // Skipping bad rows keeps the good one.
     let action = action_of(&p);
     let csrf = p.csrf();
+    // "Import" as it is, posted anyway, is refused; the preview is given back for another try.
+    let refused = b
+        .post_raw(&action, &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    refused.has("2 bad row(s); nothing was imported");
+    // Skipping bad rows keeps the good one.
     let p = b
         .post_raw(
             &action,

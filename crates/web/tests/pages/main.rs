@@ -102,6 +102,31 @@ pub async fn empty_org() -> (Server, Browser) {
 pub const DEMO: &str = sextant_web::demo::SLUG;
 
 impl Server {
+    /// Another instance over the same database, as behind a load balancer: a state of its own
+    /// (caches, CPU budget), on a port of its own, sharing nothing in memory with this one.
+    pub async fn second_instance(&self) -> Server {
+        let file = self._dir.path().join("sextant.db");
+        let store = Store::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        let app = sextant_web::app(AppState::new(store.clone(), false, 0));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Server {
+            base: format!("http://{addr}"),
+            store,
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     /// A browser with no session.
     pub fn browser(&self) -> Browser {
         Browser {

@@ -170,3 +170,45 @@ async fn with_no_budget_the_required_initiative_cannot_be_scheduled() {
         .has(">0%</output>")
         .lacks("Every initiative of the plan is scheduled.");
 }
+
+/// The roadmap page offers the printable plan report; it downloads as one HTML file with the
+/// roadmap the page shows, to any member, and not found to anyone else.
+#[tokio::test]
+async fn the_plan_report_downloads_from_the_roadmap_page() {
+    let (srv, b) = demo().await;
+    b.ok(&format!("/orgs/{DEMO}/roadmap"))
+        .await
+        .has("<a href=\"/orgs/corner-bookstore/report\" download>Download the plan report</a>");
+    let r = b
+        .http
+        .get(format!("{}/orgs/{DEMO}/report", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        header("content-disposition").starts_with("attachment")
+            && header("content-disposition").contains("corner-bookstore-plan.html"),
+        "{}",
+        header("content-disposition")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
+    assert!(html.contains("The Corner Bookstore") && html.contains("<svg"));
+    // Someone of no organisation: not found.
+    srv.user("eve@example.com", false).await;
+    let eve = srv.browser();
+    eve.login("eve@example.com", PASSWORD).await;
+    assert_eq!(
+        eve.get(&format!("/orgs/{DEMO}/report")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
