@@ -119,8 +119,7 @@ fn this_month() -> Month {
         .map_or(0, |d| d.as_secs());
     let ((year, month, _), _) =
         sextant_core::calendar::civil_from_seconds(i64::try_from(secs).unwrap_or(0));
-    Month::new(year, month)
-        .unwrap_or_else(|| Month::new(2027, 1).expect("valid month"))
+    Month::new(year, month).unwrap_or_else(|| Month::new(2027, 1).expect("valid month"))
 }
 
 fn ask<T>(

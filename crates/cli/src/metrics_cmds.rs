@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use sextant_core::calendar::Period;
 use sextant_ingest::batch::Progress;
 use sextant_ingest::{DateOrder, Kind, Options};
-use sextant_core::calendar::Period;
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::catalogue;
 use sextant_metrics::records::Survey;

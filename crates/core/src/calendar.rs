@@ -64,7 +64,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 
 /// Whether a date exists.
 pub fn valid_date(y: i32, m: u32, d: u32) -> bool {
-    d >= 1 && d <= days_in_month(y, m)
+    (1..=days_in_month(y, m)).contains(&d)
 }
 
 /// The day of the week of a day count: 0 for Monday to 6 for Sunday (1970-01-01 was a

@@ -6,10 +6,11 @@
 //! `2027-W05`, `2027-03-01`, `2027`, ...) or as step numbers, all of one length (a series
 //! mixing months and quarters is refused naming the label that differs), sorted, refused when
 //! one repeats, and gaps are filled by linear interpolation with a note. Periods are labelled
-//! canonically (`2027-03`, `2027-Q1`, `2027-W05`, `2027-03-01`, `2027`). Exponential smoothing ([`crate::ets`]) chooses its model by AICc; when that
-//! model has no season (seasonal ETS needs two full seasons, and on short series AICc often
-//! rejects it), a seasonal naive method with drift competes with it on a holdout of the last
-//! season, and the one with the smaller mean absolute error forecasts. Forecast steps carry
+//! canonically (`2027-03`, `2027-Q1`, `2027-W05`, `2027-03-01`, `2027`). Exponential
+//! smoothing ([`crate::ets`]) chooses its model by AICc; when that model has no season
+//! (seasonal ETS needs two full seasons, and on short series AICc often rejects it), a
+//! seasonal naive method with drift competes with it on a holdout of the last season, and the
+//! one with the smaller mean absolute error forecasts. Forecast steps carry
 //! the periods' labels.
 
 use serde::Serialize;
