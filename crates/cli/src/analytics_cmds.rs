@@ -19,7 +19,9 @@ use crate::table::Table;
 /// `sextant forecast` arguments.
 #[derive(Args)]
 pub struct ForecastArgs {
-    /// A CSV with a header, then a period and a value column (e.g. `month,revenue`).
+    /// A CSV with a header, then a period and a value column (e.g. `month,revenue`). Periods
+    /// of one length, in any common spelling: `2027-03`, `Mar 2027`, `03/2027`; `2027Q1`,
+    /// `2027-Q1`, `Q1 2027`; `2027-W05`; `2027`; dates `2027-03-01`; or step numbers.
     series: PathBuf,
     /// Periods to forecast.
     #[arg(long, default_value_t = 12)]

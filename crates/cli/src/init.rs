@@ -117,17 +117,9 @@ fn this_month() -> Month {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    // Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar).
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Month::new(year as i32, month as u32)
-        .unwrap_or_else(|| Month::new(2027, 1).expect("valid month"))
+    let ((year, month, _), _) =
+        sextant_core::calendar::civil_from_seconds(i64::try_from(secs).unwrap_or(0));
+    Month::new(year, month).unwrap_or_else(|| Month::new(2027, 1).expect("valid month"))
 }
 
 fn ask<T>(

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use sextant_core::calendar::Period;
 use sextant_ingest::batch::{FileReport, Progress};
 use sextant_ingest::{DateOrder, Kind, Options};
 use sextant_metrics::calendar::Granularity;
@@ -24,10 +25,11 @@ pub struct MetricsArgs {
     data: Vec<String>,
     #[command(flatten)]
     import: ImportArgs,
-    /// First period to report (`YYYY-MM`, or `YYYY-MM-DD`).
+    /// First period to report: a month (`2027-03`, `Mar 2027`), a quarter (`2027Q1`), an ISO
+    /// week (`2027-W05`), a year or a date.
     #[arg(long)]
     from: Option<String>,
-    /// Last period to report.
+    /// Last period to report (the period holding the last day of the one given).
     #[arg(long)]
     to: Option<String>,
     /// Period length.
@@ -141,9 +143,16 @@ fn split_spec(spec: &str) -> anyhow::Result<(Option<Kind>, PathBuf)> {
     })
 }
 
+/// The period of `g` holding the first day (`--from`) or the last day (`--to`) of a period
+/// or date in any spelling the period parser reads, or a date in a local form (`17/03/2027`).
 fn period_bound(s: &str, g: Granularity, what: &str) -> anyhow::Result<i32> {
-    let (day, _) = sextant_ingest::parse::datetime(s, None)
-        .map_err(|e| anyhow::anyhow!("--{what}: expected a month YYYY-MM or a date, found {e}"))?;
+    let day = match Period::parse(s) {
+        Ok(p) if what == "to" => p.plus(1).first_day() - 1,
+        Ok(p) => p.first_day(),
+        Err(e) => sextant_ingest::parse::datetime(s, None)
+            .map(|(day, _)| day)
+            .map_err(|_| anyhow::anyhow!("--{what}: {e}"))?,
+    };
     Ok(g.index(day))
 }
 

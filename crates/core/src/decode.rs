@@ -464,13 +464,21 @@ impl Decode for BudgetPeriod {
             Value::Str(s) | Value::Number(s) => s,
             _ => return d.mismatch(node, path, expected),
         };
-        match BudgetPeriod::parse(text) {
-            Some(p) => Some(p),
-            None => {
+        match BudgetPeriod::read(text) {
+            Ok(p) => Some(p),
+            Err(e) => {
                 let p = d.problem(node, path, "invalid budget period");
                 p.expected = Some(expected.into());
                 p.found = Some(format!("{text:?}"));
-                p.hint = Some("fiscal years are named by the calendar year they start in".into());
+                // Say why when the label was read as a period that cannot be (`2027-Q5`).
+                p.hint = Some(if e.reason == "not a period" {
+                    "fiscal years are named by the calendar year they start in".into()
+                } else {
+                    format!(
+                        "{} (fiscal years are named by the calendar year they start in)",
+                        e.reason
+                    )
+                });
                 None
             }
         }

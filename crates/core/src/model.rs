@@ -14,6 +14,8 @@ use rust_decimal::prelude::ToPrimitive;
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
+use crate::calendar::{Period, PeriodError, Unit};
+
 /// A whole plan file.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -751,13 +753,7 @@ impl Month {
 
     /// The number of days in the month.
     pub fn days(self) -> u32 {
-        let y = self.year();
-        match self.month() {
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
+        crate::calendar::days_in_month(self.year(), self.month())
     }
 }
 
@@ -818,20 +814,23 @@ impl Date {
 
     /// Days from `earlier` to `self` (negative when `self` is earlier).
     pub fn days_since(self, earlier: Date) -> i64 {
-        self.ordinal() - earlier.ordinal()
+        i64::from(self.days()) - i64::from(earlier.days())
     }
 
-    /// Days since 0000-03-01 of the proleptic Gregorian calendar, counting years from March
-    /// so that the leap day ends a year.
-    fn ordinal(self) -> i64 {
-        let (y, m) = (i64::from(self.month.year()), i64::from(self.month.month()));
-        let y = if m <= 2 { y - 1 } else { y };
-        let m = (m + 9) % 12; // March = 0
-        365 * y + y.div_euclid(4) - y.div_euclid(100)
-            + y.div_euclid(400)
-            + (153 * m + 2) / 5
-            + i64::from(self.day)
-            - 1
+    /// Days since 1970-01-01 ([`crate::calendar`]).
+    pub fn days(self) -> i32 {
+        crate::calendar::days_from_civil(self.month.year(), self.month.month(), self.day)
+    }
+
+    /// The date of a count of days since 1970-01-01.
+    pub fn from_days(days: i32) -> Date {
+        let (y, m, d) = crate::calendar::civil_from_days(days);
+        Date {
+            month: Month {
+                ordinal: y * 12 + m as i32 - 1,
+            },
+            day: d,
+        }
     }
 }
 
@@ -870,19 +869,26 @@ pub enum BudgetPeriod {
 }
 
 impl BudgetPeriod {
-    /// Parses `2027` or `2027-Q3`.
+    /// Reads a fiscal year `2027` or a fiscal quarter in any spelling
+    /// [`crate::calendar::Period::parse`] reads (`2027-Q3`, `2027Q3`, `Q3 2027`).
     pub fn parse(s: &str) -> Option<BudgetPeriod> {
-        let year = |y: &str| {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| y.parse().ok())
-                .flatten()
-        };
-        match s.split_once("-Q").or_else(|| s.split_once("-q")) {
-            None => year(s).map(BudgetPeriod::Year),
-            Some((y, q)) => {
-                let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-                year(y).map(|y| BudgetPeriod::Quarter(y, q))
-            }
+        BudgetPeriod::read(s).ok()
+    }
+
+    /// [`BudgetPeriod::parse`], saying why a label is not a budget period.
+    pub fn read(s: &str) -> Result<BudgetPeriod, PeriodError> {
+        let p = Period::parse_as(s, &[Unit::Year, Unit::Quarter])?;
+        match p {
+            Period::Year(y) => Ok(BudgetPeriod::Year(y)),
+            Period::Quarter(k) => Ok(BudgetPeriod::Quarter(
+                k.div_euclid(4),
+                k.rem_euclid(4) as u32 + 1,
+            )),
+            _ => Err(PeriodError {
+                text: s.trim().to_string(),
+                reason: format!("{} is not a budget period", p.unit().described()),
+                units: vec![Unit::Year, Unit::Quarter],
+            }),
         }
     }
 
@@ -946,8 +952,8 @@ impl JsonSchema for BudgetPeriod {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": ["string", "integer"],
-            "pattern": "^[0-9]{4}(-Q[1-4])?$",
-            "description": "A fiscal year named by the calendar year it starts in (`2027`), or a fiscal quarter of it (`2027-Q3`)."
+            "pattern": "^([0-9]{4}|[0-9]{4}[- ]?[Qq][1-4]|[Qq][1-4][- ][0-9]{4})$",
+            "description": "A fiscal year named by the calendar year it starts in (`2027`), or a fiscal quarter of it (`2027-Q3`, also written `2027Q3` or `Q3 2027`)."
         })
     }
 }

@@ -46,7 +46,8 @@ const fn f(
     }
 }
 
-pub(crate) const DATE: &str = "a date (2027-03-17, 17/03/2027, 17 Mar 2027)";
+pub(crate) const DATE: &str =
+    "a date (2027-03-17, 17/03/2027, 17 Mar 2027) or a period (Mar 2027, 2027Q1, 2027-W05)";
 const MONEY: &str = "an amount of money (1234.50, $1,234.50)";
 const NUMBER: &str = "a number";
 

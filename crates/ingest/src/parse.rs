@@ -1,7 +1,8 @@
-//! Cell values: dates in ISO and common local forms, money with currency symbols and thousands
-//! separators, plain numbers, yes/no.
+//! Cell values: dates in ISO and common local forms (and periods, read by the core's one
+//! period parser, as their first day), money with currency symbols and thousands separators,
+//! plain numbers, yes/no.
 
-use sextant_metrics::calendar::{days_from_civil, valid_date};
+use sextant_core::calendar::{MONTH_NAMES, Period, days_from_civil, month_number, valid_date};
 
 /// The order of day and month in dates written `03/04/2027`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,21 +24,6 @@ pub enum Evidence {
     DayMonth,
     /// Only month-day fits.
     MonthDay,
-}
-
-fn month_name(s: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let l = s.to_ascii_lowercase();
-    let l = l.trim_end_matches('.');
-    if l.len() < 3 {
-        return None;
-    }
-    NAMES
-        .iter()
-        .position(|n| l.starts_with(n) && "january february march april may june july august september sept october november december".contains(l))
-        .map(|i| i as u32 + 1)
 }
 
 fn num(s: &str) -> Option<u32> {
@@ -134,15 +120,15 @@ pub fn datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>),
         .filter(|p| !p.is_empty())
         .collect();
     let ymd = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => match (year(y), num(m).or_else(|| month_name(m)), num(d)) {
+        [y, m, d] if y.len() == 4 => match (year(y), num(m).or_else(|| month_number(m)), num(d)) {
             (Some(y), Some(m), Some(d)) => Some((y, m, d)),
             _ => None,
         },
         [a, b, y] => {
-            if let Some(m) = month_name(b) {
+            if let Some(m) = month_number(b) {
                 // 17 Mar 2027
                 num(a).zip(year(y)).map(|(d, y)| (y, m, d))
-            } else if let Some(m) = month_name(a) {
+            } else if let Some(m) = month_number(a) {
                 // Mar 17, 2027
                 num(b).zip(year(y)).map(|(d, y)| (y, m, d))
             } else {
@@ -174,26 +160,19 @@ pub fn datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>),
     };
     match ymd {
         Some((y, m, d)) if valid_date(y, m, d) => Ok((days_from_civil(y, m, d), minutes)),
-        _ => Err(bad()),
+        Some(_) => Err(bad()),
+        // A period (`Mar 2027`, `2027Q1`, `2027-W05`, `2027`): its first day.
+        None => Period::parse(date)
+            .map(|p| (p.first_day(), None))
+            .map_err(|_| bad()),
     }
 }
 
 fn describe(y: i32, m: u32, d: u32) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{d} {} {y}", NAMES.get(m as usize - 1).unwrap_or(&"?"))
+    format!(
+        "{d} {} {y}",
+        MONTH_NAMES.get(m as usize - 1).unwrap_or(&"?")
+    )
 }
 
 /// An amount of money: currency symbols and codes, spaces, thousands separators and
@@ -311,6 +290,27 @@ mod tests {
         assert_eq!(evidence("2027-04-13"), Evidence::None);
         assert!(datetime("31/02/2027", None).is_err());
         assert!(datetime("soon", None).is_err());
+    }
+
+    #[test]
+    fn periods_read_as_their_first_day() {
+        for (s, d) in [
+            ("Mar 2027", day(2027, 3, 1)),
+            ("March 2027", day(2027, 3, 1)),
+            ("03/2027", day(2027, 3, 1)),
+            ("2027-03", day(2027, 3, 1)),
+            ("2027Q2", day(2027, 4, 1)),
+            ("Q2 2027", day(2027, 4, 1)),
+            ("2027-Q2", day(2027, 4, 1)),
+            // ISO week 5 of 2027 starts Monday 1 February.
+            ("2027-W05", day(2027, 2, 1)),
+            ("2027", day(2027, 1, 1)),
+        ] {
+            assert_eq!(datetime(s, None), Ok((d, None)), "{s}");
+        }
+        for s in ["2027-13", "2027Q5", "2027-W53", "Mar 27x", "13/2027"] {
+            assert_eq!(datetime(s, None), Err(format!("{s:?}")), "{s}");
+        }
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn missing_columns_name_what_was_found_and_how_to_map() {
     let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "no column for `date` (a date (2027-03-17, 17/03/2027, 17 Mar 2027)), `customer` (a customer id or email), `amount` (an amount of money (1234.50, $1,234.50)) in this orders file; found the columns \"when\", \"who\", \"paid\". Map one with --map date=\"Column name\""
+        "no column for `date` (a date (2027-03-17, 17/03/2027, 17 Mar 2027) or a period (Mar 2027, 2027Q1, 2027-W05)), `customer` (a customer id or email), `amount` (an amount of money (1234.50, $1,234.50)) in this orders file; found the columns \"when\", \"who\", \"paid\". Map one with --map date=\"Column name\""
     );
     let opts = Options {
         map: vec![
@@ -107,7 +107,7 @@ fn bad_rows_fail_the_file_or_are_skipped_with_line_and_column() {
     let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "3 bad row(s); nothing was imported:\n  line 3, column 1 (date from \"date\"): expected a date (2027-03-17, 17/03/2027, 17 Mar 2027), found \"2027-02-30\"\n  line 4, column 2 (customer from \"customer\"): expected a customer id or email, found an empty cell\n  line 5, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"ten\""
+        "3 bad row(s); nothing was imported:\n  line 3, column 1 (date from \"date\"): expected a date (2027-03-17, 17/03/2027, 17 Mar 2027) or a period (Mar 2027, 2027Q1, 2027-W05), found \"2027-02-30\"\n  line 4, column 2 (customer from \"customer\"): expected a customer id or email, found an empty cell\n  line 5, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"ten\""
     );
     let opts = Options {
         skip_bad_rows: true,

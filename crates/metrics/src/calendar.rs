@@ -1,55 +1,11 @@
-//! Days and periods. A day is a count of days since 1970-01-01 (the proleptic Gregorian
-//! calendar), so that periods can be computed without a date library.
+//! The periods metrics are computed over. A day is a count of days since 1970-01-01 (the
+//! proleptic Gregorian calendar); the civil-date arithmetic and the reading of period labels
+//! are the core's ([`sextant_core::calendar`]), re-exported here.
 
 use serde::Serialize;
 
-/// Days since 1970-01-01 of a calendar date (Hinnant's `days_from_civil`).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The calendar date of a day count (Hinnant's `civil_from_days`).
-pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Whether a date exists.
-pub fn valid_date(y: i32, m: u32, d: u32) -> bool {
-    if !(1..=12).contains(&m) || d == 0 {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    d <= days[m as usize - 1]
-}
+/// Dates are computed in one place, the core's calendar (which also reads period labels).
+pub use sextant_core::calendar::{civil_from_days, days_from_civil, valid_date};
 
 /// The length of periods a metric is computed over.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -120,19 +76,6 @@ pub fn day_label(day: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn round_trips_and_known_days() {
-        // 2000-03-01 is day 11017 (Python: (date(2000,3,1) - date(1970,1,1)).days).
-        assert_eq!(days_from_civil(2000, 3, 1), 11017);
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
-        for z in [-800_000, -1, 0, 1, 59, 365, 11_016, 20_000, 2_000_000] {
-            let (y, m, d) = civil_from_days(z);
-            assert!(valid_date(y, m, d));
-            assert_eq!(days_from_civil(y, m, d), z);
-        }
-    }
 
     #[test]
     fn periods() {

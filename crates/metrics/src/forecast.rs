@@ -1,17 +1,22 @@
 //! A forecast report: what `sextant forecast --format json` prints and the server's forecast
 //! endpoint returns, built by [`report`] for both.
 //!
-//! The series' periods are read (`2027-03`, `2027-Q1`, `2027-03-01`, `2027` or a step
-//! number), sorted, refused when one repeats, and gaps are filled by linear interpolation
-//! with a note. Exponential smoothing ([`crate::ets`]) chooses its model by AICc; when that
-//! model has no season (seasonal ETS needs two full seasons, and on short series AICc often
-//! rejects it), a seasonal naive method with drift competes with it on a holdout of the last
-//! season, and the one with the smaller mean absolute error forecasts. Forecast steps carry
+//! The series' periods are read by the workspace's one period parser
+//! ([`sextant_core::calendar::Period::parse`]: `2027-03`, `Mar 2027`, `2027Q1`, `Q1 2027`,
+//! `2027-W05`, `2027-03-01`, `2027`, ...) or as step numbers, all of one length (a series
+//! mixing months and quarters is refused naming the label that differs), sorted, refused when
+//! one repeats, and gaps are filled by linear interpolation with a note. Periods are labelled
+//! canonically (`2027-03`, `2027-Q1`, `2027-W05`, `2027-03-01`, `2027`). Exponential
+//! smoothing ([`crate::ets`]) chooses its model by AICc; when that model has no season
+//! (seasonal ETS needs two full seasons, and on short series AICc often rejects it), a
+//! seasonal naive method with drift competes with it on a holdout of the last season, and the
+//! one with the smaller mean absolute error forecasts. Forecast steps carry
 //! the periods' labels.
 
 use serde::Serialize;
 
-use crate::calendar::{civil_from_days, days_from_civil, valid_date};
+use sextant_core::calendar::{Period, PeriodError, Unit, civil_from_days};
+
 use crate::ets::{self, Fit, SeasonKind};
 
 /// One value of the series, with where it came from.
@@ -151,59 +156,47 @@ impl Grain {
 /// A label's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
-    /// `2027-03`: months since year 0.
-    Month,
-    /// `2027-Q1`: quarters since year 0.
-    Quarter,
-    /// `2027-03-01`: a day number.
-    Date,
-    /// `2027`.
-    Year,
+    /// A calendar period; its key counts periods of its unit ([`Period::key`]).
+    Period(Unit),
     /// `17`.
     Step,
 }
 
-fn parse_label(s: &str) -> Option<(Form, i64)> {
-    let s = s.trim();
-    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
-    let num = |x: &str| -> Option<i64> { digits(x).then(|| x.parse().ok()).flatten() };
-    let parts: Vec<&str> = s.split(['-', '/']).collect();
-    match parts.as_slice() {
-        [y] if y.len() == 4 && digits(y) => Some((Form::Year, num(y)?)),
-        [n] => Some((Form::Step, num(n)?)),
-        [y, q] if y.len() == 4 && (q.starts_with('Q') || q.starts_with('q')) => {
-            let q = num(&q[1..])?;
-            (1..=4)
-                .contains(&q)
-                .then_some(())
-                .and_then(|()| Some((Form::Quarter, num(y)? * 4 + q - 1)))
-        }
-        [y, m] if y.len() == 4 && m.len() <= 2 => {
-            let m = num(m)?;
-            (1..=12)
-                .contains(&m)
-                .then_some(())
-                .and_then(|()| Some((Form::Month, num(y)? * 12 + m - 1)))
-        }
-        [y, m, d] if y.len() == 4 => {
-            let (y, m, d) = (num(y)?, num(m)?, num(d)?);
-            let (y, m, d) = (
-                i32::try_from(y).ok()?,
-                u32::try_from(m).ok()?,
-                u32::try_from(d).ok()?,
-            );
-            valid_date(y, m, d).then(|| (Form::Date, i64::from(days_from_civil(y, m, d))))
-        }
-        _ => {
-            // `2027 Q1`, `2027Q1`.
-            let (y, q) = s.split_at(s.find(['Q', 'q'])?);
-            let y = y.trim();
-            let q = num(&q[1..])?;
-            (y.len() == 4 && (1..=4).contains(&q))
-                .then_some(())
-                .and_then(|()| Some((Form::Quarter, num(y)? * 4 + q - 1)))
+impl Form {
+    /// As a message names it: `a month`, `a step number`.
+    fn described(self) -> &'static str {
+        match self {
+            Form::Period(Unit::Day) => "a date",
+            Form::Period(u) => u.described(),
+            Form::Step => "a step number",
         }
     }
+
+    /// The label of the period with this key.
+    fn label(self, key: i64) -> String {
+        match self {
+            Form::Period(u) => match i32::try_from(key) {
+                Ok(k) => Period::from_key(u, k).to_string(),
+                Err(_) => key.to_string(),
+            },
+            Form::Step => key.to_string(),
+        }
+    }
+}
+
+/// Reads a label: a period in any spelling the period parser takes, or a step number (digits,
+/// other than four, which are a year).
+fn parse_label(s: &str) -> Result<(Form, i64), PeriodError> {
+    let t = s.trim();
+    if !t.is_empty()
+        && t.len() != 4
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = t.parse::<i64>()
+    {
+        return Ok((Form::Step, n));
+    }
+    let p = Period::parse(t)?;
+    Ok((Form::Period(p.unit()), i64::from(p.key())))
 }
 
 fn origin(p: &Point) -> String {
@@ -225,21 +218,25 @@ type Prepared = (
 fn prepare(points: &[Point]) -> Result<Prepared, String> {
     let mut parsed: Vec<(Form, i64, &Point)> = Vec::with_capacity(points.len());
     for p in points {
-        let (form, key) = parse_label(&p.period).ok_or_else(|| {
+        let (form, key) = parse_label(&p.period).map_err(|e| {
             format!(
-                "{}expected a period such as 2027-03, 2027-Q1, 2027-03-01, 2027 or a step number, found `{}`",
+                "{}{}",
                 origin(p),
-                p.period
+                e.message_with(Some("a step number as 17"))
             )
         })?;
         if let Some((f0, _, p0)) = parsed.first()
             && *f0 != form
         {
+            let at = |p: &Point| p.line.map_or(String::new(), |l| format!(" (line {l})"));
             return Err(format!(
-                "{}expected a period of the same form as `{}`, found `{}`",
+                "{}`{}` is {}, but `{}`{} is {}; expected periods of one length",
                 origin(p),
-                p0.period,
-                p.period
+                p.period.trim(),
+                form.described(),
+                p0.period.trim(),
+                at(p0),
+                f0.described()
             ));
         }
         if !p.value.is_finite() {
@@ -266,14 +263,16 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
         .filter(|g| *g > 0)
         .min()
         .unwrap_or(1);
+    let date = form == Form::Period(Unit::Day);
     let (grain, step): (Grain, i64) = match form {
-        Form::Month => (Grain::Month, 1),
-        Form::Quarter => (Grain::Quarter, 1),
-        Form::Year => (Grain::Year, 1),
+        Form::Period(Unit::Week) => (Grain::Week, 1),
+        Form::Period(Unit::Month) => (Grain::Month, 1),
+        Form::Period(Unit::Quarter) => (Grain::Quarter, 1),
+        Form::Period(Unit::Year) => (Grain::Year, 1),
         Form::Step => (Grain::Step, 1),
-        Form::Date if gap >= 28 => (Grain::Month, 0),
-        Form::Date if gap % 7 == 0 => (Grain::Week, 7),
-        Form::Date => (Grain::Day, 1),
+        Form::Period(Unit::Day) if gap >= 28 => (Grain::Month, 0),
+        Form::Period(Unit::Day) if gap % 7 == 0 => (Grain::Week, 7),
+        Form::Period(Unit::Day) => (Grain::Day, 1),
     };
     // Positions on the grain.
     let month_of = |d: i64| {
@@ -281,7 +280,7 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
         i64::from(y) * 12 + i64::from(m) - 1
     };
     let position = |key: i64| -> i64 {
-        if form == Form::Date && grain == Grain::Month {
+        if date && grain == Grain::Month {
             month_of(key)
         } else {
             key.div_euclid(step.max(1))
@@ -301,15 +300,9 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
         }
     }
     let base = position(first);
-    let label: Box<dyn Fn(i64) -> String> = match (form, grain) {
-        (Form::Month, _) => {
-            Box::new(|k: i64| format!("{:04}-{:02}", k.div_euclid(12), k.rem_euclid(12) + 1))
-        }
-        (Form::Quarter, _) => {
-            Box::new(|k: i64| format!("{:04}-Q{}", k.div_euclid(4), k.rem_euclid(4) + 1))
-        }
-        (Form::Year, _) | (Form::Step, _) => Box::new(|k: i64| k.to_string()),
-        (Form::Date, Grain::Month) => Box::new(move |k: i64| {
+    let label: Box<dyn Fn(i64) -> String> = match (date, grain) {
+        (false, _) => Box::new(move |k: i64| form.label(k)),
+        (true, Grain::Month) => Box::new(move |k: i64| {
             let (y, m) = (k.div_euclid(12), k.rem_euclid(12) + 1);
             if firsts {
                 format!("{y:04}-{m:02}-01")
@@ -317,17 +310,13 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
                 format!("{y:04}-{m:02}")
             }
         }),
-        (Form::Date, _) => {
+        (true, _) => {
             let phase = first.rem_euclid(step.max(1));
             let step = step.max(1);
-            Box::new(move |k: i64| {
-                let day = k * step + phase;
-                let (y, m, d) = civil_from_days(day as i32);
-                format!("{y:04}-{m:02}-{d:02}")
-            })
+            Box::new(move |k: i64| form.label(k * step + phase))
         }
     };
-    if form == Form::Date && grain != Grain::Month {
+    if date && grain != Grain::Month {
         // Every date on the same weekday (weeks).
         if let Some((_, _, p)) = parsed
             .iter()
@@ -367,7 +356,7 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
                 filled.push(label(q));
             }
         }
-        labels.push(p.period.trim().to_string());
+        labels.push(form.label(key));
         values.push(p.value);
     }
     let mut notes = Vec::new();

@@ -104,12 +104,12 @@ fn repeated_and_unreadable_periods_are_refused_gaps_filled_with_a_note() {
     let rows = [("2027-01", 10.0), ("Feb", 11.0)];
     assert_eq!(
         report(&points(&rows), &req(1)).unwrap_err(),
-        "line 3: expected a period such as 2027-03, 2027-Q1, 2027-03-01, 2027 or a step number, found `Feb`"
+        "line 3: `Feb`: not a period; write a day as 2027-03-15, a month as 2027-03, Mar 2027 or 03/2027, a quarter as 2027Q1, 2027-Q1 or Q1 2027, an ISO week as 2027-W05, a year as 2027, or a step number as 17"
     );
     let rows = [("2027-01", 10.0), ("2027-Q2", 11.0)];
     assert_eq!(
         report(&points(&rows), &req(1)).unwrap_err(),
-        "line 3: expected a period of the same form as `2027-01`, found `2027-Q2`"
+        "line 3: `2027-Q2` is a quarter, but `2027-01` (line 2) is a month; expected periods of one length"
     );
     // April missing: filled between March (13) and May (15) with 14, and said so.
     let rows = [
@@ -316,4 +316,67 @@ mod never_panics {
             }
         }
     }
+}
+
+#[test]
+fn periods_read_in_any_spelling_and_print_canonically() {
+    // Quarters as pandas writes them, and other spellings of one length mixed.
+    let q = [
+        ("1959Q1", 4.0),
+        ("Q2 1959", 5.0),
+        ("1959-Q3", 6.0),
+        ("1959 q4", 7.0),
+        ("Q1-1960", 8.0),
+    ];
+    let r = report(&points(&q), &req(2)).unwrap();
+    assert_eq!(r.granularity, "quarter");
+    assert_eq!(
+        r.periods,
+        ["1959-Q1", "1959-Q2", "1959-Q3", "1959-Q4", "1960-Q1"]
+    );
+    assert_eq!(r.forecast_periods, ["1960-Q2", "1960-Q3"]);
+    let m = [
+        ("Jan 2027", 1.0),
+        ("02/2027", 2.0),
+        ("March 2027", 3.0),
+        ("2027-4", 4.0),
+        ("2027/05", 5.0),
+    ];
+    let r = report(&points(&m), &req(1)).unwrap();
+    assert_eq!(r.granularity, "month");
+    assert_eq!(
+        r.periods,
+        ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05"]
+    );
+    assert_eq!(r.forecast_periods, ["2027-06"]);
+    // ISO weeks across a 53-week year, with a gap filled.
+    let w = [
+        ("2026-W51", 1.0),
+        ("2026-W52", 2.0),
+        ("2026W53", 3.0),
+        ("2027-W1", 4.0),
+        ("2027-W03", 6.0),
+    ];
+    let r = report(&points(&w), &req(2)).unwrap();
+    assert_eq!(r.granularity, "week");
+    assert_eq!(
+        r.periods,
+        [
+            "2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02", "2027-W03"
+        ]
+    );
+    assert_eq!(r.history[4], 5.0);
+    assert_eq!(r.forecast_periods, ["2027-W04", "2027-W05"]);
+    // An impossible period says why.
+    let bad = [("2027-W01", 1.0), ("2027-W53", 2.0)];
+    assert_eq!(
+        report(&points(&bad), &req(1)).unwrap_err(),
+        "line 3: `2027-W53`: there is no week 53 in 2027, which has 52 ISO weeks; write a day as 2027-03-15, a month as 2027-03, Mar 2027 or 03/2027, a quarter as 2027Q1, 2027-Q1 or Q1 2027, an ISO week as 2027-W05, a year as 2027, or a step number as 17"
+    );
+    // Dates and weeks are different lengths.
+    let mixed = [("2027-W01", 1.0), ("2027-01-11", 2.0)];
+    assert_eq!(
+        report(&points(&mixed), &req(1)).unwrap_err(),
+        "line 3: `2027-01-11` is a date, but `2027-W01` (line 2) is an ISO week; expected periods of one length"
+    );
 }

@@ -173,3 +173,53 @@ fn clv_csv_is_csv_with_the_jsons_figures() {
         stderr(&out)
     );
 }
+
+/// A quarterly series labelled as pandas and most exports write quarters (`1959Q1`), the
+/// shape of statsmodels' macrodata (`quarter,realgdp`), forecasts with quarter labels.
+#[test]
+fn forecast_reads_quarters_written_1959q1() {
+    let dir = temp_dir("forecast-quarters");
+    let f = dir.join("gdp.csv");
+    let mut text = String::from("quarter,realgdp\n");
+    for i in 0..24 {
+        let season = [0.0, 12.0, 6.0, -8.0][i % 4];
+        text += &format!(
+            "{}Q{},{}\n",
+            1959 + i / 4,
+            i % 4 + 1,
+            2700.0 + 15.0 * i as f64 + season
+        );
+    }
+    std::fs::write(&f, text).expect("write");
+    let path = f.to_str().unwrap_or_default();
+    let out = sextant(&["forecast", path, "--horizon", "3", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["granularity"], "quarter");
+    assert_eq!(v["season"], 4);
+    assert_eq!(v["periods"][0], "1959-Q1");
+    assert_eq!(v["periods"][23], "1964-Q4");
+    assert_eq!(
+        v["forecast_periods"],
+        serde_json::json!(["1965-Q1", "1965-Q2", "1965-Q3"])
+    );
+    // Other spellings of the same quarters read the same.
+    let mixed = "quarter,value\nQ1 1959,1\n1959-Q2,2\n1959 q3,3\n1959Q4,4\nQ1-1960,5\n";
+    std::fs::write(&f, mixed).expect("write");
+    let out = sextant(&["forecast", path, "--horizon", "1", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["forecast_periods"], serde_json::json!(["1960-Q2"]));
+    // A label of another length is refused, naming it.
+    std::fs::write(&f, "quarter,value\n1959Q1,1\n1959Q2,2\n1959-09,3\n").expect("write");
+    let out = sextant(&["forecast", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "line 4: `1959-09` is a month, but `1959Q1` (line 2) is a quarter; expected periods of one length"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

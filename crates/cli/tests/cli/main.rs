@@ -509,6 +509,20 @@ fn metrics_and_clv_on_the_demo_data() {
     assert!(
         revenue["values"][1].as_f64().unwrap_or(0.0) > revenue["values"][0].as_f64().unwrap_or(0.0)
     );
+    // The bounds in other spellings: `--to` a quarter reaches its last month.
+    let out = sextant(&[
+        "metrics", orders, "--format", "json", "--from", "Nov 2026", "--to", "2026Q4",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["periods"], serde_json::json!(["2026-11", "2026-12"]));
+    let out = sextant(&["metrics", orders, "--from", "2026-13"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--from: `2026-13`: there is no month 13; write a day as 2027-03-15, a month as 2027-03, Mar 2027 or 03/2027, a quarter as 2027Q1, 2027-Q1 or Q1 2027, an ISO week as 2027-W05, or a year as 2027"),
+        "{}",
+        stderr(&out)
+    );
     let out = sextant(&[
         "clv",
         orders,

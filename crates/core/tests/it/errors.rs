@@ -408,7 +408,7 @@ fn budget_periods() {
                |                ^
               = expected: a fiscal year such as `2027` or a fiscal quarter such as `2027-Q3`
               = found: "2027-Q5"
-              = hint: fiscal years are named by the calendar year they start in
+              = hint: there is no quarter 5; a quarter is Q1 to Q4 (fiscal years are named by the calendar year they start in)
 
             error: plan.yaml:21:16: constraints.budget[3].period: budget period 2027 is given twice
                |

@@ -7,4 +7,5 @@ mod demo;
 mod errors;
 mod hardening;
 mod kpi;
+mod periods;
 mod properties;

@@ -9,6 +9,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use sextant_core::calendar::{Period, Unit};
+
 use super::PageError;
 use crate::error::ApiError;
 
@@ -128,6 +130,20 @@ impl FormData {
             Ok(x) if x.is_finite() => Some(if pct { x / 100.0 } else { x }),
             _ => {
                 errors.add(name, format!("expected a number, found `{raw}`"));
+                None
+            }
+        }
+    }
+
+    /// A month in any spelling the workspace's period parser reads (`2027-03`, `Mar 2027`,
+    /// `03/2027`), as the plan writes it (`2027-03`); `None`, with the parser's message (which
+    /// names the accepted forms) beside the field, when it is not a month; `None` when empty.
+    pub fn month(&self, name: &str, errors: &mut Errors) -> Option<String> {
+        let raw = self.opt(name)?;
+        match Period::parse_as(&raw, &[Unit::Month]) {
+            Ok(p) => Some(p.to_string()),
+            Err(e) => {
+                errors.add(name, e.to_string());
                 None
             }
         }

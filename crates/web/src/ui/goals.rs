@@ -474,13 +474,8 @@ fn read_goal(f: &FormData, id: &str, errors: &mut Errors) -> Value {
             g.insert(n.into(), Value::from(x));
         }
     }
-    if let Some(d) = f.opt("due") {
-        match Month::parse(&d) {
-            Some(m) => {
-                g.insert("due".into(), Value::from(m.to_string()));
-            }
-            None => errors.add("due", format!("expected a month YYYY-MM, found `{d}`")),
-        }
+    if let Some(m) = f.month("due", errors) {
+        g.insert("due".into(), Value::from(m));
     }
     if let Some(o) = f.opt("owner") {
         g.insert("owner".into(), Value::from(o));

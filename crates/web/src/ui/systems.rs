@@ -686,13 +686,8 @@ fn system_json(
         opt(k, f.whole(k, 1, 5, errors).map(Value::from));
     }
     for k in ["installed", "end_of_life"] {
-        let v = f.opt(k);
-        if let Some(m) = &v
-            && Month::parse(m).is_none()
-        {
-            errors.add(k, format!("expected a month YYYY-MM, found `{m}`"));
-        }
-        opt(k, v.map(Value::from));
+        // As `YYYY-MM` when read; as typed (with the message beside it) when not.
+        opt(k, f.month(k, errors).or_else(|| f.opt(k)).map(Value::from));
     }
     let data: Vec<Value> = f
         .get("data")

@@ -118,3 +118,64 @@ async fn the_clv_is_the_shared_report() {
     assert_eq!(c, serde_json::to_value(&report).unwrap());
     assert!(c["warnings"].is_array(), "{}", c["warnings"]);
 }
+
+/// Uploaded data whose period column is written as exports write it (`Jan 2025`, `02/2025`,
+/// `2025-03`, `2025Q2`) is read by the one period parser, and the forecast labels its periods
+/// canonically.
+#[tokio::test]
+async fn the_forecast_reads_periods_in_any_spelling() {
+    let srv = crate::spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let names = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut csv = String::from("month,sessions\n");
+    for i in 0..18 {
+        let (y, m) = (2025 + i / 12, i % 12 + 1);
+        let label = match i % 3 {
+            0 => format!("{} {y}", names[m - 1]),
+            1 => format!("{m:02}/{y}"),
+            _ => format!("{y}-{m:02}"),
+        };
+        csv += &format!("{label},{}\n", 1000 + 10 * i);
+    }
+    let (status, body) = crate::call(
+        api.post("/api/v1/orgs/acme/datasets?kind=sessions&name=sessions.csv")
+            .header("content-type", "text/csv")
+            .body(csv),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    assert_eq!(body["dataset"]["rows"], 18, "{body}");
+    let f = api
+        .ok("/api/v1/orgs/acme/forecast?kpi=sessions&horizon=2")
+        .await;
+    assert_eq!(f["granularity"], "month", "{f}");
+    assert_eq!(f["periods"][0], "2025-01", "{f}");
+    assert_eq!(f["history"][0], 1000.0, "{f}");
+    assert_eq!(f["periods"][4], "2025-05", "{f}");
+    let last = f["periods"].as_array().and_then(|p| p.last()).cloned();
+    assert_eq!(last, Some(Value::from("2026-05")), "{f}");
+    assert_eq!(
+        f["forecast_periods"],
+        serde_json::json!(["2026-06", "2026-07"])
+    );
+    // A quarter in a date column counts on its first day; an impossible one is a bad row
+    // naming the accepted forms.
+    let (status, body) = crate::problem(
+        api.post("/api/v1/orgs/acme/datasets?kind=sessions&name=quarters.csv")
+            .header("content-type", "text/csv")
+            .body("period,sessions\n2025Q1,10\n2025Q5,20\n"),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let e = &body["errors"][0];
+    assert_eq!(e["line"], 3, "{body}");
+    assert_eq!(e["found"], "\"2025Q5\"", "{body}");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("or a period (Mar 2027, 2027Q1, 2027-W05)")),
+        "{body}"
+    );
+}

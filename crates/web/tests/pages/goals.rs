@@ -289,7 +289,7 @@ async fn bad_values_are_refused_beside_their_fields_and_nothing_is_stored() {
         .submit(&form, &url("goals"), &with("due", "December"))
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-    p.has("<p class=\"field-error\" id=\"f-due-error\">expected a month YYYY-MM, found `December`");
+    p.has("<p class=\"field-error\" id=\"f-due-error\">`December`: not a period; write a month as 2027-03, Mar 2027 or 03/2027");
     let p = b
         .submit(&form, &url("goals"), &with("id", "online-sales"))
         .await;
@@ -301,6 +301,12 @@ async fn bad_values_are_refused_beside_their_fields_and_nothing_is_stored() {
     // Checked by the plan: the plan runs 36 months from 2027-01.
     let p = b
         .submit(&form, &url("goals"), &with("due", "2031-01"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-due-error\">goal `new-goal` is due outside the plan");
+    // Any month spelling the period parser reads is the same month.
+    let p = b
+        .submit(&form, &url("goals"), &with("due", "Jan 2031"))
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     p.has("<p class=\"field-error\" id=\"f-due-error\">goal `new-goal` is due outside the plan");
