@@ -13,7 +13,7 @@ use sextant_core::Plan;
 use sextant_roadmap::report::{self, FrontierPoint, Roadmap};
 use sextant_roadmap::scenario::{self, Comparison};
 use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
-use sextant_roadmap::solve::{Options, Reason, SolveStatus};
+use sextant_roadmap::solve::{Options, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective};
 
 use crate::render::{money, pct};
@@ -212,29 +212,7 @@ pub enum ScheduleArg {
     Plan,
 }
 
-fn status_word(s: SolveStatus) -> &'static str {
-    match s {
-        SolveStatus::Optimal => "optimal",
-        SolveStatus::Feasible => "feasible",
-        SolveStatus::Infeasible => "infeasible",
-        SolveStatus::Unknown => "no schedule found in the time allowed",
-    }
-}
 
-fn reason_word(r: Reason) -> &'static str {
-    match r {
-        Reason::Cancelled => "cancelled",
-        Reason::Done => "done",
-        Reason::Horizon => "horizon",
-        Reason::Alternative => "alternative",
-        Reason::Dependency => "dependency",
-        Reason::NegativeValue => "negative value",
-        Reason::Budget => "budget",
-        Reason::Capacity => "capacity",
-        Reason::ExploreShare => "exploration share",
-        Reason::Gap => "within gap",
-    }
-}
 
 fn bold(s: &str, colour: bool) -> String {
     if colour {
@@ -313,7 +291,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
             &format!(
                 "Roadmap for {}: {} ({what} objective, {:.2} s)",
                 org.name,
-                status_word(r.status),
+                r.status.label(),
                 r.solve_seconds
             ),
             colour
@@ -508,7 +486,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         for e in &r.excluded {
             tbl.row(vec![
                 e.id.clone(),
-                reason_word(e.reason).to_string(),
+                e.reason.label().to_string(),
                 e.detail.clone(),
             ]);
         }
@@ -550,7 +528,7 @@ fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
             money(p.npv),
             money(p.spend),
             p.initiatives.to_string(),
-            status_word(p.status).to_string(),
+            p.status.label().to_string(),
         ]);
     }
     let (h, rows) = tbl.text();
@@ -574,7 +552,7 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         Ok(starts) => starts,
         Err(status) => anyhow::bail!(
             "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
-            status_word(status)
+            status.label()
         ),
     };
     let model = simulate::Model::new(&plan, &inst, &starts);
@@ -780,7 +758,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 .join(", ")
         }
     }));
-    tbl.row(row("status", &|x| status_word(x.status).to_string()));
+    tbl.row(row("status", &|x| x.status.label().to_string()));
     tbl.row(row(&format!("NPV ({})", c.currency), &|x| money(x.npv)));
     tbl.row(row("spend", &|x| money(x.spend)));
     tbl.row(row("initiatives", &|x| x.initiatives.to_string()));
@@ -804,7 +782,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
         let _ = writeln!(
             s,
             "\nThe base case has no schedule ({}): see `sextant roadmap` for why.",
-            status_word(base.status)
+            base.status.label()
         );
     }
     for x in c.cases.iter().skip(1) {
@@ -829,7 +807,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                     s,
                     "  {} dropped ({}): {}",
                     e.id,
-                    reason_word(e.reason),
+                    e.reason.label(),
                     e.detail
                 );
             }
@@ -837,7 +815,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 let _ = writeln!(
                     s,
                     "  every initiative is dropped: the scenario has no schedule ({})",
-                    status_word(x.status)
+                    x.status.label()
                 );
             }
         }

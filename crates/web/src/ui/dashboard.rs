@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sextant_core::checks::Severity;
 use sextant_core::model::Status;
 use sextant_report::chart::{BarSeries, Bars, Limits};
-use sextant_report::format::{Unit, money};
+use sextant_core::unit::{self as format, Measure, Unit, money};
 use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::solve::SolveStatus;
 
@@ -140,9 +140,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
     let good = counts(&|s| matches!(s, S::Achieved | S::OnTrack));
     let watch = counts(&|s| matches!(s, S::AtRisk));
     let bad = counts(&|s| matches!(s, S::OffTrack | S::Missed));
-    let unit = Unit::Money {
-        currency: cur.clone(),
-    };
+    let unit = Measure::money(cur.clone());
     let spend = if optimised {
         Bars {
             title: "Spend per fiscal period against budget".into(),
@@ -222,6 +220,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                     th scope="col" class="num" { "Target" } th scope="col" { "Due" } th scope="col" class="num" { "Chance" } } }
                 tbody {
                     @for g in &an.goal_status {
+                        @let measure = g.kpi.as_deref().map_or_else(|| Measure::of(Unit::Number), |k| Measure::of_kpi(doc, k));
                         tr {
                             td {
                                 @if let Some(k) = &g.kpi {
@@ -229,10 +228,10 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                                 } @else { (goal_title(&g.goal)) }
                             }
                             td { (standing(g.status)) }
-                            td.num { (num(g.latest)) }
-                            td.num { (num(g.target)) }
+                            td.num { (measure.format_opt(g.latest)) }
+                            td.num { (measure.format_opt(g.target)) }
                             td { (g.due.clone().unwrap_or_default()) }
-                            td.num { (g.probability.map_or(String::new(), |p| format!("{:.0}%", p * 100.0))) }
+                            td.num { (g.probability.map_or(String::new(), |p| format::percent(p, 0))) }
                         }
                     }
                 }
@@ -295,9 +294,3 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
     }
 }
 
-/// A KPI value as shown in a table: thousands separated, at most two decimals.
-fn num(x: Option<f64>) -> String {
-    x.map_or("–".into(), |v| {
-        sextant_report::format::value((v * 100.0).round() / 100.0, &Unit::Number)
-    })
-}
