@@ -12,6 +12,7 @@ use sextant_metrics::bgnbd::Unit;
 use sextant_metrics::clv::{ClvReport, Params as ClvParams};
 use sextant_metrics::forecast::{ForecastReport, Point, Request};
 use sextant_metrics::records::Names;
+use sextant_core::unit::percent;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;
@@ -158,7 +159,7 @@ fn forecast_text(r: &ForecastReport) -> String {
     if let Some(t) = &r.target {
         let _ = writeln!(
             s,
-            "\nProbability of {} {} by {}: {:.0}%",
+            "\nProbability of {} {} by {}: {}",
             if t.direction == "down" {
                 "falling to"
             } else {
@@ -166,7 +167,7 @@ fn forecast_text(r: &ForecastReport) -> String {
             },
             t.value,
             t.period,
-            t.probability * 100.0
+            percent(t.probability, 0)
         );
     }
     s
@@ -345,7 +346,7 @@ fn clv_text(report: &ClvReport) -> String {
     for r in top {
         t.row(vec![
             report.name(r).to_string(),
-            format!("{:.0}%", r.p_alive * 100.0),
+            percent(r.p_alive, 0),
             format!("{:.2}", r.expected_purchases),
             format!("{:.2}", r.expected_spend),
             format!("{:.2}", r.clv),

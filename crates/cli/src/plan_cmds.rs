@@ -16,6 +16,8 @@ use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
 use sextant_roadmap::solve::{Options, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective};
 
+use sextant_core::unit::percent;
+
 use crate::render::{money, pct};
 use crate::table::Table;
 
@@ -321,7 +323,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         "Objective: {}   bound: {}   gap: {}",
         val(r.objective),
         r.bound.map_or("-".into(), val),
-        r.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0))
+        r.gap.map_or("-".into(), |g| percent(g, 2))
     );
     let _ = writeln!(
         s,
@@ -637,20 +639,20 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
     }
     let _ = writeln!(
         s,
-        "\nChance of losing money (NPV < 0): {:.1}%",
-        sim.p_npv_negative * 100.0
+        "\nChance of losing money (NPV < 0): {}",
+        percent(sim.p_npv_negative, 1)
     );
     let _ = writeln!(
         s,
-        "Chance of overrunning some period's budget: {:.1}%",
-        sim.p_over_budget * 100.0
+        "Chance of overrunning some period's budget: {}",
+        percent(sim.p_over_budget, 1)
     );
     for o in sim
         .over_budget_by_period
         .iter()
         .filter(|o| o.probability > 0.0)
     {
-        let _ = writeln!(s, "  {}: {:.1}%", o.period, o.probability * 100.0);
+        let _ = writeln!(s, "  {}: {}", o.period, percent(o.probability, 1));
     }
     let month = |k: u32| plan.month_at(k as i32).to_string();
     let _ = writeln!(s, "\n{}", bold("When each initiative finishes", colour));
@@ -662,7 +664,7 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
             month(c.p10),
             month(c.p50),
             month(c.p90),
-            format!("{:.0}%", c.p_within_horizon * 100.0),
+            pct(c.p_within_horizon),
         ]);
     }
     let (h, rows) = tbl.text();

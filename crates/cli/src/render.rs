@@ -191,7 +191,7 @@ fn sections(a: &Analysis) -> Vec<Section> {
                     .trim()
                     .to_string(),
                 match g.probability {
-                    Some(p) => format!("forecast: {:.0}% chance", p * 100.0),
+                    Some(p) => format!("forecast: {} chance", pct(p)),
                     None => match g.method {
                         sextant_core::kpi::Method::LinearPace => "linear pace".into(),
                         _ => String::new(),
@@ -239,7 +239,7 @@ fn sections(a: &Analysis) -> Vec<Section> {
                             c.kpi,
                             if c.change >= 0.0 { "+" } else { "" },
                             c.change_share
-                                .map_or_else(|| money(c.change), |x| format!("{:.1}%", x * 100.0))
+                                .map_or_else(|| money(c.change), |x| unit::percent(x, 1))
                         )
                     })
                     .collect::<Vec<_>>()

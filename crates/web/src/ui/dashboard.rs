@@ -257,7 +257,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                                 td { (i.start) }
                                 td.num { (money(i.cost, cur)) }
                                 td.num { (money(i.case.recurring_cost_annual, cur)) }
-                                td.num { (i.case.first_year_roi.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))) }
+                                td.num { (format::percent_opt(i.case.first_year_roi, 0)) }
                             }
                         }
                     }

@@ -222,12 +222,13 @@ fn refused(errors: &mut Errors, e: crate::error::ApiError, rows: usize) {
 /// Where a plan problem's last path part differs from the form's field.
 const RENAME: [(&str, &str); 2] = [("annual", "benefit_annual"), ("goal", "benefit_goal")];
 
-const STATUSES: [(Status, &str, &str); 5] = [
-    (Status::Candidate, "candidate", "Candidate"),
-    (Status::Planned, "planned", "Planned"),
-    (Status::InProgress, "in_progress", "In progress"),
-    (Status::Done, "done", "Done"),
-    (Status::Cancelled, "cancelled", "Cancelled"),
+/// Each status with its value in the form (the plan file's word); its words are its `label()`.
+const STATUSES: [(Status, &str); 5] = [
+    (Status::Candidate, "candidate"),
+    (Status::Planned, "planned"),
+    (Status::InProgress, "in_progress"),
+    (Status::Done, "done"),
+    (Status::Cancelled, "cancelled"),
 ];
 
 
@@ -961,7 +962,7 @@ fn form_page(
                     ("explore", "Explore: new business"),
                 ]))).render(errors))
                 (Field::text("status", "Status", or_default("status", "candidate")).kind(Kind::Select(
-                    STATUSES.iter().map(|(_, v, l)| (v.to_string(), l.to_string())).collect()
+                    STATUSES.iter().map(|(k, v)| (v.to_string(), k.label().to_string())).collect()
                 )).render(errors))
                 (Field::text("owner", "Owner", get("owner")).render(errors))
             }
@@ -1040,14 +1041,14 @@ fn initiative_json(
     body.insert("kind".into(), json!(kind));
     let status = match f.get("status") {
         "" => "candidate",
-        s => match STATUSES.iter().find(|(_, v, _)| *v == s) {
-            Some((_, v, _)) => v,
+        s => match STATUSES.iter().find(|(_, v)| *v == s) {
+            Some((_, v)) => v,
             None => {
                 errors.add(
                     "status",
                     format!(
                         "expected one of {}, found `{s}`",
-                        STATUSES.map(|(_, v, _)| v).join(", ")
+                        STATUSES.map(|(_, v)| v).join(", ")
                     ),
                 );
                 "candidate"
