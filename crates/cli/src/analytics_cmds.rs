@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use sextant_core::unit::percent;
 use sextant_ingest::Options;
 use sextant_metrics::bgnbd::Order as ClvOrder;
 use sextant_metrics::bgnbd::Unit;
 use sextant_metrics::clv::{ClvReport, Params as ClvParams};
 use sextant_metrics::forecast::{ForecastReport, Point, Request};
 use sextant_metrics::records::Names;
-use sextant_core::unit::percent;
 
 use crate::metrics_cmds::{ImportArgs, MetricsFormat};
 use crate::table::Table;

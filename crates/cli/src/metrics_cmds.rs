@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use sextant_core::unit::{self, Unit};
 use sextant_ingest::batch::Progress;
 use sextant_ingest::{DateOrder, Kind, Options};
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::catalogue;
 use sextant_metrics::records::Survey;
-use sextant_core::unit::{self, Unit};
 
 use crate::table::Table;
 

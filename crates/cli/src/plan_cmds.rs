@@ -214,8 +214,6 @@ pub enum ScheduleArg {
     Plan,
 }
 
-
-
 fn bold(s: &str, colour: bool) -> String {
     if colour {
         let st = anstyle::Style::new().bold();
@@ -805,13 +803,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 }
             );
             for e in &x.dropped_because {
-                let _ = writeln!(
-                    s,
-                    "  {} dropped ({}): {}",
-                    e.id,
-                    e.reason.label(),
-                    e.detail
-                );
+                let _ = writeln!(s, "  {} dropped ({}): {}", e.id, e.reason.label(), e.detail);
             }
             if x.dropped_because.is_empty() && !x.dropped.is_empty() {
                 let _ = writeln!(

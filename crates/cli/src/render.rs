@@ -402,7 +402,6 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-
 fn styled(text: &str, style: Style, colour: bool) -> String {
     if colour {
         format!("{style}{text}{style:#}")

@@ -384,7 +384,8 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
             change_share: (baseline != 0.0).then(|| (latest - baseline) / baseline.abs()),
         })
     };
-    let is_money = |kpi: &str| crate::unit::Measure::of_kpi(doc, kpi).unit == crate::unit::Unit::Money;
+    let is_money =
+        |kpi: &str| crate::unit::Measure::of_kpi(doc, kpi).unit == crate::unit::Unit::Money;
     doc.initiatives
         .iter()
         .filter(|i| i.status == Status::Done)

@@ -420,16 +420,18 @@ pub fn parse_number(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
         Some(rest) => ("-", rest),
         None => ("", cleaned.strip_prefix('+').unwrap_or(&cleaned)),
     };
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return Err(NumberError::NotANumber);
     }
     // Groups of three after the first of one to three digits: "1,234,567".
     let grouped = |s: &str, sep: char| {
         let mut parts = s.split(sep);
         let first = parts.next().unwrap_or("");
-        (1..=3).contains(&first.len())
-            && parts.clone().count() > 0
-            && parts.all(|p| p.len() == 3)
+        (1..=3).contains(&first.len()) && parts.clone().count() > 0 && parts.all(|p| p.len() == 3)
     };
     let commas = body.matches(',').count();
     let points = body.matches('.').count();
@@ -453,8 +455,20 @@ pub fn parse_number(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
             }
             (int, frac.to_owned())
         }
-        (_, 0) => split_one(body, ',', mark == DecimalMark::Comma, sign, grouped(body, ','))?,
-        (0, _) => split_one(body, '.', mark == DecimalMark::Point, sign, grouped(body, '.'))?,
+        (_, 0) => split_one(
+            body,
+            ',',
+            mark == DecimalMark::Comma,
+            sign,
+            grouped(body, ','),
+        )?,
+        (0, _) => split_one(
+            body,
+            '.',
+            mark == DecimalMark::Point,
+            sign,
+            grouped(body, '.'),
+        )?,
         _ => return Err(NumberError::NotANumber),
     };
     let text = if frac.is_empty() {
@@ -622,7 +636,17 @@ mod tests {
             ok("1.234", Comma),
             Err(NumberError::Ambiguous("1234".into(), "1.234".into()))
         );
-        for bad in ["", "abc", "1,2,3", "12,34,567", "1.2.3", "1,234,5.6", "--1", "1e3", "."] {
+        for bad in [
+            "",
+            "abc",
+            "1,2,3",
+            "12,34,567",
+            "1.2.3",
+            "1,234,5.6",
+            "--1",
+            "1e3",
+            ".",
+        ] {
             assert_eq!(ok(bad, Point), Err(NumberError::NotANumber), "{bad}");
         }
     }

@@ -19,8 +19,8 @@ use sextant_roadmap::solve::SolveStatus;
 
 use crate::chart::svg::esc;
 use crate::format;
-use sextant_core::unit::{Measure, Unit};
 use crate::plan_charts;
+use sextant_core::unit::{Measure, Unit};
 
 /// What the plan report is built from: the plan, its analysis and, when the roadmap was
 /// optimised, the roadmap and (optionally) its efficient frontier.
@@ -97,9 +97,6 @@ fn standing_word(s: Standing) -> (&'static str, &'static str) {
     };
     (s.label(), class)
 }
-
-
-
 
 /// The search's outcome in words, with what it means where the word alone does not say.
 fn solve_word(s: SolveStatus) -> String {
@@ -276,7 +273,11 @@ impl PlanReport<'_> {
             &self.money(p.recurring_cost_annual),
         );
         key(out, "Benefits a year", &self.money(p.benefit_annual));
-        key(out, "First-year ROI", &format::percent_opt(p.first_year_roi, 1));
+        key(
+            out,
+            "First-year ROI",
+            &format::percent_opt(p.first_year_roi, 1),
+        );
         key(out, "Net present value", &self.money(p.npv));
         key(out, "IRR (annual)", &format::percent_opt(p.irr_annual, 1));
         key(out, "Payback", &self.payback(p.payback_month));
@@ -530,7 +531,11 @@ impl PlanReport<'_> {
                 &self.money(c.recurring_cost_annual),
             );
             key(out, "Benefits a year", &self.money(c.benefit_annual));
-            key(out, "First-year ROI", &format::percent_opt(c.first_year_roi, 1));
+            key(
+                out,
+                "First-year ROI",
+                &format::percent_opt(c.first_year_roi, 1),
+            );
             key(out, "Net present value", &self.money(c.npv));
             key(out, "IRR (annual)", &format::percent_opt(c.irr_annual, 1));
             key(out, "Payback", &self.payback(c.payback_month));
@@ -584,11 +589,7 @@ impl PlanReport<'_> {
                     let _ = write!(out, ": {}", esc(d));
                 }
                 if let Some(h) = f.hours_per_month {
-                    let _ = write!(
-                        out,
-                        " ({} hours a month)",
-                        esc(&format::number(h))
-                    );
+                    let _ = write!(out, " ({} hours a month)", esc(&format::number(h)));
                 }
                 out.push_str("</li>");
             }

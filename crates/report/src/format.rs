@@ -3,8 +3,7 @@
 //! charts and pages have always called them.
 
 pub use sextant_core::unit::{
-    MISSING, Measure, Unit, count, days, hours, money, months, multiple, number, percent,
-    percent_opt, whole,
+    MISSING, count, days, hours, money, months, multiple, number, percent, percent_opt, whole,
 };
 
 /// Axis ticks for the range `[lo, hi]`: evenly spaced multiples of a 1, 2 or 5 x 10^k step,

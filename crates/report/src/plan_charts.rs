@@ -18,7 +18,6 @@ pub fn money_unit(plan: &Plan) -> Measure {
     Measure::money(plan.doc().organization.currency.clone())
 }
 
-
 /// Phases as spans over the months their scheduled initiatives run, from `(id, start, end)`
 /// triples with `end` exclusive.
 fn phase_spans(plan: &Plan, runs: &[(&str, usize, usize)]) -> Vec<Span> {

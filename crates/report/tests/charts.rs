@@ -4,9 +4,9 @@
 
 use expect_test::expect;
 use proptest::prelude::*;
+use sextant_core::unit::{Measure, Unit};
 use sextant_report::chart::*;
 use sextant_report::format::{self, nice_ticks};
-use sextant_core::unit::{Measure, Unit};
 
 const HOSTILE: &str = "<script>&\"'</script>";
 

@@ -189,12 +189,7 @@ impl Bars {
                 let Some(v) = self.value(s, i) else { continue };
                 let over = self.over(s, i);
                 let y = ys.map(v);
-                let mut tip = format!(
-                    "{} {}: {}",
-                    series.name,
-                    self.label(i),
-                    self.unit.format(v)
-                );
+                let mut tip = format!("{} {}: {}", series.name, self.label(i), self.unit.format(v));
                 if over && let (Some(l), Some(ls)) = (self.limit(i), &self.limits) {
                     let _ = write!(tip, " (above {} {})", ls.name, self.unit.format(l));
                 }

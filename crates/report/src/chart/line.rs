@@ -288,21 +288,14 @@ impl Line {
                 &line(LEFT, y, RIGHT, y, TEXT, 1.5)
                     .a("stroke-dasharray", "6 4")
                     .a("class", "target")
-                    .tip(&format!(
-                        "{}: {}",
-                        t.label,
-                        self.unit.format(t.value)
-                    ))
+                    .tip(&format!("{}: {}", t.label, self.unit.format(t.value)))
                     .close(),
             );
             out.push(
                 &text(
                     RIGHT,
                     y - 5.0,
-                    &svg::truncate(
-                        &format!("{} {}", t.label, self.unit.format(t.value)),
-                        40,
-                    ),
+                    &svg::truncate(&format!("{} {}", t.label, self.unit.format(t.value)), 40),
                     11.0,
                     "end",
                     TEXT,

@@ -337,17 +337,7 @@ pub fn y_axis(ticks: &[f64], scale: &Scale, left: f64, right: f64, unit: &Measur
                 .a("data-value", &format!("{t}"))
                 .close(),
         );
-        out.push_str(
-            &text(
-                left - 6.0,
-                y + 4.0,
-                &unit.format(t),
-                11.0,
-                "end",
-                MUTED,
-            )
-            .close(),
-        );
+        out.push_str(&text(left - 6.0, y + 4.0, &unit.format(t), 11.0, "end", MUTED).close());
     }
     out
 }
@@ -363,17 +353,7 @@ pub fn x_axis(ticks: &[f64], scale: &Scale, top: f64, bottom: f64, unit: &Measur
                 .a("data-value", &format!("{t}"))
                 .close(),
         );
-        out.push_str(
-            &text(
-                x,
-                bottom + 16.0,
-                &unit.format(t),
-                11.0,
-                "middle",
-                MUTED,
-            )
-            .close(),
-        );
+        out.push_str(&text(x, bottom + 16.0, &unit.format(t), 11.0, "middle", MUTED).close());
     }
     out
 }

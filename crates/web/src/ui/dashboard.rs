@@ -11,8 +11,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::checks::Severity;
 use sextant_core::model::Status;
-use sextant_report::chart::{BarSeries, Bars, Limits};
 use sextant_core::unit::{self as format, Measure, Unit, money};
+use sextant_report::chart::{BarSeries, Bars, Limits};
 use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::solve::SolveStatus;
 
@@ -293,4 +293,3 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
         }
     }
 }
-

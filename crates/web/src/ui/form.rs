@@ -780,8 +780,14 @@ mod tests {
         assert_eq!(f.number("b", &mut e), None);
         assert_eq!(f.number("c", &mut e), Some(12_500.0));
         assert_eq!(f.number("d", &mut e), None);
-        assert_eq!(e.of("a"), ["`12,5`: write decimals with a point, e.g. 12.5"]);
-        assert_eq!(e.of("b"), ["`1,25`: write decimals with a point, e.g. 1.25"]);
+        assert_eq!(
+            e.of("a"),
+            ["`12,5`: write decimals with a point, e.g. 12.5"]
+        );
+        assert_eq!(
+            e.of("b"),
+            ["`1,25`: write decimals with a point, e.g. 1.25"]
+        );
         assert!(e.of("c").is_empty());
         assert_eq!(
             e.of("d"),
@@ -797,7 +803,9 @@ mod tests {
         assert_eq!(f.number_in("c", comma, &mut e), None);
         assert_eq!(
             e.of("c"),
-            ["`12,500` could be read two ways: write 12500 for the whole number, or 12,5 for the decimal"]
+            [
+                "`12,500` could be read two ways: write 12500 for the whole number, or 12,5 for the decimal"
+            ]
         );
         assert!(e.of("a").is_empty() && e.of("b").is_empty() && e.of("d").is_empty());
     }

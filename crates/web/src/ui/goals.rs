@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use sextant_core::Plan;
 use sextant_core::kpi::GoalStatus;
 use sextant_core::model::{Direction, Goal, Id, Month};
-use sextant_report::chart::{self, Band, Line, Mark};
 use sextant_core::unit::{self as format, DecimalMark, Measure, Unit};
+use sextant_report::chart::{self, Band, Line, Mark};
 use sextant_store::{Change, Section as Part};
 
 use super::compute::{self, Analysed};

@@ -24,9 +24,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::analysis::InitiativeAnalysis;
 use sextant_core::model::{BenefitKind, BudgetPeriod, Initiative, PlanDoc, Status};
+use sextant_core::unit::{self as format, Measure, money};
 use sextant_core::{Plan, case::BusinessCase};
 use sextant_report::chart::{BarSeries, Bars, SCurve, Tornado, TornadoBar};
-use sextant_core::unit::{self as format, Measure, money};
 use sextant_roadmap::simulate::{self as sim, Simulation};
 use sextant_roadmap::{Adjust, Instance, Objective};
 use sextant_store::Section as Part;
@@ -230,8 +230,6 @@ const STATUSES: [(Status, &str); 5] = [
     (Status::Done, "done"),
     (Status::Cancelled, "cancelled"),
 ];
-
-
 
 const STRENGTH: [&str; 4] = ["none", "weak", "clear", "strong"];
 

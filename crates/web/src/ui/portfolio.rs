@@ -20,8 +20,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::kpi::Standing;
 use sextant_core::model::{Month, Status};
-use sextant_metrics::calendar::{civil_from_days, days_from_civil, valid_date};
 use sextant_core::unit::{self as format, Measure, Unit};
+use sextant_metrics::calendar::{civil_from_days, days_from_civil, valid_date};
 use sextant_store::{Organization, Paging, Role};
 use tokio::task::JoinSet;
 

@@ -14,8 +14,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::model::{PlanDoc, Risk, RiskCategory};
-use sextant_report::chart::{HeatCell, HeatMap};
 use sextant_core::unit::{self as format, money};
+use sextant_report::chart::{HeatCell, HeatMap};
 use sextant_store::Section as Part;
 
 use super::compute::{self, Analysed};

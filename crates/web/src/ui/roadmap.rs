@@ -16,8 +16,8 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::Plan;
-use sextant_report::chart::{self, BarSeries, Bars, Gantt, GanttRow, Limits, Span};
 use sextant_core::unit::{self as format, Measure, Unit};
+use sextant_report::chart::{self, BarSeries, Bars, Gantt, GanttRow, Limits, Span};
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 use sextant_roadmap::solve::SolveStatus;
 
@@ -431,7 +431,6 @@ fn baseline(plan: &Plan, r: &Roadmap) -> Markup {
         }
     }
 }
-
 
 /// The initiatives left out, and why.
 fn excluded(plan: &Plan, r: &Roadmap) -> Markup {

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::alignment::TimeClass;
 use sextant_core::model::{Date, IntegrationKind, Month, PlanDoc, System};
-use sextant_report::chart::{Edge, Graph, Node};
 use sextant_core::unit::money;
+use sextant_report::chart::{Edge, Graph, Node};
 use sextant_store::{Change, Paging, Section as Part};
 
 use super::compute::{self, Analysed};
