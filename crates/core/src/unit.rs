@@ -420,6 +420,16 @@ pub fn parse_number(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
         Some(rest) => ("-", rest),
         None => ("", cleaned.strip_prefix('+').unwrap_or(&cleaned)),
     };
+    // Scientific notation ("3e12"), as a number field may send it: no thousands separators.
+    if body.contains(['e', 'E']) && !body.contains(',') {
+        let digits = body
+            .chars()
+            .all(|c| c.is_ascii_digit() || "eE.+-".contains(c));
+        return match format!("{sign}{body}").parse::<f64>() {
+            Ok(x) if digits && x.is_finite() => Ok(x),
+            _ => Err(NumberError::NotANumber),
+        };
+    }
     if body.is_empty()
         || !body
             .chars()
@@ -636,6 +646,8 @@ mod tests {
             ok("1.234", Comma),
             Err(NumberError::Ambiguous("1234".into(), "1.234".into()))
         );
+        assert_eq!(ok("3e12", Point), Ok(3e12));
+        assert_eq!(ok("1.5E3", Comma), Ok(1500.0));
         for bad in [
             "",
             "abc",
@@ -644,7 +656,10 @@ mod tests {
             "1.2.3",
             "1,234,5.6",
             "--1",
-            "1e3",
+            "1,5e3",
+            "1e999",
+            "inf",
+            "e",
             ".",
         ] {
             assert_eq!(ok(bad, Point), Err(NumberError::NotANumber), "{bad}");
