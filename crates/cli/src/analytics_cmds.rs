@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use sextant_core::unit::percent;
 use sextant_ingest::Options;
 use sextant_metrics::bgnbd::Order as ClvOrder;
 use sextant_metrics::bgnbd::Unit;
@@ -160,7 +161,7 @@ fn forecast_text(r: &ForecastReport) -> String {
     if let Some(t) = &r.target {
         let _ = writeln!(
             s,
-            "\nProbability of {} {} by {}: {:.0}%",
+            "\nProbability of {} {} by {}: {}",
             if t.direction == "down" {
                 "falling to"
             } else {
@@ -168,7 +169,7 @@ fn forecast_text(r: &ForecastReport) -> String {
             },
             t.value,
             t.period,
-            t.probability * 100.0
+            percent(t.probability, 0)
         );
     }
     s
@@ -351,7 +352,7 @@ fn clv_text(report: &ClvReport) -> String {
     for r in top {
         t.row(vec![
             report.name(r).to_string(),
-            format!("{:.0}%", r.p_alive * 100.0),
+            percent(r.p_alive, 0),
             format!("{:.2}", r.expected_purchases),
             format!("{:.2}", r.expected_spend),
             format!("{:.2}", r.clv),

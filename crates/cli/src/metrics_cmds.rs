@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use sextant_core::calendar::Period;
+use sextant_core::unit::{self, Unit};
 use sextant_ingest::batch::{FileReport, Progress};
 use sextant_ingest::{DateOrder, Kind, Options};
 use sextant_metrics::calendar::Granularity;
@@ -192,7 +193,7 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
                         table.periods[k].as_str(),
                         s.metric,
                         s.by.as_deref().unwrap_or(""),
-                        s.unit,
+                        s.unit.as_str(),
                         &v.map_or(String::new(), |v| format!("{v}")),
                         if table.is_partial(k) { "true" } else { "false" },
                     ])?;
@@ -302,16 +303,13 @@ pub fn repeated_warning(name: &str, report: &sextant_ingest::Report) -> String {
     )
 }
 
-fn fmt_value(v: Option<f64>, unit: &str) -> String {
-    match v {
-        None => "-".into(),
-        Some(v) => match unit {
-            "fraction" => format!("{:.1}%", v * 100.0),
-            "currency" if v.abs() < 1000.0 => format!("{v:.2}"),
-            "currency" => crate::render::money(v),
-            "points" | "hours" | "ratio" => format!("{v:.1}"),
-            _ => format!("{v:.0}"),
-        },
+/// A value in the table as its unit writes it (money without a currency, which the data do
+/// not name; durations without their noun, which the metric's name carries), or `-`.
+fn fmt_value(v: Option<f64>, u: Unit) -> String {
+    match (v, u) {
+        (None, _) => "-".into(),
+        (Some(v), Unit::Hours | Unit::Days) => unit::number(v),
+        (Some(v), u) => u.format(v, ""),
     }
 }
 

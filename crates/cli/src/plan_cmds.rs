@@ -13,7 +13,9 @@ use sextant_roadmap::Objective;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 use sextant_roadmap::scenario::{self, Comparison};
 use sextant_roadmap::simulate::{self, Shape, SimOptions, Simulation};
-use sextant_roadmap::solve::{Options, Reason, SolveStatus};
+use sextant_roadmap::solve::{Options, SolveStatus};
+
+use sextant_core::unit::percent;
 
 use crate::render::{money, pct};
 use crate::table::Table;
@@ -211,30 +213,6 @@ pub enum ScheduleArg {
     Plan,
 }
 
-fn status_word(s: SolveStatus) -> &'static str {
-    match s {
-        SolveStatus::Optimal => "optimal",
-        SolveStatus::Feasible => "feasible",
-        SolveStatus::Infeasible => "infeasible",
-        SolveStatus::Unknown => "no schedule found in the time allowed",
-    }
-}
-
-fn reason_word(r: Reason) -> &'static str {
-    match r {
-        Reason::Cancelled => "cancelled",
-        Reason::Done => "done",
-        Reason::Horizon => "horizon",
-        Reason::Alternative => "alternative",
-        Reason::Dependency => "dependency",
-        Reason::NegativeValue => "negative value",
-        Reason::Budget => "budget",
-        Reason::Capacity => "capacity",
-        Reason::ExploreShare => "exploration share",
-        Reason::Gap => "within gap",
-    }
-}
-
 fn bold(s: &str, colour: bool) -> String {
     if colour {
         let st = anstyle::Style::new().bold();
@@ -306,7 +284,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
             &format!(
                 "Roadmap for {}: {} ({what} objective, {:.2} s)",
                 org.name,
-                status_word(r.status),
+                r.status.label(),
                 r.solve_seconds
             ),
             colour
@@ -336,7 +314,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         "Objective: {}   bound: {}   gap: {}",
         val(r.objective),
         r.bound.map_or("-".into(), val),
-        r.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0))
+        r.gap.map_or("-".into(), |g| percent(g, 2))
     );
     let _ = writeln!(
         s,
@@ -501,7 +479,7 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
         for e in &r.excluded {
             tbl.row(vec![
                 e.id.clone(),
-                reason_word(e.reason).to_string(),
+                e.reason.label().to_string(),
                 e.detail.clone(),
             ]);
         }
@@ -543,7 +521,7 @@ fn frontier_text(currency: &str, f: &[FrontierPoint], colour: bool) -> String {
             money(p.npv),
             money(p.spend),
             p.initiatives.to_string(),
-            status_word(p.status).to_string(),
+            p.status.label().to_string(),
         ]);
     }
     let (h, rows) = tbl.text();
@@ -590,7 +568,7 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         Ok(sim) => sim,
         Err(status) => anyhow::bail!(
             "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
-            status_word(status)
+            status.label()
         ),
     };
     if let Some(b) = bar {
@@ -650,20 +628,20 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
     }
     let _ = writeln!(
         s,
-        "\nChance of losing money (NPV < 0): {:.1}%",
-        sim.p_npv_negative * 100.0
+        "\nChance of losing money (NPV < 0): {}",
+        percent(sim.p_npv_negative, 1)
     );
     let _ = writeln!(
         s,
-        "Chance of overrunning some period's budget: {:.1}%",
-        sim.p_over_budget * 100.0
+        "Chance of overrunning some period's budget: {}",
+        percent(sim.p_over_budget, 1)
     );
     for o in sim
         .over_budget_by_period
         .iter()
         .filter(|o| o.probability > 0.0)
     {
-        let _ = writeln!(s, "  {}: {:.1}%", o.period, o.probability * 100.0);
+        let _ = writeln!(s, "  {}: {}", o.period, percent(o.probability, 1));
     }
     let month = |k: u32| plan.month_at(k as i32).to_string();
     let _ = writeln!(s, "\n{}", bold("When each initiative finishes", colour));
@@ -675,7 +653,7 @@ fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
             month(c.p10),
             month(c.p50),
             month(c.p90),
-            format!("{:.0}%", c.p_within_horizon * 100.0),
+            pct(c.p_within_horizon),
         ]);
     }
     let (h, rows) = tbl.text();
@@ -771,7 +749,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 .join(", ")
         }
     }));
-    tbl.row(row("status", &|x| status_word(x.status).to_string()));
+    tbl.row(row("status", &|x| x.status.label().to_string()));
     tbl.row(row(&format!("NPV ({})", c.currency), &|x| money(x.npv)));
     tbl.row(row("spend", &|x| money(x.spend)));
     tbl.row(row("initiatives", &|x| x.initiatives.to_string()));
@@ -795,7 +773,7 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
         let _ = writeln!(
             s,
             "\nThe base case has no schedule ({}): see `sextant roadmap` for why.",
-            status_word(base.status)
+            base.status.label()
         );
     }
     for x in c.cases.iter().skip(1) {
@@ -816,19 +794,13 @@ fn comparison_text(plan: &Plan, c: &Comparison, colour: bool) -> String {
                 }
             );
             for e in &x.dropped_because {
-                let _ = writeln!(
-                    s,
-                    "  {} dropped ({}): {}",
-                    e.id,
-                    reason_word(e.reason),
-                    e.detail
-                );
+                let _ = writeln!(s, "  {} dropped ({}): {}", e.id, e.reason.label(), e.detail);
             }
             if x.dropped_because.is_empty() && !x.dropped.is_empty() {
                 let _ = writeln!(
                     s,
                     "  every initiative is dropped: the scenario has no schedule ({})",
-                    status_word(x.status)
+                    x.status.label()
                 );
             }
         }

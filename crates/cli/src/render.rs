@@ -4,6 +4,7 @@
 use anstyle::{AnsiColor, Style};
 use sextant_core::Analysis;
 use sextant_core::checks::Severity;
+use sextant_core::unit;
 
 use crate::table::Table;
 
@@ -19,18 +20,20 @@ struct Section {
     blocks: Vec<Block>,
 }
 
-/// Whole currency units with thousands separators: `-12,345`.
+/// Whole currency units with thousands separators, for tables that name the currency once:
+/// `-12,345` ([`unit::whole`]).
 pub fn money(x: f64) -> String {
-    sextant_core::whole_units(x)
+    unit::whole(x)
 }
 
-/// A fraction as a whole percentage: `2.3333` -> `233%`.
+/// A fraction as a whole percentage: `2.3333` -> `233%` ([`unit::percent`]).
 pub fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    unit::percent(x, 0)
 }
 
+/// A fraction as a percentage to at most `dp` decimals, or `-`.
 fn pct_opt(x: Option<f64>, dp: usize) -> String {
-    x.map_or_else(|| "-".to_string(), |v| format!("{:.dp$}%", v * 100.0))
+    x.map_or_else(|| "-".to_string(), |v| unit::percent(v, dp))
 }
 
 fn month_label(a: &Analysis, index: Option<u32>) -> String {
@@ -188,7 +191,7 @@ fn sections(a: &Analysis) -> Vec<Section> {
                     .trim()
                     .to_string(),
                 match g.probability {
-                    Some(p) => format!("forecast: {:.0}% chance", p * 100.0),
+                    Some(p) => format!("forecast: {} chance", pct(p)),
                     None => match g.method {
                         sextant_core::kpi::Method::LinearPace => "linear pace".into(),
                         _ => String::new(),
@@ -236,7 +239,7 @@ fn sections(a: &Analysis) -> Vec<Section> {
                             c.kpi,
                             if c.change >= 0.0 { "+" } else { "" },
                             c.change_share
-                                .map_or_else(|| money(c.change), |x| format!("{:.1}%", x * 100.0))
+                                .map_or_else(|| money(c.change), |x| unit::percent(x, 1))
                         )
                     })
                     .collect::<Vec<_>>()
@@ -399,14 +402,6 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 fn styled(text: &str, style: Style, colour: bool) -> String {
     if colour {
         format!("{style}{text}{style:#}")
@@ -458,7 +453,7 @@ pub fn text(a: &Analysis, colour: bool) -> String {
                         out.push_str("No findings.\n");
                     }
                     for f in &a.findings {
-                        let sev = format!("{:<7}", severity_name(f.severity));
+                        let sev = format!("{:<7}", f.severity.label().to_ascii_lowercase());
                         out.push_str(&format!(
                             "{} {} {}\n        {} {}\n",
                             styled(&sev, severity_style(f.severity), colour),
@@ -503,7 +498,7 @@ pub fn markdown(a: &Analysis) -> String {
                     .map(|f| {
                         format!(
                             "- **{}** `{}` ({}): {} *{}*\n",
-                            severity_name(f.severity),
+                            f.severity.label().to_ascii_lowercase(),
                             f.code,
                             f.path,
                             f.message,
@@ -533,5 +528,8 @@ mod tests {
     fn percentages_are_whole() {
         assert_eq!(pct(2.333333), "233%");
         assert_eq!(pct(6.5), "650%");
+        assert_eq!(pct(12.5), "1,250%");
+        assert_eq!(pct_opt(Some(0.08), 1), "8%");
+        assert_eq!(pct_opt(Some(0.085), 1), "8.5%");
     }
 }

@@ -229,6 +229,18 @@ pub enum TimeClass {
     Eliminate,
 }
 
+impl TimeClass {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeClass::Tolerate => "Tolerate",
+            TimeClass::Invest => "Invest",
+            TimeClass::Migrate => "Migrate",
+            TimeClass::Eliminate => "Eliminate",
+        }
+    }
+}
+
 /// A system's TIME classification with its reasons.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeRating {

@@ -3,6 +3,7 @@
 //! the metrics engine; this list is the vocabulary.
 
 use crate::model::Direction;
+use crate::unit::Unit;
 
 /// A standard metric.
 #[derive(Debug, Clone, Copy)]
@@ -11,8 +12,8 @@ pub struct Metric {
     pub id: &'static str,
     /// Display name.
     pub name: &'static str,
-    /// Unit: `money`, `ratio`, `count`, `days`, `hours`, `score`.
-    pub unit: &'static str,
+    /// How its values are written.
+    pub unit: Unit,
     /// Which way is good.
     pub direction: Direction,
     /// How it is computed.
@@ -22,7 +23,7 @@ pub struct Metric {
 const fn m(
     id: &'static str,
     name: &'static str,
-    unit: &'static str,
+    unit: Unit,
     direction: Direction,
     formula: &'static str,
 ) -> Metric {
@@ -36,174 +37,175 @@ const fn m(
 }
 
 use Direction::{Down, Up};
+use Unit::{Count, Days, Fraction, Hours, Money, Multiple, Score};
 
 /// Every standard metric.
 pub const METRICS: &[Metric] = &[
     m(
         "revenue",
         "Revenue",
-        "money",
+        Money,
         Up,
         "sum of order amounts in the period",
     ),
     m(
         "online_revenue",
         "Online revenue",
-        "money",
+        Money,
         Up,
         "revenue of orders through online channels",
     ),
     m(
         "orders",
         "Orders",
-        "count",
+        Count,
         Up,
         "number of orders in the period",
     ),
     m(
         "average_order_value",
         "Average order value",
-        "money",
+        Money,
         Up,
         "revenue / orders",
     ),
     m(
         "new_customers",
         "New customers",
-        "count",
+        Count,
         Up,
         "customers whose first order falls in the period",
     ),
     m(
         "active_customers",
         "Active customers",
-        "count",
+        Count,
         Up,
         "customers with an order in the period",
     ),
     m(
         "repeat_purchase_rate",
         "Repeat purchase rate",
-        "ratio",
+        Fraction,
         Up,
         "customers with >= 2 orders / customers with >= 1",
     ),
     m(
         "cac",
         "Customer acquisition cost",
-        "money",
+        Money,
         Down,
         "marketing spend / new customers",
     ),
     m(
         "ltv_cac",
         "LTV:CAC",
-        "ratio",
+        Multiple,
         Up,
         "customer lifetime value / customer acquisition cost",
     ),
     m(
         "cltv",
         "Customer lifetime value",
-        "money",
+        Money,
         Up,
         "average order value x orders per customer per year x gross margin x (1 / yearly churn)",
     ),
     m(
         "conversion_rate",
         "Conversion rate",
-        "ratio",
+        Fraction,
         Up,
         "conversions / sessions",
     ),
     m(
         "csat",
         "Customer satisfaction (CSAT)",
-        "ratio",
+        Fraction,
         Up,
         "share of answers of 4 or 5 on a 1-5 scale",
     ),
     m(
         "nps",
         "Net Promoter Score",
-        "score",
+        Score,
         Up,
         "% answering 9-10 minus % answering 0-6",
     ),
     m(
         "enps",
         "Employee Net Promoter Score",
-        "score",
+        Score,
         Up,
         "% answering 9-10 minus % answering 0-6, asked of staff",
     ),
     m(
         "uptime",
         "Uptime",
-        "ratio",
+        Fraction,
         Up,
         "1 - downtime / period length",
     ),
     m(
         "mttr",
         "Mean time to repair",
-        "hours",
+        Hours,
         Down,
         "mean(resolved - started) over incidents",
     ),
     m(
         "mtbf",
         "Mean time between failures",
-        "hours",
+        Hours,
         Up,
         "(period length - downtime) / number of failures",
     ),
     m(
         "security_incidents",
         "Security incidents",
-        "count",
+        Count,
         Down,
         "security incidents per period",
     ),
     m(
         "adoption_rate",
         "Adoption rate",
-        "ratio",
+        Fraction,
         Up,
         "active users / licensed users of a system",
     ),
     m(
         "automation_rate",
         "Process automation rate",
-        "ratio",
+        Fraction,
         Up,
         "automated processes / all processes",
     ),
     m(
         "tech_revenue_growth",
         "Technology-enabled revenue growth",
-        "ratio",
+        Fraction,
         Up,
         "growth of revenue through technology channels against the baseline",
     ),
     m(
         "tech_cost_reduction",
         "Technology-driven cost reduction",
-        "money",
+        Money,
         Up,
         "baseline cost - current cost of affected processes",
     ),
     m(
         "time_to_market",
         "Time to market",
-        "days",
+        Days,
         Down,
         "days from an initiative's start to its launch",
     ),
     m(
         "innovation_pipeline",
         "Innovation pipeline",
-        "count",
+        Count,
         Up,
         "explore initiatives by status",
     ),

@@ -24,6 +24,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "Error",
+            Severity::Warning => "Warning",
+            Severity::Info => "Info",
+        }
+    }
+}
+
 /// One thing the analysis noticed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {

@@ -42,6 +42,21 @@ pub enum Standing {
     NotMeasurable,
 }
 
+impl Standing {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Achieved => "Achieved",
+            Standing::OnTrack => "On track",
+            Standing::AtRisk => "At risk",
+            Standing::OffTrack => "Off track",
+            Standing::Missed => "Missed",
+            Standing::NoData => "No data",
+            Standing::NotMeasurable => "Not measurable",
+        }
+    }
+}
+
 /// How the standing was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -369,14 +384,8 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
             change_share: (baseline != 0.0).then(|| (latest - baseline) / baseline.abs()),
         })
     };
-    let is_money = |kpi: &str| {
-        doc.kpis
-            .iter()
-            .find(|k| k.id.as_str() == kpi)
-            .map(|k| k.unit.as_deref() == Some(org.currency.as_str()))
-            .or_else(|| crate::catalogue::find(kpi).map(|m| m.unit == "money"))
-            .unwrap_or(false)
-    };
+    let is_money =
+        |kpi: &str| crate::unit::Measure::of_kpi(doc, kpi).unit == crate::unit::Unit::Money;
     doc.initiatives
         .iter()
         .filter(|i| i.status == Status::Done)

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod source;
 pub mod synth;
+pub mod unit;
 pub mod validate;
 
 pub use analysis::{Analysis, analyze, analyze_with};
@@ -77,21 +78,4 @@ pub fn load_plan(file: &str, text: &str) -> Result<Plan, Problems> {
 /// The JSON Schema of the plan file, generated from the model's types.
 pub fn plan_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(PlanDoc)).unwrap_or(serde_json::Value::Null)
-}
-
-/// An amount in whole currency units with thousands separators: `-12,345`.
-pub fn whole_units(x: f64) -> String {
-    let r = x.round();
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if r < 0.0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

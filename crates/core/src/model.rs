@@ -431,6 +431,19 @@ pub enum Status {
     Cancelled,
 }
 
+impl Status {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Candidate => "Candidate",
+            Status::Planned => "Planned",
+            Status::InProgress => "In progress",
+            Status::Done => "Done",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+}
+
 /// Exploitation or exploration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -440,6 +453,16 @@ pub enum InitiativeKind {
     Exploit,
     /// New business.
     Explore,
+}
+
+impl InitiativeKind {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            InitiativeKind::Exploit => "Exploit",
+            InitiativeKind::Explore => "Explore",
+        }
+    }
 }
 
 /// A run-rate benefit.

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
+use sextant_core::unit::Unit;
 
 use crate::calendar::Granularity;
 use crate::records::{
@@ -18,8 +19,9 @@ pub struct Series {
     pub metric: &'static str,
     /// The channel, system or survey it is restricted to, if any.
     pub by: Option<String>,
-    /// Unit: `currency`, `count`, `fraction`, `points`, `hours`.
-    pub unit: &'static str,
+    /// How its values are written (serialised as `currency`, `count`, `fraction`, `ratio`,
+    /// `points`, `hours`).
+    pub unit: Unit,
     /// Values in the order of [`Table::periods`]; `None` where undefined (e.g. a ratio over 0).
     pub values: Vec<Option<f64>>,
 }
@@ -501,7 +503,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "revenue",
             by: None,
-            unit: "currency",
+            unit: Unit::Money,
             values: revenue.clone(),
         });
         // Online revenue: the channels whose name says online.
@@ -530,13 +532,13 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             series.push(Series {
                 metric: "online_revenue",
                 by: None,
-                unit: "currency",
+                unit: Unit::Money,
                 values,
             });
             series.push(Series {
                 metric: "tech_revenue_growth",
                 by: None,
-                unit: "fraction",
+                unit: Unit::Fraction,
                 values: growth,
             });
         }
@@ -544,38 +546,38 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             series.push(Series {
                 metric: "revenue",
                 by: Some(channel_name(*c)),
-                unit: "currency",
+                unit: Unit::Money,
                 values: v.clone(),
             });
         }
         series.push(Series {
             metric: "orders",
             by: None,
-            unit: "count",
+            unit: Unit::Count,
             values: orders.clone(),
         });
         series.push(Series {
             metric: "average_order_value",
             by: None,
-            unit: "currency",
+            unit: Unit::Money,
             values: aov.clone(),
         });
         series.push(Series {
             metric: "new_customers",
             by: None,
-            unit: "count",
+            unit: Unit::Count,
             values: new_customers.iter().map(|&x| Some(x)).collect(),
         });
         series.push(Series {
             metric: "active_customers",
             by: None,
-            unit: "count",
+            unit: Unit::Count,
             values: active.iter().map(|&x| Some(x)).collect(),
         });
         series.push(Series {
             metric: "repeat_purchase_rate",
             by: None,
-            unit: "fraction",
+            unit: Unit::Fraction,
             values: repeat,
         });
         // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
@@ -628,7 +630,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             series.push(Series {
                 metric: "cltv",
                 by: None,
-                unit: "currency",
+                unit: Unit::Money,
                 values: cltv,
             });
         }
@@ -651,7 +653,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "marketing_spend",
             by: None,
-            unit: "currency",
+            unit: Unit::Money,
             values: spend.iter().map(|&x| Some(x)).collect(),
         });
         if inputs.orders.is_some() {
@@ -666,14 +668,14 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                 series.push(Series {
                     metric: "ltv_cac",
                     by: None,
-                    unit: "ratio",
+                    unit: Unit::Multiple,
                     values: ltv_cac,
                 });
             }
             series.push(Series {
                 metric: "cac",
                 by: None,
-                unit: "currency",
+                unit: Unit::Money,
                 values: cac,
             });
             // By channel where the spend's channels are also the orders' channels.
@@ -686,7 +688,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                     series.push(Series {
                         metric: "cac",
                         by: Some(channel_name(*c)),
-                        unit: "currency",
+                        unit: Unit::Money,
                         values,
                     });
                 }
@@ -714,20 +716,20 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "sessions",
             by: None,
-            unit: "count",
+            unit: Unit::Count,
             values: s.iter().map(|&x| Some(x)).collect(),
         });
         series.push(Series {
             metric: "conversion_rate",
             by: None,
-            unit: "fraction",
+            unit: Unit::Fraction,
             values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
         });
         for (ch, (s, c)) in &by {
             series.push(Series {
                 metric: "conversion_rate",
                 by: Some(channel_name(*ch)),
-                unit: "fraction",
+                unit: Unit::Fraction,
                 values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
             });
         }
@@ -769,9 +771,9 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                 metric,
                 by: None,
                 unit: if survey == Survey::Csat {
-                    "fraction"
+                    Unit::Fraction
                 } else {
-                    "points"
+                    Unit::Score
                 },
                 values,
             });
@@ -814,7 +816,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "uptime",
             by: None,
-            unit: "fraction",
+            unit: Unit::Fraction,
             values: (0..n)
                 .map(|k| Some(1.0 - downtime[k] / minutes(k)))
                 .collect(),
@@ -822,13 +824,13 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "mttr",
             by: None,
-            unit: "hours",
+            unit: Unit::Hours,
             values: (0..n).map(|k| ratio(repair[k].0, repair[k].1)).collect(),
         });
         series.push(Series {
             metric: "mtbf",
             by: None,
-            unit: "hours",
+            unit: Unit::Hours,
             values: (0..n)
                 .map(|k| ratio((minutes(k) - downtime[k]) / 60.0, failures[k]))
                 .collect(),
@@ -836,14 +838,14 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "security_incidents",
             by: None,
-            unit: "count",
+            unit: Unit::Count,
             values: security.iter().map(|&x| Some(x)).collect(),
         });
         if let Some(e) = inputs.employees.filter(|&e| e > 0) {
             series.push(Series {
                 metric: "security_incidents_per_100_employees",
                 by: None,
-                unit: "count",
+                unit: Unit::Count,
                 values: security
                     .iter()
                     .map(|&x| Some(x * 100.0 / f64::from(e)))
@@ -868,7 +870,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "adoption_rate",
             by: None,
-            unit: "fraction",
+            unit: Unit::Fraction,
             values: (0..n).map(|k| ratio(all.0[k], all.1[k])).collect(),
         });
         for (sys, (a, l)) in &by {
@@ -879,7 +881,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
                         .systems
                         .map_or_else(|| format!("system {sys}"), |s| s.name(*sys).to_string()),
                 ),
-                unit: "fraction",
+                unit: Unit::Fraction,
                 values: (0..n).map(|k| ratio(a[k], l[k])).collect(),
             });
         }
@@ -890,7 +892,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         series.push(Series {
             metric: "automation_rate",
             by: None,
-            unit: "fraction",
+            unit: Unit::Fraction,
             values: vec![Some(rate); n.max(1)],
         });
         let both: Vec<(f64, f64)> = inputs
@@ -903,7 +905,7 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
             series.push(Series {
                 metric: "tech_cost_reduction",
                 by: None,
-                unit: "currency",
+                unit: Unit::Money,
                 values: vec![Some(saved); n.max(1)],
             });
         }
@@ -969,9 +971,9 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
 
 /// A value rounded as its unit is read: money to the cent, fractions to 4 places (0.01 of a
 /// percent), everything else to 2 places.
-pub fn round_to_unit(v: f64, unit: &str) -> f64 {
+pub fn round_to_unit(v: f64, unit: Unit) -> f64 {
     let places = match unit {
-        "fraction" => 4,
+        Unit::Fraction => 4,
         _ => 2,
     };
     round_to(v, places)
@@ -1147,3 +1149,39 @@ pub const DEFINITIONS: &[Definition] = &[
         needs: "processes",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON of a series names its unit as it always has: `currency`, `fraction`, `ratio`
+    /// (a multiple such as LTV:CAC), `points`.
+    #[test]
+    fn series_units_keep_their_json_names() {
+        let json = |metric: &'static str, unit: Unit| {
+            let s = Series {
+                metric,
+                by: None,
+                unit,
+                values: vec![Some(1.5), None],
+            };
+            serde_json::to_string(&s).unwrap_or_default()
+        };
+        assert_eq!(
+            json("revenue", Unit::Money),
+            r#"{"metric":"revenue","by":null,"unit":"currency","values":[1.5,null]}"#
+        );
+        assert_eq!(
+            json("ltv_cac", Unit::Multiple),
+            r#"{"metric":"ltv_cac","by":null,"unit":"ratio","values":[1.5,null]}"#
+        );
+        assert_eq!(
+            json("conversion_rate", Unit::Fraction),
+            r#"{"metric":"conversion_rate","by":null,"unit":"fraction","values":[1.5,null]}"#
+        );
+        assert_eq!(
+            json("nps", Unit::Score),
+            r#"{"metric":"nps","by":null,"unit":"points","values":[1.5,null]}"#
+        );
+    }
+}

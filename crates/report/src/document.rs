@@ -14,13 +14,13 @@ use sextant_core::Analysis;
 use sextant_core::Plan;
 use sextant_core::checks::Severity;
 use sextant_core::kpi::Standing;
-use sextant_core::model::{InitiativeKind, Status};
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 use sextant_roadmap::solve::SolveStatus;
 
 use crate::chart::svg::esc;
-use crate::format::{self, Unit};
+use crate::format;
 use crate::plan_charts;
+use sextant_core::unit::{Measure, Unit};
 
 /// What the plan report is built from: the plan, its analysis and, when the roadmap was
 /// optimised, the roadmap and (optionally) its efficient frontier.
@@ -87,59 +87,23 @@ a{color:inherit;text-decoration:none}\
 section.major{break-before:page;page-break-before:always}\
 }";
 
-fn money_unit(currency: &str) -> Unit {
-    Unit::Money {
-        currency: currency.to_owned(),
-    }
-}
-
-fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_owned(), |v| format::value(v, &Unit::Percent))
-}
-
+/// A standing in words, with the class that colours it.
 fn standing_word(s: Standing) -> (&'static str, &'static str) {
-    match s {
-        Standing::Achieved => ("Achieved", "good"),
-        Standing::OnTrack => ("On track", "good"),
-        Standing::AtRisk => ("At risk", "warning"),
-        Standing::OffTrack => ("Off track", "bad"),
-        Standing::Missed => ("Missed", "bad"),
-        Standing::NoData => ("No data yet", "info"),
-        Standing::NotMeasurable => ("Not measurable", "info"),
-    }
+    let class = match s {
+        Standing::Achieved | Standing::OnTrack => "good",
+        Standing::AtRisk => "warning",
+        Standing::OffTrack | Standing::Missed => "bad",
+        Standing::NoData | Standing::NotMeasurable => "info",
+    };
+    (s.label(), class)
 }
 
-fn severity_word(s: Severity) -> &'static str {
+/// The search's outcome in words, with what it means where the word alone does not say.
+fn solve_word(s: SolveStatus) -> String {
     match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Candidate => "candidate",
-        Status::Planned => "planned",
-        Status::InProgress => "in progress",
-        Status::Done => "done",
-        Status::Cancelled => "cancelled",
-    }
-}
-
-fn kind_word(k: InitiativeKind) -> &'static str {
-    match k {
-        InitiativeKind::Exploit => "exploit",
-        InitiativeKind::Explore => "explore",
-    }
-}
-
-fn solve_word(s: SolveStatus) -> &'static str {
-    match s {
-        SolveStatus::Optimal => "optimal",
-        SolveStatus::Feasible => "feasible (not proven optimal)",
-        SolveStatus::Infeasible => "infeasible: no schedule meets every constraint",
-        SolveStatus::Unknown => "no schedule found in the time allowed",
+        SolveStatus::Feasible => format!("{} (not proven optimal)", s.label()),
+        SolveStatus::Infeasible => format!("{}: no schedule meets every constraint", s.label()),
+        SolveStatus::Optimal | SolveStatus::Unknown => s.label().to_owned(),
     }
 }
 
@@ -216,38 +180,12 @@ impl PlanReport<'_> {
             .map_or_else(|| id.to_owned(), |i| i.title.clone())
     }
 
-    /// The unit a KPI's values are written in: money for `money` or the plan's currency,
-    /// percent for ratios, otherwise a plain number.
-    fn kpi_unit(&self, kpi: Option<&str>) -> (Unit, String) {
-        let Some(kpi) = kpi else {
-            return (Unit::Number, String::new());
-        };
-        let unit = self
-            .plan
-            .doc()
-            .kpis
-            .iter()
-            .find(|k| k.id.as_str() == kpi)
-            .and_then(|k| k.unit.clone())
-            .or_else(|| sextant_core::catalogue::find(kpi).map(|m| m.unit.to_owned()))
-            .unwrap_or_default();
-        if unit == "money" || unit.eq_ignore_ascii_case(self.currency()) {
-            (money_unit(self.currency()), String::new())
-        } else if unit == "ratio" {
-            (Unit::Percent, String::new())
-        } else if unit.is_empty() || unit == "count" || unit == "score" {
-            (Unit::Number, String::new())
-        } else {
-            (Unit::Number, unit)
-        }
-    }
-
-    fn kpi_value(&self, v: Option<f64>, unit: &(Unit, String)) -> String {
-        match v {
-            None => "–".to_owned(),
-            Some(v) if unit.1.is_empty() => format::value(v, &unit.0),
-            Some(v) => format!("{} {}", format::value(v, &unit.0), unit.1),
-        }
+    /// How a KPI's values are written (the same rule as the pages': [`Measure::of_kpi`]).
+    fn kpi_unit(&self, kpi: Option<&str>) -> Measure {
+        kpi.map_or_else(
+            || Measure::of(Unit::Number),
+            |k| Measure::of_kpi(self.plan.doc(), k),
+        )
     }
 
     fn payback(&self, month: Option<u32>) -> String {
@@ -335,14 +273,18 @@ impl PlanReport<'_> {
             &self.money(p.recurring_cost_annual),
         );
         key(out, "Benefits a year", &self.money(p.benefit_annual));
-        key(out, "First-year ROI", &pct(p.first_year_roi));
+        key(
+            out,
+            "First-year ROI",
+            &format::percent_opt(p.first_year_roi, 1),
+        );
         key(out, "Net present value", &self.money(p.npv));
-        key(out, "IRR (annual)", &pct(p.irr_annual));
+        key(out, "IRR (annual)", &format::percent_opt(p.irr_annual, 1));
         key(out, "Payback", &self.payback(p.payback_month));
         key(
             out,
             "Goals enabled by technology",
-            &format::value(a.goals_enabled_share, &Unit::Percent),
+            &format::percent(a.goals_enabled_share, 1),
         );
         if let Some(r) = self.roadmap {
             key(out, "Roadmap NPV", &self.money(r.npv));
@@ -353,12 +295,12 @@ impl PlanReport<'_> {
             "<p class=\"note\">Money in {}; discount rate {} a year; benefits and costs counted over \
              {} months{}. {} of {} initiatives are in the portfolio.</p>",
             esc(&org.currency),
-            format::value(org.discount_rate, &Unit::Percent),
+            format::percent(org.discount_rate, 1),
             a.organization.evaluation_months,
             match org.gross_margin {
                 Some(m) => format!(
                     "; revenue counted at a gross margin of {}",
-                    format::value(m, &Unit::Percent)
+                    format::percent(m, 1)
                 ),
                 None => String::new(),
             },
@@ -369,7 +311,7 @@ impl PlanReport<'_> {
             let bars = plan_charts::cash_flow_bars(
                 "Portfolio: net cash flow by year",
                 &p.cash_flows,
-                &money_unit(self.currency()),
+                &Measure::money(self.currency()),
             );
             out.push_str(&figure(&bars.svg(), ""));
         }
@@ -412,10 +354,10 @@ impl PlanReport<'_> {
                 };
                 vec![
                     esc(&g.title),
-                    esc(&self.kpi_value(status.and_then(|s| s.baseline), &unit)),
-                    esc(&self.kpi_value(status.and_then(|s| s.target), &unit)),
+                    esc(&unit.format_opt(status.and_then(|s| s.baseline))),
+                    esc(&unit.format_opt(status.and_then(|s| s.target))),
                     esc(status.and_then(|s| s.due.as_deref()).unwrap_or("–")),
-                    esc(&self.kpi_value(status.and_then(|s| s.latest), &unit)),
+                    esc(&unit.format_opt(status.and_then(|s| s.latest))),
                     standing,
                     covered,
                 ]
@@ -437,7 +379,7 @@ impl PlanReport<'_> {
             out,
             "<p class=\"note\">{} of goals are supported (strength 2 or more) by an initiative in \
              the portfolio or a current system.</p></section>",
-            format::value(a.goals_enabled_share, &Unit::Percent)
+            format::percent(a.goals_enabled_share, 1)
         );
     }
 
@@ -448,7 +390,7 @@ impl PlanReport<'_> {
                 let _ = write!(
                     out,
                     "<p>Optimised schedule: {}. {} initiatives scheduled, net present value {}.</p>",
-                    esc(solve_word(r.status)),
+                    esc(&solve_word(r.status)),
                     r.schedule.len(),
                     esc(&self.money(r.npv))
                 );
@@ -537,12 +479,12 @@ impl PlanReport<'_> {
                 let c = &i.case;
                 vec![
                     format!("<a href=\"#case-{}\">{}</a>", esc(&i.id), esc(&i.title)),
-                    esc(kind_word(i.kind)),
+                    esc(i.kind.label()),
                     esc(&self.money(c.one_time_cost)),
                     esc(&self.money(c.benefit_annual)),
-                    esc(&pct(c.first_year_roi)),
+                    esc(&format::percent_opt(c.first_year_roi, 1)),
                     esc(&self.money(c.npv)),
-                    esc(&pct(c.irr_annual)),
+                    esc(&format::percent_opt(c.irr_annual, 1)),
                     esc(&c.payback_month.map_or_else(
                         || "–".to_owned(),
                         |m| format!("month {}", m.saturating_add(1)),
@@ -563,7 +505,7 @@ impl PlanReport<'_> {
             ],
             &rows,
         ));
-        let unit = money_unit(self.currency());
+        let unit = Measure::money(self.currency());
         for i in &a.initiatives {
             let c = &i.case;
             let _ = write!(
@@ -572,8 +514,8 @@ impl PlanReport<'_> {
                  starts {}</p><dl class=\"figures\">",
                 esc(&i.id),
                 esc(&i.title),
-                esc(kind_word(i.kind)),
-                esc(status_word(i.status)),
+                esc(i.kind.label()),
+                esc(i.status.label()),
                 if i.mandatory { " · mandatory" } else { "" },
                 if i.in_portfolio {
                     ""
@@ -589,15 +531,19 @@ impl PlanReport<'_> {
                 &self.money(c.recurring_cost_annual),
             );
             key(out, "Benefits a year", &self.money(c.benefit_annual));
-            key(out, "First-year ROI", &pct(c.first_year_roi));
+            key(
+                out,
+                "First-year ROI",
+                &format::percent_opt(c.first_year_roi, 1),
+            );
             key(out, "Net present value", &self.money(c.npv));
-            key(out, "IRR (annual)", &pct(c.irr_annual));
+            key(out, "IRR (annual)", &format::percent_opt(c.irr_annual, 1));
             key(out, "Payback", &self.payback(c.payback_month));
             key(out, "Total cost of ownership", &self.money(c.tco));
             key(
                 out,
                 "Alignment with the goals",
-                &format::value(i.alignment_score, &Unit::Percent),
+                &format::percent(i.alignment_score, 1),
             );
             out.push_str("</dl>");
             if !c.cash_flows.is_empty() {
@@ -629,7 +575,7 @@ impl PlanReport<'_> {
                 vec![
                     esc(&s.name),
                     esc(&self.money(s.annual_cost)),
-                    esc(&format!("{:?}", s.class)),
+                    esc(s.class.label()),
                     esc(&s.reason),
                 ]
             })
@@ -643,11 +589,7 @@ impl PlanReport<'_> {
                     let _ = write!(out, ": {}", esc(d));
                 }
                 if let Some(h) = f.hours_per_month {
-                    let _ = write!(
-                        out,
-                        " ({} hours a month)",
-                        esc(&format::value(h, &Unit::Number))
-                    );
+                    let _ = write!(out, " ({} hours a month)", esc(&format::number(h)));
                 }
                 out.push_str("</li>");
             }
@@ -725,10 +667,11 @@ impl PlanReport<'_> {
             count(Severity::Info)
         );
         for x in f {
-            let word = severity_word(x.severity);
+            let word = x.severity.label();
+            let class = word.to_ascii_lowercase();
             let _ = write!(
                 out,
-                "<li><span class=\"tag {word}\">{word}</span> {}",
+                "<li><span class=\"tag {class}\">{word}</span> {}",
                 esc(&x.message)
             );
             if !x.hint.is_empty() {

@@ -5,26 +5,17 @@
 use sextant_core::Analysis;
 use sextant_core::Plan;
 use sextant_core::case::BusinessCase;
-use sextant_core::model::{InitiativeKind, IntegrationKind};
+use sextant_core::model::IntegrationKind;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 
 use crate::chart::{
     BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Node, Span,
 };
-use crate::format::{self, Unit};
+use sextant_core::unit::Measure;
 
 /// The money unit of a plan's currency.
-pub fn money_unit(plan: &Plan) -> Unit {
-    Unit::Money {
-        currency: plan.doc().organization.currency.clone(),
-    }
-}
-
-fn kind_word(kind: InitiativeKind) -> &'static str {
-    match kind {
-        InitiativeKind::Exploit => "exploit",
-        InitiativeKind::Explore => "explore",
-    }
+pub fn money_unit(plan: &Plan) -> Measure {
+    Measure::money(plan.doc().organization.currency.clone())
 }
 
 /// Phases as spans over the months their scheduled initiatives run, from `(id, start, end)`
@@ -61,8 +52,8 @@ pub fn roadmap_gantt(plan: &Plan, roadmap: &Roadmap) -> Gantt {
                 s.id,
                 s.start,
                 s.end,
-                format::value(s.cost, &unit),
-                format::value(s.npv, &unit)
+                unit.format(s.cost),
+                unit.format(s.npv)
             );
             if let Some(p) = &s.phase {
                 note.push_str(&format!("; phase {p}"));
@@ -118,7 +109,7 @@ pub fn plan_gantt(plan: &Plan, analysis: &Analysis) -> Gantt {
             label: i.title.clone(),
             start: i.case.start_month as usize,
             months: (i.case.end_month + 1).saturating_sub(i.case.start_month) as usize,
-            kind: kind_word(i.kind).to_owned(),
+            kind: i.kind.label().to_ascii_lowercase(),
             note: Some(format!("{}: starts {}", i.id, i.start)),
         })
         .collect();
@@ -188,7 +179,7 @@ pub fn analysis_spend_bars(plan: &Plan, analysis: &Analysis) -> Bars {
 
 /// Net cash flow by year of the evaluation horizon ("Year 1" is the plan's first twelve
 /// months); negative years go below zero.
-pub fn cash_flow_bars(title: &str, monthly: &[f64], unit: &Unit) -> Bars {
+pub fn cash_flow_bars(title: &str, monthly: &[f64], unit: &Measure) -> Bars {
     let years: Vec<f64> = monthly.chunks(12).map(|c| c.iter().sum()).collect();
     Bars {
         title: title.to_owned(),
@@ -203,7 +194,7 @@ pub fn cash_flow_bars(title: &str, monthly: &[f64], unit: &Unit) -> Bars {
 }
 
 /// One initiative's yearly net cash flows, titled with its name.
-pub fn case_cash_flow_bars(title: &str, case: &BusinessCase, unit: &Unit) -> Bars {
+pub fn case_cash_flow_bars(title: &str, case: &BusinessCase, unit: &Measure) -> Bars {
     cash_flow_bars(
         &format!("{title}: net cash flow by year"),
         &case.cash_flows,

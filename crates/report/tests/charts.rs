@@ -4,15 +4,14 @@
 
 use expect_test::expect;
 use proptest::prelude::*;
+use sextant_core::unit::{Measure, Unit};
 use sextant_report::chart::*;
-use sextant_report::format::{self, Unit, nice_ticks};
+use sextant_report::format::{self, nice_ticks};
 
 const HOSTILE: &str = "<script>&\"'</script>";
 
-fn usd() -> Unit {
-    Unit::Money {
-        currency: "USD".into(),
-    }
+fn usd() -> Measure {
+    Measure::money("USD")
 }
 
 /// Parses the chart and checks what every chart promises: the root's attributes, a title and
@@ -454,9 +453,7 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                     label: t.clone(),
                 },
             ],
-            unit: Unit::Money {
-                currency: t.clone(),
-            },
+            unit: Measure::money(t.clone()),
         }
         .svg(),
         Bars {
@@ -470,7 +467,7 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                 name: t.clone(),
                 values: bad.iter().map(|v| Some(*v)).collect(),
             }),
-            unit: Unit::Percent,
+            unit: Measure::of(Unit::Fraction),
         }
         .svg(),
         Gantt {
@@ -512,8 +509,8 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                 .collect(),
             x_name: t.clone(),
             y_name: t.clone(),
-            x_unit: Unit::Months,
-            y_unit: Unit::Number,
+            x_unit: Measure::of(Unit::Months),
+            y_unit: Measure::of(Unit::Number),
         }
         .svg(),
         HeatMap {
@@ -910,17 +907,17 @@ fn graph_marks_manual_flows_and_end_of_life() {
 
 #[test]
 fn format_values() {
-    assert_eq!(format::value(12_500.0, &usd()), "$12,500");
+    assert_eq!((usd()).format(12_500.0), "$12,500");
     assert_eq!(format::money(1_200.0, "EUR"), "€1,200");
     assert_eq!(format::money(3.0, "GBP"), "£3");
     assert_eq!(format::money(1_200.0, "CAD"), "CAD 1,200");
-    assert_eq!(format::value(0.125, &Unit::Percent), "12.5%");
-    assert_eq!(format::value(1_234.5, &Unit::Number), "1,234.5");
-    assert_eq!(format::value(3.0, &Unit::Months), "3 months");
+    assert_eq!(format::percent(0.125, 1), "12.5%");
+    assert_eq!(format::number(1_234.5), "1,234.5");
+    assert_eq!(format::months(3.0), "3 months");
     assert_eq!(format::money(-1_200.0, "USD"), "-$1,200");
     assert_eq!(format::money(12.75, "USD"), "$12.75");
-    assert_eq!(format::value(f64::NAN, &usd()), "–");
-    assert_eq!(format::value(f64::INFINITY, &Unit::Number), "–");
+    assert_eq!((usd()).format(f64::NAN), "–");
+    assert_eq!(format::number(f64::INFINITY), "–");
 }
 
 proptest! {
@@ -949,8 +946,8 @@ proptest! {
 
     #[test]
     fn format_never_panics_or_writes_nan(x in proptest::num::f64::ANY) {
-        for u in [Unit::Number, Unit::Percent, Unit::Months, usd()] {
-            let s = format::value(x, &u);
+        for u in [Measure::of(Unit::Number), Measure::of(Unit::Fraction), Measure::of(Unit::Months), usd()] {
+            let s = u.format(x);
             prop_assert!(!s.contains("NaN") && !s.contains("inf"));
         }
     }
@@ -1003,8 +1000,8 @@ fn an_unlabelled_frontier_point_has_no_empty_label_or_name() {
         ],
         x_name: "Budget".into(),
         y_name: "NPV".into(),
-        x_unit: Unit::Number,
-        y_unit: Unit::Number,
+        x_unit: Measure::of(Unit::Number),
+        y_unit: Measure::of(Unit::Number),
     };
     let svg = chart.svg();
     assert!(

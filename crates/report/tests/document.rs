@@ -159,3 +159,29 @@ fn hostile_plan_text_is_escaped() {
     assert!(!html.contains("<img"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &apos;Co&apos;"));
 }
+
+/// The goals table of a plan whose goal is an LTV:CAC of 3 (from 2): a multiple, written as
+/// the pages write it, never as a percentage ("300%").
+#[test]
+fn a_multiple_goal_is_written_as_a_multiple() {
+    let text = demo_text().replace(
+        "title: Grow the email list by 50% in 6 months\n    kpi: email_list_size\n    baseline: 300\n    target: 450",
+        "title: LTV to CAC of 3\n    kpi: ltv_cac\n    baseline: 2\n    target: 3",
+    );
+    assert!(text.contains("kpi: ltv_cac"));
+    let plan = load(&text);
+    let analysis = sextant_core::analyze(&plan);
+    let html = plan_html(&plan, &analysis, None);
+    let start = html
+        .find("<tr><td>LTV to CAC of 3</td>")
+        .unwrap_or_else(|| panic!("no goal row in {html}"));
+    let row = &html[start..];
+    let row = &row[..row.find("</tr>").unwrap_or(row.len())];
+    assert!(
+        row.starts_with(
+            "<tr><td>LTV to CAC of 3</td><td class=\"n\">2.0×</td><td class=\"n\">3.0×</td>"
+        ),
+        "{row}"
+    );
+    assert!(!html.contains("300%"));
+}

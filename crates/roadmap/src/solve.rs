@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sextant_core::Plan;
 use sextant_core::model::BudgetPeriod;
+use sextant_core::unit::money;
 
 use crate::heuristic::{self, Builder};
 use crate::instance::{Instance, Objective};
@@ -48,6 +49,18 @@ pub enum SolveStatus {
     Infeasible,
     /// The time ran out before any schedule was found.
     Unknown,
+}
+
+impl SolveStatus {
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::Feasible => "feasible",
+            SolveStatus::Infeasible => "infeasible",
+            SolveStatus::Unknown => "no schedule found in the time allowed",
+        }
+    }
 }
 
 /// The result of optimising: a schedule (possibly empty) and what is known of its quality.
@@ -320,6 +333,24 @@ pub enum Reason {
     Gap,
 }
 
+impl Reason {
+    /// Why it was left out, in a few words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::Cancelled => "cancelled",
+            Reason::Done => "done already",
+            Reason::Horizon => "no time to finish",
+            Reason::Alternative => "an alternative was chosen",
+            Reason::Dependency => "needs one left out",
+            Reason::NegativeValue => "loses value",
+            Reason::Budget => "over budget",
+            Reason::Capacity => "no staff time or room",
+            Reason::ExploreShare => "exploration share",
+            Reason::Gap => "search stopped",
+        }
+    }
+}
+
 /// An initiative left out, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Excluded {
@@ -521,15 +552,6 @@ fn blocked(
                 inst.max_concurrent.unwrap_or(0)
             ),
         )
-    }
-}
-
-/// An amount with its currency, rounded to whole units.
-pub fn money(v: f64, currency: &str) -> String {
-    let w = sextant_core::whole_units(v);
-    match w.strip_prefix('-') {
-        Some(abs) => format!("-{currency} {abs}"),
-        None => format!("{currency} {w}"),
     }
 }
 

@@ -399,7 +399,7 @@ fn roadmap_text_draws_a_gantt_and_the_reasons() {
     let text = stdout(&out);
     assert!(text.contains("Roadmap for Shop: optimal"), "{text}");
     assert!(text.contains("big         2027-01  ███ · ·"), "{text}");
-    assert!(text.contains("small       budget"), "{text}");
+    assert!(text.contains("small       over budget"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour when piped");
 }
 

@@ -219,8 +219,8 @@ fn compare_says_why_a_scenario_drops_initiatives() {
     assert!(
         out.contains(
             "budget cut: drops b, c; adds nothing\n  \
-             b dropped (budget): its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)\n  \
-             c dropped (budget): its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)\n"
+             b dropped (over budget): its implementation cost of $1,000 does not fit the budget left by the initiatives chosen (2027 has $500 left)\n  \
+             c dropped (over budget): its implementation cost of $1,000 does not fit the budget left by the initiatives chosen (2027 has $500 left)\n"
         ),
         "{out}"
     );

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::svg::{
     self, BAR_SERIES, Svg, Swatch, TEXT, VERMILLION, WIDTH, label_step, legend, line, rect, text,
 };
-use crate::format::{self, Unit};
+use sextant_core::unit::Measure;
 
 /// A grouped bar chart.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,7 @@ pub struct Bars {
     /// An upper limit per category, e.g. the budget.
     pub limits: Option<Limits>,
     /// How values are written.
-    pub unit: Unit,
+    pub unit: Measure,
 }
 
 /// One series of bars.
@@ -98,7 +98,7 @@ impl Bars {
                         "{} {} {}",
                         if first { "" } else { "," },
                         s.name,
-                        format::value(v, u)
+                        u.format(v)
                     );
                     if self.over(k, i) {
                         d.push_str(" (above the limit)");
@@ -110,7 +110,7 @@ impl Bars {
                 d.push_str(" no value");
             }
             if let (Some(l), Some(ls)) = (self.limit(i), &self.limits) {
-                let _ = write!(d, "; {} {}", ls.name, format::value(l, u));
+                let _ = write!(d, "; {} {}", ls.name, u.format(l));
             }
             d.push('.');
         }
@@ -189,14 +189,9 @@ impl Bars {
                 let Some(v) = self.value(s, i) else { continue };
                 let over = self.over(s, i);
                 let y = ys.map(v);
-                let mut tip = format!(
-                    "{} {}: {}",
-                    series.name,
-                    self.label(i),
-                    format::value(v, &self.unit)
-                );
+                let mut tip = format!("{} {}: {}", series.name, self.label(i), self.unit.format(v));
                 if over && let (Some(l), Some(ls)) = (self.limit(i), &self.limits) {
-                    let _ = write!(tip, " (above {} {})", ls.name, format::value(l, &self.unit));
+                    let _ = write!(tip, " (above {} {})", ls.name, self.unit.format(l));
                 }
                 out.push(
                     &rect(
@@ -220,7 +215,7 @@ impl Bars {
                             "{} {}: {}",
                             ls.name,
                             self.label(i),
-                            format::value(l, &self.unit)
+                            self.unit.format(l)
                         ))
                         .close(),
                 );

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, BLUE, Svg, TEXT, VERMILLION, WIDTH, el, line, text};
-use crate::format::{self, Unit};
+use sextant_core::unit::Measure;
 
 /// An efficient-frontier chart.
 #[derive(Debug, Clone, Default)]
@@ -18,9 +18,9 @@ pub struct Frontier {
     /// What y measures, e.g. "Value (NPV)".
     pub y_name: String,
     /// How x is written.
-    pub x_unit: Unit,
+    pub x_unit: Measure,
     /// How y is written.
-    pub y_unit: Unit,
+    pub y_unit: Measure,
 }
 
 /// One point of the frontier.
@@ -67,9 +67,9 @@ impl Frontier {
                 " {}{} {}, {} {}.",
                 name_of(p),
                 self.x_name,
-                format::value(p.x, &self.x_unit),
+                self.x_unit.format(p.x),
                 self.y_name,
-                format::value(p.y, &self.y_unit)
+                self.y_unit.format(p.y)
             );
         }
         d
@@ -154,9 +154,9 @@ impl Frontier {
                 "{}{} {}, {} {}",
                 name_of(p),
                 self.x_name,
-                format::value(p.x, &self.x_unit),
+                self.x_unit.format(p.x),
                 self.y_name,
-                format::value(p.y, &self.y_unit)
+                self.y_unit.format(p.y)
             );
             let dot = el("circle")
                 .n("cx", cx)

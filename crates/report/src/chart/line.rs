@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Svg, Swatch, TEXT, VERMILLION, WIDTH, el, label_step, legend, line, text};
-use crate::format::{self, Unit};
+use sextant_core::unit::Measure;
 
 /// A line chart over labelled periods.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,7 @@ pub struct Line {
     /// Anomaly markers on the first series.
     pub marks: Vec<Mark>,
     /// How values are written on the axis and in the description.
-    pub unit: Unit,
+    pub unit: Measure,
 }
 
 /// One line: a value (or a gap) per period.
@@ -118,12 +118,12 @@ impl Line {
                 d,
                 " {}: {} at {}, {} at {}; lowest {}, highest {}",
                 s.name,
-                format::value(first.1, u),
+                u.format(first.1),
                 self.label(first.0),
-                format::value(last.1, u),
+                u.format(last.1),
                 self.label(last.0),
-                format::value(lo, u),
-                format::value(hi, u),
+                u.format(lo),
+                u.format(hi),
             );
             let gaps = n - pts.len();
             if gaps > 0 {
@@ -140,15 +140,15 @@ impl Line {
                 d,
                 " {}: from {} to {} at {}.",
                 b.name,
-                format::value(finite(b.lower.get(i)).unwrap_or(f64::NAN), u),
-                format::value(finite(b.upper.get(i)).unwrap_or(f64::NAN), u),
+                u.format(finite(b.lower.get(i)).unwrap_or(f64::NAN)),
+                u.format(finite(b.upper.get(i)).unwrap_or(f64::NAN)),
                 self.label(i)
             );
         }
         if let Some(t) = &self.target
             && t.value.is_finite()
         {
-            let _ = write!(d, " Target {}: {}.", t.label, format::value(t.value, u));
+            let _ = write!(d, " Target {}: {}.", t.label, u.format(t.value));
         }
         for m in &self.marks {
             if m.index < n {
@@ -288,21 +288,14 @@ impl Line {
                 &line(LEFT, y, RIGHT, y, TEXT, 1.5)
                     .a("stroke-dasharray", "6 4")
                     .a("class", "target")
-                    .tip(&format!(
-                        "{}: {}",
-                        t.label,
-                        format::value(t.value, &self.unit)
-                    ))
+                    .tip(&format!("{}: {}", t.label, self.unit.format(t.value)))
                     .close(),
             );
             out.push(
                 &text(
                     RIGHT,
                     y - 5.0,
-                    &svg::truncate(
-                        &format!("{} {}", t.label, format::value(t.value, &self.unit)),
-                        40,
-                    ),
+                    &svg::truncate(&format!("{} {}", t.label, self.unit.format(t.value)), 40),
                     11.0,
                     "end",
                     TEXT,
@@ -339,7 +332,7 @@ impl Line {
                                         "{} {}: {}",
                                         s.name,
                                         self.label(i),
-                                        format::value(v, &self.unit)
+                                        self.unit.format(v)
                                     ))
                                     .close(),
                             );

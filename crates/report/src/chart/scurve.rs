@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, BLUE, Svg, TEXT, VERMILLION, WIDTH, el, line, text};
-use crate::format::{self, Unit};
+use crate::format;
+use sextant_core::unit::{Measure, Unit};
 
 /// A cumulative distribution chart of simulated outcomes.
 #[derive(Debug, Clone, Default)]
@@ -14,7 +15,7 @@ pub struct SCurve {
     /// The simulated outcomes in any order; non-finite ones are left out.
     pub values: Vec<f64>,
     /// How outcomes are written.
-    pub unit: Unit,
+    pub unit: Measure,
     /// Vertical lines, e.g. `(p50, "P50")`.
     pub marks: Vec<(f64, String)>,
     /// `Some(trials)` when `values` are not the outcomes but evenly spaced quantiles of that
@@ -78,19 +79,19 @@ impl SCurve {
              half at or below {}, 90% at or below {}.",
             self.title,
             self.quantiles_of.unwrap_or(sorted.len()),
-            format::value(quantile(sorted, 0.0), u),
-            format::value(quantile(sorted, 1.0), u),
-            format::value(quantile(sorted, 0.1), u),
-            format::value(quantile(sorted, 0.5), u),
-            format::value(quantile(sorted, 0.9), u),
+            u.format(quantile(sorted, 0.0)),
+            u.format(quantile(sorted, 1.0)),
+            u.format(quantile(sorted, 0.1)),
+            u.format(quantile(sorted, 0.5)),
+            u.format(quantile(sorted, 0.9)),
         );
         for (v, label) in self.marks.iter().filter(|(v, _)| v.is_finite()) {
             let below = self.share_below(sorted, *v);
             let _ = write!(
                 d,
                 " {label}: {} ({} of outcomes at or below).",
-                format::value(*v, u),
-                format::value(below, &Unit::Percent)
+                u.format(*v),
+                format::percent(below, 1)
             );
         }
         d
@@ -122,7 +123,7 @@ impl SCurve {
             &ys,
             LEFT,
             RIGHT,
-            &Unit::Percent,
+            &Measure::of(Unit::Fraction),
         ));
         out.push(&svg::x_axis(&xt, &xs, TOP, BOTTOM, &self.unit));
         out.push(&line(LEFT, BOTTOM, RIGHT, BOTTOM, svg::AXIS, 1.0).close());
@@ -160,7 +161,7 @@ impl SCurve {
                 &line(x, TOP, x, BOTTOM, VERMILLION, 1.5)
                     .a("stroke-dasharray", "5 3")
                     .a("class", "mark")
-                    .tip(&format!("{label}: {}", format::value(*v, &self.unit)))
+                    .tip(&format!("{label}: {}", self.unit.format(*v)))
                     .close(),
             );
             // Alternate label heights so close marks don't overwrite each other.
@@ -169,7 +170,7 @@ impl SCurve {
                 &text(
                     x,
                     y - 12.0,
-                    &svg::truncate(&format!("{label} {}", format::value(*v, &self.unit)), 24),
+                    &svg::truncate(&format!("{label} {}", self.unit.format(*v)), 24),
                     11.0,
                     "middle",
                     TEXT,

@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::format::{self, Unit};
+use crate::format;
+use sextant_core::unit::Measure;
 
 /// The width of every chart, in SVG user units.
 pub const WIDTH: f64 = 720.0;
@@ -326,7 +327,7 @@ pub fn axis(lo: f64, hi: f64, n: usize, a: f64, b: f64) -> Option<(Vec<f64>, Sca
 }
 
 /// Horizontal grid lines and labels for a y axis from `left` to `right`.
-pub fn y_axis(ticks: &[f64], scale: &Scale, left: f64, right: f64, unit: &Unit) -> String {
+pub fn y_axis(ticks: &[f64], scale: &Scale, left: f64, right: f64, unit: &Measure) -> String {
     let mut out = String::new();
     for &t in ticks {
         let y = scale.map(t);
@@ -336,23 +337,13 @@ pub fn y_axis(ticks: &[f64], scale: &Scale, left: f64, right: f64, unit: &Unit) 
                 .a("data-value", &format!("{t}"))
                 .close(),
         );
-        out.push_str(
-            &text(
-                left - 6.0,
-                y + 4.0,
-                &format::value(t, unit),
-                11.0,
-                "end",
-                MUTED,
-            )
-            .close(),
-        );
+        out.push_str(&text(left - 6.0, y + 4.0, &unit.format(t), 11.0, "end", MUTED).close());
     }
     out
 }
 
 /// Vertical grid lines and labels for an x axis from `top` to `bottom`.
-pub fn x_axis(ticks: &[f64], scale: &Scale, top: f64, bottom: f64, unit: &Unit) -> String {
+pub fn x_axis(ticks: &[f64], scale: &Scale, top: f64, bottom: f64, unit: &Measure) -> String {
     let mut out = String::new();
     for &t in ticks {
         let x = scale.map(t);
@@ -362,17 +353,7 @@ pub fn x_axis(ticks: &[f64], scale: &Scale, top: f64, bottom: f64, unit: &Unit) 
                 .a("data-value", &format!("{t}"))
                 .close(),
         );
-        out.push_str(
-            &text(
-                x,
-                bottom + 16.0,
-                &format::value(t, unit),
-                11.0,
-                "middle",
-                MUTED,
-            )
-            .close(),
-        );
+        out.push_str(&text(x, bottom + 16.0, &unit.format(t), 11.0, "middle", MUTED).close());
     }
     out
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, BLUE, ORANGE, Svg, Swatch, TEXT, WIDTH, legend, line, rect, text};
-use crate::format::{self, Unit};
+use sextant_core::unit::Measure;
 
 /// A tornado (sensitivity) chart.
 #[derive(Debug, Clone, Default)]
@@ -16,7 +16,7 @@ pub struct Tornado {
     /// One bar per input, in any order.
     pub bars: Vec<TornadoBar>,
     /// How outcomes are written.
-    pub unit: Unit,
+    pub unit: Measure,
 }
 
 /// The outcome at an input's low and high values.
@@ -56,7 +56,7 @@ impl Tornado {
         let mut d = format!(
             "{}. Sensitivity of an outcome of {} to {} inputs, widest swing first.",
             self.title,
-            format::value(self.base, u),
+            u.format(self.base),
             bars.len()
         );
         for b in bars {
@@ -64,8 +64,8 @@ impl Tornado {
                 d,
                 " {}: {} at its low value, {} at its high value.",
                 b.label,
-                format::value(b.low, u),
-                format::value(b.high, u)
+                u.format(b.low),
+                u.format(b.high)
             );
         }
         d
@@ -139,7 +139,7 @@ impl Tornado {
                         .tip(&format!(
                             "{} at its {which} value: {}",
                             b.label,
-                            format::value(v, &self.unit)
+                            self.unit.format(v)
                         ))
                         .close(),
                 );
@@ -149,7 +149,7 @@ impl Tornado {
                 &text(
                     xs.map(left) - 4.0,
                     y + 18.0,
-                    &format::value(left, &self.unit),
+                    &self.unit.format(left),
                     11.0,
                     "end",
                     TEXT,
@@ -160,7 +160,7 @@ impl Tornado {
                 &text(
                     xs.map(right) + 4.0,
                     y + 18.0,
-                    &format::value(right, &self.unit),
+                    &self.unit.format(right),
                     11.0,
                     "start",
                     TEXT,
@@ -171,14 +171,14 @@ impl Tornado {
         out.push(
             &line(base_x, TOP - 6.0, base_x, bottom, TEXT, 1.5)
                 .a("class", "base")
-                .tip(&format!("Base: {}", format::value(self.base, &self.unit)))
+                .tip(&format!("Base: {}", self.unit.format(self.base)))
                 .close(),
         );
         out.push(
             &text(
                 base_x,
                 TOP - 10.0,
-                &format!("Base {}", format::value(self.base, &self.unit)),
+                &format!("Base {}", self.unit.format(self.base)),
                 11.0,
                 "middle",
                 TEXT,

@@ -122,12 +122,12 @@ fn a_scenario_says_why_it_drops_each_initiative() {
             (
                 "b",
                 Reason::Budget,
-                "its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)"
+                "its implementation cost of $1,000 does not fit the budget left by the initiatives chosen (2027 has $500 left)"
             ),
             (
                 "c",
                 Reason::Budget,
-                "its implementation cost of USD 1,000 does not fit the budget left by the initiatives chosen (2027 has USD 500 left)"
+                "its implementation cost of $1,000 does not fit the budget left by the initiatives chosen (2027 has $500 left)"
             ),
         ]
     );

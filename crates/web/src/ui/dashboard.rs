@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::checks::Severity;
 use sextant_core::model::Status;
-use sextant_report::format::{Unit, money};
+use sextant_core::unit::{self as format, Measure, Unit, money};
 use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::solve::SolveStatus;
 
@@ -176,6 +176,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                     th scope="col" class="num" { "Target" } th scope="col" { "Due" } th scope="col" class="num" { "Chance" } } }
                 tbody {
                     @for g in &an.goal_status {
+                        @let measure = g.kpi.as_deref().map_or_else(|| Measure::of(Unit::Number), |k| Measure::of_kpi(doc, k));
                         tr {
                             td {
                                 @if let Some(k) = &g.kpi {
@@ -183,10 +184,10 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                                 } @else { (goal_title(&g.goal)) }
                             }
                             td { (standing(g.status)) }
-                            td.num { (num(g.latest)) }
-                            td.num { (num(g.target)) }
+                            td.num { (measure.format_opt(g.latest)) }
+                            td.num { (measure.format_opt(g.target)) }
                             td { (g.due.clone().unwrap_or_default()) }
-                            td.num { (g.probability.map_or(String::new(), |p| format!("{:.0}%", p * 100.0))) }
+                            td.num { (g.probability.map_or(String::new(), |p| format::percent(p, 0))) }
                         }
                     }
                 }
@@ -212,7 +213,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                                 td { (i.start) }
                                 td.num { (money(i.cost, cur)) }
                                 td.num { (money(i.case.recurring_cost_annual, cur)) }
-                                td.num { (i.case.first_year_roi.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))) }
+                                td.num { (format::percent_opt(i.case.first_year_roi, 0)) }
                             }
                         }
                     }
@@ -247,11 +248,4 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             }
         }
     }
-}
-
-/// A KPI value as shown in a table: thousands separated, at most two decimals.
-fn num(x: Option<f64>) -> String {
-    x.map_or("–".into(), |v| {
-        sextant_report::format::value((v * 100.0).round() / 100.0, &Unit::Number)
-    })
 }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use sextant_core::calendar::{Period, Unit};
+use sextant_core::unit::{DecimalMark, NumberError, parse_number};
 
 use super::PageError;
 use crate::error::ApiError;
@@ -115,21 +116,47 @@ impl FormData {
     }
 
     /// An optional number: `None` when empty; an error beside the field when not a number.
-    /// Thousands separators (`12,500`) and a currency sign are accepted.
+    /// Thousands separators (`12,500`), a currency sign and a percent sign (`15%` is 0.15) are
+    /// accepted; decimals are read with a point only: `12,5` is refused, never read as 125
+    /// (a form that knows the organisation's locale calls [`FormData::number_in`]).
     pub fn number(&self, name: &str, errors: &mut Errors) -> Option<f64> {
+        self.number_in(name, DecimalMark::Point, errors)
+    }
+
+    /// An optional number written as the organisation writes them (`12,5` where decimals take
+    /// a comma); what it cannot read unambiguously is refused with a message saying what to
+    /// type.
+    pub fn number_in(&self, name: &str, mark: DecimalMark, errors: &mut Errors) -> Option<f64> {
         let raw = self.get(name).trim();
         if raw.is_empty() {
             return None;
         }
-        let cleaned: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ',' | '$' | '€' | '£' | ' ' | '_'))
-            .collect();
-        let pct = cleaned.ends_with('%');
-        match cleaned.trim_end_matches('%').parse::<f64>() {
-            Ok(x) if x.is_finite() => Some(if pct { x / 100.0 } else { x }),
-            _ => {
+        let (digits, pct) = match raw.strip_suffix('%') {
+            Some(d) => (d, true),
+            None => (raw, false),
+        };
+        match parse_number(digits, mark) {
+            Ok(x) => Some(if pct { x / 100.0 } else { x }),
+            Err(NumberError::NotANumber) => {
                 errors.add(name, format!("expected a number, found `{raw}`"));
+                None
+            }
+            Err(NumberError::DecimalComma(point)) => {
+                errors.add(
+                    name,
+                    format!("`{raw}`: write decimals with a point, e.g. {point}"),
+                );
+                None
+            }
+            Err(NumberError::Ambiguous(thousands, decimal)) => {
+                let decimal = decimal.trim_end_matches('0').replace('.', ",");
+                errors.add(
+                    name,
+                    format!(
+                        "`{raw}` could be read two ways: write {thousands} for the whole number, \
+                         or {decimal} for the decimal"
+                    ),
+                );
                 None
             }
         }
@@ -750,6 +777,52 @@ mod tests {
         assert_eq!(f.number("d", &mut e), None);
         assert_eq!(e.of("c"), ["expected a number, found `twelve`"]);
         assert!(e.of("d").is_empty());
+    }
+
+    /// "12,5" is never 125: a decimal comma where the organisation writes them, else refused
+    /// with what to type.
+    #[test]
+    fn decimal_commas_are_read_or_refused_never_dropped() {
+        let f = FormData(vec![
+            ("a".into(), "12,5".into()),
+            ("b".into(), "1,25".into()),
+            ("c".into(), "12,500".into()),
+            ("d".into(), "1.234,5".into()),
+            ("e".into(), "12,5%".into()),
+        ]);
+        let mut e = Errors::new();
+        assert_eq!(f.number("a", &mut e), None);
+        assert_eq!(f.number("b", &mut e), None);
+        assert_eq!(f.number("c", &mut e), Some(12_500.0));
+        assert_eq!(f.number("d", &mut e), None);
+        assert_eq!(
+            e.of("a"),
+            ["`12,5`: write decimals with a point, e.g. 12.5"]
+        );
+        assert_eq!(
+            e.of("b"),
+            ["`1,25`: write decimals with a point, e.g. 1.25"]
+        );
+        assert!(e.of("c").is_empty());
+        assert_eq!(
+            e.of("d"),
+            ["`1.234,5`: write decimals with a point, e.g. 1234.5"]
+        );
+
+        let comma = DecimalMark::Comma;
+        let mut e = Errors::new();
+        assert_eq!(f.number_in("a", comma, &mut e), Some(12.5));
+        assert_eq!(f.number_in("b", comma, &mut e), Some(1.25));
+        assert_eq!(f.number_in("d", comma, &mut e), Some(1_234.5));
+        assert_eq!(f.number_in("e", comma, &mut e), Some(0.125));
+        assert_eq!(f.number_in("c", comma, &mut e), None);
+        assert_eq!(
+            e.of("c"),
+            [
+                "`12,500` could be read two ways: write 12500 for the whole number, or 12,5 for the decimal"
+            ]
+        );
+        assert!(e.of("a").is_empty() && e.of("b").is_empty() && e.of("d").is_empty());
     }
 
     #[test]

@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use sextant_core::Plan;
 use sextant_core::kpi::GoalStatus;
 use sextant_core::model::{Direction, Goal, Id, Month};
+use sextant_core::unit::{self as format, DecimalMark, Measure, Unit};
 use sextant_report::chart::{self, Band, Line, Mark};
-use sextant_report::format::{self, Unit};
 use sextant_store::{Change, Section as Part};
 
 use super::compute::{self, Analysed};
@@ -54,17 +54,6 @@ struct Done {
 // KPIs: names, units, values as people read them
 // ---------------------------------------------------------------------------------------------
 
-/// How a KPI's values are written.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Scale {
-    /// Money in this currency.
-    Money(String),
-    /// A fraction written as a percentage.
-    Percent,
-    /// A plain number, with its unit after it when it has one (`12 days`).
-    Number(Option<String>),
-}
-
 /// What is known of a KPI: from the plan's `kpis`, else the standard catalogue, else only its
 /// id (a series computed from the data that no goal can name, such as `sessions`).
 #[derive(Debug, Clone)]
@@ -74,7 +63,7 @@ pub struct KpiInfo {
     /// Its name.
     pub name: String,
     /// How its values are written.
-    pub scale: Scale,
+    pub scale: Measure,
     /// Which way is good.
     pub direction: Direction,
     /// Its definition: the plan's, or the catalogue's formula.
@@ -88,18 +77,12 @@ pub struct KpiInfo {
 /// What is known of the KPI `id` in `plan`.
 pub fn kpi_info(plan: &Plan, id: &str) -> KpiInfo {
     let doc = plan.doc();
-    let currency = doc.organization.currency.clone();
     let computed = sextant_metrics::catalogue::DEFINITIONS
         .iter()
         .find(|d| d.id == id)
         .map(|d| (d.formula, d.needs));
+    let scale = Measure::of_kpi(doc, id);
     if let Some(k) = doc.kpis.iter().find(|k| k.id.as_str() == id) {
-        let scale = match k.unit.as_deref() {
-            Some(u) if u.eq_ignore_ascii_case(&currency) || u == "money" => Scale::Money(currency),
-            Some("ratio" | "fraction") => Scale::Percent,
-            Some(u) if !u.trim().is_empty() => Scale::Number(Some(u.trim().to_string())),
-            _ => Scale::Number(None),
-        };
         return KpiInfo {
             id: id.to_string(),
             name: k.name.clone(),
@@ -111,14 +94,6 @@ pub fn kpi_info(plan: &Plan, id: &str) -> KpiInfo {
         };
     }
     if let Some(m) = sextant_core::catalogue::find(id) {
-        let scale = match m.unit {
-            "money" => Scale::Money(currency),
-            // A multiple (lifetime value over acquisition cost), not a share.
-            "ratio" if id == "ltv_cac" => Scale::Number(None),
-            "ratio" => Scale::Percent,
-            "days" | "hours" => Scale::Number(Some(m.unit.to_string())),
-            _ => Scale::Number(None),
-        };
         return KpiInfo {
             id: id.to_string(),
             name: m.name.to_string(),
@@ -133,12 +108,6 @@ pub fn kpi_info(plan: &Plan, id: &str) -> KpiInfo {
     if let Some(first) = name.get(..1) {
         name = first.to_uppercase() + &name[1..];
     }
-    // Series of the data no goal names: spend is money, the rest counts.
-    let scale = if id.ends_with("_spend") {
-        Scale::Money(currency)
-    } else {
-        Scale::Number(None)
-    };
     KpiInfo {
         id: id.to_string(),
         name,
@@ -151,32 +120,13 @@ pub fn kpi_info(plan: &Plan, id: &str) -> KpiInfo {
 }
 
 /// A value of a KPI as people read it: `$71,300`, `9.5%`, `12 days`, `1,234.5`.
-pub fn show(x: f64, scale: &Scale) -> String {
-    match scale {
-        Scale::Number(Some(u)) if x.is_finite() && u == "%" => format!("{}%", plain(x)),
-        Scale::Number(Some(u)) if x.is_finite() => format!("{} {u}", plain(x)),
-        other => format::value(x, &unit(other)),
-    }
-}
-
-/// The chart's unit of a scale.
-fn unit(scale: &Scale) -> Unit {
-    match scale {
-        Scale::Money(currency) => Unit::Money {
-            currency: currency.clone(),
-        },
-        Scale::Percent => Unit::Percent,
-        Scale::Number(_) => Unit::Number,
-    }
+pub fn show(x: f64, scale: &Measure) -> String {
+    scale.format(x)
 }
 
 /// An optional value of a KPI, or a dash.
-pub fn show_opt(x: Option<f64>, scale: &Scale) -> String {
-    x.map_or_else(|| format::MISSING.to_string(), |v| show(v, scale))
-}
-
-fn plain(x: f64) -> String {
-    format::value(x, &Unit::Number)
+pub fn show_opt(x: Option<f64>, scale: &Measure) -> String {
+    scale.format_opt(x)
 }
 
 /// A probability in words: `72% chance`.
@@ -191,7 +141,7 @@ fn percent(p: f64) -> String {
     } else if p <= 0.005 {
         "under 1%".into()
     } else {
-        format!("{:.0}%", p * 100.0)
+        format::percent(p, 0)
     }
 }
 
@@ -265,7 +215,7 @@ async fn list(
                         @for g in &doc.goals {
                             @let st = status.get(g.id.as_str()).copied();
                             @let info = g.kpi.as_deref().map(|k| kpi_info(&a.plan, k));
-                            @let scale = info.as_ref().map_or(Scale::Number(None), |i| i.scale.clone());
+                            @let scale = info.as_ref().map_or_else(|| Measure::of(Unit::Number), |i| i.scale.clone());
                             tr {
                                 th scope="row" {
                                     a href=(org.url(&format!("goals/{}", super::form::url_encode(g.id.as_str())))) { (g.title) }
@@ -284,7 +234,7 @@ async fn list(
                                 }
                                 td.num { (show_opt(g.target, &scale)) }
                                 td { (g.due.map_or("–".to_string(), |m| m.to_string())) }
-                                td.num { (plain(g.weight)) }
+                                td.num { (format::number(g.weight)) }
                                 td { (g.owner.as_deref().unwrap_or("–")) }
                                 td {
                                     @if let Some(s) = st {
@@ -459,7 +409,7 @@ fn goal_form(
 
 /// Reads the goal form into a goal in the plan file's shape, its messages beside the fields.
 /// `id` is the goal's id (given or derived by the caller).
-fn read_goal(f: &FormData, id: &str, errors: &mut Errors) -> Value {
+fn read_goal(f: &FormData, id: &str, mark: DecimalMark, errors: &mut Errors) -> Value {
     let mut g = Map::new();
     g.insert("id".into(), Value::from(id));
     g.insert("title".into(), Value::from(f.required("title", errors)));
@@ -470,7 +420,7 @@ fn read_goal(f: &FormData, id: &str, errors: &mut Errors) -> Value {
         g.insert("kpi".into(), Value::from(k));
     }
     for n in ["baseline", "target", "weight"] {
-        if let Some(x) = f.number(n, errors) {
+        if let Some(x) = f.number_in(n, mark, errors) {
             g.insert(n.into(), Value::from(x));
         }
     }
@@ -542,7 +492,8 @@ async fn create(
             id
         }
     };
-    let goal = read_goal(&f, &id, &mut errors);
+    let mark = DecimalMark::of(&a.plan.doc().organization);
+    let goal = read_goal(&f, &id, mark, &mut errors);
     if errors.is_empty() {
         match state
             .store
@@ -612,7 +563,7 @@ fn goal_page(
     let info = goal.kpi.as_deref().map(|k| kpi_info(&a.plan, k));
     let scale = info
         .as_ref()
-        .map_or(Scale::Number(None), |i| i.scale.clone());
+        .map_or_else(|| Measure::of(Unit::Number), |i| i.scale.clone());
     html! {
         (notice(done))
         (status_line(org, info.as_ref(), st))
@@ -638,7 +589,7 @@ fn goal_page(
                 dt { "Baseline" } dd { (show_opt(goal.baseline, &scale)) }
                 dt { "Target" } dd { (show_opt(goal.target, &scale)) }
                 dt { "Due" } dd { (goal.due.map_or("–".to_string(), |m| m.to_string())) }
-                dt { "Weight" } dd { (plain(goal.weight)) }
+                dt { "Weight" } dd { (format::number(goal.weight)) }
                 dt { "Owner" } dd { (goal.owner.as_deref().unwrap_or("–")) }
             }
             p { a href=(org.url("goals")) { "Back to the goals" } }
@@ -697,7 +648,8 @@ async fn save(
     let a = compute::require_analysed(&state, &org, "Goal", Section::Goals).await?;
     let goal = find_goal(&a, &id)?;
     let mut errors = Errors::new();
-    let body = read_goal(&f, &id, &mut errors);
+    let mark = DecimalMark::of(&a.plan.doc().organization);
+    let body = read_goal(&f, &id, mark, &mut errors);
     if errors.is_empty() {
         match state
             .store
@@ -1057,7 +1009,7 @@ fn kpi_chart(
         band,
         target,
         marks,
-        unit: unit(&info.scale),
+        unit: info.scale.clone(),
     };
     figure(line.svg(), &caption)
 }
@@ -1165,16 +1117,18 @@ mod tests {
 
     #[test]
     fn values_are_written_by_their_scale() {
-        assert_eq!(show(71300.0, &Scale::Money("USD".into())), "$71,300");
-        assert_eq!(show(23.5, &Scale::Money("USD".into())), "$23.50");
-        assert_eq!(show(-1200.0, &Scale::Money("CAD".into())), "-CAD 1,200");
-        assert_eq!(show(0.095, &Scale::Percent), "9.5%");
-        assert_eq!(
-            show(400.0, &Scale::Number(Some("interactions".into()))),
-            "400 interactions"
-        );
-        assert_eq!(show(1234.56, &Scale::Number(None)), "1,234.6");
-        assert_eq!(show(f64::NAN, &Scale::Number(None)), "–");
+        assert_eq!(show(71300.0, &Measure::money("USD")), "$71,300");
+        assert_eq!(show(23.5, &Measure::money("USD")), "$23.50");
+        assert_eq!(show(-1200.0, &Measure::money("CAD")), "-CAD 1,200");
+        assert_eq!(show(0.095, &Measure::of(Unit::Fraction)), "9.5%");
+        assert_eq!(show(3.0, &Measure::of(Unit::Multiple)), "3.0×");
+        let words = Measure {
+            words: Some("interactions".into()),
+            ..Measure::default()
+        };
+        assert_eq!(show(400.0, &words), "400 interactions");
+        assert_eq!(show(1234.56, &Measure::of(Unit::Number)), "1,234.6");
+        assert_eq!(show(f64::NAN, &Measure::of(Unit::Number)), "–");
     }
 
     #[test]

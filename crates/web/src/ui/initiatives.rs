@@ -23,10 +23,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::analysis::InitiativeAnalysis;
-use sextant_core::model::{BenefitKind, BudgetPeriod, Initiative, InitiativeKind, PlanDoc, Status};
+use sextant_core::model::{BenefitKind, BudgetPeriod, Initiative, PlanDoc, Status};
+use sextant_core::unit::{self as format, Measure, money};
 use sextant_core::{Plan, case::BusinessCase};
 use sextant_report::chart::{BarSeries, Bars, SCurve, Tornado, TornadoBar};
-use sextant_report::format::{self, Unit, money};
 use sextant_roadmap::simulate::{self as sim, Simulation};
 
 use sextant_store::Section as Part;
@@ -222,35 +222,19 @@ fn refused(errors: &mut Errors, e: crate::error::ApiError, rows: usize) {
 /// Where a plan problem's last path part differs from the form's field.
 const RENAME: [(&str, &str); 2] = [("annual", "benefit_annual"), ("goal", "benefit_goal")];
 
-const STATUSES: [(Status, &str, &str); 5] = [
-    (Status::Candidate, "candidate", "Candidate"),
-    (Status::Planned, "planned", "Planned"),
-    (Status::InProgress, "in_progress", "In progress"),
-    (Status::Done, "done", "Done"),
-    (Status::Cancelled, "cancelled", "Cancelled"),
+/// Each status with its value in the form (the plan file's word); its words are its `label()`.
+const STATUSES: [(Status, &str); 5] = [
+    (Status::Candidate, "candidate"),
+    (Status::Planned, "planned"),
+    (Status::InProgress, "in_progress"),
+    (Status::Done, "done"),
+    (Status::Cancelled, "cancelled"),
 ];
-
-fn status_name(s: Status) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(k, _, _)| *k == s)
-        .map_or("", |(_, _, l)| l)
-}
-
-fn kind_name(k: InitiativeKind) -> &'static str {
-    match k {
-        InitiativeKind::Exploit => "Exploit",
-        InitiativeKind::Explore => "Explore",
-    }
-}
 
 const STRENGTH: [&str; 4] = ["none", "weak", "clear", "strong"];
 
 fn percent(x: Option<f64>, none: &str) -> String {
-    match x {
-        Some(v) => format::value(v, &Unit::Percent),
-        None => none.to_string(),
-    }
+    x.map_or_else(|| none.to_string(), |v| format::percent(v, 1))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +260,7 @@ async fn list(
             p { "The plan lists no initiatives yet." }
         } @else {
             p.muted { "First-year ROI is (B − C) / C: B one year of benefits, C the one-time cost plus a year of recurring cost. NPV discounts every month's flow to the plan's start at "
-                (format::value(a.analysis.organization.discount_rate, &Unit::Percent)) " a year." }
+                (format::percent(a.analysis.organization.discount_rate, 1)) " a year." }
             div.scroll {
                 table.list {
                     caption { "Initiatives and their business cases" }
@@ -295,8 +279,8 @@ async fn list(
                         @for i in &a.analysis.initiatives {
                             tr {
                                 th scope="row" { a href=(org.url(&format!("initiatives/{}", i.id))) { (i.title) } }
-                                td { (kind_name(i.kind)) }
-                                td { (status_name(i.status)) @if i.mandatory { " " span.badge.none { "Mandatory" } } }
+                                td { (i.kind.label()) }
+                                td { (i.status.label()) @if i.mandatory { " " span.badge.none { "Mandatory" } } }
                                 td.num { (money(i.case.one_time_cost, &cur)) }
                                 td.num { (money(i.case.recurring_cost_annual, &cur)) }
                                 td.num { (percent(i.case.first_year_roi, "–")) }
@@ -500,7 +484,7 @@ fn summary(a: &Analysed, init: &Initiative, ia: &InitiativeAnalysis) -> Markup {
             h2 #case { "Business case" }
             dl {
                 dt { "Kind and status" }
-                dd { (kind_name(init.kind)) ", " (status_name(init.status)) @if init.mandatory { ", mandatory" } }
+                dd { (init.kind.label()) ", " (init.status.label()) @if init.mandatory { ", mandatory" } }
                 @if let Some(o) = &init.owner { dt { "Owner" } dd { (o) } }
                 dt { "Implementation" }
                 dd { (plan.month_at(c.start_month as i32)) " to " (plan.month_at(c.end_month as i32))
@@ -514,7 +498,7 @@ fn summary(a: &Analysed, init: &Initiative, ia: &InitiativeAnalysis) -> Markup {
                     (money(c.benefit_annual, cur))
                     @if c.revenue_annual > 0.0 {
                         " (" (money(c.revenue_annual, cur)) " revenue"
-                        @if let Some(m) = a.analysis.organization.gross_margin { " at a gross margin of " (format::value(m, &Unit::Percent)) }
+                        @if let Some(m) = a.analysis.organization.gross_margin { " at a gross margin of " (format::percent(m, 1)) }
                         @else { ", counted as profit: the plan sets no gross margin" }
                         @if c.savings_annual > 0.0 { ", " (money(c.savings_annual, cur)) " savings" }
                         ")"
@@ -524,13 +508,13 @@ fn summary(a: &Analysed, init: &Initiative, ia: &InitiativeAnalysis) -> Markup {
                 dd {
                     @match c.first_year_roi {
                         Some(r) => {
-                            strong { (format::value(r, &Unit::Percent)) }
+                            strong { (format::percent(r, 1)) }
                             " = (" (money(c.benefit_annual, cur)) " − " (money(c.first_year_cost, cur)) ") / " (money(c.first_year_cost, cur))
                         }
                         None => "None: it has no first-year cost",
                     }
                 }
-                dt { "Net present value" } dd { strong { (money(c.npv, cur)) } " over " (a.analysis.organization.evaluation_months) " months at " (format::value(a.analysis.organization.discount_rate, &Unit::Percent)) " a year" }
+                dt { "Net present value" } dd { strong { (money(c.npv, cur)) } " over " (a.analysis.organization.evaluation_months) " months at " (format::percent(a.analysis.organization.discount_rate, 1)) " a year" }
                 dt { "Internal rate of return" } dd { (percent(c.irr_annual, "None: the cash flows never change sign")) @if c.irr_annual.is_some() { " a year" } }
                 dt { "Payback" } dd { (month_of(plan, c.payback_month, c.start_month)) }
                 dt { "Discounted payback" } dd { (month_of(plan, c.discounted_payback_month, c.start_month)) }
@@ -581,9 +565,7 @@ fn cash_flows(a: &Analysed, init: &Initiative, c: &BusinessCase) -> Markup {
             ]
         },
         limits: None,
-        unit: Unit::Money {
-            currency: cur.clone(),
-        },
+        unit: Measure::money(cur.clone()),
     };
     html! {
         section aria-labelledby="flows" {
@@ -629,9 +611,7 @@ fn simulation_part(
     run: Result<Option<Simulation>, ApiError>,
 ) -> Markup {
     let cur = &a.analysis.organization.currency;
-    let unit = Unit::Money {
-        currency: cur.clone(),
-    };
+    let unit = Measure::money(cur.clone());
     let doc = a.plan.doc();
     html! {
         section aria-labelledby="sim" {
@@ -653,7 +633,7 @@ fn simulation_part(
                             dt { "NPV with every input at its likely value" } dd { (money(s.deterministic_npv, cur)) }
                             dt { "Mean NPV" } dd { (money(s.npv.mean, cur)) }
                             dt { "P10 / P50 / P90" } dd { (money(s.npv.p10, cur)) " / " (money(s.npv.p50, cur)) " / " (money(s.npv.p90, cur)) }
-                            dt { "Chance of a negative NPV" } dd { (format::value(s.p_npv_negative, &Unit::Percent)) }
+                            dt { "Chance of a negative NPV" } dd { (format::percent(s.p_npv_negative, 1)) }
                         }
                         @let curve = SCurve {
                             title: "NPV: cumulative probability".into(),
@@ -958,7 +938,7 @@ fn form_page(
                     ("explore", "Explore: new business"),
                 ]))).render(errors))
                 (Field::text("status", "Status", or_default("status", "candidate")).kind(Kind::Select(
-                    STATUSES.iter().map(|(_, v, l)| (v.to_string(), l.to_string())).collect()
+                    STATUSES.iter().map(|(k, v)| (v.to_string(), k.label().to_string())).collect()
                 )).render(errors))
                 (Field::text("owner", "Owner", get("owner")).render(errors))
             }
@@ -1037,14 +1017,14 @@ fn initiative_json(
     body.insert("kind".into(), json!(kind));
     let status = match f.get("status") {
         "" => "candidate",
-        s => match STATUSES.iter().find(|(_, v, _)| *v == s) {
-            Some((_, v, _)) => v,
+        s => match STATUSES.iter().find(|(_, v)| *v == s) {
+            Some((_, v)) => v,
             None => {
                 errors.add(
                     "status",
                     format!(
                         "expected one of {}, found `{s}`",
-                        STATUSES.map(|(_, v, _)| v).join(", ")
+                        STATUSES.map(|(_, v)| v).join(", ")
                     ),
                 );
                 "candidate"

@@ -468,27 +468,25 @@ pub fn see_other(to: &str) -> Response {
 /// A goal's standing as a badge: in words, coloured by its class.
 pub fn standing(s: sextant_core::kpi::Standing) -> Markup {
     use sextant_core::kpi::Standing as S;
-    let (class, text) = match s {
-        S::Achieved => ("achieved", "Achieved"),
-        S::OnTrack => ("on_track", "On track"),
-        S::AtRisk => ("at_risk", "At risk"),
-        S::OffTrack => ("off_track", "Off track"),
-        S::Missed => ("off_track", "Missed"),
-        S::NoData => ("no_data", "No data"),
-        S::NotMeasurable => ("no_data", "Not measurable"),
+    let class = match s {
+        S::Achieved => "achieved",
+        S::OnTrack => "on_track",
+        S::AtRisk => "at_risk",
+        S::OffTrack | S::Missed => "off_track",
+        S::NoData | S::NotMeasurable => "no_data",
     };
-    html! { span class=(format!("badge {class}")) { (text) } }
+    html! { span class=(format!("badge {class}")) { (s.label()) } }
 }
 
 /// A plan finding's severity as a badge.
 pub fn severity(s: sextant_core::checks::Severity) -> Markup {
     use sextant_core::checks::Severity as S;
-    let (class, text) = match s {
-        S::Error => ("bad", "Error"),
-        S::Warning => ("warn", "Warning"),
-        S::Info => ("none", "Info"),
+    let class = match s {
+        S::Error => "bad",
+        S::Warning => "warn",
+        S::Info => "none",
     };
-    html! { span class=(format!("badge {class}")) { (text) } }
+    html! { span class=(format!("badge {class}")) { (s.label()) } }
 }
 
 /// A chart in a figure with its caption.

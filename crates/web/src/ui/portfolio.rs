@@ -20,8 +20,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::kpi::Standing;
 use sextant_core::model::{Month, Status};
+use sextant_core::unit::{self as format, Measure, Unit};
 use sextant_metrics::calendar::{civil_from_days, days_from_civil, valid_date};
-use sextant_report::format::{self, Unit};
 use sextant_store::{Organization, Paging, Role};
 use tokio::task::JoinSet;
 
@@ -100,6 +100,8 @@ struct GoalItem {
     status: Standing,
     latest: Option<f64>,
     target: Option<f64>,
+    /// How its KPI's values are written.
+    measure: Measure,
     due: Option<String>,
 }
 
@@ -190,6 +192,10 @@ fn summarise(a: &Analysed, day: Day) -> Summary {
             status: g.status,
             latest: g.latest,
             target: g.target,
+            measure: g
+                .kpi
+                .as_deref()
+                .map_or_else(|| Measure::of(Unit::Number), |k| Measure::of_kpi(doc, k)),
             due: g.due.clone(),
         })
         .collect();
@@ -444,8 +450,8 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
                                     td { a href=(url(&r.org.slug, "goals")) { (r.org.name) } }
                                     th scope="row" { (g.title) }
                                     td { (standing(g.status)) }
-                                    td.num { (g.latest.map_or_else(|| "–".to_string(), |v| format::value(v, &Unit::Number))) }
-                                    td.num { (g.target.map_or_else(|| "–".to_string(), |v| format::value(v, &Unit::Number))) }
+                                    td.num { (g.measure.format_opt(g.latest)) }
+                                    td.num { (g.measure.format_opt(g.target)) }
                                     td { (g.due.as_deref().unwrap_or("–")) }
                                 }
                             }

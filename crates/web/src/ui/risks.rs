@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::model::{PlanDoc, Risk, RiskCategory};
-use sextant_report::format::money;
+use sextant_core::unit::{self as format, money};
 use sextant_store::Section as Part;
 
 use super::compute::{self, Analysed};
@@ -446,7 +446,7 @@ fn details(org: &OrgPage, a: &Analysed, r: &Risk) -> Markup {
             @if let Some(m) = &r.mitigation { dt { "Mitigation" } dd { (m) } }
             @if let Some(o) = &r.owner { dt { "Owner" } dd { (o) } }
             @if let Some(p) = r.probability {
-                dt { "Probability within the horizon" } dd { (sextant_report::format::value(p, &sextant_report::format::Unit::Percent)) }
+                dt { "Probability within the horizon" } dd { (format::percent(p, 1)) }
             }
             @if let Some(c) = &r.cost { dt { "Cost if it happens" } dd { (money(c.likely(), cur)) } }
             @if let Some(d) = &r.delay_months { dt { "Delay if it happens" } dd { (num_value(Some(d.likely()))) " months" } }

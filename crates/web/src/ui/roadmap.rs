@@ -16,11 +16,11 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::Plan;
+use sextant_core::unit::{self as format, Measure, Unit};
 use sextant_report::chart::{BarSeries, Bars, Limits};
-use sextant_report::format::{self, Unit};
 use sextant_report::plan_charts;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
-use sextant_roadmap::solve::{Reason, SolveStatus};
+use sextant_roadmap::solve::SolveStatus;
 
 use super::compute;
 use super::form::Errors;
@@ -64,7 +64,7 @@ fn budget_factor(raw: Option<&str>) -> Result<f64, String> {
 
 /// A factor as the slider's label writes it: `0.8` is "80%".
 pub(crate) fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    format::percent(x, 0)
 }
 
 async fn page(
@@ -189,7 +189,7 @@ fn status(r: &Roadmap) -> Markup {
                     (format!("{:.1}", r.solve_seconds)) " seconds with a schedule worth "
                     strong { (money(r.npv)) } "."
                     @if let Some(g) = r.gap {
-                        " The best possible could be at most " (format::value(g, &Unit::Percent)) " better"
+                        " The best possible could be at most " (format::percent(g, 1)) " better"
                         @if let Some(b) = r.bound { " (" (money(b)) ")" }
                         "."
                     }
@@ -348,7 +348,7 @@ fn baseline(plan: &Plan, r: &Roadmap) -> Markup {
                     } @else if gain > 0.0 {
                         p {
                             "The optimised roadmap is worth " strong { (money(gain)) } " more than the baseline"
-                            @if bo.abs() > 1e-9 { " (" (format::value(gain / bo.abs(), &Unit::Percent)) ")" }
+                            @if bo.abs() > 1e-9 { " (" (format::percent(gain / bo.abs(), 1)) ")" }
                             "."
                         }
                     } @else {
@@ -380,22 +380,6 @@ fn baseline(plan: &Plan, r: &Roadmap) -> Markup {
     }
 }
 
-/// A reason an initiative is left out, in words.
-fn reason(r: Reason) -> &'static str {
-    match r {
-        Reason::Cancelled => "cancelled",
-        Reason::Done => "done already",
-        Reason::Horizon => "no time to finish",
-        Reason::Alternative => "an alternative was chosen",
-        Reason::Dependency => "needs one left out",
-        Reason::NegativeValue => "loses value",
-        Reason::Budget => "over budget",
-        Reason::Capacity => "no staff time or room",
-        Reason::ExploreShare => "exploration share",
-        Reason::Gap => "search stopped",
-    }
-}
-
 /// The initiatives left out, and why.
 fn excluded(plan: &Plan, r: &Roadmap) -> Markup {
     html! {
@@ -420,7 +404,7 @@ fn excluded(plan: &Plan, r: &Roadmap) -> Markup {
                             @for e in &r.excluded {
                                 tr {
                                     th scope="row" { (title_of(plan, &e.id)) }
-                                    td { (reason(e.reason)) }
+                                    td { (e.reason.label()) }
                                     td { (e.detail) }
                                 }
                             }
@@ -515,7 +499,7 @@ fn staff(r: &Roadmap) -> Markup {
             name: "Hours available".into(),
             values: vec![Some(h); r.months.len()],
         }),
-        unit: Unit::Number,
+        unit: Measure::of(Unit::Number),
     };
     html! {
         section aria-labelledby="staff-h" {
@@ -523,13 +507,13 @@ fn staff(r: &Roadmap) -> Markup {
             p {
                 @match peak {
                     Some((i, h)) if h > 0.0 => {
-                        "At the busiest, " (format::value(h, &Unit::Number)) " staff hours a month are needed (in "
+                        "At the busiest, " (format::number(h)) " staff hours a month are needed (in "
                         (r.months.get(i).map_or("–", String::as_str)) ")"
                     }
                     _ => "No staff hours are needed",
                 }
                 @match r.staff_hours_per_month {
-                    Some(h) => { "; " (format::value(h, &Unit::Number)) " are available each month." }
+                    Some(h) => { "; " (format::number(h)) " are available each month." }
                     None => { "; the plan sets no limit on staff hours." }
                 }
                 " At most " (running) " initiative" @if running != 1 { "s are" } @else { " is" } " under way at once"

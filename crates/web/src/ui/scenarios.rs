@@ -16,8 +16,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::Plan;
+use sextant_core::unit::{self as format, Measure};
 use sextant_report::chart::{BarSeries, Bars};
-use sextant_report::format::{self, Unit};
 use sextant_roadmap::Objective;
 use sextant_roadmap::scenario::{Case, Comparison};
 use sextant_roadmap::solve::{self, SolveStatus};
@@ -145,7 +145,7 @@ fn status(c: &Case) -> Markup {
         SolveStatus::Optimal => html! { span.badge.ok { "Feasible, optimal" } },
         SolveStatus::Feasible => html! {
             span.badge.warn { "Feasible" }
-            @if let Some(g) = c.gap { " (up to " (format::value(g, &Unit::Percent)) " from the best)" }
+            @if let Some(g) = c.gap { " (up to " (format::percent(g, 1)) " from the best)" }
         },
         SolveStatus::Infeasible => html! { span.badge.bad { "No roadmap possible" } },
         SolveStatus::Unknown => html! { span.badge.unknown { "Not found in time" } },
@@ -264,9 +264,7 @@ fn chart(c: &Comparison) -> Markup {
             },
         ],
         limits: None,
-        unit: Unit::Money {
-            currency: c.currency.clone(),
-        },
+        unit: Measure::money(c.currency.clone()),
     };
     figure(
         bars.svg(),

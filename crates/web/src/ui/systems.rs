@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use sextant_core::alignment::TimeClass;
 use sextant_core::lifecycle::EndOfLife as Eol;
 use sextant_core::model::{Date, IntegrationKind, Month, PlanDoc, System};
-use sextant_report::format::money;
+use sextant_core::unit::money;
 use sextant_store::{Change, Paging, Section as Part};
 
 use super::compute::{self, Analysed};
@@ -156,13 +156,13 @@ fn eol_badge(e: Eol) -> Markup {
 }
 
 fn time_badge(c: TimeClass) -> Markup {
-    let (class, text) = match c {
-        TimeClass::Tolerate => ("tolerate", "Tolerate"),
-        TimeClass::Invest => ("invest", "Invest"),
-        TimeClass::Migrate => ("migrate", "Migrate"),
-        TimeClass::Eliminate => ("eliminate", "Eliminate"),
+    let class = match c {
+        TimeClass::Tolerate => "tolerate",
+        TimeClass::Invest => "invest",
+        TimeClass::Migrate => "migrate",
+        TimeClass::Eliminate => "eliminate",
     };
-    html! { span class=(format!("badge {class}")) { (text) } }
+    html! { span class=(format!("badge {class}")) { (c.label()) } }
 }
 
 // ---------------------------------------------------------------------------------------------

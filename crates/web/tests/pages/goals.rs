@@ -285,6 +285,15 @@ async fn bad_values_are_refused_beside_their_fields_and_nothing_is_stored() {
         .has("<p class=\"field-error\" id=\"f-target-error\">expected a number, found `twelve`")
         .has("value=\"twelve\"")
         .has("value=\"A new goal\"");
+    // A decimal comma where the plan (in USD) writes decimals with a point: refused with what
+    // to type, never read as 125.
+    let p = b
+        .submit(&form, &url("goals"), &with("target", "12,5"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("Nothing was saved")
+        .has("<p class=\"field-error\" id=\"f-target-error\">`12,5`: write decimals with a point, e.g. 12.5")
+        .has("value=\"12,5\"");
     let p = b
         .submit(&form, &url("goals"), &with("due", "December"))
         .await;

@@ -98,7 +98,7 @@ async fn the_roadmap_schedules_the_demo_and_re_plans_with_a_smaller_budget() {
     let row = &out[out.find("E-commerce platform").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(
-        row.contains("over budget") && row.contains("USD 1,800"),
+        row.contains("over budget") && row.contains("$1,800"),
         "{row}"
     );
     assert!(out.contains("needs `ecommerce`, which is not scheduled"));
