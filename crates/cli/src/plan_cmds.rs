@@ -560,16 +560,17 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         );
         b
     });
-    let sim = match sextant_ops::simulate(&plan, &req, &|done| {
+    let sim = match sextant_ops::simulate(&plan, &req, &|| true, &|done| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
     }) {
         Ok(sim) => sim,
-        Err(status) => anyhow::bail!(
+        Err(sextant_ops::NotSimulated::NoSchedule(status)) => anyhow::bail!(
             "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
             status.label()
         ),
+        Err(sextant_ops::NotSimulated::Stopped) => anyhow::bail!("the simulation was stopped"),
     };
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -133,17 +133,31 @@ impl Default for SimulateRequest {
     }
 }
 
+/// Why a simulation was not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSimulated {
+    /// The roadmap has no schedule to draw around (its status).
+    NoSchedule(SolveStatus),
+    /// `proceed` said to stop after the schedule's search.
+    Stopped,
+}
+
 /// Monte Carlo on the plan's schedule (the optimised roadmap, searched first, or the plan's
-/// own starts). `progress` is told the running total of trials done as each chunk of trials
-/// ends (not each chunk's own count). The roadmap's status when it has no schedule to draw
-/// around.
+/// own starts); the trials start only if `proceed` still says so after the search. `progress`
+/// is told the running total of trials done as each chunk of trials ends (not each chunk's own
+/// count).
 pub fn simulate(
     plan: &Plan,
     req: &SimulateRequest,
+    proceed: &dyn Fn() -> bool,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<Simulation, SolveStatus> {
+) -> Result<Simulation, NotSimulated> {
     let inst = Instance::from_plan(plan, req.objective, &Adjust::default());
-    let starts = sim::schedule(plan, &inst, req.schedule, &req.options)?;
+    let scheduled = sim::schedule(plan, &inst, req.schedule, &req.options);
+    if !proceed() {
+        return Err(NotSimulated::Stopped);
+    }
+    let starts = scheduled.map_err(NotSimulated::NoSchedule)?;
     let model = sim::Model::new(plan, &inst, &starts);
     Ok(run_trials(&model, &req.trials, progress))
 }

@@ -82,7 +82,7 @@ pub fn roadmap_gantt(plan: &Plan, roadmap: &Roadmap) -> Gantt {
         })
         .collect();
     Gantt {
-        title: "Roadmap".to_owned(),
+        title: "Roadmap by month".to_owned(),
         months: roadmap.months.clone(),
         phases: phase_spans(plan, &runs),
         rows,
@@ -143,7 +143,7 @@ pub fn spend_bars(plan: &Plan, roadmap: &Roadmap) -> Bars {
         .collect();
     let any_budget = periods.iter().any(|p| p.budget.is_some());
     Bars {
-        title: "Implementation spend by fiscal period".to_owned(),
+        title: "Spend per fiscal period against budget".to_owned(),
         labels: periods.iter().map(|p| p.period.clone()).collect(),
         series: vec![BarSeries {
             name: "Scheduled spend".to_owned(),
@@ -163,7 +163,7 @@ pub fn analysis_spend_bars(plan: &Plan, analysis: &Analysis) -> Bars {
     let periods = &analysis.spend_by_period;
     let any_budget = periods.iter().any(|p| p.budget.is_some());
     Bars {
-        title: "Implementation spend by fiscal period".to_owned(),
+        title: "Spend per fiscal period against budget".to_owned(),
         labels: periods.iter().map(|p| p.period.clone()).collect(),
         series: vec![BarSeries {
             name: "Planned spend".to_owned(),

@@ -435,20 +435,18 @@ impl SimulateWork {
             },
         };
         let trials = self.trials as f64;
-        let r = sextant_ops::simulate(plan, &req, &|done| {
+        let r = sextant_ops::simulate(plan, &req, &|| !cancel.is_cancelled(), &|done| {
             // Between chunks of trials: stop here when the client left or the server stops.
             cancel.stop_here();
             progress(done as f64 / trials);
         });
-        if cancel.is_cancelled() {
-            return Err(cancelled(cancel));
-        }
-        let Ok(r) = r else {
-            return Err(ApiError::Conflict(
+        match r {
+            Ok(r) => serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string())),
+            Err(sextant_ops::NotSimulated::Stopped) => Err(cancelled(cancel)),
+            Err(sextant_ops::NotSimulated::NoSchedule(_)) => Err(ApiError::Conflict(
                 "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
-            ));
-        };
-        serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
+            )),
+        }
     }
 }
 
