@@ -380,536 +380,39 @@ fn data_span(inputs: &Inputs, g: Granularity) -> (Option<i32>, Option<i32>) {
 }
 
 fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<i32>) -> Table {
-    // The periods that hold data.
-    let mut seen: Vec<i32> = Vec::new();
-    if let Some(o) = inputs.orders
-        && let Some((a, b)) = o.span()
-    {
-        seen.extend([a, b]);
-    }
-    let days = inputs
-        .spend
-        .iter()
-        .map(|x| x.day)
-        .chain(inputs.traffic.iter().map(|x| x.day))
-        .chain(inputs.answers.iter().map(|x| x.day))
-        .chain(inputs.usage.iter().map(|x| x.day))
-        .chain(
-            inputs
-                .incidents
-                .iter()
-                .map(|x| (x.start.div_euclid(1440)) as i32),
-        );
-    for d in days {
-        seen.push(g.index(d));
-    }
-    let lo = from.or_else(|| seen.iter().min().copied());
-    let hi = to.or_else(|| seen.iter().max().copied());
+    let (lo, hi) = data_span(inputs, g);
+    let lo = from.or(lo);
+    let hi = to.or(hi);
     let indices: Vec<i32> = match (lo, hi) {
         (Some(a), Some(b)) if a <= b => (a..=b).collect(),
         _ => Vec::new(),
     };
-    let n = indices.len();
-    let pos = |p: i32| -> Option<usize> {
-        let first = *indices.first()?;
-        let k = p - first;
-        (k >= 0 && (k as usize) < n).then_some(k as usize)
-    };
-    let channel_name = |c: u32| {
-        inputs
-            .channels
-            .map_or_else(|| format!("channel {c}"), |n| n.name(c).to_string())
-    };
+    let f = Frame { inputs, g, indices };
     let mut series: Vec<Series> = Vec::new();
-    // Each source covers the periods from its first record to its last: outside them its
-    // metrics are unknown (null), not 0.
-    let span_of = |days: &mut dyn Iterator<Item = i32>| -> Option<(i32, i32)> {
-        days.fold(None, |acc, d| Some(widen(acc, g.index(d), g.index(d))))
-    };
-    let orders_span = inputs.orders.and_then(OrderMetrics::span);
-    let spend_span = span_of(&mut inputs.spend.iter().map(|x| x.day));
-    let traffic_span = span_of(&mut inputs.traffic.iter().map(|x| x.day));
-    let mask = |series: &mut [Series], spans: &[Option<(i32, i32)>]| {
-        for s in series {
-            for (k, v) in s.values.iter_mut().enumerate() {
-                let p = indices[k];
-                if !spans
-                    .iter()
-                    .all(|sp| sp.is_some_and(|(a, b)| a <= p && p <= b))
-                {
-                    *v = None;
-                }
-            }
-        }
-    };
-    let mut new_customers = vec![0.0; n];
-    let mut new_by_channel: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    let mut new = NewCustomers::new(f.n());
     if let Some(om) = inputs.orders {
-        let mut revenue = vec![Some(0.0); n];
-        let mut orders = vec![Some(0.0); n];
-        let mut by_channel: BTreeMap<u32, Vec<Option<f64>>> = BTreeMap::new();
-        for (&p, agg) in &om.periods {
-            let Some(k) = pos(p) else { continue };
-            revenue[k] = Some(agg.revenue);
-            orders[k] = Some(agg.orders as f64);
-            for (&c, &(r, _)) in &agg.by_channel {
-                by_channel.entry(c).or_insert_with(|| vec![Some(0.0); n])[k] = Some(r);
-            }
-        }
-        let aov: Vec<Option<f64>> = (0..n)
-            .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
-            .collect();
-        let mut active = vec![0.0; n];
-        for key in &om.active {
-            let p = (key & 0xFFFF_FFFF) as u32 as i32;
-            if let Some(k) = pos(p) {
-                active[k] += 1.0;
-            }
-        }
-        // Cumulative customers with >= 1 and >= 2 orders by the end of each period.
-        let mut firsts = vec![0.0; n];
-        let mut seconds = vec![0.0; n];
-        let (mut before1, mut before2) = (0.0, 0.0);
-        let first_index = indices.first().copied().unwrap_or(0);
-        for c in om.customers.iter().filter(|c| c.orders > 0) {
-            let p1 = om.g.index(c.first);
-            match pos(p1) {
-                Some(k) => {
-                    firsts[k] += 1.0;
-                    new_customers[k] += 1.0;
-                    if let Some(ch) = c.first_channel {
-                        new_by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
-                    }
-                }
-                None if p1 < first_index => before1 += 1.0,
-                None => {}
-            }
-            if c.second != i32::MAX {
-                let p2 = om.g.index(c.second);
-                match pos(p2) {
-                    Some(k) => seconds[k] += 1.0,
-                    None if p2 < first_index => before2 += 1.0,
-                    None => {}
-                }
-            }
-        }
-        let mut repeat = Vec::with_capacity(n);
-        let (mut c1, mut c2) = (before1, before2);
-        for k in 0..n {
-            c1 += firsts[k];
-            c2 += seconds[k];
-            repeat.push(ratio(c2, c1));
-        }
-        series.push(Series {
-            metric: "revenue",
-            by: None,
-            unit: Unit::Money,
-            values: revenue.clone(),
-        });
-        // Online revenue: the channels whose name says online.
-        let online: Vec<&Vec<Option<f64>>> = by_channel
-            .iter()
-            .filter(|(c, _)| is_online(&channel_name(**c)))
-            .map(|(_, v)| v)
-            .collect();
-        if !online.is_empty() {
-            let values: Vec<Option<f64>> = (0..n)
-                .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
-                .collect();
-            // Technology-enabled revenue growth: online revenue against the same period a
-            // year before.
-            let year = match g {
-                Granularity::Week => 52,
-                Granularity::Month => 12,
-                Granularity::Quarter => 4,
-            };
-            let growth = (0..n)
-                .map(|k| {
-                    let before = values.get(k.checked_sub(year)?)?.filter(|b| *b != 0.0)?;
-                    Some(values[k]? / before - 1.0)
-                })
-                .collect();
-            series.push(Series {
-                metric: "online_revenue",
-                by: None,
-                unit: Unit::Money,
-                values,
-            });
-            series.push(Series {
-                metric: "tech_revenue_growth",
-                by: None,
-                unit: Unit::Fraction,
-                values: growth,
-            });
-        }
-        for (c, v) in &by_channel {
-            series.push(Series {
-                metric: "revenue",
-                by: Some(channel_name(*c)),
-                unit: Unit::Money,
-                values: v.clone(),
-            });
-        }
-        series.push(Series {
-            metric: "orders",
-            by: None,
-            unit: Unit::Count,
-            values: orders.clone(),
-        });
-        series.push(Series {
-            metric: "average_order_value",
-            by: None,
-            unit: Unit::Money,
-            values: aov.clone(),
-        });
-        series.push(Series {
-            metric: "new_customers",
-            by: None,
-            unit: Unit::Count,
-            values: new_customers.iter().map(|&x| Some(x)).collect(),
-        });
-        series.push(Series {
-            metric: "active_customers",
-            by: None,
-            unit: Unit::Count,
-            values: active.iter().map(|&x| Some(x)).collect(),
-        });
-        series.push(Series {
-            metric: "repeat_purchase_rate",
-            by: None,
-            unit: Unit::Fraction,
-            values: repeat,
-        });
-        // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
-        // x gross margin x expected lifetime in years (1 / yearly churn).
-        if g == Granularity::Month {
-            let margin = inputs.gross_margin.unwrap_or(1.0);
-            // Each customer's active months as bits, from 23 months before the first period.
-            let origin = indices.first().copied().unwrap_or(0) - 23;
-            let words = (n + 23).div_ceil(64).max(1);
-            let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
-            for key in &om.active {
-                let q = (key & 0xFFFF_FFFF) as u32 as i32 - origin;
-                let c = (key >> 32) as usize;
-                if q >= 0 && (q as usize) < n + 23 {
-                    bits[c * words + q as usize / 64] |= 1 << (q as usize % 64);
-                }
-            }
-            let any = |c: usize, lo: i32, hi: i32| -> bool {
-                (lo.max(0)..=hi)
-                    .any(|q| bits[c * words + q as usize / 64] >> (q as usize % 64) & 1 == 1)
-            };
-            let cltv: Vec<Option<f64>> = (0..n)
-                .map(|k| {
-                    let p = indices[k];
-                    let (mut rev, mut ord) = (0.0, 0.0);
-                    for q in p - 11..=p {
-                        if let Some(a) = om.periods.get(&q) {
-                            rev += a.revenue;
-                            ord += a.orders as f64;
-                        }
-                    }
-                    let q = p - origin;
-                    let (mut last, mut prev, mut churned) = (0u64, 0u64, 0u64);
-                    for c in 0..om.customers.len() {
-                        let l = any(c, q - 11, q);
-                        let b = any(c, q - 23, q - 12);
-                        last += u64::from(l);
-                        prev += u64::from(b);
-                        churned += u64::from(b && !l);
-                    }
-                    if prev == 0 || last == 0 {
-                        return None;
-                    }
-                    let churn = churned as f64 / prev as f64;
-                    let aov = ratio(rev, ord)?;
-                    let per_customer = ord / last as f64;
-                    (churn > 0.0).then(|| aov * per_customer * margin / churn)
-                })
-                .collect();
-            series.push(Series {
-                metric: "cltv",
-                by: None,
-                unit: Unit::Money,
-                values: cltv,
-            });
-        }
-    }
-    if inputs.orders.is_some() {
-        mask(&mut series, &[orders_span]);
+        series.extend(orders_metrics(&f, om, &mut new));
     }
     if !inputs.spend.is_empty() {
-        let start = series.len();
-        let mut spend = vec![0.0; n];
-        let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
-        for s in inputs.spend {
-            if let Some(k) = pos(g.index(s.day)) {
-                spend[k] += s.amount;
-                if let Some(c) = s.channel {
-                    by.entry(c).or_insert_with(|| vec![0.0; n])[k] += s.amount;
-                }
-            }
-        }
-        series.push(Series {
-            metric: "marketing_spend",
-            by: None,
-            unit: Unit::Money,
-            values: spend.iter().map(|&x| Some(x)).collect(),
-        });
-        if inputs.orders.is_some() {
-            let cac: Vec<Option<f64>> = (0..n).map(|k| ratio(spend[k], new_customers[k])).collect();
-            if let Some(cltv) = series.iter().find(|s| s.metric == "cltv") {
-                let ltv_cac = (0..n)
-                    .map(|k| match (cltv.values[k], cac[k]) {
-                        (Some(l), Some(c)) => ratio(l, c),
-                        _ => None,
-                    })
-                    .collect();
-                series.push(Series {
-                    metric: "ltv_cac",
-                    by: None,
-                    unit: Unit::Multiple,
-                    values: ltv_cac,
-                });
-            }
-            series.push(Series {
-                metric: "cac",
-                by: None,
-                unit: Unit::Money,
-                values: cac,
-            });
-            // By channel where the spend's channels are also the orders' channels.
-            for (c, v) in &by {
-                let new = new_by_channel.get(c);
-                let values: Vec<Option<f64>> = (0..n)
-                    .map(|k| ratio(v[k], new.map_or(0.0, |x| x[k])))
-                    .collect();
-                if values.iter().any(Option::is_some) {
-                    series.push(Series {
-                        metric: "cac",
-                        by: Some(channel_name(*c)),
-                        unit: Unit::Money,
-                        values,
-                    });
-                }
-            }
-        }
-        mask(&mut series[start..start + 1], &[spend_span]);
-        mask(&mut series[start + 1..], &[spend_span, orders_span]);
+        let spend = spend_metrics(&f, &series, &new);
+        series.extend(spend);
     }
     if !inputs.traffic.is_empty() {
-        let start = series.len();
-        let mut s = vec![0.0; n];
-        let mut c = vec![0.0; n];
-        let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-        for t in inputs.traffic {
-            if let Some(k) = pos(g.index(t.day)) {
-                s[k] += t.sessions;
-                c[k] += t.conversions;
-                if let Some(ch) = t.channel {
-                    let e = by.entry(ch).or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
-                    e.0[k] += t.sessions;
-                    e.1[k] += t.conversions;
-                }
-            }
-        }
-        series.push(Series {
-            metric: "sessions",
-            by: None,
-            unit: Unit::Count,
-            values: s.iter().map(|&x| Some(x)).collect(),
-        });
-        series.push(Series {
-            metric: "conversion_rate",
-            by: None,
-            unit: Unit::Fraction,
-            values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
-        });
-        for (ch, (s, c)) in &by {
-            series.push(Series {
-                metric: "conversion_rate",
-                by: Some(channel_name(*ch)),
-                unit: Unit::Fraction,
-                values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
-            });
-        }
-        mask(&mut series[start..], &[traffic_span]);
+        series.extend(traffic_metrics(&f));
     }
     if !inputs.answers.is_empty() {
-        for (survey, metric) in [
-            (Survey::Csat, "csat"),
-            (Survey::Nps, "nps"),
-            (Survey::Enps, "enps"),
-        ] {
-            let mut total = vec![0.0; n];
-            let mut good = vec![0.0; n];
-            let mut bad = vec![0.0; n];
-            let mut any = false;
-            for a in inputs.answers.iter().filter(|a| a.survey == survey) {
-                any = true;
-                if let Some(k) = pos(g.index(a.day)) {
-                    total[k] += 1.0;
-                    match survey {
-                        Survey::Csat => good[k] += f64::from(u8::from(a.score >= 4.0)),
-                        Survey::Nps | Survey::Enps => {
-                            good[k] += f64::from(u8::from(a.score >= 9.0));
-                            bad[k] += f64::from(u8::from(a.score <= 6.0));
-                        }
-                    }
-                }
-            }
-            if !any {
-                continue;
-            }
-            let values = (0..n)
-                .map(|k| match survey {
-                    Survey::Csat => ratio(good[k], total[k]),
-                    _ => ratio(100.0 * (good[k] - bad[k]), total[k]),
-                })
-                .collect();
-            series.push(Series {
-                metric,
-                by: None,
-                unit: if survey == Survey::Csat {
-                    Unit::Fraction
-                } else {
-                    Unit::Score
-                },
-                values,
-            });
-        }
+        series.extend(survey_metrics(&f));
     }
     if !inputs.incidents.is_empty() {
-        let mut downtime = vec![0.0; n];
-        let mut failures = vec![0.0; n];
-        let mut repair = vec![(0.0, 0.0); n];
-        let mut security = vec![0.0; n];
-        for inc in inputs.incidents {
-            let start_day = inc.start.div_euclid(1440) as i32;
-            if let Some(k) = pos(g.index(start_day)) {
-                if inc.security {
-                    security[k] += 1.0;
-                }
-                if inc.outage {
-                    failures[k] += 1.0;
-                }
-                if let Some(end) = inc.end {
-                    repair[k].0 += (end - inc.start) as f64 / 60.0;
-                    repair[k].1 += 1.0;
-                }
-            }
-            // Downtime split over the periods the outage spans. An outage without a resolution
-            // time counts as down to the end of the period it started in.
-            let end = inc
-                .end
-                .unwrap_or_else(|| i64::from(g.first_day(g.index(start_day) + 1)) * 1440);
-            if inc.outage {
-                for (k, &p) in indices.iter().enumerate() {
-                    let a = i64::from(g.first_day(p)) * 1440;
-                    let b = i64::from(g.first_day(p + 1)) * 1440;
-                    let overlap = (end.min(b) - inc.start.max(a)).max(0);
-                    downtime[k] += overlap as f64;
-                }
-            }
-        }
-        let minutes = |k: usize| f64::from(g.days(indices[k])) * 1440.0;
-        series.push(Series {
-            metric: "uptime",
-            by: None,
-            unit: Unit::Fraction,
-            values: (0..n)
-                .map(|k| Some(1.0 - downtime[k] / minutes(k)))
-                .collect(),
-        });
-        series.push(Series {
-            metric: "mttr",
-            by: None,
-            unit: Unit::Hours,
-            values: (0..n).map(|k| ratio(repair[k].0, repair[k].1)).collect(),
-        });
-        series.push(Series {
-            metric: "mtbf",
-            by: None,
-            unit: Unit::Hours,
-            values: (0..n)
-                .map(|k| ratio((minutes(k) - downtime[k]) / 60.0, failures[k]))
-                .collect(),
-        });
-        series.push(Series {
-            metric: "security_incidents",
-            by: None,
-            unit: Unit::Count,
-            values: security.iter().map(|&x| Some(x)).collect(),
-        });
-        if let Some(e) = inputs.employees.filter(|&e| e > 0) {
-            series.push(Series {
-                metric: "security_incidents_per_100_employees",
-                by: None,
-                unit: Unit::Count,
-                values: security
-                    .iter()
-                    .map(|&x| Some(x * 100.0 / f64::from(e)))
-                    .collect(),
-            });
-        }
+        series.extend(incident_metrics(&f));
     }
     if !inputs.usage.is_empty() {
-        let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-        let mut all = (vec![0.0; n], vec![0.0; n]);
-        for u in inputs.usage {
-            if let Some(k) = pos(g.index(u.day)) {
-                let e = by
-                    .entry(u.system)
-                    .or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
-                e.0[k] += u.active;
-                e.1[k] += u.licensed;
-                all.0[k] += u.active;
-                all.1[k] += u.licensed;
-            }
-        }
-        series.push(Series {
-            metric: "adoption_rate",
-            by: None,
-            unit: Unit::Fraction,
-            values: (0..n).map(|k| ratio(all.0[k], all.1[k])).collect(),
-        });
-        for (sys, (a, l)) in &by {
-            series.push(Series {
-                metric: "adoption_rate",
-                by: Some(
-                    inputs
-                        .systems
-                        .map_or_else(|| format!("system {sys}"), |s| s.name(*sys).to_string()),
-                ),
-                unit: Unit::Fraction,
-                values: (0..n).map(|k| ratio(a[k], l[k])).collect(),
-            });
-        }
+        series.extend(usage_metrics(&f));
     }
     if !inputs.processes.is_empty() {
-        let automated = inputs.processes.iter().filter(|p| p.automated).count() as f64;
-        let rate = automated / inputs.processes.len() as f64;
-        series.push(Series {
-            metric: "automation_rate",
-            by: None,
-            unit: Unit::Fraction,
-            values: vec![Some(rate); n.max(1)],
-        });
-        let both: Vec<(f64, f64)> = inputs
-            .processes
-            .iter()
-            .filter_map(|p| p.baseline_cost.zip(p.cost))
-            .collect();
-        if !both.is_empty() {
-            let saved: f64 = both.iter().map(|(b, c)| b - c).sum();
-            series.push(Series {
-                metric: "tech_cost_reduction",
-                by: None,
-                unit: Unit::Money,
-                values: vec![Some(saved); n.max(1)],
-            });
-        }
+        series.extend(process_metrics(&f));
     }
+    let Frame { indices, .. } = f;
     let season = match g {
         Granularity::Week => 52,
         Granularity::Month => 12,
@@ -967,6 +470,573 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         partial_periods,
         anomalies,
     }
+}
+
+/// The periods a table covers, and the position of each: what every source's metrics are laid
+/// out on.
+struct Frame<'a> {
+    inputs: &'a Inputs<'a>,
+    g: Granularity,
+    indices: Vec<i32>,
+}
+
+impl Frame<'_> {
+    fn n(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// The position of period `p` in the table.
+    fn pos(&self, p: i32) -> Option<usize> {
+        let first = *self.indices.first()?;
+        let k = p - first;
+        (k >= 0 && (k as usize) < self.n()).then_some(k as usize)
+    }
+
+    fn channel_name(&self, c: u32) -> String {
+        self.inputs
+            .channels
+            .map_or_else(|| format!("channel {c}"), |n| n.name(c).to_string())
+    }
+
+    /// The periods from a source's first record to its last.
+    fn span(&self, days: impl Iterator<Item = i32>) -> Option<(i32, i32)> {
+        days.fold(None, |acc, d| {
+            Some(widen(acc, self.g.index(d), self.g.index(d)))
+        })
+    }
+
+    /// Each source covers the periods from its first record to its last: outside them its
+    /// metrics are unknown (null), not 0.
+    fn mask(&self, series: &mut [Series], spans: &[Option<(i32, i32)>]) {
+        for s in series {
+            for (k, v) in s.values.iter_mut().enumerate() {
+                let p = self.indices[k];
+                if !spans
+                    .iter()
+                    .all(|sp| sp.is_some_and(|(a, b)| a <= p && p <= b))
+                {
+                    *v = None;
+                }
+            }
+        }
+    }
+}
+
+/// New customers per period, in all and by the channel of their first order: what the orders
+/// give the acquisition cost.
+struct NewCustomers {
+    all: Vec<f64>,
+    by_channel: BTreeMap<u32, Vec<f64>>,
+}
+
+impl NewCustomers {
+    fn new(n: usize) -> NewCustomers {
+        NewCustomers {
+            all: vec![0.0; n],
+            by_channel: BTreeMap::new(),
+        }
+    }
+}
+
+/// Revenue (in all, online, by channel), its growth, orders, order value, new, active and
+/// repeat customers and the trailing-year CLTV; counts the new customers into `new`.
+fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let mut revenue = vec![Some(0.0); n];
+    let mut orders = vec![Some(0.0); n];
+    let mut by_channel: BTreeMap<u32, Vec<Option<f64>>> = BTreeMap::new();
+    for (&p, agg) in &om.periods {
+        let Some(k) = f.pos(p) else { continue };
+        revenue[k] = Some(agg.revenue);
+        orders[k] = Some(agg.orders as f64);
+        for (&c, &(r, _)) in &agg.by_channel {
+            by_channel.entry(c).or_insert_with(|| vec![Some(0.0); n])[k] = Some(r);
+        }
+    }
+    let aov: Vec<Option<f64>> = (0..n)
+        .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
+        .collect();
+    let mut active = vec![0.0; n];
+    for key in &om.active {
+        let p = (key & 0xFFFF_FFFF) as u32 as i32;
+        if let Some(k) = f.pos(p) {
+            active[k] += 1.0;
+        }
+    }
+    // Cumulative customers with >= 1 and >= 2 orders by the end of each period.
+    let mut firsts = vec![0.0; n];
+    let mut seconds = vec![0.0; n];
+    let (mut before1, mut before2) = (0.0, 0.0);
+    let first_index = f.indices.first().copied().unwrap_or(0);
+    for c in om.customers.iter().filter(|c| c.orders > 0) {
+        let p1 = om.g.index(c.first);
+        match f.pos(p1) {
+            Some(k) => {
+                firsts[k] += 1.0;
+                new.all[k] += 1.0;
+                if let Some(ch) = c.first_channel {
+                    new.by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
+                }
+            }
+            None if p1 < first_index => before1 += 1.0,
+            None => {}
+        }
+        if c.second != i32::MAX {
+            let p2 = om.g.index(c.second);
+            match f.pos(p2) {
+                Some(k) => seconds[k] += 1.0,
+                None if p2 < first_index => before2 += 1.0,
+                None => {}
+            }
+        }
+    }
+    let mut repeat = Vec::with_capacity(n);
+    let (mut c1, mut c2) = (before1, before2);
+    for k in 0..n {
+        c1 += firsts[k];
+        c2 += seconds[k];
+        repeat.push(ratio(c2, c1));
+    }
+    series.push(Series {
+        metric: "revenue",
+        by: None,
+        unit: Unit::Money,
+        values: revenue.clone(),
+    });
+    // Online revenue: the channels whose name says online.
+    let online: Vec<&Vec<Option<f64>>> = by_channel
+        .iter()
+        .filter(|(c, _)| is_online(&f.channel_name(**c)))
+        .map(|(_, v)| v)
+        .collect();
+    if !online.is_empty() {
+        let values: Vec<Option<f64>> = (0..n)
+            .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
+            .collect();
+        // Technology-enabled revenue growth: online revenue against the same period a
+        // year before.
+        let year = match g {
+            Granularity::Week => 52,
+            Granularity::Month => 12,
+            Granularity::Quarter => 4,
+        };
+        let growth = (0..n)
+            .map(|k| {
+                let before = values.get(k.checked_sub(year)?)?.filter(|b| *b != 0.0)?;
+                Some(values[k]? / before - 1.0)
+            })
+            .collect();
+        series.push(Series {
+            metric: "online_revenue",
+            by: None,
+            unit: Unit::Money,
+            values,
+        });
+        series.push(Series {
+            metric: "tech_revenue_growth",
+            by: None,
+            unit: Unit::Fraction,
+            values: growth,
+        });
+    }
+    for (c, v) in &by_channel {
+        series.push(Series {
+            metric: "revenue",
+            by: Some(f.channel_name(*c)),
+            unit: Unit::Money,
+            values: v.clone(),
+        });
+    }
+    series.push(Series {
+        metric: "orders",
+        by: None,
+        unit: Unit::Count,
+        values: orders.clone(),
+    });
+    series.push(Series {
+        metric: "average_order_value",
+        by: None,
+        unit: Unit::Money,
+        values: aov.clone(),
+    });
+    series.push(Series {
+        metric: "new_customers",
+        by: None,
+        unit: Unit::Count,
+        values: new.all.iter().map(|&x| Some(x)).collect(),
+    });
+    series.push(Series {
+        metric: "active_customers",
+        by: None,
+        unit: Unit::Count,
+        values: active.iter().map(|&x| Some(x)).collect(),
+    });
+    series.push(Series {
+        metric: "repeat_purchase_rate",
+        by: None,
+        unit: Unit::Fraction,
+        values: repeat,
+    });
+    // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
+    // x gross margin x expected lifetime in years (1 / yearly churn).
+    if g == Granularity::Month {
+        let margin = inputs.gross_margin.unwrap_or(1.0);
+        // Each customer's active months as bits, from 23 months before the first period.
+        let origin = f.indices.first().copied().unwrap_or(0) - 23;
+        let words = (n + 23).div_ceil(64).max(1);
+        let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
+        for key in &om.active {
+            let q = (key & 0xFFFF_FFFF) as u32 as i32 - origin;
+            let c = (key >> 32) as usize;
+            if q >= 0 && (q as usize) < n + 23 {
+                bits[c * words + q as usize / 64] |= 1 << (q as usize % 64);
+            }
+        }
+        let any = |c: usize, lo: i32, hi: i32| -> bool {
+            (lo.max(0)..=hi)
+                .any(|q| bits[c * words + q as usize / 64] >> (q as usize % 64) & 1 == 1)
+        };
+        let cltv: Vec<Option<f64>> = (0..n)
+            .map(|k| {
+                let p = f.indices[k];
+                let (mut rev, mut ord) = (0.0, 0.0);
+                for q in p - 11..=p {
+                    if let Some(a) = om.periods.get(&q) {
+                        rev += a.revenue;
+                        ord += a.orders as f64;
+                    }
+                }
+                let q = p - origin;
+                let (mut last, mut prev, mut churned) = (0u64, 0u64, 0u64);
+                for c in 0..om.customers.len() {
+                    let l = any(c, q - 11, q);
+                    let b = any(c, q - 23, q - 12);
+                    last += u64::from(l);
+                    prev += u64::from(b);
+                    churned += u64::from(b && !l);
+                }
+                if prev == 0 || last == 0 {
+                    return None;
+                }
+                let churn = churned as f64 / prev as f64;
+                let aov = ratio(rev, ord)?;
+                let per_customer = ord / last as f64;
+                (churn > 0.0).then(|| aov * per_customer * margin / churn)
+            })
+            .collect();
+        series.push(Series {
+            metric: "cltv",
+            by: None,
+            unit: Unit::Money,
+            values: cltv,
+        });
+    }
+    f.mask(&mut series, &[om.span()]);
+    series
+}
+
+/// Marketing spend, and with the orders the acquisition cost (in all and by channel) and
+/// LTV:CAC.
+fn spend_metrics(f: &Frame, orders: &[Series], new: &NewCustomers) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let mut spend = vec![0.0; n];
+    let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    for s in inputs.spend {
+        if let Some(k) = f.pos(g.index(s.day)) {
+            spend[k] += s.amount;
+            if let Some(c) = s.channel {
+                by.entry(c).or_insert_with(|| vec![0.0; n])[k] += s.amount;
+            }
+        }
+    }
+    series.push(Series {
+        metric: "marketing_spend",
+        by: None,
+        unit: Unit::Money,
+        values: spend.iter().map(|&x| Some(x)).collect(),
+    });
+    if inputs.orders.is_some() {
+        let cac: Vec<Option<f64>> = (0..n).map(|k| ratio(spend[k], new.all[k])).collect();
+        if let Some(cltv) = orders.iter().find(|s| s.metric == "cltv") {
+            let ltv_cac = (0..n)
+                .map(|k| match (cltv.values[k], cac[k]) {
+                    (Some(l), Some(c)) => ratio(l, c),
+                    _ => None,
+                })
+                .collect();
+            series.push(Series {
+                metric: "ltv_cac",
+                by: None,
+                unit: Unit::Multiple,
+                values: ltv_cac,
+            });
+        }
+        series.push(Series {
+            metric: "cac",
+            by: None,
+            unit: Unit::Money,
+            values: cac,
+        });
+        // By channel where the spend's channels are also the orders' channels.
+        for (c, v) in &by {
+            let new = new.by_channel.get(c);
+            let values: Vec<Option<f64>> = (0..n)
+                .map(|k| ratio(v[k], new.map_or(0.0, |x| x[k])))
+                .collect();
+            if values.iter().any(Option::is_some) {
+                series.push(Series {
+                    metric: "cac",
+                    by: Some(f.channel_name(*c)),
+                    unit: Unit::Money,
+                    values,
+                });
+            }
+        }
+    }
+    let spend_span = f.span(inputs.spend.iter().map(|x| x.day));
+    let orders_span = inputs.orders.and_then(OrderMetrics::span);
+    f.mask(&mut series[..1], &[spend_span]);
+    f.mask(&mut series[1..], &[spend_span, orders_span]);
+    series
+}
+
+/// Sessions and the conversion rate (in all and by channel).
+fn traffic_metrics(f: &Frame) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let mut s = vec![0.0; n];
+    let mut c = vec![0.0; n];
+    let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for t in inputs.traffic {
+        if let Some(k) = f.pos(g.index(t.day)) {
+            s[k] += t.sessions;
+            c[k] += t.conversions;
+            if let Some(ch) = t.channel {
+                let e = by.entry(ch).or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
+                e.0[k] += t.sessions;
+                e.1[k] += t.conversions;
+            }
+        }
+    }
+    series.push(Series {
+        metric: "sessions",
+        by: None,
+        unit: Unit::Count,
+        values: s.iter().map(|&x| Some(x)).collect(),
+    });
+    series.push(Series {
+        metric: "conversion_rate",
+        by: None,
+        unit: Unit::Fraction,
+        values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
+    });
+    for (ch, (s, c)) in &by {
+        series.push(Series {
+            metric: "conversion_rate",
+            by: Some(f.channel_name(*ch)),
+            unit: Unit::Fraction,
+            values: (0..n).map(|k| ratio(c[k], s[k])).collect(),
+        });
+    }
+    f.mask(&mut series, &[f.span(inputs.traffic.iter().map(|x| x.day))]);
+    series
+}
+
+/// CSAT, NPS and eNPS from the survey answers.
+fn survey_metrics(f: &Frame) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    for (survey, metric) in [
+        (Survey::Csat, "csat"),
+        (Survey::Nps, "nps"),
+        (Survey::Enps, "enps"),
+    ] {
+        let mut total = vec![0.0; n];
+        let mut good = vec![0.0; n];
+        let mut bad = vec![0.0; n];
+        let mut any = false;
+        for a in inputs.answers.iter().filter(|a| a.survey == survey) {
+            any = true;
+            if let Some(k) = f.pos(g.index(a.day)) {
+                total[k] += 1.0;
+                match survey {
+                    Survey::Csat => good[k] += f64::from(u8::from(a.score >= 4.0)),
+                    Survey::Nps | Survey::Enps => {
+                        good[k] += f64::from(u8::from(a.score >= 9.0));
+                        bad[k] += f64::from(u8::from(a.score <= 6.0));
+                    }
+                }
+            }
+        }
+        if !any {
+            continue;
+        }
+        let values = (0..n)
+            .map(|k| match survey {
+                Survey::Csat => ratio(good[k], total[k]),
+                _ => ratio(100.0 * (good[k] - bad[k]), total[k]),
+            })
+            .collect();
+        series.push(Series {
+            metric,
+            by: None,
+            unit: if survey == Survey::Csat {
+                Unit::Fraction
+            } else {
+                Unit::Score
+            },
+            values,
+        });
+    }
+    series
+}
+
+/// Uptime, MTTR, MTBF and security incidents (per 100 employees when known).
+fn incident_metrics(f: &Frame) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let mut downtime = vec![0.0; n];
+    let mut failures = vec![0.0; n];
+    let mut repair = vec![(0.0, 0.0); n];
+    let mut security = vec![0.0; n];
+    for inc in inputs.incidents {
+        let start_day = inc.start.div_euclid(1440) as i32;
+        if let Some(k) = f.pos(g.index(start_day)) {
+            if inc.security {
+                security[k] += 1.0;
+            }
+            if inc.outage {
+                failures[k] += 1.0;
+            }
+            if let Some(end) = inc.end {
+                repair[k].0 += (end - inc.start) as f64 / 60.0;
+                repair[k].1 += 1.0;
+            }
+        }
+        // Downtime split over the periods the outage spans. An outage without a resolution
+        // time counts as down to the end of the period it started in.
+        let end = inc
+            .end
+            .unwrap_or_else(|| i64::from(g.first_day(g.index(start_day) + 1)) * 1440);
+        if inc.outage {
+            for (k, &p) in f.indices.iter().enumerate() {
+                let a = i64::from(g.first_day(p)) * 1440;
+                let b = i64::from(g.first_day(p + 1)) * 1440;
+                let overlap = (end.min(b) - inc.start.max(a)).max(0);
+                downtime[k] += overlap as f64;
+            }
+        }
+    }
+    let minutes = |k: usize| f64::from(g.days(f.indices[k])) * 1440.0;
+    series.push(Series {
+        metric: "uptime",
+        by: None,
+        unit: Unit::Fraction,
+        values: (0..n)
+            .map(|k| Some(1.0 - downtime[k] / minutes(k)))
+            .collect(),
+    });
+    series.push(Series {
+        metric: "mttr",
+        by: None,
+        unit: Unit::Hours,
+        values: (0..n).map(|k| ratio(repair[k].0, repair[k].1)).collect(),
+    });
+    series.push(Series {
+        metric: "mtbf",
+        by: None,
+        unit: Unit::Hours,
+        values: (0..n)
+            .map(|k| ratio((minutes(k) - downtime[k]) / 60.0, failures[k]))
+            .collect(),
+    });
+    series.push(Series {
+        metric: "security_incidents",
+        by: None,
+        unit: Unit::Count,
+        values: security.iter().map(|&x| Some(x)).collect(),
+    });
+    if let Some(e) = inputs.employees.filter(|&e| e > 0) {
+        series.push(Series {
+            metric: "security_incidents_per_100_employees",
+            by: None,
+            unit: Unit::Count,
+            values: security
+                .iter()
+                .map(|&x| Some(x * 100.0 / f64::from(e)))
+                .collect(),
+        });
+    }
+    series
+}
+
+/// The adoption rate of the systems (in all and by system).
+fn usage_metrics(f: &Frame) -> Vec<Series> {
+    let (inputs, g, n) = (f.inputs, f.g, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let mut by: BTreeMap<u32, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut all = (vec![0.0; n], vec![0.0; n]);
+    for u in inputs.usage {
+        if let Some(k) = f.pos(g.index(u.day)) {
+            let e = by
+                .entry(u.system)
+                .or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
+            e.0[k] += u.active;
+            e.1[k] += u.licensed;
+            all.0[k] += u.active;
+            all.1[k] += u.licensed;
+        }
+    }
+    series.push(Series {
+        metric: "adoption_rate",
+        by: None,
+        unit: Unit::Fraction,
+        values: (0..n).map(|k| ratio(all.0[k], all.1[k])).collect(),
+    });
+    for (sys, (a, l)) in &by {
+        series.push(Series {
+            metric: "adoption_rate",
+            by: Some(
+                inputs
+                    .systems
+                    .map_or_else(|| format!("system {sys}"), |s| s.name(*sys).to_string()),
+            ),
+            unit: Unit::Fraction,
+            values: (0..n).map(|k| ratio(a[k], l[k])).collect(),
+        });
+    }
+    series
+}
+
+/// The automation rate and the cost saved by automation, from the process inventory.
+fn process_metrics(f: &Frame) -> Vec<Series> {
+    let (inputs, n) = (f.inputs, f.n());
+    let mut series: Vec<Series> = Vec::new();
+    let automated = inputs.processes.iter().filter(|p| p.automated).count() as f64;
+    let rate = automated / inputs.processes.len() as f64;
+    series.push(Series {
+        metric: "automation_rate",
+        by: None,
+        unit: Unit::Fraction,
+        values: vec![Some(rate); n.max(1)],
+    });
+    let both: Vec<(f64, f64)> = inputs
+        .processes
+        .iter()
+        .filter_map(|p| p.baseline_cost.zip(p.cost))
+        .collect();
+    if !both.is_empty() {
+        let saved: f64 = both.iter().map(|(b, c)| b - c).sum();
+        series.push(Series {
+            metric: "tech_cost_reduction",
+            by: None,
+            unit: Unit::Money,
+            values: vec![Some(saved); n.max(1)],
+        });
+    }
+    series
 }
 
 /// A value rounded as its unit is read: money to the cent, fractions to 4 places (0.01 of a
