@@ -1,0 +1,412 @@
+//! A KPI's page: its values, the goals it measures, the forecast to the goal's due month,
+//! unusual periods, and its definition.
+
+use super::*;
+
+/// Metrics that move smoothly by construction (cumulative or trailing-year): the metrics
+/// engine does not screen them for unusual periods, nor does this page.
+pub(super) const SMOOTH: [&str; 4] = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
+
+/// An unusual month of a KPI's series.
+pub(super) struct Unusual {
+    month: Month,
+    index: usize,
+    value: f64,
+    expected: f64,
+    reason: String,
+}
+
+/// What the KPI page computes from the series: the forecast and the unusual months.
+pub(super) struct Computed {
+    forecast: Result<sextant_metrics::forecast::ForecastReport, String>,
+    /// `None` when the series is too short to screen.
+    unusual: Option<Vec<Unusual>>,
+    /// The months from the first value to the last, gaps included.
+    months: Vec<Month>,
+}
+
+/// The forecast (as the API's forecast route makes it) and the unusual months of a monthly
+/// series; `horizon` months ahead, towards `target`.
+pub(super) fn compute_kpi(
+    kpi: &str,
+    values: &BTreeMap<Month, f64>,
+    horizon: usize,
+    target: Option<f64>,
+    down: bool,
+) -> Computed {
+    let forecast = crate::analysis::forecast_series(kpi, values, horizon, None, target, down);
+    let months: Vec<Month> = match (values.keys().next(), values.keys().next_back()) {
+        (Some(first), Some(last)) => (0..=last.since(*first)).map(|k| first.plus(k)).collect(),
+        _ => Vec::new(),
+    };
+    let on_axis: Vec<Option<f64>> = months.iter().map(|m| values.get(m).copied()).collect();
+    let unusual = if SMOOTH.contains(&kpi) {
+        Some(Vec::new())
+    } else if values.len() < 6 {
+        None
+    } else {
+        Some(
+            sextant_metrics::anomaly::detect(
+                &on_axis,
+                Some(12),
+                sextant_metrics::anomaly::THRESHOLD,
+            )
+            .into_iter()
+            .filter_map(|x| {
+                Some(Unusual {
+                    month: *months.get(x.index)?,
+                    index: x.index,
+                    value: x.value,
+                    expected: x.expected,
+                    reason: x.reason,
+                })
+            })
+            .collect(),
+        )
+    };
+    Computed {
+        forecast,
+        unusual,
+        months,
+    }
+}
+
+pub(super) async fn kpi_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, kpi)): Path<(String, String)>,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    let a = compute::require_analysed(&state, &org, "KPI", Section::Goals).await?;
+    let info = kpi_info(&a.plan, &kpi);
+    let series = a.series.get(&kpi);
+    if !info.known && series.is_none() && info.computed.is_none() {
+        return Err(PageError::NotFound(format!(
+            "KPI `{kpi}`: neither the plan nor the catalogue has it"
+        )));
+    }
+    let doc = a.plan.doc();
+    let goals: Vec<(&Goal, Option<&GoalStatus>)> = doc
+        .goals
+        .iter()
+        .filter(|g| g.kpi.as_deref() == Some(kpi.as_str()))
+        .map(|g| {
+            (
+                g,
+                a.analysis
+                    .goal_status
+                    .iter()
+                    .find(|s| s.goal == g.id.as_str()),
+            )
+        })
+        .collect();
+    // The goal the forecast aims at: the first with a target.
+    let aim = goals.iter().find(|(g, _)| g.target.is_some()).map(|x| x.0);
+    let computed = match series {
+        Some(values) if !values.is_empty() => {
+            let last = values.keys().next_back().copied();
+            let horizon = match (aim.and_then(|g| g.due), last) {
+                (Some(due), Some(last)) if due.since(last) >= 1 => due.since(last) as usize,
+                _ => 12,
+            }
+            .min(120);
+            let values = values.clone();
+            let id = kpi.clone();
+            let target = aim.and_then(|g| g.target);
+            let down = info.direction == Direction::Down;
+            Some(
+                state
+                    .work
+                    .run(org.scope.org_id(), 1, move |_| {
+                        Ok(compute_kpi(&id, &values, horizon, target, down))
+                    })
+                    .await?,
+            )
+        }
+        _ => None,
+    };
+    let source = if doc.measurements.keys().any(|k| k.as_str() == kpi) {
+        "entered in the plan's measurements"
+    } else if kpi == "time_to_market" {
+        "computed from the initiatives' start and launch days"
+    } else {
+        "computed from the imported data"
+    };
+    let body = html! {
+        p.muted { "KPI " code { (info.id) } " – "
+            @if info.direction == Direction::Down { "lower is better" } @else { "higher is better" } }
+        (definition(&info))
+        (goals_of_kpi(&org, &info, &goals))
+        @match (series, &computed) {
+            (Some(values), Some(c)) => {
+                p { (values.len()) " monthly values from " (values.keys().next().map(Month::to_string).unwrap_or_default())
+                    " to " (values.keys().next_back().map(Month::to_string).unwrap_or_default()) ", " (source) "." }
+                (kpi_chart(&info, values, c, aim))
+                (forecast_section(&info, c, aim))
+                (unusual_section(&info, c))
+                (values_table(&info, values))
+            }
+            _ => {
+                p { "There is no data for this KPI yet. "
+                    a href=(org.url("data")) { "Import your business data on the Data page" }
+                    @if let Some((_, needs)) = info.computed { " (it needs: " (needs) ")" }
+                    ", or enter its measurements in the plan." }
+            }
+        }
+        p { a href=(org.url("goals")) { "Back to the goals" } }
+    };
+    Ok(render(org.page(&info.name, Section::Goals, body)))
+}
+
+pub(super) fn definition(info: &KpiInfo) -> Markup {
+    html! {
+        @if info.definition.is_some() || info.computed.is_some() {
+            dl {
+                @if let Some(d) = &info.definition { dt { "Definition" } dd { (d) } }
+                @if let Some((formula, needs)) = info.computed {
+                    dt { "Computed from imported data as" } dd { (formula) " (needs: " (needs) ")" }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn goals_of_kpi(
+    org: &OrgPage,
+    info: &KpiInfo,
+    goals: &[(&Goal, Option<&GoalStatus>)],
+) -> Markup {
+    html! {
+        section aria-labelledby="goals" {
+            h2 #goals { "Goals measured by it" }
+            @if goals.is_empty() {
+                p { "No goal is measured by this KPI." }
+            } @else {
+                div.scroll { table {
+                    thead { tr {
+                        th scope="col" { "Goal" }
+                        th scope="col" .num { "Baseline" }
+                        th scope="col" .num { "Target" }
+                        th scope="col" { "Due" }
+                        th scope="col" { "Status" }
+                    } }
+                    tbody {
+                        @for (g, st) in goals {
+                            tr {
+                                th scope="row" { a href=(org.url(&format!("goals/{}", crate::ui::form::url_encode(g.id.as_str())))) { (g.title) } }
+                                td.num { (show_opt(g.baseline, &info.scale)) }
+                                td.num { (show_opt(g.target, &info.scale)) }
+                                td { (g.due.map_or("–".to_string(), |m| m.to_string())) }
+                                td {
+                                    @if let Some(s) = st {
+                                        (standing(s.status))
+                                        @if let Some(p) = s.probability { " " (chance(p)) }
+                                        @if !s.explanation.is_empty() { br; span.muted { (first_upper(&s.explanation)) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+/// The KPI's history as a line chart, with the forecast, its 80% band, the target and the
+/// unusual months marked.
+pub(super) fn kpi_chart(
+    info: &KpiInfo,
+    values: &BTreeMap<Month, f64>,
+    c: &Computed,
+    aim: Option<&Goal>,
+) -> Markup {
+    let n = c.months.len();
+    let mut labels: Vec<String> = c.months.iter().map(Month::to_string).collect();
+    let mut actual: Vec<Option<f64>> = c.months.iter().map(|m| values.get(m).copied()).collect();
+    let mut series = Vec::new();
+    let mut band = None;
+    if let Ok(r) = &c.forecast {
+        labels.extend(r.forecast_periods.iter().cloned());
+        let ahead = r.forecast_periods.len();
+        // The forecast's line starts at the last value, so that the two lines meet.
+        let mut mean: Vec<Option<f64>> = vec![None; n + ahead];
+        let mut lower: Vec<Option<f64>> = vec![None; n + ahead];
+        let mut upper: Vec<Option<f64>> = vec![None; n + ahead];
+        if let Some(last) = actual.last().copied().flatten() {
+            mean[n - 1] = Some(last);
+            lower[n - 1] = Some(last);
+            upper[n - 1] = Some(last);
+        }
+        for k in 0..ahead {
+            mean[n + k] = r.mean.get(k).copied();
+            lower[n + k] = r.lower_80.get(k).copied();
+            upper[n + k] = r.upper_80.get(k).copied();
+        }
+        actual.resize(n + ahead, None);
+        series.push(chart::Series {
+            name: "Actual".into(),
+            values: actual,
+            dashed: false,
+        });
+        series.push(chart::Series {
+            name: "Forecast".into(),
+            values: mean,
+            dashed: true,
+        });
+        band = Some(Band {
+            name: "80% interval".into(),
+            lower,
+            upper,
+        });
+    } else {
+        series.push(chart::Series {
+            name: "Actual".into(),
+            values: actual,
+            dashed: false,
+        });
+    }
+    let target = aim.and_then(|g| {
+        Some(chart::Target {
+            label: match g.due {
+                Some(d) => format!("Target by {d}"),
+                None => "Target".into(),
+            },
+            value: g.target?,
+        })
+    });
+    let marks: Vec<Mark> = c
+        .unusual
+        .iter()
+        .flatten()
+        .map(|u| Mark {
+            index: u.index,
+            label: if u.value > u.expected {
+                "unusually high".into()
+            } else {
+                "unusually low".into()
+            },
+        })
+        .collect();
+    let mut caption = format!("{} by month", info.name);
+    if c.forecast.is_ok() {
+        caption.push_str(", with the forecast (dashed) and its 80% interval (shaded)");
+    }
+    if let Some(t) = &target {
+        caption.push_str(&format!(
+            "; the dashed level line is the target, {}",
+            show(t.value, &info.scale)
+        ));
+    }
+    if !marks.is_empty() {
+        caption.push_str("; unusual months are marked");
+    }
+    caption.push_str(". The tables below give the same figures.");
+    let line = Line {
+        title: format!("{} by month", info.name),
+        labels,
+        series,
+        band,
+        target,
+        marks,
+        unit: info.scale.clone(),
+    };
+    figure(line.svg(), &caption)
+}
+
+pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>) -> Markup {
+    html! {
+        section aria-labelledby="forecast" {
+            h2 #forecast { "Forecast" }
+            @match &c.forecast {
+                Err(e) => { p { "No forecast: " (e) "." } }
+                Ok(r) => {
+                    p { "Model " (r.model) ", chosen by " (r.chosen_by) "."
+                        @if let (Some(t), Some(g)) = (&r.target, aim) {
+                            " By this forecast, the chance of "
+                            @if t.direction == "down" { "falling to " } @else { "reaching " }
+                            (show(t.value, &info.scale)) " by " (t.period) " (goal “" (g.title) "”) is "
+                            (percent(t.probability)) "."
+                        }
+                    }
+                    @for n in &r.notes { p.muted { (first_upper(n)) "." } }
+                    div.scroll { table {
+                        caption { "Forecast of " (info.name) " with its 80% and 95% intervals" }
+                        thead { tr {
+                            th scope="col" { "Month" }
+                            th scope="col" .num { "Forecast" }
+                            th scope="col" .num { "80% interval" }
+                            th scope="col" .num { "95% interval" }
+                        } }
+                        tbody {
+                            @for (k, p) in r.forecast_periods.iter().enumerate() {
+                                tr {
+                                    th scope="row" { (p) }
+                                    td.num { (show_opt(r.mean.get(k).copied(), &info.scale)) }
+                                    td.num { (show_opt(r.lower_80.get(k).copied(), &info.scale)) " to " (show_opt(r.upper_80.get(k).copied(), &info.scale)) }
+                                    td.num { (show_opt(r.lower_95.get(k).copied(), &info.scale)) " to " (show_opt(r.upper_95.get(k).copied(), &info.scale)) }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn unusual_section(info: &KpiInfo, c: &Computed) -> Markup {
+    html! {
+        section aria-labelledby="unusual" {
+            h2 #unusual { "Unusual months" }
+            @match &c.unusual {
+                None => { p { "Too few months (fewer than 6) to look for unusual ones." } }
+                Some(u) if u.is_empty() => {
+                    @if SMOOTH.contains(&info.id.as_str()) {
+                        p { "This KPI moves smoothly by construction (it is cumulative or over a trailing year): it is not screened for unusual months." }
+                    } @else {
+                        p { "No month stands out from what the months around it lead one to expect." }
+                    }
+                }
+                Some(u) => {
+                    div.scroll { table {
+                        caption { "Months of " (info.name) " that stand out" }
+                        thead { tr {
+                            th scope="col" { "Month" }
+                            th scope="col" .num { "Value" }
+                            th scope="col" .num { "Expected" }
+                            th scope="col" { "Why" }
+                        } }
+                        tbody {
+                            @for x in u {
+                                tr {
+                                    th scope="row" { (x.month) }
+                                    td.num { (show(x.value, &info.scale)) }
+                                    td.num { (show(x.expected, &info.scale)) }
+                                    td { (x.reason) }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn values_table(info: &KpiInfo, values: &BTreeMap<Month, f64>) -> Markup {
+    html! {
+        section aria-labelledby="values" {
+            h2 #values { "Monthly values" }
+            div.scroll { table {
+                caption { (info.name) " by month" }
+                thead { tr { th scope="col" { "Month" } th scope="col" .num { "Value" } } }
+                tbody {
+                    @for (m, v) in values.iter().rev() {
+                        tr { th scope="row" { (m) } td.num { (show(*v, &info.scale)) } }
+                    }
+                }
+            } }
+        }
+    }
+}
