@@ -180,7 +180,7 @@ async fn twenty_addresses_get_no_more_guesses_than_the_account_cap() {
 #[tokio::test]
 async fn a_client_reaching_the_server_directly_cannot_choose_its_address() {
     // The proxy is elsewhere; this client (on the loopback) is not it.
-    let srv = crate::spawn_configured(|state| {
+    let srv = crate::spawn_state(|state| {
         state.proxies = Proxies::new(1, parse_addresses(["192.0.2.10"]).unwrap());
     })
     .await;
@@ -202,7 +202,7 @@ async fn a_client_reaching_the_server_directly_cannot_choose_its_address() {
     assert_eq!(checked, sextant_store::MAX_FAILURES);
 
     // Through the listed proxy (here the loopback), each forwarded address is a client.
-    let srv = crate::spawn_configured(|state| {
+    let srv = crate::spawn_state(|state| {
         state.proxies = Proxies::new(1, parse_addresses(["127.0.0.1"]).unwrap());
     })
     .await;

@@ -69,7 +69,7 @@ pub async fn spawn() -> Server {
 
 /// Starts the application with `AppState::new(store, secure_cookies, trusted_proxies)`.
 pub async fn spawn_with(secure_cookies: bool, trusted_proxies: usize) -> Server {
-    spawn_configured(|state| {
+    spawn_state(|state| {
         state.secure_cookies = secure_cookies;
         state.proxies = sextant_web::proxy::Proxies::new(trusted_proxies, Vec::new());
     })
@@ -82,11 +82,6 @@ pub async fn spawn_mailing() -> Server {
     let mut srv = spawn_state(|state| state.mailer = Some(std::sync::Arc::new(mailer))).await;
     srv.outbox = Some(outbox);
     srv
-}
-
-/// Starts the application with its state changed by `change` first.
-pub async fn spawn_configured(change: impl FnOnce(&mut AppState)) -> Server {
-    spawn_state(change).await
 }
 
 /// Starts the application with a CPU budget of its own (cores, one organisation's share, the
