@@ -191,3 +191,46 @@ async fn the_analysis_with_imported_orders_is_the_same_at_both_doors() {
     let cli = d.cli("analyze", &["--data", &orders]);
     same("analysis with data", cli, d.api("analysis").await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metrics_and_the_customer_lifetime_values_are_the_same_at_both_doors() {
+    let d = Doors::new(true).await;
+    let orders = d.orders.path().to_str().unwrap().to_string();
+    let run = |args: &[&str]| -> Value {
+        let out = sextant(args);
+        assert!(
+            out.status.success(),
+            "sextant {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let cli = run(&["metrics", &orders, "--format", "json"]);
+    assert!(cli.to_string().contains("average_order_value"), "{cli}");
+    same("metrics", cli, d.api("metrics").await);
+    same(
+        "metrics by quarter",
+        run(&[
+            "metrics", &orders, "--period", "quarter", "--format", "json",
+        ]),
+        d.api("metrics?period=quarter").await,
+    );
+    let cli = run(&[
+        "clv",
+        &orders,
+        "--calibration-end",
+        "2026-06-30",
+        "--margin",
+        "1",
+        "--discount-rate",
+        "0.01",
+        "--format",
+        "json",
+    ]);
+    same(
+        "customer lifetime value",
+        cli,
+        d.api("clv?calibration_end=2026-06-30&margin=1&discount_rate=0.01")
+            .await,
+    );
+}
