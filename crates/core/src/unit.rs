@@ -373,7 +373,7 @@ const COMMA_CURRENCIES: &[&str] = &[
 impl DecimalMark {
     /// The mark of the organisation, from its currency (a plan stores no locale): a comma for
     /// the euro (except where the location names Ireland or Malta, which write a point) and the
-    /// currencies of [`COMMA_CURRENCIES`]; a point otherwise.
+    /// currencies of `COMMA_CURRENCIES`; a point otherwise.
     pub fn of(org: &crate::model::Organization) -> DecimalMark {
         let code = org.currency.trim().to_ascii_uppercase();
         let place = org.location.as_deref().unwrap_or("").to_ascii_lowercase();

@@ -3,6 +3,8 @@
 //! database; the CLI is given the plan exactly as the server stores it (its export), so that
 //! both read the same document.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::SocketAddr;
 
 use serde_json::{Value, json};
