@@ -10,8 +10,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The parser picks JSON or YAML by the text (JSON when it starts with `{` or `[`), not by
-    // the name; both names are tried so that each path is named as a user would name it.
-    let name = if text.trim_start().starts_with('{') { "plan.json" } else { "plan.yaml" };
+    // the name; the name is the one a user would give such a file.
+    let name = if text.trim_start().starts_with('{') {
+        "plan.json"
+    } else {
+        "plan.yaml"
+    };
     let Ok(plan) = sextant_core::load_plan(name, text) else {
         return;
     };
@@ -23,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
             again.doc(),
             "the plan's JSON form reads back differently:\n{json}"
         ),
-        Err(problems) => panic!(
-            "the JSON form of an accepted plan is refused: {problems:?}\n{json}"
-        ),
+        Err(problems) => {
+            panic!("the JSON form of an accepted plan is refused: {problems:?}\n{json}")
+        }
     }
 });

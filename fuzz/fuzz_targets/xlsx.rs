@@ -14,5 +14,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let source = Source::rows("data.xlsx", rows);
     let mut names = Interners::default();
-    let _ = read(&source, Kind::Orders, &Options::default(), &mut names, |_| {}, |_| {});
+    let _ = read(
+        &source,
+        Kind::Orders,
+        &Options::default(),
+        &mut names,
+        |_| {},
+        |_| {},
+    );
 });
