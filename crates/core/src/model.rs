@@ -1003,7 +1003,17 @@ impl Serialize for Money {
         let d = self.0.normalize();
         match d.to_i64() {
             Some(i) if d.scale() == 0 => s.serialize_i64(i),
-            _ => s.serialize_f64(self.to_f64()),
+            _ => {
+                // More decimals than an f64 carries can round to a whole number
+                // (`1000.000000000000000000001`): written as one, so that the JSON form read
+                // back gives the same JSON (`1000`, not `1000.0` and then `1000`).
+                let x = self.to_f64();
+                if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    s.serialize_i64(x as i64)
+                } else {
+                    s.serialize_f64(x)
+                }
+            }
         }
     }
 }
@@ -1163,6 +1173,21 @@ impl JsonSchema for Estimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_json_reads_back_as_the_same_json() {
+        use std::str::FromStr;
+        let json = |s: &str| {
+            let m = Money(Decimal::from_str(s).expect("a decimal"));
+            serde_json::to_string(&m).expect("serialises")
+        };
+        assert_eq!(json("1000"), "1000");
+        assert_eq!(json("1000.50"), "1000.5");
+        // Found by the fuzz target `plan`: more decimals than an f64 carries rounded to a whole
+        // number, written `1000.0`, read back as 1000 and written `1000`.
+        assert_eq!(json("1000.000000000000000000001"), "1000");
+        assert_eq!(json("-2.0000000000000000000001"), "-2");
+    }
 
     #[test]
     fn months_parse_and_count() {
