@@ -493,6 +493,10 @@ impl Decode for BudgetPeriod {
 /// above as numerically unsafe. A trillion keeps cents exact in sums of thousands of amounts.
 pub const MAX_MONEY: i64 = 1_000_000_000_000;
 
+/// Amounts of money keep at most 15 significant digits (their mantissa is below this): what a
+/// JSON number, read as a float, gives back exactly.
+const MAX_MONEY_MANTISSA: u128 = 1_000_000_000_000_000;
+
 /// [`MAX_MONEY`] with thousands separators, for messages.
 const MAX_MONEY_TEXT: &str = "1,000,000,000,000";
 
@@ -524,6 +528,23 @@ fn money(node: &Node, path: &str, d: &mut Decoder, signed: bool) -> Option<Money
                 .ok();
             match v {
                 Some(v) if v.abs() > Decimal::from(MAX_MONEY) => too_large(d, s),
+                // More digits than the plan's JSON form (a number, which the store keeps and
+                // every door reads back) carries exactly: refused rather than rounded behind
+                // the owner's back on one door only.
+                Some(v) if v.normalize().mantissa().unsigned_abs() >= MAX_MONEY_MANTISSA => {
+                    let p = d.problem(
+                        node,
+                        path,
+                        "the amount of money has more digits than a plan keeps",
+                    );
+                    p.expected = Some(format!("{expected}, with at most 15 significant digits"));
+                    p.found = Some(s.to_string());
+                    p.hint = Some(format!(
+                        "round it, for example to the cent: {}",
+                        v.round_dp(2).normalize()
+                    ));
+                    None
+                }
                 Some(v) if signed || v >= Decimal::ZERO => Some(Money(v)),
                 Some(_) => {
                     let p = d.problem(node, path, "an amount of money cannot be negative here");

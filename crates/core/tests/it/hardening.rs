@@ -52,6 +52,37 @@ fn money_above_a_trillion_is_refused_with_the_bound() {
     );
 }
 
+/// The plan's JSON form (what the store keeps, and what every door reads back) writes money as
+/// a number, which keeps 15 significant digits: an amount with more was kept exactly by the
+/// CLI and silently rounded by the server (`1000.123456789012345678` came back as
+/// `1000.1234567890124`). Now both refuse it, with the amount rounded to the cent as a hint.
+#[test]
+fn money_with_more_digits_than_a_plan_keeps_is_refused() {
+    check(
+        &cost("1000.123456789012345678"),
+        expect![[r#"
+            error: plan.yaml:14:20: initiatives[0].one_time_cost: the amount of money has more digits than a plan keeps
+               |
+            14 |     one_time_cost: 1000.123456789012345678
+               |                    ^
+              = expected: an amount of money, 0 or more, with at most 15 significant digits
+              = found: 1000.123456789012345678
+              = hint: round it, for example to the cent: 1000.12
+
+            1 problem found; nothing was analysed.
+        "#]],
+    );
+    // Fifteen digits are kept, and read back from the JSON form as written.
+    let text = cost("123456789012.345");
+    let plan = sextant_core::load_plan("plan.yaml", &text)
+        .unwrap_or_else(|p| panic!("{}", p.render(Some(&text))));
+    let json = serde_json::to_string(plan.doc()).unwrap_or_default();
+    let again = sextant_core::load_plan("plan.json", &json)
+        .unwrap_or_else(|p| panic!("{}", p.render(Some(&json))));
+    assert_eq!(again.doc(), plan.doc());
+    assert!(json.contains("123456789012.345"), "{json}");
+}
+
 #[test]
 fn money_at_the_bound_loads() {
     let text = cost("1000000000000");
