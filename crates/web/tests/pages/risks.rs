@@ -36,6 +36,19 @@ async fn the_heat_map_and_register_show_the_demo_risks() {
     p.has("Add a risk");
 }
 
+/// Charts once: the page draws the report's heat map, the same SVG to the byte (the page had a
+/// copy of its own that could follow other rules).
+#[tokio::test]
+async fn the_heat_map_is_the_reports() {
+    let (srv, b) = demo().await;
+    let p = b.ok(RISKS).await;
+    let owner = srv.demo_owner().await;
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    let plan = srv.store.plan(&scope).await.unwrap().unwrap();
+    let svg = sextant_report::plan_charts::risk_heat_map(&plan).svg();
+    p.has(&svg);
+}
+
 #[tokio::test]
 async fn a_risk_is_added_changed_and_deleted() {
     let (srv, b) = demo().await;
