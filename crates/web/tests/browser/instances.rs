@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{Value, json};
 use sextant_store::Store;
 use sextant_web::AppState;
@@ -294,25 +294,10 @@ async fn two_instances_behind_a_proxy_serve_one_journey() {
     );
 
     // The plan file.
-    go(&c, &app, "/orgs/acme/data").await;
-    c.find(Locator::Id("f-plan"))
-        .await
-        .unwrap()
-        .send_keys(&repo("examples/corner-bookstore.yaml"))
-        .await
-        .unwrap();
-    click(&c, "form[action='/orgs/acme/plan/import'] button").await;
-    sees(&c, "How the goals are doing").await;
+    import_plan(&c, &app, "acme", "examples/corner-bookstore.yaml").await;
 
     // Upload a data set: the preview on one instance...
-    go(&c, &app, "/orgs/acme/data").await;
-    c.find(Locator::Id("f-file"))
-        .await
-        .unwrap()
-        .send_keys(&repo("examples/corner-bookstore/orders.csv"))
-        .await
-        .unwrap();
-    click(&c, "form[action='/orgs/acme/data/preview'] button").await;
+    preview_upload(&c, &app, "acme", "examples/corner-bookstore/orders.csv").await;
     sees(&c, "orders data, 12101 rows to import").await;
     shot(&c, "31-instances-preview").await;
     let made = log.instance_of("POST /orgs/acme/data/preview");

@@ -30,26 +30,11 @@ async fn a_consultant_sets_up_sextant_and_plans_a_client() {
     shot(&c, "02-new-organisation").await;
 
     // Import its plan file.
-    go(&c, &app, "/orgs/acme/data").await;
-    c.find(Locator::Id("f-plan"))
-        .await
-        .unwrap()
-        .send_keys(&repo("examples/corner-bookstore.yaml"))
-        .await
-        .unwrap();
-    click(&c, "form[action='/orgs/acme/plan/import'] button").await;
-    sees(&c, "How the goals are doing").await;
+    import_plan(&c, &app, "acme", "examples/corner-bookstore.yaml").await;
     shot(&c, "03-dashboard").await;
 
     // Upload a month of orders: preview, then import.
-    go(&c, &app, "/orgs/acme/data").await;
-    c.find(Locator::Id("f-file"))
-        .await
-        .unwrap()
-        .send_keys(&repo("examples/corner-bookstore/orders.csv"))
-        .await
-        .unwrap();
-    click(&c, "form[action='/orgs/acme/data/preview'] button").await;
+    preview_upload(&c, &app, "acme", "examples/corner-bookstore/orders.csv").await;
     sees(&c, "Which column each field is read from").await;
     sees(&c, "orders data, 12101 rows to import").await;
     shot(&c, "04-upload-preview").await;

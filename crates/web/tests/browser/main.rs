@@ -201,6 +201,36 @@ pub async fn sees(c: &Client, text: &str) {
     }
 }
 
+/// Imports the plan file `file` (a path in the repository) into organisation `org` from its
+/// data page, and waits for the dashboard it leads to.
+pub async fn import_plan(c: &Client, app: &App, org: &str, file: &str) {
+    go(c, app, &format!("/orgs/{org}/data")).await;
+    c.find(Locator::Id("f-plan"))
+        .await
+        .unwrap()
+        .send_keys(&repo(file))
+        .await
+        .unwrap();
+    click(c, &format!("form[action='/orgs/{org}/plan/import'] button")).await;
+    sees(c, "How the goals are doing").await;
+}
+
+/// Uploads the data file `file` (a path in the repository) to organisation `org` for a preview.
+pub async fn preview_upload(c: &Client, app: &App, org: &str, file: &str) {
+    go(c, app, &format!("/orgs/{org}/data")).await;
+    c.find(Locator::Id("f-file"))
+        .await
+        .unwrap()
+        .send_keys(&repo(file))
+        .await
+        .unwrap();
+    click(
+        c,
+        &format!("form[action='/orgs/{org}/data/preview'] button"),
+    )
+    .await;
+}
+
 /// A path of the repository.
 pub fn repo(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
