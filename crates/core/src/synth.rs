@@ -251,6 +251,59 @@ pub fn bookstore_data(seed: u64) -> BookstoreData {
     }
 }
 
+/// Plan files that lean on YAML aliases, for the tests and limits of the plan reader's memory
+/// (`tests/memory.rs` of the core and of the web): each is a small valid plan whose aliases
+/// would copy far more than the file holds.
+pub mod aliased {
+    /// The smallest valid plan the others extend.
+    pub const BASE: &str = "\
+version: 1
+organization:
+  name: Shop
+  currency: USD
+  start: 2027-01
+  horizon_months: 12
+  discount_rate: 0.08
+";
+
+    /// One long text (`len` bytes) as the title of `n` initiatives, through an alias.
+    pub fn long_text(len: usize, n: usize) -> String {
+        let mut t = format!("{BASE}x-text: &t \"{}\"\ninitiatives:\n", "x".repeat(len));
+        for i in 0..n {
+            t.push_str(&format!(
+                "  - {{id: i{i}, title: *t, duration_months: 1, one_time_cost: 1}}\n"
+            ));
+        }
+        t
+    }
+
+    /// Lists of aliases of lists, `depth` levels of `fan` each over a leaf text of `leaf`
+    /// bytes, the last level where risks belong (each copy read as a risk).
+    pub fn laughs(leaf: usize, fan: usize, depth: usize) -> String {
+        let mut t = format!("{BASE}x-bomb:\n  a0: &a0 [\"{}\"]\n", "l".repeat(leaf));
+        for level in 1..depth {
+            let items = vec![format!("*a{}", level - 1); fan].join(", ");
+            t.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
+        }
+        t.push_str(&format!("risks: *a{}\n", depth - 1));
+        t
+    }
+
+    /// An initiative with `keys` extra fields of `len` bytes, aliased `n` times as initiatives.
+    pub fn wide_entry(keys: usize, len: usize, n: usize) -> String {
+        let extra: String = (0..keys)
+            .map(|k| format!(", k{k}: {}", "v".repeat(len)))
+            .collect();
+        let mut t = format!(
+            "{BASE}x-entry: &e {{id: a, title: A, duration_months: 1, one_time_cost: 1{extra}}}\ninitiatives:\n"
+        );
+        for _ in 0..n {
+            t.push_str("  - *e\n");
+        }
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
+use sextant_core::synth::aliased::{BASE, laughs, long_text, wide_entry};
 
 #[global_allocator]
 static PEAK: PeakAlloc = PeakAlloc;
@@ -47,53 +48,6 @@ fn alias_bound(len: usize) -> usize {
 /// The bound for any file: 64 times the file plus 16 MiB.
 fn any_bound(len: usize) -> usize {
     64 * len + 16 * MIB
-}
-
-const BASE: &str = "\
-version: 1
-organization:
-  name: Shop
-  currency: USD
-  start: 2027-01
-  horizon_months: 12
-  discount_rate: 0.08
-";
-
-/// One long text (`len` bytes) as the title of `n` initiatives, through an alias.
-fn long_text(len: usize, n: usize) -> String {
-    let mut t = format!("{BASE}x-text: &t \"{}\"\ninitiatives:\n", "x".repeat(len));
-    for i in 0..n {
-        t.push_str(&format!(
-            "  - {{id: i{i}, title: *t, duration_months: 1, one_time_cost: 1}}\n"
-        ));
-    }
-    t
-}
-
-/// Lists of aliases of lists, `depth` levels of `fan` each over a leaf text of `leaf` bytes,
-/// the last level where risks belong (each copy read as a risk).
-fn laughs(leaf: usize, fan: usize, depth: usize) -> String {
-    let mut t = format!("{BASE}x-bomb:\n  a0: &a0 [\"{}\"]\n", "l".repeat(leaf));
-    for level in 1..depth {
-        let items = vec![format!("*a{}", level - 1); fan].join(", ");
-        t.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
-    }
-    t.push_str(&format!("risks: *a{}\n", depth - 1));
-    t
-}
-
-/// An initiative with `keys` extra fields of `len` bytes, aliased `n` times as initiatives.
-fn wide_entry(keys: usize, len: usize, n: usize) -> String {
-    let extra: String = (0..keys)
-        .map(|k| format!(", k{k}: {}", "v".repeat(len)))
-        .collect();
-    let mut t = format!(
-        "{BASE}x-entry: &e {{id: a, title: A, duration_months: 1, one_time_cost: 1{extra}}}\ninitiatives:\n"
-    );
-    for _ in 0..n {
-        t.push_str("  - *e\n");
-    }
-    t
 }
 
 fn alias_heavy() -> impl Strategy<Value = String> {

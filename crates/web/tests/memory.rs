@@ -11,6 +11,7 @@ use std::sync::{Mutex, OnceLock};
 use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use sextant_core::synth::aliased::{laughs, long_text};
 
 #[global_allocator]
 static PEAK: PeakAlloc = PeakAlloc;
@@ -118,38 +119,6 @@ fn import(text: &str) -> (usize, u16, String) {
     });
     let peak = PEAK.peak_usage().saturating_sub(before);
     (peak, status, first)
-}
-
-const BASE: &str = "\
-version: 1
-organization:
-  name: Shop
-  currency: USD
-  start: 2027-01
-  horizon_months: 12
-  discount_rate: 0.08
-";
-
-/// One long text (`len` bytes) as the title of `n` initiatives, through an alias.
-fn long_text(len: usize, n: usize) -> String {
-    let mut t = format!("{BASE}x-text: &t \"{}\"\ninitiatives:\n", "x".repeat(len));
-    for i in 0..n {
-        t.push_str(&format!(
-            "  - {{id: i{i}, title: *t, duration_months: 1, one_time_cost: 1}}\n"
-        ));
-    }
-    t
-}
-
-/// Lists of aliases of lists over a leaf text, the last level where risks belong.
-fn laughs(leaf: usize, fan: usize, depth: usize) -> String {
-    let mut t = format!("{BASE}x-bomb:\n  a0: &a0 [\"{}\"]\n", "l".repeat(leaf));
-    for level in 1..depth {
-        let items = vec![format!("*a{}", level - 1); fan].join(", ");
-        t.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
-    }
-    t.push_str(&format!("risks: *a{}\n", depth - 1));
-    t
 }
 
 fn alias_heavy() -> impl Strategy<Value = String> {
