@@ -179,19 +179,7 @@ async fn entities_change_one_at_a_time_with_history() {
         assert_eq!(h.items[0].action, "delete", "{db}");
 
         // The organisation section is one object.
-        let mut org = store
-            .entity(&scope, Section::Organization, "")
-            .await
-            .unwrap()
-            .body;
-        org["discount_rate"] = json!(0.12);
-        store
-            .change_plan(
-                &scope,
-                Change::Put(Section::Organization, String::new(), org),
-            )
-            .await
-            .unwrap();
+        set_discount_rate(&store, &scope, 0.12).await;
         let plan = store.plan(&scope).await.unwrap().unwrap();
         assert_eq!(plan.doc().organization.discount_rate, 0.12, "{db}");
     }
@@ -505,19 +493,7 @@ async fn a_plan_is_checked_once_per_change_and_shared_by_the_reads_after_it() {
         assert!(Arc::ptr_eq(&first, &after_review), "{db}");
 
         // A change to the plan is what the next read sees, checked once by the change.
-        let mut org = store
-            .entity(&scope, Section::Organization, "")
-            .await
-            .unwrap()
-            .body;
-        org["discount_rate"] = json!(0.11);
-        store
-            .change_plan(
-                &scope,
-                Change::Put(Section::Organization, String::new(), org),
-            )
-            .await
-            .unwrap();
+        set_discount_rate(&store, &scope, 0.11).await;
         let changed = store.plan(&scope).await.unwrap().unwrap();
         assert!(!Arc::ptr_eq(&first, &changed), "{db}");
         assert_eq!(changed.doc().organization.discount_rate, 0.11, "{db}");
@@ -540,19 +516,25 @@ async fn a_plan_changed_through_another_server_is_read_again() {
     let scope_two = two.scope(&admin, "corner").await.unwrap();
     let before = one.plan(&scope).await.unwrap().unwrap();
     assert_eq!(before.doc().organization.discount_rate, 0.08);
-    let mut org = two
-        .entity(&scope_two, Section::Organization, "")
-        .await
-        .unwrap()
-        .body;
-    org["discount_rate"] = json!(0.13);
-    two.change_plan(
-        &scope_two,
-        Change::Put(Section::Organization, String::new(), org),
-    )
-    .await
-    .unwrap();
+    set_discount_rate(&two, &scope_two, 0.13).await;
     let after = one.plan(&scope).await.unwrap().unwrap();
     assert_eq!(after.doc().organization.discount_rate, 0.13);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Changes the organisation's discount rate through its entity, as the pages and the API do.
+async fn set_discount_rate(store: &sextant_store::Store, scope: &sextant_store::Scope, rate: f64) {
+    let mut org = store
+        .entity(scope, Section::Organization, "")
+        .await
+        .unwrap()
+        .body;
+    org["discount_rate"] = json!(rate);
+    store
+        .change_plan(
+            scope,
+            Change::Put(Section::Organization, String::new(), org),
+        )
+        .await
+        .unwrap();
 }
