@@ -38,8 +38,11 @@ pub struct Table {
     pub indices: Vec<i32>,
     /// The metrics.
     pub series: Vec<Series>,
-    /// Periods the data do not cover to their end (the data's last day is before the period's
-    /// last day): their values are so far, not final, and they are not screened for anomalies.
+    /// Periods the data cover in part: the last when the data's last day is before its last
+    /// day (its values are so far, not final), the first when the data (of orders, spend or
+    /// sessions) start more than a tenth of its days after its first day. They are not
+    /// screened for anomalies, nor are the first or last periods a series' own data (orders,
+    /// spend, sessions) cover in part.
     pub partial_periods: Vec<String>,
     /// Unusual periods of any series, with the reason.
     pub anomalies: Vec<Flagged>,
@@ -56,11 +59,12 @@ pub struct Flagged {
     pub period: String,
     /// The value.
     pub value: f64,
-    /// What the periods around it lead one to expect.
+    /// What the same period of other years (or the periods around it) lead one to expect.
     pub expected: f64,
-    /// Robust standard deviations from the expectation (signed).
+    /// Robust standard deviations from the expectation (signed): the technical figure.
     pub score: f64,
-    /// In words.
+    /// In words: "31458 is about 3 times the usual for a March (10486 expected), and out of
+    /// line with the months around it".
     pub reason: String,
 }
 
@@ -389,17 +393,37 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
     };
     let f = Frame { inputs, g, indices };
     let mut series: Vec<Series> = Vec::new();
+    // The days each series' own data cover, where that source has a record every day or
+    // month (orders, spend, sessions); the others are judged by all the data's days.
+    let mut covers: Vec<Option<(i32, i32)>> = Vec::new();
+    let orders_days = inputs.orders.and_then(OrderMetrics::days);
+    let spend_days = spend_days(inputs);
     let mut new = NewCustomers::new(f.n());
     if let Some(om) = inputs.orders {
         series.extend(orders_metrics(&f, om, &mut new));
+        covers.resize(series.len(), orders_days);
     }
     if !inputs.spend.is_empty() {
         let spend = spend_metrics(&f, &series, &new);
+        let both = match (spend_days, orders_days) {
+            (Some((a, b)), Some((c, d))) => Some((a.max(c), b.min(d))),
+            _ => spend_days,
+        };
+        for s in &spend {
+            covers.push(if s.metric == "marketing_spend" {
+                spend_days
+            } else {
+                both
+            });
+        }
         series.extend(spend);
     }
     if !inputs.traffic.is_empty() {
         series.extend(traffic_metrics(&f));
+        let days = inputs.traffic.iter().map(|x| x.day);
+        covers.resize(series.len(), days.clone().min().zip(days.max()));
     }
+    covers.resize(series.len(), None);
     if !inputs.answers.is_empty() {
         series.extend(survey_metrics(&f));
     }
@@ -412,33 +436,47 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
     if !inputs.processes.is_empty() {
         series.extend(process_metrics(&f));
     }
-    let Frame { indices, .. } = f;
+    // The first period is partial when the data (of a source with a record every day or
+    // month) start more than a tenth of it after its first day; the last when the data's last
+    // day is before its last.
+    let partial = partial_by(g, &f.indices, first_data_day(inputs), last_data_day(inputs));
     let season = match g {
         Granularity::Week => 52,
         Granularity::Month => 12,
         Granularity::Quarter => 4,
     };
+    let Frame { indices, .. } = f;
     let periods: Vec<String> = indices.iter().map(|&p| g.label(p)).collect();
-    // The last period is partial when the data's last day is before its last day.
-    let last_day = last_data_day(inputs);
-    let partial: Vec<bool> = indices
-        .iter()
-        .map(|&p| last_day.is_some_and(|d| g.index(d) == p && d < g.first_day(p + 1) - 1))
-        .collect();
+    let month_of = |k: usize| -> String {
+        let p = indices.get(k).copied().unwrap_or(0);
+        let (_, m, _) = crate::calendar::civil_from_days(g.first_day(p));
+        match g {
+            Granularity::Quarter => format!("Q{}", (m - 1) / 3 + 1),
+            _ => sextant_core::calendar::MONTH_NAMES[(m as usize + 11) % 12].to_string(),
+        }
+    };
+    let words = crate::anomaly::Wording {
+        season_of: (g != Granularity::Week).then_some(&month_of as &dyn Fn(usize) -> String),
+        ..crate::anomaly::Wording::of_season(Some(season))
+    };
     // Cumulative and trailing-year metrics move smoothly by construction: not screened.
     let smooth = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
     let anomalies = series
         .iter()
-        .filter(|s| !smooth.contains(&s.metric))
-        .flat_map(|s| {
-            // A partial period's values are so far, not final: not screened.
+        .zip(&covers)
+        .filter(|(s, _)| !smooth.contains(&s.metric))
+        .flat_map(|(s, cover)| {
+            // A partial period's values are so far, not final: not screened (nor are periods
+            // the series' own data cover in part). Judged whole, a short first month made the
+            // same month a year on look unusual.
+            let own = partial_by(g, &indices, cover.map(|c| c.0), cover.map(|c| c.1));
             let screened: Vec<Option<f64>> = s
                 .values
                 .iter()
-                .zip(&partial)
-                .map(|(v, p)| if *p { None } else { *v })
+                .enumerate()
+                .map(|(k, v)| if partial[k] || own[k] { None } else { *v })
                 .collect();
-            crate::anomaly::detect(&screened, Some(season), crate::anomaly::THRESHOLD)
+            crate::anomaly::detect_named(&screened, Some(season), crate::anomaly::THRESHOLD, &words)
                 .into_iter()
                 .map(|a| Flagged {
                     metric: s.metric,
@@ -470,6 +508,21 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         partial_periods,
         anomalies,
     }
+}
+
+/// For each period of `indices`, whether data running from `first` to `last` (days) cover it
+/// in part: the period of `last` when `last` is before its last day (a period still running
+/// when the data were exported), the period of `first` when `first` leaves out more than a
+/// tenth of its days (data starting on 2025-01-20; not a shop closed on New Year's Day).
+fn partial_by(g: Granularity, indices: &[i32], first: Option<i32>, last: Option<i32>) -> Vec<bool> {
+    indices
+        .iter()
+        .map(|&p| {
+            first.is_some_and(|d| {
+                g.index(d) == p && f64::from(d - g.first_day(p)) > 0.1 * f64::from(g.days(p))
+            }) || last.is_some_and(|d| g.index(d) == p && d < g.first_day(p + 1) - 1)
+        })
+        .collect()
 }
 
 /// The periods a table covers, and the position of each: what every source's metrics are laid
@@ -621,9 +674,18 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
             Granularity::Month => 12,
             Granularity::Quarter => 4,
         };
+        // Not against a period the orders cover in part: a short first month made the same
+        // month a year on grow by 169%. (A partial period's own growth is so far, as its
+        // revenue is, and marked so.)
+        let (first, last) = (om.days.map(|d| d.0), om.days.map(|d| d.1));
+        let part = partial_by(g, &f.indices, first, last);
         let growth = (0..n)
             .map(|k| {
-                let before = values.get(k.checked_sub(year)?)?.filter(|b| *b != 0.0)?;
+                let b = k.checked_sub(year)?;
+                if part[b] {
+                    return None;
+                }
+                let before = values.get(b)?.filter(|b| *b != 0.0)?;
                 Some(values[k]? / before - 1.0)
             })
             .collect();
@@ -1060,18 +1122,43 @@ pub fn round_to(v: f64, places: i32) -> f64 {
     if r.is_finite() { r } else { v }
 }
 
+/// The first day of the data with a record every day or month (orders, marketing spend,
+/// sessions): sparse records (incidents, survey answers, usage counts) say nothing of where the
+/// data start.
+fn first_data_day(inputs: &Inputs) -> Option<i32> {
+    inputs
+        .orders
+        .and_then(OrderMetrics::days)
+        .map(|(a, _)| a)
+        .into_iter()
+        .chain(inputs.spend.iter().map(|x| x.day))
+        .chain(inputs.traffic.iter().map(|x| x.day))
+        .min()
+}
+
+/// The first and last day the marketing spend covers (spend given for a month, on its first
+/// day, covers the month).
+fn spend_days(inputs: &Inputs) -> Option<(i32, i32)> {
+    let first = inputs.spend.iter().map(|x| x.day).min()?;
+    let last = inputs.spend.iter().map(|x| month_end(x.day)).max()?;
+    Some((first, last))
+}
+
+/// A spend's day, or for spend given on the first of a month, the month's last day.
+fn month_end(day: i32) -> i32 {
+    let (_, _, d) = crate::calendar::civil_from_days(day);
+    if d == 1 {
+        let m = Granularity::Month;
+        m.first_day(m.index(day) + 1) - 1
+    } else {
+        day
+    }
+}
+
 /// The last day of data of any kind. Spend given for a month (on its first day) covers the
 /// month.
 fn last_data_day(inputs: &Inputs) -> Option<i32> {
-    let spend = inputs.spend.iter().map(|x| {
-        let (_, _, d) = crate::calendar::civil_from_days(x.day);
-        if d == 1 {
-            let m = Granularity::Month;
-            m.first_day(m.index(x.day) + 1) - 1
-        } else {
-            x.day
-        }
-    });
+    let spend = inputs.spend.iter().map(|x| month_end(x.day));
     inputs
         .orders
         .and_then(OrderMetrics::days)
