@@ -3,6 +3,7 @@
 //! grows with the number of periods, channels and customers, never with the number of rows.
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 use sextant_core::unit::Unit;
@@ -125,9 +126,58 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 #[derive(Debug, Clone, Copy, Default)]
 struct Customer {
     first: i32,
-    second: i32,
     orders: u32,
     first_channel: Option<u32>,
+}
+
+/// A customer's orders in one period, in one word: the customer (32 bits), the period (24
+/// bits, offset by 2^23), the day of the period of one of them (7 bits) and whether another
+/// was on another day (1 bit). Two visits are the same, and hash alike, when the customer and
+/// the period are: the set holds one per pair, and the rest is its payload.
+#[derive(Debug, Clone, Copy)]
+struct Visit(u64);
+
+impl Visit {
+    const OFFSET: i32 = 1 << 23;
+
+    fn new(customer: u32, period: i32, day: u8, twice: bool) -> Visit {
+        let p = (period + Self::OFFSET) as u64 & 0xFF_FFFF;
+        Visit(u64::from(customer) << 32 | p << 8 | u64::from(day & 0x7F) << 1 | u64::from(twice))
+    }
+
+    fn customer(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    fn period(self) -> i32 {
+        ((self.0 >> 8) & 0xFF_FFFF) as i32 - Self::OFFSET
+    }
+
+    fn day(self) -> u8 {
+        ((self.0 >> 1) & 0x7F) as u8
+    }
+
+    fn twice(self) -> bool {
+        self.0 & 1 == 1
+    }
+
+    fn with_twice(self) -> Visit {
+        Visit(self.0 | 1)
+    }
+}
+
+impl PartialEq for Visit {
+    fn eq(&self, other: &Visit) -> bool {
+        self.0 >> 8 == other.0 >> 8
+    }
+}
+
+impl Eq for Visit {}
+
+impl Hash for Visit {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0 >> 8);
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,7 +193,9 @@ pub struct OrderMetrics {
     g: Granularity,
     periods: BTreeMap<i32, PeriodOrders>,
     customers: Vec<Customer>,
-    active: HashSet<u64, FxBuild>,
+    /// The periods each customer ordered in, with a day they ordered on in it and whether they
+    /// ordered on another day in it too (two purchase occasions), in 8 bytes.
+    active: HashSet<Visit, FxBuild>,
     /// The first and last day with an order.
     days: Option<(i32, i32)>,
 }
@@ -178,7 +230,6 @@ impl OrderMetrics {
                 k + 1,
                 Customer {
                     first: i32::MAX,
-                    second: i32::MAX,
                     orders: 0,
                     first_channel: None,
                 },
@@ -187,14 +238,21 @@ impl OrderMetrics {
         let c = &mut self.customers[k];
         c.orders += 1;
         if o.day < c.first {
-            c.second = c.first;
             c.first = o.day;
             c.first_channel = o.channel;
-        } else if o.day < c.second {
-            c.second = o.day;
         }
-        self.active
-            .insert((u64::from(o.customer) << 32) | (p as u32 as u64));
+        let day = (o.day - self.g.first_day(p)) as u8;
+        let v = Visit::new(o.customer, p, day, false);
+        match self.active.get(&v) {
+            None => {
+                self.active.insert(v);
+            }
+            Some(seen) if !seen.twice() && seen.day() != day => {
+                self.active
+                    .replace(Visit::new(o.customer, p, seen.day(), true));
+            }
+            Some(_) => {}
+        }
     }
 
     /// Adds another accumulator's orders (same granularity, same customer ids).
@@ -217,7 +275,6 @@ impl OrderMetrics {
                 other.customers.len(),
                 Customer {
                     first: i32::MAX,
-                    second: i32::MAX,
                     orders: 0,
                     first_channel: None,
                 },
@@ -228,16 +285,23 @@ impl OrderMetrics {
                 continue;
             }
             let c = &mut self.customers[k];
-            let mut days = [c.first, c.second, o.first, o.second];
-            days.sort_unstable();
             if o.first < c.first {
                 c.first_channel = o.first_channel;
+                c.first = o.first;
             }
-            c.first = days[0];
-            c.second = days[1];
             c.orders += o.orders;
         }
-        self.active.extend(other.active);
+        for v in other.active {
+            match self.active.get(&v) {
+                None => {
+                    self.active.insert(v);
+                }
+                Some(seen) if !seen.twice() && (v.twice() || seen.day() != v.day()) => {
+                    self.active.replace(v.with_twice());
+                }
+                Some(_) => {}
+            }
+        }
     }
 
     /// Adds an accumulator of other customers (their ids are renumbered after this one's).
@@ -261,7 +325,7 @@ impl OrderMetrics {
             other
                 .active
                 .into_iter()
-                .map(|k| (((k >> 32) + offset) << 32) | (k & 0xFFFF_FFFF)),
+                .map(|v| Visit::new(v.customer() + offset as u32, v.period(), v.day(), v.twice())),
         );
     }
 
@@ -459,7 +523,8 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         season_of: (g != Granularity::Week).then_some(&month_of as &dyn Fn(usize) -> String),
         ..crate::anomaly::Wording::of_season(Some(season))
     };
-    // Cumulative and trailing-year metrics move smoothly by construction: not screened.
+    // Trailing-year metrics (and the process inventory's constant ones) move smoothly by
+    // construction: not screened.
     let smooth = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
     let anomalies = series
         .iter()
@@ -611,46 +676,31 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
         .collect();
     let mut active = vec![0.0; n];
-    for key in &om.active {
-        let p = (key & 0xFFFF_FFFF) as u32 as i32;
-        if let Some(k) = f.pos(p) {
+    for v in &om.active {
+        if let Some(k) = f.pos(v.period()) {
             active[k] += 1.0;
         }
     }
-    // Cumulative customers with >= 1 and >= 2 orders by the end of each period.
-    let mut firsts = vec![0.0; n];
-    let mut seconds = vec![0.0; n];
-    let (mut before1, mut before2) = (0.0, 0.0);
-    let first_index = f.indices.first().copied().unwrap_or(0);
     for c in om.customers.iter().filter(|c| c.orders > 0) {
-        let p1 = om.g.index(c.first);
-        match f.pos(p1) {
-            Some(k) => {
-                firsts[k] += 1.0;
-                new.all[k] += 1.0;
-                if let Some(ch) = c.first_channel {
-                    new.by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
-                }
-            }
-            None if p1 < first_index => before1 += 1.0,
-            None => {}
-        }
-        if c.second != i32::MAX {
-            let p2 = om.g.index(c.second);
-            match f.pos(p2) {
-                Some(k) => seconds[k] += 1.0,
-                None if p2 < first_index => before2 += 1.0,
-                None => {}
+        if let Some(k) = f.pos(om.g.index(c.first)) {
+            new.all[k] += 1.0;
+            if let Some(ch) = c.first_channel {
+                new.by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
             }
         }
     }
-    let mut repeat = Vec::with_capacity(n);
-    let (mut c1, mut c2) = (before1, before2);
-    for k in 0..n {
-        c1 += firsts[k];
-        c2 += seconds[k];
-        repeat.push(ratio(c2, c1));
-    }
+    let year = match g {
+        Granularity::Week => 52,
+        Granularity::Month => 12,
+        Granularity::Quarter => 4,
+    };
+    // The first period the orders cover in full: windows of past periods start there at the
+    // earliest.
+    let first_full = om.days.map(|(a, b)| {
+        let p = g.index(a);
+        p + i32::from(partial_by(g, &[p], Some(a), Some(b))[0])
+    });
+    let repeat = repeat_rate(f, om, year, first_full);
     series.push(Series {
         metric: "revenue",
         by: None,
@@ -668,20 +718,14 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
             .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
             .collect();
         // Technology-enabled revenue growth: online revenue against the same period a
-        // year before.
-        let year = match g {
-            Granularity::Week => 52,
-            Granularity::Month => 12,
-            Granularity::Quarter => 4,
-        };
-        // Not against a period the orders cover in part: a short first month made the same
-        // month a year on grow by 169%. (A partial period's own growth is so far, as its
-        // revenue is, and marked so.)
+        // year before, not against a period the orders cover in part: a short first month
+        // made the same month a year on grow by 169%. (A partial period's own growth is so
+        // far, as its revenue is, and marked so.)
         let (first, last) = (om.days.map(|d| d.0), om.days.map(|d| d.1));
         let part = partial_by(g, &f.indices, first, last);
         let growth = (0..n)
             .map(|k| {
-                let b = k.checked_sub(year)?;
+                let b = k.checked_sub(year as usize)?;
                 if part[b] {
                     return None;
                 }
@@ -741,16 +785,19 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         values: repeat,
     });
     // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
-    // x gross margin x expected lifetime in years (1 / yearly churn).
+    // x gross margin x expected lifetime in years (1 / yearly churn), from the first month
+    // with 24 months of orders behind it: the churn compares the customers of the year before
+    // with the last year's, and a year before cut short by the start of the data (counting
+    // from it) sees fewer, more frequent customers than a whole year would.
     if g == Granularity::Month {
         let margin = inputs.gross_margin.unwrap_or(1.0);
         // Each customer's active months as bits, from 23 months before the first period.
         let origin = f.indices.first().copied().unwrap_or(0) - 23;
         let words = (n + 23).div_ceil(64).max(1);
         let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
-        for key in &om.active {
-            let q = (key & 0xFFFF_FFFF) as u32 as i32 - origin;
-            let c = (key >> 32) as usize;
+        for v in &om.active {
+            let q = v.period() - origin;
+            let c = v.customer() as usize;
             if q >= 0 && (q as usize) < n + 23 {
                 bits[c * words + q as usize / 64] |= 1 << (q as usize % 64);
             }
@@ -762,6 +809,9 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         let cltv: Vec<Option<f64>> = (0..n)
             .map(|k| {
                 let p = f.indices[k];
+                if first_full.is_none_or(|a| p - 23 < a) {
+                    return None;
+                }
                 let (mut rev, mut ord) = (0.0, 0.0);
                 for q in p - 11..=p {
                     if let Some(a) = om.periods.get(&q) {
@@ -796,6 +846,93 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
     }
     f.mask(&mut series, &[om.span()]);
     series
+}
+
+/// The repeat purchase rate over the trailing `year` periods: of the customers who ordered in
+/// the `year` periods ending with each one, the share with two purchase occasions or more
+/// in them (orders on one day are one occasion, as product.md counts them for the predictive
+/// CLV). Only where the window lies within the orders, from `first_full` (the first period
+/// they cover in full): over a window cut short by the start of the data the rate would count
+/// from the start, and rise as the data grow whatever the customers do.
+fn repeat_rate(
+    f: &Frame,
+    om: &OrderMetrics,
+    year: i32,
+    first_full: Option<i32>,
+) -> Vec<Option<f64>> {
+    let n = f.n();
+    let Some(first) = f.indices.first().copied() else {
+        return Vec::new();
+    };
+    // The windows to count: those lying within the orders.
+    let from = first_full.map_or(n, |a| {
+        usize::try_from(a + year - 1 - first).unwrap_or(0).min(n)
+    });
+    if from >= n {
+        return vec![None; n];
+    }
+    // Each customer's periods as bits of the table's positions: ordered in it, and ordered on
+    // two days or more in it.
+    let words = n.div_ceil(64);
+    let mut active = vec![0u64; om.customers.len() * words];
+    let mut twice = vec![0u64; om.customers.len() * words];
+    for v in &om.active {
+        let c = v.customer() as usize;
+        if let Some(k) = f.pos(v.period())
+            && c < om.customers.len()
+        {
+            active[c * words + k / 64] |= 1 << (k % 64);
+            if v.twice() {
+                twice[c * words + k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+    // The bits set in positions lo..=hi.
+    let count = |bits: &[u64], lo: usize, hi: usize| -> u32 {
+        (lo / 64..=hi / 64)
+            .map(|w| {
+                let mut m = u64::MAX;
+                if w == lo / 64 {
+                    m &= u64::MAX << (lo % 64);
+                }
+                if w == hi / 64 && hi % 64 < 63 {
+                    m &= (1u64 << (hi % 64 + 1)) - 1;
+                }
+                (bits[w] & m).count_ones()
+            })
+            .sum()
+    };
+    let span = year as usize;
+    let mut ones = vec![0u32; n];
+    let mut twos = vec![0u32; n];
+    for c in 0..om.customers.len() {
+        let (a, t) = (
+            &active[c * words..(c + 1) * words],
+            &twice[c * words..(c + 1) * words],
+        );
+        if a.iter().all(|w| *w == 0) {
+            continue;
+        }
+        for k in from..n {
+            let lo = (k + 1).saturating_sub(span);
+            let seen = count(a, lo, k);
+            if seen >= 1 {
+                ones[k] += 1;
+                if seen >= 2 || count(t, lo, k) >= 1 {
+                    twos[k] += 1;
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|k| {
+            if k < from {
+                None
+            } else {
+                ratio(f64::from(twos[k]), f64::from(ones[k]))
+            }
+        })
+        .collect()
 }
 
 /// Marketing spend, and with the orders the acquisition cost (in all and by channel) and
@@ -1217,12 +1354,12 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         id: "repeat_purchase_rate",
-        formula: "customers with >= 2 orders / customers with >= 1, by the end of the period",
-        needs: "orders",
+        formula: "of the customers who ordered in the trailing 12 months (52 weeks, 4 quarters) ending with the period, the share with >= 2 purchase occasions in them (orders on one day are one occasion); from the first period with a full year of orders behind it",
+        needs: "orders, a year",
     },
     Definition {
         id: "cltv",
-        formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year)",
+        formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year); from the first month with 24 months of orders behind it",
         needs: "orders, 24 months",
     },
     Definition {
