@@ -807,6 +807,10 @@ decode_enum!(RiskCategory {
     "other" => RiskCategory::Other,
 });
 decode_enum!(Ring { "adopt" => Ring::Adopt, "trial" => Ring::Trial, "assess" => Ring::Assess, "hold" => Ring::Hold });
+decode_enum!(Quadrant {
+    "practices" => Quadrant::Practices, "software" => Quadrant::Software,
+    "platforms" => Quadrant::Platforms, "devices" => Quadrant::Devices,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Collections
@@ -1527,11 +1531,13 @@ impl Decode for RadarItem {
         let mut f = d.fields(node, path, "a radar entry")?;
         let technology = f.req(d, "technology");
         let ring = f.req(d, "ring");
+        let quadrant = f.opt(d, "quadrant");
         let note = f.opt(d, "note");
         f.finish(d);
         Some(RadarItem {
             technology: technology?,
             ring: ring?,
+            quadrant,
             note,
         })
     }

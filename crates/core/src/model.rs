@@ -641,9 +641,20 @@ pub struct RadarItem {
     pub technology: String,
     /// `adopt`, `trial`, `assess` or `hold`.
     pub ring: Ring,
+    /// `practices`, `software`, `platforms` or `devices`; absent, the technology is drawn with
+    /// the software (see [`RadarItem::quadrant_or_default`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quadrant: Option<Quadrant>,
     /// Why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl RadarItem {
+    /// The quadrant it is drawn in: its own, or [`Quadrant::Software`] when the plan gives none.
+    pub fn quadrant_or_default(&self) -> Quadrant {
+        self.quadrant.unwrap_or_default()
+    }
 }
 
 /// A technology radar ring.
@@ -658,6 +669,56 @@ pub enum Ring {
     Assess,
     /// Do not start with it.
     Hold,
+}
+
+impl Ring {
+    /// Every ring, from the centre of the radar out.
+    pub const ALL: [Ring; 4] = [Ring::Adopt, Ring::Trial, Ring::Assess, Ring::Hold];
+
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Ring::Adopt => "Adopt",
+            Ring::Trial => "Trial",
+            Ring::Assess => "Assess",
+            Ring::Hold => "Hold",
+        }
+    }
+}
+
+/// A quarter of the technology radar: what kind of technology an entry is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Quadrant {
+    /// Ways of working, e.g. a written security policy.
+    Practices,
+    /// Applications and software as a service; the quadrant of an entry that names none.
+    #[default]
+    Software,
+    /// Cloud, infrastructure and networks.
+    Platforms,
+    /// Hardware: point-of-sale terminals, phones, printers.
+    Devices,
+}
+
+impl Quadrant {
+    /// Every quadrant, in the order the radar draws them.
+    pub const ALL: [Quadrant; 4] = [
+        Quadrant::Practices,
+        Quadrant::Software,
+        Quadrant::Platforms,
+        Quadrant::Devices,
+    ];
+
+    /// In words, as people are shown it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Quadrant::Practices => "Practices",
+            Quadrant::Software => "Software",
+            Quadrant::Platforms => "Platforms",
+            Quadrant::Devices => "Devices",
+        }
+    }
 }
 
 fn strengths_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

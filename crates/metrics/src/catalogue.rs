@@ -3,6 +3,7 @@
 //! grows with the number of periods, channels and customers, never with the number of rows.
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 use sextant_core::unit::Unit;
@@ -38,8 +39,11 @@ pub struct Table {
     pub indices: Vec<i32>,
     /// The metrics.
     pub series: Vec<Series>,
-    /// Periods the data do not cover to their end (the data's last day is before the period's
-    /// last day): their values are so far, not final, and they are not screened for anomalies.
+    /// Periods the data cover in part: the last when the data's last day is before its last
+    /// day (its values are so far, not final), the first when the data (of orders, spend or
+    /// sessions) start more than a tenth of its days after its first day. They are not
+    /// screened for anomalies, nor are the first or last periods a series' own data (orders,
+    /// spend, sessions) cover in part.
     pub partial_periods: Vec<String>,
     /// Unusual periods of any series, with the reason.
     pub anomalies: Vec<Flagged>,
@@ -56,11 +60,12 @@ pub struct Flagged {
     pub period: String,
     /// The value.
     pub value: f64,
-    /// What the periods around it lead one to expect.
+    /// What the same period of other years (or the periods around it) lead one to expect.
     pub expected: f64,
-    /// Robust standard deviations from the expectation (signed).
+    /// Robust standard deviations from the expectation (signed): the technical figure.
     pub score: f64,
-    /// In words.
+    /// In words: "31458 is about 3 times the usual for a March (10486 expected), and out of
+    /// line with the months around it".
     pub reason: String,
 }
 
@@ -121,9 +126,58 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 #[derive(Debug, Clone, Copy, Default)]
 struct Customer {
     first: i32,
-    second: i32,
     orders: u32,
     first_channel: Option<u32>,
+}
+
+/// A customer's orders in one period, in one word: the customer (32 bits), the period (24
+/// bits, offset by 2^23), the day of the period of one of them (7 bits) and whether another
+/// was on another day (1 bit). Two visits are the same, and hash alike, when the customer and
+/// the period are: the set holds one per pair, and the rest is its payload.
+#[derive(Debug, Clone, Copy)]
+struct Visit(u64);
+
+impl Visit {
+    const OFFSET: i32 = 1 << 23;
+
+    fn new(customer: u32, period: i32, day: u8, twice: bool) -> Visit {
+        let p = (period + Self::OFFSET) as u64 & 0xFF_FFFF;
+        Visit(u64::from(customer) << 32 | p << 8 | u64::from(day & 0x7F) << 1 | u64::from(twice))
+    }
+
+    fn customer(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    fn period(self) -> i32 {
+        ((self.0 >> 8) & 0xFF_FFFF) as i32 - Self::OFFSET
+    }
+
+    fn day(self) -> u8 {
+        ((self.0 >> 1) & 0x7F) as u8
+    }
+
+    fn twice(self) -> bool {
+        self.0 & 1 == 1
+    }
+
+    fn with_twice(self) -> Visit {
+        Visit(self.0 | 1)
+    }
+}
+
+impl PartialEq for Visit {
+    fn eq(&self, other: &Visit) -> bool {
+        self.0 >> 8 == other.0 >> 8
+    }
+}
+
+impl Eq for Visit {}
+
+impl Hash for Visit {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0 >> 8);
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -139,7 +193,9 @@ pub struct OrderMetrics {
     g: Granularity,
     periods: BTreeMap<i32, PeriodOrders>,
     customers: Vec<Customer>,
-    active: HashSet<u64, FxBuild>,
+    /// The periods each customer ordered in, with a day they ordered on in it and whether they
+    /// ordered on another day in it too (two purchase occasions), in 8 bytes.
+    active: HashSet<Visit, FxBuild>,
     /// The first and last day with an order.
     days: Option<(i32, i32)>,
 }
@@ -174,7 +230,6 @@ impl OrderMetrics {
                 k + 1,
                 Customer {
                     first: i32::MAX,
-                    second: i32::MAX,
                     orders: 0,
                     first_channel: None,
                 },
@@ -183,14 +238,21 @@ impl OrderMetrics {
         let c = &mut self.customers[k];
         c.orders += 1;
         if o.day < c.first {
-            c.second = c.first;
             c.first = o.day;
             c.first_channel = o.channel;
-        } else if o.day < c.second {
-            c.second = o.day;
         }
-        self.active
-            .insert((u64::from(o.customer) << 32) | (p as u32 as u64));
+        let day = (o.day - self.g.first_day(p)) as u8;
+        let v = Visit::new(o.customer, p, day, false);
+        match self.active.get(&v) {
+            None => {
+                self.active.insert(v);
+            }
+            Some(seen) if !seen.twice() && seen.day() != day => {
+                self.active
+                    .replace(Visit::new(o.customer, p, seen.day(), true));
+            }
+            Some(_) => {}
+        }
     }
 
     /// Adds another accumulator's orders (same granularity, same customer ids).
@@ -213,7 +275,6 @@ impl OrderMetrics {
                 other.customers.len(),
                 Customer {
                     first: i32::MAX,
-                    second: i32::MAX,
                     orders: 0,
                     first_channel: None,
                 },
@@ -224,16 +285,23 @@ impl OrderMetrics {
                 continue;
             }
             let c = &mut self.customers[k];
-            let mut days = [c.first, c.second, o.first, o.second];
-            days.sort_unstable();
             if o.first < c.first {
                 c.first_channel = o.first_channel;
+                c.first = o.first;
             }
-            c.first = days[0];
-            c.second = days[1];
             c.orders += o.orders;
         }
-        self.active.extend(other.active);
+        for v in other.active {
+            match self.active.get(&v) {
+                None => {
+                    self.active.insert(v);
+                }
+                Some(seen) if !seen.twice() && (v.twice() || seen.day() != v.day()) => {
+                    self.active.replace(v.with_twice());
+                }
+                Some(_) => {}
+            }
+        }
     }
 
     /// Adds an accumulator of other customers (their ids are renumbered after this one's).
@@ -257,7 +325,7 @@ impl OrderMetrics {
             other
                 .active
                 .into_iter()
-                .map(|k| (((k >> 32) + offset) << 32) | (k & 0xFFFF_FFFF)),
+                .map(|v| Visit::new(v.customer() + offset as u32, v.period(), v.day(), v.twice())),
         );
     }
 
@@ -389,17 +457,37 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
     };
     let f = Frame { inputs, g, indices };
     let mut series: Vec<Series> = Vec::new();
+    // The days each series' own data cover, where that source has a record every day or
+    // month (orders, spend, sessions); the others are judged by all the data's days.
+    let mut covers: Vec<Option<(i32, i32)>> = Vec::new();
+    let orders_days = inputs.orders.and_then(OrderMetrics::days);
+    let spend_days = spend_days(inputs);
     let mut new = NewCustomers::new(f.n());
     if let Some(om) = inputs.orders {
         series.extend(orders_metrics(&f, om, &mut new));
+        covers.resize(series.len(), orders_days);
     }
     if !inputs.spend.is_empty() {
         let spend = spend_metrics(&f, &series, &new);
+        let both = match (spend_days, orders_days) {
+            (Some((a, b)), Some((c, d))) => Some((a.max(c), b.min(d))),
+            _ => spend_days,
+        };
+        for s in &spend {
+            covers.push(if s.metric == "marketing_spend" {
+                spend_days
+            } else {
+                both
+            });
+        }
         series.extend(spend);
     }
     if !inputs.traffic.is_empty() {
         series.extend(traffic_metrics(&f));
+        let days = inputs.traffic.iter().map(|x| x.day);
+        covers.resize(series.len(), days.clone().min().zip(days.max()));
     }
+    covers.resize(series.len(), None);
     if !inputs.answers.is_empty() {
         series.extend(survey_metrics(&f));
     }
@@ -412,33 +500,48 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
     if !inputs.processes.is_empty() {
         series.extend(process_metrics(&f));
     }
-    let Frame { indices, .. } = f;
+    // The first period is partial when the data (of a source with a record every day or
+    // month) start more than a tenth of it after its first day; the last when the data's last
+    // day is before its last.
+    let partial = partial_by(g, &f.indices, first_data_day(inputs), last_data_day(inputs));
     let season = match g {
         Granularity::Week => 52,
         Granularity::Month => 12,
         Granularity::Quarter => 4,
     };
+    let Frame { indices, .. } = f;
     let periods: Vec<String> = indices.iter().map(|&p| g.label(p)).collect();
-    // The last period is partial when the data's last day is before its last day.
-    let last_day = last_data_day(inputs);
-    let partial: Vec<bool> = indices
-        .iter()
-        .map(|&p| last_day.is_some_and(|d| g.index(d) == p && d < g.first_day(p + 1) - 1))
-        .collect();
-    // Cumulative and trailing-year metrics move smoothly by construction: not screened.
+    let month_of = |k: usize| -> String {
+        let p = indices.get(k).copied().unwrap_or(0);
+        let (_, m, _) = crate::calendar::civil_from_days(g.first_day(p));
+        match g {
+            Granularity::Quarter => format!("Q{}", (m - 1) / 3 + 1),
+            _ => sextant_core::calendar::MONTH_NAMES[(m as usize + 11) % 12].to_string(),
+        }
+    };
+    let words = crate::anomaly::Wording {
+        season_of: (g != Granularity::Week).then_some(&month_of as &dyn Fn(usize) -> String),
+        ..crate::anomaly::Wording::of_season(Some(season))
+    };
+    // Trailing-year metrics (and the process inventory's constant ones) move smoothly by
+    // construction: not screened.
     let smooth = ["repeat_purchase_rate", "cltv", "ltv_cac", "automation_rate"];
     let anomalies = series
         .iter()
-        .filter(|s| !smooth.contains(&s.metric))
-        .flat_map(|s| {
-            // A partial period's values are so far, not final: not screened.
+        .zip(&covers)
+        .filter(|(s, _)| !smooth.contains(&s.metric))
+        .flat_map(|(s, cover)| {
+            // A partial period's values are so far, not final: not screened (nor are periods
+            // the series' own data cover in part). Judged whole, a short first month made the
+            // same month a year on look unusual.
+            let own = partial_by(g, &indices, cover.map(|c| c.0), cover.map(|c| c.1));
             let screened: Vec<Option<f64>> = s
                 .values
                 .iter()
-                .zip(&partial)
-                .map(|(v, p)| if *p { None } else { *v })
+                .enumerate()
+                .map(|(k, v)| if partial[k] || own[k] { None } else { *v })
                 .collect();
-            crate::anomaly::detect(&screened, Some(season), crate::anomaly::THRESHOLD)
+            crate::anomaly::detect_named(&screened, Some(season), crate::anomaly::THRESHOLD, &words)
                 .into_iter()
                 .map(|a| Flagged {
                     metric: s.metric,
@@ -470,6 +573,21 @@ fn compute_range(inputs: &Inputs, g: Granularity, from: Option<i32>, to: Option<
         partial_periods,
         anomalies,
     }
+}
+
+/// For each period of `indices`, whether data running from `first` to `last` (days) cover it
+/// in part: the period of `last` when `last` is before its last day (a period still running
+/// when the data were exported), the period of `first` when `first` leaves out more than a
+/// tenth of its days (data starting on 2025-01-20; not a shop closed on New Year's Day).
+fn partial_by(g: Granularity, indices: &[i32], first: Option<i32>, last: Option<i32>) -> Vec<bool> {
+    indices
+        .iter()
+        .map(|&p| {
+            first.is_some_and(|d| {
+                g.index(d) == p && f64::from(d - g.first_day(p)) > 0.1 * f64::from(g.days(p))
+            }) || last.is_some_and(|d| g.index(d) == p && d < g.first_day(p + 1) - 1)
+        })
+        .collect()
 }
 
 /// The periods a table covers, and the position of each: what every source's metrics are laid
@@ -558,46 +676,31 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
         .collect();
     let mut active = vec![0.0; n];
-    for key in &om.active {
-        let p = (key & 0xFFFF_FFFF) as u32 as i32;
-        if let Some(k) = f.pos(p) {
+    for v in &om.active {
+        if let Some(k) = f.pos(v.period()) {
             active[k] += 1.0;
         }
     }
-    // Cumulative customers with >= 1 and >= 2 orders by the end of each period.
-    let mut firsts = vec![0.0; n];
-    let mut seconds = vec![0.0; n];
-    let (mut before1, mut before2) = (0.0, 0.0);
-    let first_index = f.indices.first().copied().unwrap_or(0);
     for c in om.customers.iter().filter(|c| c.orders > 0) {
-        let p1 = om.g.index(c.first);
-        match f.pos(p1) {
-            Some(k) => {
-                firsts[k] += 1.0;
-                new.all[k] += 1.0;
-                if let Some(ch) = c.first_channel {
-                    new.by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
-                }
-            }
-            None if p1 < first_index => before1 += 1.0,
-            None => {}
-        }
-        if c.second != i32::MAX {
-            let p2 = om.g.index(c.second);
-            match f.pos(p2) {
-                Some(k) => seconds[k] += 1.0,
-                None if p2 < first_index => before2 += 1.0,
-                None => {}
+        if let Some(k) = f.pos(om.g.index(c.first)) {
+            new.all[k] += 1.0;
+            if let Some(ch) = c.first_channel {
+                new.by_channel.entry(ch).or_insert_with(|| vec![0.0; n])[k] += 1.0;
             }
         }
     }
-    let mut repeat = Vec::with_capacity(n);
-    let (mut c1, mut c2) = (before1, before2);
-    for k in 0..n {
-        c1 += firsts[k];
-        c2 += seconds[k];
-        repeat.push(ratio(c2, c1));
-    }
+    let year = match g {
+        Granularity::Week => 52,
+        Granularity::Month => 12,
+        Granularity::Quarter => 4,
+    };
+    // The first period the orders cover in full: windows of past periods start there at the
+    // earliest.
+    let first_full = om.days.map(|(a, b)| {
+        let p = g.index(a);
+        p + i32::from(partial_by(g, &[p], Some(a), Some(b))[0])
+    });
+    let repeat = repeat_rate(f, om, year, first_full);
     series.push(Series {
         metric: "revenue",
         by: None,
@@ -615,15 +718,18 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
             .map(|k| Some(online.iter().map(|v| v[k].unwrap_or(0.0)).sum()))
             .collect();
         // Technology-enabled revenue growth: online revenue against the same period a
-        // year before.
-        let year = match g {
-            Granularity::Week => 52,
-            Granularity::Month => 12,
-            Granularity::Quarter => 4,
-        };
+        // year before, not against a period the orders cover in part: a short first month
+        // made the same month a year on grow by 169%. (A partial period's own growth is so
+        // far, as its revenue is, and marked so.)
+        let (first, last) = (om.days.map(|d| d.0), om.days.map(|d| d.1));
+        let part = partial_by(g, &f.indices, first, last);
         let growth = (0..n)
             .map(|k| {
-                let before = values.get(k.checked_sub(year)?)?.filter(|b| *b != 0.0)?;
+                let b = k.checked_sub(year as usize)?;
+                if part[b] {
+                    return None;
+                }
+                let before = values.get(b)?.filter(|b| *b != 0.0)?;
                 Some(values[k]? / before - 1.0)
             })
             .collect();
@@ -679,16 +785,19 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         values: repeat,
     });
     // Simple CLTV over the trailing year (months only): AOV x orders per customer per year
-    // x gross margin x expected lifetime in years (1 / yearly churn).
+    // x gross margin x expected lifetime in years (1 / yearly churn), from the first month
+    // with 24 months of orders behind it: the churn compares the customers of the year before
+    // with the last year's, and a year before cut short by the start of the data (counting
+    // from it) sees fewer, more frequent customers than a whole year would.
     if g == Granularity::Month {
         let margin = inputs.gross_margin.unwrap_or(1.0);
         // Each customer's active months as bits, from 23 months before the first period.
         let origin = f.indices.first().copied().unwrap_or(0) - 23;
         let words = (n + 23).div_ceil(64).max(1);
         let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
-        for key in &om.active {
-            let q = (key & 0xFFFF_FFFF) as u32 as i32 - origin;
-            let c = (key >> 32) as usize;
+        for v in &om.active {
+            let q = v.period() - origin;
+            let c = v.customer() as usize;
             if q >= 0 && (q as usize) < n + 23 {
                 bits[c * words + q as usize / 64] |= 1 << (q as usize % 64);
             }
@@ -700,6 +809,9 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         let cltv: Vec<Option<f64>> = (0..n)
             .map(|k| {
                 let p = f.indices[k];
+                if first_full.is_none_or(|a| p - 23 < a) {
+                    return None;
+                }
                 let (mut rev, mut ord) = (0.0, 0.0);
                 for q in p - 11..=p {
                     if let Some(a) = om.periods.get(&q) {
@@ -734,6 +846,93 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
     }
     f.mask(&mut series, &[om.span()]);
     series
+}
+
+/// The repeat purchase rate over the trailing `year` periods: of the customers who ordered in
+/// the `year` periods ending with each one, the share with two purchase occasions or more
+/// in them (orders on one day are one occasion, as product.md counts them for the predictive
+/// CLV). Only where the window lies within the orders, from `first_full` (the first period
+/// they cover in full): over a window cut short by the start of the data the rate would count
+/// from the start, and rise as the data grow whatever the customers do.
+fn repeat_rate(
+    f: &Frame,
+    om: &OrderMetrics,
+    year: i32,
+    first_full: Option<i32>,
+) -> Vec<Option<f64>> {
+    let n = f.n();
+    let Some(first) = f.indices.first().copied() else {
+        return Vec::new();
+    };
+    // The windows to count: those lying within the orders.
+    let from = first_full.map_or(n, |a| {
+        usize::try_from(a + year - 1 - first).unwrap_or(0).min(n)
+    });
+    if from >= n {
+        return vec![None; n];
+    }
+    // Each customer's periods as bits of the table's positions: ordered in it, and ordered on
+    // two days or more in it.
+    let words = n.div_ceil(64);
+    let mut active = vec![0u64; om.customers.len() * words];
+    let mut twice = vec![0u64; om.customers.len() * words];
+    for v in &om.active {
+        let c = v.customer() as usize;
+        if let Some(k) = f.pos(v.period())
+            && c < om.customers.len()
+        {
+            active[c * words + k / 64] |= 1 << (k % 64);
+            if v.twice() {
+                twice[c * words + k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+    // The bits set in positions lo..=hi.
+    let count = |bits: &[u64], lo: usize, hi: usize| -> u32 {
+        (lo / 64..=hi / 64)
+            .map(|w| {
+                let mut m = u64::MAX;
+                if w == lo / 64 {
+                    m &= u64::MAX << (lo % 64);
+                }
+                if w == hi / 64 && hi % 64 < 63 {
+                    m &= (1u64 << (hi % 64 + 1)) - 1;
+                }
+                (bits[w] & m).count_ones()
+            })
+            .sum()
+    };
+    let span = year as usize;
+    let mut ones = vec![0u32; n];
+    let mut twos = vec![0u32; n];
+    for c in 0..om.customers.len() {
+        let (a, t) = (
+            &active[c * words..(c + 1) * words],
+            &twice[c * words..(c + 1) * words],
+        );
+        if a.iter().all(|w| *w == 0) {
+            continue;
+        }
+        for k in from..n {
+            let lo = (k + 1).saturating_sub(span);
+            let seen = count(a, lo, k);
+            if seen >= 1 {
+                ones[k] += 1;
+                if seen >= 2 || count(t, lo, k) >= 1 {
+                    twos[k] += 1;
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|k| {
+            if k < from {
+                None
+            } else {
+                ratio(f64::from(twos[k]), f64::from(ones[k]))
+            }
+        })
+        .collect()
 }
 
 /// Marketing spend, and with the orders the acquisition cost (in all and by channel) and
@@ -1060,18 +1259,43 @@ pub fn round_to(v: f64, places: i32) -> f64 {
     if r.is_finite() { r } else { v }
 }
 
+/// The first day of the data with a record every day or month (orders, marketing spend,
+/// sessions): sparse records (incidents, survey answers, usage counts) say nothing of where the
+/// data start.
+fn first_data_day(inputs: &Inputs) -> Option<i32> {
+    inputs
+        .orders
+        .and_then(OrderMetrics::days)
+        .map(|(a, _)| a)
+        .into_iter()
+        .chain(inputs.spend.iter().map(|x| x.day))
+        .chain(inputs.traffic.iter().map(|x| x.day))
+        .min()
+}
+
+/// The first and last day the marketing spend covers (spend given for a month, on its first
+/// day, covers the month).
+fn spend_days(inputs: &Inputs) -> Option<(i32, i32)> {
+    let first = inputs.spend.iter().map(|x| x.day).min()?;
+    let last = inputs.spend.iter().map(|x| month_end(x.day)).max()?;
+    Some((first, last))
+}
+
+/// A spend's day, or for spend given on the first of a month, the month's last day.
+fn month_end(day: i32) -> i32 {
+    let (_, _, d) = crate::calendar::civil_from_days(day);
+    if d == 1 {
+        let m = Granularity::Month;
+        m.first_day(m.index(day) + 1) - 1
+    } else {
+        day
+    }
+}
+
 /// The last day of data of any kind. Spend given for a month (on its first day) covers the
 /// month.
 fn last_data_day(inputs: &Inputs) -> Option<i32> {
-    let spend = inputs.spend.iter().map(|x| {
-        let (_, _, d) = crate::calendar::civil_from_days(x.day);
-        if d == 1 {
-            let m = Granularity::Month;
-            m.first_day(m.index(x.day) + 1) - 1
-        } else {
-            x.day
-        }
-    });
+    let spend = inputs.spend.iter().map(|x| month_end(x.day));
     inputs
         .orders
         .and_then(OrderMetrics::days)
@@ -1130,12 +1354,12 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         id: "repeat_purchase_rate",
-        formula: "customers with >= 2 orders / customers with >= 1, by the end of the period",
-        needs: "orders",
+        formula: "of the customers who ordered in the trailing 12 months (52 weeks, 4 quarters) ending with the period, the share with >= 2 purchase occasions in them (orders on one day are one occasion); from the first period with a full year of orders behind it",
+        needs: "orders, a year",
     },
     Definition {
         id: "cltv",
-        formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year)",
+        formula: "trailing-year AOV x orders per active customer x gross margin / yearly churn (customers active in the year before, not in the last year); from the first month with 24 months of orders behind it",
         needs: "orders, 24 months",
     },
     Definition {

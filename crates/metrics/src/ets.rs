@@ -3,7 +3,10 @@
 //! additive or damped trend, and no, additive or multiplicative seasonality; smoothing
 //! parameters by maximum likelihood (Nelder-Mead within the usual bounds) from heuristic
 //! initial states; the model chosen by AICc; 80% and 95% prediction intervals (analytic for
-//! the linear models, simulated with a fixed seed for the others).
+//! the linear models, simulated with a fixed seed for the others): the model's own
+//! ([`forecast`], as the reference implementations give them) or allowing for the model
+//! having been estimated from few values ([`predictive`], what forecasts and goal tracking
+//! use).
 
 use serde::Serialize;
 
@@ -95,6 +98,32 @@ pub struct Fit {
     /// Final states: level, trend, seasonal (oldest first).
     #[serde(skip)]
     state: States,
+    /// The number of values fitted.
+    #[serde(skip)]
+    n: usize,
+    /// The number of parameters estimated from them besides the error variance: smoothing
+    /// parameters and initial states.
+    #[serde(skip)]
+    k: usize,
+}
+
+impl Fit {
+    /// The number of values the model was fitted to.
+    pub fn values(&self) -> usize {
+        self.n
+    }
+
+    /// The parameters estimated from them besides the error variance (smoothing parameters
+    /// and initial states); `sigma2` divides the squared errors by `values() - parameters()`.
+    pub fn parameters(&self) -> usize {
+        self.k
+    }
+
+    /// The degrees of freedom left for the error variance, `values() - parameters()` (at
+    /// least 1): those of the Student-t quantiles of [`predictive`].
+    pub fn dof(&self) -> f64 {
+        self.n.saturating_sub(self.k).max(1) as f64
+    }
 }
 
 /// Forecasts with intervals.
@@ -120,6 +149,10 @@ pub struct Forecast {
     /// distribution probabilities of reaching a target are read from.
     #[serde(skip)]
     pub(crate) draws: Vec<Vec<f64>>,
+    /// At each step, a Student-t distribution (scale, degrees of freedom) the probabilities
+    /// are read from instead (empty for [`forecast`]; see [`predictive`]).
+    #[serde(skip)]
+    pub(crate) dist: Vec<Option<(f64, f64)>>,
 }
 
 /// Why a series cannot be forecast.
@@ -505,6 +538,8 @@ fn finish(y: &[f64], spec: &Spec, params: Params, crit: f64) -> Fit {
         aic,
         aicc,
         state,
+        n: y.len(),
+        k: k - 1,
     }
 }
 
@@ -580,8 +615,109 @@ pub fn auto(y: &[f64], period: Option<usize>) -> Result<Fit, ForecastError> {
 const Z80: f64 = 1.281_551_565_544_600_5;
 const Z95: f64 = 1.959_963_984_540_054;
 
-/// Forecasts `horizon` steps ahead with 80% and 95% intervals.
+/// Series with fewer values than this (two years of months) are short: [`predictive`] never
+/// gives them a band narrower than a random walk with drift's, and [`probability_bounds`]
+/// keeps their probabilities of reaching a target within 1% and 99%.
+pub const SHORT_SERIES: usize = 24;
+
+/// Forecasts `horizon` steps ahead with 80% and 95% intervals, conditional on the fitted
+/// parameters: the model's own intervals, as statsmodels and R's `forecast` give them (normal
+/// quantiles, the variance of the one-step errors taken as known). For a forecast someone is
+/// to act on, see [`predictive`].
 pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
+    project(fit, horizon, None)
+}
+
+/// Forecasts `horizon` steps ahead from the values `y` the model was fitted to, with
+/// intervals that allow for the model having been estimated from them, so that a short
+/// history does not give a band (and a probability of reaching a target) surer than it can be:
+///
+/// - the quantiles are Student-t with `n - k` degrees of freedom ([`Fit::dof`]: `n` values,
+///   `k` smoothing parameters and initial states estimated; the variance of the one-step
+///   errors already divides by `n - k`), not normal: the variance is estimated, not known.
+///   For the simulated models each path draws its own error scale, `sigma x sqrt(nu /
+///   chi2(nu))`, so that each step's spread is the t's;
+/// - a series of 12 values or fewer never gets a band narrower than a random walk with
+///   drift's (its variance `s^2 h (1 + h/T)` over `T` differences counts the drift's
+///   estimation; Hyndman & Athanasopoulos, "Forecasting: Principles and Practice", 3rd ed.,
+///   5.5), centred on the model's own forecast: a few values cannot show that the series
+///   returns to a trend or level instead of wandering from it, and a smoothed trend with no
+///   smoothing fitted to 8 values would otherwise project its line with the spread of one
+///   step at every horizon. From 12 values to [`SHORT_SERIES`] that floor shrinks in
+///   proportion (to `(24 - n) / 12` of the random walk's spread), so that the band narrows
+///   as the history grows instead of all at once.
+///
+/// The means are the model's.
+pub fn predictive(fit: &Fit, y: &[f64], horizon: usize) -> Forecast {
+    let mut fc = project(fit, horizon, Some(fit.dof()));
+    let n = y.len();
+    if n < SHORT_SERIES
+        && let Some((s, t)) = drift_spread(y)
+    {
+        let weight = floor_weight(n);
+        let df = (t - 1.0).max(1.0);
+        let (q80, q95) = (t_quantile(0.9, df), t_quantile(0.975, df));
+        for k in 0..fc.mean.len() {
+            let h = (k + 1) as f64;
+            let sd = weight * s * (h * (1.0 + h / t)).sqrt();
+            let own = (fc.upper_95[k] - fc.lower_95[k]) / 2.0;
+            if q95 * sd <= own {
+                continue;
+            }
+            let mu = fc.mean[k];
+            match fc.draws.get_mut(k).filter(|_| own > 0.0) {
+                Some(d) => {
+                    // Widened about the point forecast, the simulated shape kept.
+                    let f = q95 * sd / own;
+                    d.iter_mut().for_each(|v| *v = mu + f * (*v - mu));
+                    fc.lower_80[k] = quantile(d, 0.10);
+                    fc.upper_80[k] = quantile(d, 0.90);
+                    fc.lower_95[k] = quantile(d, 0.025);
+                    fc.upper_95[k] = quantile(d, 0.975);
+                }
+                None => {
+                    fc.lower_80[k] = mu - q80 * sd;
+                    fc.upper_80[k] = mu + q80 * sd;
+                    fc.lower_95[k] = mu - q95 * sd;
+                    fc.upper_95[k] = mu + q95 * sd;
+                    fc.dist[k] = Some((sd, df));
+                }
+            }
+        }
+    }
+    fc
+}
+
+/// The share of a random walk with drift's spread [`predictive`] gives at least a series of
+/// `n` values: 1 up to 12 values, falling in proportion to 0 at [`SHORT_SERIES`].
+pub fn floor_weight(n: usize) -> f64 {
+    (SHORT_SERIES.saturating_sub(n) as f64 / (SHORT_SERIES - 12) as f64).min(1.0)
+}
+
+/// A random walk with drift on `y`: the spread of its one-step errors (the differences less
+/// their mean, over `T - 1` degrees of freedom) and the number of differences `T`; `None` with
+/// fewer than 3 values.
+fn drift_spread(y: &[f64]) -> Option<(f64, f64)> {
+    let n = y.len();
+    if n < 3 {
+        return None;
+    }
+    let t = (n - 1) as f64;
+    let drift = (y[n - 1] - y[0]) / t;
+    let ss: f64 = y.windows(2).map(|w| (w[1] - w[0] - drift).powi(2)).sum();
+    Some(((ss / (t - 1.0)).sqrt(), t))
+}
+
+/// The `p` quantile of sorted values, interpolated.
+fn quantile(v: &[f64], p: f64) -> f64 {
+    let pos = p * (v.len() - 1) as f64;
+    let (a, c) = (pos.floor() as usize, pos.ceil() as usize);
+    v[a] + (v[c] - v[a]) * (pos - a as f64)
+}
+
+/// Forecasts with the model's own intervals (`dof` none: normal quantiles) or with Student-t
+/// ones of `dof` degrees of freedom.
+fn project(fit: &Fit, horizon: usize, dof: Option<f64>) -> Forecast {
     let spec = &fit.spec;
     let p = &fit.params;
     let (l, b, s) = fit.state.clone();
@@ -603,7 +739,9 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
     let linear = spec.error == ErrorKind::A && spec.season != SeasonKind::M;
     let (mut lo80, mut hi80, mut lo95, mut hi95) = (vec![], vec![], vec![], vec![]);
     let mut draws: Vec<Vec<f64>> = Vec::new();
+    let mut dist: Vec<Option<(f64, f64)>> = vec![None; if dof.is_some() { horizon } else { 0 }];
     if linear {
+        let (q80, q95) = dof.map_or((Z80, Z95), |v| (t_quantile(0.9, v), t_quantile(0.975, v)));
         // Var(h) = sigma2 (1 + sum_{j<h} c_j^2), Hyndman et al. 2008, table 6.1 (class 1).
         for h in 1..=horizon {
             let mut v = 1.0;
@@ -624,10 +762,13 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
             }
             let sd = (fit.sigma2 * v).sqrt();
             let mu = mean[h - 1];
-            lo80.push(mu - Z80 * sd);
-            hi80.push(mu + Z80 * sd);
-            lo95.push(mu - Z95 * sd);
-            hi95.push(mu + Z95 * sd);
+            lo80.push(mu - q80 * sd);
+            hi80.push(mu + q80 * sd);
+            lo95.push(mu - q95 * sd);
+            hi95.push(mu + q95 * sd);
+            if let (Some(slot), Some(v)) = (dist.get_mut(h - 1), dof) {
+                *slot = Some((sd, v));
+            }
         }
     } else {
         // Simulated sample paths, with a fixed seed.
@@ -647,10 +788,25 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
         };
         let sd = fit.sigma2.sqrt();
         for _ in 0..paths {
+            // The path's own error scale when the variance counts as estimated: sigma x
+            // sqrt(nu / chi2(nu)), chi2 as a sum of nu squared normals (by the Wilson-Hilferty
+            // cube past 100 degrees of freedom).
+            let scale = match dof {
+                None => 1.0,
+                Some(v) => {
+                    let chi2 = if v <= 100.0 {
+                        (0..v as usize).map(|_| normal().powi(2)).sum::<f64>()
+                    } else {
+                        let c = 2.0 / (9.0 * v);
+                        v * (1.0 - c + normal() * c.sqrt()).powi(3)
+                    };
+                    (v / chi2.max(1e-12)).sqrt()
+                }
+            };
             let mut st: States = (l, b, s.clone());
             for d in draws.iter_mut() {
                 let f = one_step(spec, p, st.0, st.1, &st.2);
-                let e = sd * normal();
+                let e = sd * scale * normal();
                 let yt = match spec.error {
                     ErrorKind::A => f + e,
                     ErrorKind::M => f * (1.0 + e),
@@ -659,17 +815,12 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
                 update(spec, p, &mut st, yt);
             }
         }
-        let q = |v: &[f64], p: f64| {
-            let pos = p * (v.len() - 1) as f64;
-            let (a, c) = (pos.floor() as usize, pos.ceil() as usize);
-            v[a] + (v[c] - v[a]) * (pos - a as f64)
-        };
         for d in draws.iter_mut() {
             d.sort_by(f64::total_cmp);
-            lo80.push(q(d, 0.10));
-            hi80.push(q(d, 0.90));
-            lo95.push(q(d, 0.025));
-            hi95.push(q(d, 0.975));
+            lo80.push(quantile(d, 0.10));
+            hi80.push(quantile(d, 0.90));
+            lo95.push(quantile(d, 0.025));
+            hi95.push(quantile(d, 0.975));
         }
     }
     Forecast {
@@ -682,6 +833,7 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
         aicc: fit.aicc,
         simulated: !linear,
         draws,
+        dist,
     }
 }
 
@@ -705,11 +857,123 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc
 }
 
-/// P(value at step `h` >= target) under the model's own distribution: the share of the
-/// simulated paths at or above the target for the non-linear models, the normal distribution
-/// of the analytic intervals for the linear ones.
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error about 1e-15).
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum = C[1..]
+        .iter()
+        .enumerate()
+        .fold(C[0], |a, (i, c)| a + c / (x + i as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+/// The regularised incomplete beta function I_x(a, b) (Numerical Recipes' continued fraction,
+/// by the modified Lentz method).
+fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); otherwise by symmetry.
+    if x > (a + 1.0) / (a + b + 2.0) {
+        return 1.0 - incomplete_beta(1.0 - x, b, a);
+    }
+    let tiny = 1e-300;
+    let (mut c, mut d) = (1.0, 1.0 - (a + b) * x / (a + 1.0));
+    if d.abs() < tiny {
+        d = tiny;
+    }
+    d = 1.0 / d;
+    let mut f = d;
+    for m in 1..300 {
+        let m = f64::from(m);
+        for num in [
+            m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0)),
+        ] {
+            d = 1.0 + num * d;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = 1.0 + num / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            f *= d * c;
+        }
+        if (d * c - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    front * f / a
+}
+
+/// The Student-t distribution function with `nu` degrees of freedom.
+pub fn t_cdf(x: f64, nu: f64) -> f64 {
+    if nu > 1e7 {
+        return normal_cdf(x);
+    }
+    let tail = 0.5 * incomplete_beta(nu / (nu + x * x), nu / 2.0, 0.5);
+    if x >= 0.0 { 1.0 - tail } else { tail }
+}
+
+/// The `p` quantile of the Student-t distribution with `nu` degrees of freedom (by bisection of
+/// [`t_cdf`]).
+pub fn t_quantile(p: f64, nu: f64) -> f64 {
+    let (mut lo, mut hi) = (-1.0, 1.0);
+    while t_cdf(lo, nu) > p && lo > -1e12 {
+        lo *= 2.0;
+    }
+    while t_cdf(hi, nu) < p && hi < 1e12 {
+        hi *= 2.0;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if t_cdf(mid, nu) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-13 * (1.0 + mid.abs()) {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// P(value at step `h` >= target) under the forecast's distribution: the share of the
+/// simulated paths at or above the target for the non-linear models, the Student-t of
+/// [`predictive`] where it gives one, else the normal distribution of the analytic intervals.
 pub fn probability_at_least(fc: &Forecast, h: usize, target: f64) -> f64 {
     let k = h.clamp(1, fc.mean.len()) - 1;
+    if let Some(Some((sd, nu))) = fc.dist.get(k) {
+        if *sd <= 0.0 {
+            return if fc.mean[k] >= target { 1.0 } else { 0.0 };
+        }
+        return 1.0 - t_cdf((target - fc.mean[k]) / sd, *nu);
+    }
     if let Some(d) = fc.draws.get(k).filter(|d| !d.is_empty()) {
         // Sorted: the paths below the target come first.
         let below = d.partition_point(|v| *v < target);
@@ -725,29 +989,69 @@ pub fn probability_at_least(fc: &Forecast, h: usize, target: f64) -> f64 {
 /// P(value at step `h` <= target).
 pub fn probability_at_most(fc: &Forecast, h: usize, target: f64) -> f64 {
     let k = h.clamp(1, fc.mean.len()) - 1;
-    if let Some(d) = fc.draws.get(k).filter(|d| !d.is_empty()) {
+    let t = matches!(fc.dist.get(k), Some(Some(_)));
+    if !t && let Some(d) = fc.draws.get(k).filter(|d| !d.is_empty()) {
         let at_most = d.partition_point(|v| *v <= target);
         return at_most as f64 / d.len() as f64;
     }
     1.0 - probability_at_least(fc, h, target)
 }
 
+/// How sure a forecast from `n` values may say a target is reached (or missed): within
+/// `(low, high)` = (1%, 99%) below [`SHORT_SERIES`] values, `None` (no bound) from there. The
+/// intervals of [`predictive`] allow for the parameters' estimation but not for the model
+/// itself being wrong, which a short history cannot rule out.
+pub fn probability_bounds(n: usize) -> Option<(f64, f64)> {
+    (n < SHORT_SERIES).then_some((0.01, 0.99))
+}
+
+/// A probability kept within [`probability_bounds`] of `n` values, and in words how sure `n`
+/// values can make it when that bound was reached: `", which can make it no surer than 99%"`
+/// (or `", which can put it no lower than 1%"`), else empty.
+pub fn bounded(p: f64, n: usize) -> (f64, String) {
+    match probability_bounds(n) {
+        Some((_, hi)) if p > hi => (
+            hi,
+            format!(", which can make it no surer than {:.0}%", hi * 100.0),
+        ),
+        Some((lo, _)) if p < lo => (
+            lo,
+            format!(", which can put it no lower than {:.0}%", lo * 100.0),
+        ),
+        _ => (p, String::new()),
+    }
+}
+
 /// For goal tracking: the probability of reaching `target` `steps` months after the last of
-/// `values` (falling to it when `down`), and the model chosen; `None` when the series cannot
-/// be forecast.
+/// `values` (falling to it when `down`), and the model chosen, from [`predictive`]'s
+/// distribution. From a short history (fewer than [`SHORT_SERIES`] months) the probability
+/// is kept within [`probability_bounds`] and the model's name is followed by how much data it
+/// had, e.g. `ETS(A,A,N) (from 8 months of data; a longer history would narrow this)`.
+/// `None` when the series cannot be forecast.
 pub fn goal_probability(
     values: &[f64],
     steps: usize,
     target: f64,
     down: bool,
 ) -> Option<(f64, String)> {
-    let period = (values.len() >= 24).then_some(12);
+    let n = values.len();
+    let period = (n >= 24).then_some(12);
     let fit = auto(values, period).ok()?;
-    let fc = forecast(&fit, steps.max(1));
+    let fc = predictive(&fit, values, steps.max(1));
     let p = if down {
         probability_at_most(&fc, steps, target)
     } else {
         probability_at_least(&fc, steps, target)
     };
-    Some((p, fc.model))
+    if n >= SHORT_SERIES {
+        return Some((p, fc.model));
+    }
+    let (p, how) = bounded(p, n);
+    Some((
+        p,
+        format!(
+            "{} (from {n} months of data{how}; a longer history would narrow this)",
+            fc.model
+        ),
+    ))
 }

@@ -12,6 +12,13 @@
 //! seasonal naive method with drift competes with it on a holdout of the last season, and the
 //! one with the smaller mean absolute error forecasts. Forecast steps carry
 //! the periods' labels.
+//!
+//! The intervals and the probability of reaching a target allow for the model being estimated
+//! from the history ([`crate::ets::predictive`]: Student-t quantiles, and on a short history a
+//! band never narrower than a random walk with drift's; the seasonal naive method's spread
+//! counts its drift's estimation); from fewer than [`crate::ets::SHORT_SERIES`] values the
+//! probability stays within [`crate::ets::probability_bounds`], and a note says how much data
+//! the range rests on.
 
 use serde::Serialize;
 
@@ -371,6 +378,16 @@ fn prepare(points: &[Point]) -> Result<Prepared, String> {
     Ok((labels, values, grain, notes, next))
 }
 
+/// `8 months`, `5 quarters`, `6 values` (steps).
+fn counted(n: usize, grain: Grain) -> String {
+    match (grain, n) {
+        (Grain::Step, 1) => "1 value".into(),
+        (Grain::Step, _) => format!("{n} values"),
+        (g, 1) => format!("1 {}", g.name()),
+        (g, _) => format!("{n} {}s", g.name()),
+    }
+}
+
 /// Seasonal naive with drift: each period as the same period of the last season, plus the
 /// average change from one season to the next (when there are two seasons) per season ahead.
 struct Snaive {
@@ -378,6 +395,10 @@ struct Snaive {
     last_season: Vec<f64>,
     drift: f64,
     sigma: f64,
+    /// Season-on-season changes the drift is the mean of (0 without a drift).
+    changes: f64,
+    /// Degrees of freedom of `sigma`.
+    dof: f64,
 }
 
 fn snaive(y: &[f64], m: usize) -> Option<Snaive> {
@@ -401,6 +422,12 @@ fn snaive(y: &[f64], m: usize) -> Option<Snaive> {
         last_season: y[n - m..].to_vec(),
         drift,
         sigma,
+        changes: if n >= 2 * m {
+            changes.len() as f64
+        } else {
+            0.0
+        },
+        dof,
     })
 }
 
@@ -410,17 +437,22 @@ impl Snaive {
         self.last_season[(h - 1) % self.m] + k as f64 * self.drift
     }
 
+    /// The spread `k` seasons ahead: `sigma sqrt(k)`, and with a drift estimated from `T`
+    /// changes `sigma sqrt(k (1 + k/T))` (the drift's own uncertainty; Hyndman &
+    /// Athanasopoulos, "Forecasting: Principles and Practice", 3rd ed., 5.5).
     fn sd(&self, h: usize) -> f64 {
         let k = ((h - 1) / self.m + 1) as f64;
-        self.sigma * k.sqrt()
+        let drift = if self.changes > 0.0 {
+            1.0 + k / self.changes
+        } else {
+            1.0
+        };
+        self.sigma * (k * drift).sqrt()
     }
 }
 
 /// The longest horizon, in periods.
 pub const MAX_HORIZON: usize = 1200;
-
-const Z80: f64 = 1.281_551_565_544_600_5;
-const Z95: f64 = 1.959_963_984_540_054;
 
 fn mae(actual: &[f64], predicted: &[f64]) -> f64 {
     actual
@@ -502,26 +534,48 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
     let target_period = forecast_periods.last().cloned().unwrap_or_default();
     let r = |v: f64| crate::catalogue::round_to(v, 4);
     let rv = |v: Vec<f64>| v.into_iter().map(r).collect::<Vec<f64>>();
+    // A short history: how much data the range rests on, and how sure a probability can be.
+    let short = |notes: &mut Vec<String>, dof: f64, floor: &str| {
+        if n < ets::SHORT_SERIES {
+            notes.push(format!(
+                "from {} of data; a longer history would narrow this: the range allows for the model being estimated from so few values (Student-t quantiles with {dof} degrees of freedom{floor})",
+                counted(n, grain)
+            ));
+        }
+    };
+    let bounded = |notes: &mut Vec<String>, p: f64| -> f64 {
+        let (q, how) = ets::bounded(p, n);
+        if !how.is_empty() {
+            notes.push(format!(
+                "the probability of reaching the target is from {} of data{how}",
+                counted(n, grain)
+            ));
+        }
+        q
+    };
     let report = match use_snaive {
         Some(s) => {
             let mean: Vec<f64> = (1..=h).map(|k| s.mean(k)).collect();
+            let (q80, q95) = (ets::t_quantile(0.9, s.dof), ets::t_quantile(0.975, s.dof));
             let band = |z: f64, sign: f64| -> Vec<f64> {
                 (1..=h).map(|k| s.mean(k) + sign * z * s.sd(k)).collect()
             };
+            short(&mut notes, s.dof, "");
             let target = req.target.map(|t| {
                 let (mu, sd) = (s.mean(h), s.sd(h));
                 let up = if sd > 0.0 {
-                    1.0 - ets::normal_cdf((t - mu) / sd)
+                    1.0 - ets::t_cdf((t - mu) / sd, s.dof)
                 } else if mu >= t {
                     1.0
                 } else {
                     0.0
                 };
+                let p = bounded(&mut notes, if req.down { 1.0 - up } else { up });
                 Target {
                     value: t,
                     direction: if req.down { "down" } else { "up" },
                     period: target_period.clone(),
-                    probability: r(if req.down { 1.0 - up } else { up }),
+                    probability: r(p),
                 }
             });
             ForecastReport {
@@ -533,10 +587,10 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
                 season: m,
                 forecast_periods,
                 mean: rv(mean),
-                lower_80: rv(band(Z80, -1.0)),
-                upper_80: rv(band(Z80, 1.0)),
-                lower_95: rv(band(Z95, -1.0)),
-                upper_95: rv(band(Z95, 1.0)),
+                lower_80: rv(band(q80, -1.0)),
+                upper_80: rv(band(q80, 1.0)),
+                lower_95: rv(band(q95, -1.0)),
+                upper_95: rv(band(q95, 1.0)),
                 aicc: None,
                 simulated: false,
                 fit: None,
@@ -548,16 +602,29 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
             }
         }
         None => {
-            let fc = ets::forecast(&fit, h);
-            let target = req.target.map(|t| Target {
-                value: t,
-                direction: if req.down { "down" } else { "up" },
-                period: target_period.clone(),
-                probability: r(if req.down {
+            let fc = ets::predictive(&fit, &y, h);
+            let floor = match ets::floor_weight(n) {
+                w if w >= 1.0 => {
+                    ", and never narrower than a random walk with drift's range".into()
+                }
+                w => format!(
+                    ", and never narrower than {:.0}% of a random walk with drift's range",
+                    w * 100.0
+                ),
+            };
+            short(&mut notes, fit.dof(), &floor);
+            let target = req.target.map(|t| {
+                let p = if req.down {
                     ets::probability_at_most(&fc, h, t)
                 } else {
                     ets::probability_at_least(&fc, h, t)
-                }),
+                };
+                Target {
+                    value: t,
+                    direction: if req.down { "down" } else { "up" },
+                    period: target_period.clone(),
+                    probability: r(bounded(&mut notes, p)),
+                }
             });
             ForecastReport {
                 kpi: req.kpi.clone(),

@@ -84,11 +84,9 @@ fn order_metrics_by_month() {
     assert_eq!(values(&t, "new_customers"), [Some(2.0), Some(1.0)]);
     // Active: C0, C1 in March; C0, C2 in April.
     assert_eq!(values(&t, "active_customers"), [Some(2.0), Some(2.0)]);
-    // Repeat by end of March: nobody has 2 orders (0/2); by end of April C0 has 3 (1/3).
-    assert_eq!(
-        values(&t, "repeat_purchase_rate"),
-        [Some(0.0), Some(0.3333)]
-    );
+    // The repeat purchase rate is over the trailing year, from the first month with a full
+    // year of orders behind it: none here (see a_falling_repeat_rate_shows_as_falling).
+    assert_eq!(values(&t, "repeat_purchase_rate"), [None, None]);
     // CAC: 100 / 2 new = 50; 50 / 1 new = 50.
     assert_eq!(values(&t, "cac"), [Some(50.0), Some(50.0)]);
     // By channel 0: March spend 100, new via channel 0 = C0 -> 100; April none spent -> 0/1.
@@ -108,33 +106,32 @@ fn order_metrics_by_month() {
 
 #[test]
 fn simple_cltv_from_two_years() {
-    // 2026: customers 0..4 each order once in January (4 active). 2027: customers 0 and 1
-    // order twice each, in March and June, at 50. For 2027-12: trailing year revenue 200,
-    // orders 4, AOV 50; active last year 2 -> 2 orders each; year before 4 active, 2 churned:
-    // churn 0.5, lifetime 2 years. CLTV = 50 x 2 x 0.4 (margin) x 2 = 80. The same holds for
-    // 2027-06, the last month of orders; months after it are not covered by the data: null.
+    // 2026: customers 0..4 each order once on 1 January (4 active). 2027: customers 0 and 1
+    // order twice each, in March and on 31 December, at 50. For 2027-12: trailing year revenue
+    // 200, orders 4, AOV 50; active last year 2 -> 2 orders each; year before 4 active, 2
+    // churned: churn 0.5, lifetime 2 years. CLTV = 50 x 2 x 0.4 (margin) x 2 = 80.
+    // 2027-12 is the first month with 24 months of orders behind it; before it the "year
+    // before" would start before the data, and the churn count from the start of the data:
+    // undefined. (It was 80 from 2027-06 on with orders to June, over a year before of six
+    // months.)
     let mut om = OrderMetrics::new(Granularity::Month);
     for c in 0..4 {
         om.add(&Order {
-            day: d(2026, 1, 10),
+            day: d(2026, 1, 1),
             customer: c,
             amount: 10.0,
             channel: None,
         });
     }
     for c in 0..2 {
-        om.add(&Order {
-            day: d(2027, 3, 10),
-            customer: c,
-            amount: 50.0,
-            channel: None,
-        });
-        om.add(&Order {
-            day: d(2027, 6, 10),
-            customer: c,
-            amount: 50.0,
-            channel: None,
-        });
+        for day in [d(2027, 3, 10), d(2027, 12, 31)] {
+            om.add(&Order {
+                day,
+                customer: c,
+                amount: 50.0,
+                channel: None,
+            });
+        }
     }
     let t = compute(
         &Inputs {
@@ -144,14 +141,12 @@ fn simple_cltv_from_two_years() {
         },
         Granularity::Month,
         None,
-        Some(Granularity::Month.index(d(2027, 12, 1))),
+        None,
     );
     let cltv = values(&t, "cltv");
-    assert_eq!(t.periods[17], "2027-06");
-    assert_eq!(cltv[17], Some(80.0));
-    assert_eq!(cltv.last().copied().flatten(), None);
-    // Too little history in 2026: undefined.
-    assert_eq!(cltv[0], None);
+    assert_eq!(t.periods[23], "2027-12");
+    assert_eq!(cltv[23], Some(80.0));
+    assert_eq!(cltv[..23], [None; 23]);
 }
 
 #[test]
@@ -331,13 +326,15 @@ fn online_revenue_and_its_growth_against_a_year_before() {
     let (online, store) = (channels.intern("Online shop"), channels.intern("store"));
     let mut om = OrderMetrics::new(Granularity::Month);
     // March 2026: 100 online, 50 in store; March 2027: 150 online. Growth 150 / 100 - 1 = 0.5.
+    // (On the 1st: data starting on the 10th would cover March 2026 in part, and no growth is
+    // measured against a partial month.)
     for (y, amount, ch) in [
         (2026, 100.0, online),
         (2026, 50.0, store),
         (2027, 150.0, online),
     ] {
         om.add(&Order {
-            day: d(y, 3, 10),
+            day: d(y, 3, 1),
             customer: 0,
             amount,
             channel: Some(ch),
@@ -357,4 +354,103 @@ fn online_revenue_and_its_growth_against_a_year_before() {
     assert_eq!((online_rev[0], online_rev[12]), (Some(100.0), Some(150.0)));
     assert_eq!(values(&t, "tech_revenue_growth")[12], Some(0.5));
     assert_eq!(values(&t, "tech_revenue_growth")[0], None);
+}
+
+#[test]
+fn a_falling_repeat_rate_shows_as_falling() {
+    // 2026: A orders on Jan 1 and Feb 1, B on Mar 1 and Apr 1 (two purchase occasions each),
+    // C on May 1, D on Jun 1. 2027: A and B buy no more; C comes back once (Jul 1), D once
+    // (Aug 1), E buys once (Sep 1), F twice on one day (Dec 31: one purchase occasion).
+    //
+    // Over the trailing 12 months (from the first month with a full year of orders behind
+    // it, 2026-12):
+    //   2026-12 (2026-01..12): A 2, B 2, C 1, D 1        -> 2 / 4 = 0.5
+    //   2027-01 (2026-02..2027-01): A 1, B 2, C, D        -> 1 / 4 = 0.25
+    //   2027-02 (2026-03..2027-02): B 2, C, D             -> 1 / 3 = 0.3333
+    //   2027-03 (2026-04..): B 1, C, D                    -> 0 / 3
+    //   2027-04: C, D -> 0 / 2; 2027-05: D -> 0 / 1; 2027-06: nobody -> undefined
+    //   2027-07: C -> 0 / 1; 2027-08: C, D -> 0 / 2; 2027-09..11: C, D, E -> 0 / 3
+    //   2027-12 (2027-01..12): C, D, E, F                 -> 0 / 4
+    // Counted from the start of the data, it rose instead: 2 of 4 customers with 2 orders or
+    // more by 2026-12, 4 of 4 by 2027-08 (C and D back), 5 of 6 by 2027-12 (F's two orders).
+    let (a, b, c, dd, e, f) = (0, 1, 2, 3, 4, 5);
+    let orders = [
+        (a, d(2026, 1, 1)),
+        (a, d(2026, 2, 1)),
+        (b, d(2026, 3, 1)),
+        (b, d(2026, 4, 1)),
+        (c, d(2026, 5, 1)),
+        (dd, d(2026, 6, 1)),
+        (c, d(2027, 7, 1)),
+        (dd, d(2027, 8, 1)),
+        (e, d(2027, 9, 1)),
+        (f, d(2027, 12, 31)),
+        (f, d(2027, 12, 31)),
+    ];
+    let mut om = OrderMetrics::new(Granularity::Month);
+    for (customer, day) in orders {
+        om.add(&Order {
+            day,
+            customer,
+            amount: 20.0,
+            channel: None,
+        });
+    }
+    let t = compute(
+        &Inputs {
+            orders: Some(&om),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    assert_eq!(t.periods.len(), 24);
+    let rate = values(&t, "repeat_purchase_rate");
+    // Before a full year of orders: not computed on a part of a year.
+    assert_eq!(rate[..11], [None; 11]);
+    assert_eq!(
+        rate[11..],
+        [
+            Some(0.5),
+            Some(0.25),
+            Some(0.3333),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            None,
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0)
+        ]
+    );
+    // The same orders split between two accumulators (as the import's threads do) and
+    // merged give the same rate.
+    let (mut one, mut two) = (
+        OrderMetrics::new(Granularity::Month),
+        OrderMetrics::new(Granularity::Month),
+    );
+    for (k, (customer, day)) in orders.into_iter().enumerate() {
+        let o = Order {
+            day,
+            customer,
+            amount: 20.0,
+            channel: None,
+        };
+        if k % 2 == 0 { one.add(&o) } else { two.add(&o) }
+    }
+    one.merge(two);
+    let merged = compute(
+        &Inputs {
+            orders: Some(&one),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    assert_eq!(values(&merged, "repeat_purchase_rate"), rate);
 }

@@ -150,3 +150,63 @@ fn probabilities_follow_the_target() {
     assert!((ets::normal_cdf(0.0) - 0.5).abs() < 1e-7);
     assert!((ets::normal_cdf(1.959_964) - 0.975).abs() < 1e-6);
 }
+
+/// Half a unit of noise on a line rising by 2 a period, repeating every 8 periods.
+const NOISE: [f64; 8] = [0.4, -0.3, 0.5, -0.5, 0.2, -0.4, 0.3, -0.2];
+
+/// `n` values of a series rising gently (100, 102, 104, ...) with small noise.
+fn gently_rising(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|t| 100.0 + 2.0 * t as f64 + NOISE[t % 8])
+        .collect()
+}
+
+#[test]
+fn a_short_history_gives_an_honest_chance_and_says_so() {
+    // Eight months; six months on, the trend is at 100 + 2 x 13 = 126, and 128 is one
+    // month's growth above it. Fitted to 8 values, the model's own band (sd 0.5, nothing
+    // for its level and slope being estimated from 8 values) gave a chance of 0.0000014:
+    // reported as 0%.
+    let y = gently_rising(8);
+    let (p, words) = ets::goal_probability(&y, 6, 128.0, false).unwrap();
+    assert!(p > 0.01 && p < 0.99, "{p} {words}");
+    assert!(p < 0.5, "the target is above the trend: {p}");
+    assert!(
+        words.contains("from 8 months of data") && words.contains("a longer history"),
+        "{words}"
+    );
+    // Far below the trend the target is all but sure, but 8 values cannot make it surer than
+    // 99%, nor falling to it less likely than 1%; the words say so.
+    let (p, words) = ets::goal_probability(&y, 6, 100.0, false).unwrap();
+    assert_eq!(p, 0.99, "{words}");
+    assert!(words.contains("no surer than 99%"), "{words}");
+    let (p, _) = ets::goal_probability(&y, 6, 100.0, true).unwrap();
+    assert_eq!(p, 0.01);
+    // Two years and more: the model's own words, no cap needed.
+    let (_, words) = ets::goal_probability(&gently_rising(36), 6, 180.0, false).unwrap();
+    assert!(
+        words.starts_with("ETS(") && !words.contains("months of data"),
+        "{words}"
+    );
+}
+
+#[test]
+fn student_t_matches_the_tables() {
+    // Quantiles from any t table; with 1 degree of freedom the t is Cauchy, whose distribution
+    // function is 1/2 + atan(x) / pi.
+    for (p, nu, q) in [
+        (0.975, 6.0, 2.446_912),
+        (0.9, 4.0, 1.533_206),
+        (0.975, 1.0, 12.706_205),
+        (0.975, 30.0, 2.042_272),
+    ] {
+        assert!((ets::t_quantile(p, nu) - q).abs() < 1e-6, "{p} {nu}");
+        assert!((ets::t_cdf(q, nu) - p).abs() < 1e-7, "{p} {nu}");
+    }
+    for x in [-3.0, -0.5, 0.0, 2.0] {
+        let cauchy = 0.5 + f64::atan(x) / std::f64::consts::PI;
+        assert!((ets::t_cdf(x, 1.0) - cauchy).abs() < 1e-9, "{x}");
+    }
+    // Many degrees of freedom: the normal.
+    assert!((ets::t_quantile(0.975, 1e8) - 1.959_964).abs() < 1e-5);
+}

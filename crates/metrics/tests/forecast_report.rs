@@ -122,10 +122,12 @@ fn repeated_and_unreadable_periods_are_refused_gaps_filled_with_a_note() {
     let r = report(&points(&rows), &req(1)).unwrap();
     assert_eq!(r.periods[3], "2027-04");
     assert_eq!(r.history[3], 14.0);
+    // (And 6 months are a short history: the second note says what the range rests on.)
     assert_eq!(
         r.notes,
         [
-            "1 period(s) had no value and were filled by linear interpolation between their neighbours: 2027-04"
+            "1 period(s) had no value and were filled by linear interpolation between their neighbours: 2027-04",
+            "from 6 months of data; a longer history would narrow this: the range allows for the model being estimated from so few values (Student-t quantiles with 4 degrees of freedom, and never narrower than a random walk with drift's range)"
         ]
     );
     // More than a quarter missing: refused.
@@ -378,5 +380,88 @@ fn periods_read_in_any_spelling_and_print_canonically() {
     assert_eq!(
         report(&points(&mixed), &req(1)).unwrap_err(),
         "line 3: `2027-01-11` is a date, but `2027-W01` (line 2) is an ISO week; expected periods of one length"
+    );
+}
+
+/// Half a unit of noise on a line rising by 2 a month, repeating every 8 months.
+const NOISE: [f64; 8] = [0.4, -0.3, 0.5, -0.5, 0.2, -0.4, 0.3, -0.2];
+
+/// The 95% prediction interval's half-width, `h` steps past the last of `y`, of the straight
+/// line fitted to `y` by least squares (the model a smoothed trend with no smoothing reduces
+/// to), with its own parameter uncertainty: `t(0.975, n - 2) s sqrt(1 + 1/n + (x0 -
+/// mean x)^2 / Sxx)` (any regression textbook; e.g. Montgomery & Runger, "Applied
+/// Statistics and Probability for Engineers", 11-6). `t975` is read from a t table.
+fn line_band(y: &[f64], h: usize, t975: f64) -> f64 {
+    let n = y.len() as f64;
+    let mx = (n - 1.0) / 2.0;
+    let my = y.iter().sum::<f64>() / n;
+    let sxx: f64 = (0..y.len()).map(|x| (x as f64 - mx).powi(2)).sum();
+    let sxy: f64 = y
+        .iter()
+        .enumerate()
+        .map(|(x, v)| (x as f64 - mx) * (v - my))
+        .sum();
+    let b = sxy / sxx;
+    let sse: f64 = y
+        .iter()
+        .enumerate()
+        .map(|(x, v)| (v - (my + b * (x as f64 - mx))).powi(2))
+        .sum();
+    let s = (sse / (n - 2.0)).sqrt();
+    let x0 = n - 1.0 + h as f64;
+    t975 * s * (1.0 + 1.0 / n + (x0 - mx).powi(2) / sxx).sqrt()
+}
+
+#[test]
+fn a_short_history_gives_a_wide_band_and_a_chance_short_of_certainty() {
+    // Eight months rising by 2 with half a unit of noise; six months on the trend is at 126,
+    // the target 128 one month's growth above it.
+    let v: Vec<f64> = (0..8).map(|t| 100.0 + 2.0 * t as f64 + NOISE[t]).collect();
+    let rows = months(2026, &v);
+    let rows: Vec<(&str, f64)> = rows.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let ask = Request {
+        horizon: 6,
+        target: Some(128.0),
+        ..Request::default()
+    };
+    let r = report(&points(&rows), &ask).unwrap();
+    let half = (r.upper_95[5] - r.lower_95[5]) / 2.0;
+    // The least-squares line through the 8 values gives, six months on, a 95% half-width of
+    // 2.447 (t with 6 degrees of freedom) x s x sqrt(1 + 1/8 + 9.5^2 / 42): about 1.8 x the
+    // noise. Before, the band was the model's one-step spread alone, +-0.99 (and the
+    // chance 0.0000).
+    let bound = line_band(&v, 6, 2.446_912);
+    assert!(
+        half >= bound,
+        "{half} narrower than {bound}: {} {:?}",
+        r.model,
+        r.notes
+    );
+    let p = r.target.as_ref().unwrap().probability;
+    assert!(p > 0.01 && p < 0.99, "{p}");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("from 8 months of data; a longer history would narrow this")),
+        "{:?}",
+        r.notes
+    );
+    // Three years of the same shape: a narrower band, and no such note.
+    let long: Vec<f64> = (0..36)
+        .map(|t| 100.0 + 2.0 * t as f64 + NOISE[t % 8])
+        .collect();
+    let rows = months(2024, &long);
+    let rows: Vec<(&str, f64)> = rows.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    let l = report(&points(&rows), &ask).unwrap();
+    let long_half = (l.upper_95[5] - l.lower_95[5]) / 2.0;
+    assert!(
+        long_half < half / 2.0,
+        "36 months: +-{long_half}, 8 months: +-{half} ({})",
+        l.model
+    );
+    assert!(
+        l.notes.iter().all(|n| !n.contains("months of data")),
+        "{:?}",
+        l.notes
     );
 }

@@ -132,13 +132,13 @@ fn an_unresolved_outage_is_down_to_the_end_of_its_period() {
     assert_eq!(values(&t, "mttr"), [Some(0.5)]);
 }
 
-/// Twelve steady months of revenue (1,000 a month, +-10), then `last` in 2028-01 on days
-/// 1..=`days`.
+/// Twelve steady months of revenue (1,000 a month, +-10, on the 1st: the data cover January
+/// 2027 from its start), then `last` in 2028-01 on days 1..=`days`.
 fn steady_then(last: f64, days: u32) -> OrderMetrics {
     let mut v = Vec::new();
     for m in 1..=12 {
         let wiggle = if m % 2 == 0 { 10.0 } else { -10.0 };
-        v.push((d(2027, m, 28), 1000.0 + wiggle));
+        v.push((d(2027, m, 1), 1000.0 + wiggle));
     }
     let per_day = last / f64::from(days);
     for day in 1..=days {
@@ -217,15 +217,15 @@ fn a_growing_quarterly_series_has_no_false_anomalies() {
 #[test]
 fn the_spread_has_a_floor() {
     // A series steady to 0.01 but for one period 12% up: the residuals' MAD is about 0.01
-    // and scored the jump some 8,000 spreads; floored at 1% of the median size (10), the
-    // score is 120 / 10 = 12.
+    // and scored the jump some 8,000 spreads; floored at 3% of the median size (30: what the
+    // calendar alone moves a month by), the score is 120 / 30 = 4.
     let mut y: Vec<Option<f64>> = (0..12)
         .map(|i| Some(1000.0 + if i % 2 == 0 { 0.01 } else { -0.01 }))
         .collect();
     y[6] = Some(1120.0);
     let a = anomaly::detect(&y, None, THRESHOLD);
     assert_eq!(a.len(), 1);
-    assert!((a[0].score - 12.0).abs() < 0.01, "{a:?}");
+    assert!((a[0].score - 4.0).abs() < 0.01, "{a:?}");
 }
 
 #[test]
@@ -251,4 +251,114 @@ fn output_is_rounded_to_the_unit() {
     assert_eq!(values(&t, "average_order_value"), [Some(2732.55)]);
     let json = serde_json::to_string(&t.get("revenue").unwrap().values).unwrap();
     assert_eq!(json, "[10930.2]");
+}
+
+/// Two years of a shop's monthly revenue from January 2025: about 10,000 a month growing 0.5%
+/// a month, November +15%, December +60%, summer -10%, and up to 2% of noise (a pattern of
+/// 11, so that the two years differ).
+fn two_years() -> Vec<f64> {
+    let noise = [
+        0.02, -0.015, 0.01, -0.02, 0.005, 0.015, -0.01, 0.02, -0.005, 0.01, -0.02,
+    ];
+    (0..24)
+        .map(|k| {
+            let season = match k % 12 {
+                11 => 1.6,
+                10 => 1.15,
+                5..=7 => 0.9,
+                _ => 1.0,
+            };
+            10_000.0 * (1.0 + 0.005 * k as f64) * season * (1.0 + noise[k % 11])
+        })
+        .collect()
+}
+
+#[test]
+fn a_december_peak_every_year_and_an_ordinary_january_are_not_unusual() {
+    let y: Vec<Option<f64>> = two_years().into_iter().map(Some).collect();
+    assert_eq!(anomaly::detect(&y, Some(12), THRESHOLD), []);
+}
+
+#[test]
+fn one_month_three_times_the_usual_is_flagged_and_only_it() {
+    // March 2026 (index 14) tripled: 3 x 10,700 or so. Its twin, March 2025, is as ordinary
+    // as ever: two Marches disagreeing do not say which is odd, the months around them do.
+    for k in [14, 2, 11, 0, 23] {
+        let mut v = two_years();
+        v[k] *= 3.0;
+        let y: Vec<Option<f64>> = v.into_iter().map(Some).collect();
+        let a = anomaly::detect(&y, Some(12), THRESHOLD);
+        assert_eq!(
+            a.iter().map(|x| x.index).collect::<Vec<_>>(),
+            [k],
+            "month {k} tripled: {a:?}"
+        );
+        assert!(a[0].score > THRESHOLD, "{a:?}");
+        assert!(
+            a[0].reason
+                .contains("about 3 times the usual for this month of the year"),
+            "{}",
+            a[0].reason
+        );
+    }
+}
+
+/// Orders giving the revenue of [`two_years`], one order a day (each from a new customer),
+/// from `first` (a day of January 2025) to 2026-12-31.
+fn shop(revenue: &[f64], first: u32) -> OrderMetrics {
+    let mut days = Vec::new();
+    for (k, r) in revenue.iter().enumerate() {
+        let (y, m) = (2025 + k as i32 / 12, k as u32 % 12 + 1);
+        let n = Granularity::Month.days(Granularity::Month.index(d(y, m, 1)));
+        for day in 1..=n as u32 {
+            if k == 0 && day < first {
+                continue;
+            }
+            days.push((d(y, m, day), r / f64::from(n)));
+        }
+    }
+    orders(&days)
+}
+
+#[test]
+fn a_short_first_month_is_partial_and_upsets_no_other_month() {
+    // The data start on 2025-01-20: January 2025 holds 12 of its 31 days. Judged as a whole
+    // month it made January 2026 look unusual against it, and with it the year-on-year
+    // growth of January 2026.
+    let om = shop(&two_years(), 20);
+    let t = compute(
+        &Inputs {
+            orders: Some(&om),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    assert_eq!(t.partial_periods, ["2025-01"]);
+    assert_eq!(t.anomalies, [], "{:#?}", t.anomalies);
+    // The same shop with March 2026 tripled: March 2026 and only it, in plain words.
+    let mut revenue = two_years();
+    revenue[14] *= 3.0;
+    let t = compute(
+        &Inputs {
+            orders: Some(&shop(&revenue, 20)),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    assert!(
+        t.anomalies.iter().all(|a| a.period == "2026-03"),
+        "{:#?}",
+        t.anomalies
+    );
+    let a = t.anomalies.iter().find(|a| a.metric == "revenue").unwrap();
+    assert!(
+        a.reason.contains("about 3 times the usual for a March"),
+        "{}",
+        a.reason
+    );
+    assert!(a.score > THRESHOLD);
 }

@@ -9,7 +9,8 @@ use sextant_core::model::IntegrationKind;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 
 use crate::chart::{
-    BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Node, Span,
+    BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Node,
+    Radar, RadarPoint, Span,
 };
 use sextant_core::unit::Measure;
 
@@ -214,6 +215,25 @@ pub fn risk_heat_map(plan: &Plan) -> HeatMap {
                 likelihood: r.likelihood,
                 impact: r.impact,
                 labels: vec![r.id.as_str().to_owned()],
+            })
+            .collect(),
+    }
+}
+
+/// The plan's technology watch list as a radar; an entry without a quadrant is drawn with the
+/// software.
+pub fn technology_radar(plan: &Plan) -> Radar {
+    Radar {
+        title: "Technology watch list".to_owned(),
+        items: plan
+            .doc()
+            .radar
+            .iter()
+            .map(|r| RadarPoint {
+                label: r.technology.clone(),
+                ring: r.ring,
+                quadrant: r.quadrant_or_default(),
+                note: r.note.clone(),
             })
             .collect(),
     }

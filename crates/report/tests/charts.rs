@@ -4,6 +4,7 @@
 
 use expect_test::expect;
 use proptest::prelude::*;
+use sextant_core::model::{Quadrant, Ring};
 use sextant_core::unit::{Measure, Unit};
 use sextant_report::chart::*;
 use sextant_report::format::{self, nice_ticks};
@@ -341,6 +342,55 @@ fn graph_chart(n: usize) -> Graph {
     }
 }
 
+fn radar_point(label: &str, ring: Ring, quadrant: Quadrant, note: Option<&str>) -> RadarPoint {
+    RadarPoint {
+        label: label.into(),
+        ring,
+        quadrant,
+        note: note.map(Into::into),
+    }
+}
+
+fn radar_chart() -> Radar {
+    Radar {
+        title: "Technology watch list".into(),
+        items: vec![
+            radar_point(
+                "Online booking",
+                Ring::Trial,
+                Quadrant::Software,
+                Some("Try it for author events"),
+            ),
+            radar_point(
+                "Contactless card terminals",
+                Ring::Adopt,
+                Quadrant::Devices,
+                None,
+            ),
+            radar_point(
+                "Written security policy",
+                Ring::Adopt,
+                Quadrant::Practices,
+                Some("Insurers ask for one"),
+            ),
+            radar_point("Cloud backup", Ring::Adopt, Quadrant::Platforms, None),
+            radar_point(
+                "AI-written book recommendations",
+                Ring::Hold,
+                Quadrant::Software,
+                Some("Personal curation is the differentiator"),
+            ),
+            radar_point(
+                "Online marketplaces for used and rare books, with a name long enough to wrap \
+                 onto a second line of the legend",
+                Ring::Assess,
+                Quadrant::Software,
+                None,
+            ),
+        ],
+    }
+}
+
 /// Every chart in its normal form.
 fn all_charts() -> Vec<String> {
     vec![
@@ -353,6 +403,7 @@ fn all_charts() -> Vec<String> {
         tornado_chart().svg(),
         graph_chart(4).svg(),
         graph_chart(20).svg(),
+        radar_chart().svg(),
     ]
 }
 
@@ -405,6 +456,7 @@ fn empty_charts_say_no_data() {
         SCurve::default().svg(),
         Tornado::default().svg(),
         Graph::default().svg(),
+        Radar::default().svg(),
     ];
     for svg in empties {
         let doc = check(&svg);
@@ -580,6 +632,14 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                     label: None,
                     manual: false,
                 },
+            ],
+        }
+        .svg(),
+        Radar {
+            title: t.clone(),
+            items: vec![
+                radar_point(&t, Ring::Hold, Quadrant::Devices, Some(&t)),
+                radar_point(&t, Ring::Adopt, Quadrant::Practices, Some("")),
             ],
         }
         .svg(),
@@ -1022,4 +1082,409 @@ fn an_unlabelled_frontier_point_has_no_empty_label_or_name() {
         .filter(|n| n.has_tag_name("text") && n.text().unwrap_or("").is_empty())
         .count();
     assert_eq!(empty_texts, 0, "{svg}");
+}
+
+/// The texts of a node and its descendants, joined by spaces (a legend entry's wrapped lines
+/// are `<tspan>`s).
+fn all_text(n: &roxmltree::Node) -> String {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The tooltip of a node: its `<title>` child's text.
+fn tooltip(n: &roxmltree::Node) -> String {
+    n.children()
+        .find(|c| c.has_tag_name("title"))
+        .and_then(|c| c.text())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A dot read back from a radar: its number, tooltip, centre and radius.
+struct Dot {
+    number: String,
+    tip: String,
+    x: f64,
+    y: f64,
+    r: f64,
+}
+
+fn radar_dots(doc: &roxmltree::Document) -> Vec<Dot> {
+    by_class(doc, "dot")
+        .iter()
+        .map(|c| {
+            assert!(c.has_tag_name("circle"));
+            let g = c.parent_element().unwrap_or_else(|| panic!("a dot alone"));
+            let number = g
+                .children()
+                .find(|n| n.has_tag_name("text"))
+                .and_then(|n| n.text())
+                .unwrap_or_default()
+                .to_owned();
+            Dot {
+                number,
+                tip: tooltip(&g),
+                x: num(c, "cx"),
+                y: num(c, "cy"),
+                r: num(c, "r"),
+            }
+        })
+        .collect()
+}
+
+/// A ring's band read back from a radar: its name and inner and outer radius.
+#[derive(Debug, Clone)]
+struct RingBand {
+    ring: String,
+    inner: f64,
+    outer: f64,
+}
+
+/// The radar's centre and its rings' bands, read from the ring circles.
+fn radar_frame(doc: &roxmltree::Document) -> ((f64, f64), Vec<RingBand>) {
+    let rings = by_class(doc, "ring");
+    assert_eq!(rings.len(), 4);
+    let centre = (num(&rings[0], "cx"), num(&rings[0], "cy"));
+    let bands = rings
+        .iter()
+        .map(|r| {
+            assert_eq!((num(r, "cx"), num(r, "cy")), centre);
+            RingBand {
+                ring: r.attribute("data-ring").unwrap_or_default().to_owned(),
+                inner: num(r, "data-inner"),
+                outer: num(r, "r"),
+            }
+        })
+        .collect();
+    (centre, bands)
+}
+
+fn ring_key(r: Ring) -> &'static str {
+    match r {
+        Ring::Adopt => "adopt",
+        Ring::Trial => "trial",
+        Ring::Assess => "assess",
+        Ring::Hold => "hold",
+    }
+}
+
+/// Where each quadrant lies, in degrees anticlockwise from the right-hand axis (as the chart
+/// documents: software top right, practices top left, platforms bottom left, devices bottom
+/// right).
+fn quadrant_degrees(q: Quadrant) -> (f64, f64) {
+    match q {
+        Quadrant::Software => (0.0, 90.0),
+        Quadrant::Practices => (90.0, 180.0),
+        Quadrant::Platforms => (180.0, 270.0),
+        Quadrant::Devices => (270.0, 360.0),
+    }
+}
+
+/// Fifteen technologies in every one of the sixteen cells, named by their cell.
+fn crowded_radar() -> Radar {
+    let mut items = Vec::new();
+    for q in Quadrant::ALL {
+        for r in Ring::ALL {
+            for k in 1..=15 {
+                items.push(radar_point(
+                    &format!("{} {} {k}", q.label(), r.label()),
+                    r,
+                    q,
+                    None,
+                ));
+            }
+        }
+    }
+    Radar {
+        title: "Crowded".into(),
+        items,
+    }
+}
+
+#[test]
+fn radar_dots_never_overlap_with_fifteen_in_every_cell() {
+    let chart = crowded_radar();
+    let svg = chart.svg();
+    let doc = check(&svg);
+    let dots = radar_dots(&doc);
+    assert_eq!(dots.len(), 240);
+    for (i, a) in dots.iter().enumerate() {
+        assert!(a.r >= 9.0, "a dot big enough for its number: {}", a.r);
+        for b in &dots[i + 1..] {
+            let d = (a.x - b.x).hypot(a.y - b.y);
+            assert!(
+                d >= a.r + b.r,
+                "{} and {} overlap: {d:.1} apart",
+                a.tip,
+                b.tip
+            );
+        }
+    }
+}
+
+#[test]
+fn one_cell_of_fifteen_spreads_without_overlap() {
+    // The smallest cells are the innermost ring's: fifteen there, alone, as the brief case.
+    for ring in Ring::ALL {
+        let chart = Radar {
+            title: "One cell".into(),
+            items: (1..=15)
+                .map(|k| radar_point(&format!("T{k}"), ring, Quadrant::Practices, None))
+                .collect(),
+        };
+        let svg = chart.svg();
+        let doc = check(&svg);
+        let dots = radar_dots(&doc);
+        assert_eq!(dots.len(), 15);
+        for (i, a) in dots.iter().enumerate() {
+            for b in &dots[i + 1..] {
+                let d = (a.x - b.x).hypot(a.y - b.y);
+                assert!(
+                    d >= 2.0 * a.r,
+                    "{ring:?}: {} and {} {d:.1} apart",
+                    a.tip,
+                    b.tip
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn radar_dots_land_in_their_ring_and_quadrant() {
+    for chart in [radar_chart(), crowded_radar()] {
+        let svg = chart.svg();
+        let doc = check(&svg);
+        let ((cx, cy), bands) = radar_frame(&doc);
+        // Adopt innermost, Hold outermost, bands touching.
+        let mut sorted = bands.clone();
+        sorted.sort_by(|a, b| a.outer.total_cmp(&b.outer));
+        let order: Vec<&str> = sorted.iter().map(|b| b.ring.as_str()).collect();
+        assert_eq!(order, ["adopt", "trial", "assess", "hold"]);
+        assert_eq!(sorted[0].inner, 0.0);
+        for w in sorted.windows(2) {
+            assert_eq!(w[0].outer, w[1].inner);
+        }
+        let dots = radar_dots(&doc);
+        assert_eq!(dots.len(), chart.items.len());
+        for item in &chart.items {
+            let mine: Vec<&Dot> = dots
+                .iter()
+                .filter(|d| d.tip.contains(&format!(". {} (", item.label)))
+                .collect();
+            assert_eq!(mine.len(), 1, "{}", item.label);
+            let dot = mine[0];
+            let RingBand { inner, outer, .. } = bands
+                .iter()
+                .find(|b| b.ring == ring_key(item.ring))
+                .unwrap_or_else(|| panic!("no band {:?}", item.ring));
+            let dist = (dot.x - cx).hypot(dot.y - cy);
+            assert!(
+                dist - dot.r >= *inner && dist + dot.r <= *outer,
+                "{}: {dist:.1} from the centre, band {inner}..{outer}",
+                item.label
+            );
+            let deg = (cy - dot.y)
+                .atan2(dot.x - cx)
+                .to_degrees()
+                .rem_euclid(360.0);
+            let (lo, hi) = quadrant_degrees(item.quadrant);
+            assert!(
+                deg > lo && deg < hi,
+                "{}: at {deg:.1} degrees, quadrant {lo}..{hi}",
+                item.label
+            );
+            // Clear of both axes by more than its radius.
+            assert!((dot.x - cx).abs() > dot.r && (dot.y - cy).abs() > dot.r);
+            let tip = &dot.tip;
+            assert!(
+                tip.contains(item.ring.label()) && tip.contains(item.quadrant.label()),
+                "{tip}"
+            );
+            if let Some(note) = &item.note {
+                assert!(tip.contains(note.as_str()), "{tip}");
+            }
+        }
+    }
+}
+
+#[test]
+fn radar_legend_lists_each_technology_once_with_its_number() {
+    let chart = radar_chart();
+    let svg = chart.svg();
+    let doc = check(&svg);
+    let entries: Vec<String> = by_class(&doc, "legend-item").iter().map(all_text).collect();
+    assert_eq!(entries.len(), chart.items.len());
+    let dots = radar_dots(&doc);
+    for item in &chart.items {
+        let listed: Vec<&String> = entries
+            .iter()
+            .filter(|e| e.ends_with(&format!(". {}", item.label)))
+            .collect();
+        assert_eq!(listed.len(), 1, "{}: {entries:?}", item.label);
+        // The number in the legend is the number on the technology's dot.
+        let number = listed[0].split('.').next().unwrap_or_default();
+        let dot = dots
+            .iter()
+            .find(|d| d.number == number)
+            .unwrap_or_else(|| panic!("no dot {number}"));
+        assert!(dot.tip.contains(&item.label), "{}", dot.tip);
+    }
+    // Numbered 1 to n by quadrant (practices, software, platforms, devices), then ring.
+    let numbers: Vec<&str> = entries
+        .iter()
+        .map(|e| e.split('.').next().unwrap_or_default())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6"]);
+    expect![[r#"
+        [
+            "1. Written security policy",
+            "2. Online booking",
+            "3. Online marketplaces for used and rare books, with a name long enough to wrap onto a second line of the legend",
+            "4. AI-written book recommendations",
+            "5. Cloud backup",
+            "6. Contactless card terminals",
+        ]
+    "#]]
+    .assert_debug_eq(&entries);
+    // The long name is wrapped, not cut.
+    let long = by_class(&doc, "legend-item")
+        .into_iter()
+        .find(|n| n.attribute("data-number") == Some("3"))
+        .map(|n| n.children().filter(|c| c.has_tag_name("tspan")).count());
+    assert!(long.is_some_and(|lines| lines >= 2), "{long:?}");
+    assert!(!svg.contains('…'), "nothing is truncated");
+    // The four quadrants and four rings are labelled.
+    let quadrants: Vec<String> = by_class(&doc, "quadrant-label")
+        .iter()
+        .map(all_text)
+        .collect();
+    assert_eq!(quadrants, ["Practices", "Software", "Platforms", "Devices"]);
+    let rings: Vec<String> = by_class(&doc, "ring-label").iter().map(all_text).collect();
+    for r in Ring::ALL {
+        assert!(rings.iter().any(|l| l == r.label()), "{rings:?}");
+    }
+}
+
+#[test]
+fn radar_text_is_readable_and_scales() {
+    for chart in [radar_chart(), crowded_radar()] {
+        let svg = chart.svg();
+        let doc = check(&svg);
+        let root = doc.root_element();
+        assert!(root.attribute("width").is_none() && root.attribute("height").is_none());
+        let vb: Vec<f64> = root
+            .attribute("viewBox")
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let size = num(&t, "font-size");
+            assert!(size >= 11.0, "{size} px: {}", all_text(&t));
+            // Every line of text starts inside the chart and sits within its height.
+            for n in std::iter::once(t).chain(t.children().filter(|c| c.has_tag_name("tspan"))) {
+                if let Some(x) = n.attribute("x").and_then(|x| x.parse::<f64>().ok()) {
+                    assert!((0.0..=720.0).contains(&x), "{x}");
+                }
+            }
+            let y = num(&t, "y");
+            assert!(y > 0.0 && y < vb[3], "{y} of {}", vb[3]);
+        }
+    }
+}
+
+#[test]
+fn radar_description_counts_each_ring() {
+    let svg = radar_chart().svg();
+    let doc = check(&svg);
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_owned();
+    expect!["Technology watch list. Technology radar of 6 technologies: rings from Adopt at the centre to Hold at the edge, quadrants for practices, software, platforms and devices. Adopt ring, 3 technologies: 1. Written security policy (Practices); 5. Cloud backup (Platforms); 6. Contactless card terminals (Devices). Trial ring, 1 technology: 2. Online booking (Software). Assess ring, 1 technology: 3. Online marketplaces for used and rare books, with a name long enough to wrap onto a second line of the legend (Software). Hold ring, 1 technology: 4. AI-written book recommendations (Software)."].assert_eq(&desc);
+}
+
+#[test]
+fn radar_escapes_hostile_names() {
+    let name = "<script>alert(1)</script> & \"quotes\"";
+    let chart = Radar {
+        title: name.into(),
+        items: vec![radar_point(
+            name,
+            Ring::Assess,
+            Quadrant::Platforms,
+            Some(name),
+        )],
+    };
+    let svg = chart.svg();
+    assert!(!svg.contains("<script"), "{svg}");
+    assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    let doc = check(&svg);
+    assert_eq!(title_text(&doc), name);
+    let dots = radar_dots(&doc);
+    assert_eq!(dots.len(), 1);
+    assert_eq!(
+        dots[0].tip,
+        format!("1. {name} (Platforms): Assess. {name}")
+    );
+    let entries: Vec<String> = by_class(&doc, "legend-item").iter().map(all_text).collect();
+    assert_eq!(entries, [format!("1. {name}")]);
+}
+
+#[test]
+fn an_empty_watch_list_says_so() {
+    let svg = Radar {
+        title: "Technology watch list".into(),
+        items: Vec::new(),
+    }
+    .svg();
+    let doc = check(&svg);
+    assert!(says_no_data(&doc));
+    assert!(
+        svg.contains(">No technologies on the watch list yet<"),
+        "{svg}"
+    );
+    assert!(svg.contains("<desc id=\"sx-radar-"), "{svg}");
+    assert!(svg.contains("Technology watch list: no technologies on the watch list yet."));
+}
+
+#[test]
+fn the_plan_watch_list_becomes_the_radar() {
+    let text = "\
+version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+radar:
+  - {technology: Card terminals, ring: adopt, quadrant: devices, note: Faster queues}
+  - {technology: Online booking, ring: trial}
+";
+    let plan = sextant_core::load_plan("plan.yaml", text)
+        .unwrap_or_else(|p| panic!("{}", p.render(Some(text))));
+    let chart = sextant_report::plan_charts::technology_radar(&plan);
+    assert_eq!(chart.title, "Technology watch list");
+    let got: Vec<(&str, Ring, Quadrant, Option<&str>)> = chart
+        .items
+        .iter()
+        .map(|p| (p.label.as_str(), p.ring, p.quadrant, p.note.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Card terminals",
+                Ring::Adopt,
+                Quadrant::Devices,
+                Some("Faster queues")
+            ),
+            ("Online booking", Ring::Trial, Quadrant::Software, None),
+        ]
+    );
+    let svg = chart.svg();
+    let doc = check(&svg);
+    assert_eq!(radar_dots(&doc).len(), 2);
 }

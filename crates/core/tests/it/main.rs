@@ -9,3 +9,4 @@ mod hardening;
 mod kpi;
 mod periods;
 mod properties;
+mod radar;

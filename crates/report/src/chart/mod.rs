@@ -10,9 +10,11 @@
 //! | [`SCurve`] | the cumulative probability of a simulated outcome |
 //! | [`Tornado`] | the sensitivity of an outcome to each input |
 //! | [`Graph`] | the integration map between systems |
+//! | [`Radar`] | the technology watch list: rings Adopt to Hold, quadrants by kind |
 //!
 //! All charts are 720 units wide, use the Okabe-Ito palette (safe for colour-blind readers),
-//! keep text at a contrast of at least 4.5:1, and draw a small "No data" chart for empty input.
+//! keep text at a contrast of at least 4.5:1, and draw a small "No data" chart for empty input
+//! (the radar says there are no technologies on the watch list yet).
 
 mod bars;
 mod frontier;
@@ -20,6 +22,7 @@ mod gantt;
 mod graph;
 mod heatmap;
 mod line;
+mod radar;
 mod scurve;
 pub(crate) mod svg;
 mod tornado;
@@ -30,5 +33,6 @@ pub use gantt::{Gantt, GanttRow, Span};
 pub use graph::{Edge, Graph, Node};
 pub use heatmap::{HeatCell, HeatMap, RiskLevel};
 pub use line::{Band, Line, Mark, Series, Target};
+pub use radar::{Radar, RadarPoint};
 pub use scurve::SCurve;
 pub use tornado::{Tornado, TornadoBar};

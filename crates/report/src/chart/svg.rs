@@ -272,14 +272,25 @@ impl Svg {
 
 /// The small chart shown for empty input: its title and "No data".
 pub fn no_data(kind: &str, title: &str) -> String {
+    empty(kind, title, "No data")
+}
+
+/// The small chart shown for empty input, saying `message` (a sentence without its full stop,
+/// e.g. "No data") under the title.
+pub fn empty(kind: &str, title: &str, message: &str) -> String {
     let desc = if title.is_empty() {
-        "No data.".to_owned()
+        format!("{message}.")
     } else {
-        format!("{title}: no data.")
+        let mut m = message.chars();
+        let lower: String = m
+            .next()
+            .map(|c| c.to_lowercase().chain(m).collect())
+            .unwrap_or_default();
+        format!("{title}: {lower}.")
     };
     let mut svg = Svg::new(kind, title, &desc, 120.0);
     svg.push(
-        &text(WIDTH / 2.0, 76.0, "No data", 14.0, "middle", MUTED)
+        &text(WIDTH / 2.0, 76.0, message, 14.0, "middle", MUTED)
             .a("class", "no-data")
             .close(),
     );
