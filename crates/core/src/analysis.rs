@@ -151,6 +151,9 @@ pub struct Analysis {
     pub goal_status: Vec<crate::kpi::GoalStatus>,
     /// Completed initiatives: realised return beside the projected one.
     pub realised: Vec<crate::kpi::Realised>,
+    /// The finished initiatives together (absent when none is finished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realised_total: Option<crate::kpi::RealisedTotal>,
     /// Innovation pipeline: exploration initiatives by status.
     pub innovation_pipeline: std::collections::BTreeMap<&'static str, usize>,
     /// Time to market of the initiatives with `started` and `launched` days, in order of launch.
@@ -380,6 +383,7 @@ pub fn analyze_with(
         s.recurring = round(s.recurring, dp);
         s.benefits = round(s.benefits, dp);
     }
+    let realised = crate::kpi::realised(plan, series);
 
     Analysis {
         organization: OrgSummary {
@@ -408,7 +412,8 @@ pub fn analyze_with(
         risks,
         findings,
         goal_status: crate::kpi::goal_status(plan, series, forecaster),
-        realised: crate::kpi::realised(plan, series),
+        realised_total: crate::kpi::realised_portfolio(&realised),
+        realised,
         time_to_market: crate::kpi::time_to_market(plan),
         innovation_pipeline: {
             use crate::model::{InitiativeKind, Status};

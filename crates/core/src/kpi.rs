@@ -354,8 +354,12 @@ pub struct Realised {
     /// Annual benefit as projected (profit).
     pub projected_benefit_annual: f64,
     /// Annual benefit realised: the change of the money KPIs of the goals its benefits name
-    /// (revenue through the gross margin), when measured.
+    /// (revenue through the gross margin; a fall of a KPI whose direction is `down` is a
+    /// gain), each change shared with the other finished initiatives that name the same goal
+    /// in proportion to the benefit each projected; `None` when not measured.
     pub realised_benefit_annual: Option<f64>,
+    /// First-year cost as projected: the planned one-time cost plus a year of recurring cost.
+    pub projected_cost: f64,
     /// First-year cost counted: `actual_cost` (or the planned one-time cost) plus a year of
     /// recurring cost.
     pub cost: f64,
@@ -386,9 +390,24 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
     };
     let is_money =
         |kpi: &str| crate::unit::Measure::of_kpi(doc, kpi).unit == crate::unit::Unit::Money;
-    doc.initiatives
-        .iter()
-        .filter(|i| i.status == Status::Done)
+    let done = || doc.initiatives.iter().filter(|i| i.status == Status::Done);
+    // A goal's KPI change is shared by the finished initiatives whose benefits name that goal,
+    // in proportion to the benefit each projected (equally when none projected an amount): two
+    // initiatives that both claim a fall of 2,000 do not each get 2,000.
+    let claimed = |goal: &crate::model::Id| -> f64 {
+        done()
+            .flat_map(|i| &i.benefits)
+            .filter(|b| b.goal.as_ref() == Some(goal))
+            .map(|b| b.annual.likely().max(0.0))
+            .sum()
+    };
+    let claimants = |goal: &crate::model::Id| -> usize {
+        done()
+            .flat_map(|i| &i.benefits)
+            .filter(|b| b.goal.as_ref() == Some(goal))
+            .count()
+    };
+    done()
         .map(|init| {
             let kpi_changes: Vec<KpiChange> = doc
                 .goals
@@ -412,29 +431,31 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
                     BenefitKind::Revenue => org.gross_margin.unwrap_or(1.0),
                     BenefitKind::Saving => 1.0,
                 };
-                // A saving is a fall of a cost KPI; a revenue benefit a rise.
-                let gain = if crate::catalogue::find(&ch.kpi)
-                    .map(|m| m.direction)
-                    .unwrap_or_default()
-                    == Direction::Down
-                {
+                // A saving is a fall of a KPI that should fall (the plan's own KPI's direction,
+                // else the catalogue's); a revenue benefit a rise.
+                let gain = if direction_of(plan, &ch.kpi) == Direction::Down {
                     -ch.change
                 } else {
                     ch.change
                 };
-                *realised_benefit.get_or_insert(0.0) += gain * k;
+                let total = claimed(&goal.id);
+                let share = if total > 0.0 {
+                    b.annual.likely().max(0.0) / total
+                } else {
+                    1.0 / claimants(&goal.id).max(1) as f64
+                };
+                *realised_benefit.get_or_insert(0.0) += gain * share * k;
             }
             let one_time = init
                 .actual_cost
                 .map_or(init.one_time_cost.likely(), |m| m.to_f64());
             let cost = one_time + init.recurring_cost_annual.likely();
             let projected = crate::case::annual_benefit(init, org);
+            let projected_cost = init.one_time_cost.likely() + init.recurring_cost_annual.likely();
             Realised {
                 id: init.id.to_string(),
-                projected_roi: crate::finance::first_year_roi(
-                    projected,
-                    init.one_time_cost.likely() + init.recurring_cost_annual.likely(),
-                ),
+                projected_roi: crate::finance::first_year_roi(projected, projected_cost),
+                projected_cost,
                 projected_benefit_annual: projected,
                 realised_benefit_annual: realised_benefit,
                 cost,
@@ -444,4 +465,57 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
             }
         })
         .collect()
+}
+
+/// Realised against projected for the finished initiatives together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RealisedTotal {
+    /// How many initiatives are finished.
+    pub initiatives: usize,
+    /// How many of them have a measured benefit.
+    pub measured: usize,
+    /// The projected annual benefit of all of them.
+    pub projected_benefit_annual: f64,
+    /// Their projected first-year cost.
+    pub projected_cost: f64,
+    /// First-year ROI as projected, over all of them.
+    pub projected_roi: Option<f64>,
+    /// The realised annual benefit of the measured ones.
+    pub realised_benefit_annual: Option<f64>,
+    /// The first-year cost counted for the measured ones.
+    pub cost: f64,
+    /// ROI over the measured ones' realised figures.
+    pub realised_roi: Option<f64>,
+}
+
+/// The portfolio's realised return: sums of [`realised`]'s rows (`None` when none finished).
+/// The realised side counts only initiatives with a measured benefit, so an unmeasured one
+/// neither adds cost nor hides a gain.
+pub fn realised_portfolio(rows: &[Realised]) -> Option<RealisedTotal> {
+    if rows.is_empty() {
+        return None;
+    }
+    let projected_benefit_annual: f64 = rows.iter().map(|r| r.projected_benefit_annual).sum();
+    let projected_cost: f64 = rows.iter().map(|r| r.projected_cost).sum();
+    let measured: Vec<&Realised> = rows
+        .iter()
+        .filter(|r| r.realised_benefit_annual.is_some())
+        .collect();
+    let realised: Option<f64> = (!measured.is_empty()).then(|| {
+        measured
+            .iter()
+            .filter_map(|r| r.realised_benefit_annual)
+            .sum()
+    });
+    let cost: f64 = measured.iter().map(|r| r.cost).sum();
+    Some(RealisedTotal {
+        initiatives: rows.len(),
+        measured: measured.len(),
+        projected_benefit_annual,
+        projected_cost,
+        projected_roi: crate::finance::first_year_roi(projected_benefit_annual, projected_cost),
+        realised_benefit_annual: realised,
+        cost,
+        realised_roi: realised.and_then(|b| crate::finance::first_year_roi(b, cost)),
+    })
 }

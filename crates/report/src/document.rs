@@ -595,6 +595,13 @@ impl PlanReport<'_> {
             }
             out.push_str("</ul>");
         }
+        if !doc.radar.is_empty() {
+            out.push_str("<h3>Technology watch list</h3>");
+            out.push_str(&figure(
+                &plan_charts::technology_radar(self.plan).svg(),
+                "Where the business stands on each technology it watches: adopt at the centre, hold at the edge.",
+            ));
+        }
         out.push_str("</section>");
     }
 

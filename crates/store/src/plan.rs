@@ -390,6 +390,11 @@ pub enum Change {
     Put(Section, String, Value),
     /// Remove the entry with this key.
     Delete(Section, String),
+    /// Replace whole sections of the plan at once, each given in the plan file's form (an
+    /// object for a single section or a map, a list for a list section): a form that edits a
+    /// table of entries, or several sections together. When no plan is stored yet, one is
+    /// started if the change includes the organisation (the guided start's first step).
+    Sections(Vec<(Section, Value)>),
 }
 
 impl Store {
@@ -482,6 +487,18 @@ impl Store {
                 no_nul_json("", body)?;
             }
             Change::Delete(_, key) => no_nul("key", key)?,
+            Change::Sections(parts) => {
+                for (section, body) in parts {
+                    if !section.in_plan() {
+                        return Err(StoreError::Invalid {
+                            field: section.name().into(),
+                            message: "reviews are kept beside the plan: change them one by one"
+                                .into(),
+                        });
+                    }
+                    no_nul_json(section.name(), body)?;
+                }
+            }
         }
         let mut tx = self.pool.begin().await?;
         // Taking the organisation's row first serialises writers to one plan (a row lock on
@@ -516,6 +533,28 @@ impl Store {
                 let mut r = reviews.clone();
                 target = Some(apply(&mut r, change)?);
                 (None, Some(r))
+            }
+            Change::Sections(parts) => {
+                let starts = parts.iter().any(|(s, _)| *s == Section::Organization);
+                if old.is_empty() && !starts {
+                    return Err(StoreError::NotFound(
+                        "plan (import a plan first: PUT /api/v1/orgs/{org}/plan)".into(),
+                    ));
+                }
+                let mut rows = old.clone();
+                for (section, body) in parts {
+                    rows.retain(|(s, _), _| *s != section);
+                    let mut one = Map::new();
+                    one.insert(section.name().into(), body);
+                    rows.extend(
+                        split(&Value::Object(one))
+                            .into_iter()
+                            .filter(|((s, _), _)| *s == section),
+                    );
+                }
+                let (doc, plan) = checked_canonical(&assemble(&rows))?;
+                checked = Some(Arc::new(plan));
+                (Some(split(&doc)), None)
             }
             change => {
                 if old.is_empty() {
@@ -704,7 +743,7 @@ impl Store {
 fn apply(rows: &mut Rows, change: Change) -> Result<(Section, String)> {
     let not_found = |s: Section, k: &str| StoreError::NotFound(format!("{}/{k}", s.name()));
     match change {
-        Change::Replace(_) | Change::Import(_) => Err(StoreError::Corrupt(
+        Change::Replace(_) | Change::Import(_) | Change::Sections(_) => Err(StoreError::Corrupt(
             "replace is not an entity change".into(),
         )),
         Change::Create(section, body) => {

@@ -180,9 +180,9 @@ async fn create(
 }
 
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
-    request_body(content = Object, description = "The section's object"),
-    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "organization, swot, strategy or constraints")),
-    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+    request_body(content = Object, description = "The whole section as in the plan file: an object for organization, swot, strategy, constraints and measurements, a list for the others (it replaces the whole list, in the order given). On an organisation without a plan, `organization` starts one."),
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "Any section of the plan (not reviews)")),
+    responses((status = 200, description = "The section as stored", body = Object), (status = 422, body = crate::error::Problem)))]
 async fn put_single(
     State(state): State<AppState>,
     caller: Caller,
@@ -191,16 +191,39 @@ async fn put_single(
 ) -> ApiResult<axum::Json<Value>> {
     let s = scope(&state, &caller, &org).await?;
     let sec = section(&name)?;
-    if sec.shape() != Shape::Single {
-        return Err(ApiError::BadRequest(format!(
-            "`{name}` is a list: PUT /api/v1/orgs/{org}/plan/{name}/KEY replaces one entry, POST adds one"
-        )));
+    let expected = match sec.shape() {
+        Shape::List(_) => body.is_array().then_some(()).ok_or("a list"),
+        Shape::Single | Shape::Map => body.is_object().then_some(()).ok_or("an object"),
+    };
+    if let Err(what) = expected {
+        return Err(ApiError::Invalid(
+            format!("`{name}` is replaced whole by {what}"),
+            vec![FieldProblem::new(
+                name.as_str(),
+                format!("expected {what}, found {}", json_kind(&body)),
+            )],
+        ));
     }
-    let v = state
+    let plan = state
         .store
-        .change_plan(&s, Change::Put(sec, String::new(), body))
-        .await?;
-    Ok(axum::Json(v.unwrap_or(Value::Null)))
+        .change_plan(&s, Change::Sections(vec![(sec, body)]))
+        .await?
+        .unwrap_or(Value::Null);
+    Ok(axum::Json(
+        plan.get(sec.name()).cloned().unwrap_or(Value::Null),
+    ))
+}
+
+/// What kind of JSON value `v` is, for messages.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}/{key}", tag = "plan",

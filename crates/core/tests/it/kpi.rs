@@ -267,3 +267,66 @@ fn launch_dates_are_checked() {
         1 problem found; nothing was analysed.
     "#]].assert_eq(&e);
 }
+
+#[test]
+fn a_saving_on_a_custom_kpi_that_should_fall_is_a_gain() {
+    // Inventory cost, a custom KPI with `direction: down`, fell from 20,000 to 18,800 a year:
+    // a saving of 1,200 a year, not a loss. First-year cost 2,500 (no recurring cost), so the
+    // realised ROI is (1,200 - 2,500) / 2,500 = -0.52 (worked by hand); reading the fall as a
+    // loss gave -1,200 and (-1,200 - 2,500) / 2,500 = -1.48.
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+kpis:
+  - {id: inventory_cost, name: Inventory cost, unit: USD, direction: down}
+goals:
+  - {id: stock, title: Cheaper stock, kpi: inventory_cost, baseline: 20000, target: 18000, due: 2027-12}
+initiatives:
+  - id: counts
+    title: Stock counts by scanner
+    status: done
+    duration_months: 2
+    one_time_cost: 2500
+    benefits: [{kind: saving, annual: 1000, goal: stock}]
+    contributes: {stock: 3}
+measurements:
+  inventory_cost: {2027-01: 20000, 2027-06: 18800}
+";
+    let plan = sextant_core::load_plan("plan.yaml", text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(text))));
+    let r = sextant_core::kpi::realised(&plan, &plan_series(&plan));
+    assert_eq!(r[0].realised_benefit_annual, Some(1200.0));
+    assert!((r[0].realised_roi.unwrap_or(0.0) - (-0.52)).abs() < 1e-12);
+}
+
+#[test]
+fn a_kpi_change_is_shared_by_the_initiatives_that_claim_it() {
+    // Two finished initiatives name the same goal: projected savings of 3,000 and 1,000 a year.
+    // The KPI (a catalogue cost, direction down) fell by 2,000: 1,500 and 500 are credited
+    // (shares 3/4 and 1/4, worked by hand), not 2,000 to each.
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+kpis:
+  - {id: it_cost, name: IT cost, unit: USD, direction: down}
+goals:
+  - {id: cost, title: Lower IT cost, kpi: it_cost, baseline: 50000, target: 44000, due: 2027-12}
+initiatives:
+  - {id: a, title: Cloud move, status: done, duration_months: 2, one_time_cost: 1000, benefits: [{kind: saving, annual: 3000, goal: cost}], contributes: {cost: 3}}
+  - {id: b, title: Licence clean-up, status: done, duration_months: 1, one_time_cost: 100, benefits: [{kind: saving, annual: 1000, goal: cost}], contributes: {cost: 2}}
+measurements:
+  it_cost: {2027-01: 50000, 2027-09: 48000}
+";
+    let plan = sextant_core::load_plan("plan.yaml", text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(text))));
+    let r = sextant_core::kpi::realised(&plan, &plan_series(&plan));
+    let got: Vec<(&str, Option<f64>)> = r
+        .iter()
+        .map(|r| (r.id.as_str(), r.realised_benefit_annual))
+        .collect();
+    assert_eq!(got, [("a", Some(1500.0)), ("b", Some(500.0))]);
+    // The portfolio: 2,000 realised on 1,100 of cost against 4,000 projected.
+    let p = sextant_core::kpi::realised_portfolio(&r).expect("two finished initiatives");
+    assert_eq!(p.realised_benefit_annual, Some(2000.0));
+    assert_eq!(p.projected_benefit_annual, 4000.0);
+    assert_eq!(p.cost, 1100.0);
+    assert!((p.realised_roi.unwrap_or(0.0) - 900.0 / 1100.0).abs() < 1e-12);
+}

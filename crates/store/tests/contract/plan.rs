@@ -538,3 +538,86 @@ async fn set_discount_rate(store: &sextant_store::Store, scope: &sextant_store::
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn whole_sections_change_together_or_not_at_all() {
+    for (db, store) in stores().await {
+        let (_, scope) = corner(&store).await;
+        // A new organisation: sections without the organisation cannot start a plan.
+        let err = store
+            .change_plan(&scope, Change::Sections(vec![(Section::Radar, json!([]))]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{db}: {err}");
+        // With it, they start one (the guided start's first step).
+        let org = json!({"name": "Corner Bookstore", "currency": "USD", "start": "2027-01",
+                         "horizon_months": 24, "discount_rate": 0.08});
+        let budget = json!({"budget": [{"period": "2027", "amount": 6000}],
+                            "staff_hours_per_month": 30});
+        store
+            .change_plan(
+                &scope,
+                Change::Sections(vec![
+                    (Section::Organization, org),
+                    (Section::Constraints, budget),
+                ]),
+            )
+            .await
+            .unwrap();
+        let doc = store.export_plan(&scope).await.unwrap().unwrap();
+        assert_eq!(
+            doc["constraints"]["staff_hours_per_month"],
+            json!(30.0),
+            "{db}"
+        );
+        // A list section is replaced whole, in the order given; others stay.
+        let radar = json!([
+            {"technology": "Cloud point of sale", "ring": "adopt"},
+            {"technology": "AI stock forecasts", "ring": "assess", "note": "when sales data is clean"}
+        ]);
+        store
+            .change_plan(&scope, Change::Sections(vec![(Section::Radar, radar)]))
+            .await
+            .unwrap();
+        let doc = store.export_plan(&scope).await.unwrap().unwrap();
+        assert_eq!(doc["radar"][1]["technology"], "AI stock forecasts", "{db}");
+        assert_eq!(
+            doc["constraints"]["budget"][0]["amount"],
+            json!(6000),
+            "{db}"
+        );
+        // One bad section refuses the whole change: the good one is not stored either.
+        let err = store
+            .change_plan(
+                &scope,
+                Change::Sections(vec![
+                    (Section::Radar, json!([])),
+                    (Section::Constraints, json!({"max_concurrent": -1})),
+                ]),
+            )
+            .await
+            .unwrap_err();
+        let StoreError::Plan(rejected) = err else {
+            panic!("{db}: {err}")
+        };
+        assert!(
+            rejected
+                .0
+                .iter()
+                .any(|p| p.path.starts_with("constraints.max_concurrent")),
+            "{db}: {:?}",
+            rejected.0
+        );
+        let after = store.export_plan(&scope).await.unwrap().unwrap();
+        assert_eq!(after["radar"].as_array().map(Vec::len), Some(2), "{db}");
+        // Reviews are not part of the plan: refused by name.
+        let err = store
+            .change_plan(
+                &scope,
+                Change::Sections(vec![(Section::Reviews, json!([]))]),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("reviews"), "{db}: {err}");
+    }
+}

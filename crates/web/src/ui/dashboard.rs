@@ -132,6 +132,19 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
         Severity::Warning => 1,
         Severity::Info => 2,
     });
+    let covered = an.goals.iter().filter(|g| g.covered).count();
+    let system_name = |id: &str| {
+        doc.systems
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .map_or(id.to_string(), |s| s.name.clone())
+    };
+    let initiative_title = |id: &str| {
+        doc.initiatives
+            .iter()
+            .find(|i| i.id.as_str() == id)
+            .map_or(id.to_string(), |i| i.title.clone())
+    };
     let counts = |pred: &dyn Fn(&sextant_core::kpi::Standing) -> bool| {
         an.goal_status.iter().filter(|g| pred(&g.status)).count()
     };
@@ -161,6 +174,12 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                 p.figure { (money(an.portfolio.one_time_cost, cur)) }
                 p { "one-time, plus " (money(an.portfolio.recurring_cost_annual, cur)) " a year, for "
                     (an.portfolio.included.len()) " initiatives." }
+            }
+            div.card {
+                h2 { "Goals technology serves" }
+                p.figure { (format::percent(an.goals_enabled_share, 0)) }
+                p { (covered) " of " (an.goals.len()) " goals have an initiative working toward them"
+                    @if an.unaligned_spend.total > 0.0 { "; " (money(an.unaligned_spend.total, cur)) " a year serves none" } "." }
             }
             div.card {
                 h2 { "Health checks" }
@@ -194,6 +213,9 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             } }
             p { a href=(org.url("goals")) { "All goals and KPIs" } }
         }
+        @if !an.realised.is_empty() {
+            (paying_off(org, a))
+        }
         section aria-labelledby="next-h" {
             h2 #next-h { "What the roadmap says comes next" }
             @if !optimised {
@@ -222,6 +244,40 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             (figure(spend.svg(), spend_caption))
             p { a href=(org.url("roadmap")) { "The roadmap" } }
         }
+        @if !an.unaligned_spend.items.is_empty() {
+            section aria-labelledby="unaligned-h" {
+                h2 #unaligned-h { "Spend that serves no goal" }
+                p { "These cost money every year but no goal says what they are for. Open each and name the goal it helps, or ask whether it is still needed." }
+                ul {
+                    @for u in &an.unaligned_spend.items {
+                        li {
+                            @if u.kind == "system" {
+                                a href=(org.url(&format!("systems/{}", u.id))) { (system_name(&u.id)) }
+                                " (a system you run)"
+                            } @else {
+                                a href=(org.url(&format!("initiatives/{}/edit", u.id))) { (initiative_title(&u.id)) }
+                                " (an initiative)"
+                            }
+                            ": " (money(u.amount, cur)) " a year"
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(value) = doc.strategy.value_proposition.as_deref().filter(|v| !v.trim().is_empty()) {
+            section aria-labelledby="strategy-h" {
+                h2 #strategy-h { "What the business offers" }
+                p { (value) }
+                (swot_summary(doc))
+                p { a href=(org.url("swot")) { "The SWOT and the strategy" } }
+            }
+        } @else if swot_len(doc) > 0 {
+            section aria-labelledby="strategy-h" {
+                h2 #strategy-h { "Strengths, weaknesses, opportunities and threats" }
+                (swot_summary(doc))
+                p { a href=(org.url("swot")) { "The SWOT and the strategy" } }
+            }
+        }
         section aria-labelledby="risks-h" {
             h2 #risks-h { "Biggest risks" }
             @if risks.is_empty() { p { "No risks recorded." } } @else {
@@ -245,6 +301,97 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                     }
                 }
                 @if findings.len() > 8 { p.muted { (findings.len() - 8) " more; see " code { "sextant analyze" } " or the API's analysis." } }
+            }
+        }
+    }
+}
+
+fn swot_len(doc: &sextant_core::model::PlanDoc) -> usize {
+    let s = &doc.swot;
+    s.strengths.len() + s.weaknesses.len() + s.opportunities.len() + s.threats.len()
+}
+
+/// The SWOT in four short lists (the first three of each).
+fn swot_summary(doc: &sextant_core::model::PlanDoc) -> Markup {
+    let s = &doc.swot;
+    let parts = [
+        ("Strengths", &s.strengths),
+        ("Weaknesses", &s.weaknesses),
+        ("Opportunities", &s.opportunities),
+        ("Threats", &s.threats),
+    ];
+    html! {
+        @if swot_len(doc) > 0 {
+            div.cards {
+                @for (name, items) in parts {
+                    div.card {
+                        h3 { (name) }
+                        @if items.is_empty() { p.muted { "None recorded." } } @else {
+                            ul { @for i in items.iter().take(3) { li { (i) } } }
+                            @if items.len() > 3 { p.muted { (items.len() - 3) " more" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Finished initiatives: what each was projected to bring in a year against what the goals'
+/// KPIs show it brought, and the total.
+fn paying_off(org: &OrgPage, a: &Analysed) -> Markup {
+    let an = &a.analysis;
+    let cur = &an.organization.currency;
+    let doc = a.plan.doc();
+    let title = |id: &str| {
+        doc.initiatives
+            .iter()
+            .find(|i| i.id.as_str() == id)
+            .map_or(id.to_string(), |i| i.title.clone())
+    };
+    let opt_money =
+        |x: Option<f64>| x.map_or_else(|| "Not measured yet".to_string(), |x| money(x, cur));
+    html! {
+        section aria-labelledby="paying-h" {
+            h2 #paying-h { "Is the finished work paying off?" }
+            p { "For each finished initiative: the gain a year it was expected to bring, and the gain the goals' figures show since it went live (shared with other finished work that claims the same goal)." }
+            div.scroll { table {
+                thead { tr {
+                    th scope="col" { "Initiative" }
+                    th scope="col" class="num" { "Expected gain a year" }
+                    th scope="col" class="num" { "Measured gain a year" }
+                    th scope="col" class="num" { "First-year cost" }
+                    th scope="col" class="num" { "Expected return" }
+                    th scope="col" class="num" { "Measured return" }
+                } }
+                tbody {
+                    @for r in &an.realised {
+                        tr {
+                            td { a href=(org.url(&format!("initiatives/{}", r.id))) { (title(&r.id)) } }
+                            td.num { (money(r.projected_benefit_annual, cur)) }
+                            td.num { (opt_money(r.realised_benefit_annual)) }
+                            td.num { (money(r.cost, cur)) }
+                            td.num { (format::percent_opt(r.projected_roi, 0)) }
+                            td.num { (format::percent_opt(r.realised_roi, 0)) }
+                        }
+                    }
+                }
+                @if let Some(t) = &an.realised_total {
+                    @if an.realised.len() > 1 {
+                        tfoot { tr {
+                            th scope="row" { "All finished work" }
+                            td.num { (money(t.projected_benefit_annual, cur)) }
+                            td.num { (opt_money(t.realised_benefit_annual)) }
+                            td.num { (money(t.cost, cur)) }
+                            td.num { (format::percent_opt(t.projected_roi, 0)) }
+                            td.num { (format::percent_opt(t.realised_roi, 0)) }
+                        } }
+                    }
+                }
+            } }
+            @if an.realised.iter().any(|r| r.realised_benefit_annual.is_none()) {
+                p.muted { "\u{201c}Not measured yet\u{201d}: the goals it serves have no figures since it went live. Add them on the "
+                    a href=(org.url("data")) { "Data" } " page, or type a month's figure on the goal's KPI page." }
             }
         }
     }

@@ -173,7 +173,7 @@ pub async fn create<E: Editor>(
     let plan = org.require_plan(&state, E::ADD, E::SECTION).await?;
     let doc = plan.doc();
     let mut errors = Errors::new();
-    let id = f.new_id(E::NOUN, |id| E::taken(doc, id), &mut errors);
+    let id = f.new_id(E::NOUN, E::NAME, |id| E::taken(doc, id), &mut errors);
     let body = E::read(&f, doc, None, &id, &mut errors);
     if errors.is_empty() {
         match state

@@ -194,16 +194,38 @@ impl FormData {
         }
     }
 
-    /// The id of a new entry (`a system`, `an initiative`): required, not `new` (the address of
-    /// the form that adds one) and not `taken`, else an error beside the `id` field.
-    pub fn new_id(&self, noun: &str, taken: impl Fn(&str) -> bool, errors: &mut Errors) -> String {
-        let id = self.required("id", errors);
+    /// The id of a new entry (`a system`, `an initiative`): as typed, or when left empty made
+    /// from the entry's name (the field `name_field`: `Point of sale` -> `point-of-sale`, with
+    /// `-2`... when taken); not `new` (the address of the form that adds one) and not
+    /// `taken`, else an error beside the `id` field.
+    pub fn new_id(
+        &self,
+        noun: &str,
+        name_field: &str,
+        taken: impl Fn(&str) -> bool,
+        errors: &mut Errors,
+    ) -> String {
+        let Some(id) = self.opt("id") else {
+            let name = self.get(name_field).trim();
+            if name.is_empty() {
+                // The name's own "required" message says what is missing.
+                return String::new();
+            }
+            let mut made = super::rows::id_from(name, &[]);
+            let base = made.clone();
+            let mut n = 1;
+            while taken(&made) {
+                n += 1;
+                made = format!("{base}-{n}");
+            }
+            return made;
+        };
         if id == "new" {
             errors.add(
                 "id",
                 format!("`new` is kept for the page that adds {noun}: choose another id"),
             );
-        } else if !id.is_empty() && taken(&id) {
+        } else if taken(&id) {
             errors.add("id", format!("there is {noun} `{id}` already"));
         }
         id
@@ -625,6 +647,21 @@ pub fn range(f: &FormData, name: &str, label: &str, step: &'static str, errors: 
                 (Field::text(&low, &low_label, f.get(&low)).kind(Kind::Number(step)).render(errors))
                 (Field::text(&high, &high_label, f.get(&high)).kind(Kind::Number(step)).render(errors))
             }
+        }
+    }
+}
+
+/// The optional id of a new entry, under a disclosure: left empty, it is made from the name
+/// ([`FormData::new_id`]); open when it holds a value or a message.
+pub fn id_field(value: &str, example: &str, errors: &Errors) -> Markup {
+    let hint = format!(
+        "Left empty, it is made from the name. Letters, digits, -, _ and ., e.g. {example}; \
+         the plan file and the API know the entry by it"
+    );
+    html! {
+        details.more open[!value.is_empty() || !errors.of("id").is_empty()] {
+            summary { "Short id (optional)" }
+            (Field::text("id", "Id", value).hint(&hint).render(errors))
         }
     }
 }

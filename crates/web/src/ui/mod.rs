@@ -15,6 +15,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod business;
 pub mod compute;
 pub mod dashboard;
 pub mod data;
@@ -28,6 +29,7 @@ pub mod report;
 pub mod reviews;
 pub mod risks;
 pub mod roadmap;
+pub mod rows;
 pub mod scenarios;
 pub mod strategy;
 pub mod systems;
@@ -54,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(members::router())
         .merge(dashboard::router())
+        .merge(business::router())
         .merge(goals::router())
         .merge(strategy::router())
         .merge(systems::router())
@@ -249,6 +252,8 @@ impl OrgPage {
 pub enum Section {
     /// The dashboard.
     Dashboard,
+    /// The business: profile, budget and capacity, people, phases, watch list, own KPIs.
+    Business,
     /// Goals and KPIs.
     Goals,
     /// SWOT and strategy.
@@ -280,12 +285,14 @@ impl Section {
             Section::Systems => "to see and edit its systems",
             Section::Roadmap => "to schedule its initiatives",
             Section::Scenarios => "to compare its scenarios",
+            Section::Business => "to set its budget, people and watch list",
             _ => "",
         }
     }
 
-    const ALL: [(Section, &'static str, &'static str); 11] = [
+    const ALL: [(Section, &'static str, &'static str); 12] = [
         (Section::Dashboard, "", "Dashboard"),
+        (Section::Business, "business", "Business"),
         (Section::Goals, "goals", "Goals & KPIs"),
         (Section::Strategy, "swot", "SWOT"),
         (Section::Systems, "systems", "Systems"),

@@ -322,11 +322,8 @@ fn form_page(
         (errors.summary())
         form method="post" action=(action) {
             (org.viewer.csrf_field())
-            @if id.is_none() {
-                (Field::text("id", "Id", get("id")).required()
-                    .hint("A short name used in the plan file and on the heat map: letters, digits, -, _ and ., e.g. r1").render(errors))
-            }
             (Field::text("title", "What could go wrong", get("title")).required().render(errors))
+            @if id.is_none() { (super::form::id_field(&get("id"), "r1", errors)) }
             div.row {
                 (Field::text("category", "Category", category).kind(Kind::Select(categories)).render(errors))
                 (Field::text("initiative", "Initiative", get("initiative")).kind(Kind::Select(inits)).render(errors))

@@ -599,11 +599,8 @@ fn form_page(
         (errors.summary())
         form method="post" action=(action) {
             (org.viewer.csrf_field())
-            @if id.is_none() {
-                (Field::text("id", "Id", get("id")).required()
-                    .hint("A short name used in the plan file: letters, digits, -, _ and ., e.g. pos").render(errors))
-            }
             (Field::text("name", "Name", get("name")).required().render(errors))
+            @if id.is_none() { (super::form::id_field(&get("id"), "pos", errors)) }
             div.row {
                 (Field::text("category", "Category", get("category")).required()
                     .hint("e.g. point of sale, accounting, email: two systems in one category may be redundant").render(errors))

@@ -252,11 +252,23 @@ async fn single_object_sections_are_replaced_with_put() {
     );
     assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, plan);
 
-    // A single object has no POST, a list has no PUT of its own, the organisation stays.
+    // A single object has no POST; a list is replaced by a list, not an object; the
+    // organisation stays.
     let (status, _) = problem(api.post(path).json(&org)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = problem(api.put("/api/v1/orgs/acme/plan/goals").json(&json!({}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = problem(api.put("/api/v1/orgs/acme/plan/goals").json(&json!({}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["path"], "goals", "{body}");
+    assert_eq!(
+        body["errors"][0]["message"], "expected a list, found an object",
+        "{body}"
+    );
+    let (status, body) = problem(api.put(path).json(&json!([]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["errors"][0]["message"], "expected an object, found a list",
+        "{body}"
+    );
     let (status, _) = problem(api.delete("/api/v1/orgs/acme/plan/organization/x")).await;
     assert!(status.is_client_error(), "{status}");
     let (status, body) = problem(api.get("/api/v1/orgs/acme/plan/nonsense")).await;
@@ -271,6 +283,42 @@ async fn single_object_sections_are_replaced_with_put() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, plan);
+}
+
+/// Any list section is replaced whole by PUT, in the order given, through the same checks as
+/// the plan file: a list that breaks a reference is refused and nothing changes.
+#[tokio::test]
+async fn a_list_section_is_replaced_whole_with_put() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let path = "/api/v1/orgs/acme/plan/radar";
+    let radar = json!([
+        {"technology": "Self-service kiosks", "ring": "trial", "quadrant": "devices"},
+        {"technology": "Mobile and contactless payments", "ring": "adopt"}
+    ]);
+    let (status, body) = call(api.put(path).json(&radar)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body.as_array().unwrap().len(), 2, "{body}");
+    assert_eq!(body[0]["technology"], "Self-service kiosks");
+    let plan = api.ok("/api/v1/orgs/acme/plan").await;
+    assert_eq!(plan["radar"][0]["quadrant"], "devices");
+    assert_eq!(plan["radar"][1]["ring"], "adopt");
+
+    // The plan's own KPIs emptied while goals are measured by them: refused, nothing changes.
+    let (status, body) = problem(api.put("/api/v1/orgs/acme/plan/kpis").json(&json!([]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["errors"].as_array().is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
+    assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, plan);
+
+    // The budget, inside the constraints object.
+    let mut c = plan["constraints"].clone();
+    c["budget"] = json!([{"period": 2027, "amount": 9000}]);
+    let (status, body) = call(api.put("/api/v1/orgs/acme/plan/constraints").json(&c)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["budget"][0]["amount"], 9000, "{body}");
 }
 
 #[tokio::test]

@@ -248,6 +248,13 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/reviews",
         "/reviews/new",
         "/members",
+        "/business",
+        "/business/profile",
+        "/business/money",
+        "/business/staff",
+        "/business/phases",
+        "/business/radar",
+        "/business/kpis",
     ] {
         pages.push(format!("{o}{rest}"));
     }

@@ -93,3 +93,81 @@ async fn what_comes_next_is_the_optimised_roadmaps_and_follows_the_budget() {
     assert!(!next.contains("Cloud CRM"), "{next}");
     p.has("What the optimised roadmap spends in each fiscal period");
 }
+
+/// Finished work is measured against what it promised, on the page the owner opens first.
+/// By hand: the POS system is done at an actual cost of $1,800; its goal's KPI (inventory
+/// holding cost, better when it falls) went from its baseline of 20,000 to 18,800: a gain of
+/// $1,200 a year. Its first-year cost is 1,800 + 720 recurring = $2,520, so the measured
+/// return is (1,200 - 2,520) / 2,520 = -52%. It expected 1,500 + 2,500 = $4,000 a year (no
+/// gross margin in the demo: revenue counts in full).
+#[tokio::test]
+async fn finished_work_shows_expected_against_measured_return() {
+    use sextant_store::{Change, Section};
+    let (srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}")).await;
+    p.lacks("Is the finished work paying off?");
+    let owner = srv.demo_owner().await;
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    let doc = srv.demo_plan().await;
+    let pos = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "pos")
+        .unwrap();
+    let mut body = serde_json::to_value(pos).unwrap();
+    body["status"] = serde_json::json!("done");
+    body["actual_cost"] = serde_json::json!(1800);
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Put(Section::Initiatives, "pos".into(), body),
+        )
+        .await
+        .unwrap();
+    let p = b.ok(&format!("/orgs/{DEMO}")).await;
+    p.has("Is the finished work paying off?")
+        .has("$4,000")
+        .has("Not measured yet")
+        .has(&format!("href=\"/orgs/{DEMO}/data\""));
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Put(
+                Section::Measurements,
+                "inventory_holding_cost".into(),
+                serde_json::json!({"2027-03": 20000, "2027-09": 18800}),
+            ),
+        )
+        .await
+        .unwrap();
+    let p = b.ok(&format!("/orgs/{DEMO}")).await;
+    let at = p.html.find("Is the finished work paying off?").unwrap();
+    let end = at + p.html[at..].find("</section>").unwrap();
+    let table = &p.html[at..end];
+    for figure in ["$4,000", "$1,200", "$2,520", "-52%"] {
+        assert!(table.contains(figure), "{figure} in {table}");
+    }
+    assert!(!table.contains("Not measured yet"), "{table}");
+}
+
+/// The share of goals the plan serves, the spend that serves none (each with where to fix
+/// it), and what the business offers, beside the figures.
+#[tokio::test]
+async fn the_dashboard_shows_goals_served_unaligned_spend_and_the_strategy() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}")).await;
+    p.has("Goals technology serves")
+        // `sextant analyze examples/corner-bookstore.yaml`: 6 of 6 goals covered; the cash
+        // register (240 a year) and the landline (480) support no goal: 720.
+        .has("6 of 6 goals have an initiative working toward them")
+        .has("$720 a year serves none")
+        .has("Spend that serves no goal")
+        .has(&format!("href=\"/orgs/{DEMO}/systems/register\""))
+        .has(&format!("href=\"/orgs/{DEMO}/systems/landline\""))
+        .has("$240 a year")
+        // examples/corner-bookstore.yaml, strategy.value_proposition.
+        .has("What the business offers")
+        .has("A curated selection and knowledgeable, personal recommendations in a community space")
+        .has("<li>Strong local reputation</li>")
+        .has(&format!("href=\"/orgs/{DEMO}/swot\""));
+}

@@ -9,6 +9,7 @@
 
 mod account;
 mod accounts;
+mod business;
 mod dashboard;
 mod data;
 mod goals;

@@ -37,7 +37,7 @@ async fn the_swot_shows_the_demo_quadrants_and_strategy() {
         .has("<li>Community events</li>")
         .has("Edit the SWOT and strategy");
     // Four items in each quadrant, three competencies.
-    assert_eq!(p.count("<li>"), 4 * 4 + 3 + 11, "{}", p.html);
+    assert_eq!(p.count("<li>"), 4 * 4 + 3 + 12, "{}", p.html);
 }
 
 #[tokio::test]

@@ -92,14 +92,10 @@ pub(super) fn goal_form(
         (errors.summary())
         form method="post" action=(action) {
             (org.viewer.csrf_field())
-            @if editing.is_none() {
-                (Field::text("id", "Id", v("id"))
-                    .hint("Letters, digits, -, _ and . – left empty, it is made from the title")
-                    .render(errors))
-            }
             (Field::text("title", "Title", v("title")).required()
                 .hint("What the business wants to achieve, e.g. Increase online sales by 15% in the fiscal year")
                 .render(errors))
+            @if editing.is_none() { (super::super::form::id_field(&v("id"), "online-sales", errors)) }
             (Field::text("description", "Description", v("description")).kind(Kind::Textarea).render(errors))
             div.row {
                 (Field::text("kpi", "KPI", v("kpi"))

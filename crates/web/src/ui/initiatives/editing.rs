@@ -123,11 +123,8 @@ pub(super) fn form_page(
         (errors.summary())
         form method="post" action=(action) {
             (org.viewer.csrf_field())
-            @if id.is_none() {
-                (Field::text("id", "Id", get("id")).required()
-                    .hint("A short name used in the plan file: letters, digits, -, _ and ., e.g. crm").render(errors))
-            }
             (Field::text("title", "Title", get("title")).required().render(errors))
+            @if id.is_none() { (super::super::form::id_field(&get("id"), "crm", errors)) }
             (Field::text("description", "Description", get("description")).kind(Kind::Textarea).render(errors))
             div.row {
                 (Field::text("kind", "Kind", or_default("kind", "exploit")).kind(Kind::Select(options(&[
