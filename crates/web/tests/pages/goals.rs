@@ -431,3 +431,77 @@ async fn another_organisations_member_gets_not_found() {
         .has("There is no plan for Acme yet.")
         .has("href=\"/orgs/acme/data\"");
 }
+
+/// A month's figure typed on the KPI's page joins its series; an empty figure removes it; a bad
+/// month or figure is refused beside its field and nothing changes; a viewer has no form.
+#[tokio::test]
+async fn a_months_figure_is_typed_on_the_kpis_page() {
+    let (srv, b) = demo().await;
+    let page = url("kpis/inventory_holding_cost");
+    let p = b.ok(&page).await;
+    p.has("Record a month's figure")
+        .has("There is no data for this KPI yet.");
+    let action = url("kpis/inventory_holding_cost/values");
+    let p = b
+        .submit(
+            &page,
+            &action,
+            &[("month", "Mar 2027"), ("value", "19,400")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let p = b.follow(&p).await;
+    p.has("Saved.").has("<th scope=\"row\">2027-03</th>");
+    let doc = srv.demo_plan().await;
+    let m = doc
+        .measurements
+        .iter()
+        .find(|(k, _)| k.as_str() == "inventory_holding_cost")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m.values().next().copied(), Some(19400.0));
+    // The other KPIs' figures are as they were.
+    assert!(
+        doc.measurements
+            .iter()
+            .any(|(k, _)| k.as_str() == "online_revenue")
+    );
+
+    // Refused beside the field, nothing changes.
+    let before = srv.demo_plan().await;
+    let p = b
+        .submit(&page, &action, &[("month", "someday"), ("value", "lots")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("id=\"f-month-error\"").has("id=\"f-value-error\"");
+    assert_eq!(srv.demo_plan().await, before);
+
+    // Emptied: the month's typed figure goes.
+    let p = b
+        .submit(&page, &action, &[("month", "2027-03"), ("value", "")])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let doc = srv.demo_plan().await;
+    assert!(
+        !doc.measurements
+            .iter()
+            .any(|(k, _)| k.as_str() == "inventory_holding_cost")
+    );
+
+    // An unknown KPI is not found; a viewer sees no form and cannot post.
+    let p = b
+        .submit(
+            &page,
+            &url("kpis/no_such_kpi/values"),
+            &[("month", "2027-03"), ("value", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let viewer = srv.demo_viewer().await;
+    viewer.ok(&page).await.lacks("Record a month's figure");
+    let p = viewer
+        .post_raw(&action, &[("month", "2027-03"), ("value", "1")])
+        .await;
+    assert!(p.status.is_client_error(), "{}", p.status);
+}

@@ -704,3 +704,103 @@ async fn a_range_out_of_order_or_half_given_is_refused_beside_its_field() {
         .has("the amount of money is too large");
     assert_eq!(srv.demo_plan().await, before);
 }
+
+/// After go-live: the done date, the start of work and what it cost are set in the form, with
+/// the people and data questions and cash flows of the owner's own; the dashboard then
+/// compares the return.
+#[tokio::test]
+async fn after_go_live_the_dates_and_actual_cost_are_recorded() {
+    let (srv, b) = demo().await;
+    let edit = format!("{INITIATIVES}/pos/edit");
+    let p = b.ok(&edit).await;
+    p.has("Once it is under way")
+        .has("name=\"launched\"")
+        .has("name=\"actual_cost\"")
+        .has("name=\"handles_customer_data\"")
+        .has("name=\"cash_flows\"");
+    let fields = [
+        ("title", "Point-of-sale system with inventory management"),
+        ("kind", "exploit"),
+        ("status", "done"),
+        ("owner", "Sarah"),
+        ("one_time_cost", "1500"),
+        ("recurring_cost_annual", "720"),
+        ("duration_months", "3"),
+        ("effort_hours_per_month", "20"),
+        ("mandatory", "on"),
+        ("vendor", "Cloud POS provider"),
+        ("affects_staff", "yes"),
+        ("training", "Two afternoons with the vendor"),
+        ("change_plan", "Sarah tells the team in the January meeting"),
+        ("handles_customer_data", "on"),
+        ("started", "2027-01-04"),
+        ("launched", "2027-03-29"),
+        ("actual_cost", "1,800"),
+        ("cash_flow_period", "year"),
+        ("cash_flows", ""),
+    ];
+    let p = b.submit(&edit, &edit, &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let doc = srv.demo_plan().await;
+    let pos = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "pos")
+        .unwrap();
+    assert_eq!(pos.status, sextant_core::model::Status::Done);
+    assert_eq!(pos.actual_cost.map(|m| m.to_f64()), Some(1800.0));
+    assert_eq!(
+        pos.launched.map(|d| d.to_string()).as_deref(),
+        Some("2027-03-29")
+    );
+    assert_eq!(
+        pos.started.map(|d| d.to_string()).as_deref(),
+        Some("2027-01-04")
+    );
+    assert_eq!(pos.affects_staff, Some(true));
+    assert!(pos.handles_customer_data);
+    assert_eq!(pos.vendor.as_deref(), Some("Cloud POS provider"));
+    assert!(pos.cash_flows.is_none());
+    // The form shows what was saved.
+    b.ok(&edit)
+        .await
+        .has("name=\"launched\" value=\"2027-03-29\"")
+        .has("name=\"actual_cost\" value=\"1800\"");
+    // The dashboard now has the finished work.
+    b.ok(&format!("/orgs/{DEMO}"))
+        .await
+        .has("Is the finished work paying off?");
+
+    // Cash flows of the owner's own: a bad figure is named, nothing changes.
+    let before = srv.demo_plan().await;
+    let mut bad = fields.to_vec();
+    bad.retain(|(k, _)| *k != "cash_flows");
+    bad.push(("cash_flows", "-3000; lots; 1200"));
+    let p = b.submit(&edit, &edit, &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("figure 2 should be a number, found `lots`");
+    assert_eq!(srv.demo_plan().await, before);
+    let mut good = fields.to_vec();
+    good.retain(|(k, _)| *k != "cash_flows" && *k != "cash_flow_period");
+    good.push(("cash_flows", "-3000; 500; 1,200"));
+    good.push(("cash_flow_period", "quarter"));
+    let p = b.submit(&edit, &edit, &good).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let doc = srv.demo_plan().await;
+    let pos = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "pos")
+        .unwrap();
+    let flows = pos.cash_flows.as_ref().unwrap();
+    assert_eq!(flows.period, sextant_core::model::FlowPeriod::Quarter);
+    let values: Vec<f64> = flows.values.iter().map(|m| m.to_f64()).collect();
+    assert_eq!(values, vec![-3000.0, 500.0, 1200.0]);
+    // A launch date that is no date is refused beside its field.
+    let mut bad = good.clone();
+    bad.retain(|(k, _)| *k != "launched");
+    bad.push(("launched", "soon"));
+    let p = b.submit(&edit, &edit, &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-launched-error\"");
+}

@@ -75,8 +75,10 @@ pub(super) async fn kpi_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((org, kpi)): Path<(String, String)>,
+    Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
+    let done = q.done;
     let a = compute::require_analysed(&state, &org, "KPI", Section::Goals).await?;
     let info = kpi_info(&a.plan, &kpi);
     let series = a.series.get(&kpi);
@@ -132,7 +134,14 @@ pub(super) async fn kpi_page(
     } else {
         "computed from the imported data"
     };
+    let typed = doc
+        .measurements
+        .iter()
+        .find(|(k, _)| k.as_str() == kpi)
+        .map(|(_, v)| v.len())
+        .unwrap_or(0);
     let body = html! {
+        (notice(done.as_deref()))
         p.muted { "KPI " code { (info.id) } " – "
             @if info.direction == Direction::Down { "lower is better" } @else { "higher is better" } }
         (definition(&info))
@@ -150,8 +159,11 @@ pub(super) async fn kpi_page(
                 p { "There is no data for this KPI yet. "
                     a href=(org.url("data")) { "Import your business data on the Data page" }
                     @if let Some((_, needs)) = info.computed { " (it needs: " (needs) ")" }
-                    ", or enter its measurements in the plan." }
+                    ", or type a month's figure below." }
             }
+        }
+        @if org.can_edit() {
+            (record_form(&org, &info, typed, &FormData::default(), &Errors::new()))
         }
         p { a href=(org.url("goals")) { "Back to the goals" } }
     };
@@ -409,4 +421,114 @@ pub(super) fn values_table(info: &KpiInfo, values: &BTreeMap<Month, f64>) -> Mar
             } }
         }
     }
+}
+
+/// The form to type a month's figure of a KPI by hand.
+fn record_form(
+    org: &OrgPage,
+    info: &KpiInfo,
+    typed: usize,
+    f: &FormData,
+    errors: &Errors,
+) -> Markup {
+    let action = org.url(&format!(
+        "kpis/{}/values",
+        crate::ui::form::url_encode(&info.id)
+    ));
+    html! {
+        section aria-labelledby="record" {
+            h2 #record { "Record a month's figure" }
+            p.hint { "Type the figure for a month, from your till, your books or your own count. A figure typed for a month that has one replaces it; an empty figure removes the month's typed figure."
+                @if typed > 0 { " " (typed) " months have typed figures." } }
+            (errors.summary())
+            form method="post" action=(action) {
+                (org.viewer.csrf_field())
+                div.row {
+                    (Field::text("month", "Month", f.get("month").to_string()).kind(Kind::Month).required().hint("e.g. 2027-03").render(errors))
+                    (Field::text("value", &format!("{} that month", info.name), f.get("value").to_string()).kind(Kind::Number("any"))
+                        .hint("A number; 12% may be typed as 12%").render(errors))
+                }
+                button type="submit" { "Save the figure" }
+            }
+        }
+    }
+}
+
+/// `POST /orgs/{org}/kpis/{kpi}/values`: one month's figure of a KPI, typed by hand, kept in
+/// the plan's measurements (the whole measurements section changes at once, checked as a plan
+/// file's would be).
+pub(super) async fn record(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, kpi)): Path<(String, String)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    let plan = org.require_plan(&state, "KPI", Section::Goals).await?;
+    let info = kpi_info(&plan, &kpi);
+    if !info.known {
+        return Err(PageError::NotFound(format!(
+            "KPI `{kpi}`: neither the plan nor the catalogue has it"
+        )));
+    }
+    let doc = plan.doc();
+    let mark = DecimalMark::of(&doc.organization);
+    let mut errors = Errors::new();
+    let month = f.month("month", &mut errors);
+    if month.is_none() && errors.of("month").is_empty() {
+        errors.add("month", "this field is required");
+    }
+    let value = f.number_in("value", mark, &mut errors);
+    if let Some(v) = value
+        && !v.is_finite()
+    {
+        errors.add("value", "expected a finite number");
+    }
+    let typed = doc
+        .measurements
+        .iter()
+        .find(|(k, _)| k.as_str() == kpi)
+        .map(|(_, v)| v.len())
+        .unwrap_or(0);
+    if let (true, Some(month)) = (errors.is_empty(), month) {
+        let stored = serde_json::to_value(&doc.measurements).unwrap_or(Value::Null);
+        let mut all = stored.as_object().cloned().unwrap_or_default();
+        let mut values = all
+            .get(&kpi)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        match value {
+            Some(v) => {
+                values.insert(month, crate::ui::form::json_number(v));
+            }
+            None => {
+                values.remove(&month);
+            }
+        }
+        if values.is_empty() {
+            all.remove(&kpi);
+        } else {
+            all.insert(kpi.clone(), Value::Object(values));
+        }
+        let change = Change::Sections(vec![(Part::Measurements, Value::Object(all))]);
+        match state.store.change_plan(&org.scope, change).await {
+            Ok(_) => {
+                let url = format!(
+                    "{}?done=saved#values",
+                    org.url(&format!("kpis/{}", crate::ui::form::url_encode(&kpi)))
+                );
+                return Ok(see_other(&url));
+            }
+            Err(e) => errors.from_api(ApiError::from(e), &["month", "value"], &[]),
+        }
+    }
+    let body = html! {
+        (record_form(&org, &info, typed, &f, &errors))
+        p { a href=(org.url(&format!("kpis/{}", crate::ui::form::url_encode(&kpi)))) { "Back to " (info.name) } }
+    };
+    Ok(render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        org.page(&info.name, Section::Goals, body),
+    ))
 }

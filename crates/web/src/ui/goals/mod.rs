@@ -6,7 +6,8 @@
 //!
 //! Routes: `GET/POST /orgs/{org}/goals`, `GET /orgs/{org}/goals/new`,
 //! `GET/POST /orgs/{org}/goals/{id}`, `POST /orgs/{org}/goals/{id}/delete`,
-//! `GET /orgs/{org}/kpis/{kpi}`.
+//! `GET /orgs/{org}/kpis/{kpi}`, `POST /orgs/{org}/kpis/{kpi}/values` (a month's figure typed
+//! by hand, kept in the plan's measurements).
 
 use std::collections::BTreeMap;
 
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/goals/{id}", get(edit_form).post(save))
         .route("/orgs/{org}/goals/{id}/delete", post(delete))
         .route("/orgs/{org}/kpis/{kpi}", get(kpi_page))
+        .route("/orgs/{org}/kpis/{kpi}/values", post(record))
 }
 
 /// `?done=` after a change.

@@ -14,6 +14,12 @@ pub(super) fn form_of(v: &Value) -> FormData {
         "effort_hours_per_month",
         "start",
         "alternative_group",
+        "vendor",
+        "training",
+        "change_plan",
+        "started",
+        "launched",
+        "actual_cost",
     ]
     .iter()
     .map(|n| (n.to_string(), text_of(v.get(*n))))
@@ -49,6 +55,27 @@ pub(super) fn form_of(v: &Value) -> FormData {
     }
     if v.get("mandatory").and_then(Value::as_bool) == Some(true) {
         out.push(("mandatory".into(), "on".into()));
+    }
+    if v.get("handles_customer_data").and_then(Value::as_bool) == Some(true) {
+        out.push(("handles_customer_data".into(), "on".into()));
+    }
+    out.push((
+        "affects_staff".into(),
+        match v.get("affects_staff").and_then(Value::as_bool) {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+        .into(),
+    ));
+    if let Some(c) = v.get("cash_flows") {
+        out.push(("cash_flow_period".into(), text_of(c.get("period"))));
+        let values: Vec<String> = c
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|vs| vs.iter().map(|x| text_of(Some(x))).collect())
+            .unwrap_or_default();
+        out.push(("cash_flows".into(), values.join("; ")));
     }
     FormData(out)
 }
@@ -173,6 +200,44 @@ pub(super) fn form_page(
                         .hint("Initiatives with the same group are alternatives: the roadmap picks at most one").render(errors))
                 }
                 (check_boxes("replaces", "Systems it replaces", &systems, &f.all("replaces"), "No system in the inventory yet.", errors))
+            }
+            details.more open[!get("vendor").is_empty() || !get("training").is_empty() || !get("change_plan").is_empty()] {
+                summary { "People, vendor and customer data" }
+                div.row {
+                    (Field::text("vendor", "Vendor", get("vendor")).hint("Who supplies it").render(errors))
+                    (Field::text("affects_staff", "Changes how staff work", get("affects_staff")).kind(Kind::Select(options(&[
+                        ("", "Decide from what it replaces"),
+                        ("yes", "Yes"),
+                        ("no", "No"),
+                    ]))).hint("If yes, the health checks ask for training and a change plan").render(errors))
+                }
+                input type="hidden" name="shown" value="handles_customer_data";
+                (Field::text("handles_customer_data", "It stores or handles customer data", get("handles_customer_data")).kind(Kind::Checkbox)
+                    .hint("The health checks then ask for a security risk and its mitigation").render(errors))
+                (Field::text("training", "Training", get("training")).kind(Kind::Textarea).hint("Who learns what, and how").render(errors))
+                (Field::text("change_plan", "Change plan", get("change_plan")).kind(Kind::Textarea).hint("How the change is introduced: who is told what, when, and who helps").render(errors))
+            }
+            details.more open[!get("cash_flows").is_empty()] {
+                summary { "Cash flows of your own" }
+                p.hint { "Only if you know the money better than the costs and benefits above say it: the net amount of each period from its start, spend negative, e.g. " code { "-3000; 500; 1200; 1200" } ". The business case then uses these figures." }
+                div.row {
+                    (Field::text("cash_flow_period", "Each figure is a", or_default("cash_flow_period", "year")).kind(Kind::Select(options(&[
+                        ("month", "Month"), ("quarter", "Quarter"), ("year", "Year"),
+                    ]))).render(errors))
+                    (Field::text("cash_flows", "Net amounts, semicolons between", get("cash_flows")).render(errors))
+                }
+            }
+            @if id.is_some() {
+                fieldset {
+                    legend { "Once it is under way" }
+                    p.hint { "Set the status to done when it is live: the dashboard then compares the gain it was expected to bring with what the goals' figures show." }
+                    div.row {
+                        (Field::text("started", "Work began on", get("started")).kind(Kind::Date).render(errors))
+                        (Field::text("launched", "Went live on", get("launched")).kind(Kind::Date).render(errors))
+                        (Field::text("actual_cost", "What it cost in the end", get("actual_cost")).kind(Kind::Number("any"))
+                            .hint("The one-time cost actually paid").render(errors))
+                    }
+                }
             }
             button type="submit" { @if id.is_some() { "Save" } @else { "Add the initiative" } }
             " " a href=(match id { Some(id) => org.url(&format!("initiatives/{id}")), None => org.url("initiatives") }) { "Cancel" }
@@ -308,10 +373,67 @@ pub(super) fn initiative_json(
     opt("recurring_cost_annual", recurring);
     opt("duration_months", duration);
     // Fields a script's post leaves out stay as they were stored.
-    for k in ["start", "alternative_group"] {
+    for k in [
+        "start",
+        "alternative_group",
+        "vendor",
+        "training",
+        "change_plan",
+        "started",
+        "launched",
+    ] {
         if f.sent(k) {
             opt(k, f.opt(k).map(Value::from));
         }
+    }
+    if f.sent("actual_cost") {
+        opt(
+            "actual_cost",
+            f.number("actual_cost", errors).map(json_number),
+        );
+    }
+    if f.sent("affects_staff") {
+        opt(
+            "affects_staff",
+            match f.get("affects_staff") {
+                "yes" => Some(json!(true)),
+                "no" => Some(json!(false)),
+                "" => None,
+                other => {
+                    errors.add(
+                        "affects_staff",
+                        format!("expected yes, no or nothing, found `{other}`"),
+                    );
+                    None
+                }
+            },
+        );
+    }
+    if f.sent("cash_flows") {
+        let flows = match f.opt("cash_flows") {
+            None => None,
+            Some(raw) => {
+                let mut values = Vec::new();
+                for (k, part) in raw.split(';').map(str::trim).enumerate() {
+                    match sextant_core::unit::parse_number(
+                        part,
+                        sextant_core::unit::DecimalMark::Point,
+                    ) {
+                        Ok(x) => values.push(json_number(x)),
+                        Err(_) => errors.add(
+                            "cash_flows",
+                            format!("figure {} should be a number, found `{part}`", k + 1),
+                        ),
+                    }
+                }
+                let period = match f.get("cash_flow_period") {
+                    "" => "year",
+                    p => p,
+                };
+                Some(json!({"period": period, "values": values}))
+            }
+        };
+        opt("cash_flows", flows);
     }
     opt("effort_hours_per_month", effort.map(json_number));
     body.insert(
@@ -321,6 +443,14 @@ pub(super) fn initiative_json(
     body.insert("benefits".into(), Value::Array(benefits));
     body.insert("contributes".into(), contributes);
     body.insert("mandatory".into(), json!(f.checked("mandatory")));
+    if f.all("shown").iter().any(|s| s == "handles_customer_data") {
+        // A box left unticked is not sent at all: the form says it showed the box (a
+        // script's post that leaves both out keeps what was stored).
+        body.insert(
+            "handles_customer_data".into(),
+            json!(f.checked("handles_customer_data")),
+        );
+    }
     if f.sent("replaces") {
         body.insert(
             "replaces".into(),

@@ -148,7 +148,16 @@ const TRIALS: usize = 2_000;
 const SEED: u64 = 1;
 
 /// The fields of the initiative form that a refused change's problems may name.
-const FIELDS: [&str; 19] = [
+const FIELDS: [&str; 28] = [
+    "vendor",
+    "handles_customer_data",
+    "affects_staff",
+    "training",
+    "change_plan",
+    "started",
+    "launched",
+    "actual_cost",
+    "cash_flows",
     "id",
     "title",
     "description",
