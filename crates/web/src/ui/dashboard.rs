@@ -179,7 +179,8 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                 h2 { "Goals technology serves" }
                 p.figure { (format::percent(an.goals_enabled_share, 0)) }
                 p { (covered) " of " (an.goals.len()) " goals have an initiative working toward them"
-                    @if an.unaligned_spend.total > 0.0 { "; " (money(an.unaligned_spend.total, cur)) " a year serves none" } "." }
+                    @if an.unaligned_spend.total > 0.0 { "; " (money(an.unaligned_spend.total, cur)) " a year serves none" } ". "
+                    a href=(org.url("matrix")) { "The goals and initiatives matrix" } }
             }
             div.card {
                 h2 { "Health checks" }

@@ -23,6 +23,7 @@ pub mod editor;
 pub mod form;
 pub mod goals;
 pub mod initiatives;
+pub mod matrix;
 pub mod members;
 pub mod portfolio;
 pub mod report;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(business::router())
         .merge(goals::router())
+        .merge(matrix::router())
         .merge(strategy::router())
         .merge(systems::router())
         .merge(initiatives::router())

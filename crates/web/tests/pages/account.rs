@@ -249,6 +249,7 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/reviews/new",
         "/members",
         "/business",
+        "/matrix",
         "/business/profile",
         "/business/money",
         "/business/staff",

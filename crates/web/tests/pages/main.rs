@@ -14,6 +14,7 @@ mod dashboard;
 mod data;
 mod goals;
 mod initiatives;
+mod matrix;
 mod members;
 mod portfolio;
 mod reviews;

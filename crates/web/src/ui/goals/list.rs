@@ -25,6 +25,7 @@ pub(super) async fn list(
         @if org.can_edit() {
             p { a.button href=(org.url("goals/new")) { "Add a goal" } }
         }
+        p { a href=(org.url("matrix")) { "Which initiatives and systems serve which goal" } }
         @if doc.goals.is_empty() {
             p { "The plan has no goals yet." }
         } @else {
