@@ -21,6 +21,7 @@ mod reviews;
 mod risks;
 mod roadmap;
 mod scenarios;
+mod schema;
 mod sessions;
 mod strategy;
 mod systems;

@@ -39,7 +39,7 @@ pub(super) fn form_of(v: &Value) -> FormData {
     }
     if let Some(Value::Array(benefits)) = v.get("benefits") {
         for (i, b) in benefits.iter().enumerate() {
-            for part in ["kind", "goal"] {
+            for part in ["kind", "goal", "description"] {
                 out.push((benefit_field(part, i), text_of(b.get(part))));
             }
             out.extend(estimate_values(
@@ -99,7 +99,7 @@ pub(super) fn form_page(
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
     // One row per benefit, and one more to add a benefit; the names and legends they use.
-    let rows: Vec<([String; 3], String)> = (0..=stored_benefits.len())
+    let rows: Vec<([String; 4], String)> = (0..=stored_benefits.len())
         .map(|i| {
             let legend = if i < stored_benefits.len() {
                 format!("Benefit {}", i + 1)
@@ -109,7 +109,7 @@ pub(super) fn form_page(
                 "Another benefit".to_string()
             };
             (
-                ["kind", "annual", "goal"].map(|p| benefit_field(p, i)),
+                ["kind", "annual", "goal", "description"].map(|p| benefit_field(p, i)),
                 legend,
             )
         })
@@ -172,7 +172,7 @@ pub(super) fn form_page(
                 (Field::text("effort_hours_per_month", "Staff hours a month while it is done", get("effort_hours_per_month")).kind(Kind::Number("any")).render(errors))
             }
             (check_boxes("depends_on", "Depends on", &others, &f.all("depends_on"), "No other initiative yet.", errors))
-            @for ([kind, annual, goal], legend) in &rows {
+            @for ([kind, annual, goal, description], legend) in &rows {
                 fieldset {
                     legend { (legend) }
                     div.row {
@@ -187,6 +187,7 @@ pub(super) fn form_page(
                         }
                         (Field::text(goal, "Goal it serves", get(goal)).kind(Kind::Select(goals.clone())).render(errors))
                     }
+                    (Field::text(description, "What it is", get(description)).hint("e.g. No more hand stock counts").render(errors))
                 }
             }
             (goal_strengths("contributes", "Contributes to goals", &doc.goals, f, errors))
@@ -350,6 +351,13 @@ pub(super) fn initiative_json(
             Some(g) => b.insert("goal".into(), json!(g)),
             None => b.remove("goal"),
         };
+        let description_field = benefit_field("description", i);
+        if f.sent(&description_field) {
+            match f.opt(&description_field) {
+                Some(d) => b.insert("description".into(), json!(d)),
+                None => b.remove("description"),
+            };
+        }
         benefits.push(Value::Object(b));
     }
     let contributes = read_goal_strengths(

@@ -199,7 +199,7 @@ fn benefit_problems(
     rows: usize,
 ) -> (crate::error::ApiError, Vec<String>) {
     let fields = (0..rows)
-        .flat_map(|i| ["kind", "annual", "goal"].map(|p| benefit_field(p, i)))
+        .flat_map(|i| ["kind", "annual", "goal", "description"].map(|p| benefit_field(p, i)))
         .collect();
     let e = match e {
         crate::error::ApiError::Invalid(detail, problems) => crate::error::ApiError::Invalid(
