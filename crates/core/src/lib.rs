@@ -17,6 +17,7 @@ pub mod kpi;
 pub mod lifecycle;
 pub mod model;
 pub mod source;
+pub mod starter;
 pub mod synth;
 pub mod unit;
 pub mod validate;

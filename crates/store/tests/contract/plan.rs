@@ -398,7 +398,7 @@ async fn export_of_import_is_the_plan_for_every_shipped_and_generated_plan() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut plans: Vec<(String, String)> = vec![("corner-bookstore".into(), bookstore())];
     for t in ["retail", "professional-services", "hospitality", "trades"] {
-        let text = std::fs::read_to_string(format!("{root}/crates/cli/templates/{t}.yaml"))
+        let text = std::fs::read_to_string(format!("{root}/crates/core/templates/{t}.yaml"))
             .unwrap()
             .replace("{{name}}", "Template Shop")
             .replace("{{currency}}", "EUR")

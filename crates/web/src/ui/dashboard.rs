@@ -46,8 +46,10 @@ async fn dashboard(
             (notice(q.done.as_deref()))
             p { "There is no plan for " (org.name) " yet." }
             @if org.can_edit() {
-                p { a href=(org.url("data")) { "Import a plan file" } " (a YAML plan such as the one "
-                    code { "sextant init" } " writes), then add goals, systems and initiatives here." }
+                p { a.button href=(org.url("start")) { "Start your plan" } }
+                p { "Five short pages: the business, its goals, the systems it uses, what it can spend, and the changes that could get it there, each with suggestions for your kind of business. About five minutes; you can stop and come back." }
+                p { "Or " a href=(org.url("data")) { "import a plan file" } " (a YAML plan such as the one "
+                    code { "sextant init" } " writes)." }
             } @else {
                 p { "An editor of this organisation imports its plan." }
             }

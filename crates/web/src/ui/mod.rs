@@ -32,6 +32,7 @@ pub mod risks;
 pub mod roadmap;
 pub mod rows;
 pub mod scenarios;
+pub mod start;
 pub mod strategy;
 pub mod systems;
 
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(dashboard::router())
         .merge(business::router())
+        .merge(start::router())
         .merge(goals::router())
         .merge(matrix::router())
         .merge(strategy::router())
@@ -464,6 +466,9 @@ pub fn notice(done: Option<&str>) -> Markup {
         "imported" => "Imported.",
         "added" => "Added.",
         "removed" => "Removed.",
+        "started" => {
+            "Your first plan is saved. Below: how the goals stand, what the optimised roadmap does first, and what the health checks ask you to look at."
+        }
         _ => return html! {},
     };
     html! { p.notice role="status" { (text) } }
@@ -520,7 +525,8 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
 pub fn no_plan(org: &OrgPage, what: &str) -> Markup {
     html! {
         p { "There is no plan for " (org.name) " yet. "
-            a href=(org.url("data")) { "Import a plan file on the Data page" }
+            @if org.can_edit() { a href=(org.url("start")) { "Start your plan" } " in five short pages, or " }
+            a href=(org.url("data")) { "import a plan file on the Data page" }
             @if what.is_empty() { "." } @else { " " (what) "." } }
     }
 }

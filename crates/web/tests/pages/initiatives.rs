@@ -741,7 +741,10 @@ async fn after_go_live_the_dates_and_actual_cost_are_recorded() {
         ("benefit_kind", "saving"),
         ("benefit_annual", "1500"),
         ("benefit_goal", "inventory-cost"),
-        ("benefit_description", "No more hand stock counts, and fewer errors"),
+        (
+            "benefit_description",
+            "No more hand stock counts, and fewer errors",
+        ),
     ];
     let p = b.submit(&edit, &edit, &fields).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
@@ -769,7 +772,11 @@ async fn after_go_live_the_dates_and_actual_cost_are_recorded() {
         pos.benefits[0].description.as_deref(),
         Some("No more hand stock counts, and fewer errors")
     );
-    assert_eq!(pos.benefits.len(), 2, "the benefit the post left out is kept");
+    assert_eq!(
+        pos.benefits.len(),
+        2,
+        "the benefit the post left out is kept"
+    );
     // The form shows what was saved.
     b.ok(&edit)
         .await

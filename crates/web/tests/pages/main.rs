@@ -23,6 +23,7 @@ mod roadmap;
 mod scenarios;
 mod schema;
 mod sessions;
+mod start;
 mod strategy;
 mod systems;
 

@@ -44,7 +44,7 @@ pub(super) fn values_of_form(f: &FormData) -> Values {
 
 /// The KPIs a goal may name: the plan's own, then the standard catalogue's; each marked when
 /// it has values.
-pub(super) fn kpi_options(
+pub fn kpi_options(
     plan: &Plan,
     series: Option<&sextant_core::kpi::Series>,
 ) -> Vec<(String, String)> {

@@ -40,6 +40,7 @@ mod goal;
 mod kpi;
 mod list;
 
+pub use editing::kpi_options;
 use editing::*;
 use goal::*;
 use kpi::*;
