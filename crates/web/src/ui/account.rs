@@ -324,8 +324,24 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, f: FormData) 
     ))
 }
 
-/// After a successful set-up or login: a session, the device known, and on to `next`.
+/// After a successful set-up or login: a session, the device known, and on to `next`; a
+/// person sent to the list of organisations who has only one (and administers nothing else)
+/// goes straight to it.
 async fn signed_in(state: &AppState, user: &sextant_store::User, next: &str) -> Response {
+    let mut next = next.to_string();
+    if next == "/" && !user.is_admin {
+        let one = sextant_store::Paging {
+            offset: 0,
+            limit: 2,
+        };
+        if let Ok(page) = state.store.orgs_of(user, one).await
+            && page.total == 1
+            && let Some((org, _)) = page.items.first()
+        {
+            next = format!("/orgs/{}", org.slug);
+        }
+    }
+    let next = next.as_str();
     let s = match state.store.create_session(user).await {
         Ok(s) => s,
         Err(e) => return super::PageError::from(e).into_response(),

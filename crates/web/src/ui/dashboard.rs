@@ -187,8 +187,10 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             div.card {
                 h2 { "Health checks" }
                 p.figure { (findings.len()) }
-                p { (findings.iter().filter(|f| f.severity == Severity::Error).count()) " errors, "
-                    (findings.iter().filter(|f| f.severity == Severity::Warning).count()) " warnings." }
+                @let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+                @let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+                p { (errors) @if errors == 1 { " error, " } @else { " errors, " }
+                    (warnings) @if warnings == 1 { " warning." } @else { " warnings." } }
             }
         }
         section aria-labelledby="goals-h" {

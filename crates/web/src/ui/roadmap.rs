@@ -99,7 +99,7 @@ async fn page(
     let body = html! {
         (slider(&org, &plan, Some(factor), &factor.to_string(), &Errors::new()))
         (status(roadmap))
-        (schedule(&plan, roadmap))
+        (schedule(&org, &plan, roadmap))
         (spend(&plan, roadmap))
         (baseline(&plan, roadmap))
         (excluded(&plan, roadmap))
@@ -211,15 +211,34 @@ fn status(r: &Roadmap) -> Markup {
 }
 
 /// The Gantt chart and the schedule's table.
-fn schedule(plan: &Plan, r: &Roadmap) -> Markup {
+fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
     let money = |x: f64| format::money(x, &r.currency);
     let gantt = plan_charts::roadmap_gantt(plan, r);
+    // The share of the one-time spend that goes to new business, against the plan's minimum.
+    let total: f64 = r.schedule.iter().map(|s| s.cost).sum();
+    let explore: f64 = r
+        .schedule
+        .iter()
+        .filter(|s| s.kind == "explore")
+        .map(|s| s.cost)
+        .sum();
+    let minimum = plan.doc().constraints.min_explore_share;
     html! {
         section aria-labelledby="schedule-h" {
             h2 #schedule-h { "Schedule" }
             @if r.schedule.is_empty() {
                 p { "Nothing is scheduled." }
             } @else {
+                @if total > 0.0 {
+                    p #explore-share {
+                        "New business (explore initiatives) takes " (format::percent(explore / total, 0))
+                        " of the one-time spend scheduled (" (money(explore)) " of " (money(total)) ")"
+                        @match minimum {
+                            Some(m) => { "; the plan asks for at least " (format::percent(m, 0)) "." }
+                            None => { ". " a href=(org.url("business/money")) { "Set a minimum" } " to keep room for trying new things." }
+                        }
+                    }
+                }
                 (figure(gantt.svg(), "The roadmap by month: each initiative's months of implementation, coloured by kind (exploit: today's business better; explore: new business), under the plan's phases. The table below lists the same."))
                 div.scroll {
                     table.list {

@@ -10,6 +10,7 @@
 
 mod instances;
 mod journeys;
+mod owner;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

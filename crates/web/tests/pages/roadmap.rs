@@ -212,3 +212,28 @@ async fn the_plan_report_downloads_from_the_roadmap_page() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The share of spend on new business, against the plan's minimum. By hand, from
+/// examples/corner-bookstore.yaml: the e-commerce platform is the one explore initiative,
+/// $3,000 of the $6,300 one-time spend of the five scheduled: 48%.
+#[tokio::test]
+async fn the_roadmap_shows_the_share_of_spend_on_new_business() {
+    let (srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}/roadmap")).await;
+    p.has("New business (explore initiatives) takes 48% of the one-time spend scheduled ($3,000 of $6,300)")
+        .has(&format!("href=\"/orgs/{DEMO}/business/money\">Set a minimum"));
+    let owner = srv.demo_owner().await;
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    let mut c = serde_json::to_value(srv.demo_plan().await.constraints).unwrap();
+    c["min_explore_share"] = serde_json::json!(0.3);
+    srv.store
+        .change_plan(
+            &scope,
+            sextant_store::Change::Put(sextant_store::Section::Constraints, String::new(), c),
+        )
+        .await
+        .unwrap();
+    b.ok(&format!("/orgs/{DEMO}/roadmap"))
+        .await
+        .has("the plan asks for at least 30%.");
+}

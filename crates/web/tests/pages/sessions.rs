@@ -229,3 +229,32 @@ async fn a_known_browser_logs_in_while_the_office_address_is_backing_off() {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     laptop.ok("/").await;
 }
+
+/// Someone with one organisation lands on it after logging in, not on a list of one; an
+/// administrator, and anyone sent to a page, land where they were going.
+#[tokio::test]
+async fn one_organisation_lands_on_it_after_logging_in() {
+    let (srv, _) = super::demo().await;
+    let login = |next: &'static str, email: &'static str, password: &'static str| {
+        let b = srv.browser();
+        async move {
+            b.submit(
+                "/login",
+                "/login",
+                &[("email", email), ("password", password), ("next", next)],
+            )
+            .await
+        }
+    };
+    let sarah = ("sarah@corner-bookstore.example", "corner-bookstore");
+    let p = login("/", sarah.0, sarah.1).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert_eq!(p.location.as_deref(), Some("/orgs/corner-bookstore"));
+    // Sent to a page: that page.
+    let p = login("/account", sarah.0, sarah.1).await;
+    assert_eq!(p.location.as_deref(), Some("/account"));
+    // An administrator: the list.
+    srv.user("admin@example.com", true).await;
+    let p = login("/", "admin@example.com", PASSWORD).await;
+    assert_eq!(p.location.as_deref(), Some("/"));
+}

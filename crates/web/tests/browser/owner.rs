@@ -1,0 +1,189 @@
+//! The owner's journey: a bookshop's plan started from nothing in the guided start, to its
+//! first optimised roadmap; then every kind of field the owner edits (the profile, the watch
+//! list, a KPI figure typed by hand, the matrix, an initiative after go-live), and what is
+//! computed from them (the matrix, the watch list drawn, the measured return of finished work).
+//! The screenshots of this journey illustrate docs/first-plan.md; the forms sent and the fields
+//! typed are counted there.
+
+use fantoccini::Client;
+
+use crate::*;
+
+/// Counts what the owner does: forms sent and fields typed or chosen.
+#[derive(Default)]
+struct Effort {
+    forms: usize,
+    fields: usize,
+}
+
+impl Effort {
+    async fn fill(&mut self, c: &Client, id: &str, text: &str) {
+        fill(c, id, text).await;
+        self.fields += 1;
+    }
+
+    async fn choose(&mut self, c: &Client, id: &str, value: &str) {
+        click(c, &format!("select[id='{id}'] option[value='{value}']")).await;
+        self.fields += 1;
+    }
+
+    async fn month(&mut self, c: &Client, id: &str, value: &str) {
+        set_value(c, id, value).await;
+        self.fields += 1;
+    }
+
+    async fn send(&mut self, c: &Client) {
+        click(c, "main form button[type=submit]").await;
+        self.forms += 1;
+    }
+}
+
+#[tokio::test]
+async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
+    let app = app().await;
+    // The consultant makes the organisation and makes the owner its owner.
+    let admin = app
+        .store
+        .create_user("casey@example.com", "Casey", PASSWORD, true)
+        .await
+        .unwrap();
+    app.store
+        .create_org(&admin, "bookshop", "Corner Bookshop")
+        .await
+        .unwrap();
+    app.store
+        .create_user("sarah@example.com", "Sarah", PASSWORD, false)
+        .await
+        .unwrap();
+    let scope = app.store.scope(&admin, "bookshop").await.unwrap();
+    if let sextant_store::MemberChange::Invited { token, .. } = app
+        .store
+        .set_member(&scope, "sarah@example.com", sextant_store::Role::Owner)
+        .await
+        .unwrap()
+    {
+        app.store
+            .accept_invitation(&token, "Sarah", PASSWORD, "test")
+            .await
+            .unwrap();
+    }
+    let driver = driver().await;
+    let c = browser(&driver, 1280, 1400).await;
+    go(&c, &app, "/login").await;
+    fill(&c, "f-email", "sarah@example.com").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    // One organisation: straight to it, and it offers the guided start.
+    sees(&c, "Start your plan").await;
+    shot(&c, "40-owner-no-plan").await;
+    click(&c, "a.button[href='/orgs/bookshop/start']").await;
+
+    let mut e = Effort::default();
+    // 1. The business.
+    sees(&c, "Step 1 of 5").await;
+    e.choose(&c, "f-industry", "retail").await;
+    e.fill(&c, "f-location", "Portland, OR").await;
+    e.fill(&c, "f-employees", "2").await;
+    e.fill(&c, "f-gross_margin", "40").await;
+    e.month(&c, "f-start", "2027-01").await;
+    shot(&c, "41-start-business").await;
+    e.send(&c).await;
+    // 2. Goals: the suggestions kept, their figures made the shop's own.
+    sees(&c, "Step 2 of 5").await;
+    sees(&c, "Grow online sales by 15% this year").await;
+    e.fill(&c, "f-baseline.0", "66,667").await;
+    e.fill(&c, "f-target.0", "76,667").await;
+    shot(&c, "42-start-goals").await;
+    e.send(&c).await;
+    // 3. Systems: the suggested till kept, the accounting package added.
+    sees(&c, "Step 3 of 5").await;
+    e.fill(&c, "f-name.1", "Accounting software").await;
+    e.fill(&c, "f-category.1", "accounting").await;
+    e.fill(&c, "f-annual_cost.1", "360").await;
+    e.send(&c).await;
+    // 4. Money and hours, asked as questions.
+    sees(&c, "Step 4 of 5").await;
+    sees(
+        &c,
+        "How much can you spend on technology changes in the financial year 2027?",
+    )
+    .await;
+    e.fill(&c, "f-this_year", "6000").await;
+    e.fill(&c, "f-next_year", "4000").await;
+    e.fill(&c, "f-staff_hours_per_month", "40").await;
+    e.choose(&c, "f-max_concurrent", "2").await;
+    shot(&c, "43-start-money").await;
+    e.send(&c).await;
+    // 5. The suggested changes, kept as they are.
+    sees(&c, "Step 5 of 5").await;
+    shot(&c, "44-start-changes").await;
+    e.send(&c).await;
+    // The end: the goals, the first optimised roadmap and the health checks.
+    sees(&c, "Your first plan is saved").await;
+    sees(&c, "What the roadmap says comes next").await;
+    sees(&c, "What the health checks warn about").await;
+    shot(&c, "45-first-dashboard").await;
+    eprintln!(
+        "guided start: {} forms sent, {} fields typed or chosen",
+        e.forms, e.fields
+    );
+    // What docs/first-plan.md reports.
+    assert_eq!((e.forms, e.fields), (5, 14));
+    go(&c, &app, "/orgs/bookshop/roadmap").await;
+    sees(&c, "Roadmap by month").await;
+    shot(&c, "46-first-roadmap").await;
+
+    // The profile: the discount rate as people write it.
+    go(&c, &app, "/orgs/bookshop/business/profile").await;
+    fill(&c, "f-discount_rate", "6.5").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "6.5%").await;
+    // The watch list: a row added, then drawn.
+    go(&c, &app, "/orgs/bookshop/business/radar").await;
+    fill(&c, "f-technology.0", "Mobile and contactless payments").await;
+    click(&c, "select[id='f-ring.0'] option[value='adopt']").await;
+    click(&c, "select[id='f-quadrant.0'] option[value='devices']").await;
+    fill(&c, "f-technology.1", "AI-written book recommendations").await;
+    click(&c, "select[id='f-ring.1'] option[value='hold']").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "<figure class=\"chart\"><svg").await;
+    sees(&c, "AI-written book recommendations").await;
+    shot(&c, "47-business").await;
+    // A KPI's figure typed by hand for a month.
+    go(&c, &app, "/orgs/bookshop/kpis/inventory_holding_cost").await;
+    set_value(&c, "f-month", "2027-01").await;
+    fill(&c, "f-value", "20000").await;
+    click(&c, "form[action$='/values'] button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    go(&c, &app, "/orgs/bookshop/kpis/inventory_holding_cost").await;
+    set_value(&c, "f-month", "2027-09").await;
+    fill(&c, "f-value", "18,800").await;
+    click(&c, "form[action$='/values'] button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "2027-09").await;
+    // The matrix: a strength changed in place.
+    go(&c, &app, "/orgs/bookshop/matrix").await;
+    sees(&c, "goals have an initiative working toward them").await;
+    click(
+        &c,
+        "select[id='f-initiative:webshop.stock'] option[value='1']",
+    )
+    .await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    shot(&c, "48-matrix").await;
+    // After go-live: the POS is done, at its actual cost.
+    go(&c, &app, "/orgs/bookshop/initiatives/pos/edit").await;
+    click(&c, "select[id='f-status'] option[value='done']").await;
+    fill(&c, "f-actual_cost", "1800").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    // The dashboard compares what it promised with what the figures show.
+    go(&c, &app, "/orgs/bookshop").await;
+    sees(&c, "Is the finished work paying off?").await;
+    sees(&c, "Goals technology serves").await;
+    shot(&c, "49-dashboard-paying-off").await;
+    c.close().await.unwrap();
+}
