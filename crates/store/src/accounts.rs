@@ -401,7 +401,16 @@ fn check_device(secret: &[u8], cookie: &str, user: i64, epoch: i64, t: i64) -> O
 }
 
 impl Store {
-    /// How many users can log in.
+    /// How many administrators there are: none until the installation is set up (the demo's
+    /// login is not one).
+    pub async fn admin_count(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE is_admin = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// How many accounts can log in.
     pub async fn user_count(&self) -> Result<i64> {
         let (n,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
@@ -423,10 +432,7 @@ impl Store {
     /// A one-time set-up token, while the installation has no administrator (`None` once it
     /// has). Each call replaces the previous token.
     pub async fn setup_token(&self) -> Result<Option<String>> {
-        let (admins,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE is_admin = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        if admins > 0 {
+        if self.admin_count().await? > 0 {
             return Ok(None);
         }
         let token = random_token("sxs_");

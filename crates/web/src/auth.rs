@@ -240,7 +240,7 @@ pub fn client_key(
     responses((status = 200, body = SetupStatus)))]
 async fn setup_status(State(state): State<AppState>) -> ApiResult<axum::Json<SetupStatus>> {
     Ok(axum::Json(SetupStatus {
-        needed: state.store.user_count().await? == 0,
+        needed: state.store.admin_count().await? == 0,
     }))
 }
 

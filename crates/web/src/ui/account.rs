@@ -206,8 +206,9 @@ fn setup_page(state: &AppState, token: &str, errors: &Errors, f: Option<&FormDat
 }
 
 async fn setup_form(State(state): State<AppState>, Query(q): Query<SetupQuery>) -> Response {
-    if state.store.user_count().await.unwrap_or(1) > 0 {
-        return Redirect::to("/login").into_response();
+    // Set up until there is an administrator: the demo's owner is not one.
+    if state.store.admin_count().await.unwrap_or(1) > 0 {
+        return Redirect::to("/login?done=set-up").into_response();
     }
     setup_page(
         &state,
@@ -248,11 +249,19 @@ async fn setup(State(state): State<AppState>, headers: HeaderMap, f: FormData) -
 #[derive(Deserialize)]
 struct LoginQuery {
     next: Option<String>,
+    done: Option<String>,
 }
 
-fn login_page(state: &AppState, next: &str, email: &str, errors: &Errors) -> Response {
+fn login_page(
+    state: &AppState,
+    next: &str,
+    email: &str,
+    errors: &Errors,
+    note: Option<&'static str>,
+) -> Response {
     let (csrf, c) = form_token(state);
     let body = html! {
+        @if let Some(n) = note { p.notice role="status" { (n) } }
         (errors.summary())
         form method="post" action="/login" {
             input type="hidden" name="csrf" value=(csrf);
@@ -266,7 +275,11 @@ fn login_page(state: &AppState, next: &str, email: &str, errors: &Errors) -> Res
 }
 
 async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
-    login_page(&state, &local(q.next.as_deref()), "", &Errors::new())
+    // A set-up link opened after the administrator was made: said in fixed words.
+    let note = (q.done.as_deref() == Some("set-up")).then_some(
+        "This installation is set up already: its administrator was created. Log in below, or ask the administrator for an invitation.",
+    );
+    login_page(&state, &local(q.next.as_deref()), "", &Errors::new(), note)
 }
 
 async fn login(
@@ -279,7 +292,7 @@ async fn login(
     let mut errors = Errors::new();
     if !form_ok(&headers, f.csrf()) {
         errors.general("The form expired; please try again.");
-        let mut r = login_page(&state, &next, f.get("email"), &errors);
+        let mut r = login_page(&state, &next, f.get("email"), &errors, None);
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;
     }
@@ -303,7 +316,7 @@ async fn login(
                 _ => StatusCode::UNAUTHORIZED,
             };
             errors.general(crate::error::ApiError::from(e).detail());
-            let mut r = login_page(&state, &next, f.get("email"), &errors);
+            let mut r = login_page(&state, &next, f.get("email"), &errors, None);
             *r.status_mut() = status;
             r
         }

@@ -604,14 +604,24 @@ async fn save(
     };
     if errors.is_empty() {
         if body == section_before {
-            return Ok(see_other(&format!("{}?done=saved#{}", org.url("business"), piece.path())));
+            return Ok(see_other(&format!(
+                "{}?done=saved#{}",
+                org.url("business"),
+                piece.path()
+            )));
         }
         match state
             .store
             .change_plan(&org.scope, Change::Sections(vec![(piece.part(), body)]))
             .await
         {
-            Ok(_) => return Ok(see_other(&format!("{}?done=saved#{}", org.url("business"), piece.path()))),
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "{}?done=saved#{}",
+                    org.url("business"),
+                    piece.path()
+                )));
+            }
             Err(e) => {
                 let e = ApiError::from(e);
                 match piece {

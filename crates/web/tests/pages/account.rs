@@ -329,3 +329,55 @@ async fn the_invitation_form_answers_the_same_whether_or_not_the_address_has_an_
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{email}: {}", p.html);
     }
 }
+
+/// The demo's owner is not an administrator, so a demo installation is still to be set up: the
+/// set-up link printed on the console opens the set-up form (it sent people to the login page),
+/// the API says set-up is needed, and once the administrator exists the link says so in words.
+#[tokio::test]
+async fn a_demo_installation_is_set_up_through_its_link() {
+    let (srv, _) = demo().await;
+    let token = srv
+        .store
+        .setup_token()
+        .await
+        .unwrap()
+        .expect("no administrator yet");
+    let b = srv.browser();
+    let p = b.get(&format!("/setup?token={token}")).await;
+    assert_eq!(p.status, StatusCode::OK, "{:?}", p.location);
+    p.has("name=\"email\"").has("name=\"password\"");
+    let status: serde_json::Value = reqwest::get(format!("{}/api/v1/setup", srv.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["needed"], true);
+    let p = b
+        .submit(
+            &format!("/setup?token={token}"),
+            "/setup",
+            &[
+                ("token", &token),
+                ("name", "Casey"),
+                ("email", "casey@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    // The link again: set up already, said in words on the login page.
+    let again = srv.browser();
+    let p = again.get(&format!("/setup?token={token}")).await;
+    assert_eq!(p.location.as_deref(), Some("/login?done=set-up"));
+    again
+        .ok("/login?done=set-up")
+        .await
+        .has("This installation is set up already");
+    // Fixed words only: another value shows nothing.
+    again
+        .ok("/login?done=%3Cb%3Ehi")
+        .await
+        .lacks("set up already")
+        .lacks("<b>hi");
+}
