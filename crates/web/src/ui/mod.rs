@@ -54,6 +54,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assets/sextant.css", get(css))
         .route("/assets/sextant.js", get(js))
+        .route("/assets/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .merge(account::router())
         .merge(accounts::router())
         .merge(members::router())
@@ -78,6 +80,19 @@ async fn css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../assets/sextant.css"),
+    )
+        .into_response()
+}
+
+/// The icon browsers ask for on every first visit (`/favicon.ico` too, which they try when a
+/// page names none): an SVG, drawn by hand.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../assets/favicon.svg"),
     )
         .into_response()
 }
@@ -328,6 +343,7 @@ pub fn layout(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (heading) " – Sextant" }
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
                 link rel="stylesheet" href="/assets/sextant.css";
                 script src="/assets/sextant.js" defer {}
             }

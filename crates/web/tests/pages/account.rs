@@ -381,3 +381,19 @@ async fn a_demo_installation_is_set_up_through_its_link() {
         .lacks("set up already")
         .lacks("<b>hi");
 }
+
+/// Every page names its icon, and the address browsers try anyway answers (it was a 404 and
+/// a console error on every first visit).
+#[tokio::test]
+async fn the_icon_is_served() {
+    let (srv, b) = demo().await;
+    b.ok("/login")
+        .await
+        .has("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/favicon.svg\">");
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let r = reqwest::get(format!("{}{path}", srv.base)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml", "{path}");
+        assert!(r.text().await.unwrap().starts_with("<svg"), "{path}");
+    }
+}
