@@ -232,6 +232,13 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/goals/new",
         "/goals/online-sales",
         "/kpis/revenue",
+        "/kpis/online_revenue",
+        "/kpis/inventory_holding_cost",
+        "/kpis/average_order_value",
+        "/kpis/cltv",
+        "/kpis/repeat_purchase_rate",
+        "/initiatives/ecommerce",
+        "/roadmap?budget=0.5",
         "/swot",
         "/swot/edit",
         "/systems",
@@ -270,6 +277,10 @@ async fn every_form_control_of_every_page_has_a_label() {
         assert_eq!(unlabelled(&p.html), Vec::<String>::new(), "{path}");
         assert_eq!(p.count("<h1>"), 1, "{path}: one main heading");
         assert!(p.html.contains("<html lang=\"en\">"), "{path}");
+        // Money as people write it: "$5,787", never "USD 5,787" (a form's currency field and
+        // a unit chosen in a form aside).
+        let text = p.html.replace("value=\"USD\"", "").replace(">USD<", "");
+        assert!(!text.contains("USD "), "{path}: {}", &text[text.find("USD ").unwrap().saturating_sub(200)..][..300]);
     }
 }
 
