@@ -16,7 +16,7 @@ use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::solve::SolveStatus;
 
 use super::compute::{self, Analysed};
-use super::{OrgPage, PageResult, Section, Viewer, figure, notice, render, severity, standing};
+use super::{OrgPage, PageResult, Section, Viewer, figure, notice, render, standing};
 use crate::AppState;
 use crate::extract::{Path, Query};
 
@@ -300,12 +300,15 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
         section aria-labelledby="checks-h" {
             h2 #checks-h { "What the health checks warn about" }
             @if findings.is_empty() { p { "The plan passes every health check." } } @else {
-                ul {
-                    @for f in findings.iter().take(8) {
-                        li { (severity(f.severity)) " " (f.message) @if !f.hint.is_empty() { span.muted { " – " (f.hint) } } }
+                ul.findings {
+                    @for f in findings.iter().take(8) { li { (super::advice::item(org, doc, f)) } }
+                }
+                @if findings.len() > 8 {
+                    details.more {
+                        summary { (findings.len() - 8) " more" }
+                        ul.findings { @for f in findings.iter().skip(8) { li { (super::advice::item(org, doc, f)) } } }
                     }
                 }
-                @if findings.len() > 8 { p.muted { (findings.len() - 8) " more; see " code { "sextant analyze" } " or the API's analysis." } }
             }
         }
     }

@@ -15,6 +15,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod advice;
 pub mod business;
 pub mod compute;
 pub mod dashboard;

@@ -280,7 +280,11 @@ async fn every_form_control_of_every_page_has_a_label() {
         // Money as people write it: "$5,787", never "USD 5,787" (a form's currency field and
         // a unit chosen in a form aside).
         let text = p.html.replace("value=\"USD\"", "").replace(">USD<", "");
-        assert!(!text.contains("USD "), "{path}: {}", &text[text.find("USD ").unwrap().saturating_sub(200)..][..300]);
+        assert!(
+            !text.contains("USD "),
+            "{path}: {}",
+            &text[text.find("USD ").unwrap().saturating_sub(200)..][..300]
+        );
     }
 }
 

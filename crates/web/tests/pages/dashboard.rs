@@ -171,3 +171,40 @@ async fn the_dashboard_shows_goals_served_unaligned_spend_and_the_strategy() {
         .has("<li>Strong local reputation</li>")
         .has(&format!("href=\"/orgs/{DEMO}/swot\""));
 }
+
+/// The health checks speak the owner's words, name things as the owner knows them, and each
+/// says what to click to fix it; the plan file's vocabulary stays out.
+#[tokio::test]
+async fn every_health_check_says_what_to_click_in_plain_words() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}")).await;
+    let at = p.html.find("What the health checks warn about").unwrap();
+    let end = at + p.html[at..].find("</section>").unwrap();
+    let checks = &p.html[at..end];
+    // `sextant analyze examples/corner-bookstore.yaml`: the cash register supports no goal; no
+    // gross margin is set.
+    assert!(checks.contains("\u{201c}Cash register\u{201d}"), "{checks}");
+    assert!(
+        checks.contains(&format!(
+            "href=\"/orgs/{DEMO}/systems/register\">Edit the system</a>"
+        )),
+        "{checks}"
+    );
+    assert!(
+        checks.contains(&format!(
+            "href=\"/orgs/{DEMO}/business/profile\">Set the gross margin</a>"
+        )),
+        "{checks}"
+    );
+    for file_word in ["`", "organization.", "supports:", "training:", "under `"] {
+        assert!(!checks.contains(file_word), "{file_word} in {checks}");
+    }
+    // Every finding has its link.
+    let items = checks.matches("<li>").count();
+    assert!(items > 0);
+    assert_eq!(
+        checks.matches("<li>").count(),
+        checks.matches("<a href").count(),
+        "{checks}"
+    );
+}
