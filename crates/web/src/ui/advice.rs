@@ -184,7 +184,7 @@ mod tests {
     fn ids_in_backticks_become_the_names_people_know() {
         let plan = sextant_core::load_plan(
             "t.yaml",
-            "version: 1\norganization: {name: A, currency: USD, start: 2027-01}\n\
+            "version: 1\norganization: {name: A, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}\n\
              goals: [{id: g, title: Sell more, kpi: revenue, baseline: 1, target: 2, due: 2027-12}]\n",
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
