@@ -918,7 +918,7 @@ async fn the_setup_form_needs_its_csrf_cookie_and_field() {
     assert!(set_cookie(&resp, "sextant_session").is_some());
     assert_eq!(srv.store.user_count().await.unwrap(), 1);
     assert_eq!(browser.ok("/api/v1/me").await["is_admin"], true);
-    // After set-up the form redirects to the login.
+    // After set-up the form redirects to the login, which says why.
     let resp = srv
         .anonymous()
         .http
@@ -927,7 +927,7 @@ async fn the_setup_form_needs_its_csrf_cookie_and_field() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/login");
+    assert_eq!(resp.headers()["location"], "/login?done=set-up");
 }
 
 /// `serve --demo` publishes its login's password: that login owns the demo organisation

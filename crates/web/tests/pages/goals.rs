@@ -505,3 +505,30 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
         .await;
     assert!(p.status.is_client_error(), "{}", p.status);
 }
+
+/// The owner reads the forecast in words: what it carries on, from how many months, how sure it
+/// can be; the model's name and the statistics are one click away, and figures are written as
+/// people write them (the goals' explanations printed "ETS(A,A,N)" and "76667").
+#[tokio::test]
+async fn the_forecast_and_the_goals_standing_are_in_plain_words() {
+    let (_srv, b) = demo().await;
+    let p = b.ok(&url("kpis/online_revenue")).await;
+    // examples/corner-bookstore.yaml: 8 typed months of online revenue; the goal's target is
+    // $76,667 by 2027-12.
+    p.has("from 8 months of figures")
+        .has("With so few months it cannot be sure")
+        .has("<summary>How this forecast is made</summary>")
+        .has("The forecast from 8 months of figures gives a ")
+        .has("of reaching $76,667 by December 2027");
+    let before_details = &p.html[..p.html.find("How this forecast is made").unwrap()];
+    assert!(
+        !before_details.contains("ETS("),
+        "the model's name is in the details only"
+    );
+    assert!(
+        !p.html.contains("76667"),
+        "figures written as people write them"
+    );
+    let g = b.ok(&url("goals/online-sales")).await;
+    g.has("of reaching $76,667 by December 2027").lacks("ETS(");
+}

@@ -213,7 +213,8 @@ pub(super) fn goals_of_kpi(
                                     @if let Some(s) = st {
                                         (standing(s.status))
                                         @if let Some(p) = s.probability { " " (chance(p)) }
-                                        @if !s.explanation.is_empty() { br; span.muted { (first_upper(&s.explanation)) } }
+                                        @let why = explain(s, &info.scale);
+                                        @if !why.is_empty() { br; span.muted { (why) } }
                                     }
                                 }
                             }
@@ -333,7 +334,8 @@ pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>)
             @match &c.forecast {
                 Err(e) => { p { "No forecast: " (e) "." } }
                 Ok(r) => {
-                    p { "Model " (r.model) ", chosen by " (r.chosen_by) "."
+                    p { "The forecast carries on " (plain_model(&r.model)) ", from " (r.history.len()) " months of figures."
+                        @if r.history.len() < 24 { " With so few months it cannot be sure: the ranges below are wide on purpose." }
                         @if let (Some(t), Some(g)) = (&r.target, aim) {
                             " By this forecast, the chance of "
                             @if t.direction == "down" { "falling to " } @else { "reaching " }
@@ -341,7 +343,11 @@ pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>)
                             (percent(t.probability)) "."
                         }
                     }
-                    @for n in &r.notes { p.muted { (first_upper(n)) "." } }
+                    details.more {
+                        summary { "How this forecast is made" }
+                        p.muted { "Model " (r.model) ", chosen by " (r.chosen_by) "." }
+                        @for n in &r.notes { p.muted { (first_upper(n)) "." } }
+                    }
                     div.scroll { table {
                         caption { "Forecast of " (info.name) " with its 80% and 95% intervals" }
                         thead { tr {
@@ -364,6 +370,29 @@ pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>)
                 }
             }
         }
+    }
+}
+
+/// What a forecasting model carries on, in words (`ETS(A,Ad,N)`: "the trend of the months so
+/// far, flattening out").
+fn plain_model(model: &str) -> &'static str {
+    let parts: Vec<&str> = model
+        .trim_start_matches("ETS(")
+        .trim_end_matches(')')
+        .split(',')
+        .collect();
+    if !model.starts_with("ETS(") || parts.len() != 3 {
+        return "the pattern of the same months a year before, with the trend since";
+    }
+    match (parts[1], parts[2]) {
+        ("N", "N") => "the level of recent months",
+        ("N", _) => "the level of recent months and the pattern of the seasons",
+        ("Ad", "N") => "the trend of the months so far, flattening out",
+        ("Ad", _) => {
+            "the trend of the months so far, flattening out, and the pattern of the seasons"
+        }
+        (_, "N") => "the trend of the months so far",
+        _ => "the trend of the months so far and the pattern of the seasons",
     }
 }
 
