@@ -61,6 +61,8 @@ th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid #ccc;vertical
 th{background:#f2f2f2}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 td.d{white-space:nowrap}\
+.swot{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.6rem;margin:.5rem 0 1rem}\
+.swot h3{margin:.2rem 0;font-size:1rem}.swot ul{margin:0;padding-left:1.1rem}\
 dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.6rem;margin:.5rem 0 1rem}\
 dl.figures div{border:1px solid #ccc;border-radius:4px;padding:.45rem .6rem}\
 dl.figures dt{font-size:.8rem;color:#555}\
@@ -264,6 +266,30 @@ impl PlanReport<'_> {
         out.push_str("<section id=\"summary\"><h2>Summary</h2>");
         if let Some(v) = &doc.strategy.value_proposition {
             let _ = write!(out, "<p><strong>Value proposition:</strong> {}</p>", esc(v));
+        }
+        let swot = &doc.swot;
+        let quadrants = [
+            ("Strengths", &swot.strengths),
+            ("Weaknesses", &swot.weaknesses),
+            ("Opportunities", &swot.opportunities),
+            ("Threats", &swot.threats),
+        ];
+        if quadrants.iter().any(|(_, items)| !items.is_empty()) {
+            out.push_str("<div class=\"swot\">");
+            for (name, items) in quadrants {
+                let _ = write!(out, "<div><h3>{name}</h3>");
+                if items.is_empty() {
+                    out.push_str("<p>None recorded.</p>");
+                } else {
+                    out.push_str("<ul>");
+                    for i in items.iter() {
+                        let _ = write!(out, "<li>{}</li>", esc(i));
+                    }
+                    out.push_str("</ul>");
+                }
+                out.push_str("</div>");
+            }
+            out.push_str("</div>");
         }
         out.push_str("<dl class=\"figures\">");
         key(out, "One-time cost", &self.money(p.one_time_cost));

@@ -107,6 +107,10 @@ fn bookstore_report_with_the_optimised_roadmap() {
     );
     assert!(html.contains("class=\"gantt-bar\""));
     assert!(html.contains("data-likelihood"));
+    // The SWOT beside the value proposition, and the watch list drawn (examples/corner-bookstore.yaml).
+    assert!(html.contains("<h3>Strengths</h3><ul><li>Strong local reputation</li>"));
+    assert!(html.contains("<h3>Technology watch list</h3>"));
+    assert!(html.contains(&sextant_report::plan_charts::technology_radar(&plan).svg()));
     // Chart ids never clash within the page.
     let mut ids: Vec<&str> = doc
         .descendants()
