@@ -240,6 +240,9 @@ async fn show(
                         }
                     }
                 } }
+                @if sets.iter().any(|d| d.kind == "orders") {
+                    p { "From the orders: " a href=(org.url("customers")) { "what your customers are worth" } "." }
+                }
             }
         }
         @if org.can_edit() {

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod advice;
 pub mod business;
 pub mod compute;
+pub mod customers;
 pub mod dashboard;
 pub mod data;
 pub mod editor;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(risks::router())
         .merge(scenarios::router())
         .merge(data::router())
+        .merge(customers::router())
         .merge(reviews::router())
         .merge(portfolio::router())
         .merge(report::router())

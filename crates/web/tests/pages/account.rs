@@ -257,6 +257,7 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/members",
         "/business",
         "/matrix",
+        "/customers",
         "/start",
         "/start/goals",
         "/start/systems",

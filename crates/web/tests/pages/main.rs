@@ -10,6 +10,7 @@
 mod account;
 mod accounts;
 mod business;
+mod customers;
 mod dashboard;
 mod data;
 mod goals;
