@@ -246,6 +246,18 @@ fn sections(a: &Analysis) -> Vec<Section> {
                     .join(", "),
             ]);
         }
+        if let Some(total) = a.realised_total.as_ref().filter(|_| a.realised.len() > 1) {
+            t.row(vec![
+                "all completed".into(),
+                total.projected_roi.map_or("-".into(), pct),
+                total.realised_roi.map_or("-".into(), pct),
+                money(total.projected_benefit_annual),
+                total
+                    .realised_benefit_annual
+                    .map_or("not measured".into(), money),
+                format!("{} of {} measured", total.measured, total.initiatives),
+            ]);
+        }
         out.push(Section {
             title: "Realised against projected (completed initiatives)".into(),
             blocks: vec![Block::Table(t)],

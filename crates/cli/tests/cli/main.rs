@@ -163,6 +163,50 @@ initiatives:
     );
 }
 
+/// Realised against projected for each finished initiative and for all of them: the KPI's fall
+/// of 2,000 (inventory cost, better when it falls) is shared by the two initiatives that claim
+/// it in proportion to what each projected (1,500 and 500): 1,500 and 500 a year. Costs: 1,000
+/// and 500 one-time, no recurring: all finished work gains 2,000 on 1,500, ROI 33%.
+#[test]
+fn analyze_shows_the_realised_return_of_each_and_all_finished_work() {
+    let dir = temp_dir("realised");
+    let plan = dir.join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 24, discount_rate: 0.08}
+kpis: [{id: stock_cost, name: Stock cost, unit: USD, direction: down}]
+goals: [{id: stock, title: Cut stock cost, kpi: stock_cost, baseline: 20000, target: 17000, due: 2028-12}]
+initiatives:
+  - {id: pos, title: POS, duration_months: 2, status: done, one_time_cost: 1000, benefits: [{kind: saving, annual: 1500, goal: stock}], contributes: {stock: 3}}
+  - {id: count, title: Stock count, duration_months: 1, status: done, one_time_cost: 500, benefits: [{kind: saving, annual: 500, goal: stock}], contributes: {stock: 2}}
+measurements: {stock_cost: {2027-01: 20000, 2027-12: 18000}}
+",
+    )
+    .expect("plan written");
+    let out = sextant(&["analyze", plan.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let at = text
+        .find("Realised against projected")
+        .unwrap_or_else(|| panic!("{text}"));
+    let section = &text[at..];
+    let row = |name: &str| {
+        section
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row in {section}"))
+            .to_string()
+    };
+    assert!(row("pos ").contains("1,500"), "{section}");
+    assert!(row("count ").contains("500"), "{section}");
+    let all = row("all completed");
+    assert!(
+        all.contains("2,000") && all.contains("33%") && all.contains("2 of 2 measured"),
+        "{all}"
+    );
+}
+
 #[test]
 fn analyze_markdown() {
     let demo = demo();
