@@ -68,6 +68,7 @@ pub fn roadmap_gantt(plan: &Plan, roadmap: &Roadmap) -> Gantt {
                 months: s.duration_months as usize,
                 kind: s.kind.to_owned(),
                 note: Some(note),
+                after: waits_for(plan, &s.id, roadmap.schedule.iter().map(|x| x.id.as_str())),
             }
         })
         .collect();
@@ -87,7 +88,29 @@ pub fn roadmap_gantt(plan: &Plan, roadmap: &Roadmap) -> Gantt {
         months: roadmap.months.clone(),
         phases: phase_spans(plan, &runs),
         rows,
+        today: None,
     }
+}
+
+/// The rows (indices into `rows`, the ids in the chart's order) of the initiatives `id`
+/// depends on.
+fn waits_for<'a>(plan: &Plan, id: &str, rows: impl Iterator<Item = &'a str> + Clone) -> Vec<usize> {
+    let Some(init) = plan.doc().initiatives.iter().find(|i| i.id.as_str() == id) else {
+        return Vec::new();
+    };
+    init.depends_on
+        .iter()
+        .filter_map(|d| rows.clone().position(|r| r == d.as_str()))
+        .collect()
+}
+
+/// Today as a month index of `plan`'s months, with its fraction (the 16th of the plan's third
+/// month is about 2.5): for a Gantt chart's "today" line; `None` before the plan starts.
+pub fn today_index(plan: &Plan, today: sextant_core::model::Date) -> Option<f64> {
+    let start = plan.doc().organization.start;
+    let k = today.month().since(start);
+    let first = sextant_core::model::Date::new(today.month(), 1)?;
+    (k >= 0).then(|| f64::from(k) + today.days_since(first) as f64 / 31.0)
 }
 
 /// The plan's own schedule (each initiative at its pinned or earliest start) as a Gantt
@@ -112,6 +135,7 @@ pub fn plan_gantt(plan: &Plan, analysis: &Analysis) -> Gantt {
             months: (i.case.end_month + 1).saturating_sub(i.case.start_month) as usize,
             kind: i.kind.label().to_ascii_lowercase(),
             note: Some(format!("{}: starts {}", i.id, i.start)),
+            after: waits_for(plan, &i.id, shown.iter().map(|x| x.id.as_str())),
         })
         .collect();
     let runs: Vec<(&str, usize, usize)> = shown
@@ -131,6 +155,7 @@ pub fn plan_gantt(plan: &Plan, analysis: &Analysis) -> Gantt {
             .collect(),
         phases: phase_spans(plan, &runs),
         rows,
+        today: None,
     }
 }
 

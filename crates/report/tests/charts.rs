@@ -195,6 +195,7 @@ fn gantt_chart() -> Gantt {
                 months: 4,
                 kind: "explore".into(),
                 note: Some("Needs the new POS first".into()),
+                after: vec![1],
             },
             GanttRow {
                 label: "Cloud backup".into(),
@@ -202,6 +203,7 @@ fn gantt_chart() -> Gantt {
                 months: 2,
                 kind: "exploit".into(),
                 note: None,
+                after: Vec::new(),
             },
             GanttRow {
                 label: "Go-live review".into(),
@@ -209,8 +211,10 @@ fn gantt_chart() -> Gantt {
                 months: 0,
                 kind: "milestone".into(),
                 note: None,
+                after: vec![0],
             },
         ],
+        today: Some(4.5),
     }
 }
 
@@ -537,6 +541,7 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                     months: usize::MAX,
                     kind: t.clone(),
                     note: Some(t.clone()),
+                    after: vec![usize::MAX, 0, 1],
                 },
                 GanttRow {
                     label: t.clone(),
@@ -544,8 +549,10 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
                     months: usize::MAX,
                     kind: t.clone(),
                     note: Some(t.clone()),
+                    after: vec![usize::MAX, 0, 1],
                 },
             ],
+            today: Some(f64::NAN),
         }
         .svg(),
         Frontier {
@@ -785,6 +792,47 @@ fn gantt_bar_starts_in_its_month_column() {
     );
     assert_eq!(by_class(&doc, "milestone").len(), 1);
     assert_eq!(by_class(&doc, "phase").len(), 2);
+}
+
+/// Today is a dashed line at its month and fraction; each initiative waited for has an arrow to
+/// the one waiting; a long title is written whole when the label column can hold it.
+#[test]
+fn gantt_shows_today_dependencies_and_whole_labels() {
+    let mut g = gantt_chart();
+    let svg = g.svg();
+    let doc = check(&svg);
+    let columns: Vec<f64> = by_class(&doc, "month-grid")
+        .iter()
+        .map(|n| num(n, "x1"))
+        .collect();
+    let today = by_class(&doc, "today");
+    assert_eq!(today.len(), 1);
+    let line = today[0]
+        .children()
+        .find(|n| n.has_tag_name("line"))
+        .unwrap_or_else(|| panic!("no line"));
+    // 4.5 months in: halfway between the 5th and 6th boundaries.
+    let expected = (columns[4] + columns[5]) / 2.0;
+    assert!(
+        (num(&line, "x1") - expected).abs() < 0.11,
+        "{}",
+        num(&line, "x1")
+    );
+    // Two rows wait for another: two arrows, each named in words.
+    let arrows = by_class(&doc, "dependency");
+    assert_eq!(arrows.len(), 2);
+    assert!(svg.contains("Online store waits for Cloud backup"));
+    // Out of the chart, no today line.
+    g.today = Some(40.0);
+    assert!(!g.svg().contains("class=\"today\""));
+    g.today = None;
+    // A title of 45 characters is written whole (it was cut at 30).
+    let long = "Point-of-sale system with inventory management";
+    g.rows[0].label = long.into();
+    let svg = g.svg();
+    let doc = check(&svg);
+    assert_eq!(by_class(&doc, "row-label").len(), 3);
+    assert!(svg.contains(&format!(">{long}<")), "{svg}");
 }
 
 #[test]

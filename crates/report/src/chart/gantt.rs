@@ -1,5 +1,7 @@
 //! The roadmap Gantt chart: one column per month, phases as labelled spans across the top,
-//! one row per initiative coloured by kind (exploit, explore, or any other), with a legend.
+//! one row per initiative coloured by kind (exploit, explore, or any other), arrows from each
+//! initiative to those that wait for it, a line at today when it falls in the chart, and a
+//! legend. Row labels get the room their text needs (up to a limit) before they are cut.
 
 use std::fmt::Write as _;
 
@@ -19,6 +21,9 @@ pub struct Gantt {
     pub phases: Vec<Span>,
     /// One bar per row.
     pub rows: Vec<GanttRow>,
+    /// Today, as a month index with its fraction (2.5 is halfway through the third month):
+    /// a dashed line labelled "Today" when it falls in the chart.
+    pub today: Option<f64>,
 }
 
 /// A labelled span of months.
@@ -45,9 +50,14 @@ pub struct GanttRow {
     pub kind: String,
     /// A tooltip.
     pub note: Option<String>,
+    /// The rows (by index) that must finish before this one starts: an arrow from each.
+    pub after: Vec<usize>,
 }
 
-const LABEL_W: f64 = 200.0;
+/// The row labels' column: at least this wide...
+const LABEL_MIN: f64 = 140.0;
+/// ...and at most this wide, past which a label is cut (its whole text stays in its tooltip).
+const LABEL_MAX: f64 = 300.0;
 const RIGHT: f64 = WIDTH - 16.0;
 const ROW_H: f64 = 26.0;
 
@@ -141,8 +151,15 @@ impl Gantt {
         if m == 0 || self.rows.is_empty() {
             return svg::no_data("gantt", &self.title);
         }
-        let col = (RIGHT - LABEL_W) / m as f64;
-        let x = |i: usize| LABEL_W + col * i.min(m) as f64;
+        let label_w = self
+            .rows
+            .iter()
+            .map(|r| svg::text_width(&r.label, 12.0) + 28.0)
+            .fold(LABEL_MIN, f64::max)
+            .min(LABEL_MAX);
+        let col = (RIGHT - label_w) / m as f64;
+        let x = |i: usize| label_w + col * i.min(m) as f64;
+        let xf = |t: f64| label_w + col * t.clamp(0.0, m as f64);
         let header_y = 44.0;
         let phase_y = header_y + 22.0;
         let rows_y = if self.phases.is_empty() {
@@ -245,7 +262,7 @@ impl Gantt {
                 &text(
                     16.0,
                     y + 17.0,
-                    &svg::truncate(&row.label, 30),
+                    &fit_label(&row.label, label_w - 24.0),
                     12.0,
                     "start",
                     TEXT,
@@ -314,8 +331,96 @@ impl Gantt {
                 .close(),
             );
         }
-        out.push(&line(LABEL_W, rows_bottom, RIGHT, rows_bottom, svg::AXIS, 1.0).close());
+        // Dependencies: from the end of the row waited for to the start of the one waiting.
+        let arrow = format!("{}-arrow", out.id);
+        if self.rows.iter().any(|r| !r.after.is_empty()) {
+            out.push(&format!(
+                "<defs>{}</defs>",
+                el("marker")
+                    .a("id", &arrow)
+                    .a("viewBox", "0 0 10 10")
+                    .n("refX", 9.0)
+                    .n("refY", 5.0)
+                    .n("markerWidth", 7.0)
+                    .n("markerHeight", 7.0)
+                    .a("markerUnits", "userSpaceOnUse")
+                    .a("orient", "auto-start-reverse")
+                    .raw(
+                        &el("path")
+                            .a("d", "M0,0 L10,5 L0,10 Z")
+                            .a("fill", MUTED)
+                            .close()
+                    )
+                    .close()
+            ));
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for &before in &row.after {
+                let Some(b) = self.rows.get(before) else {
+                    continue;
+                };
+                if b.start >= m || row.start >= m {
+                    continue;
+                }
+                let (x0, y0) = (
+                    x(b.start.saturating_add(b.months)),
+                    rows_y + ROW_H * before as f64 + 13.0,
+                );
+                let (x1, y1) = (x(row.start), rows_y + ROW_H * r as f64 + 13.0);
+                // Out of the bar's end, down (or up) to the row, into the bar's start.
+                let bend = x0.max(x1 - 6.0) + 4.0;
+                out.push(
+                    &el("path")
+                        .a(
+                            "d",
+                            &format!(
+                                "M{},{} L{},{} L{},{} L{},{}",
+                                svg::num(x0),
+                                svg::num(y0),
+                                svg::num(bend),
+                                svg::num(y0),
+                                svg::num(bend.min(x1 + 4.0).max(x1 - 8.0)),
+                                svg::num(y1),
+                                svg::num(x1),
+                                svg::num(y1)
+                            ),
+                        )
+                        .a("fill", "none")
+                        .a("stroke", MUTED)
+                        .a("stroke-width", "1.2")
+                        .a("marker-end", &format!("url(#{arrow})"))
+                        .a("class", "dependency")
+                        .tip(&format!("{} waits for {}", row.label, b.label))
+                        .close(),
+                );
+            }
+        }
+        if let Some(t) = self.today.filter(|t| *t >= 0.0 && *t <= m as f64) {
+            let tx = xf(t);
+            out.push(
+                &el("g")
+                    .a("class", "today")
+                    .raw(
+                        &line(tx, header_y, tx, rows_bottom, svg::BLACK, 1.5)
+                            .a("stroke-dasharray", "4 3")
+                            .close(),
+                    )
+                    .raw(&text(tx + 3.0, rows_bottom - 4.0, "Today", 11.0, "start", TEXT).close())
+                    .close(),
+            );
+        }
+        out.push(&line(label_w, rows_bottom, RIGHT, rows_bottom, svg::AXIS, 1.0).close());
         out.push(&legend_svg);
         out.finish()
     }
+}
+
+/// `label` cut to about `width` pixels at the row labels' size (with an ellipsis), whole when it
+/// fits.
+fn fit_label(label: &str, width: f64) -> String {
+    if svg::text_width(label, 12.0) <= width {
+        return label.to_owned();
+    }
+    let per_char = svg::text_width("abcdefghijklmnopqrstuvwxyz", 12.0) / 26.0;
+    svg::truncate(label, (width / per_char).max(4.0) as usize)
 }

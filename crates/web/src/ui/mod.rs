@@ -524,7 +524,9 @@ pub fn severity(s: sextant_core::checks::Severity) -> Markup {
 
 /// A chart in a figure with its caption.
 pub fn figure(svg: String, caption: &str) -> Markup {
-    html! { figure.chart { (PreEscaped(svg)) figcaption { (caption) } } }
+    // On a phone the chart keeps a readable size and scrolls sideways (a shadow at the edge says
+    // there is more); the region takes the keyboard's focus to scroll.
+    html! { figure.chart { div.chart-scroll tabindex="0" role="region" aria-label="Chart, scrolls sideways on small screens" { (PreEscaped(svg)) } figcaption { (caption) } } }
 }
 
 /// `bytes` random bytes from the operating system, as hex.
@@ -548,6 +550,12 @@ pub fn no_plan(org: &OrgPage, what: &str) -> Markup {
             a href=(org.url("data")) { "import a plan file on the Data page" }
             @if what.is_empty() { "." } @else { " " (what) "." } }
     }
+}
+
+/// Today's date (UTC) as the plan's dates are.
+pub fn today_date() -> Option<sextant_core::model::Date> {
+    let (y, m, d) = today();
+    sextant_core::model::Date::new(sextant_core::model::Month::new(y, m)?, d)
 }
 
 /// Today's date (UTC), as year, month and day.

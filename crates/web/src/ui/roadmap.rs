@@ -213,7 +213,8 @@ fn status(r: &Roadmap) -> Markup {
 /// The Gantt chart and the schedule's table.
 fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
     let money = |x: f64| format::money(x, &r.currency);
-    let gantt = plan_charts::roadmap_gantt(plan, r);
+    let mut gantt = plan_charts::roadmap_gantt(plan, r);
+    gantt.today = super::today_date().and_then(|d| plan_charts::today_index(plan, d));
     // The share of the one-time spend that goes to new business, against the plan's minimum.
     let total: f64 = r.schedule.iter().map(|s| s.cost).sum();
     let explore: f64 = r

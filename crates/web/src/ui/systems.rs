@@ -137,11 +137,7 @@ const FLOW_FIELDS: [&str; 5] = ["from", "to", "kind", "data", "hours_per_month"]
 // End of life
 // ---------------------------------------------------------------------------------------------
 
-/// Today's date (UTC).
-fn today() -> Option<Date> {
-    let (y, m, d) = super::today();
-    Date::new(Month::new(y, m)?, d)
-}
+use super::today_date as today;
 
 fn eol_of(end: Option<Month>, today: Option<Date>, doc: &PlanDoc) -> Eol {
     sextant_core::lifecycle::end_of_life(end, today, &doc.organization)

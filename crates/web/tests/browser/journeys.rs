@@ -188,6 +188,31 @@ async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
             sees(&c, text).await;
             let h = html(&c).await;
             assert!(!h.contains("Something went wrong"), "{path}: {h}");
+            if tag == "phone" && h.contains("<figure class=\"chart\">") {
+                // A chart keeps a readable size on a phone (it shrank to 5 px text) and its
+                // box scrolls sideways instead.
+                let sizes = c
+                    .execute(
+                        "const s = document.querySelector('figure.chart svg'); \
+                         const box = s.parentElement; \
+                         return [s.getBoundingClientRect().width, box.scrollWidth, box.clientWidth];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let v: Vec<f64> = sizes
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap())
+                    .collect();
+                assert!(
+                    v[0] >= 600.0,
+                    "{path}: the chart is {} px wide on a phone",
+                    v[0]
+                );
+                assert!(v[1] > v[2], "{path}: its box scrolls ({v:?})");
+            }
             shot(&c, &format!("20-{tag}-{name}")).await;
         }
         c.close().await.unwrap();
