@@ -498,6 +498,22 @@ enum Shown {
     Fields(FormData),
 }
 
+/// The choices of changes at once: none to four, and the stored figure when it is another (a
+/// limit of 6 set on the Business page is not lost by saving this page).
+fn at_once(current: &str) -> Vec<(String, String)> {
+    let mut o = options(&[
+        ("", "No limit"),
+        ("1", "One"),
+        ("2", "Two"),
+        ("3", "Three"),
+        ("4", "Four"),
+    ]);
+    if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
+        o.push((current.to_string(), current.to_string()));
+    }
+    o
+}
+
 /// The fiscal year the plan starts in, and the next.
 fn fiscal_years(doc: &PlanDoc) -> (i32, i32) {
     let o = &doc.organization;
@@ -548,17 +564,22 @@ fn step_body(
                 Shown::Fields(f) => {
                     @let (this, next) = fiscal_years(doc);
                     @let get = |n: &str| f.get(n).to_string();
-                    div.row {
-                        (Field::text("this_year", &format!("How much can you spend on technology changes in the financial year {this}?"), get("this_year"))
-                            .kind(Kind::Number("any")).hint(&format!("In {}; beside what your systems already cost", doc.organization.currency)).render(errors))
-                        (Field::text("next_year", &format!("And in {next}?"), get("next_year")).kind(Kind::Number("any"))
-                            .hint("Later years get the same unless you change them on the Business page").render(errors))
+                    @if doc.constraints.budget.iter().any(|b| b.period.to_string().contains('Q')) {
+                        p { "Your budget is set by quarter: change it on the "
+                            a href=(org.url("business/money")) { "Business page" } "." }
+                    } @else {
+                        div.row {
+                            (Field::text("this_year", &format!("How much can you spend on technology changes in the financial year {this}?"), get("this_year"))
+                                .kind(Kind::Number("any")).hint(&format!("In {}; beside what your systems already cost", doc.organization.currency)).render(errors))
+                            (Field::text("next_year", &format!("And in {next}?"), get("next_year")).kind(Kind::Number("any"))
+                                .hint("Later years get the same unless you change them on the Business page").render(errors))
+                        }
                     }
                     div.row {
                         (Field::text("staff_hours_per_month", "How many hours a month can your people give to changes?", get("staff_hours_per_month"))
                             .kind(Kind::Number("any")).hint("Beside their usual work, all of them together").render(errors))
                         (Field::text("max_concurrent", "How many changes at once can you cope with?", get("max_concurrent"))
-                            .kind(Kind::Select(options(&[("", "No limit"), ("1", "One"), ("2", "Two"), ("3", "Three"), ("4", "Four")]))).render(errors))
+                            .kind(Kind::Select(at_once(&get("max_concurrent")))).render(errors))
                     }
                 }
             }
@@ -601,24 +622,32 @@ async fn step_save(
                 .unwrap_or_default();
             let this_amount = f.number_in("this_year", mark, &mut errors);
             let next_amount = f.number_in("next_year", mark, &mut errors);
+            let year_of = |b: &Value| {
+                b["period"]
+                    .as_str()
+                    .and_then(|p| p.parse::<i32>().ok())
+                    .or_else(|| b["period"].as_i64().and_then(|y| i32::try_from(y).ok()))
+            };
+            let old_next = budget
+                .iter()
+                .find(|b| year_of(b) == Some(next))
+                .and_then(|b| b["amount"].as_f64());
+            // A year left empty keeps what it had; a budget set by quarter is left alone.
             for (year, amount) in [(this, this_amount), (next, next_amount)] {
+                let Some(amount) = amount else { continue };
                 budget.retain(|b| {
                     b["period"].as_str() != Some(&year.to_string())
                         && b["period"].as_i64() != Some(i64::from(year))
                 });
-                if let Some(a) = amount {
-                    budget.push(json!({"period": year.to_string(), "amount": json_number(a)}));
-                }
+                budget.push(json!({"period": year.to_string(), "amount": json_number(amount)}));
             }
-            // Later fiscal years of the horizon the plan had budgeted at next year's amount
-            // follow it.
+            // Later fiscal years the plan had budgeted at next year's old amount (as a starter
+            // plan does) follow the new one; a later year set otherwise stays as it is.
             if let Some(a) = next_amount {
                 for b in &mut budget {
-                    let y = b["period"]
-                        .as_str()
-                        .and_then(|p| p.parse::<i32>().ok())
-                        .or_else(|| b["period"].as_i64().and_then(|y| i32::try_from(y).ok()));
-                    if y.is_some_and(|y| y > next) {
+                    if year_of(b).is_some_and(|y| y > next)
+                        && old_next.is_some_and(|o| b["amount"].as_f64() == Some(o))
+                    {
                         b["amount"] = json_number(a);
                     }
                 }

@@ -148,7 +148,7 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     click(&c, "select[id='f-ring.1'] option[value='hold']").await;
     click(&c, "main form button[type=submit]").await;
     sees(&c, "Saved.").await;
-    sees(&c, "<figure class=\"chart\"><svg").await;
+    sees(&c, "<figure class=\"chart\"><div class=\"chart-scroll\"").await;
     sees(&c, "AI-written book recommendations").await;
     shot(&c, "47-business").await;
     // A KPI's figure typed by hand for a month.

@@ -26,7 +26,7 @@ async fn the_page_shows_every_part_of_the_business_in_words() {
         .has("Mobile and contactless payments")
         .has("<td>Hold</td>")
         .has("Personal curation is the differentiator")
-        .has("<figure class=\"chart\"><svg")
+        .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("Technology watch list")
         .has("Inventory holding cost a year")
         .has("goes down");

@@ -50,7 +50,7 @@ async fn the_business_case_page_shows_the_crm_figures() {
         .has(&format!("<strong>{}</strong>", money(crm_npv(), "USD")));
     // Cash flows by year, by hand: 2027 nothing; 2028 six months building (no cost) then
     // six months of 2,000 / 12 cost and 15,000 / 12 benefit; 2029 a whole year of each.
-    p.has("<figure class=\"chart\"><svg")
+    p.has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("<th scope=\"row\">2028</th><td class=\"num\">-$1,000</td><td class=\"num\">$7,500</td><td class=\"num\">$6,500</td>")
         .has("<th scope=\"row\">2029</th><td class=\"num\">-$2,000</td><td class=\"num\">$15,000</td><td class=\"num\">$13,000</td>");
     // Every estimate of the CRM is a single figure: no spread to draw.

@@ -11,7 +11,7 @@ const RISKS: &str = "/orgs/corner-bookstore/risks";
 async fn the_heat_map_and_register_show_the_demo_risks() {
     let (_srv, b) = demo().await;
     let p = b.ok(RISKS).await;
-    p.has("<figure class=\"chart\"><svg")
+    p.has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("Risks by likelihood and impact");
     // From examples/corner-bookstore.yaml: the e-commerce breach is likelihood 2, impact 5:
     // score 10, high (10-16); its residual likelihood 1 gives 1 x 5 = 5, medium (5-9).

@@ -33,7 +33,7 @@ async fn the_roadmap_schedules_the_demo_and_re_plans_with_a_smaller_budget() {
         .has("Every initiative of the plan is scheduled.")
         .has("Scheduled initiatives (5)")
         // The chart and its accessible alternative.
-        .has("<figure class=\"chart\"><svg")
+        .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("Roadmap by month")
         .has("Efficient frontier")
         .has("Staff hours by month");

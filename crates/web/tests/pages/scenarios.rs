@@ -52,7 +52,7 @@ async fn the_demo_scenarios_stand_beside_the_base_case() {
         .has("<th scope=\"col\">e-commerce late</th>")
         .has("<th scope=\"col\">weak benefits</th>")
         // The chart of NPVs, with its accessible title.
-        .has("<figure class=\"chart\"><svg")
+        .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("NPV per scenario");
     // The factors of examples/corner-bookstore.yaml's scenarios, in plan order.
     let budgets = row(&p, "Budgets");

@@ -100,7 +100,8 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
             ("location", "Portland, OR"),
             ("employees", "2"),
             ("currency", "USD"),
-            ("start", "2027-01"),
+            // From March, the 24 months reach into the fiscal year 2029.
+            ("start", "2027-03"),
             ("gross_margin", "40"),
         ],
     )
@@ -214,7 +215,9 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
         .collect();
     assert_eq!(budget[0], ("2027".to_string(), 6000.0));
     assert_eq!(budget[1], ("2028".to_string(), 4000.0));
-    assert!(budget[2..].iter().all(|(_, a)| *a == 4000.0), "{budget:?}");
+    // The starter budgeted 2029 as 2028: it follows the new amount.
+    assert_eq!(budget.len(), 3, "{budget:?}");
+    assert_eq!(budget[2], ("2029".to_string(), 4000.0));
     assert_eq!(c.staff_hours_per_month, Some(40.0));
     assert_eq!(c.max_concurrent, Some(2));
 
@@ -320,4 +323,49 @@ async fn a_viewer_cannot_start_a_plan() {
     let p = vic.post_raw(START, &[("name", "Mine")]).await;
     assert!(p.status.is_client_error());
     assert!(srv.store.plan(&scope).await.unwrap().is_none());
+}
+
+/// Coming back to the money page keeps what was set elsewhere: a limit of six changes at once
+/// (not among the page's choices), and a later year's budget set otherwise than the next's.
+#[tokio::test]
+async fn the_money_page_keeps_what_was_set_elsewhere() {
+    let (srv, b) = empty_org().await;
+    // From March, 24 months reach into the fiscal year 2029.
+    let p = send(&b, START, START, &[("start", "2027-03")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let business = "/orgs/empty/business/money";
+    let p = send(
+        &b,
+        business,
+        business,
+        &[
+            ("period.0", "2027"),
+            ("amount.0", "5000"),
+            ("period.1", "2028"),
+            ("amount.1", "4000"),
+            ("period.2", "2029"),
+            ("amount.2", "9000"),
+            ("max_concurrent", "6"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let money = format!("{START}/money");
+    let p = send(&b, &money, &money, &[("next_year", "4500")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let c = plan(&srv).await.constraints;
+    assert_eq!(c.max_concurrent, Some(6));
+    let budget: Vec<(String, f64)> = c
+        .budget
+        .iter()
+        .map(|b| (b.period.to_string(), b.amount.to_f64()))
+        .collect();
+    assert_eq!(
+        budget,
+        [
+            ("2027".to_string(), 5000.0),
+            ("2028".to_string(), 4500.0),
+            ("2029".to_string(), 9000.0)
+        ]
+    );
 }

@@ -30,7 +30,7 @@ async fn the_inventory_shows_the_demo_systems_with_their_time_class() {
         .has("Social media page (updated now and then) (followers)")
         .has("Cash register to Inventory notebook (pen and paper): Daily sales re-keyed into the stock notebook (6 hours a month)");
     // The map, and its table.
-    p.has("<figure class=\"chart\"><svg")
+    p.has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("Data flows between systems")
         .has("badge warn\">Manual");
     // The owner sees the forms.
