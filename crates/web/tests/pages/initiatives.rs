@@ -820,3 +820,46 @@ async fn after_go_live_the_dates_and_actual_cost_are_recorded() {
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("id=\"f-launched-error\"");
 }
+
+/// One question, not two: a benefit toward a goal makes the initiative serve that goal (a
+/// clear 2) without asking again in the strengths; a strength given stays as given.
+#[tokio::test]
+async fn a_benefits_goal_is_served_without_asking_twice() {
+    let (srv, b) = demo().await;
+    let new = format!("{INITIATIVES}/new");
+    let p = b
+        .submit(
+            &new,
+            &new,
+            &[
+                ("title", "Loyalty cards"),
+                ("kind", "exploit"),
+                ("status", "candidate"),
+                ("one_time_cost", "400"),
+                ("duration_months", "1"),
+                ("effort_hours_per_month", "5"),
+                ("benefit_kind", "revenue"),
+                ("benefit_annual", "1200"),
+                ("benefit_goal", "reach"),
+                ("contributes.reach", "0"),
+                ("contributes.online-sales", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let doc = srv.demo_plan().await;
+    let i = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "loyalty-cards")
+        .unwrap();
+    let strength = |g: &str| {
+        i.contributes
+            .iter()
+            .find(|(k, _)| k.as_str() == g)
+            .map(|(_, v)| *v)
+    };
+    assert_eq!(strength("reach"), Some(2));
+    assert_eq!(strength("online-sales"), Some(3));
+    assert_eq!(strength("stockouts"), None);
+}

@@ -190,7 +190,7 @@ pub(super) fn form_page(
                     (Field::text(description, "What it is", get(description)).hint("e.g. No more hand stock counts").render(errors))
                 }
             }
-            (goal_strengths("contributes", "Contributes to goals", &doc.goals, f, errors))
+            (goal_strengths("contributes", "How strongly it serves each goal (a goal a benefit names counts as 2 unless you say)", &doc.goals, f, errors))
             fieldset {
                 legend { "Scheduling" }
                 (Field::text("mandatory", "Mandatory: the roadmap must schedule it", get("mandatory")).kind(Kind::Checkbox).render(errors))
@@ -360,13 +360,24 @@ pub(super) fn initiative_json(
         }
         benefits.push(Value::Object(b));
     }
-    let contributes = read_goal_strengths(
+    let mut contributes = read_goal_strengths(
         "contributes",
         &doc.goals,
         f,
         old("contributes").as_ref(),
         errors,
     );
+    // A benefit toward a goal says the initiative serves it: a clear strength (2) unless the
+    // form gave one, so the owner does not answer the same question twice.
+    if let Some(m) = contributes.as_object_mut() {
+        for b in &benefits {
+            if let Some(g) = b.get("goal").and_then(Value::as_str)
+                && !m.contains_key(g)
+            {
+                m.insert(g.to_string(), json!(2));
+            }
+        }
+    }
     let mut opt = |key: &str, v: Option<Value>| match v {
         Some(v) => {
             body.insert(key.into(), v);
