@@ -532,3 +532,31 @@ async fn the_forecast_and_the_goals_standing_are_in_plain_words() {
     let g = b.ok(&url("goals/online-sales")).await;
     g.has("of reaching $76,667 by December 2027").lacks("ETS(");
 }
+
+/// Figures as people write them on the goals' pages: a share as a percentage (the demo's
+/// stockout rate, a ratio of 0.10, is 10%), never a raw fraction or an unseparated thousand.
+#[tokio::test]
+async fn goal_figures_are_written_as_people_write_them() {
+    let (_srv, b) = demo().await;
+    for path in ["goals", "goals/stockouts", "kpis/stockout_rate", "goals/online-sales"] {
+        let p = b.ok(&url(path)).await;
+        let text = p.html.split("<main").nth(1).unwrap_or_default();
+        // Only the text people read: no attribute values (a form's field holds the raw figure).
+        let mut shown = String::new();
+        let mut inside = false;
+        for ch in text.chars() {
+            match ch {
+                '<' => inside = true,
+                '>' => {
+                    inside = false;
+                    shown.push(' ');
+                }
+                c if !inside => shown.push(c),
+                _ => {}
+            }
+        }
+        for raw in ["0.095", "0.1 ", "76667", "66667"] {
+            assert!(!shown.contains(raw), "{path}: `{raw}` in {shown}");
+        }
+    }
+}
