@@ -286,21 +286,8 @@ fn title_of(doc: &PlanDoc, id: &str) -> String {
         .map_or_else(|| id.to_string(), |i| i.title.clone())
 }
 
-/// The months' names, January first.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The months' names, January first (the calendar's).
+pub use sextant_core::calendar::MONTH_NAMES as MONTHS;
 
 /// `2027-03` as "March 2027".
 pub fn month_words(m: &str) -> String {
