@@ -339,28 +339,7 @@ fn stored_values(piece: Piece, doc: &PlanDoc, stored: &Value) -> Values {
     let mut v = Values::default();
     let section = &stored[piece.part().name()];
     match piece {
-        Piece::Profile => {
-            let o = &doc.organization;
-            let f = &mut v.fields.0;
-            let mut put = |k: &str, val: String| f.push((k.to_string(), val));
-            put("name", o.name.clone());
-            put("industry", o.industry.clone().unwrap_or_default());
-            put("location", o.location.clone().unwrap_or_default());
-            put(
-                "employees",
-                o.employees.map_or(String::new(), |e| e.to_string()),
-            );
-            put("currency", o.currency.clone());
-            put("start", o.start.to_string());
-            put("horizon_months", o.horizon_months.to_string());
-            put(
-                "evaluation_months",
-                o.evaluation_months.map_or(String::new(), |e| e.to_string()),
-            );
-            put("discount_rate", percent_value(Some(o.discount_rate)));
-            put("fiscal_year_start", o.fiscal_year_start.to_string());
-            put("gross_margin", percent_value(o.gross_margin));
-        }
+        Piece::Profile => v.fields = profile_values(&doc.organization),
         Piece::Money => {
             let c = &doc.constraints;
             let f = &mut v.fields.0;
@@ -426,35 +405,16 @@ fn budget_columns() -> Vec<Column> {
 fn form(org: &OrgPage, doc: &PlanDoc, piece: Piece, v: &Values, errors: &Errors) -> Markup {
     let get = |n: &str| v.fields.get(n).to_string();
     let action = org.url(&format!("business/{}", piece.path()));
-    let months: Vec<(String, String)> = MONTHS
-        .iter()
-        .enumerate()
-        .map(|(k, m)| ((k + 1).to_string(), m.to_string()))
-        .collect();
     html! {
         (errors.summary())
         form method="post" action=(action) {
             (org.viewer.csrf_field())
             @match piece {
                 Piece::Profile => {
-                    (Field::text("name", "Name of the business", get("name")).required().render(errors))
-                    div.row {
+                    (profile_fields(&v.fields, errors, html! {
                         (Field::text("industry", "Industry", get("industry")).hint("e.g. retail, professional services, hospitality, trades").render(errors))
-                        (Field::text("location", "Where it trades", get("location")).hint("Country or town").render(errors))
-                        (Field::text("employees", "Employees", get("employees")).kind(Kind::Number("1")).hint("Part-time counted as one").render(errors))
-                    }
+                    }))
                     div.row {
-                        (Field::text("currency", "Currency", get("currency")).required().hint("Three letters: USD, EUR, GBP, CAD, AUD").render(errors))
-                        (Field::text("fiscal_year_start", "Fiscal year starts in", get("fiscal_year_start")).kind(Kind::Select(months)).render(errors))
-                    }
-                    div.row {
-                        (Field::text("gross_margin", "Gross margin, %", get("gross_margin")).kind(Kind::Number("any"))
-                            .hint("Of each sale, what is left after the cost of the goods sold: a bookshop keeps about 40%. Extra sales count as profit at this rate; left empty, they count in full.").render(errors))
-                        (Field::text("discount_rate", "Discount rate, % a year", get("discount_rate")).kind(Kind::Number("any")).required()
-                            .hint("What money tied up in technology costs you: your loan's interest rate, or 8% if you are unsure. Money later counts for less than money now at this rate.").render(errors))
-                    }
-                    div.row {
-                        (Field::text("start", "The plan starts in", get("start")).kind(Kind::Month).required().hint("Its first month, e.g. 2027-01").render(errors))
                         (Field::text("horizon_months", "Months to plan", get("horizon_months")).kind(Kind::Number("1")).required()
                             .hint("Every change must finish within it; 24 is usual").render(errors))
                         (Field::text("evaluation_months", "Months to count benefits", get("evaluation_months")).kind(Kind::Number("1"))
@@ -733,6 +693,59 @@ fn read_table(
         kept.push(row);
     }
     (items, kept)
+}
+
+/// The profile's form values from the stored organisation (percentages as people write them).
+pub fn profile_values(o: &sextant_core::model::Organization) -> FormData {
+    FormData(vec![
+        ("name".into(), o.name.clone()),
+        ("industry".into(), o.industry.clone().unwrap_or_default()),
+        ("location".into(), o.location.clone().unwrap_or_default()),
+        (
+            "employees".into(),
+            o.employees.map_or(String::new(), |e| e.to_string()),
+        ),
+        ("currency".into(), o.currency.clone()),
+        ("start".into(), o.start.to_string()),
+        ("horizon_months".into(), o.horizon_months.to_string()),
+        (
+            "evaluation_months".into(),
+            o.evaluation_months.map_or(String::new(), |e| e.to_string()),
+        ),
+        ("discount_rate".into(), percent_value(Some(o.discount_rate))),
+        ("fiscal_year_start".into(), o.fiscal_year_start.to_string()),
+        ("gross_margin".into(), percent_value(o.gross_margin)),
+    ])
+}
+
+/// The profile's fields, as the Business page and the guided start ask them; `industry` is the
+/// industry's field (a list of the starter plans' industries in the guided start).
+pub fn profile_fields(f: &FormData, errors: &Errors, industry: Markup) -> Markup {
+    let get = |n: &str| f.get(n).to_string();
+    let months: Vec<(String, String)> = MONTHS
+        .iter()
+        .enumerate()
+        .map(|(k, m)| ((k + 1).to_string(), m.to_string()))
+        .collect();
+    html! {
+        (Field::text("name", "Name of the business", get("name")).required().render(errors))
+        div.row {
+            (industry)
+            (Field::text("location", "Country or town", get("location")).render(errors))
+            (Field::text("employees", "Employees", get("employees")).kind(Kind::Number("1")).hint("Part-time counted as one").render(errors))
+        }
+        div.row {
+            (Field::text("currency", "Currency", get("currency")).required().hint("Three letters: USD, EUR, GBP, CAD, AUD").render(errors))
+            (Field::text("fiscal_year_start", "Your financial year starts in", get("fiscal_year_start")).kind(Kind::Select(months)).render(errors))
+            (Field::text("start", "Plan from", get("start")).kind(Kind::Month).required().hint("The plan's first month, e.g. next month").render(errors))
+        }
+        div.row {
+            (Field::text("gross_margin", "Gross margin, %", get("gross_margin")).kind(Kind::Number("any"))
+                .hint("Of each sale, what is left after the cost of the goods: a bookshop keeps about 40%, a consultancy 70%. Leave it empty if you do not know: extra sales then count in full.").render(errors))
+            (Field::text("discount_rate", "What money costs you, % a year", get("discount_rate")).kind(Kind::Number("any")).required()
+                .hint("Your loan's interest rate, or 8% if you are unsure: money spent now is weighed against gains later at this rate.").render(errors))
+        }
+    }
 }
 
 /// The profile from its form, on top of the stored one.

@@ -23,7 +23,7 @@ use sextant_core::starter::{self, Industry};
 use sextant_core::unit::DecimalMark;
 use sextant_store::{Change, Section as Part};
 
-use super::business::{MONTHS, read_profile};
+use super::business::read_profile;
 use super::form::{Errors, Field, FormData, Kind, json_number, options};
 use super::rows::{self, Cell, Column};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, render, render_status, see_other};
@@ -193,31 +193,7 @@ async fn business_form(
     org.require_edit()?;
     let plan = org.plan(&state).await?;
     let f = match &plan {
-        Some(p) => {
-            let o = &p.doc().organization;
-            FormData(vec![
-                ("name".into(), o.name.clone()),
-                ("industry".into(), o.industry.clone().unwrap_or_default()),
-                ("location".into(), o.location.clone().unwrap_or_default()),
-                (
-                    "employees".into(),
-                    o.employees.map_or(String::new(), |e| e.to_string()),
-                ),
-                ("currency".into(), o.currency.clone()),
-                ("fiscal_year_start".into(), o.fiscal_year_start.to_string()),
-                ("start".into(), o.start.to_string()),
-                (
-                    "gross_margin".into(),
-                    o.gross_margin.map_or(String::new(), |m| {
-                        super::form::num_value(Some((m * 1e4).round() / 100.0))
-                    }),
-                ),
-                (
-                    "discount_rate".into(),
-                    super::form::num_value(Some((o.discount_rate * 1e4).round() / 100.0)),
-                ),
-            ])
-        }
+        Some(p) => super::business::profile_values(&p.doc().organization),
         None => FormData(vec![
             ("name".into(), org.name.clone()),
             ("industry".into(), "retail".into()),
@@ -237,11 +213,6 @@ async fn business_form(
 
 fn business_body(org: &OrgPage, started: bool, f: &FormData, errors: &Errors) -> Markup {
     let get = |n: &str| f.get(n).to_string();
-    let months: Vec<(String, String)> = MONTHS
-        .iter()
-        .enumerate()
-        .map(|(k, m)| ((k + 1).to_string(), m.to_string()))
-        .collect();
     let mut industries: Vec<(String, String)> = Industry::ALL
         .iter()
         .map(|i| (i.name().to_string(), i.label().to_string()))
@@ -261,24 +232,10 @@ fn business_body(org: &OrgPage, started: bool, f: &FormData, errors: &Errors) ->
         (errors.summary())
         form method="post" action=(org.url("start")) {
             (org.viewer.csrf_field())
-            (Field::text("name", "Name of the business", get("name")).required().render(errors))
-            div.row {
+            (super::business::profile_fields(f, errors, html! {
                 (Field::text("industry", "Kind of business", get("industry")).kind(Kind::Select(industries))
                     .hint("The suggestions on the next pages come from it").render(errors))
-                (Field::text("location", "Country or town", get("location")).render(errors))
-                (Field::text("employees", "Employees", get("employees")).kind(Kind::Number("1")).hint("Part-time counted as one").render(errors))
-            }
-            div.row {
-                (Field::text("currency", "Currency", get("currency")).required().hint("Three letters: USD, EUR, GBP, CAD, AUD").render(errors))
-                (Field::text("fiscal_year_start", "Your financial year starts in", get("fiscal_year_start")).kind(Kind::Select(months)).render(errors))
-                (Field::text("start", "Plan from", get("start")).kind(Kind::Month).required().hint("The first month of the plan, e.g. next month").render(errors))
-            }
-            div.row {
-                (Field::text("gross_margin", "Gross margin, %", get("gross_margin")).kind(Kind::Number("any"))
-                    .hint("Of each sale, what is left after the cost of the goods: a bookshop keeps about 40%, a consultancy 70%. Leave it empty if you do not know: extra sales then count in full.").render(errors))
-                (Field::text("discount_rate", "What money costs you, % a year", get("discount_rate")).kind(Kind::Number("any")).required()
-                    .hint("Your loan's interest rate, or 8% if you are unsure: money spent now is weighed against gains later at this rate.").render(errors))
-            }
+            }))
             button type="submit" { "Save and continue" }
         }
     }

@@ -538,7 +538,12 @@ async fn the_forecast_and_the_goals_standing_are_in_plain_words() {
 #[tokio::test]
 async fn goal_figures_are_written_as_people_write_them() {
     let (_srv, b) = demo().await;
-    for path in ["goals", "goals/stockouts", "kpis/stockout_rate", "goals/online-sales"] {
+    for path in [
+        "goals",
+        "goals/stockouts",
+        "kpis/stockout_rate",
+        "goals/online-sales",
+    ] {
         let p = b.ok(&url(path)).await;
         let text = p.html.split("<main").nth(1).unwrap_or_default();
         // Only the text people read: no attribute values (a form's field holds the raw figure).
