@@ -105,7 +105,7 @@ fn npv_irr_and_payback_match_numpy_financial() {
     close(a.portfolio.npv, 52596.228773, 0.01);
     close(
         a.portfolio.irr_annual.unwrap_or(f64::NAN),
-        1.219_900_855_314_590_1f64.powi(12) - 1.0,
+        1.219_900_855_314_59_f64.powi(12) - 1.0,
         1e-5,
     );
 }
