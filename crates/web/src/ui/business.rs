@@ -681,7 +681,7 @@ fn split_budget(e: ApiError) -> (Option<ApiError>, Option<ApiError>) {
                 .partition(|p| p.path.starts_with("constraints.budget["));
             (
                 (!t.is_empty()).then(|| ApiError::Invalid(detail.clone(), t)),
-                (!r.is_empty()).then(|| ApiError::Invalid(detail, r)),
+                (!r.is_empty()).then_some(ApiError::Invalid(detail, r)),
             )
         }
         other => (None, Some(other)),

@@ -293,7 +293,7 @@ pub fn id_from(name: &str, taken: &[String]) -> String {
     };
     let mut id = base.clone();
     let mut n = 1;
-    while taken.iter().any(|t| *t == id) || id == "new" {
+    while taken.contains(&id) || id == "new" {
         n += 1;
         id = format!("{base}-{n}");
     }

@@ -852,7 +852,9 @@ fn prune(doc: &mut Value) {
     };
     let each = |doc: &mut Value, key: &str, f: &mut dyn FnMut(&mut Value)| {
         if let Some(a) = doc.get_mut(key).and_then(Value::as_array_mut) {
-            a.iter_mut().for_each(|x| f(x));
+            for x in a.iter_mut() {
+                f(x);
+            }
         }
     };
     each(doc, "initiatives", &mut |i| {
