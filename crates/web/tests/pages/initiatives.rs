@@ -91,6 +91,29 @@ async fn the_business_case_page_shows_the_crm_figures() {
     p.has("Edit this initiative");
 }
 
+/// Every demo initiative has a cost or a benefit with a range (examples/corner-bookstore.yaml),
+/// so every business case shows a spread of NPVs, its P10 below its P90.
+#[tokio::test]
+async fn every_demo_business_case_shows_a_spread() {
+    let (_srv, b) = demo().await;
+    for id in ["pos", "social-email", "ecommerce", "crm", "analytics"] {
+        let p = b.ok(&format!("{INITIATIVES}/{id}")).await;
+        p.lacks("every trial gives the same NPV")
+            .has("NPV: cumulative probability");
+        let html = &p.html;
+        let q = html
+            .split("P10 / P50 / P90</dt><dd>")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{id}: no P10 / P50 / P90"));
+        let q = &q[..q.find("</dd>").unwrap()];
+        let figures: Vec<f64> = q
+            .split(" / ")
+            .map(|x| x.replace(['$', ','], "").parse::<f64>().unwrap())
+            .collect();
+        assert!(figures[0] < figures[2], "{id}: {q}");
+    }
+}
+
 #[tokio::test]
 async fn the_pos_case_is_simulated_with_its_three_point_cost() {
     let (_srv, b) = demo().await;
