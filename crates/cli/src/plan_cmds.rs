@@ -331,6 +331,28 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
             val(b)
         );
     }
+    if let (Some(own), Some(own_npv)) = (r.own_order_objective, r.own_order_npv) {
+        let gain = r.npv - own_npv;
+        let words = if gain.abs() < 0.005 {
+            "the same as this roadmap".to_string()
+        } else if gain > 0.0 {
+            format!("this roadmap earns {} {} more", r.currency, money(gain))
+        } else {
+            format!(
+                "it earns {} {} more than this roadmap",
+                r.currency,
+                money(-gain)
+            )
+        };
+        let value = match r.objective_kind {
+            Objective::Npv => val(own),
+            Objective::Alignment => format!("{}, NPV {} {}", val(own), r.currency, money(own_npv)),
+        };
+        let _ = writeln!(
+            s,
+            "Your own order (the phases one after another): {value}; {words}"
+        );
+    }
     // Gantt.
     let t = r.months.len();
     let wide = t <= 36;

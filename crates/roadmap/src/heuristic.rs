@@ -232,6 +232,27 @@ pub fn baseline(inst: &Instance) -> Option<Starts> {
     b.usage.explore_ok(inst).then_some(b.starts)
 }
 
+/// The plan's own order: its phases one after another. Each initiative of a phase starts at
+/// the first month that fits once every earlier phase has finished; initiatives no phase lists
+/// come after the last. `rank[i]` is the position of item `i`'s phase (`None`: in no phase).
+/// `None` when some initiative does not fit in that order.
+pub fn phase_order(inst: &Instance, rank: &[Option<usize>]) -> Option<Starts> {
+    let last = rank.iter().flatten().max().map_or(0, |r| r + 1);
+    let topo = inst.topological_order();
+    let mut b = Builder::new(inst);
+    let mut from = 0;
+    for r in 0..=last {
+        let mut end = from;
+        for &i in topo.iter().filter(|&&i| rank[i].unwrap_or(last) == r) {
+            let s = b.slot_from(i, from)?;
+            b.place(i, s);
+            end = end.max(s + inst.items[i].duration);
+        }
+        from = end;
+    }
+    b.usage.explore_ok(inst).then_some(b.starts)
+}
+
 /// The schedule suggested by the linear relaxation: initiatives in order of how much the
 /// relaxation selects them, each at the relaxation's start when that fits, else at its best
 /// feasible month; then local improvement. `None` when mandatory initiatives do not fit.

@@ -1,6 +1,7 @@
 //! What `sextant roadmap` reports: the schedule with its dates, money and phases, what was
-//! left out and why, spend by period, load by month, the baseline beside the optimum, and the
-//! efficient frontier over budget levels.
+//! left out and why, spend by period, load by month, the baseline and the plan's own order
+//! (its phases one after another) beside the optimum, and the efficient frontier over budget
+//! levels.
 
 use serde::Serialize;
 use sextant_core::Plan;
@@ -99,6 +100,14 @@ pub struct Roadmap {
     pub baseline_npv: Option<f64>,
     /// The baseline's schedule.
     pub baseline_schedule: Vec<BaselineStart>,
+    /// The plan's own order (its phases one after another, each initiative at the first
+    /// month that fits once the phases before it have finished): its objective, when the plan
+    /// has phases and that order meets every constraint.
+    pub own_order_objective: Option<f64>,
+    /// The own order's net present value.
+    pub own_order_npv: Option<f64>,
+    /// The own order's schedule.
+    pub own_order_schedule: Vec<BaselineStart>,
     /// Seconds the optimiser took.
     pub solve_seconds: f64,
 }
@@ -186,6 +195,19 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
     sched.sort_by(|a, b| (a.start_month, &a.id).cmp(&(b.start_month, &b.id)));
     let (hours, running) = solve::load_by_month(inst, &sol.starts);
     let base = solve::baseline(inst);
+    let own = solve::own_order(plan, inst);
+    let starts_of = |s: &Option<schedule::Starts>| -> Vec<BaselineStart> {
+        s.iter()
+            .flat_map(|s| {
+                s.iter().enumerate().filter_map(|(i, x)| {
+                    x.map(|x| BaselineStart {
+                        id: inst.items[i].id.clone(),
+                        start_month: x,
+                    })
+                })
+            })
+            .collect()
+    };
     let feasible = matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible);
     Roadmap {
         status: sol.status,
@@ -226,17 +248,10 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
         max_concurrent: inst.max_concurrent,
         baseline_objective: base.as_ref().map(|s| round2(schedule::objective(inst, s))),
         baseline_npv: base.as_ref().map(|s| round2(schedule::npv(inst, s))),
-        baseline_schedule: base
-            .iter()
-            .flat_map(|s| {
-                s.iter().enumerate().filter_map(|(i, x)| {
-                    x.map(|x| BaselineStart {
-                        id: inst.items[i].id.clone(),
-                        start_month: x,
-                    })
-                })
-            })
-            .collect(),
+        baseline_schedule: starts_of(&base),
+        own_order_objective: own.as_ref().map(|s| round2(schedule::objective(inst, s))),
+        own_order_npv: own.as_ref().map(|s| round2(schedule::npv(inst, s))),
+        own_order_schedule: starts_of(&own),
         solve_seconds: round6(sol.seconds),
     }
 }

@@ -632,3 +632,22 @@ pub fn load_by_month(inst: &Instance, starts: &[Option<u32>]) -> (Vec<f64>, Vec<
 pub fn baseline(inst: &Instance) -> Option<Starts> {
     heuristic::baseline(inst).filter(|s| violations(inst, s).is_empty())
 }
+
+/// The plan's own order, its phases one after another (see [`heuristic::phase_order`]), when
+/// the plan has phases and that order meets every constraint.
+pub fn own_order(plan: &Plan, inst: &Instance) -> Option<Starts> {
+    let phases = &plan.doc().phases;
+    if phases.is_empty() {
+        return None;
+    }
+    let rank: Vec<Option<usize>> = inst
+        .items
+        .iter()
+        .map(|item| {
+            phases
+                .iter()
+                .position(|p| p.initiatives.iter().any(|x| x.as_str() == item.id))
+        })
+        .collect();
+    heuristic::phase_order(inst, &rank).filter(|s| violations(inst, s).is_empty())
+}

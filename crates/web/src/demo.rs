@@ -1,6 +1,7 @@
 //! `sextant serve --demo`: the Corner Bookstore organisation with its plan and 24 months of
-//! generated business data (orders, marketing spend, web sessions, surveys), and a login for
-//! it. Idempotent: a second start finds the organisation and leaves it as it is.
+//! generated business data (orders, marketing spend, web sessions, surveys: the files in
+//! `examples/corner-bookstore/`), and a login for it. Idempotent: a second start finds the
+//! organisation and leaves it as it is.
 //!
 //! The demo's login has a published password, so it is a member of the demo organisation
 //! only, never an administrator, and an installation that has users already gets it only
@@ -19,6 +20,33 @@ pub struct DemoLogin {
 
 /// The demo plan.
 pub const PLAN: &str = include_str!("../../../examples/corner-bookstore.yaml");
+
+/// The demo's business data, as shipped in `examples/corner-bookstore/` (the CLI's examples
+/// read the same files): `(kind, file name, text)`. The files are what
+/// `sextant_core::synth::bookstore_data(7)` generates; sextant-core's `bookstore_data` test
+/// proves it and regenerates them.
+pub const DATA: [(&str, &str, &str); 4] = [
+    (
+        "orders",
+        "orders.csv",
+        include_str!("../../../examples/corner-bookstore/orders.csv"),
+    ),
+    (
+        "marketing",
+        "marketing.csv",
+        include_str!("../../../examples/corner-bookstore/marketing.csv"),
+    ),
+    (
+        "sessions",
+        "sessions.csv",
+        include_str!("../../../examples/corner-bookstore/sessions.csv"),
+    ),
+    (
+        "surveys",
+        "surveys.csv",
+        include_str!("../../../examples/corner-bookstore/surveys.csv"),
+    ),
+];
 
 /// The demo's organisation slug.
 pub const SLUG: &str = "corner-bookstore";
@@ -62,13 +90,7 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
         .map_err(|e| StoreError::Corrupt(format!("the demo plan: {e}")))?;
     let doc = serde_json::to_value(plan.doc()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     store.change_plan(&scope, Change::Replace(doc)).await?;
-    let data = sextant_core::synth::bookstore_data(7);
-    for (kind, name, text) in [
-        ("orders", "orders.csv", &data.orders),
-        ("marketing", "marketing.csv", &data.marketing),
-        ("sessions", "sessions.csv", &data.sessions),
-        ("surveys", "surveys.csv", &data.surveys),
-    ] {
+    for (kind, name, text) in DATA {
         // Read as an upload is, for its row count (and to be sure it imports).
         let options = crate::data::ReadOptions {
             kind: Some(kind.to_string()),

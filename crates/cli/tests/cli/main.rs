@@ -423,6 +423,8 @@ fn roadmap_json_has_the_contract_fields_and_explains_exclusions() {
         "spend_by_period",
         "hours_by_month",
         "baseline_objective",
+        "own_order_npv",
+        "own_order_schedule",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }

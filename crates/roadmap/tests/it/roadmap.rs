@@ -396,3 +396,46 @@ fn a_dependant_of_a_cancelled_initiative_is_left_out_for_the_dependency() {
     let b = r.excluded.iter().find(|x| x.id == "b").unwrap();
     assert_eq!(b.reason, Reason::Dependency, "{}", b.detail);
 }
+
+#[test]
+fn the_plans_own_order_takes_its_phases_one_after_another() {
+    // a: 600 over months 0-1, then 200 a month; b: 300 in one month, then 100 a month; both
+    // free of each other. Optimum: both in month 0, V_a(0) = -600 + 10*200 = 1,400 and
+    // V_b(0) = -300 + 11*100 = 800: 2,200. The owner's phases put b after a: a in months
+    // 0-1, b in month 2, V_b(2) = -300 + 9*100 = 600: 2,000, so the optimum earns 200 more.
+    let p = plan(
+        "  - {id: a, title: A, one_time_cost: 600, benefits: [{kind: saving, annual: 2400}], duration_months: 2}\n\
+         \x20 - {id: b, title: B, one_time_cost: 300, benefits: [{kind: saving, annual: 1200}], duration_months: 1}\n",
+        "phases:\n  - {id: one, name: One, initiatives: [a]}\n  - {id: two, name: Two, initiatives: [b]}\n",
+    );
+    let r = roadmap(&p);
+    assert_eq!(r.npv, 2200.0);
+    assert_eq!(starts(&r), vec![s("a", 0, 1), s("b", 0, 0)]);
+    let v = json(&r);
+    assert_eq!(v["own_order_objective"], 2000.0);
+    assert_eq!(v["own_order_npv"], 2000.0);
+    assert_eq!(
+        v["own_order_schedule"],
+        json!([{"id": "a", "start_month": 0}, {"id": "b", "start_month": 2}])
+    );
+
+    // Without phases there is no order of the owner's to compare with.
+    let p = plan(
+        "  - {id: a, title: A, one_time_cost: 600, benefits: [{kind: saving, annual: 2400}], duration_months: 2}\n",
+        "",
+    );
+    let v = json(&roadmap(&p));
+    assert_eq!(v["own_order_npv"], Value::Null);
+    assert_eq!(v["own_order_schedule"], json!([]));
+
+    // An order that does not fit the horizon: b's phase comes after a's 5 months, and b
+    // (2 months) cannot finish by month 5 of the 6; no own order.
+    let p = plan(
+        "  - {id: a, title: A, one_time_cost: 600, benefits: [{kind: saving, annual: 2400}], duration_months: 5}\n\
+         \x20 - {id: b, title: B, one_time_cost: 300, benefits: [{kind: saving, annual: 1200}], duration_months: 2}\n",
+        "phases:\n  - {id: one, name: One, initiatives: [a]}\n  - {id: two, name: Two, initiatives: [b]}\n",
+    );
+    let r = roadmap(&p);
+    assert_eq!(r.own_order_npv, None);
+    assert!(r.own_order_schedule.is_empty());
+}

@@ -5,7 +5,8 @@
 //! The page shows the schedule as a Gantt chart by month (phases as spans, initiatives coloured
 //! by kind) and as a table (the chart's accessible alternative), implementation spend by fiscal
 //! period against the budget, the efficient frontier with the current budget highlighted, the
-//! optimum beside the rank-and-schedule baseline, the solver's status in words, what was left
+//! optimum beside the plan's own order (its phases one after another) and the
+//! rank-and-schedule baseline, the solver's status in words, what was left
 //! out and why, and staff hours by month against capacity. The slider is a plain GET form
 //! (the script only sends it when the slider is let go).
 
@@ -101,6 +102,7 @@ async fn page(
         (status(roadmap))
         (schedule(&org, &plan, roadmap))
         (spend(&plan, roadmap))
+        (own_order(&plan, roadmap))
         (baseline(&plan, roadmap))
         (excluded(&plan, roadmap))
         (frontier_section(&plan, roadmap, factor, frontier))
@@ -323,6 +325,66 @@ fn title_of(plan: &Plan, id: &str) -> String {
         .iter()
         .find(|i| i.id.as_str() == id)
         .map_or_else(|| id.to_string(), |i| i.title.clone())
+}
+
+/// The suggested order beside the plan's own: its phases one after another.
+fn own_order(plan: &Plan, r: &Roadmap) -> Markup {
+    let money = |x: f64| format::money(x, &r.currency);
+    let month = |i: u32| {
+        r.months
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("month {}", i + 1))
+    };
+    if plan.doc().phases.is_empty() || r.schedule.is_empty() {
+        return html! {};
+    }
+    html! {
+        section aria-labelledby="own-h" {
+            h2 #own-h { "The suggested order against your own" }
+            @match r.own_order_npv {
+                Some(own) => {
+                    p { "Your own order takes the plan's phases one after another, each phase \
+                         starting when the one before it has finished: an NPV of " (money(own)) "." }
+                    @let gain = r.npv - own;
+                    @if gain.abs() < 0.005 {
+                        p { "The suggested order earns the same as your own order." }
+                    } @else if gain > 0.0 {
+                        p {
+                            "The suggested order earns " strong { (money(gain)) } " more than your own order"
+                            @if own.abs() > 1e-9 { " (" (format::percent(gain / own.abs(), 1)) " more)" }
+                            ": it starts initiatives side by side and earlier where the budget, \
+                             the staff hours and the dependencies allow, so their benefits come sooner."
+                        }
+                    } @else {
+                        p { "Your own order earns " strong { (money(-gain)) } " more than the suggested order, \
+                             which puts other aims (or the time the search was given) first." }
+                    }
+                    div.scroll {
+                        table.list {
+                            caption { "Start months, suggested and your own order" }
+                            thead { tr {
+                                th scope="col" { "Initiative" }
+                                th scope="col" { "Suggested start" }
+                                th scope="col" { "Your order's start" }
+                            } }
+                            tbody {
+                                @for s in &r.schedule {
+                                    tr {
+                                        th scope="row" { (s.title) }
+                                        td { (s.start) }
+                                        td { (r.own_order_schedule.iter().find(|b| b.id == s.id).map_or_else(|| "not scheduled".to_string(), |b| month(b.start_month))) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                None => p { "Your own order, the plan's phases one after another, does not fit \
+                             within the budget, the staff hours or the horizon." },
+            }
+        }
+    }
 }
 
 /// The optimum beside the rank-and-schedule baseline.

@@ -12,12 +12,19 @@ fn delta() -> f64 {
     1.08f64.powf(-1.0 / 12.0)
 }
 
-/// The CRM's NPV worked by hand from examples/corner-bookstore.yaml: pinned to start in
-/// 2028-01 (month 12 of a plan starting 2027-01), six months with no one-time cost, then
-/// (15,000 - 2,000) / 12 a month from month 18 to the end of the 36-month evaluation,
-/// each month discounted by 1.08^(-t/12).
+/// The CRM's months of net benefit: its business case starts once the e-commerce platform
+/// (months 3-8, after the POS in months 0-2) has finished, in month 9 (2027-10); six months
+/// with no one-time cost, then benefits from month 15 to the end of the 36-month evaluation.
+fn crm_benefit_months() -> impl Iterator<Item = i32> {
+    15..36
+}
+
+/// The CRM's NPV worked by hand from examples/corner-bookstore.yaml: (15,000 - 2,000) / 12 a
+/// month in each of its benefit months, each discounted to the plan's start by 1.08^(-t/12).
 fn crm_npv() -> f64 {
-    (18..36).map(|t| 13_000.0 / 12.0 * delta().powi(t)).sum()
+    crm_benefit_months()
+        .map(|t| 13_000.0 / 12.0 * delta().powi(t))
+        .sum()
 }
 
 #[tokio::test]
@@ -48,13 +55,30 @@ async fn the_business_case_page_shows_the_crm_figures() {
     let p = b.ok(&format!("{INITIATIVES}/crm")).await;
     p.has("<strong>650%</strong> = ($15,000 − $2,000) / $2,000")
         .has(&format!("<strong>{}</strong>", money(crm_npv(), "USD")));
-    // Cash flows by year, by hand: 2027 nothing; 2028 six months building (no cost) then
-    // six months of 2,000 / 12 cost and 15,000 / 12 benefit; 2029 a whole year of each.
+    // Cash flows by year, by hand: 2027 three months building (no cost); 2028 three more
+    // months building, then nine months of 2,000 / 12 cost and 15,000 / 12 benefit; 2029 a
+    // whole year of each.
     p.has("<figure class=\"chart\"><div class=\"chart-scroll\"")
-        .has("<th scope=\"row\">2028</th><td class=\"num\">-$1,000</td><td class=\"num\">$7,500</td><td class=\"num\">$6,500</td>")
+        .has("<th scope=\"row\">2027</th><td class=\"num\">$0</td><td class=\"num\">$0</td><td class=\"num\">$0</td>")
+        .has("<th scope=\"row\">2028</th><td class=\"num\">-$1,500</td><td class=\"num\">$11,250</td><td class=\"num\">$9,750</td>")
         .has("<th scope=\"row\">2029</th><td class=\"num\">-$2,000</td><td class=\"num\">$15,000</td><td class=\"num\">$13,000</td>");
-    // Every estimate of the CRM is a single figure: no spread to draw.
-    p.has("every trial gives the same NPV");
+    // Its benefit is a range, 7,500 to 18,000 a year (likely 15,000): the simulation has a
+    // spread to draw, and the benefit swings the NPV from (7,500 - 2,000) / 12 a month to
+    // (18,000 - 2,000) / 12 over its benefit months.
+    p.lacks("every trial gives the same NPV")
+        .has("P10 / P50 / P90")
+        .has("NPV: cumulative probability");
+    let months = || crm_benefit_months().map(|t| delta().powi(t) / 12.0);
+    let cents = |x: f64| money((x * 100.0).round() / 100.0, "USD");
+    let (low, high) = (
+        5_500.0 * months().sum::<f64>(),
+        16_000.0 * months().sum::<f64>(),
+    );
+    p.has(&format!(
+        "<th scope=\"row\">Benefit: Retention and repeat purchases, 10% of sales</th><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        cents(low),
+        cents(high)
+    ));
     // Goals (online sales, strength 2), dependencies both ways, and its two risks.
     p.has("Increase online sales revenue by 15% in the fiscal year")
         .has("2 – clear")
@@ -65,6 +89,29 @@ async fn the_business_case_page_shows_the_crm_figures() {
         .has("Customer records in the CRM misused or leaked")
         .has("Staff resistance to the CRM and data-entry errors");
     p.has("Edit this initiative");
+}
+
+/// Every demo initiative has a cost or a benefit with a range (examples/corner-bookstore.yaml),
+/// so every business case shows a spread of NPVs, its P10 below its P90.
+#[tokio::test]
+async fn every_demo_business_case_shows_a_spread() {
+    let (_srv, b) = demo().await;
+    for id in ["pos", "social-email", "ecommerce", "crm", "analytics"] {
+        let p = b.ok(&format!("{INITIATIVES}/{id}")).await;
+        p.lacks("every trial gives the same NPV")
+            .has("NPV: cumulative probability");
+        let html = &p.html;
+        let q = html
+            .split("P10 / P50 / P90</dt><dd>")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{id}: no P10 / P50 / P90"));
+        let q = &q[..q.find("</dd>").unwrap()];
+        let figures: Vec<f64> = q
+            .split(" / ")
+            .map(|x| x.replace(['$', ','], "").parse::<f64>().unwrap())
+            .collect();
+        assert!(figures[0] < figures[2], "{id}: {q}");
+    }
 }
 
 #[tokio::test]
@@ -107,8 +154,8 @@ async fn editing_keeps_what_the_form_does_not_show() {
         .has("name=\"one_time_cost_low\" value=\"1200\"")
         .has("name=\"one_time_cost_high\" value=\"2200\"")
         .has("<details class=\"range\" open>")
-        // The pinned start and what it replaces.
-        .has("name=\"start\" value=\"2027-01\"")
+        // No fixed start (the roadmap chooses the month), and what it replaces.
+        .has("name=\"start\" value=\"\"")
         .has("name=\"replaces\" value=\"register\" checked")
         // Every benefit has its row, and one more row adds a benefit.
         .has("<legend>Benefit 2</legend>")
@@ -150,8 +197,8 @@ async fn editing_keeps_what_the_form_does_not_show() {
     assert_eq!(pos.title, "Cloud point of sale with inventory");
     assert_eq!(pos.recurring_cost_annual.likely(), 840.0);
     assert_eq!(pos.status, sextant_core::model::Status::InProgress);
-    // Kept: the three-point one-time cost, the vendor, the pinned start, what it replaces,
-    // the training plan, the second benefit and the first one's description.
+    // Kept: the three-point one-time cost, the vendor, no fixed start, what it replaces, the
+    // training plan, the second benefit with its range and the first one's description.
     assert_eq!(
         (
             pos.one_time_cost.low.to_f64(),
@@ -161,7 +208,7 @@ async fn editing_keeps_what_the_form_does_not_show() {
         (1200.0, 1500.0, 2200.0)
     );
     assert_eq!(pos.vendor.as_deref(), Some("Cloud POS provider"));
-    assert_eq!(pos.start.unwrap().to_string(), "2027-01");
+    assert_eq!(pos.start, None);
     assert_eq!(pos.replaces.len(), 2);
     assert!(pos.training.is_some());
     assert!(pos.handles_customer_data);
@@ -171,7 +218,11 @@ async fn editing_keeps_what_the_form_does_not_show() {
         pos.benefits[0].description.as_deref(),
         Some("No more hand stock counts")
     );
-    assert_eq!(pos.benefits[1].annual.likely(), 2500.0);
+    let b2 = &pos.benefits[1].annual;
+    assert_eq!(
+        (b2.low.to_f64(), b2.likely.to_f64(), b2.high.to_f64()),
+        (1250.0, 2500.0, 3000.0)
+    );
     // Emptied on the form: gone. A strength of 0 it did state stays stated.
     assert_eq!(pos.description, None);
     assert_eq!(

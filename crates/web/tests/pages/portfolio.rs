@@ -96,12 +96,18 @@ async fn the_portfolio_shows_each_clients_goals_spend_and_end_of_life() {
     assert!(row.contains("E-commerce security breach and data leak"));
     assert!(row.contains("high 10"));
     assert!(row.contains("1 within 90 days, 1 past"), "{row}");
-    // Spend in 2027-01 to 2027-03: only the POS system (pinned 2027-01, 3 months, 1,500
-    // likely) is under way; social media starts in 2027-04.
-    assert!(row.contains("$1,500"), "{row}");
+    // Spend in 2027-01 to 2027-03: no start is pinned, so each business case starts once its
+    // prerequisites are done; the POS system (3 months, 1,500 likely) and social media
+    // (3 months, 300) start in 2027-01, both under way: 1,800. The e-commerce platform waits
+    // for the POS and starts in 2027-04.
+    assert!(row.contains("$1,800"), "{row}");
     let spend = section(&p, "Spend coming up, 2027-01 to 2027-03");
     assert!(spend.contains("Point-of-sale system with inventory management: $1,500"));
-    assert!(!spend.contains("Social media"));
+    assert!(
+        spend.contains("Social media presence and email marketing: $300"),
+        "{spend}"
+    );
+    assert!(!spend.contains("E-commerce"));
     // Goals across clients.
     let goals = section(&p, "Goals off track or at risk");
     assert!(
@@ -130,13 +136,14 @@ async fn the_portfolio_shows_each_clients_goals_spend_and_end_of_life() {
     assert!(eol.contains("support ended 2026-11 (75 days ago)"));
     assert!(!eol.contains("Inventory notebook"), "no end of life");
 
-    // Four months on: the register's end of life has passed too; the spend is social media's
-    // last two months (300 / 3 x 2 = 200) and e-commerce's first (3,000 / 6 = 500): 700.
+    // Four months on: the register's end of life has passed too; social media finished in
+    // 2027-03, and the e-commerce platform (2027-04 to 2027-09) spends 3,000 / 6 = 500 in each
+    // of the three months: 1,500.
     let p = b.ok("/portfolio?as_of=2027-05-10").await;
     let spend = section(&p, "Spend coming up, 2027-05 to 2027-07");
-    assert!(spend.contains("$700"), "{spend}");
-    assert!(spend.contains("Social media presence and email marketing: $200"));
-    assert!(spend.contains("E-commerce platform, expansion and optimisation: $500"));
+    assert!(spend.contains("$1,500"), "{spend}");
+    assert!(!spend.contains("Social media"), "{spend}");
+    assert!(spend.contains("E-commerce platform, expansion and optimisation: $1,500"));
     p.has("support ended 2027-03 (70 days ago)");
 }
 
