@@ -259,6 +259,20 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Store {
+    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer): a deferred
+    /// transaction that read first fails at its first write, without waiting, with "database
+    /// is locked" when another connection wrote in between (a 500 under load). PostgreSQL's
+    /// plain `BEGIN`.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
 /// The store: a pool of connections to one database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -409,7 +423,7 @@ impl Store {
                 message: "expected a name, found an empty string".into(),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM organizations WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *tx)
@@ -501,7 +515,7 @@ impl Store {
                 message: "expected a name, found an empty string".into(),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (old,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
             .bind(scope.org_id)
             .fetch_one(&mut *tx)
@@ -595,7 +609,7 @@ impl Store {
     pub async fn set_member(&self, scope: &Scope, email: &str, role: Role) -> Result<MemberChange> {
         scope.require(Role::Owner)?;
         let email = accounts::check_email(email)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let member: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.org_id = $1 AND u.email = $2",
@@ -711,7 +725,7 @@ impl Store {
     /// Revokes an invitation (owners only): its token stops working.
     pub async fn revoke_invitation(&self, scope: &Scope, id: i64) -> Result<()> {
         scope.require(Role::Owner)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT email, role FROM org_invitations WHERE id = $1 AND org_id = $2")
                 .bind(id)
@@ -743,7 +757,7 @@ impl Store {
     /// organisation to the member's address dies with the membership.
     pub async fn remove_member(&self, scope: &Scope, user_id: i64) -> Result<()> {
         scope.require(Role::Owner)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let member: Option<(String, String)> = sqlx::query_as(
             "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.org_id = $1 AND m.user_id = $2",
@@ -941,6 +955,67 @@ pub fn rfc3339(t: i64) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The hazard `begin_write` removes: on SQLite, a transaction that read before another
+    /// connection wrote is refused at its own first write ("database is locked", without
+    /// waiting); one begun with `begin_write` holds the lock from the start, so the other
+    /// writer waits its turn and both writes land.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_then_write_transaction_waits_for_other_writers() {
+        let path = std::env::temp_dir().join(format!(
+            "sextant-write-lock-{}-{}.db",
+            std::process::id(),
+            now()
+        ));
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let pool = store.pool.clone();
+        sqlx::query("CREATE TABLE t (x BIGINT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let read = "SELECT x FROM t";
+
+        let mut deferred = pool.begin().await.unwrap();
+        let _: (i64,) = sqlx::query_as(read)
+            .fetch_one(&mut *deferred)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE t SET x = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let refused = sqlx::query("UPDATE t SET x = 3")
+            .execute(&mut *deferred)
+            .await;
+        assert!(refused.is_err(), "a deferred read-then-write is refused");
+        drop(deferred);
+
+        let mut tx = store.begin_write().await.unwrap();
+        let _: (i64,) = sqlx::query_as(read).fetch_one(&mut *tx).await.unwrap();
+        let other = tokio::spawn({
+            let pool = pool.clone();
+            async move { sqlx::query("UPDATE t SET x = x * 10").execute(&pool).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        sqlx::query("UPDATE t SET x = 5")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        other.await.unwrap().unwrap();
+        let (x,): (i64,) = sqlx::query_as(read).fetch_one(&pool).await.unwrap();
+        assert_eq!(x, 50, "ours first, then the other writer's");
+        store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 
     #[test]
     fn timestamps_render_as_rfc3339() {

@@ -280,7 +280,7 @@ impl Store {
                 "you cannot remove your own account; another administrator can".into(),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<UserRow> =
             sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
                 .bind(user_id)
