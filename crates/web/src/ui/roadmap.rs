@@ -360,28 +360,48 @@ fn own_order(plan: &Plan, r: &Roadmap) -> Markup {
                         p { "Your own order earns " strong { (money(-gain)) } " more than the suggested order, \
                              which puts other aims (or the time the search was given) first." }
                     }
-                    div.scroll {
-                        table.list {
-                            caption { "Start months, suggested and your own order" }
-                            thead { tr {
-                                th scope="col" { "Initiative" }
-                                th scope="col" { "Suggested start" }
-                                th scope="col" { "Your order's start" }
-                            } }
-                            tbody {
-                                @for s in &r.schedule {
-                                    tr {
-                                        th scope="row" { (s.title) }
-                                        td { (s.start) }
-                                        td { (r.own_order_schedule.iter().find(|b| b.id == s.id).map_or_else(|| "not scheduled".to_string(), |b| month(b.start_month))) }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (start_months(
+                        "Start months, suggested and your own order",
+                        ("Suggested start", "Your order's start"),
+                        r.schedule.iter().map(|s| (
+                            s.title.clone(),
+                            s.start.clone(),
+                            r.own_order_schedule.iter().find(|b| b.id == s.id).map(|b| month(b.start_month)),
+                        )),
+                    ))
                 }
                 None => p { "Your own order, the plan's phases one after another, does not fit \
                              within the budget, the staff hours or the horizon." },
+            }
+        }
+    }
+}
+
+/// Two schedules' start months side by side: (initiative, this start, the other's start if it
+/// schedules it).
+fn start_months(
+    caption: &str,
+    heads: (&str, &str),
+    rows: impl Iterator<Item = (String, String, Option<String>)>,
+) -> Markup {
+    html! {
+        div.scroll {
+            table.list {
+                caption { (caption) }
+                thead { tr {
+                    th scope="col" { "Initiative" }
+                    th scope="col" { (heads.0) }
+                    th scope="col" { (heads.1) }
+                } }
+                tbody {
+                    @for (title, start, other) in rows {
+                        tr {
+                            th scope="row" { (title) }
+                            td { (start) }
+                            td { (other.unwrap_or_else(|| "not scheduled".to_string())) }
+                        }
+                    }
+                }
             }
         }
     }
@@ -436,25 +456,15 @@ fn baseline(plan: &Plan, r: &Roadmap) -> Markup {
                     } @else {
                         p { "The baseline scores " (money(-gain)) " more than the schedule found in the time given; the search stopped early." }
                     }
-                    div.scroll {
-                        table.list {
-                            caption { "Start months, optimised and baseline" }
-                            thead { tr {
-                                th scope="col" { "Initiative" }
-                                th scope="col" { "Optimised start" }
-                                th scope="col" { "Baseline start" }
-                            } }
-                            tbody {
-                                @for id in &ids {
-                                    tr {
-                                        th scope="row" { (title_of(plan, id)) }
-                                        td { (r.schedule.iter().find(|s| s.id == *id).map_or_else(|| "not scheduled".to_string(), |s| s.start.clone())) }
-                                        td { (r.baseline_schedule.iter().find(|b| b.id == *id).map_or_else(|| "not scheduled".to_string(), |b| month(b.start_month))) }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (start_months(
+                        "Start months, optimised and baseline",
+                        ("Optimised start", "Baseline start"),
+                        ids.iter().map(|id| (
+                            title_of(plan, id),
+                            r.schedule.iter().find(|s| s.id == **id).map_or_else(|| "not scheduled".to_string(), |s| s.start.clone()),
+                            r.baseline_schedule.iter().find(|b| b.id == **id).map(|b| month(b.start_month)),
+                        )),
+                    ))
                 }
                 _ => p { "The baseline finds no schedule that meets every constraint." },
             }
