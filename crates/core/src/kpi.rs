@@ -353,8 +353,9 @@ pub struct Realised {
     pub projected_roi: Option<f64>,
     /// Annual benefit as projected (profit).
     pub projected_benefit_annual: f64,
-    /// Annual benefit realised: the change of the money KPIs of the goals its benefits name
-    /// (revenue through the gross margin; a fall of a KPI whose direction is `down` is a
+    /// Annual benefit realised: the change of the money KPIs of the goals its benefits name,
+    /// from the goal's baseline to the latest figure after the month it went live (`launched`;
+    /// from the plan's first month when it has none) (revenue through the gross margin; a fall of a KPI whose direction is `down` is a
     /// gain), each change shared with the other finished initiatives that name the same goal
     /// in proportion to the benefit each projected; `None` when not measured.
     pub realised_benefit_annual: Option<f64>,
@@ -374,10 +375,13 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
     use crate::model::{BenefitKind, Status};
     let doc = plan.doc();
     let org = &doc.organization;
-    let change_of = |goal: &crate::model::Goal| -> Option<KpiChange> {
+    // A goal's change as the initiative can have made it: its latest figure from after the
+    // month the initiative went live (from the plan's first month when no launch day is
+    // recorded; figures from before the plan are the baseline's, not the work's).
+    let change_of = |goal: &crate::model::Goal, since: Month| -> Option<KpiChange> {
         let kpi = goal.kpi.as_deref()?;
         let values = series.get(kpi)?;
-        let latest = *values.values().next_back()?;
+        let latest = *values.range(since..).next_back()?.1;
         let baseline = goal.baseline.or_else(|| values.values().next().copied())?;
         Some(KpiChange {
             goal: goal.id.to_string(),
@@ -409,11 +413,14 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
     };
     done()
         .map(|init| {
+            let since = init
+                .launched
+                .map_or(org.start, |d| d.month().plus(1));
             let kpi_changes: Vec<KpiChange> = doc
                 .goals
                 .iter()
                 .filter(|g| init.contributes.get(&g.id).is_some_and(|s| *s > 0))
-                .filter_map(change_of)
+                .filter_map(|g| change_of(g, since))
                 .collect();
             let mut realised_benefit: Option<f64> = None;
             for b in &init.benefits {
@@ -424,7 +431,7 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
                 else {
                     continue;
                 };
-                let Some(ch) = change_of(goal).filter(|c| is_money(&c.kpi)) else {
+                let Some(ch) = change_of(goal, since).filter(|c| is_money(&c.kpi)) else {
                     continue;
                 };
                 let k = match b.kind {

@@ -700,10 +700,11 @@ fn analyze_with_data_keeps_the_plans_own_measurements() {
         .as_array()
         .and_then(|g| g.iter().find(|x| x["goal"] == "online-sales"))
         .expect("online-sales");
-    // The plan measures online revenue as a trailing year (71,300 in 2027-02); the monthly
-    // values from the orders file do not replace them.
-    assert_eq!(online["latest"], 71300.0);
-    assert_eq!(online["latest_month"], "2027-02");
+    // The plan measures online revenue as a trailing year (69,599 in 2026-12, the orders file's
+    // last twelve months); the monthly values from the orders file (about 10,090 in 2026-12)
+    // do not replace them.
+    assert_eq!(online["latest"], 69599.0);
+    assert_eq!(online["latest_month"], "2026-12");
     assert_eq!(online["method"], "forecast");
 }
 

@@ -197,3 +197,44 @@ fn innovation_pipeline_counts_exploration_by_status() {
     assert_eq!(a.innovation_pipeline.get("candidate"), Some(&1));
     assert_eq!(a.innovation_pipeline.values().sum::<usize>(), 1);
 }
+
+/// The demo's typed online revenue is the trailing twelve months of the web shop's orders in
+/// the demo data set (`examples/corner-bookstore/orders.csv`, which is `bookstore_data(7)`):
+/// the plan's figures and the data the pages show must not tell two stories. Worked out here by
+/// summing the CSV's online totals, independently of the metric catalogue.
+#[test]
+fn the_demo_online_revenue_is_the_data_sets_trailing_year() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/corner-bookstore.yaml"
+    ))
+    .unwrap_or_default();
+    let plan = sextant_core::load_plan("corner-bookstore.yaml", &text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(&text))));
+    let data = sextant_core::synth::bookstore_data(7);
+    let mut by_month = std::collections::BTreeMap::<String, f64>::new();
+    for line in data.orders.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells[4] == "online" {
+            *by_month.entry(cells[0][..7].to_string()).or_default() +=
+                cells[3].parse::<f64>().expect("a total");
+        }
+    }
+    let months: Vec<(&String, &f64)> = by_month.iter().collect();
+    assert_eq!(months.len(), 24, "two years of orders");
+    let typed = &plan.doc().measurements["online_revenue"];
+    assert_eq!(typed.len(), 13);
+    for (k, (month, value)) in typed.iter().enumerate() {
+        let end = 11 + k;
+        let trailing: f64 = months[end - 11..=end].iter().map(|(_, v)| **v).sum();
+        assert_eq!(month.to_string(), *months[end].0);
+        close(*value, trailing.round(), 0.5);
+    }
+    // Every KPI a goal names has figures, and none after the data's last month.
+    for goal in &plan.doc().goals {
+        let kpi = goal.kpi.as_deref().unwrap_or_default();
+        let series = &plan.doc().measurements[kpi];
+        assert!(series.len() >= 13, "{}", goal.id);
+        assert_eq!(series.keys().last().map(|m| m.to_string()).as_deref(), Some("2026-12"));
+    }
+}

@@ -330,3 +330,50 @@ measurements:
     assert_eq!(p.cost, 1100.0);
     assert!((p.realised_roi.unwrap_or(0.0) - 900.0 / 1100.0).abs() < 1e-12);
 }
+
+#[test]
+fn figures_from_before_the_work_went_live_are_not_its_return() {
+    // The owner typed two years of inventory cost before the plan (19,980 in 2026-12 against
+    // a baseline of 20,000). Marking the POS done must not credit it with that 20: the work
+    // can only show in figures after it went live. With a launch day (2027-03-31) only months
+    // from 2027-04 count; without one, months from the plan's first (2027-01).
+    let plan_with = |launched: &str, figures: &str| {
+        let text = format!(
+            "version: 1
+organization: {{name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}}
+kpis:
+  - {{id: inventory_cost, name: Inventory cost, unit: USD, direction: down}}
+goals:
+  - {{id: stock, title: Cheaper stock, kpi: inventory_cost, baseline: 20000, target: 18000, due: 2027-12}}
+initiatives:
+  - {{id: pos, title: POS, status: done, duration_months: 3, one_time_cost: 1500{launched}, benefits: [{{kind: saving, annual: 1500, goal: stock}}], contributes: {{stock: 3}}}}
+measurements:
+  inventory_cost: {{{figures}}}
+"
+        );
+        sextant_core::load_plan("plan.yaml", &text)
+            .unwrap_or_else(|e| panic!("{}", e.render(Some(&text))))
+    };
+    let benefit = |plan: &sextant_core::Plan| {
+        sextant_core::kpi::realised(plan, &plan_series(plan))[0].realised_benefit_annual
+    };
+    let before = "2026-11: 20110, 2026-12: 19980";
+    assert_eq!(benefit(&plan_with("", before)), None);
+    assert_eq!(
+        benefit(&plan_with(", launched: 2027-03-31", before)),
+        None
+    );
+    // A figure in the launch month itself is not yet the work's either.
+    let launch_month = "2026-12: 19980, 2027-03: 19500";
+    assert_eq!(
+        benefit(&plan_with(", launched: 2027-03-31", launch_month)),
+        None
+    );
+    assert_eq!(benefit(&plan_with("", launch_month)), Some(500.0));
+    // After the launch: 20,000 - 18,900 = 1,100.
+    let after = "2026-12: 19980, 2027-03: 19500, 2027-08: 18900";
+    assert_eq!(
+        benefit(&plan_with(", launched: 2027-03-31", after)),
+        Some(1100.0)
+    );
+}

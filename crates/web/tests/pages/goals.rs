@@ -40,25 +40,32 @@ async fn the_goals_show_the_demo_figures_and_their_standing() {
     let (_srv, b) = demo().await;
     let p = b.ok(&url("goals")).await;
     // examples/corner-bookstore.yaml: goal online-sales, baseline 66667, target 76667, due
-    // 2027-12, weight 3, owner Sarah; its KPI's last measurement is 71300 in 2027-02.
+    // 2027-12, weight 3, owner Sarah; its KPI's last measurement is 69599 in 2026-12 (the
+    // orders' last twelve months).
     p.has("Increase online sales revenue by 15% in the fiscal year")
         .has("$66,667")
         .has("$76,667")
-        .has("$71,300")
-        .has("2027-02")
+        .has("$69,599")
+        .has("2026-12")
         .has("2027-12")
         // The goal's owner in its cell (the header names the person logged in, Sarah too).
         .has("<td>Sarah</td>")
         .has(&format!("href=\"/orgs/{DEMO}/kpis/online_revenue\""))
         .has(&format!("href=\"/orgs/{DEMO}/goals/online-sales\""));
-    // 8 measurements (enough to forecast) rising by about $660 a month: 10 months more reach
-    // about $77,900, beyond the target.
-    p.has("<span class=\"badge on_track\">On track</span>")
-        .has("chance of reaching the target");
-    // Nothing measures social engagement; the stockout share is a ratio (0.10 -> 10%).
-    p.has("<span class=\"badge no_data\">No data</span>")
+    // 13 trailing-year figures rising by about $300 a month: 12 months more reach about
+    // $73,000, short of the target; the forecast gives it a 1% chance.
+    p.has("<span class=\"badge off_track\">Off track</span>")
+        .has("1% chance of reaching the target");
+    // Every goal's KPI has figures (the demo's own KPIs typed for the data's two years): none
+    // says "No data". Social engagement 437 in 2026-12 against a baseline of 400; the stockout
+    // share is a ratio (0.126 -> 12.6%, target 0.095 -> 9.5%); customers from outside the
+    // neighbourhood 201 against 220 by 2027-12, a 47% chance: at risk.
+    p.lacks("badge no_data")
         .has("400 interactions")
-        .has("9.5%");
+        .has("437 interactions")
+        .has("12.6%")
+        .has("9.5%")
+        .has("<span class=\"badge at_risk\">At risk</span>");
     p.has("<caption>Goals of The Corner Bookstore</caption>")
         .has("<th scope=\"col\"");
     p.has("Add a goal");
@@ -70,10 +77,10 @@ async fn a_kpi_page_shows_its_values_chart_forecast_and_definition() {
     let p = b.ok(&url("kpis/online_revenue")).await;
     p.has("<h1>Online revenue")
         .has("revenue of orders through online channels")
-        .has("8 monthly values from 2026-07 to 2027-02, entered in the plan")
+        .has("13 monthly values from 2025-12 to 2026-12, entered in the plan")
         // The table of values, the chart's accessible alternative: the plan's measurements.
-        .has("<th scope=\"row\">2026-07</th><td class=\"num\">$66,667</td>")
-        .has("<th scope=\"row\">2027-02</th><td class=\"num\">$71,300</td>")
+        .has("<th scope=\"row\">2025-12</th><td class=\"num\">$66,033</td>")
+        .has("<th scope=\"row\">2026-12</th><td class=\"num\">$69,599</td>")
         .has("<figure class=\"chart\">")
         .has("<svg")
         .has("<figcaption>")
@@ -81,7 +88,7 @@ async fn a_kpi_page_shows_its_values_chart_forecast_and_definition() {
         .has("Target by 2027-12")
         .has("<th scope=\"row\">2027-12</th>")
         .lacks("<th scope=\"row\">2028-01</th>")
-        .has("<span class=\"badge on_track\">On track</span>");
+        .has("<span class=\"badge off_track\">Off track</span>");
 
     // Revenue comes from the imported orders: the demo's 2026-12 orders summed here.
     let data = sextant_core::synth::bookstore_data(7);
@@ -145,7 +152,21 @@ async fn an_unusual_month_is_marked_and_listed() {
 
 #[tokio::test]
 async fn a_kpi_without_data_says_so_and_an_unknown_one_is_not_found() {
-    let (_srv, b) = demo().await;
+    let (srv, b) = demo().await;
+    // The demo types the e-mail list's size for two years; without those figures its page
+    // says there is no data and where to get some.
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    srv.store
+        .change_plan(
+            &scope,
+            Change::Delete(Section::Measurements, "email_list_size".into()),
+        )
+        .await
+        .unwrap();
     b.ok(&url("kpis/email_list_size"))
         .await
         .has("<h1>Email list size")
@@ -399,7 +420,7 @@ async fn a_viewer_sees_no_forms_and_is_refused() {
     let p = v.submit(&edit, &format!("{edit}/delete"), &[]).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert_eq!(goals(&srv).await, before);
-    v.ok(&url("kpis/online_revenue")).await.has("$71,300");
+    v.ok(&url("kpis/online_revenue")).await.has("$69,599");
 }
 
 #[tokio::test]
@@ -417,7 +438,7 @@ async fn another_organisations_member_gets_not_found() {
     ] {
         let p = b.get(&url(path)).await;
         assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
-        p.lacks("Online sales").lacks("71,300");
+        p.lacks("Online sales").lacks("69,599");
     }
     let csrf = b.ok("/").await.csrf();
     let p = b
@@ -439,8 +460,9 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
     let (srv, b) = demo().await;
     let page = url("kpis/inventory_holding_cost");
     let p = b.ok(&page).await;
+    // The demo types 24 months of it, 2025-01 to 2026-12.
     p.has("Record a month's figure")
-        .has("There is no data for this KPI yet.");
+        .has("24 monthly values from 2025-01 to 2026-12, entered in the plan");
     let action = url("kpis/inventory_holding_cost/values");
     let p = b
         .submit(
@@ -459,8 +481,8 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
         .find(|(k, _)| k.as_str() == "inventory_holding_cost")
         .map(|(_, v)| v.clone())
         .unwrap();
-    assert_eq!(m.len(), 1);
-    assert_eq!(m.values().next().copied(), Some(19400.0));
+    assert_eq!(m.len(), 25);
+    assert_eq!(m.values().next_back().copied(), Some(19400.0));
     // The other KPIs' figures are as they were.
     assert!(
         doc.measurements
@@ -477,17 +499,20 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
     p.has("id=\"f-month-error\"").has("id=\"f-value-error\"");
     assert_eq!(srv.demo_plan().await, before);
 
-    // Emptied: the month's typed figure goes.
+    // Emptied: the month's typed figure goes, the others stay.
     let p = b
         .submit(&page, &action, &[("month", "2027-03"), ("value", "")])
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     let doc = srv.demo_plan().await;
-    assert!(
-        !doc.measurements
-            .iter()
-            .any(|(k, _)| k.as_str() == "inventory_holding_cost")
-    );
+    let m = doc
+        .measurements
+        .iter()
+        .find(|(k, _)| k.as_str() == "inventory_holding_cost")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert_eq!(m.len(), 24);
+    assert_eq!(m.values().next_back().copied(), Some(19980.0));
 
     // An unknown KPI is not found; a viewer sees no form and cannot post.
     let p = b
@@ -513,12 +538,12 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
 async fn the_forecast_and_the_goals_standing_are_in_plain_words() {
     let (_srv, b) = demo().await;
     let p = b.ok(&url("kpis/online_revenue")).await;
-    // examples/corner-bookstore.yaml: 8 typed months of online revenue; the goal's target is
+    // examples/corner-bookstore.yaml: 13 typed months of online revenue; the goal's target is
     // $76,667 by 2027-12.
-    p.has("from 8 months of figures")
+    p.has("from 13 months of figures")
         .has("With so few months it cannot be sure")
         .has("<summary>How this forecast is made</summary>")
-        .has("The forecast from 8 months of figures gives a ")
+        .has("The forecast from 13 months of figures gives a ")
         .has("of reaching $76,667 by December 2027");
     let before_details = &p.html[..p.html.find("How this forecast is made").unwrap()];
     assert!(

@@ -52,14 +52,15 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .has("Record a review");
     let form = url("reviews/new");
     // The measured KPIs as check boxes, each with its latest value: online revenue's is the
-    // plan's last measurement (examples/corner-bookstore.yaml, 2027-02: 71300).
+    // plan's last measurement (examples/corner-bookstore.yaml, 2026-12: 69599).
     b.ok(&form)
         .await
         .has("<input type=\"checkbox\" id=\"f-kpis-")
         .has("name=\"kpis\" value=\"online_revenue\"")
-        .has("Online revenue<span class=\"muted\"> – $71,300 in 2027-02</span>")
+        .has("Online revenue<span class=\"muted\"> – $69,599 in 2026-12</span>")
         .has("name=\"kpis\" value=\"revenue\"")
-        .lacks("value=\"email_list_size\"");
+        // A KPI nothing measures is not offered.
+        .lacks("value=\"uptime\"");
     let p = b
         .submit(
             &form,
@@ -92,7 +93,7 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .has("2027-03-15 – March review")
         .has("Attendees: Sarah, Sam the consultant")
         .has(&format!(
-            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$71,300</td><td>2027-02</td>"
+            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td>"
         ))
         .has(&format!("href=\"/orgs/{DEMO}/kpis/revenue\""))
         .has("<li>Start the POS project in April</li>")
