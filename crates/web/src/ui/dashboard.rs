@@ -154,6 +154,14 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
     let good = counts(&|s| matches!(s, S::Achieved | S::OnTrack));
     let watch = counts(&|s| matches!(s, S::AtRisk));
     let bad = counts(&|s| matches!(s, S::OffTrack | S::Missed));
+    // Every figure a goal is judged on predates the plan: its chances are the trend's alone.
+    let start = doc.organization.start.to_string();
+    let before_plan = an.goal_status.iter().any(|g| g.latest_month.is_some())
+        && an
+            .goal_status
+            .iter()
+            .filter_map(|g| g.latest_month.as_deref())
+            .all(|m| m < start.as_str());
     let spend = if optimised {
         sextant_report::plan_charts::spend_bars(&a.plan, roadmap)
     } else {
@@ -216,6 +224,10 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                     }
                 }
             } }
+            @if before_plan {
+                p { "These chances follow the figures so far, all from before the plan's first month ("
+                    (super::business::month_words(&start)) "): they say where the trend alone leads. The changes on the roadmap are what should move them; record each month's figures as the work goes live to see whether it does." }
+            }
             p { a href=(org.url("goals")) { "All goals and KPIs" } }
         }
         @if !an.realised.is_empty() {
