@@ -159,7 +159,7 @@ pub fn simulate(
     }
     let starts = scheduled.map_err(NotSimulated::NoSchedule)?;
     let model = sim::Model::new(plan, &inst, &starts);
-    Ok(run_trials(&model, &req.trials, progress))
+    run_trials(&model, &req.trials, &req.options.stop, progress).ok_or(NotSimulated::Stopped)
 }
 
 /// One initiative's own simulation: the initiative alone, starting at month `start`, with only
@@ -178,17 +178,19 @@ pub fn simulate_initiative(
     starts[k] = Some(start);
     let mut model = sim::Model::new(plan, &inst, &starts);
     model.keep_risks_of(id);
-    Some(run_trials(&model, trials, progress))
+    run_trials(&model, trials, &sextant_roadmap::Stop::never(), progress)
 }
 
-/// The trials, with the chunks' counts turned into a running total.
+/// The trials, with the chunks' counts turned into a running total; `None` when `stop` was
+/// requested before they all ran.
 fn run_trials(
     model: &sim::Model,
     trials: &SimOptions,
+    stop: &sextant_roadmap::Stop,
     progress: &(dyn Fn(usize) + Sync),
-) -> Simulation {
+) -> Option<Simulation> {
     let done = AtomicUsize::new(0);
-    sim::simulate(model, trials, &|chunk| {
+    sim::simulate_until(model, trials, stop, &|chunk| {
         let d = done.fetch_add(chunk, Ordering::Relaxed) + chunk;
         progress(d);
     })

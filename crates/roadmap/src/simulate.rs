@@ -604,12 +604,28 @@ struct ChunkResult {
 
 /// Runs the simulation. `progress` is told how many trials have finished, chunk by chunk.
 pub fn simulate(model: &Model, opts: &SimOptions, progress: &(dyn Fn(usize) + Sync)) -> Simulation {
+    simulate_until(model, opts, &crate::Stop::never(), progress)
+        .expect("a simulation never asked to stop runs to its end")
+}
+
+/// [`simulate`], stopping when `stop` is requested: each chunk of trials looks at it before it
+/// starts, so the chunks not yet begun cost nothing once it is (the chunks under way finish,
+/// a few milliseconds each). `None` when stopped.
+pub fn simulate_until(
+    model: &Model,
+    opts: &SimOptions,
+    stop: &crate::Stop,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<Simulation> {
     let trials = opts.trials.max(1);
     let chunks = trials.div_ceil(CHUNK);
     let cap = (model.evaluation + 120) as usize;
-    let results: Vec<ChunkResult> = (0..chunks)
+    let results: Option<Vec<ChunkResult>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
+            if stop.requested() {
+                return None;
+            }
             let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
             rng.set_stream(c as u64);
             let n = CHUNK.min(trials - c * CHUNK);
@@ -637,9 +653,10 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: &(dyn Fn(usize) + Sy
                 }
             }
             progress(n);
-            res
+            Some(res)
         })
         .collect();
+    let results = results?;
     let mut npv = Vec::with_capacity(trials);
     let mut spend = Vec::with_capacity(trials);
     let mut over_any = 0;
@@ -674,7 +691,7 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: &(dyn Fn(usize) + Sy
         cap as u32
     };
     let round4 = |x: f64| (x * 1e4).round() / 1e4;
-    Simulation {
+    Some(Simulation {
         trials,
         seed: opts.seed,
         distribution: opts.shape,
@@ -710,7 +727,7 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: &(dyn Fn(usize) + Sy
         tornado: tornado(model, &likely),
         npv: summary(npv),
         spend: summary(spend),
-    }
+    })
 }
 
 /// One-at-a-time sensitivity of portfolio NPV.
