@@ -103,8 +103,9 @@ fn a_search_asked_to_stop_returns_with_what_it_has() {
     let returned = Instant::now();
     let asked_at = setter.join().unwrap();
     let after = returned.saturating_duration_since(asked_at);
+    // Within a second, as the server promises (measured: about 0.15 s in a test build).
     assert!(
-        after < Duration::from_secs(5),
+        after < Duration::from_secs(1),
         "returned {after:?} after being asked"
     );
     assert_ne!(

@@ -1116,3 +1116,43 @@ async fn a_schema_1_backup_restores_pending_accounts_as_expired_invitations() {
             .unwrap();
     }
 }
+
+/// The SQLite files as SQLite itself leaves them, through the store (not only the helper on
+/// files made by hand): a local user read every organisation's data and the password hashes
+/// from a database created 0644 in a 0755 directory. Created: the directory 0700, the
+/// database and the `-wal` and `-shm` files SQLite writes beside it 0600. An existing database
+/// left readable by others is narrowed when the store opens it again.
+#[tokio::test]
+async fn the_sqlite_database_and_its_companion_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let root = std::env::temp_dir().join(format!("sextant-modes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("data");
+    let db = dir.join("db.sqlite");
+    let url = format!("sqlite://{}", db.display());
+    let store = Store::open(&url).await.unwrap();
+    // Writes, so that SQLite has its write-ahead log and shared memory files.
+    people(&store).await;
+    let companion = |suffix: &str| {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    for suffix in ["-wal", "-shm"] {
+        let f = companion(suffix);
+        assert!(f.exists(), "{} exists while the store is open", f.display());
+        assert_eq!(mode(&f), 0o600, "{suffix}");
+    }
+    store.close().await;
+    // Widened by someone else, narrowed at the next start.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&root);
+}
