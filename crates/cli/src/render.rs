@@ -94,6 +94,12 @@ fn sections(a: &Analysis) -> Vec<Section> {
         money(p.tco),
         o.evaluation_months,
     )));
+    blocks.push(Block::Line(format!(
+        "Technology costs {}/yr to run once these are in place (the systems kept and the recurring costs){}.",
+        money(p.running_cost_annual),
+        p.running_cost_share_of_revenue
+            .map_or(String::new(), |s| format!(", {} of sales a year", pct_opt(Some(s), 1))),
+    )));
     out.push(Section {
         title: "Business cases".into(),
         blocks,

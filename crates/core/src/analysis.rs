@@ -207,6 +207,7 @@ fn round_portfolio(p: &mut Portfolio, dp: u32) {
     for v in [
         &mut p.one_time_cost,
         &mut p.recurring_cost_annual,
+        &mut p.running_cost_annual,
         &mut p.benefit_annual,
         &mut p.npv,
         &mut p.tco,
@@ -216,6 +217,7 @@ fn round_portfolio(p: &mut Portfolio, dp: u32) {
     }
     p.first_year_roi = round_opt(p.first_year_roi, RATIO_DP);
     p.irr_annual = round_opt(p.irr_annual, RATIO_DP);
+    p.running_cost_share_of_revenue = round_opt(p.running_cost_share_of_revenue, RATIO_DP);
     p.cash_flows.iter_mut().for_each(|v| *v = round(*v, dp));
 }
 

@@ -87,6 +87,12 @@ pub struct Portfolio {
     pub tco_discounted: f64,
     /// Summed net flow of each month.
     pub cash_flows: Vec<f64>,
+    /// What technology costs a year once these initiatives run: the systems' annual costs
+    /// (but those an included initiative replaces) plus the initiatives' recurring costs.
+    pub running_cost_annual: f64,
+    /// `running_cost_annual` as a share of `organization.annual_revenue`; null when the plan
+    /// does not give the sales a year (or gives 0).
+    pub running_cost_share_of_revenue: Option<f64>,
 }
 
 /// Money in one fiscal period.
@@ -252,7 +258,24 @@ pub fn portfolio(plan: &Plan, cases: &[BusinessCase], members: &[usize]) -> Port
         tco += c.tco;
         tco_d += c.tco_discounted;
     }
+    // The systems the included initiatives replace stop costing once they run.
+    let doc = plan.doc();
+    let replaced: std::collections::BTreeSet<&str> = members
+        .iter()
+        .filter_map(|&i| doc.initiatives.iter().find(|x| x.id.as_str() == cases[i].id))
+        .flat_map(|x| x.replaces.iter().map(|s| s.as_str()))
+        .collect();
+    let systems: f64 = doc
+        .systems
+        .iter()
+        .filter(|s| !replaced.contains(s.id.as_str()))
+        .map(|s| s.annual_cost.to_f64())
+        .sum();
+    let running = systems + recurring;
+    let revenue = org.annual_revenue.map(|r| r.to_f64());
     Portfolio {
+        running_cost_annual: running,
+        running_cost_share_of_revenue: revenue.filter(|r| *r > 0.0).map(|r| running / r),
         included: members.iter().map(|&i| cases[i].id.clone()).collect(),
         one_time_cost: one_time,
         recurring_cost_annual: recurring,

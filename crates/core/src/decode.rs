@@ -1093,6 +1093,7 @@ impl Decode for Organization {
         let industry = f.opt(d, "industry");
         let location = f.opt(d, "location");
         let employees = f.opt(d, "employees");
+        let annual_revenue: Option<Money> = f.opt(d, "annual_revenue");
         let currency: Option<String> = f.req(d, "currency");
         let start = f.req(d, "start");
         let horizon_months = f.req::<u32>(d, "horizon_months");
@@ -1162,6 +1163,7 @@ impl Decode for Organization {
             industry,
             location,
             employees,
+            annual_revenue,
             currency: currency?,
             start: start?,
             horizon_months: horizon_months?,

@@ -105,6 +105,10 @@ pub struct Organization {
     /// Number of employees (part-time counted as one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employees: Option<u32>,
+    /// Sales a year (turnover), in the plan's currency: for scale, so that technology spend is
+    /// also shown as a share of what the business sells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_revenue: Option<Money>,
     /// ISO 4217 currency code, e.g. `USD`.
     pub currency: String,
     /// The plan's first month (month 0), `YYYY-MM`.

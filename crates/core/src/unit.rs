@@ -676,6 +676,7 @@ mod tests {
             industry: None,
             location: None,
             employees: None,
+            annual_revenue: None,
             currency: "EUR".into(),
             start,
             horizon_months: 12,

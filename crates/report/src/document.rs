@@ -301,6 +301,18 @@ impl PlanReport<'_> {
         key(out, "Benefits a year", &self.money(p.benefit_annual));
         key(
             out,
+            "Technology's running cost a year",
+            &match p.running_cost_share_of_revenue {
+                Some(s) => format!(
+                    "{} ({} of sales)",
+                    self.money(p.running_cost_annual),
+                    format::percent(s, 1)
+                ),
+                None => self.money(p.running_cost_annual),
+            },
+        );
+        key(
+            out,
             "First-year ROI",
             &format::percent_opt(p.first_year_roi, 1),
         );

@@ -238,3 +238,19 @@ fn the_demo_online_revenue_is_the_data_sets_trailing_year() {
         assert_eq!(series.keys().last().map(|m| m.to_string()).as_deref(), Some("2026-12"));
     }
 }
+
+/// What technology costs a year once the plan runs, and its share of sales: worked by hand from
+/// examples/corner-bookstore.yaml. The systems kept: the landline (480 a year) and the social
+/// page (0); the register (240) and the notebook (0) are replaced by the POS. Recurring costs of
+/// the five initiatives: POS 720 + social and email 360 + CRM 2,000 = 3,080. So 3,560 a year,
+/// 3,560 / 150,000 = 2.37% of the business's sales.
+#[test]
+fn running_cost_and_its_share_of_sales() {
+    let a = demo();
+    assert_eq!(a.portfolio.running_cost_annual, 3560.0);
+    close(
+        a.portfolio.running_cost_share_of_revenue.unwrap_or(0.0),
+        3560.0 / 150_000.0,
+        1e-4,
+    );
+}

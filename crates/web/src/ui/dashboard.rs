@@ -184,6 +184,12 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                 p.figure { (money(an.portfolio.one_time_cost, cur)) }
                 p { "one-time, plus " (money(an.portfolio.recurring_cost_annual, cur)) " a year, for "
                     (an.portfolio.included.len()) " initiatives." }
+                p { "Once they are in place, technology costs " (money(an.portfolio.running_cost_annual, cur)) " a year to run"
+                    @if let Some(s) = an.portfolio.running_cost_share_of_revenue {
+                        ": " (format::percent(s, 1)) " of what the business sells in a year."
+                    } @else {
+                        ". " a href=(org.url("business/profile")) { "Give the sales a year" } " to see it as a share of them."
+                    } }
             }
             div.card {
                 h2 { "Goals technology serves" }

@@ -333,6 +333,7 @@ async fn business_save(
                     "industry",
                     "location",
                     "employees",
+                    "annual_revenue",
                     "currency",
                     "start",
                     "discount_rate",
@@ -521,6 +522,7 @@ fn step_body(
                 Shown::Fields(f) => {
                     @let (this, next) = fiscal_years(doc);
                     @let get = |n: &str| f.get(n).to_string();
+                    (money_scale(org, doc, f))
                     @if doc.constraints.budget.iter().any(|b| b.period.to_string().contains('Q')) {
                         p { "Your budget is set by quarter: change it on the "
                             a href=(org.url("business/money")) { "Business page" } "." }
@@ -739,6 +741,33 @@ async fn step_save(
             body,
         ),
     ))
+}
+
+/// What the systems cost today and, when the sales a year are known, each amount as a share of
+/// them: the scale an owner weighs a technology budget against.
+fn money_scale(org: &OrgPage, doc: &PlanDoc, f: &FormData) -> Markup {
+    let cur = &doc.organization.currency;
+    let money = |x: f64| sextant_core::unit::money(x, cur);
+    let systems: f64 = doc.systems.iter().map(|s| s.annual_cost.to_f64()).sum();
+    let sales = doc
+        .organization
+        .annual_revenue
+        .map(|r| r.to_f64())
+        .filter(|r| *r > 0.0);
+    let share = |x: f64| sales.map(|s| sextant_core::unit::percent(x / s, 1));
+    let mark = DecimalMark::of(&doc.organization);
+    let this = f.number_in("this_year", mark, &mut Errors::new());
+    html! {
+        p {
+            "The systems you listed cost " (money(systems)) " a year to run today"
+            @if let Some(s) = share(systems) { " (" (s) " of your sales of " (money(sales.unwrap_or_default())) " a year)" }
+            ". The amounts below are for changes, on top of that."
+            @if let (Some(x), Some(s)) = (this, this.and_then(share)) { " " (money(x)) " this year would be " (s) " of your sales." }
+            @if sales.is_none() {
+                " " a href=(org.url("start")) { "Give your sales a year" } " to see these as a share of them."
+            }
+        }
+    }
 }
 
 /// The row's gain a year and goal as the initiative's first benefit (a saving when it serves a

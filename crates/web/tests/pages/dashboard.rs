@@ -21,6 +21,9 @@ async fn the_dashboard_shows_goals_next_steps_spend_risks_and_checks() {
         // analytics 1,500 = 6,300; recurring 720 + 360 + 2,000 = 3,080 a year.
         .has("$6,300")
         .has("$3,080")
+        // Running cost once in place (worked in the core's demo test): the landline's 480 and
+        // the recurring 3,080 = 3,560 a year, 2.4% of the $150,000 of sales.
+        .has("technology costs $3,560 a year to run: 2.4% of what the business sells in a year.")
         // Next: the POS system starts first (2027-01).
         .has("Point-of-sale system with inventory management")
         // The spend chart, with its accessible title.

@@ -273,7 +273,7 @@ async fn a_plan_file_with_mistakes_is_refused_with_line_and_column() {
     let p = upload_plan(&b, "plan.yaml", &bad).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("plan.yaml: the plan has 1 problem(s); nothing was changed")
-        .has("line 26, column 18")
+        .has("line 27, column 18")
         .has("discount_rate");
     // The stored plan is unchanged: the dashboard still shows it.
     b.ok("/orgs/shop").await.has("How the goals are doing");

@@ -99,6 +99,7 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
             ("industry", "retail"),
             ("location", "Portland, OR"),
             ("employees", "2"),
+            ("annual_revenue", "150,000"),
             ("currency", "USD"),
             // From March, the 24 months reach into the fiscal year 2029.
             ("start", "2027-03"),
@@ -114,6 +115,10 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
         "the plain default"
     );
     assert_eq!(doc.organization.gross_margin, Some(0.4));
+    assert_eq!(
+        doc.organization.annual_revenue.map(|r| r.to_f64()),
+        Some(150_000.0)
+    );
     assert!(!doc.goals.is_empty() && !doc.systems.is_empty() && !doc.initiatives.is_empty());
 
     // 2. Goals: the suggestions are shown; one changed, one added, one dropped.
@@ -193,7 +198,11 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
     let money = format!("{START}/money");
     let p = b.ok(&money).await;
     p.has("Step 4 of 5")
-        .has("How much can you spend on technology changes in the financial year 2027?");
+        .has("How much can you spend on technology changes in the financial year 2027?")
+        // The scale beside it: the till (300) and the accounting software (360) a year,
+        // 660 / 150,000 = 0.44%; the starter's 6,000 for this year, 4% of the sales.
+        .has("The systems you listed cost $660 a year to run today (0.4% of your sales of $150,000 a year).")
+        .has("$6,000 this year would be 4% of your sales.");
     let p = send(
         &b,
         &money,
@@ -276,12 +285,18 @@ async fn a_bad_answer_is_refused_beside_it_and_nothing_is_stored() {
         &b,
         START,
         START,
-        &[("name", ""), ("discount_rate", "eight")],
+        &[
+            ("name", ""),
+            ("discount_rate", "eight"),
+            ("annual_revenue", "-5"),
+        ],
     )
     .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("id=\"f-name-error\"")
-        .has("id=\"f-discount_rate-error\"");
+        .has("id=\"f-discount_rate-error\"")
+        .has("id=\"f-annual_revenue-error\"")
+        .has("expected an amount of 0 or more");
     let admin = srv
         .store
         .user_by_email("admin@example.com")
