@@ -109,6 +109,11 @@ pub const MONTH_NAMES: [&str; 12] = [
     "December",
 ];
 
+/// A month in words, as people write it: `March 2027`.
+pub fn month_words(m: crate::model::Month) -> String {
+    format!("{} {}", MONTH_NAMES[(m.month().clamp(1, 12) - 1) as usize], m.year())
+}
+
 /// The month (1-12) a month's English name or an abbreviation of it names (three letters or
 /// more, in any case, a full stop allowed): `Mar`, `March`, `Sept`, `mar.`.
 pub fn month_number(s: &str) -> Option<u32> {

@@ -104,7 +104,7 @@ pub struct GoalStatus {
     pub explanation: String,
 }
 
-fn direction_of(plan: &Plan, kpi: &str) -> Direction {
+pub(crate) fn direction_of(plan: &Plan, kpi: &str) -> Direction {
     plan.doc()
         .kpis
         .iter()

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod source;
 pub mod starter;
+pub mod suggest;
 pub mod synth;
 pub mod unit;
 pub mod validate;

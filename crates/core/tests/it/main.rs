@@ -10,3 +10,4 @@ mod kpi;
 mod periods;
 mod properties;
 mod radar;
+mod suggest;

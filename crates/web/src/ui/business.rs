@@ -193,6 +193,7 @@ async fn page(
                 dt { "Industry" } dd { (o.industry.as_deref().unwrap_or("Not recorded")) }
                 dt { "Where it trades" } dd { (o.location.as_deref().unwrap_or("Not recorded")) }
                 dt { "Employees" } dd { (o.employees.map_or("Not recorded".to_string(), |e| unit::count(f64::from(e)))) }
+                dt { "Sales a year" } dd { (o.annual_revenue.map_or("Not recorded".to_string(), |r| money(r.to_f64()))) }
                 dt { "Currency" } dd { (o.currency) }
                 dt { "The plan starts" } dd { (month_words(&o.start.to_string())) }
                 dt { "Planning horizon" } dd { (o.horizon_months) " months" }
@@ -291,13 +292,8 @@ pub use sextant_core::calendar::MONTH_NAMES as MONTHS;
 
 /// `2027-03` as "March 2027".
 pub fn month_words(m: &str) -> String {
-    match m.split_once('-') {
-        Some((y, mm)) => match mm.parse::<usize>() {
-            Ok(k @ 1..=12) => format!("{} {y}", MONTHS[k - 1]),
-            _ => m.to_string(),
-        },
-        None => m.to_string(),
-    }
+    sextant_core::model::Month::parse(m)
+        .map_or_else(|| m.to_string(), sextant_core::calendar::month_words)
 }
 
 fn piece_of(part: &str) -> Result<Piece, PageError> {
@@ -599,11 +595,12 @@ async fn save(
     ))
 }
 
-const PROFILE_FIELDS: [&str; 11] = [
+const PROFILE_FIELDS: [&str; 12] = [
     "name",
     "industry",
     "location",
     "employees",
+    "annual_revenue",
     "currency",
     "start",
     "horizon_months",
@@ -705,6 +702,11 @@ pub fn profile_values(o: &sextant_core::model::Organization) -> FormData {
             "employees".into(),
             o.employees.map_or(String::new(), |e| e.to_string()),
         ),
+        (
+            "annual_revenue".into(),
+            o.annual_revenue
+                .map_or(String::new(), |r| r.to_f64().to_string()),
+        ),
         ("currency".into(), o.currency.clone()),
         ("start".into(), o.start.to_string()),
         ("horizon_months".into(), o.horizon_months.to_string()),
@@ -733,6 +735,8 @@ pub fn profile_fields(f: &FormData, errors: &Errors, industry: Markup) -> Markup
             (industry)
             (Field::text("location", "Country or town", get("location")).render(errors))
             (Field::text("employees", "Employees", get("employees")).kind(Kind::Number("1")).hint("Part-time counted as one").render(errors))
+            (Field::text("annual_revenue", "Sales a year", get("annual_revenue")).kind(Kind::Number("any"))
+                .hint("Roughly, before costs: what is spent on technology is then also shown as a share of it").render(errors))
         }
         div.row {
             (Field::text("currency", "Currency", get("currency")).required().hint("Three letters: USD, EUR, GBP, CAD, AUD").render(errors))
@@ -796,5 +800,16 @@ pub fn read_profile(f: &FormData, before: &Value, mark: DecimalMark, errors: &mu
         Some(v) => o.insert("gross_margin".into(), v),
         None => o.remove("gross_margin"),
     };
+    match f.number_in("annual_revenue", mark, errors) {
+        Some(v) if v < 0.0 => {
+            errors.add("annual_revenue", "expected an amount of 0 or more");
+        }
+        Some(v) => {
+            o.insert("annual_revenue".into(), json_number(v));
+        }
+        None => {
+            o.remove("annual_revenue");
+        }
+    }
     Value::Object(o)
 }
