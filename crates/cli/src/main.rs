@@ -49,6 +49,9 @@ enum Command {
     Simulate(plan_cmds::SimulateArgs),
     /// Re-optimise the plan under each of its scenarios, side by side with the base case.
     Compare(plan_cmds::CompareArgs),
+    /// Suggest initiatives for the goals nothing serves and for the plan's gaps (systems to
+    /// replace, data typed by hand, silos), as a list, JSON or plan entries to paste.
+    Suggest(plan_cmds::SuggestArgs),
     /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
     /// business cases, systems, risks and health checks, with charts.
     Report(report_cmd::ReportArgs),
@@ -199,6 +202,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Roadmap(args) => plan_cmds::roadmap(args),
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
+        Command::Suggest(args) => plan_cmds::suggest(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),

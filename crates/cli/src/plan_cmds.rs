@@ -858,3 +858,165 @@ mod tests {
         );
     }
 }
+
+/// Output format of `sextant suggest`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SuggestFormat {
+    /// A readable list.
+    Text,
+    /// JSON for scripts: `[{answers, why, initiative}]`.
+    Json,
+    /// The initiatives as plan-file entries, each with why as a comment, to paste under
+    /// `initiatives:`.
+    Yaml,
+}
+
+/// Options of `sextant suggest`.
+#[derive(Args)]
+pub struct SuggestArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = SuggestFormat::Text)]
+    format: SuggestFormat,
+}
+
+/// `sextant suggest`: initiatives for the goals nothing serves and for the plan's gaps.
+pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
+    let plan = crate::load(&args.file)?;
+    let s = sextant_core::suggest::suggest(&plan);
+    let mut out = anstream::stdout();
+    match args.format {
+        SuggestFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?,
+        SuggestFormat::Yaml => write!(out, "{}", suggestions_yaml(&s))?,
+        SuggestFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", suggestions_text(&plan, &s, colour))?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The suggestions as entries of `initiatives:` (JSON objects are YAML flow mappings).
+fn suggestions_yaml(s: &[sextant_core::suggest::Suggestion]) -> String {
+    let mut y = String::from(
+        "# Suggested by `sextant suggest`: paste the ones you want under `initiatives:` and correct\n# their figures (starting points, not quotes).\n",
+    );
+    for x in s {
+        for line in wrap(&x.why, 96) {
+            let _ = writeln!(y, "  # {line}");
+        }
+        let _ = writeln!(y, "  - {}", flow(&x.initiative));
+    }
+    y
+}
+
+/// A JSON value as a YAML flow node, an initiative's fields in the order the plan format
+/// documents them (JSON text is YAML; only the order is chosen here).
+fn flow(v: &serde_json::Value) -> String {
+    const ORDER: [&str; 16] = [
+        "id",
+        "title",
+        "description",
+        "kind",
+        "duration_months",
+        "one_time_cost",
+        "recurring_cost_annual",
+        "effort_hours_per_month",
+        "replaces",
+        "benefits",
+        "contributes",
+        "low",
+        "likely",
+        "high",
+        "annual",
+        "goal",
+    ];
+    match v {
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort_by_key(|k| ORDER.iter().position(|x| x == k).unwrap_or(ORDER.len()));
+            let fields: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{k}: {}", flow(&o[k])))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        serde_json::Value::Array(a) => {
+            format!("[{}]", a.iter().map(flow).collect::<Vec<_>>().join(", "))
+        }
+        v => v.to_string(),
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().expect("a line");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+fn suggestions_text(plan: &Plan, s: &[sextant_core::suggest::Suggestion], colour: bool) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{}",
+        bold(
+            &format!(
+                "Changes suggested for {} from its goals and gaps",
+                plan.doc().organization.name
+            ),
+            colour
+        )
+    );
+    if s.is_empty() {
+        let _ = writeln!(
+            t,
+            "Nothing to suggest: every goal has a change serving it, and no system, hand-typed flow or silo waits for one."
+        );
+        return t;
+    }
+    let amount = |v: &serde_json::Value| -> String {
+        match v {
+            serde_json::Value::Object(o) => format!(
+                "{} (from {} to {})",
+                money(o["likely"].as_f64().unwrap_or_default()),
+                money(o["low"].as_f64().unwrap_or_default()),
+                money(o["high"].as_f64().unwrap_or_default())
+            ),
+            v => money(v.as_f64().unwrap_or_default()),
+        }
+    };
+    for x in s {
+        let i = &x.initiative;
+        let _ = writeln!(t, "\n{}  {}", bold(x.id(), colour), x.title());
+        for line in wrap(&x.why, 92) {
+            let _ = writeln!(t, "    {line}");
+        }
+        let months = i["duration_months"].as_u64().unwrap_or(1);
+        let _ = writeln!(
+            t,
+            "    one-time {}, {} a year, {} month{}, {} staff hours a month",
+            amount(&i["one_time_cost"]),
+            money(i["recurring_cost_annual"].as_f64().unwrap_or_default()),
+            months,
+            if months == 1 { "" } else { "s" },
+            i["effort_hours_per_month"].as_u64().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\nThe figures are starting points. `sextant suggest FILE --format yaml` writes these as plan entries to paste under `initiatives:`."
+    );
+    t
+}

@@ -293,3 +293,47 @@ fn analyze_takes_several_data_files_after_one_data_flag() {
     ]);
     assert_eq!(stdout(&one), stdout(&two));
 }
+
+const UNSERVED: &str = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 24, discount_rate: 0.08}
+kpis:
+  - {id: stock_cost, name: Inventory holding cost a year, unit: USD, direction: down}
+goals:
+  - {id: stock, title: Cheaper stock, kpi: stock_cost, baseline: 20000, target: 18000, due: 2027-12}
+systems:
+  - {id: till, name: Old till, category: point of sale, annual_cost: 240, technical_health: 1, end_of_life: 2027-09}
+";
+
+/// `sextant suggest`: the goal nothing serves and the till at its end of life each get a
+/// change, in words, as JSON and as plan entries that, pasted under `initiatives:`, make a
+/// valid plan with nothing left to suggest.
+#[test]
+fn suggest_lists_changes_for_the_goals_and_gaps_in_three_forms() {
+    let path = write("unserved.yaml", UNSERVED);
+    let out = sextant(&["suggest", &path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "Changes suggested for Shop from its goals and gaps",
+        "stock-control  Point of sale with stock control",
+        "Nothing in the plan serves \u{201c}Cheaper stock\u{201d} yet",
+        "one-time 1,500 (from 1,000 to 2,500), 720 a year, 2 months, 15 staff hours a month",
+        "replace-till  Replace Old till",
+        "Support for Old till ends in September 2027",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let json = sextant(&["suggest", &path, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    assert_eq!(v[0]["answers"], serde_json::json!({"kind": "goals", "goals": ["stock"]}));
+    assert_eq!(v[1]["answers"], serde_json::json!({"kind": "system", "system": "till"}));
+    assert_eq!(v[1]["initiative"]["replaces"], serde_json::json!(["till"]));
+
+    let yaml = stdout(&sextant(&["suggest", &path, "--format", "yaml"]));
+    assert!(yaml.contains("  - {id: \"stock-control\", title: \"Point of sale with stock control\""), "{yaml}");
+    let with = write("with.yaml", &format!("{UNSERVED}initiatives:\n{yaml}"));
+    let out = sextant(&["validate", &with]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let again = stdout(&sextant(&["suggest", &with]));
+    assert!(again.contains("Nothing to suggest"), "{again}");
+}
