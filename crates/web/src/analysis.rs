@@ -36,6 +36,7 @@ use crate::work::Cancel;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/analysis", get(analysis))
+        .route("/orgs/{org}/suggestions", get(suggestions))
         .route("/orgs/{org}/roadmap", get(roadmap))
         .route("/orgs/{org}/simulate", get(simulate))
         .route("/orgs/{org}/compare", get(compare))
@@ -179,6 +180,21 @@ async fn analysis(
     let v = to_bytes(&v)?;
     state.cache.put("analysis", fp, v.clone());
     Ok(json(v))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/suggestions", tag = "analysis",
+    params(("org" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, description = "As `sextant suggest --format json`: initiatives for the goals nothing serves and for the plan's gaps, each `{answers, why, initiative}`; `initiative` is ready to `POST` to `/api/v1/orgs/{org}/plan/initiatives`", body = Object)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> ApiResult<Response> {
+    let s = scope(&state, &caller, &org).await?;
+    let plan = plan(&state, &s).await?;
+    let v = serde_json::to_vec(&sextant_core::suggest::suggest(&plan))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(json(Bytes::from(v)))
 }
 
 /// How to optimise.

@@ -494,3 +494,30 @@ async fn the_history_can_be_filtered_to_data_set_changes() {
     assert_eq!(h["total"], 1, "{h}");
     assert_eq!(h["items"][0], newest["items"][0]);
 }
+
+/// The suggestions route answers as `sextant suggest --format json`; a suggestion's initiative
+/// posts as it is to the plan's initiatives, and is then no longer suggested; another
+/// organisation's member gets 404 (the route reads the plan, so it is scoped like it).
+#[tokio::test]
+async fn suggestions_post_as_they_are_and_are_scoped() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let list = api.ok("/api/v1/orgs/acme/suggestions").await;
+    // The demo serves every goal; the social page's data reaches no other system.
+    let plan = sextant_core::load_plan("plan.yaml", BOOKSTORE).unwrap();
+    let expected = serde_json::to_value(sextant_core::suggest::suggest(&plan)).unwrap();
+    assert_eq!(list, expected);
+    assert_eq!(list[0]["initiative"]["id"], "connect-social-page");
+    let (status, body) = call(
+        api.post("/api/v1/orgs/acme/plan/initiatives")
+            .json(&list[0]["initiative"]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(api.ok("/api/v1/orgs/acme/suggestions").await, json!([]));
+
+    srv.user("eve@example.com").await;
+    let eve = srv.login("eve@example.com").await;
+    let (status, _) = problem(eve.get("/api/v1/orgs/acme/suggestions")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
