@@ -111,7 +111,11 @@ pub const MONTH_NAMES: [&str; 12] = [
 
 /// A month in words, as people write it: `March 2027`.
 pub fn month_words(m: crate::model::Month) -> String {
-    format!("{} {}", MONTH_NAMES[(m.month().clamp(1, 12) - 1) as usize], m.year())
+    format!(
+        "{} {}",
+        MONTH_NAMES[(m.month().clamp(1, 12) - 1) as usize],
+        m.year()
+    )
 }
 
 /// The month (1-12) a month's English name or an abbreviation of it names (three letters or

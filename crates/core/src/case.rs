@@ -262,7 +262,11 @@ pub fn portfolio(plan: &Plan, cases: &[BusinessCase], members: &[usize]) -> Port
     let doc = plan.doc();
     let replaced: std::collections::BTreeSet<&str> = members
         .iter()
-        .filter_map(|&i| doc.initiatives.iter().find(|x| x.id.as_str() == cases[i].id))
+        .filter_map(|&i| {
+            doc.initiatives
+                .iter()
+                .find(|x| x.id.as_str() == cases[i].id)
+        })
         .flat_map(|x| x.replaces.iter().map(|s| s.as_str()))
         .collect();
     let systems: f64 = doc

@@ -413,9 +413,7 @@ pub fn realised(plan: &Plan, series: &Series) -> Vec<Realised> {
     };
     done()
         .map(|init| {
-            let since = init
-                .launched
-                .map_or(org.start, |d| d.month().plus(1));
+            let since = init.launched.map_or(org.start, |d| d.month().plus(1));
             let kpi_changes: Vec<KpiChange> = doc
                 .goals
                 .iter()

@@ -172,7 +172,9 @@ const IDEAS: &[Idea] = &[
     },
     Idea {
         kpis: &["uptime", "incidents"],
-        words: &["security", "outage", "downtime", "incident", "backup", "breach"],
+        words: &[
+            "security", "outage", "downtime", "incident", "backup", "breach",
+        ],
         id: "backups-and-security",
         title: "Backups, two-factor sign-in and updates",
         description: "Managed backups tested each quarter, two-factor sign-in on every account, updates applied automatically.",
@@ -219,7 +221,13 @@ const IDEAS: &[Idea] = &[
         hours: 6,
     },
     Idea {
-        kpis: &["online_revenue", "revenue", "orders", "average_order_value", "tech_revenue_growth"],
+        kpis: &[
+            "online_revenue",
+            "revenue",
+            "orders",
+            "average_order_value",
+            "tech_revenue_growth",
+        ],
         words: &["online", "revenue", "sales", "order"],
         id: "online-shop",
         title: "An online shop",
@@ -255,7 +263,11 @@ fn idea_for(doc: &PlanDoc, goal: &Goal) -> Option<&'static Idea> {
         .iter()
         .find(|k| k.id.as_str() == kpi)
         .map_or(String::new(), |k| k.name.to_lowercase());
-    let text = format!("{} {name} {}", kpi.to_lowercase(), goal.title.to_lowercase());
+    let text = format!(
+        "{} {name} {}",
+        kpi.to_lowercase(),
+        goal.title.to_lowercase()
+    );
     IDEAS
         .iter()
         .find(|i| i.words.iter().any(|w| text.contains(w)))
@@ -454,9 +466,9 @@ pub fn suggest(plan: &Plan) -> Vec<Suggestion> {
             continue;
         }
         let (from, to) = (system_name(doc, &flow.from), system_name(doc, &flow.to));
-        let hours = flow
-            .hours_per_month
-            .map_or(String::new(), |h| format!(" ({} hours a month)", crate::unit::number(h)));
+        let hours = flow.hours_per_month.map_or(String::new(), |h| {
+            format!(" ({} hours a month)", crate::unit::number(h))
+        });
         let what = flow.data.clone().unwrap_or_else(|| "data".into());
         let id = free_id(&base, &mut taken);
         out.push(Suggestion {

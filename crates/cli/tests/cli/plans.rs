@@ -325,12 +325,21 @@ fn suggest_lists_changes_for_the_goals_and_gaps_in_three_forms() {
     }
     let json = sextant(&["suggest", &path, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
-    assert_eq!(v[0]["answers"], serde_json::json!({"kind": "goals", "goals": ["stock"]}));
-    assert_eq!(v[1]["answers"], serde_json::json!({"kind": "system", "system": "till"}));
+    assert_eq!(
+        v[0]["answers"],
+        serde_json::json!({"kind": "goals", "goals": ["stock"]})
+    );
+    assert_eq!(
+        v[1]["answers"],
+        serde_json::json!({"kind": "system", "system": "till"})
+    );
     assert_eq!(v[1]["initiative"]["replaces"], serde_json::json!(["till"]));
 
     let yaml = stdout(&sextant(&["suggest", &path, "--format", "yaml"]));
-    assert!(yaml.contains("  - {id: \"stock-control\", title: \"Point of sale with stock control\""), "{yaml}");
+    assert!(
+        yaml.contains("  - {id: \"stock-control\", title: \"Point of sale with stock control\""),
+        "{yaml}"
+    );
     let with = write("with.yaml", &format!("{UNSERVED}initiatives:\n{yaml}"));
     let out = sextant(&["validate", &with]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

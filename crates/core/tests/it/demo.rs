@@ -235,7 +235,10 @@ fn the_demo_online_revenue_is_the_data_sets_trailing_year() {
         let kpi = goal.kpi.as_deref().unwrap_or_default();
         let series = &plan.doc().measurements[kpi];
         assert!(series.len() >= 13, "{}", goal.id);
-        assert_eq!(series.keys().last().map(|m| m.to_string()).as_deref(), Some("2026-12"));
+        assert_eq!(
+            series.keys().last().map(|m| m.to_string()).as_deref(),
+            Some("2026-12")
+        );
     }
 }
 

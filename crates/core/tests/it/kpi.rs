@@ -359,10 +359,7 @@ measurements:
     };
     let before = "2026-11: 20110, 2026-12: 19980";
     assert_eq!(benefit(&plan_with("", before)), None);
-    assert_eq!(
-        benefit(&plan_with(", launched: 2027-03-31", before)),
-        None
-    );
+    assert_eq!(benefit(&plan_with(", launched: 2027-03-31", before)), None);
     // A figure in the launch month itself is not yet the work's either.
     let launch_month = "2026-12: 19980, 2027-03: 19500";
     assert_eq!(

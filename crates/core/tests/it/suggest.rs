@@ -4,7 +4,8 @@ use serde_json::json;
 use sextant_core::suggest::{Answers, suggest};
 
 fn load(text: &str) -> sextant_core::Plan {
-    sextant_core::load_plan("plan.yaml", text).unwrap_or_else(|e| panic!("{}", e.render(Some(text))))
+    sextant_core::load_plan("plan.yaml", text)
+        .unwrap_or_else(|e| panic!("{}", e.render(Some(text))))
 }
 
 const PLAN: &str = "version: 1
@@ -50,25 +51,49 @@ fn each_goal_nothing_serves_and_each_gap_gets_a_change() {
         "{s:#?}"
     );
     // The stock goal's gap, 20,000 - 18,000, as a saving a year toward it.
-    assert_eq!(s[0].answers, Answers::Goals { goals: vec!["stock".into()] });
+    assert_eq!(
+        s[0].answers,
+        Answers::Goals {
+            goals: vec!["stock".into()]
+        }
+    );
     assert_eq!(
         s[0].initiative["benefits"],
         json!([{"kind": "saving", "annual": 2000.0, "goal": "stock"}])
     );
     assert_eq!(s[0].initiative["contributes"], json!({"stock": 3}));
-    assert!(s[0].why.contains("\u{201c}Cheaper stock\u{201d}"), "{}", s[0].why);
+    assert!(
+        s[0].why.contains("\u{201c}Cheaper stock\u{201d}"),
+        "{}",
+        s[0].why
+    );
     assert!(s[0].why.contains("$2,000"), "{}", s[0].why);
     // Subscribers are not money: no gain is made up.
     assert!(s[1].initiative.get("benefits").is_none());
     assert_eq!(s[1].initiative["contributes"], json!({"list": 3}));
     // The replacement carries the till's cost and the goals it served.
-    assert_eq!(s[3].answers, Answers::System { system: "till".into() });
+    assert_eq!(
+        s[3].answers,
+        Answers::System {
+            system: "till".into()
+        }
+    );
     assert_eq!(s[3].initiative["replaces"], json!(["till"]));
     assert_eq!(s[3].initiative["recurring_cost_annual"], json!(240.0));
     assert_eq!(s[3].initiative["contributes"], json!({"stock": 1}));
-    assert!(s[3].why.contains("Support for Old till ends in September 2027"), "{}", s[3].why);
+    assert!(
+        s[3].why
+            .contains("Support for Old till ends in September 2027"),
+        "{}",
+        s[3].why
+    );
     assert!(s[4].why.contains("(4 hours a month)"), "{}", s[4].why);
-    assert_eq!(s[5].answers, Answers::Silo { system: "sheet".into() });
+    assert_eq!(
+        s[5].answers,
+        Answers::Silo {
+            system: "sheet".into()
+        }
+    );
 }
 
 /// Every suggestion, added to the plan as it stands, leaves a valid plan: the pages add them

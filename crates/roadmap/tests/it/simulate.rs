@@ -289,7 +289,10 @@ fn a_simulation_asked_to_stop_begins_no_more_chunks() {
     assert!(sim.is_none());
     let chunks = done.load(Ordering::Relaxed).div_ceil(simulate::CHUNK);
     let threads = rayon::current_num_threads();
-    assert!(chunks <= 3 + threads, "{chunks} chunks ran on {threads} threads");
+    assert!(
+        chunks <= 3 + threads,
+        "{chunks} chunks ran on {threads} threads"
+    );
     // Never asked: the same numbers as `simulate`.
     let small = SimOptions {
         trials: 5000,

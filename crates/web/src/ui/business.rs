@@ -14,12 +14,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::model::PlanDoc;
 use sextant_core::unit::{self, DecimalMark};
 use sextant_store::{Change, Section as Part};
 
+use super::Done;
 use super::form::{Errors, Field, FormData, Kind, json_number, num_value, options};
 use super::rows::{self, Cell, Column};
 use super::{
@@ -34,12 +34,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/business", get(page))
         .route("/orgs/{org}/business/{part}", get(edit).post(save))
-}
-
-/// `?done=` after a change.
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The parts of the page, each with its own form.

@@ -10,11 +10,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::Value;
 use sextant_core::unit as format;
 use sextant_store::{Change, Section as Part};
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::form::{Errors, FormData, read_goal_strengths};
 use super::{OrgPage, PageResult, Section, Viewer, notice, render, render_status, see_other};
@@ -25,11 +25,6 @@ use crate::extract::{Path, Query};
 /// The matrix's routes.
 pub fn router() -> Router<AppState> {
     Router::new().route("/orgs/{org}/matrix", get(page).post(save))
-}
-
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The strengths in words, as the select shows them.

@@ -36,6 +36,7 @@ pub mod rows;
 pub mod scenarios;
 pub mod start;
 pub mod strategy;
+pub mod suggestions;
 pub mod systems;
 
 use axum::Router;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .merge(strategy::router())
         .merge(systems::router())
         .merge(initiatives::router())
+        .merge(suggestions::router())
         .merge(roadmap::router())
         .merge(risks::router())
         .merge(scenarios::router())
@@ -476,6 +478,13 @@ fn first_upper(s: &str) -> String {
 /// A page handler's result.
 pub type PageResult = Result<Response, PageError>;
 
+/// `?done=` after a change: what [`notice`] says.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    /// What was done (`saved`, `added`...).
+    pub done: Option<String>,
+}
+
 /// A notice shown once after a change (`?done=saved`): fixed texts, never the query's words.
 pub fn notice(done: Option<&str>) -> Markup {
     let text = match done.unwrap_or("") {
@@ -485,6 +494,7 @@ pub fn notice(done: Option<&str>) -> Markup {
         "imported" => "Imported.",
         "added" => "Added.",
         "removed" => "Removed.",
+        "none" => "Nothing was ticked, so nothing was added.",
         "started" => {
             "Your first plan is saved. Below: how the goals stand, what the optimised roadmap does first, and what the health checks ask you to look at."
         }

@@ -12,11 +12,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sextant_core::model::Date;
 use sextant_store::{Change, Paging, Review, Section as Part, StoreError};
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::form::{Errors, Field, FormData, Kind, url_encode};
 use super::goals::{kpi_info, kpi_url, show, slug};
@@ -34,12 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/reviews/new", get(new_form))
         .route("/orgs/{org}/reviews/{id}", get(edit_form).post(save))
         .route("/orgs/{org}/reviews/{id}/delete", post(delete))
-}
-
-/// `?done=` after a change.
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// Every review of the organisation with its key, newest first.

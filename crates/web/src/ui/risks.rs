@@ -11,12 +11,12 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::model::{PlanDoc, Risk, RiskCategory};
 use sextant_core::unit::{self as format, money};
 use sextant_store::Section as Part;
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::editor::{self, Editor};
 use super::form::{Errors, Field, FormData, Kind, estimate_values, num_value, range, text_of};
@@ -87,11 +87,6 @@ impl Editor for Risks {
     fn refused(errors: &mut Errors, e: ApiError, _stored: Option<&Value>) {
         errors.from_api(e, &FIELDS, &[]);
     }
-}
-
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The fields of the risk form that a refused change's problems may name.

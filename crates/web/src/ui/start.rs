@@ -29,7 +29,7 @@ use super::rows::{self, Cell, Column};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, render, render_status, see_other};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 
 /// The routes of the guided start.
 pub fn router() -> Router<AppState> {
@@ -368,6 +368,7 @@ async fn step_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((org, step)): Path<(String, String)>,
+    Query(q): Query<super::Done>,
 ) -> PageResult {
     let step = step_of(&step)?;
     let org = OrgPage::open(&state, viewer, &org).await?;
@@ -379,7 +380,17 @@ async fn step_form(
     let stored = serde_json::to_value(doc).unwrap_or(Value::Null);
     let kpis = super::goals::kpi_options(&plan, None);
     let values = stored_rows(step, doc, &stored, &kpis);
-    let body = step_body(&org, step, doc, kpis, &values, &Errors::new());
+    let mut body = html! {
+        (super::notice(q.done.as_deref()))
+        (step_body(&org, step, doc, kpis, &values, &Errors::new()))
+    };
+    if step == Step::Initiatives {
+        // The suggestions' own form, after the table's.
+        body = html! {
+            (body)
+            (super::suggestions::section(&org, &plan, super::suggestions::Back::Start))
+        };
+    }
     Ok(render(org.page(
         &title(step.number(), &step.title().to_lowercase()),
         Section::Dashboard,

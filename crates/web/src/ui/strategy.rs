@@ -11,11 +11,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sextant_core::model::{Strategy, Swot};
 use sextant_store::{Change, Section as Part};
 
+use super::Done;
 use super::form::{Errors, Field, FormData, Kind};
 use super::{OrgPage, PageResult, Section, Viewer, notice, render, render_status, see_other};
 use crate::AppState;
@@ -27,12 +27,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/swot", get(page).post(save))
         .route("/orgs/{org}/swot/edit", get(edit))
-}
-
-/// `?done=` after a change.
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The four quadrants: field name, heading, what belongs there.

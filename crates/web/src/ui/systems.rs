@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::alignment::TimeClass;
 use sextant_core::lifecycle::EndOfLife as Eol;
@@ -22,6 +21,7 @@ use sextant_core::model::{Date, IntegrationKind, Month, PlanDoc, System};
 use sextant_core::unit::money;
 use sextant_store::{Change, Paging, Section as Part};
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::editor::{self, Editor};
 use super::form::{
@@ -53,11 +53,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/orgs/{org}/integrations/new", post(add_integration))
         .route("/orgs/{org}/integrations/delete", post(delete_integration))
-}
-
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The system form's add, change and delete flow.

@@ -914,3 +914,87 @@ async fn a_benefits_goal_is_served_without_asking_twice() {
     assert_eq!(strength("online-sales"), Some(3));
     assert_eq!(strength("stockouts"), None);
 }
+
+/// The Initiatives page lists the changes suggested from the goals and gaps (the demo's: the
+/// social page's data reaches no other system) with why and their figures; one ticked is added
+/// in one change, and is then no longer suggested. Nothing ticked, or an id that is not a
+/// suggestion (a posted id names a suggestion, never its content), adds nothing; a viewer sees
+/// no form and cannot post; a member of another organisation gets 404.
+#[tokio::test]
+async fn suggested_changes_are_added_with_one_tick() {
+    let (srv, b) = demo().await;
+    let p = b.ok(INITIATIVES).await;
+    p.has("<h2 id=\"suggested-h\">Suggested changes</h2>")
+        .has("Connect Social media page (updated now and then) to the other systems")
+        .has("holds data that reaches none of your other systems")
+        // 200 to 1,500, likely 500; 120 a year; 1 month; 6 hours.
+        .has("$500 to set up (from $200 to $1,500), $120 a year, 1 month, 6 hours a month of your people's time")
+        .has("value=\"connect-social-page\"");
+    let action = "/orgs/corner-bookstore/suggestions";
+    let before = srv.demo_plan().await;
+
+    let p = b
+        .submit(INITIATIVES, action, &[("back", "initiatives")])
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{INITIATIVES}?done=none"))
+    );
+    b.follow(&p)
+        .await
+        .has("Nothing was ticked, so nothing was added.");
+    let p = b
+        .submit(
+            INITIATIVES,
+            action,
+            &[("suggest", "pos"), ("back", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{INITIATIVES}?done=none"))
+    );
+    assert_eq!(srv.demo_plan().await, before);
+
+    let viewer = srv.demo_viewer().await;
+    viewer.ok(INITIATIVES).await.lacks("suggested-h");
+    let p = viewer
+        .submit(INITIATIVES, action, &[("suggest", "connect-social-page")])
+        .await;
+    assert!(p.status.is_client_error(), "{}", p.status);
+    assert_eq!(srv.demo_plan().await, before);
+
+    let p = b
+        .submit(
+            INITIATIVES,
+            action,
+            &[("suggest", "connect-social-page"), ("back", "initiatives")],
+        )
+        .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{INITIATIVES}?done=added"))
+    );
+    let p = b.follow(&p).await;
+    p.has("Added.")
+        .has("Connect Social media page (updated now and then) to the other systems")
+        .lacks("suggested-h");
+    let after = srv.demo_plan().await;
+    assert_eq!(after.initiatives.len(), before.initiatives.len() + 1);
+    assert_eq!(
+        after.initiatives.last().map(|i| i.id.as_str()),
+        Some("connect-social-page")
+    );
+
+    srv.user("eve@example.com", true).await;
+    let eve = srv.browser();
+    eve.login("eve@example.com", PASSWORD).await;
+    let csrf = eve.ok("/").await.csrf();
+    let p = eve
+        .post_raw(
+            action,
+            &[("csrf", &csrf), ("suggest", "connect-social-page")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+}

@@ -16,7 +16,11 @@ const FORMS: &[(&str, &str, &str)] = &[
     ("organization.industry", "business/profile", "industry"),
     ("organization.location", "business/profile", "location"),
     ("organization.employees", "business/profile", "employees"),
-    ("organization.annual_revenue", "business/profile", "annual_revenue"),
+    (
+        "organization.annual_revenue",
+        "business/profile",
+        "annual_revenue",
+    ),
     ("organization.currency", "business/profile", "currency"),
     ("organization.start", "business/profile", "start"),
     (

@@ -61,10 +61,15 @@ fn drawn(html: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Sends the page's form as drawn, with `changes` made to it; the CSRF token is in it already.
+/// Sends the page's form for `action` as drawn, with `changes` made to it; the CSRF token is
+/// in it already.
 async fn send(b: &Browser, page: &str, action: &str, changes: &[(&str, &str)]) -> super::Page {
     let html = b.ok(page).await.html;
-    let mut fields = drawn(&html);
+    let at = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("a form for {action} on {page}"));
+    let form = &html[at..at + html[at..].find("</form>").unwrap_or(html.len() - at)];
+    let mut fields = drawn(form);
     for (k, v) in changes {
         match fields.iter_mut().find(|(n, _)| n == k) {
             Some(f) => f.1 = v.to_string(),
@@ -236,7 +241,43 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
     p.has("Step 5 of 5")
         .has("No change below serves")
         .has("Win customers from further away");
-    let n = plan(&srv).await.initiatives.len();
+    // Suggested for the goal nothing serves (its KPI, new customers): local listings, added
+    // with one tick; the owner's own row follows.
+    p.has("<h2 id=\"suggested-h\">Suggested changes</h2>")
+        .has("Local search listings and reviews")
+        .has("Nothing in the plan serves \u{201c}Win customers from further away\u{201d} yet");
+    let p = send(
+        &b,
+        &changes,
+        &format!("/orgs/empty/suggestions"),
+        &[("suggest", "local-listings")],
+    )
+    .await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{changes}?done=added")),
+        "{}",
+        p.html
+    );
+    let p = b.follow(&p).await;
+    p.has("Added.")
+        .has("value=\"Local search listings and reviews\"")
+        .lacks("No change below serves")
+        .lacks("suggested-h");
+    let doc = plan(&srv).await;
+    let listings = doc
+        .initiatives
+        .iter()
+        .find(|i| i.id.as_str() == "local-listings")
+        .unwrap();
+    assert_eq!(
+        listings
+            .contributes
+            .get("win-customers-from-further-away")
+            .copied(),
+        Some(3)
+    );
+    let n = doc.initiatives.len();
     let p = send(
         &b,
         &changes,

@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sextant_core::Plan;
 use sextant_core::kpi::GoalStatus;
@@ -25,6 +24,7 @@ use sextant_core::unit::{self as format, DecimalMark, Measure, Unit};
 use sextant_report::chart::{self, Band, Line, Mark};
 use sextant_store::{Change, Section as Part};
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::form::{Errors, Field, FormData, Kind, num_value};
 use super::{
@@ -55,12 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/goals/{id}/delete", post(delete))
         .route("/orgs/{org}/kpis/{kpi}", get(kpi_page))
         .route("/orgs/{org}/kpis/{kpi}/values", post(record))
-}
-
-/// `?done=` after a change.
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

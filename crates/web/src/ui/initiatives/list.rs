@@ -66,6 +66,7 @@ pub(super) async fn list(
                 }
             }
         }
+        (super::super::suggestions::section(&org, &a.plan, super::super::suggestions::Back::Initiatives))
     };
     Ok(render(org.page("Initiatives", Section::Initiatives, body)))
 }

@@ -20,7 +20,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::analysis::InitiativeAnalysis;
 use sextant_core::model::{BenefitKind, BudgetPeriod, Initiative, PlanDoc, Status};
@@ -31,6 +30,7 @@ use sextant_roadmap::simulate::{self as sim, Simulation};
 
 use sextant_store::Section as Part;
 
+use super::Done;
 use super::compute::{self, Analysed};
 use super::editor::{self, Editor};
 use super::form::{
@@ -135,11 +135,6 @@ impl Editor for Initiatives {
     fn edit_title(title: &str) -> String {
         format!("Edit: {title}")
     }
-}
-
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
 }
 
 /// Trials of the business case's simulation.
