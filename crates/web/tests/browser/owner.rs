@@ -1,7 +1,9 @@
 //! The owner's journey: a bookshop's plan started from nothing in the guided start, to its
 //! first optimised roadmap; then every kind of field the owner edits (the profile, the watch
-//! list, a KPI figure typed by hand, the matrix, an initiative after go-live), and what is
-//! computed from them (the matrix, the watch list drawn, the measured return of finished work).
+//! list, the people, the phases, a KPI of the shop's own, an initiative's own cash flows, a
+//! goal and the change suggested for it, a KPI figure typed by hand, the matrix, an initiative
+//! after go-live), and what is computed from them (the matrix, the watch list drawn, the
+//! measured return of finished work).
 //! The screenshots of this journey illustrate docs/first-plan.md; the forms sent and the fields
 //! typed are counted there.
 
@@ -84,6 +86,7 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     e.choose(&c, "f-industry", "retail").await;
     e.fill(&c, "f-location", "Portland, OR").await;
     e.fill(&c, "f-employees", "2").await;
+    e.fill(&c, "f-annual_revenue", "150,000").await;
     e.fill(&c, "f-gross_margin", "40").await;
     e.month(&c, "f-start", "2027-01").await;
     shot(&c, "41-start-business").await;
@@ -128,7 +131,7 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
         e.forms, e.fields
     );
     // What docs/first-plan.md reports.
-    assert_eq!((e.forms, e.fields), (5, 14));
+    assert_eq!((e.forms, e.fields), (5, 15));
     go(&c, &app, "/orgs/bookshop/roadmap").await;
     sees(&c, "Roadmap by month").await;
     shot(&c, "46-first-roadmap").await;
@@ -151,6 +154,55 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     sees(&c, "<figure class=\"chart\"><div class=\"chart-scroll\"").await;
     sees(&c, "AI-written book recommendations").await;
     shot(&c, "47-business").await;
+    // The people who give hours to changes.
+    go(&c, &app, "/orgs/bookshop/business/staff").await;
+    fill(&c, "f-name.0", "Sarah").await;
+    fill(&c, "f-role.0", "owner").await;
+    fill(&c, "f-hours_per_month.0", "30").await;
+    fill(&c, "f-skills.0", "bookselling, social media").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "bookselling").await;
+    // The owner's own order, as phases named by the changes' titles.
+    go(&c, &app, "/orgs/bookshop/business/phases").await;
+    fill(&c, "f-name.0", "Till and stock first").await;
+    fill(&c, "f-initiatives.0", "Cloud point-of-sale with inventory").await;
+    fill(&c, "f-name.1", "Then online").await;
+    fill(&c, "f-initiatives.1", "Online shop").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "Till and stock first").await;
+    // A KPI of the shop's own, beside the starter's inventory cost.
+    go(&c, &app, "/orgs/bookshop/business/kpis").await;
+    fill(&c, "f-name.1", "Customers from outside the neighbourhood").await;
+    fill(&c, "f-unit.1", "customers").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    sees(&c, "Customers from outside the neighbourhood").await;
+    // The online shop's money as the owner knows it: cash flows of its own, a year each.
+    go(&c, &app, "/orgs/bookshop/initiatives/webshop/edit").await;
+    click(&c, "details.more:has(#f-cash_flows) summary").await;
+    fill(&c, "f-cash_flows", "-3000; 1200; 1500").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    go(&c, &app, "/orgs/bookshop/initiatives/webshop").await;
+    sees(&c, "The plan's own net cash flows for this initiative, summed by year.").await;
+    // A goal nothing serves yet, and the change suggested for it added with one tick.
+    go(&c, &app, "/orgs/bookshop/goals/new").await;
+    fill(&c, "f-title", "Win customers from further away").await;
+    click(&c, "select[id='f-kpi'] option[value='new_customers']").await;
+    fill(&c, "f-baseline", "40").await;
+    fill(&c, "f-target", "48").await;
+    set_value(&c, "f-due", "2027-12").await;
+    click(&c, "main form button[type=submit]").await;
+    go(&c, &app, "/orgs/bookshop/initiatives").await;
+    sees(&c, "Suggested changes").await;
+    sees(&c, "Local search listings and reviews").await;
+    click(&c, "input[name='suggest'][value='local-listings']").await;
+    shot(&c, "50-suggested-changes").await;
+    click(&c, "form[action$='/suggestions'] button[type=submit]").await;
+    sees(&c, "Added.").await;
+    sees(&c, "/orgs/bookshop/initiatives/local-listings").await;
     // A KPI's figure typed by hand for a month.
     go(&c, &app, "/orgs/bookshop/kpis/inventory_holding_cost").await;
     set_value(&c, "f-month", "2027-01").await;

@@ -847,6 +847,19 @@ async fn after_go_live_the_dates_and_actual_cost_are_recorded() {
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("figure 2 should be a number, found `lots`");
     assert_eq!(srv.demo_plan().await, before);
+    // Figures past the months the plan counts (the demo's 36: four years are 48) are the
+    // plan's refusal, put beside the field (it read `initiatives[4].cash_flows.values: ...`
+    // above the form).
+    let mut long = fields.to_vec();
+    long.retain(|(k, _)| *k != "cash_flows" && *k != "cash_flow_period");
+    long.push(("cash_flows", "-3000; 500; 1200; 1200"));
+    long.push(("cash_flow_period", "year"));
+    let p = b.submit(&edit, &edit, &long).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("id=\"f-cash_flows-error\"")
+        .has("run past the evaluation horizon")
+        .lacks("cash_flows.values:");
+    assert_eq!(srv.demo_plan().await, before);
     let mut good = fields.to_vec();
     good.retain(|(k, _)| *k != "cash_flows" && *k != "cash_flow_period");
     good.push(("cash_flows", "-3000; 500; 1,200"));

@@ -143,7 +143,7 @@ const TRIALS: usize = 2_000;
 const SEED: u64 = 1;
 
 /// The fields of the initiative form that a refused change's problems may name.
-const FIELDS: [&str; 28] = [
+const FIELDS: [&str; 29] = [
     "vendor",
     "handles_customer_data",
     "affects_staff",
@@ -153,6 +153,7 @@ const FIELDS: [&str; 28] = [
     "launched",
     "actual_cost",
     "cash_flows",
+    "cash_flow_period",
     "id",
     "title",
     "description",
@@ -232,7 +233,13 @@ fn refused(errors: &mut Errors, e: crate::error::ApiError, rows: usize) {
 }
 
 /// Where a plan problem's last path part differs from the form's field.
-const RENAME: [(&str, &str); 2] = [("annual", "benefit_annual"), ("goal", "benefit_goal")];
+const RENAME: [(&str, &str); 4] = [
+    ("annual", "benefit_annual"),
+    ("goal", "benefit_goal"),
+    // `cash_flows.values` and `cash_flows.period`.
+    ("values", "cash_flows"),
+    ("period", "cash_flow_period"),
+];
 
 /// Each status with its value in the form (the plan file's word); its words are its `label()`.
 const STATUSES: [(Status, &str); 5] = [
