@@ -104,9 +104,9 @@ fn every_suggestion_makes_a_valid_plan() {
     let s = suggest(&plan);
     let mut doc = serde_json::to_value(plan.doc()).unwrap_or_default();
     for x in &s {
-        doc["initiatives"]
-            .as_array_mut()
-            .map(|a| a.push(x.initiative.clone()));
+        if let Some(a) = doc["initiatives"].as_array_mut() {
+            a.push(x.initiative.clone());
+        }
     }
     let text = doc.to_string();
     let all = load(&text);

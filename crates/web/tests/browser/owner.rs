@@ -186,7 +186,11 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     click(&c, "main form button[type=submit]").await;
     sees(&c, "Saved.").await;
     go(&c, &app, "/orgs/bookshop/initiatives/webshop").await;
-    sees(&c, "The plan's own net cash flows for this initiative, summed by year.").await;
+    sees(
+        &c,
+        "The plan's own net cash flows for this initiative, summed by year.",
+    )
+    .await;
     // A goal nothing serves yet, and the change suggested for it added with one tick.
     go(&c, &app, "/orgs/bookshop/goals/new").await;
     fill(&c, "f-title", "Win customers from further away").await;

@@ -249,7 +249,7 @@ async fn a_plan_is_started_from_nothing_in_five_pages() {
     let p = send(
         &b,
         &changes,
-        &format!("/orgs/empty/suggestions"),
+        "/orgs/empty/suggestions",
         &[("suggest", "local-listings")],
     )
     .await;
