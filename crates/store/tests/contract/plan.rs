@@ -190,15 +190,16 @@ async fn measurements_and_reviews_are_entities_too() {
     for (db, store) in stores().await {
         let (_, scope) = corner(&store).await;
         import(&store, &scope, &bookstore()).await;
-        let m = json!({"kpi": "email_list_size", "values": {"2027-01": 120.0, "2027-02": 180.0}});
+        // A KPI the demo types no figures for (it types its own five and online revenue).
+        let m = json!({"kpi": "nps", "values": {"2027-01": 20.0, "2027-02": 28.0}});
         store
             .change_plan(&scope, Change::Create(Section::Measurements, m))
             .await
             .unwrap();
         let doc = store.export_plan(&scope).await.unwrap().unwrap();
         assert_eq!(
-            doc["measurements"]["email_list_size"]["2027-02"],
-            json!(180.0),
+            doc["measurements"]["nps"]["2027-02"],
+            json!(28.0),
             "{db}"
         );
 
