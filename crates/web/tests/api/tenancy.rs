@@ -307,6 +307,14 @@ fn table(
         ),
         row(
             M::GET,
+            "/api/v1/orgs/{org}/suggestions",
+            &[],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/api/v1/orgs/{org}/roadmap",
             &[],
             "?time_limit=2",
