@@ -2,6 +2,7 @@
 //! calls the core and prints what it returns. Exit codes: 0 ok, 1 invalid input, 2 usage.
 
 mod analytics_cmds;
+mod assess_cmds;
 mod bench;
 mod bench_metrics;
 mod bench_roadmap;
@@ -52,6 +53,12 @@ enum Command {
     /// Suggest initiatives for the goals nothing serves and for the plan's gaps (systems to
     /// replace, data typed by hand, silos), as a list, JSON or plan entries to paste.
     Suggest(plan_cmds::SuggestArgs),
+    /// List the standards a business can be assessed against: shipped (NIST CSF 2.0, CISA
+    /// CPGs, Essential Eight) and your own.
+    Standards(assess_cmds::StandardsArgs),
+    /// Assess a business against a standard: a blank answers file to start from (`--start`),
+    /// the answers scored by section and overall, and the remedies as initiatives.
+    Assess(assess_cmds::AssessArgs),
     /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
     /// business cases, systems, risks and health checks, with charts.
     Report(report_cmd::ReportArgs),
@@ -184,7 +191,7 @@ fn main() -> ExitCode {
 
 /// An error whose message is already fully rendered.
 #[derive(Debug)]
-struct InvalidInput(String);
+pub(crate) struct InvalidInput(pub(crate) String);
 
 impl std::fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -203,6 +210,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
         Command::Suggest(args) => plan_cmds::suggest(args),
+        Command::Standards(args) => assess_cmds::standards(args),
+        Command::Assess(args) => assess_cmds::assess(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),
@@ -230,7 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Reads a file (or standard input for `-`), naming it in the error. A plan file is at most
 /// `MAX_PLAN_BYTES`: a larger one is refused with the core's message before it is read whole.
-fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
+pub(crate) fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
     use sextant_core::source::{MAX_PLAN_BYTES, too_large};
     let refuse = |name: &str, bytes: Option<u64>| {
         anyhow::Error::new(InvalidInput(

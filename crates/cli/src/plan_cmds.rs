@@ -913,7 +913,7 @@ fn suggestions_yaml(s: &[sextant_core::suggest::Suggestion]) -> String {
 
 /// A JSON value as a YAML flow node, an initiative's fields in the order the plan format
 /// documents them (JSON text is YAML; only the order is chosen here).
-fn flow(v: &serde_json::Value) -> String {
+pub(crate) fn flow(v: &serde_json::Value) -> String {
     const ORDER: [&str; 16] = [
         "id",
         "title",

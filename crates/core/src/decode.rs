@@ -118,6 +118,8 @@ pub struct Decoder {
     pub dropped: usize,
     /// Where a problem beyond [`MAX_PROBLEMS`] is written, to be forgotten.
     scratch: Problem,
+    /// What the file is, for hints (`plan`, `file`).
+    document: &'static str,
 }
 
 /// The most problems recorded for one plan file: a file of junk (a list of two million
@@ -148,6 +150,7 @@ pub fn decode_plan(file: &str, root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<
         scratch: Problem::new(root.pos.location(&file), "", ""),
         file,
         dropped: 0,
+        document: "plan",
     };
     let doc = if matches!(root.value, Value::Null) {
         d.push(
@@ -164,6 +167,27 @@ pub fn decode_plan(file: &str, root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<
 }
 
 impl Decoder {
+    /// A decoder for another kind of file than a plan (a standard, an assessment's answers),
+    /// read from `file` whose parsed root is `root`.
+    pub fn new(file: &str, root: &Node) -> Decoder {
+        let file: Arc<str> = Arc::from(file);
+        Decoder {
+            problems: Vec::new(),
+            map: SourceMap {
+                file: file.clone(),
+                locations: HashMap::new(),
+                lists: HashMap::new(),
+                root: Some(root.pos.location(&file)),
+                broken_ids: HashMap::new(),
+                kept: HashMap::new(),
+            },
+            scratch: Problem::new(root.pos.location(&file), "", ""),
+            file,
+            dropped: 0,
+            document: "file",
+        }
+    }
+
     fn note(&mut self, path: &str, pos: Pos) {
         // A list entry's position is kept by its list (see `SourceMap::lists`).
         if !path.ends_with(']') {
@@ -259,6 +283,7 @@ impl<'n> Fields<'n> {
                 T::decode(node, &join(&self.path, name), d)
             }
             found => {
+                let document = d.document;
                 let p = d.problem(
                     found.unwrap_or(self.node),
                     &join(&self.path, name),
@@ -270,7 +295,7 @@ impl<'n> Fields<'n> {
                 }
                 p.hint = Some(format!("add `{name}:` to `{}`", self.path));
                 if self.path.is_empty() {
-                    p.hint = Some(format!("add `{name}:` at the top level of the plan"));
+                    p.hint = Some(format!("add `{name}:` at the top level of the {document}"));
                 }
                 None
             }
@@ -285,6 +310,11 @@ impl<'n> Fields<'n> {
             }
             _ => None,
         }
+    }
+
+    /// A field read by the caller itself (it is known, not reported as unknown).
+    pub fn skip(&mut self, name: &'static str) {
+        self.take(name);
     }
 
     /// An optional field with a default.
@@ -756,7 +786,7 @@ impl Decode for Positive {
     }
 }
 
-fn enum_value<T: Copy>(
+pub(crate) fn enum_value<T: Copy>(
     node: &Node,
     path: &str,
     d: &mut Decoder,

@@ -17,6 +17,7 @@ pub mod kpi;
 pub mod lifecycle;
 pub mod model;
 pub mod source;
+pub mod standard;
 pub mod starter;
 pub mod suggest;
 pub mod synth;

@@ -2,6 +2,7 @@
 //! including exit codes (0 ok, 1 invalid input, 2 usage).
 
 mod analytics;
+mod assess;
 mod doors;
 mod plans;
 mod report;

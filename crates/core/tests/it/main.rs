@@ -10,4 +10,5 @@ mod kpi;
 mod periods;
 mod properties;
 mod radar;
+mod standard;
 mod suggest;

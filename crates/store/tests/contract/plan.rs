@@ -197,11 +197,7 @@ async fn measurements_and_reviews_are_entities_too() {
             .await
             .unwrap();
         let doc = store.export_plan(&scope).await.unwrap().unwrap();
-        assert_eq!(
-            doc["measurements"]["nps"]["2027-02"],
-            json!(28.0),
-            "{db}"
-        );
+        assert_eq!(doc["measurements"]["nps"]["2027-02"], json!(28.0), "{db}");
 
         let review = json!({"id": "q1", "date": "2027-04-02", "title": "First quarterly review", "decisions": ["Start the e-commerce phase"]});
         store
