@@ -40,7 +40,9 @@ pub use accounts::{
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
-pub use plan::{Change, Entity, HistoryEntry, PlanRejected, Review, Section, Shape, canonical};
+pub use plan::{
+    Assessment, Change, Entity, HistoryEntry, PlanRejected, Review, Section, Shape, canonical,
+};
 pub use previews::{PREVIEW_SECONDS, PREVIEWS_PER_USER, Preview};
 pub use text::{MAX_NAME_CHARS, file_name, no_nul, no_nul_json};
 pub use users::{Account, AccountMembership, Lifetimes, NewReset, RESET_SECONDS};

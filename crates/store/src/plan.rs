@@ -54,6 +54,8 @@ pub enum Section {
     Scenarios,
     /// Review meetings, by id (kept beside the plan, not in the plan file).
     Reviews,
+    /// Assessments against a standard, by id (kept beside the plan, not in the plan file).
+    Assessments,
 }
 
 /// The shapes a section has.
@@ -69,7 +71,7 @@ pub enum Shape {
 
 impl Section {
     /// Every section, in the plan file's order.
-    pub const ALL: [Section; 16] = [
+    pub const ALL: [Section; 17] = [
         Section::Organization,
         Section::Swot,
         Section::Strategy,
@@ -86,6 +88,7 @@ impl Section {
         Section::Measurements,
         Section::Scenarios,
         Section::Reviews,
+        Section::Assessments,
     ];
 
     /// Its name in the plan file and in URLs.
@@ -107,6 +110,7 @@ impl Section {
             Section::Measurements => "measurements",
             Section::Scenarios => "scenarios",
             Section::Reviews => "reviews",
+            Section::Assessments => "assessments",
         }
     }
 
@@ -130,9 +134,9 @@ impl Section {
         }
     }
 
-    /// Part of the plan file (reviews are not).
+    /// Part of the plan file (reviews and assessments are not).
     pub fn in_plan(self) -> bool {
-        self != Section::Reviews
+        !matches!(self, Section::Reviews | Section::Assessments)
     }
 
     /// The natural key of a list entry.
@@ -376,6 +380,108 @@ fn check_review(v: &Value) -> Result<()> {
     Ok(())
 }
 
+/// An assessment as stored: one standard (shipped), a date, the assessor, and each control's
+/// answer (`met`, `partly`, `not_met`, `not_applicable`, `unknown`, alone or
+/// `{answer, note, evidence}`); a control not answered is unknown.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Its key.
+    pub id: String,
+    /// The standard's id.
+    pub standard: String,
+    /// The day it was made, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Who assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessor: Option<String>,
+    /// The answers by control id.
+    #[serde(default)]
+    pub answers: serde_json::Map<String, Value>,
+}
+
+impl Assessment {
+    /// The standard (shipped) and the answers read against it, or why they cannot be.
+    pub fn read(
+        &self,
+    ) -> std::result::Result<
+        (
+            sextant_core::standard::Standard,
+            sextant_core::standard::Answers,
+        ),
+        (String, String),
+    > {
+        let standards = sextant_core::standard::shipped();
+        let Some(standard) = standards.into_iter().find(|s| s.id == self.standard) else {
+            let ids: Vec<String> = sextant_core::standard::shipped()
+                .into_iter()
+                .map(|s| format!("`{}`", s.id))
+                .collect();
+            return Err((
+                "assessments.standard".into(),
+                format!(
+                    "expected one of {}, found `{}`",
+                    ids.join(", "),
+                    self.standard
+                ),
+            ));
+        };
+        // The answers file's form, read by the same reader as `sextant assess`.
+        let mut doc = serde_json::Map::new();
+        doc.insert("format".into(), Value::from(1));
+        doc.insert("standard".into(), Value::from(self.standard.clone()));
+        if let Some(d) = &self.date {
+            doc.insert("date".into(), Value::from(d.clone()));
+        }
+        if let Some(a) = &self.assessor {
+            doc.insert("assessor".into(), Value::from(a.clone()));
+        }
+        doc.insert("answers".into(), Value::Object(self.answers.clone()));
+        let text = Value::Object(doc).to_string();
+        match sextant_core::standard::load_answers("assessment", &text, &standard) {
+            Ok(a) => Ok((standard, a)),
+            Err(p) => {
+                let first = p.0.first();
+                Err((
+                    first.map_or("assessments".into(), |p| format!("assessments.{}", p.path)),
+                    first.map_or_else(String::new, |p| {
+                        let mut m = p.message.clone();
+                        if let Some(e) = &p.expected {
+                            m.push_str(&format!(": expected {e}"));
+                        }
+                        if let Some(f) = &p.found {
+                            m.push_str(&format!(", found {f}"));
+                        }
+                        if let Some(h) = &p.hint {
+                            m.push_str(&format!(" ({h})"));
+                        }
+                        m
+                    }),
+                ))
+            }
+        }
+    }
+}
+
+fn check_assessment(v: &Value) -> Result<()> {
+    let a: Assessment = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
+        field: "assessments".into(),
+        message: format!(
+            "expected {{id, standard, date?: YYYY-MM-DD, assessor?, answers: {{CONTROL: met | partly | not_met | not_applicable | unknown}}}}: {e}"
+        ),
+    })?;
+    if a.id.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "assessments.id".into(),
+            message: "expected an id, found an empty string".into(),
+        });
+    }
+    a.read()
+        .map(|_| ())
+        .map_err(|(field, message)| StoreError::Invalid { field, message })
+}
+
 /// A change to the stored plan.
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -492,8 +598,10 @@ impl Store {
                     if !section.in_plan() {
                         return Err(StoreError::Invalid {
                             field: section.name().into(),
-                            message: "reviews are kept beside the plan: change them one by one"
-                                .into(),
+                            message: format!(
+                                "{} are kept beside the plan: change them one by one",
+                                section.name()
+                            ),
                         });
                     }
                     no_nul_json(section.name(), body)?;
@@ -524,11 +632,14 @@ impl Store {
                 checked = Some(Arc::new(plan));
                 (Some(split(&doc)), None)
             }
-            change @ (Change::Create(Section::Reviews, _)
-            | Change::Put(Section::Reviews, ..)
-            | Change::Delete(Section::Reviews, _)) => {
+            change @ (Change::Create(s, _) | Change::Put(s, _, _) | Change::Delete(s, _))
+                if !s.in_plan() =>
+            {
                 if let Change::Create(_, body) | Change::Put(_, _, body) = &change {
-                    check_review(body)?;
+                    match s {
+                        Section::Assessments => check_assessment(body)?,
+                        _ => check_review(body)?,
+                    }
                 }
                 let mut r = reviews.clone();
                 target = Some(apply(&mut r, change)?);

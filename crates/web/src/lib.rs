@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod assessments;
 pub mod auth;
 pub mod config;
 pub mod data;
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plan::router())
         .merge(data::router())
         .merge(analysis::router())
+        .merge(assessments::router())
         .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));

@@ -39,8 +39,11 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::analysis::compare, crate::analysis::metrics, crate::analysis::forecast,
         crate::analysis::clv, crate::jobs::create, crate::jobs::list, crate::jobs::show,
         crate::jobs::cancel,
+        crate::assessments::list, crate::assessments::one, crate::assessments::score,
+        crate::assessments::add_initiatives,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage)),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage,
+        crate::assessments::AddRemedies)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(
@@ -49,6 +52,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         (name = "plan", description = "The plan: import, export, every entity, history"),
         (name = "data", description = "The business's data files"),
         (name = "analysis", description = "Analysis, roadmap, simulation, scenarios, metrics, forecasts, CLV"),
+        (name = "assessments", description = "Standards, and assessments against them (stored under the plan's `assessments` section): scores and the remedies as initiatives"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
 //! Plan routes: import (a plan file's YAML or JSON) and export, every entity of the plan by
-//! section (goals, initiatives, risks... and reviews), and the history of changes.
+//! section (goals, initiatives, risks... and reviews and assessments), and the history of
+//! changes.
 
 use axum::Router;
 use axum::extract::State;
@@ -136,7 +137,7 @@ pub async fn import_text(
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
     params(("org" = String, Path, description = "The organisation's slug"),
-           ("section" = String, Path, description = "organization, swot, strategy, goals, kpis, staff, systems, integrations, initiatives, risks, constraints, phases, radar, measurements, scenarios or reviews"),
+           ("section" = String, Path, description = "organization, swot, strategy, goals, kpis, staff, systems, integrations, initiatives, risks, constraints, phases, radar, measurements, scenarios, reviews or assessments (`{id, standard, date, assessor, answers: {CONTROL: met | partly | not_met | not_applicable | unknown}}`, checked against the shipped standard)"),
            PageQuery),
     responses((status = 200, description = "A single-object section's entity, or a page of a list's", body = crate::error::ListPage)))]
 async fn list(
@@ -181,7 +182,7 @@ async fn create(
 
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/plan/{section}", tag = "plan",
     request_body(content = Object, description = "The whole section as in the plan file: an object for organization, swot, strategy, constraints and measurements, a list for the others (it replaces the whole list, in the order given). On an organisation without a plan, `organization` starts one."),
-    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "Any section of the plan (not reviews)")),
+    params(("org" = String, Path, description = "The organisation's slug"), ("section" = String, Path, description = "Any section of the plan (not reviews nor assessments)")),
     responses((status = 200, description = "The section as stored", body = Object), (status = 422, body = crate::error::Problem)))]
 async fn put_single(
     State(state): State<AppState>,

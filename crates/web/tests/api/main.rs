@@ -16,6 +16,7 @@
 mod accounts;
 mod admin;
 mod analysis;
+mod assessments;
 mod data;
 mod errors;
 mod forecast_clv;

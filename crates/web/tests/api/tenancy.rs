@@ -315,6 +315,22 @@ fn table(
         ),
         row(
             M::GET,
+            "/api/v1/orgs/{org}/assessments/{id}/score",
+            &[("id", "csf")],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/api/v1/orgs/{org}/assessments/{id}/initiatives",
+            &[("id", "csf")],
+            "",
+            Body::Json(json!({})),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
             "/api/v1/orgs/{org}/roadmap",
             &[],
             "?time_limit=2",
@@ -442,6 +458,7 @@ async fn snapshot(owner: &Api, org: &str) -> Value {
         "members": owner.ok(&p("/members")).await,
         "plan": owner.ok(&p("/plan")).await,
         "reviews": owner.ok(&p("/plan/reviews")).await,
+        "assessments": owner.ok(&p("/plan/assessments")).await,
         "history_total": history["total"],
         "history_newest": history["items"][0]["id"],
         "datasets": sets,
@@ -533,6 +550,14 @@ async fn setup() -> Setup {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let invitation = body["invitation"]["id"].as_i64().unwrap();
+    // An assessment of B, with a control not met that has a remedy.
+    let (status, body) = call(
+        owner
+            .post(&format!("/api/v1/orgs/{B}/plan/assessments"))
+            .json(&json!({"id": "csf", "standard": "nist-csf-2.0", "answers": {"PR.AA-03": "not_met"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = call(
         owner
             .post(&format!("/api/v1/orgs/{B}/jobs"))
