@@ -1536,3 +1536,54 @@ radar:
     let doc = check(&svg);
     assert_eq!(radar_dots(&doc).len(), 2);
 }
+
+/// The spider chart: one spoke per section, a point per known score at its distance from the
+/// centre (the rim 170 units from it at (360, 250): 50% on the first spoke, straight up, is at
+/// y = 250 - 85 = 165), no point for a section not known (named "not known" instead), the
+/// earlier assessment dashed; fewer than three sections say there is no data.
+#[test]
+fn the_spider_chart_puts_each_score_on_its_spoke() {
+    let chart = Spider {
+        title: "Scores by function".into(),
+        axes: ["Govern", "Identify", "Protect", "Detect"]
+            .map(String::from)
+            .to_vec(),
+        shapes: vec![
+            ("2026-11-20".into(), vec![Some(0.5), Some(1.0), None, Some(0.0)]),
+            ("2026-05-01".into(), vec![Some(0.25), Some(0.5), Some(0.5), None]),
+        ],
+    };
+    let svg = chart.svg();
+    let doc = check(&svg);
+    assert_eq!(by_class(&doc, "spoke").len(), 4);
+    assert_eq!(by_class(&doc, "ring").len(), 4);
+    let points = by_class(&doc, "score");
+    // 3 known now, 3 before.
+    assert_eq!(points.len(), 6);
+    let govern = points
+        .iter()
+        .find(|p| p.descendants().any(|d| d.text() == Some("2026-11-20, Govern: 50%")))
+        .expect("Govern's point");
+    assert!((num(govern, "cx") - 360.0).abs() < 1e-6);
+    assert!((num(govern, "cy") - 165.0).abs() < 1e-6);
+    // Identify, the second of four spokes, points right: 100% is at x = 360 + 170.
+    let identify = points
+        .iter()
+        .find(|p| p.descendants().any(|d| d.text() == Some("2026-11-20, Identify: 100%")))
+        .expect("Identify's point");
+    assert!((num(identify, "cx") - 530.0).abs() < 1e-6);
+    assert_eq!(by_class(&doc, "unknown").len(), 1);
+    assert!(svg.contains("stroke-dasharray=\"6 4\""));
+    assert_eq!(title_text(&doc), "Scores by function");
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(desc.contains("2026-11-20: Govern 50%; Identify 100%; Protect not known; Detect 0%;"), "{desc}");
+    let few = Spider {
+        axes: vec!["A".into(), "B".into()],
+        ..chart
+    };
+    assert!(says_no_data(&check(&few.svg())));
+}

@@ -11,6 +11,7 @@
 //! | [`Tornado`] | the sensitivity of an outcome to each input |
 //! | [`Graph`] | the integration map between systems |
 //! | [`Radar`] | the technology watch list: rings Adopt to Hold, quadrants by kind |
+//! | [`Spider`] | an assessment's scores by section, with an earlier one's for the trend |
 //!
 //! All charts are 720 units wide, use the Okabe-Ito palette (safe for colour-blind readers),
 //! keep text at a contrast of at least 4.5:1, and draw a small "No data" chart for empty input
@@ -24,6 +25,7 @@ mod heatmap;
 mod line;
 mod radar;
 mod scurve;
+mod spider;
 pub(crate) mod svg;
 mod tornado;
 
@@ -35,4 +37,5 @@ pub use heatmap::{HeatCell, HeatMap, RiskLevel};
 pub use line::{Band, Line, Mark, Series, Target};
 pub use radar::{Radar, RadarPoint};
 pub use scurve::SCurve;
+pub use spider::Spider;
 pub use tornado::{Tornado, TornadoBar};
