@@ -1549,8 +1549,14 @@ fn the_spider_chart_puts_each_score_on_its_spoke() {
             .map(String::from)
             .to_vec(),
         shapes: vec![
-            ("2026-11-20".into(), vec![Some(0.5), Some(1.0), None, Some(0.0)]),
-            ("2026-05-01".into(), vec![Some(0.25), Some(0.5), Some(0.5), None]),
+            (
+                "2026-11-20".into(),
+                vec![Some(0.5), Some(1.0), None, Some(0.0)],
+            ),
+            (
+                "2026-05-01".into(),
+                vec![Some(0.25), Some(0.5), Some(0.5), None],
+            ),
         ],
     };
     let svg = chart.svg();
@@ -1562,14 +1568,20 @@ fn the_spider_chart_puts_each_score_on_its_spoke() {
     assert_eq!(points.len(), 6);
     let govern = points
         .iter()
-        .find(|p| p.descendants().any(|d| d.text() == Some("2026-11-20, Govern: 50%")))
+        .find(|p| {
+            p.descendants()
+                .any(|d| d.text() == Some("2026-11-20, Govern: 50%"))
+        })
         .expect("Govern's point");
     assert!((num(govern, "cx") - 360.0).abs() < 1e-6);
     assert!((num(govern, "cy") - 165.0).abs() < 1e-6);
     // Identify, the second of four spokes, points right: 100% is at x = 360 + 170.
     let identify = points
         .iter()
-        .find(|p| p.descendants().any(|d| d.text() == Some("2026-11-20, Identify: 100%")))
+        .find(|p| {
+            p.descendants()
+                .any(|d| d.text() == Some("2026-11-20, Identify: 100%"))
+        })
         .expect("Identify's point");
     assert!((num(identify, "cx") - 530.0).abs() < 1e-6);
     assert_eq!(by_class(&doc, "unknown").len(), 1);
@@ -1580,7 +1592,10 @@ fn the_spider_chart_puts_each_score_on_its_spoke() {
         .find(|n| n.has_tag_name("desc"))
         .and_then(|n| n.text())
         .unwrap_or_default();
-    assert!(desc.contains("2026-11-20: Govern 50%; Identify 100%; Protect not known; Detect 0%;"), "{desc}");
+    assert!(
+        desc.contains("2026-11-20: Govern 50%; Identify 100%; Protect not known; Detect 0%;"),
+        "{desc}"
+    );
     let few = Spider {
         axes: vec!["A".into(), "B".into()],
         ..chart

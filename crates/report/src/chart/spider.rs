@@ -43,7 +43,9 @@ impl Spider {
                 let _ = write!(
                     d,
                     " {label} {};",
-                    v.map_or("not known".to_string(), |v| sextant_core::unit::percent(v, 0))
+                    v.map_or("not known".to_string(), |v| sextant_core::unit::percent(
+                        v, 0
+                    ))
                 );
             }
         }
@@ -90,8 +92,15 @@ impl Spider {
             );
             let (_, y) = self.point(0, q);
             out.push(
-                &text(CX + 4.0, y + 12.0, &sextant_core::unit::percent(q, 0), 10.0, "start", MUTED)
-                    .close(),
+                &text(
+                    CX + 4.0,
+                    y + 12.0,
+                    &sextant_core::unit::percent(q, 0),
+                    10.0,
+                    "start",
+                    MUTED,
+                )
+                .close(),
             );
         }
         // Spokes and their labels.

@@ -16,6 +16,7 @@
 pub mod account;
 pub mod accounts;
 pub mod advice;
+pub mod assessments;
 pub mod business;
 pub mod compute;
 pub mod customers;
@@ -77,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(data::router())
         .merge(customers::router())
         .merge(reviews::router())
+        .merge(assessments::router())
         .merge(portfolio::router())
         .merge(report::router())
 }
@@ -296,6 +298,8 @@ pub enum Section {
     Data,
     /// Reviews.
     Reviews,
+    /// Assessments against standards.
+    Assessments,
     /// Members.
     Members,
 }
@@ -314,7 +318,7 @@ impl Section {
         }
     }
 
-    const ALL: [(Section, &'static str, &'static str); 12] = [
+    const ALL: [(Section, &'static str, &'static str); 13] = [
         (Section::Dashboard, "", "Dashboard"),
         (Section::Business, "business", "Business"),
         (Section::Goals, "goals", "Goals & KPIs"),
@@ -326,6 +330,7 @@ impl Section {
         (Section::Scenarios, "scenarios", "Scenarios"),
         (Section::Data, "data", "Data"),
         (Section::Reviews, "reviews", "Reviews"),
+        (Section::Assessments, "assessments", "Assessments"),
         (Section::Members, "members", "Members"),
     ];
 }

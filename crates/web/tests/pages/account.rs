@@ -220,6 +220,16 @@ async fn every_form_control_of_every_page_has_a_label() {
     );
     let (_srv, b) = demo().await;
     let o = format!("/orgs/{DEMO}");
+    // An assessment with a gap, for its questionnaire and its score page.
+    let start = format!("{o}/assessments");
+    b.submit(
+        &start,
+        &start,
+        &[("standard", "essential-eight"), ("date", "2026-11-20")],
+    )
+    .await;
+    let e8 = format!("{o}/assessments/essential-eight-2026-11-20/answer/0");
+    b.submit(&e8, &e8, &[("a.E8.PA-1", "not_met")]).await;
     let mut pages = vec![
         "/".to_string(),
         "/portfolio".to_string(),
@@ -269,6 +279,10 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/business/phases",
         "/business/radar",
         "/business/kpis",
+        "/assessments",
+        "/assessments/essential-eight-2026-11-20",
+        "/assessments/essential-eight-2026-11-20/answer/0",
+        "/assessments/essential-eight-2026-11-20/answer/7",
     ] {
         pages.push(format!("{o}{rest}"));
     }

@@ -9,6 +9,7 @@
 
 mod account;
 mod accounts;
+mod assessments;
 mod business;
 mod customers;
 mod dashboard;
