@@ -1,7 +1,7 @@
 //! The spider (radar) chart of an assessment: one spoke per section of a standard, its score
 //! from the centre (0%) to the rim (100%), the scores joined into a shape; an earlier
 //! assessment's shape beside it, dashed, to show the trend. A section with no answer has no
-//! point: its spoke says "not known" rather than drawing it at 0.
+//! point: its spoke says "not known" (near the rim) rather than drawing it at 0.
 
 use std::fmt::Write as _;
 
@@ -167,7 +167,8 @@ impl Spider {
             if i == 0 {
                 for (k, v) in values.iter().enumerate() {
                     if v.is_none() {
-                        let (x, y) = self.point(k, 0.12);
+                        // Near the rim, where neighbouring spokes are far apart.
+                        let (x, y) = self.point(k, 0.85);
                         out.push(
                             &text(x, y, "not known", 10.0, "middle", MUTED)
                                 .a("class", "unknown")

@@ -79,6 +79,16 @@ fn scored(a: &Assessment) -> Result<(Standard, Scored), PageError> {
     Ok((standard, s))
 }
 
+/// A section as people read it: its code and title (`PR Protect`), or the title alone when the
+/// id is a long slug (`patch-applications`).
+fn section_label(id: &str, title: &str) -> String {
+    if id.len() <= 6 {
+        format!("{id} {title}")
+    } else {
+        title.to_string()
+    }
+}
+
 /// A score as people say it: "57 out of 100", or that nothing is answered yet.
 fn score_words(s: Option<f64>) -> String {
     s.map_or_else(
@@ -308,7 +318,7 @@ fn questionnaire(
             (org.viewer.csrf_field())
             @for group in &parts {
                 @if group.id != section.id {
-                    h2 { (group.id) " " (group.title) }
+                    h2 { (section_label(&group.id, &group.title)) }
                 }
                 @for c in &group.controls {
                     @let (answer, note, evidence) = answer_of(&c.id);
@@ -453,12 +463,12 @@ async fn show(
         shapes.push((label(b), values(sb)));
     }
     let chart = sextant_report::chart::Spider {
-        title: format!("{}: score by section", standard.title),
+        title: "Score by section".to_string(),
         axes: s
             .overall
             .sections
             .iter()
-            .map(|x| format!("{} {}", x.id, x.title))
+            .map(|x| section_label(&x.id, &x.title))
             .collect(),
         shapes,
     };
@@ -490,7 +500,7 @@ async fn show(
             p { "Answer by section: "
                 @for (k, x) in standard.sections.iter().enumerate() {
                     @if k > 0 { ", " }
-                    a href=(org.url(&format!("assessments/{}/answer/{k}", a.id))) { (x.id) " " (x.title) }
+                    a href=(org.url(&format!("assessments/{}/answer/{k}", a.id))) { (section_label(&x.id, &x.title)) }
                 }
                 "." }
         }
@@ -508,7 +518,7 @@ async fn show(
             tbody {
                 @for x in &ov.sections {
                     tr {
-                        th scope="row" { (x.id) " " (x.title) }
+                        th scope="row" { (section_label(&x.id, &x.title)) }
                         td.num { (x.score.map_or("–".to_string(), |v| percent(v, 0))) }
                         td.num { (percent(x.known, 0)) }
                         td.num { (x.met) } td.num { (x.partly) } td.num { (x.not_met) }

@@ -241,5 +241,40 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     sees(&c, "Is the finished work paying off?").await;
     sees(&c, "Goals technology serves").await;
     shot(&c, "49-dashboard-paying-off").await;
+
+    // An assessment against the Essential Eight: started, its first section answered, scored,
+    // and the missing control's remedy put in the plan.
+    go(&c, &app, "/orgs/bookshop/assessments").await;
+    click(
+        &c,
+        "select[id='f-standard'] option[value='essential-eight']",
+    )
+    .await;
+    set_value(&c, "f-date", "2026-11-20").await;
+    click(&c, "form[action$='/assessments'] button[type=submit]").await;
+    sees(&c, "Section 1 of 8 of ACSC Essential Eight").await;
+    click(&c, "input[id='f-a-E8.PA-1-met']").await;
+    click(&c, "input[id='f-a-E8.PA-7-not_met']").await;
+    fill(&c, "f-n-E8.PA-7", "Updates are installed by hand").await;
+    shot(&c, "51-assessment-questions").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Section 2 of 8").await;
+    go(
+        &c,
+        &app,
+        "/orgs/bookshop/assessments/essential-eight-2026-11-20",
+    )
+    .await;
+    sees(&c, "Score: <strong>25 out of 100</strong>").await;
+    sees(
+        &c,
+        "Managed automatic updates for everyday programs on every computer",
+    )
+    .await;
+    click(&c, "input[name='control'][value='E8.PA-7']").await;
+    shot(&c, "52-assessment-score").await;
+    click(&c, "form[action$='/initiatives'] button[type=submit]").await;
+    sees(&c, "Added.").await;
+    sees(&c, "(in the plan)").await;
     c.close().await.unwrap();
 }
