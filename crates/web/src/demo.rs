@@ -51,6 +51,35 @@ pub const DATA: [(&str, &str, &str); 4] = [
 /// The demo's organisation slug.
 pub const SLUG: &str = "corner-bookstore";
 
+/// The bookstore's first assessment against NIST CSF 2.0, by its consultant: what a two-person
+/// shop has (its mission known, a card-safe point of sale coming) and lacks (a shared login at
+/// the till, backups never tested, no list of devices, no incident plan), the rest not yet
+/// known. The missing controls with remedies are a click away from the plan.
+pub const ASSESSMENT: &str = r#"{
+  "id": "nist-csf-2-0-2026-10-15",
+  "standard": "nist-csf-2.0",
+  "date": "2026-10-15",
+  "assessor": "Sam (the shop's IT consultant)",
+  "answers": {
+    "GV.OC-01": "met",
+    "GV.OC-03": {"answer": "partly", "note": "Card rules known; privacy rules for the mailing list not checked"},
+    "GV.RR-01": "met",
+    "GV.PO-01": "not_met",
+    "ID.AM-01": {"answer": "not_met", "note": "No list of the shop's computers and phones"},
+    "ID.AM-02": "partly",
+    "ID.IM-04": {"answer": "not_met", "note": "Nobody knows what to do if the card machine or e-mail is hacked"},
+    "PR.AA-01": "partly",
+    "PR.AA-03": {"answer": "not_met", "note": "One shared login at the till; e-mail without a second factor"},
+    "PR.AT-01": "not_met",
+    "PR.DS-11": {"answer": "partly", "note": "Weekly copy to a USB drive kept in the shop; never restored"},
+    "PR.PS-02": "partly",
+    "PR.IR-01": "met",
+    "DE.CM-09": "partly",
+    "RS.MA-01": "not_met",
+    "RC.RP-01": "not_met"
+  }
+}"#;
+
 /// Creates the demo organisation (once) and its owner, and returns the login. Refused when
 /// the installation has users already, unless `force`.
 pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError> {
@@ -90,6 +119,14 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
         .map_err(|e| StoreError::Corrupt(format!("the demo plan: {e}")))?;
     let doc = serde_json::to_value(plan.doc()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     store.change_plan(&scope, Change::Replace(doc)).await?;
+    let assessment: serde_json::Value =
+        serde_json::from_str(ASSESSMENT).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    store
+        .change_plan(
+            &scope,
+            Change::Create(sextant_store::Section::Assessments, assessment),
+        )
+        .await?;
     for (kind, name, text) in DATA {
         // Read as an upload is, for its row count (and to be sure it imports).
         let options = crate::data::ReadOptions {

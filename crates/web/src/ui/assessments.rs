@@ -563,8 +563,10 @@ async fn show(
                                 @let remedy = c.and_then(|c| c.remedy.as_ref());
                                 @let init_id = sextant_core::standard::remedy_initiative(&standard, &g.control, None)
                                     .and_then(|v| v["id"].as_str().map(str::to_string));
+                                @let note = a.answers.get(&g.control).and_then(|v| v.get("note")).and_then(Value::as_str);
                                 tr {
-                                    th scope="row" { strong { (g.control) } " " (g.question) }
+                                    th scope="row" { strong { (g.control) } " " (g.question)
+                                        @if let Some(n) = note { br; span.muted { "Noted: " (n) } } }
                                     td { (g.answer.label()) }
                                     td.num { (sextant_core::unit::number(g.weight)) }
                                     td {

@@ -16,9 +16,10 @@ fn url(path: &str) -> String {
 async fn an_assessment_is_answered_by_section_scored_and_its_remedies_planned() {
     let (srv, b) = demo().await;
     let list = url("assessments");
+    // The demo's consultant assessed the shop in October: 16 answers, the rest not known.
     b.ok(&list)
         .await
-        .has("No assessment has been made yet.")
+        .has(&format!("href=\"/orgs/{DEMO}/assessments/nist-csf-2-0-2026-10-15\">2026-10-15</a>"))
         .has("Start an assessment")
         .has("<option value=\"nist-csf-2.0\" selected>NIST Cybersecurity Framework 2.0 (106 questions)</option>");
     let p = b
@@ -175,5 +176,21 @@ async fn a_bad_start_is_refused_beside_its_field() {
     p.has("id=\"f-standard-error\"")
         .has("id=\"f-date-error\"")
         .has("expected a date as YYYY-MM-DD, found `someday`");
-    b.ok(&list).await.has("No assessment has been made yet.");
+    b.ok(&list).await.lacks("someday");
+}
+
+/// The demo's assessment, worked by hand from its 16 answers and the file's weights: met
+/// GV.OC-01 (1), GV.RR-01 (1), PR.IR-01 (2) = 4; partly GV.OC-03 (1), ID.AM-02 (2), PR.AA-01
+/// (2), PR.DS-11 (3), PR.PS-02 (2), DE.CM-09 (2) = 12 x 0.5 = 6; not met the rest (13 of
+/// weight). (4 + 6) / 29 = 34.5%: "34 out of 100". Two-factor sign-in (PR.AA-03, weight 3, not
+/// met) heads what to fix, its remedy a tick away.
+#[tokio::test]
+async fn the_demo_shows_the_bookstore_assessed_against_nist_csf() {
+    let (_srv, b) = demo().await;
+    b.ok(&url("assessments/nist-csf-2-0-2026-10-15"))
+        .await
+        .has("Score: <strong>34 out of 100</strong>")
+        .has("by Sam (the shop's IT consultant).")
+        .has("name=\"control\" value=\"PR.AA-03\"")
+        .has("Noted: One shared login at the till");
 }
