@@ -1,6 +1,8 @@
 //! Standards and assessments: reading, scoring against figures worked out by hand, refusals with
 //! their line and column, and the shipped standards.
 
+#![allow(clippy::unwrap_used)]
+
 use sextant_core::standard::{Answer, load_answers, load_standard, remedy_initiative, score};
 
 const MINI: &str = r#"format: 1
