@@ -53,6 +53,10 @@ enum Command {
     /// Suggest initiatives for the goals nothing serves and for the plan's gaps (systems to
     /// replace, data typed by hand, silos), as a list, JSON or plan entries to paste.
     Suggest(plan_cmds::SuggestArgs),
+    /// What technology costs by fiscal year and quarter on the optimised roadmap: the current
+    /// systems until retired, the initiatives' one-time and recurring costs, capital and
+    /// operating, against the plan's budgets.
+    Budget(plan_cmds::BudgetArgs),
     /// List the standards a business can be assessed against: shipped (NIST CSF 2.0, CISA
     /// CPGs, Essential Eight) and your own.
     Standards(assess_cmds::StandardsArgs),
@@ -210,6 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => plan_cmds::simulate(args),
         Command::Compare(args) => plan_cmds::compare(args),
         Command::Suggest(args) => plan_cmds::suggest(args),
+        Command::Budget(args) => plan_cmds::budget(args),
         Command::Standards(args) => assess_cmds::standards(args),
         Command::Assess(args) => assess_cmds::assess(args),
         Command::Report(args) => report_cmd::report(args),

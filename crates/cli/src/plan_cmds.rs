@@ -1020,3 +1020,130 @@ fn suggestions_text(plan: &Plan, s: &[sextant_core::suggest::Suggestion], colour
     );
     t
 }
+
+/// Output format of `sextant budget`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BudgetFormat {
+    /// Readable tables.
+    Text,
+    /// JSON for scripts.
+    Json,
+    /// CSV, one row per period (years, then quarters), for a spreadsheet.
+    Csv,
+}
+
+/// Options of `sextant budget`.
+#[derive(Args)]
+pub struct BudgetArgs {
+    /// The plan file (YAML or JSON); `-` reads standard input.
+    file: PathBuf,
+    /// Fiscal years to cover, from the one the plan starts in (1 to 10).
+    #[arg(long, default_value_t = 3, value_parser = budget_years)]
+    years: u32,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = BudgetFormat::Text)]
+    format: BudgetFormat,
+    #[command(flatten)]
+    solve: SolveArgs,
+}
+
+fn budget_years(s: &str) -> Result<u32, String> {
+    bounded(
+        s,
+        |y: &u32| (1..=10).contains(y),
+        "expected 1 to 10 years".into(),
+    )
+}
+
+/// `sextant budget`: what technology costs by fiscal year and quarter on the optimised roadmap.
+pub fn budget(args: BudgetArgs) -> anyhow::Result<ExitCode> {
+    let plan = crate::load(&args.file)?;
+    let req = sextant_ops::RoadmapRequest {
+        objective: args.solve.objective.into(),
+        options: args.solve.options(),
+        ..Default::default()
+    };
+    let report = sextant_ops::roadmap(&plan, &req, &|| true);
+    let b = sextant_ops::budget::budget(&plan, &report.roadmap, args.years);
+    let mut out = anstream::stdout();
+    match args.format {
+        BudgetFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&b)?)?,
+        BudgetFormat::Csv => write!(out, "{}", sextant_ops::budget::csv(&b))?,
+        BudgetFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(out, "{}", budget_text(&plan, &b, colour))?
+        }
+    }
+    Ok(match report.roadmap.status {
+        SolveStatus::Infeasible | SolveStatus::Unknown => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn budget_text(plan: &Plan, b: &sextant_ops::budget::Budget, colour: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}",
+        bold(
+            &format!(
+                "Technology budget of {} by fiscal year ({}; roadmap {})",
+                plan.doc().organization.name,
+                b.currency,
+                b.status.label()
+            ),
+            colour
+        )
+    );
+    let table = |rows: &[sextant_ops::budget::BudgetRow]| {
+        let mut t = Table::new(&[
+            "period",
+            ">systems",
+            ">one-time",
+            ">recurring",
+            ">capital",
+            ">operating",
+            ">total",
+            ">budget",
+            "status",
+        ]);
+        for r in rows {
+            t.row(vec![
+                r.period.clone(),
+                money(r.systems),
+                money(r.one_time),
+                money(r.recurring),
+                money(r.capital),
+                money(r.operating),
+                money(r.total),
+                r.budget.map_or("-".into(), money),
+                if r.over_budget { "over budget" } else { "" }.to_string(),
+            ]);
+        }
+        let (h, lines) = t.text();
+        let mut o = format!("{h}\n");
+        for l in lines {
+            o.push_str(&l);
+            o.push('\n');
+        }
+        o
+    };
+    s.push_str(&table(&b.years));
+    let _ = writeln!(s, "\nBy quarter");
+    s.push_str(&table(&b.quarters));
+    if !b.retired.is_empty() {
+        let _ = writeln!(s, "\nSystems retired by the roadmap");
+        for r in &b.retired {
+            let _ = writeln!(
+                s,
+                "  {} from {} (replaced by {})",
+                r.system, r.from, r.initiative
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nSystems and recurring costs are operating spend; one-time costs are capital. The budget covers one-time spend."
+    );
+    s
+}

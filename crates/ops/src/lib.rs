@@ -14,6 +14,7 @@
 //! libraries already (`sextant_ingest::batch::compute`, `sextant_metrics::forecast::report`,
 //! `sextant_metrics::clv::report` over `sextant_ingest::clv::orders`), which both doors call.
 
+pub mod budget;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;

@@ -169,6 +169,7 @@ pub fn spend_bars(plan: &Plan, roadmap: &Roadmap) -> Bars {
         .collect();
     let any_budget = periods.iter().any(|p| p.budget.is_some());
     Bars {
+        stacked: false,
         title: "Spend per fiscal period against budget".to_owned(),
         labels: periods.iter().map(|p| p.period.clone()).collect(),
         series: vec![BarSeries {
@@ -189,6 +190,7 @@ pub fn analysis_spend_bars(plan: &Plan, analysis: &Analysis) -> Bars {
     let periods = &analysis.spend_by_period;
     let any_budget = periods.iter().any(|p| p.budget.is_some());
     Bars {
+        stacked: false,
         title: "Spend per fiscal period against budget".to_owned(),
         labels: periods.iter().map(|p| p.period.clone()).collect(),
         series: vec![BarSeries {
@@ -208,6 +210,7 @@ pub fn analysis_spend_bars(plan: &Plan, analysis: &Analysis) -> Bars {
 pub fn cash_flow_bars(title: &str, monthly: &[f64], unit: &Measure) -> Bars {
     let years: Vec<f64> = monthly.chunks(12).map(|c| c.iter().sum()).collect();
     Bars {
+        stacked: false,
         title: title.to_owned(),
         labels: (1..=years.len()).map(|y| format!("Year {y}")).collect(),
         series: vec![BarSeries {

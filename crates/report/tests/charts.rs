@@ -158,6 +158,7 @@ fn line_chart() -> Line {
 
 fn bars_chart() -> Bars {
     Bars {
+        stacked: false,
         title: "Spend by fiscal year".into(),
         labels: vec!["FY2025".into(), "FY2026".into(), "FY2027".into()],
         series: vec![BarSeries {
@@ -513,6 +514,7 @@ fn hostile_input_is_escaped_and_never_writes_nan() {
         }
         .svg(),
         Bars {
+            stacked: false,
             title: t.clone(),
             labels: vec![t.clone()],
             series: vec![BarSeries {
@@ -673,6 +675,7 @@ fn huge_values_stay_finite() {
     .svg();
     check(&svg);
     let svg = Bars {
+        stacked: false,
         title: "Huge".into(),
         labels: vec!["a".into()],
         series: vec![BarSeries {
@@ -1601,4 +1604,47 @@ fn the_spider_chart_puts_each_score_on_its_spoke() {
         ..chart
     };
     assert!(says_no_data(&check(&few.svg())));
+}
+
+/// Stacked bars: each category's parts in one column, each part starting where the one before
+/// it ends (the second part's bottom is the first's top), the limit set against the whole.
+#[test]
+fn stacked_bars_put_each_part_on_the_one_before() {
+    let chart = Bars {
+        stacked: true,
+        title: "Budget".into(),
+        labels: vec!["2027".into(), "2028".into()],
+        series: vec![
+            BarSeries {
+                name: "Systems".into(),
+                values: vec![100.0, 50.0],
+            },
+            BarSeries {
+                name: "One-time".into(),
+                values: vec![50.0, 0.0],
+            },
+        ],
+        limits: Some(Limits {
+            name: "Budget".into(),
+            values: vec![Some(120.0), None],
+        }),
+        unit: usd(),
+    };
+    let svg = chart.svg();
+    let doc = check(&svg);
+    let bars = by_class(&doc, "bar");
+    let find = |tip: &str| {
+        bars.iter()
+            .find(|b| b.descendants().any(|d| d.text() == Some(tip)))
+            .unwrap_or_else(|| panic!("no bar `{tip}` in {svg}"))
+    };
+    let (systems, one_time) = (find("Systems 2027: $100"), find("One-time 2027: $50"));
+    assert!((num(one_time, "y") + num(one_time, "height") - num(systems, "y")).abs() < 0.11);
+    assert!(
+        (num(one_time, "x") - num(systems, "x")).abs() < 1e-9,
+        "one column"
+    );
+    // Above the limit as a whole, but no part is marked: the parts are not the budget's.
+    assert!(by_class(&doc, "bar over").is_empty());
+    assert_eq!(by_class(&doc, "limit").len(), 1);
 }

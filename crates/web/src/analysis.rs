@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/analysis", get(analysis))
         .route("/orgs/{org}/suggestions", get(suggestions))
+        .route("/orgs/{org}/budget", get(budget))
         .route("/orgs/{org}/roadmap", get(roadmap))
         .route("/orgs/{org}/simulate", get(simulate))
         .route("/orgs/{org}/compare", get(compare))
@@ -195,6 +196,74 @@ async fn suggestions(
     let v = serde_json::to_vec(&sextant_core::suggest::suggest(&plan))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(json(Bytes::from(v)))
+}
+
+/// The budget's years and format.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetQuery {
+    /// Fiscal years from the one the plan starts in, 1 to 10 (default 3).
+    pub years: Option<u32>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/budget", tag = "analysis",
+    params(("org" = String, Path, description = "The organisation's slug"), BudgetQuery),
+    responses((status = 200, description = "As `sextant budget --format json` (or `csv`): by fiscal year and quarter, the systems' running costs until retired, the initiatives' one-time and recurring costs on the optimised roadmap, capital and operating, against the plan's budgets", body = Object),
+              (status = 422, body = crate::error::Problem)))]
+async fn budget(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(q): Query<BudgetQuery>,
+) -> ApiResult<Response> {
+    let s = scope(&state, &caller, &org).await?;
+    let years = q.years.unwrap_or(3);
+    if !(1..=10).contains(&years) {
+        return Err(ApiError::field(
+            "years",
+            format!("expected 1 to 10, found {years}"),
+        ));
+    }
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::field(
+                "format",
+                format!("expected json or csv, found `{other}`"),
+            ));
+        }
+    };
+    let plan = plan(&state, &s).await?;
+    let limit = time_cap(&s).min(10.0);
+    let b = state
+        .work
+        .run(s.org_id(), 1, move |cancel| {
+            let req = sextant_ops::RoadmapRequest {
+                options: solve::Options {
+                    time_limit: Duration::from_secs_f64(limit),
+                    stop: cancel.stop(),
+                    ..solve::Options::default()
+                },
+                ..sextant_ops::RoadmapRequest::default()
+            };
+            let r = sextant_ops::roadmap(&plan, &req, &|| !cancel.is_cancelled());
+            if cancel.is_cancelled() {
+                return Err(cancelled(cancel));
+            }
+            Ok(sextant_ops::budget::budget(&plan, &r.roadmap, years))
+        })
+        .await?;
+    if csv {
+        return Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            sextant_ops::budget::csv(&b),
+        )
+            .into_response());
+    }
+    Ok(axum::Json(b).into_response())
 }
 
 /// How to optimise.

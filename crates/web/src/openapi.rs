@@ -35,7 +35,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::plan::history,
         crate::data::upload, crate::data::list, crate::data::show, crate::data::content,
         crate::data::remove,
-        crate::analysis::analysis, crate::analysis::suggestions, crate::analysis::roadmap, crate::analysis::simulate,
+        crate::analysis::analysis, crate::analysis::suggestions, crate::analysis::budget, crate::analysis::roadmap, crate::analysis::simulate,
         crate::analysis::compare, crate::analysis::metrics, crate::analysis::forecast,
         crate::analysis::clv, crate::jobs::create, crate::jobs::list, crate::jobs::show,
         crate::jobs::cancel,

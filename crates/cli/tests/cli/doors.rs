@@ -184,6 +184,16 @@ async fn the_analysis_roadmap_simulation_and_comparison_are_the_same_at_both_doo
         d.api("simulate?trials=3000&seed=7").await,
     );
     same("comparison", d.cli("compare", &[]), d.api("compare").await);
+    same(
+        "budget",
+        d.cli("budget", &["--years", "4"]),
+        d.api("budget?years=4").await,
+    );
+    same(
+        "suggestions",
+        d.cli("suggest", &[]),
+        d.api("suggestions").await,
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -346,3 +346,84 @@ fn suggest_lists_changes_for_the_goals_and_gaps_in_three_forms() {
     let again = stdout(&sextant(&["suggest", &with]));
     assert!(again.contains("Nothing to suggest"), "{again}");
 }
+
+const TILL: &str = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+systems:
+  - {id: a, name: Old till, category: point of sale, annual_cost: 1200}
+  - {id: b, name: Phone, category: phone, annual_cost: 240}
+initiatives:
+  - {id: x, title: New till, start: 2027-03, duration_months: 2, one_time_cost: 3000, recurring_cost_annual: 600, replaces: [a], mandatory: true}
+constraints:
+  budget:
+    - {period: 2027, amount: 3500}
+";
+
+/// `sextant budget`, worked by hand: the new till runs March and April 2027 (1,500 a month of
+/// its 3,000), replaces the old till (100 a month) from May, and costs 50 a month from May.
+/// 2027: systems 4 x 100 + 12 x 20 = 640, one-time 3,000, recurring 8 x 50 = 400, total 4,040
+/// (capital 3,000, operating 1,040), within the 3,500 budget. 2028: 240 + 600 = 840.
+/// 2027-Q1: 300 + 60 + 1,500 = 1,860; Q2: 100 + 60 + 1,500 + 100 = 1,760.
+#[test]
+fn budget_by_fiscal_year_and_quarter_as_worked_by_hand() {
+    let path = write("budget", TILL);
+    let out = sextant(&["budget", &path, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let y = &v["years"];
+    assert_eq!(y.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        (
+            &y[0]["period"],
+            &y[0]["systems"],
+            &y[0]["one_time"],
+            &y[0]["recurring"],
+            &y[0]["total"]
+        ),
+        (
+            &serde_json::json!("2027"),
+            &serde_json::json!(640.0),
+            &serde_json::json!(3000.0),
+            &serde_json::json!(400.0),
+            &serde_json::json!(4040.0)
+        )
+    );
+    assert_eq!(y[0]["capital"], 3000.0);
+    assert_eq!(y[0]["operating"], 1040.0);
+    assert_eq!(y[0]["budget"], 3500.0);
+    assert_eq!(y[0]["over_budget"], false);
+    assert_eq!(y[1]["total"], 840.0);
+    assert_eq!(y[1]["budget"], serde_json::Value::Null);
+    let q = &v["quarters"];
+    assert_eq!(q.as_array().map(Vec::len), Some(12));
+    assert_eq!(q[0]["total"], 1860.0);
+    assert_eq!(q[1]["total"], 1760.0);
+    assert_eq!(
+        v["retired"],
+        serde_json::json!([{"system": "a", "initiative": "x", "from": "2027-05"}])
+    );
+    assert_eq!(v["status"], "optimal");
+
+    let csv = stdout(&sextant(&[
+        "budget", &path, "--format", "csv", "--years", "1",
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "period,systems,one_time,recurring,capital,operating,total,budget,over_budget"
+    );
+    assert_eq!(
+        lines[1],
+        "2027,640.00,3000.00,400.00,3000.00,1040.00,4040.00,3500.00,false"
+    );
+    assert_eq!(lines.len(), 1 + 1 + 4);
+    let text = stdout(&sextant(&["budget", &path]));
+    assert!(text.contains("a from 2027-05 (replaced by x)"), "{text}");
+    let out = sextant(&["budget", &path, "--years", "11"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected 1 to 10 years, found `11`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -22,6 +22,9 @@ pub struct Bars {
     pub limits: Option<Limits>,
     /// How values are written.
     pub unit: Measure,
+    /// The series stacked in one bar per category (a total made of parts) instead of side by
+    /// side; a limit is then set against the whole bar.
+    pub stacked: bool,
 }
 
 /// One series of bars.
@@ -82,7 +85,30 @@ impl Bars {
     }
 
     fn over(&self, s: usize, i: usize) -> bool {
+        if self.stacked {
+            return false;
+        }
         matches!((self.value(s, i), self.limit(i)), (Some(v), Some(l)) if v > l)
+    }
+
+    /// The stacked bar's ends of each series in category `i`: positive parts upward from 0,
+    /// negative ones downward.
+    fn stack(&self, i: usize) -> Vec<Option<(f64, f64)>> {
+        let (mut up, mut down) = (0.0, 0.0);
+        (0..self.series.len())
+            .map(|s| {
+                let v = self.value(s, i)?;
+                if v >= 0.0 {
+                    let r = (up, up + v);
+                    up += v;
+                    Some(r)
+                } else {
+                    let r = (down, down + v);
+                    down += v;
+                    Some(r)
+                }
+            })
+            .collect()
     }
 
     fn describe(&self, n: usize) -> String {
@@ -123,6 +149,11 @@ impl Bars {
         let mut values: Vec<f64> = Vec::new();
         for k in 0..self.series.len() {
             values.extend((0..n).filter_map(|i| self.value(k, i)));
+        }
+        if self.stacked {
+            for i in 0..n {
+                values.extend(self.stack(i).into_iter().flatten().map(|(_, end)| end));
+            }
         }
         if n == 0 || values.is_empty() {
             return svg::no_data("bars", &self.title);
@@ -180,25 +211,36 @@ impl Bars {
         out.push(&svg::y_axis(&ticks, &ys, LEFT, RIGHT, &self.unit));
         let group = (RIGHT - LEFT) / n as f64;
         let inner = group * 0.75;
-        let k = self.series.len().max(1);
+        let k = if self.stacked {
+            1
+        } else {
+            self.series.len().max(1)
+        };
         let bw = inner / k as f64;
         let zero = ys.map(0.0);
         for i in 0..n {
             let gx = LEFT + group * i as f64 + (group - inner) / 2.0;
+            let stack = self.stack(i);
             for (s, series) in self.series.iter().enumerate() {
                 let Some(v) = self.value(s, i) else { continue };
                 let over = self.over(s, i);
-                let y = ys.map(v);
+                let (from, to) = if self.stacked {
+                    stack[s].unwrap_or((0.0, v))
+                } else {
+                    (0.0, v)
+                };
+                let (base, y) = (ys.map(from), ys.map(to));
+                let column = if self.stacked { 0.0 } else { bw * s as f64 };
                 let mut tip = format!("{} {}: {}", series.name, self.label(i), self.unit.format(v));
                 if over && let (Some(l), Some(ls)) = (self.limit(i), &self.limits) {
                     let _ = write!(tip, " (above {} {})", ls.name, self.unit.format(l));
                 }
                 out.push(
                     &rect(
-                        gx + bw * s as f64 + 1.0,
-                        zero,
+                        gx + column + 1.0,
+                        base,
                         (bw - 2.0).max(1.0),
-                        y - zero,
+                        y - base,
                         if over { VERMILLION } else { bar_colour(s) },
                     )
                     .a("class", if over { "bar over" } else { "bar" })

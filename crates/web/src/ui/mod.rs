@@ -17,6 +17,7 @@ pub mod account;
 pub mod accounts;
 pub mod advice;
 pub mod assessments;
+pub mod budget;
 pub mod business;
 pub mod compute;
 pub mod customers;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(initiatives::router())
         .merge(suggestions::router())
         .merge(roadmap::router())
+        .merge(budget::router())
         .merge(risks::router())
         .merge(scenarios::router())
         .merge(data::router())
@@ -290,6 +292,8 @@ pub enum Section {
     Initiatives,
     /// The roadmap.
     Roadmap,
+    /// The multi-year budget.
+    Budget,
     /// Risks.
     Risks,
     /// Scenarios.
@@ -312,13 +316,14 @@ impl Section {
             Section::Risks => "to see and edit its risks",
             Section::Systems => "to see and edit its systems",
             Section::Roadmap => "to schedule its initiatives",
+            Section::Budget => "to see what its technology costs by year",
             Section::Scenarios => "to compare its scenarios",
             Section::Business => "to set its budget, people and watch list",
             _ => "",
         }
     }
 
-    const ALL: [(Section, &'static str, &'static str); 13] = [
+    const ALL: [(Section, &'static str, &'static str); 14] = [
         (Section::Dashboard, "", "Dashboard"),
         (Section::Business, "business", "Business"),
         (Section::Goals, "goals", "Goals & KPIs"),
@@ -326,6 +331,7 @@ impl Section {
         (Section::Systems, "systems", "Systems"),
         (Section::Initiatives, "initiatives", "Initiatives"),
         (Section::Roadmap, "roadmap", "Roadmap"),
+        (Section::Budget, "budget", "Budget"),
         (Section::Risks, "risks", "Risks"),
         (Section::Scenarios, "scenarios", "Scenarios"),
         (Section::Data, "data", "Data"),

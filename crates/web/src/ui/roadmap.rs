@@ -581,6 +581,7 @@ fn staff(r: &Roadmap) -> Markup {
         });
     let running = r.running_by_month.iter().copied().max().unwrap_or(0);
     let bars = Bars {
+        stacked: false,
         title: "Staff hours by month".into(),
         labels: r.months.clone(),
         series: vec![BarSeries {

@@ -241,6 +241,7 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
 /// NPV per case: re-optimised, and the base schedule kept.
 fn chart(c: &Comparison) -> Markup {
     let bars = Bars {
+        stacked: false,
         title: "NPV per scenario".into(),
         labels: c
             .cases

@@ -315,6 +315,14 @@ fn table(
         ),
         row(
             M::GET,
+            "/api/v1/orgs/{org}/budget",
+            &[],
+            "?years=2",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/api/v1/orgs/{org}/assessments/{id}/score",
             &[("id", "csf")],
             "",

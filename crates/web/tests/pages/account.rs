@@ -279,6 +279,7 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/business/phases",
         "/business/radar",
         "/business/kpis",
+        "/budget",
         "/assessments",
         "/assessments/essential-eight-2026-11-20",
         "/assessments/essential-eight-2026-11-20/answer/0",

@@ -307,3 +307,40 @@ async fn the_roadmap_shows_the_share_of_spend_on_new_business() {
         .await
         .has("the plan asks for at least 30%.");
 }
+
+/// The budget page: the demo's three financial years on the optimised roadmap (as `sextant
+/// budget` prints them), a stacked chart with the budget line, the quarters, the systems the
+/// POS retires, and the CSV from the API; a bad number of years is the default's neighbour.
+#[tokio::test]
+async fn the_budget_shows_three_years_of_technology_spend() {
+    let (srv, b) = demo().await;
+    let p = b.ok(&format!("/orgs/{DEMO}/budget")).await;
+    p.has("<h1>Budget</h1>")
+        .has("By financial year")
+        // 2027: systems 540, one-time 4,800 (POS 1,500, social and e-mail 300, e-commerce
+        // 3,000), recurring 810: 6,150; 2029: the landline's 480 and 3,080 a year: 3,560.
+        .has("<th scope=\"row\">2027</th><td class=\"num\">$540</td><td class=\"num\">$4,800</td>")
+        .has("<strong>$6,150</strong>")
+        .has("<strong>$3,560</strong>")
+        .has("<summary>By quarter</summary>")
+        .has("2027-Q1")
+        .has("stops costing from April 2027, replaced by")
+        .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
+        .has("Technology spend by fiscal year")
+        .has(&format!(
+            "href=\"/api/v1/orgs/{DEMO}/budget?years=3&amp;format=csv\""
+        ));
+    b.ok(&format!("/orgs/{DEMO}/budget?years=5"))
+        .await
+        .has("2031");
+    let csv = b
+        .get(&format!("/api/v1/orgs/{DEMO}/budget?years=1&format=csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.html.starts_with("period,systems,one_time,recurring,capital,operating,total,budget,over_budget\n2027,540.00,4800.00,810.00,4800.00,1350.00,6150.00,6000.00,false\n"), "{}", csv.html);
+    let viewer = srv.demo_viewer().await;
+    viewer
+        .ok(&format!("/orgs/{DEMO}/budget"))
+        .await
+        .has("$6,150");
+}

@@ -229,6 +229,7 @@ pub(super) fn cash_flows(a: &Analysed, init: &Initiative, c: &BusinessCase) -> M
     let cur = &a.analysis.organization.currency;
     let years = by_year(&a.plan, init, c);
     let chart = Bars {
+        stacked: false,
         title: "Cash flows by year".into(),
         labels: years.iter().map(|y| y.0.clone()).collect(),
         series: if c.explicit_flows {
