@@ -136,22 +136,8 @@ pub trait Decode: Sized {
 /// Decodes a whole plan document read from `file`: the document, where each value was written,
 /// and the problems found (at most [`MAX_PROBLEMS`]; `true` when there were more).
 pub fn decode_plan(file: &str, root: &Node) -> (Option<PlanDoc>, SourceMap, Vec<Problem>, bool) {
-    let file: Arc<str> = Arc::from(file);
-    let mut d = Decoder {
-        problems: Vec::new(),
-        map: SourceMap {
-            file: file.clone(),
-            locations: HashMap::new(),
-            lists: HashMap::new(),
-            root: Some(root.pos.location(&file)),
-            broken_ids: HashMap::new(),
-            kept: HashMap::new(),
-        },
-        scratch: Problem::new(root.pos.location(&file), "", ""),
-        file,
-        dropped: 0,
-        document: "plan",
-    };
+    let mut d = Decoder::new(file, root);
+    d.document = "plan";
     let doc = if matches!(root.value, Value::Null) {
         d.push(
             Problem::new(root.pos.location(&d.file), "", "the plan file is empty")
