@@ -154,19 +154,9 @@ pub fn standards(args: StandardsArgs) -> anyhow::Result<ExitCode> {
             let v: Vec<serde_json::Value> = list
                 .iter()
                 .map(|(s, from)| {
-                    serde_json::json!({
-                        "id": s.id,
-                        "title": s.title,
-                        "edition": s.edition,
-                        "publisher": s.publisher,
-                        "source": s.source,
-                        "licence": s.licence,
-                        "attribution": s.attribution,
-                        "sections": s.sections.len(),
-                        "controls": s.controls().len(),
-                        "remedies": s.controls().iter().filter(|(_, _, c)| c.remedy.is_some()).count(),
-                        "from": from,
-                    })
+                    let mut v = s.summary();
+                    v["from"] = serde_json::json!(from);
+                    v
                 })
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;

@@ -127,6 +127,23 @@ impl Standard {
         out
     }
 
+    /// What a list of standards says of this one (`sextant standards --format json`, the API's
+    /// `/standards`): id, title, edition, publisher, source, licence, attribution and counts.
+    pub fn summary(&self) -> Json {
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "edition": self.edition,
+            "publisher": self.publisher,
+            "source": self.source,
+            "licence": self.licence,
+            "attribution": self.attribution,
+            "sections": self.sections.len(),
+            "controls": self.controls().len(),
+            "remedies": self.controls().iter().filter(|(_, _, c)| c.remedy.is_some()).count(),
+        })
+    }
+
     /// The control with this id.
     pub fn control(&self, id: &str) -> Option<&Control> {
         self.controls()

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sextant_core::standard::{self, Scored, Standard};
 use sextant_store::{Assessment, Change, Role, Scope, Section};
 use utoipa::ToSchema;
@@ -30,27 +30,11 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A standard in a list: what `sextant standards --format json` says of it.
-pub fn summary(s: &Standard) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "edition": s.edition,
-        "publisher": s.publisher,
-        "source": s.source,
-        "licence": s.licence,
-        "attribution": s.attribution,
-        "sections": s.sections.len(),
-        "controls": s.controls().len(),
-        "remedies": s.controls().iter().filter(|(_, _, c)| c.remedy.is_some()).count(),
-    })
-}
-
 #[utoipa::path(get, path = "/api/v1/standards", tag = "assessments",
     responses((status = 200, description = "The standards an organisation can be assessed against (as `sextant standards --format json`)", body = Object)))]
 async fn list(_caller: Caller) -> ApiResult<axum::Json<Value>> {
     Ok(axum::Json(Value::Array(
-        standard::shipped().iter().map(summary).collect(),
+        standard::shipped().iter().map(Standard::summary).collect(),
     )))
 }
 
@@ -193,16 +177,29 @@ async fn add_initiatives(
         body.controls.as_deref(),
         body.goal.as_deref(),
     )?;
-    if !added.is_empty() {
-        let mut list = serde_json::to_value(&plan.doc().initiatives)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        if let Some(a) = list.as_array_mut() {
-            a.extend(added.iter().cloned());
-        }
-        state
-            .store
-            .change_plan(&s, Change::Sections(vec![(Section::Initiatives, list)]))
-            .await?;
-    }
+    append_initiatives(&state, &s, &plan, added.clone()).await?;
     Ok((StatusCode::CREATED, axum::Json(Value::Array(added))))
+}
+
+/// Adds initiatives (in the plan file's form) after the plan's own, in one change: the
+/// suggestions and the remedies of the API and the pages.
+pub async fn append_initiatives(
+    state: &AppState,
+    s: &Scope,
+    plan: &sextant_core::Plan,
+    added: Vec<Value>,
+) -> ApiResult<()> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut list = serde_json::to_value(&plan.doc().initiatives)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let Some(a) = list.as_array_mut() {
+        a.extend(added);
+    }
+    state
+        .store
+        .change_plan(s, Change::Sections(vec![(Section::Initiatives, list)]))
+        .await?;
+    Ok(())
 }

@@ -629,20 +629,8 @@ async fn add_remedies(
     let goal = f.opt("goal");
     let added = crate::assessments::remedies(&plan, &standard, &s, Some(&chosen), goal.as_deref())
         .map_err(|e| PageError::Status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.detail()))?;
-    if !added.is_empty() {
-        let mut list = serde_json::to_value(&plan.doc().initiatives)
-            .map_err(|e| PageError::Internal(e.to_string()))?;
-        if let Some(l) = list.as_array_mut() {
-            l.extend(added);
-        }
-        state
-            .store
-            .change_plan(
-                &org.scope,
-                Change::Sections(vec![(Part::Initiatives, list)]),
-            )
-            .await
-            .map_err(|e| PageError::Internal(format!("adding remedies: {e}")))?;
-    }
+    crate::assessments::append_initiatives(&state, &org.scope, &plan, added)
+        .await
+        .map_err(|e| PageError::Internal(format!("adding remedies: {}", e.detail())))?;
     Ok(see_other(&format!("{back}?done=added")))
 }

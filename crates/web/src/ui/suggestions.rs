@@ -9,7 +9,6 @@ use axum::routing::post;
 use maud::{Markup, html};
 use serde_json::Value;
 use sextant_core::suggest::Suggestion;
-use sextant_store::{Change, Section as Part};
 
 use super::form::FormData;
 use super::{OrgPage, PageError, PageResult, Viewer, see_other};
@@ -130,18 +129,8 @@ async fn add(
     if adding.is_empty() {
         return Ok(see_other(&format!("{}?done=none", org.url(back.path()))));
     }
-    let mut initiatives = serde_json::to_value(&plan.doc().initiatives)
-        .map_err(|e| PageError::Internal(e.to_string()))?;
-    if let Some(list) = initiatives.as_array_mut() {
-        list.extend(adding);
-    }
-    state
-        .store
-        .change_plan(
-            &org.scope,
-            Change::Sections(vec![(Part::Initiatives, initiatives)]),
-        )
+    crate::assessments::append_initiatives(&state, &org.scope, &plan, adding)
         .await
-        .map_err(|e| PageError::Internal(format!("adding suggestions: {e}")))?;
+        .map_err(|e| PageError::Internal(format!("adding suggestions: {}", e.detail())))?;
     Ok(see_other(&format!("{}?done=added", org.url(back.path()))))
 }
