@@ -98,8 +98,8 @@ fn read_standard(path: &Path) -> anyhow::Result<Standard> {
 /// The shipped standards and those in the directory: (standard, where it comes from).
 fn all(dir: &StandardsDir) -> anyhow::Result<Vec<(Standard, String)>> {
     let mut out: Vec<(Standard, String)> = standard::shipped()
-        .into_iter()
-        .map(|s| (s, "shipped".to_string()))
+        .iter()
+        .map(|s| (s.clone(), "shipped".to_string()))
         .collect();
     if let Some(d) = &dir.path() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(d)

@@ -397,12 +397,16 @@ pub const SHIPPED: [(&str, &str); 3] = [
     ),
 ];
 
-/// The shipped standards, read (each is tested to read without a problem).
-pub fn shipped() -> Vec<Standard> {
-    SHIPPED
-        .iter()
-        .filter_map(|(file, text)| load_standard(file, text).ok())
-        .collect()
+/// The shipped standards, read once per process (each is tested to read without a problem):
+/// a page scoring many assessments does not parse the files again for each.
+pub fn shipped() -> &'static [Standard] {
+    static READ: std::sync::OnceLock<Vec<Standard>> = std::sync::OnceLock::new();
+    READ.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .filter_map(|(file, text)| load_standard(file, text).ok())
+            .collect()
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -407,17 +407,14 @@ impl Assessment {
         &self,
     ) -> std::result::Result<
         (
-            sextant_core::standard::Standard,
+            &'static sextant_core::standard::Standard,
             sextant_core::standard::Answers,
         ),
         (String, String),
     > {
         let standards = sextant_core::standard::shipped();
-        let Some(standard) = standards.into_iter().find(|s| s.id == self.standard) else {
-            let ids: Vec<String> = sextant_core::standard::shipped()
-                .into_iter()
-                .map(|s| format!("`{}`", s.id))
-                .collect();
+        let Some(standard) = standards.iter().find(|s| s.id == self.standard) else {
+            let ids: Vec<String> = standards.iter().map(|s| format!("`{}`", s.id)).collect();
             return Err((
                 "assessments.standard".into(),
                 format!(
@@ -439,7 +436,7 @@ impl Assessment {
         }
         doc.insert("answers".into(), Value::Object(self.answers.clone()));
         let text = Value::Object(doc).to_string();
-        match sextant_core::standard::load_answers("assessment", &text, &standard) {
+        match sextant_core::standard::load_answers("assessment", &text, standard) {
             Ok(a) => Ok((standard, a)),
             Err(p) => {
                 let first = p.0.first();

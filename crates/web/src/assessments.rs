@@ -44,15 +44,15 @@ async fn list(_caller: Caller) -> ApiResult<axum::Json<Value>> {
               (status = 404, body = crate::error::Problem)))]
 async fn one(_caller: Caller, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
     let s = find(&id)?;
-    serde_json::to_value(&s)
+    serde_json::to_value(s)
         .map(axum::Json)
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// The shipped standard with this id.
-pub fn find(id: &str) -> ApiResult<Standard> {
+pub fn find(id: &str) -> ApiResult<&'static Standard> {
     standard::shipped()
-        .into_iter()
+        .iter()
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("standard `{id}`")))
 }
@@ -62,14 +62,14 @@ pub async fn scored(
     state: &AppState,
     s: &Scope,
     id: &str,
-) -> ApiResult<(Assessment, Standard, Scored)> {
+) -> ApiResult<(Assessment, &'static Standard, Scored)> {
     let e = state.store.entity(s, Section::Assessments, id).await?;
     let a: Assessment =
         serde_json::from_value(e.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (standard, answers) = a
         .read()
         .map_err(|(field, message)| ApiError::Internal(format!("{field}: {message}")))?;
-    let scored = standard::score(&standard, &answers);
+    let scored = standard::score(standard, &answers);
     Ok((a, standard, scored))
 }
 
@@ -172,7 +172,7 @@ async fn add_initiatives(
     let plan = plan(&state, &s).await?;
     let added = remedies(
         &plan,
-        &standard,
+        standard,
         &scored,
         body.controls.as_deref(),
         body.goal.as_deref(),

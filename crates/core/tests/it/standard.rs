@@ -190,7 +190,7 @@ fn the_shipped_standards_read_with_their_published_counts() {
     let ids: Vec<&str> = csf.sections.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["GV", "ID", "PR", "DE", "RS", "RC"]);
     assert!(csf.control("PR.AA-03").is_some());
-    for s in &all {
+    for s in all {
         assert!(!s.licence.is_empty(), "{}", s.id);
         assert!(s.source.is_some(), "{}", s.id);
     }

@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use serde_json::{Map, Value, json};
 use sextant_core::standard::{Answer, Scored, Standard};
 use sextant_core::unit::percent;
-use sextant_store::{Assessment, Change, Paging, Section as Part};
+use sextant_store::{Assessment, Change, Section as Part};
 
 use super::Done;
 use super::form::{Errors, Field, FormData, Kind};
@@ -44,38 +44,21 @@ pub fn router() -> Router<AppState> {
 
 /// Every assessment of the organisation, newest first (by date, then id).
 async fn all(state: &AppState, org: &OrgPage) -> Result<Vec<Assessment>, PageError> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = state
-            .store
-            .entities(
-                &org.scope,
-                Part::Assessments,
-                Paging::new(Some(offset), Some(500)),
-            )
-            .await?;
-        let n = page.items.len() as i64;
-        for e in page.items {
-            if let Ok(a) = serde_json::from_value::<Assessment>(e.body) {
-                out.push(a);
-            }
-        }
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
+    let mut out: Vec<Assessment> = super::all_entities(state, org, Part::Assessments)
+        .await?
+        .into_iter()
+        .filter_map(|e| serde_json::from_value(e.body).ok())
+        .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
     Ok(out)
 }
 
 /// One assessment read against its standard and scored.
-fn scored(a: &Assessment) -> Result<(Standard, Scored), PageError> {
+fn scored(a: &Assessment) -> Result<(&'static Standard, Scored), PageError> {
     let (standard, answers) = a
         .read()
         .map_err(|(f, m)| PageError::Internal(format!("assessment {}: {f}: {m}", a.id)))?;
-    let s = sextant_core::standard::score(&standard, &answers);
+    let s = sextant_core::standard::score(standard, &answers);
     Ok((standard, s))
 }
 
@@ -261,7 +244,7 @@ async fn questions(
         .sections
         .get(k)
         .ok_or_else(|| PageError::NotFound(format!("section {k} of {}", standard.title)))?;
-    let body = questionnaire(&org, &a, &standard, k, section);
+    let body = questionnaire(&org, &a, standard, k, section);
     Ok(render(org.page(
         &format!("{}: {}", standard.title, section.title),
         Section::Assessments,
@@ -561,7 +544,7 @@ async fn show(
                             @for g in &s.gaps {
                                 @let c = standard.control(&g.control);
                                 @let remedy = c.and_then(|c| c.remedy.as_ref());
-                                @let init_id = sextant_core::standard::remedy_initiative(&standard, &g.control, None)
+                                @let init_id = sextant_core::standard::remedy_initiative(standard, &g.control, None)
                                     .and_then(|v| v["id"].as_str().map(str::to_string));
                                 @let note = a.answers.get(&g.control).and_then(|v| v.get("note")).and_then(Value::as_str);
                                 tr {
@@ -627,8 +610,10 @@ async fn add_remedies(
         return Ok(see_other(&format!("{back}?done=none")));
     }
     let goal = f.opt("goal");
-    let added = crate::assessments::remedies(&plan, &standard, &s, Some(&chosen), goal.as_deref())
-        .map_err(|e| PageError::Status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.detail()))?;
+    let added = crate::assessments::remedies(&plan, standard, &s, Some(&chosen), goal.as_deref())
+        .map_err(|e| {
+        PageError::Status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.detail())
+    })?;
     crate::assessments::append_initiatives(&state, &org.scope, &plan, added)
         .await
         .map_err(|e| PageError::Internal(format!("adding remedies: {}", e.detail())))?;

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 use sextant_core::model::Date;
-use sextant_store::{Change, Paging, Review, Section as Part, StoreError};
+use sextant_store::{Change, Review, Section as Part, StoreError};
 
 use super::Done;
 use super::compute::{self, Analysed};
@@ -38,27 +38,11 @@ pub fn router() -> Router<AppState> {
 
 /// Every review of the organisation with its key, newest first.
 async fn reviews(state: &AppState, org: &OrgPage) -> Result<Vec<(String, Review)>, PageError> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = state
-            .store
-            .entities(
-                &org.scope,
-                Part::Reviews,
-                Paging::new(Some(offset), Some(500)),
-            )
-            .await?;
-        let n = page.items.len() as i64;
-        for e in page.items {
-            let r: Review = serde_json::from_value(e.body).unwrap_or_default();
-            out.push((e.key, r));
-        }
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
+    let mut out: Vec<(String, Review)> = super::all_entities(state, org, Part::Reviews)
+        .await?
+        .into_iter()
+        .map(|e| (e.key, serde_json::from_value(e.body).unwrap_or_default()))
+        .collect();
     out.sort_by(|(ka, a), (kb, b)| b.date.cmp(&a.date).then(kb.cmp(ka)));
     Ok(out)
 }
