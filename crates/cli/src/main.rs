@@ -3,6 +3,7 @@
 
 mod analytics_cmds;
 mod assess_cmds;
+mod asset_cmds;
 mod bench;
 mod bench_metrics;
 mod bench_roadmap;
@@ -63,6 +64,10 @@ enum Command {
     /// Assess a business against a standard: a blank answers file to start from (`--start`),
     /// the answers scored by section and overall, and the remedies as initiatives.
     Assess(assess_cmds::AssessArgs),
+    /// Read an asset list (CSV or XLSX from an RMM or PSA tool, Intune or a spreadsheet): what
+    /// is out of warranty or support or soon, the replacement forecast by fiscal quarter and
+    /// year, and the hardware refresh initiative (`--refresh`).
+    Assets(asset_cmds::AssetsArgs),
     /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
     /// business cases, systems, risks and health checks, with charts.
     Report(report_cmd::ReportArgs),
@@ -217,6 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Budget(args) => plan_cmds::budget(args),
         Command::Standards(args) => assess_cmds::standards(args),
         Command::Assess(args) => assess_cmds::assess(args),
+        Command::Assets(args) => asset_cmds::assets(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),

@@ -434,7 +434,10 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
     ]);
     for x in &r.schedule {
         tbl.row(vec![
-            format!("{}{}", x.id, if x.mandatory { " *" } else { "" }),
+            match &x.done_by {
+                Some(by) => format!("{} * (done by {by})", x.id),
+                None => format!("{}{}", x.id, if x.mandatory { " *" } else { "" }),
+            },
             x.start.clone(),
             x.end.clone(),
             x.duration_months.to_string(),
@@ -451,6 +454,12 @@ fn roadmap_text(plan: &Plan, r: &Roadmap, colour: bool) -> String {
     }
     if r.schedule.iter().any(|x| x.mandatory) {
         let _ = writeln!(s, "* mandatory");
+        if r.schedule.iter().any(|x| x.done_by.is_some()) {
+            let _ = writeln!(
+                s,
+                "  (a deadline, \"done by\", makes an initiative mandatory: it finishes by the end of that month)"
+            );
+        }
     }
     // Spend by period.
     let _ = writeln!(s, "\n{}", bold("Implementation spend by period", colour));
@@ -1043,6 +1052,13 @@ pub struct BudgetArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = BudgetFormat::Text)]
     format: BudgetFormat,
+    /// An asset list (CSV or XLSX, as `sextant assets` reads): its replacements falling due
+    /// are counted, those the scheduled hardware refresh pays for left out.
+    #[arg(long)]
+    assets: Option<PathBuf>,
+    /// With `--assets`: the day to judge them on, `YYYY-MM-DD` (default: today).
+    #[arg(long, requires = "assets", value_parser = crate::asset_cmds::day)]
+    today: Option<sextant_core::model::Date>,
     #[command(flatten)]
     solve: SolveArgs,
 }
@@ -1064,7 +1080,27 @@ pub fn budget(args: BudgetArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let report = sextant_ops::roadmap(&plan, &req, &|| true);
-    let b = sextant_ops::budget::budget(&plan, &report.roadmap, args.years);
+    let due = match &args.assets {
+        Some(path) => {
+            let (list, _) = sextant_ingest::assets::read_assets(
+                sextant_ingest::Source::path(path),
+                &sextant_ingest::Options::default(),
+            )
+            .map_err(|e| crate::InvalidInput(format!("{}: {e}", path.display())))?;
+            let org = &plan.doc().organization;
+            let lc = sextant_core::asset::lifecycle(
+                &list,
+                &crate::asset_cmds::table(None)?,
+                &org.lifecycle.clone().unwrap_or_default(),
+                args.today.unwrap_or_else(crate::asset_cmds::today),
+                org.fiscal_year_start,
+                args.years,
+            );
+            sextant_ops::budget::replacements(&plan, &report.roadmap, &lc)
+        }
+        None => Vec::new(),
+    };
+    let b = sextant_ops::budget::budget(&plan, &report.roadmap, args.years, &due);
     let mut out = anstream::stdout();
     match args.format {
         BudgetFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&b)?)?,
@@ -1101,6 +1137,7 @@ fn budget_text(plan: &Plan, b: &sextant_ops::budget::Budget, colour: bool) -> St
             ">systems",
             ">one-time",
             ">recurring",
+            ">replacements",
             ">capital",
             ">operating",
             ">total",
@@ -1113,6 +1150,7 @@ fn budget_text(plan: &Plan, b: &sextant_ops::budget::Budget, colour: bool) -> St
                 money(r.systems),
                 money(r.one_time),
                 money(r.recurring),
+                money(r.replacements),
                 money(r.capital),
                 money(r.operating),
                 money(r.total),

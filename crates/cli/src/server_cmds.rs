@@ -101,6 +101,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.listen = l;
     }
     init_logs(config.log_format);
+    // An installation's own table of ends of support is read before anything is served: one
+    // it cannot read stops the start, rather than every asset being judged by another.
+    sextant_web::assets::check_end_of_support().map_err(crate::InvalidInput)?;
     let rt = runtime()?;
     let served = rt.block_on(sextant_web::serve(config, args.demo, args.force_demo));
     // A computation that cannot be interrupted (a solver's time slice) does not hold the

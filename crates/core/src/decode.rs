@@ -1117,6 +1117,7 @@ impl Decode for Organization {
         let discount_rate = f.req::<f64>(d, "discount_rate");
         let fiscal_year_start = ranged_opt(&mut f, d, "fiscal_year_start", |m: FiscalMonth| m.0);
         let gross_margin = ranged_opt(&mut f, d, "gross_margin", |m: Fraction| m.0);
+        let lifecycle = f.opt(d, "lifecycle");
         f.finish(d);
         let file = d.file.clone();
         let loc = |field: &str| d_loc(node, field).location(&file);
@@ -1187,6 +1188,7 @@ impl Decode for Organization {
             discount_rate: discount_rate?,
             fiscal_year_start: fiscal_year_start.unwrap_or(1),
             gross_margin,
+            lifecycle,
         })
     }
 }
@@ -1387,6 +1389,7 @@ impl Decode for Initiative {
         let actual_cost = f.opt(d, "actual_cost");
         let started = f.opt(d, "started");
         let launched = f.opt(d, "launched");
+        let done_by = f.opt(d, "done_by");
         f.finish(d);
         Some(Initiative {
             id: id?,
@@ -1415,6 +1418,7 @@ impl Decode for Initiative {
             actual_cost,
             started,
             launched,
+            done_by,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod alignment;
 pub mod analysis;
+pub mod asset;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;

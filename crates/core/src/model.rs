@@ -127,6 +127,10 @@ pub struct Organization {
     /// Gross margin as a fraction; revenue benefits are multiplied by it to count as profit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gross_margin: Option<f64>,
+    /// How its computers, devices and licences are replaced: warning months, replacement age
+    /// and price by type ([`crate::asset::Policy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<crate::asset::Policy>,
 }
 
 fn default_fiscal_year_start() -> u32 {
@@ -408,6 +412,11 @@ pub struct Initiative {
     /// The day it went live, `YYYY-MM-DD`: time to market is the days from `started` to this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launched: Option<Date>,
+    /// The month it must be done by (live at the end of that month), `YYYY-MM`: a deadline
+    /// the roadmap meets (such an initiative is scheduled as if mandatory), e.g. the month
+    /// before the end of support of what it replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<Month>,
 }
 
 impl Initiative {
@@ -931,6 +940,15 @@ impl fmt::Display for Date {
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found {s:?}"))
+        })
     }
 }
 

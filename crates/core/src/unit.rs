@@ -684,6 +684,7 @@ mod tests {
             discount_rate: 0.08,
             fiscal_year_start: 1,
             gross_margin: None,
+            lifecycle: None,
         };
         assert_eq!(DecimalMark::of(&org), DecimalMark::Comma);
         org.location = Some("Cork, Ireland".into());

@@ -573,6 +573,28 @@ impl Checker<'_> {
                     p.found = Some(format!("{pin}, finishing {}", pin.plus(dur - 1)));
                 }
             }
+            if let Some(by) = init.done_by
+                && !matches!(init.status, Status::Done | Status::Cancelled)
+            {
+                // Its last month of work must be in the plan, and leave room for its months.
+                let first_end = init.start.unwrap_or(start).max(start).plus(dur - 1);
+                if by > last || by < first_end {
+                    let p = self.at(
+                        format!("initiatives[{i}].done_by"),
+                        format!("initiative `{}` cannot be done by {by}", init.id),
+                    );
+                    p.expected = Some(format!(
+                        "a month from {first_end} (its {dur} months from {}) to {last} (the end of the planning horizon)",
+                        init.start.unwrap_or(start).max(start)
+                    ));
+                    p.found = Some(by.to_string());
+                    p.hint = Some(if by > last {
+                        "lengthen the horizon, or remove `done_by` when it need not be done within the plan".into()
+                    } else {
+                        "a deadline already missed is met as soon as possible: set `done_by` to the first month it can be done by".into()
+                    });
+                }
+            }
             if let (Some(started), Some(launched)) = (init.started, init.launched)
                 && launched < started
             {

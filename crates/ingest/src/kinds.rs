@@ -17,6 +17,10 @@ pub enum Kind {
     Usage,
     /// The process inventory.
     Processes,
+    /// An asset list (computers, devices, licences) for the lifecycle: read by
+    /// [`crate::assets::read_assets`] into the asset register, not kept as business data, so
+    /// it is not among [`Kind::ALL`].
+    Assets,
 }
 
 /// A field of a kind of data, with the headers that name it.
@@ -45,6 +49,174 @@ const fn f(
         expected,
     }
 }
+
+/// An asset list's columns, with the headers of the common exports (RMM and PSA tools,
+/// Intune, a spreadsheet); documented in docs/lifecycle.md.
+const ASSETS: &[Field] = &[
+    f(
+        "name",
+        true,
+        &[
+            "name",
+            "devicename",
+            "computername",
+            "hostname",
+            "assetname",
+            "asset",
+            "device",
+            "displayname",
+            "machinename",
+            "systemname",
+            "configurationname",
+        ],
+        "a name",
+    ),
+    f(
+        "type",
+        false,
+        &[
+            "type",
+            "assettype",
+            "devicetype",
+            "configurationtype",
+            "category",
+            "devicecategory",
+            "assetclass",
+            "class",
+            "formfactor",
+            "chassistype",
+            "producttype",
+        ],
+        "an asset type: workstation (desktop), laptop, server, network (switch, router, firewall), printer, mobile (phone, tablet) or licence",
+    ),
+    f(
+        "make",
+        false,
+        &["make", "manufacturer", "vendor", "brand", "oem"],
+        "a manufacturer",
+    ),
+    f(
+        "model",
+        false,
+        &[
+            "model",
+            "modelname",
+            "devicemodel",
+            "product",
+            "productname",
+        ],
+        "a model",
+    ),
+    f(
+        "serial",
+        false,
+        &[
+            "serial",
+            "serialnumber",
+            "serialno",
+            "sn",
+            "servicetag",
+            "assettag",
+            "tagnumber",
+        ],
+        "a serial number",
+    ),
+    f(
+        "user",
+        false,
+        &[
+            "user",
+            "assigneduser",
+            "primaryuser",
+            "primaryuserupn",
+            "primaryuserdisplayname",
+            "primaryuseremailaddress",
+            "userprincipalname",
+            "lastloggedinuser",
+            "lastloggedonuser",
+            "lastuser",
+            "assignedto",
+            "owner",
+            "username",
+            "contact",
+        ],
+        "a user",
+    ),
+    f(
+        "site",
+        false,
+        &["site", "sitename", "location", "office", "branch"],
+        "a site",
+    ),
+    f(
+        "purchased",
+        false,
+        &[
+            "purchasedate",
+            "purchased",
+            "dateofpurchase",
+            "purchasedon",
+            "acquired",
+            "acquisitiondate",
+            "installdate",
+            "shipdate",
+        ],
+        DATE,
+    ),
+    f(
+        "warranty_end",
+        false,
+        &[
+            "warrantyend",
+            "warrantyenddate",
+            "warrantyexpiration",
+            "warrantyexpirationdate",
+            "warrantyexpiry",
+            "warrantyexpirydate",
+            "warrantyexpires",
+            "warranty",
+        ],
+        DATE,
+    ),
+    f(
+        "os",
+        false,
+        &[
+            "os",
+            "operatingsystem",
+            "osname",
+            "platform",
+            "software",
+            "softwarename",
+        ],
+        "an operating system or software, e.g. Windows 11 Pro",
+    ),
+    f(
+        "os_version",
+        false,
+        &[
+            "osversion",
+            "operatingsystemversion",
+            "version",
+            "osbuild",
+            "build",
+        ],
+        "a version, e.g. 23H2",
+    ),
+    f(
+        "price",
+        false,
+        &[
+            "purchaseprice",
+            "price",
+            "cost",
+            "purchasecost",
+            "value",
+            "amount",
+        ],
+        "an amount of money (1234.50, $1,234.50) of 0 or more",
+    ),
+];
 
 pub(crate) const DATE: &str =
     "a date (2027-03-17, 17/03/2027, 17 Mar 2027) or a period (Mar 2027, 2027Q1, 2027-W05)";
@@ -409,6 +581,34 @@ pub(crate) mod usage {
     pub const LICENSED: usize = super::at(super::USAGE, "licensed");
 }
 
+/// Where each field of an asset list sits among [`crate::Kind::fields`], by name.
+pub(crate) mod assets {
+    /// `name`.
+    pub const NAME: usize = super::at(super::ASSETS, "name");
+    /// `type`.
+    pub const TYPE: usize = super::at(super::ASSETS, "type");
+    /// `make`.
+    pub const MAKE: usize = super::at(super::ASSETS, "make");
+    /// `model`.
+    pub const MODEL: usize = super::at(super::ASSETS, "model");
+    /// `serial`.
+    pub const SERIAL: usize = super::at(super::ASSETS, "serial");
+    /// `user`.
+    pub const USER: usize = super::at(super::ASSETS, "user");
+    /// `site`.
+    pub const SITE: usize = super::at(super::ASSETS, "site");
+    /// `purchased`.
+    pub const PURCHASED: usize = super::at(super::ASSETS, "purchased");
+    /// `warranty_end`.
+    pub const WARRANTY_END: usize = super::at(super::ASSETS, "warranty_end");
+    /// `os`.
+    pub const OS: usize = super::at(super::ASSETS, "os");
+    /// `os_version`.
+    pub const OS_VERSION: usize = super::at(super::ASSETS, "os_version");
+    /// `price`.
+    pub const PRICE: usize = super::at(super::ASSETS, "price");
+}
+
 /// Where each field of processes data sits among [`crate::Kind::fields`], by name.
 pub(crate) mod processes {
     /// `process`.
@@ -443,6 +643,7 @@ impl Kind {
             Kind::Surveys => "surveys",
             Kind::Usage => "usage",
             Kind::Processes => "processes",
+            Kind::Assets => "assets",
         }
     }
 
@@ -456,6 +657,7 @@ impl Kind {
             Kind::Surveys => SURVEYS,
             Kind::Usage => USAGE,
             Kind::Processes => PROCESSES,
+            Kind::Assets => ASSETS,
         }
     }
 

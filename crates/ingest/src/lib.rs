@@ -19,9 +19,11 @@
 //! - [`read`](mod@read): rows into typed records of any kind, with the report of what was read;
 //! - [`orders`]: the fast path for orders, accumulated on parallel threads;
 //! - [`error`]: why a file or a row could not be imported;
+//! - [`assets`]: an asset list for the lifecycle (into `sextant_core::asset::Asset`);
 //! - [`batch`], [`clv`]: several files imported together; orders for the CLV models;
 //! - [`sheet`]: workbooks within limits; [`parse`]: dates, money and yes/no.
 
+pub mod assets;
 pub mod batch;
 pub mod clv;
 pub mod error;

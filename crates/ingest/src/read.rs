@@ -279,6 +279,11 @@ pub fn read(
     mut progress: impl FnMut(u64),
 ) -> Result<Report, ImportError> {
     let source = source.into();
+    if kind == Kind::Assets {
+        return Err(ImportError::BadMap(
+            "an asset list is read into the asset register (`sextant assets`), not as business data".into(),
+        ));
+    }
     let (headers, mut rows) = open(&source, opts)?;
     let cols = columns(kind, &headers, opts)?;
     let order = date_order(&source, kind, &cols, &headers, opts)?;
@@ -567,6 +572,7 @@ pub fn read(
                     _ => None,
                 }
             }
+            Kind::Assets => None,
         };
         match (bad, record) {
             (None, Some(r)) => {

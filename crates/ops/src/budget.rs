@@ -5,7 +5,8 @@
 //! replaces it is live (from the month after that initiative ends on the schedule; for the
 //! whole period when nothing scheduled replaces it); each scheduled initiative costs its
 //! one-time cost spread evenly over its months (capital) and, from the month after it ends, its
-//! recurring cost / 12 (operating). Months of a fiscal year before the plan's first month count
+//! recurring cost / 12 (operating); each lifecycle replacement (a device or licence falling due,
+//! from the asset register) costs its price in the month it falls due (capital). Months of a fiscal year before the plan's first month count
 //! the systems (they run) but no initiative (none has started). Each period is set against the
 //! plan's budget for it, which covers the initiatives' one-time spend, as the optimiser reads
 //! it.
@@ -26,7 +27,10 @@ pub struct BudgetRow {
     pub one_time: f64,
     /// Initiatives' recurring costs once live (operating).
     pub recurring: f64,
-    /// `one_time`.
+    /// Lifecycle replacements of devices and licences falling due (capital), those a
+    /// scheduled hardware refresh covers left out.
+    pub replacements: f64,
+    /// `one_time + replacements`.
     pub capital: f64,
     /// `systems + recurring`.
     pub operating: f64,
@@ -68,9 +72,36 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// The lifecycle replacements a budget counts, as (month due, cost): every asset with a
+/// replacement date (those already due in the plan's first month or `today`'s, whichever is
+/// later), except the devices due within 12 months of `today` when the schedule has a hardware
+/// refresh (an initiative `hardware-refresh-*`), which pays for them.
+pub fn replacements(
+    plan: &Plan,
+    roadmap: &Roadmap,
+    lc: &sextant_core::asset::Lifecycle,
+) -> Vec<(Month, f64)> {
+    let refresh = roadmap
+        .schedule
+        .iter()
+        .any(|x| x.id.starts_with("hardware-refresh-"));
+    let first = plan.doc().organization.start.max(lc.today.month());
+    let year_ahead = lc.today.month().plus(12);
+    lc.assets
+        .iter()
+        .filter_map(|s| {
+            let due = s.replace_by?.month();
+            let covered =
+                refresh && s.kind != sextant_core::asset::AssetKind::Licence && due <= year_ahead;
+            (!covered).then_some((due.max(first), s.replacement_cost))
+        })
+        .collect()
+}
+
 /// The budget of `plan` over `years` fiscal years (at least 1) from the one its first month is
-/// in, on `roadmap`'s schedule.
-pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32) -> Budget {
+/// in, on `roadmap`'s schedule, with the lifecycle `replacements` (month due, cost; see
+/// [`replacements`]).
+pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32, replacements: &[(Month, f64)]) -> Budget {
     let doc = plan.doc();
     let org = &doc.organization;
     let fys = org.fiscal_year_start;
@@ -82,11 +113,18 @@ pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32) -> Budget {
     let plan_index = |m: i32| at(m).since(org.start);
 
     // Monthly figures.
-    let (mut systems, mut one_time, mut recurring) = (
+    let (mut systems, mut one_time, mut recurring, mut replacing) = (
+        vec![0.0; months as usize],
         vec![0.0; months as usize],
         vec![0.0; months as usize],
         vec![0.0; months as usize],
     );
+    for (due, cost) in replacements {
+        let m = due.since(first_month);
+        if (0..months).contains(&m) {
+            replacing[m as usize] += cost;
+        }
+    }
     let mut retired = Vec::new();
     for s in &doc.systems {
         // Retired from the month after the first scheduled initiative replacing it ends.
@@ -141,12 +179,13 @@ pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32) -> Budget {
     let row = |p: BudgetPeriod| -> BudgetRow {
         let (start, n) = p.months(fys);
         let from = start.since(first_month);
-        let (mut s, mut o, mut r) = (0.0, 0.0, 0.0);
+        let (mut s, mut o, mut r, mut x) = (0.0, 0.0, 0.0, 0.0);
         for m in from..from + n as i32 {
             if (0..months).contains(&m) {
                 s += systems[m as usize];
                 o += one_time[m as usize];
                 r += recurring[m as usize];
+                x += replacing[m as usize];
             }
         }
         let budget = budget_of(p);
@@ -155,9 +194,10 @@ pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32) -> Budget {
             systems: round2(s),
             one_time: round2(o),
             recurring: round2(r),
-            capital: round2(o),
+            replacements: round2(x),
+            capital: round2(o + x),
             operating: round2(s + r),
-            total: round2(s + o + r),
+            total: round2(s + o + r + x),
             budget,
             over_budget: budget.is_some_and(|b| round2(o) > b + 0.005),
         }
@@ -185,16 +225,17 @@ pub fn budget(plan: &Plan, roadmap: &Roadmap, years: u32) -> Budget {
 pub fn csv(b: &Budget) -> String {
     use std::fmt::Write as _;
     let mut s = String::from(
-        "period,systems,one_time,recurring,capital,operating,total,budget,over_budget\n",
+        "period,systems,one_time,recurring,replacements,capital,operating,total,budget,over_budget\n",
     );
     for r in b.years.iter().chain(&b.quarters) {
         let _ = writeln!(
             s,
-            "{},{:.2},{:.2},{:.2},{:.2},{:.2},{:.2},{},{}",
+            "{},{:.2},{:.2},{:.2},{:.2},{:.2},{:.2},{:.2},{},{}",
             r.period,
             r.systems,
             r.one_time,
             r.recurring,
+            r.replacements,
             r.capital,
             r.operating,
             r.total,

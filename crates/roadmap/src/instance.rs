@@ -205,6 +205,15 @@ impl Instance {
             // A pin fixes the start. Under a scenario with delays a pin only says "not
             // before", so that the plan can slip behind a late prerequisite.
             let floating = !adjust.delays.is_empty();
+            // A deadline (`done_by`, the month it must be live by the end of) moves the last
+            // start earlier: its last month of work is that month at the latest.
+            let last_fit = match init.done_by {
+                Some(by) => {
+                    let by = plan.month_index(by) + 1 - d as i32;
+                    last_fit.and_then(|l| u32::try_from(by).ok().map(|b| b.min(l)))
+                }
+                None => last_fit,
+            };
             let latest = match pin {
                 Some(_) if !floating => {
                     Some(earliest).filter(|&e| last_fit.is_some_and(|l| e <= l))
@@ -240,7 +249,9 @@ impl Instance {
                 latest,
                 deps: Vec::new(),
                 group: None,
-                mandatory: init.mandatory || init.status == Status::InProgress,
+                mandatory: init.mandatory
+                    || init.status == Status::InProgress
+                    || init.done_by.is_some(),
                 explore: init.kind == InitiativeKind::Explore,
                 alignment,
                 needs_cancelled: None,

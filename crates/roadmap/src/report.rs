@@ -33,8 +33,11 @@ pub struct Scheduled {
     pub npv: f64,
     /// Alignment score 0-100.
     pub alignment_score: f64,
-    /// Whether the plan requires it.
+    /// Whether the plan requires it (marked mandatory, under way, or with a deadline).
     pub mandatory: bool,
+    /// The month it must be done by (`YYYY-MM`), when it has a deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<String>,
     /// `exploit` or `explore`.
     pub kind: &'static str,
     /// The plan's phase that lists it, if any.
@@ -183,6 +186,7 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
                 npv: round2(item.npv[s as usize]),
                 alignment_score: round2(item.alignment * 100.0),
                 mandatory: item.mandatory,
+                done_by: init.done_by.map(|m| m.to_string()),
                 kind: if item.explore { "explore" } else { "exploit" },
                 phase: doc
                     .phases

@@ -56,6 +56,8 @@ pub enum Section {
     Reviews,
     /// Assessments against a standard, by id (kept beside the plan, not in the plan file).
     Assessments,
+    /// The asset register (computers, devices, licences), by id (kept beside the plan).
+    Assets,
 }
 
 /// The shapes a section has.
@@ -71,7 +73,7 @@ pub enum Shape {
 
 impl Section {
     /// Every section, in the plan file's order.
-    pub const ALL: [Section; 17] = [
+    pub const ALL: [Section; 18] = [
         Section::Organization,
         Section::Swot,
         Section::Strategy,
@@ -89,6 +91,7 @@ impl Section {
         Section::Scenarios,
         Section::Reviews,
         Section::Assessments,
+        Section::Assets,
     ];
 
     /// Its name in the plan file and in URLs.
@@ -111,6 +114,7 @@ impl Section {
             Section::Scenarios => "scenarios",
             Section::Reviews => "reviews",
             Section::Assessments => "assessments",
+            Section::Assets => "assets",
         }
     }
 
@@ -134,9 +138,12 @@ impl Section {
         }
     }
 
-    /// Part of the plan file (reviews and assessments are not).
+    /// Part of the plan file (reviews, assessments and assets are not).
     pub fn in_plan(self) -> bool {
-        !matches!(self, Section::Reviews | Section::Assessments)
+        !matches!(
+            self,
+            Section::Reviews | Section::Assessments | Section::Assets
+        )
     }
 
     /// The natural key of a list entry.
@@ -461,6 +468,49 @@ impl Assessment {
     }
 }
 
+/// Checks an entity kept beside the plan before it is stored.
+fn check_beside(section: Section, body: &Value) -> Result<()> {
+    match section {
+        Section::Assessments => check_assessment(body),
+        Section::Assets => check_asset(body),
+        _ => check_review(body),
+    }
+}
+
+/// An asset as stored: [`sextant_core::asset::Asset`]'s JSON form.
+fn check_asset(v: &Value) -> Result<()> {
+    let a: sextant_core::asset::Asset =
+        serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
+            field: "assets".into(),
+            message: format!(
+                "expected {{id, name, kind: workstation | laptop | server | network | printer | mobile | licence, make?, model?, serial?, user?, site?, purchased?: YYYY-MM-DD, warranty_end?: YYYY-MM-DD, os?, os_version?, price?}}: {e}"
+            ),
+        })?;
+    if a.id.trim().is_empty() || a.name.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "assets.id".into(),
+            message: "expected an id and a name, found an empty one".into(),
+        });
+    }
+    if let (Some(p), Some(w)) = (a.purchased, a.warranty_end)
+        && w < p
+    {
+        return Err(StoreError::Invalid {
+            field: "assets.warranty_end".into(),
+            message: format!(
+                "expected a warranty end on or after the purchase date ({p}), found {w}"
+            ),
+        });
+    }
+    if a.price.is_some_and(|p| !p.is_finite() || p < 0.0) {
+        return Err(StoreError::Invalid {
+            field: "assets.price".into(),
+            message: "expected a price of 0 or more".into(),
+        });
+    }
+    Ok(())
+}
+
 fn check_assessment(v: &Value) -> Result<()> {
     let a: Assessment = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
         field: "assessments".into(),
@@ -498,6 +548,10 @@ pub enum Change {
     /// table of entries, or several sections together. When no plan is stored yet, one is
     /// started if the change includes the organisation (the guided start's first step).
     Sections(Vec<(Section, Value)>),
+    /// Create or replace many entries of a section kept beside the plan at once, each known by
+    /// its key (an asset list imported again updates its assets, never duplicates them): all
+    /// of them, or none when one is invalid.
+    Upsert(Section, Vec<Value>),
 }
 
 impl Store {
@@ -590,6 +644,20 @@ impl Store {
                 no_nul_json("", body)?;
             }
             Change::Delete(_, key) => no_nul("key", key)?,
+            Change::Upsert(section, bodies) => {
+                if section.in_plan() {
+                    return Err(StoreError::Invalid {
+                        field: section.name().into(),
+                        message: format!(
+                            "{} are part of the plan: change them with the plan's sections",
+                            section.name()
+                        ),
+                    });
+                }
+                for body in bodies {
+                    no_nul_json(section.name(), body)?;
+                }
+            }
             Change::Sections(parts) => {
                 for (section, body) in parts {
                     if !section.in_plan() {
@@ -629,14 +697,25 @@ impl Store {
                 checked = Some(Arc::new(plan));
                 (Some(split(&doc)), None)
             }
+            Change::Upsert(s, bodies) => {
+                let mut r = reviews.clone();
+                for body in bodies {
+                    check_beside(s, &body)?;
+                    let key = entity_key(s, &body)?;
+                    let change = if r.contains_key(&(s, key.clone())) {
+                        Change::Put(s, key, body)
+                    } else {
+                        Change::Create(s, body)
+                    };
+                    apply(&mut r, change)?;
+                }
+                (None, Some(r))
+            }
             change @ (Change::Create(s, _) | Change::Put(s, _, _) | Change::Delete(s, _))
                 if !s.in_plan() =>
             {
                 if let Change::Create(_, body) | Change::Put(_, _, body) = &change {
-                    match s {
-                        Section::Assessments => check_assessment(body)?,
-                        _ => check_review(body)?,
-                    }
+                    check_beside(s, body)?;
                 }
                 let mut r = reviews.clone();
                 target = Some(apply(&mut r, change)?);
@@ -851,9 +930,9 @@ impl Store {
 fn apply(rows: &mut Rows, change: Change) -> Result<(Section, String)> {
     let not_found = |s: Section, k: &str| StoreError::NotFound(format!("{}/{k}", s.name()));
     match change {
-        Change::Replace(_) | Change::Import(_) | Change::Sections(_) => Err(StoreError::Corrupt(
-            "replace is not an entity change".into(),
-        )),
+        Change::Replace(_) | Change::Import(_) | Change::Sections(_) | Change::Upsert(..) => Err(
+            StoreError::Corrupt("replace is not an entity change".into()),
+        ),
         Change::Create(section, body) => {
             let key = entity_key(section, &body)?;
             if rows.contains_key(&(section, key.clone())) {

@@ -237,6 +237,8 @@ async fn budget(
         }
     };
     let plan = plan(&state, &s).await?;
+    let today = crate::ui::today_date().unwrap_or_else(|| sextant_core::model::Date::from_days(0));
+    let (_, lc, _) = crate::assets::worked_out(&state, &s, today, years).await?;
     let limit = time_cap(&s).min(10.0);
     let b = state
         .work
@@ -253,7 +255,8 @@ async fn budget(
             if cancel.is_cancelled() {
                 return Err(cancelled(cancel));
             }
-            Ok(sextant_ops::budget::budget(&plan, &r.roadmap, years))
+            let due = sextant_ops::budget::replacements(&plan, &r.roadmap, &lc);
+            Ok(sextant_ops::budget::budget(&plan, &r.roadmap, years, &due))
         })
         .await?;
     if csv {

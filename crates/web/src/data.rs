@@ -504,7 +504,7 @@ fn sheet_rows(
 }
 
 /// A file that cannot be read, as a problem naming it.
-fn unreadable(name: &str, e: sextant_ingest::ImportError) -> ApiError {
+pub(crate) fn unreadable(name: &str, e: sextant_ingest::ImportError) -> ApiError {
     let m = format!("{name}: {e}");
     ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
 }

@@ -1,6 +1,7 @@
-//! `sextant serve --demo`: the Corner Bookstore organisation with its plan and 24 months of
+//! `sextant serve --demo`: the Corner Bookstore organisation with its plan, 24 months of
 //! generated business data (orders, marketing spend, web sessions, surveys: the files in
-//! `examples/corner-bookstore/`), and a login for it. Idempotent: a second start finds the
+//! `examples/corner-bookstore/`), an assessment against NIST CSF 2.0, its 15 devices and
+//! licences (`assets.csv`), and a login for it. Idempotent: a second start finds the
 //! organisation and leaves it as it is.
 //!
 //! The demo's login has a published password, so it is a member of the demo organisation
@@ -47,6 +48,10 @@ pub const DATA: [(&str, &str, &str); 4] = [
         include_str!("../../../examples/corner-bookstore/surveys.csv"),
     ),
 ];
+
+/// The bookstore's 15 devices and licences, as its management tool exports them: two out of
+/// warranty, two PCs on Windows 10 (support ended), an Office 2019 licence.
+pub const ASSETS: &str = include_str!("../../../examples/corner-bookstore/assets.csv");
 
 /// The demo's organisation slug.
 pub const SLUG: &str = "corner-bookstore";
@@ -125,6 +130,22 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
         .change_plan(
             &scope,
             Change::Create(sextant_store::Section::Assessments, assessment),
+        )
+        .await?;
+    let (assets, _) = sextant_ingest::assets::read_assets(
+        sextant_ingest::Source::bytes("assets.csv", ASSETS.as_bytes().to_vec()),
+        &sextant_ingest::Options::default(),
+    )
+    .map_err(|e| StoreError::Corrupt(format!("the demo's assets.csv: {e}")))?;
+    let assets = assets
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    store
+        .change_plan(
+            &scope,
+            Change::Upsert(sextant_store::Section::Assets, assets),
         )
         .await?;
     for (kind, name, text) in DATA {

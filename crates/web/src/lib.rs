@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod assessments;
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod data;
@@ -135,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .merge(data::router())
         .merge(analysis::router())
         .merge(assessments::router())
+        .merge(assets::router())
         .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));

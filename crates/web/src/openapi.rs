@@ -41,9 +41,10 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::jobs::cancel,
         crate::assessments::list, crate::assessments::one, crate::assessments::score,
         crate::assessments::add_initiatives,
+        crate::assets::import, crate::assets::lifecycle, crate::assets::refresh,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage,
-        crate::assessments::AddRemedies)),
+        crate::assessments::AddRemedies, crate::assets::Imported)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(
@@ -53,6 +54,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         (name = "data", description = "The business's data files"),
         (name = "analysis", description = "Analysis, roadmap, simulation, scenarios, metrics, forecasts, CLV"),
         (name = "assessments", description = "Standards, and assessments against them (stored under the plan's `assessments` section): scores and the remedies as initiatives"),
+        (name = "lifecycle", description = "The asset register (stored under the plan's `assets` section, one entity per asset): asset lists imported, warranty and support warnings, the replacement forecast and the hardware refresh"),
     )
 )]
 pub struct ApiDoc;

@@ -3,6 +3,7 @@
 
 mod analytics;
 mod assess;
+mod assets;
 mod doors;
 mod plans;
 mod report;

@@ -410,13 +410,42 @@ fn budget_by_fiscal_year_and_quarter_as_worked_by_hand() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "period,systems,one_time,recurring,capital,operating,total,budget,over_budget"
+        "period,systems,one_time,recurring,replacements,capital,operating,total,budget,over_budget"
     );
     assert_eq!(
         lines[1],
-        "2027,640.00,3000.00,400.00,3000.00,1040.00,4040.00,3500.00,false"
+        "2027,640.00,3000.00,400.00,0.00,3000.00,1040.00,4040.00,3500.00,false"
     );
     assert_eq!(lines.len(), 1 + 1 + 4);
+
+    // With an asset list: a laptop bought 2023-06-15 for 1,000 falls due at 4 years, in June
+    // 2027 (2027-Q2): replacements 1,000, capital 3,000 + 1,000, total 4,040 + 1,000.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let assets = dir.path().join("assets.csv");
+    std::fs::write(
+        &assets,
+        "Name,Type,Purchase Date,Price\nLT-1,laptop,2023-06-15,1000\n",
+    )
+    .expect("the list is written");
+    let csv = stdout(&sextant(&[
+        "budget",
+        &path,
+        "--format",
+        "csv",
+        "--years",
+        "1",
+        "--assets",
+        assets.to_str().expect("a UTF-8 path"),
+        "--today",
+        "2026-12-04",
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[1],
+        "2027,640.00,3000.00,400.00,1000.00,4000.00,1040.00,5040.00,3500.00,false"
+    );
+    assert!(lines[3].starts_with("2027-Q2,"), "{csv}");
+    assert!(lines[3].contains(",1000.00,"), "{csv}");
     let text = stdout(&sextant(&["budget", &path]));
     assert!(text.contains("a from 2027-05 (replaced by x)"), "{text}");
     let out = sextant(&["budget", &path, "--years", "11"]);

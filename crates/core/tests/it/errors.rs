@@ -55,7 +55,7 @@ fn unknown_field_suggests_the_closest_name() {
                |
             12 |     titel: POS
                |     ^
-              = expected: one of `id`, `title`, `description`, `owner`, `vendor`, `status`, `one_time_cost`, `recurring_cost_annual`, `benefits`, `cash_flows`, `duration_months`, `effort_hours_per_month`, `depends_on`, `alternative_group`, `mandatory`, `kind`, `contributes`, `start`, `replaces`, `affects_staff`, `training`, `change_plan`, `handles_customer_data`, `actual_cost`, `started`, `launched`
+              = expected: one of `id`, `title`, `description`, `owner`, `vendor`, `status`, `one_time_cost`, `recurring_cost_annual`, `benefits`, `cash_flows`, `duration_months`, `effort_hours_per_month`, `depends_on`, `alternative_group`, `mandatory`, `kind`, `contributes`, `start`, `replaces`, `affects_staff`, `training`, `change_plan`, `handles_customer_data`, `actual_cost`, `started`, `launched`, `done_by`
               = found: `titel`
               = hint: did you mean `title`?
 

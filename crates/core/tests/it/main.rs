@@ -7,6 +7,7 @@ mod demo;
 mod errors;
 mod hardening;
 mod kpi;
+mod lifecycle;
 mod periods;
 mod properties;
 mod radar;

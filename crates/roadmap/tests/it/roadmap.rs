@@ -439,3 +439,38 @@ fn the_plans_own_order_takes_its_phases_one_after_another() {
     assert_eq!(r.own_order_npv, None);
     assert!(r.own_order_schedule.is_empty());
 }
+
+/// A deadline. `refresh` costs 600 and brings nothing (V = -600 wherever it starts), so alone it
+/// is left out as losing value; with `done_by: 2027-03` it is scheduled and its 2 months end
+/// by March (start month 0 or 1). `shop` (V(s) = -1000 + (12 - s - 2) * 200: 1000 at s = 0) and
+/// the budget of 1,300 for 2027 make the two compete for the budget only when both fit: 600 +
+/// 1000 > 1300, so the deadline takes the budget and `shop` waits for nothing (left out).
+#[test]
+fn a_deadline_makes_an_initiative_scheduled_in_time() {
+    let refresh = "  - {id: refresh, title: Refresh, duration_months: 2, one_time_cost: 600}\n";
+    let shop = "  - {id: shop, title: Shop, duration_months: 2, one_time_cost: 1000, benefits: [{kind: saving, annual: 2400}]}\n";
+    let budget = "constraints:\n  budget:\n    - {period: 2027, amount: 1300}\n";
+    let r = roadmap(&plan(&format!("{refresh}{shop}"), budget));
+    assert_eq!(starts(&r), vec![s("shop", 0, 1)]);
+    assert_eq!(reason(&r, "refresh"), Reason::NegativeValue);
+
+    let due = refresh.replace(
+        "one_time_cost: 600}",
+        "one_time_cost: 600, done_by: 2027-03}",
+    );
+    let r = roadmap(&plan(&format!("{due}{shop}"), budget));
+    assert_eq!(r.status, SolveStatus::Optimal);
+    let sched = starts(&r);
+    assert_eq!(sched.len(), 1, "{sched:?}");
+    assert_eq!(sched[0].0, "refresh");
+    assert!(sched[0].2 <= 2, "ends by March: {sched:?}");
+    let x = &r.schedule[0];
+    assert!(x.mandatory);
+    assert_eq!(x.done_by.as_deref(), Some("2027-03"));
+    assert_eq!(json(&r)["schedule"][0]["done_by"], "2027-03");
+
+    // A deadline the budget cannot meet: no roadmap, and the deadline's family is named.
+    let tight = "constraints:\n  budget:\n    - {period: 2027, amount: 500}\n";
+    let r = roadmap(&plan(&due, tight));
+    assert_eq!(r.status, SolveStatus::Infeasible);
+}

@@ -37,6 +37,7 @@ fn table(rows: &[BudgetRow], cur: &str, caption: &str) -> maud::Markup {
                 th scope="col" .num { "Systems you run" }
                 th scope="col" .num { "Changes: one-time" }
                 th scope="col" .num { "Changes: a year once live" }
+                th scope="col" .num { "Replacing devices" }
                 th scope="col" .num { "Capital" }
                 th scope="col" .num { "Operating" }
                 th scope="col" .num { "Total" }
@@ -49,6 +50,7 @@ fn table(rows: &[BudgetRow], cur: &str, caption: &str) -> maud::Markup {
                         td.num { (money(r.systems, cur)) }
                         td.num { (money(r.one_time, cur)) @if r.over_budget { " " span.badge.off_track { "over budget" } } }
                         td.num { (money(r.recurring, cur)) }
+                        td.num { (money(r.replacements, cur)) }
                         td.num { (money(r.capital, cur)) }
                         td.num { (money(r.operating, cur)) }
                         td.num { strong { (money(r.total, cur)) } }
@@ -79,6 +81,10 @@ fn chart(b: &Budget) -> Bars {
                 name: "Changes: a year once live".into(),
                 values: col(|r| r.recurring),
             },
+            BarSeries {
+                name: "Replacing devices".into(),
+                values: col(|r| r.replacements),
+            },
         ],
         limits: b.years.iter().any(|r| r.budget.is_some()).then(|| Limits {
             name: "Budget for changes".into(),
@@ -98,7 +104,10 @@ async fn page(
     let years = q.years.unwrap_or(3).clamp(1, 10);
     let a = compute::require_analysed(&state, &org, "Budget", Section::Budget).await?;
     let planned = compute::roadmap(&state, &org, a.plan.clone(), 1.0, None).await?;
-    let b = sextant_ops::budget::budget(&a.plan, &planned.roadmap, years);
+    let today = super::today_date().unwrap_or_else(|| sextant_core::model::Date::from_days(0));
+    let (_, lc, _) = crate::assets::worked_out(&state, &org.scope, today, years).await?;
+    let due = sextant_ops::budget::replacements(&a.plan, &planned.roadmap, &lc);
+    let b = sextant_ops::budget::budget(&a.plan, &planned.roadmap, years, &due);
     let cur = b.currency.clone();
     let system_name = |id: &str| {
         a.plan
@@ -117,7 +126,7 @@ async fn page(
             .map_or(id.to_string(), |i| i.title.clone())
     };
     let body = html! {
-        p { "What technology costs each financial year on the optimised roadmap: the systems you run today until a change replaces them, and each change's one-time cost while it is made and its yearly cost once it is live. One-time costs are capital; the rest is operating. The budget line is what the plan sets for changes." }
+        p { "What technology costs each financial year on the optimised roadmap: the systems you run today until a change replaces them, each change's one-time cost while it is made and its yearly cost once it is live, and the devices and licences that fall due for replacement (from the " a href=(org.url("assets")) { "assets" } "). One-time costs and replacements are capital; the rest is operating. The budget line is what the plan sets for changes." }
         @if !matches!(b.status, sextant_roadmap::solve::SolveStatus::Optimal | sextant_roadmap::solve::SolveStatus::Feasible) {
             p.warning { "No roadmap meets every budget and limit of the plan, so no change is counted. "
                 a href=(org.url("roadmap")) { "The roadmap page says why" } "." }

@@ -288,7 +288,7 @@ async fn show(
 }
 
 /// The form fields and the file of a multipart form; the CSRF token must come before the file.
-async fn read_multipart(
+pub(super) async fn read_multipart(
     state: &AppState,
     org: &OrgPage,
     mut mp: Multipart,

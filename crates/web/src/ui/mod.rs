@@ -17,6 +17,7 @@ pub mod account;
 pub mod accounts;
 pub mod advice;
 pub mod assessments;
+pub mod assets;
 pub mod budget;
 pub mod business;
 pub mod compute;
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(reviews::router())
         .merge(assessments::router())
+        .merge(assets::router())
         .merge(portfolio::router())
         .merge(report::router())
 }
@@ -304,6 +306,8 @@ pub enum Section {
     Reviews,
     /// Assessments against standards.
     Assessments,
+    /// The asset register and the lifecycle.
+    Assets,
     /// Members.
     Members,
 }
@@ -323,7 +327,7 @@ impl Section {
         }
     }
 
-    const ALL: [(Section, &'static str, &'static str); 14] = [
+    const ALL: [(Section, &'static str, &'static str); 15] = [
         (Section::Dashboard, "", "Dashboard"),
         (Section::Business, "business", "Business"),
         (Section::Goals, "goals", "Goals & KPIs"),
@@ -337,6 +341,7 @@ impl Section {
         (Section::Data, "data", "Data"),
         (Section::Reviews, "reviews", "Reviews"),
         (Section::Assessments, "assessments", "Assessments"),
+        (Section::Assets, "assets", "Assets"),
         (Section::Members, "members", "Members"),
     ];
 }

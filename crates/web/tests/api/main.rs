@@ -17,6 +17,7 @@ mod accounts;
 mod admin;
 mod analysis;
 mod assessments;
+mod assets;
 mod data;
 mod errors;
 mod forecast_clv;

@@ -199,6 +199,9 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     fill(&c, "f-target", "48").await;
     set_value(&c, "f-due", "2027-12").await;
     click(&c, "main form button[type=submit]").await;
+    // The goal is stored before the next page is asked for (a page asked for while the form's
+    // answer is on its way can lose the race to it).
+    sees(&c, "Created.").await;
     go(&c, &app, "/orgs/bookshop/initiatives").await;
     sees(&c, "Suggested changes").await;
     sees(&c, "Local search listings and reviews").await;
@@ -276,5 +279,29 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     click(&c, "form[action$='/initiatives'] button[type=submit]").await;
     sees(&c, "Added.").await;
     sees(&c, "(in the plan)").await;
+
+    // The shop's devices: the list its management tool exports, imported on the Assets page;
+    // what needs attention, and the refresh put in the plan with one click.
+    go(&c, &app, "/orgs/bookshop/assets").await;
+    sees(&c, "No assets yet.").await;
+    c.find(Locator::Id("f-assets"))
+        .await
+        .unwrap()
+        .send_keys(&repo("examples/corner-bookstore/assets.csv"))
+        .await
+        .unwrap();
+    click(&c, "form[action$='/assets/upload'] button").await;
+    sees(&c, "The asset list is imported: 15 new, 0 updated.").await;
+    sees(&c, "<strong>2</strong> out of warranty").await;
+    sees(
+        &c,
+        "TILL-01 runs Windows 10 22H2, which stopped getting security updates",
+    )
+    .await;
+    shot(&c, "53-assets").await;
+    click(&c, "form[action$='/assets/refresh'] button").await;
+    sees(&c, "The hardware refresh is in the plan.").await;
+    go(&c, &app, "/orgs/bookshop/roadmap").await;
+    sees(&c, "Done by ").await;
     c.close().await.unwrap();
 }

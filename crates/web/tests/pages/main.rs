@@ -10,6 +10,7 @@
 mod account;
 mod accounts;
 mod assessments;
+mod assets;
 mod business;
 mod customers;
 mod dashboard;

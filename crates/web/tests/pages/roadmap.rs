@@ -319,9 +319,12 @@ async fn the_budget_shows_three_years_of_technology_spend() {
         .has("By financial year")
         // 2027: systems 540, one-time 4,800 (POS 1,500, social and e-mail 300, e-commerce
         // 3,000), recurring 810: 6,150; 2029: the landline's 480 and 3,080 a year: 3,560.
-        .has("<th scope=\"row\">2027</th><td class=\"num\">$540</td><td class=\"num\">$4,800</td>")
-        .has("<strong>$6,150</strong>")
-        .has("<strong>$3,560</strong>")
+        .has("<th scope=\"row\">2027</th><td class=\"num\">$540</td><td class=\"num\">$4,800</td><td class=\"num\">$810</td>")
+        // The demo's devices falling due add a column of their own; 2029's: the receipt
+        // printer (November 2029, $329).
+        .has("<th scope=\"row\">2029</th><td class=\"num\">$480</td><td class=\"num\">$0</td><td class=\"num\">$3,080</td><td class=\"num\">$329</td>")
+        .has("<strong>$3,889</strong>")
+        .has("Replacing devices")
         .has("<summary>By quarter</summary>")
         .has("2027-Q1")
         .has("stops costing from April 2027, replaced by")
@@ -337,10 +340,17 @@ async fn the_budget_shows_three_years_of_technology_spend() {
         .get(&format!("/api/v1/orgs/{DEMO}/budget?years=1&format=csv"))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.html.starts_with("period,systems,one_time,recurring,capital,operating,total,budget,over_budget\n2027,540.00,4800.00,810.00,4800.00,1350.00,6150.00,6000.00,false\n"), "{}", csv.html);
+    // 2027 without the devices: 540 + 4,800 + 810 = 6,150; the devices falling due in it
+    // (those already due counted from the plan's first month) come on top, as capital.
+    let row: Vec<&str> = csv.html.lines().nth(1).unwrap().split(',').collect();
+    assert!(csv.html.starts_with("period,systems,one_time,recurring,replacements,capital,operating,total,budget,over_budget\n2027,540.00,4800.00,810.00,"), "{}", csv.html);
+    let replacing: f64 = row[4].parse().unwrap();
+    assert!(replacing >= 1866.0, "the four already due: {}", csv.html);
+    assert_eq!(row[5].parse::<f64>().unwrap(), 4800.0 + replacing);
+    assert_eq!(row[7].parse::<f64>().unwrap(), 6150.0 + replacing);
     let viewer = srv.demo_viewer().await;
     viewer
         .ok(&format!("/orgs/{DEMO}/budget"))
         .await
-        .has("$6,150");
+        .has("$3,889");
 }

@@ -251,6 +251,27 @@ const FORMS: &[(&str, &str, &str)] = &[
         "contributes.",
     ),
     ("initiatives[].start", "initiatives/new", "start"),
+    ("initiatives[].done_by", "initiatives/new", "done_by"),
+    (
+        "organization.lifecycle.warn_months",
+        "assets",
+        "warn_months",
+    ),
+    (
+        "organization.lifecycle.replace_after_years",
+        "assets",
+        "years_laptop",
+    ),
+    (
+        "organization.lifecycle.replacement_price",
+        "assets",
+        "price_laptop",
+    ),
+    (
+        "organization.lifecycle.unsupported_cost_annual",
+        "assets",
+        "unsupported_cost_annual",
+    ),
     ("initiatives[].replaces", "initiatives/new", "replaces"),
     (
         "initiatives[].affects_staff",

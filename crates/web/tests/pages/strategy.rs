@@ -36,8 +36,8 @@ async fn the_swot_shows_the_demo_quadrants_and_strategy() {
         .has("Niche specialisation and customer experience")
         .has("<li>Community events</li>")
         .has("Edit the SWOT and strategy");
-    // Four items in each quadrant, three competencies, and the 14 sections of the menu.
-    assert_eq!(p.count("<li>"), 4 * 4 + 3 + 14, "{}", p.html);
+    // Four items in each quadrant, three competencies, and the 15 sections of the menu.
+    assert_eq!(p.count("<li>"), 4 * 4 + 3 + 15, "{}", p.html);
 }
 
 #[tokio::test]

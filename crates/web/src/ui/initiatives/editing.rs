@@ -13,6 +13,7 @@ pub(super) fn form_of(v: &Value) -> FormData {
         "owner",
         "effort_hours_per_month",
         "start",
+        "done_by",
         "alternative_group",
         "vendor",
         "training",
@@ -197,6 +198,10 @@ pub(super) fn form_page(
                 div.row {
                     (Field::text("start", "Fixed start month", get("start")).kind(Kind::Month)
                         .hint("Leave empty to let the roadmap choose the month").render(errors))
+                    (Field::text("done_by", "Done by (a deadline)", get("done_by")).kind(Kind::Month)
+                        .hint("The month it must be live by, e.g. before the support of what it replaces ends: the roadmap then schedules it in time").render(errors))
+                }
+                div.row {
                     (Field::text("alternative_group", "Alternative group", get("alternative_group"))
                         .hint("Initiatives with the same group are alternatives: the roadmap picks at most one").render(errors))
                 }
@@ -394,6 +399,7 @@ pub(super) fn initiative_json(
     // Fields a script's post leaves out stay as they were stored.
     for k in [
         "start",
+        "done_by",
         "alternative_group",
         "vendor",
         "training",

@@ -143,7 +143,7 @@ const TRIALS: usize = 2_000;
 const SEED: u64 = 1;
 
 /// The fields of the initiative form that a refused change's problems may name.
-const FIELDS: [&str; 29] = [
+const FIELDS: [&str; 30] = [
     "vendor",
     "handles_customer_data",
     "affects_staff",
@@ -171,6 +171,7 @@ const FIELDS: [&str; 29] = [
     "contributes",
     "mandatory",
     "start",
+    "done_by",
     "alternative_group",
     "replaces",
 ];
