@@ -77,6 +77,16 @@ enum BenchWhat {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The consultant's portfolio over many clients (the demo plan, generated assets and three
+    /// assessments each), first view and cached, beside the portfolio of one client.
+    Portfolio {
+        /// Number of client organisations.
+        #[arg(long, default_value_t = 200)]
+        orgs: usize,
+        /// Assets per client.
+        #[arg(long, default_value_t = 500)]
+        assets: usize,
+    },
     /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
     Simulate {
         /// Number of initiatives.
@@ -135,6 +145,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             keep,
         } => crate::bench_metrics::metrics(orders, customers, seed, keep),
         BenchWhat::Clv { customers, seed } => crate::bench_metrics::clv(customers, seed),
+        BenchWhat::Portfolio { orgs, assets } => crate::bench_portfolio::portfolio(orgs, assets),
         BenchWhat::Simulate {
             initiatives,
             months,

@@ -14,6 +14,7 @@ pub mod checks;
 pub mod decode;
 pub mod diag;
 pub mod finance;
+pub mod health;
 pub mod kpi;
 pub mod lifecycle;
 pub mod model;

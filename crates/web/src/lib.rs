@@ -28,6 +28,7 @@ pub mod mail;
 pub mod openapi;
 pub mod orgs;
 pub mod plan;
+pub mod portfolio;
 pub mod proxy;
 pub mod ui;
 pub mod work;
@@ -87,6 +88,8 @@ pub struct AppState {
     pub analysed: Arc<ui::compute::Cache>,
     /// The pages' roadmaps of unchanged inputs (under their fingerprint, as `cache`).
     pub roadmaps: Arc<ui::compute::Roadmaps>,
+    /// The portfolio's rows of unchanged organisations (under their fingerprint and day).
+    pub clients: Arc<portfolio::Cache>,
     /// The address people reach the server at (`public_url`), for links the pages hand out;
     /// `None`: the address the browser used.
     pub public_url: Option<String>,
@@ -109,6 +112,7 @@ impl AppState {
             work: Arc::new(work::Work::default()),
             analysed: Arc::new(ui::compute::Cache::default()),
             roadmaps: Arc::new(ui::compute::Roadmaps::default()),
+            clients: Arc::new(portfolio::Cache::default()),
             public_url: None,
             mailer: None,
             staging: None,
@@ -137,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(analysis::router())
         .merge(assessments::router())
         .merge(assets::router())
+        .merge(portfolio::router())
         .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));

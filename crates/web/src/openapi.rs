@@ -42,9 +42,12 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::assessments::list, crate::assessments::one, crate::assessments::score,
         crate::assessments::add_initiatives,
         crate::assets::import, crate::assets::lifecycle, crate::assets::refresh,
+        crate::portfolio::portfolio,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage,
-        crate::assessments::AddRemedies, crate::assets::Imported)),
+        crate::assessments::AddRemedies, crate::assets::Imported, crate::portfolio::Portfolio,
+        crate::portfolio::Client, crate::portfolio::Totals, crate::portfolio::Devices,
+        crate::portfolio::Flag, crate::portfolio::AssessmentSummary)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(

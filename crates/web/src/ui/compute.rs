@@ -62,21 +62,29 @@ pub async fn require_analysed(
 
 /// The organisation's plan and its analysis, or `None` when no plan is stored.
 pub async fn analysed(state: &AppState, org: &OrgPage) -> Result<Option<Arc<Analysed>>, PageError> {
-    let fp = state.store.fingerprint(&org.scope).await?;
+    Ok(analysed_in(state, &org.scope).await?)
+}
+
+/// [`analysed`] for a caller's scope (the pages' and the API's portfolio).
+pub async fn analysed_in(
+    state: &AppState,
+    scope: &sextant_store::Scope,
+) -> Result<Option<Arc<Analysed>>, ApiError> {
+    let fp = state.store.fingerprint(scope).await?;
     if let Ok(map) = state.analysed.0.lock()
         && let Some((f, a)) = map.get(&fp.org)
         && *f == fp
     {
         return Ok(Some(a.clone()));
     }
-    let Some(plan) = org.plan(state).await? else {
+    let Some(plan) = state.store.plan(scope).await? else {
         return Ok(None);
     };
-    let data = crate::analysis::imported(state, &org.scope, fp).await?;
+    let data = crate::analysis::imported(state, scope, fp).await?;
     let p = plan.clone();
     let done = state
         .work
-        .run(org.scope.org_id(), 1, move |_| -> Result<_, ApiError> {
+        .run(scope.org_id(), 1, move |_| -> Result<_, ApiError> {
             Ok(sextant_ops::analyse(&p, data.as_deref()))
         })
         .await?;
@@ -120,7 +128,18 @@ pub async fn roadmap(
     budget_factor: f64,
     frontier: Option<usize>,
 ) -> Result<Arc<Planned>, PageError> {
-    let fp = state.store.fingerprint(&org.scope).await?;
+    Ok(roadmap_in(state, &org.scope, plan, budget_factor, frontier).await?)
+}
+
+/// [`roadmap`] for a caller's scope (the pages' and the API's portfolio).
+pub async fn roadmap_in(
+    state: &AppState,
+    scope: &sextant_store::Scope,
+    plan: Arc<Plan>,
+    budget_factor: f64,
+    frontier: Option<usize>,
+) -> Result<Arc<Planned>, ApiError> {
+    let fp = state.store.fingerprint(scope).await?;
     let key = (fp.org, budget_factor.to_bits(), frontier);
     if let Ok(map) = state.roadmaps.0.lock()
         && let Some((f, r)) = map.get(&key)
@@ -139,22 +158,18 @@ pub async fn roadmap(
     };
     let planned = state
         .work
-        .run(
-            org.scope.org_id(),
-            1,
-            move |cancel| -> Result<_, ApiError> {
-                let req = sextant_ops::RoadmapRequest {
-                    options: solve::Options {
-                        stop: cancel.stop(),
-                        ..req.options.clone()
-                    },
-                    ..req.clone()
-                };
-                Ok(sextant_ops::roadmap(&plan, &req, &|| {
-                    !cancel.is_cancelled()
-                }))
-            },
-        )
+        .run(scope.org_id(), 1, move |cancel| -> Result<_, ApiError> {
+            let req = sextant_ops::RoadmapRequest {
+                options: solve::Options {
+                    stop: cancel.stop(),
+                    ..req.options.clone()
+                },
+                ..req.clone()
+            };
+            Ok(sextant_ops::roadmap(&plan, &req, &|| {
+                !cancel.is_cancelled()
+            }))
+        })
         .await?;
     let planned = Arc::new(planned);
     if let Ok(mut map) = state.roadmaps.0.lock() {

@@ -337,17 +337,93 @@ async fn page(
         ));
     };
     let started = std::time::Instant::now();
+    let attention = crate::portfolio::portfolio_of(
+        &state,
+        &viewer.user,
+        sextant_core::model::Date::from_days(day.0),
+    )
+    .await?;
     let rows = rows(&state, &viewer, day).await?;
     tracing::debug!(
         orgs = rows.len(),
         seconds = started.elapsed().as_secs_f64(),
         "portfolio"
     );
-    let body = body(&rows, day, &raw);
+    let body = html! { (attention_table(&attention)) (body(&rows, day, &raw)) };
     Ok(render_status(
         StatusCode::OK,
         layout("Portfolio", Some(&viewer), None, body),
     ))
+}
+
+/// The clients by what needs attention: each one's health score (its parts on hover and in
+/// words for screen readers), the figures it is made from, and what to look at, each linked.
+fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
+    use sextant_core::health::{Review, Roadmap};
+    let t = &p.totals;
+    html! {
+        @if !p.clients.is_empty() {
+            section aria-labelledby="attention-h" {
+                h2 #attention-h { "Who needs attention" }
+                p { "Each client's health, out of 100: security (the latest assessment, 25), devices (out of warranty or support within 6 months, 20), goals (on track 1, at risk or not measured ½, off track 0; 25), reviews (held on time, 15) and the roadmap (the best within the plan's limits, 15). The lowest first; point at a score for its parts." }
+                div.scroll { table.list {
+                    caption { "Clients by what needs attention (" (p.clients.len()) ")" }
+                    thead { tr {
+                        th scope="col" { "Client" }
+                        th scope="col" .num { "Health" }
+                        th scope="col" { "Assessment" }
+                        th scope="col" .num { "Devices" }
+                        th scope="col" { "Goals" }
+                        th scope="col" { "Review" }
+                        th scope="col" { "Roadmap" }
+                        th scope="col" .num { "Next year" }
+                        th scope="col" { "Look at" }
+                    } }
+                    tbody {
+                        @for c in &p.clients {
+                            @let parts = c.health.parts.iter().map(|x| format!("{}: {} of {} ({})", x.part, (x.points * 10.0).round() / 10.0, x.of, x.why)).collect::<Vec<_>>().join("; ");
+                            tr {
+                                th scope="row" { a href=(url(&c.slug, "")) { (c.name) } }
+                                td.num { span.score title=(parts) { strong { (c.health.score) } } span.visually-hidden { " (" (parts) ")" } }
+                                td { @match &c.assessment {
+                                    Some(a) => { a href=(url(&c.slug, &format!("assessments/{}", a.id))) { (a.score.map_or("not scored".to_string(), |s| format!("{:.0}", s * 100.0))) }
+                                        @if let Some(ch) = a.change { " (" @if ch >= 0.0 { "+" } (format!("{:.0}", ch * 100.0)) ")" } }
+                                    None => { a href=(url(&c.slug, "assessments")) { "none" } }
+                                } }
+                                td.num { a href=(url(&c.slug, "assets")) { @if c.devices.total == 0 { "no list" } @else { (c.devices.within_6_months) " of " (c.devices.total) } } }
+                                td { a href=(url(&c.slug, "goals")) { (c.goals.off_track) " off track" @if c.goals.not_measured > 0 { ", " (c.goals.not_measured) " not measured" } } }
+                                td { a href=(url(&c.slug, "reviews")) { @match c.review {
+                                    Some(Review::Overdue { by }) => { span.badge.bad { "Overdue" } " since " (sextant_core::asset::long_date(by)) },
+                                    Some(Review::Due { by }) => { "by " (sextant_core::asset::long_date(by)) },
+                                    None => { "none held" },
+                                } } }
+                                td { a href=(url(&c.slug, "roadmap")) { @match c.roadmap {
+                                    Roadmap::Optimal => "best possible",
+                                    Roadmap::Gap => "not proven best",
+                                    Roadmap::Infeasible => "no schedule",
+                                    Roadmap::None => "no plan",
+                                } } }
+                                td.num { @match (c.budget_next_year, &c.currency) { (Some(b), Some(cur)) => { a href=(url(&c.slug, "budget")) { (format::money(b, cur)) } } _ => { "–" } } }
+                                td { @for f in &c.flags { div { a href=(f.link) { (f.what) } } } }
+                            }
+                        }
+                    }
+                    tfoot { tr {
+                        th scope="row" { "All " (t.clients) " clients" }
+                        td.num { "mean " (t.mean_score) }
+                        td { (t.under_50) " under 50" }
+                        td.num { (t.devices_attention) }
+                        td { (t.goals_off_track) " off track" }
+                        td { (t.reviews_due) " due or overdue" }
+                        td { (t.roadmaps_infeasible) " with no schedule" }
+                        td.num { @for (cur, b) in &t.budget_next_year { div { (format::money(*b, cur)) } } }
+                        td {}
+                    } }
+                } }
+                p { a href=(format!("/api/v1/portfolio?as_of={}", p.as_of)) { "The same as JSON" } }
+            }
+        }
+    }
 }
 
 /// The form choosing the day looked from.

@@ -28,6 +28,7 @@ mod login_limits;
 mod mail;
 mod openapi;
 mod plan;
+mod portfolio;
 mod tenancy;
 mod work;
 

@@ -89,7 +89,8 @@ async fn the_portfolio_shows_each_clients_goals_spend_and_end_of_life() {
     // in a year, nor the online revenue, a 1% chance), 2 at risk (the social engagement above
     // and the customers from outside the neighbourhood, a 47% chance); the top risk is the
     // e-commerce breach (likelihood 2 x impact 5 = 10, high).
-    let row = &p.html[p.html.find("<tbody>").unwrap()..];
+    let clients = p.html.find("<caption>Clients (1)").unwrap();
+    let row = &p.html[clients + p.html[clients..].find("<tbody>").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(
         row.contains("<td class=\"num\"><a href=\"/orgs/corner-bookstore/goals\">4</a></td><td class=\"num\"><a href=\"/orgs/corner-bookstore/goals\">2</a></td>"),
@@ -291,4 +292,24 @@ async fn fifty_clients_against_one() {
         ratio(fifty_first, one_first),
         ratio(fifty_cached, one_cached)
     );
+}
+
+/// Who needs attention: the demo's health score, its parts on hover, its flags linked, and the
+/// totals; as `GET /api/v1/portfolio` gives them.
+#[tokio::test]
+async fn the_portfolio_says_who_needs_attention_and_why() {
+    let (_srv, b) = demo().await;
+    let p = b.ok("/portfolio?as_of=2026-12-04").await;
+    p.has("<h2 id=\"attention-h\">Who needs attention</h2>")
+        .has("Clients by what needs attention (1)")
+        .has("devices: 12 of 20 (6 of 15 devices out of warranty or support, or soon)")
+        .has("roadmap: 15 of 15 (the roadmap is the best possible within the plan's limits)")
+        .has("<a href=\"/orgs/corner-bookstore/assets\">6 of 15 devices out of warranty or support within 6 months</a>")
+        .has("best possible")
+        .has("All 1 clients")
+        .has("href=\"/api/v1/portfolio?as_of=2026-12-04\"");
+    let api = b.get("/api/v1/portfolio?as_of=2026-12-04").await;
+    let v: serde_json::Value = serde_json::from_str(&api.html).unwrap();
+    let score = v["clients"][0]["health"]["score"].as_u64().unwrap();
+    p.has(&format!("<strong>{score}</strong>"));
 }

@@ -1,0 +1,508 @@
+//! The consultant's portfolio: for each organisation the caller is a member of, its health
+//! (`sextant_core::health`: security, devices, goals, reviews, roadmap, 0 to 100) and the
+//! figures it is made from, each flag with the page that explains it; sorted by what needs
+//! attention (the lowest score first), with totals across clients. The pages' `/portfolio` and
+//! the API's `GET /api/v1/portfolio` show the same.
+//!
+//! Each organisation's figures are kept under the fingerprint of its inputs (plan version, which
+//! every change beside the plan also moves, and its data sets) and the day: a second view of
+//! unchanged clients reads one fingerprint each and nothing else.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use sextant_core::asset::{self, Concern};
+use sextant_core::health::{self, Goals, Health, Review, Roadmap};
+use sextant_core::kpi::Standing;
+use sextant_core::model::Date;
+use sextant_roadmap::solve::SolveStatus;
+use sextant_store::{Organization, Paging, Role, Scope, Section, User};
+use tokio::task::JoinSet;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, Query};
+
+/// The route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/portfolio", get(portfolio))
+}
+
+/// Organisations worked out at once.
+const AT_ONCE: usize = 4;
+
+/// Months ahead in which an end of warranty or support counts.
+pub const AHEAD_MONTHS: u32 = 6;
+
+/// A client's latest assessment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssessmentSummary {
+    /// Its id (its page is `/orgs/{org}/assessments/{id}`).
+    pub id: String,
+    /// The standard's title.
+    pub standard: String,
+    /// Its day.
+    pub date: Option<String>,
+    /// Overall score, 0 to 1 (over the controls answered).
+    pub score: Option<f64>,
+    /// The change from the previous assessment of the same standard.
+    pub change: Option<f64>,
+}
+
+/// A client's devices.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Devices {
+    /// Assets in the register.
+    pub total: u32,
+    /// Out of warranty or without security updates today.
+    pub now: u32,
+    /// Out of warranty or support within the next 6 months (or already).
+    pub within_6_months: u32,
+}
+
+/// Something that needs attention, and the page that explains it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Flag {
+    /// In words.
+    pub what: String,
+    /// The page (path) that explains it.
+    pub link: String,
+}
+
+/// One client's row.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Client {
+    /// The organisation's slug.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// The caller's role in it.
+    pub role: String,
+    /// 0 to 100 and its parts.
+    #[schema(value_type = Object)]
+    pub health: Health,
+    /// The latest assessment.
+    pub assessment: Option<AssessmentSummary>,
+    /// The devices.
+    pub devices: Devices,
+    /// The goals.
+    #[schema(value_type = Object)]
+    pub goals: Goals,
+    /// The next review (`None` when none was held).
+    #[schema(value_type = Object)]
+    pub review: Option<Review>,
+    /// The last review's day.
+    pub last_review: Option<String>,
+    /// The roadmap: `optimal`, `gap`, `infeasible` or `none`.
+    #[schema(value_type = String)]
+    pub roadmap: Roadmap,
+    /// What technology costs in the next fiscal year on the optimised roadmap (the budget's
+    /// total), in `currency`.
+    pub budget_next_year: Option<f64>,
+    /// The plan's currency.
+    pub currency: Option<String>,
+    /// What needs attention, most urgent first.
+    pub flags: Vec<Flag>,
+}
+
+/// Totals across clients.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Totals {
+    /// Clients.
+    pub clients: u32,
+    /// The mean health score.
+    pub mean_score: f64,
+    /// Clients under 50.
+    pub under_50: u32,
+    /// Goals off track or missed.
+    pub goals_off_track: u32,
+    /// Devices out of warranty or support within 6 months (or already).
+    pub devices_attention: u32,
+    /// Reviews overdue or never held.
+    pub reviews_due: u32,
+    /// Roadmaps that meet no schedule.
+    pub roadmaps_infeasible: u32,
+    /// The next fiscal year's budgets, by currency.
+    pub budget_next_year: BTreeMap<String, f64>,
+}
+
+/// The portfolio.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Portfolio {
+    /// The day it was worked out for.
+    pub as_of: String,
+    /// Clients, what needs attention first (lowest score, then name).
+    pub clients: Vec<Client>,
+    /// Totals.
+    pub totals: Totals,
+}
+
+/// An organisation's row with the fingerprint of its inputs and the day it was made for.
+type Kept = (sextant_store::Fingerprint, Date, Arc<Client>);
+
+/// Each organisation's row under the fingerprint of its inputs and the day.
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<i64, Kept>>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("portfolio::Cache")
+    }
+}
+
+fn goals_of(a: &sextant_core::Analysis) -> Goals {
+    let mut g = Goals {
+        total: a.goal_status.len() as u32,
+        ..Goals::default()
+    };
+    for s in &a.goal_status {
+        match s.status {
+            Standing::Achieved | Standing::OnTrack => g.on_track += 1,
+            Standing::AtRisk => g.at_risk += 1,
+            Standing::OffTrack | Standing::Missed => g.off_track += 1,
+            _ => g.not_measured += 1,
+        }
+    }
+    g
+}
+
+/// One organisation's row, worked out (or read from the cache) for `day`.
+async fn client(
+    state: &AppState,
+    scope: &Scope,
+    org: &Organization,
+    role: Role,
+    day: Date,
+) -> ApiResult<Arc<Client>> {
+    let fp = state.store.fingerprint(scope).await?;
+    if let Ok(map) = state.clients.0.lock()
+        && let Some((f, d, c)) = map.get(&fp.org)
+        && *f == fp
+        && *d == day
+    {
+        let mut c = (**c).clone();
+        c.role = role.as_str().to_string();
+        return Ok(Arc::new(c));
+    }
+    let slug = &org.slug;
+    let link = |rest: &str| format!("/orgs/{slug}/{rest}");
+    let mut flags: Vec<Flag> = Vec::new();
+
+    // Assessments: the latest scored, and the change from the one before of its standard.
+    let mut scored: Vec<(String, String, String, Option<f64>)> = Vec::new();
+    let assessments = state
+        .store
+        .entities(scope, Section::Assessments, Paging::new(Some(0), Some(500)))
+        .await?;
+    for e in assessments.items {
+        let Ok(a) = serde_json::from_value::<sextant_store::Assessment>(e.body) else {
+            continue;
+        };
+        let Ok((standard, answers)) = a.read() else {
+            continue;
+        };
+        let s = sextant_core::standard::score(standard, &answers);
+        scored.push((
+            a.id.clone(),
+            standard.id.clone(),
+            a.date.clone().unwrap_or_default(),
+            s.overall.score,
+        ));
+    }
+    scored.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+    let assessment = scored.last().map(|(id, std, date, score)| {
+        let before = scored
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|x| &x.1 == std)
+            .and_then(|x| x.3);
+        AssessmentSummary {
+            id: id.clone(),
+            standard: sextant_core::standard::shipped()
+                .iter()
+                .find(|s| &s.id == std)
+                .map_or(std.clone(), |s| s.title.clone()),
+            date: (!date.is_empty()).then(|| date.clone()),
+            score: *score,
+            change: score.zip(before).map(|(a, b)| a - b),
+        }
+    });
+    match &assessment {
+        None => flags.push(Flag {
+            what: "Never assessed against a standard".into(),
+            link: link("assessments"),
+        }),
+        Some(a) if a.change.is_some_and(|c| c < -0.005) => flags.push(Flag {
+            what: format!(
+                "Assessment score fell {} points",
+                (a.change.unwrap_or(0.0) * -100.0).round()
+            ),
+            link: link(&format!("assessments/{}", a.id)),
+        }),
+        _ => {}
+    }
+
+    // Devices.
+    let (_, lc, _) = crate::assets::worked_out(state, scope, day, 1).await?;
+    let soon: std::collections::HashSet<&str> = lc
+        .warnings
+        .iter()
+        .filter(|w| w.concern != Concern::OverAge)
+        .map(|w| w.asset.as_str())
+        .collect();
+    let now: std::collections::HashSet<&str> = lc
+        .warnings
+        .iter()
+        .filter(|w| w.concern.urgent())
+        .map(|w| w.asset.as_str())
+        .collect();
+    // Within the portfolio's 6 months whatever the policy's warning months.
+    let horizon = Date::new(day.month().plus(AHEAD_MONTHS as i32), 1).unwrap_or(day);
+    let ahead = lc
+        .assets
+        .iter()
+        .filter(|s| {
+            soon.contains(s.id.as_str()) || s.support.as_ref().is_some_and(|x| x.ends < horizon)
+        })
+        .count() as u32;
+    let devices = Devices {
+        total: lc.totals.assets,
+        now: now.len() as u32,
+        within_6_months: ahead.max(now.len() as u32),
+    };
+    if devices.total == 0 {
+        flags.push(Flag {
+            what: "No asset list".into(),
+            link: link("assets"),
+        });
+    } else if devices.within_6_months > 0 {
+        flags.push(Flag {
+            what: format!(
+                "{} of {} devices out of warranty or support within 6 months",
+                devices.within_6_months, devices.total
+            ),
+            link: link("assets"),
+        });
+    }
+
+    // Reviews.
+    let reviews = state
+        .store
+        .entities(scope, Section::Reviews, Paging::new(Some(0), Some(500)))
+        .await?;
+    let last_review = reviews
+        .items
+        .iter()
+        .filter_map(|e| e.body.get("date")?.as_str().and_then(Date::parse))
+        .max();
+
+    // The plan: goals, the roadmap, the budget.
+    let analysed = crate::ui::compute::analysed_in(state, scope).await?;
+    let (goals, roadmap, budget_next_year, currency, review) = match &analysed {
+        None => {
+            flags.push(Flag {
+                what: "No plan yet".into(),
+                link: link("start"),
+            });
+            (Goals::default(), Roadmap::None, None, None, None)
+        }
+        Some(a) => {
+            let org_doc = &a.plan.doc().organization;
+            let review = last_review.map(|l| {
+                health::next_review(
+                    Some(l),
+                    day,
+                    org_doc.fiscal_year_start,
+                    health::REVIEW_MONTHS,
+                )
+            });
+            let planned =
+                crate::ui::compute::roadmap_in(state, scope, a.plan.clone(), 1.0, None).await?;
+            let roadmap = match planned.roadmap.status {
+                SolveStatus::Optimal => Roadmap::Optimal,
+                SolveStatus::Feasible => Roadmap::Gap,
+                _ => Roadmap::Infeasible,
+            };
+            let due = sextant_ops::budget::replacements(&a.plan, &planned.roadmap, &lc);
+            let b = sextant_ops::budget::budget(&a.plan, &planned.roadmap, 3, &due);
+            let next_fy = sextant_core::model::BudgetPeriod::year_of(
+                day.month().plus(12),
+                org_doc.fiscal_year_start,
+            )
+            .to_string();
+            let budget = b
+                .years
+                .iter()
+                .find(|y| y.period == next_fy)
+                .map(|y| y.total);
+            (
+                goals_of(&a.analysis),
+                roadmap,
+                budget,
+                Some(org_doc.currency.clone()),
+                review,
+            )
+        }
+    };
+    if goals.off_track > 0 {
+        flags.push(Flag {
+            what: format!(
+                "{} {} off track",
+                goals.off_track,
+                if goals.off_track == 1 {
+                    "goal"
+                } else {
+                    "goals"
+                }
+            ),
+            link: link("goals"),
+        });
+    }
+    match review {
+        None if analysed.is_some() => flags.push(Flag {
+            what: "No review held yet".into(),
+            link: link("reviews"),
+        }),
+        Some(Review::Overdue { by }) => flags.push(Flag {
+            what: format!("Review overdue since {}", asset::long_date(by)),
+            link: link("reviews"),
+        }),
+        _ => {}
+    }
+    if roadmap == Roadmap::Infeasible {
+        flags.push(Flag {
+            what: "No roadmap meets the plan's budget and limits".into(),
+            link: link("roadmap"),
+        });
+    }
+    let health = health::health(&health::Inputs {
+        assessment: assessment.as_ref().and_then(|a| a.score),
+        assets: (devices.total, devices.within_6_months),
+        goals,
+        review,
+        roadmap,
+    });
+    let c = Arc::new(Client {
+        slug: slug.clone(),
+        name: org.name.clone(),
+        role: role.as_str().to_string(),
+        health,
+        assessment,
+        devices,
+        goals,
+        review,
+        last_review: last_review.map(|d| d.to_string()),
+        roadmap,
+        budget_next_year,
+        currency,
+        flags,
+    });
+    if let Ok(mut map) = state.clients.0.lock() {
+        map.insert(fp.org, (fp, day, c.clone()));
+    }
+    Ok(c)
+}
+
+/// The portfolio of `user` on `day`: every organisation they are a member of.
+pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult<Portfolio> {
+    let orgs = state
+        .store
+        .orgs_of(user, Paging::new(None, Some(500)))
+        .await?
+        .items;
+    let mut out: Vec<Option<Arc<Client>>> = (0..orgs.len()).map(|_| None).collect();
+    let mut set = JoinSet::new();
+    let mut next = 0;
+    while next < orgs.len() || !set.is_empty() {
+        while next < orgs.len() && set.len() < AT_ONCE {
+            let (o, role) = orgs[next].clone();
+            let (state, user, i) = (state.clone(), user.clone(), next);
+            set.spawn(async move {
+                let scope = state.store.scope(&user, &o.slug).await?;
+                let c = client(&state, &scope, &o, role, day).await;
+                c.map(|c| (i, c))
+            });
+            next += 1;
+        }
+        match set.join_next().await {
+            Some(Ok(Ok((i, c)))) => out[i] = Some(c),
+            Some(Ok(Err(e))) => return Err(e),
+            Some(Err(e)) => return Err(ApiError::Internal(format!("portfolio task: {e}"))),
+            None => {}
+        }
+    }
+    let mut clients: Vec<Client> = out.into_iter().flatten().map(|c| (*c).clone()).collect();
+    clients.sort_by(|a, b| {
+        a.health
+            .score
+            .cmp(&b.health.score)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    let mut t = Totals {
+        clients: clients.len() as u32,
+        ..Totals::default()
+    };
+    for c in &clients {
+        t.mean_score += f64::from(c.health.score);
+        t.under_50 += u32::from(c.health.score < 50);
+        t.goals_off_track += c.goals.off_track;
+        t.devices_attention += c.devices.within_6_months;
+        t.reviews_due += u32::from(c.review.is_none_or(Review::overdue) && c.currency.is_some());
+        t.roadmaps_infeasible += u32::from(c.roadmap == Roadmap::Infeasible);
+        if let (Some(b), Some(cur)) = (c.budget_next_year, &c.currency) {
+            *t.budget_next_year.entry(cur.clone()).or_default() += b;
+        }
+    }
+    if !clients.is_empty() {
+        t.mean_score = (t.mean_score / clients.len() as f64 * 10.0).round() / 10.0;
+    }
+    Ok(Portfolio {
+        as_of: day.to_string(),
+        clients,
+        totals: t,
+    })
+}
+
+/// The day to look from.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AsOf {
+    /// `YYYY-MM-DD` (default: today).
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+/// The day `as_of` names, or today.
+pub fn day_of(as_of: Option<&str>) -> ApiResult<Date> {
+    match as_of.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(crate::ui::today_date().unwrap_or_else(|| Date::from_days(0))),
+        Some(s) => Date::parse(s).ok_or_else(|| {
+            ApiError::field(
+                "as_of",
+                format!(
+                    "expected a date as YYYY-MM-DD, found `{}`",
+                    s.chars().take(40).collect::<String>()
+                ),
+            )
+        }),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/portfolio", tag = "organisations",
+    params(AsOf),
+    responses((status = 200, description = "Every organisation the caller is a member of, what needs attention first: its health score (0 to 100: security 25, devices 20, goals 25, reviews 15, roadmap 15, each with its reason), latest assessment and its change, devices out of warranty or support within 6 months, goals by standing, the next or overdue review, the roadmap's status, next fiscal year's budget, and each flag with the page that explains it; with totals", body = Portfolio),
+              (status = 422, body = crate::error::Problem)))]
+async fn portfolio(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AsOf>,
+) -> ApiResult<axum::Json<Portfolio>> {
+    let day = day_of(q.as_of.as_deref())?;
+    Ok(axum::Json(portfolio_of(&state, &caller.user, day).await?))
+}

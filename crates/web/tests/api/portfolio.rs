@@ -1,0 +1,116 @@
+//! The portfolio through the API: each client's health score and its parts, what needs
+//! attention first, the flags linked to the pages that explain them, totals, and only the
+//! caller's organisations.
+
+use reqwest::StatusCode;
+
+use crate::{demo, problem};
+
+/// The demo on 2026-12-04. Devices, worked by hand from examples/corner-bookstore/assets.csv:
+/// out of warranty or support, or within 6 months of either (by 2027-06-04): TILL-01, OFFICE-PC
+/// (both out of warranty and on Windows 10), OFFICE-2019 (Office 2019 ended 2025-10-14),
+/// TOM-MBA (warranty 2027-02-10), SARAH-LT (2027-05-20), SHOP-PHONE (2027-06-01): 6 of 15,
+/// 20 × 9/15 = 12 points. Security: 25 × the demo assessment's score, as its own route scores it.
+#[tokio::test]
+async fn the_demo_client_is_scored_and_its_flags_lead_to_the_pages() {
+    let (_srv, api) = demo().await;
+    let p = api.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    assert_eq!(p["as_of"], "2026-12-04");
+    let clients = p["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 1);
+    let c = &clients[0];
+    assert_eq!(c["slug"], "corner-bookstore");
+    assert_eq!(c["devices"]["total"], 15);
+    assert_eq!(c["devices"]["within_6_months"], 6);
+    assert_eq!(c["devices"]["now"], 3);
+    let parts = c["health"]["parts"].as_array().unwrap();
+    let names: Vec<&str> = parts.iter().map(|x| x["part"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["security", "devices", "goals", "reviews", "roadmap"]
+    );
+    assert_eq!(parts[1]["points"], 12.0);
+    let score = api
+        .ok("/api/v1/orgs/corner-bookstore/assessments/nist-csf-2-0-2026-10-15/score")
+        .await;
+    let s = score["overall"]["score"].as_f64().unwrap();
+    assert!((parts[0]["points"].as_f64().unwrap() - 25.0 * s).abs() < 1e-9);
+    let sum: f64 = parts.iter().map(|x| x["points"].as_f64().unwrap()).sum();
+    assert_eq!(c["health"]["score"], sum.round() as u64);
+    assert_eq!(c["roadmap"], "optimal");
+    assert_eq!(parts[4]["points"], 15.0);
+    // Goals: every demo goal is counted, whatever its standing.
+    let g = &c["goals"];
+    let counted = ["on_track", "at_risk", "off_track", "not_measured"]
+        .iter()
+        .map(|k| g[*k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(g["total"].as_u64(), Some(counted));
+    // Flags link to the organisation's own pages.
+    let flags = c["flags"].as_array().unwrap();
+    assert!(
+        flags
+            .iter()
+            .any(|f| f["link"] == "/orgs/corner-bookstore/assets"
+                && f["what"] == "6 of 15 devices out of warranty or support within 6 months"),
+        "{flags:?}"
+    );
+    for f in flags {
+        assert!(
+            f["link"]
+                .as_str()
+                .unwrap()
+                .starts_with("/orgs/corner-bookstore/"),
+            "{f}"
+        );
+    }
+    assert_eq!(p["totals"]["clients"], 1);
+    assert_eq!(p["totals"]["devices_attention"], 6);
+    assert!(p["totals"]["budget_next_year"]["USD"].as_f64().unwrap() > 0.0);
+
+    // The second view is the same (from the cache).
+    assert_eq!(api.ok("/api/v1/portfolio?as_of=2026-12-04").await, p);
+
+    let (status, e) = problem(api.get("/api/v1/portfolio?as_of=2026-02-30")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        e["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expected a date as YYYY-MM-DD, found `2026-02-30`"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_portfolio_lists_only_the_callers_clients_lowest_score_first() {
+    let (srv, owner) = demo().await;
+    // Another administrator's organisation with a plan and nothing else: scored lower.
+    let (_, admin) = srv.admin_session().await;
+    crate::create_org(&admin, "acme").await;
+    crate::import(&admin, "acme", crate::BOOKSTORE).await;
+    let p = admin.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    let slugs: Vec<&str> = p["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["acme"]);
+    let c = &p["clients"][0];
+    assert_eq!(c["devices"]["total"], 0);
+    assert!(
+        c["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["what"] == "Never assessed against a standard"
+                && f["link"] == "/orgs/acme/assessments")
+    );
+    // The demo's owner sees the demo only.
+    let mine = owner.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    assert_eq!(mine["clients"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["clients"][0]["slug"], "corner-bookstore");
+    let (status, _) = problem(srv.anonymous().get("/api/v1/portfolio")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
