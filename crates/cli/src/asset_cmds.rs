@@ -118,8 +118,8 @@ pub fn assets(args: AssetsArgs) -> anyhow::Result<ExitCode> {
     let lc = asset::lifecycle(&list, &table, &policy, today, fys, args.years);
     let mut out = anstream::stdout();
     if args.refresh {
-        let earliest = org.map_or(today.month(), |o| o.start.max(today.month()));
-        match asset::refresh_initiative(&lc, &policy, earliest) {
+        let (earliest, last) = asset::refresh_window(org, today);
+        match asset::refresh_initiative(&lc, &policy, earliest, last) {
             Some(init) => {
                 writeln!(
                     out,

@@ -197,21 +197,7 @@ pub struct Asset {
 /// digits and dashes (what a re-import matches on).
 pub fn asset_id(serial: Option<&str>, name: &str) -> String {
     let base = serial.filter(|s| !s.trim().is_empty()).unwrap_or(name);
-    let slug: String = base
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let slug = slug
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = crate::standard::slug(base);
     if slug.is_empty() {
         "asset".to_string()
     } else {
@@ -223,16 +209,22 @@ pub fn asset_id(serial: Option<&str>, name: &str) -> String {
 /// (a re-import updates, never duplicates); new ones are added at the end. Returns how many
 /// were (added, updated).
 pub fn merge(register: &mut Vec<Asset>, incoming: Vec<Asset>) -> (usize, usize) {
+    let mut at: std::collections::HashMap<String, usize> = register
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.clone(), i))
+        .collect();
     let (mut added, mut updated) = (0, 0);
     for a in incoming {
-        match register.iter_mut().find(|x| x.id == a.id) {
-            Some(x) => {
-                if *x != a {
-                    *x = a;
+        match at.get(&a.id) {
+            Some(&i) => {
+                if register[i] != a {
+                    register[i] = a;
                     updated += 1;
                 }
             }
             None => {
+                at.insert(a.id.clone(), register.len());
                 register.push(a);
                 added += 1;
             }
@@ -344,7 +336,8 @@ impl EndOfSupport {
                 loose
                     .then(|| self.products.iter().find(|p| in_order(&n, &p.matches)))
                     .flatten()
-            })?;
+            })
+            .or_else(|| self.by_version(&n, version))?;
         let v = version.map(words).filter(|v| !v.is_empty());
         // A version written into the name ("Windows 11 Pro 23H2") counts too.
         let listed = p.versions.iter().find(|x| {
@@ -366,28 +359,33 @@ impl EndOfSupport {
     }
 }
 
+impl EndOfSupport {
+    /// The product an export names by its family alone, its version in a column of its own
+    /// (Intune: "Windows" and "10.0.19045"): the first product whose first word is the name's
+    /// and which lists a version the asset's equals or starts with.
+    fn by_version(&self, name: &str, version: Option<&str>) -> Option<&Product> {
+        let v = words(version?);
+        let first = name.split_whitespace().next()?;
+        if v.is_empty() {
+            return None;
+        }
+        self.products.iter().find(|p| {
+            p.matches.split_whitespace().next() == Some(first)
+                && p.versions.iter().any(|x| {
+                    let want = words(&x.version);
+                    v == want || v.starts_with(&format!("{want} "))
+                })
+        })
+    }
+}
+
 /// Whether every word of `want` is a word of `name`, in the same order.
 fn in_order(name: &str, want: &str) -> bool {
     let mut rest = name.split_whitespace();
     want.split_whitespace().all(|w| rest.any(|x| x == w))
 }
 
-/// A text field: a string, or a number or date written bare.
-struct Text(String);
-
-impl Decode for Text {
-    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
-        match &node.value {
-            Value::Str(s) | Value::Number(s) => Some(Text(s.to_string())),
-            other => {
-                let p = d.problem(node, path, "expected a text");
-                p.expected = Some("a text".into());
-                p.found = Some(other.describe());
-                None
-            }
-        }
-    }
-}
+use crate::standard::Text;
 
 impl Decode for Version {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
@@ -812,7 +810,7 @@ fn day_of(d: Date) -> i32 {
 }
 
 /// The day `months` after `d` (the last day of the month when it is shorter).
-fn plus_months(d: Date, months: i32) -> Date {
+pub fn plus_months(d: Date, months: i32) -> Date {
     let m = d.month().plus(months);
     let day = day_of(d) as u32;
     Date::new(m, day.min(m.days())).unwrap_or(d)
@@ -825,26 +823,13 @@ fn plus_years(d: Date, years: u32) -> Date {
 
 /// A date as people write it: `14 October 2025`.
 pub fn long_date(d: Date) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!(
-        "{} {} {}",
-        day_of(d),
-        NAMES[(d.month().month() - 1) as usize],
-        d.month().year()
-    )
+    format!("{} {}", day_of(d), crate::calendar::month_words(d.month()))
+}
+
+/// The last day of the 12 months from `today`: a replacement due by then counts as due within
+/// 12 months (the totals, the hardware refresh, and what the budget leaves to the refresh).
+pub fn year_ahead(today: Date) -> Date {
+    plus_years(today, 1)
 }
 
 /// The lifecycle of `assets` on `today`: warnings, standings, the forecast over `years` fiscal
@@ -869,7 +854,7 @@ pub fn lifecycle(
         due_12_months: 0,
         cost_12_months: 0.0,
     };
-    let year_ahead = plus_years(today, 1);
+    let year_ahead = year_ahead(today);
     for a in assets {
         let support = a
             .os
@@ -1103,9 +1088,15 @@ pub fn lifecycle(
 /// unsupported ones costs ([`Policy::unsupported_cost`] a year each). When any of them loses
 /// support, it carries that deadline: it must be done by the month before support ends (or, when
 /// support has already ended, as soon as it can be, from `earliest`, the plan's first month or
-/// today's, whichever is later) and is mandatory.
-pub fn refresh_initiative(lc: &Lifecycle, policy: &Policy, earliest: Month) -> Option<Json> {
-    let year_ahead = plus_years(lc.today, 1);
+/// today's, whichever is later), and at the latest in `last` (the plan's last month), and is
+/// mandatory.
+pub fn refresh_initiative(
+    lc: &Lifecycle,
+    policy: &Policy,
+    earliest: Month,
+    last: Month,
+) -> Option<Json> {
+    let year_ahead = year_ahead(lc.today);
     let due: Vec<&Standing> = lc
         .assets
         .iter()
@@ -1154,10 +1145,15 @@ pub fn refresh_initiative(lc: &Lifecycle, policy: &Policy, earliest: Month) -> O
         "effort_hours_per_month": whole(2.0 * n as f64 / duration as f64),
     });
     if let Some(d) = deadline {
-        // Done by the month before support ends; when that is past, as soon as possible.
-        let by = d.month().plus(-1).max(earliest.plus(duration as i32 - 1));
-        init["done_by"] = json!(by.to_string());
-        init["mandatory"] = json!(true);
+        // Done by the month before support ends; when that is past, as soon as possible; and
+        // within the plan (when the plan ends before it can be done, no deadline is set: the
+        // roadmap could not schedule it at all).
+        let soonest = earliest.plus(duration as i32 - 1);
+        let by = d.month().plus(-1).max(soonest).min(last);
+        if by >= soonest {
+            init["done_by"] = json!(by.to_string());
+            init["mandatory"] = json!(true);
+        }
         let saving = policy.unsupported_cost() * unsupported.len() as f64;
         init["benefits"] = json!([{
             "kind": "saving",
@@ -1173,11 +1169,17 @@ pub fn refresh_initiative(lc: &Lifecycle, policy: &Policy, earliest: Month) -> O
     Some(init)
 }
 
-/// A month as people write it: `March 2027`.
-pub fn month_words(m: Month) -> String {
-    let d = Date::new(m, 1).map(long_date).unwrap_or_default();
-    d.split_once(' ')
-        .map_or(d.clone(), |(_, rest)| rest.to_string())
+/// The months a hardware refresh may be done in for `org`'s plan on `today`: from the plan's
+/// first month or today's, whichever is later, to the plan's last month (ten years without a
+/// plan). The `earliest` and `last` of [`refresh_initiative`].
+pub fn refresh_window(org: Option<&crate::model::Organization>, today: Date) -> (Month, Month) {
+    match org {
+        Some(o) => (
+            o.start.max(today.month()),
+            o.start.plus(o.horizon_months as i32 - 1),
+        ),
+        None => (today.month(), today.month().plus(119)),
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 //!   0; no goal, 0.
 //! - **Reviews, 15**: 15 while the next review is not overdue; overdue or never held, 0.
 //! - **Roadmap, 15**: proven optimal 15; a schedule the time limit stopped short of proving
-//!   10; no schedule meets the plan's limits, or no plan, 0.
+//!   10; no schedule meets the plan's limits, none was found within the time limit, or no plan,
+//!   0.
 //!
 //! The score is the sum, rounded to a whole number.
 
@@ -99,6 +100,8 @@ pub enum Roadmap {
     Gap,
     /// No schedule meets the plan's limits.
     Infeasible,
+    /// The search found no schedule within its time limit (it may exist).
+    Unknown,
     /// No plan.
     None,
 }
@@ -224,6 +227,12 @@ pub fn health(i: &Inputs) -> Health {
             points: 0.0,
             of: 15.0,
             why: "no roadmap meets the plan's budget and limits".into(),
+        },
+        Roadmap::Unknown => Part {
+            part: "roadmap",
+            points: 0.0,
+            of: 15.0,
+            why: "the search found no roadmap within its time limit".into(),
         },
         Roadmap::None => Part {
             part: "roadmap",

@@ -166,7 +166,7 @@ fn join(path: &str, field: &str) -> String {
 }
 
 /// A text field's value: a string, or a number or date written bare (`id: 1.5`).
-struct Text(String);
+pub(crate) struct Text(pub(crate) String);
 
 impl Decode for Text {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
@@ -794,27 +794,33 @@ pub fn score(standard: &Standard, answers: &Answers) -> Scored {
     }
 }
 
-/// The initiative (in the plan file's form) that closes control `control` of `standard` with
-/// its remedy; it serves `goal` with strength 2 when one is given. `None` when the control has
-/// no remedy.
-pub fn remedy_initiative(standard: &Standard, control: &str, goal: Option<&str>) -> Option<Json> {
-    let c = standard.control(control)?;
-    let r = c.remedy.as_ref()?;
-    let slug: String = format!("{}-{}", standard.id, c.id)
+/// `s` as lower-case letters, digits and single dashes (`NIST CSF 2.0/PR.AA-03` is
+/// `nist-csf-2-0-pr-aa-03`): the ids made from names and serial numbers.
+pub(crate) fn slug(s: &str) -> String {
+    let dashed: String = s
         .chars()
         .map(|ch| {
-            if ch.is_ascii_alphanumeric() {
+            if ch.is_alphanumeric() {
                 ch.to_ascii_lowercase()
             } else {
                 '-'
             }
         })
         .collect();
-    let slug = slug
+    dashed
         .split('-')
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join("-");
+        .join("-")
+}
+
+/// The initiative (in the plan file's form) that closes control `control` of `standard` with
+/// its remedy; it serves `goal` with strength 2 when one is given. `None` when the control has
+/// no remedy.
+pub fn remedy_initiative(standard: &Standard, control: &str, goal: Option<&str>) -> Option<Json> {
+    let c = standard.control(control)?;
+    let r = c.remedy.as_ref()?;
+    let slug = slug(&format!("{}-{}", standard.id, c.id));
     // Whole amounts written whole (`300`, not `300.0`).
     let number = |x: f64| {
         if x.fract() == 0.0 && x.abs() < 1e15 {

@@ -86,14 +86,14 @@ pub fn replacements(
         .iter()
         .any(|x| x.id.starts_with("hardware-refresh-"));
     let first = plan.doc().organization.start.max(lc.today.month());
-    let year_ahead = lc.today.month().plus(12);
+    let year_ahead = sextant_core::asset::year_ahead(lc.today);
     lc.assets
         .iter()
         .filter_map(|s| {
-            let due = s.replace_by?.month();
+            let due = s.replace_by?;
             let covered =
                 refresh && s.kind != sextant_core::asset::AssetKind::Licence && due <= year_ahead;
-            (!covered).then_some((due.max(first), s.replacement_cost))
+            (!covered).then_some((due.month().max(first), s.replacement_cost))
         })
         .collect()
 }

@@ -561,11 +561,21 @@ impl Store {
         scope: &Scope,
         plan_only: bool,
     ) -> Result<Rows> {
-        let rows: Vec<(String, String, i64, String)> =
-            sqlx::query_as("SELECT section, key, position, body FROM entities WHERE org_id = $1")
-                .bind(scope.org_id)
-                .fetch_all(&mut **tx)
-                .await?;
+        // The plan alone leaves the entities beside it (an asset register of thousands) unread.
+        let mut query =
+            String::from("SELECT section, key, position, body FROM entities WHERE org_id = $1");
+        if plan_only {
+            let beside: Vec<String> = Section::ALL
+                .iter()
+                .filter(|s| !s.in_plan())
+                .map(|s| format!("'{}'", s.name()))
+                .collect();
+            query.push_str(&format!(" AND section NOT IN ({})", beside.join(", ")));
+        }
+        let rows: Vec<(String, String, i64, String)> = sqlx::query_as(&query)
+            .bind(scope.org_id)
+            .fetch_all(&mut **tx)
+            .await?;
         let mut out = Rows::new();
         for (section, key, position, body) in rows {
             let s = Section::parse(&section)
@@ -685,7 +695,13 @@ impl Store {
                 .bind(scope.org_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let all = self.rows(&mut tx, scope, false).await?;
+        // A change of the plan reads the plan's rows only; one beside it reads everything.
+        let beside = matches!(
+            &change,
+            Change::Create(s, _) | Change::Put(s, _, _) | Change::Delete(s, _) | Change::Upsert(s, _)
+                if !s.in_plan()
+        );
+        let all = self.rows(&mut tx, scope, !beside).await?;
         // The plan as checked by this change, kept for the reads after it.
         let mut checked = checked;
         let (old, reviews): (Rows, Rows) = all.into_iter().partition(|((s, _), _)| s.in_plan());

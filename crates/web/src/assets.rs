@@ -128,27 +128,52 @@ pub async fn import_list(
 ) -> ApiResult<Imported> {
     s.require(Role::Editor)?;
     let (opts, _) = reading.parse()?.with_map();
+    // A workbook sent without a name that says so would read as CSV, and fail obscurely.
+    if bytes.starts_with(b"PK\x03\x04") && !reading.is_workbook() {
+        return Err(ApiError::field(
+            "name",
+            format!(
+                "{name}: the file is a workbook (XLSX) but its name does not say so: send `?name=assets.xlsx`"
+            ),
+        ));
+    }
     let source = Source::bytes(name.to_string(), bytes);
     let (list, report) =
         tokio::task::spawn_blocking(move || sextant_ingest::assets::read_assets(source, &opts))
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(|e| crate::data::unreadable(name, e))?;
+            .map_err(|e| match e {
+                sextant_ingest::ImportError::BadRows(rows) => ApiError::Invalid(
+                    format!(
+                        "{name}: {}",
+                        sextant_ingest::ImportError::BadRows(rows.clone())
+                    ),
+                    rows.iter()
+                        .take(1000)
+                        .map(crate::data::row_problem)
+                        .collect(),
+                ),
+                other => crate::data::unreadable(name, other),
+            })?;
+    let too_many = |n: usize| {
+        ApiError::field(
+            "",
+            format!("{name}: the register would hold {n} assets; at most {MAX_ASSETS} are kept"),
+        )
+    };
+    if list.len() > MAX_ASSETS {
+        return Err(too_many(list.len()));
+    }
     let mut register = all_assets(state, s).await?;
-    let before = register.clone();
+    let before: std::collections::HashMap<String, Asset> =
+        register.iter().map(|a| (a.id.clone(), a.clone())).collect();
     let (added, updated) = asset::merge(&mut register, list);
     if register.len() > MAX_ASSETS {
-        return Err(ApiError::field(
-            "",
-            format!(
-                "{name}: the register would hold {} assets; at most {MAX_ASSETS} are kept",
-                register.len()
-            ),
-        ));
+        return Err(too_many(register.len()));
     }
     let changed: Vec<Value> = register
         .iter()
-        .filter(|a| !before.contains(a))
+        .filter(|a| before.get(&a.id) != Some(*a))
         .map(|a| serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string())))
         .collect::<ApiResult<_>>()?;
     if !changed.is_empty() {
@@ -263,8 +288,8 @@ pub async fn add_refresh(state: &AppState, s: &Scope, today: Date) -> ApiResult<
     s.require(Role::Editor)?;
     let plan = crate::analysis::plan(state, s).await?;
     let (_, lc, policy) = worked_out(state, s, today, 1).await?;
-    let earliest = plan.doc().organization.start.max(today.month());
-    let Some(init) = asset::refresh_initiative(&lc, &policy, earliest) else {
+    let (earliest, last) = asset::refresh_window(Some(&plan.doc().organization), today);
+    let Some(init) = asset::refresh_initiative(&lc, &policy, earliest, last) else {
         return Ok(None);
     };
     let id = init["id"].as_str().unwrap_or_default();

@@ -460,7 +460,7 @@ async fn stage_body(
 }
 
 /// A bad row as a problem: the field, with the row's line and column.
-fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
+pub(crate) fn row_problem(r: &sextant_ingest::RowProblem) -> FieldProblem {
     FieldProblem {
         path: r.field.to_string(),
         message: format!(

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use sextant_core::asset::{self, Concern};
+use sextant_core::asset;
 use sextant_core::health::{self, Goals, Health, Review, Roadmap};
 use sextant_core::kpi::Standing;
 use sextant_core::model::Date;
@@ -248,33 +248,18 @@ async fn client(
         _ => {}
     }
 
-    // Devices.
-    let (_, lc, _) = crate::assets::worked_out(state, scope, day, 1).await?;
-    let soon: std::collections::HashSet<&str> = lc
-        .warnings
-        .iter()
-        .filter(|w| w.concern != Concern::OverAge)
-        .map(|w| w.asset.as_str())
-        .collect();
-    let now: std::collections::HashSet<&str> = lc
-        .warnings
-        .iter()
-        .filter(|w| w.concern.urgent())
-        .map(|w| w.asset.as_str())
-        .collect();
-    // Within the portfolio's 6 months whatever the policy's warning months.
-    let horizon = Date::new(day.month().plus(AHEAD_MONTHS as i32), 1).unwrap_or(day);
-    let ahead = lc
-        .assets
-        .iter()
-        .filter(|s| {
-            soon.contains(s.id.as_str()) || s.support.as_ref().is_some_and(|x| x.ends < horizon)
-        })
-        .count() as u32;
+    // Devices: out of warranty or support today, and by the same day 6 months on (whatever
+    // the policy's warning months, so that every client is measured alike).
+    let (list, lc, _) = crate::assets::worked_out(state, scope, day, 1).await?;
+    let horizon = asset::plus_months(day, AHEAD_MONTHS as i32);
+    let by = |a: &sextant_core::asset::Asset, s: &sextant_core::asset::Standing, on: Date| {
+        a.warranty_end.is_some_and(|w| w < on) || s.support.as_ref().is_some_and(|x| x.ends < on)
+    };
+    let pairs = || list.iter().zip(&lc.assets);
     let devices = Devices {
         total: lc.totals.assets,
-        now: now.len() as u32,
-        within_6_months: ahead.max(now.len() as u32),
+        now: pairs().filter(|(a, s)| by(a, s, day)).count() as u32,
+        within_6_months: pairs().filter(|(a, s)| by(a, s, horizon)).count() as u32,
     };
     if devices.total == 0 {
         flags.push(Flag {
@@ -327,7 +312,8 @@ async fn client(
             let roadmap = match planned.roadmap.status {
                 SolveStatus::Optimal => Roadmap::Optimal,
                 SolveStatus::Feasible => Roadmap::Gap,
-                _ => Roadmap::Infeasible,
+                SolveStatus::Infeasible => Roadmap::Infeasible,
+                SolveStatus::Unknown => Roadmap::Unknown,
             };
             let due = sextant_ops::budget::replacements(&a.plan, &planned.roadmap, &lc);
             let b = sextant_ops::budget::budget(&a.plan, &planned.roadmap, 3, &due);
@@ -409,6 +395,41 @@ async fn client(
     Ok(c)
 }
 
+/// The row of a client that could not be worked out: scored 0, with why.
+fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
+    let why = match e {
+        ApiError::Internal(m) => {
+            tracing::error!(org = %org.slug, error = %m, "portfolio: a client could not be worked out");
+            "it could not be worked out; the server's log has the details".to_string()
+        }
+        other => other.detail(),
+    };
+    Client {
+        slug: org.slug.clone(),
+        name: org.name.clone(),
+        role: role.as_str().to_string(),
+        health: health::health(&health::Inputs {
+            assessment: None,
+            assets: (0, 0),
+            goals: Goals::default(),
+            review: None,
+            roadmap: Roadmap::None,
+        }),
+        assessment: None,
+        devices: Devices::default(),
+        goals: Goals::default(),
+        review: None,
+        last_review: None,
+        roadmap: Roadmap::None,
+        budget_next_year: None,
+        currency: None,
+        flags: vec![Flag {
+            what: format!("Not worked out: {why}"),
+            link: format!("/orgs/{}", org.slug),
+        }],
+    }
+}
+
 /// The portfolio of `user` on `day`: every organisation they are a member of.
 pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult<Portfolio> {
     let orgs = state
@@ -425,8 +446,12 @@ pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult
             let (state, user, i) = (state.clone(), user.clone(), next);
             set.spawn(async move {
                 let scope = state.store.scope(&user, &o.slug).await?;
-                let c = client(&state, &scope, &o, role, day).await;
-                c.map(|c| (i, c))
+                // One client that cannot be worked out is shown as such; the rest still are.
+                let c = match client(&state, &scope, &o, role, day).await {
+                    Ok(c) => c,
+                    Err(e) => Arc::new(failed(&o, role, e)),
+                };
+                ApiResult::Ok((i, c))
             });
             next += 1;
         }

@@ -138,7 +138,13 @@ fn a_replacement_forecast_worked_out_by_hand() {
     // The refresh: A, B and C (the licence never), 3,100, one month, a deadline from C's
     // support (ended: as soon as possible, the plan's first month), and what running C
     // unsupported costs as its saving.
-    let init = asset::refresh_initiative(&lc, &policy, "2027-01".parse_month()).unwrap();
+    let init = asset::refresh_initiative(
+        &lc,
+        &policy,
+        "2027-01".parse_month(),
+        "2028-12".parse_month(),
+    )
+    .unwrap();
     assert_eq!(init["one_time_cost"]["likely"], 3100);
     assert_eq!(init["one_time_cost"]["low"], 2790);
     assert_eq!(init["one_time_cost"]["high"], 3565);
@@ -152,6 +158,18 @@ fn a_replacement_forecast_worked_out_by_hand() {
         "Hardware refresh: replace 3 devices (1 without security updates)"
     );
 
+    // A plan that ends before the refresh can be done sets no deadline: the roadmap could not
+    // meet it.
+    let late = asset::refresh_initiative(
+        &lc,
+        &policy,
+        "2027-01".parse_month(),
+        "2026-12".parse_month(),
+    )
+    .unwrap();
+    assert!(late.get("done_by").is_none(), "{late}");
+    assert!(late.get("mandatory").is_none(), "{late}");
+
     // Nothing due: no refresh.
     list.retain(|x| x.id == "D" || x.id == "E");
     let lc = asset::lifecycle(
@@ -162,7 +180,15 @@ fn a_replacement_forecast_worked_out_by_hand() {
         1,
         3,
     );
-    assert!(asset::refresh_initiative(&lc, &policy, "2027-01".parse_month()).is_none());
+    assert!(
+        asset::refresh_initiative(
+            &lc,
+            &policy,
+            "2027-01".parse_month(),
+            "2028-12".parse_month()
+        )
+        .is_none()
+    );
 }
 
 trait ParseMonth {
@@ -229,6 +255,10 @@ fn the_table_finds_products_by_their_words() {
         .lookup("Microsoft Office Professional Plus 2019", None, true)
         .unwrap();
     assert_eq!(office.ends, day("2025-10-14"));
+    // An export with the version in its own column (Intune: "Windows", "10.0.19045").
+    let w = t.lookup("Windows", Some("10.0.19045"), false).unwrap();
+    assert_eq!(w.ends, day("2025-10-14"));
+    assert!(t.lookup("Windows", None, false).is_none());
     // A router's Cisco IOS XE 17 is not Apple's iOS 17.
     assert!(t.lookup("Cisco IOS XE 17.9", None, false).is_none());
     // Every product's date is a real date after 2000, and the table is dated.

@@ -128,13 +128,9 @@ async fn show(
         .as_ref()
         .map_or(String::new(), |p| p.doc().organization.currency.clone());
     let t = &lc.totals;
-    let refresh_due = asset::refresh_initiative(
-        &lc,
-        &policy,
-        plan.as_ref().map_or(today.month(), |p| {
-            p.doc().organization.start.max(today.month())
-        }),
-    );
+    let (earliest, last) =
+        asset::refresh_window(plan.as_ref().map(|p| &p.doc().organization), today);
+    let refresh_due = asset::refresh_initiative(&lc, &policy, earliest, last);
     let in_plan = refresh_due.as_ref().is_some_and(|r| {
         plan.as_ref().is_some_and(|p| {
             p.doc()
@@ -168,7 +164,7 @@ async fn show(
                     h2 #refresh-h { "What to do next" }
                     p { (r["title"].as_str().unwrap_or_default()) ": about " (money(r["one_time_cost"]["likely"].as_f64().unwrap_or(0.0), &cur)) "."
                         @if let Some(by) = r["done_by"].as_str().and_then(sextant_core::model::Month::parse) {
-                            " Some of them lose security updates, so the roadmap must finish it by the end of " (asset::month_words(by)) "."
+                            " Some of them lose security updates, so the roadmap must finish it by the end of " (sextant_core::calendar::month_words(by)) "."
                         } }
                     @if in_plan {
                         p { "It is in the plan already. " a href=(org.url("roadmap")) { "See it on the roadmap" } "." }
@@ -243,7 +239,7 @@ async fn show(
                                 td { (a.os.as_deref().unwrap_or("–")) @if let Some(v) = &a.os_version { " " (v) } }
                                 td.nowrap { (s.support.as_ref().map_or("–".into(), |x| long_date(x.ends)))
                                     @if s.support.as_ref().is_some_and(|x| x.ends < today) { " " span.badge.bad { "ended" } } }
-                                td.nowrap { (s.replace_by.map_or("–".into(), |d| asset::month_words(d.month())))
+                                td.nowrap { (s.replace_by.map_or("–".into(), |d| sextant_core::calendar::month_words(d.month())))
                                     @if let Some(b) = s.replace_because { span.muted { " (" (if b == "age" { "age" } else { "support" }) ")" } } }
                                 td.num { (money(s.replacement_cost, &cur)) }
                             }
@@ -308,10 +304,12 @@ fn policy_form(org: &OrgPage, policy: &Policy, cur: &str, errors: &Errors) -> Ma
                         @for k in AssetKind::ALL {
                             tr {
                                 th scope="row" { (capitalised(k.plural())) }
-                                td { input type="number" min="1" max="30" name=(format!("years_{}", k.word())) aria-label=(format!("Replace {} after (years)", k.plural()))
+                                td { label.visually-hidden for=(format!("f-years_{}", k.word())) { "Replace " (k.plural()) " after (years)" }
+                                    input type="number" min="1" max="30" id=(format!("f-years_{}", k.word())) name=(format!("years_{}", k.word()))
                                     value=(policy.replace_after_years.get(&k).map_or(String::new(), |y| y.to_string()))
                                     placeholder=(k.default_replace_years().map_or("never".to_string(), |y| y.to_string())); }
-                                td { input type="number" min="0" step="any" name=(format!("price_{}", k.word())) aria-label=(format!("Replacement price of {}", k.plural()))
+                                td { label.visually-hidden for=(format!("f-price_{}", k.word())) { "Replacement price of " (k.plural()) }
+                                    input type="number" min="0" step="any" id=(format!("f-price_{}", k.word())) name=(format!("price_{}", k.word()))
                                     value=(policy.replacement_price.get(&k).map_or(String::new(), |p| p.to_f64().to_string()))
                                     placeholder=(format!("what it cost, else {}", k.default_price())); }
                             }

@@ -401,6 +401,7 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                                     Roadmap::Optimal => "best possible",
                                     Roadmap::Gap => "not proven best",
                                     Roadmap::Infeasible => "no schedule",
+                                    Roadmap::Unknown => "none found in time",
                                     Roadmap::None => "no plan",
                                 } } }
                                 td.num { @match (c.budget_next_year, &c.currency) { (Some(b), Some(cur)) => { a href=(url(&c.slug, "budget")) { (format::money(b, cur)) } } _ => { "–" } } }

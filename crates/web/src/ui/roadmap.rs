@@ -261,7 +261,7 @@ fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
                                     th scope="row" {
                                         (s.title)
                                         @if let Some(by) = s.done_by.as_deref().and_then(sextant_core::model::Month::parse) {
-                                            " " span.badge.warn title="A deadline: the roadmap must finish it by the end of this month" { "Done by " (sextant_core::asset::month_words(by)) }
+                                            " " span.badge.warn title="A deadline: the roadmap must finish it by the end of this month" { "Done by " (sextant_core::calendar::month_words(by)) }
                                         } @else if s.mandatory { " " span.badge.none { "Required" } }
                                     }
                                     td.nowrap { (s.start) }

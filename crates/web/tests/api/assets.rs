@@ -73,7 +73,26 @@ PC-8,S8,2024-01-01,2023-01-01
         detail.contains("line 3, column 4 (warranty_end from \"Warranty End\"): expected a warranty end on or after the purchase date (2024-01-01), found 2023-01-01"),
         "{detail}"
     );
+    // Each bad row also as a problem of its own, with its line and column.
+    assert_eq!(p["errors"][0]["line"], 2, "{p}");
+    assert_eq!(p["errors"][0]["column"], 3, "{p}");
+    assert_eq!(p["errors"][1]["line"], 3, "{p}");
     assert_eq!(api.ok("/api/v1/orgs/acme/plan/assets").await, before);
+
+    // A workbook sent under a CSV name: refused, saying what to send.
+    let (status, p) = problem(
+        api.post("/api/v1/orgs/acme/assets/import?name=assets.csv")
+            .body(b"PK\x03\x04 a workbook".to_vec()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("send `?name=assets.xlsx`"),
+        "{p}"
+    );
 
     // No name column: refused naming what was found.
     let (status, p) = problem(import("Serial,Purchase Date\nS1,2024-01-01\n")).await;

@@ -95,7 +95,8 @@ async fn the_replacement_policy_is_saved_and_checked() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
     let p = b.ok(r.location.as_deref().unwrap()).await;
     p.has("The replacement policy is saved.")
-        .has("name=\"years_laptop\" aria-label=\"Replace laptops after (years)\" value=\"3\"");
+        .has("<label class=\"visually-hidden\" for=\"f-years_laptop\">Replace laptops after (years)</label>")
+        .has("name=\"years_laptop\" value=\"3\"");
     let r = b
         .submit(
             &url("assets"),
