@@ -428,8 +428,18 @@ async fn set_policy(
             Some(format!("{what}, replace after")),
             &mut errors,
         );
-        if let Some(y) = y {
-            years.insert(k.word().into(), json!(y.round() as i64));
+        match y {
+            // Whole years, as the plan takes them: 0.4 is not rounded into a refusal.
+            Some(y) if y.fract() == 0.0 && (1.0..=30.0).contains(&y) => {
+                years.insert(k.word().into(), json!(y as i64));
+            }
+            Some(y) => errors.add(
+                "types",
+                format!(
+                    "{what}, replace after: expected a whole number of years from 1 to 30, found {y}"
+                ),
+            ),
+            None => {}
         }
         let p = number(
             &format!("price_{}", k.word()),

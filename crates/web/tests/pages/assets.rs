@@ -105,7 +105,16 @@ async fn the_replacement_policy_is_saved_and_checked() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
-    r.has("1 to 30 years");
+    r.has("Laptops, replace after: expected a whole number of years from 1 to 30, found 0");
+    let r = b
+        .submit(
+            &url("assets"),
+            &url("assets/policy"),
+            &[("years_mobile", "2.5")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+    r.has("Phones and tablets, replace after: expected a whole number of years from 1 to 30, found 2.5");
     let r = b
         .submit(
             &url("assets"),
