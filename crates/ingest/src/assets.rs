@@ -14,8 +14,8 @@ use sextant_core::asset::{Asset, AssetKind, asset_id};
 use sextant_core::model::Date;
 
 use crate::kinds::assets as col;
-use crate::read::{columns, date_order};
-use crate::rows::{check_row, open};
+use crate::read::{Opened, opened};
+use crate::rows::check_row;
 use crate::{ImportError, Kind, Options, Report, RowProblem, Source, parse};
 
 /// Model names that are laptops, lower case.
@@ -63,18 +63,14 @@ pub fn read_assets(
 ) -> Result<(Vec<Asset>, Report), ImportError> {
     let source = source.into();
     let kind = Kind::Assets;
-    let (headers, mut rows) = open(&source, opts)?;
-    let cols = columns(kind, &headers, opts)?;
-    let order = date_order(&source, kind, &cols, &headers, opts)?;
+    let Opened {
+        headers,
+        mut rows,
+        cols,
+        order,
+        mut report,
+    } = opened(&source, kind, opts)?;
     let fields = kind.fields();
-    let mut report = Report {
-        columns: fields
-            .iter()
-            .zip(&cols)
-            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), headers[c].clone())))
-            .collect(),
-        ..Report::default()
-    };
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut out: Vec<Asset> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();

@@ -267,6 +267,39 @@ pub(crate) fn date_order(
     }
 }
 
+/// A file opened for reading as one kind: its header and rows, the column of each field, the
+/// day/month order of its dates, and the report begun with the columns read.
+pub(crate) struct Opened {
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: crate::rows::Rows,
+    pub(crate) cols: Vec<Option<usize>>,
+    pub(crate) order: Option<DateOrder>,
+    pub(crate) report: Report,
+}
+
+/// Opens `source` as `kind`: what every reader of a kind does before its rows.
+pub(crate) fn opened(source: &Source, kind: Kind, opts: &Options) -> Result<Opened, ImportError> {
+    let (headers, rows) = open(source, opts)?;
+    let cols = columns(kind, &headers, opts)?;
+    let order = date_order(source, kind, &cols, &headers, opts)?;
+    let report = Report {
+        columns: kind
+            .fields()
+            .iter()
+            .zip(&cols)
+            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), headers[c].clone())))
+            .collect(),
+        ..Report::default()
+    };
+    Ok(Opened {
+        headers,
+        rows,
+        cols,
+        order,
+        report,
+    })
+}
+
 /// Reads one file of the given kind, handing each good record to `sink`. With
 /// `skip_bad_rows` off, any bad row makes the whole import fail (the caller must then drop
 /// what the sink received); every bad row is reported either way.
@@ -284,18 +317,14 @@ pub fn read(
             "an asset list is read into the asset register (`sextant assets`), not as business data".into(),
         ));
     }
-    let (headers, mut rows) = open(&source, opts)?;
-    let cols = columns(kind, &headers, opts)?;
-    let order = date_order(&source, kind, &cols, &headers, opts)?;
+    let Opened {
+        headers,
+        mut rows,
+        cols,
+        order,
+        mut report,
+    } = opened(&source, kind, opts)?;
     let fields = kind.fields();
-    let mut report = Report {
-        columns: fields
-            .iter()
-            .zip(&cols)
-            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), headers[c].clone())))
-            .collect(),
-        ..Report::default()
-    };
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut scratch = Names::default();
     let mut repeats = Repeats::default();

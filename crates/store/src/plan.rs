@@ -836,7 +836,25 @@ impl Store {
         Ok(Page::new(items, total, paging))
     }
 
-    /// One entity.
+    /// Every entity of a section (the reviews, assessments or assets beside the plan), read a
+    /// page of 500 at a time.
+    pub async fn all_entities(&self, scope: &Scope, section: Section) -> Result<Vec<Entity>> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .entities(scope, section, Paging::new(Some(offset), Some(500)))
+                .await?;
+            let n = page.items.len() as i64;
+            out.extend(page.items);
+            offset += n;
+            if n == 0 || offset >= page.total {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// One entity of a section, by its key.
     pub async fn entity(&self, scope: &Scope, section: Section, key: &str) -> Result<Entity> {
         no_nul("key", key)?;
         let row: Option<(i64, String, i64)> = sqlx::query_as(

@@ -14,7 +14,7 @@ use serde_json::Value;
 use sextant_core::asset::{self, Asset, EndOfSupport, Lifecycle, Policy};
 use sextant_core::model::Date;
 use sextant_ingest::Source;
-use sextant_store::{Change, Paging, Role, Scope, Section};
+use sextant_store::{Change, Role, Scope, Section};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -82,26 +82,16 @@ pub fn check_end_of_support() -> Result<(), String> {
 
 /// Every asset of an organisation, in the register's order.
 pub async fn all_assets(state: &AppState, s: &Scope) -> ApiResult<Vec<Asset>> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = state
-            .store
-            .entities(s, Section::Assets, Paging::new(Some(offset), Some(500)))
-            .await?;
-        let n = page.items.len() as i64;
-        for e in page.items {
-            out.push(
-                serde_json::from_value::<Asset>(e.body)
-                    .map_err(|e| ApiError::Internal(format!("a stored asset: {e}")))?,
-            );
-        }
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
-    Ok(out)
+    state
+        .store
+        .all_entities(s, Section::Assets)
+        .await?
+        .into_iter()
+        .map(|e| {
+            serde_json::from_value::<Asset>(e.body)
+                .map_err(|e| ApiError::Internal(format!("a stored asset: {e}")))
+        })
+        .collect()
 }
 
 /// What an import did.

@@ -195,11 +195,11 @@ async fn client(
 
     // Assessments: the latest scored, and the change from the one before of its standard.
     let mut scored: Vec<(String, String, String, Option<f64>)> = Vec::new();
-    let assessments = state
+    for e in state
         .store
-        .entities(scope, Section::Assessments, Paging::new(Some(0), Some(500)))
-        .await?;
-    for e in assessments.items {
+        .all_entities(scope, Section::Assessments)
+        .await?
+    {
         let Ok(a) = serde_json::from_value::<sextant_store::Assessment>(e.body) else {
             continue;
         };
@@ -277,12 +277,10 @@ async fn client(
     }
 
     // Reviews.
-    let reviews = state
+    let last_review = state
         .store
-        .entities(scope, Section::Reviews, Paging::new(Some(0), Some(500)))
-        .await?;
-    let last_review = reviews
-        .items
+        .all_entities(scope, Section::Reviews)
+        .await?
         .iter()
         .filter_map(|e| e.body.get("date")?.as_str().and_then(Date::parse))
         .max();

@@ -494,32 +494,13 @@ fn first_upper(s: &str) -> String {
 /// A page handler's result.
 pub type PageResult = Result<Response, PageError>;
 
-/// Every entity of a section kept beside the plan (reviews, assessments), read a page of 500
-/// at a time.
+/// Every entity of a section kept beside the plan (reviews, assessments, assets).
 pub async fn all_entities(
     state: &AppState,
     org: &OrgPage,
     part: sextant_store::Section,
 ) -> Result<Vec<sextant_store::Entity>, PageError> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = state
-            .store
-            .entities(
-                &org.scope,
-                part,
-                sextant_store::Paging::new(Some(offset), Some(500)),
-            )
-            .await?;
-        let n = page.items.len() as i64;
-        out.extend(page.items);
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
-    Ok(out)
+    Ok(state.store.all_entities(&org.scope, part).await?)
 }
 
 /// `?done=` after a change: what [`notice`] says.
