@@ -13,6 +13,7 @@ mod metrics_cmds;
 mod plan_cmds;
 mod render;
 mod report_cmd;
+mod review_cmd;
 mod server_cmds;
 mod table;
 
@@ -69,6 +70,10 @@ enum Command {
     /// is out of warranty or support or soon, the replacement forecast by fiscal quarter and
     /// year, and the hardware refresh initiative (`--refresh`).
     Assets(asset_cmds::AssetsArgs),
+    /// The agenda of the next review: when it is due, the actions still open (carried over
+    /// until done), the last decisions, the KPIs that moved, the goals off track, new
+    /// assessments and the devices going out of support.
+    Review(review_cmd::ReviewArgs),
     /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
     /// business cases, systems, risks and health checks, with charts.
     Report(report_cmd::ReportArgs),
@@ -224,6 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Standards(args) => assess_cmds::standards(args),
         Command::Assess(args) => assess_cmds::assess(args),
         Command::Assets(args) => asset_cmds::assets(args),
+        Command::Review(args) => review_cmd::review(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),

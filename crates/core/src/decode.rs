@@ -764,6 +764,13 @@ ranged!(Strength, u8, 0, 3, "a contribution strength");
 ranged!(Score5, u8, 1, 5, "a score");
 ranged!(Fraction, f64, 0.0, 1.0, "a fraction");
 ranged!(FiscalMonth, u32, 1, 12, "a calendar month number");
+ranged!(
+    ReviewMonths,
+    u32,
+    1,
+    12,
+    "a number of months between reviews"
+);
 /// A number of 0 or more (hours, for instance).
 pub struct Positive(pub f64);
 impl Decode for Positive {
@@ -1118,6 +1125,8 @@ impl Decode for Organization {
         let fiscal_year_start = ranged_opt(&mut f, d, "fiscal_year_start", |m: FiscalMonth| m.0);
         let gross_margin = ranged_opt(&mut f, d, "gross_margin", |m: Fraction| m.0);
         let lifecycle = f.opt(d, "lifecycle");
+        let review_every_months =
+            ranged_opt(&mut f, d, "review_every_months", |m: ReviewMonths| m.0);
         f.finish(d);
         let file = d.file.clone();
         let loc = |field: &str| d_loc(node, field).location(&file);
@@ -1189,6 +1198,7 @@ impl Decode for Organization {
             fiscal_year_start: fiscal_year_start.unwrap_or(1),
             gross_margin,
             lifecycle,
+            review_every_months,
         })
     }
 }

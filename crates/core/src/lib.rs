@@ -18,6 +18,7 @@ pub mod health;
 pub mod kpi;
 pub mod lifecycle;
 pub mod model;
+pub mod review;
 pub mod source;
 pub mod standard;
 pub mod starter;

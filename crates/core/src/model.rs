@@ -131,6 +131,19 @@ pub struct Organization {
     /// and price by type ([`crate::asset::Policy`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::asset::Policy>,
+    /// Months between review meetings, 1 to 12, counted from the fiscal year's start. Default 3
+    /// (quarterly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_every_months: Option<u32>,
+}
+
+impl Organization {
+    /// Months between review meetings (quarterly when not set).
+    pub fn review_every(&self) -> u32 {
+        self.review_every_months
+            .unwrap_or(crate::health::REVIEW_MONTHS)
+            .clamp(1, 12)
+    }
 }
 
 fn default_fiscal_year_start() -> u32 {

@@ -685,6 +685,7 @@ mod tests {
             fiscal_year_start: 1,
             gross_margin: None,
             lifecycle: None,
+            review_every_months: None,
         };
         assert_eq!(DecimalMark::of(&org), DecimalMark::Comma);
         org.location = Some("Cork, Ireland".into());

@@ -363,13 +363,30 @@ pub struct Review {
     /// Notes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// The actions agreed, each carried over to the next reviews until done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<sextant_core::review::Action>,
+}
+
+impl Review {
+    /// The review as the agenda reads it (`None` when its date is not a date, which the store
+    /// refuses).
+    pub fn meeting(&self) -> Option<sextant_core::review::Meeting> {
+        Some(sextant_core::review::Meeting {
+            id: self.id.clone(),
+            date: sextant_core::model::Date::parse(&self.date)?,
+            title: self.title.clone(),
+            decisions: self.decisions.clone(),
+            actions: self.actions.clone(),
+        })
+    }
 }
 
 fn check_review(v: &Value) -> Result<()> {
     let r: Review = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
         field: "reviews".into(),
         message: format!(
-            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?}}: {e}"
+            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?, actions?: [{{title, owner?, due?: YYYY-MM-DD, status?: open | in_progress | done}}]}}: {e}"
         ),
     })?;
     if sextant_core::model::Date::parse(&r.date).is_none() {
@@ -382,6 +399,12 @@ fn check_review(v: &Value) -> Result<()> {
         return Err(StoreError::Invalid {
             field: "reviews.id".into(),
             message: "expected an id, found an empty string".into(),
+        });
+    }
+    if let Some(k) = r.actions.iter().position(|a| a.title.trim().is_empty()) {
+        return Err(StoreError::Invalid {
+            field: format!("reviews.actions[{k}].title"),
+            message: "expected what is to be done, found an empty title".into(),
         });
     }
     Ok(())

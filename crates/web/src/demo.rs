@@ -56,6 +56,24 @@ pub const ASSETS: &str = include_str!("../../../examples/corner-bookstore/assets
 /// The demo's organisation slug.
 pub const SLUG: &str = "corner-bookstore";
 
+/// The bookstore's autumn review with its consultant, after the assessment: the decisions taken
+/// and the actions agreed (one done, one overdue since November, one in progress), which the
+/// Reviews page carries to the next review's agenda until they are done.
+pub const REVIEW: &str = r#"{
+  "id": "2026-10-20-autumn-review",
+  "date": "2026-10-20",
+  "title": "Autumn review",
+  "attendees": ["Sarah", "Sam (the shop's IT consultant)"],
+  "kpis": ["revenue"],
+  "decisions": ["Replace the till before Windows 10 support runs out", "Give each person their own login at the till"],
+  "actions": [
+    {"title": "Test restoring last week's backup", "owner": "Sam", "due": "2026-10-31", "status": "done"},
+    {"title": "Get two quotes for a new till", "owner": "Sarah", "due": "2026-11-30", "status": "open"},
+    {"title": "Write down who to call when the card reader fails", "owner": "Sam", "due": "2027-01-31", "status": "in_progress"}
+  ],
+  "notes": "Online orders keep growing; the till is the weak point."
+}"#;
+
 /// The bookstore's first assessment against NIST CSF 2.0, by its consultant: what a two-person
 /// shop has (its mission known, a card-safe point of sale coming) and lacks (a shared login at
 /// the till, backups never tested, no list of devices, no incident plan), the rest not yet
@@ -130,6 +148,14 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
         .change_plan(
             &scope,
             Change::Create(sextant_store::Section::Assessments, assessment),
+        )
+        .await?;
+    let review: serde_json::Value =
+        serde_json::from_str(REVIEW).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    store
+        .change_plan(
+            &scope,
+            Change::Create(sextant_store::Section::Reviews, review),
         )
         .await?;
     let (assets, _) = sextant_ingest::assets::read_assets(

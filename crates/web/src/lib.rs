@@ -30,6 +30,7 @@ pub mod orgs;
 pub mod plan;
 pub mod portfolio;
 pub mod proxy;
+pub mod reviews;
 pub mod ui;
 pub mod work;
 
@@ -142,6 +143,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(assets::router())
         .merge(portfolio::router())
+        .merge(reviews::router())
         .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));

@@ -42,12 +42,12 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::assessments::list, crate::assessments::one, crate::assessments::score,
         crate::assessments::add_initiatives,
         crate::assets::import, crate::assets::lifecycle, crate::assets::refresh,
-        crate::portfolio::portfolio,
+        crate::portfolio::portfolio, crate::reviews::agenda, crate::reviews::set_action,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::ListPage,
         crate::assessments::AddRemedies, crate::assets::Imported, crate::portfolio::Portfolio,
         crate::portfolio::Client, crate::portfolio::Totals, crate::portfolio::Devices,
-        crate::portfolio::Flag, crate::portfolio::AssessmentSummary)),
+        crate::portfolio::Flag, crate::portfolio::AssessmentSummary, crate::reviews::ActionStatus)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
     tags(
@@ -58,6 +58,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         (name = "analysis", description = "Analysis, roadmap, simulation, scenarios, metrics, forecasts, CLV"),
         (name = "assessments", description = "Standards, and assessments against them (stored under the plan's `assessments` section): scores and the remedies as initiatives"),
         (name = "lifecycle", description = "The asset register (stored under the plan's `assets` section, one entity per asset): asset lists imported, warranty and support warnings, the replacement forecast and the hardware refresh"),
+        (name = "reviews", description = "The review cadence: the agenda of the next review and the actions agreed at reviews (the reviews themselves are the plan's `reviews` section, each with its `actions`)"),
     )
 )]
 pub struct ApiDoc;

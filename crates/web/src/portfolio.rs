@@ -98,6 +98,8 @@ pub struct Client {
     pub review: Option<Review>,
     /// The last review's day.
     pub last_review: Option<String>,
+    /// Actions agreed at reviews, not done, whose due day has passed.
+    pub actions_overdue: u32,
     /// The roadmap: `optimal`, `gap`, `infeasible` or `none`.
     #[schema(value_type = String)]
     pub roadmap: Roadmap,
@@ -125,6 +127,8 @@ pub struct Totals {
     pub devices_attention: u32,
     /// Reviews overdue or never held.
     pub reviews_due: u32,
+    /// Actions agreed at reviews and overdue.
+    pub actions_overdue: u32,
     /// Roadmaps that meet no schedule.
     pub roadmaps_infeasible: u32,
     /// The next fiscal year's budgets, by currency.
@@ -276,14 +280,17 @@ async fn client(
         });
     }
 
-    // Reviews.
-    let last_review = state
-        .store
-        .all_entities(scope, Section::Reviews)
+    // Reviews: the last held on or before the day, and the actions overdue.
+    let meetings: Vec<sextant_core::review::Meeting> = crate::reviews::all_reviews(state, scope)
         .await?
         .iter()
-        .filter_map(|e| e.body.get("date")?.as_str().and_then(Date::parse))
-        .max();
+        .filter_map(|(_, r)| r.meeting())
+        .collect();
+    let last_review = meetings.iter().map(|m| m.date).filter(|d| *d <= day).max();
+    let actions_overdue = sextant_core::review::open_actions(&meetings, day)
+        .iter()
+        .filter(|a| a.overdue)
+        .count() as u32;
 
     // The plan: goals, the roadmap, the budget.
     let analysed = crate::ui::compute::analysed_in(state, scope).await?;
@@ -302,7 +309,7 @@ async fn client(
                     Some(l),
                     day,
                     org_doc.fiscal_year_start,
-                    health::REVIEW_MONTHS,
+                    org_doc.review_every(),
                 )
             });
             let planned =
@@ -359,6 +366,16 @@ async fn client(
         }),
         _ => {}
     }
+    if actions_overdue > 0 {
+        flags.push(Flag {
+            what: if actions_overdue == 1 {
+                "1 action agreed at a review is overdue".to_string()
+            } else {
+                format!("{actions_overdue} actions agreed at reviews are overdue")
+            },
+            link: link("reviews#open-actions"),
+        });
+    }
     if roadmap == Roadmap::Infeasible {
         flags.push(Flag {
             what: "No roadmap meets the plan's budget and limits".into(),
@@ -382,6 +399,7 @@ async fn client(
         goals,
         review,
         last_review: last_review.map(|d| d.to_string()),
+        actions_overdue,
         roadmap,
         budget_next_year,
         currency,
@@ -418,6 +436,7 @@ fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
         goals: Goals::default(),
         review: None,
         last_review: None,
+        actions_overdue: 0,
         roadmap: Roadmap::None,
         budget_next_year: None,
         currency: None,
@@ -475,6 +494,7 @@ pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult
         t.mean_score += f64::from(c.health.score);
         t.under_50 += u32::from(c.health.score < 50);
         t.goals_off_track += c.goals.off_track;
+        t.actions_overdue += c.actions_overdue;
         t.devices_attention += c.devices.within_6_months;
         t.reviews_due += u32::from(c.review.is_none_or(Review::overdue) && c.currency.is_some());
         t.roadmaps_infeasible += u32::from(c.roadmap == Roadmap::Infeasible);

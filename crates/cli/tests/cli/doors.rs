@@ -125,6 +125,12 @@ impl Doors {
 
     /// Posts `body` as CSV to `path` (under the organisation), with the session's CSRF token.
     async fn post_csv(&self, path: &str, body: &str) {
+        self.post(path, "text/csv", body).await
+    }
+
+    /// Posts `body` of `content_type` to `path` (under the organisation), with the session's
+    /// CSRF token.
+    async fn post(&self, path: &str, content_type: &str, body: &str) {
         let login: Value = self
             .http
             .get(format!("{}/api/v1/me", self.base))
@@ -141,7 +147,7 @@ impl Doors {
                 "x-csrf-token",
                 login["csrf_token"].as_str().unwrap_or_default(),
             )
-            .header("content-type", "text/csv")
+            .header("content-type", content_type)
             .body(body.to_string())
             .send()
             .await
@@ -276,6 +282,81 @@ async fn the_lifecycle_and_the_budget_with_replacements_are_the_same_at_both_doo
             "budget", plan, "--format", "json", "--assets", list, "--today", &today,
         ]),
         d.api("budget").await,
+    );
+}
+
+/// The agenda of the next review: from a reviews file, an assessment's answers file and the
+/// asset list at the CLI; from the review, the assessment and the register stored at the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agenda_of_the_next_review_is_the_same_at_both_doors() {
+    let d = Doors::new(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/corner-bookstore/assets.csv");
+    d.post_csv(
+        "assets/import?name=assets.csv",
+        &std::fs::read_to_string(&list).unwrap(),
+    )
+    .await;
+    // The demo's assessment, stored; and as an answers file named by its id.
+    let assessment: Value = serde_json::from_str(sextant_web::demo::ASSESSMENT).unwrap();
+    d.post(
+        "plan/assessments",
+        "application/json",
+        sextant_web::demo::ASSESSMENT,
+    )
+    .await;
+    let mut answers = format!(
+        "format: 1\nstandard: {}\ndate: {}\nanswers:\n",
+        assessment["standard"].as_str().unwrap(),
+        assessment["date"].as_str().unwrap()
+    );
+    for (k, v) in assessment["answers"].as_object().unwrap() {
+        answers += &format!("  {k}: {v}\n");
+    }
+    let answers_file = dir
+        .path()
+        .join(format!("{}.yaml", assessment["id"].as_str().unwrap()));
+    std::fs::write(&answers_file, answers).unwrap();
+    let (list, answers_file) = (list.to_str().unwrap(), answers_file.to_str().unwrap());
+    // No review yet: changes since three months before 10 January 2027, the assessment of
+    // 15 October 2026 among them.
+    let today = "2027-01-10";
+    let base = [
+        "--assets",
+        list,
+        "--assessment",
+        answers_file,
+        "--today",
+        today,
+    ];
+    let cli = d.cli("review", &base);
+    assert!(
+        cli["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["topic"] == "assessment"),
+        "{cli:#}"
+    );
+    same("agenda", cli, d.api(&format!("agenda?today={today}")).await);
+    // With the demo's autumn review: its actions and decisions.
+    d.post(
+        "plan/reviews",
+        "application/json",
+        sextant_web::demo::REVIEW,
+    )
+    .await;
+    let reviews = dir.path().join("reviews.json");
+    std::fs::write(&reviews, format!("[{}]", sextant_web::demo::REVIEW)).unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--reviews", reviews.to_str().unwrap()]);
+    let cli = d.cli("review", &args);
+    assert_eq!(cli["actions"].as_array().unwrap().len(), 2, "{cli:#}");
+    same(
+        "agenda with a review",
+        cli,
+        d.api(&format!("agenda?today={today}")).await,
     );
 }
 

@@ -7,6 +7,7 @@ mod assets;
 mod doors;
 mod plans;
 mod report;
+mod review;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -11,5 +11,6 @@ mod lifecycle;
 mod periods;
 mod properties;
 mod radar;
+mod review;
 mod standard;
 mod suggest;

@@ -1,9 +1,13 @@
-//! Reviews: the records of review meetings kept beside the plan (date, title, attendees, the
-//! KPIs looked at, the decisions taken, notes), newest first, each KPI with its latest value
-//! and a link to its page; forms to record, change and delete a review.
+//! Reviews: when the next review is due and its agenda (prepared from what changed since the
+//! last one, `sextant_core::review`), the actions still open with their status, and the records
+//! of review meetings kept beside the plan (date, title, attendees, the KPIs looked at, the
+//! decisions taken, the actions agreed, notes), newest first, each KPI with its latest value and
+//! a link to its page; forms to record, change and delete a review, to set an action's status
+//! and the rhythm of reviews.
 //!
 //! Routes: `GET/POST /orgs/{org}/reviews`, `GET /orgs/{org}/reviews/new`,
-//! `GET/POST /orgs/{org}/reviews/{id}`, `POST /orgs/{org}/reviews/{id}/delete`.
+//! `GET/POST /orgs/{org}/reviews/{id}`, `POST /orgs/{org}/reviews/{id}/delete`,
+//! `POST /orgs/{org}/reviews/{id}/actions/{n}`, `POST /orgs/{org}/review-rhythm`.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +17,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
+use sextant_core::asset::long_date;
+use sextant_core::health::Review as Next;
 use sextant_core::model::Date;
+use sextant_core::review::{Action, Agenda, Status, Topic};
 use sextant_store::{Change, Review, Section as Part, StoreError};
 
 use super::Done;
@@ -34,6 +41,193 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/reviews/new", get(new_form))
         .route("/orgs/{org}/reviews/{id}", get(edit_form).post(save))
         .route("/orgs/{org}/reviews/{id}/delete", post(delete))
+        .route("/orgs/{org}/reviews/{id}/actions/{n}", post(set_action))
+        .route("/orgs/{org}/review-rhythm", post(set_rhythm))
+}
+
+/// The rhythms offered, in months.
+const RHYTHMS: [(u32, &str); 6] = [
+    (1, "Every month"),
+    (2, "Every 2 months"),
+    (3, "Every quarter (3 months)"),
+    (4, "Every 4 months"),
+    (6, "Every 6 months"),
+    (12, "Once a year"),
+];
+
+/// Actions rows offered blank under those a review has.
+const BLANK_ACTIONS: usize = 3;
+
+/// Actions a review form reads at most.
+const MAX_ACTIONS: usize = 100;
+
+fn topic_label(t: Topic) -> &'static str {
+    match t {
+        Topic::Action => "Action",
+        Topic::Decision => "Decision",
+        Topic::Kpi => "KPI",
+        Topic::Goal => "Goal",
+        Topic::Assessment => "Assessment",
+        Topic::Lifecycle => "Devices and software",
+    }
+}
+
+fn status_options() -> Vec<(String, String)> {
+    Status::ALL
+        .iter()
+        .map(|s| (s.word().to_string(), s.label().to_string()))
+        .collect()
+}
+
+/// When the next review is due, the rhythm's form, the agenda and the open actions.
+fn agenda_part(org: &OrgPage, ag: &Agenda, errors: &Errors) -> Markup {
+    let rhythm: Vec<(String, String)> = RHYTHMS
+        .iter()
+        .map(|(n, l)| (n.to_string(), l.to_string()))
+        .collect();
+    html! {
+        section.card aria-labelledby="next-review" {
+            h2 #next-review { "The next review" }
+            @match ag.next {
+                Next::Overdue { by } => p { span.badge.bad { "Overdue" } " A review was due by " (long_date(by)) ". Record it below once it is held." },
+                Next::Due { by } => p { "The next review is due by " strong { (long_date(by)) } "." },
+            }
+            p.muted {
+                @match &ag.last {
+                    Some(l) => { "The last one was on " (long_date(l.date)) ": " (l.title) ". " }
+                    None => { "No review has been held yet. " }
+                }
+                "Reviews are held " (RHYTHMS.iter().find(|(n, _)| *n == ag.every_months).map_or("every few months".to_string(), |(_, l)| l.to_lowercase()))
+                ", counted from the start of your financial year."
+            }
+            @if org.can_edit() {
+                form method="post" action=(org.url("review-rhythm")) {
+                    (org.viewer.csrf_field())
+                    div.row {
+                        (Field::text("review_every_months", "How often reviews are held", ag.every_months.to_string()).kind(Kind::Select(rhythm)).render(errors))
+                    }
+                    button type="submit" { "Save the rhythm" }
+                }
+            }
+        }
+        section.card aria-labelledby="agenda" {
+            h2 #agenda { "Agenda for the next review" }
+            p.muted { "Prepared from what changed since " (long_date(ag.since)) ": open actions, the last decisions, KPIs that moved, goals off track, new assessments and devices going out of support." }
+            @if ag.items.is_empty() {
+                p { "Nothing has changed since then. Import this month's figures on the Data page to see how the KPIs moved." }
+            } @else {
+                ul.agenda {
+                    @for it in &ag.items {
+                        li { span.badge { (topic_label(it.topic)) } " " a href=(org.url(&it.link)) { (it.text) } }
+                    }
+                }
+            }
+        }
+        section.card aria-labelledby="open-actions" {
+            h2 #open-actions { "Open actions" }
+            @if ag.actions.is_empty() {
+                p { "No action is open. Actions agreed at a review appear here until they are done." }
+            } @else {
+                div.scroll { table {
+                    caption { "Actions not done yet, overdue first" }
+                    thead { tr {
+                        th scope="col" { "Action" }
+                        th scope="col" { "Who" }
+                        th scope="col" { "Due" }
+                        th scope="col" { "Agreed at" }
+                        th scope="col" { "Status" }
+                    } }
+                    tbody {
+                        @for (k, a) in ag.actions.iter().enumerate() {
+                            tr {
+                                th scope="row" { (a.action.title) }
+                                td { (a.action.owner.clone().unwrap_or_else(|| "–".into())) }
+                                td {
+                                    (a.action.due.map_or("–".to_string(), long_date))
+                                    @if a.overdue { " " span.badge.bad { "Overdue" } }
+                                }
+                                td {
+                                    a href=(review_url(org, &a.review)) { (long_date(a.review_date)) }
+                                    @if a.carried_over > 0 { span.muted { " (carried over " (a.carried_over) (if a.carried_over == 1 { " time" } else { " times" }) ")" } }
+                                }
+                                td {
+                                    @if org.can_edit() {
+                                        form.inline method="post" action=(format!("{}/actions/{}", review_url(org, &a.review), a.index)) {
+                                            (org.viewer.csrf_field())
+                                            label.visually-hidden for=(format!("status-{k}")) { "Status of “" (a.action.title) "”" }
+                                            select id=(format!("status-{k}")) name="status" {
+                                                @for s in Status::ALL {
+                                                    option value=(s.word()) selected[s == a.action.status] { (s.label()) }
+                                                }
+                                            }
+                                            " " button type="submit" { "Save" }
+                                        }
+                                    } @else {
+                                        (a.action.status.label())
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+async fn set_action(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, key, n)): Path<(String, String, usize)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    let status = crate::reviews::status_of(f.get("status")).map_err(PageError::from)?;
+    crate::reviews::set_status(&state, &org.scope, &key, n, status)
+        .await
+        .map_err(PageError::from)?;
+    Ok(see_other(&format!(
+        "{}?done=saved#open-actions",
+        org.url("reviews")
+    )))
+}
+
+async fn set_rhythm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    let Some(plan) = org.plan(&state).await? else {
+        return Ok(see_other(&org.url("start")));
+    };
+    let mut errors = Errors::new();
+    let every = f.get("review_every_months").trim().to_string();
+    match every.parse::<u32>() {
+        Ok(n) if RHYTHMS.iter().any(|(m, _)| *m == n) => {
+            let mut o = serde_json::to_value(&plan.doc().organization)
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            o["review_every_months"] = Value::from(n);
+            state
+                .store
+                .change_plan(
+                    &org.scope,
+                    Change::Put(Part::Organization, String::new(), o),
+                )
+                .await?;
+            return Ok(see_other(&format!("{}?done=saved", org.url("reviews"))));
+        }
+        _ => errors.add(
+            "review_every_months",
+            format!("expected 1, 2, 3, 4, 6 or 12 months, found “{every}”"),
+        ),
+    }
+    let page = list_body(&state, &org, None, &errors).await?;
+    Ok(render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        org.page("Reviews", Section::Reviews, page),
+    ))
 }
 
 /// Every review of the organisation with its key, newest first.
@@ -87,11 +281,26 @@ async fn list(
     Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
-    let all = reviews(&state, &org).await?;
-    let a = compute::analysed(&state, &org).await?;
-    let body = html! {
-        (notice(q.done.as_deref()))
-        p { "The records of review meetings: the KPIs looked at and the decisions taken." }
+    let body = list_body(&state, &org, q.done.as_deref(), &Errors::new()).await?;
+    Ok(render(org.page("Reviews", Section::Reviews, body)))
+}
+
+async fn list_body(
+    state: &AppState,
+    org: &OrgPage,
+    done: Option<&str>,
+    errors: &Errors,
+) -> Result<Markup, PageError> {
+    let all = reviews(state, org).await?;
+    let a = compute::analysed(state, org).await?;
+    let today = super::today_date().unwrap_or_else(|| Date::from_days(0));
+    let ag = crate::reviews::agenda_of(state, &org.scope, today).await?;
+    Ok(html! {
+        (notice(done))
+        (errors.summary())
+        (agenda_part(org, &ag, errors))
+        h2 { "Reviews held" }
+        p { "The records of review meetings: the KPIs looked at, the decisions taken and the actions agreed." }
         @if org.can_edit() {
             p { a.button href=(org.url("reviews/new")) { "Record a review" } }
         }
@@ -117,7 +326,7 @@ async fn list(
                             @for k in &r.kpis {
                                 @let (name, last) = latest(a.as_deref(), k);
                                 tr {
-                                    th scope="row" { a href=(kpi_url(&org, k)) { (name) } }
+                                    th scope="row" { a href=(kpi_url(org, k)) { (name) } }
                                     @if let Some((v, m)) = last {
                                         td.num { (v) } td { (m) }
                                     } @else {
@@ -132,18 +341,36 @@ async fn list(
                     h3 { "Decisions" }
                     ul { @for d in &r.decisions { li { (d) } } }
                 }
+                @if !r.actions.is_empty() {
+                    h3 { "Actions agreed" }
+                    ul { @for x in &r.actions { li { (action_line(x)) } } }
+                }
                 @if let Some(n) = r.notes.as_deref().filter(|n| !n.trim().is_empty()) {
                     h3 { "Notes" }
                     @for line in n.lines().filter(|l| !l.trim().is_empty()) { p { (line) } }
                 }
                 @if org.can_edit() {
-                    p { a href=(review_url(&org, key)) { "Change or delete this review" } }
+                    p { a href=(review_url(org, key)) { "Change or delete this review" } }
                 }
             }
         }
-    };
-    Ok(render(org.page("Reviews", Section::Reviews, body)))
+    })
 }
+
+/// An action in a sentence: what, who, by when, its status.
+fn action_line(a: &Action) -> String {
+    let mut s = a.title.clone();
+    if let Some(o) = &a.owner {
+        s += &format!(" ({o})");
+    }
+    if let Some(d) = a.due {
+        s += &format!(", due by {}", long_date(d));
+    }
+    s + &format!(": {}", a.status.label().to_lowercase())
+}
+
+/// The parts of an action's row, as its fields are named: `action_title_0`...
+const ACTION_PARTS: [&str; 4] = ["title", "owner", "due", "status"];
 
 /// The form's fields (`kpis` is a group of check boxes).
 const FIELDS: [&str; 6] = ["date", "title", "attendees", "kpis", "decisions", "notes"];
@@ -152,6 +379,8 @@ const FIELDS: [&str; 6] = ["date", "title", "attendees", "kpis", "decisions", "n
 struct Values {
     text: BTreeMap<&'static str, String>,
     kpis: Vec<String>,
+    /// Each action row: title, owner, due, status (as typed).
+    actions: Vec<[String; 4]>,
 }
 
 impl Values {
@@ -165,13 +394,35 @@ impl Values {
         Values {
             text,
             kpis: r.kpis.clone(),
+            actions: r
+                .actions
+                .iter()
+                .map(|a| {
+                    [
+                        a.title.clone(),
+                        a.owner.clone().unwrap_or_default(),
+                        a.due.map_or(String::new(), |d| d.to_string()),
+                        a.status.word().to_string(),
+                    ]
+                })
+                .collect(),
         }
     }
 
     fn typed(f: &FormData) -> Values {
+        let mut actions: Vec<[String; 4]> = (0..MAX_ACTIONS)
+            .map(|i| ACTION_PARTS.map(|p| f.get(&format!("action_{p}_{i}")).to_string()))
+            .collect();
+        while actions
+            .last()
+            .is_some_and(|r| r[..3].iter().all(|x| x.trim().is_empty()))
+        {
+            actions.pop();
+        }
         Values {
             text: FIELDS.iter().map(|&n| (n, f.get(n).to_string())).collect(),
             kpis: f.all("kpis"),
+            actions,
         }
     }
 }
@@ -240,6 +491,19 @@ fn form(
             }
             (Field::text("decisions", "Decisions", t("decisions")).kind(Kind::Textarea)
                 .hint("One per line").render(errors))
+            fieldset {
+                legend { "Actions agreed" }
+                p.muted { "Who does what by when. An action stays on the agenda of every review until it is done." }
+                @for (i, row) in v.actions.iter().cloned().chain(std::iter::repeat_n([String::new(), String::new(), String::new(), "open".to_string()], BLANK_ACTIONS)).enumerate() {
+                    @let [title, owner, due, status] = row;
+                    div.row {
+                        (Field::text(&format!("action_title_{i}"), &format!("Action {}", i + 1), title).render(errors))
+                        (Field::text(&format!("action_owner_{i}"), "Who", owner).render(errors))
+                        (Field::text(&format!("action_due_{i}"), "Due by", due).kind(Kind::Date).render(errors))
+                        (Field::text(&format!("action_status_{i}"), "Status", if status.is_empty() { "open".to_string() } else { status }).kind(Kind::Select(status_options())).render(errors))
+                    }
+                }
+            }
             (Field::text("notes", "Notes", t("notes")).kind(Kind::Textarea).render(errors))
             button type="submit" { @if editing.is_some() { "Save the review" } @else { "Record the review" } }
             " " a href=(org.url("reviews")) { "Cancel" }
@@ -271,6 +535,47 @@ fn read(f: &FormData, id: &str, choices: &[String], errors: &mut Errors) -> Valu
     }
     r.insert("kpis".into(), Value::from(kpis));
     r.insert("decisions".into(), Value::from(f.lines("decisions")));
+    let mut actions = Vec::new();
+    for i in 0..MAX_ACTIONS {
+        let [title, owner, due, status] =
+            ACTION_PARTS.map(|p| f.get(&format!("action_{p}_{i}")).trim().to_string());
+        if title.is_empty() {
+            if !owner.is_empty() || !due.is_empty() {
+                errors.add(
+                    &format!("action_title_{i}"),
+                    "expected what is to be done: an action needs its title",
+                );
+            }
+            continue;
+        }
+        let mut a = Map::new();
+        a.insert("title".into(), Value::from(title));
+        if !owner.is_empty() {
+            a.insert("owner".into(), Value::from(owner));
+        }
+        if !due.is_empty() {
+            if Date::parse(&due).is_none() {
+                errors.add(
+                    &format!("action_due_{i}"),
+                    format!("expected a calendar date YYYY-MM-DD, found `{due}`"),
+                );
+            }
+            a.insert("due".into(), Value::from(due));
+        }
+        match Status::parse(if status.is_empty() { "open" } else { &status }) {
+            Some(s) => {
+                a.insert("status".into(), Value::from(s.word()));
+            }
+            None => errors.add(
+                &format!("action_status_{i}"),
+                format!("expected open, in progress or done, found `{status}`"),
+            ),
+        }
+        actions.push(Value::Object(a));
+    }
+    if !actions.is_empty() {
+        r.insert("actions".into(), Value::from(actions));
+    }
     if let Some(n) = f.opt("notes") {
         r.insert("notes".into(), Value::from(n));
     }
@@ -359,6 +664,8 @@ fn review_page(
                 }
                 dt { "Decisions" }
                 dd { ul { @for d in &r.decisions { li { (d) } } } }
+                dt { "Actions agreed" }
+                dd { ul { @for x in &r.actions { li { (action_line(x)) } } } }
                 @if let Some(n) = &r.notes { dt { "Notes" } dd { (n) } }
             }
         }

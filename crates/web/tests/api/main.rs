@@ -29,6 +29,7 @@ mod mail;
 mod openapi;
 mod plan;
 mod portfolio;
+mod reviews;
 mod tenancy;
 mod work;
 

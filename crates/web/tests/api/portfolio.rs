@@ -39,6 +39,25 @@ async fn the_demo_client_is_scored_and_its_flags_lead_to_the_pages() {
     assert_eq!(c["health"]["score"], sum.round() as u64);
     assert_eq!(c["roadmap"], "optimal");
     assert_eq!(parts[4]["points"], 15.0);
+    // The autumn review of 20 October (fourth quarter): the next is due by 31 January 2027,
+    // not overdue, 15 points; one of its actions (due 30 November) is overdue.
+    assert_eq!(c["last_review"], "2026-10-20");
+    assert_eq!(
+        c["review"],
+        serde_json::json!({"state": "due", "by": "2027-01-31"})
+    );
+    assert_eq!(parts[3]["points"], 15.0);
+    assert_eq!(c["actions_overdue"], 1);
+    assert_eq!(p["totals"]["actions_overdue"], 1);
+    assert!(
+        c["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["what"] == "1 action agreed at a review is overdue"
+                && f["link"] == "/orgs/corner-bookstore/reviews#open-actions"),
+        "{c}"
+    );
     // Goals: every demo goal is counted, whatever its standing.
     let g = &c["goals"];
     let counted = ["on_track", "at_risk", "off_track", "not_measured"]

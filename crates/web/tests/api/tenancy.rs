@@ -364,6 +364,23 @@ fn table(
         ),
         row(
             M::GET,
+            "/api/v1/orgs/{org}/agenda",
+            &[],
+            "?today=2027-01-10",
+            Body::None,
+            S::OK,
+        ),
+        // The demo's autumn review: its second action (getting quotes for a till) done.
+        row(
+            M::POST,
+            "/api/v1/orgs/{org}/reviews/{id}/actions/{n}",
+            &[("id", "2026-10-20-autumn-review"), ("n", "1")],
+            "",
+            Body::Json(json!({"status": "done"})),
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/api/v1/orgs/{org}/roadmap",
             &[],
             "?time_limit=2",

@@ -303,5 +303,34 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     sees(&c, "The hardware refresh is in the plan.").await;
     go(&c, &app, "/orgs/bookshop/roadmap").await;
     sees(&c, "Done by ").await;
+
+    // The review with the consultant: recorded with an action, which the Reviews page carries
+    // on the next agenda until it is marked done; the devices' warnings are on that agenda.
+    go(&c, &app, "/orgs/bookshop/reviews/new").await;
+    set_value(&c, "f-date", "2026-11-20").await;
+    fill(&c, "f-title", "Autumn review").await;
+    fill(&c, "f-decisions", "Replace the till this winter").await;
+    fill(&c, "f-action_title_0", "Get two quotes for a new till").await;
+    fill(&c, "f-action_owner_0", "Sarah").await;
+    set_value(&c, "f-action_due_0", "2026-11-30").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Agenda for the next review").await;
+    sees(&c, "<th scope=\"row\">Get two quotes for a new till</th>").await;
+    sees(&c, "Overdue").await;
+    sees(
+        &c,
+        "Decided on 20 November 2026: Replace the till this winter.",
+    )
+    .await;
+    sees(&c, "Devices and software").await;
+    shot(&c, "54-reviews").await;
+    click(&c, "select[id='status-0'] option[value='done']").await;
+    click(&c, "form[action$='/actions/0'] button[type=submit]").await;
+    sees(&c, "No action is open.").await;
+    sees(
+        &c,
+        "Get two quotes for a new till (Sarah), due by 30 November 2026: done",
+    )
+    .await;
     c.close().await.unwrap();
 }

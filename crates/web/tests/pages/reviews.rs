@@ -48,7 +48,7 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
     let (srv, b) = demo().await;
     b.ok(&url("reviews"))
         .await
-        .has("No review has been recorded yet.")
+        .has("2026-10-20 – Autumn review")
         .has("Record a review");
     let form = url("reviews/new");
     // The measured KPIs as check boxes, each with its latest value: online revenue's is the
@@ -74,10 +74,14 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         Some(&*format!("{}?done=created", url("reviews")))
     );
     let s = stored(&srv).await;
-    assert_eq!(s.len(), 1);
-    assert_eq!(s[0].0, "2027-03-15-march-review");
+    // Beside the demo's autumn review.
+    assert_eq!(s.len(), 2);
+    let (_, body) = s
+        .iter()
+        .find(|(k, _)| k == "2027-03-15-march-review")
+        .unwrap();
     assert_eq!(
-        s[0].1,
+        *body,
         serde_json::json!({
             "id": "2027-03-15-march-review",
             "date": "2027-03-15",
@@ -155,7 +159,7 @@ async fn reviews_are_listed_newest_first_changed_and_deleted() {
 
     let p = b.submit(&edit, &format!("{edit}/delete"), &[]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    assert_eq!(stored(&srv).await.len(), 2);
+    assert_eq!(stored(&srv).await.len(), 3);
     b.ok(&format!("{}?done=deleted", url("reviews")))
         .await
         .has("Deleted.")
@@ -192,7 +196,7 @@ async fn a_bad_date_is_refused_beside_its_field_and_nothing_is_stored() {
         .has(
             "<p class=\"field-error\" id=\"f-kpis-error\">`no_such_kpi` is not a KPI measured here",
         );
-    assert!(stored(&srv).await.is_empty());
+    assert_eq!(stored(&srv).await.len(), 1);
 }
 
 #[tokio::test]
@@ -277,7 +281,7 @@ async fn another_organisations_member_gets_not_found() {
         )
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
-    assert_eq!(stored(&srv).await.len(), 1);
+    assert_eq!(stored(&srv).await.len(), 2);
     // Her own organisation has no plan and no data: a review can be recorded all the same.
     e.ok("/orgs/acme/reviews/new")
         .await
@@ -293,4 +297,129 @@ async fn another_organisations_member_gets_not_found() {
     e.ok("/orgs/acme/reviews")
         .await
         .has("2027-03-01 – Kick-off");
+}
+
+/// The demo's autumn review (examples in `sextant_web::demo::REVIEW`): its open actions on the
+/// Reviews page with the one overdue since November flagged, its decisions on the next agenda,
+/// a status set from the table, a review recorded with an action, the rhythm changed; bad
+/// values refused beside their fields with nothing stored.
+#[tokio::test]
+async fn the_agenda_and_the_actions_carried_until_done() {
+    let (srv, b) = demo().await;
+    const AUTUMN: &str = "2026-10-20-autumn-review";
+    let p = b.ok(&url("reviews")).await;
+    p.has("The next review")
+        .has("Agenda for the next review")
+        .has("Prepared from what changed since 20 October 2026")
+        .has("Decided on 20 October 2026: Replace the till before Windows 10 support runs out. Has it been done?")
+        .has("<th scope=\"row\">Get two quotes for a new till</th><td>Sarah</td><td>30 November 2026 <span class=\"badge bad\">Overdue</span></td>")
+        .has("<th scope=\"row\">Write down who to call when the card reader fails</th>")
+        // Done actions are not carried.
+        .lacks("<th scope=\"row\">Test restoring last week's backup</th>")
+        // The asset register's warnings (two machines out of warranty).
+        .has("<span class=\"badge\">Devices and software</span>")
+        .has(&format!("action=\"/orgs/{DEMO}/reviews/{AUTUMN}/actions/1\""))
+        .has("<label class=\"visually-hidden\" for=\"status-0\">");
+
+    // Done from the table: no longer open, kept done on the review.
+    let p = b
+        .submit(
+            &url("reviews"),
+            &url(&format!("reviews/{AUTUMN}/actions/1")),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let s = stored(&srv).await;
+    let (_, autumn) = s.iter().find(|(k, _)| k == AUTUMN).unwrap();
+    assert_eq!(autumn["actions"][1]["status"], "done");
+    b.ok(&url("reviews"))
+        .await
+        .lacks("<th scope=\"row\">Get two quotes for a new till</th>")
+        .has("Get two quotes for a new till (Sarah), due by 30 November 2026: done");
+    // A status that is not one is refused and changes nothing.
+    let p = b
+        .submit(
+            &url("reviews"),
+            &url(&format!("reviews/{AUTUMN}/actions/2")),
+            &[("status", "finished")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored(&srv).await, s);
+
+    // A review recorded with its actions: blank rows are left out; a bad due date is refused
+    // beside its field, the rows kept as typed.
+    let form = url("reviews/new");
+    b.ok(&form)
+        .await
+        .has("<label for=\"f-action_title_0\">Action 1</label>")
+        .has("name=\"action_due_2\"");
+    let mut f = review("2027-01-20", "Winter review", &[]);
+    f.extend([
+        ("action_title_0", "Order the new till"),
+        ("action_owner_0", "Sarah"),
+        ("action_due_0", "2027-02-30"),
+        ("action_status_0", "open"),
+    ]);
+    let p = b.submit(&form, &url("reviews"), &f).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-action_due_0-error\">expected a calendar date YYYY-MM-DD, found `2027-02-30`")
+        .has("value=\"Order the new till\"");
+    assert_eq!(stored(&srv).await.len(), 1);
+    let at = f.len() - 2;
+    f[at] = ("action_due_0", "2027-02-28");
+    f.push(("action_owner_1", "Sam"));
+    let p = b.submit(&form, &url("reviews"), &f).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("<p class=\"field-error\" id=\"f-action_title_1-error\">expected what is to be done");
+    f.pop();
+    let p = b.submit(&form, &url("reviews"), &f).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let s = stored(&srv).await;
+    let (_, winter) = s
+        .iter()
+        .find(|(k, _)| k == "2027-01-20-winter-review")
+        .unwrap();
+    assert_eq!(
+        winter["actions"],
+        serde_json::json!([{"title": "Order the new till", "owner": "Sarah", "due": "2027-02-28", "status": "open"}])
+    );
+    // Its form shows the action, and three blank rows under it.
+    b.ok(&url("reviews/2027-01-20-winter-review"))
+        .await
+        .has("value=\"Order the new till\"")
+        .has("name=\"action_title_3\"")
+        .lacks("name=\"action_title_4\"");
+
+    // The rhythm: monthly; a rhythm not offered is refused.
+    let p = b
+        .submit(
+            &url("reviews"),
+            &url("review-rhythm"),
+            &[("review_every_months", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    let plan = srv.store.plan(&scope).await.unwrap().unwrap();
+    assert_eq!(plan.doc().organization.review_every_months, Some(1));
+    b.ok(&url("reviews"))
+        .await
+        .has("Reviews are held every month");
+    let p = b
+        .submit(
+            &url("reviews"),
+            &url("review-rhythm"),
+            &[("review_every_months", "5")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    p.has("expected 1, 2, 3, 4, 6 or 12 months, found “5”");
+    let plan = srv.store.plan(&scope).await.unwrap().unwrap();
+    assert_eq!(plan.doc().organization.review_every_months, Some(1));
 }

@@ -253,6 +253,11 @@ const FORMS: &[(&str, &str, &str)] = &[
     ("initiatives[].start", "initiatives/new", "start"),
     ("initiatives[].done_by", "initiatives/new", "done_by"),
     (
+        "organization.review_every_months",
+        "reviews",
+        "review_every_months",
+    ),
+    (
         "organization.lifecycle.warn_months",
         "assets",
         "warn_months",

@@ -1,0 +1,289 @@
+//! The review cadence: open actions carried over until done, and the agenda of the next review
+//! prepared from what changed since the last one, each against figures worked out by hand; the
+//! reviews file's refusals.
+
+#![allow(clippy::unwrap_used)]
+
+use sextant_core::health::Review as Next;
+use sextant_core::model::Date;
+use sextant_core::review::{
+    Action, Inputs, Meeting, Status, Topic, agenda, load_meetings, open_actions,
+};
+use sextant_core::standard::{Score, Scored};
+
+fn day(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn action(title: &str, due: Option<&str>, status: Status) -> Action {
+    Action {
+        title: title.into(),
+        owner: Some("Sam".into()),
+        due: due.map(day),
+        status,
+    }
+}
+
+/// Two reviews: March (A done, B open due 30 April, C in progress without a date) and June (D
+/// open due 31 July). On 1 July: B is overdue and was carried over once (June's review came
+/// after it); D is due; C has no date so comes last, carried over once; A is done, left out.
+fn meetings() -> Vec<Meeting> {
+    vec![
+        Meeting {
+            id: "june".into(),
+            date: day("2027-06-12"),
+            title: "Second quarter".into(),
+            decisions: vec!["Move the till to the cloud".into()],
+            actions: vec![action("D", Some("2027-07-31"), Status::Open)],
+        },
+        Meeting {
+            id: "march".into(),
+            date: day("2027-03-10"),
+            title: "First quarter".into(),
+            decisions: vec![],
+            actions: vec![
+                action("A", Some("2027-03-31"), Status::Done),
+                action("B", Some("2027-04-30"), Status::Open),
+                action("C", None, Status::InProgress),
+            ],
+        },
+    ]
+}
+
+#[test]
+fn open_actions_are_carried_over_until_done_overdue_first() {
+    let open = open_actions(&meetings(), day("2027-07-01"));
+    let got: Vec<(&str, bool, usize, &str, usize)> = open
+        .iter()
+        .map(|a| {
+            (
+                a.action.title.as_str(),
+                a.overdue,
+                a.carried_over,
+                a.review.as_str(),
+                a.index,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("B", true, 1, "march", 1),
+            ("D", false, 0, "june", 0),
+            ("C", false, 1, "march", 2),
+        ]
+    );
+    // Once B is done it is no longer carried.
+    let mut m = meetings();
+    m[1].actions[1].status = Status::Done;
+    let titles: Vec<String> = open_actions(&m, day("2027-07-01"))
+        .into_iter()
+        .map(|a| a.action.title)
+        .collect();
+    assert_eq!(titles, ["D", "C"]);
+}
+
+fn plan() -> sextant_core::Plan {
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+goals:
+  - {id: sales, title: Sales of 200 a month, kpi: revenue, baseline: 100, target: 200, due: 2027-09}
+measurements:
+  revenue: {2027-01: 100, 2027-02: 104, 2027-03: 105, 2027-04: 110}
+";
+    match sextant_core::load_plan("plan.yaml", text) {
+        Ok(p) => p,
+        Err(e) => panic!("{}", e.render(Some(text))),
+    }
+}
+
+fn scored(date: &str, score: f64) -> Scored {
+    Scored {
+        standard: "own".into(),
+        title: "Our baseline".into(),
+        date: Some(day(date)),
+        assessor: None,
+        overall: Score {
+            id: "overall".into(),
+            title: "Overall".into(),
+            score: Some(score),
+            known: 1.0,
+            met: 0,
+            partly: 0,
+            not_met: 0,
+            not_applicable: 0,
+            unknown: 0,
+            sections: vec![],
+        },
+        gaps: vec![],
+    }
+}
+
+/// On 20 April 2027, the last review held on 15 March 2027 (a quarterly rhythm from January):
+/// - the next review is due by the end of April, the first month of the second quarter;
+/// - revenue moved from 105 (March, the last review's month) to 110 in April: +4.8%, "+5%";
+/// - the sales goal (100 to 200 by September) is at 10% of the way with 5 months left: off
+///   track or at risk, listed;
+/// - the assessment of 1 April 2027 (62%) follows one of 10 January (54%): up 8 points; the
+///   January one is before the last review and not listed itself.
+#[test]
+fn the_agenda_lists_what_changed_since_the_last_review() {
+    let plan = plan();
+    let analysed = sextant_core::analyze(&plan);
+    let series = sextant_core::kpi::plan_series(&plan);
+    let meetings = vec![Meeting {
+        id: "march".into(),
+        date: day("2027-03-15"),
+        title: "First quarter".into(),
+        decisions: vec!["Try the loyalty app".into()],
+        actions: vec![action("Price the app", Some("2027-04-10"), Status::Open)],
+    }];
+    let assessments = vec![
+        ("jan".to_string(), scored("2027-01-10", 0.54)),
+        ("apr".to_string(), scored("2027-04-01", 0.62)),
+    ];
+    let ag = agenda(&Inputs {
+        today: day("2027-04-20"),
+        doc: Some(plan.doc()),
+        analysis: Some(&analysed),
+        series: Some(&series),
+        meetings: &meetings,
+        assessments: &assessments,
+        lifecycle: None,
+    });
+    assert_eq!(ag.every_months, 3);
+    assert_eq!(
+        ag.next,
+        Next::Due {
+            by: day("2027-04-30")
+        }
+    );
+    assert_eq!(ag.since, day("2027-03-15"));
+    assert_eq!(ag.last.as_ref().unwrap().id, "march");
+    let items: Vec<(Topic, &str, &str)> = ag
+        .items
+        .iter()
+        .map(|i| (i.topic, i.text.as_str(), i.link.as_str()))
+        .collect();
+    assert_eq!(
+        items[0],
+        (
+            Topic::Action,
+            "Price the app (Sam): overdue, was due by 10 April 2027",
+            "reviews/march"
+        )
+    );
+    assert_eq!(
+        items[1],
+        (
+            Topic::Decision,
+            "Decided on 15 March 2027: Try the loyalty app. Has it been done?",
+            "reviews/march"
+        )
+    );
+    assert_eq!(items[2].0, Topic::Kpi);
+    // 110 / 105 - 1 = 4.76%, written as people round it.
+    assert_eq!(
+        items[2].1,
+        "Revenue: $110 in April 2027, up from $105 (+5%)"
+    );
+    assert_eq!(items[2].2, "kpis/revenue");
+    assert_eq!(items[3].0, Topic::Goal);
+    assert!(
+        items[3].1.starts_with("Sales of 200 a month is "),
+        "{}",
+        items[3].1
+    );
+    assert_eq!(
+        items[4],
+        (
+            Topic::Assessment,
+            "Our baseline assessed on 1 April 2027: 62% of the weight met, up 8 points from 54%; 0 controls not met or partly met",
+            "assessments/apr"
+        )
+    );
+    assert_eq!(items.len(), 5);
+}
+
+/// With no review held, changes count from one rhythm before today and the next review is due
+/// by the end of the current period's first month; a monthly rhythm from the plan.
+#[test]
+fn without_a_review_the_rhythm_decides() {
+    let text = "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08, fiscal_year_start: 4, review_every_months: 1}
+";
+    let plan = sextant_core::load_plan("plan.yaml", text).unwrap();
+    let ag = agenda(&Inputs {
+        today: day("2027-05-20"),
+        doc: Some(plan.doc()),
+        analysis: None,
+        series: None,
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+    });
+    assert_eq!(ag.every_months, 1);
+    assert_eq!(ag.since, day("2027-04-20"));
+    assert_eq!(
+        ag.next,
+        Next::Due {
+            by: day("2027-05-31")
+        }
+    );
+    assert!(ag.items.is_empty());
+    // A rhythm outside 1 to 12 months is refused where it is written.
+    let bad = text.replace("review_every_months: 1", "review_every_months: 13");
+    let e = sextant_core::load_plan("plan.yaml", &bad)
+        .unwrap_err()
+        .render(Some(&bad));
+    assert!(e.contains("organization.review_every_months"), "{e}");
+    assert!(e.contains("1 to 12"), "{e}");
+}
+
+#[test]
+fn a_reviews_file_is_read_and_its_mistakes_located() {
+    let text = "reviews:
+  - id: march
+    date: 2027-03-10
+    title: First quarter
+    attendees: [Ann]
+    actions:
+      - {title: Price the app, owner: Sam, due: 2027-04-10, status: in_progress}
+";
+    let m = load_meetings("reviews.yaml", text).unwrap();
+    assert_eq!(m[0].actions[0].status, Status::InProgress);
+    assert_eq!(m[0].actions[0].due, Some(day("2027-04-10")));
+    // A bare list reads the same.
+    let list = "- id: march
+  date: 2027-03-10
+  title: First quarter
+  attendees: [Ann]
+  actions:
+    - {title: Price the app, owner: Sam, due: 2027-04-10, status: in_progress}
+";
+    assert_eq!(load_meetings("reviews.yaml", list).unwrap(), m);
+
+    let bad = "- {id: a, date: 2027-13-01, title: A}
+- {id: a, date: 2027-03-01, title: B, actions: [{title: X, status: finished}]}
+- {id: b, date: 2027-03-01, title: C}
+- {id: b, date: 2027-03-02, title: D}
+";
+    let e = load_meetings("reviews.yaml", bad).unwrap_err().0;
+    let lines: Vec<String> = e
+        .iter()
+        .map(|p| format!("{}:{} {}", p.location.line, p.path, p.message))
+        .collect();
+    assert!(lines[0].starts_with("1:[0].date"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("2:[1].actions[0].status") && l.contains("`in_progress`")),
+        "{lines:?}"
+    );
+    // The duplicate of `b` is found once every entry is read.
+    let dup = "- {id: b, date: 2027-03-01, title: C}\n- {id: b, date: 2027-03-02, title: D}\n";
+    let e = load_meetings("reviews.yaml", dup).unwrap_err().0;
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].location.line, 2);
+    assert_eq!(e[0].message, "the review id `b` is used twice");
+}
