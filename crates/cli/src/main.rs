@@ -103,6 +103,9 @@ enum Command {
     Backup(server_cmds::BackupArgs),
     /// Restore a backup into a new, empty database (SQLite or PostgreSQL).
     Restore(server_cmds::RestoreArgs),
+    /// Change an account from the server's machine: turn its second factor off (a lost phone),
+    /// or make it a firm administrator who sees every organisation.
+    Account(server_cmds::AccountArgs),
 }
 
 #[derive(Args)]
@@ -252,6 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => server_cmds::serve(args),
         Command::Backup(args) => server_cmds::backup(args),
         Command::Restore(args) => server_cmds::restore(args),
+        Command::Account(args) => server_cmds::account(args),
     }
 }
 

@@ -75,6 +75,54 @@ pub struct RestoreArgs {
     input: PathBuf,
 }
 
+/// `sextant account` arguments.
+#[derive(Args)]
+pub struct AccountArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// The account's e-mail address.
+    email: String,
+    /// Turn its second factor off (a lost phone and lost recovery codes): it signs in with its
+    /// password alone until it sets up a new one.
+    #[arg(long)]
+    two_factor_off: bool,
+    /// Make it a firm administrator, who sees every organisation as its owner (`true`), or no
+    /// longer (`false`).
+    #[arg(long, value_name = "true|false")]
+    sees_all: Option<bool>,
+}
+
+/// Runs `sextant account`: the installation's operator's changes to an account, for when no
+/// administrator can sign in (their phone lost); prints the account as it is after.
+pub fn account(args: AccountArgs) -> anyhow::Result<ExitCode> {
+    let config = args.config.load()?;
+    let line = runtime()?.block_on(async {
+        let store = sextant_store::Store::open(config.database.expose()).await?;
+        let a = store
+            .operate_account(&args.email, args.two_factor_off, args.sees_all)
+            .await
+            .map_err(|e| match e {
+                sextant_store::StoreError::NotFound(m) => anyhow::Error::new(crate::InvalidInput(
+                    format!("{m} not found: expected the e-mail address of an account of this installation"),
+                )),
+                other => other.into(),
+            })?;
+        anyhow::Ok(format!(
+            "{} ({}): second factor {}, {}",
+            a.email,
+            a.name,
+            if a.two_factor { "on" } else { "off" },
+            if a.sees_all {
+                "firm administrator (sees every organisation)"
+            } else {
+                "sees the organisations it is a member of"
+            }
+        ))
+    })?;
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -186,6 +186,23 @@ pub enum LoginError {
         /// Seconds after which to try again.
         retry_after: i64,
     },
+    /// The password was right and the account signs in with a second factor: the code is
+    /// to be sent with this challenge ([`Store::finish_login`]) or with the password again.
+    #[error("enter the 6-digit code from your authenticator app, or a recovery code")]
+    CodeNeeded {
+        /// The challenge's token, valid for [`crate::CHALLENGE_SECONDS`].
+        challenge: String,
+    },
+    /// The second factor's code was wrong (or used already).
+    #[error(
+        "wrong code: enter the 6-digit code the authenticator app shows now, or an unused recovery code"
+    )]
+    BadCode,
+    /// The challenge expired or is unknown: start again with the password.
+    #[error(
+        "the login took too long or was finished already: enter your e-mail address and password again"
+    )]
+    Expired,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -195,6 +212,13 @@ impl From<sqlx::Error> for LoginError {
     fn from(e: sqlx::Error) -> Self {
         LoginError::Store(e.into())
     }
+}
+
+/// The unix time now, in seconds.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// A fresh random token with a prefix that says what it is.
@@ -687,7 +711,7 @@ impl Store {
     /// at once, however many, all get in. Returns the rows recorded (pending), which the
     /// caller removes on a success ([`Store::forget_attempt`]) and marks failed on a failure
     /// ([`Store::failed_attempt`]).
-    async fn attempt(&self, keys: &[(String, i64)]) -> Result<Vec<i64>, LoginError> {
+    pub(crate) async fn attempt(&self, keys: &[(String, i64)]) -> Result<Vec<i64>, LoginError> {
         let t = now();
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
             .bind(t - FAILURE_WINDOW)
@@ -778,7 +802,7 @@ impl Store {
 
     /// Removes the rows of an attempt that succeeded (or was refused, or could not be
     /// checked): it is no failure.
-    async fn forget_attempt(&self, rows: &[i64]) -> Result<()> {
+    pub(crate) async fn forget_attempt(&self, rows: &[i64]) -> Result<()> {
         for id in rows {
             sqlx::query("DELETE FROM login_failures WHERE id = $1")
                 .bind(id)
@@ -790,7 +814,7 @@ impl Store {
 
     /// Marks the rows of an attempt that failed as finished failures, as of now (the wait
     /// after it runs from when it was known to have failed).
-    async fn failed_attempt(&self, rows: &[i64]) -> Result<()> {
+    pub(crate) async fn failed_attempt(&self, rows: &[i64]) -> Result<()> {
         let t = now();
         for id in rows {
             sqlx::query("UPDATE login_failures SET pending = 0, at = $1 WHERE id = $2")
@@ -829,13 +853,35 @@ impl Store {
         client: &str,
         device: Option<&str>,
     ) -> Result<User, LoginError> {
+        self.login_with_code(email, password, None, client, device)
+            .await
+    }
+
+    /// [`Store::login_from`] with the second factor's code when the account has one: without
+    /// it, a right password gives [`LoginError::CodeNeeded`] (not a failure); a wrong code is a
+    /// failure like a wrong password.
+    pub async fn login_with_code(
+        &self,
+        email: &str,
+        password: &str,
+        code: Option<&str>,
+        client: &str,
+        device: Option<&str>,
+    ) -> Result<User, LoginError> {
         let store = self.clone();
         let (email, password, client) =
             (email.to_string(), password.to_string(), client.to_string());
         let device = device.map(str::to_string);
+        let code = code.map(str::to_string);
         tokio::spawn(async move {
             store
-                .check_login(&email, &password, &client, device.as_deref())
+                .check_login(
+                    &email,
+                    &password,
+                    code.as_deref(),
+                    &client,
+                    device.as_deref(),
+                )
                 .await
         })
         .await
@@ -844,25 +890,56 @@ impl Store {
         })?
     }
 
-    async fn check_login(
+    /// Finishes a login whose password was right with the second factor's `code` and the
+    /// challenge [`LoginError::CodeNeeded`] gave; wrong codes count as failed logins of the
+    /// account, from `client` (or `device`), as wrong passwords do.
+    pub async fn finish_login(
         &self,
-        email: &str,
-        password: &str,
+        challenge: &str,
+        code: &str,
         client: &str,
         device: Option<&str>,
     ) -> Result<User, LoginError> {
-        let email = email.trim().to_lowercase();
-        if email.contains('\0') || client.contains('\0') {
-            // No account has such an address (and PostgreSQL's text cannot hold it).
-            let _ = hash_password(password).await;
-            return Err(LoginError::Invalid);
+        let Some((user_id, email)) = self.challenged(challenge).await? else {
+            return Err(LoginError::Expired);
+        };
+        let keys = self.login_keys(&email, client, device).await?;
+        let attempt = self.attempt(&keys).await?;
+        match self.second_factor_ok(user_id, code, unix_now()).await {
+            Ok(true) => {
+                self.end_challenge(challenge).await?;
+                self.logged_in(&attempt, &keys).await?;
+                let row: UserRow =
+                    sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(user(row))
+            }
+            Ok(false) => {
+                self.failed_attempt(&attempt).await?;
+                Err(LoginError::BadCode)
+            }
+            Err(e) => {
+                let _ = self.forget_attempt(&attempt).await;
+                Err(e.into())
+            }
         }
+    }
+
+    /// The keys a login of `email` from `client` (or a known `device`) is limited under.
+    async fn login_keys(
+        &self,
+        email: &str,
+        client: &str,
+        device: Option<&str>,
+    ) -> Result<Vec<(String, i64)>> {
         let known = match device {
-            Some(d) if !d.contains('\0') => self.known_device(d, &email).await?,
+            Some(d) if !d.contains('\0') => self.known_device(d, email).await?,
             _ => None,
         };
         let l = self.limits;
-        let keys = match known {
+        Ok(match known {
             Some(id) => vec![(format!("device:{id}"), l.device)],
             None => vec![
                 (
@@ -872,17 +949,65 @@ impl Store {
                 (format!("client:{client}"), l.address),
                 (format!("account:{email}"), l.account),
             ],
-        };
+        })
+    }
+
+    /// A login succeeded: its attempt is no failure, and earlier failures from its client (or
+    /// device) are forgiven (attempts still under way there are not).
+    async fn logged_in(&self, attempt: &[i64], keys: &[(String, i64)]) -> Result<()> {
+        self.forget_attempt(attempt).await?;
+        sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND pending = 0")
+            .bind(&keys[0].0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn check_login(
+        &self,
+        email: &str,
+        password: &str,
+        code: Option<&str>,
+        client: &str,
+        device: Option<&str>,
+    ) -> Result<User, LoginError> {
+        let email = email.trim().to_lowercase();
+        if email.contains('\0') || client.contains('\0') {
+            // No account has such an address (and PostgreSQL's text cannot hold it).
+            let _ = hash_password(password).await;
+            return Err(LoginError::Invalid);
+        }
+        let keys = self.login_keys(&email, client, device).await?;
         let attempt = self.attempt(&keys).await?;
         match self.password_of(&email, password).await {
             Ok(Some(user)) => {
-                self.forget_attempt(&attempt).await?;
-                // The account's owner is back: earlier failures from this client (or device)
-                // are forgiven (attempts still under way there are not).
-                sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND pending = 0")
-                    .bind(&keys[0].0)
-                    .execute(&self.pool)
-                    .await?;
+                match self.two_factor_on(user.id).await {
+                    Ok(false) => {}
+                    Ok(true) => match code.map(str::trim).filter(|c| !c.is_empty()) {
+                        None => {
+                            // The first step of a login with a second factor: no failure.
+                            self.forget_attempt(&attempt).await?;
+                            let challenge = self.challenge(user.id).await?;
+                            return Err(LoginError::CodeNeeded { challenge });
+                        }
+                        Some(c) => match self.second_factor_ok(user.id, c, unix_now()).await {
+                            Ok(true) => {}
+                            Ok(false) => {
+                                self.failed_attempt(&attempt).await?;
+                                return Err(LoginError::BadCode);
+                            }
+                            Err(e) => {
+                                let _ = self.forget_attempt(&attempt).await;
+                                return Err(e.into());
+                            }
+                        },
+                    },
+                    Err(e) => {
+                        let _ = self.forget_attempt(&attempt).await;
+                        return Err(e.into());
+                    }
+                }
+                self.logged_in(&attempt, &keys).await?;
                 Ok(user)
             }
             Ok(None) => {

@@ -15,7 +15,9 @@ use crate::{Dialect, Store, StoreError};
 
 /// The version of the tables a backup holds: 1 had invitations as accounts without a
 /// password; 2 has them per organisation and address, and API tokens with an expiry.
-const SCHEMA: i64 = 2;
+/// 3 adds the second factor (the secret and recovery codes) and the firm (firm administrators,
+/// each organisation's consultant).
+const SCHEMA: i64 = 3;
 
 /// The type of a column in the backup.
 #[derive(Clone, Copy)]
@@ -28,8 +30,9 @@ enum Ty {
 /// The tables backed up, in an order that satisfies their foreign keys, with their columns.
 /// (Login failures, jobs, password reset links and upload previews are transient and not
 /// kept.)
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 11] = [
     "users",
+    "recovery_codes",
     "setup_tokens",
     "sessions",
     "api_tokens",
@@ -51,6 +54,15 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("password_hash", Text),
             ("is_admin", Int),
             ("created_at", Int),
+            ("totp_secret", Text),
+            ("totp_last_step", Int),
+            ("sees_all", Int),
+        ],
+        "recovery_codes" => &[
+            ("code_hash", Text),
+            ("user_id", Int),
+            ("created_at", Int),
+            ("used_at", Int),
         ],
         "setup_tokens" => &[("token_hash", Text), ("created_at", Int)],
         "org_invitations" => &[
@@ -85,6 +97,7 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("name", Text),
             ("plan_version", Int),
             ("created_at", Int),
+            ("consultant_id", Int),
         ],
         "memberships" => &[("org_id", Int), ("user_id", Int), ("role", Text)],
         "entities" => &[
@@ -288,6 +301,8 @@ impl Store {
             for (name, ty) in cols {
                 let x = row.get(*name).unwrap_or(&Value::Null);
                 q = match (ty, x) {
+                    // A backup of schema 2 has no firm administrators.
+                    (Ty::Int, Value::Null) if *name == "sees_all" => q.bind(0_i64),
                     (Ty::Int, Value::Null) => q.bind(None::<i64>),
                     (Ty::Text, Value::Null) => q.bind(None::<String>),
                     (Ty::Bytes, Value::Null) => q.bind(None::<Vec<u8>>),

@@ -18,10 +18,12 @@ mod accounts;
 mod backup;
 mod data;
 mod files;
+mod firm;
 mod jobs;
 mod plan;
 mod previews;
 mod text;
+mod two_factor;
 mod users;
 
 use std::str::FromStr;
@@ -39,12 +41,14 @@ pub use accounts::{
 };
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
+pub use firm::{Consultant, Operated};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{
     Assessment, Change, Entity, HistoryEntry, PlanRejected, Review, Section, Shape, canonical,
 };
 pub use previews::{PREVIEW_SECONDS, PREVIEWS_PER_USER, Preview};
 pub use text::{MAX_NAME_CHARS, file_name, no_nul, no_nul_json};
+pub use two_factor::{CHALLENGE_SECONDS, RECOVERY_CODES, STEP, Setup, TwoFactor, code_for};
 pub use users::{Account, AccountMembership, Lifetimes, NewReset, RESET_SECONDS};
 
 /// A page of a list: `items`, and the `total` before paging.
@@ -390,16 +394,21 @@ impl Store {
                 slug.escape_debug()
             )));
         }
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT o.id, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id \
-             WHERE o.slug = $1 AND m.user_id = $2",
+        // A member's role; a firm administrator (`sees_all`) is an owner of every organisation.
+        let row: Option<(i64, Option<String>, i64)> = sqlx::query_as(
+            "SELECT o.id, m.role, u.sees_all FROM organizations o JOIN users u ON u.id = $2 \
+             LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = u.id \
+             WHERE o.slug = $1",
         )
         .bind(slug)
         .bind(user.id)
         .fetch_optional(&self.pool)
         .await?;
-        let (org_id, role) =
-            row.ok_or_else(|| StoreError::NotFound(format!("organisation `{slug}`")))?;
+        let (org_id, role) = match row {
+            Some((id, Some(role), _)) => (id, role),
+            Some((id, None, 1)) => (id, "owner".to_string()),
+            _ => return Err(StoreError::NotFound(format!("organisation `{slug}`"))),
+        };
         Ok(Scope {
             org_id,
             user_id: user.id,
@@ -460,14 +469,20 @@ impl Store {
 
     /// The organisations `user` belongs to, with the role in each, by slug.
     pub async fn orgs_of(&self, user: &User, paging: Paging) -> Result<Page<(Organization, Role)>> {
-        let (total,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
-                .bind(user.id)
-                .fetch_one(&self.pool)
-                .await?;
+        // A firm administrator (`sees_all`) is an owner of every organisation.
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM organizations o JOIN users u ON u.id = $1 \
+             LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = u.id \
+             WHERE m.user_id IS NOT NULL OR u.sees_all = 1",
+        )
+        .bind(user.id)
+        .fetch_one(&self.pool)
+        .await?;
         let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT o.id, o.slug, o.name, o.created_at, m.role FROM organizations o \
-             JOIN memberships m ON m.org_id = o.id WHERE m.user_id = $1 \
+            "SELECT o.id, o.slug, o.name, o.created_at, COALESCE(m.role, 'owner') \
+             FROM organizations o JOIN users u ON u.id = $1 \
+             LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = u.id \
+             WHERE m.user_id IS NOT NULL OR u.sees_all = 1 \
              ORDER BY o.slug LIMIT $2 OFFSET $3",
         )
         .bind(user.id)

@@ -42,6 +42,10 @@ pub struct Account {
     pub name: String,
     /// Administrator of the installation.
     pub is_admin: bool,
+    /// Administrator of the firm: sees every organisation as its owner without being a member.
+    pub sees_all: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
     /// When it was made (RFC 3339).
     pub created_at: String,
     /// The organisations it belongs to, by slug.
@@ -135,8 +139,9 @@ impl Store {
             sqlx::query_as("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
                 .fetch_one(&self.pool)
                 .await?;
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, email, name, is_admin, created_at FROM users \
+        let rows: Vec<(i64, String, String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, email, name, is_admin, created_at, sees_all, \
+             CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM users \
              WHERE password_hash IS NOT NULL ORDER BY email LIMIT $1 OFFSET $2",
         )
         .bind(paging.limit)
@@ -145,11 +150,13 @@ impl Store {
         .await?;
         let mut items: Vec<Account> = rows
             .into_iter()
-            .map(|(id, email, name, admin, created)| Account {
+            .map(|(id, email, name, admin, created, all, tf)| Account {
                 id,
                 email,
                 name,
                 is_admin: admin != 0,
+                sees_all: all != 0,
+                two_factor: tf != 0,
                 created_at: rfc3339(created),
                 memberships: Vec::new(),
             })

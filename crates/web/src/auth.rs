@@ -66,6 +66,10 @@ pub struct LoginRequest {
     pub email: String,
     /// Password.
     pub password: String,
+    /// For an account with a second factor: the 6-digit code from the authenticator app, or
+    /// a recovery code.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// The caller, and for a session its CSRF token.
@@ -273,7 +277,13 @@ async fn login(
     let device = cookie(&headers, DEVICE_COOKIE);
     let user = state
         .store
-        .login_from(&r.email, &r.password, &client, device.as_deref())
+        .login_with_code(
+            &r.email,
+            &r.password,
+            r.code.as_deref(),
+            &client,
+            device.as_deref(),
+        )
         .await?;
     let s = state.store.create_session(&user).await?;
     let known = user.clone();

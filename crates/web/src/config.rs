@@ -111,6 +111,9 @@ pub struct Config {
     pub invitation_days: i64,
     /// How many hours a password reset link works (1 to 168; 24 by default).
     pub reset_hours: i64,
+    /// Every account signs in with a second factor (a code from an authenticator app): one
+    /// without it can only set it up (false by default).
+    pub require_two_factor: bool,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -185,6 +188,7 @@ struct FileConfig {
     cores_per_organisation: Option<u32>,
     invitation_days: Option<i64>,
     reset_hours: Option<i64>,
+    require_two_factor: Option<bool>,
     smtp: Option<SmtpLayer>,
 }
 
@@ -225,6 +229,7 @@ impl Default for Config {
             smtp: None,
             invitation_days: 7,
             reset_hours: 24,
+            require_two_factor: false,
         }
     }
 }
@@ -315,6 +320,9 @@ impl Config {
             }
             if let Some(v) = f.invitation_days {
                 c.invitation_days = v;
+            }
+            if let Some(v) = f.require_two_factor {
+                c.require_two_factor = v;
             }
             if let Some(v) = f.reset_hours {
                 c.reset_hours = v;
@@ -410,6 +418,18 @@ impl Config {
         };
         if let Some(v) = env("SEXTANT_INVITATION_DAYS") {
             c.invitation_days = whole("SEXTANT_INVITATION_DAYS", v, 1, 90, "days")?;
+        }
+        if let Some(v) = env("SEXTANT_REQUIRE_TWO_FACTOR") {
+            c.require_two_factor = match v.trim() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" | "" => false,
+                other => {
+                    return Err(ConfigError {
+                        source_name: "SEXTANT_REQUIRE_TWO_FACTOR".into(),
+                        message: format!("expected true or false, found `{other}`"),
+                    });
+                }
+            };
         }
         if let Some(v) = env("SEXTANT_RESET_HOURS") {
             c.reset_hours = whole("SEXTANT_RESET_HOURS", v, 1, 168, "hours")?;
@@ -664,6 +684,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.smtp.unwrap().port, 2525);
+    }
+
+    #[test]
+    fn a_second_factor_is_required_by_the_file_or_the_environment() {
+        assert!(!Config::load(None, |_| None).unwrap().require_two_factor);
+        let dir = std::env::temp_dir().join(format!("sextant-2fa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sextant.toml");
+        std::fs::write(&file, "require_two_factor = true\n").unwrap();
+        assert!(
+            Config::load(Some(&file), |_| None)
+                .unwrap()
+                .require_two_factor
+        );
+        let c = Config::load(
+            Some(&file),
+            vars(&[("SEXTANT_REQUIRE_TWO_FACTOR", "false")]),
+        );
+        assert!(!c.unwrap().require_two_factor);
+        let e = Config::load(None, vars(&[("SEXTANT_REQUIRE_TWO_FACTOR", "sometimes")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "SEXTANT_REQUIRE_TWO_FACTOR: expected true or false, found `sometimes`"
+        );
     }
 
     #[test]

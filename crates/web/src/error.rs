@@ -99,6 +99,8 @@ pub enum ApiError {
     Unauthorized,
     /// 401: a login with a wrong e-mail address or password.
     Credentials,
+    /// 401: a login whose second factor is missing, wrong or too late, with what to do.
+    SecondFactor(String),
     /// 403: authenticated but not allowed (or a bad CSRF token).
     Forbidden(String),
     /// 404.
@@ -152,6 +154,10 @@ impl From<LoginError> for ApiError {
     fn from(e: LoginError) -> Self {
         match e {
             LoginError::Invalid => ApiError::Credentials,
+            LoginError::CodeNeeded { .. } => ApiError::SecondFactor(
+                "this account signs in with a second factor: send `code`, the 6-digit code from the authenticator app (or a recovery code), with the e-mail address and password".into(),
+            ),
+            LoginError::BadCode | LoginError::Expired => ApiError::SecondFactor(e.to_string()),
             LoginError::RateLimited { retry_after } | LoginError::Busy { retry_after } => {
                 ApiError::TooMany(e.to_string(), retry_after)
             }
@@ -176,6 +182,12 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 "wrong e-mail address or password".to_string(),
                 vec![],
+                None,
+            ),
+            ApiError::SecondFactor(m) => (
+                StatusCode::UNAUTHORIZED,
+                m.clone(),
+                vec![FieldProblem::new("code", m)],
                 None,
             ),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m, vec![], None),
@@ -204,7 +216,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::Credentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::Credentials | ApiError::SecondFactor(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

@@ -174,6 +174,7 @@ impl FromRequestParts<AppState> for Caller {
                 .token_owner(token.trim())
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
+            second_factor_set_up(state, &user, parts.uri.path()).await?;
             return Ok(Caller {
                 user,
                 via: Via::Token(id),
@@ -198,11 +199,36 @@ impl FromRequestParts<AppState> for Caller {
                 ));
             }
         }
+        second_factor_set_up(state, &user, parts.uri.path()).await?;
         Ok(Caller {
             user,
             via: Via::Session(token),
         })
     }
+}
+
+/// Where an installation requiring a second factor (`require_two_factor`) lets an account
+/// without one go: its own account, the set-up and logging out.
+pub const TWO_FACTOR_OPEN: [&str; 4] = [
+    "/me",
+    "/me/two-factor",
+    "/me/two-factor/confirm",
+    "/session",
+];
+
+/// Refuses an account without a second factor where the installation requires one, except on
+/// the routes that set it up ([`TWO_FACTOR_OPEN`]).
+async fn second_factor_set_up(state: &AppState, user: &User, path: &str) -> Result<(), ApiError> {
+    if !state.require_two_factor {
+        return Ok(());
+    }
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    if TWO_FACTOR_OPEN.contains(&path) || state.store.two_factor(user).await?.on {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(
+        "this installation requires a second factor: set it up first (POST /api/v1/me/two-factor, then POST /api/v1/me/two-factor/confirm with a code from the authenticator app), or on the Account page".into(),
+    ))
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

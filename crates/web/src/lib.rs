@@ -22,6 +22,7 @@ pub mod data;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod firm;
 pub mod headers;
 pub mod jobs;
 pub mod mail;
@@ -99,6 +100,8 @@ pub struct AppState {
     /// Where uploads are staged while they are checked; `None`: this process's directory
     /// ([`data::Staging::shared`]).
     pub staging: Option<Arc<data::Staging>>,
+    /// Every account must sign in with a second factor (`require_two_factor`).
+    pub require_two_factor: bool,
 }
 
 impl AppState {
@@ -117,6 +120,7 @@ impl AppState {
             public_url: None,
             mailer: None,
             staging: None,
+            require_two_factor: false,
         }
     }
 
@@ -144,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .merge(portfolio::router())
         .merge(reviews::router())
+        .merge(firm::router())
         .merge(jobs::router())
         .fallback(api_not_found)
         .layer(axum::middleware::map_response(error::as_problem));
@@ -239,6 +244,7 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
         per_organisation = state.work.share(),
         "analyses share the cores by organisation"
     );
+    state.require_two_factor = config.require_two_factor;
     state.public_url = (!config.public_url.is_empty())
         .then(|| config.public_url.trim_end_matches('/').to_string());
     state.mailer = match &config.smtp {

@@ -100,6 +100,9 @@ pub struct Client {
     pub last_review: Option<String>,
     /// Actions agreed at reviews, not done, whose due day has passed.
     pub actions_overdue: u32,
+    /// The assigned consultant ({id, email, name}), if any.
+    #[schema(value_type = Object)]
+    pub consultant: Option<sextant_store::Consultant>,
     /// The roadmap: `optimal`, `gap`, `infeasible` or `none`.
     #[schema(value_type = String)]
     pub roadmap: Roadmap,
@@ -400,6 +403,7 @@ async fn client(
         review,
         last_review: last_review.map(|d| d.to_string()),
         actions_overdue,
+        consultant: None,
         roadmap,
         budget_next_year,
         currency,
@@ -437,6 +441,7 @@ fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
         review: None,
         last_review: None,
         actions_overdue: 0,
+        consultant: None,
         roadmap: Roadmap::None,
         budget_next_year: None,
         currency: None,
@@ -449,6 +454,17 @@ fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
 
 /// The portfolio of `user` on `day`: every organisation they are a member of.
 pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult<Portfolio> {
+    portfolio_for(state, user, day, None).await
+}
+
+/// [`portfolio_of`], only the clients assigned to the consultant `consultant` (an e-mail
+/// address, or `me` for `user`) when it is given.
+pub async fn portfolio_for(
+    state: &AppState,
+    user: &User,
+    day: Date,
+    consultant: Option<&str>,
+) -> ApiResult<Portfolio> {
     let orgs = state
         .store
         .orgs_of(user, Paging::new(None, Some(500)))
@@ -468,7 +484,10 @@ pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult
                     Ok(c) => c,
                     Err(e) => Arc::new(failed(&o, role, e)),
                 };
-                ApiResult::Ok((i, c))
+                // Who looks after it changes without changing its figures: read each time.
+                let mut c = (*c).clone();
+                c.consultant = state.store.consultant(&scope).await?;
+                ApiResult::Ok((i, Arc::new(c)))
             });
             next += 1;
         }
@@ -479,7 +498,28 @@ pub async fn portfolio_of(state: &AppState, user: &User, day: Date) -> ApiResult
             None => {}
         }
     }
-    let mut clients: Vec<Client> = out.into_iter().flatten().map(|c| (*c).clone()).collect();
+    let wanted = consultant
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            if c == "me" {
+                user.email.to_lowercase()
+            } else {
+                c.to_lowercase()
+            }
+        });
+    let mut clients: Vec<Client> = out
+        .into_iter()
+        .flatten()
+        .map(|c| (*c).clone())
+        .filter(|c| {
+            wanted.as_ref().is_none_or(|w| {
+                c.consultant
+                    .as_ref()
+                    .is_some_and(|k| k.email.to_lowercase() == *w)
+            })
+        })
+        .collect();
     clients.sort_by(|a, b| {
         a.health
             .score
@@ -519,6 +559,9 @@ pub struct AsOf {
     /// `YYYY-MM-DD` (default: today).
     #[serde(default)]
     pub as_of: Option<String>,
+    /// Only the clients assigned to this consultant: an e-mail address, or `me`.
+    #[serde(default)]
+    pub consultant: Option<String>,
 }
 
 /// The day `as_of` names, or today.
@@ -547,5 +590,7 @@ async fn portfolio(
     Query(q): Query<AsOf>,
 ) -> ApiResult<axum::Json<Portfolio>> {
     let day = day_of(q.as_of.as_deref())?;
-    Ok(axum::Json(portfolio_of(&state, &caller.user, day).await?))
+    Ok(axum::Json(
+        portfolio_for(&state, &caller.user, day, q.consultant.as_deref()).await?,
+    ))
 }

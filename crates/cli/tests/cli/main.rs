@@ -1,6 +1,7 @@
 //! End-to-end tests of the `sextant` binary: what a user types and what they get back,
 //! including exit codes (0 ok, 1 invalid input, 2 usage).
 
+mod account;
 mod analytics;
 mod assess;
 mod assets;

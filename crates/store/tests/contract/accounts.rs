@@ -157,6 +157,7 @@ async fn parallel_attempts_cannot_slip_past_the_limit() {
                 LoginError::RateLimited { .. } => {}
                 LoginError::Store(e) => panic!("{db}: {e}"),
                 LoginError::Busy { .. } => panic!("{db}: waited too long"),
+                e => panic!("{db}: no second factor here: {e:?}"),
             }
         }
         assert_eq!(checked, MAX_FAILURES, "{db}");

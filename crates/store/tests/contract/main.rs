@@ -10,6 +10,7 @@ use serde_json::Value;
 use sextant_store::{Change, Store, User};
 
 mod accounts;
+mod firm;
 mod jobs;
 mod nul;
 mod plan;

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs", post(create_org))
         .route("/setup", get(setup_form).post(setup))
         .route("/login", get(login_form).post(login))
+        .route("/login/code", post(login_code))
         .route("/logout", post(logout))
         .route("/account", get(account))
         .route("/account/password", post(change_password))
@@ -100,6 +101,9 @@ async fn home(
         },
         None => return Redirect::to("/login").into_response(),
     };
+    if let Some(r) = super::two_factor_gate(&state, &viewer.user, "/").await {
+        return r;
+    }
     home_page(&state, &viewer, q.done.as_deref(), &Errors::new(), None).await
 }
 
@@ -309,6 +313,9 @@ async fn login(
         .await
     {
         Ok(user) => signed_in(&state, &user, &next).await,
+        Err(sextant_store::LoginError::CodeNeeded { challenge }) => {
+            code_page(&state, &next, &challenge, &Errors::new(), StatusCode::OK)
+        }
         Err(e) => {
             let status = match e {
                 sextant_store::LoginError::RateLimited { .. }
@@ -317,6 +324,81 @@ async fn login(
             };
             errors.general(crate::error::ApiError::from(e).detail());
             let mut r = login_page(&state, &next, f.get("email"), &errors, None);
+            *r.status_mut() = status;
+            r
+        }
+    }
+}
+
+/// The second step of a login with a second factor: the code, with the challenge the
+/// password gave.
+fn code_page(
+    state: &AppState,
+    next: &str,
+    challenge: &str,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let (csrf, c) = form_token(state);
+    let body = html! {
+        (errors.summary())
+        p { "Your password is right. Open the authenticator app on your phone and type the 6-digit code it shows for Sextant." }
+        form method="post" action="/login/code" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="next" value=(next);
+            input type="hidden" name="challenge" value=(challenge);
+            (Field::text("code", "Code from the app", "").required()
+                .hint("No phone? Type one of your recovery codes instead.").render(errors))
+            button type="submit" { "Log in" }
+        }
+        p { a href="/login" { "Start again" } }
+    };
+    let mut r = with_cookie(
+        render(layout("Log in: the code from your app", None, None, body)),
+        c,
+    );
+    *r.status_mut() = status;
+    r
+}
+
+async fn login_code(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    f: FormData,
+) -> Response {
+    let next = local(Some(f.get("next")));
+    let challenge = f.get("challenge").to_string();
+    let mut errors = Errors::new();
+    if !form_ok(&headers, f.csrf()) {
+        errors.general("The form expired; please log in again.");
+        let mut r = login_page(&state, &next, "", &errors, None);
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    let client = client_key(&state, &headers, peer.map(|p| p.0.0));
+    let device = cookie(&headers, DEVICE_COOKIE);
+    match state
+        .store
+        .finish_login(&challenge, f.get("code"), &client, device.as_deref())
+        .await
+    {
+        Ok(user) => signed_in(&state, &user, &next).await,
+        Err(sextant_store::LoginError::BadCode) => {
+            errors.add(
+                "code",
+                "wrong code: type the 6 digits the app shows now (they change every 30 seconds), or an unused recovery code",
+            );
+            code_page(&state, &next, &challenge, &errors, StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => {
+            let status = match e {
+                sextant_store::LoginError::RateLimited { .. }
+                | sextant_store::LoginError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            errors.general(crate::error::ApiError::from(e).detail());
+            let mut r = login_page(&state, &next, "", &errors, None);
             *r.status_mut() = status;
             r
         }
@@ -425,6 +507,11 @@ fn account_page(viewer: &Viewer, done: Option<&str>, forms: AccountForms<'_>) ->
                     .hint("10 characters or more").render(password))
                 button type="submit" { "Change the password" }
             }
+        }
+        section aria-labelledby="two-factor" {
+            h2 #two-factor { "Sign in with your phone too" }
+            p { "A code from an authenticator app on your phone, asked after your password, keeps your clients' plans safe if your password is ever stolen. "
+                a href="/account/two-factor" { "Set up or change the second factor" } }
         }
         section aria-labelledby="everywhere" {
             h2 #everywhere { "Sign out everywhere else" }

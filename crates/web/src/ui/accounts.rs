@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(page))
         .route("/accounts/{id}/reset", post(reset))
         .route("/accounts/{id}/remove", post(remove))
+        .route("/accounts/{id}/firm", post(set_firm))
+        .route("/accounts/{id}/two-factor-off", post(two_factor_off))
         .route("/reset", get(reset_form).post(use_reset))
 }
 
@@ -98,7 +100,12 @@ async fn show(
             tbody {
                 @for a in &accounts.items {
                     tr {
-                        td { (a.name) @if a.is_admin { " " span.badge.none { "administrator" } } }
+                        td {
+                            (a.name)
+                            @if a.is_admin { " " span.badge.none { "administrator" } }
+                            @if a.sees_all { " " span.badge.none { "firm administrator" } }
+                            @if a.two_factor { " " span.badge.none { "second factor" } }
+                        }
                         td { (a.email) }
                         td {
                             @if a.memberships.is_empty() { span.muted { "none" } }
@@ -113,6 +120,24 @@ async fn show(
                                 (viewer.csrf_field())
                                 button.secondary type="submit"
                                     aria-label=(format!("Make a password reset link for {}", a.email)) { "Reset password" }
+                            }
+                            " "
+                            form.inline method="post" action=(format!("/accounts/{}/firm", a.id)) {
+                                (viewer.csrf_field())
+                                input type="hidden" name="sees_all" value=(if a.sees_all { "0" } else { "1" });
+                                button.secondary type="submit"
+                                    aria-label=(format!("{} {} as a firm administrator, who sees every organisation", if a.sees_all { "Stop" } else { "Make" }, a.email)) {
+                                    @if a.sees_all { "Stop seeing every client" } @else { "See every client" }
+                                }
+                            }
+                            @if a.two_factor {
+                                " "
+                                form.inline method="post" action=(format!("/accounts/{}/two-factor-off", a.id)) {
+                                    (viewer.csrf_field())
+                                    button.secondary type="submit"
+                                        data-confirm=(format!("Turn off the second factor of {}? Do it only when they lost their phone and recovery codes.", a.email))
+                                        aria-label=(format!("Turn off the second factor of {} (a lost phone)", a.email)) { "Turn off second factor" }
+                                }
                             }
                             @if a.id != viewer.user.id {
                                 " "
@@ -178,6 +203,33 @@ async fn reset(
         link,
     };
     show(&state, &viewer, None, Some(made), &Errors::new()).await
+}
+
+async fn set_firm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> PageResult {
+    viewer.check(f.csrf())?;
+    require_admin(&viewer)?;
+    state
+        .store
+        .set_sees_all(&viewer.user, id, f.get("sees_all") == "1")
+        .await?;
+    Ok(see_other("/accounts?done=saved"))
+}
+
+async fn two_factor_off(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> PageResult {
+    viewer.check(f.csrf())?;
+    require_admin(&viewer)?;
+    state.store.stop_two_factor(&viewer.user, id).await?;
+    Ok(see_other("/accounts?done=saved"))
 }
 
 async fn remove(

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/members/{user}/remove", post(remove))
         .route("/orgs/{org}/invitations/{id}/revoke", post(revoke))
         .route("/orgs/{org}/rename", post(rename))
+        .route("/orgs/{org}/consultant", post(set_consultant))
 }
 
 #[derive(Deserialize)]
@@ -74,7 +75,19 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
         .await?
         .items;
     let invitations = state.store.invitations(&org.scope).await?;
+    let consultant = state.store.consultant(&org.scope).await?;
     let owner = org.scope.role() == Role::Owner;
+    let mut choices: Vec<(String, String)> = vec![(String::new(), "Nobody".to_string())];
+    choices.extend(
+        members
+            .iter()
+            .map(|m| (m.email.clone(), format!("{} ({})", m.name, m.email))),
+    );
+    if let Some(c) = &consultant
+        && !choices.iter().any(|(e, _)| *e == c.email)
+    {
+        choices.push((c.email.clone(), format!("{} ({})", c.name, c.email)));
+    }
     let get = |n: &str| extra.form.map_or(String::new(), |f| f.get(n).to_string());
     let role_value = extra
         .form
@@ -152,6 +165,23 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
                     }
                 }
             } }
+        }
+        section aria-labelledby="consultant-h" {
+            h2 #consultant-h { "Assigned consultant" }
+            p {
+                @match &consultant {
+                    Some(c) => { "The consultant looking after " (org.name) " is " strong { (c.name) } " (" (c.email) "). The portfolio shows them, and lists a consultant's clients." }
+                    None => { "No consultant is assigned to " (org.name) " yet: choose a member, and the portfolio shows them beside it." }
+                }
+            }
+            @if owner {
+                form method="post" action=(org.url("consultant")) {
+                    (org.viewer.csrf_field())
+                    (Field::text("consultant", "Consultant", extra.form.map_or_else(|| consultant.as_ref().map_or(String::new(), |c| c.email.clone()), |f| f.get("consultant").to_string()))
+                        .kind(Kind::Select(choices)).render(&extra.errors))
+                    button type="submit" { "Assign" }
+                }
+            }
         }
         @if owner {
             section aria-labelledby="invite-h" {
@@ -335,6 +365,37 @@ async fn revoke(
     let org = for_owner(&state, viewer, &org, &f).await?;
     state.store.revoke_invitation(&org.scope, id).await?;
     Ok(see_other(&format!("{}?done=removed", org.url("members"))))
+}
+
+async fn set_consultant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    match state
+        .store
+        .set_consultant(&org.scope, f.opt("consultant").as_deref())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("{}?done=saved", org.url("members")))),
+        Err(sextant_store::StoreError::Invalid { message, .. }) => {
+            let mut errors = Errors::new();
+            errors.add("consultant", message);
+            show(
+                &state,
+                &org,
+                Extra {
+                    errors,
+                    form: Some(&f),
+                    ..Extra::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn rename(

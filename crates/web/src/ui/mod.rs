@@ -41,6 +41,7 @@ pub mod start;
 pub mod strategy;
 pub mod suggestions;
 pub mod systems;
+pub mod two_factor;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(assessments::router())
         .merge(assets::router())
         .merge(portfolio::router())
+        .merge(two_factor::router())
         .merge(report::router())
 }
 
@@ -162,10 +164,32 @@ impl FromRequestParts<AppState> for Viewer {
             return Err(to_login());
         };
         match state.store.session(&token).await {
-            Ok(Some((user, csrf))) => Ok(Viewer { user, csrf }),
+            Ok(Some((user, csrf))) => {
+                if let Some(r) = two_factor_gate(state, &user, parts.uri.path()).await {
+                    return Err(r);
+                }
+                Ok(Viewer { user, csrf })
+            }
             Ok(None) => Err(to_login()),
             Err(e) => Err(PageError::from(e).into_response()),
         }
+    }
+}
+
+/// Where the installation requires a second factor, an account without one sets it up before
+/// anything else: the redirect to its page, unless `path` is one of those it may open.
+pub async fn two_factor_gate(
+    state: &AppState,
+    user: &sextant_store::User,
+    path: &str,
+) -> Option<Response> {
+    if !state.require_two_factor || two_factor::OPEN.contains(&path) {
+        return None;
+    }
+    match state.store.two_factor(user).await {
+        Ok(t) if !t.on => Some(Redirect::to("/account/two-factor").into_response()),
+        Ok(_) => None,
+        Err(e) => Some(PageError::from(e).into_response()),
     }
 }
 

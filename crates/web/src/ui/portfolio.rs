@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct PortfolioQuery {
     as_of: Option<String>,
+    consultant: Option<String>,
 }
 
 /// Organisations analysed at once.
@@ -337,19 +338,55 @@ async fn page(
         ));
     };
     let started = std::time::Instant::now();
-    let attention = crate::portfolio::portfolio_of(
+    let everyone = crate::portfolio::portfolio_of(
         &state,
         &viewer.user,
         sextant_core::model::Date::from_days(day.0),
     )
     .await?;
+    // The consultants assigned across the clients, for the filter; the rows of the one chosen.
+    let mut consultants: Vec<(String, String)> = everyone
+        .clients
+        .iter()
+        .filter_map(|c| c.consultant.as_ref())
+        .map(|c| (c.email.clone(), c.name.clone()))
+        .collect();
+    consultants.sort();
+    consultants.dedup();
+    let chosen = q.consultant.clone().filter(|c| !c.trim().is_empty());
+    let attention = match &chosen {
+        None => everyone,
+        Some(c) => {
+            crate::portfolio::portfolio_for(
+                &state,
+                &viewer.user,
+                sextant_core::model::Date::from_days(day.0),
+                Some(c),
+            )
+            .await?
+        }
+    };
     let rows = rows(&state, &viewer, day).await?;
     tracing::debug!(
         orgs = rows.len(),
         seconds = started.elapsed().as_secs_f64(),
         "portfolio"
     );
-    let body = html! { (attention_table(&attention)) (body(&rows, day, &raw)) };
+    let body = html! {
+        @if !consultants.is_empty() {
+            form method="get" action="/portfolio" {
+                input type="hidden" name="as_of" value=(raw);
+                (Field::text("consultant", "Consultant", chosen.clone().unwrap_or_default())
+                    .kind(Kind::Select(std::iter::once((String::new(), "Every consultant".to_string()))
+                        .chain(consultants.iter().map(|(e, n)| (e.clone(), format!("{n} ({e})"))))
+                        .collect()))
+                    .render(&Errors::new()))
+                button.secondary type="submit" { "Show their clients" }
+            }
+        }
+        (attention_table(&attention))
+        (body(&rows, day, &raw))
+    };
     Ok(render_status(
         StatusCode::OK,
         layout("Portfolio", Some(&viewer), None, body),
@@ -370,6 +407,7 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                     caption { "Clients by what needs attention (" (p.clients.len()) ")" }
                     thead { tr {
                         th scope="col" { "Client" }
+                        th scope="col" { "Consultant" }
                         th scope="col" .num { "Health" }
                         th scope="col" { "Assessment" }
                         th scope="col" .num { "Devices" }
@@ -384,6 +422,10 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                             @let parts = c.health.parts.iter().map(|x| format!("{}: {} of {} ({})", x.part, (x.points * 10.0).round() / 10.0, x.of, x.why)).collect::<Vec<_>>().join("; ");
                             tr {
                                 th scope="row" { a href=(url(&c.slug, "")) { (c.name) } }
+                                td { @match &c.consultant {
+                                    Some(k) => { a href=(format!("/portfolio?consultant={}", super::form::url_encode(&k.email))) { (k.name) } }
+                                    None => { a href=(url(&c.slug, "members")) { span.muted { "none" } } }
+                                } }
                                 td.num { span.score title=(parts) { strong { (c.health.score) } } span.visually-hidden { " (" (parts) ")" } }
                                 td { @match &c.assessment {
                                     Some(a) => { a href=(url(&c.slug, &format!("assessments/{}", a.id))) { (a.score.map_or("not scored".to_string(), |s| format!("{:.0}", s * 100.0))) }
@@ -411,6 +453,7 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                     }
                     tfoot { tr {
                         th scope="row" { "All " (t.clients) " clients" }
+                        td {}
                         td.num { "mean " (t.mean_score) }
                         td { (t.under_50) " under 50" }
                         td.num { (t.devices_attention) }

@@ -20,6 +20,7 @@ mod assessments;
 mod assets;
 mod data;
 mod errors;
+mod firm;
 mod forecast_clv;
 mod hardening;
 mod instances;

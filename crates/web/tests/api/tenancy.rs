@@ -364,6 +364,22 @@ fn table(
         ),
         row(
             M::GET,
+            "/api/v1/orgs/{org}/consultant",
+            &[],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/api/v1/orgs/{org}/consultant",
+            &[],
+            "",
+            Body::Json(json!({"email": null})),
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/api/v1/orgs/{org}/agenda",
             &[],
             "?today=2027-01-10",

@@ -218,3 +218,55 @@ async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
         c.close().await.unwrap();
     }
 }
+
+/// A consultant's installation requires a second factor: after the password, the account is
+/// sent to set it up (the QR code, or the key typed into the app), sees its recovery codes
+/// once, and from then on logs in with the password and the code the app shows.
+#[tokio::test]
+async fn a_consultant_signs_in_with_a_second_factor() {
+    let app = app_with(|s| s.require_two_factor = true).await;
+    app.store
+        .create_user("casey@example.com", "Casey", PASSWORD, true)
+        .await
+        .unwrap();
+    let driver = driver().await;
+    let c = browser(&driver, 1280, 1000).await;
+    go(&c, &app, "/login").await;
+    fill(&c, "f-email", "casey@example.com").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "This installation asks every account for a code").await;
+    click(&c, "form[action='/account/two-factor/start'] button").await;
+    sees(&c, "Cannot scan it?").await;
+    sees(&c, "<svg").await;
+    shot(&c, "12-two-factor-set-up").await;
+    let h = html(&c).await;
+    let from = h.find("instead: <code>").unwrap() + "instead: <code>".len();
+    let key = h[from..][..h[from..].find("</code>").unwrap()].to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    fill(&c, "f-code", &sextant_store::code_for(&key, now).unwrap()).await;
+    click(&c, "form[action='/account/two-factor/confirm'] button").await;
+    sees(&c, "The second factor is on.").await;
+    sees(&c, "They are shown only now.").await;
+    go(&c, &app, "/portfolio").await;
+    sees(&c, "Portfolio").await;
+    // Logged out and in again: the code after the password.
+    click(&c, "form[action='/logout'] button").await;
+    sees(&c, "Log in to Sextant").await;
+    fill(&c, "f-email", "casey@example.com").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Your password is right.").await;
+    fill(
+        &c,
+        "f-code",
+        &sextant_store::code_for(&key, now + 30).unwrap(),
+    )
+    .await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "<h1>Organisations</h1>").await;
+    c.close().await.unwrap();
+}

@@ -35,13 +35,20 @@ pub struct App {
 
 /// Starts the application over a new database.
 pub async fn app() -> App {
+    app_with(|_| {}).await
+}
+
+/// Starts the application over a new database, its state changed by `change` first.
+pub async fn app_with(change: impl FnOnce(&mut AppState)) -> App {
     let dir = tempfile::Builder::new()
         .prefix("sextant-browser-")
         .tempdir()
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("sextant.db").display());
     let store = Store::open(&url).await.unwrap();
-    let app = sextant_web::app(AppState::new(store.clone(), false, 0));
+    let mut state = AppState::new(store.clone(), false, 0);
+    change(&mut state);
+    let app = sextant_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

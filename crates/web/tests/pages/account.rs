@@ -235,6 +235,7 @@ async fn every_form_control_of_every_page_has_a_label() {
         "/portfolio".to_string(),
         "/login".to_string(),
         "/account".to_string(),
+        "/account/two-factor".to_string(),
     ];
     for rest in [
         "",

@@ -15,6 +15,7 @@ mod business;
 mod customers;
 mod dashboard;
 mod data;
+mod firm;
 mod goals;
 mod initiatives;
 mod matrix;

@@ -1,0 +1,180 @@
+//! The consultant's firm: a **firm administrator** (`sees_all`, set by the installation's
+//! administrator) sees every organisation as its owner without being added to each; a vCIO or
+//! engineer is a member of the organisations they are assigned to, and one of them is each
+//! organisation's **assigned consultant**, shown on the portfolio and filtered by there.
+
+use crate::{Result, Role, Scope, Store, StoreError, User};
+
+/// An organisation's assigned consultant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Consultant {
+    /// Their account's id.
+    pub id: i64,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// An account as the operator's command leaves it.
+#[derive(Debug, Clone)]
+pub struct Operated {
+    /// Its e-mail address.
+    pub email: String,
+    /// Its name.
+    pub name: String,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
+    /// A firm administrator.
+    pub sees_all: bool,
+}
+
+impl Store {
+    /// The operator's changes to the account `email` (from the server's machine, trusted as
+    /// the database is): its second factor turned off, and whether it is a firm administrator.
+    pub async fn operate_account(
+        &self,
+        email: &str,
+        two_factor_off: bool,
+        sees_all: Option<bool>,
+    ) -> Result<Operated> {
+        let email = email.trim().to_lowercase();
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, name FROM users WHERE email = $1 AND password_hash IS NOT NULL",
+        )
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, name) = row.ok_or_else(|| StoreError::NotFound(format!("account `{email}`")))?;
+        let mut tx = self.pool.begin().await?;
+        if two_factor_off {
+            sqlx::query(
+                "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(on) = sees_all {
+            sqlx::query("UPDATE users SET sees_all = $1 WHERE id = $2")
+                .bind(i64::from(on))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let (tf, all): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT), sees_all FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        tracing::info!(
+            user = id,
+            two_factor_off,
+            ?sees_all,
+            "account changed by the operator"
+        );
+        Ok(Operated {
+            email,
+            name,
+            two_factor: tf != 0,
+            sees_all: all != 0,
+        })
+    }
+
+    /// Makes account `user_id` a firm administrator (`on`) or not: the installation's
+    /// administrator only.
+    pub async fn set_sees_all(&self, admin: &User, user_id: i64, on: bool) -> Result<()> {
+        if !admin.is_admin {
+            return Err(StoreError::NotFound(format!("account {user_id}")));
+        }
+        let done = sqlx::query(
+            "UPDATE users SET sees_all = $1 WHERE id = $2 AND password_hash IS NOT NULL",
+        )
+        .bind(i64::from(on))
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {user_id}")));
+        }
+        tracing::info!(
+            user = user_id,
+            on,
+            by = admin.id,
+            "firm administrator changed"
+        );
+        Ok(())
+    }
+
+    /// Whether `user` is a firm administrator.
+    pub async fn sees_all(&self, user: &User) -> Result<bool> {
+        let (v,): (i64,) = sqlx::query_as("SELECT sees_all FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v != 0)
+    }
+
+    /// The organisation's assigned consultant, if any.
+    pub async fn consultant(&self, s: &Scope) -> Result<Option<Consultant>> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name FROM organizations o JOIN users u ON u.id = o.consultant_id \
+             WHERE o.id = $1",
+        )
+        .bind(s.org_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, email, name)| Consultant { id, email, name }))
+    }
+
+    /// Assigns the organisation's consultant by e-mail address (`None` for nobody): an owner
+    /// only; the consultant must be a member of it (or a firm administrator).
+    pub async fn set_consultant(
+        &self,
+        s: &Scope,
+        email: Option<&str>,
+    ) -> Result<Option<Consultant>> {
+        s.require(Role::Owner)?;
+        let id = match email
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty())
+        {
+            None => None,
+            Some(e) => {
+                crate::text::no_nul("email", &e)?;
+                let row: Option<(i64,)> = sqlx::query_as(
+                    "SELECT u.id FROM users u LEFT JOIN memberships m \
+                     ON m.user_id = u.id AND m.org_id = $2 \
+                     WHERE u.email = $1 AND u.password_hash IS NOT NULL \
+                     AND (m.user_id IS NOT NULL OR u.sees_all = 1)",
+                )
+                .bind(&e)
+                .bind(s.org_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Some(
+                    row.ok_or_else(|| StoreError::Invalid {
+                        field: "email".into(),
+                        message: format!(
+                            "expected a member of this organisation (or a firm administrator), found `{e}`: invite them first"
+                        ),
+                    })?
+                    .0,
+                )
+            }
+        };
+        sqlx::query("UPDATE organizations SET consultant_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(s.org_id)
+            .execute(&self.pool)
+            .await?;
+        self.consultant(s).await
+    }
+}
