@@ -87,6 +87,8 @@ pub struct Item {
     pub alignment: f64,
     /// A cancelled initiative it depends on, which makes it impossible to schedule.
     pub needs_cancelled: Option<String>,
+    /// Its deadline (`done_by`): the `YYYY-MM` it must be live by the end of.
+    pub deadline: Option<String>,
 }
 
 impl Item {
@@ -255,6 +257,7 @@ impl Instance {
                 explore: init.kind == InitiativeKind::Explore,
                 alignment,
                 needs_cancelled: None,
+                deadline: init.done_by.map(|m| m.to_string()),
             });
         }
         // Dependencies on done initiatives are met; on cancelled ones, impossible.

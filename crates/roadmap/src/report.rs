@@ -83,7 +83,8 @@ pub struct Roadmap {
     pub schedule: Vec<Scheduled>,
     /// Initiatives left out, and why.
     pub excluded: Vec<Excluded>,
-    /// When infeasible: the constraint families whose relaxation alone makes it feasible.
+    /// When infeasible: the constraint families whose relaxation alone makes it feasible (and
+    /// `excluded` names the required initiatives no schedule can hold).
     pub infeasible_because: Vec<Cause>,
     /// Implementation spend by fiscal year and budgeted period.
     pub spend_by_period: Vec<PeriodUse>,
@@ -224,7 +225,8 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
         excluded: if feasible {
             solve::explain(inst, &sol.starts, &currency)
         } else {
-            Vec::new()
+            // No schedule: the required initiatives that none could hold, and why.
+            solve::impossible(inst)
         },
         currency,
         infeasible_because: sol

@@ -118,7 +118,8 @@ impl Usage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
-    /// Completion within the planning horizon (and pins, delays).
+    /// Completion within the planning horizon and by each deadline (`done_by`), with pins and
+    /// delays.
     Horizon,
     /// Mandatory initiatives.
     Mandatory,
@@ -138,7 +139,9 @@ impl Family {
     /// Its name in messages.
     pub fn describe(self) -> &'static str {
         match self {
-            Family::Horizon => "completion within the planning horizon",
+            Family::Horizon => {
+                "completion within the planning horizon and by each deadline (done_by)"
+            }
             Family::Mandatory => "mandatory initiatives",
             Family::Dependencies => "dependencies",
             Family::Budget => "budget by period",

@@ -362,6 +362,61 @@ pub struct Excluded {
     pub detail: String,
 }
 
+/// Why `item` has no time: its duration from its earliest start, or (`prerequisites`) what
+/// must finish before it, against the horizon or its deadline.
+fn no_time(inst: &Instance, item: &crate::instance::Item, prerequisites: bool) -> String {
+    match (&item.deadline, prerequisites) {
+        (Some(by), false) => format!(
+            "takes {} months and cannot be live by the end of {by} (its deadline) from month {}",
+            item.duration, item.earliest
+        ),
+        (Some(by), true) => {
+            format!(
+                "its prerequisites leave no time to have it live by the end of {by} (its deadline)"
+            )
+        }
+        (None, false) => format!(
+            "takes {} months and cannot finish within the {}-month horizon from month {}",
+            item.duration, inst.horizon, item.earliest
+        ),
+        (None, true) => {
+            "its prerequisites leave no time to finish it within the horizon".to_string()
+        }
+    }
+}
+
+/// The initiatives the plan requires (mandatory, under way, or with a deadline) that no
+/// schedule can hold whatever else is done: one that needs a cancelled initiative, or has no
+/// time to finish (its duration, or its prerequisites, against the horizon or its deadline).
+/// What an infeasible roadmap names beside the constraint families.
+pub fn impossible(inst: &Instance) -> Vec<Excluded> {
+    let es = inst.earliest_starts();
+    inst.items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.mandatory)
+        .filter_map(|(i, item)| {
+            let (reason, detail) = if let Some(dep) = &item.needs_cancelled {
+                (
+                    Reason::Dependency,
+                    format!("needs `{dep}`, which is cancelled"),
+                )
+            } else if item.latest.is_none() {
+                (Reason::Horizon, no_time(inst, item, false))
+            } else if es[i].is_none() {
+                (Reason::Horizon, no_time(inst, item, true))
+            } else {
+                return None;
+            };
+            Some(Excluded {
+                id: item.id.clone(),
+                reason,
+                detail,
+            })
+        })
+        .collect()
+}
+
 /// Explains each item left out of `starts`.
 pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<Excluded> {
     let mut out: Vec<Excluded> = inst
@@ -389,13 +444,7 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
                 format!("needs `{dep}`, which is cancelled"),
             )
         } else if item.latest.is_none() {
-            (
-                Reason::Horizon,
-                format!(
-                    "takes {} months and cannot finish within the {}-month horizon from month {}",
-                    item.duration, inst.horizon, item.earliest
-                ),
-            )
+            (Reason::Horizon, no_time(inst, item, false))
         } else if let Some(other) = item.group.and_then(|g| {
             inst.items
                 .iter()
@@ -412,10 +461,7 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
                 format!("needs `{}`, which is not scheduled", inst.items[d].id),
             )
         } else if es[i].is_none() {
-            (
-                Reason::Horizon,
-                "its prerequisites leave no time to finish it within the horizon".to_string(),
-            )
+            (Reason::Horizon, no_time(inst, item, true))
         } else if let Some((d, finish)) = late_prerequisite(inst, starts, i) {
             (
                 Reason::Dependency,

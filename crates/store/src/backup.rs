@@ -15,8 +15,8 @@ use crate::{Dialect, Store, StoreError};
 
 /// The version of the tables a backup holds: 1 had invitations as accounts without a
 /// password; 2 has them per organisation and address, and API tokens with an expiry.
-/// 3 adds the second factor (the secret and recovery codes) and the firm (firm administrators,
-/// each organisation's consultant).
+/// 3 adds the second factor (the secret and recovery codes), the firm (firm administrators,
+/// each organisation's consultant) and the clients' health scores by day.
 const SCHEMA: i64 = 3;
 
 /// The type of a column in the backup.
@@ -30,7 +30,7 @@ enum Ty {
 /// The tables backed up, in an order that satisfies their foreign keys, with their columns.
 /// (Login failures, jobs, password reset links and upload previews are transient and not
 /// kept.)
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "users",
     "recovery_codes",
     "setup_tokens",
@@ -42,6 +42,7 @@ pub const TABLES: [&str; 11] = [
     "entities",
     "history",
     "datasets",
+    "health_scores",
 ];
 
 fn columns(table: &str) -> &'static [(&'static str, Ty)] {
@@ -100,6 +101,7 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("consultant_id", Int),
         ],
         "memberships" => &[("org_id", Int), ("user_id", Int), ("role", Text)],
+        "health_scores" => &[("org_id", Int), ("day", Int), ("score", Int)],
         "entities" => &[
             ("org_id", Int),
             ("section", Text),

@@ -178,3 +178,47 @@ impl Store {
         self.consultant(s).await
     }
 }
+
+/// A client's health score on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct HealthPoint {
+    /// The day, as days since 1970-01-01.
+    pub day: i64,
+    /// The score, 0 to 100.
+    pub score: i64,
+}
+
+impl Store {
+    /// Records the organisation's health score for `day` (days since 1970-01-01), replacing
+    /// one recorded that day.
+    pub async fn record_health(&self, s: &Scope, day: i64, score: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO health_scores (org_id, day, score) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score",
+        )
+        .bind(s.org_id)
+        .bind(day)
+        .bind(score)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The organisation's recorded health scores up to `day`, the last `n`, oldest first.
+    pub async fn health_history(&self, s: &Scope, day: i64, n: i64) -> Result<Vec<HealthPoint>> {
+        let mut rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT day, score FROM health_scores WHERE org_id = $1 AND day <= $2 \
+             ORDER BY day DESC LIMIT $3",
+        )
+        .bind(s.org_id)
+        .bind(day)
+        .bind(n)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.reverse();
+        Ok(rows
+            .into_iter()
+            .map(|(day, score)| HealthPoint { day, score })
+            .collect())
+    }
+}

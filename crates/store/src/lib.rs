@@ -41,7 +41,7 @@ pub use accounts::{
 };
 pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
-pub use firm::{Consultant, Operated};
+pub use firm::{Consultant, HealthPoint, Operated};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{
     Assessment, Change, Entity, HistoryEntry, PlanRejected, Review, Section, Shape, canonical,

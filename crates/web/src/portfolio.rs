@@ -74,6 +74,18 @@ pub struct Flag {
     pub link: String,
 }
 
+/// A client's health score on a day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// 0 to 100.
+    pub score: i64,
+}
+
+/// Health scores kept for each client's history.
+const HISTORY: i64 = 12;
+
 /// One client's row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Client {
@@ -103,6 +115,10 @@ pub struct Client {
     /// The assigned consultant ({id, email, name}), if any.
     #[schema(value_type = Object)]
     pub consultant: Option<sextant_store::Consultant>,
+    /// The health scores recorded on the days the portfolio was looked at (the last 12, up
+    /// to the day looked from), oldest first: `{day, score}`.
+    #[schema(value_type = Vec<Object>)]
+    pub history: Vec<HealthDay>,
     /// The roadmap: `optimal`, `gap`, `infeasible` or `none`.
     #[schema(value_type = String)]
     pub roadmap: Roadmap,
@@ -404,6 +420,7 @@ async fn client(
         last_review: last_review.map(|d| d.to_string()),
         actions_overdue,
         consultant: None,
+        history: Vec::new(),
         roadmap,
         budget_next_year,
         currency,
@@ -442,6 +459,7 @@ fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
         last_review: None,
         actions_overdue: 0,
         consultant: None,
+        history: Vec::new(),
         roadmap: Roadmap::None,
         budget_next_year: None,
         currency: None,
@@ -484,9 +502,28 @@ pub async fn portfolio_for(
                     Ok(c) => c,
                     Err(e) => Arc::new(failed(&o, role, e)),
                 };
-                // Who looks after it changes without changing its figures: read each time.
+                // Who looks after it changes without changing its figures: read each time. The
+                // score of the day is recorded (looked at today only: a look from another day
+                // uses today's figures), and its history read up to the day looked from.
                 let mut c = (*c).clone();
                 c.consultant = state.store.consultant(&scope).await?;
+                let real_today = crate::ui::today_date().is_some_and(|t| t == day);
+                if real_today && !c.flags.iter().any(|f| f.what.starts_with("Not worked out")) {
+                    state
+                        .store
+                        .record_health(&scope, i64::from(day.days()), i64::from(c.health.score))
+                        .await?;
+                }
+                c.history = state
+                    .store
+                    .health_history(&scope, i64::from(day.days()), HISTORY)
+                    .await?
+                    .into_iter()
+                    .map(|p| HealthDay {
+                        day: Date::from_days(p.day as i32).to_string(),
+                        score: p.score,
+                    })
+                    .collect();
                 ApiResult::Ok((i, Arc::new(c)))
             });
             next += 1;

@@ -473,4 +473,22 @@ fn a_deadline_makes_an_initiative_scheduled_in_time() {
     let tight = "constraints:\n  budget:\n    - {period: 2027, amount: 500}\n";
     let r = roadmap(&plan(&due, tight));
     assert_eq!(r.status, SolveStatus::Infeasible);
+
+    // A deadline its prerequisite leaves no time for: `prep` takes months 0 and 1, so
+    // `refresh` (2 months, live by the end of 2027-03, so started by month 1) cannot start
+    // before month 2. The roadmap names the deadline, not the horizon.
+    let prep = "  - {id: prep, title: Prep, duration_months: 2, one_time_cost: 100}\n";
+    let late = due.replace("done_by: 2027-03}", "done_by: 2027-03, depends_on: [prep]}");
+    let r = roadmap(&plan(&format!("{prep}{late}"), ""));
+    assert_eq!(r.status, SolveStatus::Infeasible);
+    let why: Vec<&str> = r.infeasible_because.iter().map(|c| c.description).collect();
+    assert!(
+        why.contains(&"completion within the planning horizon and by each deadline (done_by)"),
+        "{why:?}"
+    );
+    let x = r.excluded.iter().find(|e| e.id == "refresh").unwrap();
+    assert_eq!(
+        x.detail,
+        "its prerequisites leave no time to have it live by the end of 2027-03 (its deadline)"
+    );
 }

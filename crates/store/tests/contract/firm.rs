@@ -165,6 +165,21 @@ async fn a_firm_administrator_sees_every_organisation_and_each_has_its_consultan
             .confirm_two_factor(&jo, &code_for(&setup.key, now()).unwrap(), now())
             .await
             .unwrap();
+        // The health history: one score a day, the last kept; read up to a day, oldest first.
+        store.record_health(&a, 20_000, 40).await.unwrap();
+        store.record_health(&a, 20_030, 50).await.unwrap();
+        store.record_health(&a, 20_030, 55).await.unwrap();
+        let h = store.health_history(&a, 20_030, 12).await.unwrap();
+        assert_eq!(
+            h.iter().map(|p| (p.day, p.score)).collect::<Vec<_>>(),
+            [(20_000, 40), (20_030, 55)],
+            "{db}"
+        );
+        assert_eq!(
+            store.health_history(&a, 20_029, 12).await.unwrap().len(),
+            1,
+            "{db}"
+        );
         let mut out = Vec::new();
         store.backup(&mut out).await.unwrap();
         let fresh = stores().await.into_iter().next().unwrap().1;

@@ -19,7 +19,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sextant_core::kpi::Standing;
-use sextant_core::model::{Month, Status};
+use sextant_core::model::{Date, Month, Status};
 use sextant_core::unit::{self as format, Measure, Unit};
 use sextant_metrics::calendar::{civil_from_days, days_from_civil, valid_date};
 use sextant_store::{Organization, Paging, Role};
@@ -426,7 +426,18 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                                     Some(k) => { a href=(format!("/portfolio?consultant={}", super::form::url_encode(&k.email))) { (k.name) } }
                                     None => { a href=(url(&c.slug, "members")) { span.muted { "none" } } }
                                 } }
-                                td.num { span.score title=(parts) { strong { (c.health.score) } } span.visually-hidden { " (" (parts) ")" } }
+                                td.num {
+                                    span.score title=(parts) { strong { (c.health.score) } } span.visually-hidden { " (" (parts) ")" }
+                                    @if let Some(before) = c.history.iter().rev().find(|h| h.day < p.as_of) {
+                                        @let diff = i64::from(c.health.score) - before.score;
+                                        @let since = Date::parse(&before.day).map_or(before.day.clone(), sextant_core::asset::long_date);
+                                        br;
+                                        span.muted title=(c.history.iter().map(|h| format!("{}: {}", h.day, h.score)).collect::<Vec<_>>().join(", ")) {
+                                            @if diff > 0 { "up " (diff) } @else if diff < 0 { "down " (-diff) } @else { "same" }
+                                            " since " (since)
+                                        }
+                                    }
+                                }
                                 td { @match &c.assessment {
                                     Some(a) => { a href=(url(&c.slug, &format!("assessments/{}", a.id))) { (a.score.map_or("not scored".to_string(), |s| format!("{:.0}", s * 100.0))) }
                                         @if let Some(ch) = a.change { " (" @if ch >= 0.0 { "+" } (format!("{:.0}", ch * 100.0)) ")" } }

@@ -488,7 +488,11 @@ fn excluded(plan: &Plan, r: &Roadmap) -> Markup {
             } @else {
                 div.scroll {
                     table.list {
-                        caption { "Initiatives left out (" (r.excluded.len()) ")" }
+                        caption {
+                            @if matches!(r.status, SolveStatus::Optimal | SolveStatus::Feasible) { "Initiatives left out" }
+                            @else { "Required initiatives no schedule can hold" }
+                            " (" (r.excluded.len()) ")"
+                        }
                         thead { tr {
                             th scope="col" { "Initiative" }
                             th scope="col" { "Reason" }

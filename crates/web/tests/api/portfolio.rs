@@ -133,3 +133,35 @@ async fn the_portfolio_lists_only_the_callers_clients_lowest_score_first() {
     let (status, _) = problem(srv.anonymous().get("/api/v1/portfolio")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// Each client's score is recorded on the day the portfolio is looked at, and its history read
+/// up to the day looked from: a score recorded in November shows beside today's.
+#[tokio::test]
+async fn each_clients_health_has_its_history() {
+    let (srv, api) = demo().await;
+    let owner = srv
+        .store
+        .user_by_email("sarah@corner-bookstore.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let scope = srv.store.scope(&owner, "corner-bookstore").await.unwrap();
+    let nov = sextant_core::model::Date::parse("2026-11-04").unwrap();
+    srv.store
+        .record_health(&scope, i64::from(nov.days()), 41)
+        .await
+        .unwrap();
+    // From a day in the past: what was recorded by then, and nothing recorded for that day.
+    let p = api.ok("/api/v1/portfolio?as_of=2026-11-20").await;
+    assert_eq!(
+        p["clients"][0]["history"],
+        serde_json::json!([{"day": "2026-11-04", "score": 41}])
+    );
+    // Today: today's score is recorded after November's.
+    let p = api.ok("/api/v1/portfolio").await;
+    let h = p["clients"][0]["history"].as_array().unwrap();
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert_eq!(h[0]["score"], 41);
+    assert_eq!(h[1]["day"], p["as_of"]);
+    assert_eq!(h[1]["score"], p["clients"][0]["health"]["score"]);
+}

@@ -207,4 +207,16 @@ async fn the_firm_sees_every_client_and_each_client_has_its_consultant() {
     bb.ok("/portfolio?consultant=someone%40example.com")
         .await
         .lacks("Clients by what needs attention");
+
+    // The score's history: one recorded in November shows as the change since.
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    let nov = sextant_core::model::Date::parse("2026-11-04").unwrap();
+    srv.store
+        .record_health(&scope, i64::from(nov.days()), 0)
+        .await
+        .unwrap();
+    let p = bb.ok("/portfolio").await;
+    p.has(" since 4 November 2026</span>")
+        .has("title=\"2026-11-04: 0, ");
+    assert!(p.html.contains(">up "), "the demo scores above 0");
 }
