@@ -599,18 +599,28 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let user = match existing {
-            Some(_) => self
-                .login(&email, password, client)
-                .await
-                .map_err(|e| match e {
-                    LoginError::Invalid => LoginError::Store(StoreError::Invalid {
-                        field: "password".into(),
-                        message: format!(
-                            "{email} has an account already: expected its password, found another"
-                        ),
-                    }),
-                    other => other,
-                })?,
+            // The password proves the account; joining needs no second factor (no session
+            // is opened for an account with one).
+            Some((id,)) => match self.login(&email, password, client).await {
+                Err(LoginError::CodeNeeded { .. }) => {
+                    let row: UserRow =
+                        sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(&self.pool)
+                            .await?;
+                    Ok(user(row))
+                }
+                other => other,
+            }
+            .map_err(|e| match e {
+                LoginError::Invalid => LoginError::Store(StoreError::Invalid {
+                    field: "password".into(),
+                    message: format!(
+                        "{email} has an account already: expected its password, found another"
+                    ),
+                }),
+                other => other,
+            })?,
             None => {
                 let hash = hash_password(password).await?;
                 let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(

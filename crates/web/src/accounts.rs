@@ -125,6 +125,7 @@ async fn remove(
 
 #[utoipa::path(post, path = "/api/v1/password-reset", tag = "accounts", request_body = ResetRequest,
     responses((status = 200, body = crate::auth::Me, description = "The password is changed, the account's other sessions and its API tokens are ended, and this client is logged in"),
+              (status = 204, description = "The password is changed and the account's sessions and API tokens ended; the account signs in with a second factor, so it logs in with POST /api/v1/session and its code"),
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn use_reset(
     State(state): State<AppState>,
@@ -132,6 +133,12 @@ async fn use_reset(
 ) -> ApiResult<Response> {
     let user = state.store.complete_reset(&r.token, &r.password).await?;
     tracing::info!(account = user.id, "password reset");
+    // A reset link is no second factor: an account with one logs in with its code.
+    if state.store.two_factor(&user).await?.on {
+        return Ok(axum::response::IntoResponse::into_response(
+            StatusCode::NO_CONTENT,
+        ));
+    }
     let s = state.store.create_session(&user).await?;
     Ok(crate::auth::with_session(&state, user, s, StatusCode::OK))
 }

@@ -454,6 +454,7 @@ async fn delete_token(
 
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "accounts", request_body = AcceptRequest,
     responses((status = 200, body = Me, description = "Accepted and logged in"),
+              (status = 204, description = "Accepted; the account signs in with a second factor, so it logs in with POST /api/v1/session and its code"),
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
               (status = 429, body = crate::error::Problem)))]
 async fn accept(
@@ -467,6 +468,10 @@ async fn accept(
         .store
         .accept_invitation(&r.token, &r.name, &r.password, &client)
         .await?;
+    // An invitation is no second factor: an account with one logs in with its code.
+    if state.store.two_factor(&user).await?.on {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
     let s = state.store.create_session(&user).await?;
     Ok(with_session(&state, user, s, StatusCode::OK))
 }

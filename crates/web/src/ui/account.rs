@@ -280,9 +280,15 @@ fn login_page(
 
 async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     // A set-up link opened after the administrator was made: said in fixed words.
-    let note = (q.done.as_deref() == Some("set-up")).then_some(
-        "This installation is set up already: its administrator was created. Log in below, or ask the administrator for an invitation.",
-    );
+    let note = match q.done.as_deref() {
+        Some("set-up") => Some(
+            "This installation is set up already: its administrator was created. Log in below, or ask the administrator for an invitation.",
+        ),
+        Some("code") => Some(
+            "Done. Your account signs in with a second factor: log in with your password, then the code from your authenticator app.",
+        ),
+        _ => None,
+    };
     login_page(&state, &local(q.next.as_deref()), "", &Errors::new(), note)
 }
 
@@ -725,6 +731,10 @@ async fn accept(
         .accept_invitation(f.get("token"), f.get("name"), f.get("password"), &client)
         .await
     {
+        // An invitation is no second factor: an account with one logs in with its code.
+        Ok((user, _)) if state.store.two_factor(&user).await.is_ok_and(|t| t.on) => {
+            see_other("/login?done=code")
+        }
         Ok((user, _)) => match state.store.create_session(&user).await {
             Ok(s) => with_cookie(
                 see_other("/"),

@@ -313,6 +313,10 @@ async fn use_reset(State(state): State<AppState>, headers: HeaderMap, f: FormDat
     match state.store.complete_reset(token, f.get("password")).await {
         Ok(user) => {
             tracing::info!(account = user.id, "password reset");
+            // A reset link is no second factor: an account with one logs in with its code.
+            if state.store.two_factor(&user).await?.on {
+                return Ok(see_other("/login?done=code"));
+            }
             let s = state.store.create_session(&user).await?;
             Ok(with_cookie(
                 see_other("/"),

@@ -258,3 +258,56 @@ async fn a_firm_administrator_sees_every_client_and_each_has_its_consultant() {
     let (status, _) = problem(b.get("/api/v1/orgs/acme")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Neither a password reset link nor an invitation stands in for the second factor: an account
+/// with one is not logged in by them, and logs in with its code.
+#[tokio::test]
+async fn a_reset_link_or_an_invitation_logs_no_one_in_past_the_second_factor() {
+    let srv = spawn().await;
+    let owner = srv.org_with_plan("acme").await;
+    let sam = srv.user("sam@example.com").await;
+    let api = srv.login("sam@example.com").await;
+    set_up(&api).await;
+
+    // A reset link, handed to the administrator (no e-mail here).
+    let (status, r) = call(owner.post(&format!("/api/v1/accounts/{}/reset", sam.id))).await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let token = r["token"].as_str().unwrap();
+    let anon = srv.anonymous();
+    let resp = anon
+        .http
+        .post(srv.url("/api/v1/password-reset"))
+        .json(&json!({"token": token, "password": "another long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert!(resp.headers().get("set-cookie").is_none());
+    let (status, p) = call(
+        anon.http
+            .post(srv.url("/api/v1/session"))
+            .json(&json!({"email": "sam@example.com", "password": "another long password"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(p["errors"][0]["path"], "code");
+
+    // An invitation accepted with the account's password.
+    let (status, body) = call(
+        owner
+            .put("/api/v1/orgs/acme/members")
+            .json(&json!({"email": "sam@example.com", "role": "viewer"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let token = body["invitation"]["token"].as_str().unwrap();
+    let resp = anon
+        .http
+        .post(srv.url("/api/v1/invitations/accept"))
+        .json(&json!({"token": token, "name": "Sam", "password": "another long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert!(resp.headers().get("set-cookie").is_none());
+}

@@ -220,3 +220,34 @@ async fn the_firm_sees_every_client_and_each_client_has_its_consultant() {
         .has("title=\"2026-11-04: 0, ");
     assert!(p.html.contains(">up "), "the demo scores above 0");
 }
+
+/// A reset link changes the password of an account with a second factor but logs no one in:
+/// the login page says to use the code.
+#[tokio::test]
+async fn a_reset_link_logs_no_one_in_past_the_second_factor() {
+    let (srv, b) = demo().await;
+    let owner = srv.demo_owner().await;
+    set_up(&b).await;
+    let admin = srv.user("admin@example.com", true).await;
+    let reset = srv.store.create_reset(&admin, owner.id).await.unwrap();
+    let fresh = srv.browser();
+    let page = fresh.ok(&format!("/reset?token={}", reset.token)).await;
+    let p = fresh
+        .post_raw(
+            "/reset",
+            &[
+                ("csrf", &page.csrf()),
+                ("token", &reset.token),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert_eq!(p.location.as_deref(), Some("/login?done=code"));
+    fresh
+        .ok("/login?done=code")
+        .await
+        .has("Your account signs in with a second factor");
+    // Not logged in.
+    assert_eq!(fresh.get("/account").await.status, StatusCode::SEE_OTHER);
+}
