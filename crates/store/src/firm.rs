@@ -222,3 +222,60 @@ impl Store {
             .collect())
     }
 }
+
+/// The organisations `$1` sees (a member, or a firm administrator), for the portfolio's reads.
+const VISIBLE: &str = "FROM organizations o JOIN users me ON me.id = $1 \
+     LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = me.id \
+     WHERE (m.user_id IS NOT NULL OR me.sees_all = 1)";
+
+impl Store {
+    /// The assigned consultant of every organisation `user` sees, by organisation id: one
+    /// query for the whole portfolio.
+    pub async fn consultants_for(
+        &self,
+        user: &User,
+    ) -> Result<std::collections::HashMap<i64, Consultant>> {
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT o.id, u.id, u.email, u.name FROM organizations o \
+             JOIN users me ON me.id = $1 JOIN users u ON u.id = o.consultant_id \
+             LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = me.id \
+             WHERE (m.user_id IS NOT NULL OR me.sees_all = 1)",
+        )
+        .bind(user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(org, id, email, name)| (org, Consultant { id, email, name }))
+            .collect())
+    }
+
+    /// The last `n` health scores up to `day` (within the year before it) of every
+    /// organisation `user` sees, oldest first, by organisation id: one query for the whole
+    /// portfolio.
+    pub async fn health_histories_for(
+        &self,
+        user: &User,
+        day: i64,
+        n: usize,
+    ) -> Result<std::collections::HashMap<i64, Vec<HealthPoint>>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT h.org_id, h.day, h.score FROM health_scores h WHERE h.day <= $2 \
+             AND h.day > $3 AND h.org_id IN (SELECT o.id {VISIBLE}) ORDER BY h.org_id, h.day"
+        ))
+        .bind(user.id)
+        .bind(day)
+        .bind(day - 366)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: std::collections::HashMap<i64, Vec<HealthPoint>> = Default::default();
+        for (org, day, score) in rows {
+            out.entry(org).or_default().push(HealthPoint { day, score });
+        }
+        for v in out.values_mut() {
+            let cut = v.len().saturating_sub(n);
+            v.drain(..cut);
+        }
+        Ok(out)
+    }
+}

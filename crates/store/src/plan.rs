@@ -340,6 +340,9 @@ impl Plans {
     }
 }
 
+/// The most entities a section beside the plan (reviews, assessments, assets) holds.
+pub const MAX_BESIDE: usize = 20_000;
+
 /// A review meeting, kept beside the plan: the one definition the store checks a review
 /// against and the pages read.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -798,6 +801,23 @@ impl Store {
                 (Some(rows), None)
             }
         };
+        // However they come (an import, one by one, a list), no section beside the plan grows
+        // past its cap; one over it may still shrink or change.
+        if let Some(r) = &new_reviews {
+            for sec in [Section::Reviews, Section::Assessments, Section::Assets] {
+                let n = r.keys().filter(|(x, _)| *x == sec).count();
+                let before = reviews.keys().filter(|(x, _)| *x == sec).count();
+                if n > MAX_BESIDE && n > before {
+                    return Err(StoreError::Invalid {
+                        field: sec.name().into(),
+                        message: format!(
+                            "at most {MAX_BESIDE} {} are kept beside a plan; this would make {n}: delete some first",
+                            sec.name()
+                        ),
+                    });
+                }
+            }
+        }
         let t = now();
         if let Some(new) = &new_plan {
             write_diff(&mut tx, scope, &old, new, t).await?;

@@ -28,7 +28,7 @@ use crate::orgs::scope;
 pub const MAX_ASSET_LIST: usize = 16 * 1024 * 1024;
 
 /// The most assets an organisation keeps.
-pub const MAX_ASSETS: usize = 20_000;
+pub const MAX_ASSETS: usize = sextant_store::MAX_BESIDE;
 
 /// The routes.
 pub fn router() -> Router<AppState> {

@@ -84,7 +84,7 @@ pub struct HealthDay {
 }
 
 /// Health scores kept for each client's history.
-const HISTORY: i64 = 12;
+const HISTORY: usize = 12;
 
 /// One client's row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -426,6 +426,14 @@ async fn client(
         currency,
         flags,
     });
+    // The day's score is kept for the history (a look from today only: a look from another
+    // day uses today's figures).
+    if crate::ui::today_date().is_some_and(|t| t == day) {
+        state
+            .store
+            .record_health(scope, i64::from(day.days()), i64::from(c.health.score))
+            .await?;
+    }
     if let Ok(mut map) = state.clients.0.lock() {
         map.insert(fp.org, (fp, day, c.clone()));
     }
@@ -502,29 +510,7 @@ pub async fn portfolio_for(
                     Ok(c) => c,
                     Err(e) => Arc::new(failed(&o, role, e)),
                 };
-                // Who looks after it changes without changing its figures: read each time. The
-                // score of the day is recorded (looked at today only: a look from another day
-                // uses today's figures), and its history read up to the day looked from.
-                let mut c = (*c).clone();
-                c.consultant = state.store.consultant(&scope).await?;
-                let real_today = crate::ui::today_date().is_some_and(|t| t == day);
-                if real_today && !c.flags.iter().any(|f| f.what.starts_with("Not worked out")) {
-                    state
-                        .store
-                        .record_health(&scope, i64::from(day.days()), i64::from(c.health.score))
-                        .await?;
-                }
-                c.history = state
-                    .store
-                    .health_history(&scope, i64::from(day.days()), HISTORY)
-                    .await?
-                    .into_iter()
-                    .map(|p| HealthDay {
-                        day: Date::from_days(p.day as i32).to_string(),
-                        score: p.score,
-                    })
-                    .collect();
-                ApiResult::Ok((i, Arc::new(c)))
+                ApiResult::Ok((i, c))
             });
             next += 1;
         }
@@ -545,10 +531,37 @@ pub async fn portfolio_for(
                 c.to_lowercase()
             }
         });
+    // Who looks after a client, its name and its score's history change without changing its
+    // figures: read for the whole portfolio at once, each time.
+    let consultants = state.store.consultants_for(user).await?;
+    let mut histories = state
+        .store
+        .health_histories_for(user, i64::from(day.days()), HISTORY)
+        .await?;
+    let ids: HashMap<&str, (i64, &str)> = orgs
+        .iter()
+        .map(|(o, _)| (o.slug.as_str(), (o.id, o.name.as_str())))
+        .collect();
     let mut clients: Vec<Client> = out
         .into_iter()
         .flatten()
-        .map(|c| (*c).clone())
+        .map(|c| {
+            let mut c = (*c).clone();
+            if let Some((id, name)) = ids.get(c.slug.as_str()) {
+                c.name = (*name).to_string();
+                c.consultant = consultants.get(id).cloned();
+                c.history = histories
+                    .remove(id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| HealthDay {
+                        day: Date::from_days(p.day as i32).to_string(),
+                        score: p.score,
+                    })
+                    .collect();
+            }
+            c
+        })
         .filter(|c| {
             wanted.as_ref().is_none_or(|w| {
                 c.consultant

@@ -202,3 +202,53 @@ async fn a_firm_administrator_sees_every_organisation_and_each_has_its_consultan
         );
     }
 }
+
+/// A section beside the plan never grows past its cap, however its entities come: a list
+/// up to the cap is kept, one more (one by one, or in a list) is refused and nothing changes;
+/// changing or deleting one still works.
+#[tokio::test]
+async fn a_section_beside_the_plan_stops_at_its_cap_by_every_door() {
+    use sextant_store::{Change, MAX_BESIDE, Section};
+    let (_, store) = stores().await.into_iter().next().unwrap();
+    let (_, a) = corner(&store).await;
+    let asset = |k: usize| serde_json::json!({"id": format!("a{k}"), "name": format!("PC {k}"), "kind": "workstation"});
+    let all: Vec<serde_json::Value> = (0..MAX_BESIDE).map(asset).collect();
+    store
+        .change_plan(&a, Change::Upsert(Section::Assets, all))
+        .await
+        .unwrap();
+    let e = store
+        .change_plan(&a, Change::Create(Section::Assets, asset(MAX_BESIDE)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "assets: at most {MAX_BESIDE} assets are kept beside a plan; this would make {}: delete some first",
+            MAX_BESIDE + 1
+        )
+    );
+    let e = store
+        .change_plan(
+            &a,
+            Change::Upsert(Section::Assets, vec![asset(0), asset(MAX_BESIDE + 1)]),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    // Changing one and deleting one still work.
+    let mut changed = asset(0);
+    changed["name"] = serde_json::json!("Till");
+    store
+        .change_plan(&a, Change::Put(Section::Assets, "a0".into(), changed))
+        .await
+        .unwrap();
+    store
+        .change_plan(&a, Change::Delete(Section::Assets, "a1".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.all_entities(&a, Section::Assets).await.unwrap().len(),
+        MAX_BESIDE - 1
+    );
+}

@@ -157,6 +157,15 @@ async fn each_clients_health_has_its_history() {
         p["clients"][0]["history"],
         serde_json::json!([{"day": "2026-11-04", "score": 41}])
     );
+    // A rename shows at once (the figures, kept, are not worked out again).
+    let (status, _) = crate::call(
+        api.patch("/api/v1/orgs/corner-bookstore")
+            .json(&serde_json::json!({"name": "The Corner Bookshop"})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let again = api.ok("/api/v1/portfolio?as_of=2026-11-20").await;
+    assert_eq!(again["clients"][0]["name"], "The Corner Bookshop");
     // Today: today's score is recorded after November's.
     let p = api.ok("/api/v1/portfolio").await;
     let h = p["clients"][0]["history"].as_array().unwrap();
