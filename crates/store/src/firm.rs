@@ -204,6 +204,28 @@ impl Store {
         Ok(())
     }
 
+    /// Records many organisations' health scores for `day` in one transaction (the portfolio's
+    /// day, written once for all its clients).
+    pub async fn record_health_many(&self, scores: &[(&Scope, i64)], day: i64) -> Result<()> {
+        if scores.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (s, score) in scores {
+            sqlx::query(
+                "INSERT INTO health_scores (org_id, day, score) VALUES ($1, $2, $3) \
+                 ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score",
+            )
+            .bind(s.org_id)
+            .bind(day)
+            .bind(*score)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The organisation's recorded health scores up to `day`, the last `n`, oldest first.
     pub async fn health_history(&self, s: &Scope, day: i64, n: i64) -> Result<Vec<HealthPoint>> {
         let mut rows: Vec<(i64, i64)> = sqlx::query_as(

@@ -106,6 +106,31 @@ fn url_encode(s: &str) -> String {
         .collect()
 }
 
+/// Ten new recovery codes for `user_id` in `tx`, replacing any earlier ones (their digests
+/// kept); the codes, to be shown this once.
+async fn fresh_recovery_codes(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+) -> Result<Vec<String>> {
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    let t = now();
+    for c in &codes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(digest(&normal_code(c)))
+        .bind(user_id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(codes)
+}
+
 /// The key and address of `secret` for `user`'s app.
 fn setup_of(user: &User, secret: &str) -> Setup {
     let key = secret
@@ -192,7 +217,6 @@ impl Store {
                 message: "expected the 6-digit code the authenticator app shows for this key now (check the phone's clock is right)".into(),
             });
         };
-        let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1 \
@@ -202,21 +226,7 @@ impl Store {
         .bind(user.id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        let t = now();
-        for c in &codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)",
-            )
-            .bind(digest(&normal_code(c)))
-            .bind(user.id)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let codes = fresh_recovery_codes(&mut tx, user.id).await?;
         tx.commit().await?;
         tracing::info!(user = user.id, "second factor turned on");
         Ok(codes)
@@ -231,23 +241,8 @@ impl Store {
                 message: "the second factor is not on: set it up first".into(),
             });
         }
-        let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        let t = now();
-        for c in &codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)",
-            )
-            .bind(digest(&normal_code(c)))
-            .bind(user.id)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let codes = fresh_recovery_codes(&mut tx, user.id).await?;
         tx.commit().await?;
         Ok(codes)
     }

@@ -426,14 +426,6 @@ async fn client(
         currency,
         flags,
     });
-    // The day's score is kept for the history (a look from today only: a look from another
-    // day uses today's figures).
-    if crate::ui::today_date().is_some_and(|t| t == day) {
-        state
-            .store
-            .record_health(scope, i64::from(day.days()), i64::from(c.health.score))
-            .await?;
-    }
     if let Ok(mut map) = state.clients.0.lock() {
         map.insert(fp.org, (fp, day, c.clone()));
     }
@@ -497,6 +489,7 @@ pub async fn portfolio_for(
         .await?
         .items;
     let mut out: Vec<Option<Arc<Client>>> = (0..orgs.len()).map(|_| None).collect();
+    let mut scopes: Vec<Option<sextant_store::Scope>> = (0..orgs.len()).map(|_| None).collect();
     let mut set = JoinSet::new();
     let mut next = 0;
     while next < orgs.len() || !set.is_empty() {
@@ -510,12 +503,15 @@ pub async fn portfolio_for(
                     Ok(c) => c,
                     Err(e) => Arc::new(failed(&o, role, e)),
                 };
-                ApiResult::Ok((i, c))
+                ApiResult::Ok((i, c, scope))
             });
             next += 1;
         }
         match set.join_next().await {
-            Some(Ok(Ok((i, c)))) => out[i] = Some(c),
+            Some(Ok(Ok((i, c, scope)))) => {
+                out[i] = Some(c);
+                scopes[i] = Some(scope);
+            }
             Some(Ok(Err(e))) => return Err(e),
             Some(Err(e)) => return Err(ApiError::Internal(format!("portfolio task: {e}"))),
             None => {}
@@ -538,6 +534,36 @@ pub async fn portfolio_for(
         .store
         .health_histories_for(user, i64::from(day.days()), HISTORY)
         .await?;
+    // The day's scores are kept for the history, in one write for those not yet kept as they
+    // are (a look from today only: a look from another day uses today's figures).
+    if crate::ui::today_date().is_some_and(|t| t == day) {
+        let today = i64::from(day.days());
+        let mut fresh: Vec<(&sextant_store::Scope, i64)> = Vec::new();
+        for (c, s) in out.iter().zip(&scopes) {
+            let (Some(c), Some(s)) = (c, s) else { continue };
+            if c.flags.iter().any(|f| f.what.starts_with("Not worked out")) {
+                continue;
+            }
+            let score = i64::from(c.health.score);
+            let kept = histories
+                .get(&s.org_id())
+                .and_then(|h| h.last())
+                .is_some_and(|p| p.day == today && p.score == score);
+            if !kept {
+                fresh.push((s, score));
+            }
+        }
+        state.store.record_health_many(&fresh, today).await?;
+        for (s, score) in fresh {
+            let h = histories.entry(s.org_id()).or_default();
+            if h.last().is_some_and(|p| p.day == today) {
+                h.pop();
+            }
+            h.push(sextant_store::HealthPoint { day: today, score });
+            let cut = h.len().saturating_sub(HISTORY);
+            h.drain(..cut);
+        }
+    }
     let ids: HashMap<&str, (i64, &str)> = orgs
         .iter()
         .map(|(o, _)| (o.slug.as_str(), (o.id, o.name.as_str())))
