@@ -602,14 +602,7 @@ impl Store {
             // The password proves the account; joining needs no second factor (no session
             // is opened for an account with one).
             Some((id,)) => match self.login(&email, password, client).await {
-                Err(LoginError::CodeNeeded { .. }) => {
-                    let row: UserRow =
-                        sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(&self.pool)
-                            .await?;
-                    Ok(user(row))
-                }
+                Err(LoginError::CodeNeeded { .. }) => Ok(self.user_by_id(id).await?),
                 other => other,
             }
             .map_err(|e| match e {
@@ -915,26 +908,21 @@ impl Store {
         };
         let keys = self.login_keys(&email, client, device).await?;
         let attempt = self.attempt(&keys).await?;
-        match self.second_factor_ok(user_id, code, unix_now()).await {
-            Ok(true) => {
-                self.end_challenge(challenge).await?;
-                self.logged_in(&attempt, &keys).await?;
-                let row: UserRow =
-                    sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
-                        .bind(user_id)
-                        .fetch_one(&self.pool)
-                        .await?;
-                Ok(user(row))
-            }
-            Ok(false) => {
-                self.failed_attempt(&attempt).await?;
-                Err(LoginError::BadCode)
-            }
-            Err(e) => {
-                let _ = self.forget_attempt(&attempt).await;
-                Err(e.into())
-            }
-        }
+        self.code_under_attempt(&attempt, user_id, code, unix_now())
+            .await?;
+        self.end_challenge(challenge).await?;
+        self.logged_in(&attempt, &keys).await?;
+        Ok(self.user_by_id(user_id).await?)
+    }
+
+    /// The account `id`, which exists.
+    async fn user_by_id(&self, id: i64) -> Result<User> {
+        let row: UserRow =
+            sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(user(row))
     }
 
     /// The keys a login of `email` from `client` (or a known `device`) is limited under.
@@ -1000,17 +988,10 @@ impl Store {
                             let challenge = self.challenge(user.id).await?;
                             return Err(LoginError::CodeNeeded { challenge });
                         }
-                        Some(c) => match self.second_factor_ok(user.id, c, unix_now()).await {
-                            Ok(true) => {}
-                            Ok(false) => {
-                                self.failed_attempt(&attempt).await?;
-                                return Err(LoginError::BadCode);
-                            }
-                            Err(e) => {
-                                let _ = self.forget_attempt(&attempt).await;
-                                return Err(e.into());
-                            }
-                        },
+                        Some(c) => {
+                            self.code_under_attempt(&attempt, user.id, c, unix_now())
+                                .await?
+                        }
                     },
                     Err(e) => {
                         let _ = self.forget_attempt(&attempt).await;

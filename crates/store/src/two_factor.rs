@@ -321,17 +321,34 @@ impl Store {
     pub async fn check_code(&self, user: &User, code: &str, at: u64) -> Result<bool, LoginError> {
         let keys = [(format!("second-factor:{}", user.id), self.limits.account)];
         let attempt = self.attempt(&keys).await?;
-        match self.second_factor_ok(user.id, code, at).await {
-            Ok(true) => {
+        match self.code_under_attempt(&attempt, user.id, code, at).await {
+            Ok(()) => {
                 self.forget_attempt(&attempt).await?;
                 Ok(true)
             }
+            Err(LoginError::BadCode) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks `code` for `user_id` (at unix time `at`) under the login attempt `attempt`: a
+    /// wrong code finishes the attempt as a failure ([`LoginError::BadCode`]); a store error
+    /// drops it; a right one leaves it to the caller, whose success it is.
+    pub(crate) async fn code_under_attempt(
+        &self,
+        attempt: &[i64],
+        user_id: i64,
+        code: &str,
+        at: u64,
+    ) -> Result<(), LoginError> {
+        match self.second_factor_ok(user_id, code, at).await {
+            Ok(true) => Ok(()),
             Ok(false) => {
-                self.failed_attempt(&attempt).await?;
-                Ok(false)
+                self.failed_attempt(attempt).await?;
+                Err(LoginError::BadCode)
             }
             Err(e) => {
-                let _ = self.forget_attempt(&attempt).await;
+                let _ = self.forget_attempt(attempt).await;
                 Err(e.into())
             }
         }

@@ -517,16 +517,6 @@ pub async fn portfolio_for(
             None => {}
         }
     }
-    let wanted = consultant
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            if c == "me" {
-                user.email.to_lowercase()
-            } else {
-                c.to_lowercase()
-            }
-        });
     // Who looks after a client, its name and its score's history change without changing its
     // figures: read for the whole portfolio at once, each time.
     let consultants = state.store.consultants_for(user).await?;
@@ -568,7 +558,7 @@ pub async fn portfolio_for(
         .iter()
         .map(|(o, _)| (o.slug.as_str(), (o.id, o.name.as_str())))
         .collect();
-    let mut clients: Vec<Client> = out
+    let clients: Vec<Client> = out
         .into_iter()
         .flatten()
         .map(|c| {
@@ -588,44 +578,67 @@ pub async fn portfolio_for(
             }
             c
         })
-        .filter(|c| {
-            wanted.as_ref().is_none_or(|w| {
-                c.consultant
-                    .as_ref()
-                    .is_some_and(|k| k.email.to_lowercase() == *w)
-            })
-        })
         .collect();
-    clients.sort_by(|a, b| {
-        a.health
-            .score
-            .cmp(&b.health.score)
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
-    let mut t = Totals {
-        clients: clients.len() as u32,
-        ..Totals::default()
-    };
-    for c in &clients {
-        t.mean_score += f64::from(c.health.score);
-        t.under_50 += u32::from(c.health.score < 50);
-        t.goals_off_track += c.goals.off_track;
-        t.actions_overdue += c.actions_overdue;
-        t.devices_attention += c.devices.within_6_months;
-        t.reviews_due += u32::from(c.review.is_none_or(Review::overdue) && c.currency.is_some());
-        t.roadmaps_infeasible += u32::from(c.roadmap == Roadmap::Infeasible);
-        if let (Some(b), Some(cur)) = (c.budget_next_year, &c.currency) {
-            *t.budget_next_year.entry(cur.clone()).or_default() += b;
+    Ok(Portfolio::of(day.to_string(), clients).of_consultant(user, consultant))
+}
+
+impl Portfolio {
+    /// The portfolio of `clients` on `as_of`: the lowest score first, with totals.
+    fn of(as_of: String, mut clients: Vec<Client>) -> Portfolio {
+        clients.sort_by(|a, b| {
+            a.health
+                .score
+                .cmp(&b.health.score)
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        let mut t = Totals {
+            clients: clients.len() as u32,
+            ..Totals::default()
+        };
+        for c in &clients {
+            t.mean_score += f64::from(c.health.score);
+            t.under_50 += u32::from(c.health.score < 50);
+            t.goals_off_track += c.goals.off_track;
+            t.actions_overdue += c.actions_overdue;
+            t.devices_attention += c.devices.within_6_months;
+            t.reviews_due +=
+                u32::from(c.review.is_none_or(Review::overdue) && c.currency.is_some());
+            t.roadmaps_infeasible += u32::from(c.roadmap == Roadmap::Infeasible);
+            if let (Some(b), Some(cur)) = (c.budget_next_year, &c.currency) {
+                *t.budget_next_year.entry(cur.clone()).or_default() += b;
+            }
+        }
+        if !clients.is_empty() {
+            t.mean_score = (t.mean_score / clients.len() as f64 * 10.0).round() / 10.0;
+        }
+        Portfolio {
+            as_of,
+            clients,
+            totals: t,
         }
     }
-    if !clients.is_empty() {
-        t.mean_score = (t.mean_score / clients.len() as f64 * 10.0).round() / 10.0;
+
+    /// Only the clients assigned to `consultant` (an e-mail address, or `me` for `user`), with
+    /// their totals; all of them when it is `None` or empty.
+    pub fn of_consultant(self, user: &User, consultant: Option<&str>) -> Portfolio {
+        let Some(wanted) = consultant
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| if c == "me" { user.email.as_str() } else { c }.to_lowercase())
+        else {
+            return self;
+        };
+        let clients = self
+            .clients
+            .into_iter()
+            .filter(|c| {
+                c.consultant
+                    .as_ref()
+                    .is_some_and(|k| k.email.to_lowercase() == wanted)
+            })
+            .collect();
+        Portfolio::of(self.as_of, clients)
     }
-    Ok(Portfolio {
-        as_of: day.to_string(),
-        clients,
-        totals: t,
-    })
 }
 
 /// The day to look from.

@@ -322,18 +322,28 @@ async fn login(
         Err(sextant_store::LoginError::CodeNeeded { challenge }) => {
             code_page(&state, &next, &challenge, &Errors::new(), StatusCode::OK)
         }
-        Err(e) => {
-            let status = match e {
-                sextant_store::LoginError::RateLimited { .. }
-                | sextant_store::LoginError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            errors.general(crate::error::ApiError::from(e).detail());
-            let mut r = login_page(&state, &next, f.get("email"), &errors, None);
-            *r.status_mut() = status;
-            r
-        }
+        Err(e) => login_refused(&state, &next, f.get("email"), e),
     }
+}
+
+/// The login form again with why a login was refused: 429 when too many failed, 401 otherwise.
+fn login_refused(
+    state: &AppState,
+    next: &str,
+    email: &str,
+    e: sextant_store::LoginError,
+) -> Response {
+    let status = match e {
+        sextant_store::LoginError::RateLimited { .. } | sextant_store::LoginError::Busy { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        _ => StatusCode::UNAUTHORIZED,
+    };
+    let mut errors = Errors::new();
+    errors.general(crate::error::ApiError::from(e).detail());
+    let mut r = login_page(state, next, email, &errors, None);
+    *r.status_mut() = status;
+    r
 }
 
 /// The second step of a login with a second factor: the code, with the challenge the
@@ -397,17 +407,7 @@ async fn login_code(
             );
             code_page(&state, &next, &challenge, &errors, StatusCode::UNAUTHORIZED)
         }
-        Err(e) => {
-            let status = match e {
-                sextant_store::LoginError::RateLimited { .. }
-                | sextant_store::LoginError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            errors.general(crate::error::ApiError::from(e).detail());
-            let mut r = login_page(&state, &next, "", &errors, None);
-            *r.status_mut() = status;
-            r
-        }
+        Err(e) => login_refused(&state, &next, "", e),
     }
 }
 

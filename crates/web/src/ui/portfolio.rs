@@ -354,18 +354,7 @@ async fn page(
     consultants.sort();
     consultants.dedup();
     let chosen = q.consultant.clone().filter(|c| !c.trim().is_empty());
-    let attention = match &chosen {
-        None => everyone,
-        Some(c) => {
-            crate::portfolio::portfolio_for(
-                &state,
-                &viewer.user,
-                sextant_core::model::Date::from_days(day.0),
-                Some(c),
-            )
-            .await?
-        }
-    };
+    let attention = everyone.of_consultant(&viewer.user, chosen.as_deref());
     let rows = rows(&state, &viewer, day).await?;
     tracing::debug!(
         orgs = rows.len(),
