@@ -11,7 +11,7 @@
 //! asset's own purchase price; without that, the default price of its type
 //! ([`AssetKind::default_price`]). Assets already due count in the current quarter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
@@ -855,11 +855,16 @@ pub fn lifecycle(
         cost_12_months: 0.0,
     };
     let year_ahead = year_ahead(today);
+    // A register names a few systems many times over: each looked up once.
+    let mut looked_up: HashMap<(&str, Option<&str>, bool), Option<Support>> = HashMap::new();
     for a in assets {
-        let support = a
-            .os
-            .as_deref()
-            .and_then(|os| table.lookup(os, a.os_version.as_deref(), a.kind == AssetKind::Licence));
+        let support = a.os.as_deref().and_then(|os| {
+            let key = (os, a.os_version.as_deref(), a.kind == AssetKind::Licence);
+            looked_up
+                .entry(key)
+                .or_insert_with(|| table.lookup(key.0, key.1, key.2))
+                .clone()
+        });
         let mut attention = false;
         let mut warn_of = |concern: Concern, date: Date, message: String| {
             warnings.push(Warning {

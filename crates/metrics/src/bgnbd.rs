@@ -584,39 +584,6 @@ pub fn clv(
         .sum()
 }
 
-/// SplitMix64 with normal and gamma draws, for simulating customers.
-struct Rng(u64);
-
-impl Rng {
-    fn u(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 + 1e-18
-    }
-
-    fn normal(&mut self) -> f64 {
-        (-2.0 * self.u().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.u()).cos()
-    }
-
-    /// Gamma(shape, 1) by Marsaglia and Tsang (boosted for shape < 1).
-    fn gamma(&mut self, k: f64) -> f64 {
-        if k < 1.0 {
-            return self.gamma(k + 1.0) * self.u().powf(1.0 / k);
-        }
-        let d = k - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * d).sqrt();
-        loop {
-            let x = self.normal();
-            let v = (1.0 + c * x).powi(3);
-            if v > 0.0 && self.u().ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-                return d * v;
-            }
-        }
-    }
-}
-
 /// Orders of `customers` customers drawn from the models' generative processes over `weeks`
 /// weeks: every customer buys on day 0, then at exponential intervals (rate from
 /// Gamma(r, alpha)), dropping out after each repeat purchase with a probability from
@@ -630,7 +597,7 @@ pub fn simulate_orders(
 ) -> Vec<Order> {
     let (r, alpha, a, b) = bg;
     let (p, q, v) = gg;
-    let mut g = Rng(seed);
+    let mut g = crate::rng::Rng::new(seed);
     let mut orders = Vec::new();
     for customer in 0..customers {
         let lambda = (g.gamma(r) / alpha).max(1e-12);

@@ -10,6 +10,8 @@
 
 use serde::Serialize;
 
+use crate::rng::Rng;
+
 /// The error component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ErrorKind {
@@ -188,40 +190,85 @@ impl std::fmt::Display for ForecastError {
 
 impl std::error::Error for ForecastError {}
 
-/// Level, trend and seasonal states.
-type States = (f64, f64, Vec<f64>);
+/// Level, trend and seasonal states; the seasons a ring, `s[off]` the current season's.
+#[derive(Debug, Clone, PartialEq)]
+struct States {
+    l: f64,
+    b: f64,
+    s: Vec<f64>,
+    off: usize,
+}
+
+impl States {
+    fn new(l: f64, b: f64, s: &[f64]) -> States {
+        States {
+            l,
+            b,
+            s: s.to_vec(),
+            off: 0,
+        }
+    }
+
+    /// Back to `l`, `b` and the seasons `s`, keeping the allocation.
+    fn reset(&mut self, l: f64, b: f64, s: &[f64]) {
+        self.l = l;
+        self.b = b;
+        self.s.clear();
+        self.s.extend_from_slice(s);
+        self.off = 0;
+    }
+
+    /// The current season's state (0 without seasons).
+    fn season(&self) -> f64 {
+        self.s.get(self.off).copied().unwrap_or(0.0)
+    }
+
+    /// The current season's state replaced by `v`, and the next season made current.
+    fn next_season(&mut self, v: f64) {
+        if let Some(slot) = self.s.get_mut(self.off) {
+            *slot = v;
+            self.off = (self.off + 1) % self.s.len();
+        }
+    }
+
+    /// The seasons from the current one on.
+    fn seasons(&self) -> Vec<f64> {
+        let (a, b) = self.s.split_at(self.off);
+        b.iter().chain(a).copied().collect()
+    }
+}
 
 /// Sum of squared errors, sum of ln|forecast|, final states, one-step errors.
 type Run = (f64, f64, States, Vec<f64>);
 
 /// The one-step forecast from the states.
-fn one_step(spec: &Spec, p: &Params, l: f64, b: f64, s: &[f64]) -> f64 {
+fn one_step(spec: &Spec, p: &Params, st: &States) -> f64 {
     let phib = match spec.trend {
         TrendKind::N => 0.0,
-        TrendKind::A => b,
-        TrendKind::Ad => p.phi * b,
+        TrendKind::A => st.b,
+        TrendKind::Ad => p.phi * st.b,
     };
-    let q = l + phib;
+    let q = st.l + phib;
     match spec.season {
         SeasonKind::N => q,
-        SeasonKind::A => q + s[0],
-        SeasonKind::M => q * s[0],
+        SeasonKind::A => q + st.season(),
+        SeasonKind::M => q * st.season(),
     }
 }
 
 /// Updates the states with the observation `yt` (identical for both error types; Hyndman et
 /// al. 2008, ch. 2).
-fn update(spec: &Spec, p: &Params, (l, b, s): &mut States, yt: f64) {
+fn update(spec: &Spec, p: &Params, st: &mut States, yt: f64) {
     let phib = match spec.trend {
         TrendKind::N => 0.0,
-        TrendKind::A => *b,
-        TrendKind::Ad => p.phi * *b,
+        TrendKind::A => st.b,
+        TrendKind::Ad => p.phi * st.b,
     };
-    let q = *l + phib;
+    let q = st.l + phib;
     let old_s = if spec.season == SeasonKind::N {
         0.0
     } else {
-        s[0]
+        st.season()
     };
     let target = match spec.season {
         SeasonKind::N => yt,
@@ -230,7 +277,7 @@ fn update(spec: &Spec, p: &Params, (l, b, s): &mut States, yt: f64) {
     };
     let new_l = q + p.alpha * (target - q);
     if spec.trend != TrendKind::N {
-        *b = phib + (p.beta / p.alpha) * (new_l - *l - phib);
+        st.b = phib + (p.beta / p.alpha) * (new_l - st.l - phib);
     }
     if spec.season != SeasonKind::N {
         let ns = match spec.season {
@@ -239,20 +286,34 @@ fn update(spec: &Spec, p: &Params, (l, b, s): &mut States, yt: f64) {
             // statsmodels does (for additive seasons the two forms are the same).
             _ => old_s + p.gamma / (1.0 - p.alpha) * (yt / new_l - old_s),
         };
-        s.remove(0);
-        s.push(ns);
+        st.next_season(ns);
     }
-    *l = new_l;
+    st.l = new_l;
 }
 
 /// One-step forecasts and errors of a model over `y`; returns (sum of squared errors, sum of
 /// ln|forecast|, final states), or `None` when a forecast is not usable.
 fn run(y: &[f64], spec: &Spec, p: &Params) -> Option<Run> {
-    let mut st: States = (p.l0, p.b0, p.s0.clone());
-    let (mut sse, mut lnf) = (0.0, 0.0);
+    let mut st = States::new(p.l0, p.b0, &p.s0);
     let mut errors = Vec::with_capacity(y.len());
+    let (sse, lnf) = walk(y, spec, p, &mut st, Some(&mut errors))?;
+    Some((sse, lnf, st, errors))
+}
+
+/// [`run`] from the states `st` (left at the end), the errors pushed to `errors` when given:
+/// (sum of squared errors, sum of ln|forecast|).
+fn walk(
+    y: &[f64],
+    spec: &Spec,
+    p: &Params,
+    st: &mut States,
+    mut errors: Option<&mut Vec<f64>>,
+) -> Option<(f64, f64)> {
+    let (mut sse, mut lnf) = (0.0, 0.0);
+    // |forecast|s taken 8 at a time into one logarithm.
+    let (mut chunk, mut k) = ([0.0; 8], 0);
     for &yt in y {
-        let f = one_step(spec, p, st.0, st.1, &st.2);
+        let f = one_step(spec, p, st);
         if !f.is_finite() || (spec.error == ErrorKind::M && f.abs() < 1e-10) {
             return None;
         }
@@ -261,11 +322,32 @@ fn run(y: &[f64], spec: &Spec, p: &Params) -> Option<Run> {
             ErrorKind::M => (yt - f) / f,
         };
         sse += e * e;
-        lnf += f.abs().ln();
-        errors.push(e);
-        update(spec, p, &mut st, yt);
+        if spec.error == ErrorKind::M {
+            chunk[k] = f.abs();
+            k += 1;
+            if k == chunk.len() {
+                lnf += ln_product(&chunk);
+                k = 0;
+            }
+        }
+        if let Some(v) = errors.as_deref_mut() {
+            v.push(e);
+        }
+        update(spec, p, st, yt);
     }
-    Some((sse, lnf, st, errors))
+    lnf += ln_product(&chunk[..k]);
+    Some((sse, lnf))
+}
+
+/// The sum of the logarithms of `v` (positive): the logarithm of their product, or the sum of
+/// each one's when the product leaves the normal range.
+fn ln_product(v: &[f64]) -> f64 {
+    let p: f64 = v.iter().product();
+    if p.is_normal() {
+        p.ln()
+    } else {
+        v.iter().map(|x| x.ln()).sum()
+    }
 }
 
 /// Heuristic initial states: with a season, a centred moving average over the first two
@@ -355,37 +437,52 @@ fn initial(y: &[f64], spec: &Spec) -> (f64, f64, Vec<f64>) {
     }
 }
 
-/// Nelder-Mead minimisation.
+/// The most parameters [`nelder_mead`] minimises over (alpha, beta, gamma, phi).
+const MAX_PARAMS: usize = 4;
+
+/// Nelder-Mead minimisation over at most [`MAX_PARAMS`] parameters, without allocating.
 fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -> (Vec<f64>, f64) {
-    let n = x0.len();
-    let mut pts: Vec<Vec<f64>> = vec![x0.to_vec()];
-    for i in 0..n {
-        let mut p = x0.to_vec();
-        p[i] += step;
-        pts.push(p);
+    let n = x0.len().min(MAX_PARAMS);
+    let mut pts = [[0.0; MAX_PARAMS]; MAX_PARAMS + 1];
+    for (i, p) in pts.iter_mut().enumerate().take(n + 1) {
+        p[..n].copy_from_slice(&x0[..n]);
+        if i > 0 {
+            p[i - 1] += step;
+        }
     }
-    let mut vals: Vec<f64> = pts.iter().map(|p| f(p)).collect();
+    let mut vals = [0.0; MAX_PARAMS + 1];
+    for i in 0..=n {
+        vals[i] = f(&pts[i][..n]);
+    }
     for _ in 0..iters {
-        let mut order: Vec<usize> = (0..=n).collect();
-        order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
-        pts = order.iter().map(|&i| pts[i].clone()).collect();
-        vals = order.iter().map(|&i| vals[i]).collect();
+        // Best first; a stable order, so ties keep their places.
+        let mut order = [0, 1, 2, 3, 4];
+        order[..=n].sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+        let (p0, v0) = (pts, vals);
+        for (k, &i) in order[..=n].iter().enumerate() {
+            pts[k] = p0[i];
+            vals[k] = v0[i];
+        }
         if (vals[n] - vals[0]).abs() < 1e-10 * (1.0 + vals[0].abs()) {
             break;
         }
-        let centroid: Vec<f64> = (0..n)
-            .map(|j| pts[..n].iter().map(|p| p[j]).sum::<f64>() / n as f64)
-            .collect();
-        let along = |t: f64| -> Vec<f64> {
-            (0..n)
-                .map(|j| centroid[j] + t * (pts[n][j] - centroid[j]))
-                .collect()
+        let mut centroid = [0.0; MAX_PARAMS];
+        for (j, c) in centroid.iter_mut().enumerate().take(n) {
+            *c = pts[..n].iter().map(|p| p[j]).sum::<f64>() / n as f64;
+        }
+        let worst = pts[n];
+        let along = |t: f64| -> [f64; MAX_PARAMS] {
+            let mut x = [0.0; MAX_PARAMS];
+            for j in 0..n {
+                x[j] = centroid[j] + t * (worst[j] - centroid[j]);
+            }
+            x
         };
         let xr = along(-1.0);
-        let fr = f(&xr);
+        let fr = f(&xr[..n]);
         if fr < vals[0] {
             let xe = along(-2.0);
-            let fe = f(&xe);
+            let fe = f(&xe[..n]);
             if fe < fr {
                 pts[n] = xe;
                 vals[n] = fe;
@@ -402,16 +499,17 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -
             } else {
                 along(0.5)
             };
-            let fc = f(&xc);
+            let fc = f(&xc[..n]);
             if fc < vals[n].min(fr) {
                 pts[n] = xc;
                 vals[n] = fc;
             } else {
+                let best = pts[0];
                 for i in 1..=n {
-                    pts[i] = (0..n)
-                        .map(|j| pts[0][j] + 0.5 * (pts[i][j] - pts[0][j]))
-                        .collect();
-                    vals[i] = f(&pts[i]);
+                    for j in 0..n {
+                        pts[i][j] = best[j] + 0.5 * (pts[i][j] - best[j]);
+                    }
+                    vals[i] = f(&pts[i][..n]);
                 }
             }
         }
@@ -419,14 +517,18 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -
     let best = (0..=n)
         .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
         .unwrap_or(0);
-    (pts[best].clone(), vals[best])
+    (pts[best][..n].to_vec(), vals[best])
 }
 
 /// The concentrated likelihood criterion `n ln(SSE) (+ 2 sum ln|f|)`, as R's `ets`.
 fn criterion(y: &[f64], spec: &Spec, p: &Params) -> Option<f64> {
     let (sse, lnf, _, _) = run(y, spec, p)?;
-    let n = y.len() as f64;
-    let c = n * (sse.max(1e-300)).ln()
+    concentrated(y.len(), spec, sse, lnf)
+}
+
+/// The criterion of [`criterion`] from a run's sums over `n` values.
+fn concentrated(n: usize, spec: &Spec, sse: f64, lnf: f64) -> Option<f64> {
+    let c = n as f64 * (sse.max(1e-300)).ln()
         + if spec.error == ErrorKind::M {
             2.0 * lnf
         } else {
@@ -459,19 +561,24 @@ pub fn fit(y: &[f64], spec: &Spec) -> Result<Fit, ForecastError> {
             && (!trend || (beta > 1e-4 && beta < alpha))
             && (!season || (gamma > 1e-4 && gamma < 1.0 - alpha))
             && (!damped || (0.8..=0.98).contains(&phi));
-        ok.then(|| Params {
+        // The seasonal states are set apart (the search does not copy them at every step).
+        ok.then_some(Params {
             alpha,
             beta,
             gamma,
             phi,
             l0,
             b0,
-            s0: s0.clone(),
+            s0: Vec::new(),
         })
     };
+    let states = std::cell::RefCell::new(States::new(l0, b0, &s0));
     let f = |x: &[f64]| {
-        build(x)
-            .and_then(|p| criterion(y, spec, &p))
+        let Some(p) = build(x) else { return 1e300 };
+        let mut st = states.borrow_mut();
+        st.reset(l0, b0, &s0);
+        walk(y, spec, &p, &mut st, None)
+            .and_then(|(sse, lnf)| concentrated(y.len(), spec, sse, lnf))
             .unwrap_or(1e300)
     };
     let mut x0 = vec![0.3];
@@ -485,16 +592,27 @@ pub fn fit(y: &[f64], spec: &Spec) -> Result<Fit, ForecastError> {
         x0.push(0.9);
     }
     let (mut x, mut v) = nelder_mead(&f, &x0, 0.05, 2000);
-    // A restart from the answer.
-    let (x2, v2) = nelder_mead(&f, &x, 0.02, 2000);
-    if v2 < v {
-        x = x2;
-        v = v2;
+    // Nelder-Mead can stall short of a minimum: a restart from the answer, unless no step of
+    // the restart's size along any parameter does better (then it is a minimum at that scale).
+    let stalled = (0..x.len()).any(|i| {
+        [-0.02, 0.02].iter().any(|d| {
+            let mut t = x.clone();
+            t[i] += d;
+            f(&t) < v
+        })
+    });
+    if stalled {
+        let (x2, v2) = nelder_mead(&f, &x, 0.02, 2000);
+        if v2 < v {
+            x = x2;
+            v = v2;
+        }
     }
-    let params = build(&x).ok_or(ForecastError::TooShort {
+    let mut params = build(&x).ok_or(ForecastError::TooShort {
         needed: y.len() + 1,
         found: y.len(),
     })?;
+    params.s0 = s0;
     Ok(finish(y, spec, params, v))
 }
 
@@ -508,7 +626,7 @@ pub fn fixed(y: &[f64], spec: &Spec, params: Params) -> Result<Fit, ForecastErro
 fn finish(y: &[f64], spec: &Spec, params: Params, crit: f64) -> Fit {
     let n = y.len() as f64;
     let (sse, _, state, _) =
-        run(y, spec, &params).unwrap_or((f64::NAN, 0.0, (0.0, 0.0, vec![]), vec![]));
+        run(y, spec, &params).unwrap_or((f64::NAN, 0.0, States::new(0.0, 0.0, &[]), vec![]));
     // Parameters: smoothing ones, initial states, and sigma.
     let k = 1
         + usize::from(spec.trend != TrendKind::N)
@@ -625,7 +743,7 @@ pub const SHORT_SERIES: usize = 24;
 /// quantiles, the variance of the one-step errors taken as known). For a forecast someone is
 /// to act on, see [`predictive`].
 pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
-    project(fit, horizon, None)
+    project(fit, horizon, None, None)
 }
 
 /// Forecasts `horizon` steps ahead from the values `y` the model was fitted to, with
@@ -649,7 +767,12 @@ pub fn forecast(fit: &Fit, horizon: usize) -> Forecast {
 ///
 /// The means are the model's.
 pub fn predictive(fit: &Fit, y: &[f64], horizon: usize) -> Forecast {
-    let mut fc = project(fit, horizon, Some(fit.dof()));
+    predictive_at(fit, y, horizon, None)
+}
+
+/// [`predictive`], with `only` as in [`project`]: the one step a caller reads.
+fn predictive_at(fit: &Fit, y: &[f64], horizon: usize, only: Option<usize>) -> Forecast {
+    let mut fc = project(fit, horizon, Some(fit.dof()), only);
     let n = y.len();
     if n < SHORT_SERIES
         && let Some((s, t)) = drift_spread(y)
@@ -658,6 +781,9 @@ pub fn predictive(fit: &Fit, y: &[f64], horizon: usize) -> Forecast {
         let df = (t - 1.0).max(1.0);
         let (q80, q95) = (t_quantile(0.9, df), t_quantile(0.975, df));
         for k in 0..fc.mean.len() {
+            if only.is_some_and(|o| o != k) {
+                continue;
+            }
             let h = (k + 1) as f64;
             let sd = weight * s * (h * (1.0 + h / t)).sqrt();
             let own = (fc.upper_95[k] - fc.lower_95[k]) / 2.0;
@@ -716,11 +842,13 @@ fn quantile(v: &[f64], p: f64) -> f64 {
 }
 
 /// Forecasts with the model's own intervals (`dof` none: normal quantiles) or with Student-t
-/// ones of `dof` degrees of freedom.
-fn project(fit: &Fit, horizon: usize, dof: Option<f64>) -> Forecast {
+/// ones of `dof` degrees of freedom. With `only` (a step's index), a simulated model keeps the
+/// paths of that step alone, and the other steps' intervals are NaN: for a caller that reads
+/// one step.
+fn project(fit: &Fit, horizon: usize, dof: Option<f64>, only: Option<usize>) -> Forecast {
     let spec = &fit.spec;
     let p = &fit.params;
-    let (l, b, s) = fit.state.clone();
+    let (l, b, s) = (fit.state.l, fit.state.b, fit.state.seasons());
     let m = spec.period.max(1);
     let point = |h: usize, l: f64, b: f64, s: &[f64]| -> f64 {
         let damp: f64 = match spec.trend {
@@ -771,52 +899,45 @@ fn project(fit: &Fit, horizon: usize, dof: Option<f64>) -> Forecast {
             }
         }
     } else {
-        // Simulated sample paths, with a fixed seed.
+        // Simulated sample paths, with a fixed seed; only the steps asked for are kept.
         let paths = 5000;
-        draws = vec![Vec::with_capacity(paths); horizon];
-        let mut rng = 0x5EED_u64;
-        let mut normal = || {
-            let mut u = || {
-                rng = rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = rng;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 + 1e-18
-            };
-            let (a, c) = (u(), u());
-            (-2.0 * a.ln()).sqrt() * (2.0 * std::f64::consts::PI * c).cos()
-        };
+        let keep = |k: usize| only.is_none_or(|o| o == k);
+        draws = (0..horizon)
+            .map(|k| Vec::with_capacity(if keep(k) { paths } else { 0 }))
+            .collect();
+        let mut g = Rng::new(0x5EED);
         let sd = fit.sigma2.sqrt();
+        let mut st = States::new(l, b, &s);
         for _ in 0..paths {
             // The path's own error scale when the variance counts as estimated: sigma x
-            // sqrt(nu / chi2(nu)), chi2 as a sum of nu squared normals (by the Wilson-Hilferty
-            // cube past 100 degrees of freedom).
+            // sqrt(nu / chi2(nu)).
             let scale = match dof {
                 None => 1.0,
-                Some(v) => {
-                    let chi2 = if v <= 100.0 {
-                        (0..v as usize).map(|_| normal().powi(2)).sum::<f64>()
-                    } else {
-                        let c = 2.0 / (9.0 * v);
-                        v * (1.0 - c + normal() * c.sqrt()).powi(3)
-                    };
-                    (v / chi2.max(1e-12)).sqrt()
-                }
+                Some(v) => (v / g.chi2(v).max(1e-12)).sqrt(),
             };
-            let mut st: States = (l, b, s.clone());
-            for d in draws.iter_mut() {
-                let f = one_step(spec, p, st.0, st.1, &st.2);
-                let e = sd * scale * normal();
+            st.reset(l, b, &s);
+            for (k, d) in draws.iter_mut().enumerate() {
+                let f = one_step(spec, p, &st);
+                let e = sd * scale * g.normal();
                 let yt = match spec.error {
                     ErrorKind::A => f + e,
                     ErrorKind::M => f * (1.0 + e),
                 };
-                d.push(yt);
+                if keep(k) {
+                    d.push(yt);
+                }
                 update(spec, p, &mut st, yt);
             }
         }
         for d in draws.iter_mut() {
-            d.sort_by(f64::total_cmp);
+            if d.is_empty() {
+                // A step not asked for: no interval.
+                for v in [&mut lo80, &mut hi80, &mut lo95, &mut hi95] {
+                    v.push(f64::NAN);
+                }
+                continue;
+            }
+            d.sort_unstable_by(f64::total_cmp);
             lo80.push(quantile(d, 0.10));
             hi80.push(quantile(d, 0.90));
             lo95.push(quantile(d, 0.025));
@@ -1037,7 +1158,7 @@ pub fn goal_probability(
     let n = values.len();
     let period = (n >= 24).then_some(12);
     let fit = auto(values, period).ok()?;
-    let fc = predictive(&fit, values, steps.max(1));
+    let fc = predictive_at(&fit, values, steps.max(1), Some(steps.max(1) - 1));
     let p = if down {
         probability_at_most(&fc, steps, target)
     } else {

@@ -13,3 +13,4 @@ pub mod clv;
 pub mod ets;
 pub mod forecast;
 pub mod records;
+mod rng;

@@ -210,3 +210,35 @@ fn student_t_matches_the_tables() {
     // Many degrees of freedom: the normal.
     assert!((ets::t_quantile(0.975, 1e8) - 1.959_964).abs() < 1e-5);
 }
+
+#[test]
+fn a_goals_chance_reads_the_same_paths_as_the_whole_forecast() {
+    // goal_probability keeps the simulated paths of the one step it reads; the chance must be
+    // the one the whole predictive forecast gives at that step (the same paths, the same seed).
+    // A series with multiplicative noise (a simulated model) and one with additive noise.
+    let growing: Vec<f64> = (0..30)
+        .map(|t| 100.0 * 1.03f64.powi(t) * (1.0 + NOISE[t as usize % 8] / 50.0))
+        .collect();
+    let mut simulated = 0;
+    for (y, steps, target) in [
+        (growing, 9, 260.0),
+        (gently_rising(30), 5, 172.0),
+        (gently_rising(14), 4, 131.0),
+    ] {
+        let fit = ets::auto(&y, (y.len() >= 24).then_some(12)).unwrap();
+        let fc = ets::predictive(&fit, &y, steps);
+        simulated += usize::from(fc.simulated);
+        for down in [false, true] {
+            let whole = if down {
+                ets::probability_at_most(&fc, steps, target)
+            } else {
+                ets::probability_at_least(&fc, steps, target)
+            };
+            let (whole, _) = ets::bounded(whole, y.len());
+            let (p, words) = ets::goal_probability(&y, steps, target, down).unwrap();
+            assert_eq!(p, whole, "{words}, {} values, down {down}", y.len());
+            assert!(p > 0.0 && p < 1.0, "{p}: the target is near the forecast");
+        }
+    }
+    assert!(simulated > 0, "no series had a simulated model");
+}

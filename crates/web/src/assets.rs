@@ -84,14 +84,14 @@ pub fn check_end_of_support() -> Result<(), String> {
 pub async fn all_assets(state: &AppState, s: &Scope) -> ApiResult<Vec<Asset>> {
     state
         .store
-        .all_entities(s, Section::Assets)
-        .await?
-        .into_iter()
-        .map(|e| {
-            serde_json::from_value::<Asset>(e.body)
-                .map_err(|e| ApiError::Internal(format!("a stored asset: {e}")))
+        .all_bodies::<Asset>(s, Section::Assets)
+        .await
+        .map_err(|e| match e {
+            sextant_store::StoreError::Corrupt(m) => {
+                ApiError::Internal(format!("a stored asset: {m}"))
+            }
+            e => e.into(),
         })
-        .collect()
 }
 
 /// What an import did.
