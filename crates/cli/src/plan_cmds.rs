@@ -1063,12 +1063,42 @@ pub struct BudgetArgs {
     solve: SolveArgs,
 }
 
-fn budget_years(s: &str) -> Result<u32, String> {
+pub(crate) fn budget_years(s: &str) -> Result<u32, String> {
     bounded(
         s,
         |y: &u32| (1..=10).contains(y),
         "expected 1 to 10 years".into(),
     )
+}
+
+/// The replacements falling due of the asset list at `assets` (none without one), judged on
+/// `today` (default: today), those the `roadmap`'s hardware refresh pays for left out: what
+/// `sextant budget` and `sextant report --format xlsx` count.
+pub(crate) fn replacements_from(
+    plan: &sextant_core::Plan,
+    roadmap: &sextant_roadmap::report::Roadmap,
+    assets: Option<&std::path::Path>,
+    today: Option<sextant_core::model::Date>,
+    years: u32,
+) -> anyhow::Result<Vec<(sextant_core::model::Month, f64)>> {
+    let Some(path) = assets else {
+        return Ok(Vec::new());
+    };
+    let (list, _) = sextant_ingest::assets::read_assets(
+        sextant_ingest::Source::path(path),
+        &sextant_ingest::Options::default(),
+    )
+    .map_err(|e| crate::InvalidInput(format!("{}: {e}", path.display())))?;
+    let org = &plan.doc().organization;
+    let lc = sextant_core::asset::lifecycle(
+        &list,
+        &crate::asset_cmds::table(None)?,
+        &org.lifecycle.clone().unwrap_or_default(),
+        today.unwrap_or_else(crate::asset_cmds::today),
+        org.fiscal_year_start,
+        years,
+    );
+    Ok(sextant_ops::budget::replacements(plan, roadmap, &lc))
 }
 
 /// `sextant budget`: what technology costs by fiscal year and quarter on the optimised roadmap.
@@ -1080,26 +1110,13 @@ pub fn budget(args: BudgetArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let report = sextant_ops::roadmap(&plan, &req, &|| true);
-    let due = match &args.assets {
-        Some(path) => {
-            let (list, _) = sextant_ingest::assets::read_assets(
-                sextant_ingest::Source::path(path),
-                &sextant_ingest::Options::default(),
-            )
-            .map_err(|e| crate::InvalidInput(format!("{}: {e}", path.display())))?;
-            let org = &plan.doc().organization;
-            let lc = sextant_core::asset::lifecycle(
-                &list,
-                &crate::asset_cmds::table(None)?,
-                &org.lifecycle.clone().unwrap_or_default(),
-                args.today.unwrap_or_else(crate::asset_cmds::today),
-                org.fiscal_year_start,
-                args.years,
-            );
-            sextant_ops::budget::replacements(&plan, &report.roadmap, &lc)
-        }
-        None => Vec::new(),
-    };
+    let due = replacements_from(
+        &plan,
+        &report.roadmap,
+        args.assets.as_deref(),
+        args.today,
+        args.years,
+    )?;
     let b = sextant_ops::budget::budget(&plan, &report.roadmap, args.years, &due);
     let mut out = anstream::stdout();
     match args.format {

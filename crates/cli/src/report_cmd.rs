@@ -1,6 +1,7 @@
-//! `sextant report`: the plan report as one standalone, printable HTML file — the plan's
-//! analysis, its optimised roadmap and (on request) the efficient frontier, written by
-//! `sextant_report::document`.
+//! `sextant report`: the plan report as one standalone, printable HTML file (the plan's
+//! analysis, its optimised roadmap and, on request, the efficient frontier, written by
+//! `sextant_report::document`), or the budget workbook (XLSX, `sextant_ops::workbook`) for the
+//! client's bookkeeper.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,14 +12,37 @@ use clap::Args;
 use sextant_report::document::PlanReport;
 use sextant_roadmap::solve::Options;
 
+/// What `sextant report` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One standalone, printable HTML page.
+    Html,
+    /// The budget workbook: budget by fiscal year and quarter, roadmap, business cases with
+    /// their monthly cash flows, KPIs by month; totals and net present values as live formulas.
+    Xlsx,
+}
+
 /// `sextant report` arguments.
 #[derive(Args)]
 pub struct ReportArgs {
     /// The plan file (YAML or JSON); `-` reads standard input.
     file: PathBuf,
-    /// Where to write the HTML (default: standard output).
+    /// Where to write it (default: standard output; a workbook is not written to a terminal).
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// What to write.
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Html)]
+    format: ReportFormat,
+    /// With `--format xlsx`: fiscal years of budget, from the one the plan starts in (1 to 10).
+    #[arg(long, default_value_t = 3, value_parser = crate::plan_cmds::budget_years)]
+    years: u32,
+    /// With `--format xlsx`: an asset list (CSV or XLSX, as `sextant assets` reads) whose
+    /// replacements falling due the budget counts, as `sextant budget --assets` does.
+    #[arg(long)]
+    assets: Option<PathBuf>,
+    /// With `--assets`: the day to judge them on, `YYYY-MM-DD` (default: today).
+    #[arg(long, requires = "assets", value_parser = crate::asset_cmds::day)]
+    today: Option<sextant_core::model::Date>,
     /// Also chart the efficient frontier at this many budget levels (2 to 50).
     #[arg(long, value_name = "LEVELS", value_parser = clap::value_parser!(u64).range(2..=crate::plan_cmds::MAX_FRONTIER_LEVELS as u64))]
     frontier: Option<u64>,
@@ -41,6 +65,28 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         ..sextant_ops::RoadmapRequest::default()
     };
     let planned = sextant_ops::roadmap(&plan, &req, &|| true);
+    if args.format == ReportFormat::Xlsx {
+        let out = args.out.as_deref();
+        if out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return Err(crate::InvalidInput(
+                "--format xlsx writes a workbook: name a file with --out (or redirect the output)"
+                    .into(),
+            )
+            .into());
+        }
+        let due = crate::plan_cmds::replacements_from(
+            &plan,
+            &planned.roadmap,
+            args.assets.as_deref(),
+            args.today,
+            args.years,
+        )?;
+        let b = sextant_ops::budget::budget(&plan, &planned.roadmap, args.years, &due);
+        let bytes = sextant_ops::workbook::workbook(&plan, &analysis, &planned.roadmap, &b)
+            .map_err(anyhow::Error::msg)?;
+        write_out(out, &bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let html = PlanReport {
         plan: &plan,
         analysis: &analysis,
@@ -48,15 +94,21 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         frontier: planned.frontier.as_deref(),
     }
     .html();
-    match &args.out {
-        Some(path) => std::fs::write(path, html)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+    write_out(args.out.as_deref(), html.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to `path`, or to standard output.
+fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            out.write_all(html.as_bytes())?;
-            out.flush()?;
+            out.write_all(bytes)?;
+            Ok(out.flush()?)
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

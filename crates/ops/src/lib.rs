@@ -15,6 +15,7 @@
 //! `sextant_metrics::clv::report` over `sextant_ingest::clv::orders`), which both doors call.
 
 pub mod budget;
+pub mod workbook;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;

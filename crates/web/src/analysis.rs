@@ -204,13 +204,15 @@ async fn suggestions(
 pub struct BudgetQuery {
     /// Fiscal years from the one the plan starts in, 1 to 10 (default 3).
     pub years: Option<u32>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv`, or `xlsx`: the budget workbook (budget by fiscal year and
+    /// quarter, roadmap, business cases with their monthly cash flows, KPIs by month; totals
+    /// and net present values as live formulas), as `sextant report --format xlsx`.
     pub format: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/budget", tag = "analysis",
     params(("org" = String, Path, description = "The organisation's slug"), BudgetQuery),
-    responses((status = 200, description = "As `sextant budget --format json` (or `csv`): by fiscal year and quarter, the systems' running costs until retired, the initiatives' one-time and recurring costs on the optimised roadmap, capital and operating, against the plan's budgets", body = Object),
+    responses((status = 200, description = "As `sextant budget --format json` (or `csv`): by fiscal year and quarter, the systems' running costs until retired, the initiatives' one-time and recurring costs on the optimised roadmap, capital and operating, against the plan's budgets; with `format=xlsx`, the budget workbook as `sextant report --format xlsx` writes it", body = Object),
               (status = 422, body = crate::error::Problem)))]
 async fn budget(
     State(state): State<AppState>,
@@ -226,13 +228,17 @@ async fn budget(
             format!("expected 1 to 10, found {years}"),
         ));
     }
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
+    let format = match q.format.as_deref() {
+        None | Some("json") => "json",
+        Some("csv") => "csv",
+        Some("xlsx") => "xlsx",
         Some(other) => {
             return Err(ApiError::field(
                 "format",
-                format!("expected json or csv, found `{other}`"),
+                format!(
+                    "expected json, csv or xlsx, found `{}`",
+                    other.chars().take(40).collect::<String>()
+                ),
             ));
         }
     };
@@ -256,10 +262,40 @@ async fn budget(
                 return Err(cancelled(cancel));
             }
             let due = sextant_ops::budget::replacements(&plan, &r.roadmap, &lc);
-            Ok(sextant_ops::budget::budget(&plan, &r.roadmap, years, &due))
+            let b = sextant_ops::budget::budget(&plan, &r.roadmap, years, &due);
+            let book = if format == "xlsx" {
+                let analysis = sextant_ops::analyse(&plan, None).analysis;
+                Some(
+                    sextant_ops::workbook::workbook(&plan, &analysis, &r.roadmap, &b)
+                        .map_err(ApiError::Internal)?,
+                )
+            } else {
+                None
+            };
+            Ok((b, book))
         })
         .await?;
-    if csv {
+    let (b, book) = b;
+    if let Some(bytes) = book {
+        let name = format!("{}-budget.xlsx", s.slug());
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::headers::attachment(&name),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    if format == "csv" {
         return Ok((
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
             sextant_ops::budget::csv(&b),

@@ -456,3 +456,51 @@ fn budget_by_fiscal_year_and_quarter_as_worked_by_hand() {
         stderr(&out)
     );
 }
+
+/// `sextant report --format xlsx`: the budget workbook of the plan worked by hand above. 2027's
+/// total is 4,040, capital 3,000 and operating 1,040, the last two formulas of the parts; the
+/// same bytes' worth go to a pipe when no file is named.
+#[test]
+fn the_budget_workbook_holds_the_figures_worked_by_hand() {
+    use calamine::{Data, Reader, Xlsx};
+    let path = write("workbook", TILL);
+    let dir = temp_dir("workbook-out");
+    let file = dir.join("till.xlsx");
+    let out = sextant(&[
+        "report",
+        &path,
+        "--format",
+        "xlsx",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut book: Xlsx<_> = calamine::open_workbook(&file).expect("a workbook");
+    let years = book.worksheet_range("Budget by year").unwrap();
+    let formulas = book.worksheet_formula("Budget by year").unwrap();
+    assert_eq!(years.get((1, 0)), Some(&Data::String("2027".into())));
+    assert_eq!(years.get((1, 5)), Some(&Data::Float(3000.0)));
+    assert_eq!(years.get((1, 6)), Some(&Data::Float(1040.0)));
+    assert_eq!(years.get((1, 7)), Some(&Data::Float(4040.0)));
+    assert_eq!(
+        formulas.get_value((1, 7)).map(String::as_str),
+        Some("F2+G2")
+    );
+    assert_eq!(years.get((1, 8)), Some(&Data::Float(3500.0)));
+    assert_eq!(years.get((1, 9)), Some(&Data::Float(500.0)));
+
+    let piped = sextant(&["report", &path, "--format", "xlsx"]);
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert!(
+        piped.stdout.starts_with(b"PK"),
+        "an XLSX file is a zip archive"
+    );
+    // A format it does not write is a usage error naming the ones it does.
+    let bad = sextant(&["report", &path, "--format", "docx"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("html") && stderr(&bad).contains("xlsx"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -153,6 +153,8 @@ async fn page(
                 " "
             }
             "· "
+            a href=(format!("/api/v1/orgs/{}/budget?years={years}&format=xlsx", org.slug())) download { "Download the workbook (Excel)" }
+            " · "
             a href=(format!("/api/v1/orgs/{}/budget?years={years}&format=csv", org.slug())) { "Download as CSV" }
             " · "
             a href=(format!("/api/v1/orgs/{}/budget?years={years}", org.slug())) { "JSON" }

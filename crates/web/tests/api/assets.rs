@@ -183,6 +183,35 @@ async fn the_lifecycle_and_the_refresh_follow_from_the_register() {
         .map(|y| y["replacements"].as_f64().unwrap())
         .sum();
     assert_eq!(replacing, 749.0 + 1099.0, "{b}");
+    // The same budget as a workbook for the bookkeeper: an XLSX download named for the
+    // organisation; any other format is refused naming the three.
+    let r = api
+        .get("/api/v1/orgs/acme/budget?years=3&format=xlsx")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("acme-budget.xlsx")
+    );
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip archive");
+    let (status, p) = problem(api.get("/api/v1/orgs/acme/budget?format=pdf")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expected json, csv or xlsx, found `pdf`"),
+        "{p}"
+    );
 
     // The refresh: TILL-01 alone, due with its support ended, so done as soon as it can be.
     let (status, init) =

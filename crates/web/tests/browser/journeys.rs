@@ -85,6 +85,30 @@ async fn a_consultant_sets_up_sextant_and_plans_a_client() {
     );
     shot(&c, "09b-roadmap-smaller-budget").await;
 
+    // The budget page offers the workbook for the bookkeeper: the link, followed in the page
+    // with the person's session, gives an Excel file.
+    go(&c, &app, "/orgs/acme/budget").await;
+    sees(&c, "Download the workbook (Excel)").await;
+    let got = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const a = [...document.querySelectorAll('a')].find(x => x.textContent.includes('workbook (Excel)')); \
+             fetch(a.href).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), \
+               String.fromCharCode(...new Uint8Array(b.slice(0, 2)))])));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!([
+            200,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "PK"
+        ])
+    );
+    shot(&c, "09c-budget").await;
+
     c.close().await.unwrap();
 }
 
