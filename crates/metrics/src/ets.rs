@@ -437,6 +437,11 @@ fn initial(y: &[f64], spec: &Spec) -> (f64, f64, Vec<f64>) {
     }
 }
 
+/// [`nelder_mead`] stops when the simplex's values are within this share of the best: the
+/// square root of the machine epsilon, R's `optim` default relative tolerance, which
+/// `forecast::ets` passes to its Nelder-Mead.
+const NM_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
 /// The most parameters [`nelder_mead`] minimises over (alpha, beta, gamma, phi).
 const MAX_PARAMS: usize = 4;
 
@@ -463,7 +468,7 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -
             pts[k] = p0[i];
             vals[k] = v0[i];
         }
-        if (vals[n] - vals[0]).abs() < 1e-10 * (1.0 + vals[0].abs()) {
+        if (vals[n] - vals[0]).abs() < NM_TOLERANCE * (1.0 + vals[0].abs()) {
             break;
         }
         let mut centroid = [0.0; MAX_PARAMS];
