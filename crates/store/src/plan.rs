@@ -369,6 +369,23 @@ pub struct Review {
     /// The actions agreed, each carried over to the next reviews until done.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<sextant_core::review::Action>,
+    /// The KPIs looked at as they stood on the review's day (each one's last figure of a month
+    /// up to it), kept as they were: set by the server when the review is recorded, for a KPI
+    /// added later when it is added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapshot: Vec<KpiFigure>,
+}
+
+/// A KPI's figure as a review saw it.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiFigure {
+    /// The KPI's id.
+    pub kpi: String,
+    /// The month of the figure, YYYY-MM.
+    pub month: String,
+    /// The figure.
+    pub value: f64,
 }
 
 impl Review {
@@ -389,7 +406,7 @@ fn check_review(v: &Value) -> Result<()> {
     let r: Review = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
         field: "reviews".into(),
         message: format!(
-            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?, actions?: [{{title, owner?, due?: YYYY-MM-DD, status?: open | in_progress | done}}]}}: {e}"
+            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?, actions?: [{{title, owner?, due?: YYYY-MM-DD, status?: open | in_progress | done}}], snapshot?: [{{kpi, month: YYYY-MM, value}}]}}: {e}"
         ),
     })?;
     if sextant_core::model::Date::parse(&r.date).is_none() {

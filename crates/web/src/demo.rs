@@ -150,8 +150,11 @@ pub async fn create(store: &Store, force: bool) -> Result<DemoLogin, StoreError>
             Change::Create(sextant_store::Section::Assessments, assessment),
         )
         .await?;
-    let review: serde_json::Value =
+    let mut review: serde_json::Value =
         serde_json::from_str(REVIEW).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // The KPIs as they stood on the review's day, as recording it through a door keeps them.
+    let series = sextant_ingest::batch::kpi_series(Some(&plan), None);
+    crate::reviews::with_snapshot(&mut review, Some(&series), &[]);
     store
         .change_plan(
             &scope,

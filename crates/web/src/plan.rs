@@ -173,6 +173,10 @@ async fn create(
             "`{name}` is one object: PUT /api/v1/orgs/{org}/plan/{name} replaces it"
         )));
     }
+    let mut body = body;
+    if sec == Section::Reviews {
+        crate::reviews::snapshot_for(&state, &s, None, &mut body).await?;
+    }
     let v = state
         .store
         .change_plan(&s, Change::Create(sec, body))
@@ -253,9 +257,14 @@ async fn put(
     Json(body): Json<Value>,
 ) -> ApiResult<axum::Json<Value>> {
     let s = scope(&state, &caller, &org).await?;
+    let sec = section(&name)?;
+    let mut body = body;
+    if sec == Section::Reviews {
+        crate::reviews::snapshot_for(&state, &s, Some(&key), &mut body).await?;
+    }
     let v = state
         .store
-        .change_plan(&s, Change::Put(section(&name)?, key, body))
+        .change_plan(&s, Change::Put(sec, key, body))
         .await?;
     Ok(axum::Json(v.unwrap_or(Value::Null)))
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use sextant_core::model::Date;
 use sextant_core::review::{self, Agenda, Meeting, Status};
-use sextant_store::{Change, Review, Role, Scope, Section, StoreError};
+use sextant_store::{Change, KpiFigure, Review, Role, Scope, Section, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -25,6 +25,78 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/agenda", get(agenda))
         .route("/orgs/{org}/reviews/{id}/actions/{n}", post(set_action))
+}
+
+/// `body` (a review as sent) with its `snapshot` set by the server: each KPI it names as it
+/// stood on the review's day (its last figure for a month up to the review's own, from
+/// `series`), the figures of the review as already stored (`kept`) kept as they were, so that
+/// an old review goes on showing what was looked at. A snapshot sent by a client is replaced.
+pub fn with_snapshot(
+    body: &mut serde_json::Value,
+    series: Option<&sextant_core::kpi::Series>,
+    kept: &[KpiFigure],
+) {
+    let Some(o) = body.as_object_mut() else {
+        return;
+    };
+    let day = o
+        .get("date")
+        .and_then(serde_json::Value::as_str)
+        .and_then(Date::parse);
+    let kpis: Vec<String> = o
+        .get("kpis")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out: Vec<KpiFigure> = Vec::new();
+    for k in &kpis {
+        if let Some(f) = kept.iter().find(|f| &f.kpi == k) {
+            out.push(f.clone());
+            continue;
+        }
+        let (Some(day), Some(s)) = (day, series.and_then(|s| s.get(k))) else {
+            continue;
+        };
+        if let Some((m, v)) = s.range(..=day.month()).next_back() {
+            out.push(KpiFigure {
+                kpi: k.clone(),
+                month: m.to_string(),
+                value: *v,
+            });
+        }
+    }
+    if out.is_empty() {
+        o.remove("snapshot");
+    } else if let Ok(v) = serde_json::to_value(out) {
+        o.insert("snapshot".into(), v);
+    }
+}
+
+/// [`with_snapshot`] for a review about to be stored in `s`: the series of its plan and data,
+/// and the snapshot of the review stored under `key` (when it is a change of one).
+pub async fn snapshot_for(
+    state: &AppState,
+    s: &Scope,
+    key: Option<&str>,
+    body: &mut serde_json::Value,
+) -> ApiResult<()> {
+    let analysed = crate::ui::compute::analysed_in(state, s).await?;
+    let kept = match key {
+        Some(k) => match state.store.entity(s, Section::Reviews, k).await {
+            Ok(e) => serde_json::from_value::<Review>(e.body)
+                .map(|r| r.snapshot)
+                .unwrap_or_default(),
+            Err(StoreError::NotFound(_)) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+        None => Vec::new(),
+    };
+    with_snapshot(body, analysed.as_ref().map(|a| &a.series), &kept);
+    Ok(())
 }
 
 /// Every review of the organisation, as stored.

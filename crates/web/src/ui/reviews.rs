@@ -274,6 +274,14 @@ fn latest(a: Option<&Analysed>, kpi: &str) -> (String, Option<(String, String)>)
     (info.name, last)
 }
 
+/// `value` of the KPI `kpi` written as its pages write it.
+fn figure(a: Option<&Analysed>, kpi: &str, value: f64) -> String {
+    match a {
+        Some(a) => show(value, &kpi_info(&a.plan, kpi).scale),
+        None => value.to_string(),
+    }
+}
+
 async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -316,17 +324,25 @@ async fn list_body(
                 }
                 @if !r.kpis.is_empty() {
                     div.scroll { table {
-                        caption { "KPIs looked at" }
+                        caption { "KPIs looked at: as they stood at the review, and now" }
                         thead { tr {
                             th scope="col" { "KPI" }
-                            th scope="col" .num { "Latest value" }
+                            th scope="col" .num { "At the review" }
+                            th scope="col" { "Month" }
+                            th scope="col" .num { "Latest" }
                             th scope="col" { "Month" }
                         } }
                         tbody {
                             @for k in &r.kpis {
                                 @let (name, last) = latest(a.as_deref(), k);
+                                @let then = r.snapshot.iter().find(|f| &f.kpi == k);
                                 tr {
                                     th scope="row" { a href=(kpi_url(org, k)) { (name) } }
+                                    @if let Some(f) = then {
+                                        td.num { (figure(a.as_deref(), k, f.value)) } td { (f.month) }
+                                    } @else {
+                                        td.num { "not recorded" } td { "–" }
+                                    }
                                     @if let Some((v, m)) = last {
                                         td.num { (v) } td { (m) }
                                     } @else {
@@ -616,8 +632,9 @@ async fn create(
         id = format!("{base}-{n}");
     }
     let mut errors = Errors::new();
-    let body = read(&f, &id, &kpi_choices(a.as_deref(), &[]), &mut errors);
+    let mut body = read(&f, &id, &kpi_choices(a.as_deref(), &[]), &mut errors);
     if errors.is_empty() {
+        crate::reviews::with_snapshot(&mut body, a.as_deref().map(|a| &a.series), &[]);
         match state
             .store
             .change_plan(&org.scope, Change::Create(Part::Reviews, body))
@@ -706,8 +723,9 @@ async fn save(
     let r = review(&state, &org, &key).await?;
     let a = compute::analysed(&state, &org).await?;
     let mut errors = Errors::new();
-    let body = read(&f, &key, &kpi_choices(a.as_deref(), &r.kpis), &mut errors);
+    let mut body = read(&f, &key, &kpi_choices(a.as_deref(), &r.kpis), &mut errors);
     if errors.is_empty() {
+        crate::reviews::with_snapshot(&mut body, a.as_deref().map(|a| &a.series), &r.snapshot);
         match state
             .store
             .change_plan(&org.scope, Change::Put(Part::Reviews, key.clone(), body))

@@ -381,9 +381,22 @@ async fn the_history_shows_who_and_before_and_after() {
     })))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The server keeps the KPIs as they stood on the review's day: the plan's last online
+    // revenue figure up to March 2027 (examples/corner-bookstore.yaml, 2026-12: 69599).
+    let seen = json!([{"kpi": "online_revenue", "month": "2026-12", "value": 69599.0}]);
+    assert_eq!(body["snapshot"], seen, "{body}");
+    // A snapshot a client sends is replaced by what the figures were; on a change of the
+    // review, the one kept stays.
+    let (status, body) = call(api.put("/api/v1/orgs/acme/plan/reviews/q1").json(&json!({
+        "id": "q1", "date": "2027-03-31", "title": "First quarter (checked)", "kpis": ["online_revenue"],
+        "snapshot": [{"kpi": "online_revenue", "month": "2027-03", "value": 1.0}]
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["snapshot"], seen, "{body}");
     let h = api.ok("/api/v1/orgs/acme/history?section=reviews").await;
-    assert_eq!(h["total"], 1);
-    assert_eq!(h["items"][0]["after"]["title"], "First quarter");
+    assert_eq!(h["total"], 2);
+    assert_eq!(h["items"][1]["after"]["title"], "First quarter");
     assert!(
         api.ok("/api/v1/orgs/acme/plan")
             .await

@@ -332,5 +332,18 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
         "Get two quotes for a new till (Sarah), due by 30 November 2026: done",
     )
     .await;
+
+    // A winter review looks at the inventory cost: it keeps the figure it saw (January's),
+    // beside the latest (September's, typed above).
+    go(&c, &app, "/orgs/bookshop/reviews/new").await;
+    set_value(&c, "f-date", "2027-02-01").await;
+    fill(&c, "f-title", "Winter review").await;
+    click(&c, "input[name='kpis'][value='inventory_holding_cost']").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "2027-02-01 – Winter review").await;
+    sees(&c, "KPIs looked at: as they stood at the review, and now").await;
+    sees(&c, "</td><td>2027-01</td><td class=\"num\">").await;
+    sees(&c, "</td><td>2027-09</td>").await;
+    shot(&c, "55-review-figures").await;
     c.close().await.unwrap();
 }

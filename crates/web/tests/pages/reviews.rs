@@ -80,8 +80,18 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .iter()
         .find(|(k, _)| k == "2027-03-15-march-review")
         .unwrap();
+    // The KPIs as they stood on the review's day are kept with it: online revenue's last
+    // figure up to March 2027 is the plan's 2026-12 one; revenue's, from the orders.
+    let mut body = body.clone();
+    let snapshot = body.as_object_mut().unwrap().remove("snapshot").unwrap();
     assert_eq!(
-        *body,
+        snapshot[0],
+        serde_json::json!({"kpi": "online_revenue", "month": "2026-12", "value": 69599.0})
+    );
+    assert_eq!(snapshot[1]["kpi"], "revenue");
+    assert!(snapshot[1]["value"].as_f64().unwrap() > 0.0, "{snapshot}");
+    assert_eq!(
+        body,
         serde_json::json!({
             "id": "2027-03-15-march-review",
             "date": "2027-03-15",
@@ -97,11 +107,41 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .has("2027-03-15 – March review")
         .has("Attendees: Sarah, Sam the consultant")
         .has(&format!(
-            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td>"
+            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td><td class=\"num\">$69,599</td><td>2026-12</td>"
         ))
         .has(&format!("href=\"/orgs/{DEMO}/kpis/revenue\""))
         .has("<li>Start the POS project in April</li>")
         .has("Online sales grow steadily.");
+
+    // A figure typed later for January 2027 is the latest now; the review keeps what it saw.
+    let page = url("kpis/online_revenue");
+    let p = b
+        .submit(
+            &page,
+            &url("kpis/online_revenue/values"),
+            &[("month", "2027-01"), ("value", "71,000")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    b.ok(&url("reviews")).await.has(&format!(
+        "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td><td class=\"num\">$71,000</td><td>2027-01</td>"
+    ));
+    // Saving the review again (a note changed) keeps its figures as they were.
+    let mut fields = review("2027-03-15", "March review", &["online_revenue", "revenue"]);
+    fields.retain(|(k, _)| *k != "notes");
+    fields.push(("notes", "Checked again."));
+    let edit = url("reviews/2027-03-15-march-review");
+    let p = b
+        .submit(&edit, &url("reviews/2027-03-15-march-review"), &fields)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let s = stored(&srv).await;
+    let (_, again) = s
+        .iter()
+        .find(|(k, _)| k == "2027-03-15-march-review")
+        .unwrap();
+    assert_eq!(again["snapshot"], snapshot);
+    assert_eq!(again["notes"], "Checked again.");
 }
 
 #[tokio::test]
