@@ -472,12 +472,14 @@ fn the_budget_workbook_holds_the_figures_worked_by_hand() {
         "--format",
         "xlsx",
         "--out",
-        file.to_str().unwrap(),
+        file.to_str().expect("a UTF-8 path"),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mut book: Xlsx<_> = calamine::open_workbook(&file).expect("a workbook");
-    let years = book.worksheet_range("Budget by year").unwrap();
-    let formulas = book.worksheet_formula("Budget by year").unwrap();
+    let years = book.worksheet_range("Budget by year").expect("the sheet");
+    let formulas = book
+        .worksheet_formula("Budget by year")
+        .expect("its formulas");
     assert_eq!(years.get((1, 0)), Some(&Data::String("2027".into())));
     assert_eq!(years.get((1, 5)), Some(&Data::Float(3000.0)));
     assert_eq!(years.get((1, 6)), Some(&Data::Float(1040.0)));
