@@ -92,6 +92,21 @@ pub struct Meeting {
     pub decisions: Vec<String>,
     /// The actions agreed.
     pub actions: Vec<Action>,
+    /// The KPIs as the review saw them (its `snapshot`): the figures the next agenda says
+    /// they moved from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<Seen>,
+}
+
+/// A KPI's figure as a review saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Seen {
+    /// The KPI's id.
+    pub kpi: String,
+    /// The month of the figure.
+    pub month: Month,
+    /// The figure.
+    pub value: f64,
 }
 
 /// An action not done yet, with the review it was agreed at.
@@ -301,7 +316,12 @@ pub fn agenda(i: &Inputs) -> Agenda {
             }
             let unit = Measure::of_kpi(doc, id);
             let now = unit.format(to_v);
-            let text = match value_at(s, from) {
+            // What the last review saw, when it kept it; else the series' figure then.
+            let then = last
+                .and_then(|l| l.seen.iter().find(|x| &x.kpi == id))
+                .map(|x| (x.month, x.value))
+                .or_else(|| value_at(s, from));
+            let text = match then {
                 Some((_, before)) if before != 0.0 => format!(
                     "{}: {} in {}, {} {} ({})",
                     name,
@@ -488,12 +508,27 @@ impl Decode for Action {
     }
 }
 
+impl Decode for Seen {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(node, path, "a KPI's figure: {kpi, month, value}")?;
+        let kpi: Option<String> = f.req(d, "kpi");
+        let month: Option<Month> = f.req(d, "month");
+        let value: Option<f64> = f.req(d, "value");
+        f.finish(d);
+        Some(Seen {
+            kpi: kpi?,
+            month: month?,
+            value: value?,
+        })
+    }
+}
+
 impl Decode for Meeting {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
         let mut f = d.fields(
             node,
             path,
-            "a review: {id, date, title, attendees, kpis, decisions, notes, actions}",
+            "a review: {id, date, title, attendees, kpis, decisions, notes, actions, snapshot}",
         )?;
         let id: Option<String> = f.req(d, "id");
         let date: Option<Date> = f.req(d, "date");
@@ -503,6 +538,7 @@ impl Decode for Meeting {
         let decisions: Vec<String> = f.many(d, "decisions");
         let _notes: Option<String> = f.opt(d, "notes");
         let actions: Vec<Action> = f.many(d, "actions");
+        let seen: Vec<Seen> = f.many(d, "snapshot");
         f.finish(d);
         Some(Meeting {
             id: id?,
@@ -510,6 +546,7 @@ impl Decode for Meeting {
             title: title?,
             decisions,
             actions,
+            seen,
         })
     }
 }

@@ -398,6 +398,17 @@ impl Review {
             title: self.title.clone(),
             decisions: self.decisions.clone(),
             actions: self.actions.clone(),
+            seen: self
+                .snapshot
+                .iter()
+                .filter_map(|f| {
+                    Some(sextant_core::review::Seen {
+                        kpi: f.kpi.clone(),
+                        month: sextant_core::model::Month::parse(&f.month)?,
+                        value: f.value,
+                    })
+                })
+                .collect(),
         })
     }
 }

@@ -7,7 +7,7 @@
 use sextant_core::health::Review as Next;
 use sextant_core::model::Date;
 use sextant_core::review::{
-    Action, Inputs, Meeting, Status, Topic, agenda, load_meetings, open_actions,
+    Action, Inputs, Meeting, Seen, Status, Topic, agenda, load_meetings, open_actions,
 };
 use sextant_core::standard::{Score, Scored};
 
@@ -35,6 +35,7 @@ fn meetings() -> Vec<Meeting> {
             title: "Second quarter".into(),
             decisions: vec!["Move the till to the cloud".into()],
             actions: vec![action("D", Some("2027-07-31"), Status::Open)],
+            seen: vec![],
         },
         Meeting {
             id: "march".into(),
@@ -46,6 +47,7 @@ fn meetings() -> Vec<Meeting> {
                 action("B", Some("2027-04-30"), Status::Open),
                 action("C", None, Status::InProgress),
             ],
+            seen: vec![],
         },
     ]
 }
@@ -137,6 +139,7 @@ fn the_agenda_lists_what_changed_since_the_last_review() {
         title: "First quarter".into(),
         decisions: vec!["Try the loyalty app".into()],
         actions: vec![action("Price the app", Some("2027-04-10"), Status::Open)],
+        seen: vec![],
     }];
     let assessments = vec![
         ("jan".to_string(), scored("2027-01-10", 0.54)),
@@ -203,6 +206,28 @@ fn the_agenda_lists_what_changed_since_the_last_review() {
         )
     );
     assert_eq!(items.len(), 5);
+
+    // When the March review kept what it saw (revenue at 100 then, before a correction put
+    // 105 there), the agenda says revenue moved from what was seen: 110 / 100 - 1 = +10%.
+    let mut kept = meetings.clone();
+    kept[0].seen = vec![Seen {
+        kpi: "revenue".into(),
+        month: sextant_core::model::Month::parse("2027-03").unwrap(),
+        value: 100.0,
+    }];
+    let ag = agenda(&Inputs {
+        today: day("2027-04-20"),
+        doc: Some(plan.doc()),
+        analysis: Some(&analysed),
+        series: Some(&series),
+        meetings: &kept,
+        assessments: &assessments,
+        lifecycle: None,
+    });
+    assert_eq!(
+        ag.items[2].text,
+        "Revenue: $110 in April 2027, up from $100 (+10%)"
+    );
 }
 
 /// With no review held, changes count from one rhythm before today and the next review is due
@@ -262,6 +287,18 @@ fn a_reviews_file_is_read_and_its_mistakes_located() {
     - {title: Price the app, owner: Sam, due: 2027-04-10, status: in_progress}
 ";
     assert_eq!(load_meetings("reviews.yaml", list).unwrap(), m);
+    // The reviews as the API gives them, with the figures the server kept, read as they are.
+    let exported = r#"{"reviews": [{"id": "march", "date": "2027-03-10", "title": "First quarter",
+        "kpis": ["revenue"], "snapshot": [{"kpi": "revenue", "month": "2027-02", "value": 105.5}]}]}"#;
+    let m = load_meetings("reviews.json", exported).unwrap();
+    assert_eq!(
+        m[0].seen,
+        [Seen {
+            kpi: "revenue".into(),
+            month: sextant_core::model::Month::parse("2027-02").unwrap(),
+            value: 105.5
+        }]
+    );
 
     let bad = "- {id: a, date: 2027-13-01, title: A}
 - {id: a, date: 2027-03-01, title: B, actions: [{title: X, status: finished}]}
