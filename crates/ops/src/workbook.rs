@@ -44,7 +44,6 @@ pub fn money_format(currency: &str) -> String {
         "EUR" => Some("€"),
         "GBP" => Some("£"),
         "JPY" => Some("¥"),
-        "CHF" => None,
         _ => None,
     };
     match symbol {
