@@ -956,6 +956,15 @@ impl Serialize for Date {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Month::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a month YYYY-MM, found {s:?}"))
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;

@@ -98,8 +98,9 @@ pub struct Meeting {
     pub seen: Vec<Seen>,
 }
 
-/// A KPI's figure as a review saw it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A KPI's figure as a review saw it (a stored review's `snapshot`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Seen {
     /// The KPI's id.
     pub kpi: String,

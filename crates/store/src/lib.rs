@@ -44,8 +44,8 @@ pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use firm::{Consultant, HealthPoint, Operated};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
 pub use plan::{
-    Assessment, Change, Entity, HistoryEntry, KpiFigure, MAX_BESIDE, PlanRejected, Review, Section,
-    Shape, canonical,
+    Assessment, Change, Entity, HistoryEntry, MAX_BESIDE, PlanRejected, Review, Section, Shape,
+    canonical,
 };
 pub use previews::{PREVIEW_SECONDS, PREVIEWS_PER_USER, Preview};
 pub use text::{MAX_NAME_CHARS, file_name, no_nul, no_nul_json};

@@ -373,19 +373,7 @@ pub struct Review {
     /// up to it), kept as they were: set by the server when the review is recorded, for a KPI
     /// added later when it is added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub snapshot: Vec<KpiFigure>,
-}
-
-/// A KPI's figure as a review saw it.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct KpiFigure {
-    /// The KPI's id.
-    pub kpi: String,
-    /// The month of the figure, YYYY-MM.
-    pub month: String,
-    /// The figure.
-    pub value: f64,
+    pub snapshot: Vec<sextant_core::review::Seen>,
 }
 
 impl Review {
@@ -398,17 +386,7 @@ impl Review {
             title: self.title.clone(),
             decisions: self.decisions.clone(),
             actions: self.actions.clone(),
-            seen: self
-                .snapshot
-                .iter()
-                .filter_map(|f| {
-                    Some(sextant_core::review::Seen {
-                        kpi: f.kpi.clone(),
-                        month: sextant_core::model::Month::parse(&f.month)?,
-                        value: f.value,
-                    })
-                })
-                .collect(),
+            seen: self.snapshot.clone(),
         })
     }
 }

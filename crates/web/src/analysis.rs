@@ -245,6 +245,11 @@ async fn budget(
     let plan = plan(&state, &s).await?;
     let today = crate::ui::today_date().unwrap_or_else(|| sextant_core::model::Date::from_days(0));
     let (_, lc, _) = crate::assets::worked_out(&state, &s, today, years).await?;
+    // The workbook's business cases come from the organisation's analysis, kept per change.
+    let analysed = match format {
+        "xlsx" => crate::ui::compute::analysed_in(&state, &s).await?,
+        _ => None,
+    };
     let limit = time_cap(&s).min(10.0);
     let b = state
         .work
@@ -263,14 +268,12 @@ async fn budget(
             }
             let due = sextant_ops::budget::replacements(&plan, &r.roadmap, &lc);
             let b = sextant_ops::budget::budget(&plan, &r.roadmap, years, &due);
-            let book = if format == "xlsx" {
-                let analysis = sextant_ops::analyse(&plan, None).analysis;
-                Some(
-                    sextant_ops::workbook::workbook(&plan, &analysis, &r.roadmap, &b)
+            let book = match &analysed {
+                Some(a) => Some(
+                    sextant_ops::workbook::workbook(&plan, &a.analysis, &r.roadmap, &b)
                         .map_err(ApiError::Internal)?,
-                )
-            } else {
-                None
+                ),
+                None => None,
             };
             Ok((b, book))
         })

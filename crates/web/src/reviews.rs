@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use sextant_core::model::Date;
-use sextant_core::review::{self, Agenda, Meeting, Status};
-use sextant_store::{Change, KpiFigure, Review, Role, Scope, Section, StoreError};
+use sextant_core::review::{self, Agenda, Meeting, Seen, Status};
+use sextant_store::{Change, Review, Role, Scope, Section, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 pub fn with_snapshot(
     body: &mut serde_json::Value,
     series: Option<&sextant_core::kpi::Series>,
-    kept: &[KpiFigure],
+    kept: &[Seen],
 ) {
     let Some(o) = body.as_object_mut() else {
         return;
@@ -52,7 +52,7 @@ pub fn with_snapshot(
                 .collect()
         })
         .unwrap_or_default();
-    let mut out: Vec<KpiFigure> = Vec::new();
+    let mut out: Vec<Seen> = Vec::new();
     for k in &kpis {
         if let Some(f) = kept.iter().find(|f| &f.kpi == k) {
             out.push(f.clone());
@@ -62,9 +62,9 @@ pub fn with_snapshot(
             continue;
         };
         if let Some((m, v)) = s.range(..=day.month()).next_back() {
-            out.push(KpiFigure {
+            out.push(Seen {
                 kpi: k.clone(),
-                month: m.to_string(),
+                month: *m,
                 value: *v,
             });
         }
