@@ -15,6 +15,7 @@ mod render;
 mod report_cmd;
 mod review_cmd;
 mod server_cmds;
+mod summary_cmd;
 mod table;
 
 use std::io::{IsTerminal, Read, Write};
@@ -74,8 +75,13 @@ enum Command {
     /// until done), the last decisions, the KPIs that moved, the goals off track, new
     /// assessments and the devices going out of support.
     Review(review_cmd::ReviewArgs),
-    /// Write the plan report: one standalone, printable HTML file with the goals, roadmap,
-    /// business cases, systems, risks and health checks, with charts.
+    /// The executive summary in the owner's words: what the plan does for each goal, what it
+    /// costs this year and next, the chance it loses money, the decisions asked of the owner,
+    /// what changed since the last review and what is at risk.
+    Summary(summary_cmd::SummaryArgs),
+    /// Write the plan report: one standalone, printable HTML file with the executive summary,
+    /// goals, roadmap, business cases, systems, risks and health checks, with charts; or the
+    /// budget workbook (XLSX).
     Report(report_cmd::ReportArgs),
     /// Import business data (orders, marketing spend, web sessions, incidents, surveys, usage,
     /// processes) from CSV or XLSX and print the metric catalogue by period.
@@ -233,6 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assess(args) => assess_cmds::assess(args),
         Command::Assets(args) => asset_cmds::assets(args),
         Command::Review(args) => review_cmd::review(args),
+        Command::Summary(args) => summary_cmd::run(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Metrics(args) => metrics_cmds::metrics(args),
         Command::Clv(args) => analytics_cmds::clv(args),

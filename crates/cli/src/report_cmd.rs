@@ -25,8 +25,10 @@ pub enum ReportFormat {
 /// `sextant report` arguments.
 #[derive(Args)]
 pub struct ReportArgs {
-    /// The plan file (YAML or JSON); `-` reads standard input.
-    file: PathBuf,
+    /// The plan, and what the executive summary and the budget are made from besides it: its
+    /// reviews, assessments, asset list and business data, as `sextant review` reads them.
+    #[command(flatten)]
+    inputs: crate::review_cmd::ReviewInputs,
     /// Where to write it (default: standard output; a workbook is not written to a terminal).
     #[arg(long, short)]
     out: Option<PathBuf>,
@@ -36,13 +38,6 @@ pub struct ReportArgs {
     /// With `--format xlsx`: fiscal years of budget, from the one the plan starts in (1 to 10).
     #[arg(long, default_value_t = 3, value_parser = crate::plan_cmds::budget_years)]
     years: u32,
-    /// With `--format xlsx`: an asset list (CSV or XLSX, as `sextant assets` reads) whose
-    /// replacements falling due the budget counts, as `sextant budget --assets` does.
-    #[arg(long)]
-    assets: Option<PathBuf>,
-    /// With `--assets`: the day to judge them on, `YYYY-MM-DD` (default: today).
-    #[arg(long, requires = "assets", value_parser = crate::asset_cmds::day)]
-    today: Option<sextant_core::model::Date>,
     /// Also chart the efficient frontier at this many budget levels (2 to 50).
     #[arg(long, value_name = "LEVELS", value_parser = clap::value_parser!(u64).range(2..=crate::plan_cmds::MAX_FRONTIER_LEVELS as u64))]
     frontier: Option<u64>,
@@ -53,9 +48,22 @@ pub struct ReportArgs {
 
 /// Runs `sextant report`.
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let plan = crate::load(&args.file)?;
-    // The analysis and the roadmap the other commands and the server give for the same plan.
-    let analysis = sextant_ops::analyse(&plan, None).analysis;
+    let out = args.out.as_deref();
+    if args.format == ReportFormat::Xlsx
+        && out.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(crate::InvalidInput(
+            "--format xlsx writes a workbook: name a file with --out (or redirect the output)"
+                .into(),
+        )
+        .into());
+    }
+    // The plan analysed with its data, and the roadmap the other commands and the server give
+    // for the same plan.
+    let g = args.inputs.gather()?;
+    let plan = &g.plan;
+    let analysis = &g.analysed.analysis;
     let req = sextant_ops::RoadmapRequest {
         options: Options {
             time_limit: Duration::from_secs_f64(args.time_limit),
@@ -64,37 +72,29 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         frontier: args.frontier.map(|l| l as usize),
         ..sextant_ops::RoadmapRequest::default()
     };
-    let planned = sextant_ops::roadmap(&plan, &req, &|| true);
+    let planned = sextant_ops::roadmap(plan, &req, &|| true);
     if args.format == ReportFormat::Xlsx {
-        let out = args.out.as_deref();
-        if out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            return Err(crate::InvalidInput(
-                "--format xlsx writes a workbook: name a file with --out (or redirect the output)"
-                    .into(),
-            )
-            .into());
-        }
-        let due = crate::plan_cmds::replacements_from(
-            &plan,
-            &planned.roadmap,
-            args.assets.as_deref(),
-            args.today,
-            args.years,
-        )?;
-        let b = sextant_ops::budget::budget(&plan, &planned.roadmap, args.years, &due);
-        let bytes = sextant_ops::workbook::workbook(&plan, &analysis, &planned.roadmap, &b)
+        let due = g
+            .lifecycle
+            .as_ref()
+            .map(|lc| sextant_ops::budget::replacements(plan, &planned.roadmap, lc))
+            .unwrap_or_default();
+        let b = sextant_ops::budget::budget(plan, &planned.roadmap, args.years, &due);
+        let bytes = sextant_ops::workbook::workbook(plan, analysis, &planned.roadmap, &b)
             .map_err(anyhow::Error::msg)?;
         write_out(out, &bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let brief = crate::summary_cmd::of(&g, &planned.roadmap);
     let html = PlanReport {
-        plan: &plan,
-        analysis: &analysis,
+        plan,
+        analysis,
         roadmap: Some(&planned.roadmap),
         frontier: planned.frontier.as_deref(),
+        summary: Some(&brief),
     }
     .html();
-    write_out(args.out.as_deref(), html.as_bytes())?;
+    write_out(out, html.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

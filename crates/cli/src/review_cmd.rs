@@ -29,9 +29,10 @@ pub enum ReviewFormat {
     Markdown,
 }
 
-/// Options of `sextant review`.
+/// What an agenda (and an executive summary) is prepared from: the plan, its reviews, its
+/// assessments, its asset list and its business data.
 #[derive(Args)]
-pub struct ReviewArgs {
+pub struct ReviewInputs {
     /// The plan file (YAML or JSON): its KPIs, goals, fiscal year and
     /// `organization.review_every_months`.
     file: PathBuf,
@@ -56,6 +57,122 @@ pub struct ReviewArgs {
     data: Vec<String>,
     #[command(flatten)]
     import: crate::metrics_cmds::ImportArgs,
+}
+
+/// What [`ReviewInputs`] name, read and checked.
+pub struct Gathered {
+    /// The plan.
+    pub plan: sextant_core::Plan,
+    /// The day.
+    pub today: Date,
+    /// The reviews held.
+    pub meetings: Vec<review::Meeting>,
+    /// The scored assessments, by id.
+    pub assessments: Vec<(String, standard::Scored)>,
+    /// The asset register's lifecycle, when an asset list with assets was given.
+    pub lifecycle: Option<sextant_core::asset::Lifecycle>,
+    /// The plan analysed with its business data.
+    pub analysed: sextant_ops::Analysed,
+}
+
+impl Gathered {
+    /// The agenda of the next review.
+    pub fn agenda(&self) -> Agenda {
+        review::agenda(&review::Inputs {
+            today: self.today,
+            doc: Some(self.plan.doc()),
+            analysis: Some(&self.analysed.analysis),
+            series: Some(&self.analysed.series),
+            meetings: &self.meetings,
+            assessments: &self.assessments,
+            lifecycle: self.lifecycle.as_ref(),
+        })
+    }
+}
+
+impl ReviewInputs {
+    /// Reads and checks every file named, and analyses the plan with its data.
+    pub fn gather(&self) -> anyhow::Result<Gathered> {
+        let plan = crate::load(&self.file)?;
+        let today = self.today.unwrap_or_else(crate::asset_cmds::today);
+        let meetings = match &self.reviews {
+            Some(p) => {
+                let (name, text) = read_input(p)?;
+                review::load_meetings(&name, &text)
+                    .map_err(|e| InvalidInput(e.render(Some(&text))))?
+            }
+            None => Vec::new(),
+        };
+        let mut assessments = Vec::new();
+        for p in &self.assessments {
+            let (name, text) = read_input(p)?;
+            let id = text
+                .lines()
+                .find_map(|l| l.strip_prefix("standard:"))
+                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+                .unwrap_or_default();
+            let s = standard::shipped()
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| {
+                    InvalidInput(format!(
+                        "{name}: expected a line `standard: ID` naming a shipped standard (`sextant standards` lists them), found `{id}`"
+                    ))
+                })?;
+            let answers = standard::load_answers(&name, &text, s)
+                .map_err(|e| InvalidInput(e.render(Some(&text))))?;
+            // The assessment's id: its file's name without the extension, as a link would use.
+            let key = p
+                .file_stem()
+                .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+            assessments.push((key, standard::score(s, &answers)));
+        }
+        let org = &plan.doc().organization;
+        let lifecycle = match &self.assets {
+            Some(path) => {
+                let (list, _) = sextant_ingest::assets::read_assets(
+                    sextant_ingest::Source::path(path),
+                    &sextant_ingest::Options::default(),
+                )
+                .map_err(|e| InvalidInput(format!("{}: {e}", path.display())))?;
+                Some(sextant_core::asset::lifecycle(
+                    &list,
+                    &crate::asset_cmds::table(self.end_of_life.as_ref())?,
+                    &org.lifecycle.clone().unwrap_or_default(),
+                    today,
+                    org.fiscal_year_start,
+                    1,
+                ))
+            }
+            None => None,
+        }
+        .filter(|l| l.totals.assets > 0);
+        let data = if self.data.is_empty() {
+            None
+        } else {
+            Some(crate::metrics_cmds::import_all(
+                &self.data,
+                &self.import,
+                sextant_metrics::calendar::Granularity::Month,
+            )?)
+        };
+        let analysed = sextant_ops::analyse(&plan, data.as_ref());
+        Ok(Gathered {
+            plan,
+            today,
+            meetings,
+            assessments,
+            lifecycle,
+            analysed,
+        })
+    }
+}
+
+/// Options of `sextant review`.
+#[derive(Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    inputs: ReviewInputs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ReviewFormat::Text)]
     format: ReviewFormat,
@@ -63,82 +180,14 @@ pub struct ReviewArgs {
 
 /// `sextant review`.
 pub fn review(args: ReviewArgs) -> anyhow::Result<ExitCode> {
-    let plan = crate::load(&args.file)?;
-    let today = args.today.unwrap_or_else(crate::asset_cmds::today);
-    let meetings = match &args.reviews {
-        Some(p) => {
-            let (name, text) = read_input(p)?;
-            review::load_meetings(&name, &text).map_err(|e| InvalidInput(e.render(Some(&text))))?
-        }
-        None => Vec::new(),
-    };
-    let mut assessments = Vec::new();
-    for p in &args.assessments {
-        let (name, text) = read_input(p)?;
-        let id = text
-            .lines()
-            .find_map(|l| l.strip_prefix("standard:"))
-            .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-            .unwrap_or_default();
-        let s = standard::shipped()
-            .iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| {
-                InvalidInput(format!(
-                    "{name}: expected a line `standard: ID` naming a shipped standard (`sextant standards` lists them), found `{id}`"
-                ))
-            })?;
-        let answers = standard::load_answers(&name, &text, s)
-            .map_err(|e| InvalidInput(e.render(Some(&text))))?;
-        // The assessment's id: its file's name without the extension, as a link would use.
-        let key = p
-            .file_stem()
-            .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
-        assessments.push((key, standard::score(s, &answers)));
-    }
-    let org = &plan.doc().organization;
-    let lc = match &args.assets {
-        Some(path) => {
-            let (list, _) = sextant_ingest::assets::read_assets(
-                sextant_ingest::Source::path(path),
-                &sextant_ingest::Options::default(),
-            )
-            .map_err(|e| InvalidInput(format!("{}: {e}", path.display())))?;
-            Some(sextant_core::asset::lifecycle(
-                &list,
-                &crate::asset_cmds::table(args.end_of_life.as_ref())?,
-                &org.lifecycle.clone().unwrap_or_default(),
-                today,
-                org.fiscal_year_start,
-                1,
-            ))
-        }
-        None => None,
-    };
-    let data = if args.data.is_empty() {
-        None
-    } else {
-        Some(crate::metrics_cmds::import_all(
-            &args.data,
-            &args.import,
-            sextant_metrics::calendar::Granularity::Month,
-        )?)
-    };
-    let analysed = sextant_ops::analyse(&plan, data.as_ref());
-    let ag = review::agenda(&review::Inputs {
-        today,
-        doc: Some(plan.doc()),
-        analysis: Some(&analysed.analysis),
-        series: Some(&analysed.series),
-        meetings: &meetings,
-        assessments: &assessments,
-        lifecycle: lc.as_ref().filter(|l| l.totals.assets > 0),
-    });
+    let g = args.inputs.gather()?;
+    let ag = g.agenda();
+    let name = &g.plan.doc().organization.name;
     let mut out = anstream::stdout();
     match args.format {
         ReviewFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&ag)?)?,
-        ReviewFormat::Text => write!(out, "{}", text(&org.name, &ag, false))?,
-        ReviewFormat::Markdown => write!(out, "{}", text(&org.name, &ag, true))?,
+        ReviewFormat::Text => write!(out, "{}", text(name, &ag, false))?,
+        ReviewFormat::Markdown => write!(out, "{}", text(name, &ag, true))?,
     }
     Ok(ExitCode::SUCCESS)
 }

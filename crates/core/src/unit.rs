@@ -230,6 +230,46 @@ pub fn money(x: f64, currency: &str) -> String {
     format!("{sign}{prefix}{space}{digits}")
 }
 
+/// An amount of money rounded as people write it in a sentence: three significant figures
+/// from 1,000 up (`"£52,600"` for 52,596.23, `"£6,150"`, `"$1,250,000"`), whole units below
+/// (`"£480"`, `"£13"` for 12.5); the sign and currency as [`money`] writes them.
+pub fn rounded_money(x: f64, currency: &str) -> String {
+    if !x.is_finite() {
+        return MISSING.to_owned();
+    }
+    let a = x.abs();
+    let r = if a >= 1000.0 {
+        let step = 10f64.powi(a.log10().floor() as i32 - 2);
+        (a / step).round() * step
+    } else {
+        a.round()
+    };
+    money(if x < 0.0 { -r } else { r }, currency)
+}
+
+/// A chance in words with its article, as a sentence says it: `"a 47% chance"`, and at the
+/// ends, where a whole percentage would say 0% or 100%, `"less than a 1% chance"` and
+/// `"more than a 99% chance"`.
+pub fn chance(p: f64) -> String {
+    if !p.is_finite() {
+        return MISSING.to_owned();
+    }
+    if p < 0.005 {
+        "less than a 1% chance".to_owned()
+    } else if p > 0.995 {
+        "more than a 99% chance".to_owned()
+    } else {
+        let n = percent(p, 0);
+        // "an 8% chance", "an 80% chance", "an 11% chance", "an 18% chance"
+        let article = if n.starts_with('8') || n == "11%" || n == "18%" {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {n} chance")
+    }
+}
+
 /// An amount in whole units with thousands separators and no currency, for a table whose
 /// heading names the currency: `-12,345`.
 pub fn whole(x: f64) -> String {
@@ -532,6 +572,34 @@ fn split_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_money_as_people_write_it() {
+        // Hand-worked: three significant figures from 1,000 up, whole units below.
+        assert_eq!(rounded_money(52_596.23, "GBP"), "£52,600");
+        assert_eq!(rounded_money(6_150.0, "GBP"), "£6,150");
+        assert_eq!(rounded_money(6_155.0, "GBP"), "£6,160");
+        assert_eq!(rounded_money(1_249_000.0, "USD"), "$1,250,000");
+        assert_eq!(rounded_money(999.6, "USD"), "$1,000");
+        assert_eq!(rounded_money(480.0, "EUR"), "€480");
+        assert_eq!(rounded_money(12.5, "GBP"), "£13");
+        assert_eq!(rounded_money(-52_596.23, "CAD"), "-CAD 52,600");
+        assert_eq!(rounded_money(0.2, "USD"), "$0");
+        assert_eq!(rounded_money(f64::NAN, "USD"), MISSING);
+    }
+
+    #[test]
+    fn chance_in_words() {
+        assert_eq!(chance(0.4703), "a 47% chance");
+        assert_eq!(chance(0.08), "an 8% chance");
+        assert_eq!(chance(0.83), "an 83% chance");
+        assert_eq!(chance(0.11), "an 11% chance");
+        assert_eq!(chance(0.01), "a 1% chance");
+        assert_eq!(chance(0.0), "less than a 1% chance");
+        assert_eq!(chance(0.004), "less than a 1% chance");
+        assert_eq!(chance(0.996), "more than a 99% chance");
+        assert_eq!(chance(f64::INFINITY), MISSING);
+    }
 
     #[test]
     fn money_cases() {

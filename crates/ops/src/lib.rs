@@ -15,6 +15,7 @@
 //! `sextant_metrics::clv::report` over `sextant_ingest::clv::orders`), which both doors call.
 
 pub mod budget;
+pub mod summary;
 pub mod workbook;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -162,6 +163,44 @@ pub fn simulate(
     let starts = scheduled.map_err(NotSimulated::NoSchedule)?;
     let model = sim::Model::new(plan, &inst, &starts);
     run_trials(&model, &req.trials, &req.options.stop, progress).ok_or(NotSimulated::Stopped)
+}
+
+/// The trials a summary or a pack draws: 10,000, seed 1, PERT, as `sextant simulate`'s
+/// defaults, so that the chance of losing money they state is the one `simulate` gives.
+pub const PACK_TRIALS: SimOptions = SimOptions {
+    trials: 10_000,
+    seed: 1,
+    shape: sim::Shape::Pert,
+};
+
+/// Monte Carlo on a roadmap already searched, its schedule as it stands: what [`simulate`]
+/// does after its search, for a page or a pack that has the roadmap and need not search
+/// again. `None` when `stop` was requested before the trials all ran, or when the roadmap has
+/// no schedule.
+pub fn simulate_roadmap(
+    plan: &Plan,
+    roadmap: &Roadmap,
+    trials: &SimOptions,
+    stop: &sextant_roadmap::Stop,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<Simulation> {
+    if !matches!(roadmap.status, SolveStatus::Optimal | SolveStatus::Feasible) {
+        return None;
+    }
+    let inst = Instance::from_plan(plan, roadmap.objective_kind, &Adjust::default());
+    let starts: Vec<Option<u32>> = inst
+        .items
+        .iter()
+        .map(|item| {
+            roadmap
+                .schedule
+                .iter()
+                .find(|s| s.id == item.id)
+                .map(|s| s.start_month)
+        })
+        .collect();
+    let model = sim::Model::new(plan, &inst, &starts);
+    run_trials(&model, trials, stop, progress)
 }
 
 /// One initiative's own simulation: the initiative alone, starting at month `start`, with only

@@ -34,6 +34,8 @@ pub struct PlanReport<'a> {
     pub roadmap: Option<&'a Roadmap>,
     /// The efficient frontier, when computed.
     pub frontier: Option<&'a [FrontierPoint]>,
+    /// The executive summary (`sextant_ops::summary`), shown first when given.
+    pub summary: Option<&'a sextant_ops::summary::Summary>,
 }
 
 /// The plan report as a standalone HTML document (see [`PlanReport::html`]).
@@ -43,6 +45,7 @@ pub fn plan_html(plan: &Plan, analysis: &Analysis, roadmap: Option<&Roadmap>) ->
         analysis,
         roadmap,
         frontier: None,
+        summary: None,
     }
     .html()
 }
@@ -165,6 +168,23 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The executive summary as a section: each part a heading and its sentences.
+fn executive(out: &mut String, s: &sextant_ops::summary::Summary) {
+    let _ = write!(
+        out,
+        "<section id=\"executive\"><h2>Executive summary</h2><p class=\"sub\">Prepared on {}.</p>",
+        esc(&sextant_core::asset::long_date(s.prepared))
+    );
+    for (heading, lines) in s.sections() {
+        let _ = write!(out, "<h3>{}</h3><ul>", esc(heading));
+        for l in lines {
+            let _ = write!(out, "<li>{}</li>", esc(&l.text));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
+
 impl PlanReport<'_> {
     fn currency(&self) -> &str {
         &self.analysis.organization.currency
@@ -236,9 +256,12 @@ impl PlanReport<'_> {
             "<p class=\"sub\">{}</p></header>",
             esc(&facts.join(" · "))
         );
+        out.push_str("<nav aria-label=\"Contents\"><ol>");
+        if self.summary.is_some() {
+            out.push_str("<li><a href=\"#executive\">Executive summary</a></li>");
+        }
         out.push_str(
-            "<nav aria-label=\"Contents\"><ol>\
-             <li><a href=\"#summary\">Summary</a></li>\
+            "<li><a href=\"#summary\">Summary</a></li>\
              <li><a href=\"#goals\">Goals</a></li>\
              <li><a href=\"#roadmap\">Roadmap</a></li>\
              <li><a href=\"#cases\">Business cases</a></li>\
@@ -247,6 +270,9 @@ impl PlanReport<'_> {
              <li><a href=\"#findings\">Health check</a></li>\
              </ol></nav>",
         );
+        if let Some(s) = self.summary {
+            executive(&mut out, s);
+        }
         self.summary(&mut out);
         self.goals(&mut out);
         self.roadmap(&mut out);

@@ -75,6 +75,7 @@ fn bookstore_report_with_the_optimised_roadmap() {
         analysis: &analysis,
         roadmap: Some(&roadmap),
         frontier: frontier.as_deref(),
+        summary: None,
     }
     .html();
     // With `SEXTANT_CHART_DUMP=DIR`, the report is written to `DIR/report.html` for a look.
@@ -126,6 +127,7 @@ fn bookstore_report_with_the_optimised_roadmap() {
         analysis: &analysis,
         roadmap: Some(&roadmap),
         frontier: frontier.as_deref(),
+        summary: None,
     }
     .html();
     assert_eq!(html, again);

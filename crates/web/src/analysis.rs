@@ -133,7 +133,7 @@ async fn import_stored(state: &AppState, s: &Scope, g: Granularity) -> ApiResult
 }
 
 /// The answer for a computation stopped part-way.
-fn cancelled(cancel: &Cancel) -> ApiError {
+pub(crate) fn cancelled(cancel: &Cancel) -> ApiError {
     ApiError::Busy(
         if cancel.server_stopping() {
             "the server is stopping; try again in a moment".into()

@@ -32,6 +32,7 @@ pub mod plan;
 pub mod portfolio;
 pub mod proxy;
 pub mod reviews;
+pub mod summary;
 pub mod ui;
 pub mod work;
 
@@ -148,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .merge(portfolio::router())
         .merge(reviews::router())
+        .merge(summary::router())
         .merge(firm::router())
         .merge(jobs::router())
         .fallback(api_not_found)

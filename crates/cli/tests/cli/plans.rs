@@ -506,3 +506,104 @@ fn the_budget_workbook_holds_the_figures_worked_by_hand() {
         stderr(&bad)
     );
 }
+
+/// `sextant summary` of the plan worked by hand above, on 4 December 2026 with one review
+/// held: 2027 costs 4,040 (capital 3,000, operating 1,040) within the 3,500 set aside for the
+/// till's 3,000; 2028 costs 840, all of it running costs; the owner is asked to approve the new
+/// till for March 2027; a till that brings nothing loses money in every simulated future. The
+/// figures are those `sextant budget` and `sextant roadmap` give for the same plan.
+#[test]
+fn the_summary_says_the_figures_worked_by_hand_in_plain_words() {
+    let path = write("summary", TILL);
+    let dir = temp_dir("summary-reviews");
+    let reviews = dir.join("reviews.yaml");
+    std::fs::write(
+        &reviews,
+        "- id: q4\n  date: 2026-10-01\n  title: Autumn review\n  decisions: [Keep the phone line.]\n  actions:\n    - {title: Ask for till quotes, owner: Sam, due: 2026-11-01, status: done}\n    - {title: Count the stock, owner: Ana, due: 2026-11-15}\n",
+    )
+    .expect("the reviews are written");
+    let reviews = reviews.to_str().expect("a UTF-8 path");
+    let args = [
+        "summary",
+        &path,
+        "--reviews",
+        reviews,
+        "--today",
+        "2026-12-04",
+    ];
+    let out = sextant(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "Shop: summary for the owner, 4 December 2026",
+        "The roadmap makes 1 change between March 2027 and April 2027.",
+        "Together they cost $3,000 to set up and $600 a year to run, and are expected to bring in or save $0 a year once live.",
+        "In 2027, technology costs $4,040: $3,000 to buy and set up (capital) and $1,040 to run (operating). The changes' set-up costs of $3,000 are within the $3,500 set aside for them.",
+        "In 2028, technology costs $840: $0 to buy and set up (capital) and $840 to run (operating).",
+        "the plan has more than a 99% chance of losing money",
+        "Approve New till, due to start in March 2027: $3,000 to set up.",
+        "Settle 1 overdue action from past reviews, the oldest “Count the stock”.",
+        "The last review was on 1 October 2026 (Autumn review). 1 of the 2 actions agreed there is done. Decided there: “Keep the phone line”.",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    // Jargon only with its meaning beside it.
+    assert!(!text.contains("NPV") && !text.contains("IRR"), "{text}");
+    assert!(
+        text.contains("counting money that comes later as worth less than money now, at 8% a year (the net present value)"),
+        "{text}"
+    );
+
+    // The same figures as the other commands give, and the same text twice.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&sextant(
+        &[&args[..], &["--format", "json"]].concat(),
+    )))
+    .expect("JSON");
+    let budget: serde_json::Value =
+        serde_json::from_str(&stdout(&sextant(&["budget", &path, "--format", "json"])))
+            .expect("JSON");
+    let roadmap: serde_json::Value =
+        serde_json::from_str(&stdout(&sextant(&["roadmap", &path, "--format", "json"])))
+            .expect("JSON");
+    let f = &json["figures"];
+    assert_eq!(f["years"][0]["total"], budget["years"][0]["total"]);
+    assert_eq!(f["years"][1]["total"], budget["years"][1]["total"]);
+    assert_eq!(f["npv"], roadmap["npv"]);
+    assert_eq!(f["changes"], 1);
+    assert_eq!(f["trials"], 10_000);
+    assert_eq!(f["chance_of_loss"], 1.0);
+    assert_eq!(json["decisions"][0]["link"], "initiatives/x");
+    assert_eq!(stdout(&sextant(&args)), text);
+    let npv = roadmap["npv"].as_f64().expect("a number");
+    assert!(npv < 0.0, "{npv}");
+    let markdown = stdout(&sextant(&[&args[..], &["--format", "markdown"]].concat()));
+    assert!(
+        markdown.contains("## Decisions for you\n\n- Approve New till"),
+        "{markdown}"
+    );
+
+    // Bad input: where, what was expected, what was found.
+    let out = sextant(&["summary", &path, "--today", "2026-02-30"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2026-02-30"), "{}", stderr(&out));
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "- id: q4\n  date: 2026-13-01\n  title: X\n").expect("written");
+    let out = sextant(&["summary", &path, "--reviews", bad.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.yaml:2:"), "{}", stderr(&out));
+
+    // The report opens with the same summary.
+    let html = stdout(&sextant(&[
+        "report",
+        &path,
+        "--reviews",
+        reviews,
+        "--today",
+        "2026-12-04",
+    ]));
+    assert!(html.contains("<h2>Executive summary</h2>"), "{html}");
+    assert!(
+        html.contains("Approve New till, due to start in March 2027: $3,000 to set up."),
+        "{html}"
+    );
+}

@@ -173,6 +173,8 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
         "Implementation and recurring spend per fiscal period at the plan's own starts; the line over each period is its budget."
     };
     html! {
+        p { a.button href=(org.url("summary")) { "Summary for the owner" }
+            " One page in plain words: what the plan does for each goal, what it costs, the chance it loses money and the decisions to take." }
         div.cards {
             div.card {
                 h2 { "Goals" }

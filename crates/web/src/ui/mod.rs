@@ -40,6 +40,7 @@ pub mod scenarios;
 pub mod start;
 pub mod strategy;
 pub mod suggestions;
+pub mod summary;
 pub mod systems;
 pub mod two_factor;
 
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .merge(portfolio::router())
         .merge(two_factor::router())
         .merge(report::router())
+        .merge(summary::router())
 }
 
 async fn css() -> Response {
@@ -426,6 +428,8 @@ pub fn layout(
                     }
                 }
                 main #main {
+                    // On paper the navigation is gone: the business's name stays above the title.
+                    @if let Some((o, _)) = org { p.printonly { (o.name) } }
                     h1 { (title) }
                     (body)
                 }

@@ -1,5 +1,5 @@
 //! The printable plan report (`/orgs/{org}/report`): the document `sextant report` writes (the
-//! plan, its analysis, the optimised roadmap and its efficient frontier, every chart drawn),
+//! executive summary, the plan, its analysis, the optimised roadmap and its efficient frontier, every chart drawn),
 //! downloaded as one HTML file that needs nothing else to show or print. It is built from the
 //! same analysis and roadmap the pages show (`compute`), so it says what they say.
 
@@ -29,11 +29,14 @@ async fn download(
     let a = compute::require_analysed(&state, &org, "Report", Section::Roadmap).await?;
     let planned =
         compute::roadmap(&state, &org, a.plan.clone(), 1.0, Some(FRONTIER_LEVELS)).await?;
+    let today = super::today_date().unwrap_or_else(|| sextant_core::model::Date::from_days(0));
+    let brief = crate::summary::summary_of(&state, &org.scope, today).await?;
     let html = PlanReport {
         plan: &a.plan,
         analysis: &a.analysis,
         roadmap: Some(&planned.roadmap),
         frontier: planned.frontier.as_deref(),
+        summary: brief.as_ref(),
     }
     .html();
     Ok((

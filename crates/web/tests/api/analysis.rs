@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{BOOKSTORE, call, demo, import, problem, spawn};
+use crate::{BOOKSTORE, call, create_org, demo, import, problem, spawn};
 
 const ORG: &str = sextant_web::demo::SLUG;
 
@@ -320,5 +320,86 @@ async fn a_recreated_organisation_is_not_served_the_deleted_one_s_cached_analysi
     assert_eq!(
         new["organization"]["name"], "Another Shop",
         "the analysis of the deleted organisation was served"
+    );
+}
+
+/// The executive summary of the demo: its figures are the ones the API's budget, roadmap and
+/// analysis give for the same organisation (one computation), its sentences state them
+/// rounded, and the demo's autumn review is the last one; a bad day and an organisation
+/// without a plan get a problem.
+#[tokio::test]
+async fn the_summary_states_the_figures_the_other_routes_give() {
+    let (_srv, api) = demo().await;
+    let s = api.ok(&path("summary?today=2026-12-04")).await;
+    let f = &s["figures"];
+    let budget = api.ok(&path("budget?years=3")).await;
+    let roadmap = api.ok(&path("roadmap")).await;
+    let analysis = api.ok(&path("analysis")).await;
+    assert_eq!(f["years"][0]["period"], "2027");
+    assert_eq!(f["years"][0]["total"], budget["years"][0]["total"]);
+    assert_eq!(f["years"][1]["capital"], budget["years"][1]["capital"]);
+    assert_eq!(f["npv"], roadmap["npv"]);
+    assert_eq!(
+        f["changes"].as_u64(),
+        roadmap["schedule"].as_array().map(|a| a.len() as u64)
+    );
+    let goals = analysis["goal_status"].as_array().unwrap();
+    assert_eq!(f["goals"].as_array().unwrap().len(), goals.len());
+    for (g, a) in f["goals"].as_array().unwrap().iter().zip(goals) {
+        assert_eq!(g["goal"], a["goal"]);
+        assert_eq!(g["chance"], a["probability"], "{}", a["goal"]);
+    }
+    let text: Vec<String> = [
+        "overview",
+        "goals",
+        "costs",
+        "decisions",
+        "changes",
+        "risks",
+    ]
+    .iter()
+    .flat_map(|k| s[k].as_array().unwrap().clone())
+    .chain(std::iter::once(s["loss"].clone()))
+    .map(|l| l["text"].as_str().unwrap().to_string())
+    .collect();
+    let all = text.join("\n");
+    let total = f["years"][0]["total"].as_f64().unwrap();
+    assert!(
+        all.contains(&sextant_core::unit::rounded_money(total, "USD")),
+        "{all}"
+    );
+    assert!(
+        all.contains("The last review was on 20 October 2026"),
+        "{all}"
+    );
+    // Every sentence points at a page of the organisation.
+    for k in [
+        "overview",
+        "goals",
+        "costs",
+        "decisions",
+        "changes",
+        "risks",
+    ] {
+        for l in s[k].as_array().unwrap() {
+            assert!(
+                !l["link"].as_str().unwrap().is_empty()
+                    && !l["link"].as_str().unwrap().starts_with('/'),
+                "{l}"
+            );
+        }
+    }
+
+    let (status, p) = problem(api.get(&path("summary?today=2026-02-30"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p["detail"].as_str().unwrap().contains("2026-02-30"), "{p}");
+    let srv = spawn().await;
+    let (_, admin) = srv.admin_session().await;
+    create_org(&admin, "empty").await;
+    let (status, p) = problem(admin.get("/api/v1/orgs/empty/summary")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        p["detail"].as_str().unwrap().contains("none imported yet"),
+        "{p}"
     );
 }

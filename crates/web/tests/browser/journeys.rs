@@ -186,6 +186,7 @@ async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
         let pages = [
             ("portfolio", "/portfolio".to_string(), "Portfolio"),
             ("dashboard", o.to_string(), "How the goals are doing"),
+            ("summary", format!("{o}/summary"), "Decisions for you"),
             (
                 "goals",
                 format!("{o}/goals"),
@@ -241,6 +242,44 @@ async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
         }
         c.close().await.unwrap();
     }
+}
+
+/// The owner opens the summary from the dashboard, reads the decisions asked of them and
+/// follows the first one's link to the change it is about.
+#[tokio::test]
+async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
+    let app = app().await;
+    let login = sextant_web::demo::create(&app.store, false).await.unwrap();
+    let driver = driver().await;
+    let c = browser(&driver, 1280, 1600).await;
+    go(&c, &app, "/login").await;
+    fill(&c, "f-email", &login.email).await;
+    fill(&c, "f-password", &login.password).await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "How the goals are doing").await;
+    click(&c, "a.button[href$='/summary']").await;
+    sees(&c, "Decisions for you").await;
+    sees(&c, "Approve Point-of-sale system with inventory management").await;
+    shot(&c, "30-summary").await;
+    // The first decision's link: the roadmap, as two changes start together.
+    let first = c
+        .execute(
+            "const h = [...document.querySelectorAll('h2')].find(x => x.textContent === 'Decisions for you'); \
+             return h.parentElement.querySelector('li a.open').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, serde_json::json!("/orgs/corner-bookstore/roadmap"));
+    c.execute(
+        "const h = [...document.querySelectorAll('h2')].find(x => x.textContent === 'Decisions for you'); \
+         h.parentElement.querySelector('li a.open').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    sees(&c, "Roadmap by month").await;
+    c.close().await.unwrap();
 }
 
 /// A consultant's installation requires a second factor: after the password, the account is

@@ -217,3 +217,50 @@ async fn every_health_check_says_what_to_click_in_plain_words() {
         "{checks}"
     );
 }
+
+/// The summary for the owner: linked from the dashboard and the reviews page, in plain words
+/// with a link on each sentence to the page that explains it, to every member (a viewer too),
+/// and the page that says there is no plan yet for an organisation without one.
+#[tokio::test]
+async fn the_summary_for_the_owner_speaks_plainly_and_links_each_sentence() {
+    let (srv, b) = demo().await;
+    b.ok(&format!("/orgs/{DEMO}"))
+        .await
+        .has(&format!("href=\"/orgs/{DEMO}/summary\""))
+        .has("Summary for the owner");
+    b.ok(&format!("/orgs/{DEMO}/reviews"))
+        .await
+        .has(&format!("href=\"/orgs/{DEMO}/summary\""));
+    let p = b.ok(&format!("/orgs/{DEMO}/summary")).await;
+    p.has("<h1>Summary for the owner</h1>")
+        // The business's name stays on paper, where the navigation is not printed.
+        .has("<p class=\"printonly\">The Corner Bookstore</p>")
+        .has("<h2>What the plan does</h2>")
+        .has("<h2>Your goals</h2>")
+        .has("<h2>What it costs</h2>")
+        .has("<h2>The chance it loses money</h2>")
+        .has("<h2>Decisions for you</h2>")
+        .has("<h2>Since the last review</h2>")
+        .has("<h2>What is at risk</h2>")
+        // By hand from examples/corner-bookstore.yaml: the POS system (1,500) and the social
+        // media and email work (300) start first, in January 2027: 1,800.
+        .has("Approve Point-of-sale system with inventory management and Social media presence and email marketing, due to start in January 2027: $1,800 to set up.")
+        .has("The roadmap makes 5 changes between January 2027 and September 2028.")
+        .has("The last review was on 20 October 2026")
+        .has(&format!("<a class=\"open\" href=\"/orgs/{DEMO}/roadmap\">Open the roadmap</a>"))
+        .has(&format!("<a class=\"open\" href=\"/orgs/{DEMO}/budget\">Open the budget</a>"))
+        .has(&format!("href=\"/orgs/{DEMO}/goals/online-sales\">Open this goal</a>"))
+        .lacks("NPV")
+        .lacks("IRR");
+    let viewer = srv.demo_viewer().await;
+    viewer
+        .ok(&format!("/orgs/{DEMO}/summary"))
+        .await
+        .has("<h2>Decisions for you</h2>");
+
+    let (_srv, b) = empty_org().await;
+    b.ok("/orgs/empty/summary")
+        .await
+        .has("<h1>Summary for the owner</h1>")
+        .has("no plan");
+}

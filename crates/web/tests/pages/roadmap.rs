@@ -273,6 +273,10 @@ async fn the_plan_report_downloads_from_the_roadmap_page() {
     let html = r.text().await.unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
     assert!(html.contains("The Corner Bookstore") && html.contains("<svg"));
+    // It opens with the executive summary the Summary page shows, from the organisation's
+    // data and reviews (not the plan file alone).
+    assert!(html.contains("<h2>Executive summary</h2>"));
+    assert!(html.contains("The last review was on 20 October 2026"));
     // Someone of no organisation: not found.
     srv.user("eve@example.com", false).await;
     let eve = srv.browser();

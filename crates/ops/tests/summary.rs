@@ -1,0 +1,318 @@
+//! The executive summary: every figure it states is the one the analysis, the roadmap, the
+//! budget and the simulation give, written as people write it; the same inputs give the same
+//! text; the decisions and the changes since the last review follow what the inputs hold.
+#![allow(clippy::unwrap_used)]
+
+use sextant_core::model::Date;
+use sextant_core::review::{self, Action, Meeting, Status};
+use sextant_core::unit::{chance, rounded_money};
+use sextant_ops::summary::{self, Summary};
+
+fn demo() -> sextant_core::Plan {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/corner-bookstore.yaml"),
+    )
+    .unwrap();
+    sextant_core::load_plan("corner-bookstore.yaml", &text).unwrap()
+}
+
+struct Made {
+    analysed: sextant_ops::Analysed,
+    roadmap: sextant_roadmap::report::Roadmap,
+    budget: sextant_ops::budget::Budget,
+    sim: sextant_roadmap::simulate::Simulation,
+}
+
+fn made(plan: &sextant_core::Plan) -> Made {
+    let analysed = sextant_ops::analyse(plan, None);
+    let roadmap =
+        sextant_ops::roadmap(plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
+    let budget = sextant_ops::budget::budget(plan, &roadmap, 3, &[]);
+    let sim = sextant_ops::simulate_roadmap(
+        plan,
+        &roadmap,
+        &sextant_ops::PACK_TRIALS,
+        &sextant_roadmap::Stop::never(),
+        &|_| {},
+    )
+    .unwrap();
+    Made {
+        analysed,
+        roadmap,
+        budget,
+        sim,
+    }
+}
+
+fn summarise(plan: &sextant_core::Plan, m: &Made, meetings: &[Meeting], today: Date) -> Summary {
+    let agenda = review::agenda(&review::Inputs {
+        today,
+        doc: Some(plan.doc()),
+        analysis: Some(&m.analysed.analysis),
+        series: Some(&m.analysed.series),
+        meetings,
+        assessments: &[],
+        lifecycle: None,
+    });
+    summary::summary(&summary::Inputs {
+        plan,
+        analysis: &m.analysed.analysis,
+        roadmap: &m.roadmap,
+        budget: &m.budget,
+        simulation: Some(&m.sim),
+        agenda: &agenda,
+        meetings,
+    })
+}
+
+fn all_text(s: &Summary) -> String {
+    s.sections()
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|l| l.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn day(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+#[test]
+fn every_figure_is_the_one_the_analysis_roadmap_budget_and_simulation_give() {
+    let plan = demo();
+    let m = made(&plan);
+    let s = summarise(&plan, &m, &[], day("2026-12-04"));
+    let f = &s.figures;
+    let text = all_text(&s);
+    let cur = "USD";
+
+    // The roadmap: its changes, their costs and its value.
+    assert_eq!(f.changes, m.roadmap.schedule.len());
+    assert_eq!(f.npv, m.roadmap.npv);
+    let one_time: f64 = m.roadmap.schedule.iter().map(|x| x.cost).sum();
+    assert_eq!(f.one_time_cost, one_time);
+    // The analysis' business cases of the scheduled changes: the demo schedules all five of
+    // its portfolio, so the sums are the portfolio's.
+    let p = &m.analysed.analysis.portfolio;
+    assert_eq!(p.included.len(), f.changes);
+    assert!((f.recurring_cost_annual - p.recurring_cost_annual).abs() < 1e-9);
+    assert!((f.benefit_annual - p.benefit_annual).abs() < 1e-9);
+    for x in [
+        f.npv,
+        f.one_time_cost,
+        f.recurring_cost_annual,
+        f.benefit_annual,
+    ] {
+        assert!(text.contains(&rounded_money(x, cur)), "{x} in {text}");
+    }
+
+    // The budget: this year (2026 is before the plan, so 2027) and the next.
+    assert_eq!(f.years.len(), 2);
+    for (y, row) in f.years.iter().zip(&m.budget.years) {
+        assert_eq!(y.period, row.period);
+        assert_eq!(
+            (y.total, y.capital, y.operating),
+            (row.total, row.capital, row.operating)
+        );
+        for x in [y.total, y.capital, y.operating] {
+            assert!(text.contains(&rounded_money(x, cur)), "{x} in {text}");
+        }
+    }
+    assert_eq!(f.years[0].period, "2027");
+
+    // The simulation.
+    assert_eq!(f.chance_of_loss, Some(m.sim.p_npv_negative));
+    assert_eq!(f.npv_range, Some((m.sim.npv.p10, m.sim.npv.p90)));
+    assert!(text.contains(&chance(m.sim.p_npv_negative)), "{text}");
+
+    // Each goal's chance, as the analysis forecasts it.
+    let goals = &m.analysed.analysis.goal_status;
+    assert_eq!(f.goals.len(), goals.len());
+    for (g, st) in f.goals.iter().zip(goals) {
+        assert_eq!(g.goal, st.goal);
+        assert_eq!(g.chance, st.probability);
+        assert_eq!(g.standing, st.status);
+        if let Some(p) = st.probability {
+            assert!(text.contains(&chance(p)), "{} in {text}", st.goal);
+        }
+    }
+
+    // At most three decisions; the first approves the first changes of the roadmap.
+    assert!(s.decisions.len() <= summary::DECISIONS);
+    assert!(
+        s.decisions[0].text.starts_with(
+            "Approve Point-of-sale system with inventory management and Social media presence and email marketing, due to start in January 2027: $1,800 to set up."
+        ),
+        "{:?}",
+        s.decisions
+    );
+    // No jargon without its meaning.
+    for word in ["NPV", "IRR", "TIME", "alignment"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+
+    // The same inputs, the same summary.
+    let again = summarise(&plan, &made(&plan), &[], day("2026-12-04"));
+    assert_eq!(again, s);
+}
+
+/// The simulation of a roadmap already searched is the one `simulate` runs after its own
+/// search: same schedule, same seed, same figures.
+#[test]
+fn simulating_the_kept_roadmap_is_simulating_after_the_search() {
+    let plan = demo();
+    let m = made(&plan);
+    let searched = sextant_ops::simulate(
+        &plan,
+        &sextant_ops::SimulateRequest {
+            trials: sextant_ops::PACK_TRIALS,
+            ..sextant_ops::SimulateRequest::default()
+        },
+        &|| true,
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(searched.p_npv_negative, m.sim.p_npv_negative);
+    assert_eq!(searched.npv.mean, m.sim.npv.mean);
+    assert_eq!(searched.npv.p10, m.sim.npv.p10);
+    assert_eq!(searched.p_over_budget, m.sim.p_over_budget);
+}
+
+#[test]
+fn a_year_over_budget_asks_for_the_money_and_says_by_how_much() {
+    let plan = demo();
+    let mut m = made(&plan);
+    // By hand: a one-time spend of 7,250 against the 6,000 set aside is 1,250 over.
+    m.budget.years[0].one_time = 7_250.0;
+    m.budget.years[0].over_budget = true;
+    let s = summarise(&plan, &m, &[], day("2026-12-04"));
+    assert!(
+        s.costs[0].text.ends_with(
+            "The changes' set-up costs of $7,250 are $1,250 over the $6,000 set aside for them."
+        ),
+        "{:?}",
+        s.costs
+    );
+    assert_eq!(
+        s.decisions[1].text,
+        "Find $1,250 more for changes in 2027, or let the roadmap move some later."
+    );
+    assert_eq!(s.decisions[1].link, "budget");
+}
+
+#[test]
+fn since_the_last_review_counts_its_actions_and_quotes_its_decisions() {
+    let plan = demo();
+    let m = made(&plan);
+    let action = |title: &str, status| Action {
+        title: title.into(),
+        owner: Some("Sam".into()),
+        due: Some(day("2026-11-01")),
+        status,
+    };
+    let meetings = vec![Meeting {
+        id: "autumn".into(),
+        date: day("2026-10-01"),
+        title: "Autumn review".into(),
+        decisions: vec!["Open the online shop in spring.".into()],
+        actions: vec![
+            action("Get three quotes", Status::Done),
+            action("Clean the customer list", Status::Done),
+            action("Book the training", Status::Open),
+        ],
+        seen: Vec::new(),
+    }];
+    let s = summarise(&plan, &m, &meetings, day("2026-12-04"));
+    assert_eq!(
+        s.changes[0].text,
+        "The last review was on 1 October 2026 (Autumn review). 2 of the 3 actions agreed there are done. Decided there: “Open the online shop in spring”."
+    );
+    assert_eq!(s.changes[0].link, "reviews/autumn");
+    assert!(
+        s.decisions.iter().all(|d| !d.text.starts_with("Settle")),
+        "three decisions come before the overdue action: {:?}",
+        s.decisions
+    );
+    let none = summarise(&plan, &m, &[], day("2026-12-04"));
+    assert_eq!(
+        none.changes[0].text,
+        "No review has been held yet: this is the first."
+    );
+}
+
+#[test]
+fn a_plan_with_nothing_scheduled_says_so_and_claims_no_chance() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/corner-bookstore.yaml"),
+    )
+    .unwrap();
+    // Every budget cut to 1: the mandatory changes no longer fit.
+    let tight = text
+        .replace("amount: 6000", "amount: 1")
+        .replace("amount: 4000", "amount: 1");
+    let plan = sextant_core::load_plan("tight.yaml", &tight).unwrap();
+    let analysed = sextant_ops::analyse(&plan, None);
+    let roadmap =
+        sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
+    let budget = sextant_ops::budget::budget(&plan, &roadmap, 3, &[]);
+    let sim = sextant_ops::simulate_roadmap(
+        &plan,
+        &roadmap,
+        &sextant_ops::PACK_TRIALS,
+        &sextant_roadmap::Stop::never(),
+        &|_| {},
+    );
+    let agenda = review::agenda(&review::Inputs {
+        today: day("2026-12-04"),
+        doc: Some(plan.doc()),
+        analysis: Some(&analysed.analysis),
+        series: Some(&analysed.series),
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+    });
+    let s = summary::summary(&summary::Inputs {
+        plan: &plan,
+        analysis: &analysed.analysis,
+        roadmap: &roadmap,
+        budget: &budget,
+        simulation: sim.as_ref(),
+        agenda: &agenda,
+        meetings: &[],
+    });
+    // With 1 a year nothing fits: no change, no chance of losing money claimed.
+    assert!(roadmap.schedule.is_empty(), "{:?}", roadmap.schedule);
+    assert!(s.loss.is_none());
+    assert_eq!(s.figures.changes, 0);
+    assert_eq!(s.figures.chance_of_loss, None);
+    assert!(
+        s.overview[0]
+            .text
+            .starts_with("The roadmap schedules no change")
+            || s.overview[0].text.starts_with("No roadmap fits"),
+        "{:?}",
+        s.overview
+    );
+    assert_eq!(s.overview[0].link, "roadmap");
+    assert!(s.decisions.iter().all(|d| !d.text.starts_with("Approve")));
+}
+
+#[test]
+fn lines_name_the_page_they_open() {
+    let l = |link: &str| summary::Line {
+        text: String::new(),
+        link: link.into(),
+    };
+    assert_eq!(l("roadmap").opens(), "the roadmap");
+    assert_eq!(l("initiatives/crm").opens(), "this change");
+    assert_eq!(l("goals/reach").opens(), "this goal");
+    assert_eq!(l("reviews").opens(), "the reviews");
+    assert_eq!(l("reviews/q3").opens(), "this review");
+    assert_eq!(l("kpis/revenue").opens(), "this measure");
+    assert_eq!(
+        summary::and_list(&["a".into(), "b".into(), "c".into()]),
+        "a, b and c"
+    );
+}
