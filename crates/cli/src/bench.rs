@@ -87,6 +87,19 @@ enum BenchWhat {
         #[arg(long, default_value_t = 500)]
         assets: usize,
     },
+    /// The time to write each format of the review pack (HTML, XLSX, PDF, slides) for the demo
+    /// and for a generated plan, beside the HTML report of the same plan.
+    Pack {
+        /// Initiatives of the generated plan.
+        #[arg(long, default_value_t = 300)]
+        initiatives: usize,
+        /// Seed of the generated plan.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Runs of each format; the median is shown.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
     /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
     Simulate {
         /// Number of initiatives.
@@ -145,6 +158,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             keep,
         } => crate::bench_metrics::metrics(orders, customers, seed, keep),
         BenchWhat::Clv { customers, seed } => crate::bench_metrics::clv(customers, seed),
+        BenchWhat::Pack {
+            initiatives,
+            seed,
+            repeat,
+        } => crate::bench_pack::pack(initiatives, seed, repeat),
         BenchWhat::Portfolio { orgs, assets } => crate::bench_portfolio::portfolio(orgs, assets),
         BenchWhat::Simulate {
             initiatives,

@@ -6,6 +6,7 @@ mod assess_cmds;
 mod asset_cmds;
 mod bench;
 mod bench_metrics;
+mod bench_pack;
 mod bench_portfolio;
 mod bench_roadmap;
 mod init;

@@ -20,6 +20,12 @@ pub enum ReportFormat {
     /// The budget workbook: budget by fiscal year and quarter, roadmap, business cases with
     /// their monthly cash flows, KPIs by month; totals and net present values as live formulas.
     Xlsx,
+    /// The review pack as a PDF document: cover, contents, page numbers, the executive
+    /// summary, goals, roadmap, budget, business cases, risks, assessments, devices, decisions
+    /// and actions, assumptions.
+    Pdf,
+    /// The review pack as 16:9 slides (PDF), one message a slide, for the meeting.
+    Slides,
 }
 
 /// `sextant report` arguments.
@@ -44,17 +50,52 @@ pub struct ReportArgs {
     /// Stop the roadmap's search after this many seconds (above 0, at most 86400).
     #[arg(long, default_value_t = 10.0, value_parser = crate::plan_cmds::positive_seconds)]
     time_limit: f64,
+    /// With `--format pdf`: the paper, `a4` or `letter`.
+    #[arg(long, default_value = "a4", value_parser = paper)]
+    paper: sextant_pack::Paper,
+    /// With `--format pdf|slides`: the parts, separated by commas (default: all): summary,
+    /// goals, roadmap, budget, cases, risks, assessments, lifecycle, reviews, appendix.
+    #[arg(long, default_value = "", value_parser = parts)]
+    parts: PartList,
+    /// With `--format pdf|slides`: who prepared it (your firm's name).
+    #[arg(long, value_name = "NAME")]
+    brand_name: Option<String>,
+    /// With `--format pdf|slides`: the brand colour, `#RRGGBB`.
+    #[arg(long, value_name = "#RRGGBB", value_parser = sextant_pack::colour)]
+    brand_colour: Option<String>,
+    /// With `--format pdf|slides`: a logo (PNG, JPEG or SVG) for the cover.
+    #[arg(long, value_name = "FILE")]
+    logo: Option<PathBuf>,
+}
+
+/// The parts of a pack, as `--parts` reads them.
+#[derive(Clone, Debug)]
+pub struct PartList(Vec<sextant_pack::Part>);
+
+fn parts(s: &str) -> Result<PartList, String> {
+    sextant_pack::Part::list(s).map(PartList)
+}
+
+fn paper(s: &str) -> Result<sextant_pack::Paper, String> {
+    sextant_pack::Paper::parse(s).ok_or_else(|| {
+        format!(
+            "expected a4 or letter, found `{}`",
+            s.chars().take(40).collect::<String>()
+        )
+    })
 }
 
 /// Runs `sextant report`.
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let out = args.out.as_deref();
-    if args.format == ReportFormat::Xlsx
-        && out.is_none()
+    if matches!(
+        args.format,
+        ReportFormat::Xlsx | ReportFormat::Pdf | ReportFormat::Slides
+    ) && out.is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
         return Err(crate::InvalidInput(
-            "--format xlsx writes a workbook: name a file with --out (or redirect the output)"
+            "--format xlsx, pdf and slides write a file: name it with --out (or redirect the output)"
                 .into(),
         )
         .into());
@@ -82,6 +123,42 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         let b = sextant_ops::budget::budget(plan, &planned.roadmap, args.years, &due);
         let bytes = sextant_ops::workbook::workbook(plan, analysis, &planned.roadmap, &b)
             .map_err(anyhow::Error::msg)?;
+        write_out(out, &bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if matches!(args.format, ReportFormat::Pdf | ReportFormat::Slides) {
+        let mut branding = sextant_pack::Branding::default();
+        if let Some(n) = args
+            .brand_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            branding.name = n.to_string();
+        }
+        if let Some(c) = &args.brand_colour {
+            branding.colour = c.clone();
+        }
+        if let Some(path) = &args.logo {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            branding.logo = Some(
+                sextant_pack::Logo::read(bytes)
+                    .map_err(|e| crate::InvalidInput(format!("{}: {e}", path.display())))?,
+            );
+        }
+        let bytes = crate::summary_cmd::pack(
+            &g,
+            &planned.roadmap,
+            &branding,
+            args.paper,
+            &args.parts.0,
+            if args.format == ReportFormat::Pdf {
+                sextant_pack::Format::Pdf
+            } else {
+                sextant_pack::Format::Slides
+            },
+        )?;
         write_out(out, &bytes)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -54,8 +54,15 @@ pub fn build(g: &Gathered, time_limit: f64) -> (Summary, sextant_ops::RoadmapRep
     (s, planned)
 }
 
-/// The executive summary of what `g` holds, on `roadmap`.
-pub fn of(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> Summary {
+/// The budget, the simulation and the executive summary of what `g` holds, on `roadmap`.
+fn made(
+    g: &Gathered,
+    roadmap: &sextant_roadmap::report::Roadmap,
+) -> (
+    sextant_ops::budget::Budget,
+    Option<sextant_roadmap::simulate::Simulation>,
+    Summary,
+) {
     let due = g
         .lifecycle
         .as_ref()
@@ -70,7 +77,7 @@ pub fn of(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> Summary {
         &|_| {},
     );
     let agenda = g.agenda();
-    summary::summary(&summary::Inputs {
+    let s = summary::summary(&summary::Inputs {
         plan: &g.plan,
         analysis: &g.analysed.analysis,
         roadmap,
@@ -78,7 +85,42 @@ pub fn of(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> Summary {
         simulation: sim.as_ref(),
         agenda: &agenda,
         meetings: &g.meetings,
-    })
+    });
+    (budget, sim, s)
+}
+
+/// The executive summary of what `g` holds, on `roadmap`.
+pub fn of(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> Summary {
+    made(g, roadmap).2
+}
+
+/// The review pack of what `g` holds, on `roadmap`, typeset.
+pub fn pack(
+    g: &Gathered,
+    roadmap: &sextant_roadmap::report::Roadmap,
+    branding: &sextant_pack::Branding,
+    paper: sextant_pack::Paper,
+    parts: &[sextant_pack::Part],
+    format: sextant_pack::Format,
+) -> anyhow::Result<Vec<u8>> {
+    let (budget, sim, s) = made(g, roadmap);
+    let agenda = g.agenda();
+    let data = sextant_pack::data(&sextant_pack::Inputs {
+        plan: &g.plan,
+        analysis: &g.analysed.analysis,
+        roadmap,
+        budget: &budget,
+        summary: &s,
+        simulation: sim.as_ref(),
+        agenda: &agenda,
+        meetings: &g.meetings,
+        assessments: &g.assessments,
+        lifecycle: g.lifecycle.as_ref(),
+        branding,
+        paper,
+        parts,
+    });
+    Ok(sextant_pack::typeset(&data, format)?)
 }
 
 /// `sextant summary`.

@@ -358,3 +358,43 @@ pub fn frontier_chart(
         y_unit: unit,
     }
 }
+
+/// The budget by fiscal year as stacked bars (systems, changes one-time, changes a year once
+/// live, replacements) with the budget for changes as limits: the Budget page's chart and the
+/// pack's.
+pub fn budget_bars(b: &sextant_ops::budget::Budget) -> Bars {
+    let col =
+        |f: fn(&sextant_ops::budget::BudgetRow) -> f64| b.years.iter().map(f).collect::<Vec<f64>>();
+    Bars {
+        stacked: true,
+        title: "Technology spend by fiscal year".into(),
+        labels: b.years.iter().map(|r| r.period.clone()).collect(),
+        series: vec![
+            crate::chart::BarSeries {
+                name: "Systems you run".into(),
+                values: col(|r| r.systems),
+            },
+            crate::chart::BarSeries {
+                name: "Changes: one-time".into(),
+                values: col(|r| r.one_time),
+            },
+            crate::chart::BarSeries {
+                name: "Changes: a year once live".into(),
+                values: col(|r| r.recurring),
+            },
+            crate::chart::BarSeries {
+                name: "Replacing devices".into(),
+                values: col(|r| r.replacements),
+            },
+        ],
+        limits: b
+            .years
+            .iter()
+            .any(|r| r.budget.is_some())
+            .then(|| crate::chart::Limits {
+                name: "Budget for changes".into(),
+                values: b.years.iter().map(|r| r.budget).collect(),
+            }),
+        unit: sextant_core::unit::Measure::money(&b.currency),
+    }
+}

@@ -114,6 +114,9 @@ pub struct Config {
     /// Every account signs in with a second factor (a code from an authenticator app): one
     /// without it can only set it up (false by default).
     pub require_two_factor: bool,
+    /// Who the review packs say prepared them: the firm's name, colour and logo
+    /// (`brand_name`, `brand_colour` as `#RRGGBB`, `brand_logo` a PNG, JPEG or SVG file).
+    pub branding: sextant_pack::Branding,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -189,6 +192,9 @@ struct FileConfig {
     invitation_days: Option<i64>,
     reset_hours: Option<i64>,
     require_two_factor: Option<bool>,
+    brand_name: Option<String>,
+    brand_colour: Option<String>,
+    brand_logo: Option<String>,
     smtp: Option<SmtpLayer>,
 }
 
@@ -230,6 +236,7 @@ impl Default for Config {
             invitation_days: 7,
             reset_hours: 24,
             require_two_factor: false,
+            branding: sextant_pack::Branding::default(),
         }
     }
 }
@@ -327,6 +334,13 @@ impl Config {
             if let Some(v) = f.reset_hours {
                 c.reset_hours = v;
             }
+            brand(
+                &mut c.branding,
+                f.brand_name,
+                f.brand_colour,
+                f.brand_logo,
+                &source,
+            )?;
             smtp = f.smtp.unwrap_or_default();
         }
         if let Some(v) = env("SEXTANT_LISTEN") {
@@ -469,9 +483,49 @@ impl Config {
                 }
             });
         }
+        brand(
+            &mut c.branding,
+            env("SEXTANT_BRAND_NAME"),
+            env("SEXTANT_BRAND_COLOUR"),
+            env("SEXTANT_BRAND_LOGO"),
+            &|key: &str| format!("SEXTANT_{}", key.to_ascii_uppercase()),
+        )?;
         c.smtp = smtp.resolve(&c.public_url)?;
         Ok(c)
     }
+}
+
+/// Sets the packs' branding from a layer (`source` names a key for an error): the name as
+/// given, the colour checked, the logo read from its file and checked.
+fn brand(
+    b: &mut sextant_pack::Branding,
+    name: Option<String>,
+    colour: Option<String>,
+    logo: Option<String>,
+    source: &dyn Fn(&str) -> String,
+) -> Result<(), ConfigError> {
+    if let Some(n) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
+        b.name = n;
+    }
+    if let Some(c) = colour {
+        b.colour = sextant_pack::colour(&c).map_err(|message| ConfigError {
+            source_name: source("brand_colour"),
+            message,
+        })?;
+    }
+    if let Some(path) = logo.filter(|p| !p.trim().is_empty()) {
+        let bytes = std::fs::read(path.trim()).map_err(|e| ConfigError {
+            source_name: source("brand_logo"),
+            message: format!("cannot read `{}`: {e}", path.trim()),
+        })?;
+        b.logo = Some(
+            sextant_pack::Logo::read(bytes).map_err(|message| ConfigError {
+                source_name: source("brand_logo"),
+                message,
+            })?,
+        );
+    }
+    Ok(())
 }
 
 /// A number of cores per organisation: at least one.

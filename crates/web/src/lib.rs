@@ -103,6 +103,8 @@ pub struct AppState {
     pub staging: Option<Arc<data::Staging>>,
     /// Every account must sign in with a second factor (`require_two_factor`).
     pub require_two_factor: bool,
+    /// Who the review packs say prepared them (the configuration's `brand_*`).
+    pub branding: Arc<sextant_pack::Branding>,
 }
 
 impl AppState {
@@ -122,6 +124,7 @@ impl AppState {
             mailer: None,
             staging: None,
             require_two_factor: false,
+            branding: Arc::new(sextant_pack::Branding::default()),
         }
     }
 
@@ -247,6 +250,7 @@ pub async fn serve(config: Config, demo: bool, force_demo: bool) -> Result<(), S
         "analyses share the cores by organisation"
     );
     state.require_two_factor = config.require_two_factor;
+    state.branding = Arc::new(config.branding.clone());
     state.public_url = (!config.public_url.is_empty())
         .then(|| config.public_url.trim_end_matches('/').to_string());
     state.mailer = match &config.smtp {

@@ -43,7 +43,7 @@ changing requests. Errors are `application/problem+json` with the path of each p
         crate::assessments::add_initiatives,
         crate::assets::import, crate::assets::lifecycle, crate::assets::refresh,
         crate::portfolio::portfolio, crate::reviews::agenda, crate::reviews::set_action,
-        crate::summary::get_summary,
+        crate::summary::get_summary, crate::summary::get_pack,
         crate::firm::status, crate::firm::start, crate::firm::confirm, crate::firm::recovery_codes,
         crate::firm::turn_off, crate::firm::reset, crate::firm::set_firm, crate::firm::consultant,
         crate::firm::set_consultant,

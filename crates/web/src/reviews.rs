@@ -118,15 +118,7 @@ pub async fn agenda_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<Ag
         .iter()
         .filter_map(|(_, r)| r.meeting())
         .collect();
-    let mut assessments = Vec::new();
-    for e in state.store.all_entities(s, Section::Assessments).await? {
-        let Ok(a) = serde_json::from_value::<sextant_store::Assessment>(e.body) else {
-            continue;
-        };
-        if let Ok((standard, answers)) = a.read() {
-            assessments.push((e.key, sextant_core::standard::score(standard, &answers)));
-        }
-    }
+    let assessments = scored_assessments(state, s).await?;
     let (list, lc, _) = crate::assets::worked_out(state, s, today, 1).await?;
     let analysed = crate::ui::compute::analysed_in(state, s).await?;
     Ok(review::agenda(&review::Inputs {
@@ -138,6 +130,23 @@ pub async fn agenda_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<Ag
         assessments: &assessments,
         lifecycle: (!list.is_empty()).then_some(&lc),
     }))
+}
+
+/// Every assessment of the organisation that reads, scored, with its id.
+pub async fn scored_assessments(
+    state: &AppState,
+    s: &Scope,
+) -> ApiResult<Vec<(String, sextant_core::standard::Scored)>> {
+    let mut assessments = Vec::new();
+    for e in state.store.all_entities(s, Section::Assessments).await? {
+        let Ok(a) = serde_json::from_value::<sextant_store::Assessment>(e.body) else {
+            continue;
+        };
+        if let Ok((standard, answers)) = a.read() {
+            assessments.push((e.key, sextant_core::standard::score(standard, &answers)));
+        }
+    }
+    Ok(assessments)
 }
 
 /// The day to prepare the agenda on.

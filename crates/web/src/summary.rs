@@ -5,14 +5,22 @@
 //! pages keep), the budget on that roadmap with the asset register's replacements, the
 //! simulation of that roadmap and the agenda of its next review: as `sextant summary` makes it.
 //!
-//! Route: `GET /api/v1/orgs/{org}/summary`.
+//! The review pack: the same summary with the roadmap, budget, business cases, risks,
+//! assessments, devices and reviews, typeset by `sextant_pack` as a PDF document or 16:9
+//! slides, as `sextant report --format pdf|slides` writes it.
+//!
+//! Routes: `GET /api/v1/orgs/{org}/summary`, `GET /api/v1/orgs/{org}/pack`.
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use sextant_core::model::Date;
 use sextant_ops::summary::{self, Summary};
 use sextant_store::Scope;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -22,12 +30,29 @@ use crate::reviews::AgendaQuery;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/orgs/{org}/summary", get(get_summary))
+    Router::new()
+        .route("/orgs/{org}/summary", get(get_summary))
+        .route("/orgs/{org}/pack", get(get_pack))
 }
 
-/// The executive summary of the organisation prepared on `today`, or `None` when it has no
-/// plan.
-pub async fn summary_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Summary>> {
+/// Everything a summary and a pack are made from, for one organisation on one day.
+struct Gathered {
+    a: std::sync::Arc<crate::ui::compute::Analysed>,
+    planned: std::sync::Arc<crate::ui::compute::Planned>,
+    lifecycle: Option<sextant_core::asset::Lifecycle>,
+    agenda: sextant_core::review::Agenda,
+    meetings: Vec<sextant_core::review::Meeting>,
+    assessments: Vec<(String, sextant_core::standard::Scored)>,
+}
+
+/// What [`Gathered`] gives once worked out: the budget, the simulation and the summary.
+struct Made {
+    budget: sextant_ops::budget::Budget,
+    simulation: Option<sextant_roadmap::simulate::Simulation>,
+    summary: Summary,
+}
+
+async fn gather(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Gathered>> {
     let Some(a) = crate::ui::compute::analysed_in(state, s).await? else {
         return Ok(None);
     };
@@ -39,39 +64,114 @@ pub async fn summary_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<O
         .iter()
         .filter_map(|(_, r)| r.meeting())
         .collect();
-    let has_assets = !list.is_empty();
+    let assessments = crate::reviews::scored_assessments(state, s).await?;
+    Ok(Some(Gathered {
+        a,
+        planned,
+        lifecycle: (!list.is_empty()).then_some(lc),
+        agenda,
+        meetings,
+        assessments,
+    }))
+}
+
+/// The budget (3 years, with the register's replacements), the simulation of the kept
+/// roadmap and the summary; `None` when cancelled.
+fn make(g: &Gathered, cancel: &crate::work::Cancel) -> ApiResult<Made> {
+    let roadmap = &g.planned.roadmap;
+    let due = g
+        .lifecycle
+        .as_ref()
+        .map(|lc| sextant_ops::budget::replacements(&g.a.plan, roadmap, lc))
+        .unwrap_or_default();
+    let budget = sextant_ops::budget::budget(&g.a.plan, roadmap, 3, &due);
+    let simulation = sextant_ops::simulate_roadmap(
+        &g.a.plan,
+        roadmap,
+        &sextant_ops::PACK_TRIALS,
+        &cancel.stop(),
+        &|_| {},
+    );
+    if cancel.is_cancelled() {
+        return Err(crate::analysis::cancelled(cancel));
+    }
+    let summary = summary::summary(&summary::Inputs {
+        plan: &g.a.plan,
+        analysis: &g.a.analysis,
+        roadmap,
+        budget: &budget,
+        simulation: simulation.as_ref(),
+        agenda: &g.agenda,
+        meetings: &g.meetings,
+    });
+    Ok(Made {
+        budget,
+        simulation,
+        summary,
+    })
+}
+
+/// The executive summary of the organisation prepared on `today`, or `None` when it has no
+/// plan.
+pub async fn summary_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Summary>> {
+    let Some(g) = gather(state, s, today).await? else {
+        return Ok(None);
+    };
     let made = state
         .work
         .run(s.org_id(), state.work.all(), move |cancel| {
-            let roadmap = &planned.roadmap;
-            let due = if has_assets {
-                sextant_ops::budget::replacements(&a.plan, roadmap, &lc)
-            } else {
-                Vec::new()
-            };
-            let budget = sextant_ops::budget::budget(&a.plan, roadmap, 3, &due);
-            let sim = sextant_ops::simulate_roadmap(
-                &a.plan,
-                roadmap,
-                &sextant_ops::PACK_TRIALS,
-                &cancel.stop(),
-                &|_| {},
-            );
-            if cancel.is_cancelled() {
-                return Err(crate::analysis::cancelled(cancel));
-            }
-            Ok(summary::summary(&summary::Inputs {
-                plan: &a.plan,
-                analysis: &a.analysis,
-                roadmap,
-                budget: &budget,
-                simulation: sim.as_ref(),
-                agenda: &agenda,
-                meetings: &meetings,
-            }))
+            make(&g, cancel).map(|m| m.summary)
         })
         .await?;
     Ok(Some(made))
+}
+
+/// What pack to make.
+#[derive(Debug, Clone)]
+pub struct PackRequest {
+    /// The document or the slides.
+    pub format: sextant_pack::Format,
+    /// The document's paper.
+    pub paper: sextant_pack::Paper,
+    /// The parts.
+    pub parts: Vec<sextant_pack::Part>,
+}
+
+/// The organisation's review pack prepared on `today` (PDF bytes), or `None` when it has no
+/// plan.
+pub async fn pack_of(
+    state: &AppState,
+    s: &Scope,
+    today: Date,
+    req: PackRequest,
+) -> ApiResult<Option<Vec<u8>>> {
+    let Some(g) = gather(state, s, today).await? else {
+        return Ok(None);
+    };
+    let branding = state.branding.clone();
+    let bytes = state
+        .work
+        .run(s.org_id(), state.work.all(), move |cancel| {
+            let m = make(&g, cancel)?;
+            let data = sextant_pack::data(&sextant_pack::Inputs {
+                plan: &g.a.plan,
+                analysis: &g.a.analysis,
+                roadmap: &g.planned.roadmap,
+                budget: &m.budget,
+                summary: &m.summary,
+                simulation: m.simulation.as_ref(),
+                agenda: &g.agenda,
+                meetings: &g.meetings,
+                assessments: &g.assessments,
+                lifecycle: g.lifecycle.as_ref(),
+                branding: &branding,
+                paper: req.paper,
+                parts: &req.parts,
+            });
+            sextant_pack::typeset(&data, req.format).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok(Some(bytes))
 }
 
 /// The day `today` names, or today.
@@ -113,4 +213,113 @@ async fn get_summary(
                 s.slug()
             ))
         })
+}
+
+/// The pack asked for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PackQuery {
+    /// `pdf` (the default) or `slides`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// `a4` (the default) or `letter`.
+    #[serde(default)]
+    pub paper: Option<String>,
+    /// The parts, separated by commas (default: all): summary, goals, roadmap, budget, cases,
+    /// risks, assessments, lifecycle, reviews, appendix.
+    #[serde(default)]
+    pub parts: Option<String>,
+    /// The day to prepare it on, `YYYY-MM-DD` (default: today).
+    #[serde(default)]
+    pub today: Option<String>,
+}
+
+impl PackQuery {
+    /// The request, or the problem with the first field that is wrong.
+    pub fn check(&self) -> ApiResult<PackRequest> {
+        let format = match self.format.as_deref().map(str::trim) {
+            None | Some("" | "pdf") => sextant_pack::Format::Pdf,
+            Some("slides") => sextant_pack::Format::Slides,
+            Some(other) => {
+                return Err(ApiError::field(
+                    "format",
+                    format!(
+                        "expected pdf or slides (the workbook is GET .../budget?format=xlsx), found `{}`",
+                        other.chars().take(40).collect::<String>()
+                    ),
+                ));
+            }
+        };
+        let paper = match self
+            .paper
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => sextant_pack::Paper::A4,
+            Some(p) => sextant_pack::Paper::parse(p).ok_or_else(|| {
+                ApiError::field(
+                    "paper",
+                    format!(
+                        "expected a4 or letter, found `{}`",
+                        p.chars().take(40).collect::<String>()
+                    ),
+                )
+            })?,
+        };
+        let parts = sextant_pack::Part::list(self.parts.as_deref().unwrap_or(""))
+            .map_err(|m| ApiError::field("parts", m))?;
+        Ok(PackRequest {
+            format,
+            paper,
+            parts,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/pack", tag = "reviews",
+    params(("org" = String, Path, description = "The organisation's slug"), PackQuery),
+    responses((status = 200, content_type = "application/pdf", description = "The review pack as `sextant report --format pdf|slides` writes it: a cover with the client's name, the day and the installation's branding, contents, page numbers, the executive summary, goals, roadmap, budget by year and quarter, business cases and their uncertainty, risks, assessments, devices, decisions and actions, assumptions; or the same as 16:9 slides"),
+              (status = 404, body = crate::error::Problem, description = "The organisation has no plan yet"),
+              (status = 422, body = crate::error::Problem)))]
+async fn get_pack(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(q): Query<PackQuery>,
+) -> ApiResult<Response> {
+    let s = scope(&state, &caller, &org).await?;
+    let req = q.check()?;
+    let today = day(q.today.as_deref())?;
+    let format = req.format;
+    let bytes = pack_of(&state, &s, today, req).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "plan of `{}`: none imported yet (PUT /api/v1/orgs/{}/plan with a plan file)",
+            s.slug(),
+            s.slug()
+        ))
+    })?;
+    let name = format!(
+        "{}-review-{today}{}.pdf",
+        s.slug(),
+        if format == sextant_pack::Format::Slides {
+            "-slides"
+        } else {
+            ""
+        }
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::headers::attachment(&name),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -592,6 +592,72 @@ fn the_summary_says_the_figures_worked_by_hand_in_plain_words() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("bad.yaml:2:"), "{}", stderr(&out));
 
+    // The review pack: a PDF document and 16:9 slides, written where asked; a wrong part or
+    // logo refused.
+    let pack = dir.join("pack.pdf");
+    let out = sextant(&[
+        "report",
+        &path,
+        "--reviews",
+        reviews,
+        "--today",
+        "2026-12-04",
+        "--format",
+        "pdf",
+        "--paper",
+        "letter",
+        "--brand-name",
+        "Harbour IT",
+        "--brand-colour",
+        "#7A1F5C",
+        "--out",
+        pack.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = std::fs::read(&pack).expect("the pack is written");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(raw.contains("/MediaBox[0 0 612 792]"), "Letter");
+    assert!(raw.contains("/Author(Harbour IT)"));
+    let slides = dir.join("slides.pdf");
+    let out = sextant(&[
+        "report",
+        &path,
+        "--format",
+        "slides",
+        "--out",
+        slides.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(&slides).expect("written"))
+            .contains("/MediaBox[0 0 960 540]")
+    );
+    let out = sextant(&[
+        "report",
+        &path,
+        "--format",
+        "pdf",
+        "--parts",
+        "summary,gantt",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("found `gantt`"), "{}", stderr(&out));
+    let out = sextant(&["report", &path, "--format", "pdf", "--brand-colour", "blue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected a colour as #RRGGBB"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sextant(&["report", &path, "--format", "pdf", "--logo", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("expected a PNG, JPEG or SVG image"),
+        "{}",
+        stderr(&out)
+    );
+
     // The report opens with the same summary.
     let html = stdout(&sextant(&[
         "report",

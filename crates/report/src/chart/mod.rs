@@ -38,4 +38,6 @@ pub use line::{Band, Line, Mark, Series, Target};
 pub use radar::{Radar, RadarPoint};
 pub use scurve::SCurve;
 pub use spider::Spider;
+/// The font every chart's text is set in.
+pub use svg::FONT;
 pub use tornado::{Tornado, TornadoBar};

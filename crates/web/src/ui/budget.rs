@@ -9,8 +9,7 @@ use axum::routing::get;
 use maud::html;
 use serde::Deserialize;
 use sextant_core::unit::money;
-use sextant_ops::budget::{Budget, BudgetRow};
-use sextant_report::chart::{BarSeries, Bars, Limits};
+use sextant_ops::budget::BudgetRow;
 
 use super::compute;
 use super::{OrgPage, PageResult, Section, Viewer, figure, render};
@@ -62,38 +61,6 @@ fn table(rows: &[BudgetRow], cur: &str, caption: &str) -> maud::Markup {
     }
 }
 
-fn chart(b: &Budget) -> Bars {
-    let col = |f: fn(&BudgetRow) -> f64| b.years.iter().map(f).collect::<Vec<f64>>();
-    Bars {
-        stacked: true,
-        title: "Technology spend by fiscal year".into(),
-        labels: b.years.iter().map(|r| r.period.clone()).collect(),
-        series: vec![
-            BarSeries {
-                name: "Systems you run".into(),
-                values: col(|r| r.systems),
-            },
-            BarSeries {
-                name: "Changes: one-time".into(),
-                values: col(|r| r.one_time),
-            },
-            BarSeries {
-                name: "Changes: a year once live".into(),
-                values: col(|r| r.recurring),
-            },
-            BarSeries {
-                name: "Replacing devices".into(),
-                values: col(|r| r.replacements),
-            },
-        ],
-        limits: b.years.iter().any(|r| r.budget.is_some()).then(|| Limits {
-            name: "Budget for changes".into(),
-            values: b.years.iter().map(|r| r.budget).collect(),
-        }),
-        unit: sextant_core::unit::Measure::money(&b.currency),
-    }
-}
-
 async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -131,7 +98,7 @@ async fn page(
             p.warning { "No roadmap meets every budget and limit of the plan, so no change is counted. "
                 a href=(org.url("roadmap")) { "The roadmap page says why" } "." }
         }
-        (figure(chart(&b).svg(), "Each bar is a financial year's spend, made of the systems you run, the changes' one-time costs and their yearly costs once live; the line over a bar is the budget for changes."))
+        (figure(sextant_report::plan_charts::budget_bars(&b).svg(), "Each bar is a financial year's spend, made of the systems you run, the changes' one-time costs and their yearly costs once live; the line over a bar is the budget for changes."))
         (table(&b.years, &cur, "By financial year"))
         details.more {
             summary { "By quarter" }

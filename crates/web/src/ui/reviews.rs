@@ -89,6 +89,7 @@ fn agenda_part(org: &OrgPage, ag: &Agenda, errors: &Errors) -> Markup {
         section.card aria-labelledby="next-review" {
             h2 #next-review { "The next review" }
             p { a href=(org.url("summary")) { "The summary for the owner" } " to hand out at it: the plan in plain words, with the decisions to take." }
+            (super::summary::downloads(org))
             @match ag.next {
                 Next::Overdue { by } => p { span.badge.bad { "Overdue" } " A review was due by " (long_date(by)) ". Record it below once it is held." },
                 Next::Due { by } => p { "The next review is due by " strong { (long_date(by)) } "." },

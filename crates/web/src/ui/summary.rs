@@ -34,6 +34,23 @@ pub fn body(org: &OrgPage, s: &Summary) -> Markup {
     }
 }
 
+/// The review pack's downloads: the document, the slides, the workbook and the report.
+pub fn downloads(org: &OrgPage) -> Markup {
+    let api = format!("/api/v1/orgs/{}", org.slug());
+    html! {
+        p.noprint.downloads {
+            "Download the review pack: "
+            a.button href=(format!("{api}/pack?format=pdf")) download { "Document (PDF)" }
+            " "
+            a.button href=(format!("{api}/pack?format=slides")) download { "Slides (PDF)" }
+            " "
+            a href=(format!("{api}/budget?format=xlsx")) download { "Budget workbook (Excel)" }
+            " · "
+            a href=(org.url("report")) download { "Full report (HTML)" }
+        }
+    }
+}
+
 async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -48,10 +65,9 @@ async fn page(
         p.sub { "Prepared on " (sextant_core::asset::long_date(s.prepared))
             " from the plan, its data, its reviews and its assets. Figures are rounded; the pages behind each link give them exactly." }
         (body(&org, &s))
+        (downloads(&org))
         p.noprint {
-            a href=(org.url("report")) download { "Download the full report (HTML)" }
-            " · "
-            a href=(format!("/api/v1/orgs/{}/summary", org.slug())) { "JSON" }
+            a href=(format!("/api/v1/orgs/{}/summary", org.slug())) { "This summary as JSON" }
         }
     };
     Ok(render(org.page(

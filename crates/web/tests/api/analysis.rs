@@ -403,3 +403,60 @@ async fn the_summary_states_the_figures_the_other_routes_give() {
         "{p}"
     );
 }
+
+/// The review pack through the API: a PDF document (A4 by default, or Letter) and 16:9
+/// slides, downloaded as files named after the organisation and the day; a wrong format,
+/// paper or part gets a problem naming the field.
+#[tokio::test]
+async fn the_review_pack_downloads_as_a_document_and_as_slides() {
+    let (_srv, api) = demo().await;
+    let r = api
+        .get(&path("pack?today=2026-12-04"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header(&r, "content-type"), "application/pdf");
+    assert!(
+        header(&r, "content-disposition").contains("corner-bookstore-review-2026-12-04.pdf"),
+        "{}",
+        header(&r, "content-disposition")
+    );
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    // A4 pages, the business's name in the document's title.
+    assert!(text.contains("/MediaBox[0 0 595.2756 841.8898]"), "A4");
+    assert!(text.contains("The Corner Bookstore: Quarterly technology review"));
+
+    let r = api
+        .get(&path(
+            "pack?format=slides&paper=letter&parts=summary,roadmap",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(header(&r, "content-disposition").contains("-slides.pdf"));
+    let slides = r.bytes().await.unwrap();
+    assert!(String::from_utf8_lossy(&slides).contains("/MediaBox[0 0 960 540]"));
+
+    for (query, field, found) in [
+        ("format=docx", "format", "docx"),
+        ("paper=a5", "paper", "a5"),
+        ("parts=summary,gantt", "parts", "gantt"),
+        ("today=2026-02-30", "today", "2026-02-30"),
+    ] {
+        let (status, p) = problem(api.get(&path(&format!("pack?{query}")))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {p}");
+        assert_eq!(p["errors"][0]["path"], field, "{p}");
+        assert!(p["detail"].as_str().unwrap().contains(found), "{p}");
+    }
+}

@@ -394,6 +394,14 @@ fn table(
             Body::None,
             S::OK,
         ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/pack",
+            &[],
+            "?today=2026-12-04&parts=summary",
+            Body::None,
+            S::OK,
+        ),
         // The demo's autumn review: its second action (getting quotes for a till) done.
         row(
             M::POST,

@@ -261,6 +261,31 @@ async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
     sees(&c, "Decisions for you").await;
     sees(&c, "Approve Point-of-sale system with inventory management").await;
     shot(&c, "30-summary").await;
+    // The pack's downloads, followed in the page with the owner's session: a PDF document,
+    // PDF slides and the Excel workbook.
+    for (label, kind, magic) in [
+        ("Document (PDF)", "application/pdf", "%P"),
+        ("Slides (PDF)", "application/pdf", "%P"),
+        (
+            "Budget workbook (Excel)",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "PK",
+        ),
+    ] {
+        let got = c
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1]; \
+                     const a = [...document.querySelectorAll('a')].find(x => x.textContent === '{label}'); \
+                     fetch(a.href).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), \
+                       String.fromCharCode(...new Uint8Array(b.slice(0, 2)))])));"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(got, serde_json::json!([200, kind, magic]), "{label}");
+    }
     // The first decision's link: the roadmap, as two changes start together.
     let first = c
         .execute(

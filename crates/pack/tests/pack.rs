@@ -1,0 +1,339 @@
+//! The pack read back as a reader reads it: a PDF with its pages, the text of each part, the
+//! fonts embedded; the slides 16:9; the same inputs giving the same bytes; the Corner
+//! Bookstore's pack on 12 pages or fewer.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use sextant_core::model::Date;
+use sextant_core::review;
+use sextant_pack::{Branding, Format, Inputs, Paper, Part};
+
+fn demo() -> sextant_core::Plan {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/corner-bookstore.yaml"),
+    )
+    .unwrap();
+    sextant_core::load_plan("corner-bookstore.yaml", &text).unwrap()
+}
+
+/// The demo's pack data, with all its parts.
+fn demo_data(parts: &[Part], paper: Paper) -> (sextant_pack::Data, sextant_ops::summary::Summary) {
+    let plan = demo();
+    let analysed = sextant_ops::analyse(&plan, None);
+    let roadmap =
+        sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
+    let budget = sextant_ops::budget::budget(&plan, &roadmap, 3, &[]);
+    let sim = sextant_ops::simulate_roadmap(
+        &plan,
+        &roadmap,
+        &sextant_ops::PACK_TRIALS,
+        &sextant_roadmap::Stop::never(),
+        &|_| {},
+    );
+    let today = Date::parse("2026-12-04").unwrap();
+    let agenda = review::agenda(&review::Inputs {
+        today,
+        doc: Some(plan.doc()),
+        analysis: Some(&analysed.analysis),
+        series: Some(&analysed.series),
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+    });
+    let summary = sextant_ops::summary::summary(&sextant_ops::summary::Inputs {
+        plan: &plan,
+        analysis: &analysed.analysis,
+        roadmap: &roadmap,
+        budget: &budget,
+        simulation: sim.as_ref(),
+        agenda: &agenda,
+        meetings: &[],
+    });
+    let branding = Branding {
+        name: "Harbour IT Partners".into(),
+        ..Branding::default()
+    };
+    let data = sextant_pack::data(&Inputs {
+        plan: &plan,
+        analysis: &analysed.analysis,
+        roadmap: &roadmap,
+        budget: &budget,
+        summary: &summary,
+        simulation: sim.as_ref(),
+        agenda: &agenda,
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+        branding: &branding,
+        paper,
+        parts,
+    });
+    (data, summary)
+}
+
+/// A font's character codes and the text each stands for, from its ToUnicode map (the
+/// `bfchar` and `bfrange` entries typst writes).
+fn to_unicode(doc: &lopdf::Document, font: &lopdf::Dictionary) -> HashMap<u32, String> {
+    let mut map = HashMap::new();
+    let Ok(r) = font.get(b"ToUnicode").and_then(|o| o.as_reference()) else {
+        return map;
+    };
+    let Ok(stream) = doc.get_object(r).and_then(|o| o.as_stream()) else {
+        return map;
+    };
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let text = String::from_utf8_lossy(&bytes);
+    let hex = |h: &str| u32::from_str_radix(h.trim_matches(['<', '>']), 16).ok();
+    let utf16 = |h: &str| {
+        let h = h.trim_matches(['<', '>']);
+        let units: Vec<u16> = (0..h.len() / 4)
+            .filter_map(|k| u16::from_str_radix(&h[4 * k..4 * k + 4], 16).ok())
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    let mut mode = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if line.ends_with("beginbfchar") {
+            mode = "char";
+        } else if line.ends_with("beginbfrange") {
+            mode = "range";
+        } else if line.starts_with("end") {
+            mode = "";
+        } else {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match (mode, parts.as_slice()) {
+                ("char", [code, to]) => {
+                    if let Some(c) = hex(code) {
+                        map.insert(c, utf16(to));
+                    }
+                }
+                ("range", [lo, hi, to]) if to.starts_with('<') => {
+                    if let (Some(lo), Some(hi), Some(first)) = (hex(lo), hex(hi), hex(to)) {
+                        for (k, c) in (lo..=hi).enumerate() {
+                            if let Some(ch) = char::from_u32(first + k as u32) {
+                                map.insert(c, ch.to_string());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    map
+}
+
+/// The text of every page as a reader extracts it: each page's text operators decoded through
+/// the fonts' ToUnicode maps, runs of white space made one space.
+fn pages_text(pdf: &[u8]) -> Vec<String> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.get_pages()
+        .values()
+        .map(|&page| {
+            let fonts: HashMap<Vec<u8>, HashMap<u32, String>> = doc
+                .get_page_fonts(page)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, f)| (name, to_unicode(&doc, f)))
+                .collect();
+            let content = doc.get_and_decode_page_content(page).unwrap();
+            let mut out = String::new();
+            let mut font: Option<&HashMap<u32, String>> = None;
+            let decode = |bytes: &[u8], font: Option<&HashMap<u32, String>>, out: &mut String| {
+                if let Some(map) = font {
+                    for pair in bytes.chunks(2) {
+                        let code = pair.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
+                        out.push_str(map.get(&code).map_or("", String::as_str));
+                    }
+                }
+            };
+            for op in &content.operations {
+                match op.operator.as_str() {
+                    "Tf" => {
+                        font = op
+                            .operands
+                            .first()
+                            .and_then(|o| o.as_name().ok())
+                            .and_then(|n| fonts.get(n));
+                    }
+                    "Tj" | "'" => {
+                        if let Some(Object::String(b, _)) = op.operands.first() {
+                            decode(b, font, &mut out);
+                        }
+                    }
+                    "TJ" => {
+                        if let Some(Object::Array(items)) = op.operands.first() {
+                            for it in items {
+                                match it {
+                                    Object::String(b, _) => decode(b, font, &mut out),
+                                    Object::Integer(n) if *n < -200 => out.push(' '),
+                                    Object::Real(n) if *n < -200.0 => out.push(' '),
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    "Td" | "TD" | "T*" | "ET" | "Tm" => out.push(' '),
+                    _ => {}
+                }
+            }
+            out.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_pack_is_a_pdf_with_every_part_on_twelve_pages_or_fewer() {
+    let (data, summary) = demo_data(&Part::ALL, Paper::A4);
+    let pdf = sextant_pack::typeset(&data, Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages = doc.get_pages();
+    assert!((3..=12).contains(&pages.len()), "{} pages", pages.len());
+    // A4: 595 x 842 points.
+    let first = doc.get_object(*pages.values().next().unwrap()).unwrap();
+    let media = first
+        .as_dict()
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let w = media[2].as_float().unwrap();
+    let h = media[3].as_float().unwrap();
+    assert!(
+        (w - 595.3).abs() < 1.0 && (h - 841.9).abs() < 1.0,
+        "{w} x {h}"
+    );
+
+    let text = pages_text(&pdf);
+    let all = text.join("\n");
+    assert!(text[0].contains("The Corner Bookstore"), "{}", text[0]);
+    assert!(text[0].contains("Harbour IT Partners"), "{}", text[0]);
+    for heading in [
+        "Contents",
+        "Executive summary",
+        "Goals and how they are doing",
+        "Roadmap",
+        "Budget",
+        "Business cases",
+        "Risks",
+        "Decisions and actions",
+        "Appendix: assumptions",
+    ] {
+        assert!(all.contains(heading), "no `{heading}` in:\n{all}");
+    }
+    // The summary's decision, word for word.
+    let decision = &summary.decisions[0].text;
+    let words: Vec<&str> = decision.split_whitespace().take(8).collect();
+    assert!(all.contains(&words.join(" ")), "`{decision}` in:\n{all}");
+    // Page numbers.
+    assert!(
+        text[1].contains(&format!("Page 2 of {}", pages.len())),
+        "{}",
+        text[1]
+    );
+
+    // Every font is embedded.
+    let mut fonts = 0;
+    for (_, obj) in doc.objects.iter() {
+        if let Ok(d) = obj.as_dict()
+            && d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"FontDescriptor")
+        {
+            fonts += 1;
+            assert!(
+                d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"),
+                "a font not embedded: {d:?}"
+            );
+        }
+    }
+    assert!(fonts > 0);
+
+    // The same inputs, the same bytes.
+    assert_eq!(sextant_pack::typeset(&data, Format::Pdf).unwrap(), pdf);
+}
+
+#[test]
+fn letter_paper_and_chosen_parts() {
+    let (data, _) = demo_data(&[Part::Summary, Part::Budget], Paper::Letter);
+    let pdf = sextant_pack::typeset(&data, Format::Pdf).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let first = doc
+        .get_object(*doc.get_pages().values().next().unwrap())
+        .unwrap();
+    let media = first
+        .as_dict()
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    assert!((media[2].as_float().unwrap() - 612.0).abs() < 1.0);
+    assert!((media[3].as_float().unwrap() - 792.0).abs() < 1.0);
+    let all = pages_text(&pdf).join("\n");
+    assert!(all.contains("Executive summary") && all.contains("By financial year"));
+    assert!(
+        !all.contains("Business cases") && !all.contains("Appendix"),
+        "{all}"
+    );
+}
+
+#[test]
+fn the_slides_are_sixteen_by_nine_with_one_message_each() {
+    let (data, summary) = demo_data(&Part::ALL, Paper::A4);
+    let pdf = sextant_pack::typeset(&data, Format::Slides).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages = doc.get_pages();
+    for id in pages.values() {
+        let page = doc.get_object(*id).unwrap();
+        let media = page
+            .as_dict()
+            .unwrap()
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap();
+        let ratio = media[2].as_float().unwrap() / media[3].as_float().unwrap();
+        assert!((ratio - 16.0 / 9.0).abs() < 0.01, "{ratio}");
+    }
+    let text = pages_text(&pdf);
+    // The title, then a slide for each part of the summary, then the charts.
+    assert!(text[0].contains("The Corner Bookstore"));
+    assert!(
+        text.iter().any(|t| t.starts_with("Decisions for you")),
+        "{text:?}"
+    );
+    assert_eq!(
+        text.iter()
+            .filter(|t| t.starts_with("Decisions for you"))
+            .count(),
+        1
+    );
+    assert!(pages.len() >= 1 + summary.sections().len());
+}
+
+/// With `SEXTANT_PACK_DUMP=DIR`, the demo's pack and slides are written there for a look.
+#[test]
+fn dump_for_a_look() {
+    let Ok(dir) = std::env::var("SEXTANT_PACK_DUMP") else {
+        return;
+    };
+    let (data, _) = demo_data(&Part::ALL, Paper::A4);
+    let dir = std::path::Path::new(&dir);
+    std::fs::write(
+        dir.join("pack.pdf"),
+        sextant_pack::typeset(&data, Format::Pdf).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("slides.pdf"),
+        sextant_pack::typeset(&data, Format::Slides).unwrap(),
+    )
+    .unwrap();
+}
