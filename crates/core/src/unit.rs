@@ -270,6 +270,28 @@ pub fn chance(p: f64) -> String {
     }
 }
 
+/// A yearly return (an internal rate of return, as a fraction) from which the figure is
+/// explained rather than shown: 1,000%.
+pub const RETURN_EXPLAINED: f64 = 10.0;
+
+/// A yearly return as people are shown it: `"46%"` to one decimal at most, `"above 1,000%"`
+/// past [`RETURN_EXPLAINED`] (a change that costs little against what it brings: the rate
+/// says nothing more; see [`return_note`]), [`MISSING`] when there is none.
+pub fn yearly_return(irr: Option<f64>) -> String {
+    match irr {
+        Some(r) if r > RETURN_EXPLAINED => "above 1,000%".to_owned(),
+        other => percent_opt(other, 1),
+    }
+}
+
+/// Why a yearly return above 1,000% is not shown as a figure, for a note beside it; `None`
+/// below that.
+pub fn return_note(irr: Option<f64>) -> Option<&'static str> {
+    irr.filter(|r| *r > RETURN_EXPLAINED).map(|_| {
+        "The yearly return is above 1,000% because the change costs little against what it brings and pays for itself within months; past that point the rate says nothing more, so it is not shown as a figure."
+    })
+}
+
 /// An amount in whole units with thousands separators and no currency, for a table whose
 /// heading names the currency: `-12,345`.
 pub fn whole(x: f64) -> String {
@@ -586,6 +608,17 @@ mod tests {
         assert_eq!(rounded_money(-52_596.23, "CAD"), "-CAD 52,600");
         assert_eq!(rounded_money(0.2, "USD"), "$0");
         assert_eq!(rounded_money(f64::NAN, "USD"), MISSING);
+    }
+
+    #[test]
+    fn returns_past_a_thousand_percent_are_explained() {
+        // The figure: an IRR of 10,385.5% a year.
+        assert_eq!(yearly_return(Some(103.855)), "above 1,000%");
+        assert!(return_note(Some(103.855)).is_some());
+        assert_eq!(yearly_return(Some(9.86)), "986%");
+        assert_eq!(return_note(Some(9.86)), None);
+        assert_eq!(yearly_return(Some(0.4653)), "46.5%");
+        assert_eq!(yearly_return(None), MISSING);
     }
 
     #[test]

@@ -27,8 +27,6 @@ const CHART_FONT: &str = "Libertinus Serif";
 const QUARTERS: usize = 8;
 /// Lifecycle warnings listed.
 const WARNINGS: usize = 10;
-/// An annual IRR from which the figure is explained rather than trusted (1,000%).
-const IRR_EXPLAINED: f64 = 10.0;
 
 /// What a pack is made from.
 #[derive(Debug, Clone, Copy)]
@@ -382,17 +380,14 @@ pub fn data(i: &Inputs) -> Data {
             .filter(|x| i.roadmap.schedule.iter().any(|s| s.id == x.id) && scheduled)
             .map(|x| {
                 let c = &x.case;
-                let irr = match c.irr_annual {
-                    Some(r) if r > IRR_EXPLAINED => {
-                        case_notes.push(format!(
-                            "{}: its yearly return is above 1,000% because it costs little against what it brings (it pays back in {}); the figure says little beyond that.",
-                            x.title,
-                            c.payback_month.map_or_else(|| "time".to_string(), |m| months(f64::from(m)))
-                        ));
-                        "above 1,000%*".to_string()
-                    }
-                    other => percent_opt(other, 0),
-                };
+                if unit::return_note(c.irr_annual).is_some() {
+                    case_notes.push(format!(
+                        "{}: its yearly return is above 1,000% because it costs little against what it brings (it pays back in {}); the rate says nothing more.",
+                        x.title,
+                        c.payback_month.map_or_else(|| "time".to_string(), |m| months(f64::from(m)))
+                    ));
+                }
+                let irr = unit::yearly_return(c.irr_annual);
                 vec![
                     x.title.clone(),
                     money(c.one_time_cost, cur),

@@ -3,7 +3,7 @@
 //! table of contents, page numbers, the consultant's name, colour and logo) and as 16:9 slides
 //! for the meeting (one message a slide).
 //!
-//! The pack is typeset by typst used as a library ([`world`]): a template of this crate
+//! The pack is typeset by typst used as a library (the `world` module): a template of this crate
 //! (`templates/pack.typ`, `templates/slides.typ`) lays out the pack's data, which is written
 //! here as JSON ([`Data`]) with every figure already in words and rounded as the pages write
 //! it, and the charts the pages draw (`sextant_report::plan_charts`) as vector SVG. Nothing is

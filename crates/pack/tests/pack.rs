@@ -233,6 +233,16 @@ fn the_demo_pack_is_a_pdf_with_every_part_on_twelve_pages_or_fewer() {
     let decision = &summary.decisions[0].text;
     let words: Vec<&str> = decision.split_whitespace().take(8).collect();
     assert!(all.contains(&words.join(" ")), "`{decision}` in:\n{all}");
+    // The budget as `sextant budget` and the Budget page give it for 2027: the changes'
+    // one-time 4,800 (POS 1,500 + social 300 + e-commerce 3,000), running 1,350 (the systems'
+    // 540 and the changes' 810 once live), 6,150 in all against 6,000 set aside.
+    assert_eq!(
+        data.years.rows[0],
+        ["2027", "$4,800", "$1,350", "$6,150", "$6,000"].map(String::from)
+    );
+    assert!(all.contains("$6,150"), "{all}");
+    // The social media work's return, explained rather than shown.
+    assert!(all.contains("above 1,000%"), "{all}");
     // Page numbers.
     assert!(
         text[1].contains(&format!("Page 2 of {}", pages.len())),

@@ -343,7 +343,7 @@ impl PlanReport<'_> {
             &format::percent_opt(p.first_year_roi, 1),
         );
         key(out, "Net present value", &self.money(p.npv));
-        key(out, "IRR (annual)", &format::percent_opt(p.irr_annual, 1));
+        key(out, "IRR (annual)", &format::yearly_return(p.irr_annual));
         key(out, "Payback", &self.payback(p.payback_month));
         key(
             out,
@@ -548,7 +548,7 @@ impl PlanReport<'_> {
                     esc(&self.money(c.benefit_annual)),
                     esc(&format::percent_opt(c.first_year_roi, 1)),
                     esc(&self.money(c.npv)),
-                    esc(&format::percent_opt(c.irr_annual, 1)),
+                    esc(&format::yearly_return(c.irr_annual)),
                     esc(&c.payback_month.map_or_else(
                         || "–".to_owned(),
                         |m| format!("month {}", m.saturating_add(1)),
@@ -601,7 +601,14 @@ impl PlanReport<'_> {
                 &format::percent_opt(c.first_year_roi, 1),
             );
             key(out, "Net present value", &self.money(c.npv));
-            key(out, "IRR (annual)", &format::percent_opt(c.irr_annual, 1));
+            key(out, "IRR (annual)", &format::yearly_return(c.irr_annual));
+            if let Some(note) = format::return_note(c.irr_annual) {
+                let _ = write!(
+                    out,
+                    "<div><dt>About the IRR</dt><dd>{}</dd></div>",
+                    esc(note)
+                );
+            }
             key(out, "Payback", &self.payback(c.payback_month));
             key(out, "Total cost of ownership", &self.money(c.tco));
             key(

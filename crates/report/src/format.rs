@@ -3,7 +3,8 @@
 //! charts and pages have always called them.
 
 pub use sextant_core::unit::{
-    MISSING, count, days, hours, money, months, multiple, number, percent, percent_opt, whole,
+    MISSING, count, days, hours, money, months, multiple, number, percent, percent_opt,
+    return_note, whole, yearly_return,
 };
 
 /// Axis ticks for the range `[lo, hi]`: evenly spaced multiples of a 1, 2 or 5 x 10^k step,

@@ -78,6 +78,10 @@ fn bookstore_report_with_the_optimised_roadmap() {
         summary: None,
     }
     .html();
+    // The social media and email work costs 300 against 6,000 a year: its IRR (in the
+    // thousands of percent) is not shown as a figure but explained.
+    assert!(html.contains("above 1,000%"));
+    assert!(html.contains("<dt>About the IRR</dt><dd>The yearly return is above 1,000% because"));
     // With `SEXTANT_CHART_DUMP=DIR`, the report is written to `DIR/report.html` for a look.
     if let Some(dir) = std::env::var_os("SEXTANT_CHART_DUMP") {
         std::fs::write(PathBuf::from(dir).join("report.html"), &html)

@@ -96,6 +96,11 @@ async fn the_business_case_page_shows_the_crm_figures() {
 #[tokio::test]
 async fn every_demo_business_case_shows_a_spread() {
     let (_srv, b) = demo().await;
+    // A yearly return in the thousands of percent is explained, not shown as a figure.
+    b.ok(&format!("{INITIATIVES}/social-email"))
+        .await
+        .has("above 1,000% a year")
+        .has("past that point the rate says nothing more");
     for id in ["pos", "social-email", "ecommerce", "crm", "analytics"] {
         let p = b.ok(&format!("{INITIATIVES}/{id}")).await;
         p.lacks("every trial gives the same NPV")

@@ -199,7 +199,10 @@ pub(super) fn summary(a: &Analysed, init: &Initiative, ia: &InitiativeAnalysis) 
                     }
                 }
                 dt { "Net present value" } dd { strong { (money(c.npv, cur)) } " over " (a.analysis.organization.evaluation_months) " months at " (format::percent(a.analysis.organization.discount_rate, 1)) " a year" }
-                dt { "Internal rate of return" } dd { (percent(c.irr_annual, "None: the cash flows never change sign")) @if c.irr_annual.is_some() { " a year" } }
+                dt { "Internal rate of return" } dd {
+                    @if c.irr_annual.is_some() { (format::yearly_return(c.irr_annual)) " a year" } @else { "None: the cash flows never change sign" }
+                    @if let Some(note) = format::return_note(c.irr_annual) { br; small { (note) } }
+                }
                 dt { "Payback" } dd { (month_of(plan, c.payback_month, c.start_month)) }
                 dt { "Discounted payback" } dd { (month_of(plan, c.discounted_payback_month, c.start_month)) }
                 dt { "Total cost of ownership" } dd { (money(c.tco, cur)) " (" (money(c.tco_discounted, cur)) " discounted)" }
