@@ -240,7 +240,8 @@ pub fn typeset(data: &Data, format: Format) -> Result<Vec<u8>, PackError> {
         Format::Pdf => DOCUMENT,
         Format::Slides => SLIDES,
     };
-    let world = world::Pack::new(template, files, data.day);
+    let world = world::Pack::new(template, files, data.day)
+        .ok_or_else(|| PackError("a file of the pack has no valid path".into()))?;
     let doc = typst::compile::<typst_layout::PagedDocument>(&world)
         .output
         .map_err(|errors| {
@@ -269,6 +270,7 @@ pub fn typeset(data: &Data, format: Format) -> Result<Vec<u8>, PackError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -36,23 +36,23 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// A world whose main file is `template`, with `files` (path, bytes) beside it, on `today`.
-    pub fn new(template: &str, files: Vec<(String, Vec<u8>)>, today: (i32, u8, u8)) -> Pack {
-        let main_id = id("/main.typ").unwrap_or_else(|| unreachable_path());
-        Pack {
+    /// A world whose main file is `template`, with `files` (path, bytes) beside it, on `today`;
+    /// `None` if a path is not a path (the pack's own paths all are).
+    pub fn new(
+        template: &str,
+        files: Vec<(String, Vec<u8>)>,
+        today: (i32, u8, u8),
+    ) -> Option<Pack> {
+        let main_id = id("/main.typ")?;
+        Some(Pack {
             main: Source::new(main_id, template.to_string()),
             files: files
                 .into_iter()
                 .filter_map(|(p, b)| Some((id(&p)?, p, Bytes::new(b))))
                 .collect(),
             today: Datetime::from_ymd(today.0, today.1, today.2),
-        }
+        })
     }
-}
-
-/// `/main.typ` is a valid path; this is never reached.
-fn unreachable_path() -> FileId {
-    panic!("`/main.typ` is a valid virtual path")
 }
 
 impl World for Pack {

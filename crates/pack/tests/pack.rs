@@ -325,7 +325,8 @@ fn the_slides_are_sixteen_by_nine_with_one_message_each() {
             .count(),
         1
     );
-    assert!(pages.len() >= 1 + summary.sections().len());
+    // The title and one slide for each part of the summary at least.
+    assert!(pages.len() > summary.sections().len());
 }
 
 /// With `SEXTANT_PACK_DUMP=DIR`, the demo's pack and slides are written there for a look.
