@@ -258,7 +258,11 @@ pub fn typeset(data: &Data, format: Format) -> Result<Vec<u8>, PackError> {
         creator: typst::foundations::Smart::Custom(Some("Sextant".into())),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&doc, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(&doc, &options);
+    // The typesetter keeps what it worked out for the next compile; a server would keep every
+    // pack's, so it forgets them after each (the fonts stay, read once).
+    typst::comemo::evict(0);
+    pdf.map_err(|errors| {
         PackError(
             errors
                 .iter()
