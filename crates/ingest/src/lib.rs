@@ -25,6 +25,7 @@
 
 pub mod assets;
 pub mod batch;
+mod blocks;
 pub mod clv;
 pub mod error;
 pub mod kinds;
@@ -37,7 +38,7 @@ pub mod source;
 
 pub use error::{ImportError, RowProblem};
 pub use kinds::{Field, Kind, normalise};
-pub use orders::read_orders;
+pub use orders::{read_orders, read_orders_in};
 pub use parse::DateOrder;
 pub use read::{Data, Interners, MAX_REPEATS_LISTED, Record, Report, read};
 pub use rows::{Sample, headers, sample};

@@ -2,16 +2,23 @@
 //! and accumulate, each owning the customers whose name hashes to it; `parse_order` reads an
 //! orders row for both this path and [`read`](fn@crate::read).
 
-use std::sync::mpsc::sync_channel;
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::mpsc::{channel, sync_channel};
 
-use sextant_metrics::records::{Names, Order};
+use sextant_metrics::calendar::Granularity;
+use sextant_metrics::catalogue::OrderMetrics;
+use sextant_metrics::records::{FxBuild, Names, Order};
 
+use crate::blocks::{Block, Blocks, ends_inside_quotes};
 use crate::kinds::orders as field;
 use crate::read::{Repeats, columns, date_order};
-use crate::rows::{Row, Rows, check_row, open, panic_text};
+use crate::rows::{Row, Rows, check_row, csv_reader, open, panic_text, record_line};
 use crate::{
-    DateOrder, ImportError, Interners, Kind, Options, Record, Report, RowProblem, Source, parse,
-    read,
+    DateOrder, ImportError, Interners, Kind, MAX_REPEATS_LISTED, Options, Record, Report,
+    RowProblem, Source, parse, read,
 };
 
 /// An orders row, read.
@@ -72,7 +79,57 @@ struct Batch {
     shard: Vec<u8>,
     names: Vec<u8>,
     ends: Vec<u32>,
+    /// The channel id of each of `channels`' values, when they are a block's own
+    /// ([`Parsed::channels`]); empty when they are already the import's.
+    channel_ids: Vec<u32>,
 }
+
+impl Batch {
+    /// Adds this batch's orders of customers `shard` owns to `om`, interning them in
+    /// `customers`.
+    fn accumulate(&self, shard: usize, om: &mut OrderMetrics, customers: &mut Names) {
+        let mut start = 0usize;
+        for k in 0..self.days.len() {
+            let end = self.ends[k] as usize;
+            if usize::from(self.shard[k]) == shard {
+                let name = std::str::from_utf8(&self.names[start..end]).unwrap_or("");
+                let channel = match self.channels[k] {
+                    Some(c) if !self.channel_ids.is_empty() => {
+                        self.channel_ids.get(c as usize).copied()
+                    }
+                    c => c,
+                };
+                om.add(&Order {
+                    day: self.days[k],
+                    customer: customers.intern(name),
+                    amount: self.amounts[k],
+                    channel,
+                });
+            }
+            start = end;
+        }
+    }
+
+    /// Adds a good row, its customer given to the shard its name hashes to.
+    fn push(&mut self, day: i32, amount: f64, channel: Option<u32>, customer: &str) {
+        self.days.push(day);
+        self.amounts.push(amount);
+        self.channels.push(channel);
+        self.shard
+            .push((FxBuild::default().hash_one(customer) % SHARDS as u64) as u8);
+        self.names.extend_from_slice(customer.as_bytes());
+        self.ends.push(self.names.len() as u32);
+    }
+}
+
+/// How many threads accumulate orders, each owning the customers whose name hashes to it.
+const SHARDS: usize = 2;
+
+/// Rows a batch holds at most (on the path that reads a file on one thread).
+const BATCH: usize = 8192;
+
+/// The bytes of CSV text a block holds (on the path that reads a file in blocks).
+pub const BLOCK: usize = 1 << 20;
 
 /// Imports an orders file straight into monthly (weekly, quarterly) accumulators. A CSV file is
 /// read on one thread while two others intern customers and accumulate, each owning the
@@ -81,15 +138,23 @@ struct Batch {
 pub fn read_orders(
     source: impl Into<Source>,
     opts: &Options,
-    g: sextant_metrics::calendar::Granularity,
+    g: Granularity,
+    channels: &mut Names,
+    progress: impl FnMut(u64),
+) -> Result<(OrderMetrics, Report), ImportError> {
+    read_orders_in(source, opts, g, channels, progress, BLOCK)
+}
+
+/// [`read_orders`] with CSV text cut into blocks of `block` bytes (tests cut it small).
+#[doc(hidden)]
+pub fn read_orders_in(
+    source: impl Into<Source>,
+    opts: &Options,
+    g: Granularity,
     channels: &mut Names,
     mut progress: impl FnMut(u64),
-) -> Result<(sextant_metrics::catalogue::OrderMetrics, Report), ImportError> {
-    use std::hash::BuildHasher;
-
-    use sextant_metrics::catalogue::OrderMetrics;
-    use sextant_metrics::records::FxBuild;
-
+    block: usize,
+) -> Result<(OrderMetrics, Report), ImportError> {
     let source = source.into();
     let (headers, mut rows) = open(&source, opts)?;
     let cols = columns(Kind::Orders, &headers, opts)?;
@@ -125,9 +190,28 @@ pub fn read_orders(
         )?;
         return Ok((om, r));
     }
-    const SHARDS: usize = 2;
-    const BATCH: usize = 8192;
-    let hasher = FxBuild::default();
+    let Some((body, line, delimiter)) = rows.csv_body() else {
+        return Err(ImportError::Format("not CSV text".into()));
+    };
+    if block > 0 && !source.is_stdin() {
+        let before = channels.clone();
+        let ctx = Context {
+            headers: &headers,
+            cols: &cols,
+            order,
+            opts,
+            delimiter,
+        };
+        let mut from = source.reader()?;
+        std::io::copy(&mut (&mut from).take(body), &mut std::io::sink())
+            .map_err(|e| ImportError::Io(e.to_string()))?;
+        let blocks = Blocks::new(from, line, block);
+        match in_blocks(blocks, &ctx, g, channels, &mut progress, report.clone())? {
+            Some(done) => return Ok(done),
+            // A block did not end on a record boundary: read the file whole.
+            None => *channels = before,
+        }
+    }
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
     let results = std::thread::scope(|scope| -> Result<Vec<OrderMetrics>, ImportError> {
@@ -140,20 +224,7 @@ pub fn read_orders(
                 let mut om = OrderMetrics::new(g);
                 let mut customers = Names::default();
                 for b in rx {
-                    let mut start = 0usize;
-                    for k in 0..b.days.len() {
-                        let end = b.ends[k] as usize;
-                        if usize::from(b.shard[k]) == shard {
-                            let name = std::str::from_utf8(&b.names[start..end]).unwrap_or("");
-                            om.add(&Order {
-                                day: b.days[k],
-                                customer: customers.intern(name),
-                                amount: b.amounts[k],
-                                channel: b.channels[k],
-                            });
-                        }
-                        start = end;
-                    }
+                    b.accumulate(shard, &mut om, &mut customers);
                 }
                 om
             }));
@@ -181,14 +252,7 @@ pub fn read_orders(
                     channel,
                 }) => {
                     repeats.see(day, &row, line, &mut report);
-                    batch.days.push(day);
-                    batch.amounts.push(amount);
-                    batch.channels.push(channel.map(|c| channels.intern(c)));
-                    batch
-                        .shard
-                        .push((hasher.hash_one(customer) % SHARDS as u64) as u8);
-                    batch.names.extend_from_slice(customer.as_bytes());
-                    batch.ends.push(batch.names.len() as u32);
+                    batch.push(day, amount, channel.map(|c| channels.intern(c)), customer);
                     report.rows += 1;
                     if batch.days.len() == BATCH {
                         send(&mut batch);
@@ -203,6 +267,18 @@ pub fn read_orders(
         join_all(handles)
     })?;
     progress(report.rows);
+    finish(results, problems, report, opts, g)
+}
+
+/// The import's answer from the shards' accumulators and the bad rows: all or nothing unless
+/// skipping bad rows.
+fn finish(
+    shards: Vec<OrderMetrics>,
+    problems: Vec<RowProblem>,
+    mut report: Report,
+    opts: &Options,
+    g: Granularity,
+) -> Result<(OrderMetrics, Report), ImportError> {
     if !problems.is_empty() {
         if opts.skip_bad_rows {
             report.skipped = problems;
@@ -210,12 +286,232 @@ pub fn read_orders(
             return Err(ImportError::BadRows(problems));
         }
     }
-    let mut shards = results.into_iter();
+    let mut shards = shards.into_iter();
     let mut om = shards.next().unwrap_or_else(|| OrderMetrics::new(g));
     for other in shards {
         om.absorb(other);
     }
     Ok((om, report))
+}
+
+/// What reading a block's rows needs to know of the file.
+struct Context<'a> {
+    headers: &'a [String],
+    cols: &'a [Option<usize>],
+    order: Option<DateOrder>,
+    opts: &'a Options,
+    delimiter: u8,
+}
+
+/// A block's rows, read.
+#[derive(Default)]
+struct Parsed {
+    seq: u64,
+    /// The thread that read it.
+    worker: usize,
+    /// The good rows, their channels numbered in the block (`channels`).
+    batch: Batch,
+    /// The block's channel names, in the order they first appear in it.
+    channels: Vec<String>,
+    /// The bad rows.
+    problems: Vec<RowProblem>,
+    /// Good rows.
+    rows: u64,
+    /// The good rows of the block's first day, until another day (day, fingerprint, line):
+    /// whether they repeat a row depends on the blocks before.
+    leading: Vec<(i32, u64, u64)>,
+    /// Whether a good row of another day followed them; the repeats found from it on
+    /// (`found`), and the rows of the block's last day (`repeats`), for the next block.
+    changed: bool,
+    repeats: Repeats,
+    found: Report,
+    /// Whether the block did not end on a record boundary ([`ends_inside_quotes`]).
+    misaligned: bool,
+}
+
+/// Work for a thread of [`in_blocks`].
+enum Job {
+    /// Read a block's rows.
+    Read(Block),
+    /// Accumulate a block's orders of the thread's customers (blocks in file order).
+    Add(Arc<Batch>),
+}
+
+/// Reads a block's rows: each row checked and parsed as on one thread ([`check_row`],
+/// [`parse_order`]), repeated rows found within the block.
+fn read_block(b: &Block, ctx: &Context, worker: usize) -> Result<Parsed, ImportError> {
+    let mut reader = csv_reader(b.bytes.as_slice(), ctx.delimiter);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Parsed {
+        seq: b.seq,
+        worker,
+        ..Parsed::default()
+    };
+    let fields = Kind::Orders.fields();
+    let mut first_day = None;
+    let mut ended_inside = false;
+    while reader
+        .read_byte_record(&mut rec)
+        .map_err(|e| ImportError::Format(e.to_string()))?
+    {
+        ended_inside = ends_inside_quotes(Some(&rec));
+        let line = b.line + record_line(reader.position(), &rec) - 1;
+        let row = Row::Csv(&rec, ctx.delimiter);
+        if row.is_blank() {
+            continue;
+        }
+        if let Err(p) = check_row(&row, line, ctx.headers, ctx.cols, fields) {
+            out.problems.push(p);
+            continue;
+        }
+        match parse_order(&row, line, ctx.cols, ctx.headers, ctx.order, ctx.opts) {
+            Ok(OrderRow {
+                day,
+                amount,
+                customer,
+                channel,
+            }) => {
+                let fp = row.fingerprint();
+                if !out.changed && first_day.is_none_or(|d| d == day) {
+                    first_day = Some(day);
+                    out.leading.push((day, fp, line));
+                } else {
+                    out.changed = true;
+                    out.repeats.see_fingerprint(day, fp, line, &mut out.found);
+                }
+                let channel = channel.map(|c| {
+                    match out.channels.iter().position(|x| x == c) {
+                        Some(i) => i,
+                        None => {
+                            out.channels.push(c.to_string());
+                            out.channels.len() - 1
+                        }
+                    }
+                } as u32);
+                out.batch.push(day, amount, channel, customer);
+                out.rows += 1;
+            }
+            Err(p) => out.problems.push(p),
+        }
+    }
+    out.misaligned = !b.last && ended_inside;
+    Ok(out)
+}
+
+/// Imports CSV text cut into blocks: the calling thread reads the blocks and puts what the
+/// other two read back in file order (bad rows, repeated rows, channels), while those two each
+/// read blocks and accumulate the customers whose name hashes to them, in file order, as on
+/// the one-thread path. `None` when a block did not end on a record boundary.
+fn in_blocks(
+    mut blocks: Blocks,
+    ctx: &Context,
+    g: Granularity,
+    channels: &mut Names,
+    progress: &mut impl FnMut(u64),
+    mut report: Report,
+) -> Result<Option<(OrderMetrics, Report)>, ImportError> {
+    // Blocks being read at most.
+    const AHEAD: usize = 2 * SHARDS;
+    let mut problems: Vec<RowProblem> = Vec::new();
+    let mut repeats = Repeats::default();
+    let (done_tx, done) = channel::<Result<Parsed, ImportError>>();
+    let outcome = std::thread::scope(|scope| -> Result<Option<Vec<OrderMetrics>>, ImportError> {
+        let mut jobs = Vec::new();
+        let mut handles = Vec::new();
+        for shard in 0..SHARDS {
+            let (tx, rx) = channel::<Job>();
+            jobs.push(tx);
+            let done_tx = done_tx.clone();
+            handles.push(scope.spawn(move || {
+                let mut om = OrderMetrics::new(g);
+                let mut customers = Names::default();
+                for job in rx {
+                    let ran =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
+                            Job::Read(b) => {
+                                let _ = done_tx.send(read_block(&b, ctx, shard));
+                            }
+                            Job::Add(b) => b.accumulate(shard, &mut om, &mut customers),
+                        }));
+                    if let Err(e) = ran {
+                        let _ = done_tx.send(Err(ImportError::Format(format!(
+                            "the import failed inside ({}); nothing was imported",
+                            panic_text(e.as_ref())
+                        ))));
+                        break;
+                    }
+                }
+                om
+            }));
+        }
+        drop(done_tx);
+        let mut reading = [0usize; SHARDS];
+        let mut waiting: BTreeMap<u64, Parsed> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut end = false;
+        loop {
+            while !end && reading.iter().sum::<usize>() < AHEAD {
+                if ctx.opts.stop.stopped() {
+                    return Err(ImportError::Stopped);
+                }
+                match blocks.next_block()? {
+                    Some(b) => {
+                        let w = (0..SHARDS).min_by_key(|&w| reading[w]).unwrap_or(0);
+                        reading[w] += 1;
+                        if jobs[w].send(Job::Read(b)).is_err() {
+                            return Err(stopped_inside());
+                        }
+                    }
+                    None => end = true,
+                }
+            }
+            if reading.iter().sum::<usize>() == 0 {
+                break;
+            }
+            let p = done.recv().map_err(|_| stopped_inside())??;
+            reading[p.worker] -= 1;
+            waiting.insert(p.seq, p);
+            while let Some(mut p) = waiting.remove(&next) {
+                next += 1;
+                if p.misaligned {
+                    return Ok(None);
+                }
+                for &(day, fp, line) in &p.leading {
+                    repeats.see_fingerprint(day, fp, line, &mut report);
+                }
+                if p.changed {
+                    repeats = std::mem::take(&mut p.repeats);
+                    report.repeated_rows += p.found.repeated_rows;
+                    let room = MAX_REPEATS_LISTED.saturating_sub(report.repeated.len());
+                    report
+                        .repeated
+                        .extend(p.found.repeated.iter().take(room).copied());
+                }
+                problems.append(&mut p.problems);
+                report.rows += p.rows;
+                p.batch.channel_ids = p.channels.iter().map(|c| channels.intern(c)).collect();
+                let batch = Arc::new(p.batch);
+                for tx in &jobs {
+                    if tx.send(Job::Add(batch.clone())).is_err() {
+                        return Err(stopped_inside());
+                    }
+                }
+                progress(report.rows);
+            }
+        }
+        drop(jobs);
+        join_all(handles).map(Some)
+    })?;
+    let Some(shards) = outcome else {
+        return Ok(None);
+    };
+    progress(report.rows);
+    finish(shards, problems, report, ctx.opts, g).map(Some)
+}
+
+/// A thread of the import gone without a word.
+fn stopped_inside() -> ImportError {
+    ImportError::Format("the import failed inside (a thread stopped); nothing was imported".into())
 }
 
 /// The results of the accumulating threads, all of them or an error: a thread that panicked

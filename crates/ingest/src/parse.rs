@@ -182,6 +182,9 @@ pub fn money(s: &str, decimal_comma: bool) -> Result<f64, String> {
     if t.is_empty() {
         return Err("an empty cell".into());
     }
+    if !decimal_comma && let Some(v) = plain_decimal(t.as_bytes()) {
+        return Ok(v);
+    }
     // Fast path: a plain number.
     if let Ok(v) = t.parse::<f64>()
         && v.is_finite()
@@ -223,6 +226,38 @@ pub fn money(s: &str, decimal_comma: bool) -> Result<f64, String> {
         Ok(v) if v.is_finite() && !normal.is_empty() => Ok(if neg { -v } else { v }),
         _ => Err(format!("{s:?}")),
     }
+}
+
+/// A number written `-123.45`: an optional minus, digits, and a point with 1 to 3 digits after
+/// it, 15 digits at most in all, read exactly as `str::parse` reads it (the digits as a whole number, exact
+/// below 2^53, divided by a power of ten, also exact: one correctly rounded division), with
+/// none of its costs. `None` for anything else, which the general reading takes.
+pub(crate) fn plain_decimal(b: &[u8]) -> Option<f64> {
+    let (neg, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (int, frac) = match memchr_point(digits) {
+        Some(i) => (&digits[..i], &digits[i + 1..]),
+        None => (digits, &digits[digits.len()..]),
+    };
+    let point = int.len() < digits.len();
+    if int.is_empty() || int.len() + frac.len() > 15 || (point && !(1..=3).contains(&frac.len())) {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &c in int.iter().chain(frac) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(c - b'0');
+    }
+    let v = m as f64 / [1.0, 10.0, 100.0, 1000.0][frac.len()];
+    Some(if neg { -v } else { v })
+}
+
+fn memchr_point(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'.')
 }
 
 /// A plain number (counts, scores, users).
@@ -310,6 +345,27 @@ mod tests {
         }
         for s in ["2027-13", "2027Q5", "2027-W53", "Mar 27x", "13/2027"] {
             assert_eq!(datetime(s, None), Err(format!("{s:?}")), "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The plain-decimal fast path reads what the general reading reads, to the bit, and
+        /// declines what it would not read the same way.
+        #[test]
+        fn plain_decimals_read_as_the_standard_parser_does(
+            s in "-?[0-9]{0,17}(\\.[0-9]{0,4})?",
+            junk in "[-+0-9., eE]{0,12}",
+        ) {
+            for t in [s.as_str(), junk.as_str()] {
+                if let Some(v) = plain_decimal(t.as_bytes()) {
+                    let want: f64 = t.parse().map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{t:?}: {e}")))?;
+                    proptest::prop_assert_eq!(v.to_bits(), want.to_bits(), "{:?}", t);
+                }
+                let general = t.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+                if let (Ok(v), Some(w)) = (money(t, false), general) {
+                    proptest::prop_assert_eq!(v.to_bits(), w.to_bits(), "{:?}", t);
+                }
+            }
         }
     }
 

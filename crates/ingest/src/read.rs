@@ -68,11 +68,16 @@ pub(crate) struct Repeats {
 
 impl Repeats {
     pub(crate) fn see(&mut self, day: i32, row: &Row, line: u64, report: &mut Report) {
+        self.see_fingerprint(day, row.fingerprint(), line, report);
+    }
+
+    /// [`Repeats::see`] for a row already fingerprinted ([`Row::fingerprint`]).
+    pub(crate) fn see_fingerprint(&mut self, day: i32, fp: u64, line: u64, report: &mut Report) {
         if self.day != Some(day) {
             self.seen.clear();
             self.day = Some(day);
         }
-        match self.seen.entry(row.fingerprint()) {
+        match self.seen.entry(fp) {
             std::collections::hash_map::Entry::Occupied(first) => {
                 report.repeated_rows += 1;
                 if report.repeated.len() < MAX_REPEATS_LISTED {

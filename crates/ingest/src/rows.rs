@@ -86,6 +86,21 @@ impl Rows {
         }
     }
 
+    /// Where the rows of CSV text begin: the byte offset after the header, the line there,
+    /// and the delimiter. `None` for a worksheet.
+    pub(crate) fn csv_body(&self) -> Option<(u64, u64, u8)> {
+        match self {
+            Rows::Csv {
+                reader, delimiter, ..
+            } => Some((
+                reader.position().byte(),
+                reader.position().line(),
+                *delimiter,
+            )),
+            Rows::Sheet { .. } => None,
+        }
+    }
+
     /// The next row, with its line number.
     pub(crate) fn next(&mut self) -> Result<Option<(u64, Row<'_>)>, ImportError> {
         match self {
@@ -144,11 +159,7 @@ pub(crate) fn open(source: &Source, opts: &Options) -> Result<(Vec<String>, Rows
     }
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff(&prefix));
     let file: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(file));
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .delimiter(delimiter)
-        .from_reader(file);
+    let mut reader = csv_reader(file, delimiter);
     let mut rec = csv::ByteRecord::new();
     let mut first: Option<csv::ByteRecord> = None;
     let mut pick = HeaderPick::new(opts.header_row);
@@ -194,10 +205,21 @@ pub(crate) fn open(source: &Source, opts: &Options) -> Result<(Vec<String>, Rows
     ))
 }
 
+/// A CSV reader of records as the import reads them: any number of fields, no header (the
+/// header is found by [`open`]), the given delimiter. The rows after the header are read the
+/// same way whether the file is read whole or cut into blocks ([`crate::blocks`]).
+pub(crate) fn csv_reader<R: Read>(from: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(from)
+}
+
 /// The line a CSV record starts on. The csv crate gives the line where it began to look for
 /// the record, before any blank lines it passed over; the line it stopped on, less the record's
 /// own lines, is the record's.
-fn record_line(after: &csv::Position, rec: &csv::ByteRecord) -> u64 {
+pub(crate) fn record_line(after: &csv::Position, rec: &csv::ByteRecord) -> u64 {
     let from = rec.position().map_or(0, |p| p.line());
     // The usual case: one line, no blank lines before it.
     if after.line() <= from + 1 {

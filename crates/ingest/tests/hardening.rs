@@ -349,3 +349,115 @@ fn a_quote_not_closed_on_the_last_line_without_a_line_break() {
         "1 bad row(s); nothing was imported:\n  line 2, column 2 (customer from \"customer\"): expected a value on one line, found a quoted value running from line 2 to line 3: is a quote not closed?"
     );
 }
+
+/// An orders file read in blocks of `block` bytes (0: on one thread), as the catalogue's table
+/// with the channels' names, and the report; or the error.
+fn orders_in_blocks(
+    path: &Path,
+    opts: &Options,
+    block: usize,
+) -> Result<(sextant_metrics::catalogue::Table, sextant_ingest::Report), ImportError> {
+    use sextant_metrics::calendar::Granularity;
+    use sextant_metrics::catalogue::{Inputs, compute};
+    let mut channels = Names::default();
+    let (om, report) = sextant_ingest::read_orders_in(
+        path,
+        opts,
+        Granularity::Month,
+        &mut channels,
+        |_| {},
+        block,
+    )?;
+    let table = compute(
+        &Inputs {
+            orders: om.span().is_some().then_some(&om),
+            channels: Some(&channels),
+            ..Inputs::default()
+        },
+        Granularity::Month,
+        None,
+        None,
+    );
+    Ok((table, report))
+}
+
+/// One line of an orders file: a good row (a few days, customers and channels, so that rows
+/// repeat), or one with a flaw (a quote, a line break inside quotes, an empty cell, bytes that
+/// are not UTF-8, a value beyond the header), or any bytes.
+fn order_line() -> impl Strategy<Value = Vec<u8>> {
+    let good = (
+        0u8..4,
+        prop_oneof![
+            Just("C1"),
+            Just("C2"),
+            Just("\"C 3\""),
+            Just(""),
+            Just("C\u{e9}")
+        ],
+        prop_oneof![
+            Just("12.50"),
+            Just("7"),
+            Just("\"1,234.56\""),
+            Just("-3.2"),
+            Just("x")
+        ],
+        prop_oneof![
+            Just("store"),
+            Just("online"),
+            Just(""),
+            Just("\"on\nline\"")
+        ],
+        prop_oneof![
+            Just(""),
+            Just(",extra"),
+            Just(",\"a \"\"b\"\"\""),
+            Just(",\"note\r\nmore\"")
+        ],
+    )
+        .prop_map(|(d, c, t, ch, rest)| {
+            format!("2027-0{}-1{},{c},{t},{ch}{rest}", 1 + d % 3, d).into_bytes()
+        });
+    let junk = proptest::collection::vec(
+        prop_oneof![
+            Just(b'"'),
+            Just(b','),
+            Just(b'\r'),
+            Just(b'\n'),
+            Just(0xff),
+            Just(b'a'),
+            Just(b'1'),
+            Just(b' ')
+        ],
+        0..12,
+    );
+    prop_oneof![4 => good, 1 => junk]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Orders read in blocks of any size on two threads give what one thread reading the whole
+    /// file gives: the same figures, the same report (rows, repeated rows, bad rows skipped) or
+    /// the same error, on files with quotes, line breaks inside quotes, CRLF, empty cells,
+    /// bytes that are not UTF-8 and values beyond the header.
+    #[test]
+    fn orders_read_in_blocks_agree_with_one_thread(
+        lines in proptest::collection::vec(order_line(), 0..40),
+        breaks in proptest::collection::vec(prop_oneof![3 => Just(&b"\n"[..]), 1 => Just(&b"\r\n"[..]), 1 => Just(&b"\n\n"[..])], 40),
+        last_break in any::<bool>(),
+        block in 1usize..80,
+        skip_bad_rows in any::<bool>(),
+    ) {
+        let mut text = b"Order Date,Customer,Total,Channel\n".to_vec();
+        for (i, (l, b)) in lines.iter().zip(&breaks).enumerate() {
+            text.extend_from_slice(l);
+            if last_break || i + 1 < lines.len() {
+                text.extend_from_slice(b);
+            }
+        }
+        let p = temp("blocks.csv", &text);
+        let opts = Options { skip_bad_rows, ..Options::default() };
+        let whole = orders_in_blocks(&p, &opts, 0);
+        prop_assert_eq!(&orders_in_blocks(&p, &opts, block), &whole);
+        prop_assert_eq!(&orders_in_blocks(&p, &opts, sextant_ingest::orders::BLOCK), &whole);
+    }
+}

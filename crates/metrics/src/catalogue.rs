@@ -180,6 +180,60 @@ impl Hash for Visit {
     }
 }
 
+/// The visits of an accumulator, one byte per customer and period over a range of periods
+/// (customer by customer): 0 for no order, else the day of the period of one order plus one
+/// (7 bits) and whether another was on another day (the top bit). A row's visit is then a byte
+/// in a table of a few bytes per customer, where a hash set of visits is a cache miss a row.
+/// Used while customers x periods stays below [`Dense::MAX_CELLS`].
+#[derive(Debug, Clone)]
+struct Dense {
+    /// The first period of the range.
+    base: i32,
+    /// The periods in the range.
+    span: usize,
+    cells: Vec<u8>,
+}
+
+impl Dense {
+    /// The most cells a table holds (64 MiB); beyond, the visits move to the hash set.
+    const MAX_CELLS: usize = 1 << 26;
+
+    /// The visits held, as [`Visit`]s.
+    fn visits(&self) -> impl Iterator<Item = Visit> + '_ {
+        let span = self.span.max(1);
+        self.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0)
+            .map(move |(i, &c)| {
+                Visit::new(
+                    (i / span) as u32,
+                    self.base + (i % span) as i32,
+                    (c & 0x7F) - 1,
+                    c & 0x80 != 0,
+                )
+            })
+    }
+
+    /// The table over the periods `base..base + span` for `customers` customers, with these
+    /// visits, or `None` when it would exceed [`Dense::MAX_CELLS`].
+    fn relaid(&self, base: i32, span: usize, customers: usize) -> Option<Dense> {
+        let old = self.span;
+        let customers = customers.max(self.cells.len() / old.max(1));
+        if customers.checked_mul(span)? > Dense::MAX_CELLS {
+            return None;
+        }
+        let mut cells = vec![0u8; customers * span];
+        if old > 0 {
+            let shift = (self.base - base) as usize;
+            for (c, row) in self.cells.chunks_exact(old).enumerate() {
+                cells[c * span + shift..c * span + shift + old].copy_from_slice(row);
+            }
+        }
+        Some(Dense { base, span, cells })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct PeriodOrders {
     revenue: f64,
@@ -194,8 +248,10 @@ pub struct OrderMetrics {
     periods: BTreeMap<i32, PeriodOrders>,
     customers: Vec<Customer>,
     /// The periods each customer ordered in, with a day they ordered on in it and whether they
-    /// ordered on another day in it too (two purchase occasions), in 8 bytes.
+    /// ordered on another day in it too (two purchase occasions): in `dense` while it is kept
+    /// (all of them), else in `active`, 8 bytes each (read both through `visits`).
     active: HashSet<Visit, FxBuild>,
+    dense: Option<Dense>,
     /// The first and last day with an order.
     days: Option<(i32, i32)>,
 }
@@ -208,7 +264,87 @@ impl OrderMetrics {
             periods: BTreeMap::new(),
             customers: Vec::new(),
             active: HashSet::default(),
+            dense: Some(Dense {
+                base: 0,
+                span: 0,
+                cells: Vec::new(),
+            }),
             days: None,
+        }
+    }
+
+    /// An accumulator that keeps its visits in a hash set from the start (as one that outgrew
+    /// its table does), for tests comparing the two.
+    #[doc(hidden)]
+    pub fn new_sparse(g: Granularity) -> OrderMetrics {
+        OrderMetrics {
+            dense: None,
+            ..OrderMetrics::new(g)
+        }
+    }
+
+    /// Every visit: the customers' periods with orders.
+    fn visits(&self) -> impl Iterator<Item = Visit> + '_ {
+        self.active
+            .iter()
+            .copied()
+            .chain(self.dense.iter().flat_map(Dense::visits))
+    }
+
+    /// Moves the visits from the table to the hash set.
+    fn move_to_set(&mut self) {
+        if let Some(d) = self.dense.take() {
+            self.active.extend(d.visits());
+        }
+    }
+
+    /// Records that `customer` ordered in `period` on `day` of it (and on another day, when
+    /// `twice`).
+    fn visit(&mut self, customer: u32, period: i32, day: u8, twice: bool) {
+        let customers = self.customers.len().max(customer as usize + 1);
+        if let Some(d) = &self.dense {
+            let end = d.base + d.span as i32;
+            if d.span == 0 || period < d.base || period >= end {
+                // A wider range, with room on the side it grew (dates often come in order).
+                let room = (d.span / 2).max(2) as i32;
+                let (base, last) = if d.span == 0 {
+                    (period, period)
+                } else if period < d.base {
+                    (period - room, end - 1)
+                } else {
+                    (d.base, period + room)
+                };
+                let relaid = d.relaid(base, (last - base + 1) as usize, customers);
+                match relaid {
+                    Some(n) => self.dense = Some(n),
+                    None => self.move_to_set(),
+                }
+            } else if d.cells.len() < customers * d.span {
+                if customers * d.span > Dense::MAX_CELLS {
+                    self.move_to_set();
+                } else if let Some(d) = &mut self.dense {
+                    d.cells.resize(customers * d.span, 0);
+                }
+            }
+        }
+        if let Some(d) = &mut self.dense {
+            let cell = &mut d.cells[customer as usize * d.span + (period - d.base) as usize];
+            if *cell == 0 {
+                *cell = ((day & 0x7F) + 1) | if twice { 0x80 } else { 0 };
+            } else if *cell & 0x80 == 0 && (twice || (*cell & 0x7F) - 1 != day) {
+                *cell |= 0x80;
+            }
+            return;
+        }
+        let v = Visit::new(customer, period, day, twice);
+        match self.active.get(&v) {
+            None => {
+                self.active.insert(v);
+            }
+            Some(seen) if !seen.twice() && (twice || seen.day() != day) => {
+                self.active.replace(seen.with_twice());
+            }
+            Some(_) => {}
         }
     }
 
@@ -242,25 +378,15 @@ impl OrderMetrics {
             c.first_channel = o.channel;
         }
         let day = (o.day - self.g.first_day(p)) as u8;
-        let v = Visit::new(o.customer, p, day, false);
-        match self.active.get(&v) {
-            None => {
-                self.active.insert(v);
-            }
-            Some(seen) if !seen.twice() && seen.day() != day => {
-                self.active
-                    .replace(Visit::new(o.customer, p, seen.day(), true));
-            }
-            Some(_) => {}
-        }
+        self.visit(o.customer, p, day, false);
     }
 
     /// Adds another accumulator's orders (same granularity, same customer ids).
-    pub fn merge(&mut self, other: OrderMetrics) {
+    pub fn merge(&mut self, mut other: OrderMetrics) {
         if let Some((a, b)) = other.days {
             self.days = Some(widen(self.days, a, b));
         }
-        for (p, agg) in other.periods {
+        for (p, agg) in std::mem::take(&mut other.periods) {
             let e = self.periods.entry(p).or_default();
             e.revenue += agg.revenue;
             e.orders += agg.orders;
@@ -280,7 +406,7 @@ impl OrderMetrics {
                 },
             );
         }
-        for (k, o) in other.customers.into_iter().enumerate() {
+        for (k, o) in std::mem::take(&mut other.customers).into_iter().enumerate() {
             if o.orders == 0 {
                 continue;
             }
@@ -291,26 +417,18 @@ impl OrderMetrics {
             }
             c.orders += o.orders;
         }
-        for v in other.active {
-            match self.active.get(&v) {
-                None => {
-                    self.active.insert(v);
-                }
-                Some(seen) if !seen.twice() && (v.twice() || seen.day() != v.day()) => {
-                    self.active.replace(v.with_twice());
-                }
-                Some(_) => {}
-            }
+        for v in other.visits() {
+            self.visit(v.customer(), v.period(), v.day(), v.twice());
         }
     }
 
     /// Adds an accumulator of other customers (their ids are renumbered after this one's).
-    pub fn absorb(&mut self, other: OrderMetrics) {
+    pub fn absorb(&mut self, mut other: OrderMetrics) {
         let offset = self.customers.len() as u64;
         if let Some((a, b)) = other.days {
             self.days = Some(widen(self.days, a, b));
         }
-        for (p, agg) in other.periods {
+        for (p, agg) in std::mem::take(&mut other.periods) {
             let e = self.periods.entry(p).or_default();
             e.revenue += agg.revenue;
             e.orders += agg.orders;
@@ -320,11 +438,36 @@ impl OrderMetrics {
                 x.1 += n;
             }
         }
-        self.customers.extend(other.customers);
+        let mine = self.customers.len();
+        self.customers.extend(std::mem::take(&mut other.customers));
+        // Both tables: one table over both ranges, the other's customers after these.
+        if let (Some(a), Some(b)) = (&self.dense, &other.dense) {
+            let spans = |d: &Dense| (d.span > 0).then(|| (d.base, d.base + d.span as i32 - 1));
+            let range = match (spans(a), spans(b)) {
+                (Some((x, y)), Some((u, v))) => Some((x.min(u), y.max(v))),
+                (r, None) | (None, r) => r,
+            };
+            if let Some((lo, hi)) = range {
+                let span = (hi - lo + 1) as usize;
+                let theirs = self.customers.len() - mine;
+                if let (Some(mut n), Some(mut m)) =
+                    (a.relaid(lo, span, mine), b.relaid(lo, span, theirs))
+                    && (mine + theirs).saturating_mul(span) <= Dense::MAX_CELLS
+                {
+                    n.cells.resize(mine * span, 0);
+                    m.cells.resize(theirs * span, 0);
+                    n.cells.extend_from_slice(&m.cells);
+                    self.dense = Some(n);
+                    return;
+                }
+            } else {
+                return;
+            }
+        }
+        self.move_to_set();
         self.active.extend(
             other
-                .active
-                .into_iter()
+                .visits()
                 .map(|v| Visit::new(v.customer() + offset as u32, v.period(), v.day(), v.twice())),
         );
     }
@@ -676,7 +819,7 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         .map(|k| ratio(revenue[k].unwrap_or(0.0), orders[k].unwrap_or(0.0)))
         .collect();
     let mut active = vec![0.0; n];
-    for v in &om.active {
+    for v in om.visits() {
         if let Some(k) = f.pos(v.period()) {
             active[k] += 1.0;
         }
@@ -795,7 +938,7 @@ fn orders_metrics(f: &Frame, om: &OrderMetrics, new: &mut NewCustomers) -> Vec<S
         let origin = f.indices.first().copied().unwrap_or(0) - 23;
         let words = (n + 23).div_ceil(64).max(1);
         let mut bits: Vec<u64> = vec![0; om.customers.len() * words];
-        for v in &om.active {
+        for v in om.visits() {
             let q = v.period() - origin;
             let c = v.customer() as usize;
             if q >= 0 && (q as usize) < n + 23 {
@@ -876,7 +1019,7 @@ fn repeat_rate(
     let words = n.div_ceil(64);
     let mut active = vec![0u64; om.customers.len() * words];
     let mut twice = vec![0u64; om.customers.len() * words];
-    for v in &om.active {
+    for v in om.visits() {
         let c = v.customer() as usize;
         if let Some(k) = f.pos(v.period())
             && c < om.customers.len()
@@ -1477,5 +1620,120 @@ mod tests {
             json("nps", Unit::Score),
             r#"{"metric":"nps","by":null,"unit":"points","values":[1.5,null]}"#
         );
+    }
+}
+
+#[cfg(test)]
+mod dense_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The catalogue over orders accumulated by `make`, in two accumulators of their own
+    /// customers absorbed into one (as the import's shards are), or merged (as files are).
+    fn table(orders: &[Order], g: Granularity, sparse: bool, absorb: bool) -> Table {
+        let make = || {
+            if sparse {
+                OrderMetrics::new_sparse(g)
+            } else {
+                OrderMetrics::new(g)
+            }
+        };
+        let (mut a, mut b) = (make(), make());
+        for o in orders {
+            if absorb && o.customer % 2 == 1 {
+                b.add(&Order {
+                    customer: o.customer / 2,
+                    ..*o
+                });
+            } else if absorb {
+                a.add(&Order {
+                    customer: o.customer / 2,
+                    ..*o
+                });
+            } else if o.day % 2 == 0 {
+                a.add(o);
+            } else {
+                b.add(o);
+            }
+        }
+        if absorb {
+            a.absorb(b);
+        } else {
+            a.merge(b);
+        }
+        let mut channels = Names::default();
+        channels.intern("store");
+        channels.intern("online");
+        compute(
+            &Inputs {
+                orders: a.span().is_some().then_some(&a),
+                channels: Some(&channels),
+                ..Inputs::default()
+            },
+            g,
+            None,
+            None,
+        )
+    }
+
+    #[test]
+    fn visits_too_many_for_a_table_move_to_the_set() {
+        // 200 customers over 8,000 years of weeks: 83 million cells, beyond the table's limit.
+        let orders: Vec<Order> = (0..400)
+            .map(|k| Order {
+                day: if k % 2 == 0 { 0 } else { 2_900_000 },
+                customer: k / 2,
+                amount: 1.0,
+                channel: None,
+            })
+            .collect();
+        let (mut om, mut set) = (
+            OrderMetrics::new(Granularity::Week),
+            OrderMetrics::new_sparse(Granularity::Week),
+        );
+        for o in &orders {
+            om.add(o);
+            set.add(o);
+        }
+        assert!(om.dense.is_none());
+        let visits = |om: &OrderMetrics| {
+            let mut v: Vec<u64> = om.visits().map(|v| v.0).collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(visits(&om).len(), 400);
+        assert_eq!(visits(&om), visits(&set));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Visits kept in a table of customers by periods give the figures a hash set of
+        /// visits gives, for any orders, periods, ranges and ways of putting accumulators
+        /// together.
+        #[test]
+        fn a_table_of_visits_counts_as_a_set_does(
+            orders in proptest::collection::vec(
+                (prop_oneof![20_000i32..20_800, 19_800i32..21_000, Just(19_700)],
+                 0u32..300, 1u32..500, proptest::option::of(0u32..2)),
+                0..200),
+            g in prop_oneof![Just(Granularity::Week), Just(Granularity::Month), Just(Granularity::Quarter)],
+            absorb in any::<bool>(),
+        ) {
+            let orders: Vec<Order> = orders
+                .into_iter()
+                .map(|(day, customer, cents, channel)| Order {
+                    day,
+                    customer,
+                    amount: f64::from(cents) / 4.0,
+                    channel,
+                })
+                .collect();
+            // With the orders in date order too (the range then grows at one end).
+            let mut sorted = orders.clone();
+            sorted.sort_by_key(|o| o.day);
+            for os in [&orders, &sorted] {
+                prop_assert_eq!(table(os, g, false, absorb), table(os, g, true, absorb));
+            }
+        }
     }
 }

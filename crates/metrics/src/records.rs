@@ -3,7 +3,7 @@
 //! and millions of them stream through without allocation.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// A fast non-cryptographic hasher (FxHash's mixing step, SplitMix64's finaliser) for interning millions of names
 /// and tracking customer-period pairs. Keys come from the business's own files.
@@ -12,9 +12,17 @@ pub struct Fx(u64);
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        // Whole words as fixed-size loads, then the rest padded with zeros.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
             let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
+            w.copy_from_slice(word);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
             self.write_u64(u64::from_le_bytes(w));
         }
     }
@@ -39,13 +47,27 @@ pub type FxBuild = BuildHasherDefault<Fx>;
 /// A name as a hash-table key: names of up to 30 bytes are held inline, so that a lookup
 /// compares bytes already in the table instead of following a pointer to the heap (with a
 /// million customers, that pointer is a cache miss on every row).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
     Inline(u8, [u8; 30]),
     Heap(Box<[u8]>),
 }
 
+impl Hash for Key {
+    /// The name's bytes alone (equal keys hold equal bytes), not the padding of an inline one.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(self.bytes());
+    }
+}
+
 impl Key {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline(n, a) => &a[..usize::from(*n)],
+            Key::Heap(b) => b,
+        }
+    }
+
     fn of(s: &str) -> Key {
         let b = s.as_bytes();
         if b.len() <= 30 {
