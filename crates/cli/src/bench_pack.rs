@@ -28,33 +28,21 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
     let analysed = sextant_ops::analyse(&plan, None);
     let roadmap =
         sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
-    let budget = sextant_ops::budget::budget(&plan, &roadmap, 3, &[]);
-    let sim = sextant_ops::simulate_roadmap(
-        &plan,
-        &roadmap,
-        &sextant_ops::PACK_TRIALS,
-        &sextant_roadmap::Stop::never(),
-        &|_| {},
-    );
     let today = Date::parse("2026-12-04").unwrap_or_else(|| Date::from_days(0));
-    let agenda = sextant_core::review::agenda(&sextant_core::review::Inputs {
-        today,
-        doc: Some(plan.doc()),
-        analysis: Some(&analysed.analysis),
-        series: Some(&analysed.series),
-        meetings: &[],
-        assessments: &[],
-        lifecycle: None,
-    });
-    let summary = sextant_ops::summary::summary(&sextant_ops::summary::Inputs {
-        plan: &plan,
-        analysis: &analysed.analysis,
-        roadmap: &roadmap,
-        budget: &budget,
-        simulation: sim.as_ref(),
-        agenda: &agenda,
-        meetings: &[],
-    });
+    let m = sextant_ops::summary::summarise(
+        &plan,
+        &analysed.analysis,
+        &analysed.series,
+        &roadmap,
+        &sextant_ops::summary::Context {
+            today,
+            meetings: &[],
+            assessments: &[],
+            lifecycle: None,
+        },
+        &sextant_roadmap::Stop::never(),
+    );
+    let (budget, sim, agenda, summary) = (m.budget, m.simulation, m.agenda, m.summary);
     let shared = t.elapsed();
     let branding = sextant_pack::Branding::default();
     let data = || {

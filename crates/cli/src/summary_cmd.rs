@@ -54,44 +54,26 @@ pub fn build(g: &Gathered, time_limit: f64) -> (Summary, sextant_ops::RoadmapRep
     (s, planned)
 }
 
-/// The budget, the simulation and the executive summary of what `g` holds, on `roadmap`.
-fn made(
-    g: &Gathered,
-    roadmap: &sextant_roadmap::report::Roadmap,
-) -> (
-    sextant_ops::budget::Budget,
-    Option<sextant_roadmap::simulate::Simulation>,
-    Summary,
-) {
-    let due = g
-        .lifecycle
-        .as_ref()
-        .map(|lc| sextant_ops::budget::replacements(&g.plan, roadmap, lc))
-        .unwrap_or_default();
-    let budget = sextant_ops::budget::budget(&g.plan, roadmap, 3, &due);
-    let sim = sextant_ops::simulate_roadmap(
+/// The budget, the simulation, the agenda and the summary of what `g` holds, on `roadmap`.
+fn made(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> summary::Summarised {
+    summary::summarise(
         &g.plan,
+        &g.analysed.analysis,
+        &g.analysed.series,
         roadmap,
-        &sextant_ops::PACK_TRIALS,
+        &summary::Context {
+            today: g.today,
+            meetings: &g.meetings,
+            assessments: &g.assessments,
+            lifecycle: g.lifecycle.as_ref(),
+        },
         &sextant_roadmap::Stop::never(),
-        &|_| {},
-    );
-    let agenda = g.agenda();
-    let s = summary::summary(&summary::Inputs {
-        plan: &g.plan,
-        analysis: &g.analysed.analysis,
-        roadmap,
-        budget: &budget,
-        simulation: sim.as_ref(),
-        agenda: &agenda,
-        meetings: &g.meetings,
-    });
-    (budget, sim, s)
+    )
 }
 
 /// The executive summary of what `g` holds, on `roadmap`.
 pub fn of(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> Summary {
-    made(g, roadmap).2
+    made(g, roadmap).summary
 }
 
 /// The review pack of what `g` holds, on `roadmap`, typeset.
@@ -103,16 +85,15 @@ pub fn pack(
     parts: &[sextant_pack::Part],
     format: sextant_pack::Format,
 ) -> anyhow::Result<Vec<u8>> {
-    let (budget, sim, s) = made(g, roadmap);
-    let agenda = g.agenda();
+    let m = made(g, roadmap);
     let data = sextant_pack::data(&sextant_pack::Inputs {
         plan: &g.plan,
         analysis: &g.analysed.analysis,
         roadmap,
-        budget: &budget,
-        summary: &s,
-        simulation: sim.as_ref(),
-        agenda: &agenda,
+        budget: &m.budget,
+        summary: &m.summary,
+        simulation: m.simulation.as_ref(),
+        agenda: &m.agenda,
         meetings: &g.meetings,
         assessments: &g.assessments,
         lifecycle: g.lifecycle.as_ref(),

@@ -184,6 +184,77 @@ pub struct Inputs<'a> {
     pub meetings: &'a [Meeting],
 }
 
+/// What a summary (and a review pack) is made from besides the plan's analysis and roadmap:
+/// the organisation's reviews, assessments and asset register, on a day.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The day.
+    pub today: Date,
+    /// The reviews held.
+    pub meetings: &'a [Meeting],
+    /// Scored assessments, by id.
+    pub assessments: &'a [(String, sextant_core::standard::Scored)],
+    /// The asset register's lifecycle, when there are assets.
+    pub lifecycle: Option<&'a sextant_core::asset::Lifecycle>,
+}
+
+/// A summary with what it was made from: the budget (3 fiscal years, with the register's
+/// replacements), the simulation of the roadmap and the agenda of the next review.
+#[derive(Debug, Clone)]
+pub struct Summarised {
+    /// The budget on the roadmap.
+    pub budget: Budget,
+    /// The simulation of the roadmap ([`crate::PACK_TRIALS`]), when it has a schedule and
+    /// `stop` was not requested.
+    pub simulation: Option<Simulation>,
+    /// The agenda of the next review.
+    pub agenda: Agenda,
+    /// The summary.
+    pub summary: Summary,
+}
+
+/// The budget, the simulation, the agenda and the summary of `analysed` on `roadmap`, the one
+/// computation the CLI, the server and the pack share.
+pub fn summarise(
+    plan: &Plan,
+    analysis: &Analysis,
+    series: &sextant_core::kpi::Series,
+    roadmap: &Roadmap,
+    c: &Context,
+    stop: &sextant_roadmap::Stop,
+) -> Summarised {
+    let due = c
+        .lifecycle
+        .map(|lc| crate::budget::replacements(plan, roadmap, lc))
+        .unwrap_or_default();
+    let budget = crate::budget::budget(plan, roadmap, 3, &due);
+    let simulation = crate::simulate_roadmap(plan, roadmap, &crate::PACK_TRIALS, stop, &|_| {});
+    let agenda = sextant_core::review::agenda(&sextant_core::review::Inputs {
+        today: c.today,
+        doc: Some(plan.doc()),
+        analysis: Some(analysis),
+        series: Some(series),
+        meetings: c.meetings,
+        assessments: c.assessments,
+        lifecycle: c.lifecycle,
+    });
+    let summary = summary(&Inputs {
+        plan,
+        analysis,
+        roadmap,
+        budget: &budget,
+        simulation: simulation.as_ref(),
+        agenda: &agenda,
+        meetings: c.meetings,
+    });
+    Summarised {
+        budget,
+        simulation,
+        agenda,
+        summary,
+    }
+}
+
 /// `items` joined as a sentence says them: `a`, `a and b`, `a, b and c`.
 pub fn and_list(items: &[String]) -> String {
     match items {

@@ -152,9 +152,24 @@ fn every_figure_is_the_one_the_analysis_roadmap_budget_and_simulation_give() {
         assert!(!text.contains(word), "{word} in {text}");
     }
 
-    // The same inputs, the same summary.
+    // The same inputs, the same summary; and the one computation the doors call gives it.
     let again = summarise(&plan, &made(&plan), &[], day("2026-12-04"));
     assert_eq!(again, s);
+    let shared = summary::summarise(
+        &plan,
+        &m.analysed.analysis,
+        &m.analysed.series,
+        &m.roadmap,
+        &summary::Context {
+            today: day("2026-12-04"),
+            meetings: &[],
+            assessments: &[],
+            lifecycle: None,
+        },
+        &sextant_roadmap::Stop::never(),
+    );
+    assert_eq!(shared.summary, s);
+    assert_eq!(shared.budget, m.budget);
 }
 
 /// The simulation of a roadmap already searched is the one `simulate` runs after its own

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use sextant_core::model::Date;
-use sextant_core::review;
 use sextant_pack::{Branding, Format, Inputs, Paper, Part};
 
 fn demo() -> sextant_core::Plan {
@@ -24,33 +23,21 @@ fn demo_data(parts: &[Part], paper: Paper) -> (sextant_pack::Data, sextant_ops::
     let analysed = sextant_ops::analyse(&plan, None);
     let roadmap =
         sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
-    let budget = sextant_ops::budget::budget(&plan, &roadmap, 3, &[]);
-    let sim = sextant_ops::simulate_roadmap(
-        &plan,
-        &roadmap,
-        &sextant_ops::PACK_TRIALS,
-        &sextant_roadmap::Stop::never(),
-        &|_| {},
-    );
     let today = Date::parse("2026-12-04").unwrap();
-    let agenda = review::agenda(&review::Inputs {
-        today,
-        doc: Some(plan.doc()),
-        analysis: Some(&analysed.analysis),
-        series: Some(&analysed.series),
-        meetings: &[],
-        assessments: &[],
-        lifecycle: None,
-    });
-    let summary = sextant_ops::summary::summary(&sextant_ops::summary::Inputs {
-        plan: &plan,
-        analysis: &analysed.analysis,
-        roadmap: &roadmap,
-        budget: &budget,
-        simulation: sim.as_ref(),
-        agenda: &agenda,
-        meetings: &[],
-    });
+    let m = sextant_ops::summary::summarise(
+        &plan,
+        &analysed.analysis,
+        &analysed.series,
+        &roadmap,
+        &sextant_ops::summary::Context {
+            today,
+            meetings: &[],
+            assessments: &[],
+            lifecycle: None,
+        },
+        &sextant_roadmap::Stop::never(),
+    );
+    let (budget, sim, agenda, summary) = (m.budget, m.simulation, m.agenda, m.summary);
     let branding = Branding {
         name: "Harbour IT Partners".into(),
         ..Branding::default()

@@ -40,16 +40,9 @@ struct Gathered {
     a: std::sync::Arc<crate::ui::compute::Analysed>,
     planned: std::sync::Arc<crate::ui::compute::Planned>,
     lifecycle: Option<sextant_core::asset::Lifecycle>,
-    agenda: sextant_core::review::Agenda,
     meetings: Vec<sextant_core::review::Meeting>,
     assessments: Vec<(String, sextant_core::standard::Scored)>,
-}
-
-/// What [`Gathered`] gives once worked out: the budget, the simulation and the summary.
-struct Made {
-    budget: sextant_ops::budget::Budget,
-    simulation: Option<sextant_roadmap::simulate::Simulation>,
-    summary: Summary,
+    today: Date,
 }
 
 async fn gather(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Gathered>> {
@@ -58,7 +51,6 @@ async fn gather(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Ga
     };
     let planned = crate::ui::compute::roadmap_in(state, s, a.plan.clone(), 1.0, None).await?;
     let (list, lc, _) = crate::assets::worked_out(state, s, today, 1).await?;
-    let agenda = crate::reviews::agenda_of(state, s, today).await?;
     let meetings: Vec<_> = crate::reviews::all_reviews(state, s)
         .await?
         .iter()
@@ -69,46 +61,32 @@ async fn gather(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Ga
         a,
         planned,
         lifecycle: (!list.is_empty()).then_some(lc),
-        agenda,
         meetings,
         assessments,
+        today,
     }))
 }
 
-/// The budget (3 years, with the register's replacements), the simulation of the kept
-/// roadmap and the summary; `None` when cancelled.
-fn make(g: &Gathered, cancel: &crate::work::Cancel) -> ApiResult<Made> {
-    let roadmap = &g.planned.roadmap;
-    let due = g
-        .lifecycle
-        .as_ref()
-        .map(|lc| sextant_ops::budget::replacements(&g.a.plan, roadmap, lc))
-        .unwrap_or_default();
-    let budget = sextant_ops::budget::budget(&g.a.plan, roadmap, 3, &due);
-    let simulation = sextant_ops::simulate_roadmap(
+/// The budget, the simulation of the kept roadmap, the agenda and the summary
+/// (`sextant_ops::summary::summarise`), or the problem when cancelled.
+fn make(g: &Gathered, cancel: &crate::work::Cancel) -> ApiResult<summary::Summarised> {
+    let m = summary::summarise(
         &g.a.plan,
-        roadmap,
-        &sextant_ops::PACK_TRIALS,
+        &g.a.analysis,
+        &g.a.series,
+        &g.planned.roadmap,
+        &summary::Context {
+            today: g.today,
+            meetings: &g.meetings,
+            assessments: &g.assessments,
+            lifecycle: g.lifecycle.as_ref(),
+        },
         &cancel.stop(),
-        &|_| {},
     );
     if cancel.is_cancelled() {
         return Err(crate::analysis::cancelled(cancel));
     }
-    let summary = summary::summary(&summary::Inputs {
-        plan: &g.a.plan,
-        analysis: &g.a.analysis,
-        roadmap,
-        budget: &budget,
-        simulation: simulation.as_ref(),
-        agenda: &g.agenda,
-        meetings: &g.meetings,
-    });
-    Ok(Made {
-        budget,
-        simulation,
-        summary,
-    })
+    Ok(m)
 }
 
 /// The executive summary of the organisation prepared on `today`, or `None` when it has no
@@ -160,7 +138,7 @@ pub async fn pack_of(
                 budget: &m.budget,
                 summary: &m.summary,
                 simulation: m.simulation.as_ref(),
-                agenda: &g.agenda,
+                agenda: &m.agenda,
                 meetings: &g.meetings,
                 assessments: &g.assessments,
                 lifecycle: g.lifecycle.as_ref(),
