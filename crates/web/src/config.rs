@@ -767,6 +767,53 @@ mod tests {
     }
 
     #[test]
+    fn the_packs_branding_is_read_and_checked() {
+        let c = Config::load(None, |_| None).unwrap();
+        assert_eq!(c.branding, sextant_pack::Branding::default());
+        let dir = std::env::temp_dir().join(format!("sextant-brand-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let logo = dir.join("logo.svg");
+        std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        let file = dir.join("sextant.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "brand_name = \"Harbour IT\"\nbrand_colour = \"#7a1f5c\"\nbrand_logo = \"{}\"\n",
+                logo.display()
+            ),
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), |_| None).unwrap();
+        assert_eq!(c.branding.name, "Harbour IT");
+        assert_eq!(c.branding.colour, "#7A1F5C");
+        assert_eq!(c.branding.logo.as_ref().map(|l| l.kind), Some("svg"));
+        // The environment wins over the file.
+        let c = Config::load(Some(&file), vars(&[("SEXTANT_BRAND_NAME", "Other")])).unwrap();
+        assert_eq!(c.branding.name, "Other");
+        let e = Config::load(None, vars(&[("SEXTANT_BRAND_COLOUR", "blue")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "SEXTANT_BRAND_COLOUR: expected a colour as #RRGGBB (e.g. #1F4E79), found `blue`"
+        );
+        let e = Config::load(None, vars(&[("SEXTANT_BRAND_LOGO", "/nowhere/logo.png")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("SEXTANT_BRAND_LOGO: cannot read `/nowhere/logo.png`"),
+            "{e}"
+        );
+        let e = Config::load(
+            None,
+            vars(&[("SEXTANT_BRAND_LOGO", file.to_str().unwrap())]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.ends_with("expected a PNG, JPEG or SVG image"), "{e}");
+    }
+
+    #[test]
     fn smtp_settings_that_cannot_work_are_refused_by_name() {
         let url = ("SEXTANT_PUBLIC_URL", "https://plans.example.com");
         let host = ("SEXTANT_SMTP_HOST", "smtp.example.com");
