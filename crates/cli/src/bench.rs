@@ -117,7 +117,8 @@ enum BenchWhat {
     },
 }
 
-fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
+/// The median time of `repeat` runs of `f` (at least one).
+pub(crate) fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
     let mut times: Vec<Duration> = (0..repeat.max(1))
         .map(|_| {
             let t = Instant::now();

@@ -6,20 +6,10 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use crate::bench::median;
+
 use sextant_core::model::Date;
 use sextant_core::synth::{Size, plan_yaml};
-
-fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
-    let mut times: Vec<Duration> = (0..repeat.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
 
 fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
     let plan = sextant_core::load_plan("bench.yaml", text)

@@ -169,18 +169,7 @@ async fn agenda(
     Query(q): Query<AgendaQuery>,
 ) -> ApiResult<axum::Json<Agenda>> {
     let s = scope(&state, &caller, &org).await?;
-    let today = match q.today.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => crate::ui::today_date().unwrap_or_else(|| Date::from_days(0)),
-        Some(t) => Date::parse(t).ok_or_else(|| {
-            ApiError::field(
-                "today",
-                format!(
-                    "expected a day YYYY-MM-DD, found `{}`",
-                    t.chars().take(40).collect::<String>()
-                ),
-            )
-        })?,
-    };
+    let today = crate::summary::day(q.today.as_deref())?;
     Ok(axum::Json(agenda_of(&state, &s, today).await?))
 }
 
