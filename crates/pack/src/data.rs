@@ -468,6 +468,10 @@ pub fn data(i: &Inputs) -> Data {
         }
     }
 
+    if uncertainty.is_empty() {
+        uncertainty.push("Not simulated: the roadmap schedules no change.".to_string());
+    }
+
     // Risks.
     charts.push((
         "/charts/risks.svg".to_string(),

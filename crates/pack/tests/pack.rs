@@ -19,7 +19,16 @@ fn demo() -> sextant_core::Plan {
 
 /// The demo's pack data, with all its parts.
 fn demo_data(parts: &[Part], paper: Paper) -> (sextant_pack::Data, sextant_ops::summary::Summary) {
-    let plan = demo();
+    data_of(&demo(), parts, paper)
+}
+
+/// A plan's pack data.
+fn data_of(
+    plan: &sextant_core::Plan,
+    parts: &[Part],
+    paper: Paper,
+) -> (sextant_pack::Data, sextant_ops::summary::Summary) {
+    let plan = plan.clone();
     let analysed = sextant_ops::analyse(&plan, None);
     let roadmap =
         sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
@@ -334,4 +343,44 @@ fn dump_for_a_look() {
         sextant_pack::typeset(&data, Format::Slides).unwrap(),
     )
     .unwrap();
+}
+
+/// A plan with nothing scheduled (every budget 1), and one with no goals, risks or systems:
+/// both packs typeset, saying what is missing instead of failing.
+#[test]
+fn plans_with_nothing_scheduled_or_nothing_recorded_still_typeset() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/corner-bookstore.yaml"),
+    )
+    .unwrap();
+    let tight = text
+        .replace("amount: 6000", "amount: 1")
+        .replace("amount: 4000", "amount: 1");
+    let plan = sextant_core::load_plan("tight.yaml", &tight).unwrap();
+    let (data, _) = data_of(&plan, &Part::ALL, Paper::A4);
+    for format in [Format::Pdf, Format::Slides] {
+        let pdf = sextant_pack::typeset(&data, format).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+    let all = pages_text(&sextant_pack::typeset(&data, Format::Pdf).unwrap()).join("\n");
+    assert!(
+        all.contains("No roadmap fits the plan's budgets and limits")
+            || all.contains("The roadmap schedules no change"),
+        "{all}"
+    );
+    assert!(
+        all.contains("Not simulated: the roadmap schedules no change."),
+        "{all}"
+    );
+
+    let bare = sextant_core::load_plan(
+        "bare.yaml",
+        "version: 1\norganization: {name: Bare, currency: EUR, start: 2027-01, horizon_months: 12, discount_rate: 0.05}\n",
+    )
+    .unwrap();
+    let (data, _) = data_of(&bare, &Part::ALL, Paper::Letter);
+    let all = pages_text(&sextant_pack::typeset(&data, Format::Pdf).unwrap()).join("\n");
+    assert!(all.contains("Bare"), "{all}");
+    assert!(sextant_pack::typeset(&data, Format::Slides).is_ok());
 }
