@@ -19,20 +19,20 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
     let roadmap =
         sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
     let today = Date::parse("2026-12-04").unwrap_or_else(|| Date::from_days(0));
+    let context = sextant_ops::summary::Context {
+        today,
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+    };
     let m = sextant_ops::summary::summarise(
         &plan,
         &analysed.analysis,
         &analysed.series,
         &roadmap,
-        &sextant_ops::summary::Context {
-            today,
-            meetings: &[],
-            assessments: &[],
-            lifecycle: None,
-        },
+        &context,
         &sextant_roadmap::Stop::never(),
     );
-    let (budget, sim, agenda, summary) = (m.budget, m.simulation, m.agenda, m.summary);
     let shared = t.elapsed();
     let branding = sextant_pack::Branding::default();
     let data = || {
@@ -40,13 +40,8 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
             plan: &plan,
             analysis: &analysed.analysis,
             roadmap: &roadmap,
-            budget: &budget,
-            summary: &summary,
-            simulation: sim.as_ref(),
-            agenda: &agenda,
-            meetings: &[],
-            assessments: &[],
-            lifecycle: None,
+            made: &m,
+            context: &context,
             branding: &branding,
             paper: sextant_pack::Paper::A4,
             parts: &sextant_pack::Part::ALL,
@@ -60,7 +55,7 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
                     analysis: &analysed.analysis,
                     roadmap: Some(&roadmap),
                     frontier: None,
-                    summary: Some(&summary),
+                    summary: Some(&m.summary),
                 }
                 .html(),
             );
@@ -73,7 +68,7 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
                 &plan,
                 &analysed.analysis,
                 &roadmap,
-                &budget,
+                &m.budget,
             ));
         },
         repeat,

@@ -54,6 +54,16 @@ pub fn build(g: &Gathered, time_limit: f64) -> (Summary, sextant_ops::RoadmapRep
     (s, planned)
 }
 
+/// What the summary is made with besides the plan: `g`'s reviews, assessments and assets.
+fn context(g: &Gathered) -> summary::Context<'_> {
+    summary::Context {
+        today: g.today,
+        meetings: &g.meetings,
+        assessments: &g.assessments,
+        lifecycle: g.lifecycle.as_ref(),
+    }
+}
+
 /// The budget, the simulation, the agenda and the summary of what `g` holds, on `roadmap`.
 fn made(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> summary::Summarised {
     summary::summarise(
@@ -61,12 +71,7 @@ fn made(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> summary::Su
         &g.analysed.analysis,
         &g.analysed.series,
         roadmap,
-        &summary::Context {
-            today: g.today,
-            meetings: &g.meetings,
-            assessments: &g.assessments,
-            lifecycle: g.lifecycle.as_ref(),
-        },
+        &context(g),
         &sextant_roadmap::Stop::never(),
     )
 }
@@ -90,13 +95,8 @@ pub fn pack(
         plan: &g.plan,
         analysis: &g.analysed.analysis,
         roadmap,
-        budget: &m.budget,
-        summary: &m.summary,
-        simulation: m.simulation.as_ref(),
-        agenda: &m.agenda,
-        meetings: &g.meetings,
-        assessments: &g.assessments,
-        lifecycle: g.lifecycle.as_ref(),
+        made: &m,
+        context: &context(g),
         branding,
         paper,
         parts,

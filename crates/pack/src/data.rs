@@ -3,20 +3,18 @@
 
 use serde::Serialize;
 use sextant_core::Plan;
-use sextant_core::asset::{Lifecycle, long_date};
+use sextant_core::asset::long_date;
 use sextant_core::calendar::month_words;
 use sextant_core::kpi::Standing;
 use sextant_core::model::Month;
-use sextant_core::review::Agenda;
 use sextant_core::standard::Scored;
 use sextant_core::unit::{Measure, chance, money, months, percent, percent_opt};
 use sextant_core::{Analysis, unit};
-use sextant_ops::budget::{Budget, BudgetRow};
-use sextant_ops::summary::Summary;
+use sextant_ops::budget::BudgetRow;
+use sextant_ops::summary::{Context, Summarised};
 use sextant_report::chart::{SCurve, Tornado, TornadoBar};
 use sextant_report::plan_charts;
 use sextant_roadmap::report::Roadmap;
-use sextant_roadmap::simulate::Simulation;
 use sextant_roadmap::solve::SolveStatus;
 
 use crate::{Branding, Paper, Part};
@@ -37,20 +35,11 @@ pub struct Inputs<'a> {
     pub analysis: &'a Analysis,
     /// Its optimised roadmap.
     pub roadmap: &'a Roadmap,
-    /// The budget on that roadmap.
-    pub budget: &'a Budget,
-    /// The executive summary.
-    pub summary: &'a Summary,
-    /// The simulation of the roadmap, when run.
-    pub simulation: Option<&'a Simulation>,
-    /// The agenda of the next review (its open actions and the last review).
-    pub agenda: &'a Agenda,
-    /// The reviews held (the last one's decisions are listed).
-    pub meetings: &'a [sextant_core::review::Meeting],
-    /// Scored assessments, by id.
-    pub assessments: &'a [(String, Scored)],
-    /// The asset register's lifecycle, if there is one.
-    pub lifecycle: Option<&'a Lifecycle>,
+    /// The budget, the simulation, the agenda and the summary made from them
+    /// (`sextant_ops::summary::summarise`).
+    pub made: &'a Summarised,
+    /// The reviews, assessments and asset register they were made with.
+    pub context: &'a Context<'a>,
     /// Who prepared it.
     pub branding: &'a Branding,
     /// The document's paper.
@@ -193,10 +182,12 @@ fn row(r: &BudgetRow, cur: &str) -> Vec<String> {
 
 /// The pack's data from `i`.
 pub fn data(i: &Inputs) -> Data {
+    let (budget, summary, agenda) = (&i.made.budget, &i.made.summary, &i.made.agenda);
+    let simulation = i.made.simulation.as_ref();
     let doc = i.plan.doc();
     let an = i.analysis;
     let cur = an.organization.currency.as_str();
-    let today = i.summary.prepared;
+    let today = summary.prepared;
     let mut charts = Vec::new();
     let title_of = |id: &str| {
         doc.initiatives
@@ -324,7 +315,7 @@ pub fn data(i: &Inputs) -> Data {
     // The budget.
     charts.push((
         "/charts/budget.svg".to_string(),
-        chart(plan_charts::budget_bars(i.budget).svg()),
+        chart(plan_charts::budget_bars(budget).svg()),
     ));
     let head = [
         "Period",
@@ -337,20 +328,18 @@ pub fn data(i: &Inputs) -> Data {
     .to_vec();
     let fiscal = doc.organization.fiscal_year_start;
     let now = sextant_core::model::BudgetPeriod::quarter_of(today.month(), fiscal).to_string();
-    let from = i
-        .budget
+    let from = budget
         .quarters
         .iter()
         .position(|q| q.period >= now)
         .unwrap_or(0);
     let years = Table {
         header: head.clone(),
-        rows: i.budget.years.iter().map(|r| row(r, cur)).collect(),
+        rows: budget.years.iter().map(|r| row(r, cur)).collect(),
     };
     let quarters = Table {
         header: head,
-        rows: i
-            .budget
+        rows: budget
             .quarters
             .iter()
             .skip(from)
@@ -409,7 +398,7 @@ pub fn data(i: &Inputs) -> Data {
     let money_unit = Measure::money(cur);
     let mut uncertainty = Vec::new();
     let (mut scurve, mut tornado) = (None, None);
-    if let (Some(s), true) = (i.simulation, scheduled) {
+    if let (Some(s), true) = (simulation, scheduled) {
         uncertainty.push(format!(
             "In {} simulated futures, where costs, benefits and timings vary within their estimates and the plan's risks may happen, the roadmap is worth {} at the middle, between {} and {} in 8 futures out of 10, and has {} of losing money.",
             unit::count(s.trials as f64),
@@ -497,7 +486,7 @@ pub fn data(i: &Inputs) -> Data {
     };
 
     // Assessments, newest first.
-    let mut assessed: Vec<&(String, Scored)> = i.assessments.iter().collect();
+    let mut assessed: Vec<&(String, Scored)> = i.context.assessments.iter().collect();
     assessed.sort_by(|(ia, a), (ib, b)| b.date.cmp(&a.date).then(ia.cmp(ib)));
     let assessments = Table {
         header: ["Assessment", "Day", "Weight met", "Controls not met"]
@@ -517,7 +506,7 @@ pub fn data(i: &Inputs) -> Data {
     };
 
     // Devices and software.
-    let (lifecycle, lifecycle_note) = match i.lifecycle {
+    let (lifecycle, lifecycle_note) = match i.context.lifecycle {
         Some(lc) if lc.totals.assets > 0 => (
             lc.warnings
                 .iter()
@@ -540,7 +529,7 @@ pub fn data(i: &Inputs) -> Data {
     };
 
     // Reviews.
-    let last_review = i.agenda.last.as_ref().map_or_else(
+    let last_review = agenda.last.as_ref().map_or_else(
         || "No review has been held yet.".to_string(),
         |l| format!("The last review was on {}: {}.", long_date(l.date), l.title),
     );
@@ -548,8 +537,7 @@ pub fn data(i: &Inputs) -> Data {
         header: ["Action", "Who", "Due", "Status"]
             .map(String::from)
             .to_vec(),
-        rows: i
-            .agenda
+        rows: agenda
             .actions
             .iter()
             .map(|a| {
@@ -608,7 +596,7 @@ pub fn data(i: &Inputs) -> Data {
             ),
         ],
     ];
-    if let Some(s) = i.simulation {
+    if let Some(s) = simulation {
         appendix.push(vec![
             "Simulation".to_string(),
             format!(
@@ -624,8 +612,7 @@ pub fn data(i: &Inputs) -> Data {
     }
     appendix.push(vec!["Prepared on".to_string(), long_date(today)]);
 
-    let headline = i
-        .summary
+    let headline = summary
         .overview
         .first()
         .map(|l| l.text.clone())
@@ -644,8 +631,7 @@ pub fn data(i: &Inputs) -> Data {
         paper: i.paper.typst(),
         logo,
         parts: i.parts.iter().map(|p| p.name()).collect(),
-        summary: i
-            .summary
+        summary: summary
             .sections()
             .into_iter()
             .map(|(h, lines)| Block {
@@ -673,11 +659,10 @@ pub fn data(i: &Inputs) -> Data {
         lifecycle,
         lifecycle_note,
         last_review,
-        decisions: i
-            .agenda
+        decisions: agenda
             .last
             .as_ref()
-            .and_then(|l| i.meetings.iter().find(|x| x.id == l.id))
+            .and_then(|l| i.context.meetings.iter().find(|x| x.id == l.id))
             .map(|x| x.decisions.clone())
             .unwrap_or_default(),
         actions,

@@ -33,20 +33,20 @@ fn data_of(
     let roadmap =
         sextant_ops::roadmap(&plan, &sextant_ops::RoadmapRequest::default(), &|| true).roadmap;
     let today = Date::parse("2026-12-04").unwrap();
+    let context = sextant_ops::summary::Context {
+        today,
+        meetings: &[],
+        assessments: &[],
+        lifecycle: None,
+    };
     let m = sextant_ops::summary::summarise(
         &plan,
         &analysed.analysis,
         &analysed.series,
         &roadmap,
-        &sextant_ops::summary::Context {
-            today,
-            meetings: &[],
-            assessments: &[],
-            lifecycle: None,
-        },
+        &context,
         &sextant_roadmap::Stop::never(),
     );
-    let (budget, sim, agenda, summary) = (m.budget, m.simulation, m.agenda, m.summary);
     let branding = Branding {
         name: "Harbour IT Partners".into(),
         ..Branding::default()
@@ -55,18 +55,13 @@ fn data_of(
         plan: &plan,
         analysis: &analysed.analysis,
         roadmap: &roadmap,
-        budget: &budget,
-        summary: &summary,
-        simulation: sim.as_ref(),
-        agenda: &agenda,
-        meetings: &[],
-        assessments: &[],
-        lifecycle: None,
+        made: &m,
+        context: &context,
         branding: &branding,
         paper,
         parts,
     });
-    (data, summary)
+    (data, m.summary)
 }
 
 /// A font's character codes and the text each stands for, from its ToUnicode map (the

@@ -45,6 +45,18 @@ struct Gathered {
     today: Date,
 }
 
+impl Gathered {
+    /// What the summary is made with besides the plan.
+    fn context(&self) -> summary::Context<'_> {
+        summary::Context {
+            today: self.today,
+            meetings: &self.meetings,
+            assessments: &self.assessments,
+            lifecycle: self.lifecycle.as_ref(),
+        }
+    }
+}
+
 async fn gather(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Gathered>> {
     let Some(a) = crate::ui::compute::analysed_in(state, s).await? else {
         return Ok(None);
@@ -75,12 +87,7 @@ fn make(g: &Gathered, cancel: &crate::work::Cancel) -> ApiResult<summary::Summar
         &g.a.analysis,
         &g.a.series,
         &g.planned.roadmap,
-        &summary::Context {
-            today: g.today,
-            meetings: &g.meetings,
-            assessments: &g.assessments,
-            lifecycle: g.lifecycle.as_ref(),
-        },
+        &g.context(),
         &cancel.stop(),
     );
     if cancel.is_cancelled() {
@@ -135,13 +142,8 @@ pub async fn pack_of(
                 plan: &g.a.plan,
                 analysis: &g.a.analysis,
                 roadmap: &g.planned.roadmap,
-                budget: &m.budget,
-                summary: &m.summary,
-                simulation: m.simulation.as_ref(),
-                agenda: &m.agenda,
-                meetings: &g.meetings,
-                assessments: &g.assessments,
-                lifecycle: g.lifecycle.as_ref(),
+                made: &m,
+                context: &g.context(),
                 branding: &branding,
                 paper: req.paper,
                 parts: &req.parts,
