@@ -100,7 +100,8 @@ enum BenchWhat {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
-    /// Monte Carlo on a generated plan's optimised roadmap, on every core and on one.
+    /// `sextant simulate` on a generated plan, its roadmap searched against kept; then the
+    /// Monte Carlo alone on every core against one.
     Simulate {
         /// Number of initiatives.
         #[arg(long, default_value_t = 50)]
@@ -114,6 +115,9 @@ enum BenchWhat {
         /// Seed of the generated plan and of the simulation.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write the generated plan to this file (to time `sextant simulate` on it).
+        #[arg(long, value_name = "FILE")]
+        keep: Option<std::path::PathBuf>,
     },
 }
 
@@ -170,7 +174,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             months,
             trials,
             seed,
-        } => crate::bench_roadmap::simulate(initiatives, months, trials, seed),
+            keep,
+        } => crate::bench_roadmap::simulate(initiatives, months, trials, seed, keep.as_deref()),
         BenchWhat::Analyze {
             initiatives,
             seed,

@@ -39,6 +39,7 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
         sextant_pack::data(&sextant_pack::Inputs {
             plan: &plan,
             analysis: &analysed.analysis,
+            series: &analysed.series,
             roadmap: &roadmap,
             made: &m,
             context: &context,

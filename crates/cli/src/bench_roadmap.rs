@@ -9,11 +9,21 @@ use sextant_roadmap::solve::{self, Options, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective, schedule};
 
 fn generated(initiatives: usize, months: u32, seed: u64) -> anyhow::Result<sextant_core::Plan> {
+    generated_text(initiatives, months, seed).map(|(plan, _)| plan)
+}
+
+/// The generated plan and its YAML.
+fn generated_text(
+    initiatives: usize,
+    months: u32,
+    seed: u64,
+) -> anyhow::Result<(sextant_core::Plan, String)> {
     let mut size = Size::initiatives(initiatives);
     size.months = months;
     let text = plan_yaml(size, seed);
-    sextant_core::load_plan("bench.yaml", &text)
-        .map_err(|p| anyhow::anyhow!("generated plan is invalid: {p}"))
+    let plan = sextant_core::load_plan("bench.yaml", &text)
+        .map_err(|p| anyhow::anyhow!("generated plan is invalid: {p}"))?;
+    Ok((plan, text))
 }
 
 /// Optimiser against the plain model and the baseline on one generated instance.
@@ -139,30 +149,48 @@ pub fn roadmap(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Monte Carlo throughput on all cores against one core, with the same numbers from both.
+/// `sextant simulate` on a generated plan end to end, its roadmap searched (cold) against its
+/// roadmap read back from the cache (warm), then the Monte Carlo alone on one thread against
+/// every core, each pair in the same run with the same numbers from both.
 pub fn simulate(
     initiatives: usize,
     months: u32,
     trials: usize,
     seed: u64,
+    keep: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
-    use sextant_roadmap::simulate::{self, Shape, SimOptions};
-    let plan = generated(initiatives, months, seed)?;
-    let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust::default());
-    let sol = solve::optimise(
-        &inst,
-        &Options {
-            time_limit: Duration::from_secs(20),
-            ..Options::default()
-        },
-    );
-    let model = simulate::Model::new(&plan, &inst, &sol.starts);
+    use crate::roadmap_cache::{self, Cache, Source};
+    use sextant_roadmap::simulate::{Shape, SimOptions};
+    let (plan, text) = generated_text(initiatives, months, seed)?;
+    if let Some(path) = keep {
+        std::fs::write(path, &text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
     let opts = SimOptions {
         trials,
         seed,
         shape: Shape::Pert,
     };
-    let scheduled = sol.starts.iter().filter(|s| s.is_some()).count();
+    let never = sextant_roadmap::Stop::never();
+    // `sextant simulate`'s own search: its defaults.
+    let req = sextant_ops::RoadmapRequest::default();
+    let dir = std::env::temp_dir().join(format!("sextant-bench-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = Cache::at(dir.clone());
+    let end_to_end = || -> anyhow::Result<(f64, Source, sextant_ops::RoadmapReport, String)> {
+        let t = Instant::now();
+        let (report, from) = roadmap_cache::roadmap(&plan, &req, &cache);
+        let sim = sextant_ops::simulate_roadmap(&plan, &report.roadmap, &opts, &never, &|_| {})
+            .ok_or_else(|| anyhow::anyhow!("the roadmap is {}", report.roadmap.status.label()))?;
+        let secs = t.elapsed().as_secs_f64();
+        Ok((secs, from, report, serde_json::to_string(&sim)?))
+    };
+    let cold = end_to_end();
+    let warm = end_to_end();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (cold, cold_from, report, cold_json) = cold?;
+    let (warm, warm_from, _, warm_json) = warm?;
+    let r = &report.roadmap;
     let risks = plan
         .doc()
         .risks
@@ -170,36 +198,71 @@ pub fn simulate(
         .filter(|r| r.probability.is_some())
         .count();
     println!(
-        "plan: {initiatives} initiatives ({scheduled} scheduled), {months} months, {risks} quantified risks; {trials} trials"
+        "plan: {initiatives} initiatives ({} scheduled), {months} months, {risks} quantified risks; {trials} trials",
+        r.schedule.len()
+    );
+    println!(
+        "roadmap: {} in {:.3} s (gap {})",
+        r.status.label(),
+        r.solve_seconds,
+        r.gap.map_or("-".into(), |g| format!("{:.3}%", g * 100.0))
+    );
+    println!(
+        "{:<40} {:>10} {:>10}",
+        "simulate, end to end", "seconds", "speed-up"
+    );
+    println!(
+        "{:<40} {:>10.3} {:>10.2}",
+        "baseline: cold (search + trials)", cold, 1.0
+    );
+    println!(
+        "{:<40} {:>10.3} {:>10.2}",
+        "warm (kept roadmap checked + trials)",
+        warm,
+        cold / warm.max(1e-9)
+    );
+    println!(
+        "cold {}, warm {}; same numbers cold and warm: {}",
+        match cold_from {
+            Source::Search => "searched",
+            Source::Cache => "FROM THE CACHE",
+        },
+        match warm_from {
+            Source::Cache => "from the cache",
+            Source::Search => "SEARCHED AGAIN",
+        },
+        if cold_json == warm_json { "yes" } else { "NO" }
     );
     let run = |threads: usize| -> anyhow::Result<(f64, String)> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
         let t = Instant::now();
-        let sim = pool.install(|| simulate::simulate(&model, &opts, &|_| {}));
+        let sim = pool
+            .install(|| sextant_ops::simulate_roadmap(&plan, r, &opts, &never, &|_| {}))
+            .ok_or_else(|| anyhow::anyhow!("no schedule"))?;
         Ok((t.elapsed().as_secs_f64(), serde_json::to_string(&sim)?))
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (one, a) = run(1)?;
     let (all, b) = run(cores)?;
     println!(
-        "{:<30} {:>10} {:>16} {:>10}",
-        "run", "seconds", "trials/s", "x 1 core"
+        "{:<40} {:>10} {:>16} {:>10}",
+        "Monte Carlo alone", "seconds", "trials/s", "speed-up"
     );
     println!(
-        "{:<30} {:>10.3} {:>16.0} {:>10.2}",
+        "{:<40} {:>10.3} {:>16.0} {:>10.2}",
         "baseline: 1 thread",
         one,
         trials as f64 / one,
         1.0
     );
     println!(
-        "{:<30} {:>10.3} {:>16.0} {:>10.2}",
+        "{:<40} {:>10.3} {:>16.0} {:>10.2}",
         format!("{cores} threads"),
         all,
         trials as f64 / all,
-        all / one
+        one / all.max(1e-9)
     );
     println!(
         "same numbers on 1 and {cores} threads: {}",

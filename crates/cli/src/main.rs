@@ -15,6 +15,7 @@ mod plan_cmds;
 mod render;
 mod report_cmd;
 mod review_cmd;
+mod roadmap_cache;
 mod server_cmds;
 mod summary_cmd;
 mod table;

@@ -129,6 +129,23 @@ pub(crate) fn budget_factor(s: &str) -> Result<f64, String> {
     )
 }
 
+/// The roadmap cache's switch, for the commands that search the plan's roadmap.
+#[derive(Args)]
+pub struct CacheArgs {
+    /// Search the roadmap again rather than reuse the one kept for the same plan and options
+    /// (in `$SEXTANT_CACHE_DIR`, else `$XDG_CACHE_HOME/sextant`, else `~/.cache/sextant`),
+    /// and keep nothing.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The cache these arguments ask for.
+    pub fn cache(&self) -> crate::roadmap_cache::Cache {
+        crate::roadmap_cache::Cache::new(self.no_cache)
+    }
+}
+
 impl SolveArgs {
     fn options(&self) -> Options {
         Options {
@@ -156,6 +173,8 @@ pub struct RoadmapArgs {
     /// usual), plus the plan's own budget.
     #[arg(long, value_name = "LEVELS", value_parser = frontier_levels)]
     frontier: Option<usize>,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 /// `sextant simulate` arguments.
@@ -179,8 +198,15 @@ pub struct SimulateArgs {
     /// months, month 0 otherwise).
     #[arg(long, value_enum, default_value_t = ScheduleArg::Optimised)]
     schedule: ScheduleArg,
+    /// Simulate this roadmap (the JSON of `sextant roadmap --format json`) rather than the
+    /// one searched for or kept for the plan; it must fit the plan (its initiatives, durations
+    /// and constraints, checked).
+    #[arg(long, value_name = "FILE", conflicts_with = "schedule")]
+    roadmap: Option<PathBuf>,
     #[command(flatten)]
     solve: SolveArgs,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 /// `sextant compare` arguments.
@@ -231,7 +257,7 @@ pub fn roadmap(args: RoadmapArgs) -> anyhow::Result<ExitCode> {
         budget_factor: args.budget_factor,
         frontier: args.frontier,
     };
-    let report = sextant_ops::roadmap(&plan, &req, &|| true);
+    let (report, _) = crate::roadmap_cache::roadmap(&plan, &req, &args.cache.cache());
     let r = &report.roadmap;
     let mut out = anstream::stdout();
     match args.format {
@@ -591,11 +617,39 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         );
         b
     });
-    let sim = match sextant_ops::simulate(&plan, &req, &|| true, &|done| {
+    let progress = |done: usize| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
-    }) {
+    };
+    let simulated = match args.schedule {
+        ScheduleArg::Plan => sextant_ops::simulate(&plan, &req, &|| true, &progress),
+        ScheduleArg::Optimised => {
+            // The roadmap `sextant roadmap` gives for the same plan and options (kept, or
+            // searched), or the one named.
+            let rreq = sextant_ops::RoadmapRequest {
+                objective: req.objective,
+                options: req.options.clone(),
+                ..Default::default()
+            };
+            let report = match &args.roadmap {
+                Some(file) => roadmap_from_file(&plan, &rreq, file, &args.file)?,
+                None => crate::roadmap_cache::roadmap(&plan, &rreq, &args.cache.cache()).0,
+            };
+            match report.roadmap.status {
+                SolveStatus::Optimal | SolveStatus::Feasible => sextant_ops::simulate_roadmap(
+                    &plan,
+                    &report.roadmap,
+                    &req.trials,
+                    &req.options.stop,
+                    &progress,
+                )
+                .ok_or(sextant_ops::NotSimulated::Stopped),
+                status => Err(sextant_ops::NotSimulated::NoSchedule(status)),
+            }
+        }
+    };
+    let sim = match simulated {
         Ok(sim) => sim,
         Err(sextant_ops::NotSimulated::NoSchedule(status)) => anyhow::bail!(
             "the roadmap is {}; simulate the plan's own schedule with --schedule plan, or see `sextant roadmap`",
@@ -615,6 +669,30 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The roadmap in `file` (the JSON of `sextant roadmap --format json`), refused with what was
+/// expected and what was found when it cannot be read or does not fit the plan `plan_file`.
+fn roadmap_from_file(
+    plan: &Plan,
+    req: &sextant_ops::RoadmapRequest,
+    file: &std::path::Path,
+    plan_file: &std::path::Path,
+) -> anyhow::Result<sextant_ops::RoadmapReport> {
+    let f = file.display();
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read the roadmap {f}: {e}"))?;
+    let kept: sextant_ops::Kept = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{f}: expected the JSON of `sextant roadmap --format json`, found something else ({e})"
+        )
+    })?;
+    sextant_ops::reuse_roadmap(plan, req, &kept, &|| true).map_err(|m| {
+        anyhow::anyhow!(
+            "{f} is not a roadmap of the plan {}: {m}",
+            plan_file.display()
+        )
+    })
 }
 
 fn simulation_text(plan: &Plan, sim: &Simulation, colour: bool) -> String {
@@ -1061,6 +1139,8 @@ pub struct BudgetArgs {
     today: Option<sextant_core::model::Date>,
     #[command(flatten)]
     solve: SolveArgs,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 pub(crate) fn budget_years(s: &str) -> Result<u32, String> {
@@ -1109,7 +1189,7 @@ pub fn budget(args: BudgetArgs) -> anyhow::Result<ExitCode> {
         options: args.solve.options(),
         ..Default::default()
     };
-    let report = sextant_ops::roadmap(&plan, &req, &|| true);
+    let (report, _) = crate::roadmap_cache::roadmap(&plan, &req, &args.cache.cache());
     let due = replacements_from(
         &plan,
         &report.roadmap,

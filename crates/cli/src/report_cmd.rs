@@ -50,6 +50,8 @@ pub struct ReportArgs {
     /// Stop the roadmap's search after this many seconds (above 0, at most 86400).
     #[arg(long, default_value_t = 10.0, value_parser = crate::plan_cmds::positive_seconds)]
     time_limit: f64,
+    #[command(flatten)]
+    cache: crate::plan_cmds::CacheArgs,
     /// With `--format pdf`: the paper, `a4` or `letter`.
     #[arg(long, default_value = "a4", value_parser = paper)]
     paper: sextant_pack::Paper,
@@ -113,7 +115,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         frontier: args.frontier.map(|l| l as usize),
         ..sextant_ops::RoadmapRequest::default()
     };
-    let planned = sextant_ops::roadmap(plan, &req, &|| true);
+    let (planned, _) = crate::roadmap_cache::roadmap(plan, &req, &args.cache.cache());
     if args.format == ReportFormat::Xlsx {
         let due = g
             .lifecycle
@@ -143,7 +145,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             branding.logo = Some(
-                sextant_pack::Logo::read(bytes)
+                sextant_pack::Logo::checked(bytes)
                     .map_err(|e| crate::InvalidInput(format!("{}: {e}", path.display())))?,
             );
         }

@@ -196,6 +196,7 @@ fn heading(t: Topic) -> &'static str {
     match t {
         Topic::Action => "Open actions",
         Topic::Decision => "Decisions to follow up",
+        Topic::Answer => "The client's answers",
         Topic::Kpi => "KPIs that moved",
         Topic::Goal => "Goals off track or at risk",
         Topic::Assessment => "Assessments",

@@ -37,11 +37,18 @@ pub struct SummaryArgs {
     /// Stop the roadmap's search after this many seconds (above 0, at most 86400).
     #[arg(long, default_value_t = 10.0, value_parser = crate::plan_cmds::positive_seconds)]
     time_limit: f64,
+    #[command(flatten)]
+    cache: crate::plan_cmds::CacheArgs,
 }
 
 /// The executive summary of what `g` holds, on the roadmap searched for at most `time_limit`
-/// seconds, with the budget and the simulation of that roadmap.
-pub fn build(g: &Gathered, time_limit: f64) -> (Summary, sextant_ops::RoadmapReport) {
+/// seconds (or kept in `cache` from such a search), with the budget and the simulation of that
+/// roadmap.
+pub fn build(
+    g: &Gathered,
+    time_limit: f64,
+    cache: &crate::roadmap_cache::Cache,
+) -> (Summary, sextant_ops::RoadmapReport) {
     let req = sextant_ops::RoadmapRequest {
         options: Options {
             time_limit: Duration::from_secs_f64(time_limit),
@@ -49,7 +56,7 @@ pub fn build(g: &Gathered, time_limit: f64) -> (Summary, sextant_ops::RoadmapRep
         },
         ..sextant_ops::RoadmapRequest::default()
     };
-    let planned = sextant_ops::roadmap(&g.plan, &req, &|| true);
+    let (planned, _) = crate::roadmap_cache::roadmap(&g.plan, &req, cache);
     let s = of(g, &planned.roadmap);
     (s, planned)
 }
@@ -94,6 +101,7 @@ pub fn pack(
     let data = sextant_pack::data(&sextant_pack::Inputs {
         plan: &g.plan,
         analysis: &g.analysed.analysis,
+        series: &g.analysed.series,
         roadmap,
         made: &m,
         context: &context(g),
@@ -107,7 +115,7 @@ pub fn pack(
 /// `sextant summary`.
 pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     let g = args.inputs.gather()?;
-    let (s, _) = build(&g, args.time_limit);
+    let (s, _) = build(&g, args.time_limit, &args.cache.cache());
     let mut out = anstream::stdout();
     match args.format {
         SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?,

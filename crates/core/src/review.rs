@@ -79,6 +79,190 @@ pub struct Action {
     pub status: Status,
 }
 
+/// What a client's answer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum About {
+    /// One proposed initiative (named by `initiative`).
+    Initiative,
+    /// The budget the review put forward.
+    Budget,
+}
+
+impl About {
+    /// Its word, as written in files and the API.
+    pub fn word(self) -> &'static str {
+        match self {
+            About::Initiative => "initiative",
+            About::Budget => "budget",
+        }
+    }
+}
+
+/// The client's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Go ahead.
+    Approved,
+    /// Not now.
+    Declined,
+}
+
+impl Verdict {
+    /// Its word, as written in files and the API.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Approved => "approved",
+            Verdict::Declined => "declined",
+        }
+    }
+
+    /// As people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Approved => "Approved",
+            Verdict::Declined => "Declined",
+        }
+    }
+
+    /// The verdict written `word` (`approve` and `decline` are taken too).
+    pub fn parse(word: &str) -> Option<Verdict> {
+        match word {
+            "approved" | "approve" => Some(Verdict::Approved),
+            "declined" | "decline" => Some(Verdict::Declined),
+            _ => None,
+        }
+    }
+}
+
+/// A client's answer to what a review proposed: an initiative or the budget approved or
+/// declined, by whom, on which day, with an optional comment and the figures they were shown.
+/// A review keeps one answer per subject, the latest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// What it answers.
+    pub about: About,
+    /// The initiative's id, when it answers an initiative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiative: Option<String>,
+    /// Approved or declined.
+    pub verdict: Verdict,
+    /// Who answered.
+    pub by: String,
+    /// The day they answered.
+    pub on: Date,
+    /// What they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// What they were shown when they answered, in a sentence ("Starts March 2027; $12,000
+    /// once, then $1,200 a year"): the record of what was approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown: Option<String>,
+}
+
+impl Answer {
+    /// Whether it answers the same question as `other` (the same initiative, or the budget).
+    pub fn same_subject(&self, other: &Answer) -> bool {
+        self.about == other.about && self.initiative == other.initiative
+    }
+
+    /// Its problem, if it is not a whole answer: the field and what is wrong.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        match (self.about, self.initiative.as_deref().map(str::trim)) {
+            (About::Initiative, None | Some("")) => {
+                return Some((
+                    "initiative",
+                    "expected the id of the initiative answered, found none".into(),
+                ));
+            }
+            (About::Budget, Some(i)) => {
+                return Some((
+                    "initiative",
+                    format!("expected no initiative in an answer about the budget, found `{i}`"),
+                ));
+            }
+            _ => {}
+        }
+        if self.by.trim().is_empty() {
+            return Some(("by", "expected who answered, found an empty name".into()));
+        }
+        None
+    }
+
+    /// The answer in a sentence: "Approved by Dana Lee on 4 December 2026: “Go ahead.”".
+    pub fn sentence(&self) -> String {
+        let mut s = format!(
+            "{} by {} on {}",
+            self.verdict.label(),
+            self.by,
+            long_date(self.on)
+        );
+        if let Some(c) = self
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            s += &format!(": “{c}”");
+        }
+        s
+    }
+}
+
+/// `answers` with `new` in place of the earlier answer about the same subject (or added).
+pub fn answered(answers: &mut Vec<Answer>, new: Answer) {
+    match answers.iter_mut().find(|a| a.same_subject(&new)) {
+        Some(a) => *a = new,
+        None => answers.push(new),
+    }
+}
+
+/// The latest answer about `about` (initiative `id`, or the budget with `None`) among every
+/// review's, with its review: the one given last, on a tie the later review's.
+pub fn latest_answer<'a>(
+    meetings: &'a [Meeting],
+    about: About,
+    id: Option<&str>,
+) -> Option<(&'a Meeting, &'a Answer)> {
+    meetings
+        .iter()
+        .flat_map(|m| m.answers.iter().map(move |a| (m, a)))
+        .filter(|(_, a)| a.about == about && a.initiative.as_deref() == id)
+        .max_by(|(ma, a), (mb, b)| {
+            a.on.cmp(&b.on)
+                .then(ma.date.cmp(&mb.date))
+                .then(ma.id.cmp(&mb.id))
+        })
+}
+
+/// The answer that stands about each subject (each initiative answered, and the budget) over
+/// `meetings`: the [`latest_answer`] of each, with its review, in the order the subjects were
+/// first answered. The agenda, the pack and the portfolio read the answers through it.
+pub fn standing_answers<'a, I>(meetings: I) -> Vec<(&'a Meeting, &'a Answer)>
+where
+    I: IntoIterator<Item = &'a Meeting>,
+{
+    let all: Vec<(&Meeting, &Answer)> = meetings
+        .into_iter()
+        .flat_map(|m| m.answers.iter().map(move |a| (m, a)))
+        .collect();
+    let mut out: Vec<(&Meeting, &Answer)> = Vec::new();
+    for (m, a) in all {
+        match out.iter_mut().find(|(_, b)| b.same_subject(a)) {
+            // The one given last stands; on a tie, the later review's.
+            Some(kept) => {
+                if (a.on, m.date, &m.id) > (kept.1.on, kept.0.date, &kept.0.id) {
+                    *kept = (m, a);
+                }
+            }
+            None => out.push((m, a)),
+        }
+    }
+    out
+}
+
 /// A review meeting as the agenda needs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Meeting {
@@ -96,6 +280,9 @@ pub struct Meeting {
     /// they moved from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seen: Vec<Seen>,
+    /// The client's answers to what it proposed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<Answer>,
 }
 
 /// A KPI's figure as a review saw it (a stored review's `snapshot`).
@@ -168,6 +355,9 @@ pub enum Topic {
     Action,
     /// A decision of the last review, to follow up.
     Decision,
+    /// A client's answer to follow up: a proposal declined, or a change approved that the
+    /// plan still lists as a candidate.
+    Answer,
     /// A KPI that moved.
     Kpi,
     /// A goal off track or at risk.
@@ -297,6 +487,46 @@ pub fn agenda(i: &Inputs) -> Agenda {
                 link: format!("reviews/{}", l.id),
             });
         }
+    }
+
+    // The client's answers to follow up: the one standing about each subject, of the reviews
+    // held.
+    let initiative = |id: &str| {
+        i.doc
+            .and_then(|d| d.initiatives.iter().find(|x| x.id.as_str() == id))
+    };
+    for (m, a) in standing_answers(held.iter().copied()) {
+        let id = a.initiative.as_deref();
+        let name = match id {
+            Some(id) => initiative(id).map_or_else(|| format!("`{id}`"), |x| x.title.clone()),
+            None => "The budget".into(),
+        };
+        let comment = a
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map_or(String::new(), |c| format!(": “{c}”"));
+        let text = match a.verdict {
+            Verdict::Declined => format!(
+                "{name} was declined by {} on {}{comment}. Change it, or propose something else?",
+                a.by,
+                long_date(a.on)
+            ),
+            Verdict::Approved => match id.and_then(initiative) {
+                Some(x) if x.status == crate::model::Status::Candidate => format!(
+                    "{name} was approved by {} on {}, but the plan still lists it as a candidate: mark it planned.",
+                    a.by,
+                    long_date(a.on)
+                ),
+                _ => continue,
+            },
+        };
+        items.push(Item {
+            topic: Topic::Answer,
+            text,
+            link: format!("reviews/{}#answers", m.id),
+        });
     }
 
     if let (Some(series), Some(doc)) = (i.series, i.doc) {
@@ -524,12 +754,74 @@ impl Decode for Seen {
     }
 }
 
+impl Decode for About {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        enum_value(
+            node,
+            path,
+            d,
+            &[("initiative", About::Initiative), ("budget", About::Budget)],
+        )
+    }
+}
+
+impl Decode for Verdict {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        enum_value(
+            node,
+            path,
+            d,
+            &[
+                ("approved", Verdict::Approved),
+                ("declined", Verdict::Declined),
+            ],
+        )
+    }
+}
+
+impl Decode for Answer {
+    fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
+        let mut f = d.fields(
+            node,
+            path,
+            "an answer: {about: initiative | budget, initiative, verdict: approved | declined, by, on, comment, shown}",
+        )?;
+        let about: Option<About> = f.req(d, "about");
+        let initiative: Option<String> = f.opt(d, "initiative");
+        let verdict: Option<Verdict> = f.req(d, "verdict");
+        let by: Option<String> = f.req(d, "by");
+        let on: Option<Date> = f.req(d, "on");
+        let comment: Option<String> = f.opt(d, "comment");
+        let shown: Option<String> = f.opt(d, "shown");
+        f.finish(d);
+        let a = Answer {
+            about: about?,
+            initiative,
+            verdict: verdict?,
+            by: by?,
+            on: on?,
+            comment,
+            shown,
+        };
+        if let Some((field, message)) = a.problem() {
+            let p = d.problem(node, &format!("{path}.{field}"), &message);
+            p.expected = Some(match field {
+                "by" => "the name of who answered".into(),
+                _ if a.about == About::Budget => "no `initiative` with `about: budget`".into(),
+                _ => "`initiative: ID` with `about: initiative`".into(),
+            });
+            return None;
+        }
+        Some(a)
+    }
+}
+
 impl Decode for Meeting {
     fn decode(node: &Node, path: &str, d: &mut Decoder) -> Option<Self> {
         let mut f = d.fields(
             node,
             path,
-            "a review: {id, date, title, attendees, kpis, decisions, notes, actions, snapshot}",
+            "a review: {id, date, title, attendees, kpis, decisions, notes, actions, snapshot, answers}",
         )?;
         let id: Option<String> = f.req(d, "id");
         let date: Option<Date> = f.req(d, "date");
@@ -540,7 +832,36 @@ impl Decode for Meeting {
         let _notes: Option<String> = f.opt(d, "notes");
         let actions: Vec<Action> = f.many(d, "actions");
         let seen: Vec<Seen> = f.many(d, "snapshot");
+        let answers: Vec<Answer> = f.many(d, "answers");
         f.finish(d);
+        for (k, a) in answers.iter().enumerate() {
+            if answers[..k].iter().any(|b| b.same_subject(a)) {
+                let what = match &a.initiative {
+                    Some(i) => format!("the initiative `{i}`"),
+                    None => "the budget".into(),
+                };
+                let at = format!("{path}.answers[{k}]");
+                let here = match &node.value {
+                    Value::Map(entries) => entries
+                        .iter()
+                        .find(|(key, _)| &*key.name == "answers")
+                        .and_then(|(_, v)| match &v.value {
+                            Value::Seq(items) => items.get(k),
+                            _ => None,
+                        })
+                        .unwrap_or(node),
+                    _ => node,
+                };
+                let p = d.problem(
+                    here,
+                    &at,
+                    format!("{what} is answered twice in this review"),
+                );
+                p.expected =
+                    Some("one answer per initiative and one for the budget (the latest)".into());
+                p.found = Some("a second answer".into());
+            }
+        }
         Some(Meeting {
             id: id?,
             date: date?,
@@ -548,6 +869,7 @@ impl Decode for Meeting {
             decisions,
             actions,
             seen,
+            answers,
         })
     }
 }

@@ -23,6 +23,7 @@ use serde::Serialize;
 use sextant_core::{Analysis, Plan};
 use sextant_ingest::batch::Imported;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
+pub use sextant_roadmap::report::{Kept, Misfit};
 use sextant_roadmap::scenario::Comparison;
 use sextant_roadmap::simulate::{self as sim, SimOptions, Simulation, Which};
 use sextant_roadmap::solve::{self, SolveStatus};
@@ -101,6 +102,31 @@ pub fn roadmap(plan: &Plan, req: &RoadmapRequest, proceed: &dyn Fn() -> bool) ->
         proceed,
     );
     RoadmapReport { roadmap, frontier }
+}
+
+/// The roadmap `req` asks for from one searched before (`kept`: a roadmap's JSON read back),
+/// checked against the plan by [`sextant_roadmap::report::reuse`] instead of searched again,
+/// and, when asked and `proceed` still says so, the efficient frontier (searched).
+pub fn reuse_roadmap(
+    plan: &Plan,
+    req: &RoadmapRequest,
+    kept: &Kept,
+    proceed: &dyn Fn() -> bool,
+) -> Result<RoadmapReport, Misfit> {
+    let adjust = Adjust {
+        budget_factor: req.budget_factor,
+        ..Adjust::default()
+    };
+    let roadmap = sextant_roadmap::report::reuse(plan, req.objective, &adjust, kept)?;
+    let frontier = req.frontier.filter(|_| proceed()).map(|levels| {
+        sextant_roadmap::report::frontier(
+            plan,
+            req.objective,
+            levels,
+            &sextant_roadmap::report::frontier_options(&req.options, levels),
+        )
+    });
+    Ok(RoadmapReport { roadmap, frontier })
 }
 
 /// Compares the plan's scenarios: each re-optimised, and the base schedule replayed under it.
@@ -235,4 +261,46 @@ fn run_trials(
         let d = done.fetch_add(chunk, Ordering::Relaxed) + chunk;
         progress(d);
     })
+}
+
+/// A KPI's monthly values forecast `horizon` months ahead (with an optional season length and
+/// target), as the forecast route answers; the KPI page draws the same.
+pub fn forecast_series(
+    kpi: &str,
+    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
+    horizon: usize,
+    season: Option<usize>,
+    target: Option<f64>,
+    down: bool,
+) -> Result<sextant_metrics::forecast::ForecastReport, String> {
+    use sextant_metrics::forecast::{Point, Request};
+    let points: Vec<Point> = values
+        .iter()
+        .map(|(m, v)| Point {
+            period: m.to_string(),
+            value: *v,
+            line: None,
+        })
+        .collect();
+    let req = Request {
+        kpi: Some(kpi.to_string()),
+        horizon,
+        season,
+        target,
+        down,
+    };
+    sextant_metrics::forecast::report(&points, &req)
+}
+
+/// How far ahead a goal's KPI is forecast: to the goal's due month from the last figure, or a
+/// year when it has none (or it has passed), at most ten years; the KPI page and the pack alike.
+pub fn forecast_horizon(
+    due: Option<sextant_core::model::Month>,
+    last: Option<sextant_core::model::Month>,
+) -> usize {
+    match (due, last) {
+        (Some(due), Some(last)) if due.since(last) >= 1 => due.since(last) as usize,
+        _ => 12,
+    }
+    .min(120)
 }

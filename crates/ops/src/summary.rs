@@ -17,7 +17,7 @@ use sextant_core::Plan;
 use sextant_core::calendar::month_words;
 use sextant_core::kpi::Standing;
 use sextant_core::model::{BudgetPeriod, Date, Status};
-use sextant_core::review::{Agenda, Meeting, Topic};
+use sextant_core::review::{About, Agenda, Answer, Meeting, Topic, Verdict, latest_answer};
 use sextant_core::unit::{Measure, chance, percent, rounded_money};
 use sextant_roadmap::report::Roadmap;
 use sextant_roadmap::simulate::Simulation;
@@ -213,6 +213,19 @@ pub struct Summarised {
     pub summary: Summary,
 }
 
+/// The budget a summary states: 3 fiscal years of `roadmap`, with the asset register's
+/// replacements when there is one.
+pub fn budget_of(
+    plan: &Plan,
+    roadmap: &Roadmap,
+    lifecycle: Option<&sextant_core::asset::Lifecycle>,
+) -> Budget {
+    let due = lifecycle
+        .map(|lc| crate::budget::replacements(plan, roadmap, lc))
+        .unwrap_or_default();
+    crate::budget::budget(plan, roadmap, 3, &due)
+}
+
 /// The budget, the simulation, the agenda and the summary of `analysed` on `roadmap`, the one
 /// computation the CLI, the server and the pack share.
 pub fn summarise(
@@ -223,11 +236,7 @@ pub fn summarise(
     c: &Context,
     stop: &sextant_roadmap::Stop,
 ) -> Summarised {
-    let due = c
-        .lifecycle
-        .map(|lc| crate::budget::replacements(plan, roadmap, lc))
-        .unwrap_or_default();
-    let budget = crate::budget::budget(plan, roadmap, 3, &due);
+    let budget = budget_of(plan, roadmap, c.lifecycle);
     let simulation = crate::simulate_roadmap(plan, roadmap, &crate::PACK_TRIALS, stop, &|_| {});
     let agenda = sextant_core::review::agenda(&sextant_core::review::Inputs {
         today: c.today,
@@ -261,6 +270,100 @@ pub fn and_list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The client's answers of a review in a sentence, with a space before it (empty when none):
+/// " Approved: the till and the budget. Declined: the website (“not this year”)."
+pub fn answers_sentence(plan: &Plan, answers: &[Answer]) -> String {
+    let name = |a: &Answer| match (a.about, a.initiative.as_deref()) {
+        (About::Budget, _) | (_, None) => "the budget".to_string(),
+        (About::Initiative, Some(id)) => plan
+            .doc()
+            .initiatives
+            .iter()
+            .find(|x| x.id.as_str() == id)
+            .map_or_else(|| id.to_string(), |x| x.title.clone()),
+    };
+    let mut out = String::new();
+    for (v, word) in [
+        (Verdict::Approved, "Approved"),
+        (Verdict::Declined, "Declined"),
+    ] {
+        let names: Vec<String> = answers
+            .iter()
+            .filter(|a| a.verdict == v)
+            .map(|a| {
+                match a
+                    .comment
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                {
+                    Some(c) => format!("{} (“{}”)", name(a), c.trim_end_matches('.')),
+                    None => name(a),
+                }
+            })
+            .collect();
+        if !names.is_empty() {
+            out += &format!(" {word}: {}.", and_list(&names));
+        }
+    }
+    out
+}
+
+/// What a client is shown when answering about initiative `id`, in a sentence, recorded with
+/// the answer: its start on the roadmap and its costs ("Starts March 2027; $12,000 to set up,
+/// then $1,200 a year."). `None` when the plan has no such initiative.
+pub fn shown_initiative(plan: &Plan, roadmap: &Roadmap, id: &str) -> Option<String> {
+    let x = plan
+        .doc()
+        .initiatives
+        .iter()
+        .find(|x| x.id.as_str() == id)?;
+    let m = |v: f64| rounded_money(v, &plan.doc().organization.currency);
+    let start = match roadmap.schedule.iter().find(|s| s.id == id) {
+        Some(s) => format!(
+            "Starts {}",
+            month_words(plan.month_at(s.start_month as i32))
+        ),
+        None => "Not on the roadmap".to_string(),
+    };
+    let once = x.one_time_cost.likely();
+    let yearly = x.recurring_cost_annual.likely();
+    let mut text = if once > 0.0 {
+        format!("{start}; {} to set up", m(once))
+    } else {
+        format!("{start}; no set-up cost")
+    };
+    if yearly > 0.0 {
+        text += &format!(", then {} a year", m(yearly));
+    }
+    Some(text + ".")
+}
+
+/// What a client is shown when answering about the budget, in a sentence: this fiscal year's
+/// and next year's costs as the summary states them ("2027: $4,040 ($3,000 one-time, $1,040
+/// running); 2028: …"), from [`budget_of`] on `today`.
+pub fn shown_budget(plan: &Plan, budget: &Budget, today: Date) -> String {
+    let m = |v: f64| rounded_money(v, &plan.doc().organization.currency);
+    let fiscal = plan.doc().organization.fiscal_year_start;
+    let years: Vec<String> = two_years(&budget.years, today, fiscal)
+        .iter()
+        .map(|y| {
+            format!(
+                "{}: {} ({} one-time, {} running)",
+                y.period,
+                m(y.total),
+                m(y.capital),
+                m(y.operating)
+            )
+        })
+        .collect();
+    if years.is_empty() {
+        "No cost in the years ahead.".into()
+    } else {
+        years.join("; ") + "."
     }
 }
 
@@ -523,8 +626,15 @@ pub fn summary(i: &Inputs) -> Summary {
 
     // The decisions asked for, most pressing first.
     let mut decisions = Vec::new();
+    // The last review held (the agenda's), where the owner answers what it proposed.
+    let answer_at = i.agenda.last.as_ref();
+    let approved = |id: &str| {
+        latest_answer(i.meetings, About::Initiative, Some(id))
+            .is_some_and(|(_, a)| a.verdict == Verdict::Approved)
+    };
     let open = |id: &str| {
         case_of(id).is_some_and(|c| matches!(c.status, Status::Candidate | Status::Planned))
+            && !approved(id)
     };
     if let Some(first) = schedule
         .iter()
@@ -538,10 +648,10 @@ pub fn summary(i: &Inputs) -> Summary {
             .collect();
         let names: Vec<String> = next.iter().map(|s| s.title.clone()).collect();
         let cost: f64 = next.iter().map(|s| s.cost).sum();
-        let link = if next.len() == 1 {
-            format!("initiatives/{}", next[0].id)
-        } else {
-            "roadmap".to_string()
+        let link = match (answer_at, next.len()) {
+            (Some(r), _) => format!("reviews/{}#answers", r.id),
+            (None, 1) => format!("initiatives/{}", next[0].id),
+            (None, _) => "roadmap".to_string(),
         };
         decisions.push(Line::new(
             format!(
@@ -659,6 +769,7 @@ pub fn summary(i: &Inputs) -> Summary {
                         .collect();
                     text += &format!(" Decided there: {}.", and_list(&quoted));
                 }
+                text += &answers_sentence(i.plan, &meeting.answers);
             }
             changes.push(Line::new(text, link));
         }

@@ -237,6 +237,7 @@ fn since_the_last_review_counts_its_actions_and_quotes_its_decisions() {
             action("Book the training", Status::Open),
         ],
         seen: Vec::new(),
+        answers: Vec::new(),
     }];
     let s = summarise(&plan, &m, &meetings, day("2026-12-04"));
     assert_eq!(
@@ -329,5 +330,88 @@ fn lines_name_the_page_they_open() {
     assert_eq!(
         summary::and_list(&["a".into(), "b".into(), "c".into()]),
         "a, b and c"
+    );
+}
+
+/// The client's answers: the changes approved are no longer asked for (the next ones to start
+/// are, on the review's page where the owner answers), the last review's answers are quoted
+/// under what changed, and what a client is shown when answering is worked out from the plan
+/// (examples/corner-bookstore.yaml: the till, $1,500 likely to set up and $720 a year,
+/// starting January 2027 on the roadmap) and from the budget's own rows.
+#[test]
+fn answers_move_the_decisions_and_are_quoted() {
+    use sextant_core::review::{About, Answer, Verdict};
+    let plan = demo();
+    let m = made(&plan);
+    let answer = |id: Option<&str>, verdict, comment: Option<&str>| Answer {
+        about: if id.is_some() {
+            About::Initiative
+        } else {
+            About::Budget
+        },
+        initiative: id.map(str::to_string),
+        verdict,
+        by: "Sarah".into(),
+        on: day("2026-10-22"),
+        comment: comment.map(str::to_string),
+        shown: None,
+    };
+    let meetings = vec![Meeting {
+        id: "autumn".into(),
+        date: day("2026-10-20"),
+        title: "Autumn review".into(),
+        decisions: Vec::new(),
+        actions: Vec::new(),
+        seen: Vec::new(),
+        answers: vec![
+            answer(Some("pos"), Verdict::Approved, Some("Go ahead.")),
+            answer(Some("social-email"), Verdict::Approved, None),
+            answer(None, Verdict::Declined, Some("Too much in 2027")),
+        ],
+    }];
+    let s = summarise(&plan, &m, &meetings, day("2026-12-04"));
+    assert_eq!(
+        s.changes[0].text,
+        "The last review was on 20 October 2026 (Autumn review). Approved: Point-of-sale system with inventory management (“Go ahead”) and Social media presence and email marketing. Declined: the budget (“Too much in 2027”)."
+    );
+    // The two approved are not asked for again: the next changes to start are, where the
+    // owner answers.
+    let first = &s.decisions[0];
+    assert!(first.text.starts_with("Approve "), "{first:?}");
+    assert!(!first.text.contains("Point-of-sale"), "{first:?}");
+    assert!(!first.text.contains("Social media"), "{first:?}");
+    assert_eq!(first.link, "reviews/autumn#answers");
+    let next = m
+        .roadmap
+        .schedule
+        .iter()
+        .filter(|e| e.id != "pos" && e.id != "social-email")
+        .map(|e| e.start_month)
+        .min()
+        .unwrap();
+    let due = sextant_core::calendar::month_words(plan.month_at(next as i32));
+    assert!(
+        first.text.contains(&format!("due to start in {due}")),
+        "{first:?}"
+    );
+
+    let pos = m.roadmap.schedule.iter().find(|e| e.id == "pos").unwrap();
+    assert_eq!(pos.start, "2027-01");
+    assert_eq!(
+        summary::shown_initiative(&plan, &m.roadmap, "pos").unwrap(),
+        "Starts January 2027; $1,500 to set up, then $720 a year."
+    );
+    assert!(summary::shown_initiative(&plan, &m.roadmap, "nope").is_none());
+    let shown = summary::shown_budget(&plan, &m.budget, day("2026-12-04"));
+    let y = &m.budget.years[0];
+    assert_eq!(y.period, "2027");
+    assert!(
+        shown.starts_with(&format!(
+            "2027: {} ({} one-time, {} running); 2028: ",
+            rounded_money(y.total, "USD"),
+            rounded_money(y.capital, "USD"),
+            rounded_money(y.operating, "USD")
+        )),
+        "{shown}"
     );
 }

@@ -33,6 +33,8 @@ pub struct Inputs<'a> {
     pub plan: &'a Plan,
     /// Its analysis.
     pub analysis: &'a Analysis,
+    /// The KPIs' monthly figures the analysis was made with.
+    pub series: &'a sextant_core::kpi::Series,
     /// Its optimised roadmap.
     pub roadmap: &'a Roadmap,
     /// The budget, the simulation, the agenda and the summary made from them
@@ -47,6 +49,18 @@ pub struct Inputs<'a> {
     /// The parts to include.
     pub parts: &'a [Part],
 }
+
+/// A KPI chart of the goals part.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KpiChart {
+    /// Its path among the charts.
+    pub path: String,
+    /// What it shows.
+    pub caption: String,
+}
+
+/// The most KPI charts the goals part draws.
+pub const KPI_CHARTS: usize = 6;
 
 /// A heading and its sentences.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -131,8 +145,13 @@ pub struct Data {
     pub decisions: Vec<String>,
     /// The actions not done.
     pub actions: Table,
+    /// The client's answers to what the reviews proposed, the latest about each change and
+    /// the budget: what was approved or declined, by whom, when, and what was shown then.
+    pub answers: Table,
     /// The assumptions: label, value.
     pub appendix: Table,
+    /// The goals' KPI charts, with the forecast towards each target: path and caption.
+    pub kpi_charts: Vec<KpiChart>,
     /// The charts: path, SVG.
     #[serde(skip)]
     pub charts: Vec<(String, String)>,
@@ -254,6 +273,66 @@ pub fn data(i: &Inputs) -> Data {
             })
             .collect(),
     };
+
+    // The goals' KPIs by month, each forecast towards its goal's target (as the KPI page).
+    let mut kpi_charts = Vec::new();
+    let mut drawn: Vec<&str> = Vec::new();
+    for g in &doc.goals {
+        let Some(k) = g.kpi.as_deref() else { continue };
+        let Some(values) = i.series.get(k).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        if drawn.contains(&k) || kpi_charts.len() >= KPI_CHARTS {
+            continue;
+        }
+        drawn.push(k);
+        let unit = Measure::of_kpi(doc, k);
+        let name = doc
+            .kpis
+            .iter()
+            .find(|x| x.id.as_str() == k)
+            .map(|x| x.name.clone())
+            .or_else(|| sextant_core::catalogue::find(k).map(|m| m.name.to_string()))
+            .unwrap_or_else(|| k.to_string());
+        let horizon = sextant_ops::forecast_horizon(g.due, values.keys().next_back().copied());
+        let down = matches!((g.baseline, g.target), (Some(b), Some(t)) if t < b);
+        let forecast = sextant_ops::forecast_series(k, values, horizon, None, g.target, down).ok();
+        let ahead = forecast.as_ref().map(|r| plan_charts::Ahead {
+            periods: &r.forecast_periods,
+            mean: &r.mean,
+            lower: &r.lower_80,
+            upper: &r.upper_80,
+        });
+        let target = g.target.map(|t| sextant_report::chart::Target {
+            label: match g.due {
+                Some(d) => format!("Target by {}", month_words(d)),
+                None => "Target".into(),
+            },
+            value: t,
+        });
+        let path = format!("/charts/kpi-{}.svg", kpi_charts.len());
+        charts.push((
+            path.clone(),
+            chart(
+                plan_charts::kpi_line(&name, unit.clone(), values, ahead, target, Vec::new()).svg(),
+            ),
+        ));
+        let mut caption = format!("{name} by month");
+        if forecast.is_some() {
+            caption += ", with the forecast (dashed) and its 80% range (shaded)";
+        }
+        if let Some(t) = g.target {
+            caption += &format!(
+                "; the level line is the target of “{}”, {}",
+                g.title,
+                unit.format(t)
+            );
+        }
+        kpi_charts.push(KpiChart {
+            path,
+            caption: caption + ".",
+        });
+    }
 
     // The roadmap.
     let scheduled = matches!(
@@ -488,17 +567,46 @@ pub fn data(i: &Inputs) -> Data {
     // Assessments, newest first.
     let mut assessed: Vec<&(String, Scored)> = i.context.assessments.iter().collect();
     assessed.sort_by(|(ia, a), (ib, b)| b.date.cmp(&a.date).then(ia.cmp(ib)));
+    // The trend: each against the one before it of the same standard, in points.
+    let before = |s: &Scored| {
+        assessed
+            .iter()
+            .map(|(_, o)| o)
+            .filter(|o| o.standard == s.standard && o.date < s.date)
+            .max_by(|a, b| a.date.cmp(&b.date))
+            .and_then(|o| o.overall.score)
+    };
     let assessments = Table {
-        header: ["Assessment", "Day", "Weight met", "Controls not met"]
-            .map(String::from)
-            .to_vec(),
+        header: [
+            "Assessment",
+            "Day",
+            "Weight met",
+            "Since the one before",
+            "Controls not met",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: assessed
             .iter()
             .map(|(_, s)| {
+                let trend = match (s.overall.score, before(s)) {
+                    (Some(now), Some(then)) => {
+                        let pts = ((now - then) * 100.0).round();
+                        if pts > 0.0 {
+                            format!("up {pts} points")
+                        } else if pts < 0.0 {
+                            format!("down {} points", -pts)
+                        } else {
+                            "the same".to_string()
+                        }
+                    }
+                    _ => "the first".to_string(),
+                };
                 vec![
                     s.title.clone(),
                     s.date.map_or_else(|| unit::MISSING.to_string(), long_date),
                     percent_opt(s.overall.score, 0),
+                    trend,
                     s.gaps.len().to_string(),
                 ]
             })
@@ -666,6 +774,8 @@ pub fn data(i: &Inputs) -> Data {
             .map(|x| x.decisions.clone())
             .unwrap_or_default(),
         actions,
+        answers: answers_table(i),
+        kpi_charts,
         appendix: Table {
             header: vec!["Assumption".into(), "Value".into()],
             rows: appendix,
@@ -673,6 +783,47 @@ pub fn data(i: &Inputs) -> Data {
         charts,
         logo_bytes,
         day: (y, m as u8, d as u8),
+    }
+}
+
+/// The latest answer about each change and the budget, over every review, in the order given.
+fn answers_table(i: &Inputs) -> Table {
+    let mut rows: Vec<(sextant_core::model::Date, Vec<String>)> =
+        sextant_core::review::standing_answers(i.context.meetings)
+            .into_iter()
+            .map(|(_, a)| {
+                let name = match a.initiative.as_deref() {
+                    None => "The budget".to_string(),
+                    Some(id) => i
+                        .plan
+                        .doc()
+                        .initiatives
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map_or_else(|| id.to_string(), |x| x.title.clone()),
+                };
+                let mut what = name;
+                if let Some(sh) = &a.shown {
+                    what += &format!(" ({})", sh.trim_end_matches('.'));
+                }
+                (
+                    a.on,
+                    vec![
+                        what,
+                        a.verdict.label().to_string(),
+                        a.by.clone(),
+                        long_date(a.on),
+                        a.comment.clone().unwrap_or_default(),
+                    ],
+                )
+            })
+            .collect();
+    rows.sort_by_key(|r| r.0);
+    Table {
+        header: ["Proposal", "Answer", "By", "On", "Comment"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
     }
 }
 

@@ -186,6 +186,35 @@ impl Logo {
         }
         Ok(Logo { bytes, kind })
     }
+
+    /// [`Logo::read`], and the image drawn once by the typesetter, so that an image that only
+    /// looks like one (a broken PNG, an SVG that is not well-formed) is refused when it is
+    /// given, not when a pack is made.
+    pub fn checked(bytes: Vec<u8>) -> Result<Logo, String> {
+        let logo = Logo::read(bytes)?;
+        let path = format!("/logo.{}", logo.kind);
+        let world = world::Pack::new(
+            &format!("#image(\"{path}\", width: 2cm)"),
+            vec![(path, logo.bytes.clone())],
+            (2026, 1, 1),
+        )
+        .ok_or_else(|| "the logo has no valid path".to_string())?;
+        let drawn = typst::compile::<typst_layout::PagedDocument>(&world).output;
+        typst::comemo::evict(0);
+        drawn.map_err(|errors| {
+            format!(
+                "expected {} {} image that can be drawn, found one that cannot: {}",
+                if logo.kind == "svg" { "an" } else { "a" },
+                logo.kind.to_uppercase(),
+                errors
+                    .iter()
+                    .map(|e| e.message.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        })?;
+        Ok(logo)
+    }
 }
 
 /// The largest logo taken.

@@ -19,7 +19,7 @@ fn demo() -> sextant_core::Plan {
 
 /// The demo's pack data, with all its parts.
 fn demo_data(parts: &[Part], paper: Paper) -> (sextant_pack::Data, sextant_ops::summary::Summary) {
-    data_of(&demo(), parts, paper)
+    data_of(&demo(), parts, paper, &[], &[])
 }
 
 /// A plan's pack data.
@@ -27,6 +27,8 @@ fn data_of(
     plan: &sextant_core::Plan,
     parts: &[Part],
     paper: Paper,
+    meetings: &[sextant_core::review::Meeting],
+    assessments: &[(String, sextant_core::standard::Scored)],
 ) -> (sextant_pack::Data, sextant_ops::summary::Summary) {
     let plan = plan.clone();
     let analysed = sextant_ops::analyse(&plan, None);
@@ -35,8 +37,8 @@ fn data_of(
     let today = Date::parse("2026-12-04").unwrap();
     let context = sextant_ops::summary::Context {
         today,
-        meetings: &[],
-        assessments: &[],
+        meetings,
+        assessments,
         lifecycle: None,
     };
     let m = sextant_ops::summary::summarise(
@@ -54,6 +56,7 @@ fn data_of(
     let data = sextant_pack::data(&Inputs {
         plan: &plan,
         analysis: &analysed.analysis,
+        series: &analysed.series,
         roadmap: &roadmap,
         made: &m,
         context: &context,
@@ -353,7 +356,7 @@ fn plans_with_nothing_scheduled_or_nothing_recorded_still_typeset() {
         .replace("amount: 6000", "amount: 1")
         .replace("amount: 4000", "amount: 1");
     let plan = sextant_core::load_plan("tight.yaml", &tight).unwrap();
-    let (data, _) = data_of(&plan, &Part::ALL, Paper::A4);
+    let (data, _) = data_of(&plan, &Part::ALL, Paper::A4, &[], &[]);
     for format in [Format::Pdf, Format::Slides] {
         let pdf = sextant_pack::typeset(&data, format).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
@@ -374,8 +377,160 @@ fn plans_with_nothing_scheduled_or_nothing_recorded_still_typeset() {
         "version: 1\norganization: {name: Bare, currency: EUR, start: 2027-01, horizon_months: 12, discount_rate: 0.05}\n",
     )
     .unwrap();
-    let (data, _) = data_of(&bare, &Part::ALL, Paper::Letter);
+    let (data, _) = data_of(&bare, &Part::ALL, Paper::Letter, &[], &[]);
     let all = pages_text(&sextant_pack::typeset(&data, Format::Pdf).unwrap()).join("\n");
     assert!(all.contains("Bare"), "{all}");
     assert!(sextant_pack::typeset(&data, Format::Slides).is_ok());
+}
+
+/// The pack records what the client answered: the latest answer about each change and the
+/// budget, with who, when, the comment and what was shown, in the document's decisions and on
+/// a slide.
+#[test]
+fn the_pack_records_the_clients_answers() {
+    use sextant_core::review::{About, Answer, Meeting, Verdict};
+    let day = |s: &str| Date::parse(s).unwrap();
+    let meetings = vec![Meeting {
+        id: "autumn".into(),
+        date: day("2026-10-20"),
+        title: "Autumn review".into(),
+        decisions: Vec::new(),
+        actions: Vec::new(),
+        seen: Vec::new(),
+        answers: vec![
+            Answer {
+                about: About::Initiative,
+                initiative: Some("pos".into()),
+                verdict: Verdict::Approved,
+                by: "Sarah".into(),
+                on: day("2026-10-22"),
+                comment: Some("Go ahead".into()),
+                shown: Some("Starts January 2027; $1,500 to set up, then $720 a year.".into()),
+            },
+            Answer {
+                about: About::Budget,
+                initiative: None,
+                verdict: Verdict::Declined,
+                by: "Sarah".into(),
+                on: day("2026-10-23"),
+                comment: None,
+                shown: None,
+            },
+        ],
+    }];
+    let (data, _) = data_of(&demo(), &Part::ALL, Paper::A4, &meetings, &[]);
+    assert_eq!(
+        data.answers.rows,
+        [
+            vec![
+                "Point-of-sale system with inventory management (Starts January 2027; $1,500 to set up, then $720 a year)".to_string(),
+                "Approved".into(),
+                "Sarah".into(),
+                "22 October 2026".into(),
+                "Go ahead".into(),
+            ],
+            vec![
+                "The budget".to_string(),
+                "Declined".into(),
+                "Sarah".into(),
+                "23 October 2026".into(),
+                String::new(),
+            ],
+        ]
+    );
+    let text = pages_text(&sextant_pack::typeset(&data, Format::Pdf).unwrap()).join("\n");
+    assert!(text.contains("Your answers"), "{text}");
+    assert!(text.contains("22 October 2026"), "{text}");
+    let slides = pages_text(&sextant_pack::typeset(&data, Format::Slides).unwrap());
+    assert!(
+        slides.iter().any(|t| t.starts_with("Your answers")),
+        "{slides:?}"
+    );
+}
+
+/// The goals' KPIs drawn by month with the forecast towards each target, as the KPI pages draw
+/// them: one chart for each of the demo's six goals, captioned, each an SVG of the report's
+/// own line chart with its forecast and target.
+#[test]
+fn the_goals_part_draws_each_kpi_with_its_forecast() {
+    let (data, _) = demo_data(&Part::ALL, Paper::A4);
+    assert_eq!(data.kpi_charts.len(), 6);
+    assert_eq!(
+        data.kpi_charts[0].caption,
+        "Online revenue by month, with the forecast (dashed) and its 80% range (shaded); the level line is the target of “Increase online sales revenue by 15% in the fiscal year”, $76,667."
+    );
+    let svg = &data
+        .charts
+        .iter()
+        .find(|(p, _)| *p == data.kpi_charts[0].path)
+        .unwrap()
+        .1;
+    assert!(svg.contains("Forecast"), "{svg}");
+    assert!(svg.contains("Target by December 2027"), "{svg}");
+    let text = pages_text(&sextant_pack::typeset(&data, Format::Pdf).unwrap()).join("\n");
+    assert!(
+        text.contains("Online revenue by month, with the forecast"),
+        "{text}"
+    );
+}
+
+/// A logo is drawn once when it is given: an SVG that is not well-formed, or a PNG whose
+/// header is all there is, is refused then, saying so; a good one is taken.
+#[test]
+fn a_logo_that_cannot_be_drawn_is_refused_when_given() {
+    let good = br##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2" fill="#123456"/></svg>"##;
+    assert_eq!(
+        sextant_pack::Logo::checked(good.to_vec()).unwrap().kind,
+        "svg"
+    );
+    let e =
+        sextant_pack::Logo::checked(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect".to_vec())
+            .unwrap_err();
+    assert!(
+        e.starts_with("expected an SVG image that can be drawn, found one that cannot: "),
+        "{e}"
+    );
+    let e = sextant_pack::Logo::checked(b"\x89PNG\r\n\x1a\nnothing more".to_vec()).unwrap_err();
+    assert!(
+        e.starts_with("expected a PNG image that can be drawn, found one that cannot: "),
+        "{e}"
+    );
+}
+
+/// The assessments' trend: each against the one before it of the same standard, in points
+/// (54% in March, 61% in September: up 7 points), the first saying so.
+#[test]
+fn assessments_show_their_trend() {
+    use sextant_core::standard::{Score, Scored};
+    let scored = |date: &str, score: f64| Scored {
+        standard: "nist-csf-2.0".into(),
+        title: "NIST CSF 2.0".into(),
+        date: Date::parse(date),
+        assessor: None,
+        overall: Score {
+            id: String::new(),
+            title: String::new(),
+            score: Some(score),
+            known: 1.0,
+            met: 0,
+            partly: 0,
+            not_met: 0,
+            not_applicable: 0,
+            unknown: 0,
+            sections: Vec::new(),
+        },
+        gaps: Vec::new(),
+    };
+    let assessments = vec![
+        ("march".to_string(), scored("2026-03-10", 0.54)),
+        ("september".to_string(), scored("2026-09-10", 0.61)),
+    ];
+    let (data, _) = data_of(&demo(), &Part::ALL, Paper::A4, &[], &assessments);
+    let rows: Vec<(&str, &str)> = data
+        .assessments
+        .rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(rows, [("61%", "up 7 points"), ("54%", "the first")]);
 }

@@ -9,8 +9,8 @@ use sextant_core::model::IntegrationKind;
 use sextant_roadmap::report::{FrontierPoint, Roadmap};
 
 use crate::chart::{
-    BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Node,
-    Radar, RadarPoint, Span,
+    Band, BarSeries, Bars, Edge, Frontier, Gantt, GanttRow, Graph, HeatCell, HeatMap, Limits, Line,
+    Mark, Node, Radar, RadarPoint, Span, Target,
 };
 use sextant_core::unit::Measure;
 
@@ -396,5 +396,98 @@ pub fn budget_bars(b: &sextant_ops::budget::Budget) -> Bars {
                 values: b.years.iter().map(|r| r.budget).collect(),
             }),
         unit: sextant_core::unit::Measure::money(&b.currency),
+    }
+}
+
+/// A KPI's forecast as the line chart draws it: the months ahead, the mean and its 80% band.
+#[derive(Debug, Clone, Copy)]
+pub struct Ahead<'a> {
+    /// The months ahead, `YYYY-MM`.
+    pub periods: &'a [String],
+    /// The forecast.
+    pub mean: &'a [f64],
+    /// The 80% band's low side.
+    pub lower: &'a [f64],
+    /// Its high side.
+    pub upper: &'a [f64],
+}
+
+/// The months from a series' first value to its last, gaps included.
+pub fn months_of(
+    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
+) -> Vec<sextant_core::model::Month> {
+    match (values.keys().next(), values.keys().next_back()) {
+        (Some(first), Some(last)) => (0..=last.since(*first)).map(|k| first.plus(k)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A KPI by month as a line chart: its figures, the forecast (dashed) from the last figure
+/// with its 80% band, the target as a level line and `marks` on unusual months; the KPI page's
+/// chart and the review pack's.
+pub fn kpi_line(
+    name: &str,
+    unit: Measure,
+    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
+    ahead: Option<Ahead>,
+    target: Option<Target>,
+    marks: Vec<Mark>,
+) -> Line {
+    use crate::chart::Series;
+    let months = months_of(values);
+    let n = months.len();
+    let mut labels: Vec<String> = months.iter().map(ToString::to_string).collect();
+    let mut actual: Vec<Option<f64>> = months.iter().map(|m| values.get(m).copied()).collect();
+    let mut series = Vec::new();
+    let mut band = None;
+    match ahead {
+        Some(r) if n > 0 => {
+            labels.extend(r.periods.iter().cloned());
+            let k_ahead = r.periods.len();
+            // The forecast's line starts at the last value, so that the two lines meet.
+            let mut mean: Vec<Option<f64>> = vec![None; n + k_ahead];
+            let mut lower: Vec<Option<f64>> = vec![None; n + k_ahead];
+            let mut upper: Vec<Option<f64>> = vec![None; n + k_ahead];
+            if let Some(last) = actual.last().copied().flatten() {
+                mean[n - 1] = Some(last);
+                lower[n - 1] = Some(last);
+                upper[n - 1] = Some(last);
+            }
+            for k in 0..k_ahead {
+                mean[n + k] = r.mean.get(k).copied();
+                lower[n + k] = r.lower.get(k).copied();
+                upper[n + k] = r.upper.get(k).copied();
+            }
+            actual.resize(n + k_ahead, None);
+            series.push(Series {
+                name: "Actual".into(),
+                values: actual,
+                dashed: false,
+            });
+            series.push(Series {
+                name: "Forecast".into(),
+                values: mean,
+                dashed: true,
+            });
+            band = Some(Band {
+                name: "80% interval".into(),
+                lower,
+                upper,
+            });
+        }
+        _ => series.push(Series {
+            name: "Actual".into(),
+            values: actual,
+            dashed: false,
+        }),
+    }
+    Line {
+        title: format!("{name} by month"),
+        labels,
+        series,
+        band,
+        target,
+        marks,
+        unit,
     }
 }

@@ -836,6 +836,20 @@ fn gantt_shows_today_dependencies_and_whole_labels() {
     let doc = check(&svg);
     assert_eq!(by_class(&doc, "row-label").len(), 3);
     assert!(svg.contains(&format!(">{long}<")), "{svg}");
+    // Longer than the label column holds: on two lines, broken between words, nothing cut.
+    let longer = "Point-of-sale system with inventory management and a loyalty card for regulars";
+    g.rows[0].label = longer.into();
+    let svg = g.svg();
+    let doc = check(&svg);
+    let label = by_class(&doc, "row-label")[0];
+    let lines: Vec<&str> = label
+        .children()
+        .filter(|n| n.has_tag_name("tspan"))
+        .map(|n| n.text().unwrap_or_default())
+        .collect();
+    assert_eq!(lines.len(), 2, "{svg}");
+    assert_eq!(format!("{} {}", lines[0], lines[1]), longer);
+    assert!(!svg.contains('…'), "{svg}");
 }
 
 #[test]

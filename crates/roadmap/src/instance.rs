@@ -11,7 +11,7 @@ use sextant_core::finance;
 use sextant_core::model::{InitiativeKind, Status};
 
 /// What the optimiser maximises.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {
     /// The portfolio's net present value at the plan's start.

@@ -3,7 +3,7 @@
 //! (its phases one after another) beside the optimum, and the efficient frontier over budget
 //! levels.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sextant_core::Plan;
 
 use crate::instance::{Adjust, Instance, Objective};
@@ -260,6 +260,156 @@ pub fn describe(plan: &Plan, inst: &Instance, sol: &solve::Solution) -> Roadmap 
         own_order_schedule: starts_of(&own),
         solve_seconds: round6(sol.seconds),
     }
+}
+
+/// A roadmap read back: what [`reuse`] needs of the JSON of `sextant roadmap --format json`
+/// (a file a person kept, or the CLI's cache of it), the rest of it ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Kept {
+    /// Its search's status.
+    pub status: SolveStatus,
+    /// What its search maximised.
+    pub objective_kind: Objective,
+    /// Its schedule's objective value (rounded to cents, as written).
+    pub objective: f64,
+    /// The bound its search proved.
+    pub bound: Option<f64>,
+    /// Seconds its search took.
+    #[serde(default)]
+    pub solve_seconds: f64,
+    /// Its schedule.
+    pub schedule: Vec<KeptStart>,
+}
+
+/// One initiative of a [`Kept`] roadmap's schedule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeptStart {
+    /// Its id.
+    pub id: String,
+    /// Month index of its start.
+    pub start_month: u32,
+    /// Its months of implementation.
+    pub duration_months: u32,
+}
+
+/// Why a roadmap read back does not fit a plan: each says what was expected and what was
+/// found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Misfit {
+    /// Its search found no schedule.
+    #[error("expected an optimal or feasible roadmap, found one that is {0}")]
+    NoSchedule(&'static str),
+    /// It maximised something else.
+    #[error("expected a roadmap maximising {expected}, found one maximising {found}")]
+    Objective {
+        /// What the request maximises.
+        expected: &'static str,
+        /// What the roadmap maximised.
+        found: &'static str,
+    },
+    /// It schedules an initiative the plan does not have (or cannot schedule: cancelled, done).
+    #[error(
+        "expected initiatives of this plan, found `{0}`, which it does not have or cannot schedule"
+    )]
+    Unknown(String),
+    /// It schedules an initiative twice.
+    #[error("expected `{0}` scheduled once, found it twice")]
+    Twice(String),
+    /// An initiative's duration is not the plan's.
+    #[error("expected `{id}` to take {expected} months as this plan says, found {found}")]
+    Duration {
+        /// The initiative.
+        id: String,
+        /// The plan's months.
+        expected: u32,
+        /// The roadmap's months.
+        found: u32,
+    },
+    /// Its schedule breaks the plan's constraints (the independent checker's findings).
+    #[error(
+        "expected a schedule that meets this plan's constraints, found one that breaks them: {}",
+        .0.join("; ")
+    )]
+    Breaks(Vec<String>),
+    /// Its objective is not the one the plan gives its schedule: made for another version.
+    #[error(
+        "expected the objective this plan gives its schedule, {expected:.2}, found {found:.2} (a roadmap of another version of the plan)"
+    )]
+    Value {
+        /// What the plan gives the schedule.
+        expected: f64,
+        /// What the roadmap says.
+        found: f64,
+    },
+}
+
+fn objective_name(o: Objective) -> &'static str {
+    match o {
+        Objective::Npv => "npv",
+        Objective::Alignment => "alignment",
+    }
+}
+
+/// The roadmap of `plan` (maximising `objective`, its figures adjusted by `adjust`) from one
+/// searched before, without searching again: its schedule accepted only when it names the
+/// plan's initiatives with the plan's durations, the independent checker
+/// ([`schedule::violations`]) finds no constraint broken, and the plan gives it the objective
+/// the roadmap states; its status, bound and search time as the search left them.
+pub fn reuse(
+    plan: &Plan,
+    objective: Objective,
+    adjust: &Adjust,
+    kept: &Kept,
+) -> Result<Roadmap, Misfit> {
+    if !matches!(kept.status, SolveStatus::Optimal | SolveStatus::Feasible) {
+        return Err(Misfit::NoSchedule(kept.status.label()));
+    }
+    if kept.objective_kind != objective {
+        return Err(Misfit::Objective {
+            expected: objective_name(objective),
+            found: objective_name(kept.objective_kind),
+        });
+    }
+    let inst = Instance::from_plan(plan, objective, adjust);
+    let mut starts: schedule::Starts = vec![None; inst.items.len()];
+    for k in &kept.schedule {
+        let i = inst
+            .items
+            .iter()
+            .position(|x| x.id == k.id)
+            .ok_or_else(|| Misfit::Unknown(k.id.clone()))?;
+        if starts[i].is_some() {
+            return Err(Misfit::Twice(k.id.clone()));
+        }
+        if k.duration_months != inst.items[i].duration {
+            return Err(Misfit::Duration {
+                id: k.id.clone(),
+                expected: inst.items[i].duration,
+                found: k.duration_months,
+            });
+        }
+        starts[i] = Some(k.start_month);
+    }
+    let broken = schedule::violations(&inst, &starts);
+    if !broken.is_empty() {
+        return Err(Misfit::Breaks(broken));
+    }
+    let value = schedule::objective(&inst, &starts);
+    if (value - kept.objective).abs() > 0.01 + 1e-9 * value.abs() {
+        return Err(Misfit::Value {
+            expected: value,
+            found: kept.objective,
+        });
+    }
+    let sol = solve::Solution {
+        status: kept.status,
+        starts,
+        objective: value,
+        bound: kept.bound,
+        infeasible_because: Vec::new(),
+        seconds: kept.solve_seconds,
+    };
+    Ok(describe(plan, &inst, &sol))
 }
 
 /// One budget level of the efficient frontier.

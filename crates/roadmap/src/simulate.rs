@@ -114,19 +114,51 @@ impl Three {
     fn uncertain(&self) -> bool {
         self.high > self.low
     }
+}
 
-    fn draw(&self, shape: Shape, rng: &mut ChaCha8Rng) -> f64 {
-        if !self.uncertain() {
-            return self.likely;
+/// A three-point estimate ready to draw from: its distribution built once per simulation
+/// rather than once per draw (the same numbers: a distribution's construction draws nothing).
+#[derive(Debug, Clone, Copy)]
+enum Dist {
+    /// Certain (or with no valid distribution): the likely value, drawing nothing.
+    Fixed(f64),
+    Pert(Pert<f64>),
+    Triangular(Triangular<f64>),
+}
+
+impl Dist {
+    fn of(t: &Three, shape: Shape) -> Dist {
+        if !t.uncertain() {
+            return Dist::Fixed(t.likely);
         }
         match shape {
-            Shape::Pert => Pert::new(self.low, self.high)
-                .with_mode(self.likely)
-                .map_or(self.likely, |d| d.sample(rng)),
-            Shape::Triangular => Triangular::new(self.low, self.high, self.likely)
-                .map_or(self.likely, |d| d.sample(rng)),
+            Shape::Pert => Pert::new(t.low, t.high)
+                .with_mode(t.likely)
+                .map_or(Dist::Fixed(t.likely), Dist::Pert),
+            Shape::Triangular => Triangular::new(t.low, t.high, t.likely)
+                .map_or(Dist::Fixed(t.likely), Dist::Triangular),
         }
     }
+
+    #[inline]
+    fn draw(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Pert(d) => d.sample(rng),
+            Dist::Triangular(d) => d.sample(rng),
+        }
+    }
+}
+
+/// A model's estimates ready to draw from in one shape, in the order a trial draws them.
+struct Prepared {
+    cost: Vec<Dist>,
+    recurring: Vec<Dist>,
+    /// Per item: (profit per unit, the estimate) per benefit.
+    benefits: Vec<Vec<(f64, Dist)>>,
+    duration: Vec<Dist>,
+    /// Per risk: probability, cost, delay.
+    risks: Vec<(f64, Dist, Dist)>,
 }
 
 /// A quantified risk.
@@ -165,10 +197,12 @@ pub struct Model {
     evaluation: u32,
     /// (name, first month, last month, amount)
     budgets: Vec<(String, i32, i32, f64)>,
+    /// `delta^t` for `t` up to the evaluation horizon (as `powi` computes it).
+    discount: Vec<f64>,
 }
 
 /// One trial's drawn values.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Draw {
     cost: Vec<f64>,
     recurring: Vec<f64>,
@@ -178,13 +212,24 @@ struct Draw {
     risk: Vec<(bool, f64, u32)>,
 }
 
-/// One trial's result.
+/// One trial's result, with the working space of [`Model::run`] kept from trial to trial.
 #[derive(Debug, Clone, Default)]
 struct Outcome {
     npv: f64,
     spend: f64,
     over: Vec<bool>,
     finish: Vec<u32>,
+    extra: Vec<f64>,
+    delay: Vec<u32>,
+    budget_use: Vec<f64>,
+    start: Vec<u32>,
+    done: Vec<bool>,
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its allocation.
+fn refill<T: Copy>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
 }
 
 impl Model {
@@ -271,10 +316,14 @@ impl Model {
                 })
             })
             .collect();
+        let delta = 1.0 / (1.0 + finance::monthly_rate(org.discount_rate));
         Model {
             items,
             risks,
-            delta: 1.0 / (1.0 + finance::monthly_rate(org.discount_rate)),
+            delta,
+            discount: (0..=inst.evaluation as i32)
+                .map(|t| delta.powi(t))
+                .collect(),
             horizon: inst.horizon,
             evaluation: inst.evaluation,
             budgets: inst
@@ -311,41 +360,90 @@ impl Model {
         }
     }
 
-    fn draw(&self, shape: Shape, rng: &mut ChaCha8Rng) -> Draw {
-        use rand::Rng;
-        Draw {
-            cost: self.items.iter().map(|x| x.cost.draw(shape, rng)).collect(),
+    /// The model's estimates ready to draw from in `shape`.
+    fn prepare(&self, shape: Shape) -> Prepared {
+        Prepared {
+            cost: self
+                .items
+                .iter()
+                .map(|x| Dist::of(&x.cost, shape))
+                .collect(),
             recurring: self
                 .items
                 .iter()
-                .map(|x| x.recurring.draw(shape, rng))
+                .map(|x| Dist::of(&x.recurring, shape))
                 .collect(),
-            benefit: self
+            benefits: self
                 .items
                 .iter()
-                .map(|x| x.benefits.iter().map(|(k, b)| k * b.draw(shape, rng)).sum())
+                .map(|x| {
+                    x.benefits
+                        .iter()
+                        .map(|(k, b)| (*k, Dist::of(b, shape)))
+                        .collect()
+                })
                 .collect(),
             duration: self
                 .items
                 .iter()
-                .map(|x| (x.duration.draw(shape, rng).round() as u32).max(1))
+                .map(|x| Dist::of(&x.duration, shape))
                 .collect(),
-            risk: self
+            risks: self
                 .risks
                 .iter()
                 .map(|r| {
-                    let fired = rng.random::<f64>() < r.probability;
-                    if fired {
-                        (
-                            true,
-                            r.cost.draw(shape, rng),
-                            r.delay.draw(shape, rng).round().max(0.0) as u32,
-                        )
-                    } else {
-                        (false, 0.0, 0)
-                    }
+                    (
+                        r.probability,
+                        Dist::of(&r.cost, shape),
+                        Dist::of(&r.delay, shape),
+                    )
                 })
                 .collect(),
+        }
+    }
+
+    /// One trial's draws into `d` (its vectors reused): every cost, every recurring cost,
+    /// every benefit, every duration, then each risk, in that order from `rng`.
+    fn draw_into(&self, p: &Prepared, rng: &mut ChaCha8Rng, d: &mut Draw) {
+        use rand::Rng;
+        d.cost.clear();
+        d.cost.extend(p.cost.iter().map(|x| x.draw(rng)));
+        d.recurring.clear();
+        d.recurring.extend(p.recurring.iter().map(|x| x.draw(rng)));
+        d.benefit.clear();
+        d.benefit.extend(
+            p.benefits
+                .iter()
+                .map(|bs| bs.iter().map(|(k, b)| k * b.draw(rng)).sum::<f64>()),
+        );
+        d.duration.clear();
+        d.duration.extend(
+            p.duration
+                .iter()
+                .map(|x| (x.draw(rng).round() as u32).max(1)),
+        );
+        d.risk.clear();
+        d.risk
+            .extend(p.risks.iter().map(|(probability, cost, delay)| {
+                let fired = rng.random::<f64>() < *probability;
+                if fired {
+                    (
+                        true,
+                        cost.draw(rng),
+                        delay.draw(rng).round().max(0.0) as u32,
+                    )
+                } else {
+                    (false, 0.0, 0)
+                }
+            }));
+    }
+
+    /// `delta^t`.
+    #[inline]
+    fn disc(&self, t: u32) -> f64 {
+        match self.discount.get(t as usize) {
+            Some(v) => *v,
+            None => self.delta.powi(t as i32),
         }
     }
 
@@ -358,20 +456,30 @@ impl Model {
         if (self.delta - 1.0).abs() < 1e-15 {
             return (b - a) as f64;
         }
-        (self.delta.powi(a as i32) - self.delta.powi(b as i32)) / (1.0 - self.delta)
+        (self.disc(a) - self.disc(b)) / (1.0 - self.delta)
     }
 
     fn run(&self, draw: &Draw, out: &mut Outcome) {
         let n = self.items.len();
-        out.finish.clear();
-        out.finish.resize(n, 0);
-        out.over.clear();
-        out.over.resize(self.budgets.len(), false);
-        let mut extra = vec![0.0; n];
-        let mut delay = vec![0u32; n];
+        refill(&mut out.finish, n, 0);
+        refill(&mut out.over, self.budgets.len(), false);
+        refill(&mut out.extra, n, 0.0);
+        refill(&mut out.delay, n, 0);
+        refill(&mut out.budget_use, self.budgets.len(), 0.0);
+        refill(&mut out.start, n, 0);
+        refill(&mut out.done, n, false);
+        let Outcome {
+            finish,
+            over,
+            extra,
+            delay,
+            budget_use,
+            start,
+            done,
+            ..
+        } = out;
         let mut npv = 0.0;
         let mut spend = 0.0;
-        let mut budget_use = vec![0.0; self.budgets.len()];
         for (r, risk) in self.risks.iter().enumerate() {
             let (fired, cost, d) = draw.risk[r];
             if !fired {
@@ -394,8 +502,6 @@ impl Model {
             }
         }
         // Items are in plan order; dependencies may point forward, so settle starts in passes.
-        let mut start = vec![0u32; n];
-        let mut done = vec![false; n];
         let mut left = n;
         while left > 0 {
             let before = left;
@@ -406,11 +512,11 @@ impl Model {
                 let item = &self.items[k];
                 let mut s = item.start;
                 for &d in &item.deps {
-                    s = s.max(out.finish[d] + 1);
+                    s = s.max(finish[d] + 1);
                 }
                 start[k] = s;
                 let len = draw.duration[k] + delay[k];
-                out.finish[k] = s + len - 1;
+                finish[k] = s + len - 1;
                 done[k] = true;
                 left -= 1;
             }
@@ -427,10 +533,10 @@ impl Model {
                     for (t, f) in flows.iter().enumerate() {
                         let at = s as usize + t;
                         if at < self.evaluation as usize {
-                            npv += f * self.delta.powi(at as i32);
+                            npv += f * self.disc(at as u32);
                         }
                     }
-                    npv -= extra[k] * self.delta.powi(s as i32);
+                    npv -= extra[k] * self.disc(s);
                 }
                 None => {
                     let run = (draw.benefit[k] - draw.recurring[k]) / 12.0;
@@ -447,7 +553,7 @@ impl Model {
             }
         }
         for (b, (_, _, _, amount)) in self.budgets.iter().enumerate() {
-            out.over[b] = budget_use[b] > amount * (1.0 + 1e-9) + 1e-6;
+            over[b] = budget_use[b] > amount * (1.0 + 1e-9) + 1e-6;
         }
         out.npv = npv;
         out.spend = spend;
@@ -620,6 +726,7 @@ pub fn simulate_until(
     let trials = opts.trials.max(1);
     let chunks = trials.div_ceil(CHUNK);
     let cap = (model.evaluation + 120) as usize;
+    let prepared = model.prepare(opts.shape);
     let results: Option<Vec<ChunkResult>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
@@ -637,8 +744,9 @@ pub fn simulate_until(
                 finish: vec![vec![0; cap + 1]; model.items.len()],
             };
             let mut out = Outcome::default();
+            let mut draw = Draw::default();
             for _ in 0..n {
-                let draw = model.draw(opts.shape, &mut rng);
+                model.draw_into(&prepared, &mut rng, &mut draw);
                 model.run(&draw, &mut out);
                 res.npv.push(out.npv);
                 res.spend.push(out.spend);

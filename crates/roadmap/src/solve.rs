@@ -38,7 +38,7 @@ impl Default for Options {
 }
 
 /// How good the answer is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SolveStatus {
     /// Proven optimal (within the relative gap of the options).

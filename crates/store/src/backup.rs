@@ -16,8 +16,9 @@ use crate::{Dialect, Store, StoreError};
 /// The version of the tables a backup holds: 1 had invitations as accounts without a
 /// password; 2 has them per organisation and address, and API tokens with an expiry.
 /// 3 adds the second factor (the secret and recovery codes), the firm (firm administrators,
-/// each organisation's consultant) and the clients' health scores by day.
-const SCHEMA: i64 = 3;
+/// each organisation's consultant) and the clients' health scores by day. 4 adds the review
+/// packs kept with their reviews and each organisation's branding of its packs.
+const SCHEMA: i64 = 4;
 
 /// The type of a column in the backup.
 #[derive(Clone, Copy)]
@@ -30,7 +31,7 @@ enum Ty {
 /// The tables backed up, in an order that satisfies their foreign keys, with their columns.
 /// (Login failures, jobs, password reset links and upload previews are transient and not
 /// kept.)
-pub const TABLES: [&str; 12] = [
+pub const TABLES: [&str; 13] = [
     "users",
     "recovery_codes",
     "setup_tokens",
@@ -43,6 +44,7 @@ pub const TABLES: [&str; 12] = [
     "history",
     "datasets",
     "health_scores",
+    "review_packs",
 ];
 
 fn columns(table: &str) -> &'static [(&'static str, Ty)] {
@@ -99,6 +101,9 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("plan_version", Int),
             ("created_at", Int),
             ("consultant_id", Int),
+            ("brand_name", Text),
+            ("brand_colour", Text),
+            ("brand_logo", Bytes),
         ],
         "memberships" => &[("org_id", Int), ("user_id", Int), ("role", Text)],
         "health_scores" => &[("org_id", Int), ("day", Int), ("score", Int)],
@@ -129,6 +134,16 @@ fn columns(table: &str) -> &'static [(&'static str, Ty)] {
             ("name", Text),
             ("rows", Int),
             ("options", Text),
+            ("content", Bytes),
+            ("created_at", Int),
+            ("created_by", Int),
+        ],
+        "review_packs" => &[
+            ("id", Int),
+            ("org_id", Int),
+            ("review", Text),
+            ("format", Text),
+            ("name", Text),
             ("content", Bytes),
             ("created_at", Int),
             ("created_by", Int),
@@ -352,6 +367,7 @@ impl Store {
                 "history",
                 "datasets",
                 "org_invitations",
+                "review_packs",
             ] {
                 sqlx::query(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"

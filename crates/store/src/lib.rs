@@ -20,6 +20,7 @@ mod data;
 mod files;
 mod firm;
 mod jobs;
+mod packs;
 mod plan;
 mod previews;
 mod text;
@@ -43,6 +44,7 @@ pub use backup::{BackupError, TABLES};
 pub use data::{Dataset, DatasetContent, Fingerprint};
 pub use firm::{Consultant, HealthPoint, Operated};
 pub use jobs::{Job, KEEP_SECONDS, MAX_ACTIVE_JOBS, STALE_SECONDS};
+pub use packs::{KeptPack, MAX_LOGO_BYTES, OrgBrand, PACKS_PER_REVIEW};
 pub use plan::{
     Assessment, Change, Entity, HistoryEntry, MAX_BESIDE, PlanRejected, Review, Section, Shape,
     canonical,

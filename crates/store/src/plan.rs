@@ -374,6 +374,11 @@ pub struct Review {
     /// added later when it is added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub snapshot: Vec<sextant_core::review::Seen>,
+    /// The client's answers to what the review proposed (an initiative or the budget
+    /// approved or declined), one per subject: changed only by [`Store::answer`]; a review
+    /// changed as a whole keeps those stored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<sextant_core::review::Answer>,
 }
 
 impl Review {
@@ -387,6 +392,7 @@ impl Review {
             decisions: self.decisions.clone(),
             actions: self.actions.clone(),
             seen: self.snapshot.clone(),
+            answers: self.answers.clone(),
         })
     }
 }
@@ -395,7 +401,7 @@ fn check_review(v: &Value) -> Result<()> {
     let r: Review = serde_json::from_value(v.clone()).map_err(|e| StoreError::Invalid {
         field: "reviews".into(),
         message: format!(
-            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?, actions?: [{{title, owner?, due?: YYYY-MM-DD, status?: open | in_progress | done}}], snapshot?: [{{kpi, month: YYYY-MM, value}}]}}: {e}"
+            "expected {{id, date: YYYY-MM-DD, title, attendees?, kpis?, decisions?, notes?, actions?: [{{title, owner?, due?: YYYY-MM-DD, status?: open | in_progress | done}}], snapshot?: [{{kpi, month: YYYY-MM, value}}], answers?: [{{about: initiative | budget, initiative?, verdict: approved | declined, by, on: YYYY-MM-DD, comment?, shown?}}]}}: {e}"
         ),
     })?;
     if sextant_core::model::Date::parse(&r.date).is_none() {
@@ -415,6 +421,22 @@ fn check_review(v: &Value) -> Result<()> {
             field: format!("reviews.actions[{k}].title"),
             message: "expected what is to be done, found an empty title".into(),
         });
+    }
+    for (k, a) in r.answers.iter().enumerate() {
+        if let Some((field, message)) = a.problem() {
+            return Err(StoreError::Invalid {
+                field: format!("reviews.answers[{k}].{field}"),
+                message,
+            });
+        }
+        if r.answers[..k].iter().any(|b| b.same_subject(a)) {
+            return Err(StoreError::Invalid {
+                field: format!("reviews.answers[{k}]"),
+                message:
+                    "expected one answer per initiative and one for the budget, found a second"
+                        .into(),
+            });
+        }
     }
     Ok(())
 }
@@ -716,17 +738,7 @@ impl Store {
             }
         }
         let mut tx = self.pool.begin().await?;
-        // Taking the organisation's row first serialises writers to one plan (a row lock on
-        // PostgreSQL, the write lock on SQLite).
-        sqlx::query("UPDATE organizations SET plan_version = plan_version + 1 WHERE id = $1")
-            .bind(scope.org_id)
-            .execute(&mut *tx)
-            .await?;
-        let (version,): (i64,) =
-            sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
-                .bind(scope.org_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let version = next_version(&mut tx, scope).await?;
         // A change of the plan reads the plan's rows only; one beside it reads everything.
         let beside = matches!(
             &change,
@@ -762,11 +774,53 @@ impl Store {
             change @ (Change::Create(s, _) | Change::Put(s, _, _) | Change::Delete(s, _))
                 if !s.in_plan() =>
             {
+                let mut change = change;
+                // A review changed as a whole keeps the client's answers as stored.
+                if let Change::Put(Section::Reviews, key, body) = &mut change
+                    && let Some(o) = body.as_object_mut()
+                {
+                    match reviews
+                        .get(&(Section::Reviews, key.clone()))
+                        .and_then(|(_, v)| v.get("answers"))
+                    {
+                        Some(kept) => o.insert("answers".into(), kept.clone()),
+                        None => o.remove("answers"),
+                    };
+                }
                 if let Change::Create(_, body) | Change::Put(_, _, body) = &change {
                     check_beside(s, body)?;
                 }
+                let review_before = match &change {
+                    Change::Put(Section::Reviews, key, _)
+                    | Change::Delete(Section::Reviews, key) => {
+                        Some((key.clone(), matches!(change, Change::Delete(..))))
+                    }
+                    _ => None,
+                };
                 let mut r = reviews.clone();
-                target = Some(apply(&mut r, change)?);
+                let at = apply(&mut r, change)?;
+                // The packs kept with a review go with it, or follow it to its new key.
+                match review_before {
+                    Some((key, true)) => {
+                        sqlx::query("DELETE FROM review_packs WHERE org_id = $1 AND review = $2")
+                            .bind(scope.org_id)
+                            .bind(&key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Some((key, false)) if key != at.1 => {
+                        sqlx::query(
+                            "UPDATE review_packs SET review = $3 WHERE org_id = $1 AND review = $2",
+                        )
+                        .bind(scope.org_id)
+                        .bind(&key)
+                        .bind(&at.1)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    _ => {}
+                }
+                target = Some(at);
                 (None, Some(r))
             }
             Change::Sections(parts) => {
@@ -844,6 +898,85 @@ impl Store {
             (None, Some(rows), _) => Some(assemble(rows)),
             _ => None,
         })
+    }
+
+    /// Records a client's answer on the review `key`. Any member may answer (a viewer is the
+    /// client); the review keeps one answer per subject, the latest. An initiative approved
+    /// while a candidate becomes planned in the same change, checked as any change of the plan:
+    /// both or neither are stored. Returns the review as stored.
+    pub async fn answer(
+        &self,
+        scope: &Scope,
+        key: &str,
+        answer: sextant_core::review::Answer,
+    ) -> Result<Value> {
+        use sextant_core::review::{About, Verdict};
+        if let Some((field, message)) = answer.problem() {
+            return Err(StoreError::Invalid {
+                field: field.into(),
+                message,
+            });
+        }
+        no_nul("by", &answer.by)?;
+        no_nul("comment", answer.comment.as_deref().unwrap_or(""))?;
+        no_nul("shown", answer.shown.as_deref().unwrap_or(""))?;
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx, scope).await?;
+        let all = self.rows(&mut tx, scope, false).await?;
+        let (old, beside): (Rows, Rows) = all.into_iter().partition(|((s, _), _)| s.in_plan());
+        let at = (Section::Reviews, key.to_string());
+        let Some((_, body)) = beside.get(&at) else {
+            return Err(StoreError::NotFound(format!("reviews/{key}")));
+        };
+        let mut review: Review = serde_json::from_value(body.clone())
+            .map_err(|e| StoreError::Corrupt(format!("review `{key}`: {e}")))?;
+        let mut plan_rows = None;
+        if let (About::Initiative, Some(id)) = (answer.about, answer.initiative.as_deref()) {
+            let Some((pos, body)) = old.get(&(Section::Initiatives, id.to_string())) else {
+                return Err(StoreError::NotFound(format!("initiatives/{id}")));
+            };
+            let status = body
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or("candidate");
+            if !matches!(status, "candidate" | "planned") {
+                return Err(StoreError::Invalid {
+                    field: "initiative".into(),
+                    message: format!(
+                        "expected a proposed initiative (candidate or planned), found `{id}` {}",
+                        status.replace('_', " ")
+                    ),
+                });
+            }
+            if answer.verdict == Verdict::Approved && status == "candidate" {
+                let mut rows = old.clone();
+                let mut body = body.clone();
+                if let Some(o) = body.as_object_mut() {
+                    o.insert("status".into(), Value::from("planned"));
+                }
+                rows.insert((Section::Initiatives, id.to_string()), (*pos, body));
+                let (doc, plan) = checked_canonical(&assemble(&rows))?;
+                plan_rows = Some((split(&doc), plan));
+            }
+        }
+        sextant_core::review::answered(&mut review.answers, answer);
+        let body = serde_json::to_value(&review)
+            .map_err(|e| StoreError::Corrupt(format!("review `{key}`: {e}")))?;
+        let mut new_beside = beside.clone();
+        if let Some(row) = new_beside.get_mut(&at) {
+            row.1 = body.clone();
+        }
+        let t = now();
+        if let Some((rows, _)) = &plan_rows {
+            write_diff(&mut tx, scope, &old, rows, t).await?;
+        }
+        write_diff(&mut tx, scope, &beside, &new_beside, t).await?;
+        tx.commit().await?;
+        match plan_rows {
+            Some((_, plan)) => self.plans.put(scope.org_id, version, Arc::new(plan)),
+            None => self.plans.carry(scope.org_id, version - 1, version),
+        }
+        Ok(body)
     }
 
     /// The entities of a section, in order.
@@ -1028,6 +1161,21 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok(Page::new(items, total, paging))
     }
+}
+
+/// Moves the organisation's plan to its next version in `tx`; that version. Taking the
+/// organisation's row first serialises writers to one plan (a row lock on PostgreSQL, the
+/// write lock on SQLite).
+async fn next_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>, scope: &Scope) -> Result<i64> {
+    sqlx::query("UPDATE organizations SET plan_version = plan_version + 1 WHERE id = $1")
+        .bind(scope.org_id)
+        .execute(&mut **tx)
+        .await?;
+    let (version,): (i64,) = sqlx::query_as("SELECT plan_version FROM organizations WHERE id = $1")
+        .bind(scope.org_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(version)
 }
 
 /// Applies one entity change to the rows; the entity's section and key.

@@ -538,28 +538,101 @@ impl SimulateQuery {
 }
 
 impl SimulateWork {
-    /// Simulates the plan's optimised roadmap: the JSON of `sextant simulate`. `progress` is
-    /// told the share of trials done; the run stops when `cancel` is.
+    /// The search of the roadmap it simulates: `sextant simulate`'s defaults.
+    fn search(&self) -> sextant_ops::RoadmapRequest {
+        sextant_ops::RoadmapRequest::default()
+    }
+
+    /// Whether the roadmaps kept for the pages ([`crate::ui::compute::kept_request`] at the
+    /// plan's own budget) are the ones its search would find: the same objective, budgets and
+    /// limits. Then it simulates the kept roadmap rather than search again.
+    pub fn uses_kept(&self) -> bool {
+        let (k, o) = (crate::ui::compute::kept_request(1.0, None), self.search());
+        k.objective == o.objective
+            && k.budget_factor == o.budget_factor
+            && k.options.time_limit == o.options.time_limit
+            && k.options.gap == o.options.gap
+    }
+
+    fn trials(&self) -> sextant_roadmap::simulate::SimOptions {
+        sextant_roadmap::simulate::SimOptions {
+            trials: self.trials,
+            seed: self.seed,
+            shape: self.shape,
+        }
+    }
+
+    /// Simulates `roadmap`, searched before for the plan (the kept one): the JSON of `sextant
+    /// simulate`. `progress` is told the share of trials done; the run stops when `cancel` is.
+    pub fn run_on(
+        &self,
+        plan: &sextant_core::Plan,
+        roadmap: &sextant_roadmap::report::Roadmap,
+        cancel: &Cancel,
+        progress: &(dyn Fn(f64) + Sync),
+    ) -> ApiResult<Value> {
+        if !matches!(
+            roadmap.status,
+            solve::SolveStatus::Optimal | solve::SolveStatus::Feasible
+        ) {
+            return Err(no_roadmap());
+        }
+        let trials = self.trials as f64;
+        let r =
+            sextant_ops::simulate_roadmap(plan, roadmap, &self.trials(), &cancel.stop(), &|done| {
+                // Between chunks of trials: stop here when the client left or the server stops.
+                cancel.stop_here();
+                progress(done as f64 / trials);
+            });
+        match r {
+            Some(r) => serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string())),
+            None => Err(cancelled(cancel)),
+        }
+    }
+
+    /// Searches the plan's roadmap as the kept ones are searched ([`Self::uses_kept`]), to
+    /// keep, and simulates it.
+    pub fn search_and_run(
+        &self,
+        plan: &sextant_core::Plan,
+        cancel: &Cancel,
+        progress: &(dyn Fn(f64) + Sync),
+    ) -> ApiResult<(Value, crate::ui::compute::Planned)> {
+        let req = crate::ui::compute::kept_request(1.0, None);
+        let req = sextant_ops::RoadmapRequest {
+            options: solve::Options {
+                stop: cancel.stop(),
+                ..req.options
+            },
+            ..req
+        };
+        let planned = sextant_ops::roadmap(plan, &req, &|| !cancel.is_cancelled());
+        if cancel.is_cancelled() {
+            return Err(cancelled(cancel));
+        }
+        let v = self.run_on(plan, &planned.roadmap, cancel, progress)?;
+        Ok((v, planned))
+    }
+
+    /// Simulates the plan's optimised roadmap, searched first: the JSON of `sextant simulate`.
+    /// `progress` is told the share of trials done; the run stops when `cancel` is.
     pub fn run(
         &self,
         plan: &sextant_core::Plan,
         cancel: &Cancel,
         progress: &(dyn Fn(f64) + Sync),
     ) -> ApiResult<Value> {
-        use sextant_roadmap::simulate::{SimOptions, Which};
+        use sextant_roadmap::simulate::Which;
+        let search = self.search();
         let req = sextant_ops::SimulateRequest {
-            objective: Objective::Npv,
+            objective: search.objective,
             schedule: Which::Optimised,
             // The optimiser first (its search stops too when the client leaves).
             options: solve::Options {
                 stop: cancel.stop(),
-                ..solve::Options::default()
+                ..search.options
             },
-            trials: SimOptions {
-                trials: self.trials,
-                seed: self.seed,
-                shape: self.shape,
-            },
+            trials: self.trials(),
         };
         let trials = self.trials as f64;
         let r = sextant_ops::simulate(plan, &req, &|| !cancel.is_cancelled(), &|done| {
@@ -570,11 +643,14 @@ impl SimulateWork {
         match r {
             Ok(r) => serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string())),
             Err(sextant_ops::NotSimulated::Stopped) => Err(cancelled(cancel)),
-            Err(sextant_ops::NotSimulated::NoSchedule(_)) => Err(ApiError::Conflict(
-                "the plan has no feasible roadmap to simulate: see GET .../roadmap".into(),
-            )),
+            Err(sextant_ops::NotSimulated::NoSchedule(_)) => Err(no_roadmap()),
         }
     }
+}
+
+/// The problem of a plan without a feasible roadmap to simulate.
+fn no_roadmap() -> ApiError {
+    ApiError::Conflict("the plan has no feasible roadmap to simulate: see GET .../roadmap".into())
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/simulate", tag = "analysis",
@@ -599,11 +675,18 @@ async fn simulate(
         ));
     }
     let plan = plan(&state, &s).await?;
-    // The trials run in parallel on every core.
+    // The roadmap kept for the plan (searched now if none is), when it is the one this
+    // simulation's search would find; the trials run in parallel on every core.
+    let kept = if work.uses_kept() {
+        Some(crate::ui::compute::roadmap_in(&state, &s, plan.clone(), 1.0, None).await?)
+    } else {
+        None
+    };
     let v = state
         .work
-        .run(s.org_id(), state.work.all(), move |cancel| {
-            work.run(&plan, cancel, &|_| {})
+        .run(s.org_id(), state.work.all(), move |cancel| match &kept {
+            Some(k) => work.run_on(&plan, &k.roadmap, cancel, &|_| {}),
+            None => work.run(&plan, cancel, &|_| {}),
         })
         .await?;
     Ok(axum::Json(v).into_response())
@@ -776,34 +859,7 @@ async fn forecast(
     Ok(axum::Json(v).into_response())
 }
 
-/// A KPI's monthly values forecast `horizon` months ahead (with an optional season length and
-/// target), as the forecast route answers; the KPI page draws the same.
-pub fn forecast_series(
-    kpi: &str,
-    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
-    horizon: usize,
-    season: Option<usize>,
-    target: Option<f64>,
-    down: bool,
-) -> Result<sextant_metrics::forecast::ForecastReport, String> {
-    use sextant_metrics::forecast::{Point, Request};
-    let points: Vec<Point> = values
-        .iter()
-        .map(|(m, v)| Point {
-            period: m.to_string(),
-            value: *v,
-            line: None,
-        })
-        .collect();
-    let req = Request {
-        kpi: Some(kpi.to_string()),
-        horizon,
-        season,
-        target,
-        down,
-    };
-    sextant_metrics::forecast::report(&points, &req)
-}
+pub use sextant_ops::forecast_series;
 
 /// The longest season a forecast takes, in periods (a year of weeks).
 pub const MAX_SEASON: usize = 53;

@@ -519,7 +519,7 @@ fn brand(
             message: format!("cannot read `{}`: {e}", path.trim()),
         })?;
         b.logo = Some(
-            sextant_pack::Logo::read(bytes).map_err(|message| ConfigError {
+            sextant_pack::Logo::checked(bytes).map_err(|message| ConfigError {
                 source_name: source("brand_logo"),
                 message,
             })?,

@@ -38,7 +38,9 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
-    /// `roadmap`, `simulate` or `compare`.
+    /// `roadmap`, `simulate`, `compare` or `pack` (the review pack, made and kept with a
+    /// review: `params` `{review, format, paper, parts, today}` as `GET .../pack` takes them;
+    /// the result is the kept pack with `href`, the address of its file).
     pub kind: String,
     /// The parameters the analysis's own route takes in its query (`time_limit` up to 600
     /// seconds here).
@@ -52,6 +54,33 @@ enum Task {
     Roadmap(crate::analysis::RoadmapWork),
     Compare(crate::analysis::RoadmapWork),
     Simulate(crate::analysis::SimulateWork),
+    Pack(Box<PackJob>),
+}
+
+/// A pack job's parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackParams {
+    /// The review to keep it with.
+    #[serde(default)]
+    review: String,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    paper: Option<String>,
+    #[serde(default)]
+    parts: Option<String>,
+    #[serde(default)]
+    today: Option<String>,
+}
+
+/// A pack to make and keep: what was asked, and (once the job is accepted) what it is made
+/// from, gathered before it is queued.
+struct PackJob {
+    review: String,
+    req: crate::summary::PackRequest,
+    today: sextant_core::model::Date,
+    made_from: Option<(crate::summary::Gathered, sextant_pack::Branding)>,
 }
 
 fn params<T: serde::de::DeserializeOwned + Default>(v: &Value) -> ApiResult<T> {
@@ -101,9 +130,32 @@ fn task(kind: &str, p: &Value) -> ApiResult<Task> {
         "simulate" => Ok(Task::Simulate(
             params::<SimulateQuery>(p)?.check().map_err(prefix)?,
         )),
+        "pack" => {
+            let p = params::<PackParams>(p)?;
+            if p.review.trim().is_empty() {
+                return Err(ApiError::field(
+                    "params.review",
+                    "expected the id of the review to keep the pack with, found none",
+                ));
+            }
+            let q = crate::summary::PackQuery {
+                format: p.format,
+                paper: p.paper,
+                parts: p.parts,
+                today: p.today,
+            };
+            let req = q.check().map_err(prefix)?;
+            let today = crate::summary::day(q.today.as_deref()).map_err(prefix)?;
+            Ok(Task::Pack(Box::new(PackJob {
+                review: p.review,
+                req,
+                today,
+                made_from: None,
+            })))
+        }
         other => Err(ApiError::field(
             "kind",
-            format!("expected roadmap, simulate or compare, found `{other}`"),
+            format!("expected roadmap, simulate, compare or pack, found `{other}`"),
         )),
     }
 }
@@ -121,10 +173,18 @@ async fn create(
 ) -> ApiResult<Response> {
     let s = scope(&state, &caller, &org).await?;
     s.require(sextant_store::Role::Editor)?;
-    let task = task(&r.kind, &r.params)?;
+    let mut task = task(&r.kind, &r.params)?;
     let plan = plan(&state, &s).await?;
+    if let Task::Pack(p) = &mut task {
+        crate::summary::review_to_keep(&state, &s, &p.review).await?;
+        let g = crate::summary::gather(&state, &s, p.today)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("plan (import a plan first)".into()))?;
+        let branding = crate::summary::branding_of(&state, &s).await?;
+        p.made_from = Some((g, branding));
+    }
     let job = state.store.create_job(&s, &r.kind, &r.params).await?;
-    tokio::spawn(run(state.clone(), s.org_id(), job.id, task, plan));
+    tokio::spawn(run(state.clone(), s.clone(), job.id, task, plan));
     let mut resp = (StatusCode::ACCEPTED, axum::Json(&job)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/orgs/{}/jobs/{}", s.slug(), job.id)) {
         resp.headers_mut().insert(header::LOCATION, v);
@@ -137,19 +197,28 @@ async fn create(
 /// heartbeat records its place in the queue.
 async fn run(
     state: AppState,
-    org: i64,
+    scope: sextant_store::Scope,
     id: i64,
     task: Task,
     plan: std::sync::Arc<sextant_core::Plan>,
 ) {
+    let org = scope.org_id();
     let _busy = state.work.busy();
+    // A simulation draws around the roadmap kept for the plan when its search would find that
+    // one: kept already, or searched in the job and kept (under the inputs' fingerprint).
+    let kept = match &task {
+        Task::Simulate(w) if w.uses_kept() => crate::ui::compute::kept(&state, &scope, 1.0, None)
+            .await
+            .ok(),
+        _ => None,
+    };
     let cancel = state.work.cancel();
     state.work.job_started(id, &cancel);
     let place = Place::new();
     let progress = Arc::new(AtomicU64::new(0f64.to_bits()));
     let limit = match &task {
         Task::Roadmap(w) | Task::Compare(w) => Some(w.time_limit()),
-        Task::Simulate(_) => None,
+        Task::Simulate(_) | Task::Pack(_) => None,
     };
     let beat = {
         let (store, cancel, progress, place) = (
@@ -186,10 +255,21 @@ async fn run(
         })
     };
     let cores = match task {
-        Task::Simulate(_) => state.work.all(),
+        Task::Simulate(_) | Task::Pack(_) => state.work.all(),
         _ => 1,
     };
     let stop = cancel.clone();
+    // A pack's bytes, out of the worker, kept with its review after.
+    let typeset: Arc<std::sync::Mutex<Option<Vec<u8>>>> = Arc::default();
+    let kept_as = match &task {
+        Task::Pack(p) => p
+            .made_from
+            .as_ref()
+            .map(|_| (p.review.clone(), p.req.format, p.today)),
+        _ => None,
+    };
+    let out = typeset.clone();
+    let kept_in = state.clone();
     let outcome = state
         .work
         .run_with(
@@ -201,12 +281,56 @@ async fn run(
             move |cancel| match &task {
                 Task::Roadmap(w) => w.run(&plan, cancel),
                 Task::Compare(w) => w.compare(&plan, cancel),
-                Task::Simulate(w) => w.run(&plan, cancel, &|p| {
-                    progress.store(p.to_bits(), Ordering::Relaxed);
-                }),
+                Task::Simulate(w) => {
+                    let progress = |p: f64| progress.store(p.to_bits(), Ordering::Relaxed);
+                    match kept {
+                        Some((_, Some(k))) => w.run_on(&plan, &k.roadmap, cancel, &progress),
+                        Some((fp, None)) => {
+                            let (v, planned) = w.search_and_run(&plan, cancel, &progress)?;
+                            crate::ui::compute::keep(&kept_in, fp, 1.0, None, Arc::new(planned));
+                            Ok(v)
+                        }
+                        None => w.run(&plan, cancel, &progress),
+                    }
+                }
+                Task::Pack(p) => {
+                    let Some((g, branding)) = &p.made_from else {
+                        return Err(ApiError::Internal("a pack job without its inputs".into()));
+                    };
+                    let bytes = crate::summary::typeset_pack(g, branding, &p.req, cancel)?;
+                    if let Ok(mut slot) = out.lock() {
+                        *slot = Some(bytes);
+                    }
+                    Ok(Value::Null)
+                }
             },
         )
         .await;
+    // A pack made is kept with its review; the job's result says where.
+    let outcome = match (outcome, kept_as) {
+        (Ok(_), Some((review, format, today))) => {
+            let bytes = typeset
+                .lock()
+                .ok()
+                .and_then(|mut b| b.take())
+                .unwrap_or_default();
+            match crate::summary::store_kept(&state, &scope, &review, format, today, &bytes).await {
+                Ok(k) => serde_json::to_value(&k)
+                    .map(|mut v| {
+                        v["href"] = Value::from(format!(
+                            "/api/v1/orgs/{}/reviews/{}/packs/{}",
+                            scope.slug(),
+                            crate::ui::form::url_encode(&review),
+                            k.id
+                        ));
+                        v
+                    })
+                    .map_err(|e| ApiError::Internal(e.to_string())),
+                Err(e) => Err(e),
+            }
+        }
+        (other, _) => other,
+    };
     beat.abort();
     state.work.job_ended(id);
     let recorded = match outcome {

@@ -86,6 +86,17 @@ pub struct HealthDay {
 /// Health scores kept for each client's history.
 const HISTORY: usize = 12;
 
+/// The client's answers to what its reviews proposed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ToSchema)]
+pub struct Answers {
+    /// Changes and budgets approved (the latest answer about each, over every review).
+    pub approved: u32,
+    /// Declined.
+    pub declined: u32,
+    /// Changes proposed on the roadmap (candidates or planned) that no answer names yet.
+    pub waiting: u32,
+}
+
 /// One client's row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Client {
@@ -110,6 +121,8 @@ pub struct Client {
     pub review: Option<Review>,
     /// The last review's day.
     pub last_review: Option<String>,
+    /// The client's answers to what its reviews proposed.
+    pub answers: Answers,
     /// Actions agreed at reviews, not done, whose due day has passed.
     pub actions_overdue: u32,
     /// The assigned consultant ({id, email, name}), if any.
@@ -305,7 +318,11 @@ async fn client(
         .iter()
         .filter_map(|(_, r)| r.meeting())
         .collect();
-    let last_review = meetings.iter().map(|m| m.date).filter(|d| *d <= day).max();
+    let last_held = meetings
+        .iter()
+        .filter(|m| m.date <= day)
+        .max_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    let last_review = last_held.map(|m| m.date);
     let actions_overdue = sextant_core::review::open_actions(&meetings, day)
         .iter()
         .filter(|a| a.overdue)
@@ -313,6 +330,17 @@ async fn client(
 
     // The plan: goals, the roadmap, the budget.
     let analysed = crate::ui::compute::analysed_in(state, scope).await?;
+    let mut answers = Answers::default();
+    for (_, a) in sextant_core::review::standing_answers(&meetings) {
+        match a.verdict {
+            sextant_core::review::Verdict::Approved => answers.approved += 1,
+            sextant_core::review::Verdict::Declined => answers.declined += 1,
+        }
+    }
+    let answers_link = last_held.map_or_else(
+        || link("reviews"),
+        |m| link(&format!("reviews/{}#answers", m.id)),
+    );
     let (goals, roadmap, budget_next_year, currency, review) = match &analysed {
         None => {
             flags.push(Flag {
@@ -339,6 +367,24 @@ async fn client(
                 SolveStatus::Infeasible => Roadmap::Infeasible,
                 SolveStatus::Unknown => Roadmap::Unknown,
             };
+            answers.waiting = planned
+                .roadmap
+                .schedule
+                .iter()
+                .filter(|e| {
+                    a.plan.doc().initiatives.iter().any(|x| {
+                        x.id.as_str() == e.id
+                            && matches!(
+                                x.status,
+                                sextant_core::model::Status::Candidate
+                                    | sextant_core::model::Status::Planned
+                            )
+                    }) && !meetings
+                        .iter()
+                        .flat_map(|m| &m.answers)
+                        .any(|x| x.initiative.as_deref() == Some(e.id.as_str()))
+                })
+                .count() as u32;
             let due = sextant_ops::budget::replacements(&a.plan, &planned.roadmap, &lc);
             let b = sextant_ops::budget::budget(&a.plan, &planned.roadmap, 3, &due);
             let next_fy = sextant_core::model::BudgetPeriod::year_of(
@@ -395,6 +441,26 @@ async fn client(
             link: link("reviews#open-actions"),
         });
     }
+    if answers.declined > 0 {
+        flags.push(Flag {
+            what: if answers.declined == 1 {
+                "The client declined 1 proposal".to_string()
+            } else {
+                format!("The client declined {} proposals", answers.declined)
+            },
+            link: answers_link.clone(),
+        });
+    }
+    if answers.waiting > 0 && last_review.is_some() {
+        flags.push(Flag {
+            what: if answers.waiting == 1 {
+                "1 change waits for the client's answer".to_string()
+            } else {
+                format!("{} changes wait for the client's answer", answers.waiting)
+            },
+            link: answers_link,
+        });
+    }
     if roadmap == Roadmap::Infeasible {
         flags.push(Flag {
             what: "No roadmap meets the plan's budget and limits".into(),
@@ -418,6 +484,7 @@ async fn client(
         goals,
         review,
         last_review: last_review.map(|d| d.to_string()),
+        answers,
         actions_overdue,
         consultant: None,
         history: Vec::new(),
@@ -457,6 +524,7 @@ fn failed(org: &Organization, role: Role, e: ApiError) -> Client {
         goals: Goals::default(),
         review: None,
         last_review: None,
+        answers: Answers::default(),
         actions_overdue: 0,
         consultant: None,
         history: Vec::new(),

@@ -5,6 +5,7 @@ mod account;
 mod analytics;
 mod assess;
 mod assets;
+mod cache;
 mod doors;
 mod plans;
 mod report;
@@ -23,8 +24,19 @@ fn sextant(args: &[&str]) -> Output {
 }
 
 fn sextant_with_input(args: &[&str], input: Option<&str>) -> Output {
+    sextant_cached(&test_cache(), args, input)
+}
+
+/// The roadmap cache of this run of the tests (never the user's own).
+fn test_cache() -> PathBuf {
+    std::env::temp_dir().join(format!("sextant-cli-{}-cache", std::process::id()))
+}
+
+/// `sextant` with its roadmap cache in `cache`.
+fn sextant_cached(cache: &std::path::Path, args: &[&str], input: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
         .args(args)
+        .env("SEXTANT_CACHE_DIR", cache)
         .env_remove("CLICOLOR_FORCE")
         .stdin(if input.is_some() {
             Stdio::piped()

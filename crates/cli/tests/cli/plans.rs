@@ -572,7 +572,8 @@ fn the_summary_says_the_figures_worked_by_hand_in_plain_words() {
     assert_eq!(f["changes"], 1);
     assert_eq!(f["trials"], 10_000);
     assert_eq!(f["chance_of_loss"], 1.0);
-    assert_eq!(json["decisions"][0]["link"], "initiatives/x");
+    // With a review held, the first decision opens its answers, where the owner approves.
+    assert_eq!(json["decisions"][0]["link"], "reviews/q4#answers");
     assert_eq!(stdout(&sextant(&args)), text);
     let npv = roadmap["npv"].as_f64().expect("a number");
     assert!(npv < 0.0, "{npv}");

@@ -118,3 +118,57 @@ fn a_reviews_file_with_mistakes_is_refused_with_line_and_column() {
     assert!(e.contains("reviews[0].actions[0].due"), "{e}");
     assert!(e.contains("next week"), "{e}");
 }
+
+/// The client's answers kept in the reviews file: `sextant review` follows up the declined
+/// budget and the approved CRM the plan still lists as a candidate (the file's answer does not
+/// change the plan file: the agenda asks for it), `sextant summary` quotes them and no longer
+/// asks for the approved till, and a mistake in an answer is refused with its line.
+#[test]
+fn the_clients_answers_from_the_reviews_file() {
+    let dir = temp_dir("review-answers");
+    let file = dir.join("reviews.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "{REVIEWS}    answers:
+      - {{about: initiative, initiative: crm, verdict: approved, by: Sarah, on: 2026-10-22}}
+      - {{about: budget, verdict: declined, by: Sarah, on: 2026-10-22, comment: Too much}}
+"
+        ),
+    )
+    .unwrap();
+    let plan = demo();
+    let (p, f) = (plan.to_str().unwrap(), file.to_str().unwrap());
+    let out = sextant(&["review", p, "--reviews", f, "--today", "2026-12-04"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("The client's answers\n--------------------\n- Cloud CRM integrated with POS and e-commerce was approved by Sarah on 22 October 2026, but the plan still lists it as a candidate: mark it planned.\n- The budget was declined by Sarah on 22 October 2026: “Too much”. Change it, or propose something else?"),
+        "{text}"
+    );
+    let out = sextant(&["summary", p, "--reviews", f, "--today", "2026-12-04"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Approved: Cloud CRM integrated with POS and e-commerce. Declined: the budget (“Too much”)."),
+        "{text}"
+    );
+
+    std::fs::write(
+        &file,
+        format!(
+            "{REVIEWS}    answers:
+      - {{about: initiative, verdict: approved, by: Sarah, on: 2026-10-22}}
+"
+        ),
+    )
+    .unwrap();
+    let out = sextant(&["review", p, "--reviews", f, "--today", "2026-12-04"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("reviews.yaml:11"), "{err}");
+    assert!(
+        err.contains("expected the id of the initiative answered, found none"),
+        "{err}"
+    );
+}

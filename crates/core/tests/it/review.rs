@@ -36,6 +36,7 @@ fn meetings() -> Vec<Meeting> {
             decisions: vec!["Move the till to the cloud".into()],
             actions: vec![action("D", Some("2027-07-31"), Status::Open)],
             seen: vec![],
+            answers: vec![],
         },
         Meeting {
             id: "march".into(),
@@ -48,6 +49,7 @@ fn meetings() -> Vec<Meeting> {
                 action("C", None, Status::InProgress),
             ],
             seen: vec![],
+            answers: vec![],
         },
     ]
 }
@@ -140,6 +142,7 @@ fn the_agenda_lists_what_changed_since_the_last_review() {
         decisions: vec!["Try the loyalty app".into()],
         actions: vec![action("Price the app", Some("2027-04-10"), Status::Open)],
         seen: vec![],
+        answers: vec![],
     }];
     let assessments = vec![
         ("jan".to_string(), scored("2027-01-10", 0.54)),
@@ -323,4 +326,134 @@ fn a_reviews_file_is_read_and_its_mistakes_located() {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].location.line, 2);
     assert_eq!(e[0].message, "the review id `b` is used twice");
+}
+
+/// A client's answers in a reviews file: read with the review, each problem with its line
+/// (an initiative answer without its id, a budget answer naming one, a verdict not known, a
+/// subject answered twice in one review, a name missing); the latest answer about a subject
+/// wins over every review; the agenda follows up a declined proposal and an approved change
+/// the plan still lists as a candidate, not one approved and planned.
+#[test]
+fn a_clients_answers_are_read_and_followed_up() {
+    use sextant_core::review::{About, Verdict, latest_answer};
+    let text = "- id: march
+  date: 2027-03-10
+  title: First quarter
+  answers:
+    - {about: initiative, initiative: app, verdict: approved, by: Ann, on: 2027-03-12, comment: Go ahead}
+    - {about: budget, verdict: declined, by: Ann, on: 2027-03-12, shown: '2027: $4,000'}
+- id: june
+  date: 2027-06-12
+  title: Second quarter
+  answers:
+    - {about: initiative, initiative: app, verdict: declined, by: Ann, on: 2027-06-13}
+";
+    let m = load_meetings("reviews.yaml", text).unwrap();
+    assert_eq!(m[0].answers.len(), 2);
+    assert_eq!(m[0].answers[1].shown.as_deref(), Some("2027: $4,000"));
+    assert_eq!(
+        m[0].answers[0].sentence(),
+        "Approved by Ann on 12 March 2027: “Go ahead”"
+    );
+    let (r, a) = latest_answer(&m, About::Initiative, Some("app")).unwrap();
+    assert_eq!((r.id.as_str(), a.verdict), ("june", Verdict::Declined));
+    let (r, _) = latest_answer(&m, About::Budget, None).unwrap();
+    assert_eq!(r.id, "march");
+    assert!(latest_answer(&m, About::Initiative, Some("other")).is_none());
+
+    let bad = "- id: a
+  date: 2027-03-01
+  title: A
+  answers:
+    - {about: initiative, verdict: approved, by: Ann, on: 2027-03-02}
+    - {about: budget, initiative: app, verdict: approved, by: Ann, on: 2027-03-02}
+    - {about: budget, verdict: maybe, by: Ann, on: 2027-03-02}
+    - {about: initiative, initiative: x, verdict: approved, by: ' ', on: 2027-03-02}
+- id: b
+  date: 2027-03-01
+  title: B
+  answers:
+    - {about: budget, verdict: approved, by: Ann, on: 2027-03-02}
+    - {about: budget, verdict: declined, by: Ann, on: 2027-03-03}
+";
+    let e = load_meetings("reviews.yaml", bad).unwrap_err().0;
+    let lines: Vec<String> = e
+        .iter()
+        .map(|p| format!("{}:{} {}", p.location.line, p.path, p.message))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "5:[0].answers[0].initiative expected the id of the initiative answered, found none",
+            "6:[0].answers[1].initiative expected no initiative in an answer about the budget, found `app`",
+            "7:[0].answers[2].verdict expected one of `approved`, `declined`",
+            "8:[0].answers[3].by expected who answered, found an empty name",
+            "14:[1].answers[1] the budget is answered twice in this review",
+        ],
+        "{lines:?}"
+    );
+
+    // The agenda on 1 July: the app declined in June (its latest answer) and the budget
+    // declined in March are followed up; an approval of a planned change is not.
+    let plan = sextant_core::load_plan(
+        "plan.yaml",
+        "version: 1
+organization: {name: Shop, currency: USD, start: 2027-01, horizon_months: 12, discount_rate: 0.08}
+initiatives:
+  - {id: app, title: Loyalty app, one_time_cost: 1000, duration_months: 2}
+  - {id: till, title: New till, status: planned, one_time_cost: 1000, duration_months: 1}
+",
+    )
+    .unwrap();
+    let mut m = m;
+    m[1].answers.push(sextant_core::review::Answer {
+        about: About::Initiative,
+        initiative: Some("till".into()),
+        verdict: Verdict::Approved,
+        by: "Ann".into(),
+        on: day("2027-06-13"),
+        comment: None,
+        shown: None,
+    });
+    let ag = agenda(&Inputs {
+        today: day("2027-07-01"),
+        doc: Some(plan.doc()),
+        analysis: None,
+        series: None,
+        meetings: &m,
+        assessments: &[],
+        lifecycle: None,
+    });
+    let answers: Vec<(&str, &str)> = ag
+        .items
+        .iter()
+        .filter(|i| i.topic == Topic::Answer)
+        .map(|i| (i.text.as_str(), i.link.as_str()))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            (
+                "Loyalty app was declined by Ann on 13 June 2027. Change it, or propose something else?",
+                "reviews/june#answers"
+            ),
+            (
+                "The budget was declined by Ann on 12 March 2027. Change it, or propose something else?",
+                "reviews/march#answers"
+            ),
+        ]
+    );
+    // Approved in June while still a candidate: the agenda asks for it to be marked planned.
+    m[1].answers[0].verdict = Verdict::Approved;
+    let ag = agenda(&Inputs {
+        today: day("2027-07-01"),
+        doc: Some(plan.doc()),
+        analysis: None,
+        series: None,
+        meetings: &m,
+        assessments: &[],
+        lifecycle: None,
+    });
+    assert!(ag.items.iter().any(|i| i.text
+        == "Loyalty app was approved by Ann on 13 June 2027, but the plan still lists it as a candidate: mark it planned."));
 }

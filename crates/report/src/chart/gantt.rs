@@ -64,7 +64,14 @@ const ROW_H: f64 = 26.0;
 /// Colours for kinds other than exploit and explore, in order of first appearance.
 const OTHER: [&str; 4] = [GREEN, PURPLE, SKY, svg::BLACK];
 
+/// A kind's name in the legend: exploit and explore in plain words, another capitalised.
 fn capitalised(s: &str) -> String {
+    // The two kinds of change in the owner's words, not the model's.
+    match s {
+        "exploit" => return "Improves today's business".to_owned(),
+        "explore" => return "New business".to_owned(),
+        _ => {}
+    }
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -258,19 +265,31 @@ impl Gantt {
         }
         for (r, row) in self.rows.iter().enumerate() {
             let y = rows_y + ROW_H * r as f64;
-            out.push(
-                &text(
-                    16.0,
-                    y + 17.0,
-                    &fit_label(&row.label, label_w - 24.0),
-                    12.0,
-                    "start",
-                    TEXT,
-                )
-                .a("class", "row-label")
-                .tip(&row.label)
-                .close(),
-            );
+            let label = match two_lines(&row.label, label_w - 24.0) {
+                // A long name on two smaller lines, whole where it fits.
+                Some((first, second)) => el("text")
+                    .n("x", 16.0)
+                    .n("y", y + 11.5)
+                    .n("font-size", 10.5)
+                    .a("text-anchor", "start")
+                    .a("fill", TEXT)
+                    .raw(
+                        &el("tspan")
+                            .n("x", 16.0)
+                            .n("y", y + 11.5)
+                            .text(&first)
+                            .close(),
+                    )
+                    .raw(
+                        &el("tspan")
+                            .n("x", 16.0)
+                            .n("y", y + 23.0)
+                            .text(&second)
+                            .close(),
+                    ),
+                None => text(16.0, y + 17.0, &row.label, 12.0, "start", TEXT),
+            };
+            out.push(&label.a("class", "row-label").tip(&row.label).close());
             let colour = kinds
                 .iter()
                 .find(|(k, _)| *k == row.kind)
@@ -415,12 +434,30 @@ impl Gantt {
     }
 }
 
-/// `label` cut to about `width` pixels at the row labels' size (with an ellipsis), whole when it
-/// fits.
-fn fit_label(label: &str, width: f64) -> String {
+/// `label` on two lines of at most `width` pixels at the smaller size, broken between words,
+/// the second cut with an ellipsis only when even two lines are too short; `None` when it fits
+/// on one line at the row labels' size.
+fn two_lines(label: &str, width: f64) -> Option<(String, String)> {
     if svg::text_width(label, 12.0) <= width {
-        return label.to_owned();
+        return None;
     }
-    let per_char = svg::text_width("abcdefghijklmnopqrstuvwxyz", 12.0) / 26.0;
-    svg::truncate(label, (width / per_char).max(4.0) as usize)
+    let mut first = String::new();
+    let mut rest = label;
+    for (i, w) in label.split_inclusive(' ').enumerate() {
+        let next = format!("{first}{w}");
+        if i > 0 && svg::text_width(next.trim_end(), 10.5) > width {
+            break;
+        }
+        first = next;
+        rest = &label[first.len()..];
+    }
+    let per_char = svg::text_width("abcdefghijklmnopqrstuvwxyz", 10.5) / 26.0;
+    let fit = |s: &str| {
+        if svg::text_width(s, 10.5) <= width {
+            s.to_owned()
+        } else {
+            svg::truncate(s, (width / per_char).max(4.0) as usize)
+        }
+    };
+    Some((fit(first.trim_end()), fit(rest.trim())))
 }

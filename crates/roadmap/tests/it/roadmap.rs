@@ -492,3 +492,60 @@ fn a_deadline_makes_an_initiative_scheduled_in_time() {
         "its prerequisites leave no time to have it live by the end of 2027-03 (its deadline)"
     );
 }
+
+/// A roadmap read back (its JSON) is the roadmap searched when it fits the plan, and is
+/// refused with what was expected and what was found when it does not: another objective,
+/// another duration, a broken constraint, a changed figure.
+#[test]
+fn a_roadmap_read_back_is_reused_only_when_it_fits_the_plan() {
+    let items = "  - {id: a, title: A, duration_months: 2, one_time_cost: 1000, benefits: [{kind: saving, annual: 12000}]}\n  - {id: b, title: B, duration_months: 1, one_time_cost: 800, benefits: [{kind: saving, annual: 6000}]}\n";
+    let budget = "constraints:\n  budget: [{period: 2027, amount: 1000}]\n";
+    let p = plan(items, budget);
+    let searched = roadmap(&p);
+    assert_eq!(searched.status, SolveStatus::Optimal);
+    let text = serde_json::to_string(&searched).unwrap();
+    let kept: report::Kept = serde_json::from_str(&text).unwrap();
+    let again = report::reuse(&p, Objective::Npv, &Adjust::default(), &kept).unwrap();
+    assert_eq!(json(&again), json(&searched));
+
+    let misfit = |plan: &Plan, text: &str, objective: Objective| {
+        let kept: report::Kept = serde_json::from_str(text).unwrap();
+        report::reuse(plan, objective, &Adjust::default(), &kept)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        misfit(&p, &text, Objective::Alignment),
+        "expected a roadmap maximising alignment, found one maximising npv"
+    );
+    // `a` takes 3 months in this version of the plan.
+    let longer = plan(
+        &items.replace("duration_months: 2", "duration_months: 3"),
+        budget,
+    );
+    assert_eq!(
+        misfit(&longer, &text, Objective::Npv),
+        "expected `a` to take 3 months as this plan says, found 2"
+    );
+    // A smaller budget: the schedule breaks it.
+    let cut = plan(items, &budget.replace("1000", "900"));
+    assert_eq!(
+        misfit(&cut, &text, Objective::Npv),
+        "expected a schedule that meets this plan's constraints, found one that breaks them: spend 1000.00 in 2027 exceeds its budget 900.00"
+    );
+    // A larger benefit: the same schedule is worth more than the roadmap says.
+    let more = plan(&items.replace("annual: 12000", "annual: 13200"), budget);
+    let found = searched.objective;
+    assert_eq!(
+        misfit(&more, &text, Objective::Npv),
+        format!(
+            "expected the objective this plan gives its schedule, {:.2}, found {found:.2} (a roadmap of another version of the plan)",
+            found + 1000.0
+        )
+    );
+    let none = text.replacen("\"optimal\"", "\"infeasible\"", 1);
+    assert_eq!(
+        misfit(&p, &none, Objective::Npv),
+        "expected an optimal or feasible roadmap, found one that is infeasible"
+    );
+}

@@ -15,6 +15,7 @@ mod jobs;
 mod nul;
 mod plan;
 mod previews;
+mod reviews;
 mod tenancy;
 mod users;
 

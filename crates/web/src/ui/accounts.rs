@@ -91,7 +91,7 @@ async fn show(
              everywhere and revokes their API tokens, and their password stays as it is until \
              then. Removing an account takes it out of every organisation and ends its sessions; \
              an organisation's only owner stays until someone else is made owner." }
-        div.scroll { table {
+        div.scroll tabindex="0" { table {
             caption { "Accounts (" (accounts.total) ")" }
             thead { tr {
                 th scope="col" { "Name" } th scope="col" { "E-mail" }

@@ -129,7 +129,7 @@ fn list_body(
         @if rows.is_empty() {
             p { "No assessment has been made yet." }
         } @else {
-            div.scroll { table.list {
+            div.scroll tabindex="0" { table.list {
                 caption { "Assessments, newest first" }
                 thead { tr {
                     th scope="col" { "Date" } th scope="col" { "Standard" } th scope="col" { "Assessor" }
@@ -491,7 +491,7 @@ async fn show(
             Some((b, _)) => format!("Each section's score from 0% at the centre to 100% at the rim; dashed, the assessment of {}.", label(b)),
             None => "Each section's score from 0% at the centre to 100% at the rim.".to_string(),
         }))
-        div.scroll { table.list {
+        div.scroll tabindex="0" { table.list {
             caption { "Score by section" }
             thead { tr {
                 th scope="col" { "Section" } th scope="col" .num { "Score" } th scope="col" .num { "Answered" }
@@ -513,7 +513,7 @@ async fn show(
         @if same.len() > 1 {
             section aria-labelledby="trend-h" {
                 h2 #trend-h { "Over time" }
-                div.scroll { table.list {
+                div.scroll tabindex="0" { table.list {
                     caption { "Assessments against " (standard.title) }
                     thead { tr { th scope="col" { "Date" } th scope="col" .num { "Score" } th scope="col" .num { "Answered" } } }
                     tbody {
@@ -535,7 +535,7 @@ async fn show(
             } @else {
                 form method="post" action=(org.url(&format!("assessments/{}/initiatives", a.id))) {
                     (org.viewer.csrf_field())
-                    div.scroll { table.list {
+                    div.scroll tabindex="0" { table.list {
                         caption { "Questions answered not met or partly" }
                         thead { tr {
                             th scope="col" { "Question" } th scope="col" { "Answer" } th scope="col" .num { "Weight" } th scope="col" { "The change that closes it" }

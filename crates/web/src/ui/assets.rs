@@ -192,7 +192,7 @@ async fn show(
                 h2 #forecast-h { "Replacements ahead" }
                 p { "An asset is due at its type's replacement age (from its purchase) or when its operating system loses support, whichever comes first; what is already due counts now. A replacement costs the price set below for its type, else what the asset cost, else a typical price." }
                 (figure(chart_years(&lc, &cur).svg(), "Each bar is what the replacements falling due in a financial year cost."))
-                div.scroll { table.list {
+                div.scroll tabindex="0" { table.list {
                     caption { "By financial year and quarter" }
                     thead { tr { th scope="col" { "Period" } th scope="col" .num { "Assets" } th scope="col" .num { "Cost" } } }
                     tbody {
@@ -221,7 +221,7 @@ async fn show(
             }
             section aria-labelledby="list-h" {
                 h2 #list-h { "All assets" }
-                div.scroll { table.list {
+                div.scroll tabindex="0" { table.list {
                     thead { tr {
                         th scope="col" { "Name" } th scope="col" { "Type" } th scope="col" { "User" }
                         th scope="col" { "Age" } th scope="col" { "Warranty ends" } th scope="col" { "Runs" }
@@ -297,7 +297,7 @@ fn policy_form(org: &OrgPage, policy: &Policy, cur: &str, errors: &Errors) -> Ma
                     input type="number" id="f-warn" name="warn_months" min="1" max="60" value=(policy.warn());
                     @for m in errors.of("warn_months") { p.field-error { (m) } }
                 }
-                div.scroll { table.list {
+                div.scroll tabindex="0" { table.list {
                     caption { "By type (" (if cur.is_empty() { "prices in the plan's currency" } else { cur }) ")" }
                     thead { tr { th scope="col" { "Type" } th scope="col" { "Replace after (years)" } th scope="col" { "Replacement price" } } }
                     tbody {

@@ -29,7 +29,7 @@ struct Years {
 
 fn table(rows: &[BudgetRow], cur: &str, caption: &str) -> maud::Markup {
     html! {
-        div.scroll { table.list {
+        div.scroll tabindex="0" { table.list {
             caption { (caption) }
             thead { tr {
                 th scope="col" { "Period" }

@@ -259,7 +259,7 @@ fn list_section(
             @if rows.is_empty() {
                 p { (none) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table {
                         thead { tr { @for h in headings { th scope="col" { (h) } } } }
                         tbody { @for r in rows { tr { @for c in r { td { (c) } } } } }

@@ -131,6 +131,58 @@ pub async fn roadmap(
     Ok(roadmap_in(state, &org.scope, plan, budget_factor, frontier).await?)
 }
 
+/// What the kept roadmaps are searched for: the roadmap's defaults (NPV), a page's time limit,
+/// every budget multiplied by `budget_factor`, and the frontier at `frontier` levels.
+pub fn kept_request(budget_factor: f64, frontier: Option<usize>) -> sextant_ops::RoadmapRequest {
+    sextant_ops::RoadmapRequest {
+        options: solve::Options {
+            time_limit: std::time::Duration::from_secs_f64(PAGE_TIME_LIMIT),
+            ..solve::Options::default()
+        },
+        budget_factor,
+        frontier,
+        ..sextant_ops::RoadmapRequest::default()
+    }
+}
+
+/// The roadmap kept for the organisation's current inputs with every budget multiplied by
+/// `budget_factor` and its frontier at `frontier` levels, if there is one, with the
+/// fingerprint of those inputs (under which to [`keep`] one searched now).
+pub async fn kept(
+    state: &AppState,
+    scope: &sextant_store::Scope,
+    budget_factor: f64,
+    frontier: Option<usize>,
+) -> Result<(sextant_store::Fingerprint, Option<Arc<Planned>>), ApiError> {
+    let fp = state.store.fingerprint(scope).await?;
+    let key = (fp.org, budget_factor.to_bits(), frontier);
+    let found = state.roadmaps.0.lock().ok().and_then(|map| {
+        map.get(&key)
+            .filter(|(f, _)| *f == fp)
+            .map(|(_, r)| r.clone())
+    });
+    Ok((fp, found))
+}
+
+/// Keeps `planned`, searched for [`kept_request`]`(budget_factor, frontier)` on the inputs of
+/// fingerprint `fp`; the organisation's roadmaps of older inputs go.
+pub fn keep(
+    state: &AppState,
+    fp: sextant_store::Fingerprint,
+    budget_factor: f64,
+    frontier: Option<usize>,
+    planned: Arc<Planned>,
+) {
+    let key = (fp.org, budget_factor.to_bits(), frontier);
+    if let Ok(mut map) = state.roadmaps.0.lock() {
+        map.retain(|k, (f, _)| k.0 != fp.org || *f == fp);
+        if map.keys().filter(|k| k.0 == fp.org).count() >= ROADMAPS_PER_ORG {
+            map.retain(|k, _| k.0 != fp.org);
+        }
+        map.insert(key, (fp, planned));
+    }
+}
+
 /// [`roadmap`] for a caller's scope (the pages' and the API's portfolio).
 pub async fn roadmap_in(
     state: &AppState,
@@ -139,23 +191,11 @@ pub async fn roadmap_in(
     budget_factor: f64,
     frontier: Option<usize>,
 ) -> Result<Arc<Planned>, ApiError> {
-    let fp = state.store.fingerprint(scope).await?;
-    let key = (fp.org, budget_factor.to_bits(), frontier);
-    if let Ok(map) = state.roadmaps.0.lock()
-        && let Some((f, r)) = map.get(&key)
-        && *f == fp
-    {
-        return Ok(r.clone());
+    let (fp, found) = kept(state, scope, budget_factor, frontier).await?;
+    if let Some(r) = found {
+        return Ok(r);
     }
-    let req = sextant_ops::RoadmapRequest {
-        options: solve::Options {
-            time_limit: std::time::Duration::from_secs_f64(PAGE_TIME_LIMIT),
-            ..solve::Options::default()
-        },
-        budget_factor,
-        frontier,
-        ..sextant_ops::RoadmapRequest::default()
-    };
+    let req = kept_request(budget_factor, frontier);
     let planned = state
         .work
         .run(scope.org_id(), 1, move |cancel| -> Result<_, ApiError> {
@@ -172,12 +212,6 @@ pub async fn roadmap_in(
         })
         .await?;
     let planned = Arc::new(planned);
-    if let Ok(mut map) = state.roadmaps.0.lock() {
-        map.retain(|k, (f, _)| k.0 != fp.org || *f == fp);
-        if map.keys().filter(|k| k.0 == fp.org).count() >= ROADMAPS_PER_ORG {
-            map.retain(|k, _| k.0 != fp.org);
-        }
-        map.insert(key, (fp, planned.clone()));
-    }
+    keep(state, fp, budget_factor, frontier, planned.clone());
     Ok(planned)
 }

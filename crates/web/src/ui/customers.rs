@@ -149,7 +149,7 @@ fn body(org: &OrgPage, f: &Fits, margin: Option<f64>, currency: &str) -> Markup 
         }
         section aria-labelledby="top-h" {
             h2 #top-h { "The most valuable customers" }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr {
                     th scope="col" { "Customer" }
                     th scope="col" class="num" { "Orders so far" }

@@ -211,7 +211,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
         }
         section aria-labelledby="goals-h" {
             h2 #goals-h { "How the goals are doing" }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr { th scope="col" { "Goal" } th scope="col" { "Status" } th scope="col" class="num" { "Latest" }
                     th scope="col" class="num" { "Target" } th scope="col" { "Due" } th scope="col" class="num" { "Chance" } } }
                 tbody {
@@ -226,7 +226,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                             td { (standing(g.status)) }
                             td.num { (measure.format_opt(g.latest)) }
                             td.num { (measure.format_opt(g.target)) }
-                            td { (g.due.clone().unwrap_or_default()) }
+                            td { (g.due.as_deref().map(super::business::month_words).unwrap_or_default()) }
                             td.num { (g.probability.map_or(String::new(), |p| format::percent(p, 0))) }
                         }
                     }
@@ -250,14 +250,14 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             @if next.is_empty() {
                 p { "Nothing is planned: every initiative is done, cancelled or left out." }
             } @else {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     thead { tr { th scope="col" { "Initiative" } th scope="col" { "Starts" } th scope="col" class="num" { "One-time cost" }
                         th scope="col" class="num" { "Per year" } th scope="col" class="num" { "First-year ROI" } } }
                     tbody {
                         @for (_, i) in next.iter().take(TOP) {
                             tr {
                                 td { a href=(org.url(&format!("initiatives/{}", i.id))) { (i.title) } }
-                                td { (i.start) }
+                                td { (super::business::month_words(i.start)) }
                                 td.num { (money(i.cost, cur)) }
                                 td.num { (money(i.case.recurring_cost_annual, cur)) }
                                 td.num { (format::percent_opt(i.case.first_year_roi, 0)) }
@@ -383,7 +383,7 @@ fn paying_off(org: &OrgPage, a: &Analysed) -> Markup {
         section aria-labelledby="paying-h" {
             h2 #paying-h { "Is the finished work paying off?" }
             p { "For each finished initiative: the gain a year it was expected to bring, and the gain the goals' figures show since it went live (shared with other finished work that claims the same goal)." }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr {
                     th scope="col" { "Initiative" }
                     th scope="col" class="num" { "Expected gain a year" }

@@ -219,7 +219,7 @@ async fn show(
             @if sets.is_empty() {
                 p { "No data yet. Upload an export from the point of sale, the web shop, marketing or surveys, and the KPIs are computed from it." }
             } @else {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     thead { tr { th scope="col" { "File" } th scope="col" { "Kind" } th scope="col" class="num" { "Rows" } th scope="col" { "Uploaded" }
                         @if org.can_edit() { th scope="col" { span.muted { "Change" } } } } }
                     tbody {
@@ -478,7 +478,7 @@ async fn preview_page(
         }
         (errors.summary())
         @if !problems.is_empty() {
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 caption { "Problems (" (problems.len()) ")" }
                 thead { tr { th scope="col" class="num" { "Line" } th scope="col" class="num" { "Column" } th scope="col" { "Field" } th scope="col" { "Problem" } } }
                 tbody { @for pr in problems.iter().take(PROBLEMS_SHOWN) {
@@ -490,7 +490,7 @@ async fn preview_page(
         }
         @if let Some(r) = &report {
             @if !r.skipped.is_empty() {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     caption { "Bad rows that will be skipped (" (r.skipped.len()) ")" }
                     thead { tr { th scope="col" class="num" { "Line" } th scope="col" { "Column" } th scope="col" { "Expected" } th scope="col" { "Found" } } }
                     tbody { @for s in r.skipped.iter().take(PROBLEMS_SHOWN) {
@@ -507,7 +507,7 @@ async fn preview_page(
         form method="post" action=(org.url(&format!("data/preview/{id}"))) {
             (org.viewer.csrf_field())
             @if let Some(k) = kind {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     caption { "Which column each field is read from" }
                     thead { tr { th scope="col" { "Field" } th scope="col" { "What it holds" } th scope="col" { "Column of the file" } th scope="col" { "First value" } } }
                     tbody {
@@ -530,7 +530,7 @@ async fn preview_page(
                 } }
             }
             @if !rows.is_empty() {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     caption { "The first " (rows.len()) " rows as read" }
                     thead { tr { th scope="col" class="num" { "Line" } @for h in &headers { th scope="col" { (h) } } } }
                     tbody { @for (line, cells) in &rows {

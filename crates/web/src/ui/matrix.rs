@@ -82,7 +82,7 @@ fn matrix(org: &OrgPage, a: &Analysed, posted: Option<&FormData>, errors: &Error
     };
     let edit = org.can_edit();
     let table = html! {
-        div.scroll { table.matrix {
+        div.scroll tabindex="0" { table.matrix {
             caption { "How strongly each initiative and system serves each goal: 0 none, 1 weak, 2 clear, 3 strong" }
             thead { tr {
                 th scope="col" { "Initiative or system" }

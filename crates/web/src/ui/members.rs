@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/invitations/{id}/revoke", post(revoke))
         .route("/orgs/{org}/rename", post(rename))
         .route("/orgs/{org}/consultant", post(set_consultant))
+        .route("/orgs/{org}/branding", post(set_branding))
 }
 
 #[derive(Deserialize)]
@@ -89,6 +90,9 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
         choices.push((c.email.clone(), format!("{} ({})", c.name, c.email)));
     }
     let get = |n: &str| extra.form.map_or(String::new(), |f| f.get(n).to_string());
+    let brand = crate::summary::branding_view(state, &org.scope)
+        .await
+        .map_err(PageError::from)?;
     let role_value = extra
         .form
         .map_or("viewer".to_string(), |f| f.get("role").to_string());
@@ -121,7 +125,7 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
                 },
             }
         }
-        div.scroll { table {
+        div.scroll tabindex="0" { table {
             caption { "Members" }
             thead { tr { th scope="col" { "Name" } th scope="col" { "E-mail" } th scope="col" { "Role" }
                 @if owner { th scope="col" { span.muted { "Change" } } } } }
@@ -145,7 +149,7 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
             }
         } }
         @if !invitations.is_empty() {
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 caption { "Invitations not yet accepted" }
                 thead { tr { th scope="col" { "E-mail" } th scope="col" { "Role" } th scope="col" { "Expires" }
                     @if owner { th scope="col" { span.muted { "Change" } } } } }
@@ -200,6 +204,22 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
                     (org.viewer.csrf_field())
                     (Field::text("name", "Name", extra.form.and_then(|f| f.opt("name")).unwrap_or_else(|| org.name.clone())).required().render(&extra.errors))
                     button type="submit" { "Rename" }
+                }
+                h2 #branding { "Branding of the review packs" }
+                p { "The name, colour and logo on the review packs of " (org.name) ". Left empty, the installation's are used: now “" (brand.used.name) "”, " (brand.used.colour)
+                    @if brand.used.logo.is_some() { ", with a logo" } @else { ", no logo" } "." }
+                form method="post" action=(org.url("branding")) enctype="multipart/form-data" {
+                    (org.viewer.csrf_field())
+                    (Field::text("brand_name", "Prepared by (name on the cover)", extra.form.and_then(|f| f.opt("brand_name")).unwrap_or_else(|| brand.name.clone().unwrap_or_default())).render(&extra.errors))
+                    (Field::text("colour", "Colour", extra.form.and_then(|f| f.opt("colour")).unwrap_or_else(|| brand.colour.clone().unwrap_or_default()))
+                        .hint("#RRGGBB, for example #1F4E79").render(&extra.errors))
+                    label for="f-logo" { "Logo (PNG, JPEG or SVG, at most 1 MiB)" }
+                    input #f-logo type="file" name="logo" accept="image/png,image/jpeg,image/svg+xml";
+                    @for e in extra.errors.of("logo") { p.error { (e) } }
+                    @if brand.logo.is_some() {
+                        p { label { input type="checkbox" name="remove_logo" value="1"; " Remove this organisation's logo" } }
+                    }
+                    button type="submit" { "Save the branding" }
                 }
             }
         } @else {
@@ -412,6 +432,64 @@ async fn rename(
             Ok(_) => return Ok(see_other(&format!("{}?done=saved", org.url("members")))),
             Err(e) => errors.from_api(e.into(), &["name"], &[]),
         }
+    }
+    show(
+        &state,
+        &org,
+        Extra {
+            errors,
+            form: Some(&f),
+            ..Extra::default()
+        },
+    )
+    .await
+}
+
+async fn set_branding(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(org): Path<String>,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    let (f, file) =
+        super::data::read_multipart(&state, &org, mp, "logo", sextant_store::MAX_LOGO_BYTES)
+            .await?;
+    org.viewer.check(f.csrf())?;
+    require_owner(&org)?;
+    let mut errors = Errors::new();
+    let body = crate::summary::BrandingBody {
+        name: f.opt("brand_name"),
+        colour: f.opt("colour"),
+    };
+    if let Err(e) = crate::summary::set_branding(&state, &org.scope, &body).await {
+        errors.from_api(e, &["colour", "name"], &[]);
+    }
+    let logo = match file {
+        Some((_, staged)) => Some(
+            tokio::fs::read(&staged.path)
+                .await
+                .map_err(|e| PageError::Internal(format!("reading the upload: {e}")))?,
+        ),
+        None => None,
+    };
+    if errors.is_empty() {
+        let change = match logo.filter(|l| !l.is_empty()) {
+            Some(l) => Some(Some(l)),
+            None if f.get("remove_logo") == "1" => Some(None),
+            None => None,
+        };
+        if let Some(l) = change
+            && let Err(e) = crate::summary::set_logo(&state, &org.scope, l).await
+        {
+            errors.from_api(e, &["logo"], &[]);
+        }
+    }
+    if errors.is_empty() {
+        return Ok(see_other(&format!(
+            "{}?done=saved#branding",
+            org.url("members")
+        )));
     }
     show(
         &state,

@@ -548,6 +548,9 @@ pub fn notice(done: Option<&str>) -> Markup {
         "added" => "Added.",
         "removed" => "Removed.",
         "none" => "Nothing was ticked, so nothing was added.",
+        "answered" => "Your answer is saved, with your name and today's date.",
+        "pinned" => "Kept on the roadmap: its start is fixed at the month shown.",
+        "kept" => "The pack is made and kept with this review.",
         "started" => {
             "Your first plan is saved. Below: how the goals stand, what the optimised roadmap does first, and what the health checks ask you to look at."
         }

@@ -392,7 +392,7 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
             section aria-labelledby="attention-h" {
                 h2 #attention-h { "Who needs attention" }
                 p { "Each client's health, out of 100: security (the latest assessment, 25), devices (out of warranty or support within 6 months, 20), goals (on track 1, at risk or not measured ½, off track 0; 25), reviews (held on time, 15) and the roadmap (the best within the plan's limits, 15). The lowest first; point at a score for its parts." }
-                div.scroll { table.list {
+                div.scroll tabindex="0" { table.list {
                     caption { "Clients by what needs attention (" (p.clients.len()) ")" }
                     thead { tr {
                         th scope="col" { "Client" }
@@ -438,7 +438,11 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                                     Some(Review::Overdue { by }) => { span.badge.bad { "Overdue" } " since " (sextant_core::asset::long_date(by)) },
                                     Some(Review::Due { by }) => { "by " (sextant_core::asset::long_date(by)) },
                                     None => { "none held" },
-                                } } }
+                                } }
+                                    @if c.answers.approved + c.answers.declined + c.answers.waiting > 0 {
+                                        br; span.muted { "Answers: " (c.answers.approved) " approved, " (c.answers.declined) " declined, " (c.answers.waiting) " waiting" }
+                                    }
+                                }
                                 td { a href=(url(&c.slug, "roadmap")) { @match c.roadmap {
                                     Roadmap::Optimal => "best possible",
                                     Roadmap::Gap => "not proven best",
@@ -530,7 +534,7 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
         @if rows.is_empty() {
             p { "You are not a member of any organisation yet." }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.list {
                     caption { "Clients (" (rows.len()) ")" }
                     thead { tr {
@@ -553,7 +557,7 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
             @if goals.is_empty() {
                 p { "No client's goal is off track or at risk." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Goals missed, off track or at risk across clients (" (goals.len()) ")" }
                         thead { tr {
@@ -586,7 +590,7 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
             @if spending.is_empty() {
                 p { "No client has implementation spend planned in these months." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Implementation spend by client, " (span) }
                         thead { tr {
@@ -617,7 +621,7 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
             @if systems.is_empty() {
                 p { "No client's system reaches its end of life within " (EOL_DAYS) " days." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Systems whose support ends within " (EOL_DAYS) " days or has ended (" (systems.len()) ")" }
                         thead { tr {

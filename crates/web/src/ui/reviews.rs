@@ -3,11 +3,16 @@
 //! of review meetings kept beside the plan (date, title, attendees, the KPIs looked at, the
 //! decisions taken, the actions agreed, notes), newest first, each KPI with its latest value and
 //! a link to its page; forms to record, change and delete a review, to set an action's status
-//! and the rhythm of reviews.
+//! and the rhythm of reviews. On each review's page, the client's answers: every member (a
+//! viewer is the client) approves or declines each change proposed and the budget, with a
+//! comment; an editor pins an approved change on the roadmap. The packs handed over are kept
+//! with the review, to be downloaded again unchanged.
 //!
 //! Routes: `GET/POST /orgs/{org}/reviews`, `GET /orgs/{org}/reviews/new`,
 //! `GET/POST /orgs/{org}/reviews/{id}`, `POST /orgs/{org}/reviews/{id}/delete`,
-//! `POST /orgs/{org}/reviews/{id}/actions/{n}`, `POST /orgs/{org}/review-rhythm`.
+//! `POST /orgs/{org}/reviews/{id}/actions/{n}`, `POST /orgs/{org}/reviews/{id}/answers`,
+//! `POST /orgs/{org}/reviews/{id}/pin/{initiative}`, `POST /orgs/{org}/reviews/{id}/packs`,
+//! `POST /orgs/{org}/reviews/{id}/packs/{n}/delete`, `POST /orgs/{org}/review-rhythm`.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +25,7 @@ use serde_json::{Map, Value};
 use sextant_core::asset::long_date;
 use sextant_core::health::Review as Next;
 use sextant_core::model::Date;
-use sextant_core::review::{Action, Agenda, Status, Topic};
+use sextant_core::review::{About, Action, Agenda, Answer, Status, Topic, Verdict};
 use sextant_store::{Change, Review, Section as Part, StoreError};
 
 use super::Done;
@@ -42,6 +47,13 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/reviews/{id}", get(edit_form).post(save))
         .route("/orgs/{org}/reviews/{id}/delete", post(delete))
         .route("/orgs/{org}/reviews/{id}/actions/{n}", post(set_action))
+        .route("/orgs/{org}/reviews/{id}/answers", post(post_answer))
+        .route("/orgs/{org}/reviews/{id}/pin/{initiative}", post(post_pin))
+        .route("/orgs/{org}/reviews/{id}/packs", post(post_pack))
+        .route(
+            "/orgs/{org}/reviews/{id}/packs/{n}/delete",
+            post(delete_pack),
+        )
         .route("/orgs/{org}/review-rhythm", post(set_rhythm))
 }
 
@@ -65,6 +77,7 @@ fn topic_label(t: Topic) -> &'static str {
     match t {
         Topic::Action => "Action",
         Topic::Decision => "Decision",
+        Topic::Answer => "Client's answer",
         Topic::Kpi => "KPI",
         Topic::Goal => "Goal",
         Topic::Assessment => "Assessment",
@@ -130,7 +143,7 @@ fn agenda_part(org: &OrgPage, ag: &Agenda, errors: &Errors) -> Markup {
             @if ag.actions.is_empty() {
                 p { "No action is open. Actions agreed at a review appear here until they are done." }
             } @else {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     caption { "Actions not done yet, overdue first" }
                     thead { tr {
                         th scope="col" { "Action" }
@@ -272,7 +285,12 @@ fn latest(a: Option<&Analysed>, kpi: &str) -> (String, Option<(String, String)>)
         .series
         .get(kpi)
         .and_then(|s| s.iter().next_back())
-        .map(|(m, v)| (show(*v, &info.scale), m.to_string()));
+        .map(|(m, v)| {
+            (
+                show(*v, &info.scale),
+                sextant_core::calendar::month_words(*m),
+            )
+        });
     (info.name, last)
 }
 
@@ -320,12 +338,12 @@ async fn list_body(
         @for (key, r) in &all {
             @let anchor = format!("r-{}", slug(key, 80));
             article.card aria-labelledby=(anchor) {
-                h2 id=(anchor) { (r.date) " – " (r.title) }
+                h2 id=(anchor) { (Date::parse(&r.date).map_or_else(|| r.date.clone(), long_date)) " – " (r.title) }
                 @if !r.attendees.is_empty() {
                     p { "Attendees: " (r.attendees.join(", ")) }
                 }
                 @if !r.kpis.is_empty() {
-                    div.scroll { table {
+                    div.scroll tabindex="0" { table {
                         caption { "KPIs looked at: as they stood at the review, and now" }
                         thead { tr {
                             th scope="col" { "KPI" }
@@ -341,7 +359,7 @@ async fn list_body(
                                 tr {
                                     th scope="row" { a href=(kpi_url(org, k)) { (name) } }
                                     @if let Some(f) = then {
-                                        td.num { (figure(a.as_deref(), k, f.value)) } td { (f.month) }
+                                        td.num { (figure(a.as_deref(), k, f.value)) } td { (sextant_core::calendar::month_words(f.month)) }
                                     } @else {
                                         td.num { "not recorded" } td { "–" }
                                     }
@@ -366,6 +384,15 @@ async fn list_body(
                 @if let Some(n) = r.notes.as_deref().filter(|n| !n.trim().is_empty()) {
                     h3 { "Notes" }
                     @for line in n.lines().filter(|l| !l.trim().is_empty()) { p { (line) } }
+                }
+                @let approved = r.answers.iter().filter(|x| x.verdict == Verdict::Approved).count();
+                p {
+                    @if r.answers.is_empty() {
+                        a href=(format!("{}#answers", review_url(org, key))) { "Answer what this review proposes" }
+                    } @else {
+                        "Answers: " (approved) " approved, " (r.answers.len() - approved) " declined. "
+                        a href=(format!("{}#answers", review_url(org, key))) { "See or change the answers" }
+                    }
                 }
                 @if org.can_edit() {
                     p { a href=(review_url(org, key)) { "Change or delete this review" } }
@@ -653,16 +680,331 @@ async fn create(
     ))
 }
 
+/// A change the client is asked to answer: proposed (a candidate or planned) and on the
+/// roadmap, or answered in this review already.
+struct Proposal {
+    id: String,
+    title: String,
+    /// Its start and costs, as the answer records them.
+    shown: Option<String>,
+    /// Its start is fixed and it is kept on the roadmap.
+    pinned: bool,
+    /// The month it would be pinned at (its start on the roadmap).
+    start: Option<String>,
+}
+
+/// What a review asks the client to answer: the changes proposed, in the roadmap's order, and
+/// the budget's next two years.
+struct Proposals {
+    changes: Vec<Proposal>,
+    budget: Option<String>,
+    /// The packs kept with the review.
+    packs: Vec<sextant_store::KeptPack>,
+}
+
+async fn proposals(
+    state: &AppState,
+    org: &OrgPage,
+    a: Option<&Analysed>,
+    r: &Review,
+) -> Result<Proposals, PageError> {
+    let packs = state.store.kept_packs(&org.scope, &r.id).await?;
+    let Some(a) = a else {
+        return Ok(Proposals {
+            changes: Vec::new(),
+            budget: None,
+            packs,
+        });
+    };
+    let planned = compute::roadmap(state, org, a.plan.clone(), 1.0, None).await?;
+    let doc = a.plan.doc();
+    let open = |id: &str| {
+        doc.initiatives
+            .iter()
+            .find(|x| x.id.as_str() == id)
+            .is_some_and(|x| {
+                matches!(
+                    x.status,
+                    sextant_core::model::Status::Candidate | sextant_core::model::Status::Planned
+                )
+            })
+    };
+    let mut ids: Vec<&str> = planned
+        .roadmap
+        .schedule
+        .iter()
+        .map(|e| e.id.as_str())
+        .filter(|id| open(id))
+        .collect();
+    for x in &r.answers {
+        if let Some(i) = x.initiative.as_deref()
+            && !ids.contains(&i)
+        {
+            ids.push(i);
+        }
+    }
+    let changes = ids
+        .into_iter()
+        .map(|id| {
+            let x = doc.initiatives.iter().find(|x| x.id.as_str() == id);
+            Proposal {
+                id: id.to_string(),
+                title: x.map_or_else(|| id.to_string(), |x| x.title.clone()),
+                shown: sextant_ops::summary::shown_initiative(&a.plan, &planned.roadmap, id),
+                pinned: x.is_some_and(|x| x.start.is_some() && x.mandatory),
+                start: planned
+                    .roadmap
+                    .schedule
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| {
+                        sextant_core::calendar::month_words(a.plan.month_at(e.start_month as i32))
+                    }),
+            }
+        })
+        .collect();
+    let today = super::today_date().unwrap_or_else(|| Date::from_days(0));
+    let budget = Some(
+        crate::reviews::budget_shown(state, &org.scope, &a.plan, &planned.roadmap, today)
+            .await
+            .map_err(PageError::from)?,
+    );
+    Ok(Proposals {
+        changes,
+        budget,
+        packs,
+    })
+}
+
+/// The answer buttons for one subject: a comment and Approve / Decline.
+fn answer_form(org: &OrgPage, key: &str, about: About, id: Option<&str>, name: &str) -> Markup {
+    let field = format!(
+        "comment-{}",
+        id.map_or_else(|| "budget".to_string(), |i| slug(i, 60))
+    );
+    html! {
+        form.answer method="post" action=(format!("{}/answers", review_url(org, key))) {
+            (org.viewer.csrf_field())
+            input type="hidden" name="about" value=(about.word());
+            @if let Some(i) = id { input type="hidden" name="initiative" value=(i); }
+            label for=(field) { "Comment on " (name) " (optional)" }
+            textarea id=(field) name="comment" rows="2" maxlength=(crate::reviews::COMMENT_CHARS) {}
+            p.buttons {
+                button type="submit" name="verdict" value="approved" { "Approve " (name) }
+                " "
+                button.secondary type="submit" name="verdict" value="declined" { "Decline " (name) }
+            }
+        }
+    }
+}
+
+/// The client's answers on a review's page: each change proposed and the budget, what was
+/// answered (by whom, when, what they were shown) and the buttons to answer or change it.
+fn answers_part(org: &OrgPage, key: &str, r: &Review, p: &Proposals) -> Markup {
+    let answer_of = |about: About, id: Option<&str>| {
+        r.answers
+            .iter()
+            .find(|x| x.about == about && x.initiative.as_deref() == id)
+    };
+    let said = |x: &Answer| {
+        html! {
+            p.answer {
+                strong { (x.verdict.label()) } " by " (x.by) " on " (long_date(x.on))
+                @if let Some(c) = x.comment.as_deref() { ": “" (c) "”" }
+            }
+            @if let Some(sh) = x.shown.as_deref() { p.muted { "What was shown then: " (sh) } }
+        }
+    };
+    let approved = r
+        .answers
+        .iter()
+        .filter(|x| x.verdict == Verdict::Approved)
+        .count();
+    let declined = r.answers.len() - approved;
+    html! {
+        section #answers aria-labelledby="answers-h" {
+            h2 #answers-h { "Your answers to what this review proposes" }
+            p { "Approve or decline each change proposed and the budget. Your name and today's date are kept with your answer, and what you were shown; you can change your answer later." }
+            @if !r.answers.is_empty() {
+                p role="status" { (approved) " approved, " (declined) " declined so far." }
+            }
+            @if p.changes.is_empty() && p.budget.is_none() {
+                p { "Nothing is proposed: the roadmap has no change waiting for a decision." }
+            }
+            @for c in &p.changes {
+                @let anchor = format!("answer-{}", slug(&c.id, 60));
+                article.card aria-labelledby=(anchor) {
+                    h3 id=(anchor) { a href=(org.url(&format!("initiatives/{}", url_encode(&c.id)))) { (c.title) } }
+                    @if let Some(sh) = &c.shown { p { (sh) } }
+                    @let x = answer_of(About::Initiative, Some(&c.id));
+                    @if let Some(x) = x { (said(x)) } @else { p { "Not answered yet." } }
+                    (answer_form(org, key, About::Initiative, Some(&c.id), &c.title))
+                    @if org.can_edit() && x.is_some_and(|x| x.verdict == Verdict::Approved) {
+                        @if c.pinned {
+                            p { "Kept on the roadmap: its start is fixed." }
+                        } @else if let Some(m) = &c.start {
+                            form method="post" action=(format!("{}/pin/{}", review_url(org, key), url_encode(&c.id))) {
+                                (org.viewer.csrf_field())
+                                button.secondary type="submit" { "Keep it on the roadmap from " (m) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(b) = &p.budget {
+                article.card aria-labelledby="answer-budget" {
+                    h3 #answer-budget { a href=(org.url("budget")) { "The budget" } }
+                    p { (b) }
+                    @if let Some(x) = answer_of(About::Budget, None) { (said(x)) } @else { p { "Not answered yet." } }
+                    (answer_form(org, key, About::Budget, None, "the budget"))
+                }
+            }
+        }
+    }
+}
+
+/// The packs kept with a review: each to download as it was handed over, and (for an editor)
+/// the form to keep one of today's figures and the buttons to delete.
+fn packs_part(org: &OrgPage, key: &str, packs: &[sextant_store::KeptPack]) -> Markup {
+    let api = format!(
+        "/api/v1/orgs/{}/reviews/{}/packs",
+        org.slug(),
+        url_encode(key)
+    );
+    html! {
+        section #packs aria-labelledby="packs-h" {
+            h2 #packs-h { "Packs handed over" }
+            p { "The review pack as it was given to the client, kept with this review: download it again unchanged, whatever has changed in the plan since." }
+            @if packs.is_empty() {
+                p { "No pack is kept with this review yet." }
+            } @else {
+                ul {
+                    @for k in packs {
+                        li {
+                            a href=(format!("{api}/{}", k.id)) download { (k.name) }
+                            " – " (if k.format == "slides" { "slides" } else { "document" })
+                            ", " (format!("{:.0} KB", k.bytes as f64 / 1024.0))
+                            ", made " (k.created_at.get(..10).unwrap_or(&k.created_at))
+                            @if let Some(by) = &k.created_by { " by " (by) }
+                            @if org.can_edit() {
+                                " "
+                                form.inline method="post" action=(format!("{}/packs/{}/delete", review_url(org, key), k.id)) {
+                                    (org.viewer.csrf_field())
+                                    button.secondary type="submit" data-confirm=(format!("Delete the kept pack {}?", k.name)) { "Delete" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if org.can_edit() {
+                form method="post" action=(format!("{}/packs", review_url(org, key))) {
+                    (org.viewer.csrf_field())
+                    label for="pack-format" { "Keep a pack of today's figures with this review" }
+                    select #pack-format name="format" {
+                        option value="pdf" { "Document (PDF)" }
+                        option value="slides" { "Slides (PDF)" }
+                    }
+                    " "
+                    button type="submit" { "Make and keep the pack" }
+                }
+            }
+        }
+    }
+}
+
+async fn post_pack(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, key)): Path<(String, String)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    let q = crate::summary::PackQuery {
+        format: Some(f.get("format").to_string()),
+        paper: None,
+        parts: None,
+        today: None,
+    };
+    let req = q.check().map_err(PageError::from)?;
+    let today = super::today_date().unwrap_or_else(|| Date::from_days(0));
+    crate::summary::keep(&state, &org.scope, &key, req, today)
+        .await
+        .map_err(PageError::from)?;
+    Ok(see_other(&format!(
+        "{}?done=kept#packs",
+        review_url(&org, &key)
+    )))
+}
+
+async fn delete_pack(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, key, n)): Path<(String, String, i64)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    state.store.delete_kept_pack(&org.scope, &key, n).await?;
+    Ok(see_other(&format!(
+        "{}?done=deleted#packs",
+        review_url(&org, &key)
+    )))
+}
+
+async fn post_answer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, key)): Path<(String, String)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::open(&state, viewer, &org).await?;
+    org.viewer.check(f.csrf())?;
+    let body = crate::reviews::AnswerBody {
+        about: f.get("about").to_string(),
+        initiative: Some(f.get("initiative").to_string()).filter(|i| !i.trim().is_empty()),
+        verdict: f.get("verdict").to_string(),
+        comment: Some(f.get("comment").to_string()),
+        by: None,
+    };
+    crate::reviews::answer(&state, &org.scope, &org.viewer.user, &key, &body)
+        .await
+        .map_err(PageError::from)?;
+    Ok(see_other(&format!(
+        "{}?done=answered#answers",
+        review_url(&org, &key)
+    )))
+}
+
+async fn post_pin(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((org, key, initiative)): Path<(String, String, String)>,
+    f: FormData,
+) -> PageResult {
+    let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
+    crate::reviews::pin(&state, &org.scope, &initiative)
+        .await
+        .map_err(PageError::from)?;
+    Ok(see_other(&format!(
+        "{}?done=pinned#answers",
+        review_url(&org, &key)
+    )))
+}
+
 /// A review's page: its form and delete button for an editor, its record for a viewer.
 fn review_page(
     org: &OrgPage,
     a: Option<&Analysed>,
-    key: &str,
-    r: &Review,
+    (key, r): (&str, &Review),
     v: &Values,
     errors: &Errors,
+    p: &Proposals,
+    done: Option<&str>,
 ) -> Markup {
     html! {
+        (notice(done))
+        (answers_part(org, key, r, p))
+        (packs_part(org, key, &p.packs))
         @if org.can_edit() {
             (form(org, a, Some((key, r)), v, errors))
             section aria-labelledby="delete" {
@@ -696,17 +1038,20 @@ async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((org, key)): Path<(String, String)>,
+    Query(q): Query<Done>,
 ) -> PageResult {
     let org = OrgPage::open(&state, viewer, &org).await?;
     let r = review(&state, &org, &key).await?;
     let a = compute::analysed(&state, &org).await?;
+    let p = proposals(&state, &org, a.as_deref(), &r).await?;
     let body = review_page(
         &org,
         a.as_deref(),
-        &key,
-        &r,
+        (&key, &r),
         &Values::of(&r),
         &Errors::new(),
+        &p,
+        q.done.as_deref(),
     );
     Ok(render(org.page(
         &format!("Review: {}", r.title),
@@ -737,7 +1082,16 @@ async fn save(
             Err(e) => errors.from_api(ApiError::from(e), &FIELDS, &[]),
         }
     }
-    let page = review_page(&org, a.as_deref(), &key, &r, &Values::typed(&f), &errors);
+    let p = proposals(&state, &org, a.as_deref(), &r).await?;
+    let page = review_page(
+        &org,
+        a.as_deref(),
+        (&key, &r),
+        &Values::typed(&f),
+        &errors,
+        &p,
+        None,
+    );
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         org.page(&format!("Review: {}", r.title), Section::Reviews, page),

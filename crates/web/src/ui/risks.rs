@@ -184,7 +184,7 @@ fn heat_map(a: &Analysed) -> Markup {
 fn register(org: &OrgPage, a: &Analysed) -> Markup {
     let doc = a.plan.doc();
     html! {
-        div.scroll {
+        div.scroll tabindex="0" {
             table.list {
                 caption { "Risk register, highest score first" }
                 thead { tr {

@@ -243,7 +243,7 @@ fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
                     }
                 }
                 (figure(gantt.svg(), "The roadmap by month: each initiative's months of implementation, coloured by kind (exploit: today's business better; explore: new business), under the plan's phases. The table below lists the same."))
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Scheduled initiatives (" (r.schedule.len()) ")" }
                         thead { tr {
@@ -264,11 +264,11 @@ fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
                                             " " span.badge.warn title="A deadline: the roadmap must finish it by the end of this month" { "Done by " (sextant_core::calendar::month_words(by)) }
                                         } @else if s.mandatory { " " span.badge.none { "Required" } }
                                     }
-                                    td.nowrap { (s.start) }
-                                    td.nowrap { (s.end) }
+                                    td.nowrap { (super::business::month_words(&s.start)) }
+                                    td.nowrap { (super::business::month_words(&s.end)) }
                                     td.num { (money(s.cost)) }
                                     td.num { (money(s.npv)) }
-                                    td { (s.kind) }
+                                    td { (if s.kind == "explore" { "New business" } else { "Today's business" }) }
                                     td { (s.phase.as_deref().unwrap_or("–")) }
                                 }
                             }
@@ -295,7 +295,7 @@ fn spend(plan: &Plan, r: &Roadmap) -> Markup {
         section aria-labelledby="spend-h" {
             h2 #spend-h { "Spend against budget" }
             (figure(bars.svg(), "Implementation spend in each fiscal period, with the period's budget as a line over its bar."))
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.list {
                     caption { "Implementation spend by fiscal period" }
                     thead { tr {
@@ -387,7 +387,7 @@ fn start_months(
     rows: impl Iterator<Item = (String, String, Option<String>)>,
 ) -> Markup {
     html! {
-        div.scroll {
+        div.scroll tabindex="0" {
             table.list {
                 caption { (caption) }
                 thead { tr {
@@ -431,7 +431,7 @@ fn baseline(plan: &Plan, r: &Roadmap) -> Markup {
                  earliest month it fits, as one would by hand." }
             @match (r.baseline_objective, r.baseline_npv) {
                 (Some(bo), Some(bn)) => {
-                    div.scroll {
+                    div.scroll tabindex="0" {
                         table.list {
                             caption { "Optimised roadmap and baseline" }
                             thead { tr {
@@ -486,7 +486,7 @@ fn excluded(plan: &Plan, r: &Roadmap) -> Markup {
                     p { "With no schedule, nothing is explained initiative by initiative; see above for what makes the plan impossible." }
                 }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption {
                             @if matches!(r.status, SolveStatus::Optimal | SolveStatus::Feasible) { "Initiatives left out" }
@@ -544,7 +544,7 @@ fn frontier_section(
             (figure(f.svg(), "The best net present value reachable at each total budget, from the least that fits the required initiatives to the level beyond which more money buys nothing; the current budget is highlighted."))
             details {
                 summary { "The frontier as a table" }
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Best NPV by budget level" }
                         thead { tr {

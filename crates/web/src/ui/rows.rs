@@ -67,7 +67,7 @@ pub fn table(
         .collect();
     let empty = vec![String::new(); columns.len()];
     html! {
-        div.scroll {
+        div.scroll tabindex="0" {
             table.rows {
                 caption { (caption) }
                 thead { tr { @for c in &shown { th scope="col" { (c.label) } } } }

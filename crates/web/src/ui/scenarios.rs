@@ -159,7 +159,7 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
     html! {
         section aria-labelledby="compare-h" {
             h2 #compare-h { "The scenarios beside the base case" }
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.list.compare {
                     caption { "Base case and " (c.cases.len().saturating_sub(1)) " scenario(s), each re-optimised for NPV" }
                     thead { tr {

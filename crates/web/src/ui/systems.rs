@@ -242,7 +242,7 @@ fn inventory(org: &OrgPage, a: &Analysed) -> Markup {
             @if doc.systems.is_empty() {
                 p { "The plan lists no systems yet." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Current systems with their TIME class (tolerate, invest, migrate, eliminate) and end of life" }
                         thead { tr {
@@ -376,7 +376,7 @@ fn integrations(
             @if doc.integrations.is_empty() {
                 p { "The plan records no data flows between systems." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table.list {
                         caption { "Data flows between systems" }
                         thead { tr {

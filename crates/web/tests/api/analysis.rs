@@ -61,6 +61,48 @@ async fn analysis_reports_the_plan_with_its_data() {
     assert_eq!(api.ok(&path("analysis")).await, a);
 }
 
+/// The simulation draws around the roadmap kept for the organisation's plan (the pages'), not
+/// a search of its own, and answers what `sextant simulate` answers for the demo plan, at the
+/// route and as a job.
+#[tokio::test]
+async fn simulate_draws_around_the_kept_roadmap_and_answers_as_the_cli() {
+    use sextant_roadmap::simulate::{Shape, SimOptions};
+    let (_srv, api) = demo().await;
+    let route = api.ok(&path("simulate?trials=2000&seed=5")).await;
+    // `sextant simulate <plan> --trials 2000 --seed 5 --format json`: its search, then trials.
+    let plan = sextant_core::load_plan("plan.yaml", BOOKSTORE).unwrap();
+    let req = sextant_ops::SimulateRequest {
+        trials: SimOptions {
+            trials: 2000,
+            seed: 5,
+            shape: Shape::Pert,
+        },
+        ..sextant_ops::SimulateRequest::default()
+    };
+    let cli = sextant_ops::simulate(&plan, &req, &|| true, &|_| {}).unwrap();
+    assert_eq!(route, serde_json::to_value(&cli).unwrap());
+    // Again, on the roadmap kept by the first.
+    assert_eq!(api.ok(&path("simulate?trials=2000&seed=5")).await, route);
+    let resp = api
+        .post(&path("jobs"))
+        .json(&serde_json::json!({"kind": "simulate", "params": {"trials": 2000, "seed": 5}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let mut job = Value::Null;
+    for _ in 0..600 {
+        job = api.ok(&path(&format!("jobs/{id}"))).await;
+        if !matches!(job["status"].as_str(), Some("queued" | "running")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["result"], route);
+}
+
 #[tokio::test]
 async fn roadmap_simulate_and_compare_answer() {
     let (_srv, api) = demo().await;

@@ -411,6 +411,90 @@ fn table(
             Body::Json(json!({"status": "done"})),
             S::OK,
         ),
+        // The client's answer on the demo's autumn review: the budget approved.
+        row(
+            M::POST,
+            "/api/v1/orgs/{org}/reviews/{id}/answers",
+            &[("id", "2026-10-20-autumn-review")],
+            "",
+            Body::Json(json!({"about": "budget", "verdict": "approved"})),
+            S::OK,
+        ),
+        // A pack of the summary kept with the autumn review, listed, read and deleted (the
+        // one kept at the setup, 1).
+        row(
+            M::POST,
+            "/api/v1/orgs/{org}/reviews/{id}/packs",
+            &[("id", "2026-10-20-autumn-review")],
+            "?today=2026-12-04&parts=summary",
+            Body::None,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/reviews/{id}/packs",
+            &[("id", "2026-10-20-autumn-review")],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/reviews/{id}/packs/{n}",
+            &[("id", "2026-10-20-autumn-review"), ("n", "1")],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/orgs/{org}/reviews/{id}/packs/{n}",
+            &[("id", "2026-10-20-autumn-review"), ("n", "1")],
+            "",
+            Body::None,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/api/v1/orgs/{org}/branding",
+            &[],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/api/v1/orgs/{org}/branding",
+            &[],
+            "",
+            Body::Json(json!({"name": "Harbour IT", "colour": "#1F4E79"})),
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/api/v1/orgs/{org}/branding/logo",
+            &[],
+            "",
+            Body::Csv("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"/>"),
+            S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/orgs/{org}/branding/logo",
+            &[],
+            "",
+            Body::None,
+            S::OK,
+        ),
+        // The till, first on the demo's roadmap, kept there from its month.
+        row(
+            M::POST,
+            "/api/v1/orgs/{org}/initiatives/{id}/pin",
+            &[("id", "pos")],
+            "",
+            Body::None,
+            S::OK,
+        ),
         row(
             M::GET,
             "/api/v1/orgs/{org}/roadmap",
@@ -633,6 +717,13 @@ async fn setup() -> Setup {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let invitation = body["invitation"]["id"].as_i64().unwrap();
+    // A pack kept with B's autumn review: the first the store keeps, 1.
+    let (status, body) = call(owner.post(&format!(
+        "/api/v1/orgs/{B}/reviews/2026-10-20-autumn-review/packs?today=2026-12-04&parts=summary"
+    )))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["id"], 1);
     // An assessment of B, with a control not met that has a remedy.
     let (status, body) = call(
         owner
@@ -770,10 +861,14 @@ async fn every_organisation_route_is_closed_to_non_members_and_read_only_to_view
         assert_eq!(world(&s.owner, &all).await, before, "through A ({how})");
     }
 
-    // A viewer of B: every read succeeds, every change is 403.
+    // A viewer of B: every read succeeds, every change is 403, except the client's answer to
+    // a review, which is a viewer's to give (tested in `reviews`).
     for (how, api) in &s.viewer {
         for r in &rows {
             if !r.changes() && *how == "token" {
+                continue;
+            }
+            if r.route == "/api/v1/orgs/{org}/reviews/{id}/answers" {
                 continue;
             }
             if r.changes() {

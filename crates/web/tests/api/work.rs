@@ -123,7 +123,17 @@ async fn jobs_are_checked_before_they_are_queued() {
         (
             json!({"kind": "mine bitcoin"}),
             "kind",
-            "kind: expected roadmap, simulate or compare, found `mine bitcoin`",
+            "kind: expected roadmap, simulate, compare or pack, found `mine bitcoin`",
+        ),
+        (
+            json!({"kind": "pack", "params": {"format": "pdf"}}),
+            "params.review",
+            "params.review: expected the id of the review to keep the pack with, found none",
+        ),
+        (
+            json!({"kind": "pack", "params": {"review": "2026-10-20-autumn-review", "format": "docx"}}),
+            "params.format",
+            "params.format: expected pdf or slides (the workbook is GET .../budget?format=xlsx), found `docx`",
         ),
         (
             json!({"kind": "roadmap", "params": {"time_limit": 601}}),
@@ -481,4 +491,48 @@ async fn a_viewer_cannot_run_the_longest_analyses() {
     // The owner may still ask for a minute.
     let (status, _) = call(api.get(&format!("/api/v1/orgs/{ORG}/compare?time_limit=60"))).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// The review pack as a job: 202 at once, polled to its end; its result is the pack kept with
+/// the review, whose `href` gives the PDF; a review that is not there is refused before it is
+/// queued.
+#[tokio::test]
+async fn the_review_pack_is_made_as_a_job_and_kept_with_its_review() {
+    let (_srv, api) = demo().await;
+    let (status, p) = problem(
+        api.post(&format!("/api/v1/orgs/{ORG}/jobs"))
+            .json(&json!({"kind": "pack", "params": {"review": "nope"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    let (status, job) = call(api.post(&format!("/api/v1/orgs/{ORG}/jobs")).json(&json!({
+        "kind": "pack",
+        "params": {"review": "2026-10-20-autumn-review", "format": "slides", "parts": "summary", "today": "2026-12-04"}
+    })))
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = poll(&api, job["id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let r = &done["result"];
+    assert_eq!(r["format"], "slides");
+    assert_eq!(r["name"], format!("{ORG}-review-2026-12-04-slides.pdf"));
+    let href = r["href"].as_str().unwrap();
+    assert_eq!(
+        href,
+        format!(
+            "/api/v1/orgs/{ORG}/reviews/2026-10-20-autumn-review/packs/{}",
+            r["id"]
+        )
+    );
+    let file = api.get(href).send().await.unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    let bytes = file.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(bytes.len() as i64, r["bytes"].as_i64().unwrap());
+    let list = api
+        .ok(&format!(
+            "/api/v1/orgs/{ORG}/reviews/2026-10-20-autumn-review/packs"
+        ))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
 }

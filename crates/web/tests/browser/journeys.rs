@@ -244,18 +244,16 @@ async fn every_page_of_the_demo_shows_in_the_browser_on_a_desk_and_a_phone() {
     }
 }
 
-/// The owner opens the summary from the dashboard, reads the decisions asked of them and
-/// follows the first one's link to the change it is about.
+/// The owner opens the summary from the dashboard, reads the decisions asked of them, follows
+/// the first one's link to the last review's answers, approves the till with a comment, keeps
+/// the pack with the review and downloads it, and the summary no longer asks for the till.
 #[tokio::test]
 async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
     let app = app().await;
     let login = sextant_web::demo::create(&app.store, false).await.unwrap();
     let driver = driver().await;
     let c = browser(&driver, 1280, 1600).await;
-    go(&c, &app, "/login").await;
-    fill(&c, "f-email", &login.email).await;
-    fill(&c, "f-password", &login.password).await;
-    click(&c, "main form button[type=submit]").await;
+    log_in(&c, &app, &login.email, &login.password).await;
     sees(&c, "How the goals are doing").await;
     click(&c, "a.button[href$='/summary']").await;
     sees(&c, "Decisions for you").await;
@@ -286,7 +284,7 @@ async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
             .unwrap();
         assert_eq!(got, serde_json::json!([200, kind, magic]), "{label}");
     }
-    // The first decision's link: the roadmap, as two changes start together.
+    // The first decision's link: the answers on the last review, where the owner approves.
     let first = c
         .execute(
             "const h = [...document.querySelectorAll('h2')].find(x => x.textContent === 'Decisions for you'); \
@@ -295,7 +293,10 @@ async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
         )
         .await
         .unwrap();
-    assert_eq!(first, serde_json::json!("/orgs/corner-bookstore/roadmap"));
+    assert_eq!(
+        first,
+        serde_json::json!("/orgs/corner-bookstore/reviews/2026-10-20-autumn-review#answers")
+    );
     c.execute(
         "const h = [...document.querySelectorAll('h2')].find(x => x.textContent === 'Decisions for you'); \
          h.parentElement.querySelector('li a.open').click();",
@@ -303,7 +304,45 @@ async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
     )
     .await
     .unwrap();
-    sees(&c, "Roadmap by month").await;
+    sees(&c, "Your answers to what this review proposes").await;
+    fill(&c, "comment-pos", "Go ahead in January").await;
+    click(
+        &c,
+        "form.answer:has(input[name='initiative'][value='pos']) button[value='approved']",
+    )
+    .await;
+    sees(&c, "Your answer is saved").await;
+    sees(&c, "“Go ahead in January”").await;
+    shot(&c, "31-review-answers").await;
+    // The pack handed over, kept with the review and downloaded again.
+    click(&c, "form[action$='/packs'] button[type=submit]").await;
+    sees(&c, "The pack is made and kept with this review.").await;
+    let got = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const a = document.querySelector('#packs a[download]'); \
+             fetch(a.href).then(r => r.arrayBuffer().then(b => done([r.status, \
+               String.fromCharCode(...new Uint8Array(b.slice(0, 4)))])));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(got, serde_json::json!([200, "%PDF"]));
+    // The summary no longer asks for the till.
+    go(&c, &app, "/orgs/corner-bookstore/summary").await;
+    sees(&c, "Decisions for you").await;
+    let asked = c
+        .execute(
+            "const h = [...document.querySelectorAll('h2')].find(x => x.textContent === 'Decisions for you'); \
+             return h.parentElement.textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        !asked.as_str().unwrap().contains("Approve Point-of-sale"),
+        "{asked}"
+    );
     c.close().await.unwrap();
 }
 

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod access;
 mod instances;
 mod journeys;
 mod owner;
@@ -237,6 +238,14 @@ pub async fn preview_upload(c: &Client, app: &App, org: &str, file: &str) {
         &format!("form[action='/orgs/{org}/data/preview'] button"),
     )
     .await;
+}
+
+/// Logs in through the login form with `email` and `password`.
+pub async fn log_in(c: &Client, app: &App, email: &str, password: &str) {
+    go(c, app, "/login").await;
+    fill(c, "f-email", email).await;
+    fill(c, "f-password", password).await;
+    click(c, "main form button[type=submit]").await;
 }
 
 /// A path of the repository.

@@ -340,10 +340,10 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     fill(&c, "f-title", "Winter review").await;
     click(&c, "input[name='kpis'][value='inventory_holding_cost']").await;
     click(&c, "main form button[type=submit]").await;
-    sees(&c, "2027-02-01 – Winter review").await;
+    sees(&c, "1 February 2027 – Winter review").await;
     sees(&c, "KPIs looked at: as they stood at the review, and now").await;
-    sees(&c, "</td><td>2027-01</td><td class=\"num\">").await;
-    sees(&c, "</td><td>2027-09</td>").await;
+    sees(&c, "</td><td>January 2027</td><td class=\"num\">").await;
+    sees(&c, "</td><td>September 2027</td>").await;
     shot(&c, "55-review-figures").await;
     c.close().await.unwrap();
 }

@@ -46,8 +46,8 @@ async fn the_goals_show_the_demo_figures_and_their_standing() {
         .has("$66,667")
         .has("$76,667")
         .has("$69,599")
-        .has("2026-12")
-        .has("2027-12")
+        .has("December 2026")
+        .has("December 2027")
         // The goal's owner in its cell (the header names the person logged in, Sarah too).
         .has("<td>Sarah</td>")
         .has(&format!("href=\"/orgs/{DEMO}/kpis/online_revenue\""))

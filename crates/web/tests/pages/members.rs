@@ -282,3 +282,75 @@ async fn a_failed_send_is_told_and_the_invitation_kept() {
         .has("Invitations not yet accepted")
         .lacks("token=");
 }
+
+/// The organisation's branding of its packs, on the members page: the owner sets a name, a
+/// colour and an SVG logo in one form; a colour that is not #RRGGBB is refused beside its
+/// field with nothing stored; the logo is removed with its box.
+#[tokio::test]
+async fn the_owner_brands_the_organisations_packs() {
+    use reqwest::multipart::{Form, Part};
+    let (srv, b) = demo().await;
+    let page = format!("/orgs/{DEMO}/members");
+    b.ok(&page)
+        .await
+        .has("Branding of the review packs")
+        .has("the installation's are used: now “Sextant”, #1F4E79, no logo.");
+    let send = |name: &str, colour: &str, logo: Option<&str>, remove: bool| {
+        let b = &b;
+        let (name, colour, logo) = (
+            name.to_string(),
+            colour.to_string(),
+            logo.map(str::to_string),
+        );
+        let page = page.clone();
+        async move {
+            let csrf = b.ok(&page).await.csrf();
+            let mut form = Form::new()
+                .text("csrf", csrf)
+                .text("brand_name", name)
+                .text("colour", colour);
+            if remove {
+                form = form.text("remove_logo", "1");
+            }
+            form = form.part(
+                "logo",
+                Part::text(logo.unwrap_or_default()).file_name("logo.svg"),
+            );
+            let r = b
+                .http
+                .post(format!("{}/orgs/{DEMO}/branding", b.base))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = send("Harbour IT", "purple", None, false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("expected a colour as #RRGGBB (e.g. #1F4E79), found `purple`"),
+        "{html}"
+    );
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    assert_eq!(
+        srv.store.org_brand(&scope).await.unwrap(),
+        Default::default()
+    );
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>"#;
+    let (status, html) = send("Harbour IT", "#7a1f5c", Some(svg), false).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    b.ok(&page)
+        .await
+        .has("now “Harbour IT”, #7A1F5C, with a logo.")
+        .has("Remove this organisation's logo");
+    let brand = srv.store.org_brand(&scope).await.unwrap();
+    assert_eq!(brand.logo.as_deref(), Some(svg.as_bytes()));
+    let (status, _) = send("Harbour IT", "#7a1f5c", None, true).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(srv.store.org_brand(&scope).await.unwrap().logo.is_none());
+}

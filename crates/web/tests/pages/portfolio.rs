@@ -313,3 +313,82 @@ async fn the_portfolio_says_who_needs_attention_and_why() {
     let score = v["clients"][0]["health"]["score"].as_u64().unwrap();
     p.has(&format!("<strong>{score}</strong>"));
 }
+
+/// The client's answers in the portfolio: after the owner of the demo approves the till and
+/// declines the budget on the autumn review, the client's row counts them with the changes on
+/// the roadmap still waiting for an answer, and flags the declined one with the link to the
+/// review's answers; the JSON says the same.
+#[tokio::test]
+async fn the_portfolio_counts_the_clients_answers() {
+    let (srv, b) = demo().await;
+    let owner = srv.demo_owner().await;
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    let answer = |initiative: Option<&str>, verdict| sextant_core::review::Answer {
+        about: if initiative.is_some() {
+            sextant_core::review::About::Initiative
+        } else {
+            sextant_core::review::About::Budget
+        },
+        initiative: initiative.map(str::to_string),
+        verdict,
+        by: "Sarah".into(),
+        on: sextant_core::model::Date::parse("2026-12-01").unwrap(),
+        comment: None,
+        shown: None,
+    };
+    let review = "2026-10-20-autumn-review";
+    srv.store
+        .answer(
+            &scope,
+            review,
+            answer(Some("pos"), sextant_core::review::Verdict::Approved),
+        )
+        .await
+        .unwrap();
+    srv.store
+        .answer(
+            &scope,
+            review,
+            answer(None, sextant_core::review::Verdict::Declined),
+        )
+        .await
+        .unwrap();
+    // The changes the roadmap schedules that are still proposed, less the till answered.
+    let roadmap: serde_json::Value =
+        serde_json::from_str(&b.get(&format!("/api/v1/orgs/{DEMO}/roadmap")).await.html).unwrap();
+    let plan: serde_json::Value =
+        serde_json::from_str(&b.get(&format!("/api/v1/orgs/{DEMO}/plan")).await.html).unwrap();
+    let proposed = |id: &str| {
+        plan["initiatives"].as_array().unwrap().iter().any(|x| {
+            x["id"] == id
+                && matches!(
+                    x["status"].as_str().unwrap_or("candidate"),
+                    "candidate" | "planned"
+                )
+        })
+    };
+    let waiting = roadmap["schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .filter(|id| proposed(id) && *id != "pos")
+        .count();
+    assert!(waiting > 0);
+    let p = b.ok("/portfolio?as_of=2026-12-04").await;
+    p.has(&format!(
+        "Answers: 1 approved, 1 declined, {waiting} waiting"
+    ))
+    .has(&format!(
+        "<a href=\"/orgs/{DEMO}/reviews/{review}#answers\">The client declined 1 proposal</a>"
+    ))
+    .has(&format!(
+        "<a href=\"/orgs/{DEMO}/reviews/{review}#answers\">{waiting} changes wait for the client's answer</a>"
+    ));
+    let v: serde_json::Value =
+        serde_json::from_str(&b.get("/api/v1/portfolio?as_of=2026-12-04").await.html).unwrap();
+    assert_eq!(
+        v["clients"][0]["answers"],
+        serde_json::json!({"approved": 1, "declined": 1, "waiting": waiting})
+    );
+}

@@ -48,7 +48,7 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
     let (srv, b) = demo().await;
     b.ok(&url("reviews"))
         .await
-        .has("2026-10-20 – Autumn review")
+        .has("20 October 2026 – Autumn review")
         .has("Record a review");
     let form = url("reviews/new");
     // The measured KPIs as check boxes, each with its latest value: online revenue's is the
@@ -57,7 +57,7 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .await
         .has("<input type=\"checkbox\" id=\"f-kpis-")
         .has("name=\"kpis\" value=\"online_revenue\"")
-        .has("Online revenue<span class=\"muted\"> – $69,599 in 2026-12</span>")
+        .has("Online revenue<span class=\"muted\"> – $69,599 in December 2026</span>")
         .has("name=\"kpis\" value=\"revenue\"")
         // A KPI nothing measures is not offered.
         .lacks("value=\"uptime\"");
@@ -104,10 +104,10 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
     );
     let p = b.ok(&format!("{}?done=created", url("reviews"))).await;
     p.has("Created.")
-        .has("2027-03-15 – March review")
+        .has("15 March 2027 – March review")
         .has("Attendees: Sarah, Sam the consultant")
         .has(&format!(
-            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td><td class=\"num\">$69,599</td><td>2026-12</td>"
+            "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>December 2026</td><td class=\"num\">$69,599</td><td>December 2026</td>"
         ))
         .has(&format!("href=\"/orgs/{DEMO}/kpis/revenue\""))
         .has("<li>Start the POS project in April</li>")
@@ -124,7 +124,7 @@ async fn a_review_is_recorded_with_its_kpis_latest_values() {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     b.ok(&url("reviews")).await.has(&format!(
-        "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>2026-12</td><td class=\"num\">$71,000</td><td>2027-01</td>"
+        "<th scope=\"row\"><a href=\"/orgs/{DEMO}/kpis/online_revenue\">Online revenue</a></th><td class=\"num\">$69,599</td><td>December 2026</td><td class=\"num\">$71,000</td><td>January 2027</td>"
     ));
     // Saving the review again (a note changed) keeps its figures as they were.
     let mut fields = review("2027-03-15", "March review", &["online_revenue", "revenue"]);
@@ -195,7 +195,7 @@ async fn reviews_are_listed_newest_first_changed_and_deleted() {
     b.ok(&format!("{}?done=saved", url("reviews")))
         .await
         .has("Saved.")
-        .has("2027-02-11 – February review (moved)");
+        .has("11 February 2027 – February review (moved)");
 
     let p = b.submit(&edit, &format!("{edit}/delete"), &[]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
@@ -336,7 +336,7 @@ async fn another_organisations_member_gets_not_found() {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     e.ok("/orgs/acme/reviews")
         .await
-        .has("2027-03-01 – Kick-off");
+        .has("1 March 2027 – Kick-off");
 }
 
 /// The demo's autumn review (examples in `sextant_web::demo::REVIEW`): its open actions on the
@@ -462,4 +462,212 @@ async fn the_agenda_and_the_actions_carried_until_done() {
     p.has("expected 1, 2, 3, 4, 6 or 12 months, found “5”");
     let plan = srv.store.plan(&scope).await.unwrap().unwrap();
     assert_eq!(plan.doc().organization.review_every_months, Some(1));
+}
+
+/// The client's answers on a review's page: a viewer (the client) sees each change proposed
+/// with its start and costs and the budget, approves the CRM with a comment (kept with their
+/// name, the day and what they were shown; the CRM becomes planned), declines the budget; the
+/// Reviews page counts the answers; the owner pins the approved change at its month; another
+/// organisation's member gets 404 and a forged form 403, with nothing stored.
+#[tokio::test]
+async fn a_client_answers_on_the_review_page_and_the_owner_pins() {
+    let (srv, b) = demo().await;
+    srv.user("vic@example.com", false).await;
+    srv.add_member(
+        &srv.demo_owner().await,
+        DEMO,
+        "vic@example.com",
+        Role::Viewer,
+    )
+    .await;
+    let v = srv.browser();
+    v.login("vic@example.com", PASSWORD).await;
+    let one = url("reviews/2026-10-20-autumn-review");
+    let page = v.ok(&one).await;
+    page.has("Your answers to what this review proposes")
+        .has("Approve Cloud CRM")
+        .has("Decline the budget")
+        .has("to set up")
+        .has("Not answered yet.")
+        .lacks("Keep it on the roadmap");
+    let answers = format!("{one}/answers");
+    let p = v
+        .submit(
+            &one,
+            &answers,
+            &[
+                ("about", "initiative"),
+                ("initiative", "crm"),
+                ("verdict", "approved"),
+                ("comment", "Go ahead in spring"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let p = v
+        .submit(
+            &one,
+            &answers,
+            &[
+                ("about", "budget"),
+                ("verdict", "declined"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    v.ok(&format!("{one}?done=answered"))
+        .await
+        .has("Your answer is saved")
+        .has("1 approved, 1 declined so far.")
+        .has("<strong>Approved</strong> by vic")
+        .has("“Go ahead in spring”")
+        .has("<strong>Declined</strong> by vic")
+        .has("What was shown then: Starts ");
+    v.ok(&url("reviews"))
+        .await
+        .has("Answers: 1 approved, 1 declined.");
+    let (_, r) = stored(&srv)
+        .await
+        .into_iter()
+        .find(|(k, _)| k == "2026-10-20-autumn-review")
+        .unwrap();
+    assert_eq!(r["answers"][0]["initiative"], "crm");
+    assert_eq!(r["answers"][0]["by"], "vic");
+    assert_eq!(r["answers"][1]["about"], "budget");
+    assert!(r["answers"][1].get("comment").is_none(), "{r}");
+    let scope = srv
+        .store
+        .scope(&srv.demo_owner().await, DEMO)
+        .await
+        .unwrap();
+    let crm = srv
+        .store
+        .entity(&scope, Section::Initiatives, "crm")
+        .await
+        .unwrap()
+        .body;
+    assert_eq!(crm["status"], "planned");
+
+    // A viewer cannot pin; the owner can, at the month the roadmap shows.
+    let pin = format!("{one}/pin/crm");
+    let p = v.submit(&one, &pin, &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let page = b.ok(&one).await;
+    let at = page
+        .html
+        .split("Keep it on the roadmap from ")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string();
+    let p = b.submit(&one, &pin, &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    b.ok(&format!("{one}?done=pinned"))
+        .await
+        .has("Kept on the roadmap: its start is fixed.")
+        .lacks("Keep it on the roadmap from");
+    let crm = srv
+        .store
+        .entity(&scope, Section::Initiatives, "crm")
+        .await
+        .unwrap()
+        .body;
+    assert_eq!(crm["mandatory"], true);
+    let start = sextant_core::model::Month::parse(crm["start"].as_str().unwrap()).unwrap();
+    assert_eq!(sextant_core::calendar::month_words(start), at);
+
+    // Another organisation's member: 404, nothing stored.
+    let before = stored(&srv).await;
+    let eve = srv.user("eve@example.com", true).await;
+    srv.store.create_org(&eve, "acme", "Acme").await.unwrap();
+    let e = srv.browser();
+    e.login("eve@example.com", PASSWORD).await;
+    let csrf = e.ok("/").await.csrf();
+    let p = e
+        .post_raw(
+            &answers,
+            &[
+                ("csrf", &csrf),
+                ("about", "budget"),
+                ("verdict", "approved"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    // A form without the session's token: refused.
+    let p = v
+        .post_raw(
+            &answers,
+            &[
+                ("csrf", "forged"),
+                ("about", "budget"),
+                ("verdict", "approved"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(stored(&srv).await, before);
+}
+
+/// The packs handed over, on the review's page: the owner makes and keeps one, it is listed
+/// with its link, which gives the PDF; a viewer sees the list without the forms and is refused
+/// a pack; the owner deletes it.
+#[tokio::test]
+async fn a_pack_is_kept_on_the_review_page() {
+    let (srv, b) = demo().await;
+    let one = url("reviews/2026-10-20-autumn-review");
+    b.ok(&one)
+        .await
+        .has("Packs handed over")
+        .has("No pack is kept with this review yet.")
+        .has("Make and keep the pack");
+    let p = b
+        .submit(&one, &format!("{one}/packs"), &[("format", "slides")])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    let page = b.ok(&format!("{one}?done=kept")).await;
+    page.has("The pack is made and kept with this review.")
+        .has("-slides.pdf</a> – slides, ");
+    let href = page
+        .html
+        .split("href=\"/api/v1/orgs/corner-bookstore/reviews/2026-10-20-autumn-review/packs/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let pdf = b
+        .get(&format!(
+            "/api/v1/orgs/{DEMO}/reviews/2026-10-20-autumn-review/packs/{href}"
+        ))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+
+    srv.user("vic@example.com", false).await;
+    srv.add_member(
+        &srv.demo_owner().await,
+        DEMO,
+        "vic@example.com",
+        Role::Viewer,
+    )
+    .await;
+    let v = srv.browser();
+    v.login("vic@example.com", PASSWORD).await;
+    v.ok(&one)
+        .await
+        .has("-slides.pdf</a>")
+        .lacks("Make and keep the pack")
+        .lacks(">Delete</button>");
+    let p = v
+        .submit(&one, &format!("{one}/packs"), &[("format", "pdf")])
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    let p = b
+        .submit(&one, &format!("{one}/packs/{href}/delete"), &[])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    b.ok(&one)
+        .await
+        .has("No pack is kept with this review yet.");
 }

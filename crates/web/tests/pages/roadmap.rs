@@ -45,28 +45,28 @@ async fn the_roadmap_schedules_the_demo_and_re_plans_with_a_smaller_budget() {
     for (title, start, end) in [
         (
             "Point-of-sale system with inventory management",
-            "2027-01",
-            "2027-03",
+            "January 2027",
+            "March 2027",
         ),
         (
             "Social media presence and email marketing",
-            "2027-01",
-            "2027-03",
+            "January 2027",
+            "March 2027",
         ),
         (
             "E-commerce platform, expansion and optimisation",
-            "2027-04",
-            "2027-09",
+            "April 2027",
+            "September 2027",
         ),
         (
             "Cloud CRM integrated with POS and e-commerce",
-            "2027-10",
-            "2028-03",
+            "October 2027",
+            "March 2028",
         ),
         (
             "Data analytics and inventory optimisation",
-            "2028-04",
-            "2028-09",
+            "April 2028",
+            "September 2028",
         ),
     ] {
         let row = &sched[sched.find(title).unwrap_or_else(|| panic!("{title}"))..];

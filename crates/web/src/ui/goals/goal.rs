@@ -79,7 +79,7 @@ pub(super) fn goal_page(
                 @if let Some(d) = &goal.description { dt { "Description" } dd { (d) } }
                 dt { "Baseline" } dd { (show_opt(goal.baseline, &scale)) }
                 dt { "Target" } dd { (show_opt(goal.target, &scale)) }
-                dt { "Due" } dd { (goal.due.map_or("–".to_string(), |m| m.to_string())) }
+                dt { "Due" } dd { (goal.due.map_or("–".to_string(), sextant_core::calendar::month_words)) }
                 dt { "Weight" } dd { (format::number(goal.weight)) }
                 dt { "Owner" } dd { (goal.owner.as_deref().unwrap_or("–")) }
             }
@@ -102,7 +102,7 @@ pub(super) fn status_line(
                     " – measured by " a href=(kpi_url(org, &i.id)) { (i.name) }
                     @if let Some(l) = s.latest {
                         ", latest " (show(l, &i.scale))
-                        @if let Some(m) = &s.latest_month { " (" (m) ")" }
+                        @if let Some(m) = &s.latest_month { " (" (super::super::business::month_words(m)) ")" }
                     }
                 }
                 @if let Some(i) = info { @let why = explain(s, &i.scale); @if !why.is_empty() { ". " (why) } }

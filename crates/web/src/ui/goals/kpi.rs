@@ -21,8 +21,6 @@ pub(super) struct Computed {
     forecast: Result<sextant_metrics::forecast::ForecastReport, String>,
     /// `None` when the series is too short to screen.
     unusual: Option<Vec<Unusual>>,
-    /// The months from the first value to the last, gaps included.
-    months: Vec<Month>,
 }
 
 /// The forecast (as the API's forecast route makes it) and the unusual months of a monthly
@@ -35,10 +33,7 @@ pub(super) fn compute_kpi(
     down: bool,
 ) -> Computed {
     let forecast = crate::analysis::forecast_series(kpi, values, horizon, None, target, down);
-    let months: Vec<Month> = match (values.keys().next(), values.keys().next_back()) {
-        (Some(first), Some(last)) => (0..=last.since(*first)).map(|k| first.plus(k)).collect(),
-        _ => Vec::new(),
-    };
+    let months = sextant_report::plan_charts::months_of(values);
     let on_axis: Vec<Option<f64>> = months.iter().map(|m| values.get(m).copied()).collect();
     let unusual = if SMOOTH.contains(&kpi) {
         Some(Vec::new())
@@ -64,11 +59,7 @@ pub(super) fn compute_kpi(
             .collect(),
         )
     };
-    Computed {
-        forecast,
-        unusual,
-        months,
-    }
+    Computed { forecast, unusual }
 }
 
 pub(super) async fn kpi_page(
@@ -106,12 +97,10 @@ pub(super) async fn kpi_page(
     let aim = goals.iter().find(|(g, _)| g.target.is_some()).map(|x| x.0);
     let computed = match series {
         Some(values) if !values.is_empty() => {
-            let last = values.keys().next_back().copied();
-            let horizon = match (aim.and_then(|g| g.due), last) {
-                (Some(due), Some(last)) if due.since(last) >= 1 => due.since(last) as usize,
-                _ => 12,
-            }
-            .min(120);
+            let horizon = sextant_ops::forecast_horizon(
+                aim.and_then(|g| g.due),
+                values.keys().next_back().copied(),
+            );
             let values = values.clone();
             let id = kpi.clone();
             let target = aim.and_then(|g| g.target);
@@ -194,7 +183,7 @@ pub(super) fn goals_of_kpi(
             @if goals.is_empty() {
                 p { "No goal is measured by this KPI." }
             } @else {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     thead { tr {
                         th scope="col" { "Goal" }
                         th scope="col" .num { "Baseline" }
@@ -208,7 +197,7 @@ pub(super) fn goals_of_kpi(
                                 th scope="row" { a href=(org.url(&format!("goals/{}", crate::ui::form::url_encode(g.id.as_str())))) { (g.title) } }
                                 td.num { (show_opt(g.baseline, &info.scale)) }
                                 td.num { (show_opt(g.target, &info.scale)) }
-                                td { (g.due.map_or("–".to_string(), |m| m.to_string())) }
+                                td { (g.due.map_or("–".to_string(), sextant_core::calendar::month_words)) }
                                 td {
                                     @if let Some(s) = st {
                                         (standing(s.status))
@@ -234,51 +223,6 @@ pub(super) fn kpi_chart(
     c: &Computed,
     aim: Option<&Goal>,
 ) -> Markup {
-    let n = c.months.len();
-    let mut labels: Vec<String> = c.months.iter().map(Month::to_string).collect();
-    let mut actual: Vec<Option<f64>> = c.months.iter().map(|m| values.get(m).copied()).collect();
-    let mut series = Vec::new();
-    let mut band = None;
-    if let Ok(r) = &c.forecast {
-        labels.extend(r.forecast_periods.iter().cloned());
-        let ahead = r.forecast_periods.len();
-        // The forecast's line starts at the last value, so that the two lines meet.
-        let mut mean: Vec<Option<f64>> = vec![None; n + ahead];
-        let mut lower: Vec<Option<f64>> = vec![None; n + ahead];
-        let mut upper: Vec<Option<f64>> = vec![None; n + ahead];
-        if let Some(last) = actual.last().copied().flatten() {
-            mean[n - 1] = Some(last);
-            lower[n - 1] = Some(last);
-            upper[n - 1] = Some(last);
-        }
-        for k in 0..ahead {
-            mean[n + k] = r.mean.get(k).copied();
-            lower[n + k] = r.lower_80.get(k).copied();
-            upper[n + k] = r.upper_80.get(k).copied();
-        }
-        actual.resize(n + ahead, None);
-        series.push(chart::Series {
-            name: "Actual".into(),
-            values: actual,
-            dashed: false,
-        });
-        series.push(chart::Series {
-            name: "Forecast".into(),
-            values: mean,
-            dashed: true,
-        });
-        band = Some(Band {
-            name: "80% interval".into(),
-            lower,
-            upper,
-        });
-    } else {
-        series.push(chart::Series {
-            name: "Actual".into(),
-            values: actual,
-            dashed: false,
-        });
-    }
     let target = aim.and_then(|g| {
         Some(chart::Target {
             label: match g.due {
@@ -315,15 +259,24 @@ pub(super) fn kpi_chart(
         caption.push_str("; unusual months are marked");
     }
     caption.push_str(". The tables below give the same figures.");
-    let line = Line {
-        title: format!("{} by month", info.name),
-        labels,
-        series,
-        band,
+    let ahead = c
+        .forecast
+        .as_ref()
+        .ok()
+        .map(|r| sextant_report::plan_charts::Ahead {
+            periods: &r.forecast_periods,
+            mean: &r.mean,
+            lower: &r.lower_80,
+            upper: &r.upper_80,
+        });
+    let line = sextant_report::plan_charts::kpi_line(
+        &info.name,
+        info.scale.clone(),
+        values,
+        ahead,
         target,
         marks,
-        unit: info.scale.clone(),
-    };
+    );
     figure(line.svg(), &caption)
 }
 
@@ -348,7 +301,7 @@ pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>)
                         p.muted { "Model " (r.model) ", chosen by " (r.chosen_by) "." }
                         @for n in &r.notes { p.muted { (first_upper(n)) "." } }
                     }
-                    div.scroll { table {
+                    div.scroll tabindex="0" { table {
                         caption { "Forecast of " (info.name) " with its 80% and 95% intervals" }
                         thead { tr {
                             th scope="col" { "Month" }
@@ -410,7 +363,7 @@ pub(super) fn unusual_section(info: &KpiInfo, c: &Computed) -> Markup {
                     }
                 }
                 Some(u) => {
-                    div.scroll { table {
+                    div.scroll tabindex="0" { table {
                         caption { "Months of " (info.name) " that stand out" }
                         thead { tr {
                             th scope="col" { "Month" }
@@ -439,7 +392,7 @@ pub(super) fn values_table(info: &KpiInfo, values: &BTreeMap<Month, f64>) -> Mar
     html! {
         section aria-labelledby="values" {
             h2 #values { "Monthly values" }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 caption { (info.name) " by month" }
                 thead { tr { th scope="col" { "Month" } th scope="col" .num { "Value" } } }
                 tbody {

@@ -29,7 +29,7 @@ pub(super) async fn list(
         @if doc.goals.is_empty() {
             p { "The plan has no goals yet." }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" {
                 table {
                     caption { "Goals of " (org.name) }
                     thead { tr {
@@ -61,11 +61,11 @@ pub(super) async fn list(
                                 td.num {
                                     (show_opt(st.and_then(|s| s.latest), &scale))
                                     @if let Some(m) = st.and_then(|s| s.latest_month.as_deref()) {
-                                        br; span.muted { (m) }
+                                        br; span.muted { (super::super::business::month_words(m)) }
                                     }
                                 }
                                 td.num { (show_opt(g.target, &scale)) }
-                                td { (g.due.map_or("–".to_string(), |m| m.to_string())) }
+                                td { (g.due.map_or("–".to_string(), sextant_core::calendar::month_words)) }
                                 td.num { (format::number(g.weight)) }
                                 td { (g.owner.as_deref().unwrap_or("–")) }
                                 td {
@@ -103,7 +103,7 @@ pub(super) fn measured_list(org: &OrgPage, a: &Analysed) -> Markup {
                         li {
                             a href=(kpi_url(org, k)) { (info.name) }
                             @if let Some((m, x)) = v.iter().next_back() {
-                                " – " (show(*x, &info.scale)) " in " (m)
+                                " – " (show(*x, &info.scale)) " in " (sextant_core::calendar::month_words(*m))
                             }
                         }
                     }

@@ -21,7 +21,7 @@ use sextant_core::Plan;
 use sextant_core::kpi::GoalStatus;
 use sextant_core::model::{Direction, Goal, Id, Month};
 use sextant_core::unit::{self as format, DecimalMark, Measure, Unit};
-use sextant_report::chart::{self, Band, Line, Mark};
+use sextant_report::chart::{self, Mark};
 use sextant_store::{Change, Section as Part};
 
 use super::Done;

@@ -263,7 +263,7 @@ pub(super) fn cash_flows(a: &Analysed, init: &Initiative, c: &BusinessCase) -> M
             } else {
                 "Costs below the line (implementation spread over its months, then the recurring cost) and benefits above it, by year of the evaluation horizon. The table below gives the same figures."
             }))
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.list {
                     caption { "Cash flows by year" }
                     thead { tr {
@@ -343,7 +343,7 @@ pub(super) fn simulation_part(
                                 unit: unit.clone(),
                             };
                             (figure(tornado.svg(), "NPV with one input at its low and at its high end, every other at its likely value; the table below gives the same figures."))
-                            div.scroll {
+                            div.scroll tabindex="0" {
                                 table.list {
                                     caption { "Sensitivity of the NPV" }
                                     thead { tr {

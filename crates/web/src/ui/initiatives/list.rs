@@ -22,7 +22,7 @@ pub(super) async fn list(
         } @else {
             p.muted { "First-year ROI is (B − C) / C: B one year of benefits, C the one-time cost plus a year of recurring cost. NPV discounts every month's flow to the plan's start at "
                 (format::percent(a.analysis.organization.discount_rate, 1)) " a year." }
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.list {
                     caption { "Initiatives and their business cases" }
                     thead { tr {
