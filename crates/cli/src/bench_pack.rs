@@ -57,6 +57,7 @@ fn one(name: &str, text: &str, repeat: usize) -> anyhow::Result<()> {
                     roadmap: Some(&roadmap),
                     frontier: None,
                     summary: Some(&m.summary),
+                    what_if: &m.what_if,
                 }
                 .html(),
             );

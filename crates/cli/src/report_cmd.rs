@@ -56,7 +56,7 @@ pub struct ReportArgs {
     #[arg(long, default_value = "a4", value_parser = paper)]
     paper: sextant_pack::Paper,
     /// With `--format pdf|slides`: the parts, separated by commas (default: all): summary,
-    /// goals, roadmap, budget, cases, risks, assessments, lifecycle, reviews, appendix.
+    /// goals, roadmap, budget, cases, scenarios, risks, assessments, lifecycle, reviews, appendix.
     #[arg(long, default_value = "", value_parser = parts)]
     parts: PartList,
     /// With `--format pdf|slides`: who prepared it (your firm's name).
@@ -164,13 +164,14 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         write_out(out, &bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let brief = crate::summary_cmd::of(&g, &planned.roadmap);
+    let made = crate::summary_cmd::made(&g, &planned.roadmap);
     let html = PlanReport {
         plan,
         analysis,
         roadmap: Some(&planned.roadmap),
         frontier: planned.frontier.as_deref(),
-        summary: Some(&brief),
+        summary: Some(&made.summary),
+        what_if: &made.what_if,
     }
     .html();
     write_out(out, html.as_bytes())?;

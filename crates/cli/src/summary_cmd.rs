@@ -72,7 +72,7 @@ fn context(g: &Gathered) -> summary::Context<'_> {
 }
 
 /// The budget, the simulation, the agenda and the summary of what `g` holds, on `roadmap`.
-fn made(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> summary::Summarised {
+pub fn made(g: &Gathered, roadmap: &sextant_roadmap::report::Roadmap) -> summary::Summarised {
     summary::summarise(
         &g.plan,
         &g.analysed.analysis,

@@ -14,8 +14,10 @@
 //! libraries already (`sextant_ingest::batch::compute`, `sextant_metrics::forecast::report`,
 //! `sextant_metrics::clv::report` over `sextant_ingest::clv::orders`), which both doors call.
 
+pub mod advice;
 pub mod budget;
 pub mod summary;
+pub mod what_if;
 pub mod workbook;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

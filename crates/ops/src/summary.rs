@@ -62,6 +62,7 @@ impl Line {
             ("assets", _) => "the assets",
             ("assessments", _) => "this assessment",
             ("suggestions", _) => "the suggestions",
+            ("scenarios", _) => "the scenarios",
             _ => "the page",
         }
     }
@@ -138,6 +139,19 @@ pub struct Figures {
     pub chance_over_budget: Option<f64>,
     /// Each goal's standing.
     pub goals: Vec<GoalFigures>,
+    /// The scenario that costs the plan the most value, if one loses any.
+    pub worst_scenario: Option<WorstFigures>,
+}
+
+/// The scenario that costs the plan the most value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstFigures {
+    /// Its name.
+    pub name: String,
+    /// The value of the best roadmap under it.
+    pub npv: f64,
+    /// That value less the plan's own.
+    pub against_plan: f64,
 }
 
 /// The executive summary.
@@ -182,6 +196,8 @@ pub struct Inputs<'a> {
     pub agenda: &'a Agenda,
     /// The reviews held.
     pub meetings: &'a [Meeting],
+    /// The plan's scenarios in words (empty when it has none).
+    pub what_if: &'a [crate::what_if::WhatIf],
 }
 
 /// What a summary (and a review pack) is made from besides the plan's analysis and roadmap:
@@ -209,6 +225,11 @@ pub struct Summarised {
     pub simulation: Option<Simulation>,
     /// The agenda of the next review.
     pub agenda: Agenda,
+    /// The plan's scenarios beside it ([`crate::what_if::comparison`]), when it has any and
+    /// `stop` was not requested.
+    pub comparison: Option<sextant_roadmap::scenario::Comparison>,
+    /// The scenarios in words, from `comparison`.
+    pub what_if: Vec<crate::what_if::WhatIf>,
     /// The summary.
     pub summary: Summary,
 }
@@ -247,6 +268,11 @@ pub fn summarise(
         assessments: c.assessments,
         lifecycle: c.lifecycle,
     });
+    let comparison = crate::what_if::comparison(plan, stop).filter(|_| !stop.requested());
+    let what_if = comparison
+        .as_ref()
+        .map(|c| crate::what_if::what_if(plan, c))
+        .unwrap_or_default();
     let summary = summary(&Inputs {
         plan,
         analysis,
@@ -255,11 +281,14 @@ pub fn summarise(
         simulation: simulation.as_ref(),
         agenda: &agenda,
         meetings: c.meetings,
+        what_if: &what_if,
     });
     Summarised {
         budget,
         simulation,
         agenda,
+        comparison,
+        what_if,
         summary,
     }
 }
@@ -887,6 +916,15 @@ pub fn summary(i: &Inputs) -> Summary {
         }
         risks.push(Line::new(text, "assets"));
     }
+    if let Some(w) = crate::what_if::worst(i.what_if) {
+        risks.push(Line::new(
+            format!(
+                "The hardest of the plan's what-ifs is {}: {}",
+                w.head, w.outcome
+            ),
+            "scenarios",
+        ));
+    }
 
     Summary {
         organisation: doc.organization.name.clone(),
@@ -924,6 +962,11 @@ pub fn summary(i: &Inputs) -> Summary {
             npv_range: sim.map(|s| (s.npv.p10, s.npv.p90)),
             chance_over_budget: sim.map(|s| s.p_over_budget),
             goals: goal_figures,
+            worst_scenario: crate::what_if::worst(i.what_if).map(|w| WorstFigures {
+                name: w.name.clone(),
+                npv: w.npv,
+                against_plan: w.against_plan,
+            }),
         },
     }
 }

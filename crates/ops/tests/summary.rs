@@ -22,6 +22,7 @@ struct Made {
     roadmap: sextant_roadmap::report::Roadmap,
     budget: sextant_ops::budget::Budget,
     sim: sextant_roadmap::simulate::Simulation,
+    what_if: Vec<sextant_ops::what_if::WhatIf>,
 }
 
 fn made(plan: &sextant_core::Plan) -> Made {
@@ -37,11 +38,15 @@ fn made(plan: &sextant_core::Plan) -> Made {
         &|_| {},
     )
     .unwrap();
+    let what_if = sextant_ops::what_if::comparison(plan, &sextant_roadmap::Stop::never())
+        .map(|c| sextant_ops::what_if::what_if(plan, &c))
+        .unwrap_or_default();
     Made {
         analysed,
         roadmap,
         budget,
         sim,
+        what_if,
     }
 }
 
@@ -63,6 +68,7 @@ fn summarise(plan: &sextant_core::Plan, m: &Made, meetings: &[Meeting], today: D
         simulation: Some(&m.sim),
         agenda: &agenda,
         meetings,
+        what_if: &m.what_if,
     })
 }
 
@@ -297,6 +303,7 @@ fn a_plan_with_nothing_scheduled_says_so_and_claims_no_chance() {
         simulation: sim.as_ref(),
         agenda: &agenda,
         meetings: &[],
+        what_if: &[],
     });
     // With 1 a year nothing fits: no change, no chance of losing money claimed.
     assert!(roadmap.schedule.is_empty(), "{:?}", roadmap.schedule);
@@ -414,4 +421,61 @@ fn answers_move_the_decisions_and_are_quoted() {
         )),
         "{shown}"
     );
+}
+
+/// The plan's scenarios in words: each figure is the comparison's (`sextant compare`), the
+/// hardest one is named under what is at risk, and the words say what each changes.
+#[test]
+fn the_scenarios_are_said_in_words_with_the_comparisons_figures() {
+    let plan = demo();
+    let m = made(&plan);
+    let c = sextant_ops::compare(
+        &plan,
+        sextant_roadmap::Objective::Npv,
+        &sextant_roadmap::solve::Options::default(),
+    );
+    assert_eq!(m.what_if.len(), c.cases.len() - 1);
+    for (w, case) in m.what_if.iter().zip(&c.cases[1..]) {
+        assert_eq!(w.name, case.name);
+        assert_eq!(w.npv, case.npv);
+        assert_eq!(w.against_plan, case.npv - c.cases[0].npv);
+        assert_eq!(w.schedule_holds, case.base_schedule_feasible);
+    }
+    // examples/corner-bookstore.yaml's scenarios, as the scenarios page's test works them out:
+    // base 52,596.23, cost overrun 49,685.36, e-commerce late 38,366.68 (analytics dropped),
+    // weak benefits 26,900.35.
+    let heads: Vec<&str> = m.what_if.iter().map(|w| w.head.as_str()).collect();
+    assert_eq!(
+        heads,
+        [
+            "“Budget cut” (budgets 20% lower)",
+            "“Cost overrun” (costs 25% higher)",
+            "“E-commerce late” (E-commerce platform, expansion and optimisation starts 9 months later)",
+            "“Weak benefits” (benefits 40% lower)",
+        ]
+    );
+    assert!((m.what_if[3].npv - 26_900.35).abs() < 0.01);
+    assert_eq!(
+        m.what_if[2].left_out,
+        ["Data analytics and inventory optimisation"]
+    );
+    let s = summarise(&plan, &m, &[], day("2026-12-04"));
+    let worst = s.figures.worst_scenario.as_ref().unwrap();
+    assert_eq!(worst.name, "weak benefits");
+    assert!((worst.against_plan - (26_900.35 - 52_596.23)).abs() < 0.01);
+    let line = s.risks.last().unwrap();
+    assert_eq!(line.link, "scenarios");
+    assert_eq!(line.opens(), "the scenarios");
+    assert!(
+        line.text.starts_with(
+            "The hardest of the plan's what-ifs is “Weak benefits” (benefits 40% lower): the best roadmap would be worth about $26,900, $25,700 less than the plan now."
+        ),
+        "{}",
+        line.text
+    );
+    // No scenario, nothing said.
+    let mut doc = plan.doc().clone();
+    doc.scenarios.clear();
+    let bare = sextant_core::Plan::from_doc(doc, plan.source().clone()).unwrap();
+    assert!(sextant_ops::what_if::comparison(&bare, &sextant_roadmap::Stop::never()).is_none());
 }

@@ -129,6 +129,11 @@ pub struct Data {
     pub scurve: Option<String>,
     /// What moves the value most, if simulated.
     pub tornado: Option<String>,
+    /// The plan's scenarios beside it, in sentences (empty when it has none).
+    pub what_if: Vec<String>,
+    /// The scenarios' figures: scenario, what changes, the best roadmap's worth, against the
+    /// plan, left out, whether today's schedule still fits.
+    pub what_if_table: Table,
     /// The risk heat map's path.
     pub heat_map: String,
     /// The risks, highest first.
@@ -761,6 +766,8 @@ pub fn data(i: &Inputs) -> Data {
         uncertainty,
         scurve,
         tornado,
+        what_if: i.made.what_if.iter().map(|w| w.sentence.clone()).collect(),
+        what_if_table: what_if_table(i.made, cur),
         heat_map: "/charts/risks.svg".into(),
         risks,
         assessments,
@@ -783,6 +790,61 @@ pub fn data(i: &Inputs) -> Data {
         charts,
         logo_bytes,
         day: (y, m as u8, d as u8),
+    }
+}
+
+/// The scenarios' figures as the scenarios page shows them.
+fn what_if_table(made: &Summarised, cur: &str) -> Table {
+    Table {
+        header: [
+            "What if",
+            "Best roadmap worth",
+            "Against the plan",
+            "Leaves out",
+            "Today's schedule",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: made
+            .what_if
+            .iter()
+            .map(|w| {
+                vec![
+                    w.head.clone(),
+                    if w.possible {
+                        money(w.npv, cur)
+                    } else {
+                        "no roadmap fits".to_string()
+                    },
+                    if w.possible {
+                        signed_money(w.against_plan, cur)
+                    } else {
+                        unit::MISSING.to_string()
+                    },
+                    if w.left_out.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        w.left_out.join(", ")
+                    },
+                    if w.schedule_holds {
+                        "still fits".to_string()
+                    } else {
+                        "no longer fits".to_string()
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Money with its sign: `+$1,200`, `−$800`, `$0`.
+fn signed_money(x: f64, cur: &str) -> String {
+    if x.abs() < 0.5 {
+        money(0.0, cur)
+    } else if x > 0.0 {
+        format!("+{}", money(x, cur))
+    } else {
+        format!("−{}", money(-x, cur))
     }
 }
 

@@ -73,6 +73,8 @@ pub enum Part {
     Budget,
     /// The business cases and their uncertainty.
     Cases,
+    /// The plan's scenarios (what if the budget is cut, costs overrun, a change starts late).
+    Scenarios,
     /// The risks (heat map and register).
     Risks,
     /// Assessment scores.
@@ -87,12 +89,13 @@ pub enum Part {
 
 impl Part {
     /// Every part, in order.
-    pub const ALL: [Part; 10] = [
+    pub const ALL: [Part; 11] = [
         Part::Summary,
         Part::Goals,
         Part::Roadmap,
         Part::Budget,
         Part::Cases,
+        Part::Scenarios,
         Part::Risks,
         Part::Assessments,
         Part::Lifecycle,
@@ -108,6 +111,7 @@ impl Part {
             Part::Roadmap => "roadmap",
             Part::Budget => "budget",
             Part::Cases => "cases",
+            Part::Scenarios => "scenarios",
             Part::Risks => "risks",
             Part::Assessments => "assessments",
             Part::Lifecycle => "lifecycle",
@@ -316,7 +320,7 @@ mod tests {
         assert_eq!(Part::list("").unwrap(), Part::ALL.to_vec());
         assert_eq!(
             Part::list("summary,gantt").unwrap_err(),
-            "expected parts among summary, goals, roadmap, budget, cases, risks, assessments, lifecycle, reviews, appendix, found `gantt`"
+            "expected parts among summary, goals, roadmap, budget, cases, scenarios, risks, assessments, lifecycle, reviews, appendix, found `gantt`"
         );
     }
 

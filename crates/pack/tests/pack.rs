@@ -217,6 +217,7 @@ fn the_demo_pack_is_a_pdf_with_every_part_on_twelve_pages_or_fewer() {
         "Roadmap",
         "Budget",
         "Business cases",
+        "What if",
         "Risks",
         "Decisions and actions",
         "Appendix: assumptions",
@@ -235,6 +236,21 @@ fn the_demo_pack_is_a_pdf_with_every_part_on_twelve_pages_or_fewer() {
         ["2027", "$4,800", "$1,350", "$6,150", "$6,000"].map(String::from)
     );
     assert!(all.contains("$6,150"), "{all}");
+    // The scenarios with the comparison's figures (sextant_ops::what_if; 38,366.68 for the
+    // late e-commerce platform, as `sextant compare` gives it), and the hardest in the summary.
+    assert_eq!(
+        data.what_if_table.rows[2][1..3],
+        ["$38,367", "−$14,230"].map(String::from)
+    );
+    assert!(all.contains("Weak benefits"), "{all}");
+    assert!(
+        data.summary.iter().any(|b| b
+            .lines
+            .iter()
+            .any(|l| l.starts_with("The hardest of the plan's what-ifs"))),
+        "{:?}",
+        data.summary
+    );
     // The social media work's return, explained rather than shown.
     assert!(all.contains("above 1,000%"), "{all}");
     // Page numbers.
@@ -313,6 +329,7 @@ fn the_slides_are_sixteen_by_nine_with_one_message_each() {
         text.iter().any(|t| t.starts_with("Decisions for you")),
         "{text:?}"
     );
+    assert!(text.iter().any(|t| t.starts_with("What if")), "{text:?}");
     assert_eq!(
         text.iter()
             .filter(|t| t.starts_with("Decisions for you"))

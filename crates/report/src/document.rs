@@ -36,6 +36,9 @@ pub struct PlanReport<'a> {
     pub frontier: Option<&'a [FrontierPoint]>,
     /// The executive summary (`sextant_ops::summary`), shown first when given.
     pub summary: Option<&'a sextant_ops::summary::Summary>,
+    /// The plan's scenarios beside it, in words (`sextant_ops::what_if`); the section is left
+    /// out when empty.
+    pub what_if: &'a [sextant_ops::what_if::WhatIf],
 }
 
 /// The plan report as a standalone HTML document (see [`PlanReport::html`]).
@@ -46,6 +49,7 @@ pub fn plan_html(plan: &Plan, analysis: &Analysis, roadmap: Option<&Roadmap>) ->
         roadmap,
         frontier: None,
         summary: None,
+        what_if: &[],
     }
     .html()
 }
@@ -168,6 +172,12 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A `YYYY-MM` month in words (`March 2027`), or as given.
+fn words_of_month(s: &str) -> String {
+    sextant_core::model::Month::parse(s)
+        .map_or_else(|| s.to_owned(), sextant_core::calendar::month_words)
+}
+
 /// The executive summary as a section: each part a heading and its sentences.
 fn executive(out: &mut String, s: &sextant_ops::summary::Summary) {
     let _ = write!(
@@ -215,7 +225,7 @@ impl PlanReport<'_> {
             None => "not within the horizon".to_owned(),
             Some(m) => format!(
                 "{} (month {})",
-                self.plan.month_at(m as i32),
+                sextant_core::calendar::month_words(self.plan.month_at(m as i32)),
                 m.saturating_add(1)
             ),
         }
@@ -249,7 +259,8 @@ impl PlanReport<'_> {
         }
         facts.push(format!(
             "plan from {} for {} months",
-            org.start, org.horizon_months
+            sextant_core::calendar::month_words(org.start),
+            org.horizon_months
         ));
         let _ = write!(
             out,
@@ -264,8 +275,13 @@ impl PlanReport<'_> {
             "<li><a href=\"#summary\">Summary</a></li>\
              <li><a href=\"#goals\">Goals</a></li>\
              <li><a href=\"#roadmap\">Roadmap</a></li>\
-             <li><a href=\"#cases\">Business cases</a></li>\
-             <li><a href=\"#systems\">Systems</a></li>\
+             <li><a href=\"#cases\">Business cases</a></li>",
+        );
+        if !self.what_if.is_empty() {
+            out.push_str("<li><a href=\"#what-if\">What if</a></li>");
+        }
+        out.push_str(
+            "<li><a href=\"#systems\">Systems</a></li>\
              <li><a href=\"#risks\">Risks</a></li>\
              <li><a href=\"#findings\">Health check</a></li>\
              </ol></nav>",
@@ -277,6 +293,7 @@ impl PlanReport<'_> {
         self.goals(&mut out);
         self.roadmap(&mut out);
         self.cases(&mut out);
+        self.what_if(&mut out);
         self.systems(&mut out);
         self.risks(&mut out);
         self.findings(&mut out);
@@ -529,6 +546,71 @@ impl PlanReport<'_> {
         out.push_str("</section>");
     }
 
+    /// The plan's scenarios: a table of their figures, then each in a sentence.
+    fn what_if(&self, out: &mut String) {
+        if self.what_if.is_empty() {
+            return;
+        }
+        out.push_str(
+            "<section id=\"what-if\"><h2>What if</h2><p class=\"note\">Each of the plan's \
+             what-ifs, with the roadmap searched again under it and set beside the plan as it \
+             is.</p>",
+        );
+        let signed = |x: f64| {
+            if x.abs() < 0.5 {
+                self.money(0.0)
+            } else if x > 0.0 {
+                format!("+{}", self.money(x))
+            } else {
+                format!("−{}", self.money(-x))
+            }
+        };
+        let rows: Vec<Vec<String>> = self
+            .what_if
+            .iter()
+            .map(|w| {
+                vec![
+                    esc(&w.head),
+                    if w.possible {
+                        esc(&self.money(w.npv))
+                    } else {
+                        "no roadmap fits".to_owned()
+                    },
+                    if w.possible {
+                        esc(&signed(w.against_plan))
+                    } else {
+                        "–".to_owned()
+                    },
+                    if w.left_out.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        esc(&w.left_out.join(", "))
+                    },
+                    if w.schedule_holds {
+                        "still fits".to_owned()
+                    } else {
+                        "no longer fits".to_owned()
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "What if",
+                "#Best roadmap worth",
+                "#Against the plan",
+                "Leaves out",
+                "Today's schedule",
+            ],
+            &rows,
+        ));
+        out.push_str("<ul>");
+        for w in self.what_if {
+            let _ = write!(out, "<li>{}</li>", esc(&w.sentence));
+        }
+        out.push_str("</ul></section>");
+    }
+
     fn cases(&self, out: &mut String) {
         let a = self.analysis;
         out.push_str("<section id=\"cases\" class=\"major\"><h2>Business cases</h2>");
@@ -586,7 +668,7 @@ impl PlanReport<'_> {
                 } else {
                     " · not in the portfolio"
                 },
-                esc(&i.start)
+                esc(&words_of_month(&i.start))
             );
             key(out, "One-time cost", &self.money(c.one_time_cost));
             key(
@@ -747,21 +829,20 @@ impl PlanReport<'_> {
         for x in f {
             let word = x.severity.label();
             let class = word.to_ascii_lowercase();
+            // In the owner's words, with what to do and where in Sextant; the file's paths
+            // and the checks' codes stay with `sextant analyze`.
+            let advice = sextant_ops::advice::advice(self.plan.doc(), x);
             let _ = write!(
                 out,
                 "<li><span class=\"tag {class}\">{word}</span> {}",
-                esc(&x.message)
+                esc(&advice.message)
             );
-            if !x.hint.is_empty() {
-                let _ = write!(out, "<br/><span class=\"note\">{}</span>", esc(&x.hint));
-            }
-            if !x.path.is_empty() {
-                let _ = write!(
-                    out,
-                    " <span class=\"note\">({}, <code>{}</code>)</span>",
-                    esc(&x.path),
-                    esc(x.code)
-                );
+            if !advice.todo.is_empty() {
+                let _ = write!(out, "<br/><span class=\"note\">{}", esc(advice.todo));
+                if let Some((words, _)) = &advice.link {
+                    let _ = write!(out, " In Sextant: {}.", esc(words));
+                }
+                out.push_str("</span>");
             }
             out.push_str("</li>");
         }

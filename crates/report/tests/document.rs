@@ -76,6 +76,7 @@ fn bookstore_report_with_the_optimised_roadmap() {
         roadmap: Some(&roadmap),
         frontier: frontier.as_deref(),
         summary: None,
+        what_if: &[],
     }
     .html();
     // The social media and email work costs 300 against 6,000 a year: its IRR (in the
@@ -132,6 +133,7 @@ fn bookstore_report_with_the_optimised_roadmap() {
         roadmap: Some(&roadmap),
         frontier: frontier.as_deref(),
         summary: None,
+        what_if: &[],
     }
     .html();
     assert_eq!(html, again);

@@ -125,14 +125,22 @@ fn make(g: &Gathered, cancel: &crate::work::Cancel) -> ApiResult<summary::Summar
 /// The executive summary of the organisation prepared on `today`, or `None` when it has no
 /// plan.
 pub async fn summary_of(state: &AppState, s: &Scope, today: Date) -> ApiResult<Option<Summary>> {
+    Ok(summarised_of(state, s, today).await?.map(|m| m.summary))
+}
+
+/// The executive summary of the organisation prepared on `today` with what it was made from
+/// (the budget, the simulation, the scenarios), or `None` when it has no plan.
+pub async fn summarised_of(
+    state: &AppState,
+    s: &Scope,
+    today: Date,
+) -> ApiResult<Option<summary::Summarised>> {
     let Some(g) = gather(state, s, today).await? else {
         return Ok(None);
     };
     let made = state
         .work
-        .run(s.org_id(), state.work.all(), move |cancel| {
-            make(&g, cancel).map(|m| m.summary)
-        })
+        .run(s.org_id(), state.work.all(), move |cancel| make(&g, cancel))
         .await?;
     Ok(Some(made))
 }
@@ -244,7 +252,7 @@ pub struct PackQuery {
     #[serde(default)]
     pub paper: Option<String>,
     /// The parts, separated by commas (default: all): summary, goals, roadmap, budget, cases,
-    /// risks, assessments, lifecycle, reviews, appendix.
+    /// scenarios, risks, assessments, lifecycle, reviews, appendix.
     #[serde(default)]
     pub parts: Option<String>,
     /// The day to prepare it on, `YYYY-MM-DD` (default: today).

@@ -24,6 +24,42 @@ fn report_of_the_demo_plan_holds_the_initiatives_and_charts() {
     ] {
         assert!(html.contains(title), "{title}");
     }
+    // The plan's scenarios, with the figures `sextant compare` gives (examples/corner-bookstore.yaml:
+    // the late e-commerce platform 38,366.68 against the base 52,596.23), in the contents,
+    // a table and sentences.
+    assert!(
+        html.contains("<a href=\"#what-if\">What if</a>"),
+        "no contents entry"
+    );
+    assert!(html.contains("<section id=\"what-if\"><h2>What if</h2>"));
+    let at = html.find("id=\"what-if\"").unwrap_or_default();
+    let part = &html[at..];
+    let part = &part[..part.find("</section>").unwrap_or(part.len())];
+    for figure in [
+        "$38,367",
+        "−$14,230",
+        "Data analytics and inventory optimisation",
+    ] {
+        assert!(part.contains(figure), "{figure} in {part}");
+    }
+    // The health check in the owner's words: no file paths, check codes or file keys.
+    let at = html.find("id=\"findings\"").unwrap_or_default();
+    let findings = &html[at..];
+    let findings = &findings[..findings.find("</section>").unwrap_or(findings.len())];
+    assert!(findings.contains("In Sextant: "), "{findings}");
+    for word in [
+        "systems[",
+        "initiatives[",
+        "<code>",
+        "`",
+        "supports:",
+        "data-silo",
+    ] {
+        assert!(!findings.contains(word), "{word} in {findings}");
+    }
+    assert!(part.contains(
+        "“E-commerce late” (E-commerce platform, expansion and optimisation starts 9 months later): the best roadmap would be worth about $38,400, $14,200 less than the plan now"
+    ));
 }
 
 #[test]

@@ -42,6 +42,12 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// A `YYYY-MM-DD` date as people write it (`20 October 2026`), or as given.
+fn date_words(s: &str) -> String {
+    sextant_core::model::Date::parse(s)
+        .map_or_else(|| s.to_string(), sextant_core::asset::long_date)
+}
+
 /// Every assessment of the organisation, newest first (by date, then id).
 async fn all(state: &AppState, org: &OrgPage) -> Result<Vec<Assessment>, PageError> {
     let mut out: Vec<Assessment> = super::all_entities(state, org, Part::Assessments)
@@ -138,7 +144,7 @@ fn list_body(
                 tbody {
                     @for (a, s) in &rows {
                         tr {
-                            th scope="row" { a href=(org.url(&format!("assessments/{}", a.id))) { (a.date.clone().unwrap_or_else(|| "No date".into())) } }
+                            th scope="row" { a href=(org.url(&format!("assessments/{}", a.id))) { (a.date.as_deref().map_or_else(|| "No date".into(), date_words)) } }
                             td { (title(&a.standard)) }
                             td { (a.assessor.clone().unwrap_or_default()) }
                             td.num { (s.overall.score.map_or("–".to_string(), |v| percent(v, 0))) }
@@ -433,7 +439,7 @@ async fn show(
     }
     let at = same.iter().position(|(x, _)| x.id == a.id).unwrap_or(0);
     let before = at.checked_sub(1).and_then(|i| same.get(i));
-    let label = |x: &Assessment| x.date.clone().unwrap_or_else(|| x.id.clone());
+    let label = |x: &Assessment| x.date.as_deref().map_or_else(|| x.id.clone(), date_words);
     let values = |sc: &Scored| {
         sc.overall
             .sections
@@ -477,7 +483,7 @@ async fn show(
             "Score: " strong { (score_words(ov.score)) } ", from "
             (percent(ov.known, 0)) " of the questions (by weight) answered; "
             (ov.unknown) @if ov.unknown == 1 { " question is" } @else { " questions are" } " not known yet."
-            @if let Some(d) = &a.date { " Assessed on " (d) } @if let Some(w) = &a.assessor { " by " (w) } "."
+            @if let Some(d) = &a.date { " Assessed on " (date_words(d)) } @if let Some(w) = &a.assessor { " by " (w) } "."
         }
         @if org.can_edit() {
             p { "Answer by section: "

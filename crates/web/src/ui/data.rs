@@ -228,7 +228,7 @@ async fn show(
                                 td { (d.name) }
                                 td { (d.kind) }
                                 td.num { (d.rows) }
-                                td { (d.created_at.get(..10).unwrap_or(&d.created_at)) }
+                                td { (d.created_at.get(..10).and_then(sextant_core::model::Date::parse).map_or_else(|| d.created_at.clone(), sextant_core::asset::long_date)) }
                                 @if org.can_edit() {
                                     td { form.inline method="post" action=(org.url(&format!("datasets/{}/delete", d.id))) {
                                         (org.viewer.csrf_field())

@@ -576,7 +576,7 @@ fn body(rows: &[Row], day: Day, raw: &str) -> Markup {
                                     td { (standing(g.status)) }
                                     td.num { (g.measure.format_opt(g.latest)) }
                                     td.num { (g.measure.format_opt(g.target)) }
-                                    td { (g.due.as_deref().unwrap_or("–")) }
+                                    td { (g.due.as_deref().map_or_else(|| "–".to_string(), |d| sextant_core::model::Month::parse(d).map_or_else(|| d.to_string(), sextant_core::calendar::month_words))) }
                                 }
                             }
                         }

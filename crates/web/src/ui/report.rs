@@ -30,13 +30,14 @@ async fn download(
     let planned =
         compute::roadmap(&state, &org, a.plan.clone(), 1.0, Some(FRONTIER_LEVELS)).await?;
     let today = super::today_date().unwrap_or_else(|| sextant_core::model::Date::from_days(0));
-    let brief = crate::summary::summary_of(&state, &org.scope, today).await?;
+    let made = crate::summary::summarised_of(&state, &org.scope, today).await?;
     let html = PlanReport {
         plan: &a.plan,
         analysis: &a.analysis,
         roadmap: Some(&planned.roadmap),
         frontier: planned.frontier.as_deref(),
-        summary: brief.as_ref(),
+        summary: made.as_ref().map(|m| &m.summary),
+        what_if: made.as_ref().map_or(&[], |m| m.what_if.as_slice()),
     }
     .html();
     Ok((

@@ -116,6 +116,7 @@ async fn body(
         @if plan.doc().scenarios.is_empty() {
             p { "The plan has no scenarios yet." @if org.can_edit() { " Add one below." } }
         }
+        (plain(&plan, &c))
         (table(&plan, &c))
         (chart(&c))
         @if org.can_edit() {
@@ -142,9 +143,9 @@ fn title_of(plan: &Plan, id: &str) -> String {
 /// A case's status in words.
 fn status(c: &Case) -> Markup {
     match c.status {
-        SolveStatus::Optimal => html! { span.badge.ok { "Feasible, optimal" } },
+        SolveStatus::Optimal => html! { span.badge.ok { "The best possible" } },
         SolveStatus::Feasible => html! {
-            span.badge.warn { "Feasible" }
+            span.badge.warn { "The best found in time" }
             @if let Some(g) = c.gap { " (up to " (format::percent(g, 1)) " from the best)" }
         },
         SolveStatus::Infeasible => html! { span.badge.bad { "No roadmap possible" } },
@@ -161,7 +162,7 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
             h2 #compare-h { "The scenarios beside the base case" }
             div.scroll tabindex="0" {
                 table.list.compare {
-                    caption { "Base case and " (c.cases.len().saturating_sub(1)) " scenario(s), each re-optimised for NPV" }
+                    caption { "The base case and " (c.cases.len().saturating_sub(1)) " scenario(s), the roadmap searched again under each for the most value" }
                     thead { tr {
                         th scope="col" { "" }
                         @for case in &c.cases {
@@ -184,9 +185,9 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
                             }
                         }
                         tr { th scope="row" { "Roadmap" } @for case in &c.cases { td { (status(case)) } } }
-                        tr { th scope="row" { "NPV" } @for case in &c.cases { td.num { (money(case.npv)) } } }
+                        tr { th scope="row" { "Worth (net present value)" } @for case in &c.cases { td.num { (money(case.npv)) } } }
                         tr {
-                            th scope="row" { "NPV against the base" }
+                            th scope="row" { "Against the base case" }
                             @for case in &c.cases {
                                 td.num {
                                     @if case.name == "base" { "–" }
@@ -225,15 +226,29 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
                             }
                         }
                         tr {
-                            th scope="row" { "Base schedule still fits" }
+                            th scope="row" { "Today's schedule still fits" }
                             @for case in &c.cases {
                                 td { @if case.base_schedule_feasible { span.badge.ok { "Yes" } } @else { span.badge.bad { "No" } } }
                             }
                         }
-                        tr { th scope="row" { "Base schedule's NPV here" } @for case in &c.cases { td.num { (money(case.base_schedule_npv)) } } }
+                        tr { th scope="row" { "Today's schedule's worth here" } @for case in &c.cases { td.num { (money(case.base_schedule_npv)) } } }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Each scenario in a sentence (`sextant_ops::what_if`, as the summary and the pack say it).
+fn plain(plan: &Plan, c: &Comparison) -> Markup {
+    let rows = sextant_ops::what_if::what_if(plan, c);
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        section aria-labelledby="plain-h" {
+            h2 #plain-h { "In plain words" }
+            ul.what-if { @for w in &rows { li { (w.sentence) } } }
         }
     }
 }
@@ -242,7 +257,7 @@ fn table(plan: &Plan, c: &Comparison) -> Markup {
 fn chart(c: &Comparison) -> Markup {
     let bars = Bars {
         stacked: false,
-        title: "NPV per scenario".into(),
+        title: "What each case is worth".into(),
         labels: c
             .cases
             .iter()
@@ -256,11 +271,11 @@ fn chart(c: &Comparison) -> Markup {
             .collect(),
         series: vec![
             BarSeries {
-                name: "Re-optimised".into(),
+                name: "Searched again".into(),
                 values: c.cases.iter().map(|k| k.npv).collect(),
             },
             BarSeries {
-                name: "Base schedule kept".into(),
+                name: "Today's schedule kept".into(),
                 values: c.cases.iter().map(|k| k.base_schedule_npv).collect(),
             },
         ],
@@ -269,7 +284,7 @@ fn chart(c: &Comparison) -> Markup {
     };
     figure(
         bars.svg(),
-        "The net present value of each case's re-optimised roadmap, beside the base case's schedule kept under the scenario. The table above gives the same figures.",
+        "What each case's roadmap is worth over the plan's period (its net present value) when searched again, beside today's schedule kept under the scenario. The table above gives the same figures.",
     )
 }
 

@@ -381,6 +381,17 @@ async fn the_summary_states_the_figures_the_other_routes_give() {
     assert_eq!(f["years"][0]["total"], budget["years"][0]["total"]);
     assert_eq!(f["years"][1]["capital"], budget["years"][1]["capital"]);
     assert_eq!(f["npv"], roadmap["npv"]);
+    // The hardest scenario, as the comparison gives it (the weak benefits of
+    // examples/corner-bookstore.yaml).
+    let compare = api.ok(&path("compare")).await;
+    let weak = compare["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "weak benefits")
+        .unwrap();
+    assert_eq!(f["worst_scenario"]["name"], "weak benefits");
+    assert_eq!(f["worst_scenario"]["npv"], weak["npv"]);
     assert_eq!(
         f["changes"].as_u64(),
         roadmap["schedule"].as_array().map(|a| a.len() as u64)

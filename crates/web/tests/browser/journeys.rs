@@ -343,6 +343,17 @@ async fn the_owner_reads_the_summary_and_follows_a_decision_to_its_page() {
         !asked.as_str().unwrap().contains("Approve Point-of-sale"),
         "{asked}"
     );
+    // The hardest what-if under what is at risk, followed to the scenarios page, where each
+    // scenario is said in the same words.
+    sees(&c, "The hardest of the plan's what-ifs is “Weak benefits”").await;
+    click(&c, "a.open[href$='/scenarios']").await;
+    sees(&c, "In plain words").await;
+    sees(
+        &c,
+        "“Weak benefits” (benefits 40% lower): the best roadmap would be worth about $26,900",
+    )
+    .await;
+    shot(&c, "32-scenarios-in-words").await;
     c.close().await.unwrap();
 }
 

@@ -19,7 +19,7 @@ async fn an_assessment_is_answered_by_section_scored_and_its_remedies_planned() 
     // The demo's consultant assessed the shop in October: 16 answers, the rest not known.
     b.ok(&list)
         .await
-        .has(&format!("href=\"/orgs/{DEMO}/assessments/nist-csf-2-0-2026-10-15\">2026-10-15</a>"))
+        .has(&format!("href=\"/orgs/{DEMO}/assessments/nist-csf-2-0-2026-10-15\">15 October 2026</a>"))
         .has("Start an assessment")
         .has("<option value=\"nist-csf-2.0\" selected>NIST Cybersecurity Framework 2.0 (106 questions)</option>");
     let p = b
@@ -77,7 +77,7 @@ async fn an_assessment_is_answered_by_section_scored_and_its_remedies_planned() 
     let show = url("assessments/nist-csf-2-0-2026-11-20");
     let s = b.ok(&show).await;
     s.has("Score: <strong>19 out of 100</strong>")
-        .has("Assessed on 2026-11-20 by Sam.")
+        .has("Assessed on 20 November 2026 by Sam.")
         .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
         .has("<title id=\"sx-spider")
         .has("<th scope=\"row\">PR Protect</th><td class=\"num\">0%</td>")
@@ -146,7 +146,7 @@ async fn an_assessment_is_answered_by_section_scored_and_its_remedies_planned() 
     let s = b.ok(&url("assessments/nist-csf-2-0-2027-02-20")).await;
     s.has("Score: <strong>56 out of 100</strong>")
         .has("Over time")
-        .has("dashed, the assessment of 2026-11-20")
+        .has("dashed, the assessment of 20 November 2026")
         .has("stroke-dasharray=\"6 4\"");
     b.ok(&list).await.has("19%").has("56%");
 

@@ -77,17 +77,17 @@ async fn a_kpi_page_shows_its_values_chart_forecast_and_definition() {
     let p = b.ok(&url("kpis/online_revenue")).await;
     p.has("<h1>Online revenue")
         .has("revenue of orders through online channels")
-        .has("13 monthly values from 2025-12 to 2026-12, entered in the plan")
+        .has("13 monthly values from December 2025 to December 2026, entered in the plan")
         // The table of values, the chart's accessible alternative: the plan's measurements.
-        .has("<th scope=\"row\">2025-12</th><td class=\"num\">$66,033</td>")
-        .has("<th scope=\"row\">2026-12</th><td class=\"num\">$69,599</td>")
+        .has("<th scope=\"row\">December 2025</th><td class=\"num\">$66,033</td>")
+        .has("<th scope=\"row\">December 2026</th><td class=\"num\">$69,599</td>")
         .has("<figure class=\"chart\">")
         .has("<svg")
         .has("<figcaption>")
         // The goal's target as the chart's target line, and the forecast to its due month.
         .has("Target by 2027-12")
-        .has("<th scope=\"row\">2027-12</th>")
-        .lacks("<th scope=\"row\">2028-01</th>")
+        .has("<th scope=\"row\">December 2027</th>")
+        .lacks("<th scope=\"row\">January 2028</th>")
         .has("<span class=\"badge off_track\">Off track</span>");
 
     // Revenue comes from the imported orders: the demo's 2026-12 orders summed here.
@@ -100,15 +100,15 @@ async fn a_kpi_page_shows_its_values_chart_forecast_and_definition() {
         .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
         .sum();
     let p = b.ok(&url("kpis/revenue")).await;
-    p.has("24 monthly values from 2025-01 to 2026-12, computed from the imported data")
+    p.has("24 monthly values from January 2025 to December 2026, computed from the imported data")
         .has(&format!(
-            "<th scope=\"row\">2026-12</th><td class=\"num\">{}</td>",
+            "<th scope=\"row\">December 2026</th><td class=\"num\">{}</td>",
             dollars(december)
         ))
         .has("sum of order totals")
         .has("No goal is measured by this KPI")
         // No goal's due month: a year ahead.
-        .has("<th scope=\"row\">2027-12</th>")
+        .has("<th scope=\"row\">December 2027</th>")
         .has("80% interval");
 }
 
@@ -143,7 +143,7 @@ async fn an_unusual_month_is_marked_and_listed() {
         .unwrap();
     let p = b.ok(&url("kpis/social_engagement")).await;
     p.has("Months of Social engagement")
-        .has("<th scope=\"row\">2026-08</th><td class=\"num\">1,300 interactions</td>")
+        .has("<th scope=\"row\">August 2026</th><td class=\"num\">1,300 interactions</td>")
         .has("unusually high");
     let unusual =
         &p.html[p.html.find("id=\"unusual\"").unwrap()..p.html.find("id=\"values\"").unwrap()];
@@ -462,7 +462,7 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
     let p = b.ok(&page).await;
     // The demo types 24 months of it, 2025-01 to 2026-12.
     p.has("Record a month's figure")
-        .has("24 monthly values from 2025-01 to 2026-12, entered in the plan");
+        .has("24 monthly values from January 2025 to December 2026, entered in the plan");
     let action = url("kpis/inventory_holding_cost/values");
     let p = b
         .submit(
@@ -473,7 +473,7 @@ async fn a_months_figure_is_typed_on_the_kpis_page() {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     let p = b.follow(&p).await;
-    p.has("Saved.").has("<th scope=\"row\">2027-03</th>");
+    p.has("Saved.").has("<th scope=\"row\">March 2027</th>");
     let doc = srv.demo_plan().await;
     let m = doc
         .measurements

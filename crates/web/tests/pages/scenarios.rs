@@ -53,7 +53,7 @@ async fn the_demo_scenarios_stand_beside_the_base_case() {
         .has("<th scope=\"col\">weak benefits</th>")
         // The chart of NPVs, with its accessible title.
         .has("<figure class=\"chart\"><div class=\"chart-scroll\"")
-        .has("NPV per scenario");
+        .has("What each case is worth");
     // The factors of examples/corner-bookstore.yaml's scenarios, in plan order.
     let budgets = row(&p, "Budgets");
     assert!(
@@ -88,13 +88,19 @@ async fn the_demo_scenarios_stand_beside_the_base_case() {
     // earliest month; the budget cut keeps it, as its schedule is the same; cost overrun
     // 49,685.36; e-commerce late 38,366.68 (POS and social media in 2027-01, e-commerce in
     // 2027-10, CRM in 2028-04); weak benefits 26,900.35.
-    let npv = row(&p, "NPV");
+    let npv = row(&p, "Worth (net present value)");
     for v in ["$52,596", "$49,685", "$38,367", "$26,900"] {
         assert!(npv.contains(v), "{v}: {npv}");
     }
     // 38,366.68 - 52,596.23 = -14,229.55.
-    assert!(row(&p, "NPV against the base").contains("-$14,230"));
-    assert!(row(&p, "Roadmap").contains("Feasible, optimal"));
+    assert!(row(&p, "Against the base case").contains("-$14,230"));
+    assert!(row(&p, "Roadmap").contains("The best possible"));
+    // The same figures in words (sextant_ops::what_if, as the summary and the pack say them),
+    // rounded to three significant figures: 38,366.68 is about $38,400, 14,229.55 less.
+    p.has("<h2 id=\"plain-h\">In plain words</h2>")
+        .has("“Budget cut” (budgets 20% lower): the best roadmap would be worth about $52,600, the same as the plan now.")
+        .has("“E-commerce late” (E-commerce platform, expansion and optimisation starts 9 months later): the best roadmap would be worth about $38,400, $14,200 less than the plan now, and would leave out Data analytics and inventory optimisation.")
+        .has("“Weak benefits” (benefits 40% lower): the best roadmap would be worth about $26,900, $25,700 less than the plan now.");
 }
 
 #[tokio::test]
@@ -204,7 +210,7 @@ async fn bad_scenarios_are_explained_beside_their_fields_and_not_stored() {
             .has(&format!("id=\"f-{field}-error\""))
             .has(message)
             // The comparison is still there, and the form keeps what was typed.
-            .has("NPV per scenario");
+            .has("What each case is worth");
         if let Some((_, v)) = fields.iter().find(|(k, _)| *k == field) {
             p.has(&format!("value=\"{v}\""));
         }

@@ -137,8 +137,8 @@ pub(super) async fn kpi_page(
         (goals_of_kpi(&org, &info, &goals))
         @match (series, &computed) {
             (Some(values), Some(c)) => {
-                p { (values.len()) " monthly values from " (values.keys().next().map(Month::to_string).unwrap_or_default())
-                    " to " (values.keys().next_back().map(Month::to_string).unwrap_or_default()) ", " (source) "." }
+                p { (values.len()) " monthly values from " (values.keys().next().copied().map(sextant_core::calendar::month_words).unwrap_or_default())
+                    " to " (values.keys().next_back().copied().map(sextant_core::calendar::month_words).unwrap_or_default()) ", " (source) "." }
                 (kpi_chart(&info, values, c, aim))
                 (forecast_section(&info, c, aim))
                 (unusual_section(&info, c))
@@ -312,7 +312,7 @@ pub(super) fn forecast_section(info: &KpiInfo, c: &Computed, aim: Option<&Goal>)
                         tbody {
                             @for (k, p) in r.forecast_periods.iter().enumerate() {
                                 tr {
-                                    th scope="row" { (p) }
+                                    th scope="row" { (month_of(p)) }
                                     td.num { (show_opt(r.mean.get(k).copied(), &info.scale)) }
                                     td.num { (show_opt(r.lower_80.get(k).copied(), &info.scale)) " to " (show_opt(r.upper_80.get(k).copied(), &info.scale)) }
                                     td.num { (show_opt(r.lower_95.get(k).copied(), &info.scale)) " to " (show_opt(r.upper_95.get(k).copied(), &info.scale)) }
@@ -374,7 +374,7 @@ pub(super) fn unusual_section(info: &KpiInfo, c: &Computed) -> Markup {
                         tbody {
                             @for x in u {
                                 tr {
-                                    th scope="row" { (x.month) }
+                                    th scope="row" { (sextant_core::calendar::month_words(x.month)) }
                                     td.num { (show(x.value, &info.scale)) }
                                     td.num { (show(x.expected, &info.scale)) }
                                     td { (x.reason) }
@@ -388,6 +388,11 @@ pub(super) fn unusual_section(info: &KpiInfo, c: &Computed) -> Markup {
     }
 }
 
+/// A `YYYY-MM` period in words (`March 2027`), or as given (a week, a quarter).
+fn month_of(p: &str) -> String {
+    Month::parse(p).map_or_else(|| p.to_string(), sextant_core::calendar::month_words)
+}
+
 pub(super) fn values_table(info: &KpiInfo, values: &BTreeMap<Month, f64>) -> Markup {
     html! {
         section aria-labelledby="values" {
@@ -397,7 +402,7 @@ pub(super) fn values_table(info: &KpiInfo, values: &BTreeMap<Month, f64>) -> Mar
                 thead { tr { th scope="col" { "Month" } th scope="col" .num { "Value" } } }
                 tbody {
                     @for (m, v) in values.iter().rev() {
-                        tr { th scope="row" { (m) } td.num { (show(*v, &info.scale)) } }
+                        tr { th scope="row" { (sextant_core::calendar::month_words(*m)) } td.num { (show(*v, &info.scale)) } }
                     }
                 }
             } }

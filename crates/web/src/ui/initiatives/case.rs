@@ -52,7 +52,7 @@ pub(super) fn month_of(plan: &Plan, index: Option<u32>, start: u32) -> String {
     match index {
         Some(m) => format!(
             "{} ({} months after work starts)",
-            plan.month_at(m as i32),
+            sextant_core::calendar::month_words(plan.month_at(m as i32)),
             m.saturating_sub(start)
         ),
         None => "not within the evaluation horizon".to_string(),
@@ -171,7 +171,7 @@ pub(super) fn summary(a: &Analysed, init: &Initiative, ia: &InitiativeAnalysis) 
                 dd { (init.kind.label()) ", " (init.status.label()) @if init.mandatory { ", mandatory" } }
                 @if let Some(o) = &init.owner { dt { "Owner" } dd { (o) } }
                 dt { "Implementation" }
-                dd { (plan.month_at(c.start_month as i32)) " to " (plan.month_at(c.end_month as i32))
+                dd { (sextant_core::calendar::month_words(plan.month_at(c.start_month as i32))) " to " (sextant_core::calendar::month_words(plan.month_at(c.end_month as i32)))
                     " (" (c.end_month - c.start_month + 1) " months"
                     @if init.effort_hours_per_month > 0.0 { ", " (num_value(Some(init.effort_hours_per_month))) " staff hours a month" }
                     ")" }
@@ -311,7 +311,7 @@ pub(super) fn simulation_part(
                     @let spread = s.npv.max > s.npv.min;
                     p {
                         (s.trials) " trials (seed " (s.seed) ") drawing each three-point estimate of this initiative from a PERT distribution"
-                        ", with this initiative's quantified risks, on its business-case start in " (a.plan.month_at(c.start_month as i32)) "."
+                        ", with this initiative's quantified risks, on its business-case start in " (sextant_core::calendar::month_words(a.plan.month_at(c.start_month as i32))) "."
                     }
                     @if !spread {
                         p { "Every estimate of this initiative is a single figure and none of its risks is quantified, so every trial gives the same NPV, "
