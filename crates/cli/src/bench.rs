@@ -31,20 +31,29 @@ enum BenchWhat {
         repeat: usize,
     },
     /// Optimise the roadmap of a generated plan, beside HiGHS on the plain time-indexed model
-    /// and the rank-and-schedule baseline.
+    /// and the rank-and-schedule baseline; with `--profile tight`, over many seeds of the tight
+    /// family, beside HiGHS on the plain and on the tight model, with a summary.
     Roadmap {
+        /// Which generated plans: `loose` (`synth::plan_yaml`) or `tight` (the family of
+        /// `synth::tight_plan_yaml`: 24 months, scarce staff, budget and concurrency).
+        #[arg(long, value_enum, default_value_t = Profile::Loose)]
+        profile: Profile,
         /// Number of initiatives.
         #[arg(long, default_value_t = 50)]
         initiatives: usize,
-        /// Planning horizon in months.
+        /// Planning horizon in months (loose profile; the tight family has 24).
         #[arg(long, default_value_t = 24)]
         months: u32,
-        /// Seed of the generated plan.
+        /// Seed of the generated plan (the first one with `--seeds`).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Time limit in seconds for the optimiser and for the plain model each.
-        #[arg(long, default_value_t = 60.0, value_parser = crate::plan_cmds::positive_seconds)]
-        time_limit: f64,
+        /// How many seeds, from `--seed` on, one plan each.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        seeds: u64,
+        /// Time limit in seconds for the optimiser and for each HiGHS model [default: 60 for the
+        /// loose profile, 10 (that of `sextant roadmap`) for the tight one].
+        #[arg(long, value_parser = crate::plan_cmds::positive_seconds)]
+        time_limit: Option<f64>,
         /// Skip the plain HiGHS model (it can take the whole time limit).
         #[arg(long)]
         no_plain: bool,
@@ -121,6 +130,15 @@ enum BenchWhat {
     },
 }
 
+/// The family of generated plans a roadmap benchmark runs on.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Profile {
+    /// `synth::plan_yaml`: ample staff and concurrency, a nearly integral relaxation.
+    Loose,
+    /// `synth::tight_plan_yaml`: staff, budget and concurrency binding together.
+    Tight,
+}
+
 /// The median time of `repeat` runs of `f` (at least one).
 pub(crate) fn median(mut f: impl FnMut(), repeat: usize) -> Duration {
     let mut times: Vec<Duration> = (0..repeat.max(1))
@@ -142,17 +160,45 @@ fn ms(d: Duration) -> String {
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what {
         BenchWhat::Roadmap {
+            profile: Profile::Loose,
             initiatives,
             months,
             seed,
+            seeds,
             time_limit,
             no_plain,
             budget_factor,
-        } => crate::bench_roadmap::roadmap(
+        } => {
+            let mut code = ExitCode::SUCCESS;
+            for k in 0..seeds {
+                if k > 0 {
+                    println!();
+                }
+                code = crate::bench_roadmap::roadmap(
+                    initiatives,
+                    months,
+                    seed + k,
+                    time_limit.unwrap_or(60.0),
+                    no_plain,
+                    budget_factor,
+                )?;
+            }
+            Ok(code)
+        }
+        BenchWhat::Roadmap {
+            profile: Profile::Tight,
             initiatives,
-            months,
             seed,
+            seeds,
             time_limit,
+            no_plain,
+            budget_factor,
+            ..
+        } => crate::bench_roadmap::tight(
+            initiatives,
+            seed,
+            seeds,
+            time_limit.unwrap_or(10.0),
             no_plain,
             budget_factor,
         ),

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use sextant_core::synth::{Size, plan_yaml};
+use sextant_core::synth::{Size, plan_yaml, tight_plan_yaml};
 use sextant_roadmap::milp::{self, Formulation, MipOptions};
 use sextant_roadmap::solve::{self, Options, SolveStatus};
 use sextant_roadmap::{Adjust, Instance, Objective, schedule};
@@ -147,6 +147,279 @@ pub fn roadmap(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One solver's answer on one instance, as the tight benchmark prints and sums it.
+struct Run {
+    /// `optimal`, `feasible`/`stopped`, `infeasible`, `unknown`/`none`, or `BROKEN` when the
+    /// independent checker refuses the schedule.
+    status: &'static str,
+    /// Proven optimal (and its schedule passes the checker).
+    optimal: bool,
+    seconds: f64,
+    /// The objective of the returned schedule, when the checker passes it.
+    objective: Option<f64>,
+    bound: Option<f64>,
+    /// The checker refused the returned schedule.
+    broken: bool,
+}
+
+impl Run {
+    fn gap(&self) -> Option<f64> {
+        if self.optimal {
+            return Some(0.0);
+        }
+        match (self.objective, self.bound) {
+            (Some(v), Some(b)) => Some(((b - v) / v.abs().max(1e-9)).max(0.0)),
+            _ => None,
+        }
+    }
+
+    fn cells(&self) -> String {
+        let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+        format!(
+            "{:<10} {:>7.3} {:>10} {:>10} {:>8}",
+            self.status,
+            self.seconds,
+            fmt(self.objective),
+            fmt(self.bound),
+            self.gap()
+                .map_or("-".into(), |g| format!("{:.3}%", g * 100.0))
+        )
+    }
+}
+
+/// HiGHS's branch and bound on one formulation of the instance, from no starting schedule.
+fn highs_run(inst: &Instance, form: Formulation, limit: Duration) -> Run {
+    let t = Instant::now();
+    let r = milp::solve(
+        inst,
+        form,
+        &MipOptions {
+            time_limit: limit,
+            gap: Options::default().gap,
+            ..MipOptions::default()
+        },
+        None,
+    );
+    let seconds = t.elapsed().as_secs_f64();
+    let broken = r
+        .starts
+        .as_ref()
+        .is_some_and(|s| !schedule::violations(inst, s).is_empty());
+    let objective = r
+        .starts
+        .as_ref()
+        .filter(|_| !broken)
+        .map(|s| schedule::objective(inst, s));
+    Run {
+        status: if broken {
+            "BROKEN"
+        } else if r.infeasible {
+            "infeasible"
+        } else if r.optimal {
+            "optimal"
+        } else if objective.is_some() {
+            "stopped"
+        } else {
+            "none"
+        },
+        optimal: r.optimal && !broken,
+        seconds,
+        objective,
+        bound: r.bound,
+        broken,
+    }
+}
+
+/// The median (the mean of the middle two for an even count) and the largest of `v`.
+fn median_worst(v: &[f64]) -> (f64, f64) {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    (median, v[n - 1])
+}
+
+/// The tight family (`synth::tight_plan_yaml`) over `seeds` seeds from `seed`: on each plan the
+/// sextant optimiser (`sextant roadmap`'s search, its default gap) and HiGHS's branch and bound
+/// on the plain and on the tight time-indexed model (one thread, the same gap, no starting
+/// schedule), each with the same time limit and each schedule passed through the independent
+/// checker; one line a seed, then how many each proved optimal, median and worst times and
+/// their ratios to the optimiser's, all from the same run.
+pub fn tight(
+    initiatives: usize,
+    seed: u64,
+    seeds: u64,
+    time_limit: f64,
+    no_plain: bool,
+    budget_factor: f64,
+) -> anyhow::Result<ExitCode> {
+    let adjust = Adjust {
+        budget_factor,
+        ..Adjust::default()
+    };
+    let limit = Duration::from_secs_f64(time_limit);
+    let gap = Options::default().gap;
+    println!(
+        "tight family: {initiatives} initiatives x 24 months (evaluation 60), seeds {seed}..={}, budgets x {budget_factor}; time limit {time_limit} s each; relative gap {gap}; HiGHS on 1 thread, no starting schedule",
+        seed + seeds - 1
+    );
+    let mut names = vec!["sextant optimiser"];
+    if !no_plain {
+        names.push("HiGHS, plain model");
+    }
+    names.push("HiGHS, tight model");
+    let block = 50;
+    let mut head = format!("{:<6}", "");
+    let mut cols = format!("{:<6}", "seed");
+    for name in &names {
+        head += &format!(" | {name:<block$}");
+        cols += &format!(
+            " | {:<10} {:>7} {:>10} {:>10} {:>8}",
+            "status", "seconds", "objective", "bound", "gap"
+        );
+    }
+    println!("{head}");
+    println!("{cols}");
+    let mut runs: Vec<Vec<Run>> = (0..names.len()).map(|_| Vec::new()).collect();
+    let mut contradictions = 0;
+    for s in seed..seed + seeds {
+        let text = tight_plan_yaml(initiatives, s);
+        let plan = sextant_core::load_plan("bench.yaml", &text)
+            .map_err(|p| anyhow::anyhow!("generated plan {s} is invalid: {p}"))?;
+        let inst = Instance::from_plan(&plan, Objective::Npv, &adjust);
+        let sol = solve::optimise(
+            &inst,
+            &Options {
+                time_limit: limit,
+                ..Options::default()
+            },
+        );
+        let broken = !schedule::violations(&inst, &sol.starts).is_empty();
+        let mine = Run {
+            status: if broken {
+                "BROKEN"
+            } else {
+                match sol.status {
+                    SolveStatus::Optimal => "optimal",
+                    SolveStatus::Feasible => "feasible",
+                    SolveStatus::Infeasible => "infeasible",
+                    SolveStatus::Unknown => "unknown",
+                }
+            },
+            optimal: sol.status == SolveStatus::Optimal && !broken,
+            seconds: sol.seconds,
+            objective: matches!(sol.status, SolveStatus::Optimal | SolveStatus::Feasible)
+                .then_some(sol.objective)
+                .filter(|_| !broken),
+            bound: sol.bound,
+            broken,
+        };
+        let mut line = vec![mine];
+        if !no_plain {
+            line.push(highs_run(&inst, Formulation::Plain, limit));
+        }
+        line.push(highs_run(&inst, Formulation::Tight, limit));
+        // A schedule better than one proven optimal, or a bound below a schedule found, means
+        // one of the proofs is wrong.
+        let tol = |v: f64| gap * v.abs().max(1.0) + 1e-6;
+        let best = line
+            .iter()
+            .filter_map(|r| r.objective)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let wrong = line.iter().any(|r| {
+            (r.optimal && r.objective.is_some_and(|v| best > v + tol(v)))
+                || r.bound.is_some_and(|b| best > b + tol(b))
+        });
+        let mut out = format!("{s:<6}");
+        for r in &line {
+            out += &format!(" | {}", r.cells());
+        }
+        if wrong {
+            contradictions += 1;
+            out += "  CONTRADICTION: a schedule beats a proven optimum or bound";
+        }
+        println!("{out}");
+        for (k, r) in line.into_iter().enumerate() {
+            runs[k].push(r);
+        }
+    }
+    println!();
+    println!(
+        "summary over {seeds} seeds, {initiatives} initiatives, time limit {time_limit} s (a run stopped by the limit counts as the limit):"
+    );
+    println!(
+        "{:<20} {:>9} {:>9} {:>10} {:>10} {:>11} {:>11} {:>8}",
+        "solver",
+        "optimal",
+        "under 2 s",
+        "median s",
+        "worst s",
+        "median gap",
+        "worst gap",
+        "broken"
+    );
+    let times: Vec<Vec<f64>> = runs
+        .iter()
+        .map(|rs| rs.iter().map(|r| r.seconds).collect())
+        .collect();
+    for (name, rs) in names.iter().zip(&runs) {
+        let secs: Vec<f64> = rs.iter().map(|r| r.seconds).collect();
+        let (med, worst) = median_worst(&secs);
+        // A run without a gap (no schedule) counts as an infinite gap.
+        let gaps: Vec<f64> = rs
+            .iter()
+            .map(|r| r.gap().unwrap_or(f64::INFINITY))
+            .collect();
+        let (med_gap, worst_gap) = median_worst(&gaps);
+        let pct = |g: f64| {
+            if g.is_finite() {
+                format!("{:.3}%", g * 100.0)
+            } else {
+                "-".into()
+            }
+        };
+        println!(
+            "{:<20} {:>9} {:>9} {:>10.3} {:>10.3} {:>11} {:>11} {:>8}",
+            name.trim_start_matches("HiGHS, "),
+            format!("{}/{seeds}", rs.iter().filter(|r| r.optimal).count()),
+            rs.iter().filter(|r| r.optimal && r.seconds < 2.0).count(),
+            med,
+            worst,
+            pct(med_gap),
+            pct(worst_gap),
+            rs.iter().filter(|r| r.broken).count()
+        );
+    }
+    let (mine_med, mine_worst) = median_worst(&times[0]);
+    for (k, name) in names.iter().enumerate().skip(1) {
+        let (med, worst) = median_worst(&times[k]);
+        println!(
+            "ratio {} / optimiser: median {:.2}, worst {:.2}",
+            name.trim_start_matches("HiGHS, "),
+            med / mine_med.max(1e-9),
+            worst / mine_worst.max(1e-9)
+        );
+    }
+    println!(
+        "the optimiser proved {} of {seeds} optimal within {time_limit} s; contradictions: {contradictions}",
+        runs[0].iter().filter(|r| r.optimal).count()
+    );
+    Ok(
+        if contradictions > 0 || runs.iter().flatten().any(|r| r.broken) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// `sextant simulate` on a generated plan end to end, its roadmap searched (cold) against its

@@ -169,6 +169,138 @@ pub fn plan_yaml(size: Size, seed: u64) -> String {
     y
 }
 
+/// The size of a tight synthetic plan (`tight_plan_yaml_sized`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TightSize {
+    /// Number of initiatives.
+    pub initiatives: usize,
+    /// Planning horizon in months (24 in the benchmark family); the plan starts in January.
+    pub months: u32,
+    /// Evaluation horizon in months (60 in the benchmark family).
+    pub evaluation_months: u32,
+}
+
+impl TightSize {
+    /// The benchmark family's size: `n` initiatives over 24 months, evaluated over 60.
+    pub fn initiatives(n: usize) -> TightSize {
+        TightSize {
+            initiatives: n,
+            months: 24,
+            evaluation_months: 60,
+        }
+    }
+}
+
+/// A tight plan (YAML) of `initiatives` initiatives over 24 months, evaluated over 60: the
+/// family of issue 20, where a handful of staff hours, two to four changes at once and a
+/// budget well below the wish list bind together.
+pub fn tight_plan_yaml(initiatives: usize, seed: u64) -> String {
+    tight_plan_yaml_sized(TightSize::initiatives(initiatives), seed)
+}
+
+/// A tight plan of any size (a shorter horizon makes brute force feasible in tests).
+///
+/// Each initiative: 1-6 months (at most the horizon); a one-time cost of 500-20,000; a recurring cost of 0 (two in
+/// three) or 100-3,000 a year; one saving of 0-12,000 a year; 5-80 staff hours a month. Of
+/// the initiatives after the third, 30% depend on one or two earlier ones; 25% of all are in
+/// one of `max(N/8, 1)` groups of alternatives. One initiative, chosen at random, is mandatory
+/// and cheap (500-2,000, 1-3 months, 5-20 hours a month, no dependency, no group). The budget
+/// of each calendar year is 12-30% of the total one-time cost, pro rata for the months of the
+/// year inside the horizon; 60-160 staff hours a month; at most 2-4 initiatives at once; a
+/// discount rate of 6-10%.
+pub fn tight_plan_yaml_sized(size: TightSize, seed: u64) -> String {
+    let n = size.initiatives;
+    let mut r = SplitMix64::new(seed);
+    let rate = r.range(60, 100) as f64 / 1000.0;
+    let mut y = String::with_capacity(n * 300 + 400);
+    let _ = write!(
+        y,
+        "version: 1\norganization:\n  name: Tight {seed}\n  currency: USD\n  start: 2027-01\n  horizon_months: {}\n  evaluation_months: {}\n  discount_rate: {rate}\n",
+        size.months,
+        size.evaluation_months.max(size.months),
+    );
+    let groups = (n / 8).max(1) as u64;
+    let mandatory = if n > 0 {
+        r.range(0, n as u64 - 1) as usize
+    } else {
+        0
+    };
+    let mut total_cost = 0u64;
+    if n > 0 {
+        y.push_str("initiatives:\n");
+    }
+    for i in 0..n {
+        let must = i == mandatory;
+        // No initiative longer than the horizon (the plan refuses it); 6 months at most.
+        let longest = u64::from(size.months.clamp(1, 6));
+        let (duration, cost, effort) = if must {
+            (
+                r.range(1, longest.min(3)),
+                r.range(500, 2000),
+                r.range(5, 20),
+            )
+        } else {
+            (r.range(1, longest), r.range(500, 20_000), r.range(5, 80))
+        };
+        let recurring = if r.range(0, 2) == 0 {
+            r.range(100, 3000)
+        } else {
+            0
+        };
+        let benefit = r.range(0, 12_000);
+        total_cost += cost;
+        let _ = write!(
+            y,
+            "  - id: i{i}\n    title: Initiative {i}\n    duration_months: {duration}\n    one_time_cost: {cost}\n    recurring_cost_annual: {recurring}\n    effort_hours_per_month: {effort}\n    benefits:\n      - {{kind: saving, annual: {benefit}}}\n"
+        );
+        // Drawn for every initiative, so that which one is mandatory changes nothing else.
+        let depends = i >= 3 && r.unit() < 0.3;
+        let two = r.unit() < 0.5;
+        let (a, b) = if i >= 3 {
+            (r.range(0, i as u64 - 1), r.range(0, i as u64 - 1))
+        } else {
+            (0, 0)
+        };
+        let grouped = r.unit() < 0.25;
+        let group = r.range(0, groups - 1);
+        if must {
+            y.push_str("    mandatory: true\n");
+            continue;
+        }
+        if depends {
+            if two && a != b {
+                let _ = writeln!(y, "    depends_on: [i{}, i{}]", a.min(b), a.max(b));
+            } else {
+                let _ = writeln!(y, "    depends_on: [i{a}]");
+            }
+        }
+        if grouped {
+            let _ = writeln!(y, "    alternative_group: alt{group}");
+        }
+    }
+    y.push_str("constraints:\n");
+    if n > 0 {
+        y.push_str("  budget:\n");
+        let mut month = 0;
+        let mut year = 2027;
+        while month < size.months {
+            let in_year = (size.months - month).min(12);
+            let share = r.range(12, 30);
+            let amount = total_cost * share * u64::from(in_year) / (100 * 12);
+            let _ = writeln!(y, "    - {{period: {year}, amount: {amount}}}");
+            month += in_year;
+            year += 1;
+        }
+    }
+    let _ = writeln!(
+        y,
+        "  staff_hours_per_month: {}\n  max_concurrent: {}",
+        r.range(60, 160),
+        r.range(2, 4)
+    );
+    y
+}
+
 /// The Corner Bookstore's business data for the 24 months before its plan starts: point-of-sale
 /// and web-shop orders, marketing spend, web sessions and survey answers, as CSV files look when
 /// exported from the tools a small shop uses. About $150,000 of sales a year, $66,667 of them
@@ -316,6 +448,39 @@ mod tests {
             match crate::load_plan("synthetic.yaml", &text) {
                 Ok(plan) => assert_eq!(plan.doc().initiatives.len(), n),
                 Err(p) => panic!("{}", p.render(Some(&text))),
+            }
+        }
+    }
+
+    #[test]
+    fn tight_plans_are_valid_reproducible_and_tight() {
+        for n in [1, 3, 6, 30, 50, 200] {
+            for seed in [1, 2, 3, 17] {
+                let text = tight_plan_yaml(n, seed);
+                assert_eq!(text, tight_plan_yaml(n, seed));
+                let plan = match crate::load_plan("tight.yaml", &text) {
+                    Ok(plan) => plan,
+                    Err(p) => panic!("{}\n{text}", p.render(Some(&text))),
+                };
+                let doc = plan.doc();
+                assert_eq!(doc.initiatives.len(), n);
+                assert_eq!(doc.initiatives.iter().filter(|i| i.mandatory).count(), 1);
+                assert_eq!(doc.constraints.budget.len(), 2, "{text}");
+            }
+        }
+        assert_ne!(tight_plan_yaml(30, 1), tight_plan_yaml(30, 2));
+        // A horizon ending mid-year budgets that year pro rata.
+        for months in 1..=30 {
+            for seed in 0..20 {
+                let size = TightSize {
+                    initiatives: 5,
+                    months,
+                    evaluation_months: 60,
+                };
+                let text = tight_plan_yaml_sized(size, seed);
+                if let Err(p) = crate::load_plan("tight.yaml", &text) {
+                    panic!("{}\n{text}", p.render(Some(&text)));
+                }
             }
         }
     }

@@ -2,7 +2,8 @@
 //! month (or none) to every initiative is enumerated, kept when the independent checker
 //! passes it, and the best is compared with what the optimiser proves optimal. Also: no
 //! schedule the optimiser or the baseline returns breaks a constraint, and a zero-spread
-//! simulation reproduces the schedule's NPV.
+//! simulation reproduces the schedule's NPV. The same on small plans of the tight benchmark
+//! family (`synth::tight_plan_yaml_sized`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -316,4 +317,41 @@ fn the_same_seed_gives_the_same_numbers_on_any_thread_count() {
     let one = run(1, 9);
     assert_eq!(one, run(3, 9));
     assert_ne!(one, run(1, 10));
+}
+
+/// 64 small plans of the tight family (`synth::tight_plan_yaml_sized`: scarce staff hours, two
+/// to four at once, budgets of 12-30% of the wish list, dependencies, alternatives, one
+/// mandatory initiative), 3-5 initiatives over 4-6 months so that brute force can enumerate
+/// every schedule; a fixed seed keeps the suite deterministic. A budget pro rata for 4-6 months
+/// leaves room for one initiative or none, so half the cases multiply it by 4, about what 24
+/// months give the benchmark's plans against the same wish list.
+fn tight_config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x7167_4854),
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(tight_config())]
+
+    #[test]
+    fn tight_family_optimum_equals_brute_force(n in 3usize..=5, months in 4u32..=6, seed in any::<u64>(), budget_factor in prop_oneof![Just(1.0), Just(4.0)]) {
+        let size = sextant_core::synth::TightSize { initiatives: n, months, evaluation_months: 60 };
+        let text = sextant_core::synth::tight_plan_yaml_sized(size, seed);
+        let plan = sextant_core::load_plan("t.yaml", &text).map_err(|e| TestCaseError::fail(e.render(Some(&text))))?;
+        let inst = Instance::from_plan(&plan, Objective::Npv, &Adjust { budget_factor, ..Adjust::default() });
+        let sol = solve::optimise(&inst, &Options { gap: 1e-9, ..Options::default() });
+        match brute(&inst) {
+            None => prop_assert_eq!(sol.status, SolveStatus::Infeasible, "{}", text),
+            Some(best) => {
+                prop_assert_eq!(sol.status, SolveStatus::Optimal, "{}", text);
+                prop_assert!(violations(&inst, &sol.starts).is_empty(), "{:?}\n{}", violations(&inst, &sol.starts), text);
+                prop_assert!((sol.objective - schedule::objective(&inst, &sol.starts)).abs() <= 1e-9 * (1.0 + best.abs()));
+                prop_assert!((sol.objective - best).abs() <= 1e-6 * (1.0 + best.abs()), "optimiser {} brute force {}\n{}", sol.objective, best, text);
+                prop_assert!(sol.bound.is_some_and(|b| b >= sol.objective - 1e-6), "bound {:?}", sol.bound);
+            }
+        }
+    }
 }
