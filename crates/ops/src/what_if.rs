@@ -17,7 +17,7 @@ use sextant_roadmap::solve::{self, SolveStatus};
 use crate::summary::and_list;
 
 /// The time the scenarios of a summary or a pack may search, in all (each case gets its
-/// share, at least [`MIN_CASE_SECONDS`]).
+/// share, at least 1 s).
 pub const SCENARIO_SECONDS: f64 = 10.0;
 /// The least time one case searches.
 const MIN_CASE_SECONDS: f64 = 1.0;
