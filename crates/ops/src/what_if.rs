@@ -96,7 +96,7 @@ fn upper_first(s: &str) -> String {
 }
 
 /// The title of an initiative, or its id when the plan does not know it.
-fn title_of(plan: &Plan, id: &str) -> String {
+pub fn title_of(plan: &Plan, id: &str) -> String {
     plan.doc()
         .initiatives
         .iter()
@@ -211,6 +211,58 @@ pub fn what_if(plan: &Plan, c: &Comparison) -> Vec<WhatIf> {
                 head,
                 outcome: s,
             }
+        })
+        .collect()
+}
+
+/// The column headings of [`cells`].
+pub const HEADER: [&str; 5] = [
+    "What if",
+    "Best roadmap worth",
+    "Against the plan",
+    "Leaves out",
+    "Today's schedule",
+];
+
+/// The scenarios as table rows under [`HEADER`], written as the pack and the report show them:
+/// the head, the best roadmap's worth, its difference with the plan's (`+$1,200`, `−$800`),
+/// what it leaves out and whether today's schedule still fits.
+pub fn cells(rows: &[WhatIf], currency: &str) -> Vec<[String; 5]> {
+    let money = |x: f64| sextant_core::unit::money(x, currency);
+    let signed = |x: f64| {
+        if x.abs() < 0.5 {
+            money(0.0)
+        } else if x > 0.0 {
+            format!("+{}", money(x))
+        } else {
+            format!("−{}", money(-x))
+        }
+    };
+    rows.iter()
+        .map(|w| {
+            [
+                w.head.clone(),
+                if w.possible {
+                    money(w.npv)
+                } else {
+                    "no roadmap fits".to_string()
+                },
+                if w.possible {
+                    signed(w.against_plan)
+                } else {
+                    sextant_core::unit::MISSING.to_string()
+                },
+                if w.left_out.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    w.left_out.join(", ")
+                },
+                if w.schedule_holds {
+                    "still fits".to_string()
+                } else {
+                    "no longer fits".to_string()
+                },
+            ]
         })
         .collect()
 }

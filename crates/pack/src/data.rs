@@ -793,58 +793,14 @@ pub fn data(i: &Inputs) -> Data {
     }
 }
 
-/// The scenarios' figures as the scenarios page shows them.
+/// The scenarios' figures as the report shows them (`sextant_ops::what_if::cells`).
 fn what_if_table(made: &Summarised, cur: &str) -> Table {
     Table {
-        header: [
-            "What if",
-            "Best roadmap worth",
-            "Against the plan",
-            "Leaves out",
-            "Today's schedule",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: made
-            .what_if
-            .iter()
-            .map(|w| {
-                vec![
-                    w.head.clone(),
-                    if w.possible {
-                        money(w.npv, cur)
-                    } else {
-                        "no roadmap fits".to_string()
-                    },
-                    if w.possible {
-                        signed_money(w.against_plan, cur)
-                    } else {
-                        unit::MISSING.to_string()
-                    },
-                    if w.left_out.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        w.left_out.join(", ")
-                    },
-                    if w.schedule_holds {
-                        "still fits".to_string()
-                    } else {
-                        "no longer fits".to_string()
-                    },
-                ]
-            })
+        header: sextant_ops::what_if::HEADER.map(String::from).to_vec(),
+        rows: sextant_ops::what_if::cells(&made.what_if, cur)
+            .into_iter()
+            .map(Vec::from)
             .collect(),
-    }
-}
-
-/// Money with its sign: `+$1,200`, `−$800`, `$0`.
-fn signed_money(x: f64, cur: &str) -> String {
-    if x.abs() < 0.5 {
-        money(0.0, cur)
-    } else if x > 0.0 {
-        format!("+{}", money(x, cur))
-    } else {
-        format!("−{}", money(-x, cur))
     }
 }
 

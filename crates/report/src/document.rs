@@ -556,54 +556,16 @@ impl PlanReport<'_> {
              what-ifs, with the roadmap searched again under it and set beside the plan as it \
              is.</p>",
         );
-        let signed = |x: f64| {
-            if x.abs() < 0.5 {
-                self.money(0.0)
-            } else if x > 0.0 {
-                format!("+{}", self.money(x))
-            } else {
-                format!("−{}", self.money(-x))
-            }
-        };
-        let rows: Vec<Vec<String>> = self
-            .what_if
+        let rows: Vec<Vec<String>> = sextant_ops::what_if::cells(self.what_if, self.currency())
             .iter()
-            .map(|w| {
-                vec![
-                    esc(&w.head),
-                    if w.possible {
-                        esc(&self.money(w.npv))
-                    } else {
-                        "no roadmap fits".to_owned()
-                    },
-                    if w.possible {
-                        esc(&signed(w.against_plan))
-                    } else {
-                        "–".to_owned()
-                    },
-                    if w.left_out.is_empty() {
-                        "nothing".to_owned()
-                    } else {
-                        esc(&w.left_out.join(", "))
-                    },
-                    if w.schedule_holds {
-                        "still fits".to_owned()
-                    } else {
-                        "no longer fits".to_owned()
-                    },
-                ]
-            })
+            .map(|r| r.iter().map(|c| esc(c)).collect())
             .collect();
-        out.push_str(&table(
-            &[
-                "What if",
-                "#Best roadmap worth",
-                "#Against the plan",
-                "Leaves out",
-                "Today's schedule",
-            ],
-            &rows,
-        ));
+        let mut header = sextant_ops::what_if::HEADER.map(String::from);
+        for h in &mut header[1..3] {
+            h.insert(0, '#');
+        }
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&table(&header, &rows));
         out.push_str("<ul>");
         for w in self.what_if {
             let _ = write!(out, "<li>{}</li>", esc(&w.sentence));

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sextant_core::Plan;
 use sextant_core::unit::{self as format, Measure};
+use sextant_ops::what_if::title_of;
 use sextant_report::chart::{BarSeries, Bars};
 use sextant_roadmap::Objective;
 use sextant_roadmap::scenario::{Case, Comparison};
@@ -129,15 +130,6 @@ async fn body(
 /// A factor as the table writes it: "×0.80".
 fn factor(x: f64) -> String {
     format!("×{x:.2}")
-}
-
-/// The title of an initiative, or its id when the plan does not know it.
-fn title_of(plan: &Plan, id: &str) -> String {
-    plan.doc()
-        .initiatives
-        .iter()
-        .find(|i| i.id.as_str() == id)
-        .map_or_else(|| id.to_string(), |i| i.title.clone())
 }
 
 /// A case's status in words.
