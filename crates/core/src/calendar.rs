@@ -12,6 +12,7 @@
 use std::fmt;
 
 /// Days since 1970-01-01 of a calendar date (Hinnant's `days_from_civil`).
+#[inline]
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -24,6 +25,7 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
 
 /// The calendar date (year, month 1-12, day 1-31) of a day count (Hinnant's
 /// `civil_from_days`).
+#[inline]
 pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -47,11 +49,13 @@ pub fn civil_from_seconds(t: i64) -> ((i32, u32, u32), u32) {
 }
 
 /// Whether `y` is a leap year.
+#[inline]
 pub fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
 /// The number of days in month `m` (1-12) of year `y` (0 for a month that does not exist).
+#[inline]
 pub fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         2 if is_leap(y) => 29,
@@ -63,6 +67,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Whether a date exists.
+#[inline]
 pub fn valid_date(y: i32, m: u32, d: u32) -> bool {
     (1..=days_in_month(y, m)).contains(&d)
 }

@@ -3,14 +3,13 @@
 //! orders row for both this path and [`read`](fn@crate::read).
 
 use std::collections::BTreeMap;
-use std::hash::BuildHasher;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::mpsc::{channel, sync_channel};
 
 use sextant_metrics::calendar::Granularity;
 use sextant_metrics::catalogue::OrderMetrics;
-use sextant_metrics::records::{FxBuild, Names, Order};
+use sextant_metrics::records::{Names, Order};
 
 use crate::blocks::{Block, Blocks, ends_inside_quotes};
 use crate::kinds::orders as field;
@@ -33,6 +32,10 @@ pub(crate) struct OrderRow<'r> {
     pub channel: Option<&'r str>,
 }
 
+/// The last date read as `YYYY-MM-DD` and its day: orders come in runs of one day, whose
+/// date is then read once (the same text always reads as the same day).
+pub(crate) type DayMemo = Option<([u8; 10], i32)>;
+
 /// One order row, or the row's first problem.
 pub(crate) fn parse_order<'r>(
     row: &Row<'r>,
@@ -41,6 +44,7 @@ pub(crate) fn parse_order<'r>(
     headers: &[String],
     order: Option<DateOrder>,
     opts: &Options,
+    memo: &mut DayMemo,
 ) -> Result<OrderRow<'r>, RowProblem> {
     let fields = Kind::Orders.fields();
     let cell = |fi: usize| -> &'r str { cols[fi].and_then(|c| row.get(c)).unwrap_or("") };
@@ -52,8 +56,17 @@ pub(crate) fn parse_order<'r>(
         expected: fields[fi].expected.to_string(),
         found,
     };
-    let (day, _) =
-        parse::datetime(cell(field::DATE), order).map_err(|f| problem(field::DATE, f))?;
+    let date = cell(field::DATE);
+    let day = match memo {
+        Some((text, day)) if text.as_slice() == date.as_bytes() => *day,
+        _ => {
+            let (day, _) = parse::datetime(date, order).map_err(|f| problem(field::DATE, f))?;
+            if let Ok(text) = date.as_bytes().try_into() {
+                *memo = Some((text, day));
+            }
+            day
+        }
+    };
     let customer = cell(field::CUSTOMER);
     if customer.is_empty() {
         return Err(problem(field::CUSTOMER, "an empty cell".into()));
@@ -76,7 +89,9 @@ struct Batch {
     days: Vec<i32>,
     amounts: Vec<f64>,
     channels: Vec<Option<u32>>,
-    shard: Vec<u8>,
+    /// Each customer's [`Names::hash`]: the shard that owns the customer is the hash modulo
+    /// [`SHARDS`], and that shard's table is probed with it.
+    hashes: Vec<u64>,
     names: Vec<u8>,
     ends: Vec<u32>,
     /// The channel id of each of `channels`' values, when they are a block's own
@@ -86,12 +101,22 @@ struct Batch {
 
 impl Batch {
     /// Adds this batch's orders of customers `shard` owns to `om`, interning them in
-    /// `customers`.
-    fn accumulate(&self, shard: usize, om: &mut OrderMetrics, customers: &mut Names) {
+    /// `customers` (`mine` is room for the orders). Names are interned first, in file order, so
+    /// that the ids are those of adding order by order; then the orders go in together
+    /// ([`OrderMetrics::add_batch`]).
+    fn accumulate(
+        &self,
+        shard: usize,
+        om: &mut OrderMetrics,
+        customers: &mut Names,
+        mine: &mut Vec<Order>,
+    ) {
+        mine.clear();
         let mut start = 0usize;
         for k in 0..self.days.len() {
             let end = self.ends[k] as usize;
-            if usize::from(self.shard[k]) == shard {
+            let hash = self.hashes[k];
+            if (hash % SHARDS as u64) as usize == shard {
                 let name = std::str::from_utf8(&self.names[start..end]).unwrap_or("");
                 let channel = match self.channels[k] {
                     Some(c) if !self.channel_ids.is_empty() => {
@@ -99,15 +124,16 @@ impl Batch {
                     }
                     c => c,
                 };
-                om.add(&Order {
+                mine.push(Order {
                     day: self.days[k],
-                    customer: customers.intern(name),
+                    customer: customers.intern_hashed(name, hash),
                     amount: self.amounts[k],
                     channel,
                 });
             }
             start = end;
         }
+        om.add_batch(mine);
     }
 
     /// Adds a good row, its customer given to the shard its name hashes to.
@@ -115,8 +141,7 @@ impl Batch {
         self.days.push(day);
         self.amounts.push(amount);
         self.channels.push(channel);
-        self.shard
-            .push((FxBuild::default().hash_one(customer) % SHARDS as u64) as u8);
+        self.hashes.push(Names::hash(customer));
         self.names.extend_from_slice(customer.as_bytes());
         self.ends.push(self.names.len() as u32);
     }
@@ -214,6 +239,7 @@ pub fn read_orders_in(
     }
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut repeats = Repeats::default();
+    let mut memo = None;
     let results = std::thread::scope(|scope| -> Result<Vec<OrderMetrics>, ImportError> {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
@@ -223,8 +249,9 @@ pub fn read_orders_in(
             handles.push(scope.spawn(move || {
                 let mut om = OrderMetrics::new(g);
                 let mut customers = Names::default();
+                let mut ids = Vec::new();
                 for b in rx {
-                    b.accumulate(shard, &mut om, &mut customers);
+                    b.accumulate(shard, &mut om, &mut customers, &mut ids);
                 }
                 om
             }));
@@ -244,7 +271,7 @@ pub fn read_orders_in(
                 problems.push(p);
                 continue;
             }
-            match parse_order(&row, line, &cols, &headers, order, opts) {
+            match parse_order(&row, line, &cols, &headers, order, opts, &mut memo) {
                 Ok(OrderRow {
                     day,
                     amount,
@@ -350,13 +377,14 @@ fn read_block(b: &Block, ctx: &Context, worker: usize) -> Result<Parsed, ImportE
     let fields = Kind::Orders.fields();
     let mut first_day = None;
     let mut ended_inside = false;
+    let mut memo = None;
     while reader
         .read_byte_record(&mut rec)
         .map_err(|e| ImportError::Format(e.to_string()))?
     {
         ended_inside = ends_inside_quotes(Some(&rec));
         let line = b.line + record_line(reader.position(), &rec) - 1;
-        let row = Row::Csv(&rec, ctx.delimiter);
+        let row = Row::csv(&rec, ctx.delimiter);
         if row.is_blank() {
             continue;
         }
@@ -364,7 +392,15 @@ fn read_block(b: &Block, ctx: &Context, worker: usize) -> Result<Parsed, ImportE
             out.problems.push(p);
             continue;
         }
-        match parse_order(&row, line, ctx.cols, ctx.headers, ctx.order, ctx.opts) {
+        match parse_order(
+            &row,
+            line,
+            ctx.cols,
+            ctx.headers,
+            ctx.order,
+            ctx.opts,
+            &mut memo,
+        ) {
             Ok(OrderRow {
                 day,
                 amount,
@@ -425,13 +461,14 @@ fn in_blocks(
             handles.push(scope.spawn(move || {
                 let mut om = OrderMetrics::new(g);
                 let mut customers = Names::default();
+                let mut ids = Vec::new();
                 for job in rx {
                     let ran =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
                             Job::Read(b) => {
                                 let _ = done_tx.send(read_block(&b, ctx, shard));
                             }
-                            Job::Add(b) => b.accumulate(shard, &mut om, &mut customers),
+                            Job::Add(b) => b.accumulate(shard, &mut om, &mut customers, &mut ids),
                         }));
                     if let Err(e) = ran {
                         let _ = done_tx.send(Err(ImportError::Format(format!(

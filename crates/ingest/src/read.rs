@@ -333,6 +333,7 @@ pub fn read(
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut scratch = Names::default();
     let mut repeats = Repeats::default();
+    let mut memo = None;
     while let Some((line, row)) = rows.next()? {
         if row.is_blank() {
             continue;
@@ -366,36 +367,38 @@ pub fn read(
         let date = |s: &str| parse::datetime(s, order);
         let money = |s: &str| parse::money(s, opts.decimal_comma);
         let record = match kind {
-            Kind::Orders => match parse_order(&row, line, &cols, &headers, order, opts) {
-                Ok(OrderRow {
-                    day,
-                    amount,
-                    customer: c,
-                    channel,
-                }) => {
-                    repeats.see(day, &row, line, &mut report);
-                    Some(Record::Order(Order {
+            Kind::Orders => {
+                match parse_order(&row, line, &cols, &headers, order, opts, &mut memo) {
+                    Ok(OrderRow {
                         day,
-                        customer: names
-                            .customers
-                            .as_deref_mut()
-                            .unwrap_or(&mut scratch)
-                            .intern(c),
                         amount,
-                        channel: channel.map(|ch| {
-                            names
-                                .channels
+                        customer: c,
+                        channel,
+                    }) => {
+                        repeats.see(day, &row, line, &mut report);
+                        Some(Record::Order(Order {
+                            day,
+                            customer: names
+                                .customers
                                 .as_deref_mut()
                                 .unwrap_or(&mut scratch)
-                                .intern(ch)
-                        }),
-                    }))
+                                .intern(c),
+                            amount,
+                            channel: channel.map(|ch| {
+                                names
+                                    .channels
+                                    .as_deref_mut()
+                                    .unwrap_or(&mut scratch)
+                                    .intern(ch)
+                            }),
+                        }))
+                    }
+                    Err(p) => {
+                        bad = Some(p);
+                        None
+                    }
                 }
-                Err(p) => {
-                    bad = Some(p);
-                    None
-                }
-            },
+            }
             Kind::Marketing => {
                 let day = get!(marketing::DATE, date);
                 let amount = get!(marketing::AMOUNT, money);

@@ -37,11 +37,22 @@ pub(crate) enum Rows {
 
 /// One row's cells (of CSV, with the delimiter).
 pub(crate) enum Row<'a> {
-    Csv(&'a csv::ByteRecord, u8),
+    /// A CSV record, its delimiter, and the record's bytes as text when they are UTF-8 (checked
+    /// once a record rather than once a value).
+    Csv(&'a csv::ByteRecord, u8, Option<&'a str>),
     Cells(&'a [String]),
 }
 
 impl<'a> Row<'a> {
+    /// A CSV record read with `delimiter`.
+    pub(crate) fn csv(record: &'a csv::ByteRecord, delimiter: u8) -> Row<'a> {
+        Row::Csv(
+            record,
+            delimiter,
+            std::str::from_utf8(record.as_slice()).ok(),
+        )
+    }
+
     /// A 64-bit hash of every cell, trimmed (what two identical rows share).
     pub(crate) fn fingerprint(&self) -> u64 {
         use std::hash::{BuildHasher, Hasher};
@@ -51,7 +62,7 @@ impl<'a> Row<'a> {
             h.write_u8(0xff);
         };
         match self {
-            Row::Csv(r, _) => r.iter().for_each(&mut cell),
+            Row::Csv(r, ..) => r.iter().for_each(&mut cell),
             Row::Cells(c) => c.iter().for_each(|s| cell(s.as_bytes())),
         }
         h.finish()
@@ -59,10 +70,21 @@ impl<'a> Row<'a> {
 
     pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
         match self {
-            Row::Csv(r, _) => r.get(i).map(|b| {
-                std::str::from_utf8(b)
-                    .unwrap_or("(text that is not UTF-8)")
-                    .trim()
+            // The ASCII spaces trimmed as bytes first; `str::trim` then only where a value
+            // begins or ends with another character (a no-break space, say).
+            Row::Csv(r, _, text) => r.get(i).map(|b| {
+                // The value's own bytes of the record's text (values are cut at ASCII bytes, so
+                // the text of a UTF-8 record cuts into UTF-8 values).
+                let s = match text.and_then(|t| t.get(r.range(i)?)) {
+                    Some(t) => t.trim_ascii(),
+                    None => {
+                        std::str::from_utf8(b.trim_ascii()).unwrap_or("(text that is not UTF-8)")
+                    }
+                };
+                match (s.as_bytes().first(), s.as_bytes().last()) {
+                    (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+                    _ => s.trim(),
+                }
             }),
             Row::Cells(c) => c.get(i).map(|s| s.trim()),
         }
@@ -70,7 +92,8 @@ impl<'a> Row<'a> {
 
     pub(crate) fn is_blank(&self) -> bool {
         match self {
-            Row::Csv(r, _) => r.iter().all(|c| c.trim_ascii().is_empty()),
+            // The values' bytes side by side: all spaces when each value is.
+            Row::Csv(r, ..) => r.as_slice().trim_ascii().is_empty(),
             Row::Cells(c) => c.iter().all(|c| c.trim().is_empty()),
         }
     }
@@ -121,7 +144,7 @@ impl Rows {
                 match reader.read_byte_record(record) {
                     Ok(true) => Ok(Some((
                         record_line(reader.position(), record),
-                        Row::Csv(record, *delimiter),
+                        Row::csv(record, *delimiter),
                     ))),
                     Ok(false) => Ok(None),
                     Err(e) => Err(ImportError::Format(e.to_string())),
@@ -300,7 +323,7 @@ pub(crate) fn check_row(
     cols: &[Option<usize>],
     fields: &[Field],
 ) -> Result<(), RowProblem> {
-    let Row::Csv(rec, delimiter) = *row else {
+    let Row::Csv(rec, delimiter, text) = *row else {
         return Ok(());
     };
     let bytes = rec.as_slice();
@@ -365,7 +388,8 @@ pub(crate) fn check_row(
             ),
         });
     }
-    if !bytes.is_ascii() {
+    // A record whose bytes are UTF-8 has values in UTF-8 (they are cut at ASCII bytes).
+    if text.is_none() {
         for (fi, c) in cols.iter().enumerate() {
             let Some(v) = c.and_then(|c| rec.get(c)) else {
                 continue;
@@ -520,7 +544,7 @@ pub fn sample(source: impl Into<Source>, opts: &Options, n: usize) -> Result<Sam
             continue;
         }
         let width = match &row {
-            Row::Csv(r, _) => r.len(),
+            Row::Csv(r, ..) => r.len(),
             Row::Cells(c) => c.len(),
         };
         let cells = (0..width)

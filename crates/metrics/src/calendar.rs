@@ -23,6 +23,7 @@ pub enum Granularity {
 impl Granularity {
     /// The index of the period holding a day: weeks since the Monday 1969-12-29, months or
     /// quarters since January 1970.
+    #[inline]
     pub fn index(self, day: i32) -> i32 {
         match self {
             Granularity::Week => (day + 3).div_euclid(7),
@@ -39,6 +40,7 @@ impl Granularity {
     }
 
     /// The first day of a period.
+    #[inline]
     pub fn first_day(self, index: i32) -> i32 {
         match self {
             Granularity::Week => index * 7 - 3,

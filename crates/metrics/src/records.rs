@@ -2,8 +2,9 @@
 //! processes) are interned to small integers by a [`Names`] table, so a record is a few words
 //! and millions of them stream through without allocation.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
+use hashbrown::HashTable;
 
 /// A fast non-cryptographic hasher (FxHash's mixing step, SplitMix64's finaliser) for interning millions of names
 /// and tracking customer-period pairs. Keys come from the business's own files.
@@ -11,8 +12,11 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 pub struct Fx(u64);
 
 impl Hasher for Fx {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        // Whole words as fixed-size loads, then the rest padded with zeros.
+        // Whole words as fixed-size loads, then the rest padded with zeros (read as at most a
+        // 4-, a 2- and a 1-byte load: a copy of a length known only at run time would be a
+        // call to `memcpy`, which cost more than the hashing on names of a few bytes).
         let mut words = bytes.chunks_exact(8);
         for word in &mut words {
             let mut w = [0u8; 8];
@@ -21,12 +25,29 @@ impl Hasher for Fx {
         }
         let rest = words.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(w));
+            let (mut v, mut at) = (0u64, 0usize);
+            if let Some(four) = rest.first_chunk::<4>() {
+                v = u64::from(u32::from_le_bytes(*four));
+                at = 4;
+            }
+            if let Some(two) = rest[at..].first_chunk::<2>() {
+                v |= u64::from(u16::from_le_bytes(*two)) << (8 * at);
+                at += 2;
+            }
+            if let Some(&one) = rest.get(at) {
+                v |= u64::from(one) << (8 * at);
+            }
+            self.write_u64(v);
         }
     }
 
+    /// The same as `write(&[v])` (one byte padded with zeros), without its branches.
+    #[inline]
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+
+    #[inline]
     fn write_u64(&mut self, v: u64) {
         self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
@@ -44,38 +65,44 @@ impl Hasher for Fx {
 /// A `HashMap`/`HashSet` builder using [`Fx`].
 pub type FxBuild = BuildHasherDefault<Fx>;
 
-/// A name as a hash-table key: names of up to 30 bytes are held inline, so that a lookup
-/// compares bytes already in the table instead of following a pointer to the heap (with a
-/// million customers, that pointer is a cache miss on every row).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Key {
-    Inline(u8, [u8; 30]),
-    Heap(Box<[u8]>),
+/// A name's place in the table of [`Names`]: its id and, when it is short, its bytes, so that a
+/// lookup compares bytes already in the table instead of following a pointer to the heap (with
+/// a hundred thousand customers, that pointer is a cache miss on every row). 32 bytes and
+/// aligned to 32, so that an entry never straddles two cache lines.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Entry {
+    id: u32,
+    /// The name's length, or [`Entry::LONG`] for a name held only in `Names::names`.
+    len: u8,
+    bytes: [u8; Entry::INLINE],
 }
 
-impl Hash for Key {
-    /// The name's bytes alone (equal keys hold equal bytes), not the padding of an inline one.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write(self.bytes());
-    }
-}
+impl Entry {
+    /// The longest name held inline.
+    const INLINE: usize = 27;
+    const LONG: u8 = u8::MAX;
 
-impl Key {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Key::Inline(n, a) => &a[..usize::from(*n)],
-            Key::Heap(b) => b,
-        }
+    fn new(name: &str, id: u32) -> Entry {
+        let (len, bytes) =
+            Entry::padded(name.as_bytes()).unwrap_or((Entry::LONG, [0; Entry::INLINE]));
+        Entry { id, len, bytes }
     }
 
-    fn of(s: &str) -> Key {
-        let b = s.as_bytes();
-        if b.len() <= 30 {
-            let mut a = [0u8; 30];
-            a[..b.len()].copy_from_slice(b);
-            Key::Inline(b.len() as u8, a)
+    /// A short name's length and bytes padded with zeros, as an entry holds them.
+    #[inline]
+    fn padded(b: &[u8]) -> Option<(u8, [u8; Entry::INLINE])> {
+        let mut bytes = [0u8; Entry::INLINE];
+        bytes.get_mut(..b.len())?.copy_from_slice(b);
+        Some((b.len() as u8, bytes))
+    }
+
+    /// The name, read from the entry or from `names`.
+    fn name<'a>(&'a self, names: &'a [Box<str>]) -> &'a [u8] {
+        if self.len == Entry::LONG {
+            names.get(self.id as usize).map_or(&[], |s| s.as_bytes())
         } else {
-            Key::Heap(b.into())
+            &self.bytes[..usize::from(self.len)]
         }
     }
 }
@@ -83,20 +110,50 @@ impl Key {
 /// Interned names of one kind.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    index: HashMap<Key, u32, FxBuild>,
+    /// Each name's entry, placed by [`Names::hash`] turned by [`place`].
+    index: HashTable<Entry>,
     names: Vec<Box<str>>,
 }
 
+/// Where a name of hash `h` ([`Names::hash`]) is placed in the table. Rotated so that callers
+/// who share names out by the hash's low bits (the orders import gives each of its threads the
+/// customers of `h % 2`) do not leave half of each table's slots unused: the low bits then go
+/// to the top, above the 7 bits the table keeps of each hash to compare.
+#[inline]
+fn place(h: u64) -> u64 {
+    h.rotate_right(8)
+}
+
 impl Names {
+    /// The hash [`Names::intern_hashed`] takes: a name's as a `HashMap<&str, _, FxBuild>`
+    /// hashes it.
+    #[inline]
+    pub fn hash(name: &str) -> u64 {
+        FxBuild::default().hash_one(name)
+    }
+
     /// The id of a name, adding it if new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        let key = Key::of(name);
-        if let Some(&id) = self.index.get(&key) {
-            return id;
+        self.intern_hashed(name, Names::hash(name))
+    }
+
+    /// [`Names::intern`] for a name whose [`Names::hash`] is already known (computed on
+    /// another thread, say): `hash` must be that hash.
+    #[inline]
+    pub fn intern_hashed(&mut self, name: &str, hash: u64) -> u32 {
+        let h = place(hash);
+        let b = name.as_bytes();
+        let names = &self.names;
+        if let Some(e) = self.index.find(h, |e| e.name(names) == b) {
+            return e.id;
         }
         let id = self.names.len() as u32;
         self.names.push(name.into());
-        self.index.insert(key, id);
+        let names = &self.names;
+        self.index.insert_unique(h, Entry::new(name, id), |e| {
+            // The name's bytes hash as the `&str` they came from.
+            place(Names::hash(names.get(e.id as usize).map_or("", |s| s)))
+        });
         id
     }
 
@@ -117,7 +174,12 @@ impl Names {
 
     /// The id of a known name.
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.index.get(&Key::of(name)).copied()
+        let names = &self.names;
+        self.index
+            .find(place(Names::hash(name)), |e| {
+                e.name(names) == name.as_bytes()
+            })
+            .map(|e| e.id)
     }
 }
 
@@ -220,4 +282,79 @@ pub struct Process {
     pub baseline_cost: Option<f64>,
     /// What it costs a year now, if known.
     pub cost: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The hash written word by word as before the loads were split: the last word padded
+    /// with zeros (what the orders import's shares of customers depend on).
+    fn padded(bytes: &[u8]) -> u64 {
+        let mut h = Fx::default();
+        for word in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..word.len()].copy_from_slice(word);
+            h.write_u64(u64::from_le_bytes(w));
+        }
+        h.finish()
+    }
+
+    #[test]
+    fn names_short_long_and_many_keep_their_ids() {
+        let mut n = Names::default();
+        let long = "a customer whose name is longer than an entry holds";
+        assert_eq!(n.intern("C0001"), 0);
+        assert_eq!(n.intern(long), 1);
+        assert_eq!(n.intern(""), 2);
+        // 27 bytes, held inline, and 28, held beside.
+        let (x27, x28) = ("x".repeat(27), "x".repeat(28));
+        assert_eq!(n.intern(&x27), 3);
+        assert_eq!(n.intern(&x28), 4);
+        // The table grows many times over; every name keeps its id.
+        for k in 0..20_000 {
+            n.intern(&format!("customer-{k}@example.com"));
+        }
+        assert_eq!(n.intern("C0001"), 0);
+        assert_eq!(n.intern(long), 1);
+        assert_eq!(n.get(""), Some(2));
+        assert_eq!(n.get(&x27), Some(3));
+        assert_eq!(n.get(&x28), Some(4));
+        assert_eq!(n.get("customer-19999@example.com"), Some(20_004));
+        assert_eq!(n.get("customer-20000@example.com"), None);
+        assert_eq!(n.name(1), long);
+        assert_eq!(n.len(), 20_005);
+        // Given its hash, a name has the id interning it finds.
+        let h = Names::hash("customer-7@example.com");
+        assert_eq!(n.intern_hashed("customer-7@example.com", h), 12);
+    }
+
+    proptest! {
+        /// The hash of any bytes is the hash of its words padded with zeros; a name's hash is
+        /// its bytes' then 0xff, as a `&str` hashes.
+        #[test]
+        fn fx_reads_any_length_as_zero_padded_words(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut h = Fx::default();
+            h.write(&bytes);
+            prop_assert_eq!(h.finish(), padded(&bytes));
+            let mut one = Fx::default();
+            one.write_u8(0xab);
+            prop_assert_eq!(one.finish(), padded(&[0xab]));
+        }
+
+        #[test]
+        fn names_intern_as_a_map_does(names in proptest::collection::vec("[a-c]{0,3}|[a-z@.]{20,40}", 0..200)) {
+            let mut n = Names::default();
+            let mut map = std::collections::HashMap::new();
+            for s in &names {
+                let next = map.len() as u32;
+                let want = *map.entry(s.clone()).or_insert(next);
+                prop_assert_eq!(n.intern(s), want);
+                prop_assert_eq!(n.name(want), s.as_str());
+            }
+            prop_assert_eq!(n.len(), map.len());
+        }
+    }
 }

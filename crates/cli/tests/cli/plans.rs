@@ -109,6 +109,72 @@ fn solver_options_are_bounded_with_a_clear_message() {
     }
 }
 
+/// `sextant bench roadmap --profile tight` runs the family: a line a seed for the three
+/// solvers, each schedule checked, then the summary with the ratios.
+#[test]
+fn the_tight_benchmark_reports_each_seed_and_its_summary() {
+    let o = sextant(&[
+        "bench",
+        "roadmap",
+        "--profile",
+        "tight",
+        "--initiatives",
+        "8",
+        "--seed",
+        "3",
+        "--seeds",
+        "2",
+        "--time-limit",
+        "5",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(
+        out.starts_with("tight family: 8 initiatives x 24 months (evaluation 60), seeds 3..=4"),
+        "{out}"
+    );
+    for seed in ["3 ", "4 "] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(seed))
+            .unwrap_or_else(|| panic!("no line for seed {seed}: {out}"));
+        // Eight initiatives: every solver proves its schedule optimal, none is refused.
+        assert_eq!(line.matches("optimal").count(), 3, "{line}");
+        assert!(
+            !line.contains("BROKEN") && !line.contains("CONTRADICTION"),
+            "{line}"
+        );
+    }
+    let summary = |solver: &str| {
+        out.lines()
+            .find(|l| l.starts_with(solver))
+            .unwrap_or_else(|| panic!("no summary for {solver}: {out}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for solver in ["sextant optimiser", "plain model", "tight model"] {
+        let cells = summary(solver);
+        let n = solver.split_whitespace().count();
+        // optimal, under 2 s, median s, worst s, median gap, worst gap, broken
+        assert_eq!(cells[n], "2/2", "{solver}: {cells:?}");
+        assert_eq!(cells[n + 4], "0.000%", "{solver}: {cells:?}");
+        assert_eq!(cells[n + 6], "0", "{solver}: {cells:?}");
+    }
+    assert!(
+        out.contains("ratio plain model / optimiser: median "),
+        "{out}"
+    );
+    assert!(
+        out.contains("ratio tight model / optimiser: median "),
+        "{out}"
+    );
+    assert!(
+        out.contains("the optimiser proved 2 of 2 optimal within 5 s; contradictions: 0"),
+        "{out}"
+    );
+}
+
 #[test]
 fn money_beyond_a_trillion_is_refused_before_any_solve() {
     let plan = write(
