@@ -249,9 +249,9 @@ pub fn read_orders_in(
             handles.push(scope.spawn(move || {
                 let mut om = OrderMetrics::new(g);
                 let mut customers = Names::default();
-                let mut ids = Vec::new();
+                let mut mine = Vec::new();
                 for b in rx {
-                    b.accumulate(shard, &mut om, &mut customers, &mut ids);
+                    b.accumulate(shard, &mut om, &mut customers, &mut mine);
                 }
                 om
             }));
@@ -461,14 +461,14 @@ fn in_blocks(
             handles.push(scope.spawn(move || {
                 let mut om = OrderMetrics::new(g);
                 let mut customers = Names::default();
-                let mut ids = Vec::new();
+                let mut mine = Vec::new();
                 for job in rx {
                     let ran =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
                             Job::Read(b) => {
                                 let _ = done_tx.send(read_block(&b, ctx, shard));
                             }
-                            Job::Add(b) => b.accumulate(shard, &mut om, &mut customers, &mut ids),
+                            Job::Add(b) => b.accumulate(shard, &mut om, &mut customers, &mut mine),
                         }));
                     if let Err(e) = ran {
                         let _ = done_tx.send(Err(ImportError::Format(format!(

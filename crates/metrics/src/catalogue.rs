@@ -440,6 +440,13 @@ impl OrderMetrics {
     /// for all their orders in `orders`, and customers in the order they sit in memory: with a
     /// hundred thousand customers, a cache miss an order saved.
     pub fn add_batch(&mut self, orders: &[Order]) {
+        // An order's place in the batch is kept in 32 bits.
+        if orders.len() > u32::MAX as usize {
+            orders
+                .chunks(u32::MAX as usize)
+                .for_each(|c| self.add_batch(c));
+            return;
+        }
         let mut keys = std::mem::take(&mut self.batch_keys);
         let mut slots = std::mem::take(&mut self.batch_slots);
         keys.clear();
@@ -463,7 +470,7 @@ impl OrderMetrics {
         }
         // The periods' totals, each taken out of the map for the batch and put back: every
         // total still adds the orders one by one in their order (the same sums to the bit).
-        if hi - lo < 4096 {
+        if i64::from(hi) - i64::from(lo) < 4096 {
             let mut span: Vec<(bool, PeriodOrders)> = (lo..=hi)
                 .map(|p| match self.periods.remove(&p) {
                     Some(e) => (true, e),
