@@ -117,8 +117,8 @@ pub struct Names {
 
 /// Where a name of hash `h` ([`Names::hash`]) is placed in the table. Rotated so that callers
 /// who share names out by the hash's low bits (the orders import gives each of its threads the
-/// customers of `h % 2`) do not leave half of each table's slots unused: the low bits then go
-/// to the top, above the 7 bits the table keeps of each hash to compare.
+/// customers of `h % 2`) do not leave half of each table's slots unused: the table picks a slot
+/// by the low bits, and the low byte moves to the top (the bits it only compares).
 #[inline]
 fn place(h: u64) -> u64 {
     h.rotate_right(8)
