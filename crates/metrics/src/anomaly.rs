@@ -228,11 +228,11 @@ fn same_period(known: &[(usize, f64)], len: usize, p: usize) -> Option<Vec<(f64,
     // The values of each period of the season, sorted: a value's "others" are its period's
     // values but itself, and their median is read off the sorted list (the series of a file
     // spanning centuries of weeks would otherwise compare every value with every other).
-    let mut seasons: std::collections::HashMap<usize, Vec<f64>> = std::collections::HashMap::new();
+    let mut seasons: Vec<Vec<f64>> = vec![Vec::new(); p];
     for ((i, _), r) in known.iter().zip(&relative) {
-        seasons.entry(i % p).or_default().push(*r);
+        seasons[i % p].push(*r);
     }
-    for v in seasons.values_mut() {
+    for v in &mut seasons {
         v.sort_by(f64::total_cmp);
     }
     Some(
@@ -240,7 +240,7 @@ fn same_period(known: &[(usize, f64)], len: usize, p: usize) -> Option<Vec<(f64,
             .iter()
             .enumerate()
             .map(|(k, (i, _))| {
-                let same = seasons.get(&(i % p)).map_or(&[][..], Vec::as_slice);
+                let same = &seasons[i % p];
                 let count = same.len().saturating_sub(1);
                 let usual = match count {
                     0 if ratios => 1.0,

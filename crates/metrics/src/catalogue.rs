@@ -322,9 +322,6 @@ pub struct OrderMetrics {
     dense: Option<Dense>,
     /// The first and last day with an order.
     days: Option<(i32, i32)>,
-    /// The last order's day, its period and the period's first day (orders come in runs of
-    /// one day, and the calendar's arithmetic is then done once a run).
-    last: Option<(i32, i32, i32)>,
     /// Room reused by [`OrderMetrics::add_batch`]: each order's customer and place, and its
     /// period and day.
     batch_keys: Vec<u64>,
@@ -346,7 +343,6 @@ impl OrderMetrics {
                 cells: Vec::new(),
             }),
             days: None,
-            last: None,
             batch_keys: Vec::new(),
             batch_slots: Vec::new(),
             calendar: DayPeriods::default(),
@@ -430,7 +426,9 @@ impl OrderMetrics {
 
     /// Adds one order.
     pub fn add(&mut self, o: &Order) {
-        let (p, day) = self.add_totals(o);
+        let (p, day) = self.calendar.period_of(self.g, o.day);
+        self.days = Some(widen(self.days, o.day, o.day));
+        add_to(self.periods.entry(p).or_default(), o);
         self.add_customer(o, p, day);
     }
 
@@ -455,19 +453,13 @@ impl OrderMetrics {
         for (i, o) in orders.iter().enumerate() {
             let (p, day) = self.calendar.period_of(self.g, o.day);
             range = Some(widen(range, p, p));
+            self.days = Some(widen(self.days, o.day, o.day));
             slots.push((p, day));
             keys.push(u64::from(o.customer) << 32 | i as u64);
         }
         let Some((lo, hi)) = range else {
             return;
         };
-        if let Some((a, b)) = orders
-            .iter()
-            .map(|o| (o.day, o.day))
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
-        {
-            self.days = Some(widen(self.days, a, b));
-        }
         // The periods' totals, each taken out of the map for the batch and put back: every
         // total still adds the orders one by one in their order (the same sums to the bit).
         if i64::from(hi) - i64::from(lo) < 4096 {
@@ -500,22 +492,6 @@ impl OrderMetrics {
         }
         self.batch_keys = keys;
         self.batch_slots = slots;
-    }
-
-    /// The period's totals of one order: its period and its day in the period.
-    fn add_totals(&mut self, o: &Order) -> (i32, u8) {
-        let (p, first) = match self.last {
-            Some((day, p, first)) if day == o.day => (p, first),
-            _ => {
-                let p = self.g.index(o.day);
-                let first = self.g.first_day(p);
-                self.last = Some((o.day, p, first));
-                (p, first)
-            }
-        };
-        self.days = Some(widen(self.days, o.day, o.day));
-        add_to(self.periods.entry(p).or_default(), o);
-        (p, (o.day - first) as u8)
     }
 
     /// The customer's figures of one order in period `p`, on day `day` of it.

@@ -51,8 +51,13 @@ pub struct WhatIf {
     pub head: String,
     /// What follows from it, in a sentence or two starting in lower case.
     pub outcome: String,
-    /// `head: outcome`.
-    pub sentence: String,
+}
+
+impl WhatIf {
+    /// The scenario in a sentence: `head: outcome`.
+    pub fn sentence(&self) -> String {
+        format!("{}: {}", self.head, self.outcome)
+    }
 }
 
 /// The plan's scenarios and the plan as it is, compared for net present value, the searches
@@ -207,7 +212,6 @@ pub fn what_if(plan: &Plan, c: &Comparison) -> Vec<WhatIf> {
                 added,
                 schedule_holds: case.base_schedule_feasible,
                 schedule_npv: case.base_schedule_npv,
-                sentence: format!("{head}: {s}"),
                 head,
                 outcome: s,
             }

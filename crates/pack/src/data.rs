@@ -766,7 +766,12 @@ pub fn data(i: &Inputs) -> Data {
         uncertainty,
         scurve,
         tornado,
-        what_if: i.made.what_if.iter().map(|w| w.sentence.clone()).collect(),
+        what_if: i
+            .made
+            .what_if
+            .iter()
+            .map(sextant_ops::what_if::WhatIf::sentence)
+            .collect(),
         what_if_table: what_if_table(i.made, cur),
         heat_map: "/charts/risks.svg".into(),
         risks,

@@ -568,7 +568,7 @@ impl PlanReport<'_> {
         out.push_str(&table(&header, &rows));
         out.push_str("<ul>");
         for w in self.what_if {
-            let _ = write!(out, "<li>{}</li>", esc(&w.sentence));
+            let _ = write!(out, "<li>{}</li>", esc(&w.sentence()));
         }
         out.push_str("</ul></section>");
     }

@@ -240,7 +240,7 @@ fn plain(plan: &Plan, c: &Comparison) -> Markup {
     html! {
         section aria-labelledby="plain-h" {
             h2 #plain-h { "In plain words" }
-            ul.what-if { @for w in &rows { li { (w.sentence) } } }
+            ul.what-if { @for w in &rows { li { (w.sentence()) } } }
         }
     }
 }
