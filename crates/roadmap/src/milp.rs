@@ -330,6 +330,12 @@ fn run(
         model.set_option("output_flag", true);
         model.set_option("log_to_console", true);
     }
+    // For studying a model outside the program (scripts/bench-roadmap-bound): HiGHS writes
+    // each model it is handed to this file (MPS), the last one remaining.
+    if let Some(path) = std::env::var_os("SEXTANT_SOLVER_WRITE") {
+        model.set_option("write_model_to_file", true);
+        model.set_option("write_model_file", path.to_string_lossy().as_ref());
+    }
     model.set_option("time_limit", opts.time_limit.as_secs_f64());
     model.set_option("mip_rel_gap", opts.gap);
     model.set_option("threads", 1);

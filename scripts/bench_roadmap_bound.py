@@ -1,0 +1,164 @@
+"""Bounds on a tight roadmap plan's optimum, to judge which cuts could prove it (issue 20).
+
+Reads the tight model HiGHS is handed (written by `sextant bench roadmap` with
+SEXTANT_SOLVER_WRITE set) and prints, each from the same model:
+
+- the linear relaxation's bound;
+- the bound with each family of rows dropped (relaxation and, within TIME seconds, branch and
+  bound), which shows which families make the relaxation weak;
+- the month-by-month Dantzig-Wolfe bound: the relaxation with each month's staff and
+  concurrency rows replaced by the convex hull of the sets of initiatives that fit in a month
+  (column generation, priced exactly by a dynamic programme over hours and count). No cut on
+  one month's staff and concurrency rows (covers, cliques, lifted knapsack covers) can give a
+  better bound than this one.
+
+    python bench_roadmap_bound.py MODEL.mps [TIME]
+"""
+
+import collections
+import sys
+
+import highspy
+import numpy as np
+
+INF = highspy.kHighsInf
+
+
+def load(path):
+    """The model and its structure, recovered from the rows' shapes (see milp.rs)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(path)
+    lp = h.getLp()
+    a = lp.a_matrix_
+    start, index, value = np.array(a.start_), np.array(a.index_), np.array(a.value_)
+    rows, cols = collections.defaultdict(list), collections.defaultdict(list)
+    for c in range(lp.num_col_):
+        for k in range(start[c], start[c + 1]):
+            rows[index[k]].append((c, value[k]))
+            cols[c].append((index[k], value[k]))
+    up = np.array(lp.row_upper_)
+    kind = {}
+    for r in range(lp.num_row_):
+        vs = {v for _, v in rows[r]}
+        if vs == {1.0} and up[r] == 1:
+            kind[r] = "select"
+        elif vs <= {1.0, -1.0} and up[r] == 0:
+            kind[r] = "dependency"
+        elif vs == {1.0}:
+            kind[r] = "concurrency"
+        elif up[r] > 2000:
+            kind[r] = "budget"
+        else:
+            kind[r] = "staff"
+    # The first "select" row holding a column is its initiative's; later ones are groups.
+    item_of = [-1] * lp.num_col_
+    items = []
+    for r in range(lp.num_row_):
+        if kind[r] != "select":
+            continue
+        cs = [c for c, _ in rows[r]]
+        if any(item_of[c] >= 0 for c in cs):
+            kind[r] = "group"
+            continue
+        for c in cs:
+            item_of[c] = len(items)
+        # (The staff rows come after the select rows, but their kinds are all known here.)
+        eff = [v for rr, v in cols[cs[0]] if kind[rr] == "staff"]
+        items.append({"effort": eff[0] if eff else 0.0})
+    return h, lp, rows, cols, kind, items, item_of, up
+
+
+def relaxation(path, drop=(), mip_time=None):
+    h, lp, rows, cols, kind, items, item_of, up = load(path)
+    for r in range(lp.num_row_):
+        if kind[r] in drop:
+            h.changeRowBounds(r, -INF, INF)
+    h.setOptionValue("threads", 1)
+    if mip_time is None:
+        h.setOptionValue("solve_relaxation", True)
+    else:
+        h.setOptionValue("time_limit", float(mip_time))
+    h.run()
+    i = h.getInfo()
+    return i.objective_function_value, i.mip_dual_bound, h.getModelStatus()
+
+
+def month_hull_bound(path):
+    h, lp, rows, cols, kind, items, item_of, up = load(path)
+    staff = sorted(r for r in range(lp.num_row_) if kind[r] == "staff")
+    conc = sorted(r for r in range(lp.num_row_) if kind[r] == "concurrency")
+    assert len(staff) == len(conc), "expected one staff and one concurrency row a month"
+    hours, count = int(up[staff[0]]), int(up[conc[0]])
+    effort = [int(round(x["effort"])) for x in items]
+    for r in staff + conc:
+        h.changeRowBounds(r, -INF, INF)
+    h.setOptionValue("solve_relaxation", True)
+    # Per month t and initiative i: (running in t) - (sum of the patterns holding i) <= 0.
+    link, conv = {}, []
+    for t, r in enumerate(conc):
+        by_item = collections.defaultdict(list)
+        for c, _ in rows[r]:
+            by_item[item_of[c]].append(c)
+        for i, cs in by_item.items():
+            link[i, t] = h.getNumRow()
+            h.addRow(-INF, 0, len(cs), np.array(cs, dtype=np.int32), np.ones(len(cs)))
+    for t in range(len(conc)):
+        conv.append(h.getNumRow())
+        h.addRow(-INF, 1, 0, np.array([], dtype=np.int32), np.array([]))
+
+    def add(t, pattern):
+        idx = [conv[t]] + [link[i, t] for i in pattern]
+        vals = [1.0] + [-1.0] * len(pattern)
+        h.addCol(0.0, 0.0, INF, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
+
+    for t in range(len(conc)):
+        for i in range(len(items)):
+            if (i, t) in link and effort[i] <= hours:
+                add(t, [i])
+    rounds = 0
+    while True:
+        h.run()
+        bound = h.getInfo().objective_function_value
+        dual = h.getSolution().row_dual
+        added = 0
+        for t in range(len(conc)):
+            # The most valuable set of initiatives fitting in month t, by its duals.
+            best = {(0, 0): (0.0, ())}
+            for i in range(len(items)):
+                mu = abs(dual[link[i, t]]) if (i, t) in link else 0.0
+                if mu <= 1e-9:
+                    continue
+                nxt = dict(best)
+                for (k, hh), (v, p) in best.items():
+                    key = (k + 1, hh + effort[i])
+                    if k < count and key[1] <= hours and (key not in nxt or nxt[key][0] < v + mu):
+                        nxt[key] = (v + mu, p + (i,))
+                best = nxt
+            v, p = max(best.values())
+            if v > abs(dual[conv[t]]) + 1e-6:
+                add(t, list(p))
+                added += 1
+        rounds += 1
+        if added == 0:
+            return bound, rounds
+
+
+def main():
+    path = sys.argv[1]
+    mip_time = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
+    lp, _, _ = relaxation(path)
+    print(f"linear relaxation: {lp:,.0f}")
+    for drop in ((), ("budget",), ("staff",), ("concurrency",), ("dependency",)):
+        lpd, _, _ = relaxation(path, drop)
+        obj, bound, status = relaxation(path, drop, mip_time)
+        name = "nothing" if not drop else drop[0]
+        print(f"without {name:<11}: relaxation {lpd:,.0f}; branch and bound in {mip_time:g} s: "
+              f"schedule {obj:,.0f}, bound {bound:,.0f} ({status})", flush=True)
+    dw, rounds = month_hull_bound(path)
+    print(f"month-by-month hull of staff and concurrency (Dantzig-Wolfe, {rounds} rounds): "
+          f"{dw:,.0f}")
+
+
+if __name__ == "__main__":
+    main()
