@@ -13,7 +13,7 @@ use std::fmt;
 
 /// Days since 1970-01-01 of a calendar date (Hinnant's `days_from_civil`).
 #[inline]
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+pub const fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

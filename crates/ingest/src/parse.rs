@@ -2,7 +2,9 @@
 //! period parser, as their first day), money with currency symbols and thousands separators,
 //! plain numbers, yes/no.
 
-use sextant_core::calendar::{MONTH_NAMES, Period, days_from_civil, month_number, valid_date};
+use sextant_core::calendar::{
+    MONTH_NAMES, Period, civil_from_days, days_from_civil, month_number, valid_date,
+};
 
 /// The order of day and month in dates written `03/04/2027`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,9 +81,33 @@ pub fn evidence(s: &str) -> Evidence {
     }
 }
 
+/// The years a date may fall in. A business's records before 1900 or after 2199 are a
+/// mistyped year (`0026` for `2026`) or a spreadsheet's empty date (`1899-12-31`), and one such
+/// row would otherwise stretch every report over centuries of empty periods.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+const FIRST_DAY: i32 = days_from_civil(*YEARS.start(), 1, 1);
+const LAST_DAY: i32 = days_from_civil(*YEARS.end(), 12, 31);
+
 /// A date (and time, in minutes since 1970-01-01 00:00) from text. `order` settles numeric
-/// dates like `03/04/2027`; `None` accepts them only when they are unambiguous.
+/// dates like `03/04/2027`; `None` accepts them only when they are unambiguous. Dates outside
+/// [`YEARS`] are refused, saying which year they fell in.
 pub fn datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>), String> {
+    let (day, minutes) = any_datetime(s, order)?;
+    if !(FIRST_DAY..=LAST_DAY).contains(&day) {
+        let (year, _, _) = civil_from_days(day);
+        return Err(format!(
+            "{:?}, in the year {year} (dates from {} to {} are read: a mistyped year?)",
+            s.trim(),
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    Ok((day, minutes))
+}
+
+/// [`datetime`] without the limit on years.
+fn any_datetime(s: &str, order: Option<DateOrder>) -> Result<(i32, Option<u32>), String> {
     let s = s.trim();
     // Fast path: YYYY-MM-DD alone.
     let b = s.as_bytes();
@@ -325,6 +351,44 @@ mod tests {
         assert_eq!(evidence("2027-04-13"), Evidence::None);
         assert!(datetime("31/02/2027", None).is_err());
         assert!(datetime("soon", None).is_err());
+    }
+
+    /// 1900-01-01 is day -25,567 and 2199-12-31 day 84,005 (Python's `datetime.date`
+    /// subtraction from 1970-01-01).
+    #[test]
+    fn dates_outside_the_years_read_are_refused_with_their_year() {
+        assert_eq!(FIRST_DAY, -25_567);
+        assert_eq!(LAST_DAY, 84_005);
+        assert_eq!(datetime("1900-01-01", None), Ok((-25_567, None)));
+        assert_eq!(datetime("31/12/2199", None), Ok((84_005, None)));
+        assert_eq!(
+            datetime("0026-01-06", None),
+            Err(
+                "\"0026-01-06\", in the year 26 (dates from 1900 to 2199 are read: a mistyped \
+                 year?)"
+                    .into()
+            )
+        );
+        // Every path: the fast one, the slow ones, a spreadsheet's empty date, a period.
+        for (s, year) in [
+            ("1899-12-31", 1899),
+            ("2200-01-01", 2200),
+            ("20260106 ", 2026),
+            ("06/01/0026", 26),
+            ("17 Mar 9999", 9999),
+            ("Mar 0027", 27),
+            ("0027Q1", 27),
+            ("3027-W05", 3027),
+            ("2026-01-06T10:00:00Z", 2026),
+        ] {
+            match datetime(s, Some(DateOrder::DayMonth)) {
+                Ok(_) => assert!(YEARS.contains(&year), "{s} read"),
+                Err(e) => {
+                    assert!(!YEARS.contains(&year), "{s}: {e}");
+                    assert!(e.contains(&format!("in the year {year} ")), "{s}: {e}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -150,6 +150,39 @@ fn xlsx_marketing_spend_with_real_dates() {
     assert_eq!(s.amount, 99.0);
 }
 
+/// An empty date cell formatted as a date reads as Excel's day 0, 1899-12-31 (or 12-30):
+/// refused as a date outside the years read, naming the sheet's row.
+#[test]
+fn xlsx_a_date_cell_holding_zero_is_refused_with_its_year() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = std::env::temp_dir().join(format!("sextant-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spend-zero-date.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (c, h) in ["Month", "Platform", "Ad Spend"].into_iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let d = ExcelDateTime::from_ymd(2027, 3, 1).unwrap();
+    ws.write_datetime_with_format(1, 0, &d, &date).unwrap();
+    ws.write_number_with_format(2, 0, 0.0, &date).unwrap();
+    for r in 1..=2 {
+        ws.write_string(r, 1, "Google").unwrap();
+        ws.write_number(r, 2, 10.0).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let err = import(&path, Kind::Marketing, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 3, column 1 (date from \"Month\")")
+            && err
+                .contains("in the year 1899 (dates from 1900 to 2199 are read: a mistyped year?)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn xlsx_rows_are_the_sheets_own_lines() {
     use rust_xlsxwriter::Workbook;

@@ -607,6 +607,38 @@ fn metrics_and_clv_on_the_demo_data() {
 }
 
 #[test]
+fn metrics_refuses_a_date_centuries_away_and_skips_it_when_asked() {
+    let dir = temp_dir("metrics-years");
+    let f = dir.join("o.csv");
+    std::fs::write(
+        &f,
+        "date,customer,total\n2027-01-01,C1,10\n0027-01-02,C2,20\n2027-02-01,C1,5\n",
+    )
+    .expect("write");
+    let path = f.to_str().unwrap_or_default();
+    let out = sextant(&["metrics", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "1 bad row(s); nothing was imported:\n  line 3, column 1 (date from \"date\"): expected a date (2027-03-17, 17/03/2027, 17 Mar 2027) or a period (Mar 2027, 2027Q1, 2027-W05), found \"0027-01-02\", in the year 27 (dates from 1900 to 2199 are read: a mistyped year?)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Skipped, the report covers the two months of real orders, not two thousand years.
+    let out = sextant(&["metrics", path, "--skip-bad-rows", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let periods: Vec<&str> = v["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert_eq!(periods, ["2027-01", "2027-02"], "{v}");
+}
+
+#[test]
 fn metrics_refuses_an_unknown_kind_and_names_bad_rows() {
     let out = sextant(&["metrics", "invoices=nothing.csv"]);
     assert_eq!(out.status.code(), Some(1));

@@ -116,6 +116,55 @@ async fn a_bad_row_refuses_the_file_with_its_line_and_column() {
     assert_eq!(api.ok("/api/v1/orgs/acme/history").await["total"], history);
 }
 
+/// A mistyped year (`0026`) or a spreadsheet's empty date (`1899-12-31`) would stretch every
+/// report over centuries of empty periods: refused with its line, column and year, in every kind
+/// of data.
+#[tokio::test]
+async fn a_date_centuries_away_refuses_the_file_naming_its_year() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    for (kind, text, line, column, year) in [
+        (
+            "orders",
+            "Order Date,Order Number,Customer Email,Total\n\
+             2025-01-01,1,a@example.com,10.00\n0025-01-02,2,b@example.com,12.00\n",
+            3,
+            1,
+            "25",
+        ),
+        (
+            "marketing",
+            "month,channel,spend\n2025-01,search,300\n2025-02,search,250\n1899-12-31,search,1\n",
+            4,
+            1,
+            "1899",
+        ),
+    ] {
+        let (status, body) = problem(
+            api.post(&format!(
+                "/api/v1/orgs/acme/datasets?kind={kind}&name={kind}.csv"
+            ))
+            .header("content-type", "text/csv")
+            .body(text),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let e = &body["errors"][0];
+        assert_eq!(
+            (e["line"].as_i64(), e["column"].as_i64()),
+            (Some(line), Some(column)),
+            "{body}"
+        );
+        assert!(
+            e["found"].as_str().unwrap().contains(&format!(
+                "in the year {year} (dates from 1900 to 2199 are read: a mistyped year?)"
+            )),
+            "{body}"
+        );
+    }
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}
+
 #[tokio::test]
 async fn skipping_bad_rows_keeps_the_good_ones_and_reports_the_rest() {
     let srv = spawn().await;

@@ -241,6 +241,34 @@ async fn bad_rows_are_listed_with_line_and_column_and_nothing_can_be_imported() 
 }
 
 #[tokio::test]
+async fn a_mistyped_year_is_named_on_the_preview_and_can_be_skipped() {
+    let (_srv, b) = shop().await;
+    let text = "Order Date,Order Number,Customer Email,Total,Channel\n\
+2027-01-03,1,a@example.com,35.15,store\n\
+0027-01-04,2,b@example.com,16.09,online\n";
+    let p = preview(&b, "orders.csv", text, &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("1 bad row(s); nothing was imported")
+        .has("<td class=\"num\">3</td><td class=\"num\">1</td>")
+        .has("in the year 27 (dates from 1900 to 2199 are read: a mistyped year?)")
+        .lacks("value=\"import\"");
+    let action = action_of(&p);
+    let csrf = p.csrf();
+    let p = b
+        .post_raw(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("action", "preview"),
+                ("skip_bad_rows", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("1 rows to import (1 bad rows skipped)");
+}
+
+#[tokio::test]
 async fn a_column_the_importer_does_not_know_is_mapped_by_hand() {
     let (srv, b) = shop().await;
     let text = "Order Date,Customer Email,Betrag\n2027-01-03,a@example.com,35.15\n";
