@@ -29,6 +29,7 @@ SEXTANT_SOLVER_WRITE set) and prints, each from the same model:
 import collections
 import os
 import sys
+from types import SimpleNamespace
 
 import highspy
 import numpy as np
@@ -96,16 +97,35 @@ def relaxation(path, drop=(), mip_time=None):
     return i.objective_function_value, i.mip_dual_bound, h.getModelStatus()
 
 
-def month_hull_bound(path):
-    h, lp, rows, cols, kind, items, item_of, up = load(path)
+def resources(lp, cols, kind, items, item_of, up):
+    """The monthly staff and concurrency rows (in month order), their limits, each initiative's
+    hours, each column's first and last month running, and each initiative's columns."""
     staff = sorted(r for r in range(lp.num_row_) if kind[r] == "staff")
     conc = sorted(r for r in range(lp.num_row_) if kind[r] == "concurrency")
     assert len(staff) == len(conc), "expected one staff and one concurrency row a month"
-    hours, count = int(up[staff[0]]), int(up[conc[0]])
-    effort = [int(round(x["effort"])) for x in items]
-    for r in staff + conc:
+    month = {r: t for t, r in enumerate(conc)}
+    span, by_item = {}, collections.defaultdict(list)
+    for c in range(lp.num_col_):
+        ms = sorted(month[r] for r, _ in cols[c] if r in month)
+        span[c] = (ms[0], ms[-1])
+        by_item[item_of[c]].append(c)
+    return SimpleNamespace(
+        staff=staff, conc=conc, hours=int(up[staff[0]]), count=int(up[conc[0]]),
+        effort=[int(round(x["effort"])) for x in items], span=span, by_item=by_item)
+
+
+def without_resources(h, res):
+    """Drops the staff and concurrency rows, to be replaced by patterns; relaxation only."""
+    for r in res.staff + res.conc:
         h.changeRowBounds(r, -INF, INF)
     h.setOptionValue("solve_relaxation", True)
+
+
+def month_hull_bound(path):
+    h, lp, rows, cols, kind, items, item_of, up = load(path)
+    res = resources(lp, cols, kind, items, item_of, up)
+    conc, hours, count, effort = res.conc, res.hours, res.count, res.effort
+    without_resources(h, res)
     # Per month t and initiative i: (running in t) - (sum of the patterns holding i) <= 0.
     link, conv = {}, []
     for t, r in enumerate(conc):
@@ -159,21 +179,10 @@ def month_hull_bound(path):
 def pair_hull_lower(path, rounds):
     """The restricted master's value after `rounds` of column generation over two-month windows."""
     h, lp, rows, cols, kind, items, item_of, up = load(path)
-    staff = sorted(r for r in range(lp.num_row_) if kind[r] == "staff")
-    conc = sorted(r for r in range(lp.num_row_) if kind[r] == "concurrency")
-    hours, count, months = int(up[staff[0]]), int(up[conc[0]]), len(conc)
-    effort = [int(round(x["effort"])) for x in items]
-    month = {r: t for t, r in enumerate(conc)}
-    span = {}
-    for c in range(lp.num_col_):
-        ms = sorted(month[r] for r, _ in cols[c] if r in month)
-        span[c] = (ms[0], ms[-1])
-    for r in staff + conc:
-        h.changeRowBounds(r, -INF, INF)
-    h.setOptionValue("solve_relaxation", True)
-    by_item = collections.defaultdict(list)
-    for c in range(lp.num_col_):
-        by_item[item_of[c]].append(c)
+    res = resources(lp, cols, kind, items, item_of, up)
+    hours, count, months = res.hours, res.count, len(res.conc)
+    effort, span, by_item = res.effort, res.span, res.by_item
+    without_resources(h, res)
 
     def add_row(cs):
         r = h.getNumRow()
@@ -277,23 +286,18 @@ def cp_sat(path, seconds, workers=2):
             m.Add(expr <= int(np.floor(up[r] * scale + 1e-6)))
         if lower[r] > -1e20:
             m.Add(expr >= int(np.ceil(lower[r] * scale - 1e-6)))
-    conc = sorted(r for r in range(lp.num_row_) if kind[r] == "concurrency")
-    staff = sorted(r for r in range(lp.num_row_) if kind[r] == "staff")
-    month = {r: t for t, r in enumerate(conc)}
-    by_item = collections.defaultdict(list)
-    for c in range(lp.num_col_):
-        by_item[item_of[c]].append(c)
+    res = resources(lp, cols, kind, items, item_of, up)
     intervals, demand = [], []
-    for i, cs in by_item.items():
-        runs = [sorted(month[r] for r, _ in cols[c] if r in month) for c in cs]
+    for i, cs in res.by_item.items():
+        first, last = res.span[cs[0]]
         present = m.NewBoolVar(f"p{i}")
         m.Add(sum(x[c] for c in cs) == present)
-        start = m.NewIntVar(0, len(conc), f"s{i}")
-        m.Add(start == sum(ms[0] * x[c] for ms, c in zip(runs, cs))).OnlyEnforceIf(present)
-        intervals.append(m.NewOptionalFixedSizeIntervalVar(start, len(runs[0]), present, f"i{i}"))
-        demand.append(int(round(items[i]["effort"])))
-    m.AddCumulative(intervals, demand, int(up[staff[0]]))
-    m.AddCumulative(intervals, [1] * len(intervals), int(up[conc[0]]))
+        start = m.NewIntVar(0, len(res.conc), f"s{i}")
+        m.Add(start == sum(res.span[c][0] * x[c] for c in cs)).OnlyEnforceIf(present)
+        intervals.append(m.NewOptionalFixedSizeIntervalVar(start, last - first + 1, present, f"i{i}"))
+        demand.append(res.effort[i])
+    m.AddCumulative(intervals, demand, res.hours)
+    m.AddCumulative(intervals, [1] * len(intervals), res.count)
     m.Maximize(sum(int(round(cost[c] * scale)) * x[c] for c in range(lp.num_col_)))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
