@@ -541,5 +541,30 @@ pub fn simulate(
         "same numbers on 1 and {cores} threads: {}",
         if a == b { "yes" } else { "NO" }
     );
+    let p = sextant_roadmap::simulate::pert_draw_times(7_000_000, seed);
+    println!(
+        "{:<40} {:>10} {:>16} {:>10}",
+        "PERT draws (7 shapes, 1 thread)", "seconds", "ns a draw", "speed-up"
+    );
+    let ns = |s: f64| s * 1e9 / p.draws as f64;
+    println!(
+        "{:<40} {:>10.3} {:>16.1} {:>10.2}",
+        "baseline: rand_distr's Pert (Cheng)",
+        p.baseline_seconds,
+        ns(p.baseline_seconds),
+        1.0
+    );
+    println!(
+        "{:<40} {:>10.3} {:>16.1} {:>10.2}",
+        "the table a simulation draws from",
+        p.table_seconds,
+        ns(p.table_seconds),
+        p.baseline_seconds / p.table_seconds.max(1e-9)
+    );
+    println!(
+        "means of the two within 4 standard errors: {} (worst {:.2})",
+        if p.worst_mean_gap < 4.0 { "yes" } else { "NO" },
+        p.worst_mean_gap
+    );
     Ok(ExitCode::SUCCESS)
 }
