@@ -185,7 +185,7 @@ impl PertDraw {
         }
         let a1 = (4.0 * (t.likely - t.low) / span).clamp(0.0, 4.0);
         let b1 = 4.0 - a1;
-        let density = |x: f64| x.powf(a1) * (1.0 - x).powf(b1);
+        let density = |x: f64| beta_density(a1, b1, x);
         // The mode, (α - 1) / (α + β - 2), with α + β = 6.
         let mode = a1 / 4.0;
         let edge: Vec<f64> = (0..=BINS)
@@ -236,13 +236,19 @@ impl PertDraw {
             let x = (j as f64 + (s as u32) as f64 * TO_UNIT) / BINS as f64;
             let height = (s >> 32) as u32;
             if height < bin.squeeze
-                || (height as f64 + 0.5) * TO_UNIT * bin.hat
-                    <= x.powf(self.a1) * (1.0 - x).powf(self.b1)
+                || (height as f64 + 0.5) * TO_UNIT * bin.hat <= beta_density(self.a1, self.b1, x)
             {
                 return self.low + self.span * x;
             }
         }
     }
+}
+
+/// The beta density at `x` in `[0, 1]` up to its constant, `x^a1 (1 - x)^b1` with `a1 = α - 1`
+/// and `b1 = β - 1` (`0^0 = 1`: the right value at an end where α or β is 1).
+#[inline]
+fn beta_density(a1: f64, b1: f64, x: f64) -> f64 {
+    x.powf(a1) * (1.0 - x).powf(b1)
 }
 
 /// What [`pert_draw_times`] measured.
@@ -1201,11 +1207,6 @@ mod tests {
         assert!(d < 1.95 / (n as f64).sqrt(), "KS distance {d}");
     }
 
-    /// The unnormalised PERT density of `d`'s beta at `x` in `[0, 1]`.
-    fn density(d: &PertDraw, x: f64) -> f64 {
-        x.powf(d.a1) * (1.0 - x).powf(d.b1)
-    }
-
     /// For modes all along the range: the hat of every bin is above the density and the squeeze
     /// below it at 64 points of the bin and at the mode, which is what makes the rejection
     /// exact; and the alias table chooses each bin in proportion to its hat (its chance worked
@@ -1222,7 +1223,7 @@ mod tests {
                     xs.push(mode);
                 }
                 for x in xs {
-                    let f = density(&d, x);
+                    let f = beta_density(d.a1, d.b1, x);
                     assert!(
                         f <= bin.hat,
                         "step {step} bin {i} x {x}: {f} > hat {}",
