@@ -92,7 +92,7 @@ pub fn forecast(args: ForecastArgs) -> anyhow::Result<ExitCode> {
         down: args.down,
     };
     let r = sextant_metrics::forecast::report(&points, &req).map_err(|e| {
-        if e.starts_with("horizon:") {
+        if e.starts_with("horizon:") || e.starts_with("target:") {
             anyhow::anyhow!("--{e}")
         } else {
             anyhow::anyhow!("{}: {e}", args.series.display())

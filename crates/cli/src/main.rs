@@ -200,6 +200,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`sextant analyze plan.yaml | head`): what it read was all it
+        // wanted, as for any command in a pipe.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let mut err = anstream::stderr();
             match e.downcast::<InvalidInput>() {
@@ -317,7 +327,27 @@ fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     let mut json = Vec::new();
     for path in &args.files {
-        let (name, text) = read_input(path)?;
+        // A file that cannot be read is one more failure, reported in its place: the others
+        // are still checked and reported.
+        let (name, text) = match read_input(path) {
+            Ok(read) => read,
+            Err(e) => {
+                failed = true;
+                match args.format {
+                    // As `main` writes an error: a rendered problem as it is.
+                    ProblemFormat::Text => match e.downcast_ref::<InvalidInput>() {
+                        Some(InvalidInput(msg)) => eprint!("{msg}"),
+                        None => eprintln!("error: {e:#}"),
+                    },
+                    ProblemFormat::Json => json.push(serde_json::json!({
+                        "file": path.display().to_string(),
+                        "valid": false,
+                        "problems": [{"message": format!("{e:#}")}],
+                    })),
+                }
+                continue;
+            }
+        };
         let result = sextant_core::load_plan(&name, &text);
         match args.format {
             ProblemFormat::Text => match &result {

@@ -169,6 +169,26 @@ pub fn metrics(args: MetricsArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("--gross-margin: expected a fraction above 0 and at most 1, found {m}");
     }
+    // Both bounds checked before the data are read: an empty range is a mistake, said at once.
+    let bounds = (
+        args.from
+            .as_deref()
+            .map(|s| period_bound(s, g, "from"))
+            .transpose()?,
+        args.to
+            .as_deref()
+            .map(|s| period_bound(s, g, "to"))
+            .transpose()?,
+    );
+    if let (Some(a), Some(b)) = bounds
+        && a > b
+    {
+        anyhow::bail!(
+            "--from {} is after --to {}: expected a first period no later than the last",
+            args.from.as_deref().unwrap_or_default(),
+            args.to.as_deref().unwrap_or_default()
+        );
+    }
     let imp = import_all(&args.data, &args.import, g)?;
     let from = args
         .from

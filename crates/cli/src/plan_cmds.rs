@@ -1025,7 +1025,7 @@ pub(crate) fn flow(v: &serde_json::Value) -> String {
             keys.sort_by_key(|k| ORDER.iter().position(|x| x == k).unwrap_or(ORDER.len()));
             let fields: Vec<String> = keys
                 .into_iter()
-                .map(|k| format!("{k}: {}", flow(&o[k])))
+                .map(|k| format!("{}: {}", flow_key(k), flow(&o[k])))
                 .collect();
             format!("{{{}}}", fields.join(", "))
         }
@@ -1033,6 +1033,21 @@ pub(crate) fn flow(v: &serde_json::Value) -> String {
             format!("[{}]", a.iter().map(flow).collect::<Vec<_>>().join(", "))
         }
         v => v.to_string(),
+    }
+}
+
+/// A mapping key as YAML reads it back: plain when it is made of letters, digits, `_`, `-`
+/// and `.` only (and does not start with `-`), quoted otherwise (a goal id typed on the
+/// command line may hold anything, `}` and `,` included).
+fn flow_key(k: &str) -> String {
+    let plain = !k.is_empty()
+        && !k.starts_with(['-', '.'])
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if plain {
+        k.to_string()
+    } else {
+        serde_json::Value::from(k).to_string()
     }
 }
 

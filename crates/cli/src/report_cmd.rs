@@ -102,6 +102,22 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
+    // Never over one of its own inputs (`-o plan.yaml` would replace the plan with the report).
+    if let Some(out) = out
+        && let Ok(target) = std::fs::canonicalize(out)
+        && let Some(input) = args
+            .inputs
+            .files()
+            .into_iter()
+            .find(|f| std::fs::canonicalize(f).is_ok_and(|f| f == target))
+    {
+        return Err(crate::InvalidInput(format!(
+            "--out {} is {}, one of the report's inputs: name another file to write the report to",
+            out.display(),
+            input.display()
+        ))
+        .into());
+    }
     // The plan analysed with its data, and the roadmap the other commands and the server give
     // for the same plan.
     let g = args.inputs.gather()?;

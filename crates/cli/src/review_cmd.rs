@@ -59,6 +59,24 @@ pub struct ReviewInputs {
     import: crate::metrics_cmds::ImportArgs,
 }
 
+impl ReviewInputs {
+    /// Every file they name: the plan, the reviews, the assessments, the asset list, the ends
+    /// of support and the data files (`kind=path` or a path).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.file.clone()];
+        out.extend(self.reviews.clone());
+        out.extend(self.assessments.iter().cloned());
+        out.extend(self.assets.clone());
+        out.extend(self.end_of_life.clone());
+        out.extend(
+            self.data
+                .iter()
+                .map(|d| PathBuf::from(d.split_once('=').map_or(d.as_str(), |(_, path)| path))),
+        );
+        out
+    }
+}
+
 /// What [`ReviewInputs`] name, read and checked.
 pub struct Gathered {
     /// The plan.

@@ -39,7 +39,8 @@ pub struct OrgSummary {
 /// One initiative's analysis.
 #[derive(Debug, Clone, Serialize)]
 pub struct InitiativeAnalysis {
-    /// Id.
+    /// Id (written once, by the business case flattened below: JSON gives a key once).
+    #[serde(skip_serializing)]
     pub id: String,
     /// Title.
     pub title: String,

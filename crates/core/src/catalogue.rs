@@ -215,3 +215,29 @@ pub const METRICS: &[Metric] = &[
 pub fn find(id: &str) -> Option<&'static Metric> {
     METRICS.iter().find(|m| m.id == id)
 }
+
+/// The values a standard metric can take, when its definition bounds them: scores of -100 to
+/// 100 (NPS, eNPS), shares of 0 to 1 (the rates and satisfaction), and nothing below 0 for
+/// counts, money, durations and multiples; `None` for those that may go either way (growth,
+/// cost reduction) and for ids not in the catalogue. Forecasts are kept within it.
+pub fn natural_range(id: &str) -> Option<(f64, f64)> {
+    let m = find(id)?;
+    match m.id {
+        "nps" | "enps" => Some((-100.0, 100.0)),
+        "repeat_purchase_rate"
+        | "conversion_rate"
+        | "csat"
+        | "uptime"
+        | "adoption_rate"
+        | "automation_rate" => Some((0.0, 1.0)),
+        _ => match m.unit {
+            Unit::Count
+            | Unit::Money
+            | Unit::Multiple
+            | Unit::Days
+            | Unit::Hours
+            | Unit::Months => Some((0.0, f64::INFINITY)),
+            _ => None,
+        },
+    }
+}

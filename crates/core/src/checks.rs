@@ -384,7 +384,7 @@ fn money(x: &Inputs<'_>, out: &mut Out) {
             }
             if pinned > budget.amount.to_f64() + 1e-6 {
                 let period = budget.period;
-                out.add("mandatory-over-budget", Severity::Error, format!("constraints.budget[{b}]"), format!("Mandatory initiatives pinned to fiscal period {period} need {pinned:.2} there, above its budget of {}.", budget.amount), "raise this period's budget or move a pinned mandatory initiative");
+                out.add("mandatory-over-budget", Severity::Error, format!("constraints.budget[{b}]"), format!("Mandatory initiatives pinned to fiscal period {period} need {} there, above its budget of {}.", crate::unit::money(pinned, &doc.organization.currency), crate::unit::money(budget.amount.to_f64(), &doc.organization.currency)), "raise this period's budget or move a pinned mandatory initiative");
             }
         }
     }
@@ -458,7 +458,8 @@ fn systems(x: &Inputs<'_>, out: &mut Out) {
                 format!("systems[{s}]"),
                 format!(
                     "System `{}` costs {} a year but supports no goal.",
-                    sys.id, sys.annual_cost
+                    sys.id,
+                    crate::unit::money(sys.annual_cost.to_f64(), &doc.organization.currency)
                 ),
                 "record which goals it supports under `supports:`, or consider retiring it",
             );

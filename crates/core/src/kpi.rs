@@ -524,3 +524,60 @@ pub fn realised_portfolio(rows: &[Realised]) -> Option<RealisedTotal> {
         realised_roi: realised.and_then(|b| crate::finance::first_year_roi(b, cost)),
     })
 }
+
+/// A goal's standing explained in plain words, with figures as people write them in `scale`
+/// and months by name: what the pages, the pack and the report show (the status's own
+/// `explanation`, for the CLI and the API, names the model and prints figures raw).
+pub fn plain_explanation(s: &GoalStatus, scale: &crate::unit::Measure) -> String {
+    let fig = |x: Option<f64>| scale.format_opt(x);
+    let month = |m: &str| {
+        crate::model::Month::parse(m).map_or_else(|| m.to_string(), crate::calendar::month_words)
+    };
+    let due = s.due.as_deref().map(month).unwrap_or_default();
+    let reach = if s.direction == crate::model::Direction::Down {
+        "falling to"
+    } else {
+        "reaching"
+    };
+    match (s.status, s.method) {
+        (Standing::NotMeasurable, _) => {
+            "It needs a KPI, a target and a month it is due to be followed.".into()
+        }
+        (Standing::NoData, _) => "There are no figures for its KPI yet: import data, or type a month's figure on the KPI's page.".into(),
+        (Standing::Achieved, _) => format!(
+            "{} in {} reaches the target of {}.",
+            fig(s.latest),
+            s.latest_month.as_deref().map(month).unwrap_or_default(),
+            fig(s.target)
+        ),
+        (Standing::Missed, _) => format!(
+            "It was due in {due}; the latest figure, {}, misses the target of {}.",
+            fig(s.latest),
+            fig(s.target)
+        ),
+        (_, Method::Forecast) => format!(
+            "The forecast from {} months of figures gives {} chance of {reach} {} by {due}{}.",
+            s.measurements,
+            s.probability.map_or_else(
+                || "no".to_string(),
+                |p| format!("a {}", crate::unit::chance_percent(p))
+            ),
+            fig(s.target),
+            if s.measurements < 24 {
+                " (from so few months, it cannot be surer than that)"
+            } else {
+                ""
+            }
+        ),
+        (_, Method::LinearPace) => format!(
+            "{} months of figures, too few to forecast: {} of the way to {} so far.",
+            s.measurements,
+            s.progress.map_or_else(
+                || "none".to_string(),
+                |p| crate::unit::percent(p.clamp(-9.99, 9.99), 0)
+            ),
+            fig(s.target)
+        ),
+        _ => String::new(),
+    }
+}

@@ -538,7 +538,7 @@ pub fn agenda(i: &Inputs) -> Agenda {
                 .find(|k| k.id.as_str() == id)
                 .map(|k| k.name.clone())
                 .or_else(|| crate::catalogue::find(id).map(|m| m.name.to_string()))
-                .unwrap_or_else(|| id.clone());
+                .unwrap_or_else(|| words_of(id));
             let Some((to_m, to_v)) = s.iter().next_back().map(|(k, v)| (*k, *v)) else {
                 continue;
             };
@@ -564,7 +564,7 @@ pub fn agenda(i: &Inputs) -> Agenda {
                         "down from"
                     },
                     unit.format(before),
-                    signed_percent((to_v - before) / before.abs()),
+                    change_words(&unit, before, to_v),
                 ),
                 Some((_, before)) => format!(
                     "{}: {} in {}, from {}",
@@ -696,6 +696,47 @@ pub fn agenda(i: &Inputs) -> Agenda {
 }
 
 /// A change as a percentage with its sign, whole: `+10%`, `-3%`.
+/// A metric's id in words when nothing names it (`marketing_spend`: "Marketing spend").
+fn words_of(id: &str) -> String {
+    let spaced = id.replace(['_', '-'], " ");
+    let mut c = spaced.chars();
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
+
+/// How a figure moved from `before` to `now`, as people say it: a share or a score by the
+/// points it moved (a change of 300% in a score that went from -50 to 100 says nothing), any
+/// other figure by the percentage it moved when it was above zero, else by the amount.
+fn change_words(unit: &Measure, before: f64, now: f64) -> String {
+    let signed = |x: String, up: bool| {
+        if up {
+            format!("+{x}")
+        } else {
+            format!("−{x}")
+        }
+    };
+    let d = now - before;
+    // A share's points are percentage points; a score's, its own.
+    let scale = match unit.unit {
+        crate::unit::Unit::Fraction => Some(100.0),
+        crate::unit::Unit::Score => Some(1.0),
+        _ => None,
+    };
+    match scale {
+        Some(k) => {
+            let points = (d * k * 10.0).round() / 10.0;
+            if points == 0.0 {
+                "no change".into()
+            } else {
+                signed(format!("{} points", points.abs()), points > 0.0)
+            }
+        }
+        None if before > 0.0 => signed_percent(d / before),
+        None => signed(unit.format(d.abs()), d >= 0.0),
+    }
+}
+
 fn signed_percent(x: f64) -> String {
     let p = (x * 100.0).round();
     if p > 0.0 {

@@ -247,6 +247,20 @@ pub fn rounded_money(x: f64, currency: &str) -> String {
     money(if x < 0.0 { -r } else { r }, currency)
 }
 
+/// A probability as a percentage, never a flat 0% or 100%, which a forecast cannot promise:
+/// "under 1%", "37%", "over 99%" (every page, the pack and the report alike).
+pub fn chance_percent(p: f64) -> String {
+    if !p.is_finite() {
+        MISSING.to_owned()
+    } else if p >= 0.995 {
+        "over 99%".to_owned()
+    } else if p <= 0.005 {
+        "under 1%".to_owned()
+    } else {
+        percent(p, 0)
+    }
+}
+
 /// A chance in words with its article, as a sentence says it: `"a 47% chance"`, and at the
 /// ends, where a whole percentage would say 0% or 100%, `"less than a 1% chance"` and
 /// `"more than a 99% chance"`.

@@ -643,8 +643,8 @@ impl Checker<'_> {
                 let p = self.at(
                     format!("systems[{s}].end_of_life"),
                     format!(
-                        "system `{}` reaches end of life before it was installed",
-                        sys.id
+                        "the system “{}” reaches end of life before it was installed",
+                        sys.name
                     ),
                 );
                 p.expected = Some(format!("{installed} or a later month"));

@@ -448,15 +448,16 @@ pub fn kpi_series(
 }
 
 /// The probability of a goal's KPI reaching its target `steps` periods on, from its history,
-/// by the automatic exponential-smoothing forecast; what `sextant_core::analyze_with` takes as
-/// its forecaster. `None` when the series is too short to forecast.
+/// by the forecast its KPI's page and the forecast route give
+/// ([`sextant_metrics::forecast::goal_probability`]); what `sextant_core::analyze_with` takes
+/// as its forecaster. `None` when the series is too short to forecast.
 pub fn goal_forecast(
     values: &[f64],
     steps: usize,
     target: f64,
     direction: sextant_core::model::Direction,
 ) -> Option<(f64, String)> {
-    sextant_metrics::ets::goal_probability(
+    sextant_metrics::forecast::goal_probability(
         values,
         steps,
         target,

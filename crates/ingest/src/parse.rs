@@ -201,8 +201,12 @@ fn describe(y: i32, m: u32, d: u32) -> String {
     )
 }
 
-/// An amount of money: currency symbols and codes, spaces, thousands separators and
-/// parentheses for negatives are accepted; `decimal_comma` reads `1.234,50`.
+/// An amount of money: a number, digit-grouped (`1,234.50`, `1 234,50`, `1'234`) or in
+/// scientific notation (`1.5E+06`); a currency (symbol, code or local abbreviation) at its
+/// start or end; a sign at the start (before or after the currency), a minus at the end, or
+/// parentheses for a negative. `decimal_comma` reads `1.234,50`. Anything else (a letter or
+/// sign among the digits, a separator not between two digits, a result that is not finite) is
+/// refused with the cell as found.
 pub fn money(s: &str, decimal_comma: bool) -> Result<f64, String> {
     let t = s.trim();
     if t.is_empty() {
@@ -218,40 +222,191 @@ pub fn money(s: &str, decimal_comma: bool) -> Result<f64, String> {
     {
         return Ok(v);
     }
-    let mut neg = false;
+    read_amount(t, decimal_comma).ok_or_else(|| format!("{s:?}"))
+}
+
+/// Currency symbols read before or after an amount.
+const CURRENCY_SYMBOLS: &str = "$€£¥₹₩₽¢₺₴₪₫₱฿₦₡₲₵₸₼₾₭₮₨¤";
+
+/// Local currency abbreviations read before or after an amount, each before any that it
+/// starts or ends with (`kr.` before `kr`), so that the longer is taken.
+const CURRENCY_WORDS: [&str; 20] = [
+    "SFr.", "kr.", "Kr.", "Fr.", "Rs.", "kr", "Kr", "zł", "zl", "Kč", "Ft", "lei", "Lei", "Fr",
+    "Rs", "Rp", "RM", "kn", "円", "元",
+];
+
+/// What grouping separators may stand between digits: `,` `.` space, no-break space, narrow
+/// no-break space, `'` and `_`.
+const GROUPING: [char; 7] = [',', '.', ' ', '\u{a0}', '\u{202f}', '\'', '_'];
+
+/// The general reading of an amount (the fast paths declined it): an optional sign and
+/// currency before the number, or a minus and currency after it, or parentheses for a
+/// negative; the number with digit grouping, or in scientific notation. `None` for anything
+/// else: letters or signs among the digits, separators not between two digits, a result that
+/// is not finite.
+fn read_amount(t: &str, decimal_comma: bool) -> Option<f64> {
     let mut body = t;
-    if body.starts_with('(') && body.ends_with(')') {
-        neg = true;
-        body = &body[1..body.len() - 1];
+    let mut parens = false;
+    if let Some(inner) = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
+        (parens, body) = (true, inner.trim());
     }
-    let mut cleaned = String::with_capacity(body.len());
-    for c in body.chars() {
-        match c {
-            '0'..='9' | '.' | ',' => cleaned.push(c),
-            '-' | '\u{2212}' => neg = !neg,
-            '+' | ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_' => {}
-            c if c.is_alphabetic() || "$€£¥₹₩₽¢".contains(c) => {}
-            _ => return Err(format!("{s:?}")),
+    // Some(true) for a minus, Some(false) for a plus: one at most.
+    let mut sign: Option<bool> = None;
+    // Before the number: a sign, a currency, a sign.
+    if let Some((minus, rest)) = leading_sign(body) {
+        (sign, body) = (Some(minus), rest.trim_start());
+    }
+    if let Some(rest) = currency_prefix(body) {
+        body = rest.trim_start();
+        if sign.is_none()
+            && let Some((minus, rest)) = leading_sign(body)
+        {
+            (sign, body) = (Some(minus), rest.trim_start());
         }
     }
-    let normal = if decimal_comma {
-        cleaned.replace('.', "").replace(',', ".")
+    // After it: a minus, a currency, a minus.
+    if sign.is_none()
+        && let Some(rest) = trailing_minus(body)
+    {
+        (sign, body) = (Some(true), rest.trim_end());
+    }
+    if let Some(rest) = currency_suffix(body) {
+        body = rest.trim_end();
+        if sign.is_none()
+            && let Some(rest) = trailing_minus(body)
+        {
+            (sign, body) = (Some(true), rest.trim_end());
+        }
+    }
+    // `$(12.00)`: parentheses inside the currency.
+    if !parens
+        && sign.is_none()
+        && let Some(inner) = body.strip_prefix('(').and_then(|b| b.strip_suffix(')'))
+    {
+        (parens, body) = (true, inner.trim());
+    }
+    if parens && sign.is_some() {
+        return None;
+    }
+    let v = unsigned_number(body, decimal_comma)?;
+    Some(if parens || sign == Some(true) { -v } else { v })
+}
+
+/// A sign at the start: `-`, `−` (U+2212) or `+`, and whether it is a minus.
+fn leading_sign(s: &str) -> Option<(bool, &str)> {
+    let mut chars = s.chars();
+    let minus = match chars.next()? {
+        '-' | '\u{2212}' => true,
+        '+' => false,
+        _ => return None,
+    };
+    Some((minus, chars.as_str()))
+}
+
+/// What is before a minus (`-` or `−`) at the end.
+fn trailing_minus(s: &str) -> Option<&str> {
+    s.strip_suffix(['-', '\u{2212}'])
+}
+
+/// What follows a currency at the start: a symbol, a code of three capitals (`USD`), one to
+/// three capitals and `$` (`US$`, `R$`), or a local abbreviation.
+fn currency_prefix(s: &str) -> Option<&str> {
+    if let Some(rest) = s.strip_prefix(|c: char| CURRENCY_SYMBOLS.contains(c)) {
+        return Some(rest);
+    }
+    let b = s.as_bytes();
+    let capitals = b
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    if (1..=3).contains(&capitals) && b.get(capitals) == Some(&b'$') {
+        return Some(&s[capitals + 1..]);
+    }
+    if capitals == 3 {
+        return Some(&s[3..]);
+    }
+    CURRENCY_WORDS.iter().find_map(|w| s.strip_prefix(w))
+}
+
+/// What precedes a currency at the end, in the forms of [`currency_prefix`].
+fn currency_suffix(s: &str) -> Option<&str> {
+    if let Some(rest) = s.strip_suffix('$') {
+        let b = rest.as_bytes();
+        let capitals = b
+            .iter()
+            .rev()
+            .take(3)
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        return Some(&rest[..rest.len() - capitals]);
+    }
+    if let Some(rest) = s.strip_suffix(|c: char| CURRENCY_SYMBOLS.contains(c)) {
+        return Some(rest);
+    }
+    let b = s.as_bytes();
+    if b.len() >= 3 && b[b.len() - 3..].iter().all(u8::is_ascii_uppercase) {
+        return Some(&s[..s.len() - 3]);
+    }
+    CURRENCY_WORDS.iter().find_map(|w| s.strip_suffix(w))
+}
+
+/// A number without sign or currency: digits grouped by [`GROUPING`] separators (one between
+/// two digits), `.` or `,` as the decimal mark by the rules of [`money`]; or scientific
+/// notation (`1.5E+06`, `1,5E+06`), whose mantissa has no grouping, so that its one `.` or
+/// `,` is the decimal mark. `None` for anything else or a result that is not finite.
+fn unsigned_number(s: &str, decimal_comma: bool) -> Option<f64> {
+    let normal = if let Some(e) = s.find(['e', 'E']) {
+        let (mantissa, exponent) = (&s[..e], &s[e + 1..]);
+        let (int, frac) = match mantissa.split_once(['.', ',']) {
+            Some((int, frac)) if !frac.is_empty() => (int, frac),
+            Some(_) => return None,
+            None => (mantissa, "0"),
+        };
+        let power = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || !digits(frac) || !digits(power) {
+            return None;
+        }
+        format!("{int}.{frac}e{exponent}")
     } else {
-        match (cleaned.rfind('.'), cleaned.rfind(',')) {
-            // 1.234,50: the comma is the decimal point.
-            (Some(d), Some(c)) if c > d => cleaned.replace('.', "").replace(',', "."),
-            (Some(_), Some(_)) => cleaned.replace(',', ""),
-            // 12,50 (two decimals after the only comma): a decimal comma.
-            (None, Some(c)) if cleaned.len() - c - 1 != 3 && cleaned.matches(',').count() == 1 => {
-                cleaned.replace(',', ".")
+        // Digits, and `.` and `,` of the separators; each separator between two digits.
+        let mut cleaned = String::with_capacity(s.len());
+        let mut after_digit = false;
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                cleaned.push(c);
+                after_digit = true;
+            } else if after_digit && GROUPING.contains(&c) {
+                if matches!(c, '.' | ',') {
+                    cleaned.push(c);
+                }
+                after_digit = false;
+            } else {
+                return None;
             }
-            _ => cleaned.replace(',', ""),
+        }
+        if !after_digit {
+            return None;
+        }
+        if decimal_comma {
+            cleaned.replace('.', "").replace(',', ".")
+        } else {
+            match (cleaned.rfind('.'), cleaned.rfind(',')) {
+                // 1.234,50: the comma is the decimal point.
+                (Some(d), Some(c)) if c > d => cleaned.replace('.', "").replace(',', "."),
+                (Some(_), Some(_)) => cleaned.replace(',', ""),
+                // 12,50 (two decimals after the only comma): a decimal comma.
+                (None, Some(c))
+                    if cleaned.len() - c - 1 != 3 && cleaned.matches(',').count() == 1 =>
+                {
+                    cleaned.replace(',', ".")
+                }
+                _ => cleaned.replace(',', ""),
+            }
         }
     };
-    match normal.parse::<f64>() {
-        Ok(v) if v.is_finite() && !normal.is_empty() => Ok(if neg { -v } else { v }),
-        _ => Err(format!("{s:?}")),
-    }
+    normal.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// A number written `-123.45`: an optional minus, digits, and a point with 1 to 3 digits after
@@ -302,6 +457,8 @@ pub fn yes_no(s: &str) -> Result<bool, String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> i32 {
@@ -453,5 +610,208 @@ mod tests {
         assert!(money("12..5", false).is_err());
         assert!(money("", false).is_err());
         assert!(money("n/a", false).is_err());
+    }
+
+    /// Every form real exports write, with its value.
+    #[test]
+    fn money_in_the_forms_exports_write() {
+        for (s, v) in [
+            // Plain and scientific, a leading plus.
+            ("1234.5", 1234.5),
+            ("-12", -12.0),
+            ("+12", 12.0),
+            ("+$12.50", 12.5),
+            ("1.5E+06", 1.5e6),
+            ("1.5e-3", 0.0015),
+            ("-1.5E+06", -1.5e6),
+            ("$1.5E+06", 1.5e6),
+            ("1.5E+06 USD", 1.5e6),
+            ("(12.00)", -12.0),
+            ("($12.00)", -12.0),
+            ("$(12.00)", -12.0),
+            ("(12.00) €", -12.0),
+            // A minus at the start, before or after a currency, or at the end.
+            ("-$12.50", -12.5),
+            ("$-12.50", -12.5),
+            ("$ -12.50", -12.5),
+            ("- $12.50", -12.5),
+            ("USD -12", -12.0),
+            ("-USD 12", -12.0),
+            ("\u{2212}12", -12.0),
+            ("\u{2212}$12.50", -12.5),
+            ("12.50-", -12.5),
+            ("12.50 -", -12.5),
+            ("12,50 €-", -12.5),
+            ("12,50- €", -12.5),
+            ("12.50\u{2212}", -12.5),
+            // Symbols, codes and local abbreviations, before or after, spaced or not.
+            ("$12", 12.0),
+            ("12$", 12.0),
+            ("€12", 12.0),
+            ("12 €", 12.0),
+            ("£12.50", 12.5),
+            ("¥1,234", 1234.0),
+            ("₹1,23,456.78", 123_456.78),
+            ("₩12,000", 12_000.0),
+            ("12 ₽", 12.0),
+            ("50¢", 50.0),
+            ("USD12", 12.0),
+            ("USD 12", 12.0),
+            ("12 EUR", 12.0),
+            ("12EUR", 12.0),
+            ("CHF 1'234.00", 1234.0),
+            ("SEK 1 234,50", 1234.5),
+            ("1 234,50 kr", 1234.5),
+            ("1 234,50 kr.", 1234.5),
+            ("kr 12", 12.0),
+            ("12 zł", 12.0),
+            ("12 Kč", 12.0),
+            ("1 200 Ft", 1200.0),
+            ("12 lei", 12.0),
+            ("Fr. 12.50", 12.5),
+            ("Rs 1,234", 1234.0),
+            ("Rs.1,234", 1234.0),
+            ("US$12", 12.0),
+            ("US$ 12", 12.0),
+            ("R$ 12,50", 12.5),
+            ("A$12", 12.0),
+            ("C$ 12", 12.0),
+            ("12 US$", 12.0),
+            ("$12.00 USD", 12.0),
+            // Grouping between digits.
+            ("1,234,567.89", 1_234_567.89),
+            ("1.234.567,89", 1_234_567.89),
+            ("1 234 567", 1_234_567.0),
+            ("1\u{a0}234,50", 1234.5),
+            ("1\u{202f}234,50", 1234.5),
+            ("1'234'567", 1_234_567.0),
+            ("1_234_567", 1_234_567.0),
+            ("  $1,234.50  ", 1234.5),
+        ] {
+            assert_eq!(money(s, false), Ok(v), "{s:?}");
+        }
+        for (s, v) in [
+            ("1.234,50", 1234.5),
+            ("1.234", 1234.0),
+            ("-1.234,50 €", -1234.5),
+            ("€ 1.234,50-", -1234.5),
+            ("1 234,50 kr", 1234.5),
+            ("1,5E+06", 1.5e6),
+            ("12", 12.0),
+        ] {
+            assert_eq!(money(s, true), Ok(v), "{s:?}");
+        }
+        assert_eq!(number("1.5E+06"), Ok(1.5e6));
+        assert_eq!(number(" 1,200 "), Ok(1200.0));
+    }
+
+    /// Letters among the digits, a sign in the middle, separators not between two digits,
+    /// and results that are not finite are refused, naming the cell.
+    #[test]
+    fn money_refuses_what_is_not_an_amount() {
+        for s in [
+            "1e400",
+            "-1e400",
+            "$1e400",
+            "1E+400",
+            "inf",
+            "-inf",
+            "infinity",
+            "NaN",
+            "nan",
+            "INF",
+            "1.5k",
+            "1x5",
+            "12abc",
+            "abc12",
+            "abc 12",
+            "12 abc",
+            "2027-01-05",
+            "1-2",
+            "-12-",
+            "--12",
+            "+-12",
+            "(-12)",
+            "-(12)",
+            "12+",
+            "0x10",
+            "1x00",
+            "12..5",
+            "1,,000",
+            ",5,",
+            ",5",
+            "5,",
+            "1, 000",
+            "1 .5",
+            "$,5",
+            "12.50$-$",
+            "$ $12",
+            "USDX 12",
+            "12 USDX",
+            "US$$12",
+            "1,234.567,8",
+            "1.5E",
+            "1.5E+",
+            "E5",
+            "1.2.3e5",
+            "1,234.5e3",
+            "12%",
+            "n/a",
+            "$",
+            "-",
+            "()",
+            "1 2x",
+            "١٢",
+        ] {
+            assert_eq!(money(s, false), Err(format!("{s:?}")), "{s:?}");
+            assert_eq!(
+                money(s, true),
+                Err(format!("{s:?}")),
+                "{s:?} with a decimal comma"
+            );
+            assert_eq!(number(s), Err(format!("{s:?}")), "{s:?} as a number");
+        }
+        // With a decimal point, `.` is not grouping unless a decimal comma follows.
+        for s in ["1.2.3", "1.234.5", "1.234.567"] {
+            assert_eq!(money(s, false), Err(format!("{s:?}")), "{s:?}");
+        }
+        assert_eq!(number(" 1x00 "), Err("\"1x00\"".into()));
+        assert_eq!(money(" 1x5 ", false), Err("\" 1x5 \"".into()));
+        assert_eq!(money(" ", false), Err("an empty cell".into()));
+    }
+
+    proptest::proptest! {
+        /// Any finite number as Rust writes it, plainly or in scientific notation, alone or
+        /// after a currency, reads back to itself.
+        #[test]
+        fn finite_numbers_read_back(
+            v in proptest::num::f64::POSITIVE
+                | proptest::num::f64::NEGATIVE
+                | proptest::num::f64::NORMAL
+                | proptest::num::f64::SUBNORMAL
+                | proptest::num::f64::ZERO
+        ) {
+            proptest::prop_assume!(v.is_finite());
+            for s in [format!("{v}"), format!("{v:e}"), format!("{v:E}"), format!("USD {v}"), format!("{v:e} €")] {
+                proptest::prop_assert_eq!(money(&s, false).map(f64::to_bits), Ok(v.to_bits()), "{}", s);
+            }
+            for s in [format!("{v}"), format!("{v:e}")] {
+                proptest::prop_assert_eq!(number(&s).map(f64::to_bits), Ok(v.to_bits()), "{}", s);
+            }
+        }
+
+        /// Digits with a letter strictly inside (other than the `e` of scientific notation)
+        /// are refused, in either decimal mark.
+        #[test]
+        fn a_letter_among_digits_is_refused(
+            before in "[0-9]{1,8}",
+            letter in "[a-df-zA-DF-Zµßéłčя]",
+            after in "[0-9]{1,8}",
+        ) {
+            let s = format!("{before}{letter}{after}");
+            proptest::prop_assert_eq!(money(&s, false), Err(format!("{s:?}")));
+            proptest::prop_assert_eq!(money(&s, true), Err(format!("{s:?}")));
+            proptest::prop_assert_eq!(number(&s), Err(format!("{s:?}")));
+        }
     }
 }

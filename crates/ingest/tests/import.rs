@@ -120,6 +120,43 @@ fn bad_rows_fail_the_file_or_are_skipped_with_line_and_column() {
     assert_eq!(report.skipped[0].line, 3);
 }
 
+/// A letter among an amount's digits is refused where it stands, not read as the digits
+/// around it (`1x5` was 15): by both order readers, with nothing imported.
+#[test]
+fn an_amount_with_a_letter_inside_is_refused_with_line_and_column() {
+    let p = temp(
+        "letter.csv",
+        "date,customer,total\n2027-03-01,C1,10\n2027-03-02,C2,1x5\n2027-03-03,C3,12\n",
+    );
+    let want = "1 bad row(s); nothing was imported:\n  line 3, column 3 (amount from \"total\"): expected an amount of money (1234.50, $1,234.50), found \"1x5\"";
+    let e = import(&p, Kind::Orders, &Options::default()).unwrap_err();
+    assert_eq!(e.to_string(), want);
+    let mut channels = Names::default();
+    let e = sextant_ingest::read_orders(
+        &p,
+        &Options::default(),
+        sextant_metrics::calendar::Granularity::Month,
+        &mut channels,
+        |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), want);
+    // Skipping bad rows leaves it out rather than reading 15.
+    let opts = Options {
+        skip_bad_rows: true,
+        ..Options::default()
+    };
+    let (rows, _) = import(&p, Kind::Orders, &opts).unwrap();
+    let amounts: Vec<f64> = rows
+        .iter()
+        .map(|r| match r {
+            Record::Order(o) => o.amount,
+            _ => panic!("not an order"),
+        })
+        .collect();
+    assert_eq!(amounts, [10.0, 12.0]);
+}
+
 #[test]
 fn xlsx_marketing_spend_with_real_dates() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};

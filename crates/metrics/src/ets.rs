@@ -850,12 +850,18 @@ fn quantile(v: &[f64], p: f64) -> f64 {
 /// ones of `dof` degrees of freedom. With `only` (a step's index), a simulated model keeps the
 /// paths of that step alone, and the other steps' intervals are NaN: for a caller that reads
 /// one step.
-fn project(fit: &Fit, horizon: usize, dof: Option<f64>, only: Option<usize>) -> Forecast {
+/// The model's point forecasts `1..=horizon` steps ahead (the means of [`forecast`], without
+/// its intervals: nothing simulated).
+pub fn point_forecast(fit: &Fit, horizon: usize) -> Vec<f64> {
+    means(fit, horizon)
+}
+
+fn means(fit: &Fit, horizon: usize) -> Vec<f64> {
     let spec = &fit.spec;
     let p = &fit.params;
     let (l, b, s) = (fit.state.l, fit.state.b, fit.state.seasons());
     let m = spec.period.max(1);
-    let point = |h: usize, l: f64, b: f64, s: &[f64]| -> f64 {
+    let point = |h: usize| -> f64 {
         let damp: f64 = match spec.trend {
             TrendKind::N => 0.0,
             TrendKind::A => h as f64,
@@ -868,7 +874,15 @@ fn project(fit: &Fit, horizon: usize, dof: Option<f64>, only: Option<usize>) -> 
             SeasonKind::M => q * s[(h - 1) % m],
         }
     };
-    let mean: Vec<f64> = (1..=horizon).map(|h| point(h, l, b, &s)).collect();
+    (1..=horizon).map(point).collect()
+}
+
+fn project(fit: &Fit, horizon: usize, dof: Option<f64>, only: Option<usize>) -> Forecast {
+    let spec = &fit.spec;
+    let p = &fit.params;
+    let (l, b, s) = (fit.state.l, fit.state.b, fit.state.seasons());
+    let m = spec.period.max(1);
+    let mean = means(fit, horizon);
     let linear = spec.error == ErrorKind::A && spec.season != SeasonKind::M;
     let (mut lo80, mut hi80, mut lo95, mut hi95) = (vec![], vec![], vec![], vec![]);
     let mut draws: Vec<Vec<f64>> = Vec::new();
@@ -1148,6 +1162,21 @@ pub fn bounded(p: f64, n: usize) -> (f64, String) {
     }
 }
 
+/// The probability that `y`, forecast by `fit`, reaches `target` `steps` ahead (falls to it
+/// when `down`), and the model's name: what [`probability_at_least`] (or
+/// [`probability_at_most`]) of [`predictive`] gives at that step, with that step's paths only
+/// worked out.
+pub fn chance_at(fit: &Fit, y: &[f64], steps: usize, target: f64, down: bool) -> (f64, String) {
+    let steps = steps.max(1);
+    let fc = predictive_at(fit, y, steps, Some(steps - 1));
+    let p = if down {
+        probability_at_most(&fc, steps, target)
+    } else {
+        probability_at_least(&fc, steps, target)
+    };
+    (p, fc.model)
+}
+
 /// For goal tracking: the probability of reaching `target` `steps` months after the last of
 /// `values` (falling to it when `down`), and the model chosen, from [`predictive`]'s
 /// distribution. From a short history (fewer than [`SHORT_SERIES`] months) the probability
@@ -1163,21 +1192,19 @@ pub fn goal_probability(
     let n = values.len();
     let period = (n >= 24).then_some(12);
     let fit = auto(values, period).ok()?;
-    let fc = predictive_at(&fit, values, steps.max(1), Some(steps.max(1) - 1));
-    let p = if down {
-        probability_at_most(&fc, steps, target)
-    } else {
-        probability_at_least(&fc, steps, target)
-    };
+    let (p, model) = chance_at(&fit, values, steps, target, down);
+    Some(goal_words(p, model, n))
+}
+
+/// A goal's chance from `n` values kept within [`probability_bounds`], and the model's name,
+/// followed below [`SHORT_SERIES`] values by how much data it had and how sure it could be.
+pub(crate) fn goal_words(p: f64, model: String, n: usize) -> (f64, String) {
     if n >= SHORT_SERIES {
-        return Some((p, fc.model));
+        return (p, model);
     }
     let (p, how) = bounded(p, n);
-    Some((
+    (
         p,
-        format!(
-            "{} (from {n} months of data{how}; a longer history would narrow this)",
-            fc.model
-        ),
-    ))
+        format!("{model} (from {n} months of data{how}; a longer history would narrow this)"),
+    )
 }

@@ -449,6 +449,20 @@ impl Snaive {
         };
         self.sigma * (k * drift).sqrt()
     }
+
+    /// The probability of reaching `t` `h` periods ahead (falling to it when `down`), under
+    /// the t distribution of its spread.
+    fn chance(&self, h: usize, t: f64, down: bool) -> f64 {
+        let (mu, sd) = (self.mean(h), self.sd(h));
+        let up = if sd > 0.0 {
+            1.0 - ets::t_cdf((t - mu) / sd, self.dof)
+        } else if mu >= t {
+            1.0
+        } else {
+            0.0
+        };
+        if down { 1.0 - up } else { up }
+    }
 }
 
 /// The longest horizon, in periods.
@@ -463,22 +477,22 @@ fn mae(actual: &[f64], predicted: &[f64]) -> f64 {
         / actual.len().max(1) as f64
 }
 
-/// Builds the forecast report of a series (in any order) for both front doors.
-pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String> {
-    if !(1..=MAX_HORIZON).contains(&req.horizon) {
-        return Err(format!(
-            "horizon: expected 1 to {MAX_HORIZON} periods, found {}",
-            req.horizon
-        ));
-    }
-    let (periods, y, grain, mut notes, next) = prepare(points)?;
+/// The model a series is forecast with, as [`report`] chooses it: the ETS model of least AICc
+/// (seasonal with `m`), then, on a short series (under three seasons) that took no season, a
+/// holdout of its last season against seasonal naive with drift, which replaces the ETS model
+/// when it forecasts that season better.
+struct Choice {
+    fit: Fit,
+    use_snaive: Option<Snaive>,
+    holdout: Option<Holdout>,
+    chosen_by: String,
+    notes: Vec<String>,
+}
+
+fn choose(y: &[f64], m: Option<usize>) -> Result<Choice, String> {
     let n = y.len();
-    // The grain's season by default, once the data hold a season and a few values more.
-    let m = req
-        .season
-        .or(grain.season().filter(|&m| n >= m + 4))
-        .filter(|&m| m >= 2);
-    let fit = ets::auto(&y, m).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    let fit = ets::auto(y, m).map_err(|e| e.to_string())?;
     let mut chosen_by = "AICc among the admissible ETS models".to_string();
     let mut use_snaive: Option<Snaive> = None;
     let mut holdout = None;
@@ -503,7 +517,8 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
         if h0 >= 1 && n - h0 >= m.max(4) {
             let train = &y[..n - h0];
             let test = &y[n - h0..];
-            let ets_pred = ets::auto(train, Some(m)).map(|f| ets::forecast(&f, h0).mean);
+            // The means only: the intervals (simulated, for some models) are not compared.
+            let ets_pred = ets::auto(train, Some(m)).map(|f| ets::point_forecast(&f, h0));
             let sn_pred = snaive(train, m).map(|s| (1..=h0).map(|h| s.mean(h)).collect::<Vec<_>>());
             if let (Ok(e), Some(s)) = (ets_pred, sn_pred) {
                 let (e_mae, s_mae) = (mae(test, &e), mae(test, &s));
@@ -513,7 +528,7 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
                     seasonal_naive_mae: crate::catalogue::round_to(s_mae, 4),
                 });
                 if s_mae < e_mae {
-                    use_snaive = snaive(&y, m);
+                    use_snaive = snaive(y, m);
                     chosen_by = format!(
                         "holdout of the last {h0} periods: seasonal naive with drift, mean absolute error {s_mae:.2} against {e_mae:.2} for ETS"
                     );
@@ -529,6 +544,74 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
             ));
         }
     }
+    Ok(Choice {
+        fit,
+        use_snaive,
+        holdout,
+        chosen_by,
+        notes,
+    })
+}
+
+/// For goal tracking: the probability that a monthly series (`values`, one a month, the last
+/// the latest) reaches `target` `steps` months after its last value (falls to it when `down`),
+/// and the model's name: [`report`]'s forecast of the same months, so that a goal's chance is
+/// the one its KPI's page and the forecast route give (the same model choice, seasonal naive
+/// included). From a short history the name says how much data it had. `None` when the series
+/// cannot be forecast.
+pub fn goal_probability(
+    values: &[f64],
+    steps: usize,
+    target: f64,
+    down: bool,
+) -> Option<(f64, String)> {
+    let n = values.len();
+    if n == 0 || values.iter().any(|v| !v.is_finite()) || !target.is_finite() {
+        return None;
+    }
+    // As `report` takes a monthly series: its season once it holds a season and 4 values more.
+    let m = Some(12).filter(|&m| n >= m + 4);
+    let c = choose(values, m).ok()?;
+    let h = steps.clamp(1, MAX_HORIZON);
+    // The step read only, as `report` works it out for every step.
+    let (p, model) = match &c.use_snaive {
+        Some(s) => (
+            s.chance(h, target, down),
+            "seasonal naive with drift".to_string(),
+        ),
+        None => ets::chance_at(&c.fit, values, h, target, down),
+    };
+    let (p, words) = ets::goal_words(p, model, n);
+    // As the report writes a probability.
+    Some((crate::catalogue::round_to(p, 4), words))
+}
+
+/// Builds the forecast report of a series (in any order) for both front doors.
+pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String> {
+    if !(1..=MAX_HORIZON).contains(&req.horizon) {
+        return Err(format!(
+            "horizon: expected 1 to {MAX_HORIZON} periods, found {}",
+            req.horizon
+        ));
+    }
+    if let Some(t) = req.target.filter(|t| !t.is_finite()) {
+        return Err(format!("target: expected a number, found {t}"));
+    }
+    let (periods, y, grain, mut notes, next) = prepare(points)?;
+    let n = y.len();
+    // The grain's season by default, once the data hold a season and a few values more.
+    let m = req
+        .season
+        .or(grain.season().filter(|&m| n >= m + 4))
+        .filter(|&m| m >= 2);
+    let Choice {
+        fit,
+        use_snaive,
+        holdout,
+        chosen_by,
+        notes: chosen,
+    } = choose(&y, m)?;
+    notes.extend(chosen);
     let h = req.horizon;
     let forecast_periods: Vec<String> = (1..=h as i64).map(&next).collect();
     let target_period = forecast_periods.last().cloned().unwrap_or_default();
@@ -562,15 +645,7 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
             };
             short(&mut notes, s.dof, "");
             let target = req.target.map(|t| {
-                let (mu, sd) = (s.mean(h), s.sd(h));
-                let up = if sd > 0.0 {
-                    1.0 - ets::t_cdf((t - mu) / sd, s.dof)
-                } else if mu >= t {
-                    1.0
-                } else {
-                    0.0
-                };
-                let p = bounded(&mut notes, if req.down { 1.0 - up } else { up });
+                let p = bounded(&mut notes, s.chance(h, t, req.down));
                 Target {
                     value: t,
                     direction: if req.down { "down" } else { "up" },

@@ -465,3 +465,66 @@ fn a_short_history_gives_a_wide_band_and_a_chance_short_of_certainty() {
         l.notes
     );
 }
+
+/// A goal's chance (`goal_probability`, what goal tracking reads) is the chance the report gives
+/// for the same months, to the digit: the same model choice (seasonal naive with drift
+/// included, when the holdout picks it) and the same step, worked out alone. Series: a December
+/// peak over two years (seasonal), a steady rise over 30 months, 10 months of noise (short, its
+/// chance bounded), the demo's stockout rate (seasonal naive), each toward targets above and
+/// below, rising and falling.
+#[test]
+fn a_goals_chance_is_the_reports_chance() {
+    let rise: Vec<f64> = (0..30)
+        .map(|i| 50.0 + 1.5 * i as f64 + [2.0, -1.0, 0.5, -2.0][i % 4])
+        .collect();
+    let noise: Vec<f64> = (0..10).map(|i| 20.0 + [3.0, -2.0, 1.0][i % 3]).collect();
+    let peak: Vec<f64> = december_peak().into_iter().map(|(_, v)| v).collect();
+    // The demo's stockout rate (examples/corner-bookstore.yaml): the holdout picks seasonal
+    // naive with drift.
+    let stockouts = vec![
+        0.11, 0.1, 0.092, 0.098, 0.095, 0.091, 0.098, 0.101, 0.105, 0.112, 0.119, 0.127, 0.094,
+        0.09, 0.092, 0.104, 0.088, 0.108, 0.092, 0.095, 0.091, 0.101, 0.118, 0.126,
+    ];
+    let mut compared = 0;
+    let mut models = std::collections::BTreeSet::new();
+    for values in [&peak, &rise, &noise, &stockouts] {
+        let last = *values.last().unwrap();
+        for steps in [1, 6, 12] {
+            for (target, down) in [
+                (last * 1.1, false),
+                (last * 0.9, false),
+                (last * 0.9, true),
+                (last * 1.3, true),
+            ] {
+                let rows = months(2025, values);
+                let rows: Vec<(&str, f64)> = rows.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+                let r = report(
+                    &points(&rows),
+                    &Request {
+                        horizon: steps,
+                        target: Some(target),
+                        down,
+                        ..Request::default()
+                    },
+                )
+                .unwrap();
+                let (p, model) =
+                    sextant_metrics::forecast::goal_probability(values, steps, target, down)
+                        .unwrap();
+                assert_eq!(
+                    p,
+                    r.target.as_ref().unwrap().probability,
+                    "{} values, {steps} ahead, target {target} {down}",
+                    values.len()
+                );
+                assert!(model.starts_with(&r.model), "{model} against {}", r.model);
+                models.insert(r.model.clone());
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 48);
+    // Both kinds of model were compared.
+    assert!(models.contains("seasonal naive with drift"), "{models:?}");
+    assert!(models.iter().any(|m| m.starts_with("ETS(")), "{models:?}");
+}

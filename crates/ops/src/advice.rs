@@ -76,7 +76,7 @@ fn name_of(doc: &PlanDoc, id: &str) -> Option<String> {
 
 /// `text` with each `` `id` `` replaced by the name of what it names, in quotes (or the bare
 /// word when it names nothing of the plan).
-fn names(doc: &PlanDoc, text: &str) -> String {
+pub fn names(doc: &PlanDoc, text: &str) -> String {
     let mut out = String::new();
     let mut parts = text.split('`');
     if let Some(first) = parts.next() {

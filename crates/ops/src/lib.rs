@@ -291,7 +291,23 @@ pub fn forecast_series(
         target,
         down,
     };
-    sextant_metrics::forecast::report(&points, &req)
+    let mut r = sextant_metrics::forecast::report(&points, &req)?;
+    // A standard metric's forecast stays within the values it can take (no satisfaction of
+    // 110%, no negative orders), the mean and both intervals alike.
+    if let Some((lo, hi)) = sextant_core::catalogue::natural_range(kpi) {
+        for v in [
+            &mut r.mean,
+            &mut r.lower_80,
+            &mut r.upper_80,
+            &mut r.lower_95,
+            &mut r.upper_95,
+        ] {
+            for x in v.iter_mut() {
+                *x = x.clamp(lo, hi);
+            }
+        }
+    }
+    Ok(r)
 }
 
 /// How far ahead a goal's KPI is forecast: to the goal's due month from the last figure, or a

@@ -657,13 +657,12 @@ pub fn summary(i: &Inputs) -> Summary {
     let mut decisions = Vec::new();
     // The last review held (the agenda's), where the owner answers what it proposed.
     let answer_at = i.agenda.last.as_ref();
-    let approved = |id: &str| {
-        latest_answer(i.meetings, About::Initiative, Some(id))
-            .is_some_and(|(_, a)| a.verdict == Verdict::Approved)
-    };
+    // The owner's standing answer about an initiative: approved or declined, either is
+    // answered (a declined one is not asked again; it is raised below).
+    let answered = |id: &str| latest_answer(i.meetings, About::Initiative, Some(id)).is_some();
     let open = |id: &str| {
         case_of(id).is_some_and(|c| matches!(c.status, Status::Candidate | Status::Planned))
-            && !approved(id)
+            && !answered(id)
     };
     if let Some(first) = schedule
         .iter()
@@ -691,6 +690,25 @@ pub fn summary(i: &Inputs) -> Summary {
             ),
             link,
         ));
+    }
+    // Declined, yet still on the roadmap: the owner's answer and the plan disagree.
+    for s in schedule.iter().filter(|s| {
+        case_of(&s.id).is_some_and(|c| matches!(c.status, Status::Candidate | Status::Planned))
+    }) {
+        if let Some((r, a)) = latest_answer(i.meetings, About::Initiative, Some(&s.id))
+            && a.verdict == Verdict::Declined
+        {
+            decisions.push(Line::new(
+                format!(
+                    "{} was declined by {} on {}, but the roadmap still starts it in {}: take it out of the plan, or change it and propose it again.",
+                    s.title,
+                    a.by,
+                    sextant_core::asset::long_date(a.on),
+                    month_words(i.plan.month_at(s.start_month as i32)),
+                ),
+                format!("reviews/{}#answers", r.id),
+            ));
+        }
     }
     for r in years.iter().filter(|r| r.over_budget) {
         if let Some(b) = r.budget {

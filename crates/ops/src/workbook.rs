@@ -257,7 +257,7 @@ fn build(
         "Recurring cost a year",
         "Benefit a year",
         "Net present value",
-        "Payback (months)",
+        "Payback (months after work starts)",
     ]
     .iter()
     .map(ToString::to_string)
@@ -302,7 +302,8 @@ fn build(
             ws.write_formula_with_format(r, 4, formula(&f, value), &s.money)?;
         }
         if let Some(p) = c.payback_month {
-            ws.write(r, 5, p)?;
+            // Counted from the month its work starts, as the pages count it.
+            ws.write(r, 5, p.saturating_sub(c.start_month))?;
         }
     }
 

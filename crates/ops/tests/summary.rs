@@ -409,6 +409,41 @@ fn answers_move_the_decisions_and_are_quoted() {
         "Starts January 2027; $1,500 to set up, then $720 a year."
     );
     assert!(summary::shown_initiative(&plan, &m.roadmap, "nope").is_none());
+
+    // Declined instead: not asked for again, but raised, since the roadmap still starts it
+    // (the answer and the plan disagree until one of them changes).
+    let mut declined = meetings.clone();
+    declined[0].answers[1] = answer(Some("social-email"), Verdict::Declined, None);
+    let s = summarise(&plan, &m, &declined, day("2026-12-04"));
+    assert!(
+        s.decisions
+            .iter()
+            .all(|d| !(d.text.starts_with("Approve") && d.text.contains("Social media"))),
+        "{:?}",
+        s.decisions
+    );
+    let social = m
+        .roadmap
+        .schedule
+        .iter()
+        .find(|e| e.id == "social-email")
+        .unwrap();
+    let raised = s
+        .decisions
+        .iter()
+        .find(|d| {
+            d.text
+                .starts_with("Social media presence and email marketing was declined")
+        })
+        .unwrap_or_else(|| panic!("{:?}", s.decisions));
+    assert_eq!(
+        raised.text,
+        format!(
+            "Social media presence and email marketing was declined by Sarah on 22 October 2026, but the roadmap still starts it in {}: take it out of the plan, or change it and propose it again.",
+            sextant_core::calendar::month_words(plan.month_at(social.start_month as i32))
+        )
+    );
+    assert_eq!(raised.link, "reviews/autumn#answers");
     let shown = summary::shown_budget(&plan, &m.budget, day("2026-12-04"));
     let y = &m.budget.years[0];
     assert_eq!(y.period, "2027");

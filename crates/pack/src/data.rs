@@ -273,7 +273,7 @@ pub fn data(i: &Inputs) -> Data {
                     st.map_or("No measure set", |s| standing_words(s.status))
                         .to_string(),
                     st.and_then(|s| s.probability)
-                        .map_or_else(|| unit::MISSING.to_string(), |p| percent(p, 0)),
+                        .map_or_else(|| unit::MISSING.to_string(), unit::chance_percent),
                 ]
             })
             .collect(),
@@ -442,7 +442,7 @@ pub fn data(i: &Inputs) -> Data {
             "Running cost a year",
             "Brings a year",
             "Worth over the period",
-            "Pays back in",
+            "Pays back",
             "Yearly return",
         ]
         .map(String::from)
@@ -457,7 +457,10 @@ pub fn data(i: &Inputs) -> Data {
                     case_notes.push(format!(
                         "{}: its yearly return is above 1,000% because it costs little against what it brings (it pays back in {}); the rate says nothing more.",
                         x.title,
-                        c.payback_month.map_or_else(|| "time".to_string(), |m| months(f64::from(m)))
+                        c.payback_month.map_or_else(
+                            || "time".to_string(),
+                            |m| months(f64::from(m.saturating_sub(c.start_month)))
+                        )
                     ));
                 }
                 let irr = unit::yearly_return(c.irr_annual);
@@ -467,8 +470,17 @@ pub fn data(i: &Inputs) -> Data {
                     money(c.recurring_cost_annual, cur),
                     money(c.benefit_annual, cur),
                     money(c.npv, cur),
-                    c.payback_month
-                        .map_or_else(|| "not within the period".to_string(), |m| months(f64::from(m))),
+                    // Counted from the month its work starts, as the initiative's page counts
+                    // it (the case's month is counted from the plan's first).
+                    c.payback_month.map_or_else(
+                        || "not within the period".to_string(),
+                        |m| {
+                            format!(
+                                "{} after it starts",
+                                months(f64::from(m.saturating_sub(c.start_month)))
+                            )
+                        },
+                    ),
                     irr,
                 ]
             })

@@ -551,3 +551,39 @@ fn assessments_show_their_trend() {
         .collect();
     assert_eq!(rows, [("61%", "up 7 points"), ("54%", "the first")]);
 }
+
+/// "Pays back" counts from the month the change's work starts, as its own page counts it
+/// (the business case's month is counted from the plan's first): each row's months are the
+/// case's payback month less its start month.
+#[test]
+fn payback_is_counted_from_the_month_work_starts() {
+    let (data, _) = demo_data(&Part::ALL, Paper::A4);
+    let plan = demo();
+    let an = sextant_ops::analyse(&plan, None).analysis;
+    let col = data
+        .cases
+        .header
+        .iter()
+        .position(|h| h == "Pays back")
+        .unwrap();
+    let mut checked = 0;
+    for row in &data.cases.rows {
+        let case = &an
+            .initiatives
+            .iter()
+            .find(|x| x.title == row[0])
+            .unwrap()
+            .case;
+        if let Some(m) = case.payback_month {
+            let after = m - case.start_month;
+            let want = if after == 1 {
+                "1 month after it starts".to_string()
+            } else {
+                format!("{after} months after it starts")
+            };
+            assert_eq!(row[col], want, "{}", row[0]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked}");
+}

@@ -414,14 +414,14 @@ impl PlanReport<'_> {
                 let unit = self.kpi_unit(status.and_then(|s| s.kpi.as_deref()));
                 let (word, class) = status.map_or(("–", "info"), |s| standing_word(s.status));
                 let mut standing = format!("<span class=\"{class}\">{}</span>", esc(word));
-                if let Some(s) = status
-                    && !s.explanation.is_empty()
-                {
-                    let _ = write!(
-                        standing,
-                        "<br/><span class=\"note\">{}</span>",
-                        esc(&s.explanation)
-                    );
+                // In plain words, as the pages say it (the status's own explanation names the
+                // forecasting model and prints figures raw).
+                if let Some(s) = status {
+                    let words = sextant_core::kpi::plain_explanation(s, &unit);
+                    if !words.is_empty() {
+                        let _ =
+                            write!(standing, "<br/><span class=\"note\">{}</span>", esc(&words));
+                    }
                 }
                 let covered = if g.covered {
                     esc(&g

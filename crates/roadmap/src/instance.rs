@@ -57,6 +57,8 @@ impl Default for Adjust {
 pub struct Item {
     /// The initiative's id.
     pub id: String,
+    /// Title, as the explanations name it.
+    pub title: String,
     /// Its index in the plan's `initiatives`.
     pub plan_index: usize,
     /// Months of implementation (at least 1).
@@ -127,6 +129,8 @@ pub struct Instance {
     pub items: Vec<Item>,
     /// Initiatives left out before scheduling, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The plan's first month (month 0).
+    pub start: sextant_core::model::Month,
     /// Planning horizon `T` in months.
     pub horizon: u32,
     /// Evaluation horizon `H` in months.
@@ -241,6 +245,7 @@ impl Instance {
             };
             items.push(Item {
                 id: init.id.to_string(),
+                title: init.title.clone(),
                 plan_index: pi,
                 duration: d,
                 cost,
@@ -311,6 +316,7 @@ impl Instance {
         Instance {
             items,
             skipped,
+            start: doc.organization.start,
             horizon,
             evaluation,
             budgets,

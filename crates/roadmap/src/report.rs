@@ -116,8 +116,9 @@ pub struct Roadmap {
     pub solve_seconds: f64,
 }
 
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+/// `v` to the cent; never `-0` (an empty roadmap's objective is 0, not "-0.0" in its JSON).
+pub(crate) fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 fn round6(v: f64) -> f64 {

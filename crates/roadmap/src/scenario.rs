@@ -7,6 +7,7 @@ use serde::Serialize;
 use sextant_core::Plan;
 
 use crate::instance::{Adjust, Instance, Objective};
+use crate::report::round2;
 use crate::schedule::{self, Starts};
 use crate::solve::{self, Excluded, Options, SolveStatus};
 
@@ -58,10 +59,6 @@ pub struct Comparison {
     pub objective_kind: Objective,
     /// The base case first, then the scenarios in plan order.
     pub cases: Vec<Case>,
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 /// Compares the plan's scenarios with its base case.
@@ -151,7 +148,14 @@ pub fn compare(plan: &Plan, objective: Objective, opts: &Options) -> Comparison 
                     .filter(|x| !there.contains(x))
                     .cloned()
                     .collect(),
-                base_schedule_feasible: schedule::violations(&inst, &replay).is_empty(),
+                // Fits: every initiative of today's schedule still in it (none pushed past the
+                // horizon by the delays) and no budget or limit broken.
+                base_schedule_feasible: base
+                    .starts
+                    .iter()
+                    .zip(&replay)
+                    .all(|(was, now)| was.is_none() || now.is_some())
+                    && schedule::violations(&inst, &replay).is_empty(),
                 base_schedule_npv: round2(schedule::npv(&inst, &replay)),
                 name,
             }

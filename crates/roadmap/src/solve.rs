@@ -341,7 +341,7 @@ impl Reason {
             Reason::Done => "done already",
             Reason::Horizon => "no time to finish",
             Reason::Alternative => "an alternative was chosen",
-            Reason::Dependency => "needs one left out",
+            Reason::Dependency => "needs another first",
             Reason::NegativeValue => "loses value",
             Reason::Budget => "over budget",
             Reason::Capacity => "no staff time or room",
@@ -362,25 +362,50 @@ pub struct Excluded {
     pub detail: String,
 }
 
+/// Month `m` of the plan in words ("August 2028").
+fn month_words(inst: &Instance, m: u32) -> String {
+    sextant_core::calendar::month_words(inst.start.plus(m as i32))
+}
+
+/// A deadline (`YYYY-MM`) in words, as given when it does not read as a month.
+fn deadline_words(by: &str) -> String {
+    sextant_core::model::Month::parse(by)
+        .map_or_else(|| by.to_string(), sextant_core::calendar::month_words)
+}
+
+/// `n` months in words: "1 month", "6 months".
+fn months(n: u32) -> String {
+    if n == 1 {
+        "1 month".to_string()
+    } else {
+        format!("{n} months")
+    }
+}
+
 /// Why `item` has no time: its duration from its earliest start, or (`prerequisites`) what
 /// must finish before it, against the horizon or its deadline.
 fn no_time(inst: &Instance, item: &crate::instance::Item, prerequisites: bool) -> String {
     match (&item.deadline, prerequisites) {
         (Some(by), false) => format!(
-            "takes {} months and cannot be live by the end of {by} (its deadline) from month {}",
-            item.duration, item.earliest
+            "takes {} and cannot be live by the end of {} (its deadline) when started in {} or later",
+            months(item.duration),
+            deadline_words(by),
+            month_words(inst, item.earliest)
         ),
         (Some(by), true) => {
             format!(
-                "its prerequisites leave no time to have it live by the end of {by} (its deadline)"
+                "what it needs first leaves no time to have it live by the end of {} (its deadline)",
+                deadline_words(by)
             )
         }
         (None, false) => format!(
-            "takes {} months and cannot finish within the {}-month horizon from month {}",
-            item.duration, inst.horizon, item.earliest
+            "takes {} and cannot finish within the plan's {} when started in {} or later",
+            months(item.duration),
+            months(inst.horizon),
+            month_words(inst, item.earliest)
         ),
         (None, true) => {
-            "its prerequisites leave no time to finish it within the horizon".to_string()
+            "what it needs first leaves no time to finish it within the plan's months".to_string()
         }
     }
 }
@@ -453,12 +478,15 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
         }) {
             (
                 Reason::Alternative,
-                format!("alternative `{}` chosen instead", other.1.id),
+                format!("its alternative “{}” is chosen instead", other.1.title),
             )
         } else if let Some(&d) = item.deps.iter().find(|&&d| starts[d].is_none()) {
             (
                 Reason::Dependency,
-                format!("needs `{}`, which is not scheduled", inst.items[d].id),
+                format!(
+                    "needs “{}” first, which is not scheduled",
+                    inst.items[d].title
+                ),
             )
         } else if es[i].is_none() {
             (Reason::Horizon, no_time(inst, item, true))
@@ -466,10 +494,10 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
             (
                 Reason::Dependency,
                 format!(
-                    "needs `{}`, which is under way until month {}: too late for it to finish within the {}-month horizon",
-                    inst.items[d].id,
-                    finish - 1,
-                    inst.horizon
+                    "needs “{}” first, which is under way until {}: too late for it to finish within the plan's {}",
+                    inst.items[d].title,
+                    month_words(inst, finish - 1),
+                    months(inst.horizon)
                 ),
             )
         } else {
@@ -481,8 +509,9 @@ pub fn explain(inst: &Instance, starts: &[Option<u32>], currency: &str) -> Vec<E
             if best <= 0.0 {
                 let detail = match inst.objective {
                     Objective::Npv => format!(
-                        "its NPV is {} at best (started in month {lo} or later)",
-                        money(best, currency)
+                        "it is worth {} at best over the plan's years (started in {} or later)",
+                        money(best, currency),
+                        month_words(inst, lo)
                     ),
                     Objective::Alignment => "it supports no goal".to_string(),
                 };

@@ -206,7 +206,7 @@ impl Store {
         writeln!(
             out,
             "{}",
-            json!({"sextant_backup": 1, "tables": TABLES, "schema": SCHEMA})
+            json!({"sextant_backup": 1, "tables": TABLES, "schema": SCHEMA, "ends_with_count": true})
         )?;
         let mut n = 0;
         let mut tx = self.pool.begin().await?;
@@ -241,10 +241,15 @@ impl Store {
             }
         }
         tx.commit().await?;
+        // The last line says how many rows there are: a restore refuses a backup cut short.
+        writeln!(out, "{}", json!({ "sextant_backup_end": n }))?;
         Ok(n)
     }
 
-    /// Restores a backup into this (empty) database; the number of rows restored.
+    /// Restores a backup into this (empty) database; the number of rows restored. A backup
+    /// whose header promises a last line with its count of rows (every backup since that line
+    /// was added) is refused, with nothing restored, when that line is missing or does not
+    /// match: it was cut short.
     pub async fn restore(&self, input: &mut dyn BufRead) -> Result<u64, BackupError> {
         let mut tx = self.pool.begin().await?;
         for table in TABLES {
@@ -264,6 +269,9 @@ impl Store {
         let mut text = String::new();
         let mut line = 0;
         let mut schema = SCHEMA;
+        // Whether the header promises a last line with the count, and that line when read.
+        let mut counted = false;
+        let mut end: Option<(usize, Value)> = None;
         loop {
             text.clear();
             if input.read_line(&mut text)? == 0 {
@@ -284,6 +292,7 @@ impl Store {
                     ));
                 }
                 schema = v["schema"].as_i64().unwrap_or(1);
+                counted = v["ends_with_count"] == json!(true);
                 if !(1..=SCHEMA).contains(&schema) {
                     return Err(bad(
                         1,
@@ -292,6 +301,17 @@ impl Store {
                         ),
                     ));
                 }
+                continue;
+            }
+            // After the header (line 1 is always the header).
+            if let Some((at, _)) = &end {
+                return Err(bad(
+                    line,
+                    format!("expected nothing after the backup's last line (line {at})"),
+                ));
+            }
+            if let Some(count) = v.get("sextant_backup_end") {
+                end = Some((line, count.clone()));
                 continue;
             }
             let table = v["table"].as_str().unwrap_or_default();
@@ -346,6 +366,25 @@ impl Store {
         }
         if line == 0 {
             return Err(bad(1, "the file is empty".into()));
+        }
+        match end {
+            Some((at, count)) if count != json!(n) => {
+                return Err(bad(
+                    at,
+                    format!(
+                        "the backup says it holds {count} rows, and {n} were read: it is damaged; nothing was restored"
+                    ),
+                ));
+            }
+            None if counted => {
+                return Err(bad(
+                    line + 1,
+                    format!(
+                        "the backup ends after {n} rows without its last line, which gives their count: it was cut short; nothing was restored"
+                    ),
+                ));
+            }
+            _ => {}
         }
         if schema == 1 {
             // As migration 0002 does for a database of schema 1.

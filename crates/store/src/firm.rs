@@ -124,10 +124,10 @@ impl Store {
 
     /// The organisation's assigned consultant, if any.
     pub async fn consultant(&self, s: &Scope) -> Result<Option<Consultant>> {
-        let row: Option<(i64, String, String)> = sqlx::query_as(
+        let row: Option<(i64, String, String)> = sqlx::query_as(&format!(
             "SELECT u.id, u.email, u.name FROM organizations o JOIN users u ON u.id = o.consultant_id \
-             WHERE o.id = $1",
-        )
+             WHERE o.id = $1 AND {STILL_THEIRS}"
+        ))
         .bind(s.org_id)
         .fetch_optional(&self.pool)
         .await?;
@@ -245,6 +245,12 @@ impl Store {
     }
 }
 
+/// An organisation `o`'s assigned consultant `u` counts only while they may see it (a member,
+/// or a firm administrator): removed from it, or no longer seeing every client, they no longer
+/// look after it, whichever door ended it.
+const STILL_THEIRS: &str = "(u.sees_all = 1 OR EXISTS (SELECT 1 FROM memberships cm \
+     WHERE cm.org_id = o.id AND cm.user_id = u.id))";
+
 /// The organisations `$1` sees (a member, or a firm administrator), for the portfolio's reads.
 const VISIBLE: &str = "FROM organizations o JOIN users me ON me.id = $1 \
      LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = me.id \
@@ -257,12 +263,12 @@ impl Store {
         &self,
         user: &User,
     ) -> Result<std::collections::HashMap<i64, Consultant>> {
-        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(&format!(
             "SELECT o.id, u.id, u.email, u.name FROM organizations o \
              JOIN users me ON me.id = $1 JOIN users u ON u.id = o.consultant_id \
              LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = me.id \
-             WHERE (m.user_id IS NOT NULL OR me.sees_all = 1)",
-        )
+             WHERE (m.user_id IS NOT NULL OR me.sees_all = 1) AND {STILL_THEIRS}"
+        ))
         .bind(user.id)
         .fetch_all(&self.pool)
         .await?;

@@ -804,6 +804,15 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        // No longer its consultant either (unless a firm administrator, who sees it still).
+        sqlx::query(
+            "UPDATE organizations SET consultant_id = NULL WHERE id = $1 AND consultant_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM users WHERE id = $2 AND sees_all = 1)",
+        )
+        .bind(scope.org_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         let before = serde_json::json!({ "email": email, "role": role });
         log_change(
             &mut tx,

@@ -201,6 +201,8 @@ async fn suggestions(
 /// The budget's years and format.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct BudgetQuery {
     /// Fiscal years from the one the plan starts in, 1 to 10 (default 3).
     pub years: Option<u32>,
@@ -311,6 +313,8 @@ async fn budget(
 /// How to optimise.
 #[derive(Deserialize, Serialize, IntoParams, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct RoadmapQuery {
     /// `npv` (default) or `alignment`.
     pub objective: Option<String>,
@@ -489,6 +493,8 @@ async fn roadmap(
 /// How to simulate.
 #[derive(Deserialize, Serialize, IntoParams, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct SimulateQuery {
     /// Trials (default 10,000, at most 1,000,000).
     pub trials: Option<usize>,
@@ -715,6 +721,8 @@ async fn compare(
 /// Which periods.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct MetricsQuery {
     /// `week`, `month` (default) or `quarter`.
     pub period: Option<String>,
@@ -783,6 +791,8 @@ async fn metrics(
 /// What to forecast.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct ForecastQuery {
     /// The KPI: a metric of the catalogue or a KPI the plan measures.
     pub kpi: String,
@@ -869,6 +879,8 @@ pub const MAX_CLV_HORIZON: u32 = 120;
 /// Customer lifetime value.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct ClvQuery {
     /// The end of the calibration period, YYYY-MM-DD.
     pub calibration_end: String,

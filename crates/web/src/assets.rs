@@ -190,6 +190,7 @@ async fn import(
     caller: Caller,
     Path(org): Path<String>,
     Query(reading): Query<ReadOptions>,
+    _: crate::extract::FileBody,
     body: Bytes,
 ) -> ApiResult<axum::Json<Imported>> {
     let s = scope(&state, &caller, &org).await?;
@@ -205,6 +206,8 @@ async fn import(
 /// The lifecycle's options.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct LifecycleQuery {
     /// Fiscal years of forecast (1 to 10, default 3).
     #[serde(default)]

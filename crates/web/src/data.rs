@@ -45,6 +45,8 @@ pub fn router() -> Router<AppState> {
 /// How a data file is read; kept with it so that it is read the same way every time.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct ReadOptions {
     /// orders, marketing, sessions, incidents, surveys, usage or processes (recognised from
     /// the headers when absent).
@@ -503,9 +505,31 @@ fn sheet_rows(
     Ok(rows)
 }
 
+/// An importer's message in the API's words: what it says with the command line's options
+/// (`--map amount="Column name"`, `--date-order day-month`, `orders=file.csv`) said with this
+/// route's query parameters (`map=amount=COLUMN`, `date_order=day-month`, `kind=orders`).
+pub fn api_words(m: &str) -> String {
+    let mut out = m.replace("--date-order ", "date_order=");
+    if let Some(at) = out.find(". Map one with --map ") {
+        let rest = &out[at + ". Map one with --map ".len()..];
+        let field = rest.split('=').next().unwrap_or("field").to_string();
+        out = format!(
+            "{}. Name its column with the query parameter map={field}=COLUMN",
+            &out[..at]
+        );
+    }
+    if let Some(at) = out.find("; name it, e.g. orders=") {
+        out = format!(
+            "{}; say which it is with the query parameter kind (e.g. kind=orders)",
+            &out[..at]
+        );
+    }
+    out.replace("--map ", "map=")
+}
+
 /// A file that cannot be read, as a problem naming it.
 pub(crate) fn unreadable(name: &str, e: sextant_ingest::ImportError) -> ApiError {
-    let m = format!("{name}: {e}");
+    let m = api_words(&format!("{name}: {e}"));
     ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
 }
 
@@ -574,12 +598,12 @@ pub fn import_problem(name: &str, e: sextant_ingest::batch::BatchError) -> ApiEr
             rows.iter().take(1000).map(row_problem).collect(),
         ),
         BatchError::File { error, .. } => ApiError::Invalid(
-            format!("{name}: {error}"),
-            vec![FieldProblem::new("", error.to_string())],
+            api_words(&format!("{name}: {error}")),
+            vec![FieldProblem::new("", api_words(&error.to_string()))],
         ),
         // The source is named by the data set's name.
         other => {
-            let m = other.to_string();
+            let m = api_words(&other.to_string());
             ApiError::Invalid(m.clone(), vec![FieldProblem::new("", m)])
         }
     }
@@ -620,6 +644,7 @@ async fn upload(
     caller: Caller,
     Path(org): Path<String>,
     Query(q): Query<ReadOptions>,
+    _: crate::extract::FileBody,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, axum::Json<Uploaded>)> {
     let s = scope(&state, &caller, &org).await?;

@@ -67,9 +67,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         {
             sextant_store::no_nul_json("", &v)?;
         }
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
         let mut track = serde_path_to_error::Track::new();
-        let value = T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
+        let value = T::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            // Nothing but white space after the value: `{...} {...}` is not one JSON text.
+            .and_then(|v| de.end().map(|()| v));
+        if value.is_ok() {
+            // A key given twice in one object: serde keeps either silently where the type
+            // takes any object (a plan entry), so it is refused for every body, as the plan
+            // files refuse it.
+            if let Err((path, e)) = repeated_key(&bytes) {
+                return Err(ApiError::Invalid(
+                    format!("the body is not what this endpoint takes: {e}"),
+                    vec![FieldProblem::new(path, e.to_string())],
+                ));
+            }
+        }
         match value {
             Ok(v) => Ok(Json(v)),
             Err(e) if e.is_syntax() || e.is_eof() => {
@@ -84,6 +97,111 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                     vec![p],
                 ))
             }
+        }
+    }
+}
+
+/// Refuses a JSON text in which one object gives a key twice, with the repeated key's path
+/// and an error naming the key and the line and column of the second (also what the command
+/// line's tests hold its JSON to).
+pub fn repeated_key(bytes: &[u8]) -> Result<(), (String, serde_json::Error)> {
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Keys<'a>(String, &'a std::cell::RefCell<String>);
+    impl<'de> DeserializeSeed<'de> for Keys<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0;
+            while seq
+                .next_element_seed(Keys(format!("{}[{i}]", self.0), self.1))?
+                .is_some()
+            {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    *self.1.borrow_mut() = if self.0.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{}.{key}", self.0)
+                    };
+                    let at = if self.0.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in `{}`", self.0)
+                    };
+                    return Err(A::Error::custom(format!(
+                        "the key `{key}` is given twice{at}: give each key once"
+                    )));
+                }
+                let path = if self.0.is_empty() {
+                    key
+                } else {
+                    format!("{}.{key}", self.0)
+                };
+                map.next_value_seed(Keys(path, self.1))?;
+            }
+            Ok(())
+        }
+    }
+    let path = std::cell::RefCell::new(String::new());
+    Keys(String::new(), &path)
+        .deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+        .map_err(|e| (path.take(), e))
+}
+
+/// A request whose body is a file itself (a plan, a data file, a logo): one sent as a form's
+/// upload (`multipart/form-data`, as `curl -F` sends it) is refused with a 415 saying how to
+/// send it, rather than read with the form's envelope as part of the file.
+pub struct FileBody;
+
+impl<S: Send + Sync> FromRequestParts<S> for FileBody {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let found = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        match found {
+            Some(t) if t.trim().to_ascii_lowercase().starts_with("multipart/") => {
+                Err(ApiError::UnsupportedMediaType(format!(
+                    "expected the file itself as the body (e.g. `curl --data-binary @FILE`), found `{t}`: a form's upload (`curl -F`) is what the pages take"
+                )))
+            }
+            _ => Ok(FileBody),
         }
     }
 }

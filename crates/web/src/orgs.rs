@@ -32,6 +32,8 @@ pub async fn scope(state: &AppState, caller: &Caller, org: &str) -> ApiResult<Sc
 /// Paging of a list.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items to skip (default 0).
     pub offset: Option<i64>,

@@ -71,6 +71,7 @@ async fn import(
     caller: Caller,
     Path(org): Path<String>,
     headers: HeaderMap,
+    _: crate::extract::FileBody,
     body: axum::body::Body,
 ) -> ApiResult<axum::Json<Value>> {
     let s = scope(&state, &caller, &org).await?;
@@ -288,6 +289,8 @@ async fn remove(
 /// Which history to list.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Only this plan section, or `datasets`, `members` or `org`.
     pub section: Option<String>,

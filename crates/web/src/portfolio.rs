@@ -231,6 +231,7 @@ async fn client(
 
     // Assessments: the latest scored, and the change from the one before of its standard.
     let mut scored: Vec<(String, String, String, Option<f64>)> = Vec::new();
+    let mut started = None;
     for e in state
         .store
         .all_entities(scope, Section::Assessments)
@@ -243,6 +244,11 @@ async fn client(
             continue;
         };
         let s = sextant_core::standard::score(standard, &answers);
+        if s.overall.score.is_none() {
+            // Started, nothing answered yet: the last scored one still stands.
+            started = Some(a.id.clone());
+            continue;
+        }
         scored.push((
             a.id.clone(),
             standard.id.clone(),
@@ -269,12 +275,16 @@ async fn client(
             change: score.zip(before).map(|(a, b)| a - b),
         }
     });
-    match &assessment {
-        None => flags.push(Flag {
+    match (&assessment, started) {
+        (None, Some(id)) => flags.push(Flag {
+            what: "An assessment is started, nothing answered yet".into(),
+            link: link(&format!("assessments/{id}")),
+        }),
+        (None, None) => flags.push(Flag {
             what: "Never assessed against a standard".into(),
             link: link("assessments"),
         }),
-        Some(a) if a.change.is_some_and(|c| c < -0.005) => flags.push(Flag {
+        (Some(a), _) if a.change.is_some_and(|c| c < -0.005) => flags.push(Flag {
             what: format!(
                 "Assessment score fell {} points",
                 (a.change.unwrap_or(0.0) * -100.0).round()
@@ -712,6 +722,8 @@ impl Portfolio {
 /// The day to look from.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// `YYYY-MM-DD` (default: today).
     #[serde(default)]

@@ -160,6 +160,8 @@ pub async fn scored_assessments(
 /// The day to prepare the agenda on.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct AgendaQuery {
     /// The day, `YYYY-MM-DD` (default: today).
     #[serde(default)]

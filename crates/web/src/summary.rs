@@ -244,6 +244,8 @@ async fn get_summary(
 /// The pack asked for.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+// Read by `crate::extract::Query`, which the OpenAPI generator does not know for a query.
+#[into_params(parameter_in = Query)]
 pub struct PackQuery {
     /// `pdf` (the default) or `slides`.
     #[serde(default)]
@@ -434,14 +436,26 @@ async fn post_kept(
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/reviews/{id}/packs", tag = "reviews",
     params(("org" = String, Path, description = "The organisation's slug"),
            ("id" = String, Path, description = "The review's id")),
-    responses((status = 200, description = "The packs kept with the review, oldest first", body = Object)))]
+    responses((status = 200, description = "The packs kept with the review, oldest first", body = Object),
+              (status = 404, body = crate::error::Problem, description = "No such review")))]
 async fn list_kept(
     State(state): State<AppState>,
     caller: Caller,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Vec<sextant_store::KeptPack>>> {
     let s = scope(&state, &caller, &org).await?;
-    Ok(axum::Json(state.store.kept_packs(&s, &id).await?))
+    let packs = state.store.kept_packs(&s, &id).await?;
+    // No such review is a 404, as on the routes beside it (packs kept with a review since
+    // deleted are still listed).
+    if packs.is_empty()
+        && let Err(sextant_store::StoreError::NotFound(_)) = state
+            .store
+            .entity(&s, sextant_store::Section::Reviews, &id)
+            .await
+    {
+        return Err(ApiError::NotFound(format!("review `{id}`")));
+    }
+    Ok(axum::Json(packs))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/reviews/{id}/packs/{n}", tag = "reviews",
@@ -572,7 +586,25 @@ pub struct BrandingBody {
 /// Sets the organisation's name and colour, keeping its logo (an owner's to do); a colour that
 /// is not `#RRGGBB` is refused naming the field.
 pub async fn set_branding(state: &AppState, s: &Scope, body: &BrandingBody) -> ApiResult<()> {
+    set_brand(state, s, body, None).await
+}
+
+/// [`set_branding`] and, when `logo` is given, [`set_logo`]'s change too, each checked before
+/// anything is stored, then stored in one write: a refused logo leaves the name and colour as
+/// they were.
+pub async fn set_brand(
+    state: &AppState,
+    s: &Scope,
+    body: &BrandingBody,
+    logo: Option<Option<Vec<u8>>>,
+) -> ApiResult<()> {
     let mut own = state.store.org_brand(s).await?;
+    if let Some(logo) = logo {
+        if let Some(bytes) = &logo {
+            sextant_pack::Logo::checked(bytes.clone()).map_err(|m| ApiError::field("logo", m))?;
+        }
+        own.logo = logo;
+    }
     own.name = body
         .name
         .as_deref()
@@ -641,6 +673,7 @@ async fn put_logo(
     State(state): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
+    _: crate::extract::FileBody,
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<BrandingView>> {
     let s = scope(&state, &caller, &org).await?;

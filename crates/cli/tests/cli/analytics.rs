@@ -81,6 +81,17 @@ fn forecast_json_is_the_shared_report_with_period_labels() {
         ),
         "{text}"
     );
+    // A target that is not a number is refused, as the API refuses it.
+    for t in ["nan", "inf", "-inf"] {
+        let target = format!("--target={t}");
+        let out = sextant(&["forecast", path, &target]);
+        assert_eq!(out.status.code(), Some(1), "{t}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("--target: expected a number, found"),
+            "{t}: {}",
+            stderr(&out)
+        );
+    }
     // CSV: the period in the first column.
     let out = sextant(&["forecast", path, "--horizon", "2", "--format", "csv"]);
     let csv = stdout(&out);

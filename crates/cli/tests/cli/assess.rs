@@ -172,6 +172,22 @@ fn an_assessment_is_started_answered_and_scored() {
         "{y}"
     );
     assert!(y.contains("contributes: {safe: 2}"), "{y}");
+    // A goal id that would close the braces is written quoted: the entry read back holds
+    // that goal and nothing more (no `mandatory: true` smuggled in).
+    let out = sextant(&[
+        "assess",
+        &a,
+        "--standards",
+        &d,
+        "--initiatives",
+        "--goal",
+        "x}, mandatory: true, z: {a",
+    ]);
+    let y = stdout(&out);
+    assert!(
+        y.contains(r#"contributes: {"x}, mandatory: true, z: {a": 2}"#),
+        "{y}"
+    );
 
     // An answer for a control the standard lacks: its line and column, the closest id.
     std::fs::write(

@@ -585,6 +585,16 @@ fn metrics_and_clv_on_the_demo_data() {
         "{}",
         stderr(&out)
     );
+    // A range that ends before it starts is refused, not an empty table.
+    let out = sextant(&["metrics", orders, "--from", "2026-12", "--to", "2026-11"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "--from 2026-12 is after --to 2026-11: expected a first period no later than the last"
+        ),
+        "{}",
+        stderr(&out)
+    );
     let out = sextant(&[
         "clv",
         orders,
@@ -924,4 +934,88 @@ fn metrics_warns_of_repeated_orders_rows() {
             path.display()
         )
     );
+}
+
+/// Every JSON the commands write for scripts gives each key once in each object (strict JSON
+/// readers refuse a repeated one; `analyze` once wrote an initiative's `id` twice).
+#[test]
+fn every_json_output_gives_each_key_once() {
+    let plan = demo();
+    let plan = plan.to_str().expect("utf-8 path");
+    for args in [
+        vec!["analyze", plan, "--format", "json"],
+        vec!["roadmap", plan, "--format", "json", "--time-limit", "5"],
+        vec![
+            "simulate", plan, "--format", "json", "--trials", "200", "--seed", "1",
+        ],
+        vec!["compare", plan, "--format", "json"],
+        vec!["budget", plan, "--format", "json"],
+        vec!["suggest", plan, "--format", "json"],
+        vec!["summary", plan, "--format", "json"],
+        vec!["review", plan, "--format", "json"],
+    ] {
+        let out = sextant(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "{args:?}: not JSON"
+        );
+        let repeated = sextant_web::extract::repeated_key(text.as_bytes()).err();
+        assert!(repeated.is_none(), "{args:?}: {repeated:?}");
+    }
+}
+
+/// A file that cannot be read is reported in its place among the others, which are still
+/// checked: in text and in JSON, with the exit code of a failure.
+#[test]
+fn validate_reports_an_unreadable_file_and_checks_the_rest() {
+    let plan = demo();
+    let plan = plan.to_str().expect("utf-8 path");
+    let missing = temp_dir("validate-missing").join("missing.yaml");
+    let missing = missing.to_str().expect("utf-8 path");
+    let out = sextant(&["validate", "--format", "json", missing, plan]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v[0]["file"], missing);
+    assert_eq!(v[0]["valid"], false);
+    assert!(
+        v[0]["problems"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(&format!("cannot read {missing}")),
+        "{v}"
+    );
+    assert_eq!(v[1]["valid"], true, "{v}");
+    let out = sextant(&["validate", missing, plan]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("error: cannot read {missing}")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(": ok ("), "{}", stdout(&out));
+}
+
+/// A reader that stops early (`sextant report plan.yaml | head`) is no error: the command stops
+/// quietly with 0, as commands in a pipe do.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sextant"))
+        .args(["report", demo().to_str().expect("utf-8 path")])
+        .env("SEXTANT_CACHE_DIR", test_cache())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Read the first bytes only, then go away.
+    let mut first = [0u8; 15];
+    let mut out = child.stdout.take().expect("stdout");
+    std::io::Read::read_exact(&mut out, &mut first).expect("the report starts");
+    assert_eq!(&first, b"<!DOCTYPE html>");
+    drop(out);
+    let o = child.wait_with_output().expect("it ends");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
 }

@@ -99,3 +99,32 @@ fn report_refuses_an_invalid_plan_and_bad_options() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// `--out` naming one of the report's own inputs (the plan, here by another spelling of its
+/// path) is refused before anything is written: the plan is left as it was.
+#[test]
+fn report_does_not_write_over_its_own_plan() {
+    let dir = temp_dir("report-over-input");
+    let plan = dir.join("plan.yaml");
+    std::fs::copy(demo(), &plan).expect("copy");
+    let before = std::fs::read(&plan).expect("read");
+    let other = dir.join(".").join("plan.yaml");
+    for fmt in ["html", "xlsx"] {
+        let o = sextant(&[
+            "report",
+            plan.to_str().unwrap_or_default(),
+            "--format",
+            fmt,
+            "-o",
+            other.to_str().unwrap_or_default(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{fmt}: {}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .contains("one of the report's inputs: name another file to write the report to"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&plan).expect("read"), before);
+    }
+}

@@ -134,7 +134,7 @@ fn unaligned_system_spend() {
         "unaligned-system-spend",
         Severity::Info,
         "systems[1]",
-        "System `books` costs 100 a year but supports no goal.",
+        "System `books` costs $100 a year but supports no goal.",
     );
 }
 
@@ -259,7 +259,7 @@ fn mandatory_over_budget_in_total_and_in_a_pinned_period() {
         "mandatory-over-budget",
         Severity::Error,
         "constraints.budget[3]",
-        "Mandatory initiatives pinned to fiscal period 2027-Q4 need 1200.00 there, above its budget of 500.",
+        "Mandatory initiatives pinned to fiscal period 2027-Q4 need $1,200 there, above its budget of $500.",
     );
 }
 

@@ -457,3 +457,61 @@ initiatives:
     assert!(ag.items.iter().any(|i| i.text
         == "Loyalty app was approved by Ann on 13 June 2027, but the plan still lists it as a candidate: mark it planned."));
 }
+
+/// A KPI's move in words: a score (NPS from -50 to 100) and a share (conversion from 10% to
+/// 12.5%) by the points they moved, not by a percentage of a negative or small base; a metric
+/// nothing names by its id in words.
+#[test]
+fn the_agenda_says_scores_and_shares_moved_by_points() {
+    let plan = plan();
+    let mut series = sextant_core::kpi::plan_series(&plan);
+    let month = |m: &str| sextant_core::model::Month::parse(m).unwrap();
+    for (id, before, after) in [
+        ("nps", -50.0, 100.0),
+        ("conversion_rate", 0.10, 0.125),
+        ("marketing_spend", 0.0, 350.0),
+    ] {
+        series.insert(
+            id.to_string(),
+            [(month("2027-03"), before), (month("2027-04"), after)]
+                .into_iter()
+                .collect(),
+        );
+    }
+    let meetings = vec![Meeting {
+        id: "march".into(),
+        date: day("2027-03-15"),
+        title: "First quarter".into(),
+        decisions: vec![],
+        actions: vec![],
+        seen: vec![],
+        answers: vec![],
+    }];
+    let ag = agenda(&Inputs {
+        today: day("2027-04-20"),
+        doc: Some(plan.doc()),
+        analysis: None,
+        series: Some(&series),
+        meetings: &meetings,
+        assessments: &[],
+        lifecycle: None,
+    });
+    let texts: Vec<&str> = ag
+        .items
+        .iter()
+        .filter(|i| i.topic == Topic::Kpi)
+        .map(|i| i.text.as_str())
+        .collect();
+    assert!(
+        texts.contains(&"Net Promoter Score: 100 in April 2027, up from -50 (+150 points)"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"Conversion rate: 12.5% in April 2027, up from 10% (+2.5 points)"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"Marketing spend: $350 in April 2027, from $0"),
+        "{texts:?}"
+    );
+}

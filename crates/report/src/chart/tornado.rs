@@ -120,7 +120,7 @@ impl Tornado {
                 &text(
                     16.0,
                     y + 18.0,
-                    &svg::truncate(&b.label, 28),
+                    &short_label(&b.label, 28),
                     12.0,
                     "start",
                     TEXT,
@@ -187,5 +187,49 @@ impl Tornado {
         );
         out.push(&legend_svg);
         out.finish()
+    }
+}
+
+/// A bar's label in at most `max` characters: a label "what: which part" keeps its part whole
+/// and shortens what it is about ("Point-of-sal…: one-time cost"), so that the bars of
+/// one initiative stay told apart; any other label is cut at its end.
+fn short_label(label: &str, max: usize) -> String {
+    match label.rsplit_once(": ") {
+        Some((name, part)) if label.chars().count() > max && part.chars().count() + 4 <= max => {
+            format!(
+                "{}: {part}",
+                svg::truncate(name, max - part.chars().count() - 2)
+            )
+        }
+        _ => svg::truncate(label, max),
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::short_label;
+
+    #[test]
+    fn a_long_label_keeps_the_part_it_names() {
+        let cost = short_label(
+            "Point-of-sale system with inventory management: one-time cost",
+            28,
+        );
+        let brings = short_label(
+            "Point-of-sale system with inventory management: what it brings",
+            28,
+        );
+        assert_eq!(cost, "Point-of-sal…: one-time cost");
+        assert_ne!(cost, brings);
+        assert_eq!(brings, "Point-of-sa…: what it brings");
+        assert_eq!(cost.chars().count(), 28);
+        assert_eq!(
+            short_label("Risk: Card data: happens", 28),
+            "Risk: Card data: happens"
+        );
+        assert_eq!(
+            short_label("a very long label with no part at all", 10),
+            "a very lo…"
+        );
     }
 }

@@ -341,6 +341,23 @@ fn the_frontier_rises_with_the_budget() {
     );
 }
 
+/// Today's schedule "still fits" a scenario only whole: delays that push an initiative past the
+/// horizon (6 months here) drop it from the replayed schedule, and that schedule, though it
+/// breaks no budget, no longer fits; a delay of a month that it absorbs still fits.
+#[test]
+fn a_schedule_that_loses_an_initiative_to_a_delay_no_longer_fits() {
+    let p = three(
+        "scenarios:\n  - {name: a very late, delays: {a: 6}}\n  - {name: a a month late, delays: {a: 1}}\n",
+    );
+    let c = scenario::compare(&p, Objective::Npv, &Options::default());
+    let (base, late, bit) = (&c.cases[0], &c.cases[1], &c.cases[2]);
+    assert_eq!(base.initiatives, 3);
+    assert_eq!(late.dropped, vec!["a".to_string()]);
+    assert!(!late.base_schedule_feasible, "{late:?}");
+    assert!(bit.base_schedule_feasible, "{bit:?}");
+    assert!(bit.dropped.is_empty(), "{bit:?}");
+}
+
 #[test]
 fn a_budget_cut_scenario_does_no_better_than_the_base() {
     // The base case schedules all three (3,600). Half the budget (1,500) pays for one: a
@@ -395,6 +412,34 @@ fn a_dependant_of_a_cancelled_initiative_is_left_out_for_the_dependency() {
     assert!(r.schedule.is_empty());
     let b = r.excluded.iter().find(|x| x.id == "b").unwrap();
     assert_eq!(b.reason, Reason::Dependency, "{}", b.detail);
+    assert_eq!(b.reason.label(), "needs another first");
+}
+
+/// The reasons say months in words, as owners read them: b needs a, whose 5 months of the 6
+/// leave b's 2 no room; c brings nothing, from January 2027 (month 0) on.
+#[test]
+fn a_reason_names_titles_and_months_in_words() {
+    let p = plan(
+        "  - {id: a, title: Till, one_time_cost: 600, benefits: [{kind: saving, annual: 2400}], duration_months: 5}\n\
+         \x20 - {id: b, title: Web shop, one_time_cost: 300, benefits: [{kind: saving, annual: 1200}], duration_months: 2, depends_on: [a]}\n\
+         \x20 - {id: c, title: Sign, one_time_cost: 100, duration_months: 1}\n",
+        "",
+    );
+    let r = roadmap(&p);
+    let b = r.excluded.iter().find(|x| x.id == "b").unwrap();
+    assert_eq!(b.reason, Reason::Horizon);
+    assert_eq!(
+        b.detail,
+        "what it needs first leaves no time to finish it within the plan's months"
+    );
+    let c = r.excluded.iter().find(|x| x.id == "c").unwrap();
+    assert_eq!(c.reason, Reason::NegativeValue);
+    assert!(
+        c.detail
+            .ends_with("at best over the plan's years (started in January 2027 or later)"),
+        "{}",
+        c.detail
+    );
 }
 
 #[test]
@@ -489,7 +534,7 @@ fn a_deadline_makes_an_initiative_scheduled_in_time() {
     let x = r.excluded.iter().find(|e| e.id == "refresh").unwrap();
     assert_eq!(
         x.detail,
-        "its prerequisites leave no time to have it live by the end of 2027-03 (its deadline)"
+        "what it needs first leaves no time to have it live by the end of March 2027 (its deadline)"
     );
 }
 
@@ -548,4 +593,15 @@ fn a_roadmap_read_back_is_reused_only_when_it_fits_the_plan() {
         misfit(&p, &none, Objective::Npv),
         "expected an optimal or feasible roadmap, found one that is infeasible"
     );
+}
+
+/// A plan with no initiative has an empty roadmap worth 0 (written `0.0`, not `-0.0`).
+#[test]
+fn an_empty_roadmap_is_worth_zero_not_minus_zero() {
+    let text = "version: 1\norganization: {name: T, currency: USD, start: 2027-01, horizon_months: 6, evaluation_months: 12, discount_rate: 0}\ninitiatives: []\n";
+    let r = roadmap(&load(text));
+    assert!(r.schedule.is_empty());
+    let v = json(&r);
+    assert_eq!(v["objective"].to_string(), "0.0");
+    assert_eq!(v["npv"].to_string(), "0.0");
 }

@@ -385,6 +385,52 @@ async fn a_backup_restores_into_an_empty_database_and_nowhere_else() {
             err.to_string(),
             "line 1: expected the header of a Sextant backup ({\"sextant_backup\": 1, ...})"
         );
+
+        // A backup cut short (its last line, the count, lost with the rows before it), or
+        // with a count that does not match, is refused, and nothing is restored.
+        let text = String::from_utf8(first.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.last().copied(),
+            Some(format!("{{\"sextant_backup_end\":{rows}}}").as_str())
+        );
+        let cut = lines[..lines.len() - 5].join("\n") + "\n";
+        let (_, empty) = stores().await.into_iter().find(|(d, _)| *d == db).unwrap();
+        let err = empty.restore(&mut cut.as_bytes()).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "line {}: the backup ends after {} rows without its last line, which gives their count: it was cut short; nothing was restored",
+                lines.len() - 4,
+                rows - 4
+            ),
+            "{db}"
+        );
+        let wrong = lines[..lines.len() - 2].join("\n") + "\n" + lines[lines.len() - 1] + "\n";
+        let err = empty.restore(&mut wrong.as_bytes()).await.unwrap_err();
+        assert!(
+            err.to_string().ends_with(&format!(
+                "the backup says it holds {rows} rows, and {} were read: it is damaged; nothing was restored",
+                rows - 1
+            )),
+            "{db}: {err}"
+        );
+        // A last line alone is no backup.
+        let err = empty
+            .restore(&mut "{\"sextant_backup_end\":0}\n".as_bytes())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("line 1: expected the header of a Sextant backup"),
+            "{db}: {err}"
+        );
+        // Nothing of either was kept: the whole backup still restores there.
+        assert_eq!(
+            empty.restore(&mut first.as_slice()).await.unwrap(),
+            rows,
+            "{db}"
+        );
     }
 }
 

@@ -66,6 +66,16 @@ async fn show(
         .accounts(&viewer.user, Paging::new(None, Some(500)))
         .await?;
     let lasts = mail::duration(state.store.lifetimes().reset);
+    // The organisations the administrator may open (a member, or a firm administrator): the
+    // others are named without a link, which would lead nowhere.
+    let mine: std::collections::HashSet<String> = state
+        .store
+        .orgs_of(&viewer.user, Paging::new(None, Some(500)))
+        .await?
+        .items
+        .into_iter()
+        .map(|(o, _)| o.slug)
+        .collect();
     let body = html! {
         (notice(done))
         (errors.summary())
@@ -111,7 +121,9 @@ async fn show(
                             @if a.memberships.is_empty() { span.muted { "none" } }
                             @for (i, m) in a.memberships.iter().enumerate() {
                                 @if i > 0 { ", " }
-                                a href=(format!("/orgs/{}/members", m.slug)) { (m.name) }
+                                @if mine.contains(&m.slug) {
+                                    a href=(format!("/orgs/{}/members", m.slug)) { (m.name) }
+                                } @else { (m.name) }
                                 " (" (m.role.as_str()) @if m.only_owner { ", only owner" } ")"
                             }
                         }

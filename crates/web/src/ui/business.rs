@@ -512,7 +512,7 @@ async fn save(
                 })
                 .unwrap_or_default();
             let mut taken = ids.clone();
-            let (items, kept) = read_table(&f, &columns, mark, &mut errors, |_, mut e| {
+            let (items, kept) = read_table(&f, &columns, mark, &mut errors, |row, mut e| {
                 match table {
                     Piece::Phases | Piece::Kpis if !e.contains_key("id") => {
                         let name = e.get("name").and_then(Value::as_str).unwrap_or("");
@@ -522,14 +522,11 @@ async fn save(
                     }
                     _ => {}
                 }
-                if table == Piece::Phases
-                    && let Some(Value::Array(items)) = e.get_mut("initiatives")
-                {
-                    for v in items.iter_mut() {
-                        if let Some(s) = v.as_str() {
-                            *v = Value::from(initiative_id(doc, s));
-                        }
-                    }
+                if table == Piece::Phases && e.contains_key("initiatives") {
+                    // Read from the cell itself: a title may hold a comma.
+                    let typed = f.get(&rows::field("initiatives", row));
+                    let ids = initiatives_named(doc, typed);
+                    e.insert("initiatives".into(), Value::from(ids));
                 }
                 e
             });
@@ -647,9 +644,45 @@ fn in_use(doc: &PlanDoc, kept: &[Value], errors: &mut Errors) {
     }
 }
 
-/// The initiative a phase names: by id, or by its title (any case); as typed otherwise (the
-/// plan's check names it).
-fn initiative_id(doc: &PlanDoc, typed: &str) -> String {
+/// The initiatives a phase's cell names, separated by commas: each by id or by title (any
+/// case), a title that holds commas too (the longest run of pieces that names one wins); a
+/// piece that names none as typed (the plan's check names it).
+fn initiatives_named(doc: &PlanDoc, typed: &str) -> Vec<String> {
+    let pieces: Vec<&str> = typed.split(',').collect();
+    // A title spans at most as many pieces as the most commas a title of the plan holds.
+    let widest = 1 + doc
+        .initiatives
+        .iter()
+        .map(|i| i.title.matches(',').count())
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < pieces.len() {
+        let last = pieces.len().min(at + widest);
+        let found = (at + 1..=last).rev().find_map(|end| {
+            let joined = pieces[at..end].join(",");
+            known_initiative(doc, joined.trim()).map(|id| (end, id))
+        });
+        match found {
+            Some((end, id)) => {
+                out.push(id);
+                at = end;
+            }
+            None => {
+                let piece = pieces[at].trim();
+                if !piece.is_empty() {
+                    out.push(piece.to_string());
+                }
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The id of the initiative `typed` names, by id or by its title (any case).
+fn known_initiative(doc: &PlanDoc, typed: &str) -> Option<String> {
     doc.initiatives
         .iter()
         .find(|i| i.id.as_str() == typed)
@@ -658,7 +691,7 @@ fn initiative_id(doc: &PlanDoc, typed: &str) -> String {
                 .iter()
                 .find(|i| i.title.eq_ignore_ascii_case(typed))
         })
-        .map_or_else(|| typed.to_string(), |i| i.id.to_string())
+        .map(|i| i.id.to_string())
 }
 
 /// A percentage field as a fraction: `8` and `8%` are 0.08.

@@ -142,7 +142,7 @@ fn body(org: &OrgPage, f: &Fits, margin: Option<f64>, currency: &str) -> Markup 
                 p { "to the business over the next " (HORIZON) " months"
                     @match margin {
                         Some(m) => { ", at your gross margin of " (pct(m)) }
-                        None => { " in sales (no gross margin is set: " a href=(org.url("business/profile")) { "set it" } " to see the profit they leave)" }
+                        None => { " in sales (no gross margin is set: " (org.fix_link("business/profile", "set it")) " to see the profit they leave)" }
                     }
                     ", about " (money(if customers > 0 { (total / customers as f64).round() } else { 0.0 })) " a customer." }
             }

@@ -162,6 +162,18 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             .iter()
             .filter_map(|g| g.latest_month.as_deref())
             .all(|m| m < start.as_str());
+    // The spend of what the roadmap schedules (the chart and the table beside it), not of the
+    // plan's whole list, when there is a roadmap.
+    let portfolio = if optimised {
+        let cases: Vec<sextant_core::case::BusinessCase> =
+            an.initiatives.iter().map(|i| i.case.clone()).collect();
+        let members: Vec<usize> = (0..cases.len())
+            .filter(|&k| roadmap.schedule.iter().any(|s| s.id == cases[k].id))
+            .collect();
+        sextant_core::case::portfolio(&a.plan, &cases, &members)
+    } else {
+        an.portfolio.clone()
+    };
     let spend = if optimised {
         sextant_report::plan_charts::spend_bars(&a.plan, roadmap)
     } else {
@@ -183,14 +195,15 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
             }
             div.card {
                 h2 { "Planned spend" }
-                p.figure { (money(an.portfolio.one_time_cost, cur)) }
-                p { "one-time, plus " (money(an.portfolio.recurring_cost_annual, cur)) " a year, for "
-                    (an.portfolio.included.len()) " initiatives." }
-                p { "Once they are in place, technology costs " (money(an.portfolio.running_cost_annual, cur)) " a year to run"
-                    @if let Some(s) = an.portfolio.running_cost_share_of_revenue {
+                p.figure { (money(portfolio.one_time_cost, cur)) }
+                p { "one-time, plus " (money(portfolio.recurring_cost_annual, cur)) " a year, for "
+                    (portfolio.included.len())
+                    @if optimised { " initiatives on the optimised roadmap." } @else { " initiatives." } }
+                p { "Once they are in place, technology costs " (money(portfolio.running_cost_annual, cur)) " a year to run"
+                    @if let Some(s) = portfolio.running_cost_share_of_revenue {
                         ": " (format::percent(s, 1)) " of what the business sells in a year."
                     } @else {
-                        ". " a href=(org.url("business/profile")) { "Give the sales a year" } " to see it as a share of them."
+                        ". " (org.fix_link("business/profile", "Give the sales a year")) " to see it as a share of them."
                     } }
             }
             div.card {
@@ -227,7 +240,7 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                             td.num { (measure.format_opt(g.latest)) }
                             td.num { (measure.format_opt(g.target)) }
                             td { (g.due.as_deref().map(super::business::month_words).unwrap_or_default()) }
-                            td.num { (g.probability.map_or(String::new(), |p| format::percent(p, 0))) }
+                            td.num { (g.probability.map_or(String::new(), sextant_core::unit::chance_percent)) }
                         }
                     }
                 }
@@ -280,7 +293,8 @@ fn body(org: &OrgPage, a: &Analysed, roadmap: &Roadmap) -> Markup {
                                 a href=(org.url(&format!("systems/{}", u.id))) { (system_name(&u.id)) }
                                 " (a system you run)"
                             } @else {
-                                a href=(org.url(&format!("initiatives/{}/edit", u.id))) { (initiative_title(&u.id)) }
+                                @let page = if org.can_edit() { format!("initiatives/{}/edit", u.id) } else { format!("initiatives/{}", u.id) };
+                                a href=(org.url(&page)) { (initiative_title(&u.id)) }
                                 " (an initiative)"
                             }
                             ": " (money(u.amount, cur)) " a year"

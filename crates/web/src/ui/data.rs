@@ -135,6 +135,32 @@ fn date_orders() -> Vec<(String, String)> {
     ])
 }
 
+/// An import problem in the upload page's words: the query parameters the API's message
+/// names ([`crate::data::api_words`]) said as the fields of this page.
+fn page_words(m: &str) -> String {
+    let mut out = m
+        .replace(
+            "(skip_bad_rows=true keeps the good ones)",
+            "(tick \"Skip bad rows\" to import the rest)",
+        )
+        .replace(
+            "Say date_order=day-month (31/12/2027) or date_order=month-day (12/31/2027)",
+            "Choose \"Day first\" or \"Month first\" under \"Dates\"",
+        );
+    if let Some(at) = out.find(". Name its column with the query parameter map=") {
+        let rest = &out[at + ". Name its column with the query parameter map=".len()..];
+        let field = rest.split('=').next().unwrap_or("field").to_string();
+        out = format!(
+            "{}. Choose the column of {field} in the table \"Which column each field is read from\"",
+            &out[..at]
+        );
+    }
+    out.replace(
+        "say which it is with the query parameter kind (e.g. kind=orders)",
+        "choose what it is under \"Kind of data\"",
+    )
+}
+
 /// The reading options a form carries.
 fn options_of(f: &FormData) -> ReadOptions {
     ReadOptions {
@@ -440,6 +466,15 @@ async fn preview_page(
                 .await?
         }
         Err(e) => {
+            let e = match e {
+                ApiError::Invalid(detail, mut problems) => {
+                    for p in &mut problems {
+                        p.message = page_words(&p.message);
+                    }
+                    ApiError::Invalid(page_words(&detail), problems)
+                }
+                other => other,
+            };
             errors.from_api(e, &["kind", "date_order", "header_row"], &[]);
             None
         }
@@ -447,11 +482,11 @@ async fn preview_page(
     let ((headers, rows), guessed) = sample.unwrap_or_default();
     let (kind, report, problems) = match checked {
         Ok((k, r)) => (Some(k), Some(r), Vec::new()),
-        Err(ApiError::Invalid(detail, problems)) => {
-            errors.general(detail.replace(
-                "(skip_bad_rows=true keeps the good ones)",
-                "(tick \"Skip bad rows\" to import the rest)",
-            ));
+        Err(ApiError::Invalid(detail, mut problems)) => {
+            errors.general(page_words(&detail));
+            for p in &mut problems {
+                p.message = page_words(&p.message);
+            }
             (guessed, None, problems)
         }
         Err(other) => return Err(other.into()),

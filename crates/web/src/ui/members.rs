@@ -462,9 +462,6 @@ async fn set_branding(
         name: f.opt("brand_name"),
         colour: f.opt("colour"),
     };
-    if let Err(e) = crate::summary::set_branding(&state, &org.scope, &body).await {
-        errors.from_api(e, &["colour", "name"], &[]);
-    }
     let logo = match file {
         Some((_, staged)) => Some(
             tokio::fs::read(&staged.path)
@@ -473,17 +470,34 @@ async fn set_branding(
         ),
         None => None,
     };
-    if errors.is_empty() {
-        let change = match logo.filter(|l| !l.is_empty()) {
-            Some(l) => Some(Some(l)),
-            None if f.get("remove_logo") == "1" => Some(None),
-            None => None,
-        };
-        if let Some(l) = change
-            && let Err(e) = crate::summary::set_logo(&state, &org.scope, l).await
-        {
-            errors.from_api(e, &["logo"], &[]);
-        }
+    let change = match logo.filter(|l| !l.is_empty()) {
+        Some(l) => Some(Some(l)),
+        None if f.get("remove_logo") == "1" => Some(None),
+        None => None,
+    };
+    // Every field checked before anything is stored, so that each problem is named at once
+    // and a refused one leaves the others as they were.
+    if let Some(c) = body
+        .colour
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        && let Err(m) = sextant_pack::colour(c)
+    {
+        errors.add("colour", m);
+    }
+    // (The logo is checked again, before the colour, in the one write below: typesetting it
+    // to check it is the costly part, so here only when the colour's problem stops that.)
+    if !errors.is_empty()
+        && let Some(Some(bytes)) = &change
+        && let Err(m) = sextant_pack::Logo::checked(bytes.clone())
+    {
+        errors.add("logo", m);
+    }
+    if errors.is_empty()
+        && let Err(e) = crate::summary::set_brand(&state, &org.scope, &body, change).await
+    {
+        errors.from_api(e, &["colour", "name", "logo"], &[]);
     }
     if errors.is_empty() {
         return Ok(see_other(&format!(

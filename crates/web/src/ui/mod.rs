@@ -253,6 +253,28 @@ impl OrgPage {
         self.scope.role() >= Role::Editor
     }
 
+    /// Whether a page of the organisation (`rel`, relative to it) changes things, and so
+    /// answers a viewer "forbidden": a form to add (`…/new`) or edit (`…/edit`), the business
+    /// forms (`business/…`), the first-plan pages (`start`).
+    pub fn changes(rel: &str) -> bool {
+        rel.ends_with("/new")
+            || rel.ends_with("/edit")
+            || rel.starts_with("business/")
+            || rel == "start"
+            || rel.starts_with("start/")
+    }
+
+    /// A link to fix something on the page `rel` (relative to the organisation) with `words`:
+    /// for a viewer, who cannot, the page's words only, with who can (no link that would lead to
+    /// "forbidden").
+    pub fn fix_link(&self, rel: &str, words: &str) -> Markup {
+        if self.can_edit() || !Self::changes(rel) {
+            html! { a href=(self.url(rel)) { (words) } }
+        } else {
+            html! { (words) " (an editor or owner of " (self.name) " can)" }
+        }
+    }
+
     /// Refuses a change to a viewer.
     pub fn require_edit(&self) -> Result<(), PageError> {
         if self.can_edit() {

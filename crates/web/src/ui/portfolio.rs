@@ -355,7 +355,13 @@ async fn page(
     consultants.dedup();
     let chosen = q.consultant.clone().filter(|c| !c.trim().is_empty());
     let attention = everyone.of_consultant(&viewer.user, chosen.as_deref());
-    let rows = rows(&state, &viewer, day).await?;
+    let mut rows = rows(&state, &viewer, day).await?;
+    // The rest of the page shows the chosen consultant's clients too.
+    if chosen.is_some() {
+        let theirs: std::collections::HashSet<&str> =
+            attention.clients.iter().map(|c| c.slug.as_str()).collect();
+        rows.retain(|r| theirs.contains(r.org.slug.as_str()));
+    }
     tracing::debug!(
         orgs = rows.len(),
         seconds = started.elapsed().as_secs_f64(),
@@ -462,7 +468,7 @@ fn attention_table(p: &crate::portfolio::Portfolio) -> Markup {
                         td { (t.under_50) " under 50" }
                         td.num { (t.devices_attention) }
                         td { (t.goals_off_track) " off track" }
-                        td { (t.reviews_due) " due or overdue" }
+                        td { (t.reviews_due) " overdue or never held" }
                         td { (t.roadmaps_infeasible) " with no schedule" }
                         td.num { @for (cur, b) in &t.budget_next_year { div { (format::money(*b, cur)) } } }
                         td {}

@@ -99,7 +99,7 @@ async fn page(
     let (roadmap, frontier) = (&planned.roadmap, planned.frontier.as_deref());
     let body = html! {
         (slider(&org, &plan, Some(factor), &factor.to_string(), &Errors::new()))
-        (status(roadmap))
+        (status(&org, roadmap))
         (schedule(&org, &plan, roadmap))
         (spend(&plan, roadmap))
         (own_order(&plan, roadmap))
@@ -175,7 +175,7 @@ fn slider(org: &OrgPage, plan: &Plan, factor: Option<f64>, raw: &str, errors: &E
 }
 
 /// The solver's status, proof and gap in words.
-fn status(r: &Roadmap) -> Markup {
+fn status(org: &OrgPage, r: &Roadmap) -> Markup {
     let money = |x: f64| format::money(x, &r.currency);
     html! {
         section aria-labelledby="status-h" {
@@ -200,7 +200,10 @@ fn status(r: &Roadmap) -> Markup {
                     p { span.badge.bad { "No roadmap possible" } " No schedule meets every constraint of the plan." }
                     @if !r.infeasible_because.is_empty() {
                         p { "Relaxing any one of these alone would make a schedule possible:" }
-                        ul { @for c in &r.infeasible_because { li { (c.description) } } }
+                        ul { @for c in &r.infeasible_because {
+                            @let (words, rel, fix) = cause_words(c.family);
+                            li { (words) ": " (org.fix_link(rel, fix)) }
+                        } }
                     }
                 },
                 SolveStatus::Unknown => p {
@@ -209,6 +212,49 @@ fn status(r: &Roadmap) -> Markup {
                 },
             }
         }
+    }
+}
+
+/// A family of constraints that makes the plan impossible, in the owner's words, with the
+/// page that changes it and the link's words.
+fn cause_words(f: sextant_roadmap::schedule::Family) -> (&'static str, &'static str, &'static str) {
+    use sextant_roadmap::schedule::Family;
+    match f {
+        Family::Horizon => (
+            "the plan's months and the initiatives' deadlines",
+            "business/profile",
+            "change the plan's length",
+        ),
+        Family::Mandatory => (
+            "the initiatives that must be done",
+            "initiatives",
+            "open the initiatives",
+        ),
+        Family::Dependencies => (
+            "what each initiative needs done first",
+            "initiatives",
+            "open the initiatives",
+        ),
+        Family::Budget => (
+            "the budget of each year",
+            "business/money",
+            "edit the budget",
+        ),
+        Family::Staff => (
+            "the staff hours a month for changes",
+            "business/money",
+            "edit the staff hours",
+        ),
+        Family::Concurrency => (
+            "how many changes may run at once",
+            "business/money",
+            "edit the limit",
+        ),
+        Family::ExploreShare => (
+            "the least share of spend on new business",
+            "business/money",
+            "edit the share",
+        ),
     }
 }
 
@@ -238,7 +284,7 @@ fn schedule(org: &OrgPage, plan: &Plan, r: &Roadmap) -> Markup {
                         " of the one-time spend scheduled (" (money(explore)) " of " (money(total)) ")"
                         @match minimum {
                             Some(m) => { "; the plan asks for at least " (format::percent(m, 0)) "." }
-                            None => { ". " a href=(org.url("business/money")) { "Set a minimum" } " to keep room for trying new things." }
+                            None => { ". " (org.fix_link("business/money", "Set a minimum")) " to keep room for trying new things." }
                         }
                     }
                 }

@@ -49,7 +49,7 @@ impl Column {
 }
 
 /// The form field of a cell.
-fn field(column: &str, row: usize) -> String {
+pub fn field(column: &str, row: usize) -> String {
     format!("{column}.{row}")
 }
 

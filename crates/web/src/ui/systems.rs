@@ -320,7 +320,7 @@ fn findings(a: &Analysed) -> Markup {
                     @for s in &an.silos {
                         li {
                             (s.systems.iter().map(|id| system_name(doc, id)).collect::<Vec<_>>().join(", "))
-                            " (" (s.data.join(", ")) "): " (s.reason)
+                            " (" (s.data.join(", ")) "): " (sextant_ops::advice::names(doc, &s.reason))
                         }
                     }
                 }

@@ -516,3 +516,34 @@ async fn analyses_read_stored_data_sets_without_staging_a_file() {
     assert!(has_parsed(&srv.url).await);
     assert!(!dir.exists(), "nothing was staged");
 }
+
+/// An importer's advice is said with this route's query parameters, never the command line's
+/// options: a column to name, dates to order, a kind to say.
+#[tokio::test]
+async fn import_advice_names_the_query_parameters() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    for (query, body, says) in [
+        (
+            "kind=orders",
+            "Order Date,Customer Email,Betrag\n2027-01-03,a@example.com,35.15\n",
+            "Name its column with the query parameter map=amount=COLUMN",
+        ),
+        (
+            "kind=orders",
+            "Order Date,Customer Email,Total\n03/04/2027,a@example.com,35.15\n05/06/2027,b@example.com,12\n",
+            "Say date_order=day-month (31/12/2027) or date_order=month-day (12/31/2027)",
+        ),
+    ] {
+        let (status, p) = problem(
+            api.post(&format!("/api/v1/orgs/acme/datasets?{query}"))
+                .body(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        let detail = p["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(says), "{p}");
+        assert!(!detail.contains("--"), "{p}");
+    }
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}

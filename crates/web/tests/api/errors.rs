@@ -121,3 +121,104 @@ async fn a_method_a_route_does_not_take_is_a_405_problem() {
     let (status, _) = problem(api.req(Method::PATCH, "/api/v1/orgs/acme/plan")).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// A JSON body is one JSON text with each key once: a second value after it, or a key given
+/// twice in one object (at any depth), is refused and nothing is stored, on every JSON door.
+#[tokio::test]
+async fn a_json_body_with_trailing_text_or_a_repeated_key_is_refused() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let before = api.ok("/api/v1/orgs/acme/plan").await;
+    let org_before = api.ok("/api/v1/orgs/acme").await;
+    let goal = r#"{"id": "g-new", "title": "Grow"}"#;
+    for (method, path, body, want, says) in [
+        (
+            Method::POST,
+            "/api/v1/orgs/acme/plan/goals",
+            format!("{goal} garbage"),
+            StatusCode::BAD_REQUEST,
+            "trailing characters at line 1 column",
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            r#"{"name": "Acme 2"} {"name": "evil"}"#.to_string(),
+            StatusCode::BAD_REQUEST,
+            "trailing characters",
+        ),
+        (
+            Method::POST,
+            "/api/v1/orgs/acme/plan/goals",
+            r#"{"id": "g-new", "id": "g-other", "title": "Grow"}"#.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the key `id` is given twice: give each key once at line 1 column",
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            r#"{"name": "Acme 2", "name": "evil"}"#.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            // A typed body's own reading finds it first.
+            "duplicate field `name` at line 1 column",
+        ),
+    ] {
+        let (status, body) = problem(
+            api.req(method.clone(), path)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await;
+        assert_eq!(status, want, "{method} {path}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap_or_default().contains(says),
+            "{method} {path}: {body}"
+        );
+    }
+    // Deeper: the path of the repeated key is named.
+    let (status, body) = problem(
+        api.put("/api/v1/orgs/acme/plan/swot")
+            .header("content-type", "application/json")
+            .body(r#"{"strengths": [{"note": {"k": 1, "k": 2}}]}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("strengths[0].note.k"), "{body}");
+    assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, before);
+    assert_eq!(api.ok("/api/v1/orgs/acme").await, org_before);
+}
+
+/// A file sent as a form's upload (`curl -F`) to a door that takes the file itself is a 415
+/// saying how to send it, and the plan, the data and the logo stay as they were.
+#[tokio::test]
+async fn a_file_sent_as_a_form_upload_is_refused_with_how_to_send_it() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let before = api.ok("/api/v1/orgs/acme/plan").await;
+    for path in [
+        "/api/v1/orgs/acme/plan",
+        "/api/v1/orgs/acme/datasets?name=orders.csv",
+        "/api/v1/orgs/acme/assets/import",
+        "/api/v1/orgs/acme/branding/logo",
+    ] {
+        let method = if path.contains("datasets") || path.contains("assets") {
+            Method::POST
+        } else {
+            Method::PUT
+        };
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::text(BOOKSTORE).file_name("plan.yaml"),
+        );
+        let (status, body) = problem(api.req(method, path).multipart(form)).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{path}: {body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("expected the file itself as the body (e.g. `curl --data-binary @FILE`), found `multipart/form-data"),
+            "{path}: {body}"
+        );
+    }
+    assert_eq!(api.ok("/api/v1/orgs/acme/plan").await, before);
+    assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}

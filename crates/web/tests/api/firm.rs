@@ -247,7 +247,30 @@ async fn a_firm_administrator_sees_every_client_and_each_has_its_consultant() {
     assert_eq!(p["clients"].as_array().unwrap().len(), 0);
     assert_eq!(p["totals"]["clients"], 0);
 
-    // No longer a firm administrator: no longer sees it.
+    // Removed from the organisation: no longer its consultant, on its own page and in the
+    // portfolio alike.
+    let (status, _) = call(owner.delete(&format!("/api/v1/orgs/acme/members/{}", carol.id))).await;
+    assert!(status.is_success(), "{status}");
+    assert!(owner.ok("/api/v1/orgs/acme/consultant").await.is_null());
+    let p = b.ok("/api/v1/portfolio?consultant=carol@example.com").await;
+    assert_eq!(p["clients"].as_array().unwrap().len(), 0);
+
+    // A firm administrator assigned, then no longer one: no longer its consultant either, and
+    // no longer sees it.
+    let (status, c) = call(
+        owner
+            .put("/api/v1/orgs/acme/consultant")
+            .json(&json!({"email": "boss@example.com"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        b.ok("/api/v1/portfolio?consultant=me").await["clients"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let (status, _) = call(
         owner
             .put(&format!("/api/v1/accounts/{}/firm", boss.id))
@@ -257,6 +280,7 @@ async fn a_firm_administrator_sees_every_client_and_each_has_its_consultant() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = problem(b.get("/api/v1/orgs/acme")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(owner.ok("/api/v1/orgs/acme/consultant").await.is_null());
 }
 
 /// Neither a password reset link nor an invitation stands in for the second factor: an account

@@ -136,6 +136,47 @@ async fn every_documented_operation_is_routed() {
     assert!(n >= ROUTES.len(), "{n}");
 }
 
+/// Each parameter is where the route reads it: one said to be in the path is a `{name}` of
+/// the path, and each `{name}` of a path is a path parameter (so that a client generated from
+/// the document builds the right URLs).
+#[tokio::test]
+async fn every_parameter_is_in_the_place_the_route_reads_it() {
+    let srv = spawn().await;
+    let doc = srv.anonymous().ok("/api/v1/openapi.json").await;
+    let mut queries = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let name = p["name"].as_str().unwrap();
+                let placeholder = format!("{{{name}}}");
+                match p["in"].as_str() {
+                    Some("path") => assert!(
+                        path.contains(&placeholder),
+                        "{method} {path}: `{name}` is said to be in the path"
+                    ),
+                    Some("query") => {
+                        queries += 1;
+                        assert!(!path.contains(&placeholder), "{method} {path}: `{name}`");
+                    }
+                    other => panic!("{method} {path}: `{name}` in {other:?}"),
+                }
+            }
+            for seg in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = seg.trim_matches(|c| c == '{' || c == '}');
+                assert!(
+                    params
+                        .iter()
+                        .any(|p| p["name"] == name && p["in"] == "path"),
+                    "{method} {path}: `{name}` is not documented as a path parameter"
+                );
+            }
+        }
+    }
+    // The roadmap's, the simulation's, the lists' paging and the others.
+    assert!(queries >= 40, "{queries} query parameters");
+}
+
 #[tokio::test]
 async fn the_reference_page_is_html() {
     let srv = spawn().await;

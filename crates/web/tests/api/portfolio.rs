@@ -126,6 +126,26 @@ async fn the_portfolio_lists_only_the_callers_clients_lowest_score_first() {
             .any(|f| f["what"] == "Never assessed against a standard"
                 && f["link"] == "/orgs/acme/assessments")
     );
+    // One started and nothing answered yet: said so, with the way to it.
+    let (status, body) = crate::call(admin.post("/api/v1/orgs/acme/plan/assessments").json(
+        &serde_json::json!({"id": "first", "standard": "cisa-cpg", "date": "2026-12-01", "answers": {}}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let p = admin.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    let flags = p["clients"][0]["flags"].as_array().unwrap();
+    assert!(
+        flags.iter().any(
+            |f| f["what"] == "An assessment is started, nothing answered yet"
+                && f["link"] == "/orgs/acme/assessments/first"
+        ),
+        "{flags:?}"
+    );
+    assert!(
+        !flags
+            .iter()
+            .any(|f| f["what"] == "Never assessed against a standard")
+    );
     // The demo's owner sees the demo only.
     let mine = owner.ok("/api/v1/portfolio?as_of=2026-12-04").await;
     assert_eq!(mine["clients"].as_array().unwrap().len(), 1);
@@ -173,4 +193,27 @@ async fn each_clients_health_has_its_history() {
     assert_eq!(h[0]["score"], 41);
     assert_eq!(h[1]["day"], p["as_of"]);
     assert_eq!(h[1]["score"], p["clients"][0]["health"]["score"]);
+}
+
+/// An assessment started and not yet answered does not hide the last scored one: the security
+/// part keeps its points and the flags stay as they were (not "never assessed").
+#[tokio::test]
+async fn a_blank_assessment_started_leaves_the_last_scored_one_standing() {
+    let (_srv, api) = demo().await;
+    let before = api.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    let (status, body) = crate::call(
+        api.post("/api/v1/orgs/corner-bookstore/plan/assessments")
+            .json(&serde_json::json!({
+                "id": "cisa-started", "standard": "cisa-cpg", "date": "2026-12-01", "answers": {}
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let after = api.ok("/api/v1/portfolio?as_of=2026-12-04").await;
+    let (b, a) = (&before["clients"][0], &after["clients"][0]);
+    assert_eq!(a["assessment"], b["assessment"]);
+    assert_eq!(a["assessment"]["id"], "nist-csf-2-0-2026-10-15");
+    assert_eq!(a["health"]["parts"][0], b["health"]["parts"][0]);
+    assert_eq!(a["flags"], b["flags"]);
+    assert_eq!(a["health"]["score"], b["health"]["score"]);
 }

@@ -420,6 +420,9 @@ async fn a_pack_is_kept_with_its_review_and_downloaded_unchanged() {
     let list = api.ok("/api/v1/orgs/acme/reviews/q4/packs").await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0], kept);
+    // No such review: a 404, as on the routes beside it.
+    let (status, p) = problem(api.get("/api/v1/orgs/acme/reviews/nope/packs")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
     let fetch = |who: &crate::Api| {
         let r = who.get(&format!("/api/v1/orgs/acme/reviews/q4/packs/{n}"));
         async move {

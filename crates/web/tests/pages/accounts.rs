@@ -42,6 +42,29 @@ async fn only_the_administrator_sees_the_accounts() {
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 }
 
+/// An organisation the administrator is not a member of is named on the accounts page
+/// without a link (its pages would answer "not found"); one they belong to is linked.
+#[tokio::test]
+async fn the_accounts_page_links_only_the_organisations_the_administrator_opens() {
+    let (srv, b, _, _) = with_bob().await;
+    srv.store
+        .create_org(
+            &srv.user("carol@example.com", true).await,
+            "bobs",
+            "Bobs Bikes",
+        )
+        .await
+        .unwrap();
+    let p = b.ok("/accounts").await;
+    p.has("<a href=\"/orgs/acme/members\">Acme</a>")
+        .has("Bobs Bikes (owner")
+        .lacks("href=\"/orgs/bobs/members\"");
+    assert_eq!(
+        b.get("/orgs/bobs/members").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// Without e-mail the administrator is shown the link; it opens a page that sets the new
 /// password, logs the person in, and ends their other sessions; it works once.
 #[tokio::test]

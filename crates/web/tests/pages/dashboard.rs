@@ -21,6 +21,7 @@ async fn the_dashboard_shows_goals_next_steps_spend_risks_and_checks() {
         // analytics 1,500 = 6,300; recurring 720 + 360 + 2,000 = 3,080 a year.
         .has("$6,300")
         .has("$3,080")
+        .has("5 initiatives on the optimised roadmap.")
         // Running cost once in place (worked in the core's demo test): the landline's 480 and
         // the recurring 3,080 = 3,560 a year, 2.4% of the $150,000 of sales.
         .has("technology costs $3,560 a year to run: 2.4% of what the business sells in a year.")
@@ -99,6 +100,14 @@ async fn what_comes_next_is_the_optimised_roadmaps_and_follows_the_budget() {
     assert!(!next.contains("E-commerce platform"), "{next}");
     assert!(!next.contains("Cloud CRM"), "{next}");
     p.has("What the optimised roadmap spends in each fiscal period");
+    // The headline spend is the roadmap's too: POS 1,500 + social media 300 = 1,800 once, and
+    // 720 + 360 = 1,080 a year, for 2 initiatives; running, the landline's 480 and the 1,080
+    // = 1,560 a year (the plan's whole list would say $6,300 for 5).
+    p.has("$1,800")
+        .has("$1,080")
+        .has("2 initiatives on the optimised roadmap.")
+        .has("technology costs $1,560 a year to run")
+        .lacks("$6,300");
 }
 
 /// Finished work is measured against what it promised, on the page the owner opens first.
@@ -263,4 +272,47 @@ async fn the_summary_for_the_owner_speaks_plainly_and_links_each_sentence() {
         .await
         .has("<h1>Summary for the owner</h1>")
         .has("no plan");
+}
+
+/// A viewer follows no link into a page that refuses them: every link to the organisation on
+/// the pages a viewer reads most (the dashboard, the roadmap, customers, goals, initiatives,
+/// systems, risks, the business and the summary) opens for them. A fix a viewer cannot make is
+/// named with who can make it.
+#[tokio::test]
+async fn a_viewer_follows_no_link_into_a_refusal() {
+    let (srv, _) = demo().await;
+    let viewer = srv.demo_viewer().await;
+    let base = format!("/orgs/{DEMO}");
+    let mut links: Vec<String> = Vec::new();
+    let mut said_who = false;
+    for page in [
+        "",
+        "/roadmap",
+        "/customers",
+        "/goals",
+        "/initiatives",
+        "/systems",
+        "/risks",
+        "/business",
+        "/summary",
+    ] {
+        let p = viewer.ok(&format!("{base}{page}")).await;
+        said_who |= p.html.contains("(an editor or owner of ");
+        for part in p.html.split("href=\"").skip(1) {
+            let href = &part[..part.find('"').unwrap_or(0)];
+            let href = href.split(['#', '?']).next().unwrap_or_default();
+            if href.starts_with(&base) && !links.iter().any(|l| l == href) {
+                links.push(href.to_string());
+            }
+        }
+    }
+    assert!(links.len() > 20, "{links:?}");
+    for href in &links {
+        let status = viewer.get(href).await.status;
+        assert!(
+            status != StatusCode::FORBIDDEN && status != StatusCode::NOT_FOUND,
+            "{href}: {status}"
+        );
+    }
+    assert!(said_who, "no fix named who can make it");
 }

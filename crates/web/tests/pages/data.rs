@@ -275,6 +275,12 @@ async fn a_column_the_importer_does_not_know_is_mapped_by_hand() {
     let p = preview(&b, "orders.csv", text, &[("kind", "orders")]).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
     p.has("amount").lacks("value=\"import\"");
+    // Said with this page's fields, not the command line's options or the API's parameters.
+    p.has(
+        "Choose the column of amount in the table &quot;Which column each field is read from&quot;",
+    )
+    .lacks("--map")
+    .lacks("map=amount");
     let action = action_of(&p);
     let csrf = p.csrf();
     let fields = [
@@ -401,4 +407,16 @@ async fn a_workbook_is_previewed_and_stored_with_its_rows() {
         rows.starts_with("sextant-sheet-rows,1\n1,Order Date,"),
         "{rows}"
     );
+}
+
+/// Dates that could be day-first or month-first: the page asks with its own "Dates" list.
+#[tokio::test]
+async fn ambiguous_dates_are_asked_about_with_the_pages_own_list() {
+    let (_srv, b) = shop().await;
+    let text = "Order Date,Customer Email,Total\n03/04/2027,a@example.com,35.15\n05/06/2027,b@example.com,12\n";
+    let p = preview(&b, "orders.csv", text, &[("kind", "orders")]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.html);
+    p.has("Choose &quot;Day first&quot; or &quot;Month first&quot; under &quot;Dates&quot;")
+        .lacks("--date-order")
+        .lacks("date_order=");
 }

@@ -590,3 +590,31 @@ async fn goal_figures_are_written_as_people_write_them() {
         }
     }
 }
+
+/// One KPI page, one chance: the goal's standing at the top and the page's own forecast give
+/// the same chance of reaching the target, for every goal of the demo that a forecast judges
+/// (the goal's is worked out by the forecast the page and the forecast route make).
+#[tokio::test]
+async fn a_kpi_page_gives_one_chance_of_reaching_its_goal() {
+    let (srv, b) = demo().await;
+    let doc = srv.demo_plan().await;
+    let mut compared = 0;
+    for kpi in doc.goals.iter().filter_map(|g| g.kpi.as_ref()) {
+        let p = b.ok(&url(&format!("kpis/{kpi}"))).await;
+        let chance_after = |marker: &str| -> Option<String> {
+            let at = p.html.find(marker)? + marker.len();
+            let rest = &p.html[at..];
+            let end = rest.find('%')?;
+            Some(rest[..end].rsplit(' ').next()?.to_string())
+        };
+        let (Some(top), Some(forecast)) = (
+            chance_after("months of figures gives a"),
+            chance_after("”) is "),
+        ) else {
+            continue;
+        };
+        assert_eq!(top, forecast, "kpis/{kpi}");
+        compared += 1;
+    }
+    assert!(compared >= 2, "{compared} pages compared");
+}

@@ -268,6 +268,62 @@ impl Page {
     pub fn count(&self, text: &str) -> usize {
         self.html.matches(text).count()
     }
+
+    /// The fields of the page's forms as a browser would send them untouched: each named
+    /// `<input>`'s value (a checkbox or radio button only when checked), each `<textarea>`'s
+    /// text and each `<select>`'s selected option (else its first).
+    pub fn fields(&self) -> Vec<(String, String)> {
+        fn attr(tag: &str, name: &str) -> Option<String> {
+            let key = format!(" {name}=\"");
+            let at = tag.find(&key)? + key.len();
+            let end = tag[at..].find('"')?;
+            Some(unescape(&tag[at..at + end]))
+        }
+        fn unescape(s: &str) -> String {
+            s.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        }
+        let html = &self.html;
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(open) = html[at..].find('<').map(|k| at + k) {
+            let close = html[open..].find('>').map_or(html.len(), |k| open + k);
+            let tag = &html[open..close];
+            at = close;
+            let Some(name) = attr(tag, "name") else {
+                continue;
+            };
+            if tag.starts_with("<input") {
+                let kind = attr(tag, "type").unwrap_or_default();
+                if (kind == "checkbox" || kind == "radio") && !tag.contains(" checked") {
+                    continue;
+                }
+                if kind == "submit" || kind == "file" {
+                    continue;
+                }
+                out.push((name, attr(tag, "value").unwrap_or_default()));
+            } else if tag.starts_with("<textarea") {
+                let end = html[close..]
+                    .find("</textarea>")
+                    .map_or(close, |k| close + k);
+                out.push((name, unescape(&html[close + 1..end])));
+            } else if tag.starts_with("<select") {
+                let end = html[close..].find("</select>").map_or(close, |k| close + k);
+                let options = &html[close..end];
+                let chosen = options
+                    .split("<option")
+                    .skip(1)
+                    .find(|o| o[..o.find('>').unwrap_or(0)].contains(" selected"))
+                    .or_else(|| options.split("<option").nth(1))
+                    .and_then(|o| attr(&format!("<option{o}"), "value"));
+                out.push((name, chosen.unwrap_or_default()));
+            }
+        }
+        out
+    }
 }
 
 /// A browser without scripts: keeps cookies, does not follow redirects.

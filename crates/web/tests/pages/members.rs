@@ -341,6 +341,20 @@ async fn the_owner_brands_the_organisations_packs() {
         srv.store.org_brand(&scope).await.unwrap(),
         Default::default()
     );
+    // A logo that is not an image: refused beside its field, and the name and colour sent with
+    // it are not stored either; with a bad colour as well, both are named at once.
+    let (status, html) = send("Harbour IT", "#7a1f5c", Some("not an image"), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("Nothing was saved"), "{html}");
+    assert!(html.contains("expected a PNG, JPEG or SVG image"), "{html}");
+    assert_eq!(
+        srv.store.org_brand(&scope).await.unwrap(),
+        Default::default()
+    );
+    let (status, html) = send("Harbour IT", "purple", Some("not an image"), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("found `purple`"), "{html}");
+    assert!(html.contains("expected a PNG, JPEG or SVG image"), "{html}");
     let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>"#;
     let (status, html) = send("Harbour IT", "#7a1f5c", Some(svg), false).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");

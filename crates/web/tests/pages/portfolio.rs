@@ -296,6 +296,37 @@ async fn fifty_clients_against_one() {
 
 /// Who needs attention: the demo's health score, its parts on hover, its flags linked, and the
 /// totals; as `GET /api/v1/portfolio` gives them.
+/// "Show their clients" narrows the whole page, not the first table only: with the demo's
+/// owner as the consultant of the demo and not of Blank Bakery, every list names the demo
+/// alone; the footer says what its count is.
+#[tokio::test]
+async fn choosing_a_consultant_narrows_every_list_on_the_page() {
+    let (srv, b) = demo().await;
+    let admin = srv.user("admin@example.com", true).await;
+    srv.store
+        .create_org(&admin, "blank", "Blank Bakery")
+        .await
+        .unwrap();
+    add_sarah(&srv, &admin, "blank", Role::Owner).await;
+    let owner = srv.demo_owner().await;
+    let scope = srv.store.scope(&owner, DEMO).await.unwrap();
+    srv.store
+        .set_consultant(&scope, Some("sarah@corner-bookstore.example"))
+        .await
+        .unwrap();
+    let all = b.ok("/portfolio?as_of=2026-12-04").await;
+    all.has("Clients (2)").has("Blank Bakery");
+    let p = b
+        .ok("/portfolio?as_of=2026-12-04&consultant=sarah%40corner-bookstore.example")
+        .await;
+    p.has("Clients by what needs attention (1)")
+        .has("Clients (1)")
+        .has("The Corner Bookstore")
+        .lacks("Blank Bakery")
+        .has("overdue or never held")
+        .lacks("due or overdue");
+}
+
 #[tokio::test]
 async fn the_portfolio_says_who_needs_attention_and_why() {
     let (_srv, b) = demo().await;

@@ -112,7 +112,13 @@ async fn the_roadmap_schedules_the_demo_and_re_plans_with_a_smaller_budget() {
         row.contains("over budget") && row.contains("$1,800"),
         "{row}"
     );
-    assert!(out.contains("needs `ecommerce`, which is not scheduled"));
+    assert!(
+        out.contains(
+            "needs “E-commerce platform, expansion and optimisation” first, which is not scheduled"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("needs another first"), "{out}");
     let spend = section(&p, "Spend against budget");
     assert!(spend.contains("$1,800"), "{spend}");
 }
@@ -234,8 +240,9 @@ async fn with_no_budget_the_required_initiative_cannot_be_scheduled() {
     let p = b.ok(&format!("/orgs/{DEMO}/roadmap?budget=0")).await;
     p.has("No roadmap possible")
         .has("Relaxing any one of these alone would make a schedule possible:")
-        .has("<li>mandatory initiatives</li>")
-        .has("<li>budget by period</li>")
+        // In the owner's words, each with the page that changes it.
+        .has("<li>the initiatives that must be done: <a href=\"/orgs/corner-bookstore/initiatives\">open the initiatives</a></li>")
+        .has("<li>the budget of each year: <a href=\"/orgs/corner-bookstore/business/money\">edit the budget</a></li>")
         .has("Nothing is scheduled.")
         .has(">0%</output>")
         .lacks("Every initiative of the plan is scheduled.");

@@ -77,7 +77,7 @@ async fn the_demo_scenarios_stand_beside_the_base_case() {
     }
     let dropped = row(&p, "Dropped (and why)");
     assert!(
-        dropped.contains("<strong>Data analytics and inventory optimisation</strong>: its prerequisites leave no time to finish it within the horizon"),
+        dropped.contains("<strong>Data analytics and inventory optimisation</strong>: what it needs first leaves no time to finish it within the plan's months"),
         "{dropped}"
     );
     let scheduled = row(&p, "Initiatives scheduled");

@@ -114,47 +114,7 @@ pub(super) fn status_line(
 /// A goal's standing explained in plain words and figures as people write them (the core's
 /// explanation, for the CLI and the API, names the model and prints figures raw).
 pub(super) fn explain(s: &GoalStatus, scale: &Measure) -> String {
-    use sextant_core::kpi::{Method, Standing};
-    let fig = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| show(x, scale));
-    let due = s
-        .due
-        .as_deref()
-        .map(super::super::business::month_words)
-        .unwrap_or_default();
-    let reach = if s.direction == Direction::Down {
-        "falling to"
-    } else {
-        "reaching"
-    };
-    match (s.status, s.method) {
-        (Standing::NotMeasurable, _) => "It needs a KPI, a target and a month it is due to be followed.".into(),
-        (Standing::NoData, _) => "There are no figures for its KPI yet: import data, or type a month's figure on the KPI's page.".into(),
-        (Standing::Achieved, _) => format!(
-            "{} in {} reaches the target of {}.",
-            fig(s.latest),
-            s.latest_month.as_deref().map(super::super::business::month_words).unwrap_or_default(),
-            fig(s.target)
-        ),
-        (Standing::Missed, _) => format!(
-            "It was due in {due}; the latest figure, {}, misses the target of {}.",
-            fig(s.latest),
-            fig(s.target)
-        ),
-        (_, Method::Forecast) => format!(
-            "The forecast from {} months of figures gives {} chance of {reach} {} by {due}{}.",
-            s.measurements,
-            s.probability.map_or_else(|| "no".to_string(), |p| format!("a {}", percent(p))),
-            fig(s.target),
-            if s.measurements < 24 { " (from so few months, it cannot be surer than that)" } else { "" }
-        ),
-        (_, Method::LinearPace) => format!(
-            "{} months of figures, too few to forecast: {} of the way to {} so far.",
-            s.measurements,
-            s.progress.map_or_else(|| "none".to_string(), |p| format::percent(p.clamp(-9.99, 9.99), 0)),
-            fig(s.target)
-        ),
-        _ => String::new(),
-    }
+    sextant_core::kpi::plain_explanation(s, scale)
 }
 
 pub(super) fn first_upper(s: &str) -> String {

@@ -143,13 +143,7 @@ fn chance(p: f64) -> String {
 
 /// A probability as a percentage; never a flat 0% or 100%, which a forecast cannot promise.
 fn percent(p: f64) -> String {
-    if p >= 0.995 {
-        "over 99%".into()
-    } else if p <= 0.005 {
-        "under 1%".into()
-    } else {
-        format::percent(p, 0)
-    }
+    sextant_core::unit::chance_percent(p)
 }
 
 /// A KPI's page.
