@@ -229,18 +229,15 @@ pub fn assess(args: AssessArgs) -> anyhow::Result<ExitCode> {
         return Err(InvalidInput("expected an answers file or --start STANDARD".into()).into());
     };
     let (name, text) = read_input(file)?;
-    // The standard the answers name, read from the file's `standard:` line before the whole.
+    // The standard the answers name (their `standard:` key, in YAML or JSON), before the whole.
     let s = match &args.standard {
         Some(p) => read_standard(p)?,
         None => {
-            let id = text
-                .lines()
-                .find_map(|l| l.strip_prefix("standard:"))
-                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-                .filter(|v| !v.is_empty())
+            let id = standard::answers_standard(&name, &text)
+                .map_err(|p| InvalidInput(p.render(Some(&text))))?
                 .ok_or_else(|| {
                     InvalidInput(format!(
-                        "{name}: the answers name no standard: expected a line `standard: ID` (`sextant standards` lists them)"
+                        "{name}: the answers name no standard: expected a key `standard: ID` (`sextant standards` lists them)"
                     ))
                 })?;
             find(&id, &args.dir)?

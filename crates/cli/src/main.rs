@@ -389,7 +389,16 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             Granularity::Month,
         )?)
     };
-    let analysis = sextant_ops::analyse(&plan, data.as_ref()).analysis;
+    let analysed = sextant_ops::analyse(&plan, data.as_ref());
+    // A month the data cover in part is left out of the KPIs computed from them: said, so that
+    // a month just exported is not missed in silence (on stderr: the output stays the report).
+    for m in &analysed.partial {
+        eprintln!(
+            "note: {} ({m}) is left out of the KPIs computed from the data: the data cover only part of it",
+            sextant_core::calendar::month_words(*m)
+        );
+    }
+    let analysis = analysed.analysis;
     let mut out = anstream::stdout();
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&analysis)?)?,

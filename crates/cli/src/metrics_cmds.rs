@@ -298,7 +298,40 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
             let _ = writeln!(err, "{}", repeated_warning(name, report));
         }
     }
+    for w in overlap_warnings(&reports) {
+        let _ = writeln!(anstream::stderr(), "{w}");
+    }
     Ok(imported)
+}
+
+/// A warning for each two files of one kind whose records cover some of the same days: both
+/// are imported, so those days count twice (a new export given beside the earlier one?).
+pub fn overlap_warnings(reports: &[FileReport]) -> Vec<String> {
+    let day = |d: i32| {
+        let (y, m, dd) = sextant_metrics::calendar::civil_from_days(d);
+        format!("{y:04}-{m:02}-{dd:02}")
+    };
+    let mut out = Vec::new();
+    for (i, a) in reports.iter().enumerate() {
+        for b in &reports[i + 1..] {
+            if a.kind != b.kind {
+                continue;
+            }
+            if let (Some(x), Some(y)) = (a.days, b.days)
+                && let Some((from, to)) = sextant_ingest::batch::shared_days(x, y)
+            {
+                out.push(format!(
+                    "warning: {} and {} are both {} data for {} to {}: those days are counted twice; give only the newer export if it holds the earlier one's records",
+                    a.name,
+                    b.name,
+                    a.kind.name(),
+                    day(from),
+                    day(to)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The warning for orders rows that repeat an earlier row of the same day.

@@ -97,13 +97,13 @@ pub struct AccountArgs {
 pub fn account(args: AccountArgs) -> anyhow::Result<ExitCode> {
     let config = args.config.load()?;
     let line = runtime()?.block_on(async {
-        let store = sextant_store::Store::open(config.database.expose()).await?;
+        let store = open_existing(config.database.expose()).await?;
         let a = store
             .operate_account(&args.email, args.two_factor_off, args.sees_all)
             .await
             .map_err(|e| match e {
                 sextant_store::StoreError::NotFound(m) => anyhow::Error::new(crate::InvalidInput(
-                    format!("{m} not found: expected the e-mail address of an account of this installation"),
+                    format!("{m} not found: expected the e-mail address of an account of this installation\n"),
                 )),
                 other => other.into(),
             })?;
@@ -165,7 +165,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let config = args.config.load()?;
     let rows = runtime()?.block_on(async {
-        let store = sextant_store::Store::open(config.database.expose()).await?;
+        let store = open_existing(config.database.expose()).await?;
         let mut out: Box<dyn Write> = if args.output.as_os_str() == "-" {
             Box::new(std::io::stdout().lock())
         } else {
@@ -178,6 +178,19 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     })?;
     eprintln!("backed up {rows} rows to {}", args.output.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The database of an installation that exists already: a missing file or a database without
+/// Sextant's schema is the caller's mistake (exit 2), never a new, empty installation.
+async fn open_existing(url: &str) -> anyhow::Result<sextant_store::Store> {
+    sextant_store::Store::open_existing(url)
+        .await
+        .map_err(|e| match e {
+            e @ sextant_store::StoreError::Invalid { .. } => {
+                anyhow::Error::new(crate::InvalidInput(format!("{e}\n")))
+            }
+            e => e.into(),
+        })
 }
 
 /// A new file only its owner can read (a backup holds password hashes).

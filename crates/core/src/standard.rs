@@ -536,6 +536,24 @@ pub struct Answers {
     pub answers: BTreeMap<String, Response>,
 }
 
+/// The standard an answers file names (its `standard:` key), read from the document as
+/// [`load_answers`] reads it, in YAML or JSON: `None` when it names none (or names it with
+/// something other than text). A file that cannot be parsed at all gives the parser's problem.
+pub fn answers_standard(file: &str, text: &str) -> Result<Option<String>, Problems> {
+    let root = source::parse(file, text).map_err(|p| Problems(vec![*p]))?;
+    let Value::Map(entries) = &root.value else {
+        return Ok(None);
+    };
+    Ok(entries
+        .iter()
+        .find(|(k, _)| &*k.name == "standard")
+        .and_then(|(_, v)| match &v.value {
+            Value::Str(s) | Value::Number(s) => Some(s.trim().to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty()))
+}
+
 /// Reads an answers file against `standard` (the one the file names is checked to be it): every
 /// problem with its line and column, an answer for a control the standard lacks named with the
 /// closest id it has.

@@ -46,6 +46,33 @@ pub struct FileReport {
     pub kind: Kind,
     /// What reading it found.
     pub report: Report,
+    /// The first and last day its dated records cover (orders, marketing spend, traffic,
+    /// incidents, survey answers, usage), as days since 1970-01-01; `None` for a process
+    /// inventory or a file without rows. Two files of one kind whose days meet count those
+    /// days twice (see [`shared_days`]).
+    pub days: Option<(i32, i32)>,
+}
+
+/// The days two spans of days (first, last) share, if any.
+pub fn shared_days(a: (i32, i32), b: (i32, i32)) -> Option<(i32, i32)> {
+    let (first, last) = (a.0.max(b.0), a.1.min(b.1));
+    (first <= last).then_some((first, last))
+}
+
+/// The first and last day a file's records cover.
+fn days_of(orders: &OrderMetrics, d: &Data) -> Option<(i32, i32)> {
+    orders
+        .days()
+        .into_iter()
+        .chain(d.spend.iter().map(|x| (x.day, x.day)))
+        .chain(d.traffic.iter().map(|x| (x.day, x.day)))
+        .chain(d.answers.iter().map(|x| (x.day, x.day)))
+        .chain(d.usage.iter().map(|x| (x.day, x.day)))
+        .chain(d.incidents.iter().map(|x| {
+            let day = x.start.div_euclid(1440) as i32;
+            (day, day)
+        }))
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
 /// Where an import of several files stands, for a progress display.
@@ -323,6 +350,7 @@ pub fn import_each(
         };
         progress(Progress::Done { name });
         let report = report.map_err(fail)?;
+        let days = days_of(&staged_orders, &staged);
         // All or nothing per file: only a file that read cleanly (or with skipped rows, when
         // asked) joins the data.
         if kind == Kind::Orders {
@@ -342,6 +370,7 @@ pub fn import_each(
             name: name.to_string(),
             kind,
             report,
+            days,
         });
     }
     if let Some(i) = used_maps.iter().position(|u| !u) {
@@ -429,7 +458,18 @@ pub fn kpi_series(
     plan: Option<&sextant_core::Plan>,
     data: Option<&Imported>,
 ) -> sextant_core::kpi::Series {
+    kpi_series_and_partial(plan, data).0
+}
+
+/// [`kpi_series`], with the months the imported data cover only in part (the last when the
+/// data stop before its end, the first when they start well into it): left out of every series
+/// computed from the data, as their figures so far would read as a fall. Empty without data.
+pub fn kpi_series_and_partial(
+    plan: Option<&sextant_core::Plan>,
+    data: Option<&Imported>,
+) -> (sextant_core::kpi::Series, Vec<sextant_core::model::Month>) {
     let mut out = plan.map(sextant_core::kpi::plan_series).unwrap_or_default();
+    let mut partial = Vec::new();
     if let Some(imp) = data {
         let org = plan.map(|p| &p.doc().organization);
         let table = compute(
@@ -443,8 +483,13 @@ pub fn kpi_series(
         for (kpi, points) in series(&table) {
             sextant_core::kpi::add_data_series(&mut out, kpi, points);
         }
+        partial = table
+            .partial_periods
+            .iter()
+            .filter_map(|p| sextant_core::model::Month::parse(p))
+            .collect();
     }
-    out
+    (out, partial)
 }
 
 /// The probability of a goal's KPI reaching its target `steps` periods on, from its history,

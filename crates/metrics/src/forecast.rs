@@ -113,6 +113,11 @@ pub struct ForecastReport {
     pub target: Option<Target>,
     /// What the reader should know: gaps filled, seasonal models not admissible or rejected.
     pub notes: Vec<String>,
+    /// Periods after or before the history that its data cover only in part, left out of it
+    /// (their figures so far would read as a fall): set by a caller that knows, as the
+    /// server's forecast of a KPI computed from imported data; empty for a series given as it
+    /// is.
+    pub partial_periods: Vec<String>,
 }
 
 /// The holdout comparison.
@@ -674,6 +679,7 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
                 holdout,
                 target,
                 notes,
+                partial_periods: Vec::new(),
             }
         }
         None => {
@@ -722,6 +728,7 @@ pub fn report(points: &[Point], req: &Request) -> Result<ForecastReport, String>
                 holdout,
                 target,
                 notes,
+                partial_periods: Vec::new(),
             }
         }
     };

@@ -39,16 +39,23 @@ pub struct Analysed {
     /// Each measured KPI's monthly series (the plan's measurements, then the data sets'
     /// metrics for the months they cover).
     pub series: sextant_core::kpi::Series,
+    /// The months the imported data cover only in part, left out of the series computed from
+    /// them ([`sextant_ingest::batch::kpi_series_and_partial`]).
+    pub partial: Vec<sextant_core::model::Month>,
 }
 
 /// Analyses a plan with the KPI series of its measurements and of the imported data sets
 /// (`data`, when there are any), forecasting each goal's chance of reaching its target from
 /// its KPI's series.
 pub fn analyse(plan: &Plan, data: Option<&Imported>) -> Analysed {
-    let series = sextant_ingest::batch::kpi_series(Some(plan), data);
+    let (series, partial) = sextant_ingest::batch::kpi_series_and_partial(Some(plan), data);
     let forecaster = sextant_ingest::batch::goal_forecast;
     let analysis = sextant_core::analyze_with(plan, &series, Some(&forecaster));
-    Analysed { analysis, series }
+    Analysed {
+        analysis,
+        series,
+        partial,
+    }
 }
 
 /// What roadmap to search for.

@@ -134,7 +134,52 @@ fn the_workbook_holds_the_budget_roadmap_cases_and_kpis_with_live_totals() {
             num(cases.get((r, 6 + n - 1)).unwrap()),
             i.case.cash_flows[n - 1]
         );
+        // Payback, counted from the month its work starts (as the pages count it): worked out
+        // here from the flows written on the sheet, the first month from the first flow that is
+        // not zero at which their running total is no longer below zero (the CRM, which costs
+        // nothing up front, pays back with its first flow, 6 months after its work starts).
+        let start = i.case.start_month as usize;
+        let mut running = 0.0;
+        let mut by_hand = None;
+        for (t, v) in i
+            .case
+            .cash_flows
+            .iter()
+            .enumerate()
+            .skip(start)
+            .skip_while(|(_, v)| **v == 0.0)
+        {
+            running += v;
+            if running >= -1e-9 {
+                by_hand = Some(t - start);
+                break;
+            }
+        }
+        match by_hand {
+            Some(m) => assert_eq!(num(cases.get((r, 5)).unwrap()), m as f64, "{}", i.title),
+            None => assert!(
+                matches!(cases.get((r, 5)), None | Some(Data::Empty)),
+                "{}: {:?}",
+                i.title,
+                cases.get((r, 5))
+            ),
+        }
     }
+    // The point of sale, by hand from the plan: 1,500 spent over its 3 months (500 a month)
+    // while nothing comes back, then (1,500 + 2,500 - 720) / 12 = 273.33 a month: 1,500 back
+    // in the 6th month of benefits, the 9th month after work starts (months 3 to 8 give 1,640).
+    let pos = analysis
+        .initiatives
+        .iter()
+        .position(|i| i.id == "pos")
+        .unwrap();
+    assert_eq!(num(cases.get((pos + 1, 5)).unwrap()), 8.0);
+    let crm = analysis
+        .initiatives
+        .iter()
+        .position(|i| i.id == "crm")
+        .unwrap();
+    assert_eq!(num(cases.get((crm + 1, 5)).unwrap()), 6.0);
 
     // KPIs: the demo's online revenue by month, as recorded.
     let kpis = book.worksheet_range("KPIs").unwrap();

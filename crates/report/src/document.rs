@@ -476,9 +476,16 @@ impl PlanReport<'_> {
                     esc(&self.money(r.npv))
                 );
                 if !r.infeasible_because.is_empty() {
-                    out.push_str("<p>It becomes feasible by relaxing any one of:</p><ul>");
+                    out.push_str(
+                        "<p>Relaxing any one of these alone would make a schedule possible:</p><ul>",
+                    );
                     for c in &r.infeasible_because {
-                        let _ = write!(out, "<li>{}</li>", esc(c.description));
+                        let _ = write!(
+                            out,
+                            "<li>{} (changed on {})</li>",
+                            esc(c.family.plain()),
+                            esc(c.family.changed_on())
+                        );
                     }
                     out.push_str("</ul>");
                 }

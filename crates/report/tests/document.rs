@@ -197,3 +197,54 @@ fn a_multiple_goal_is_written_as_a_multiple() {
     );
     assert!(!html.contains("300%"));
 }
+
+/// A plan no schedule can meet (the point of sale must be done, and no year's budget pays
+/// for it): the report (read by a client, away from the pages) names what
+/// to relax in the owner's words and where it is changed, not the model's family names.
+#[test]
+fn an_impossible_roadmap_names_its_causes_in_plain_words() {
+    let text = demo_text()
+        .replace(
+            "{period: 2027, amount: 6000}",
+            "{period: 2027, amount: 100}",
+        )
+        .replace(
+            "{period: 2028, amount: 4000}",
+            "{period: 2028, amount: 100}",
+        );
+    let plan = load(&text);
+    let analysis = sextant_core::analyze(&plan);
+    let roadmap =
+        sextant_roadmap::report::roadmap(&plan, Objective::Npv, &options(), &Adjust::default());
+    assert_eq!(
+        roadmap.status,
+        sextant_roadmap::solve::SolveStatus::Infeasible
+    );
+    let html = PlanReport {
+        plan: &plan,
+        analysis: &analysis,
+        roadmap: Some(&roadmap),
+        frontier: None,
+        summary: None,
+        what_if: &[],
+    }
+    .html();
+    check(&html);
+    assert!(
+        html.contains("<p>Relaxing any one of these alone would make a schedule possible:</p><ul>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<li>the budget of each year (changed on the Business page, under money and limits)</li>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<li>the initiatives that must be done (changed on the Initiatives page)</li>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("budget by period"), "{html}");
+}

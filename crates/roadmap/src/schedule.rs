@@ -150,6 +150,31 @@ impl Family {
             Family::ExploreShare => "minimum share of spend on exploration",
         }
     }
+
+    /// In the owner's words, for the pages and the reports: "the budget of each year".
+    pub fn plain(self) -> &'static str {
+        match self {
+            Family::Horizon => "the plan's months and the initiatives' deadlines",
+            Family::Mandatory => "the initiatives that must be done",
+            Family::Dependencies => "what each initiative needs done first",
+            Family::Budget => "the budget of each year",
+            Family::Staff => "the staff hours a month for changes",
+            Family::Concurrency => "how many changes may run at once",
+            Family::ExploreShare => "the least share of spend on new business",
+        }
+    }
+
+    /// Where it is changed in the pages, for a report read away from them: "the Business page,
+    /// under Money and limits".
+    pub fn changed_on(self) -> &'static str {
+        match self {
+            Family::Horizon => "the Business page, under the profile",
+            Family::Mandatory | Family::Dependencies => "the Initiatives page",
+            Family::Budget | Family::Staff | Family::Concurrency | Family::ExploreShare => {
+                "the Business page, under money and limits"
+            }
+        }
+    }
 }
 
 /// Every constraint a schedule breaks, described; empty when it is feasible. This recomputes

@@ -96,12 +96,50 @@ impl Store {
         content: &[u8],
         parsed: Option<&[u8]>,
     ) -> Result<Dataset> {
+        self.add_dataset_replacing(scope, &[], kind, name, rows, options, content, parsed)
+            .await
+    }
+
+    /// [`Store::add_dataset`], deleting the data sets `replacing` in the same transaction: a
+    /// new export that covers the days of earlier ones takes their place, or nothing changes
+    /// (one of them gone already is `NotFound`, and the new one is not stored).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_dataset_replacing(
+        &self,
+        scope: &Scope,
+        replacing: &[i64],
+        kind: &str,
+        name: &str,
+        rows: i64,
+        options: &serde_json::Value,
+        content: &[u8],
+        parsed: Option<&[u8]>,
+    ) -> Result<Dataset> {
         scope.require(Role::Editor)?;
         no_nul("kind", kind)?;
         file_name("name", name)?;
         no_nul_json("options", options)?;
         let t = now();
-        let mut tx = self.pool.begin().await?;
+        // It reads (the data sets it replaces) before it writes.
+        let mut tx = self.begin_write().await?;
+        for &old in replacing {
+            let row: Option<Row> = sqlx::query_as(
+                "SELECT id, kind, name, rows, created_at, options FROM datasets WHERE org_id = $1 AND id = $2",
+            )
+            .bind(scope.org_id)
+            .bind(old)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound(format!("data set {old}")));
+            };
+            sqlx::query("DELETE FROM datasets WHERE org_id = $1 AND id = $2")
+                .bind(scope.org_id)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+            record(&mut tx, scope, &dataset(row), "delete").await?;
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO datasets (org_id, kind, name, rows, options, content, parsed, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",

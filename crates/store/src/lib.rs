@@ -302,9 +302,30 @@ impl Store {
     /// `sqlite://PATH` opens a file in WAL mode (created with its directory when missing);
     /// `sqlite::memory:` a private in-memory database; `postgres://...` a PostgreSQL database.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, false).await
+    }
+
+    /// Opens the database of an installation that exists already (what `sextant backup` reads):
+    /// as [`Store::open`], but a SQLite file that is missing is not created, and a database that
+    /// holds no installation (no schema of Sextant's) is refused before anything is written to
+    /// it. A mistyped `--database` gets an error, not a backup of a new, empty installation.
+    pub async fn open_existing(url: &str) -> Result<Store> {
+        Store::open_with(url, true).await
+    }
+
+    async fn open_with(url: &str, existing: bool) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (dialect, url) = if url.starts_with("sqlite:") {
             if let Some(file) = sqlite_file(url) {
+                if existing && !file.is_file() {
+                    return Err(StoreError::Invalid {
+                        field: "database".into(),
+                        message: format!(
+                            "no database at {}: expected the file of an installation (check --database or SEXTANT_DATABASE_URL)",
+                            file.display()
+                        ),
+                    });
+                }
                 let path = file.to_string_lossy();
                 // The database and its directory private (0600, 0700) before SQLite opens it.
                 let changes = files::secure(file).map_err(|e| StoreError::Invalid {
@@ -355,6 +376,29 @@ impl Store {
             })
             .connect_with(options)
             .await?;
+        if existing {
+            // The migrations' own table is the first thing an installation's schema holds.
+            let tables: i64 = match dialect {
+                Dialect::Sqlite => sqlx::query_scalar(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                ),
+                Dialect::Postgres => sqlx::query_scalar(
+                    "SELECT count(*) FROM information_schema.tables \
+                     WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+                ),
+            }
+            .fetch_one(&pool)
+            .await?;
+            if tables == 0 {
+                pool.close().await;
+                return Err(StoreError::Invalid {
+                    field: "database".into(),
+                    message: "the database holds no Sextant installation: expected one that \
+                              `sextant serve` has used (check --database or SEXTANT_DATABASE_URL)"
+                        .into(),
+                });
+            }
+        }
         if dialect == Dialect::Sqlite && !memory {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
@@ -525,7 +569,8 @@ impl Store {
         })
     }
 
-    /// Renames an organisation (owners only).
+    /// Renames an organisation (owners only). The plan's own name follows when it was the
+    /// organisation's (see `plan_name_follows`), in the same change.
     pub async fn rename_org(&self, scope: &Scope, name: &str) -> Result<Organization> {
         scope.require(Role::Owner)?;
         text::no_nul("name", name)?;
@@ -545,6 +590,7 @@ impl Store {
             .bind(scope.org_id)
             .execute(&mut *tx)
             .await?;
+        let mut followed = None;
         if old != name.trim() {
             let before = serde_json::json!({ "name": old });
             let after = serde_json::json!({ "name": name.trim() });
@@ -558,8 +604,14 @@ impl Store {
                 Some(&after),
             )
             .await?;
+            followed = self
+                .plan_name_follows(&mut tx, scope, &old, name.trim())
+                .await?;
         }
         tx.commit().await?;
+        if let Some(done) = followed {
+            self.plan_changed(scope, done);
+        }
         self.org(scope).await
     }
 

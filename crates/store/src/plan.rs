@@ -690,6 +690,55 @@ impl Store {
     /// Returns the entity as stored (for `Create` and `Put`), or the whole plan (`Replace`).
     pub async fn change_plan(&self, scope: &Scope, change: Change) -> Result<Option<Value>> {
         scope.require(Role::Editor)?;
+        let mut tx = self.pool.begin().await?;
+        let (out, done) = self.change_plan_in(&mut tx, scope, change).await?;
+        tx.commit().await?;
+        self.plan_changed(scope, done);
+        Ok(out)
+    }
+
+    /// When the organisation is renamed from `old` to `new` (in `tx`): the plan's own name
+    /// (`organization.name`, which its reports and packs are titled with) follows, when it was
+    /// the organisation's old name; one the plan gives otherwise (a legal name, say) is kept.
+    /// What to hand to [`Store::plan_changed`] after the commit, when the plan changed.
+    pub(crate) async fn plan_name_follows(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &Scope,
+        old: &str,
+        new: &str,
+    ) -> Result<Option<PlanChanged>> {
+        let rows = self.rows(tx, scope, true).await?;
+        let Some(((_, key), (_, body))) = rows.iter().find(|((s, _), (_, body))| {
+            *s == Section::Organization
+                && body.get("name").and_then(Value::as_str).map(str::trim) == Some(old.trim())
+        }) else {
+            return Ok(None);
+        };
+        let mut body = body.clone();
+        body["name"] = Value::from(new);
+        let change = Change::Put(Section::Organization, key.clone(), body);
+        Ok(Some(self.change_plan_in(tx, scope, change).await?.1))
+    }
+
+    /// The cache of checked plans after a committed [`Store::change_plan_in`].
+    pub(crate) fn plan_changed(&self, scope: &Scope, (version, checked): PlanChanged) {
+        match checked {
+            Some(plan) => self.plans.put(scope.org_id, version, plan),
+            // The reviews beside the plan changed, not the plan.
+            None => self.plans.carry(scope.org_id, version - 1, version),
+        }
+    }
+
+    /// [`Store::change_plan`] within the transaction `tx` (the caller commits it, then hands
+    /// what it returns besides the answer to [`Store::plan_changed`]).
+    pub(crate) async fn change_plan_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &Scope,
+        change: Change,
+    ) -> Result<(Option<Value>, PlanChanged)> {
+        scope.require(Role::Editor)?;
         // PostgreSQL's text cannot hold a NUL byte: refused here, naming the field, on both.
         // A checked plan's canonical form.
         let (change, checked) = match change {
@@ -737,15 +786,14 @@ impl Store {
                 }
             }
         }
-        let mut tx = self.pool.begin().await?;
-        let version = next_version(&mut tx, scope).await?;
+        let version = next_version(tx, scope).await?;
         // A change of the plan reads the plan's rows only; one beside it reads everything.
         let beside = matches!(
             &change,
             Change::Create(s, _) | Change::Put(s, _, _) | Change::Delete(s, _) | Change::Upsert(s, _)
                 if !s.in_plan()
         );
-        let all = self.rows(&mut tx, scope, !beside).await?;
+        let all = self.rows(tx, scope, !beside).await?;
         // The plan as checked by this change, kept for the reads after it.
         let mut checked = checked;
         let (old, reviews): (Rows, Rows) = all.into_iter().partition(|((s, _), _)| s.in_plan());
@@ -805,7 +853,7 @@ impl Store {
                         sqlx::query("DELETE FROM review_packs WHERE org_id = $1 AND review = $2")
                             .bind(scope.org_id)
                             .bind(&key)
-                            .execute(&mut *tx)
+                            .execute(&mut **tx)
                             .await?;
                     }
                     Some((key, false)) if key != at.1 => {
@@ -815,7 +863,7 @@ impl Store {
                         .bind(scope.org_id)
                         .bind(&key)
                         .bind(&at.1)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                     }
                     _ => {}
@@ -880,24 +928,19 @@ impl Store {
         }
         let t = now();
         if let Some(new) = &new_plan {
-            write_diff(&mut tx, scope, &old, new, t).await?;
+            write_diff(tx, scope, &old, new, t).await?;
         }
         if let Some(new) = &new_reviews {
-            write_diff(&mut tx, scope, &reviews, new, t).await?;
+            write_diff(tx, scope, &reviews, new, t).await?;
         }
-        tx.commit().await?;
-        match checked {
-            Some(plan) => self.plans.put(scope.org_id, version, plan),
-            // The reviews beside the plan changed, not the plan.
-            None => self.plans.carry(scope.org_id, version - 1, version),
-        }
-        Ok(match (target, &new_plan, &new_reviews) {
+        let out = match (target, &new_plan, &new_reviews) {
             (Some(k), Some(rows), _) | (Some(k), _, Some(rows)) => {
                 rows.get(&k).map(|(_, v)| v.clone())
             }
             (None, Some(rows), _) => Some(assemble(rows)),
             _ => None,
-        })
+        };
+        Ok((out, (version, checked)))
     }
 
     /// Records a client's answer on the review `key`. Any member may answer (a viewer is the
@@ -1177,6 +1220,10 @@ async fn next_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>, scope: &Scope) 
         .await?;
     Ok(version)
 }
+
+/// What a change of the plan leaves for the cache of checked plans: the plan's new version and
+/// the plan as checked (`None` when only what is kept beside it changed).
+pub(crate) type PlanChanged = (i64, Option<Arc<sextant_core::Plan>>);
 
 /// Applies one entity change to the rows; the entity's section and key.
 fn apply(rows: &mut Rows, change: Change) -> Result<(Section, String)> {

@@ -56,6 +56,9 @@ use sextant_store::Fingerprint;
 pub struct Cache {
     entries: Mutex<HashMap<(i64, String), (Fingerprint, Bytes)>>,
     data: Mutex<HashMap<i64, (Fingerprint, Arc<Imported>)>>,
+    /// The first and last day each stored data set covers, by its id (a data set never
+    /// changes, and ids are never reused): read once, for the overlap check of later uploads.
+    pub(crate) spans: Mutex<HashMap<i64, Option<(i32, i32)>>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -809,7 +812,7 @@ pub struct ForecastQuery {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/forecast", tag = "analysis",
     params(("org" = String, Path, description = "The organisation's slug"), ForecastQuery),
-    responses((status = 200, description = "As `sextant forecast --format json` on the KPI's monthly series", body = Object)))]
+    responses((status = 200, description = "As `sextant forecast --format json` on the KPI's monthly series, with `partial_periods`: the months the imported data cover only in part, left out of a series computed from them", body = Object)))]
 async fn forecast(
     State(state): State<AppState>,
     caller: Caller,
@@ -846,7 +849,8 @@ async fn forecast(
     let v = state
         .work
         .run(s.org_id(), 1, move |_| {
-            let series = sextant_ingest::batch::kpi_series(plan.as_deref(), data.as_deref());
+            let (series, partial) =
+                sextant_ingest::batch::kpi_series_and_partial(plan.as_deref(), data.as_deref());
             let Some(points) = series.get(&kpi) else {
                 let known: Vec<&str> = series.keys().map(String::as_str).collect();
                 return Err(ApiError::field(
@@ -863,6 +867,21 @@ async fn forecast(
                 q.down.unwrap_or(false),
             )
             .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
+            // The months the data cover in part, left out of a series computed from them (as
+            // `partial_periods` of `sextant metrics --format json`); none for a KPI the plan's
+            // measurements give.
+            let measured = plan
+                .as_deref()
+                .is_some_and(|p| p.doc().measurements.keys().any(|k| k.as_str() == kpi));
+            let left_out: Vec<String> = partial
+                .iter()
+                .filter(|m| !measured && !points.contains_key(m))
+                .map(ToString::to_string)
+                .collect();
+            let r = sextant_metrics::forecast::ForecastReport {
+                partial_periods: left_out,
+                ..r
+            };
             serde_json::to_value(&r).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;

@@ -5,6 +5,7 @@
 //! An upload is streamed to a staged file and checked there under the CPU budget; a stored
 //! data set is read straight from the database's bytes ([`stored_files`]), never written out.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use axum::Router;
@@ -80,6 +81,12 @@ pub struct ReadOptions {
     /// The line of the header (1-based), when title rows are above it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_row: Option<u64>,
+    /// `overlapping`: the stored data sets of the same kind that cover some of this file's
+    /// days are deleted as it is stored, in one change (a new export in place of earlier
+    /// ones). Without it they are kept, and the answer's `overlaps` names them: the days both
+    /// cover are counted twice. Not kept with the file.
+    #[serde(default, skip_serializing)]
+    pub replace: Option<String>,
 }
 
 impl ReadOptions {
@@ -101,6 +108,12 @@ impl ReadOptions {
                 )
             })?),
         };
+        if let Some(r) = self.replace.as_deref().filter(|r| *r != "overlapping") {
+            return Err(ApiError::field(
+                "replace",
+                format!("expected overlapping, found `{r}`"),
+            ));
+        }
         let date_order = match self.date_order.as_deref() {
             None => None,
             Some("day-month") => Some(DateOrder::DayMonth),
@@ -631,6 +644,11 @@ pub struct Uploaded {
     pub repeated: Vec<Repeated>,
     /// How many such rows there are in all.
     pub repeated_rows: u64,
+    /// The data sets of the same kind, stored before, that cover some of its days: kept, so
+    /// the days both cover are counted twice (`replace=overlapping` stores it in their place).
+    pub overlaps: Vec<Overlap>,
+    /// The data sets it replaced (with `replace=overlapping`), deleted as it was stored.
+    pub replaced: Vec<Overlap>,
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/datasets", tag = "data",
@@ -660,8 +678,8 @@ async fn upload(
         .unwrap_or_else(|| format!("upload{}", q.extension()));
     let (staged, _) = stage_body(state.staging()?.as_ref(), body, &q).await?;
     let upload = prepare(&state, s.org_id(), staged, &q, &name).await?;
-    let (kind, report) = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
-    let uploaded = store_staged(&state, &s, upload, &q, &name, kind, &report).await?;
+    let checked = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
+    let uploaded = store_staged(&state, &s, upload, &q, &name, &checked).await?;
     Ok((StatusCode::CREATED, axum::Json(uploaded)))
 }
 
@@ -738,7 +756,7 @@ pub async fn check_staged(
     upload: &Upload,
     q: &ReadOptions,
     name: &str,
-) -> ApiResult<(Kind, sextant_ingest::Report)> {
+) -> ApiResult<Checked> {
     let Reading {
         options: mut opts,
         kind,
@@ -758,11 +776,147 @@ pub async fn check_staged(
             sextant_ingest::batch::import_each(&files, &map, Granularity::Month, |_| {})
                 .map(|(_, mut reports)| {
                     let r = reports.remove(0);
-                    (r.kind, r.report)
+                    Checked {
+                        kind: r.kind,
+                        report: r.report,
+                        days: r.days,
+                    }
                 })
                 .map_err(|e| import_problem(&name, e))
         })
         .await
+}
+
+/// A file read as its import would read it.
+pub struct Checked {
+    /// Its kind.
+    pub kind: Kind,
+    /// What reading it found.
+    pub report: sextant_ingest::Report,
+    /// The first and last day its records cover.
+    pub days: Option<(i32, i32)>,
+}
+
+/// A stored data set that covers some of the days of a file being imported: with both, the
+/// days they share are counted twice.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Overlap {
+    /// The stored data set's id.
+    pub dataset: i64,
+    /// Its name.
+    pub name: String,
+    /// When it was uploaded.
+    pub created_at: String,
+    /// The first day its records cover, YYYY-MM-DD.
+    pub first_day: String,
+    /// The last day its records cover.
+    pub last_day: String,
+    /// The first day both cover.
+    pub shared_from: String,
+    /// The last day both cover.
+    pub shared_to: String,
+}
+
+/// A day number (since 1970-01-01) as YYYY-MM-DD.
+fn iso_day(d: i32) -> String {
+    let (y, m, day) = sextant_metrics::calendar::civil_from_days(d);
+    format!("{y:04}-{m:02}-{day:02}")
+}
+
+/// The stored data sets of `kind` whose records cover some of `days` (a file about to be
+/// imported): each stored file is read again, alone, under the CPU budget.
+pub async fn overlapping(
+    state: &AppState,
+    s: &sextant_store::Scope,
+    kind: Kind,
+    days: Option<(i32, i32)>,
+) -> ApiResult<Vec<Overlap>> {
+    let Some(days) = days else {
+        return Ok(Vec::new());
+    };
+    // The data sets of its kind, listed without their content.
+    let mut sets: Vec<sextant_store::Dataset> = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = state
+            .store
+            .datasets(s, sextant_store::Paging::new(Some(offset), Some(500)))
+            .await?;
+        let n = page.items.len() as i64;
+        sets.extend(page.items.into_iter().filter(|d| d.kind == kind.name()));
+        offset += n;
+        if n == 0 || offset >= page.total {
+            break;
+        }
+    }
+    if sets.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Each stored file is read once for its days (kept by its id); the rest come from memory.
+    let known: HashMap<i64, Option<(i32, i32)>> = match state.cache.spans.lock() {
+        Ok(m) => sets
+            .iter()
+            .filter_map(|d| m.get(&d.id).map(|s| (d.id, *s)))
+            .collect(),
+        Err(_) => HashMap::new(),
+    };
+    // Only the files not read before are loaded.
+    let mut unread: Vec<DatasetContent> = Vec::new();
+    for d in sets.iter().filter(|d| !known.contains_key(&d.id)) {
+        unread.push(state.store.dataset(s, d.id).await?);
+    }
+    let mut spans = known;
+    if !unread.is_empty() {
+        let ids: Vec<i64> = unread.iter().map(|c| c.dataset.id).collect();
+        let read = state
+            .work
+            .run(
+                s.org_id(),
+                1,
+                move |cancel| -> ApiResult<Vec<Option<(i32, i32)>>> {
+                    let (files, _) = stored_files(unread, &stop_of(cancel))?;
+                    let mut out = Vec::with_capacity(files.len());
+                    for f in files {
+                        let (_, reports) = sextant_ingest::batch::import_each(
+                            &[f],
+                            &[],
+                            Granularity::Month,
+                            |_| {},
+                        )
+                        .map_err(|e| {
+                            ApiError::Internal(format!("a stored data set no longer imports: {e}"))
+                        })?;
+                        out.push(reports.first().and_then(|r| r.days));
+                    }
+                    Ok(out)
+                },
+            )
+            .await?;
+        if let Ok(mut m) = state.cache.spans.lock() {
+            // Bounded: a long-running server forgets them all now and then, and reads again.
+            if m.len() > 100_000 {
+                m.clear();
+            }
+            m.extend(ids.iter().copied().zip(read.iter().copied()));
+        }
+        spans.extend(ids.into_iter().zip(read));
+    }
+    Ok(sets
+        .into_iter()
+        .filter_map(|d| {
+            let span = spans.get(&d.id).copied().flatten()?;
+            let (a, b) = sextant_ingest::batch::shared_days(days, span)?;
+            Some(Overlap {
+                dataset: d.id,
+                name: d.name,
+                created_at: d.created_at,
+                first_day: iso_day(span.0),
+                last_day: iso_day(span.1),
+                shared_from: iso_day(a),
+                shared_to: iso_day(b),
+            })
+        })
+        .collect())
 }
 
 /// Stores a checked upload as a data set of `kind`, with the options it was read with: the
@@ -773,9 +927,16 @@ pub async fn store_staged(
     upload: Upload,
     q: &ReadOptions,
     name: &str,
-    kind: Kind,
-    report: &sextant_ingest::Report,
+    checked: &Checked,
 ) -> ApiResult<Uploaded> {
+    let (kind, report) = (checked.kind, &checked.report);
+    // The stored files that cover some of its days: replaced with it when asked, else named.
+    let overlaps = overlapping(state, s, kind, checked.days).await?;
+    let replacing: Vec<i64> = if q.replace.is_some() {
+        overlaps.iter().map(|o| o.dataset).collect()
+    } else {
+        Vec::new()
+    };
     let read = |e: std::io::Error| ApiError::Internal(format!("reading the staged upload: {e}"));
     // Read once the file has been checked; the database keeps the bytes as uploaded.
     let body = tokio::fs::read(&upload.original.path).await.map_err(read)?;
@@ -787,11 +948,13 @@ pub async fn store_staged(
     let mut kept = q.clone();
     kept.kind = Some(kind.name().to_string());
     kept.name = Some(name.to_string());
+    kept.replace = None;
     let options = serde_json::to_value(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
     let d = state
         .store
-        .add_dataset(
+        .add_dataset_replacing(
             s,
+            &replacing,
             kind.name(),
             name,
             report.rows as i64,
@@ -800,6 +963,11 @@ pub async fn store_staged(
             parsed.as_deref(),
         )
         .await?;
+    let (overlaps, replaced) = if replacing.is_empty() {
+        (overlaps, Vec::new())
+    } else {
+        (Vec::new(), overlaps)
+    };
     Ok(Uploaded {
         dataset: d,
         skipped: report.skipped.iter().map(row_problem).collect(),
@@ -809,6 +977,8 @@ pub async fn store_staged(
             .map(|&(line, repeats)| Repeated { line, repeats })
             .collect(),
         repeated_rows: report.repeated_rows,
+        overlaps,
+        replaced,
     })
 }
 

@@ -251,7 +251,7 @@ async fn show(
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "organisations", request_body = Rename,
     params(("org" = String, Path, description = "The organisation's slug")),
-    responses((status = 200, body = OrgView), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, description = "Renamed (owners only). The plan's `organization.name`, which its reports are titled with, follows in the same change when it was the old name", body = OrgView), (status = 403, body = crate::error::Problem)))]
 async fn rename(
     State(state): State<AppState>,
     caller: Caller,

@@ -203,6 +203,36 @@ fn an_assessment_is_started_answered_and_scored() {
         e.contains("`BAK-9` is not a control of our-baseline"),
         "{e}"
     );
+    // The same answers in JSON (YAML's superset the API speaks) score the same: the standard
+    // is read from the document, not from a line that starts with `standard:`.
+    let json = dir.join("answers.json");
+    std::fs::write(
+        &json,
+        r#"{"format": 1, "standard": "our-baseline", "organization": "Shop", "date": "2026-11-20",
+ "assessor": "Sam", "answers": {"ACC-1": "met", "ACC-2": "not_met",
+ "BAK-1": {"answer": "partly", "note": "Weekly only"}}}"#,
+    )
+    .expect("write");
+    let j = json.to_string_lossy().into_owned();
+    let out = sextant(&["assess", &j, "--standards", &d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    close(&v["overall"]["score"], 4.0 / 6.0);
+    assert_eq!(v["gaps"][0]["control"], "BAK-1");
+    // A file naming no standard is told so (the word in a note is not a standard).
+    std::fs::write(
+        &json,
+        r#"{"format": 1, "answers": {"ACC-1": {"answer": "met", "note": "x\nstandard: our-baseline"}}}"#,
+    )
+    .expect("write");
+    let out = sextant(&["assess", &j, "--standards", &d]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("answers.json: the answers name no standard: expected a key `standard: ID`"),
+        "{}",
+        stderr(&out)
+    );
     // A standard nobody knows.
     std::fs::write(
         dir.join("answers.yaml"),

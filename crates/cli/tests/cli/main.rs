@@ -780,6 +780,128 @@ fn http_get(addr: &str, path: &str) -> String {
     out
 }
 
+/// `analyze --data` with orders exported on 15 December: December is left out of the KPIs
+/// computed from them, and a note on stderr says so (the report on stdout stays JSON).
+#[test]
+fn analyze_with_data_names_the_month_it_leaves_out() {
+    let dir = temp_dir("partial");
+    let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
+    let text: String = full
+        .lines()
+        .filter(|l| !(l.starts_with("2026-12-") && l[8..10] > *"15"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let orders = dir.join("orders.csv");
+    std::fs::write(&orders, text).expect("written");
+    let data = format!("orders={}", orders.display());
+    let plan = demo();
+    let plan = plan.to_str().expect("utf-8");
+    let out = sextant(&["analyze", plan, "--data", &data, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "note: December 2026 (2026-12) is left out of the KPIs computed from the data: the data cover only part of it\n"
+    );
+    let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // Whole months: nothing to say.
+    let data = format!(
+        "orders={}",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/corner-bookstore/orders.csv")
+            .display()
+    );
+    let out = sextant(&["analyze", plan, "--data", &data, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+/// Two exports of orders that share days, given together: both are read (the figures count
+/// those days twice) and a warning names the files and the days.
+#[test]
+fn metrics_warns_when_two_files_of_one_kind_share_days() {
+    let dir = temp_dir("overlap");
+    let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
+    let part: String = full
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("2026-12"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let (a, b) = (dir.join("all.csv"), dir.join("december.csv"));
+    std::fs::write(&a, full).expect("written");
+    std::fs::write(&b, part).expect("written");
+    let (a, b) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
+    let out = sextant(&["metrics", a, b, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: {a} and {b} are both orders data for 2026-12-01 to 2026-12-31: those days are counted twice; give only the newer export if it holds the earlier one's records\n"
+        )
+    );
+    // Files of other days are read without a word.
+    let out = sextant(&["metrics", b, "--format", "json"]);
+    assert_eq!(stderr(&out), "");
+}
+
+/// `backup` and `account` read an installation: a mistyped database is an error that creates
+/// nothing (before, a missing SQLite file was created, migrated and backed up as an empty
+/// installation: "backed up 0 rows").
+#[test]
+fn backup_and_account_refuse_a_database_that_is_no_installation() {
+    let dir = temp_dir("no-installation");
+    let typo = dir.join("typo.db");
+    let out_file = dir.join("out.jsonl");
+    let url = format!("sqlite://{}", typo.display());
+    let out = sextant(&[
+        "backup",
+        "--database",
+        &url,
+        "-o",
+        out_file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "database: no database at {}: expected the file of an installation (check --database or SEXTANT_DATABASE_URL)\n",
+            typo.display()
+        )
+    );
+    assert!(!typo.exists(), "the mistyped database was created");
+    assert!(!out_file.exists(), "a backup file was written");
+    let out = sextant(&[
+        "account",
+        "sam@example.com",
+        "--two-factor-off",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no database at"), "{}", stderr(&out));
+    assert!(!typo.exists(), "the mistyped database was created");
+    // A file that exists but holds no installation (an empty file is an empty SQLite
+    // database) is refused, and left as it was.
+    let empty = dir.join("empty.db");
+    std::fs::write(&empty, b"").expect("written");
+    let url = format!("sqlite://{}", empty.display());
+    let out = sextant(&[
+        "backup",
+        "--database",
+        &url,
+        "-o",
+        out_file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("database: the database holds no Sextant installation"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::metadata(&empty).expect("kept").len(), 0);
+    assert!(!out_file.exists(), "a backup file was written");
+}
+
 #[test]
 fn serve_demo_stops_gracefully_then_backup_and_restore_the_installation() {
     use std::io::BufRead;

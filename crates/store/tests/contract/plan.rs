@@ -254,6 +254,163 @@ async fn data_sets_are_kept_as_uploaded() {
     }
 }
 
+/// Renaming an organisation renames its plan too when the plan was titled with its old name
+/// (the reports and packs are titled with the plan's), in the same change: the plan's new
+/// version is what the next read gives, and the history holds both. A plan titled otherwise
+/// (a legal name) keeps its title.
+#[tokio::test]
+async fn a_renamed_organisation_renames_the_plan_that_had_its_name() {
+    for (db, store) in stores().await {
+        let (admin, scope) = corner(&store).await;
+        store
+            .rename_org(&scope, "The Corner Bookstore")
+            .await
+            .unwrap();
+        import(&store, &scope, &bookstore()).await;
+        let before = store.plan(&scope).await.unwrap().unwrap();
+        assert_eq!(before.doc().organization.name, "The Corner Bookstore");
+        let org = store
+            .rename_org(&scope, "  Corner Books & Coffee ")
+            .await
+            .unwrap();
+        assert_eq!(org.name, "Corner Books & Coffee");
+        let after = store.plan(&scope).await.unwrap().unwrap();
+        assert_eq!(
+            after.doc().organization.name,
+            "Corner Books & Coffee",
+            "{db}"
+        );
+        // Only the name moved.
+        assert_eq!(
+            after.doc().organization.currency,
+            before.doc().organization.currency
+        );
+        assert_eq!(
+            after.doc().initiatives.len(),
+            before.doc().initiatives.len()
+        );
+        let h = store
+            .history(&scope, None, None, Paging::default())
+            .await
+            .unwrap();
+        let latest: Vec<&str> = h.items[..2].iter().map(|e| e.section.as_str()).collect();
+        assert!(latest.contains(&"organization"), "{db}: {latest:?}");
+        // A plan titled with another name keeps it.
+        let mut o = serde_json::to_value(&after.doc().organization).unwrap();
+        o["name"] = json!("Corner Books Ltd");
+        store
+            .change_plan(&scope, Change::Put(Section::Organization, String::new(), o))
+            .await
+            .unwrap();
+        store.rename_org(&scope, "Corner Books").await.unwrap();
+        let kept = store.plan(&scope).await.unwrap().unwrap();
+        assert_eq!(kept.doc().organization.name, "Corner Books Ltd", "{db}");
+        // An organisation without a plan is renamed as before.
+        store.create_org(&admin, "empty", "Empty").await.unwrap();
+        let empty = store.scope(&admin, "empty").await.unwrap();
+        assert_eq!(
+            store.rename_org(&empty, "Still empty").await.unwrap().name,
+            "Still empty"
+        );
+        assert!(store.plan(&empty).await.unwrap().is_none());
+    }
+}
+
+/// A new export stored in place of earlier data sets: they are deleted and it is stored in one
+/// change (both recorded in the history); one of them missing, or another organisation's,
+/// changes nothing.
+#[tokio::test]
+async fn a_data_set_replaces_earlier_ones_all_at_once_or_not_at_all() {
+    for (db, store) in stores().await {
+        let (admin, scope) = corner(&store).await;
+        let add = |name: &'static str| {
+            let (store, scope) = (&store, &scope);
+            async move {
+                store
+                    .add_dataset(scope, "orders", name, 1, &json!({}), b"a,b\n1,2\n", None)
+                    .await
+                    .unwrap()
+            }
+        };
+        let (a, b, c) = (add("a.csv").await, add("b.csv").await, add("c.csv").await);
+        let names = |store: &sextant_store::Store| {
+            let (store, scope) = (store.clone(), scope.clone());
+            async move {
+                store
+                    .datasets(&scope, Paging::default())
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+            }
+        };
+        // Another organisation's data set is not found, and nothing changes.
+        store.create_org(&admin, "other", "Other").await.unwrap();
+        let other = store.scope(&admin, "other").await.unwrap();
+        let theirs = store
+            .add_dataset(&other, "orders", "theirs.csv", 1, &json!({}), b"x", None)
+            .await
+            .unwrap();
+        for missing in [theirs.id, 999_999] {
+            let err = store
+                .add_dataset_replacing(
+                    &scope,
+                    &[a.id, missing],
+                    "orders",
+                    "d.csv",
+                    1,
+                    &json!({}),
+                    b"new",
+                    None,
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("data set {missing} not found"),
+                "{db}"
+            );
+            assert_eq!(names(&store).await, ["a.csv", "b.csv", "c.csv"], "{db}");
+        }
+        let d = store
+            .add_dataset_replacing(
+                &scope,
+                &[a.id, c.id],
+                "orders",
+                "d.csv",
+                1,
+                &json!({}),
+                b"new",
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(names(&store).await, ["b.csv", "d.csv"], "{db}");
+        assert_eq!(store.dataset(&scope, d.id).await.unwrap().content, b"new");
+        assert!(store.dataset(&scope, b.id).await.is_ok());
+        assert!(store.dataset(&other, theirs.id).await.is_ok());
+        let h = store
+            .history(&scope, None, None, Paging::default())
+            .await
+            .unwrap();
+        let actions: Vec<(&str, &str)> = h.items[..3]
+            .iter()
+            .map(|e| (e.section.as_str(), e.action.as_str()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("datasets", "create"),
+                ("datasets", "delete"),
+                ("datasets", "delete")
+            ],
+            "{db}"
+        );
+    }
+}
+
 /// A worksheet's parsed form is kept beside the file as uploaded, read with the organisation's
 /// data sets (never in place of the download), and one missing (a data set stored before parsed
 /// forms were kept) is written once, by any member, in that organisation only.

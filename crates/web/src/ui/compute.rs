@@ -23,6 +23,9 @@ pub struct Analysed {
     pub analysis: Analysis,
     /// Each measured KPI's monthly series (from the plan's measurements and the data sets).
     pub series: sextant_core::kpi::Series,
+    /// The months the imported data cover only in part, left out of the series computed from
+    /// them (a KPI's page says so).
+    pub partial: Vec<sextant_core::model::Month>,
 }
 
 impl Analysed {
@@ -31,6 +34,7 @@ impl Analysed {
             plan,
             analysis: done.analysis,
             series: done.series,
+            partial: done.partial,
         }
     }
 }

@@ -23,8 +23,8 @@ use super::form::{Errors, Field, FormData, Kind as Input, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
 use crate::data::{
-    MAX_UPLOAD, ReadOptions, StageWriter, Staged, Upload, check_staged, prepare, stop_of,
-    store_staged,
+    MAX_UPLOAD, Overlap, ReadOptions, StageWriter, Staged, Upload, check_staged, overlapping,
+    prepare, stop_of, store_staged,
 };
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -480,8 +480,13 @@ async fn preview_page(
         }
     };
     let ((headers, rows), guessed) = sample.unwrap_or_default();
+    // The files imported before that cover some of the same days: counted twice if both stay.
+    let overlaps = match &checked {
+        Ok(c) => overlapping(state, &org.scope, c.kind, c.days).await?,
+        Err(_) => Vec::new(),
+    };
     let (kind, report, problems) = match checked {
-        Ok((k, r)) => (Some(k), Some(r), Vec::new()),
+        Ok(c) => (Some(c.kind), Some(c.report), Vec::new()),
         Err(ApiError::Invalid(detail, mut problems)) => {
             errors.general(page_words(&detail));
             for p in &mut problems {
@@ -538,6 +543,9 @@ async fn preview_page(
                     (r.repeated.first().map_or(0, |x| x.0)) " repeats line " (r.repeated.first().map_or(0, |x| x.1))
                     ". They will be imported; check the export if that is not what you meant." }
             }
+            @if !overlaps.is_empty() {
+                (overlap_warning(&overlaps, kind.map_or("", |k| k.name())))
+            }
         }
         form method="post" action=(org.url(&format!("data/preview/{id}"))) {
             (org.viewer.csrf_field())
@@ -576,7 +584,14 @@ async fn preview_page(
             (option_fields(Some(f), &errors))
             button.secondary type="submit" name="action" value="preview" { "Check again with these choices" }
             @if importable {
-                button type="submit" name="action" value="import" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows" }
+                @if overlaps.is_empty() {
+                    button type="submit" name="action" value="import" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows" }
+                } @else {
+                    button type="submit" name="action" value="replace" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows in place of "
+                        @if overlaps.len() == 1 { "the earlier file" } @else { "the " (overlaps.len()) " earlier files" } }
+                    " "
+                    button.secondary type="submit" name="action" value="import" { "Import them as well (count the shared days twice)" }
+                }
             }
         }
         p { a href=(org.url("data")) { "Cancel" } }
@@ -590,6 +605,26 @@ async fn preview_page(
         status,
         org.page("Preview the upload", Section::Data, body),
     ))
+}
+
+/// The files imported before that cover some of the upload's days, and what importing both
+/// would do.
+fn overlap_warning(overlaps: &[Overlap], kind: &str) -> Markup {
+    let day = |d: &str| {
+        sextant_core::model::Date::parse(d)
+            .map_or_else(|| d.to_string(), sextant_core::asset::long_date)
+    };
+    html! {
+        div.warning role="note" {
+            p { "This file covers days that " (kind) " data imported before cover too. Kept both, the days they share are counted twice (sales would read double):" }
+            ul { @for o in overlaps {
+                li { strong { (o.name) } " (uploaded " (day(o.created_at.get(..10).unwrap_or(&o.created_at))) ") covers " (day(&o.first_day)) " to " (day(&o.last_day))
+                    "; both cover " (day(&o.shared_from)) " to " (day(&o.shared_to)) "." }
+            } }
+            p { "A new export of the same records usually replaces the earlier one: choose "
+                em { "Import in place of" } " below, and the earlier file is deleted as this one is stored." }
+        }
+    }
 }
 
 fn gone() -> PageError {
@@ -608,7 +643,8 @@ async fn confirm(
     f: FormData,
 ) -> PageResult {
     let org = OrgPage::for_change(&state, viewer, &org, &f).await?;
-    if f.get("action") != "import" {
+    let action = f.get("action");
+    if action != "import" && action != "replace" {
         let (p, upload) = restage(or_gone(state.store.preview(&org.scope, &id).await)?).await?;
         return preview_page(&state, &org, &id, &p.name, &upload, &f).await;
     }
@@ -616,10 +652,18 @@ async fn confirm(
     let (p, upload) = restage(or_gone(state.store.take_preview(&org.scope, &id).await)?).await?;
     let mut opts = options_of(&f);
     opts.name = Some(p.name.clone());
+    if action == "replace" {
+        opts.replace = Some("overlapping".into());
+    }
     match check_staged(&state, org.scope.org_id(), &upload, &opts, &p.name).await {
-        Ok((kind, report)) => {
-            store_staged(&state, &org.scope, upload, &opts, &p.name, kind, &report).await?;
-            Ok(see_other(&format!("{}?done=imported", org.url("data"))))
+        Ok(checked) => {
+            let done = store_staged(&state, &org.scope, upload, &opts, &p.name, &checked).await?;
+            let done = if done.replaced.is_empty() {
+                "imported"
+            } else {
+                "replaced"
+            };
+            Ok(see_other(&format!("{}?done={done}", org.url("data"))))
         }
         Err(_) => {
             let name = p.name.clone();

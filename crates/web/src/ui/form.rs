@@ -782,6 +782,19 @@ pub fn num_value(x: Option<f64>) -> String {
     })
 }
 
+/// A share as people type it into a form: 0.095 is `9.5%`, which [`FormData::number_in`] reads
+/// back as 0.095 (kept to nine decimals of a percent, so the product's rounding, 9.500000000000002,
+/// is not shown).
+pub fn percent_text(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => {
+            let p = (v * 100.0 * 1e9).round() / 1e9;
+            format!("{}%", num_value(Some(if p == 0.0 { 0.0 } else { p })))
+        }
+        other => num_value(other),
+    }
+}
+
 /// Percent-encodes text for a URL's query.
 pub fn url_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -797,6 +810,29 @@ mod tests {
         assert_eq!(leaf("reviews.date"), "date");
         assert_eq!(leaf("depends_on[0]"), "depends_on");
         assert_eq!(leaf("title"), "title");
+    }
+
+    /// A share shown in a form is read back to the same bits: every percentage typed with up to
+    /// three decimals (0% to 120%, both signs), as the form reads it, shown and read again.
+    #[test]
+    fn a_share_shown_as_a_percentage_reads_back_unchanged() {
+        assert_eq!(percent_text(Some(0.095)), "9.5%");
+        assert_eq!(percent_text(Some(0.15)), "15%");
+        assert_eq!(percent_text(Some(-0.0)), "0%");
+        assert_eq!(percent_text(Some(1.0 / 3.0)), "33.333333333%");
+        assert_eq!(percent_text(None), "");
+        assert_eq!(percent_text(Some(f64::INFINITY)), "inf");
+        let mut e = Errors::new();
+        for k in -120_000..=120_000 {
+            let typed = format!("{}%", f64::from(k) / 1000.0);
+            let f = FormData(vec![("x".into(), typed.clone())]);
+            let x = f.number("x", &mut e).expect(&typed);
+            let shown = percent_text(Some(x));
+            let g = FormData(vec![("x".into(), shown.clone())]);
+            let y = g.number("x", &mut e).expect(&shown);
+            assert_eq!(x.to_bits(), y.to_bits(), "{typed} was shown as {shown}");
+        }
+        assert!(e.is_empty());
     }
 
     #[test]

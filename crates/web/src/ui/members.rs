@@ -202,7 +202,9 @@ async fn show(state: &AppState, org: &OrgPage, extra: Extra<'_>) -> PageResult {
                 h2 { "Rename the organisation" }
                 form method="post" action=(org.url("rename")) {
                     (org.viewer.csrf_field())
-                    (Field::text("name", "Name", extra.form.and_then(|f| f.opt("name")).unwrap_or_else(|| org.name.clone())).required().render(&extra.errors))
+                    (Field::text("name", "Name", extra.form.and_then(|f| f.opt("name")).unwrap_or_else(|| org.name.clone())).required()
+                        .hint("The plan and its reports take the new name too, unless the plan gives another name (on the Business page)")
+                        .render(&extra.errors))
                     button type="submit" { "Rename" }
                 }
                 h2 #branding { "Branding of the review packs" }

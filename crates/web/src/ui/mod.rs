@@ -567,6 +567,7 @@ pub fn notice(done: Option<&str>) -> Markup {
         "deleted" => "Deleted.",
         "created" => "Created.",
         "imported" => "Imported.",
+        "replaced" => "Imported, in place of the earlier file that covered the same days.",
         "added" => "Added.",
         "removed" => "Removed.",
         "none" => "Nothing was ticked, so nothing was added.",

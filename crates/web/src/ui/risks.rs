@@ -260,7 +260,14 @@ fn belongs_to(org: &OrgPage, doc: &PlanDoc, r: &Risk) -> Markup {
 fn form_of(v: &Value) -> FormData {
     let mut out: Vec<(String, String)> = FIELDS
         .iter()
-        .map(|n| (n.to_string(), text_of(v.get(*n))))
+        .map(|n| match *n {
+            // A chance as people write it (15%), which the form reads back as 0.15.
+            "probability" => (
+                n.to_string(),
+                super::form::percent_text(v.get(*n).and_then(Value::as_f64)),
+            ),
+            _ => (n.to_string(), text_of(v.get(*n))),
+        })
         .collect();
     for n in ["cost", "delay_months"] {
         out.extend(estimate_values(n, v.get(n)).into_iter().skip(1));
@@ -344,7 +351,7 @@ fn form_page(
                 legend { "For the simulation (optional)" }
                 div.row {
                     (Field::text("probability", "Probability within the horizon", get("probability")).kind(Kind::Number("any"))
-                        .hint("From 0 to 1, or a percentage such as 15%").render(errors))
+                        .hint("A percentage such as 15%, or a fraction from 0 to 1").render(errors))
                     @for (name, label) in [("cost", "Cost if it happens"), ("delay_months", "Delay if it happens, months")] {
                         div.estimate {
                             (Field::text(name, label, get(name)).kind(Kind::Number("any")).render(errors))

@@ -215,47 +215,20 @@ fn status(org: &OrgPage, r: &Roadmap) -> Markup {
     }
 }
 
-/// A family of constraints that makes the plan impossible, in the owner's words, with the
-/// page that changes it and the link's words.
+/// A family of constraints that makes the plan impossible, in the owner's words
+/// ([`sextant_roadmap::schedule::Family::plain`], as the reports give them), with the page that
+/// changes it and the link's words.
 fn cause_words(f: sextant_roadmap::schedule::Family) -> (&'static str, &'static str, &'static str) {
     use sextant_roadmap::schedule::Family;
-    match f {
-        Family::Horizon => (
-            "the plan's months and the initiatives' deadlines",
-            "business/profile",
-            "change the plan's length",
-        ),
-        Family::Mandatory => (
-            "the initiatives that must be done",
-            "initiatives",
-            "open the initiatives",
-        ),
-        Family::Dependencies => (
-            "what each initiative needs done first",
-            "initiatives",
-            "open the initiatives",
-        ),
-        Family::Budget => (
-            "the budget of each year",
-            "business/money",
-            "edit the budget",
-        ),
-        Family::Staff => (
-            "the staff hours a month for changes",
-            "business/money",
-            "edit the staff hours",
-        ),
-        Family::Concurrency => (
-            "how many changes may run at once",
-            "business/money",
-            "edit the limit",
-        ),
-        Family::ExploreShare => (
-            "the least share of spend on new business",
-            "business/money",
-            "edit the share",
-        ),
-    }
+    let (rel, fix) = match f {
+        Family::Horizon => ("business/profile", "change the plan's length"),
+        Family::Mandatory | Family::Dependencies => ("initiatives", "open the initiatives"),
+        Family::Budget => ("business/money", "edit the budget"),
+        Family::Staff => ("business/money", "edit the staff hours"),
+        Family::Concurrency => ("business/money", "edit the limit"),
+        Family::ExploreShare => ("business/money", "edit the share"),
+    };
+    (f.plain(), rel, fix)
 }
 
 /// The Gantt chart and the schedule's table.

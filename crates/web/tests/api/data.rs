@@ -205,6 +205,7 @@ async fn upload_options_are_checked() {
     let api = srv.org_with_plan("acme").await;
     for (query, field) in [
         ("kind=invoices", "kind"),
+        ("kind=orders&replace=all", "replace"),
         ("kind=orders&date_order=year-first", "date_order"),
         ("kind=surveys&survey=happiness", "survey"),
         ("kind=orders&map=amount", "map"),
@@ -546,4 +547,115 @@ async fn import_advice_names_the_query_parameters() {
         assert!(!detail.contains("--"), "{p}");
     }
     assert_eq!(api.ok("/api/v1/orgs/acme/datasets").await["total"], 0);
+}
+
+/// The orders of `ORDERS` up to and including `last` (YYYY-MM-DD), with its header.
+fn orders_to(last: &str) -> String {
+    ORDERS
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l[..10] <= *last)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect()
+}
+
+/// The whole-business revenue of `month` from the metrics route.
+async fn revenue(api: &crate::Api, month: &str) -> f64 {
+    let m = api.ok("/api/v1/orgs/acme/metrics").await;
+    let k = m["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|p| p == month)
+        .unwrap();
+    m["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["metric"] == "revenue" && s["by"].is_null())
+        .unwrap()["values"][k]
+        .as_f64()
+        .unwrap()
+}
+
+/// A new export that holds the days of an earlier one: uploaded beside it, the answer names
+/// the earlier file and the shared days (counted twice, as the metrics show); uploaded with
+/// `replace=overlapping`, it takes the earlier file's place in one change, and the figures are
+/// the export's alone. A file of other days, or of another kind, is not named.
+#[tokio::test]
+async fn a_new_export_names_the_earlier_one_it_overlaps_or_replaces_it() {
+    let srv = spawn().await;
+    let api = srv.org_with_plan("acme").await;
+    let upload = |name: &str, query: &str, body: String| {
+        api.post(&format!(
+            "/api/v1/orgs/acme/datasets?kind=orders&name={name}{query}"
+        ))
+        .header("content-type", "text/csv")
+        .body(body)
+    };
+    let (status, first) = call(upload("to-november.csv", "", orders_to("2026-11-30"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["overlaps"], json!([]));
+    let november = revenue(&api, "2026-11").await;
+    // December alone shares no day with it.
+    let december: String = ORDERS
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("2026-12"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let (status, body) = call(upload("december.csv", "", december)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["overlaps"], json!([]), "{body}");
+    let december_id = body["dataset"]["id"].as_i64().unwrap();
+    // The whole export, beside them: both earlier files are named, with the days shared.
+    let (status, body) = call(upload("all.csv", "", ORDERS.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let o = body["overlaps"].as_array().unwrap();
+    assert_eq!(o.len(), 2, "{body}");
+    assert_eq!(o[0]["dataset"], first["dataset"]["id"]);
+    assert_eq!(o[0]["name"], "to-november.csv");
+    assert_eq!(o[0]["first_day"], "2025-01-01");
+    assert_eq!(o[0]["last_day"], "2026-11-30");
+    assert_eq!(o[0]["shared_from"], "2025-01-01");
+    assert_eq!(o[0]["shared_to"], "2026-11-30");
+    assert_eq!(o[1]["dataset"], december_id);
+    assert_eq!(o[1]["shared_from"], "2026-12-01");
+    assert_eq!(o[1]["shared_to"], "2026-12-31");
+    assert_eq!(body["replaced"], json!([]));
+    // Counted twice, as the answer warned.
+    assert!((revenue(&api, "2026-11").await - 2.0 * november).abs() < 0.01);
+    let all_id = body["dataset"]["id"].as_i64().unwrap();
+    // The same export again, in place of the three: one data set, figures as the export's.
+    let (status, body) = call(upload(
+        "all-again.csv",
+        "&replace=overlapping",
+        ORDERS.to_string(),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["overlaps"], json!([]));
+    let replaced: Vec<i64> = body["replaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["dataset"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        replaced,
+        [
+            first["dataset"]["id"].as_i64().unwrap(),
+            december_id,
+            all_id
+        ]
+    );
+    let list = api.ok("/api/v1/orgs/acme/datasets").await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["name"], "all-again.csv");
+    // The option is not kept with the file.
+    assert!(
+        list["items"][0]["options"].get("replace").is_none(),
+        "{list}"
+    );
+    assert!((revenue(&api, "2026-11").await - november).abs() < 0.01);
 }

@@ -186,6 +186,9 @@ async fn each_clients_health_has_its_history() {
     assert_eq!(status, reqwest::StatusCode::OK);
     let again = api.ok("/api/v1/portfolio?as_of=2026-11-20").await;
     assert_eq!(again["clients"][0]["name"], "The Corner Bookshop");
+    // The plan, titled with the old name, takes the new one (its reports are titled with it).
+    let plan = api.ok("/api/v1/orgs/corner-bookstore/plan").await;
+    assert_eq!(plan["organization"]["name"], "The Corner Bookshop");
     // Today: today's score is recorded after November's.
     let p = api.ok("/api/v1/portfolio").await;
     let h = p["clients"][0]["history"].as_array().unwrap();

@@ -408,3 +408,65 @@ async fn a_consultant_signs_in_with_a_second_factor() {
     sees(&c, "<h1>Organisations</h1>").await;
     c.close().await.unwrap();
 }
+
+/// Orders exported part-way through a month, imported: the KPI's page says the month is left
+/// out and why, and its link leads to the Data page, where the newer export takes the earlier
+/// one's place.
+#[tokio::test]
+async fn a_month_imported_in_part_is_said_to_be_left_out() {
+    let app = app().await;
+    let admin = app
+        .store
+        .create_user("casey@example.com", "Casey", PASSWORD, true)
+        .await
+        .unwrap();
+    app.store.create_org(&admin, "shop", "Shop").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders-to-15-december.csv");
+    let full = std::fs::read_to_string(repo("examples/corner-bookstore/orders.csv")).unwrap();
+    let text: String = full
+        .lines()
+        .filter(|l| !(l.starts_with("2026-12-") && l[8..10] > *"15"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&orders, text).unwrap();
+    let driver = driver().await;
+    let c = browser(&driver, 1280, 1000).await;
+    log_in(&c, &app, "casey@example.com", PASSWORD).await;
+    // Signed in before the next page is asked for.
+    sees(&c, ">Log out</button>").await;
+    import_plan(&c, &app, "shop", "examples/corner-bookstore.yaml").await;
+    preview_upload(&c, &app, "shop", orders.to_str().unwrap()).await;
+    sees(&c, "orders data, 11653 rows to import").await;
+    click(&c, "button[value=import]").await;
+    sees(&c, "Imported.").await;
+    go(&c, &app, "/orgs/shop/kpis/revenue").await;
+    sees(&c, "23 monthly values from January 2025 to November 2026").await;
+    sees(
+        &c,
+        "December 2026 is left out: the imported data stop part-way through it",
+    )
+    .await;
+    shot(&c, "56-kpi-month-left-out").await;
+    click(&c, "p.warning a").await;
+    sees(&c, "action=\"/orgs/shop/data/preview\"").await;
+    // The newer export, with the whole of December: it holds the earlier file's days, so the
+    // preview offers it in that file's place, and December is counted once it is imported.
+    preview_upload(&c, &app, "shop", "examples/corner-bookstore/orders.csv").await;
+    sees(
+        &c,
+        "This file covers days that orders data imported before cover too.",
+    )
+    .await;
+    sees(&c, "<strong>orders-to-15-december.csv</strong>").await;
+    shot(&c, "57-upload-overlaps").await;
+    click(&c, "button[value=replace]").await;
+    sees(
+        &c,
+        "Imported, in place of the earlier file that covered the same days.",
+    )
+    .await;
+    go(&c, &app, "/orgs/shop/kpis/revenue").await;
+    sees(&c, "24 monthly values from January 2025 to December 2026").await;
+    c.close().await.unwrap();
+}

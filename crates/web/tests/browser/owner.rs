@@ -345,5 +345,32 @@ async fn an_owner_starts_a_plan_from_nothing_and_edits_every_kind_of_field() {
     sees(&c, "</td><td>January 2027</td><td class=\"num\">").await;
     sees(&c, "</td><td>September 2027</td>").await;
     shot(&c, "55-review-figures").await;
+
+    // A goal measured by a share, typed as people write it: its form shows it the same way
+    // when opened again (9.5%, not the stored fraction 0.095).
+    go(&c, &app, "/orgs/bookshop/goals/new").await;
+    fill(&c, "f-title", "More readers come back").await;
+    click(
+        &c,
+        "select[id='f-kpi'] option[value='repeat_purchase_rate']",
+    )
+    .await;
+    fill(&c, "f-baseline", "8%").await;
+    fill(&c, "f-target", "9.5%").await;
+    set_value(&c, "f-due", "2027-12").await;
+    click(&c, "main form button[type=submit]").await;
+    sees(&c, "Created.").await;
+    go(&c, &app, "/orgs/bookshop/goals/more-readers-come-back").await;
+    sees(&c, "value=\"9.5%\"").await;
+    sees(&c, "value=\"8%\"").await;
+
+    // The shop renamed on the members page: the plan, started under the old name, follows
+    // (the Business page and the reports show the new one).
+    go(&c, &app, "/orgs/bookshop/members").await;
+    fill(&c, "f-name", "Corner Bookshop & Café").await;
+    click(&c, "form[action$='/rename'] button[type=submit]").await;
+    sees(&c, "Saved.").await;
+    go(&c, &app, "/orgs/bookshop/business").await;
+    sees(&c, "<dd>Corner Bookshop &amp; Café</dd>").await;
     c.close().await.unwrap();
 }

@@ -151,6 +151,123 @@ async fn an_upload_is_previewed_then_imported_and_the_kpis_move() {
     assert_eq!(dataset_count(&srv).await, 1);
 }
 
+/// Orders exported on 15 December 2026: December is covered in part, so its figures so far
+/// are left out of the KPIs computed from them (they would read as a fall), and every door
+/// says so: the KPI's page (with what to do), the forecast route's `partial_periods`.
+#[tokio::test]
+async fn a_month_the_data_cover_in_part_is_left_out_and_said_to_be() {
+    let (_srv, b) = shop().await;
+    let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
+    let mut text = String::new();
+    for line in full.lines() {
+        if line.starts_with("2026-12-") && line[8..10] > *"15" {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    let p = preview(&b, "orders.csv", &text, &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    let csrf = p.csrf();
+    let done = b
+        .post_raw(&action_of(&p), &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let p = b.ok("/orgs/shop/kpis/revenue").await;
+    p.has("23 monthly values from January 2025 to November 2026, computed from the imported data")
+        .has("December 2026 is left out: the imported data stop part-way through it")
+        .has("<a href=\"/orgs/shop/data\">Import a newer export on the Data page</a>");
+    // December is forecast, not listed among the months measured.
+    let values = &p.html[p.html.find("id=\"values\"").unwrap()..];
+    assert!(!values.contains("December 2026"), "{values}");
+    let forecast = &p.html[p.html.find("id=\"forecast\"").unwrap()..];
+    assert!(forecast.contains("<th scope=\"row\">December 2026</th>"));
+    // A KPI the plan's own measurements give is not the data's: nothing said there.
+    b.ok("/orgs/shop/kpis/online_revenue")
+        .await
+        .lacks("is left out: the imported data");
+    let f: serde_json::Value = b
+        .http
+        .get(format!(
+            "{}/api/v1/orgs/shop/forecast?kpi=revenue&horizon=3",
+            b.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        f["partial_periods"],
+        serde_json::json!(["2026-12"]),
+        "{f:#}"
+    );
+    assert_eq!(f["forecast_periods"][0], "2026-12", "{f:#}");
+    let f: serde_json::Value = b
+        .http
+        .get(format!(
+            "{}/api/v1/orgs/shop/forecast?kpi=online_revenue&horizon=3",
+            b.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(f["partial_periods"], serde_json::json!([]), "{f:#}");
+}
+
+/// A new export previewed beside an earlier one that covers some of its days: the preview
+/// names the earlier file and the days both cover, and offers to import it in its place (or
+/// as well). In its place, one data set is left.
+#[tokio::test]
+async fn a_new_export_is_imported_in_place_of_the_earlier_one() {
+    let (srv, b) = shop().await;
+    let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
+    let to_november: String = full
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l[..10] <= *"2026-11-30")
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let p = preview(&b, "to-november.csv", &to_november, &[]).await;
+    p.lacks("Kept both")
+        .has("value=\"import\"")
+        .lacks("value=\"replace\"");
+    let csrf = p.csrf();
+    let done = b
+        .post_raw(&action_of(&p), &[("csrf", &csrf), ("action", "import")])
+        .await;
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/orgs/shop/data?done=imported")
+    );
+    let p = preview(&b, "orders.csv", full, &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    p.has("This file covers days that orders data imported before cover too. Kept both, the days they share are counted twice")
+        .has("<strong>to-november.csv</strong>")
+        .has("covers 1 January 2025 to 30 November 2026; both cover 1 January 2025 to 30 November 2026.")
+        .has("value=\"replace\">Import 12106 rows in place of the earlier file</button>")
+        .has("Import them as well (count the shared days twice)");
+    let csrf = p.csrf();
+    let done = b
+        .post_raw(&action_of(&p), &[("csrf", &csrf), ("action", "replace")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/orgs/shop/data?done=replaced")
+    );
+    assert_eq!(dataset_count(&srv).await, 1);
+    b.ok("/orgs/shop/data?done=replaced")
+        .await
+        .has("Imported, in place of the earlier file that covered the same days.")
+        .has("orders.csv")
+        .lacks("to-november.csv");
+}
+
 /// Behind a load balancer, "Check again" and "Import" may reach another instance than the one
 /// that made the preview: the preview is in the database, so any instance reads it again and
 /// imports it, once.

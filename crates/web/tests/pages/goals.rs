@@ -234,7 +234,9 @@ async fn a_goal_is_added_changed_and_deleted() {
     b.ok(&edit)
         .await
         .has("value=\"Grow repeat purchases!\"")
-        .has("value=\"0.8\"")
+        .has("id=\"f-target\" name=\"target\" value=\"80%\"")
+        .has("value=\"70%\"")
+        .has("for a share, with its % sign (15%)")
         .has("<option value=\"repeat_purchase_rate\" selected>")
         .has("Bring readers back");
     let p = b
@@ -589,6 +591,47 @@ async fn goal_figures_are_written_as_people_write_them() {
             assert!(!shown.contains(raw), "{path}: `{raw}` in {shown}");
         }
     }
+    // The goal's form shows its share as typed (9.5%), and saving it unchanged keeps 0.095.
+    let edit = url("goals/stockouts");
+    let p = b.ok(&edit).await;
+    p.has("value=\"9.5%\"").lacks("value=\"0.095\"");
+    let before = _srv.demo_plan().await;
+    let g = before
+        .goals
+        .iter()
+        .find(|g| g.id.as_str() == "stockouts")
+        .unwrap();
+    assert_eq!(g.target, Some(0.095));
+    let f = |name: &str| -> String {
+        let at = p
+            .html
+            .find(&format!("name=\"{name}\" value=\""))
+            .expect(name);
+        let rest = &p.html[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let (title, baseline, target, due) = (f("title"), f("baseline"), f("target"), f("due"));
+    let r = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", title.as_str()),
+                ("kpi", "stockout_rate"),
+                ("baseline", baseline.as_str()),
+                ("target", target.as_str()),
+                ("due", due.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let after = _srv.demo_plan().await;
+    let h = after
+        .goals
+        .iter()
+        .find(|g| g.id.as_str() == "stockouts")
+        .unwrap();
+    assert_eq!((h.baseline, h.target), (g.baseline, g.target));
 }
 
 /// One KPI page, one chance: the goal's standing at the top and the page's own forecast give

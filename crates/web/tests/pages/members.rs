@@ -368,3 +368,53 @@ async fn the_owner_brands_the_organisations_packs() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(srv.store.org_brand(&scope).await.unwrap().logo.is_none());
 }
+
+/// The owner renames the organisation on the members page: the plan, titled with the old name,
+/// takes the new one (the Business page and the reports show it); an empty name is refused
+/// beside the field, and a viewer cannot rename.
+#[tokio::test]
+async fn renaming_the_organisation_renames_its_plan_too() {
+    let (srv, b) = demo().await;
+    let members = format!("/orgs/{DEMO}/members");
+    let old = srv.demo_plan().await.organization.name;
+    let p = b.ok(&members).await;
+    p.has("Rename the organisation")
+        .has(&format!("value=\"{old}\""))
+        .has("The plan and its reports take the new name too");
+    let r = b
+        .submit(&members, &format!("/orgs/{DEMO}/rename"), &[("name", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+    r.has("id=\"f-name-error\"");
+    assert_eq!(srv.demo_plan().await.organization.name, old);
+    let r = b
+        .submit(
+            &members,
+            &format!("/orgs/{DEMO}/rename"),
+            &[("name", "Corner Books & Coffee")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        srv.demo_plan().await.organization.name,
+        "Corner Books & Coffee"
+    );
+    b.ok(&format!("/orgs/{DEMO}/business"))
+        .await
+        .has("<dd>Corner Books &amp; Coffee</dd>");
+    let report = b.ok(&format!("/orgs/{DEMO}/report")).await;
+    report.has("<h1>Corner Books &amp; Coffee: technology plan</h1>");
+    let v = srv.demo_viewer().await;
+    let csrf = v.ok(&format!("/orgs/{DEMO}/goals")).await.csrf();
+    let r = v
+        .post_raw(
+            &format!("/orgs/{DEMO}/rename"),
+            &[("csrf", &csrf), ("name", "Mine now")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        srv.demo_plan().await.organization.name,
+        "Corner Books & Coffee"
+    );
+}

@@ -96,7 +96,9 @@ async fn a_risk_is_added_changed_and_deleted() {
     let edit = format!("{RISKS}/vendor-gone");
     let p = b.ok(&edit).await;
     p.has("value=\"The POS vendor closes\"")
-        .has("<option value=\"4\" selected>4 – major</option>");
+        .has("<option value=\"4\" selected>4 – major</option>")
+        // The chance as it was typed, not the stored fraction 0.15.
+        .has("name=\"probability\" value=\"15%\"");
     let p = b
         .submit(
             &edit,
@@ -160,6 +162,7 @@ async fn a_three_point_cost_is_kept_when_the_form_leaves_it() {
     let edit = format!("{RISKS}/crm-privacy");
     let p = b.ok(&edit).await;
     p.has("value=\"200\"")
+        .has("name=\"probability\" value=\"10%\"")
         .has("name=\"cost_low\" value=\"100\"")
         .has("name=\"cost_high\" value=\"400\"");
     let p = b

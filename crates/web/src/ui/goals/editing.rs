@@ -30,8 +30,20 @@ pub(super) fn values_of_goal(g: &Goal, plan: &Plan) -> Values {
     } else {
         v.insert("kpi_other", kpi);
     }
-    v.insert("baseline", num_value(g.baseline));
-    v.insert("target", num_value(g.target));
+    // A share is shown as people write it (9.5%, read back as 0.095), not as the fraction.
+    let share = g
+        .kpi
+        .as_deref()
+        .is_some_and(|k| kpi_info(plan, k).scale.unit == Unit::Fraction);
+    let shown = |x: Option<f64>| {
+        if share {
+            super::super::form::percent_text(x)
+        } else {
+            num_value(x)
+        }
+    };
+    v.insert("baseline", shown(g.baseline));
+    v.insert("target", shown(g.target));
     v.insert("due", g.due.map(|m| m.to_string()).unwrap_or_default());
     v.insert("weight", num_value(Some(g.weight)));
     v.insert("owner", g.owner.clone().unwrap_or_default());
@@ -110,7 +122,7 @@ pub(super) fn goal_form(
                 (Field::text("baseline", "Baseline", v("baseline")).kind(Kind::Number("any"))
                     .hint("The KPI's value when the goal was set").render(errors))
                 (Field::text("target", "Target", v("target")).kind(Kind::Number("any"))
-                    .hint("The value to reach (15% is 0.15)").render(errors))
+                    .hint("The value to reach: for a share, with its % sign (15%)").render(errors))
                 (Field::text("due", "Due", v("due")).kind(Kind::Month)
                     .hint("A month, YYYY-MM").render(errors))
                 (Field::text("weight", "Weight", v("weight")).kind(Kind::Number("any"))

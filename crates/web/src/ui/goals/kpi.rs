@@ -116,7 +116,9 @@ pub(super) async fn kpi_page(
         }
         _ => None,
     };
-    let source = if doc.measurements.keys().any(|k| k.as_str() == kpi) {
+    let measured = doc.measurements.keys().any(|k| k.as_str() == kpi);
+    let from_data = !measured && kpi != "time_to_market";
+    let source = if measured {
         "entered in the plan's measurements"
     } else if kpi == "time_to_market" {
         "computed from the initiatives' start and launch days"
@@ -139,6 +141,9 @@ pub(super) async fn kpi_page(
             (Some(values), Some(c)) => {
                 p { (values.len()) " monthly values from " (values.keys().next().copied().map(sextant_core::calendar::month_words).unwrap_or_default())
                     " to " (values.keys().next_back().copied().map(sextant_core::calendar::month_words).unwrap_or_default()) ", " (source) "." }
+                @if from_data {
+                    (left_out(&org, values, &a.partial))
+                }
                 (kpi_chart(&info, values, c, aim))
                 (forecast_section(&info, c, aim))
                 (unusual_section(&info, c))
@@ -157,6 +162,25 @@ pub(super) async fn kpi_page(
         p { a href=(org.url("goals")) { "Back to the goals" } }
     };
     Ok(render(org.page(&info.name, Section::Goals, body)))
+}
+
+/// The months the imported data cover only in part, which a series computed from them leaves
+/// out: said, with why and what to do, so that a month just imported is not missed in silence.
+fn left_out(org: &OrgPage, values: &BTreeMap<Month, f64>, partial: &[Month]) -> Markup {
+    let (Some(first), Some(last)) = (values.keys().next(), values.keys().next_back()) else {
+        return html! {};
+    };
+    let words = sextant_core::calendar::month_words;
+    html! {
+        @for m in partial.iter().filter(|m| !values.contains_key(m)) {
+            @if m > last {
+                p.warning { (words(*m)) " is left out: the imported data stop part-way through it, and a month's figures so far would read as a fall. "
+                    a href=(org.url("data")) { "Import a newer export on the Data page" } " to count it." }
+            } @else if m < first {
+                p.warning { (words(*m)) " is left out: the imported data start part-way through it, so its figures would read as a low month." }
+            }
+        }
+    }
 }
 
 pub(super) fn definition(info: &KpiInfo) -> Markup {
