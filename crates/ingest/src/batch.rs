@@ -64,7 +64,8 @@ fn days_of(orders: &OrderMetrics, d: &Data) -> Option<(i32, i32)> {
     orders
         .days()
         .into_iter()
-        .chain(d.spend.iter().map(|x| (x.day, x.day)))
+        // A month's spend (given on its first day) covers the month, as the catalogue reads it.
+        .chain(d.spend.iter().map(|x| (x.day, catalogue::spend_end(x.day))))
         .chain(d.traffic.iter().map(|x| (x.day, x.day)))
         .chain(d.answers.iter().map(|x| (x.day, x.day)))
         .chain(d.usage.iter().map(|x| (x.day, x.day)))

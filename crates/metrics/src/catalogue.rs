@@ -1555,12 +1555,13 @@ fn first_data_day(inputs: &Inputs) -> Option<i32> {
 /// day, covers the month).
 fn spend_days(inputs: &Inputs) -> Option<(i32, i32)> {
     let first = inputs.spend.iter().map(|x| x.day).min()?;
-    let last = inputs.spend.iter().map(|x| month_end(x.day)).max()?;
+    let last = inputs.spend.iter().map(|x| spend_end(x.day)).max()?;
     Some((first, last))
 }
 
-/// A spend's day, or for spend given on the first of a month, the month's last day.
-fn month_end(day: i32) -> i32 {
+/// The last day a marketing spend row covers: its day, or for spend given on the first of a
+/// month (a month's spend), the month's last day.
+pub fn spend_end(day: i32) -> i32 {
     let (_, _, d) = crate::calendar::civil_from_days(day);
     if d == 1 {
         let m = Granularity::Month;
@@ -1573,7 +1574,7 @@ fn month_end(day: i32) -> i32 {
 /// The last day of data of any kind. Spend given for a month (on its first day) covers the
 /// month.
 fn last_data_day(inputs: &Inputs) -> Option<i32> {
-    let spend = inputs.spend.iter().map(|x| month_end(x.day));
+    let spend = inputs.spend.iter().map(|x| spend_end(x.day));
     inputs
         .orders
         .and_then(OrderMetrics::days)

@@ -133,11 +133,16 @@ impl Store {
             let Some(row) = row else {
                 return Err(StoreError::NotFound(format!("data set {old}")));
             };
-            sqlx::query("DELETE FROM datasets WHERE org_id = $1 AND id = $2")
+            let gone = sqlx::query("DELETE FROM datasets WHERE org_id = $1 AND id = $2")
                 .bind(scope.org_id)
                 .bind(old)
                 .execute(&mut *tx)
                 .await?;
+            // Deleted by another change since it was read (PostgreSQL reads without waiting):
+            // not found, and nothing of this change is kept.
+            if gone.rows_affected() != 1 {
+                return Err(StoreError::NotFound(format!("data set {old}")));
+            }
             record(&mut tx, scope, &dataset(row), "delete").await?;
         }
         let (id,): (i64,) = sqlx::query_as(

@@ -870,12 +870,20 @@ async fn forecast(
             // The months the data cover in part, left out of a series computed from them (as
             // `partial_periods` of `sextant metrics --format json`); none for a KPI the plan's
             // measurements give.
+            // As the KPI's page says them: only for a KPI computed from the data, and only a
+            // month next to its own figures.
             let measured = plan
                 .as_deref()
                 .is_some_and(|p| p.doc().measurements.keys().any(|k| k.as_str() == kpi));
+            let from_data = !measured && kpi != "time_to_market";
+            let (first, last) = (points.keys().next(), points.keys().next_back());
             let left_out: Vec<String> = partial
                 .iter()
-                .filter(|m| !measured && !points.contains_key(m))
+                .filter(|m| {
+                    from_data
+                        && (last.is_some_and(|l| **m == l.plus(1))
+                            || first.is_some_and(|f| **m == f.plus(-1)))
+                })
                 .map(ToString::to_string)
                 .collect();
             let r = sextant_metrics::forecast::ForecastReport {

@@ -679,7 +679,13 @@ async fn upload(
     let (staged, _) = stage_body(state.staging()?.as_ref(), body, &q).await?;
     let upload = prepare(&state, s.org_id(), staged, &q, &name).await?;
     let checked = check_staged(&state, s.org_id(), &upload, &q, &name).await?;
-    let uploaded = store_staged(&state, &s, upload, &q, &name, &checked).await?;
+    let replace = if q.replace.is_some() {
+        Replace::Overlapping
+    } else {
+        Replace::Nothing
+    };
+    let uploaded = store_staged(&state, &s, &upload, &q, &name, &checked, &replace).await?;
+    drop(upload);
     Ok((StatusCode::CREATED, axum::Json(uploaded)))
 }
 
@@ -863,7 +869,12 @@ pub async fn overlapping(
     // Only the files not read before are loaded.
     let mut unread: Vec<DatasetContent> = Vec::new();
     for d in sets.iter().filter(|d| !known.contains_key(&d.id)) {
-        unread.push(state.store.dataset(s, d.id).await?);
+        match state.store.dataset(s, d.id).await {
+            Ok(c) => unread.push(c),
+            // Deleted meanwhile: it overlaps nothing now.
+            Err(sextant_store::StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let mut spans = known;
     if !unread.is_empty() {
@@ -874,19 +885,25 @@ pub async fn overlapping(
                 s.org_id(),
                 1,
                 move |cancel| -> ApiResult<Vec<Option<(i32, i32)>>> {
-                    let (files, _) = stored_files(unread, &stop_of(cancel))?;
-                    let mut out = Vec::with_capacity(files.len());
-                    for f in files {
-                        let (_, reports) = sextant_ingest::batch::import_each(
-                            &[f],
-                            &[],
-                            Granularity::Month,
-                            |_| {},
-                        )
-                        .map_err(|e| {
-                            ApiError::Internal(format!("a stored data set no longer imports: {e}"))
-                        })?;
-                        out.push(reports.first().and_then(|r| r.days));
+                    let mut out = Vec::with_capacity(unread.len());
+                    for c in unread {
+                        // A stored file that no longer reads covers no days known here: it
+                        // does not stop an upload (its own analyses say what is wrong with it).
+                        let days = stored_files(vec![c], &stop_of(cancel))
+                            .ok()
+                            .and_then(|(files, _)| {
+                                sextant_ingest::batch::import_each(
+                                    &files,
+                                    &[],
+                                    Granularity::Month,
+                                    |_| {},
+                                )
+                                .ok()
+                            })
+                            .and_then(|(_, reports)| reports.first().and_then(|r| r.days));
+                        // Stopped (the client left): nothing is kept of a read cut short.
+                        cancel.stop_here();
+                        out.push(days);
                     }
                     Ok(out)
                 },
@@ -919,24 +936,40 @@ pub async fn overlapping(
         .collect())
 }
 
+/// Which stored data sets an upload takes the place of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replace {
+    /// None: they are kept, and those that cover some of its days are named.
+    Nothing,
+    /// Every one of its kind that covers some of its days (the API's `replace=overlapping`).
+    Overlapping,
+    /// Those of these that still cover some of its days (the ones a preview showed).
+    These(Vec<i64>),
+}
+
 /// Stores a checked upload as a data set of `kind`, with the options it was read with: the
-/// file as uploaded and, for a worksheet, its rows as read.
+/// file as uploaded and, for a worksheet, its rows as read; in place of the stored data sets
+/// `replace` names that cover some of its days (in one change), the others of its kind that
+/// do named in the answer's `overlaps`.
 pub async fn store_staged(
     state: &AppState,
     s: &sextant_store::Scope,
-    upload: Upload,
+    upload: &Upload,
     q: &ReadOptions,
     name: &str,
     checked: &Checked,
+    replace: &Replace,
 ) -> ApiResult<Uploaded> {
     let (kind, report) = (checked.kind, &checked.report);
     // The stored files that cover some of its days: replaced with it when asked, else named.
     let overlaps = overlapping(state, s, kind, checked.days).await?;
-    let replacing: Vec<i64> = if q.replace.is_some() {
-        overlaps.iter().map(|o| o.dataset).collect()
-    } else {
-        Vec::new()
-    };
+    let (replaced, overlaps): (Vec<Overlap>, Vec<Overlap>) =
+        overlaps.into_iter().partition(|o| match replace {
+            Replace::Nothing => false,
+            Replace::Overlapping => true,
+            Replace::These(ids) => ids.contains(&o.dataset),
+        });
+    let replacing: Vec<i64> = replaced.iter().map(|o| o.dataset).collect();
     let read = |e: std::io::Error| ApiError::Internal(format!("reading the staged upload: {e}"));
     // Read once the file has been checked; the database keeps the bytes as uploaded.
     let body = tokio::fs::read(&upload.original.path).await.map_err(read)?;
@@ -944,7 +977,6 @@ pub async fn store_staged(
         Some(p) => Some(tokio::fs::read(&p.path).await.map_err(read)?),
         None => None,
     };
-    drop(upload);
     let mut kept = q.clone();
     kept.kind = Some(kind.name().to_string());
     kept.name = Some(name.to_string());
@@ -963,11 +995,6 @@ pub async fn store_staged(
             parsed.as_deref(),
         )
         .await?;
-    let (overlaps, replaced) = if replacing.is_empty() {
-        (overlaps, Vec::new())
-    } else {
-        (Vec::new(), overlaps)
-    };
     Ok(Uploaded {
         dataset: d,
         skipped: report.skipped.iter().map(row_problem).collect(),

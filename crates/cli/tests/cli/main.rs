@@ -844,6 +844,42 @@ fn metrics_warns_when_two_files_of_one_kind_share_days() {
     assert_eq!(stderr(&out), "");
 }
 
+/// A month's marketing spend (given on its first day) covers the month: a file of daily spend
+/// in June beside the monthly file that has June shares June with it.
+#[test]
+fn a_months_spend_covers_the_month_when_files_are_compared() {
+    let dir = temp_dir("spend-overlap");
+    let monthly: String = include_str!("../../../../examples/corner-bookstore/marketing.csv")
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("2025-0"))
+        .filter(|(i, l)| *i == 0 || l[..7] <= *"2025-06")
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let (a, b) = (dir.join("monthly.csv"), dir.join("june.csv"));
+    std::fs::write(&a, monthly).expect("written");
+    std::fs::write(
+        &b,
+        "Date,Channel,Spend\n2025-06-02,social,10\n2025-06-30,social,12\n",
+    )
+    .expect("written");
+    let (a, b) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
+    let out = sextant(&[
+        "metrics",
+        &format!("marketing={a}"),
+        &format!("marketing={b}"),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: {a} and {b} are both marketing data for 2025-06-02 to 2025-06-30: those days are counted twice; give only the newer export if it holds the earlier one's records\n"
+        )
+    );
+}
+
 /// `backup` and `account` read an installation: a mistyped database is an error that creates
 /// nothing (before, a missing SQLite file was created, migrated and backed up as an empty
 /// installation: "backed up 0 rows").

@@ -23,8 +23,8 @@ use super::form::{Errors, Field, FormData, Kind as Input, options};
 use super::{OrgPage, PageError, PageResult, Section, Viewer, notice, render_status, see_other};
 use crate::AppState;
 use crate::data::{
-    MAX_UPLOAD, Overlap, ReadOptions, StageWriter, Staged, Upload, check_staged, overlapping,
-    prepare, stop_of, store_staged,
+    MAX_UPLOAD, Overlap, ReadOptions, Replace, StageWriter, Staged, Upload, check_staged,
+    overlapping, prepare, stop_of, store_staged,
 };
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -587,10 +587,12 @@ async fn preview_page(
                 @if overlaps.is_empty() {
                     button type="submit" name="action" value="import" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows" }
                 } @else {
+                    // The files shown, and only those, are replaced (not one uploaded since).
+                    @for o in &overlaps { input type="hidden" name="replacing" value=(o.dataset); }
                     button type="submit" name="action" value="replace" { "Import " (report.as_ref().map_or(0, |r| r.rows)) " rows in place of "
                         @if overlaps.len() == 1 { "the earlier file" } @else { "the " (overlaps.len()) " earlier files" } }
                     " "
-                    button.secondary type="submit" name="action" value="import" { "Import them as well (count the shared days twice)" }
+                    button type="submit" name="action" value="import" { "Import them as well" }
                 }
             }
         }
@@ -616,13 +618,14 @@ fn overlap_warning(overlaps: &[Overlap], kind: &str) -> Markup {
     };
     html! {
         div.warning role="note" {
-            p { "This file covers days that " (kind) " data imported before cover too. Kept both, the days they share are counted twice (sales would read double):" }
+            p { "This file covers days that " (kind) " data imported before cover too:" }
             ul { @for o in overlaps {
                 li { strong { (o.name) } " (uploaded " (day(o.created_at.get(..10).unwrap_or(&o.created_at))) ") covers " (day(&o.first_day)) " to " (day(&o.last_day))
                     "; both cover " (day(&o.shared_from)) " to " (day(&o.shared_to)) "." }
             } }
-            p { "A new export of the same records usually replaces the earlier one: choose "
-                em { "Import in place of" } " below, and the earlier file is deleted as this one is stored." }
+            p { "If this file is a newer export of the same records, choose " em { "Import in place of" }
+                " below: the earlier file is deleted as this one is stored. Kept both, the days they share would be counted twice (sales would read double). "
+                "If it holds other records (another till, another shop), choose " em { "Import them as well" } "." }
         }
     }
 }
@@ -652,18 +655,38 @@ async fn confirm(
     let (p, upload) = restage(or_gone(state.store.take_preview(&org.scope, &id).await)?).await?;
     let mut opts = options_of(&f);
     opts.name = Some(p.name.clone());
-    if action == "replace" {
-        opts.replace = Some("overlapping".into());
-    }
+    // In place of the files the preview showed, and of no other.
+    let replace = if action == "replace" {
+        Replace::These(
+            f.0.iter()
+                .filter(|(k, _)| k == "replacing")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+        )
+    } else {
+        Replace::Nothing
+    };
     match check_staged(&state, org.scope.org_id(), &upload, &opts, &p.name).await {
         Ok(checked) => {
-            let done = store_staged(&state, &org.scope, upload, &opts, &p.name, &checked).await?;
-            let done = if done.replaced.is_empty() {
-                "imported"
-            } else {
-                "replaced"
-            };
-            Ok(see_other(&format!("{}?done={done}", org.url("data"))))
+            match store_staged(
+                &state, &org.scope, &upload, &opts, &p.name, &checked, &replace,
+            )
+            .await
+            {
+                Ok(done) => {
+                    let done = if done.replaced.is_empty() {
+                        "imported"
+                    } else {
+                        "replaced"
+                    };
+                    Ok(see_other(&format!("{}?done={done}", org.url("data"))))
+                }
+                // Not stored: the preview is given back, so that "Import" can be tried again.
+                Err(e) => {
+                    give_back(&state, &org, &id, p, &upload).await?;
+                    Err(e.into())
+                }
+            }
         }
         Err(_) => {
             let name = p.name.clone();

@@ -782,14 +782,30 @@ pub fn num_value(x: Option<f64>) -> String {
     })
 }
 
-/// A share as people type it into a form: 0.095 is `9.5%`, which [`FormData::number_in`] reads
-/// back as 0.095 (kept to nine decimals of a percent, so the product's rounding, 9.500000000000002,
-/// is not shown).
-pub fn percent_text(x: Option<f64>) -> String {
+/// A share as people type it into a form: 0.095 is `9.5%` (`9,5%` where decimals are written
+/// with a comma), which [`FormData::number_in`] reads back with the same `mark` as 0.095. Kept
+/// to nine decimals of a percent, so that the product's rounding (9.500000000000002) is not
+/// shown; a value that would not read back to the same number (more digits than that) is
+/// shown as the fraction it is, so that saving an unchanged form changes nothing.
+pub fn percent_text(x: Option<f64>, mark: DecimalMark) -> String {
     match x {
         Some(v) if v.is_finite() => {
             let p = (v * 100.0 * 1e9).round() / 1e9;
-            format!("{}%", num_value(Some(if p == 0.0 { 0.0 } else { p })))
+            let digits = num_value(Some(if p == 0.0 { 0.0 } else { p }));
+            let digits = match mark {
+                DecimalMark::Point => digits,
+                // `2,125` could be two thousand one hundred and twenty-five: `2,1250` cannot.
+                DecimalMark::Comma => match digits.split_once('.') {
+                    Some((whole, part)) if part.len() == 3 => format!("{whole},{part}0"),
+                    _ => digits.replace('.', ","),
+                },
+            };
+            match parse_number(&digits, mark) {
+                Ok(q) if (q / 100.0).to_bits() == v.to_bits() || (q == 0.0 && v == 0.0) => {
+                    format!("{digits}%")
+                }
+                _ => num_value(x),
+            }
         }
         other => num_value(other),
     }
@@ -813,26 +829,40 @@ mod tests {
     }
 
     /// A share shown in a form is read back to the same bits: every percentage typed with up to
-    /// three decimals (0% to 120%, both signs), as the form reads it, shown and read again.
+    /// three decimals (-120% to 120%), with either decimal mark, as the form reads it, shown and
+    /// read again (every one shown as a percentage, none as a fraction).
     #[test]
     fn a_share_shown_as_a_percentage_reads_back_unchanged() {
-        assert_eq!(percent_text(Some(0.095)), "9.5%");
-        assert_eq!(percent_text(Some(0.15)), "15%");
-        assert_eq!(percent_text(Some(-0.0)), "0%");
-        assert_eq!(percent_text(Some(1.0 / 3.0)), "33.333333333%");
-        assert_eq!(percent_text(None), "");
-        assert_eq!(percent_text(Some(f64::INFINITY)), "inf");
-        let mut e = Errors::new();
-        for k in -120_000..=120_000 {
-            let typed = format!("{}%", f64::from(k) / 1000.0);
-            let f = FormData(vec![("x".into(), typed.clone())]);
-            let x = f.number("x", &mut e).expect(&typed);
-            let shown = percent_text(Some(x));
-            let g = FormData(vec![("x".into(), shown.clone())]);
-            let y = g.number("x", &mut e).expect(&shown);
-            assert_eq!(x.to_bits(), y.to_bits(), "{typed} was shown as {shown}");
+        let (point, comma) = (DecimalMark::Point, DecimalMark::Comma);
+        assert_eq!(percent_text(Some(0.095), point), "9.5%");
+        assert_eq!(percent_text(Some(0.095), comma), "9,5%");
+        assert_eq!(percent_text(Some(0.02125), comma), "2,1250%");
+        assert_eq!(percent_text(Some(0.15), point), "15%");
+        assert_eq!(percent_text(Some(-0.0), point), "0%");
+        assert_eq!(percent_text(None, point), "");
+        assert_eq!(percent_text(Some(f64::INFINITY), point), "inf");
+        // More digits than a form keeps: the fraction as stored, which reads back as it is.
+        assert_eq!(percent_text(Some(1.0 / 3.0), point), "0.3333333333333333");
+        for mark in [point, comma] {
+            let mut e = Errors::new();
+            for k in -120_000..=120_000 {
+                // With a comma, three decimals could be thousands (the form asks): four are not.
+                let typed = match mark {
+                    DecimalMark::Point => format!("{}%", f64::from(k) / 1000.0),
+                    DecimalMark::Comma => {
+                        format!("{:.4}%", f64::from(k) / 1000.0).replace('.', ",")
+                    }
+                };
+                let f = FormData(vec![("x".into(), typed.clone())]);
+                let x = f.number_in("x", mark, &mut e).expect(&typed);
+                let shown = percent_text(Some(x), mark);
+                assert!(shown.ends_with('%'), "{typed} was shown as {shown}");
+                let g = FormData(vec![("x".into(), shown.clone())]);
+                let y = g.number_in("x", mark, &mut e).expect(&shown);
+                assert_eq!(x.to_bits(), y.to_bits(), "{typed} was shown as {shown}");
+            }
+            assert!(e.is_empty(), "{mark:?}");
         }
-        assert!(e.is_empty());
     }
 
     #[test]

@@ -264,7 +264,10 @@ fn form_of(v: &Value) -> FormData {
             // A chance as people write it (15%), which the form reads back as 0.15.
             "probability" => (
                 n.to_string(),
-                super::form::percent_text(v.get(*n).and_then(Value::as_f64)),
+                super::form::percent_text(
+                    v.get(*n).and_then(Value::as_f64),
+                    sextant_core::unit::DecimalMark::Point,
+                ),
             ),
             _ => (n.to_string(), text_of(v.get(*n))),
         })

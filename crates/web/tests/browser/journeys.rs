@@ -455,7 +455,7 @@ async fn a_month_imported_in_part_is_said_to_be_left_out() {
     preview_upload(&c, &app, "shop", "examples/corner-bookstore/orders.csv").await;
     sees(
         &c,
-        "This file covers days that orders data imported before cover too.",
+        "This file covers days that orders data imported before cover too:",
     )
     .await;
     sees(&c, "<strong>orders-to-15-december.csv</strong>").await;

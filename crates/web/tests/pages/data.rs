@@ -186,6 +186,22 @@ async fn a_month_the_data_cover_in_part_is_left_out_and_said_to_be() {
     b.ok("/orgs/shop/kpis/online_revenue")
         .await
         .lacks("is left out: the imported data");
+    // Nor is another source's: sessions to the end of September leave out no month of theirs.
+    let sessions: String = include_str!("../../../../examples/corner-bookstore/sessions.csv")
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l[..10] <= *"2026-09-30")
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let p = preview(&b, "sessions.csv", &sessions, &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.html);
+    let csrf = p.csrf();
+    b.post_raw(&action_of(&p), &[("csrf", &csrf), ("action", "import")])
+        .await;
+    b.ok("/orgs/shop/kpis/sessions")
+        .await
+        .has("monthly values from January 2025 to September 2026")
+        .lacks("is left out");
     let f: serde_json::Value = b
         .http
         .get(format!(
@@ -246,25 +262,59 @@ async fn a_new_export_is_imported_in_place_of_the_earlier_one() {
     );
     let p = preview(&b, "orders.csv", full, &[]).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.html);
-    p.has("This file covers days that orders data imported before cover too. Kept both, the days they share are counted twice")
+    p.has("This file covers days that orders data imported before cover too:")
+        .has("Kept both, the days they share would be counted twice")
         .has("<strong>to-november.csv</strong>")
         .has("covers 1 January 2025 to 30 November 2026; both cover 1 January 2025 to 30 November 2026.")
         .has("value=\"replace\">Import 12106 rows in place of the earlier file</button>")
-        .has("Import them as well (count the shared days twice)");
+        .has("value=\"import\">Import them as well</button>");
+    let shown: Vec<(String, String)> = p
+        .fields()
+        .into_iter()
+        .filter(|(k, _)| k == "replacing")
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    // Another file of December's orders, stored while the preview waits: the preview did not
+    // show it, so it is not replaced.
+    let admin = srv
+        .store
+        .login("admin@example.com", PASSWORD, "t")
+        .await
+        .unwrap();
+    let scope = srv.store.scope(&admin, "shop").await.unwrap();
+    let december: String = full
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("2026-12"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    srv.store
+        .add_dataset(
+            &scope,
+            "orders",
+            "december.csv",
+            866,
+            &serde_json::json!({"kind": "orders", "name": "december.csv"}),
+            december.as_bytes(),
+            None,
+        )
+        .await
+        .unwrap();
     let csrf = p.csrf();
-    let done = b
-        .post_raw(&action_of(&p), &[("csrf", &csrf), ("action", "replace")])
-        .await;
+    let mut fields = vec![("csrf", csrf.as_str()), ("action", "replace")];
+    fields.extend(shown.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let done = b.post_raw(&action_of(&p), &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
     assert_eq!(
         done.location.as_deref(),
         Some("/orgs/shop/data?done=replaced")
     );
-    assert_eq!(dataset_count(&srv).await, 1);
+    assert_eq!(dataset_count(&srv).await, 2);
     b.ok("/orgs/shop/data?done=replaced")
         .await
         .has("Imported, in place of the earlier file that covered the same days.")
         .has("orders.csv")
+        .has("december.csv")
         .lacks("to-november.csv");
 }
 

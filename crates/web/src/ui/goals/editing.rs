@@ -35,9 +35,10 @@ pub(super) fn values_of_goal(g: &Goal, plan: &Plan) -> Values {
         .kpi
         .as_deref()
         .is_some_and(|k| kpi_info(plan, k).scale.unit == Unit::Fraction);
+    let mark = DecimalMark::of(&plan.doc().organization);
     let shown = |x: Option<f64>| {
         if share {
-            super::super::form::percent_text(x)
+            super::super::form::percent_text(x, mark)
         } else {
             num_value(x)
         }

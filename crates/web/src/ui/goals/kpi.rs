@@ -172,7 +172,9 @@ fn left_out(org: &OrgPage, values: &BTreeMap<Month, f64>, partial: &[Month]) -> 
     };
     let words = sextant_core::calendar::month_words;
     html! {
-        @for m in partial.iter().filter(|m| !values.contains_key(m)) {
+        // Only a month next to this KPI's own figures: another source's partial month (orders
+        // to the 15th beside traffic to September) is not this KPI's.
+        @for m in partial.iter().filter(|m| **m == last.plus(1) || **m == first.plus(-1)) {
             @if m > last {
                 p.warning { (words(*m)) " is left out: the imported data stop part-way through it, and a month's figures so far would read as a fall. "
                     a href=(org.url("data")) { "Import a newer export on the Data page" } " to count it." }
