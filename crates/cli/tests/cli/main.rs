@@ -63,6 +63,15 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The header of a CSV file's `text` and the rows `keep` keeps.
+fn rows_where(text: &str, keep: impl Fn(&str) -> bool) -> String {
+    text.lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || keep(l))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect()
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sextant-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -786,11 +795,7 @@ fn http_get(addr: &str, path: &str) -> String {
 fn analyze_with_data_names_the_month_it_leaves_out() {
     let dir = temp_dir("partial");
     let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
-    let text: String = full
-        .lines()
-        .filter(|l| !(l.starts_with("2026-12-") && l[8..10] > *"15"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let text = rows_where(full, |l| !(l.starts_with("2026-12-") && l[8..10] > *"15"));
     let orders = dir.join("orders.csv");
     std::fs::write(&orders, text).expect("written");
     let data = format!("orders={}", orders.display());
@@ -821,12 +826,7 @@ fn analyze_with_data_names_the_month_it_leaves_out() {
 fn metrics_warns_when_two_files_of_one_kind_share_days() {
     let dir = temp_dir("overlap");
     let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
-    let part: String = full
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l.starts_with("2026-12"))
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let part = rows_where(full, |l| l.starts_with("2026-12"));
     let (a, b) = (dir.join("all.csv"), dir.join("december.csv"));
     std::fs::write(&a, full).expect("written");
     std::fs::write(&b, part).expect("written");
@@ -849,13 +849,10 @@ fn metrics_warns_when_two_files_of_one_kind_share_days() {
 #[test]
 fn a_months_spend_covers_the_month_when_files_are_compared() {
     let dir = temp_dir("spend-overlap");
-    let monthly: String = include_str!("../../../../examples/corner-bookstore/marketing.csv")
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l.starts_with("2025-0"))
-        .filter(|(i, l)| *i == 0 || l[..7] <= *"2025-06")
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let monthly = rows_where(
+        include_str!("../../../../examples/corner-bookstore/marketing.csv"),
+        |l| l.starts_with("2025-0") && l[..7] <= *"2025-06",
+    );
     let (a, b) = (dir.join("monthly.csv"), dir.join("june.csv"));
     std::fs::write(&a, monthly).expect("written");
     std::fs::write(

@@ -86,6 +86,15 @@ async fn dataset_count(srv: &Server) -> usize {
         .len()
 }
 
+/// The header of a CSV file's `text` and the rows `keep` keeps.
+fn rows_where(text: &str, keep: impl Fn(&str) -> bool) -> String {
+    text.lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || keep(l))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect()
+}
+
 const ORDERS: &str = "Order Date,Order Number,Customer Email,Total,Channel\n\
 2027-01-03,1,a@example.com,35.15,store\n\
 2027-01-04,2,b@example.com,16.09,online\n\
@@ -158,14 +167,7 @@ async fn an_upload_is_previewed_then_imported_and_the_kpis_move() {
 async fn a_month_the_data_cover_in_part_is_left_out_and_said_to_be() {
     let (_srv, b) = shop().await;
     let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
-    let mut text = String::new();
-    for line in full.lines() {
-        if line.starts_with("2026-12-") && line[8..10] > *"15" {
-            continue;
-        }
-        text.push_str(line);
-        text.push('\n');
-    }
+    let text = rows_where(full, |l| !(l.starts_with("2026-12-") && l[8..10] > *"15"));
     let p = preview(&b, "orders.csv", &text, &[]).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.html);
     let csrf = p.csrf();
@@ -187,12 +189,10 @@ async fn a_month_the_data_cover_in_part_is_left_out_and_said_to_be() {
         .await
         .lacks("is left out: the imported data");
     // Nor is another source's: sessions to the end of September leave out no month of theirs.
-    let sessions: String = include_str!("../../../../examples/corner-bookstore/sessions.csv")
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l[..10] <= *"2026-09-30")
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let sessions = rows_where(
+        include_str!("../../../../examples/corner-bookstore/sessions.csv"),
+        |l| l[..10] <= *"2026-09-30",
+    );
     let p = preview(&b, "sessions.csv", &sessions, &[]).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.html);
     let csrf = p.csrf();
@@ -242,12 +242,7 @@ async fn a_month_the_data_cover_in_part_is_left_out_and_said_to_be() {
 async fn a_new_export_is_imported_in_place_of_the_earlier_one() {
     let (srv, b) = shop().await;
     let full = include_str!("../../../../examples/corner-bookstore/orders.csv");
-    let to_november: String = full
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l[..10] <= *"2026-11-30")
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let to_november = rows_where(full, |l| l[..10] <= *"2026-11-30");
     let p = preview(&b, "to-november.csv", &to_november, &[]).await;
     p.lacks("Kept both")
         .has("value=\"import\"")
@@ -282,12 +277,7 @@ async fn a_new_export_is_imported_in_place_of_the_earlier_one() {
         .await
         .unwrap();
     let scope = srv.store.scope(&admin, "shop").await.unwrap();
-    let december: String = full
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l.starts_with("2026-12"))
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let december = rows_where(full, |l| l.starts_with("2026-12"));
     srv.store
         .add_dataset(
             &scope,
