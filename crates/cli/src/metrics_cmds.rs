@@ -307,10 +307,7 @@ pub fn import_all(specs: &[String], args: &ImportArgs, g: Granularity) -> anyhow
 /// A warning for each two files of one kind whose records cover some of the same days: both
 /// are imported, so those days count twice (a new export given beside the earlier one?).
 pub fn overlap_warnings(reports: &[FileReport]) -> Vec<String> {
-    let day = |d: i32| {
-        let (y, m, dd) = sextant_metrics::calendar::civil_from_days(d);
-        format!("{y:04}-{m:02}-{dd:02}")
-    };
+    let day = sextant_metrics::calendar::day_label;
     let mut out = Vec::new();
     for (i, a) in reports.iter().enumerate() {
         for b in &reports[i + 1..] {

@@ -868,22 +868,9 @@ async fn forecast(
             )
             .map_err(|e| ApiError::field("kpi", format!("{kpi}: {e}")))?;
             // The months the data cover in part, left out of a series computed from them (as
-            // `partial_periods` of `sextant metrics --format json`); none for a KPI the plan's
-            // measurements give.
-            // As the KPI's page says them: only for a KPI computed from the data, and only a
-            // month next to its own figures.
-            let measured = plan
-                .as_deref()
-                .is_some_and(|p| p.doc().measurements.keys().any(|k| k.as_str() == kpi));
-            let from_data = !measured && kpi != "time_to_market";
-            let (first, last) = (points.keys().next(), points.keys().next_back());
-            let left_out: Vec<String> = partial
+            // `partial_periods` of `sextant metrics --format json`), as the KPI's page says them.
+            let left_out: Vec<String> = left_out(plan.as_deref(), &kpi, points, &partial)
                 .iter()
-                .filter(|m| {
-                    from_data
-                        && (last.is_some_and(|l| **m == l.plus(1))
-                            || first.is_some_and(|f| **m == f.plus(-1)))
-                })
                 .map(ToString::to_string)
                 .collect();
             let r = sextant_metrics::forecast::ForecastReport {
@@ -897,6 +884,30 @@ async fn forecast(
 }
 
 pub use sextant_ops::forecast_series;
+
+/// The months the imported data cover only in part that a KPI's series (`values`) leaves out:
+/// only for a KPI computed from the data (not one the plan's measurements give, nor
+/// `time_to_market`), and only a month next to its own figures (another source's partial
+/// month is not this KPI's). What the KPI's page and the forecast route say.
+pub fn left_out(
+    plan: Option<&sextant_core::Plan>,
+    kpi: &str,
+    values: &std::collections::BTreeMap<sextant_core::model::Month, f64>,
+    partial: &[sextant_core::model::Month],
+) -> Vec<sextant_core::model::Month> {
+    let measured = plan.is_some_and(|p| p.doc().measurements.keys().any(|k| k.as_str() == kpi));
+    let (Some(first), Some(last)) = (values.keys().next(), values.keys().next_back()) else {
+        return Vec::new();
+    };
+    if measured || kpi == "time_to_market" {
+        return Vec::new();
+    }
+    partial
+        .iter()
+        .copied()
+        .filter(|m| *m == last.plus(1) || *m == first.plus(-1))
+        .collect()
+}
 
 /// The longest season a forecast takes, in periods (a year of weeks).
 pub const MAX_SEASON: usize = 53;

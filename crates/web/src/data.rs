@@ -823,12 +823,6 @@ pub struct Overlap {
     pub shared_to: String,
 }
 
-/// A day number (since 1970-01-01) as YYYY-MM-DD.
-fn iso_day(d: i32) -> String {
-    let (y, m, day) = sextant_metrics::calendar::civil_from_days(d);
-    format!("{y:04}-{m:02}-{day:02}")
-}
-
 /// The stored data sets of `kind` whose records cover some of `days` (a file about to be
 /// imported): each stored file is read again, alone, under the CPU budget.
 pub async fn overlapping(
@@ -927,10 +921,10 @@ pub async fn overlapping(
                 dataset: d.id,
                 name: d.name,
                 created_at: d.created_at,
-                first_day: iso_day(span.0),
-                last_day: iso_day(span.1),
-                shared_from: iso_day(a),
-                shared_to: iso_day(b),
+                first_day: sextant_metrics::calendar::day_label(span.0),
+                last_day: sextant_metrics::calendar::day_label(span.1),
+                shared_from: sextant_metrics::calendar::day_label(a),
+                shared_to: sextant_metrics::calendar::day_label(b),
             })
         })
         .collect())

@@ -116,9 +116,7 @@ pub(super) async fn kpi_page(
         }
         _ => None,
     };
-    let measured = doc.measurements.keys().any(|k| k.as_str() == kpi);
-    let from_data = !measured && kpi != "time_to_market";
-    let source = if measured {
+    let source = if doc.measurements.keys().any(|k| k.as_str() == kpi) {
         "entered in the plan's measurements"
     } else if kpi == "time_to_market" {
         "computed from the initiatives' start and launch days"
@@ -141,9 +139,7 @@ pub(super) async fn kpi_page(
             (Some(values), Some(c)) => {
                 p { (values.len()) " monthly values from " (values.keys().next().copied().map(sextant_core::calendar::month_words).unwrap_or_default())
                     " to " (values.keys().next_back().copied().map(sextant_core::calendar::month_words).unwrap_or_default()) ", " (source) "." }
-                @if from_data {
-                    (left_out(&org, values, &a.partial))
-                }
+                (left_out(&org, values, &crate::analysis::left_out(Some(&a.plan), &kpi, values, &a.partial)))
                 (kpi_chart(&info, values, c, aim))
                 (forecast_section(&info, c, aim))
                 (unusual_section(&info, c))
@@ -164,21 +160,18 @@ pub(super) async fn kpi_page(
     Ok(render(org.page(&info.name, Section::Goals, body)))
 }
 
-/// The months the imported data cover only in part, which a series computed from them leaves
-/// out: said, with why and what to do, so that a month just imported is not missed in silence.
-fn left_out(org: &OrgPage, values: &BTreeMap<Month, f64>, partial: &[Month]) -> Markup {
-    let (Some(first), Some(last)) = (values.keys().next(), values.keys().next_back()) else {
-        return html! {};
-    };
+/// The months the imported data cover only in part that this KPI's series leaves out
+/// ([`crate::analysis::left_out`]): said, with why and what to do, so that a month just
+/// imported is not missed in silence.
+fn left_out(org: &OrgPage, values: &BTreeMap<Month, f64>, months: &[Month]) -> Markup {
     let words = sextant_core::calendar::month_words;
+    let last = values.keys().next_back();
     html! {
-        // Only a month next to this KPI's own figures: another source's partial month (orders
-        // to the 15th beside traffic to September) is not this KPI's.
-        @for m in partial.iter().filter(|m| **m == last.plus(1) || **m == first.plus(-1)) {
-            @if m > last {
+        @for m in months {
+            @if last.is_some_and(|l| m > l) {
                 p.warning { (words(*m)) " is left out: the imported data stop part-way through it, and a month's figures so far would read as a fall. "
                     a href=(org.url("data")) { "Import a newer export on the Data page" } " to count it." }
-            } @else if m < first {
+            } @else {
                 p.warning { (words(*m)) " is left out: the imported data start part-way through it, so its figures would read as a low month." }
             }
         }
